@@ -1,0 +1,27 @@
+"""The participant guide (seed 001) as pure, cited rules evaluated as of an event date.
+
+Every public function returns a :class:`Decision` (value + cited steps) or raises
+:class:`RuleError` with a message that says what to fix. See docs/rules.md.
+"""
+from jkn.rules.care_class import care_class
+from jkn.rules.contribution import Contribution, Line, due_date, monthly_contribution
+from jkn.rules.coverage import (check_fktp_change, check_fktp_registration, check_service,
+                                covered_services, exclusions)
+from jkn.rules.decision import Decision, RuleError, Step
+from jkn.rules.documents import (change_documents, change_types, family_member_documents,
+                                 registration_documents, registration_options)
+from jkn.rules.family import FamilyCheck, MemberStatus, check_family, child_eligible
+from jkn.rules.parameters import JKN_START, param, param_entry
+from jkn.rules.penalty import assess_penalty, reactivation
+from jkn.rules.ranks import grade_of, rank_table, search_ranks
+from jkn.rules.segments import check_eligibility, list_segments
+
+__all__ = [
+    "Decision", "RuleError", "Step", "JKN_START", "param", "param_entry",
+    "check_eligibility", "list_segments", "check_family", "child_eligible", "FamilyCheck", "MemberStatus",
+    "monthly_contribution", "due_date", "Contribution", "Line", "assess_penalty", "reactivation",
+    "rank_table", "search_ranks", "grade_of", "care_class",
+    "check_fktp_change", "check_fktp_registration", "check_service", "covered_services", "exclusions",
+    "registration_documents", "registration_options", "family_member_documents", "change_documents",
+    "change_types",
+]

@@ -1,0 +1,179 @@
+"""Primary-care registration, covered services and exclusions.
+
+Panduan Peserta:
+- Tata Cara 1: "Setiap peserta harus terdaftar pada satu fasilitas kesehatan tingkat pertama";
+  "Peserta memperoleh pelayanan kesehatan pada Fasilitas Kesehatan tingkat pertama tempat Peserta
+  terdaftar."
+- Perubahan Data 2.a: pindah Puskesmas/Dokter Keluarga/Dokter Gigi "Dapat dilakukan minimal setelah
+  3 (tiga) bulan peserta terdaftar pada Puskesmas/Dokter Keluarga/Dokter Gigi sebelumnya."
+- Tata Cara 2.a-b: at the hospital the participant shows the card and "surat rujukan dari FKTP /
+  surat perintah kontrol pasca rawat inap", and receives the SEP.
+- Tata Cara 3.b: "Peserta yang memerlukan pelayanan gawat darurat dapat langsung memperoleh
+  pelayanan di setiap fasilitas kesehatan."
+- Dijamin 1-4 (first level a-h, referral level a-k, "persalinan sampai dengan anak ketiga",
+  "Ambulan hanya diberikan untuk pasien rujukan dari Fasilitas Kesehatan satu ke fasilitas
+  kesehatan lainnya, dengan tujuan menyelamatkan nyawa pasien"); Tidak Dijamin 1-17.
+Services and exclusions are data: ``params/services.toml``.
+"""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from importlib.resources import files
+from typing import Iterable, Sequence
+
+from jkn.domain.month import Month, add_months
+from jkn.rules.decision import Decision, RuleError, Step, Steps, assumption, cite
+from jkn.rules.parameters import as_date
+
+COVERED, EXCLUDED = "Pelayanan Kesehatan yang Dijamin", "Pelayanan Kesehatan yang Tidak Dijamin"
+HOW, CHANGE = "Tata Cara Mendapatkan Pelayanan Kesehatan", "Perubahan Data Kepesertaan"
+LEVELS = ("first", "referral")
+FKTP_MIN_MONTHS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    code: str
+    level: str  #: "first", "referral" or "any"
+    item: str
+    text_id: str
+    text_en: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Exclusion:
+    code: str
+    item: int
+    text_id: str
+    text_en: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceCheck:
+    allowed: bool
+    service: str
+    level: str
+    refusal: str | None = None  #: exclusion code or rule code when refused
+
+
+@lru_cache(maxsize=1)
+def _load() -> tuple[dict[str, Service], dict[str, Exclusion]]:
+    raw = tomllib.loads(files("jkn.rules").joinpath("params", "services.toml").read_text("utf-8"))
+    return ({s["code"]: Service(**s) for s in raw["covered"]},
+            {x["code"]: Exclusion(**x) for x in raw["excluded"]})
+
+
+def covered_services(level: str | None = None) -> list[Service]:
+    """Covered services in the guide's order; ``level`` filters ("first" / "referral")."""
+    return [s for s in _load()[0].values() if level is None or s.level in (level, "any")]
+
+
+def exclusions() -> list[Exclusion]:
+    """The 17 services not covered, in the guide's order."""
+    return list(_load()[1].values())
+
+
+def check_fktp_registration(fktp_codes: Sequence[str]) -> Decision[bool]:
+    """A participant is registered at exactly one FKTP (Tata Cara 1)."""
+    n = len(set(fktp_codes))
+    return Decision(n == 1, [Step(f"{n} FKTP registered: {'valid' if n == 1 else 'must be exactly one'}",
+                                  cite(HOW, "1"))])
+
+
+def check_fktp_change(registered_since: date, as_of: "date | Month | str") -> Decision[bool]:
+    """May the participant move to another FKTP on ``as_of``? Only from 3 months after registering
+    at the current one (Perubahan Data 2.a; assumption A-25 for the date arithmetic)."""
+    d = as_date(as_of)
+    if registered_since > d:
+        raise RuleError(f"registered_since {registered_since} is after as_of {d}")
+    earliest = add_months(registered_since, FKTP_MIN_MONTHS)
+    ok = d >= earliest
+    steps = Steps()
+    steps.add(f"registered at the current FKTP since {registered_since}; a change is possible from {earliest}",
+              cite(CHANGE, "2.a"))
+    steps.add("'minimal setelah 3 bulan' read as: on or after the same day 3 calendar months later",
+              assumption("A-25"))
+    steps.add(f"on {d}: change {'allowed' if ok else 'not yet allowed'}", cite(CHANGE, "2.a"))
+    return Decision(ok, steps)
+
+
+def check_service(service: str, as_of: "date | Month | str", *, level: str | None = None,
+                  facility_contracted: bool = True, at_registered_fktp: bool = True,
+                  referral_letter: bool = False, emergency: bool = False,
+                  delivery_number: int | None = None, inter_facility_transfer: bool = False,
+                  life_saving: bool = False, excluded: Iterable[str] = (),
+                  suspended: bool = False) -> Decision[ServiceCheck]:
+    """Is ``service`` (a code from ``covered_services()``) covered in this situation?
+
+    ``level`` is needed for DELIVERY and AMBULANCE ("first" or "referral"); ``excluded`` lists
+    exclusion codes (``exclusions()``) that apply; ``referral_letter`` means an FKTP referral or a
+    post-inpatient control letter; ``delivery_number`` is which child the delivery is for.
+    """
+    as_date(as_of)
+    services, excl = _load()
+    if service not in services:
+        raise RuleError(f"unknown service {service!r}; use one of: {', '.join(services)}")
+    s = services[service]
+    lvl = s.level if s.level != "any" else level
+    if lvl not in LEVELS or (level is not None and level != lvl):
+        raise RuleError(f"level must be 'first' or 'referral' for {service}" +
+                        (f" (it is a {s.level}-level service)" if s.level != "any" else ""))
+    steps = Steps()
+    steps.add(f"{service}: {s.text_id}", s.source)
+
+    def refuse(code: str, text: str, source: str) -> Decision[ServiceCheck]:
+        steps.add(f"not covered: {text}", source)
+        return Decision(ServiceCheck(False, service, lvl, code), steps)
+
+    if suspended:
+        return refuse("SUSPENDED", "cover is suspended for late payment", cite("Penghentian Pelayanan Kesehatan"))
+    for code in excluded:
+        if code not in excl:
+            raise RuleError(f"unknown exclusion {code!r}; use one of: {', '.join(excl)}")
+        x = excl[code]
+        if code == "NON_CONTRACTED_FACILITY" and emergency:
+            continue
+        note = " (only up to the amount that programme covers)" if code in ("WORK_ACCIDENT", "TRAFFIC_ACCIDENT") else ""
+        return refuse(code, x.text_id + note, x.source)
+    if emergency:
+        steps.add("emergency: care can be obtained directly at any facility", cite(HOW, "3.b"))
+        if not facility_contracted:
+            steps.add("at a non-contracted facility the patient is referred to a contracted one once stable",
+                      cite(HOW, "3.c"))
+    elif not facility_contracted:
+        x = excl["NON_CONTRACTED_FACILITY"]
+        return refuse(x.code, x.text_id, x.source)
+    elif lvl == "first" and not at_registered_fktp:
+        x = excl["NO_PROCEDURE"]
+        steps.add("first-level care is obtained at the FKTP where the participant is registered", cite(HOW, "1"))
+        return refuse(x.code, x.text_id, x.source)
+    elif lvl == "referral" and not referral_letter and service != "AMBULANCE":
+        x = excl["NO_PROCEDURE"]
+        steps.add("referral-level care needs the FKTP referral letter or a post-inpatient control letter",
+                  cite(HOW, "2.a"))
+        return refuse(x.code, x.text_id, x.source)
+    if service == "DELIVERY":
+        if delivery_number is None or isinstance(delivery_number, bool) or not isinstance(delivery_number, int) \
+                or delivery_number < 1:
+            raise RuleError("delivery_number (1 for the first child, 2 for the second ...) is required for DELIVERY")
+        if delivery_number > 3:
+            steps.add("delivery_number counts every child born to the mother, alive or not", assumption("A-26"))
+            return refuse("DELIVERY_AFTER_THIRD_CHILD", f"delivery of child {delivery_number}: only up to the third "
+                          "child, alive or not", cite(COVERED, "3"))
+        steps.add(f"delivery of child {delivery_number}: within the first three", cite(COVERED, "3"))
+        steps.add("delivery_number counts every child born to the mother, alive or not", assumption("A-26"))
+    if service == "AMBULANCE":
+        if not (inter_facility_transfer and life_saving):
+            return refuse("AMBULANCE_NOT_LIFE_SAVING_TRANSFER", "ambulance only for a referral transfer between "
+                          "facilities to save the patient's life", cite(COVERED, "4"))
+        steps.add("life-saving transfer between facilities", cite(COVERED, "4"))
+    if lvl == "referral" and not emergency:
+        steps.add("with the referral or control letter the participant receives the SEP at the BPJS Center",
+                  cite(HOW, "2.b"))
+    steps.add("covered", s.source)
+    return Decision(ServiceCheck(True, service, lvl), steps)

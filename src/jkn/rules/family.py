@@ -1,0 +1,160 @@
+"""Which family members a participant can cover, and on what terms.
+
+Panduan Peserta, "Anggota Keluarga yang Ditanggung":
+1. Pekerja Penerima Upah: "Keluarga inti meliputi istri/suami dan anak yang sah (anak kandung,
+   anak tiri dan/atau anak angkat), sebanyak-banyaknya 5 (lima) orang"; children "a. Tidak atau
+   belum pernah menikah atau tidak mempunyai penghasilan sendiri; b. Belum berusia 21 (dua puluh
+   satu) tahun atau belum berusia 25 (dua puluh lima) tahun yang masih melanjutkan pendidikan formal."
+2. PBPU dan Bukan Pekerja: "Peserta dapat mengikutsertakan anggota keluarga yang diinginkan
+   (tidak terbatas)."
+3. "anggota keluarga tambahan, yang meliputi anak ke-4 dan seterusnya, ayah, ibu dan mertua."
+4. "anggota keluarga tambahan, yang meliputi kerabat lain seperti Saudara kandung/ipar, asisten
+   rumah tangga, dll."
+Perubahan Data 2.f: "Bagi Pekerja Penerima Upah, jumlah anak yang dijamin maksimal 3 (tiga) orang.
+Apabila terdapat pengurangan jumlah anak karena sudah menikah/telah mempunyai penghasilan
+sendiri/meninggal dapat digantikan anak lain".
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+from typing import Sequence
+
+from jkn.domain.care import FamilyMember, MaritalStatus, Relationship
+from jkn.domain.month import Month
+from jkn.domain.segment import Segment, SegmentGroup
+from jkn.rules.decision import Decision, Steps, assumption, cite
+from jkn.rules.parameters import as_date
+
+SECTION = "Anggota Keluarga yang Ditanggung"
+CORE_MAX_PERSONS = 5   # "sebanyak-banyaknya 5 (lima) orang" (incl. the participant: A-14)
+CORE_MAX_CHILDREN = 3  # "jumlah anak yang dijamin maksimal 3 (tiga) orang"
+
+
+class MemberStatus(str, Enum):
+    CORE = "CORE"                      #: keluarga inti, covered by the wage earner's percentage
+    ADDITIONAL = "ADDITIONAL"          #: keluarga tambahan, 1% of wage per person (Iuran 4)
+    OTHER_RELATIVE = "OTHER_RELATIVE"  #: kerabat lain, flat class rate (Iuran 5)
+    MEMBER = "MEMBER"                  #: family of PBPU / BP, no limit (Anggota Keluarga 2)
+    REFUSED = "REFUSED"
+
+
+@dataclass(frozen=True, slots=True)
+class MemberResult:
+    index: int
+    member: FamilyMember
+    status: MemberStatus
+    reason: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class FamilyCheck:
+    segment: Segment
+    members: tuple[MemberResult, ...]
+
+    def with_status(self, status: MemberStatus) -> list[MemberResult]:
+        return [m for m in self.members if m.status is status]
+
+    @property
+    def additional_members(self) -> int:
+        """Count for ``monthly_contribution(additional_members=...)``."""
+        return len(self.with_status(MemberStatus.ADDITIONAL))
+
+    @property
+    def other_relatives(self) -> int:
+        """Count of members who pay the flat class rate as other relatives (Iuran 5)."""
+        return len(self.with_status(MemberStatus.OTHER_RELATIVE))
+
+    @property
+    def persons(self) -> int:
+        """Participant + members, for ``monthly_contribution(persons=...)`` of PBPU / BP."""
+        return 1 + len(self.with_status(MemberStatus.MEMBER))
+
+
+def child_eligible(child: FamilyMember, as_of: "date | Month | str") -> Decision[bool]:
+    """A child counts in the core family if never married, without own income, and under 21,
+    or under 25 while in formal education (Anggota Keluarga 1.a-b; assumptions A-13, A-16)."""
+    as_of = as_date(as_of)
+    steps, age = Steps(), child.age_on(as_of)
+    if child.marital_status is not MaritalStatus.NEVER_MARRIED:
+        steps.add(f"child has been married ({child.marital_status.value.lower()})", cite(SECTION, "1.a"))
+        return Decision(False, steps)
+    if child.has_income:
+        steps.add("child has an own income", cite(SECTION, "1.a"))
+        return Decision(False, steps)
+    steps.add("child never married and without own income (both required)", assumption("A-13"))
+    if age < 21:
+        steps.add(f"age {age} on {as_of}: under 21", cite(SECTION, "1.b"))
+        return Decision(True, steps)
+    if age < 25 and child.in_school:
+        steps.add(f"age {age} on {as_of}: under 25 and in formal education", cite(SECTION, "1.b"))
+        return Decision(True, steps)
+    steps.add(f"age {age} on {as_of}: not under 21" + ("" if age >= 25 else ", and not in formal education"),
+              cite(SECTION, "1.b"))
+    return Decision(False, steps)
+
+
+def check_family(segment: "Segment | str", as_of: "date | Month | str",
+                 members: Sequence[FamilyMember]) -> Decision[FamilyCheck]:
+    """Sort proposed members into core / additional (1%) / other relative / member / refused."""
+    seg, d, steps = Segment.parse(segment), as_date(as_of), Steps()
+    res: dict[int, MemberResult] = {}
+
+    def put(i: int, status: MemberStatus, reason: str, source: str) -> None:
+        res[i] = MemberResult(i, members[i], status, reason, source)
+        steps.add(f"member #{i + 1} ({members[i].relationship.value.lower()}): {status.value} - {reason}", source)
+
+    alive = []
+    for i, m in enumerate(members):
+        if m.birth_date > d:
+            put(i, MemberStatus.REFUSED, f"born {m.birth_date} is after {d}", cite(SECTION))
+        else:
+            alive.append(i)
+    if seg.group is SegmentGroup.PBI:
+        for i in alive:
+            put(i, MemberStatus.REFUSED, "PBI participants are each designated by the government, not enrolled as "
+                "family of another participant", cite("Peserta Jaminan Kesehatan", "1"))
+    elif seg.group in (SegmentGroup.PBPU, SegmentGroup.BP):
+        for i in alive:
+            put(i, MemberStatus.MEMBER, "PBPU and Bukan Pekerja may enrol the family members they want, no limit",
+                cite(SECTION, "2"))
+    else:
+        _wage_earner(members, alive, d, put, steps)
+    ordered = tuple(res[i] for i in range(len(members)))
+    return Decision(FamilyCheck(seg, ordered), steps)
+
+
+def _wage_earner(members, alive, d, put, steps) -> None:
+    slots = CORE_MAX_PERSONS - 1
+    for i in (i for i in alive if members[i].relationship is Relationship.SPOUSE):
+        if slots:
+            slots -= 1
+            put(i, MemberStatus.CORE, "spouse (istri/suami)", cite(SECTION, "1"))
+        else:
+            put(i, MemberStatus.REFUSED, "core family already has 5 persons", cite(SECTION, "1"))
+    children = sorted((i for i in alive if members[i].relationship.is_child),
+                      key=lambda i: (members[i].birth_date, i))
+    core_children = 0
+    for i in children:
+        ok = child_eligible(members[i], d)
+        steps.extend(ok.steps)
+        if not ok.value:
+            put(i, MemberStatus.OTHER_RELATIVE, "not a core child (" + "; ".join(s.text for s in ok.steps[-1:]) +
+                "); may join as other relative at the class rate", assumption("A-14"))
+        elif core_children < CORE_MAX_CHILDREN and slots:
+            core_children += 1
+            slots -= 1
+            put(i, MemberStatus.CORE, f"eligible child, covered child {core_children} of at most 3 (eldest first)",
+                cite("Perubahan Data Kepesertaan", "2.f"))
+        else:
+            put(i, MemberStatus.ADDITIONAL, "eligible child beyond the 3 covered children (anak ke-4 dan seterusnya), "
+                "1% of wage", cite(SECTION, "3"))
+    for i in alive:
+        r = members[i].relationship
+        if r.is_parent:
+            put(i, MemberStatus.ADDITIONAL, "father, mother or parent-in-law: additional member, 1% of wage",
+                cite(SECTION, "3"))
+        elif r is Relationship.OTHER_RELATIVE:
+            put(i, MemberStatus.OTHER_RELATIVE, "other relative (kerabat lain): flat class rate", cite(SECTION, "4"))

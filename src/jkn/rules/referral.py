@@ -1,0 +1,152 @@
+"""Referral-level care: referrals, control letters, SEP prerequisites and emergency transfers.
+
+Panduan Peserta (seed 001):
+- TATA CARA MENDAPATKAN PELAYANAN KESEHATAN §2.a: at the hospital's BPJS Center the participant
+  shows the card and hands over "surat rujukan dari Fasilitas Kesehatan Tingkat Pertama / surat
+  perintah kontrol pasca rawat inap"; §2.b: and receives the SEP.
+- §3.b-c: emergencies at any facility; at a non-partner facility the patient "akan segera dirujuk
+  ke fasilitas kesehatan yang bekerjasama dengan BPJS Kesehatan setelah keadaan gawat daruratnya
+  teratasi dan pasien dalam kondisi dapat dipindahkan".
+- PELAYANAN KESEHATAN YANG TIDAK DIJAMIN §6-10: purposes of care that are not covered.
+
+The guide gives no validity period for a referral or a control letter: those are parameters
+(``params/care_flow.toml``) resting on assumptions A-C01/A-C02 (docs/assumptions.md).
+Coverage itself (exclusions, deliveries, ambulance, suspension) is :mod:`jkn.rules.coverage`.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Any
+
+from jkn.rules.decision import Decision, RuleError, Steps, cite
+from jkn.rules.parameters import ParamEntry, as_date, entry_in_force, load_param_file
+
+HOW = "Tata Cara Mendapatkan Pelayanan Kesehatan"
+FACILITIES = "Fasilitas Kesehatan Bagi Peserta"
+
+
+@lru_cache(maxsize=1)
+def _params() -> dict[str, list[ParamEntry]]:
+    return load_param_file("care_flow")
+
+
+def care_param(name: str, as_of: "date | str") -> ParamEntry:
+    """The entry of care-flow parameter ``name`` in force on ``as_of``."""
+    return entry_in_force(_params(), name, as_of)
+
+
+def referral_valid_until(referral_date: date) -> Decision[date]:
+    """Last day an FKTP referral can be used for an SEP (assumption A-C01)."""
+    p = care_param("referral_validity_days", referral_date)
+    until = referral_date + timedelta(days=int(p.value))
+    return Decision(until, [p.step(f"a referral of {referral_date} is valid for {p.value} days: until {until}")])
+
+
+def check_referral_route(from_level: str, to_level: str | None) -> Decision[bool]:
+    """A referral goes from an FKTP to a referral-level facility (FKRTL), or between FKRTLs."""
+    steps = Steps()
+    if from_level not in ("FKTP", "FKRTL"):
+        steps.add(f"a {from_level} facility does not issue referrals: only FKTP (and hospitals onward)",
+                  cite(FACILITIES))
+        return Decision(False, steps)
+    if to_level is not None and to_level != "FKRTL":
+        steps.add(f"a referral goes to a referral-level facility (FKRTL), not to a {to_level}", cite(HOW, "2.a"))
+        return Decision(False, steps)
+    steps.add(f"referral from {from_level} to FKRTL", cite(HOW, "2.a"))
+    return Decision(True, steps)
+
+
+def check_referral_for_sep(*, referral_date: date, valid_until: date, sep_date: date, referral_to: str | None,
+                           sep_facility: str, deleted: bool = False) -> Decision[bool]:
+    """May this referral letter open an SEP at ``sep_facility`` on ``sep_date``?"""
+    steps = Steps()
+    steps.add("the participant hands over the FKTP referral letter at the BPJS Center", cite(HOW, "2.a"))
+    if deleted:
+        steps.add("the referral was withdrawn", cite(HOW, "2.a"))
+        return Decision(False, steps)
+    if sep_date < referral_date:
+        steps.add(f"SEP date {sep_date} is before the referral date {referral_date}", cite(HOW, "2.a"))
+        return Decision(False, steps)
+    p = care_param("referral_validity_days", referral_date)
+    if sep_date > valid_until:
+        steps.append(p.step(f"referral expired: valid until {valid_until}, SEP date {sep_date}"))
+        return Decision(False, steps)
+    steps.append(p.step(f"referral valid until {valid_until}"))
+    if referral_to is not None and referral_to != sep_facility:
+        steps.add(f"the referral is addressed to {referral_to}, not to {sep_facility}", cite(HOW, "2.a"))
+        return Decision(False, steps)
+    return Decision(True, steps)
+
+
+def check_control_letter_for_sep(*, control_date: date, sep_date: date, letter_facility: str,
+                                 sep_facility: str, deleted: bool = False) -> Decision[bool]:
+    """May this post-inpatient control letter open an SEP (assumption A-C02 for the window)?"""
+    steps = Steps()
+    steps.add("the participant hands over the post-inpatient control letter (surat perintah kontrol)",
+              cite(HOW, "2.a"))
+    if deleted:
+        steps.add("the control letter was withdrawn", cite(HOW, "2.a"))
+        return Decision(False, steps)
+    if letter_facility != sep_facility:
+        steps.add(f"the control letter was issued by {letter_facility} for control there, not at {sep_facility}",
+                  cite(HOW, "2.a"))
+        return Decision(False, steps)
+    p = care_param("control_letter_window_days", sep_date)
+    last = control_date + timedelta(days=int(p.value))
+    if not control_date <= sep_date <= last:
+        steps.append(p.step(f"the control is planned for {control_date}; it can be used from then until {last}, "
+                            f"not on {sep_date}"))
+        return Decision(False, steps)
+    steps.append(p.step(f"control planned for {control_date}, usable until {last}"))
+    return Decision(True, steps)
+
+
+def exclusions_for(diagnosis_code: str, poli_code: str | None, as_of: "date | str") -> Decision[list[str]]:
+    """Exclusion codes (``rules.coverage.exclusions()``) implied by the diagnosis or the clinic."""
+    steps = Steps()
+    found: list[str] = []
+    d = (diagnosis_code or "").upper()
+    dx = care_param("diagnosis_exclusions", as_of)
+    for item in dx.value:
+        if d.startswith(item["prefix"]) and item["exclusion"] not in found:
+            found.append(item["exclusion"])
+            steps.add(f"diagnosis {d} ({item['why']}) is care for an excluded purpose: {item['exclusion']}", dx.source)
+    if poli_code:
+        px = care_param("poli_exclusions", as_of)
+        for item in px.value:
+            if poli_code.upper() == item["poli"] and item["exclusion"] not in found:
+                found.append(item["exclusion"])
+                steps.add(f"clinic {poli_code} ({item['why']}): {item['exclusion']}", px.source)
+    return Decision(found, steps)
+
+
+def check_one_sep_per_day(existing: list[dict[str, Any]], as_of: "date | str") -> Decision[bool]:
+    """No second SEP for the same participant, facility, service type and clinic on one date (A-C03)."""
+    p = care_param("one_sep_per_day", as_of)
+    if p.value and existing:
+        return Decision(False, [p.step(f"SEP {existing[0]['number']} already covers this visit")])
+    return Decision(True, [])
+
+
+def check_emergency_transfer(*, treated_at_partner: bool, destination_partner: bool, destination_level: str,
+                             stabilised_on: date | None, transfer_on: date, admitted_on: date) -> Decision[bool]:
+    """Transfer of an emergency patient treated at a non-partner facility (TATA CARA §3.c)."""
+    steps = Steps()
+    if treated_at_partner:
+        steps.add("treated at a partner facility: no transfer is required", cite(HOW, "3.b"))
+    else:
+        steps.add("treated at a non-partner facility: referred to a partner facility once the emergency is "
+                  "over and the patient can be moved", cite(HOW, "3.c"))
+    if not destination_partner or destination_level not in ("FKTP", "FKRTL"):
+        steps.add("the destination must be a facility that works with BPJS Kesehatan", cite(HOW, "3.c"))
+        return Decision(False, steps)
+    if stabilised_on is None:
+        steps.add("the patient must be stable (keadaan gawat darurat teratasi) before the transfer", cite(HOW, "3.c"))
+        return Decision(False, steps)
+    if not admitted_on <= stabilised_on <= transfer_on:
+        steps.add(f"dates out of order: admitted {admitted_on}, stable {stabilised_on}, transfer {transfer_on}",
+                  cite(HOW, "3.c"))
+        return Decision(False, steps)
+    steps.add(f"stable on {stabilised_on}, transferred on {transfer_on}", cite(HOW, "3.c"))
+    return Decision(True, steps)
