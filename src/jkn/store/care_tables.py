@@ -1,0 +1,198 @@
+"""Care flow (issue #5): facility staff, VClaim consumers, FKTP visits, referrals, control
+letters, SEPs, emergencies and ambulance trips. Migration 0004.
+
+Guide (seed 001): FASILITAS KESEHATAN BAGI PESERTA, TATA CARA MENDAPATKAN PELAYANAN KESEHATAN
+(§1 FKTP, §2 referral with SEP, §3 emergencies), PELAYANAN KESEHATAN YANG DIJAMIN / TIDAK DIJAMIN.
+Numbers follow VClaim's 19-character layout (see docs/care-flow.md): facility code (8) + MMYY
++ a letter (V = SEP, Y = FKTP referral, B = hospital referral, K = control letter) + 6 digits.
+Dates are Asia/Jakarta calendar dates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from jkn.domain.timestamps import utcnow
+from jkn.store.base import Base
+
+
+
+class FacilityStaffRow(Base):
+    """A person working at a facility: doctors (DPJP code), dentists, midwives, BPJS Center staff."""
+
+    __tablename__ = "facility_staff"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    facility_code: Mapped[str] = mapped_column(ForeignKey("facility.code"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(20))  # DOCTOR, SPECIALIST, DENTIST, MIDWIFE, NURSE, PHARMACIST, BPJS_CENTER, ADMIN
+    registration_number: Mapped[str | None] = mapped_column(String(40))  # STR / kode DPJP
+    poli_code: Mapped[str | None] = mapped_column(String(3))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class VClaimConsumerRow(Base):
+    """Bridging credentials of one facility's information system (SIMRS).
+
+    ``secret`` is kept as issued: the server needs it to check HMAC signatures and to derive the
+    v2.0 response key. ``user_key`` is kept only as its SHA-256 (it is only ever compared)."""
+
+    __tablename__ = "vclaim_consumer"
+    cons_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    facility_code: Mapped[str] = mapped_column(ForeignKey("facility.code"), index=True)
+    secret: Mapped[str] = mapped_column(String(64))
+    user_key_sha256: Mapped[str | None] = mapped_column(String(64))
+    api_version: Mapped[str] = mapped_column(String(4), default="2.0")  # "2.0" or "1.1"
+    label: Mapped[str | None] = mapped_column(String(120))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class CareSerialRow(Base):
+    """Last serial used per number prefix (facility code + MMYY + letter)."""
+
+    __tablename__ = "care_serial"
+    prefix: Mapped[str] = mapped_column(String(16), primary_key=True)
+    last: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class VisitRow(Base):
+    """A first-level visit (kunjungan) at an FKTP: at the registered one, or an emergency elsewhere."""
+
+    __tablename__ = "visit"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), index=True)
+    facility_code: Mapped[str] = mapped_column(ForeignKey("facility.code"), index=True)
+    visit_date: Mapped[dt.date] = mapped_column(Date)
+    care_type: Mapped[str] = mapped_column(String(4))  # RJTP outpatient / RITP inpatient
+    emergency: Mapped[bool] = mapped_column(Boolean, default=False)
+    diagnosis_code: Mapped[str | None] = mapped_column(String(8))
+    complaint: Mapped[str | None] = mapped_column(Text)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("facility_staff.id"))
+    explanation: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ReferralRow(Base):
+    """A referral letter (rujukan): from an FKTP (origin 1) or from a hospital (origin 2)."""
+
+    __tablename__ = "referral"
+    number: Mapped[str] = mapped_column(String(19), primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), index=True)
+    origin_level: Mapped[str] = mapped_column(String(1))  # "1" FKTP, "2" FKRTL (asalRujukan)
+    from_facility: Mapped[str] = mapped_column(ForeignKey("facility.code"), index=True)
+    to_facility: Mapped[str | None] = mapped_column(ForeignKey("facility.code"), index=True)
+    referral_date: Mapped[dt.date] = mapped_column(Date)
+    planned_visit_date: Mapped[dt.date | None] = mapped_column(Date)
+    valid_until: Mapped[dt.date] = mapped_column(Date)
+    service_type: Mapped[str] = mapped_column(String(1))  # "1" inpatient, "2" outpatient
+    referral_type: Mapped[str] = mapped_column(String(1), default="0")  # 0 full, 1 partial, 2 back (PRB)
+    poli_code: Mapped[str | None] = mapped_column(String(3))
+    diagnosis_code: Mapped[str] = mapped_column(String(8))
+    complaint: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visit.id"))
+    sep_number: Mapped[str | None] = mapped_column(String(19))  # the hospital SEP a hospital referral follows
+    created_by: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SepRow(Base):
+    """Surat Eligibilitas Peserta issued at a referral-level facility (TATA CARA §2.b)."""
+
+    __tablename__ = "sep"
+    number: Mapped[str] = mapped_column(String(19), primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"))
+    facility_code: Mapped[str] = mapped_column(ForeignKey("facility.code"))
+    sep_date: Mapped[dt.date] = mapped_column(Date)
+    service_type: Mapped[str] = mapped_column(String(1))  # "1" inpatient, "2" outpatient
+    class_entitled: Mapped[str] = mapped_column(String(3))  # I / II / III
+    class_upgrade: Mapped[str | None] = mapped_column(String(2))  # klsRawatNaik code, paid by the participant
+    upgrade_payer: Mapped[str | None] = mapped_column(String(2))
+    upgrade_responsible: Mapped[str | None] = mapped_column(String(80))
+    poli_code: Mapped[str | None] = mapped_column(String(3))
+    executive: Mapped[bool] = mapped_column(Boolean, default=False)
+    diagnosis_code: Mapped[str] = mapped_column(String(8))
+    referral_number: Mapped[str | None] = mapped_column(ForeignKey("referral.number"), index=True)
+    referral_origin: Mapped[str | None] = mapped_column(String(1))
+    referral_date: Mapped[dt.date | None] = mapped_column(Date)
+    referral_facility: Mapped[str | None] = mapped_column(String(8))
+    control_letter_number: Mapped[str | None] = mapped_column(String(19))
+    emergency: Mapped[bool] = mapped_column(Boolean, default=False)
+    accident: Mapped[str] = mapped_column(String(1), default="0")  # lakaLantas 0..3
+    delivery_child_number: Mapped[int | None] = mapped_column(Integer)
+    cob: Mapped[bool] = mapped_column(Boolean, default=False)
+    cataract: Mapped[bool] = mapped_column(Boolean, default=False)
+    visit_purpose: Mapped[str] = mapped_column(String(1), default="0")  # tujuanKunj
+    dpjp_code: Mapped[str | None] = mapped_column(String(20))
+    mr_number: Mapped[str | None] = mapped_column(String(20))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    notes: Mapped[str | None] = mapped_column(Text)
+    discharge_date: Mapped[dt.date | None] = mapped_column(Date)
+    explanation: Mapped[list] = mapped_column(JSON, default=list)
+    created_by: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    deleted_by: Mapped[str | None] = mapped_column(String(80))
+
+    __table_args__ = (
+        Index("ix_sep_participant_id_sep_date", "participant_id", "sep_date"),
+        Index("ix_sep_facility_code_sep_date", "facility_code", "sep_date"),
+    )
+
+
+class ControlLetterRow(Base):
+    """Surat (perintah) kontrol pasca rawat inap: lets the participant come back without a new referral."""
+
+    __tablename__ = "control_letter"
+    number: Mapped[str] = mapped_column(String(19), primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), index=True)
+    facility_code: Mapped[str] = mapped_column(ForeignKey("facility.code"), index=True)
+    sep_number: Mapped[str] = mapped_column(ForeignKey("sep.number"), index=True)
+    control_date: Mapped[dt.date] = mapped_column(Date)
+    poli_code: Mapped[str] = mapped_column(String(3))
+    doctor_code: Mapped[str | None] = mapped_column(String(20))
+    created_by: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class EmergencyCaseRow(Base):
+    """Emergency care (TATA CARA §3): anywhere; at a non-partner facility, followed by the transfer
+    to a partner facility once the patient is stable (§3.c)."""
+
+    __tablename__ = "emergency_case"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), index=True)
+    facility_code: Mapped[str] = mapped_column(ForeignKey("facility.code"), index=True)
+    admitted_on: Mapped[dt.date] = mapped_column(Date)
+    diagnosis_code: Mapped[str | None] = mapped_column(String(8))
+    sep_number: Mapped[str | None] = mapped_column(ForeignKey("sep.number"))
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visit.id"))
+    stabilised_on: Mapped[dt.date | None] = mapped_column(Date)
+    transfer_to: Mapped[str | None] = mapped_column(ForeignKey("facility.code"))
+    transferred_on: Mapped[dt.date | None] = mapped_column(Date)
+    notes: Mapped[str | None] = mapped_column(Text)
+    explanation: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AmbulanceTripRow(Base):
+    """An ambulance trip the programme pays: a life-saving transfer between facilities (DIJAMIN §4)."""
+
+    __tablename__ = "ambulance_trip"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), index=True)
+    from_facility: Mapped[str] = mapped_column(ForeignKey("facility.code"))
+    to_facility: Mapped[str] = mapped_column(ForeignKey("facility.code"))
+    trip_date: Mapped[dt.date] = mapped_column(Date)
+    sep_number: Mapped[str | None] = mapped_column(ForeignKey("sep.number"))
+    emergency_case_id: Mapped[int | None] = mapped_column(ForeignKey("emergency_case.id"))
+    explanation: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
