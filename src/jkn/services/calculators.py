@@ -1,0 +1,73 @@
+"""The public calculators: contribution, room class, penalty and rank look-up.
+
+Thin: each turns plain input into a rules-engine call and the Decision into a JSON-ready
+answer with its explanation (architecture.md: "every decision explains itself"). Shared by
+the REST API, the simulator page and the CLI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import date
+
+from jkn.rules.care_class import care_class
+from jkn.rules.contribution import monthly_contribution
+from jkn.rules.decision import jsonable
+from jkn.rules.penalty import assess_penalty
+from jkn.rules.ranks import search_ranks
+
+
+def contribution(segment: str, as_of: date, *, wage: int | None = None, grade: str | None = None,
+                 care_class: str | None = None, persons: int = 1, additional_members: int = 0,
+                 other_relatives: list[str] | None = None, pension: int | None = None,
+                 veteran_base_salary: int | None = None, pbi_amount: int | None = None) -> dict:
+    """Monthly contribution with each payer's share, the lines and the explanation."""
+    decision = monthly_contribution(
+        segment, as_of, wage=wage, grade=grade, care_class=care_class, persons=persons,
+        additional_members=additional_members, other_relatives=tuple(other_relatives or ()),
+        pension=pension, veteran_base_salary=veteran_base_salary, pbi_amount=pbi_amount,
+    )
+    value = decision.value
+    return {
+        "segment": value.segment.value,
+        "month": str(value.month),
+        "due_date": value.due_date.isoformat(),
+        "care_class": value.care_class.value if value.care_class else None,
+        "total": int(value.total),
+        "employer": int(value.employer),
+        "participant": int(value.participant),
+        "government": int(value.government),
+        "lines": [jsonable(asdict(line)) for line in value.lines],
+        "explanation": decision.explain(),
+    }
+
+
+def room_class(segment: str, as_of: date, *, grade: str | None = None, rank: str | None = None,
+               wage: int | None = None, paid_class: str | None = None) -> dict:
+    """The inpatient room class a participant is owed, with the reason."""
+    decision = care_class(segment, as_of, wage=wage, grade=grade or rank, paid_class=paid_class)
+    return {"care_class": decision.value.value, "explanation": decision.explain()}
+
+
+def penalty(segment: str, as_of: date, unpaid: list[tuple[str, int]]) -> dict:
+    """Penalty, arrears and suspension for the unpaid months."""
+    decision = assess_penalty(segment, as_of, unpaid)
+    value = decision.value
+    return {
+        "penalty": int(value.penalty),
+        "months_in_arrears": value.months_in_arrears,
+        "months_counted": value.months_counted,
+        "arrears_total": int(value.arrears_total),
+        "amount_due": int(value.amount_due),
+        "suspended": value.suspended,
+        "payer": value.payer,
+        "explanation": decision.explain(),
+    }
+
+
+def ranks(q: str) -> list[dict]:
+    """Grade and equivalent ranks of PNS, Polri and TNI AD/AL/AU for a rank name or grade."""
+    return [
+        {"grade": str(r.grade), "category": r.category, "equivalents": r.names(), "source": r.source}
+        for r in search_ranks(q)
+    ]

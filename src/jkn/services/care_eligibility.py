@@ -1,0 +1,151 @@
+"""Eligibility of a participant on a service date: who they are, their room class, their FKTP,
+and whether cover is active or suspended. Read by VClaim ``Peserta`` and by the SEP use case.
+
+Cover status comes from the membership registry (``coverage_status``) when it is installed;
+the participant's own status and cover dates are checked in any case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from dataclasses import dataclass, field
+
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import Session
+
+from jkn.services.care_common import CARD_RE, NIK_RE
+from jkn.services.errors import Invalid, NotFound
+from jkn.store.facility_tables import FacilityRow
+from jkn.store.membership_tables import CardIssueRow, ParticipantRow
+
+SUSPENSION = "Panduan Peserta, Penghentian Pelayanan Kesehatan"
+
+
+@dataclass
+class Eligibility:
+    participant: "ParticipantRow"  # a row with the participant table's columns as attributes
+    fktp_name: str | None
+    on_date: dt.date
+    active: bool
+    status_code: str  # VClaim statusPeserta.kode: "0" AKTIF, else not active
+    status_text: str
+    explanation: list[dict] = field(default_factory=list)
+    card_printed: dt.date | None = None
+
+    @property
+    def care_class(self) -> str:
+        return self.participant.care_class
+
+
+def _membership_coverage():
+    """``coverage_status(session, card_number, on_date)`` of the membership registry, if present."""
+    for name in ("jkn.services.coverage", "jkn.services.membership", "jkn.services.eligibility",
+                 "jkn.services.registration"):
+        try:
+            mod = importlib.import_module(name)
+        except ImportError:
+            continue
+        fn = getattr(mod, "coverage_status", None)
+        if callable(fn):
+            return fn
+    return None
+
+
+_COVERAGE = None
+_COVERAGE_LOOKED_UP = False
+
+
+def coverage_function():
+    global _COVERAGE, _COVERAGE_LOOKED_UP
+    if not _COVERAGE_LOOKED_UP:
+        _COVERAGE, _COVERAGE_LOOKED_UP = _membership_coverage(), True
+    return _COVERAGE
+
+
+_BY_CARD = _BY_NIK = None
+
+
+def _statements():
+    """The look-up statements, built once (a select built per call costs more than running it)."""
+    global _BY_CARD, _BY_NIK
+    if _BY_CARD is None:
+        printed = (select(func.max(CardIssueRow.issued_on)).where(CardIssueRow.participant_id == ParticipantRow.id)
+                   .correlate(ParticipantRow).scalar_subquery().label("card_printed"))
+        base = (select(ParticipantRow.__table__, FacilityRow.name.label("fktp_name"), printed)
+                .outerjoin(FacilityRow, FacilityRow.code == ParticipantRow.fktp_code))
+        _BY_CARD = base.where(ParticipantRow.card_number == bindparam("key"))
+        _BY_NIK = base.where(ParticipantRow.nik == bindparam("key"))
+    return _BY_CARD, _BY_NIK
+
+
+def _lookup(session: Session, *, card_number: str | None, nik: str | None):
+    """(participant row — columns of ``participant`` as attributes —, FKTP name, last card print)."""
+    by_card, by_nik = _statements()
+    if card_number is not None:
+        card = card_number.strip()
+        if not CARD_RE.fullmatch(card):
+            raise Invalid(f"card number must be 13 digits, got {card_number!r}", field="noKartu")
+        stmt, key, what = by_card, card, f"card number {card}"
+    else:
+        n = (nik or "").strip()
+        if not NIK_RE.fullmatch(n):
+            raise Invalid(f"NIK must be 16 digits, got {nik!r}", field="nik")
+        stmt, key, what = by_nik, n, f"NIK {n}"
+    row = session.execute(stmt, {"key": key}).first()
+    if row is None:
+        raise NotFound(f"no participant with {what}", field="noKartu" if card_number is not None else "nik")
+    return row, row.fktp_name, row.card_printed
+
+
+def _interpret(result) -> tuple[bool, str, list[dict]]:
+    """Normalise whatever ``coverage_status`` returns into (active, text, explanation)."""
+    value, steps = result, []
+    if isinstance(result, dict) and "active" in result:  # jkn.services.coverage.coverage_status
+        return bool(result["active"]), str(result.get("reason") or ("ACTIVE" if result["active"] else "NOT ACTIVE")), \
+            list(result.get("explanation") or [])
+    if hasattr(result, "value") and hasattr(result, "explain"):  # a Decision
+        value, steps = result.value, result.explain()
+    elif isinstance(result, dict):
+        steps = result.get("explanation") or []
+        value = result.get("status", result.get("value", result))
+    if isinstance(value, dict):
+        value = value.get("status") or value.get("value")
+    if hasattr(value, "value") and not isinstance(value, (str, bool)):
+        value = value.value
+    if isinstance(value, bool):
+        return value, "AKTIF" if value else "NON AKTIF", steps
+    text = str(value).upper()
+    return text in ("ACTIVE", "AKTIF"), text, steps
+
+
+def check(session: Session, on_date: dt.date, *, card_number: str | None = None, nik: str | None = None) -> Eligibility:
+    """The participant by card number (or NIK) and their status on ``on_date``."""
+    p, fktp_name, printed = _lookup(session, card_number=card_number, nik=nik)
+    result = _status(session, p, fktp_name, on_date)
+    result.card_printed = printed
+    return result
+
+
+def _status(session: Session, p: ParticipantRow, fktp_name: str | None, on_date: dt.date) -> Eligibility:
+    steps: list[dict] = []
+    if p.status != "ACTIVE":
+        reason = f" ({p.status_reason})" if p.status_reason else ""
+        return Eligibility(p, fktp_name, on_date, False, "1", f"NON AKTIF: {p.status}{reason}",
+                           [{"text": f"participant status {p.status}{reason}", "source": "membership registry"}])
+    if on_date < p.tmt:
+        return Eligibility(p, fktp_name, on_date, False, "1", f"NON AKTIF: cover starts {p.tmt.isoformat()}",
+                           [{"text": f"cover starts on {p.tmt.isoformat()} (TMT)", "source": "membership registry"}])
+    if p.end_date is not None and on_date > p.end_date:
+        return Eligibility(p, fktp_name, on_date, False, "1", f"NON AKTIF: cover ended {p.end_date.isoformat()}",
+                           [{"text": f"cover ended on {p.end_date.isoformat()}", "source": "membership registry"}])
+    fn = coverage_function()
+    if fn is not None:
+        active, text, steps = _interpret(fn(session, p.card_number, on_date))
+        if not active:
+            label = "SUSPENDED (PENGHENTIAN SEMENTARA)" if "SUSP" in text else text
+            return Eligibility(p, fktp_name, on_date, False, "2" if "SUSP" in text else "1",
+                               f"NON AKTIF: {label}", steps or [{"text": f"cover {label} on {on_date}",
+                                                                 "source": SUSPENSION}])
+    return Eligibility(p, fktp_name, on_date, True, "0", "AKTIF",
+                       steps or [{"text": f"participant active on {on_date.isoformat()}", "source": "membership registry"}])

@@ -1,0 +1,183 @@
+"""Coverage status of a participant on a date, and the payer columns it reads.
+
+Guide: DENDA and PENGHENTIAN PELAYANAN KESEHATAN — cover is suspended when the payer is more than
+3 (wage earners) or 6 (PBPU, Bukan Pekerja) months late. Whether a payer is suspended is decided
+by the rules engine (jkn.rules.penalty.assess_penalty) from the ledger: the months billed and not
+fully paid. Billing and payments keep three columns of ``payer`` up to date
+(``oldest_unpaid_month``, ``arrears_amount``, ``suspended_since``) so that an eligibility check
+today is one indexed lookup by card number; a check for a past date replays the ledger as it
+stood on that date (bills of months up to it, payments made on or before it). Assumption A-M05.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from jkn.domain.month import Month
+from jkn.rules.contribution import due_date
+from jkn.rules.penalty import assess_penalty
+from jkn.services.errors import NotFound
+from jkn.services.membership_common import jakarta_today, month_date
+from jkn.store.billing_tables import AllocationRow, BillRow, PayerRow, PaymentRow
+from jkn.store.membership_tables import ParticipantRow
+
+ONE_DAY = dt.timedelta(days=1)
+
+
+def _open_bills(session: Session, payer_id: int) -> dict[Month, int]:
+    rows = session.execute(select(BillRow.month, BillRow.amount - BillRow.paid_amount)
+                           .where(BillRow.payer_id == payer_id, BillRow.status == "OPEN")
+                           .order_by(BillRow.month)).all()
+    return {Month.of(m): int(a) for m, a in rows if a > 0}
+
+
+def unpaid_on(session: Session, payer_id: int, on: dt.date) -> dict[Month, int]:
+    """The ledger as it stood on ``on``: months billed up to ``on``'s month, less what was paid
+    on or before ``on``."""
+    last = month_date(Month.of(on))
+    bills = session.execute(select(BillRow.id, BillRow.month, BillRow.amount)
+                            .where(BillRow.payer_id == payer_id, BillRow.month <= last)).all()
+    if not bills:
+        return {}
+    paid = dict(session.execute(
+        select(AllocationRow.bill_id, func.sum(AllocationRow.contribution_amount))
+        .join(PaymentRow, PaymentRow.id == AllocationRow.payment_id)
+        .where(PaymentRow.payer_id == payer_id, PaymentRow.paid_on <= on)
+        .group_by(AllocationRow.bill_id)).all())
+    out = {}
+    for bill_id, month, amount in bills:
+        rest = int(amount) - int(paid.get(bill_id) or 0)
+        if rest > 0:
+            out[Month.of(month)] = rest
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _suspension_start(segment: str, months: tuple[Month, ...]) -> dt.date | None:
+    # Suspension depends on which months are overdue, not on their amounts (Penghentian 1-2):
+    # the engine is asked on each day a further month becomes overdue.
+    unpaid = {m: 1 for m in months}
+    for m in months:
+        day = due_date(m).value + ONE_DAY
+        if assess_penalty(segment, day, unpaid).value.suspended:
+            return day
+    return None
+
+
+@lru_cache(maxsize=1)
+def _min_suspension_months() -> int:
+    """Fewest open months that can ever mean suspension (a shortcut, not a rule: the rule is asked
+    for every payer above it)."""
+    from jkn.rules.parameters import all_params
+    return min(min(e.value.values()) for e in all_params()["suspension_after_months"] if e.value)
+
+
+def suspension_start(segment: str, unpaid: dict[Month, int]) -> dt.date | None:
+    """First day the payer is suspended if nothing more is paid (rules engine), or None."""
+    if not unpaid:
+        return None
+    return _suspension_start(segment, tuple(sorted(unpaid)))
+
+
+def refresh_payer(session: Session, payer: PayerRow) -> None:
+    """Recompute the payer's maintained columns from its open bills."""
+    unpaid = _open_bills(session, payer.id)
+    payer.oldest_unpaid_month = month_date(min(unpaid)) if unpaid else None
+    payer.arrears_amount = sum(unpaid.values())
+    payer.suspended_since = suspension_start(payer.segment, unpaid)
+
+
+def refresh_payers(session: Session, run_id: int | None = None, billed_month: dt.date | None = None) -> int:
+    """Set-based refresh of the maintained payer columns — of the payers billed by run ``run_id``
+    (whose ``billed_through`` becomes ``billed_month``), or of every payer. SQL computes the oldest
+    unpaid month and the arrears; the rules engine decides suspension for the payers with more open
+    months than any group tolerates."""
+    from sqlalchemy import bindparam, text, update
+
+    scope = "id IN (SELECT payer_id FROM bill WHERE run_id = :run)" if run_id is not None else "1 = 1"
+    params = {"run": run_id, "floor": _min_suspension_months(), "billed": billed_month}
+    open_bills = "FROM bill b WHERE b.payer_id = payer.id AND b.status = 'OPEN'"
+    billed = (", billed_through = CASE WHEN billed_through IS NULL OR billed_through < :billed THEN :billed "
+              "ELSE billed_through END") if billed_month is not None else ""
+    in_scope = "b.payer_id IN (SELECT payer_id FROM bill WHERE run_id = :run)" if run_id is not None else "1 = 1"
+    # payers with open bills: one aggregate joined in (UPDATE .. FROM: PostgreSQL and SQLite >= 3.33)
+    n = session.execute(text(
+        f"UPDATE payer SET oldest_unpaid_month = a.oldest, arrears_amount = a.arrears{billed} FROM "
+        "(SELECT b.payer_id, min(b.month) AS oldest, sum(b.amount - b.paid_amount) AS arrears FROM bill b "
+        f"WHERE b.status = 'OPEN' AND {in_scope} GROUP BY b.payer_id) a WHERE payer.id = a.payer_id"), params).rowcount
+    # payers in scope without open bills
+    n += session.execute(text(
+        f"UPDATE payer SET oldest_unpaid_month = NULL, arrears_amount = 0{billed} WHERE {scope} "
+        f"AND NOT EXISTS (SELECT 1 {open_bills})"), params).rowcount
+    session.execute(text(f"UPDATE payer SET suspended_since = NULL WHERE {scope} AND suspended_since IS NOT NULL "
+                         f"AND (SELECT count(*) {open_bills}) <= :floor"), params)
+    months_of: dict[int, list] = {}
+    segments: dict[int, str] = {}
+    current: dict[int, Any] = {}
+    rows = session.execute(text(
+        "SELECT b.payer_id, p.segment, b.month, p.suspended_since FROM bill b JOIN payer p ON p.id = b.payer_id "
+        "WHERE b.status = 'OPEN' AND b.amount > b.paid_amount AND b.payer_id IN "
+        f"(SELECT id FROM payer WHERE {scope} AND (SELECT count(*) {open_bills}) > :floor) "
+        "ORDER BY b.payer_id, b.month"), params)
+    for pid, segment, month, since in rows:
+        segments[pid] = segment
+        current[pid] = since if not isinstance(since, str) else dt.date.fromisoformat(since)
+        months_of.setdefault(pid, []).append(Month.of(month if isinstance(month, dt.date) else dt.date.fromisoformat(month)))
+    changes = [{"pid": pid, "since": new} for pid, ms in months_of.items()
+               if (new := _suspension_start(segments[pid], tuple(ms))) != current[pid]]
+    if changes:
+        t = PayerRow.__table__
+        session.execute(update(t).where(t.c.id == bindparam("pid")).values(suspended_since=bindparam("since")), changes)
+    return n
+
+
+def coverage_status(session: Session, card_number: str, on_date: dt.date | None = None) -> dict[str, Any]:
+    """Is the participant covered on ``on_date``? ``{active, suspended, reason, explanation}``.
+
+    ``reason`` is ACTIVE, SUSPENDED, NOT_YET_COVERED (before the start of cover), ENDED (divorce,
+    child replaced ...), DECEASED or NO_PAYER. For the facility desk and VClaim Peserta."""
+    on = on_date or jakarta_today()
+    row = session.execute(
+        select(ParticipantRow.card_number, ParticipantRow.name, ParticipantRow.segment, ParticipantRow.status,
+               ParticipantRow.status_reason, ParticipantRow.tmt, ParticipantRow.end_date, ParticipantRow.care_class,
+               ParticipantRow.fktp_code, PayerRow.id, PayerRow.code, PayerRow.segment, PayerRow.suspended_since,
+               PayerRow.oldest_unpaid_month, PayerRow.arrears_amount)
+        .outerjoin(PayerRow, PayerRow.id == ParticipantRow.payer_id)
+        .where(ParticipantRow.card_number == card_number)).first()
+    if row is None:
+        raise NotFound(f"no participant with card number {card_number!r}")
+    (card, name, segment, status, status_reason, tmt, end_date, care_class, fktp, payer_id, payer_code,
+     payer_segment, suspended_since, oldest, arrears) = row
+    base = {"card_number": card, "name": name, "on_date": on.isoformat(), "segment": segment,
+            "care_class": care_class, "fktp_code": fktp, "payer": payer_code, "status": status}
+    guide = "Panduan Peserta, Peserta Jaminan Kesehatan"
+    if on < tmt:
+        return {**base, "active": False, "suspended": False, "reason": "NOT_YET_COVERED",
+                "explanation": [{"text": f"cover starts on {tmt.isoformat()}", "source": guide}]}
+    if end_date is not None and on > end_date:
+        reason = "DECEASED" if status == "DECEASED" else "ENDED"
+        return {**base, "active": False, "suspended": False, "reason": reason,
+                "explanation": [{"text": f"cover ended on {end_date.isoformat()} ({status_reason or status.lower()})",
+                                 "source": "Panduan Peserta, Perubahan Data Kepesertaan, 2.g"}]}
+    if payer_id is None:
+        return {**base, "active": False, "suspended": False, "reason": "NO_PAYER",
+                "explanation": [{"text": "no payer account: nobody is billed for this participant", "source": guide}]}
+    if on >= jakarta_today():  # the maintained columns describe the ledger as it stands now
+        if oldest is None:
+            return {**base, "active": True, "suspended": False, "reason": "ACTIVE", "arrears": 0,
+                    "explanation": [{"text": "no unpaid contributions", "source": "Panduan Peserta, Iuran"}]}
+        unpaid = _open_bills(session, payer_id)
+    else:
+        unpaid = unpaid_on(session, payer_id, on)
+    decision = assess_penalty(payer_segment, on, unpaid)
+    a = decision.value
+    suspended = a.suspended
+    return {**base, "active": not suspended, "suspended": suspended, "reason": "SUSPENDED" if suspended else "ACTIVE",
+            "arrears": int(a.arrears_total), "months_in_arrears": a.months_in_arrears, "penalty": int(a.penalty),
+            "amount_due": int(a.amount_due), "suspended_since": suspended_since.isoformat() if suspended_since else None,
+            "explanation": decision.explain()}

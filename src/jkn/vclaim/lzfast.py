@@ -1,0 +1,122 @@
+"""LZ-string ``compressToEncodedURIComponent``, faster, byte-for-byte the same output.
+
+The ``lzstring`` package writes its output one bit at a time through a callback (about 1.3 ms
+for a 1 KB VClaim answer, more than the rest of the request). This version keeps the same
+dictionary algorithm (lz-string 1.4.4, ``_compress`` with 6 bits per character) but collects
+each code as a string of bits and turns the whole bit string into characters at the end with
+``base64`` (the URI-safe alphabet is base64's with ``-`` for ``/``). ``tests/vclaim`` checks it
+against ``lzstring`` on generated inputs, ASCII and not (Basic Multilingual Plane).
+"""
+
+from __future__ import annotations
+
+import base64
+
+_TO_URI = bytes.maketrans(b"/", b"-")
+
+
+_BIT_CACHE: dict[int, str] = {}
+
+
+def _bits(value: int, n: int) -> str:
+    """``value`` as ``n`` bits, least significant first (lz-string's bit order)."""
+    key = (value << 5) | n
+    b = _BIT_CACHE.get(key)
+    if b is None:
+        b = bin(value)[:1:-1].ljust(n, "0")
+        if value < 8192:
+            _BIT_CACHE[key] = b
+    return b
+
+
+def compress_to_encoded_uri_component(text: str) -> str:
+    """``LZString.compressToEncodedURIComponent(text)``; characters outside the BMP are taken as
+    UTF-16 surrogate pairs, as JavaScript does (our VClaim JSON is ASCII anyway)."""
+    if text is None:
+        return ""
+    if not text.isascii() and any(ord(ch) > 0xFFFF for ch in text):
+        units = text.encode("utf-16-le", "surrogatepass")
+        text = "".join(chr(int.from_bytes(units[i:i + 2], "little")) for i in range(0, len(units), 2))
+    dictionary: dict[str, int] = {}
+    to_create: set[str] = set()
+    out: list[str] = []
+    append = out.append
+    cache_get = _BIT_CACHE.get
+    w = ""
+    enlarge_in = 2
+    dict_size = 3
+    num_bits = 2
+
+    def emit_w(w: str) -> None:
+        nonlocal enlarge_in, num_bits
+        if w in to_create:
+            code = ord(w)
+            if code < 256:
+                append("0" * num_bits)
+                append(_bits(code, 8))
+            else:
+                append("1" + "0" * (num_bits - 1))
+                append(_bits(code, 16))
+            enlarge_in -= 1
+            if enlarge_in == 0:
+                enlarge_in = 1 << num_bits
+                num_bits += 1
+            to_create.discard(w)
+        else:
+            append(_bits(dictionary[w], num_bits))
+
+    for c in text:
+        if c not in dictionary:
+            dictionary[c] = dict_size
+            dict_size += 1
+            to_create.add(c)
+        wc = w + c
+        if wc in dictionary:
+            w = wc
+            continue
+        if len(w) == 1 and w in to_create:
+            emit_w(w)
+        else:
+            value = dictionary[w]
+            b = cache_get((value << 5) | num_bits)
+            append(b if b is not None else _bits(value, num_bits))
+        enlarge_in -= 1
+        if enlarge_in == 0:
+            enlarge_in = 1 << num_bits
+            num_bits += 1
+        dictionary[wc] = dict_size
+        dict_size += 1
+        w = c
+
+    if w != "":
+        emit_w(w)
+        enlarge_in -= 1
+        if enlarge_in == 0:
+            enlarge_in = 1 << num_bits
+            num_bits += 1
+    append(_bits(2, num_bits))  # end of stream
+
+    bits = "".join(out)
+    n_chars = len(bits) // 6 + 1  # lz-string always flushes one more (zero-padded) character
+    padded_len = -(-n_chars * 6 // 24) * 24
+    raw = int(bits.ljust(padded_len, "0"), 2).to_bytes(padded_len // 8, "big")
+    return base64.b64encode(raw).translate(_TO_URI)[:n_chars].decode("ascii")
+
+
+def encrypt_response(payload, cons_id: str, secret: str, timestamp: "str | int") -> str:
+    """:func:`jkn.vclaim.crypto.encrypt_response` with the fast compressor: the same ciphertext."""
+    import hashlib
+    import json
+
+    from cryptography.hazmat.primitives import padding
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+    if payload is None:
+        raise ValueError("null responses are sent plain, not encrypted")
+    text = json.dumps(payload, ensure_ascii=True, separators=(",", ":"))
+    compressed = compress_to_encoded_uri_component(text).encode("ascii")
+    padder = padding.PKCS7(128).padder()
+    plain = padder.update(compressed) + padder.finalize()
+    key = hashlib.sha256(f"{cons_id}{secret}{timestamp}".encode("utf-8")).digest()
+    enc = Cipher(algorithms.AES(key), modes.CBC(key[:16])).encryptor()
+    return base64.b64encode(enc.update(plain) + enc.finalize()).decode("ascii")
