@@ -1,0 +1,44 @@
+"""The ASGI application: REST API, VClaim bridge and web pages over one database."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+import jkn
+from jkn.api import v1
+from jkn.api.errors import install_error_handlers
+from jkn.api.vclaim import install as install_vclaim
+from jkn.store.bootstrap import prepare_database
+from jkn.store.engine import session_factory
+from jkn.web import install_web
+
+
+def create_app(database_url: str | None = None) -> FastAPI:
+    """Build the app; the database is migrated and reference data loaded at start-up."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        engine = prepare_database(database_url)
+        app.state.engine = engine
+        app.state.sessions = session_factory(engine)
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="jkn",
+        version=jkn.__version__,
+        description="Jaminan Kesehatan Nasional as BPJS Kesehatan's documents describe it.",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    app.include_router(v1.router)
+    install_web(app)
+    install_vclaim(app)  # /vclaim-rest (issue #5): after the web middleware, so it is the outermost
+
+    @app.get("/health", tags=["meta"], summary="Liveness check")
+    def health() -> dict:
+        return {"status": "ok"}
+
+    return app

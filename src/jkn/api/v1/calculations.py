@@ -1,0 +1,129 @@
+"""Public calculators under /api/v1: contribution, room class, penalty, ranks (guide: Iuran,
+Manfaat Akomodasi Rawat Inap, Denda, Golongan Kepangkatan)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel, Field
+
+from jkn.domain.segment import Segment
+from jkn.services import calculators
+
+router = APIRouter(tags=["calculators"])
+
+ClassCode = Literal["I", "II", "III"]
+INVALID = {422: {"description": "Invalid input; `detail` says what to fix"}}
+
+
+class Step(BaseModel):
+    text: str
+    source: str
+
+
+class ContributionRequest(BaseModel):
+    segment: Segment
+    as_of: date = Field(description="the date the contribution is for (rules in force that day)")
+    wage: int | None = Field(None, ge=0, description="monthly wage in rupiah (wage earners)")
+    grade: str | None = Field(None, description="civil-service grade, e.g. 'III/a' (state pensioners)")
+    care_class: ClassCode | None = Field(None, description="class paid for (PBPU / BP)")
+    persons: int = Field(1, ge=1, description="family members paying the flat rate (PBPU / BP / PBI)")
+    additional_members: int = Field(0, ge=0, description="wage earners: extra family members at 1% of wage each")
+    other_relatives: list[ClassCode] = Field(default_factory=list, description="wage earners: other relatives, one class each")
+    pension: int | None = Field(None, ge=0)
+    veteran_base_salary: int | None = Field(None, ge=0, description="PNS III/a, 14 years: required until a sourced value is in force")
+    pbi_amount: int | None = Field(None, ge=0, description="PBI contribution per person (not in the guide)")
+
+    model_config = {"json_schema_extra": {"examples": [
+        {"segment": "PPU_SWASTA", "as_of": "2014-06-01", "wage": 4000000, "additional_members": 1},
+        {"segment": "PBPU_MANDIRI", "as_of": "2014-06-01", "care_class": "II", "persons": 4},
+    ]}}
+
+
+class ContributionAnswer(BaseModel):
+    segment: str
+    month: str
+    due_date: date
+    care_class: str | None
+    total: int
+    employer: int
+    participant: int
+    government: int
+    lines: list[dict]
+    explanation: list[Step]
+
+
+class CareClassRequest(BaseModel):
+    segment: Segment
+    as_of: date
+    grade: str | None = Field(None, description="e.g. 'III/a'")
+    rank: str | None = Field(None, description="e.g. 'Kapten' (TNI/Polri rank, converted to a grade)")
+    wage: int | None = Field(None, ge=0)
+    care_class: ClassCode | None = Field(None, description="class paid for (PBPU / BP)")
+
+    model_config = {"json_schema_extra": {"examples": [{"segment": "PPU_TNI", "as_of": "2014-06-01", "rank": "Kapten"}]}}
+
+
+class CareClassAnswer(BaseModel):
+    care_class: str
+    explanation: list[Step]
+
+
+class UnpaidMonth(BaseModel):
+    month: str = Field(pattern=r"^\d{4}-\d{2}$", examples=["2014-03"])
+    amount: int = Field(ge=0)
+
+
+class PenaltyRequest(BaseModel):
+    segment: Segment
+    as_of: date
+    unpaid: list[UnpaidMonth]
+
+    model_config = {"json_schema_extra": {"examples": [{"segment": "PBPU_MANDIRI", "as_of": "2014-08-15",
+                                                          "unpaid": [{"month": "2014-05", "amount": 42500}]}]}}
+
+
+class PenaltyAnswer(BaseModel):
+    penalty: int
+    months_in_arrears: int
+    months_counted: int
+    arrears_total: int
+    amount_due: int
+    suspended: bool
+    payer: str
+    explanation: list[Step]
+
+
+@router.post("/calculations/contribution", response_model=ContributionAnswer, responses=INVALID,
+             summary="Monthly contribution with each payer's share and the reason")
+def contribution(body: ContributionRequest) -> dict:
+    return calculators.contribution(
+        body.segment.value, body.as_of, wage=body.wage, grade=body.grade, care_class=body.care_class,
+        persons=body.persons, additional_members=body.additional_members, other_relatives=body.other_relatives,
+        pension=body.pension, veteran_base_salary=body.veteran_base_salary, pbi_amount=body.pbi_amount,
+    )
+
+
+@router.post("/calculations/care-class", response_model=CareClassAnswer, responses=INVALID,
+             summary="The inpatient room class a participant is owed")
+def care_class(body: CareClassRequest) -> dict:
+    return calculators.room_class(body.segment.value, body.as_of, grade=body.grade, rank=body.rank,
+                                  wage=body.wage, paid_class=body.care_class)
+
+
+@router.post("/calculations/penalty", response_model=PenaltyAnswer, responses=INVALID,
+             summary="Late-payment penalty, arrears and suspension")
+def penalty(body: PenaltyRequest) -> dict:
+    return calculators.penalty(body.segment.value, body.as_of, [(u.month, u.amount) for u in body.unpaid])
+
+
+@router.get("/ranks", summary="Civil-service grade and the equivalent Polri / TNI ranks")
+def ranks(q: str = Query(..., min_length=1, examples=["Kapten", "III/a"])) -> list[dict]:
+    return calculators.ranks(q)
+
+
+@router.get("/segments", summary="Participant segments (Peserta Jaminan Kesehatan)")
+def segments() -> list[dict]:
+    return [{"code": s.value, "group": s.group.value, "label": s.label, "source": s.source} for s in Segment]

@@ -1,0 +1,532 @@
+"""/api/v1 endpoints of the care flow (issue #5): facilities and staff, VClaim consumers,
+eligibility, first-level visits, referrals, control letters, SEPs (with the printable letter),
+emergencies and ambulance trips. Thin: check the caller, parse, call the service, return its dict.
+
+Who may call (jkn.api.security, docs/api-security.md): facility staff act for their own
+facility only (visits, referrals, SEPs, emergencies at it) and check any card's eligibility at
+the desk; branch officers and administrators act at the facilities of their work area; a
+participant reads the care records of their family. Writes are recorded as the caller (the
+record's ``created_by`` / ``user`` and an audit row). The facility directory, facility types,
+diagnoses and clinics stay public.
+
+Consumer management returns secrets: it needs ``X-JKN-Admin-Token`` equal to the server's
+``JKN_ADMIN_TOKEN`` (unset: those endpoints are closed). The CLI (``jkn care consumer ...``) is
+the other way to manage consumers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import os
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import Response
+from fastapi.security import APIKeyHeader
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jkn.api import security as sec
+from jkn.api.deps import get_session
+from jkn.api.security import AUTH_RESPONSES as AUTH
+from jkn.api.security import Caller, Portal
+from jkn.reference import care_codes
+from jkn.services import (audit, care_eligibility, emergencies, facilities, primary_care, referrals, sep, sep_letter,
+                          vclaim_consumers)
+from jkn.services.accounts import FACILITY_STAFF
+from jkn.services.care_common import jakarta_today, parse_date
+from jkn.services.callers import ready
+from jkn.services.errors import Forbidden, NotFound
+from jkn.store.care_tables import ControlLetterRow, EmergencyCaseRow, ReferralRow, SepRow
+from jkn.store.facility_tables import FacilityRow
+
+router = APIRouter(tags=["care flow"])
+REFUSED = {422: {"description": "Invalid input, or refused by a care rule: `rule` names it, `explanation` cites "
+                                "the guide"}, 404: {"description": "Unknown card, facility, referral or SEP"}}
+GUARDED = {**AUTH, **REFUSED}
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class FacilityIn(_In):
+    name: str = Field(min_length=1, max_length=160, examples=["RSUD Kota Bandung"])
+    facility_type: str = Field(examples=["RSUD"], description="a code of GET /api/v1/facility-types")
+    kabkota_code: str = Field(pattern=r"^\d{2}\.\d{2}$", examples=["32.73"])
+    code: str | None = Field(None, description="8 letters/digits; default: kab/kota + level letter + serial")
+    partnership: Literal["PARTNER", "NETWORK", "NON_PARTNER"] | None = None
+    network_of: str | None = Field(None, description="supporting facilities: the partner they are networked to")
+    address: str | None = Field(None, max_length=240)
+    phone: str | None = Field(None, max_length=40)
+
+
+class StaffIn(_In):
+    name: str = Field(min_length=1, max_length=120)
+    role: str = Field(examples=["SPECIALIST"], description=", ".join(facilities.STAFF_ROLES))
+    registration_number: str | None = Field(None, max_length=40, description="STR / kode DPJP")
+    poli_code: str | None = None
+
+
+class ConsumerIn(_In):
+    api_version: Literal["2.0", "1.1"] = "2.0"
+    label: str | None = Field(None, max_length=120)
+
+
+class VisitIn(_In):
+    card_number: str
+    facility_code: str
+    visit_date: dt.date
+    care_type: Literal["RJTP", "RITP"] = "RJTP"
+    emergency: bool = False
+    diagnosis: str | None = None
+    complaint: str | None = None
+    staff_id: int | None = None
+
+
+class ReferralIn(_In):
+    card_number: str | None = Field(None, description="FKTP referral: the participant's card")
+    sep_number: str | None = Field(None, description="hospital referral: the SEP the participant comes from")
+    from_facility: str
+    to_facility: str | None = None
+    referral_date: dt.date
+    planned_visit_date: dt.date | None = None
+    diagnosis: str = Field(examples=["I10"])
+    poli: str | None = Field(None, examples=["INT"])
+    service_type: Literal["1", "2"] = "2"
+    referral_type: Literal["0", "1", "2"] = "0"
+    complaint: str | None = None
+    notes: str | None = None
+    created_by: str | None = None
+
+
+class ControlLetterIn(_In):
+    sep_number: str
+    control_date: dt.date
+    poli: str
+    doctor_code: str | None = None
+    issued_on: dt.date | None = None
+    created_by: str | None = None
+
+
+class SepIn(_In):
+    card_number: str
+    sep_date: dt.date
+    facility_code: str
+    service_type: Literal["1", "2"] = Field(description="1 rawat inap, 2 rawat jalan")
+    diagnosis: str
+    poli: str | None = None
+    executive: bool = False
+    class_upgrade: str | None = None
+    upgrade_payer: str | None = None
+    upgrade_responsible: str | None = None
+    mr_number: str | None = None
+    referral_number: str | None = None
+    control_letter_number: str | None = None
+    notes: str | None = None
+    cob: bool = False
+    cataract: bool = False
+    accident: Literal["0", "1", "2", "3"] = "0"
+    dpjp_code: str | None = None
+    phone: str | None = None
+    emergency: bool = False
+    delivery_child_number: int | None = Field(None, ge=1, description="a delivery: which child (1, 2, 3 ...)")
+    excluded: list[str] = Field(default_factory=list, description="exclusion codes that apply (e.g. ABROAD)")
+    created_by: str | None = None
+
+
+class SepChange(_In):
+    class_upgrade: str | None = None
+    upgrade_payer: str | None = None
+    upgrade_responsible: str | None = None
+    mr_number: str | None = None
+    notes: str | None = None
+    diagnosis: str | None = None
+    poli: str | None = None
+    executive: bool | None = None
+    cob: bool | None = None
+    cataract: bool | None = None
+    accident: Literal["0", "1", "2", "3"] | None = None
+    dpjp_code: str | None = None
+    phone: str | None = None
+    discharge_date: dt.date | None = None
+    user: str | None = None
+
+
+class EmergencyIn(_In):
+    card_number: str
+    facility_code: str
+    admitted_on: dt.date
+    diagnosis: str | None = None
+    notes: str | None = None
+
+
+class TransferIn(_In):
+    to_facility: str
+    stabilised_on: dt.date
+    transferred_on: dt.date
+    by_ambulance: bool = False
+    life_saving: bool = False
+
+
+class AmbulanceIn(_In):
+    card_number: str
+    from_facility: str
+    to_facility: str
+    trip_date: dt.date
+    life_saving: bool
+    sep_number: str | None = None
+
+
+admin_token = APIKeyHeader(name="X-JKN-Admin-Token", scheme_name="AdminToken", auto_error=False,
+                           description="equal to the server's JKN_ADMIN_TOKEN (VClaim consumer management only)")
+
+
+def admin(x_jkn_admin_token: Annotated[str | None, Depends(admin_token)]) -> None:
+    expected = os.environ.get("JKN_ADMIN_TOKEN", "")
+    if not expected:
+        raise Forbidden("consumer management over HTTP is closed: set JKN_ADMIN_TOKEN on the server (or use "
+                        "`jkn care consumer`)")
+    if not x_jkn_admin_token or not hmac.compare_digest(x_jkn_admin_token.encode(), expected.encode()):
+        raise Forbidden("X-JKN-Admin-Token is missing or wrong")
+
+
+def _write(caller: Portal, facility: FacilityRow, action: str, object_type: str, call: Callable[[Session], dict],
+           object_id: Callable[[dict], Any], summary: Callable[[dict], str]) -> dict:
+    """The service's write and its audit row in one transaction (the care services join it)."""
+    session = ready(caller.session)
+    branch = sec.branch_of_kabkota(session, facility.kabkota_code)
+    ready(session)
+    with session.begin():
+        out = call(session)
+        audit.record(session, caller.actor, action, object_type=object_type, object_id=object_id(out),
+                     branch_code=branch, summary=f"{summary(out)} (API)")
+    return out
+
+
+def _area_facilities(caller: Portal) -> set[str] | None:
+    """Codes of the facilities an office sees (None: every one)."""
+    if caller.scope.national:
+        return None
+    if not caller.scope.is_office:
+        return set()
+    return set(caller.session.scalars(select(FacilityRow.code).where(
+        FacilityRow.kabkota_code.in_(caller.scope.kabkota_codes or ()))))
+
+
+def _facility_filter(caller: Portal, facility_code: str | None, card_number: str | None) -> str | None:
+    """A list of care records: facility staff see their facility's; others name a facility they may
+    act at, or a participant they may see; only national offices list everything."""
+    if caller.role == FACILITY_STAFF:
+        if facility_code and facility_code.strip().upper() != caller.scope.facility_code:
+            raise Forbidden(f"you work at {caller.scope.facility_code}: you see your own facility's records only")
+        return caller.scope.facility_code
+    if facility_code:
+        sec.at_facility(caller, facility_code)
+    elif card_number:
+        sec.care_participant(caller, card_number)
+    elif not caller.scope.national:
+        raise Forbidden("name a facility (facility_code) or a participant (card_number) of your work area")
+    return facility_code
+
+
+# --- reference and facilities ----------------------------------------------------------
+
+@router.get("/facility-types", summary="Kinds of facility the guide lists (FKTP, FKRTL, supporting)")
+def facility_types(level: str | None = None) -> list[dict]:
+    return facilities.list_facility_types(level)
+
+
+@router.get("/reference/diagnoses", summary="Search the ICD-10 subset by code or title")
+def diagnoses(q: str = Query(..., min_length=1), limit: int = Query(50, ge=1, le=200)) -> list[dict]:
+    return [{"code": d.code, "title": d.title, "kind": d.kind, "chapter": d.chapter}
+            for d in care_codes.search_diagnoses(q, limit)]
+
+
+@router.get("/reference/poli", summary="Clinic (poli) codes")
+def poli(q: str = "") -> list[dict]:
+    return [{"code": p.code, "name": p.name, "confirmed": p.confirmed} for p in care_codes.search_polis(q)]
+
+
+@router.post("/facilities", status_code=201, summary="Register a facility (in your work area)", responses=GUARDED)
+def register_facility(body: FacilityIn, caller: Caller) -> dict:
+    sec.need(caller, "facility.manage")
+    sec.in_kabkota(caller, body.kabkota_code, "facility registration")
+    session = ready(caller.session)
+    branch = sec.branch_of_kabkota(session, body.kabkota_code)
+    ready(session)
+    with session.begin():
+        out = facilities.register_facility(session, **body.model_dump())
+        audit.record(session, caller.actor, "facility.register", object_type="facility", object_id=out["code"],
+                     branch_code=branch, summary=f"{out['name']} ({out['partnership']}) (API)")
+    return out
+
+
+@router.get("/facilities", summary="List facilities (public directory)")
+def list_facilities(level: str | None = None, kabkota_code: str | None = None, branch_code: str | None = None,
+                    partnership: str | None = None, q: str | None = None, limit: int = Query(100, ge=1, le=1000),
+                    offset: int = Query(0, ge=0), session: Session = Depends(get_session)) -> list[dict]:
+    return facilities.list_facilities(session, level=level, kabkota_code=kabkota_code, branch_code=branch_code,
+                                      partnership=partnership, q=q, limit=limit, offset=offset)
+
+
+@router.get("/facilities/{code}", summary="A facility with its staff (public directory)", responses=REFUSED)
+def get_facility(code: str, session: Session = Depends(get_session)) -> dict:
+    return facilities.get_facility(session, code)
+
+
+@router.post("/facilities/{code}/staff", status_code=201, summary="Add a staff member", responses=GUARDED)
+def add_staff(code: str, body: StaffIn, caller: Caller) -> dict:
+    sec.need(caller, "facility.manage")
+    fac = sec.at_facility(caller, code, "code")
+    return _write(caller, fac, "facility.staff.add", "facility", lambda s: facilities.add_staff(s, fac.code, **body.model_dump()),
+                  lambda out: fac.code, lambda out: f"staff {out['name']} ({out['role']})")
+
+
+@router.get("/facilities/{code}/staff", summary="Staff of a facility (public directory)")
+def list_staff(code: str, session: Session = Depends(get_session)) -> list[dict]:
+    return facilities.list_staff(session, code)
+
+
+@router.post("/facilities/{code}/vclaim-consumers", status_code=201, dependencies=[Depends(admin)],
+             summary="Issue VClaim credentials to a facility (secret shown once; X-JKN-Admin-Token)")
+def create_consumer(code: str, body: ConsumerIn, session: Session = Depends(get_session)) -> dict:
+    return vclaim_consumers.create_consumer(session, code, api_version=body.api_version, label=body.label)
+
+
+@router.get("/vclaim-consumers", dependencies=[Depends(admin)], summary="VClaim consumers (no secrets; X-JKN-Admin-Token)")
+def list_consumers(facility_code: str | None = None, session: Session = Depends(get_session)) -> list[dict]:
+    return vclaim_consumers.list_consumers(session, facility_code)
+
+
+@router.delete("/vclaim-consumers/{cons_id}", dependencies=[Depends(admin)],
+               summary="Revoke a consumer (X-JKN-Admin-Token)")
+def revoke_consumer(cons_id: str, session: Session = Depends(get_session)) -> dict:
+    return vclaim_consumers.revoke_consumer(session, cons_id)
+
+
+@router.post("/vclaim-consumers/{cons_id}/rotate", dependencies=[Depends(admin)],
+             summary="New secret and user key (old ones stop at once; X-JKN-Admin-Token)")
+def rotate_consumer(cons_id: str, session: Session = Depends(get_session)) -> dict:
+    return vclaim_consumers.rotate_credentials(session, cons_id)
+
+
+# --- participants at the desk ----------------------------------------------------------
+
+@router.get("/eligibility/{card_number}", summary="Is the participant covered on a date? Class, FKTP, status",
+            responses=GUARDED)
+def eligibility(card_number: str, caller: Caller, date: dt.date | None = None) -> dict:
+    if caller.role != FACILITY_STAFF:  # the facility desk checks any card; others within their scope
+        sec.participant(caller, card_number)
+    e = care_eligibility.check(caller.session, date or jakarta_today(), card_number=card_number)
+    p = e.participant
+    return {"card_number": p.card_number, "name": p.name, "on_date": e.on_date.isoformat(), "active": e.active,
+            "status": e.status_text, "care_class": p.care_class, "segment": p.segment,
+            "fktp": {"code": p.fktp_code, "name": e.fktp_name}, "explanation": e.explanation}
+
+
+@router.post("/visits", status_code=201, summary="Record a first-level visit (at your facility)", responses=GUARDED)
+def record_visit(body: VisitIn, caller: Caller) -> dict:
+    sec.need(caller, "care.record")
+    fac = sec.at_facility(caller, body.facility_code)
+    return _write(caller, fac, "visit.record", "visit", lambda s: primary_care.record_visit(s, **body.model_dump()),
+                  lambda out: out["id"], lambda out: f"{out['card_number']} at {out['facility_code']} {out['visit_date']}")
+
+
+@router.get("/visits", summary="First-level visits (of your facility, or a facility / participant you may see)",
+            responses=AUTH)
+def list_visits(caller: Caller, card_number: str | None = None, facility_code: str | None = None,
+                date_from: dt.date | None = None, date_to: dt.date | None = None) -> list[dict]:
+    facility_code = _facility_filter(caller, facility_code, card_number)
+    return primary_care.list_visits(caller.session, card_number=card_number, facility_code=facility_code,
+                                    date_from=date_from, date_to=date_to)
+
+
+@router.post("/referrals", status_code=201, summary="Write a referral (rujukan) from your facility", responses=GUARDED)
+def create_referral(body: ReferralIn, caller: Caller) -> dict:
+    sec.need(caller, "referral.issue")
+    fac = sec.at_facility(caller, body.from_facility, "from_facility")
+    data = {**body.model_dump(), "created_by": caller.username}
+    return _write(caller, fac, "referral.issue", "referral", lambda s: referrals.create_referral(s, **data),
+                  lambda out: out["number"],
+                  lambda out: f"{out['card_number']} from {fac.code} to {out['to_facility']['code']}")
+
+
+def _referral(caller: Portal, number: str) -> ReferralRow:
+    row = caller.session.get(ReferralRow, (number or "").strip())
+    if row is None or row.deleted_at is not None:
+        raise NotFound(f"no referral {number}", field="noRujukan")
+    return row
+
+
+@router.get("/referrals/{number}", summary="A referral (from or to your facility)", responses=GUARDED)
+def get_referral(number: str, caller: Caller) -> dict:
+    row = _referral(caller, number)
+    sec.care_record(caller, [row.from_facility, row.to_facility], row.participant_id)
+    return referrals.get_referral(caller.session, row.number)
+
+
+@router.delete("/referrals/{number}", summary="Withdraw a referral not yet used (its writer)", responses=GUARDED)
+def delete_referral(number: str, caller: Caller) -> dict:
+    sec.need(caller, "referral.issue")
+    row = _referral(caller, number)
+    fac = sec.at_facility(caller, row.from_facility, "noRujukan")
+    return _write(caller, fac, "referral.delete", "referral", lambda s: referrals.delete_referral(s, number),
+                  lambda out: number, lambda out: f"referral {number} withdrawn")
+
+
+@router.get("/participants/{card_number}/referrals", summary="A participant's referrals", responses=GUARDED)
+def participant_referrals(card_number: str, caller: Caller, valid_on: dt.date | None = None) -> list[dict]:
+    if caller.role == FACILITY_STAFF:  # the desk looks a card up: the referrals from or to its facility
+        out = referrals.referrals_for_card(caller.session, card_number, only_valid_on=valid_on)
+        own = caller.scope.facility_code
+        return [r for r in out if own in (r["from_facility"]["code"], r["to_facility"]["code"])]
+    sec.care_participant(caller, card_number)
+    return referrals.referrals_for_card(caller.session, card_number, only_valid_on=valid_on)
+
+
+def _sep(caller: Portal, number: str) -> SepRow:
+    row = caller.session.get(SepRow, (number or "").strip())
+    if row is None or row.deleted_at is not None:
+        raise NotFound(f"no SEP {number}", field="noSep")
+    return row
+
+
+@router.post("/control-letters", status_code=201, summary="A post-inpatient control letter (the SEP's hospital)",
+             responses=GUARDED)
+def create_control_letter(body: ControlLetterIn, caller: Caller) -> dict:
+    sec.need(caller, "care.record")
+    fac = sec.at_facility(caller, _sep(caller, body.sep_number).facility_code, "sep_number")
+    data = {**body.model_dump(), "created_by": caller.username}
+    return _write(caller, fac, "control_letter.issue", "control_letter",
+                  lambda s: referrals.create_control_letter(s, **data), lambda out: out["number"],
+                  lambda out: f"{out['card_number']} control on {out['control_date']} after SEP {out['sep_number']}")
+
+
+@router.get("/control-letters/{number}", summary="A control letter", responses=GUARDED)
+def get_control_letter(number: str, caller: Caller) -> dict:
+    row = caller.session.get(ControlLetterRow, (number or "").strip())
+    if row is None or row.deleted_at is not None:
+        raise NotFound(f"no control letter {number}", field="noSuratKontrol")
+    sec.care_record(caller, [row.facility_code], row.participant_id)
+    return referrals.get_control_letter(caller.session, row.number)
+
+
+@router.post("/seps", status_code=201, summary="Issue an SEP at your facility (or get the refusal with its clause)",
+             responses=GUARDED)
+def insert_sep(body: SepIn, caller: Caller) -> dict:
+    sec.need(caller, "sep.issue")
+    fac = sec.at_facility(caller, body.facility_code)
+    data = {**body.model_dump(), "created_by": caller.username}
+    return _write(caller, fac, "sep.issue", "sep", lambda s: sep.insert_sep(s, **data), lambda out: out["number"],
+                  lambda out: f"{out['participant']['card_number']} {out['service_type_name']} {out['diagnosis']['code']}")
+
+
+@router.get("/seps/{number}", summary="An SEP", responses=GUARDED)
+def get_sep(number: str, caller: Caller) -> dict:
+    row = _sep(caller, number)
+    sec.care_record(caller, [row.facility_code], row.participant_id)
+    return sep.get_sep(caller.session, row.number)
+
+
+@router.patch("/seps/{number}", summary="Change an SEP (its facility)", responses=GUARDED)
+def update_sep(number: str, body: SepChange, caller: Caller) -> dict:
+    sec.need(caller, "sep.issue")
+    fac = sec.at_facility(caller, _sep(caller, number).facility_code, "noSep")
+    changes = body.model_dump(exclude_none=True)
+    changes.pop("user", None)  # the caller is the user
+    for key in ("executive", "cob", "cataract"):
+        if key in changes:
+            changes[key] = "1" if changes[key] else "0"
+    return _write(caller, fac, "sep.update", "sep",
+                  lambda s: sep.update_sep(s, number, user=caller.username, **changes), lambda out: out["number"],
+                  lambda out: f"changed {', '.join(sorted(changes)) or 'nothing'}")
+
+
+@router.delete("/seps/{number}", summary="Delete an SEP (its facility)", responses=GUARDED)
+def delete_sep(number: str, caller: Caller, user: str | None = Query(None, description="ignored: the caller is recorded")) -> dict:
+    sec.need(caller, "sep.issue")
+    fac = sec.at_facility(caller, _sep(caller, number).facility_code, "noSep")
+    return _write(caller, fac, "sep.delete", "sep", lambda s: sep.delete_sep(s, number, user=caller.username),
+                  lambda out: out["number"], lambda out: f"SEP {out['number']} deleted")
+
+
+@router.get("/seps/{number}/letter.pdf", summary="The printable SEP letter (PDF); the print is audited",
+            response_class=Response,
+            responses={200: {"content": {"application/pdf": {}}}, **AUTH, 404: {"description": "Unknown SEP"}})
+def sep_pdf(number: str, caller: Caller) -> Response:
+    row = _sep(caller, number)
+    sec.care_record(caller, [row.facility_code], row.participant_id)
+    pdf = sep_letter.render_sep_pdf(caller.session, row.number)
+    sec.record(caller, "sep.print", object_type="sep", object_id=row.number,
+               branch_code=sec.branch_of_kabkota(caller.session, caller.session.get(FacilityRow, row.facility_code).kabkota_code),
+               summary="letter printed (API)")
+    return Response(pdf, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="SEP-{row.number}.pdf"'})
+
+
+@router.get("/facilities/{code}/seps", summary="SEPs of a facility on a date", responses=GUARDED)
+def facility_seps(code: str, date: dt.date, caller: Caller, service_type: Literal["1", "2"] = "2") -> list[dict]:
+    fac = sec.at_facility(caller, code, "code")
+    return sep.seps_on_date(caller.session, fac.code, date, service_type)
+
+
+@router.get("/participants/{card_number}/seps", summary="A participant's SEPs between two dates", responses=GUARDED)
+def participant_seps(card_number: str, date_from: dt.date, date_to: dt.date, caller: Caller) -> list[dict]:
+    if caller.role == FACILITY_STAFF:  # the desk looks a card up: the SEPs of its own facility
+        out = sep.history(caller.session, card_number, date_from, date_to)
+        return [s for s in out if s["facility"]["code"] == caller.scope.facility_code]
+    sec.care_participant(caller, card_number)
+    return sep.history(caller.session, card_number, date_from, date_to)
+
+
+@router.post("/emergencies", status_code=201, summary="Record emergency care (at your facility, partner or not)",
+             responses=GUARDED)
+def record_emergency(body: EmergencyIn, caller: Caller) -> dict:
+    sec.need(caller, "care.record")
+    fac = sec.at_facility(caller, body.facility_code)
+    return _write(caller, fac, "emergency.record", "emergency_case",
+                  lambda s: emergencies.record_emergency(s, **body.model_dump()), lambda out: out["id"],
+                  lambda out: f"{out['card_number']} admitted {out['admitted_on']} at {fac.code}")
+
+
+@router.get("/emergencies", summary="Emergency cases (pending transfers with pending=true)", responses=AUTH)
+def list_emergencies(caller: Caller, facility_code: str | None = None, pending: bool = False) -> list[dict]:
+    if caller.role == FACILITY_STAFF or facility_code or caller.scope.national:
+        facility_code = _facility_filter(caller, facility_code, None)
+        return emergencies.list_cases(caller.session, facility_code=facility_code, pending_transfer=pending)
+    if not caller.scope.is_office:
+        raise Forbidden("emergency cases are for facility staff and offices")
+    area = _area_facilities(caller) or set()
+    ready(caller.session)
+    out = emergencies.list_cases(caller.session, pending_transfer=pending)
+    return [c for c in out if c["facility"]["code"] in area]
+
+
+@router.post("/emergencies/{case_id}/transfer", summary="Transfer once stable to a partner facility",
+             responses=GUARDED)
+def transfer(case_id: int, body: TransferIn, caller: Caller) -> dict:
+    sec.need(caller, "care.record")
+    case = caller.session.get(EmergencyCaseRow, case_id)
+    if case is None:
+        raise NotFound(f"no emergency case {case_id}", field="case_id")
+    fac = sec.at_facility(caller, case.facility_code, "case_id")
+    return _write(caller, fac, "emergency.transfer", "emergency_case",
+                  lambda s: emergencies.record_transfer(s, case_id, **body.model_dump()), lambda out: out["id"],
+                  lambda out: f"transferred to {out['transfer_to']} on {out['transferred_on']}")
+
+
+@router.post("/ambulance-trips", status_code=201, summary="An ambulance trip (life-saving inter-facility only)",
+             responses=GUARDED)
+def ambulance(body: AmbulanceIn, caller: Caller) -> dict:
+    sec.need(caller, "care.record")
+    fac = sec.at_facility(caller, body.from_facility, "from_facility")
+    return _write(caller, fac, "ambulance.record", "ambulance_trip",
+                  lambda s: emergencies.record_ambulance_trip(s, **body.model_dump()), lambda out: out["id"],
+                  lambda out: f"{out['card_number']} {out['from_facility']} → {out['to_facility']} {out['trip_date']}")
+
+
+__all__ = ["router", "parse_date"]

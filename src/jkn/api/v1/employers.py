@@ -1,0 +1,193 @@
+"""/api/v1 employers (Pemberi Kerja / Badan Usaha) and collective registration imports (issue #4).
+
+Logged-in callers only (jkn.api.security): offices see the employers of their branches,
+branch officers and administrators register and update them; an employer administrator sees
+their own company and imports its staff. The blank import template stays public."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from fastapi import APIRouter, File, Form, Header, Query, UploadFile
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import false, true
+
+from jkn.api import security as sec
+from jkn.api.security import AUTH_RESPONSES as AUTH
+from jkn.api.security import Caller
+from jkn.api.v1.membership import CONFLICT, INVALID, NOT_FOUND, if_match_version
+from jkn.services import auth, collective_import, employers, statements
+from jkn.services.accounts import EMPLOYER_ADMIN
+from jkn.services.callers import ready
+from jkn.services.errors import Forbidden, NotFound
+from jkn.services.membership_schemas import EmployerIn, EmployerUpdate
+from jkn.store.membership_tables import EmployerRow, ImportBatchRow
+
+router = APIRouter(tags=["employers"])
+imports = APIRouter(tags=["collective import"])
+
+
+class EmployerOut(BaseModel):
+    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [{
+        "code": "00000001", "name": "PT Sehat Sentosa", "sector": "SWASTA", "kabkota_code": "31.71",
+        "branch_code": "031", "status": "ACTIVE", "version": 1, "payer_code": "E00000001", "employees": 120}]})
+
+    code: str
+    name: str
+    sector: str
+    kabkota_code: str
+    branch_code: str
+    status: str
+    version: int
+    payer_code: str | None
+
+
+class ImportReport(BaseModel):
+    """Outcome of a collective import: all rows written, or the errors (nothing written)."""
+
+    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [{
+        "ok": False, "rows": 3, "families": 2, "participants": 0, "batch_id": None, "error_count": 1,
+        "errors": [{"row": 4, "column": "tanggal_lahir", "code": "birth_mismatch",
+                    "message": "tanggal lahir tidak sesuai NIK"}]}]})
+
+    ok: bool
+    rows: int
+    families: int
+    participants: int
+    batch_id: int | None
+    error_count: int
+    errors: list[dict]
+
+
+def _visible_employers(scope: auth.Scope):
+    if scope.role == EMPLOYER_ADMIN:
+        return EmployerRow.id == scope.employer_id if scope.employer_id is not None else false()
+    if not scope.is_office:
+        return false()
+    return true() if scope.branch_codes is None else EmployerRow.branch_code.in_(scope.branch_codes)
+
+
+@router.post("/employers", status_code=201, response_model=EmployerOut, responses={**AUTH, **INVALID},
+             summary="Register an employer (in your work area)")
+def register_employer(body: EmployerIn, caller: Caller) -> Any:
+    sec.need(caller, "employer.register")
+    sec.in_kabkota(caller, body.kabkota_code, "employer registration")
+    view = employers.register_employer(ready(caller.session), body, actor=caller.username)
+    sec.record(caller, "employer.register", object_type="employer", object_id=view["code"],
+               branch_code=view["branch_code"], summary=f"{view['name']} registered (API)")
+    return view
+
+
+@router.get("/employers", responses=AUTH, summary="Search employers by name or code (those you may see)")
+def list_employers(caller: Caller, q: str | None = None, limit: int = Query(50, ge=1, le=500),
+                   offset: int = Query(0, ge=0)) -> dict:
+    sec.need(caller, "employer.read", "employer.self")
+    return employers.list_employers(caller.session, q=q, limit=limit, offset=offset,
+                                    where=_visible_employers(caller.scope))
+
+
+@router.get("/employers/{code}", response_model=EmployerOut, responses={**AUTH, **NOT_FOUND}, summary="An employer")
+def get_employer(code: str, response: Response, caller: Caller) -> Any:
+    e = sec.employer(caller, code)
+    view = employers.employer_view(caller.session, e)
+    response.headers["ETag"] = f'"{view["version"]}"'
+    return view
+
+
+@router.patch("/employers/{code}", response_model=EmployerOut, responses={**AUTH, **NOT_FOUND, **CONFLICT, **INVALID},
+              summary="Update an employer's details (optimistic lock: version or If-Match)")
+def update_employer(code: str, body: EmployerUpdate, caller: Caller, if_match: str | None = Header(None)) -> Any:
+    sec.need(caller, "employer.change")
+    e = sec.employer(caller, code)
+    expected = if_match_version(if_match)
+    if expected is not None and expected != body.version:
+        body = body.model_copy(update={"version": expected})
+    view = employers.update_employer(caller.session, e.code, body)
+    changed = body.model_dump(exclude_none=True, exclude={"version"})
+    sec.record(caller, "employer.update", object_type="employer", object_id=e.code, branch_code=e.branch_code,
+               summary=f"updated {', '.join(sorted(changed)) or 'nothing'} (API)", after=changed)
+    return view
+
+
+@router.get("/employers/{code}/employees", responses={**AUTH, **NOT_FOUND}, summary="The employer's employees and wages")
+def list_employees(code: str, caller: Caller, include_inactive: bool = False, limit: int = Query(100, ge=1, le=1000),
+                   offset: int = Query(0, ge=0)) -> dict:
+    e = sec.employer(caller, code)
+    return employers.employees(caller.session, e.code, limit=limit, offset=offset, include_inactive=include_inactive)
+
+
+@router.get("/employers/{code}/statement", responses={**AUTH, **NOT_FOUND}, summary="The employer's contribution statement")
+def employer_statement(code: str, caller: Caller, on: dt.date | None = None) -> dict:
+    e = sec.employer(caller, code)
+    return statements.employer_statement(caller.session, e.code, on)
+
+
+@imports.get("/imports/template", response_class=Response,
+             responses={200: {"content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
+                                          "text/csv": {}}}},
+             summary="The published collective-registration template (XLSX or CSV); public, no personal data")
+def template(format: Literal["xlsx", "csv"] = "xlsx") -> Response:
+    media = "text/csv; charset=utf-8" if format == "csv" else \
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(collective_import.template_bytes(format), media_type=media,
+                    headers={"Content-Disposition": f'attachment; filename="template-pendaftaran-kolektif.{format}"'})
+
+
+def _import_employer(caller: Caller, employer_code: str | None) -> EmployerRow | None:
+    """Whose staff the file registers: an employer administrator only their own company's; an
+    office an employer of its branches; a file without an employer only national offices."""
+    if caller.role == EMPLOYER_ADMIN:
+        sec.need(caller, "employer.upload")
+        own = caller.session.get(EmployerRow, caller.scope.employer_id)
+        if own is None or (employer_code and employer_code.strip() != own.code):
+            raise Forbidden("an employer administrator imports only their own company's staff")
+        ready(caller.session)
+        return own
+    sec.need(caller, "participant.register")
+    if employer_code:
+        return sec.employer(caller, employer_code)
+    if not caller.scope.national:
+        raise Forbidden("a collective import without an employer is for head office or administrators; "
+                        "name the employer (employer_code)")
+    return None
+
+
+@imports.post("/imports", response_model=ImportReport, status_code=201,
+              responses={**AUTH, 422: {"model": ImportReport, "description": "Rows with errors; nothing was written"}},
+              summary="Collective registration from a CSV or XLSX file (all or nothing)")
+def import_file(caller: Caller, file: UploadFile = File(..., description="CSV or XLSX in the published template"),
+                employer_code: str | None = Form(None, description="employer of the wage earners in the file "
+                                                 "(an employer administrator: their own, the default)"),
+                lang: Literal["id", "en"] = Form("id", description="language of the error report"),
+                registered_on: dt.date | None = Form(None, description="date of the forms (default today)"),
+                documents_shown: str | None = Form(None, description="comma-separated checklist codes handed in "
+                                                   "(default: the whole collective checklist)")) -> Any:
+    e = _import_employer(caller, employer_code)
+    shown = [c.strip() for c in documents_shown.split(",") if c.strip()] if documents_shown else None
+    result = collective_import.import_file(caller.session, file.file.read(), filename=file.filename or "upload",
+                                           employer_code=e.code if e else None, actor=caller.username,
+                                           registered_on=registered_on, documents_shown=shown)
+    body = result.as_dict(lang)
+    sec.record(caller, "employer.upload" if result.ok else "employer.upload.refused", object_type="employer",
+               object_id=e.code if e else None, branch_code=e.branch_code if e else None,
+               summary=f"{file.filename}: {body['rows']} rows, {body['participants']} registered, "
+                       f"{body['error_count']} errors (API)",
+               after={"batch_id": body["batch_id"], "errors": body["error_count"]})
+    return body if result.ok else JSONResponse(body, status_code=422)
+
+
+@imports.get("/imports/{batch_id}", responses={**AUTH, **NOT_FOUND}, summary="A collective import that was written")
+def get_import(batch_id: int, caller: Caller) -> dict:
+    session = caller.session
+    batch = session.get(ImportBatchRow, batch_id)
+    if batch is None:
+        raise NotFound(f"no import batch {batch_id}")
+    if batch.employer_id is not None:
+        e = session.get(EmployerRow, batch.employer_id)
+        auth.check_employer(caller.scope, e)
+    elif not caller.scope.national and batch.actor != caller.username:
+        raise Forbidden("this import is outside your work area")
+    ready(session)
+    return collective_import.batch_view(session, batch_id)

@@ -1,0 +1,290 @@
+"""/api/v1 membership registry: participants, families, data changes, history, cards, coverage
+(issue #4). Routers parse and render; the use cases live in jkn.services.
+
+Every endpoint but the registration checklist needs a logged-in caller and applies the portal's
+scope (jkn.api.security, docs/api-security.md): offices their work area, a participant their
+family, an employer administrator their employees. Writes are recorded as the caller (the
+change's actor and an audit row); the ``X-Actor`` header of earlier versions is gone."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from fastapi import APIRouter, Header, Query
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict
+
+from jkn.api import security as sec
+from jkn.api.security import AUTH_RESPONSES as AUTH
+from jkn.api.security import Caller
+from jkn.reference import nik as nik_parser
+from jkn.services import (auth, cards, coverage, data_changes, documents, history, registration,
+                          statements)
+from jkn.services.accounts import FACILITY_STAFF, PARTICIPANT
+from jkn.services.callers import ready
+from jkn.services.errors import Forbidden, Invalid
+from jkn.services.membership_schemas import ChangeIn, FamilyIn, ParticipantIn, ParticipantRegistrationIn
+
+router = APIRouter(tags=["membership"])
+
+NOT_FOUND = {404: {"description": "No such card number, NIK or family"}}
+CONFLICT = {409: {"description": "Duplicate NIK (the existing card number is named) or a concurrent change "
+                                 "(version / If-Match does not match: reload and retry)"}}
+INVALID = {422: {"description": "Input that breaks a rule; `detail` says what to fix, `explanation` cites the rule"}}
+
+
+def if_match_version(if_match: str | None) -> int | None:
+    if if_match is None:
+        return None
+    t = if_match.strip().removeprefix("W/").strip('"')
+    if not t.isdigit():
+        raise Invalid(f"If-Match must be the version number you read (e.g. \"3\"), got {if_match!r}", field="If-Match")
+    return int(t)
+
+
+class ParticipantOut(BaseModel):
+    """A participant (fields as in the `participant` table, plus labels)."""
+
+    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [{
+        "card_number": "0310000000011", "nik": "3171014501900001", "name": "Siti Aminah", "sex": "P",
+        "birth_date": "1990-01-05", "segment": "PBPU_MANDIRI", "segment_label": "Pekerja mandiri", "care_class": "II",
+        "fktp": {"code": "0101P001", "name": "Puskesmas Gambir"}, "family_id": 1, "relationship": "HEAD",
+        "member_status": "HEAD", "status": "ACTIVE", "tmt": "2014-03-01", "card_print": 1, "version": 1}]})
+
+    card_number: str
+    nik: str
+    name: str
+    sex: str
+    birth_date: str
+    segment: str
+    care_class: str
+    family_id: int
+    relationship: str
+    member_status: str
+    status: str
+    tmt: str
+    version: int
+
+
+class FamilyOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    id: int
+    kk_number: str | None
+    version: int
+    head_card_number: str | None
+    members: list[ParticipantOut]
+
+
+class CoverageOut(BaseModel):
+    """For the facility desk: is cover active on the date, and why (cited steps)."""
+
+    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [{
+        "card_number": "0310000000011", "on_date": "2014-11-15", "active": False, "suspended": True,
+        "reason": "SUSPENDED", "explanation": [{"text": "9 month(s) late is more than 6: cover suspended",
+                                                 "source": "seed 001 PENGHENTIAN §2"}]}]})
+
+    card_number: str
+    on_date: str
+    active: bool
+    suspended: bool
+    reason: str
+    explanation: list[dict]
+
+
+class ChangeOut(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    id: int
+    kind: str
+    effective_date: str
+    recorded_on: str
+    actor: str
+    participants: list[dict]
+    documents: list[dict]
+    explanation: list[dict]
+
+
+class Checklist(BaseModel):
+    model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [{
+        "title": "Pekerja diluar Hubungan Kerja atau Pekerja Mandiri",
+        "items": [{"code": "PBPU.MANDIRI/1", "text": "Mengisi Formulir Daftar Isian Peserta (FDIP)", "kind": "form",
+                   "required": True, "condition": None, "shown": False, "source": "seed 001 PENDAFTARAN II.B.1"}],
+        "missing": ["PBPU.MANDIRI/1"]}]})
+
+    title: str
+    items: list[dict]
+    missing: list[str]
+
+
+def _home_kabkota(head: ParticipantIn) -> str | None:
+    """The kab/kota a registration puts the family in (the service's rule: the address, else the NIK's region)."""
+    if head.kabkota_code:
+        return registration.resolve_kabkota(head.kabkota_code)[0]
+    try:
+        region = nik_parser.parse(head.nik).region.code
+    except nik_parser.NikError:
+        return None  # the service refuses the NIK (422) before writing anything
+    return registration.resolve_kabkota(region)[0]
+
+
+def _register(caller: Caller, body: FamilyIn | ParticipantRegistrationIn) -> dict:
+    sec.need(caller, "participant.register")
+    head = body if isinstance(body, ParticipantRegistrationIn) else body.head
+    kabkota = _home_kabkota(head)
+    if kabkota is not None:
+        sec.in_kabkota(caller, kabkota, "registration")
+    family = registration.register(ready(caller.session), body, actor=caller.username)
+    first = family["members"][0]
+    sec.record(caller, "participant.register", object_type="family", object_id=family["id"],
+               branch_code=first.get("branch_code"),
+               summary=f"{first['segment']}: {len(family['members'])} participant(s), head {family['head_card_number']} (API)",
+               after={"cards": [m["card_number"] for m in family["members"]]})
+    return family
+
+
+@router.post("/participants", status_code=201, response_model=FamilyOut, responses={**AUTH, **CONFLICT, **INVALID},
+             summary="Register a participant (a family of one)")
+def register_participant(body: ParticipantRegistrationIn, caller: Caller) -> Any:
+    return _register(caller, body)
+
+
+@router.post("/families", status_code=201, response_model=FamilyOut, responses={**AUTH, **CONFLICT, **INVALID},
+             summary="Register a participant with family members")
+def register_family(body: FamilyIn, caller: Caller) -> Any:
+    return _register(caller, body)
+
+
+@router.get("/participants", responses=AUTH,
+            summary="Search participants (card number, NIK or name) with filters, within your scope")
+def list_participants(caller: Caller, q: str | None = Query(None, description="card number, NIK or part of the name"),
+                      segment: str | None = None, employer_code: str | None = None, kabkota_code: str | None = None,
+                      status: str | None = None, family_id: int | None = None,
+                      limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)) -> dict:
+    sec.need(caller, "participant.read", "participant.self", "employer.self")
+    return registration.list_participants(caller.session, q=q, segment=segment, employer_code=employer_code,
+                                          kabkota_code=kabkota_code, status=status, family_id=family_id,
+                                          limit=limit, offset=offset, where=auth.participant_filter(caller.scope))
+
+
+@router.get("/participants/{card_number}", response_model=ParticipantOut, responses={**AUTH, **NOT_FOUND},
+            summary="A participant by card number (or NIK)")
+def get_participant(card_number: str, response: Response, caller: Caller) -> Any:
+    p = sec.participant(caller, card_number)
+    view = registration.participant_view(caller.session, p)
+    response.headers["ETag"] = f'"{view["version"]}"'
+    return view
+
+
+@router.get("/participants/{card_number}/card.pdf",
+            responses={200: {"content": {"application/pdf": {}}}, **AUTH, **NOT_FOUND},
+            response_class=Response, summary="The printable participant card (PDF); the print is audited")
+def card_pdf(card_number: str, caller: Caller) -> Response:
+    sec.need(caller, "card.print")
+    p = sec.participant(caller, card_number)
+    view = registration.participant_view(caller.session, p)
+    pdf = cards.card_pdf(view)
+    sec.record(caller, "card.print", object_type="participant", object_id=p.card_number, branch_code=p.branch_code,
+               summary=f"card printed (print {view['card_print']}, API)")
+    return Response(pdf, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="kartu-{view["card_number"]}.pdf"'})
+
+
+@router.get("/participants/{card_number}/coverage", response_model=CoverageOut, responses={**AUTH, **NOT_FOUND},
+            summary="Is cover active on a date (suspension for arrears, start and end of cover)")
+def get_coverage(card_number: str, caller: Caller,
+                 on: dt.date | None = Query(None, description="date (default: today, Asia/Jakarta)")) -> Any:
+    if caller.role != FACILITY_STAFF:  # a facility desk checks any card, as with /eligibility
+        sec.participant(caller, card_number)
+    return coverage.coverage_status(caller.session, card_number, on)
+
+
+@router.post("/participants/{card_number}/changes", status_code=201, response_model=ChangeOut,
+             responses={**AUTH, **NOT_FOUND, **CONFLICT, **INVALID},
+             summary="Report a data change (FPDP): card, FKTP, address, employer, wage, grade, segment, family")
+def post_change(card_number: str, body: ChangeIn, caller: Caller,
+                if_match: str | None = Header(None, description="the participant's version you read (ETag)")) -> Any:
+    p = sec.participant(caller, card_number)
+    if caller.role == PARTICIPANT:  # the portal's FKTP form: a participant changes their own FKTP
+        sec.need(caller, "fktp.change")
+        if body.kind != "FKTP" or p.id != caller.scope.participant_id:
+            raise Forbidden("a participant reports only their own FKTP change; other changes go through the branch office")
+    else:
+        sec.need(caller, "participant.change")
+        if body.kabkota_code:
+            sec.in_kabkota(caller, body.kabkota_code, "a move to another branch's kab/kota is recorded by that branch")
+    before = {"version": p.version}
+    change = data_changes.apply_change(ready(caller.session), p.card_number, body, actor=caller.username,
+                                       if_match=if_match_version(if_match))
+    sec.record(caller, f"participant.change.{body.kind.lower()}", object_type="participant", object_id=p.card_number,
+               branch_code=p.branch_code, summary=f"{body.kind} effective {body.effective_date} (API)",
+               before=before, after={"change_id": change["id"]})
+    return change
+
+
+@router.get("/participants/{card_number}/changes", response_model=list[ChangeOut], responses={**AUTH, **NOT_FOUND},
+            summary="Every registration and change that touched the participant")
+def list_changes(card_number: str, caller: Caller) -> Any:
+    p = sec.participant(caller, card_number)
+    return data_changes.list_changes(caller.session, p.card_number)
+
+
+@router.get("/participants/{card_number}/history", responses={**AUTH, **NOT_FOUND},
+            summary="Audit history: who changed what, when, before and after")
+def get_history(card_number: str, caller: Caller) -> dict:
+    p = sec.participant(caller, card_number)
+    return history.history(caller.session, p.card_number)
+
+
+@router.get("/participants/{card_number}/as-of", responses={**AUTH, **NOT_FOUND},
+            summary="The participant as valid on a date, as known on a date (default: the same day)")
+def as_of(card_number: str, caller: Caller, date: dt.date = Query(..., description="valid on this date"),
+          known_on: dt.date | None = Query(None, description="as recorded by this date (default: `date`)")) -> dict:
+    p = sec.participant(caller, card_number)
+    return history.participant_as_of(caller.session, p.card_number, date, known_on)
+
+
+@router.get("/participants/{card_number}/statement", responses={**AUTH, **NOT_FOUND},
+            summary="Contribution statement of a participant: own bill lines and the payer's balance")
+def participant_statement(card_number: str, caller: Caller, on: dt.date | None = None) -> dict:
+    p = sec.participant(caller, card_number)
+    return statements.participant_statement(caller.session, p.card_number, on)
+
+
+@router.get("/families/{family_id}", response_model=FamilyOut, responses={**AUTH, **NOT_FOUND},
+            summary="A family with its members")
+def get_family(family_id: int, caller: Caller) -> Any:
+    sec.family(caller, family_id)
+    return registration.family_view(caller.session, family_id)
+
+
+@router.get("/families/{family_id}/statement", responses={**AUTH, **NOT_FOUND},
+            summary="Contribution statement of a family")
+def family_statement(family_id: int, caller: Caller, on: dt.date | None = None) -> dict:
+    sec.family(caller, family_id)
+    return statements.family_statement(caller.session, family_id, on)
+
+
+@router.post("/registration/checklist", response_model=Checklist, responses=INVALID,
+             summary="The documents a registration needs (codes to send in documents_shown)")
+def registration_checklist(body: FamilyIn) -> Any:
+    on = body.tmt or body.registered_on or dt.date.today()
+    members = [registration._FactsMember(m.relationship, m.birth_date or on, m.nationality) for m in body.members]
+    check = documents.registration_checklist(body.head.segment, on, body.head, members,
+                                             registration_type=body.registration_type,
+                                             extra_members=any(m.relationship.is_parent or m.relationship.value == "OTHER_RELATIVE"
+                                                               for m in body.members))
+    return check.as_dict()
+
+
+@router.get("/changes/checklist", response_model=Checklist, responses={**AUTH, **INVALID},
+            summary="The documents a data change needs (of a participant in your scope)")
+def change_checklist(caller: Caller, kind: str = Query(..., examples=["FKTP"]), card_number: str | None = None) -> Any:
+    if card_number:
+        card_number = sec.participant(caller, card_number).card_number
+    return data_changes.change_checklist(kind.upper(), card_number, caller.session)
+
+
+# keep ParticipantIn in the OpenAPI components for clients that build registrations
+_ = ParticipantIn

@@ -1,0 +1,307 @@
+"""The VClaim service paths this server answers, each a thin call into the care services.
+
+Paths (after ``/vclaim-rest/``; literal segments case-insensitive) — see docs/vclaim.md:
+Peserta by card / NIK; SEP insert / update / delete / lookup / discharge date; Rujukan lookups
+and insert; RencanaKontrol insert and lookup; Referensi diagnosa / poli / faskes / propinsi /
+kabupaten; Monitoring Kunjungan and HistoriPelayanan.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jkn.api.vclaim import shapes
+from jkn.api.vclaim.protocol import Call, ProtocolError, Router
+from jkn.reference import care_codes
+from jkn.reference.workareas import load_workareas
+from jkn.services import care_eligibility, facilities, referrals, sep
+from jkn.services.care_common import jakarta_today, parse_date
+from jkn.services.errors import Invalid, NotFound
+from jkn.vclaim import envelope
+
+router = Router()
+
+
+def _obj(value: Any, name: str) -> dict:
+    if not isinstance(value, dict):
+        raise Invalid(f"{name} must be a JSON object", field=name)
+    return value
+
+
+def _request(call: Call, key: str) -> dict:
+    """``body.request.<key>`` (``t_sep``, ``t_rujukan``); RencanaKontrol puts fields in ``request``."""
+    body = _obj(call.body, "body")
+    req = _obj(body.get("request"), "request")
+    return _obj(req.get(key), f"request.{key}") if key else req
+
+
+def _s(d: dict, *path: str) -> str | None:
+    cur: Any = d
+    for p in path:
+        if not isinstance(cur, dict):
+            return None
+        cur = cur.get(p)
+    if cur is None:
+        return None
+    return str(cur).strip()
+
+
+def _empty(what: str) -> None:
+    raise NotFound(f"{what}: data tidak ditemukan")
+
+
+# --- Peserta ---------------------------------------------------------------------------
+
+def _peserta(call: Call, *, card: str | None = None, nik: str | None = None) -> dict:
+    day = parse_date(call.params["tgl"], "tglSEP")
+    e = care_eligibility.check(call.session, day, card_number=card, nik=nik)
+    return {"peserta": shapes.peserta(e, jakarta_today(), e.card_printed)}
+
+
+@router.add("GET", "Peserta/nokartu/{no}/tglSEP/{tgl}")
+def peserta_by_card(call: Call):
+    return _peserta(call, card=call.params["no"])
+
+
+@router.add("GET", "Peserta/nik/{no}/tglSEP/{tgl}")
+def peserta_by_nik(call: Call):
+    return _peserta(call, nik=call.params["no"])
+
+
+# --- SEP -------------------------------------------------------------------------------
+
+def _sep_args(t: dict) -> dict:
+    kls = t.get("klsRawat") if isinstance(t.get("klsRawat"), dict) else {}
+    ruj = t.get("rujukan") if isinstance(t.get("rujukan"), dict) else {}
+    jkn = t.get("jkn") if isinstance(t.get("jkn"), dict) else {}  # our extension: see docs/vclaim.md
+    child = _s(t, "persalinan", "anakKe") or _s(jkn, "persalinanAnakKe")
+    excluded = jkn.get("pengecualian") or []
+    if not isinstance(excluded, list):
+        raise Invalid("jkn.pengecualian must be a list of exclusion codes", field="jkn.pengecualian")
+    return dict(
+        card_number=_s(t, "noKartu") or "", sep_date=_s(t, "tglSep"), facility_code=_s(t, "ppkPelayanan") or "",
+        service_type=_s(t, "jnsPelayanan") or "", diagnosis=_s(t, "diagAwal") or "", poli=_s(t, "poli", "tujuan"),
+        executive=_s(t, "poli", "eksekutif"), class_entitled=_s(kls, "klsRawatHak"),
+        class_upgrade=_s(kls, "klsRawatNaik") or None, upgrade_payer=_s(kls, "pembiayaan") or None,
+        upgrade_responsible=_s(kls, "penanggungJawab") or None, mr_number=_s(t, "noMR"),
+        referral_number=_s(ruj, "noRujukan") or None, referral_origin=_s(ruj, "asalRujukan") or None,
+        referral_date=_s(ruj, "tglRujukan") or None, referral_facility=_s(ruj, "ppkRujukan") or None,
+        control_letter_number=_s(t, "skdp", "noSurat") or None, notes=_s(t, "catatan"),
+        cob=_s(t, "cob", "cob"), cataract=_s(t, "katarak", "katarak"), accident=_s(t, "jaminan", "lakaLantas") or "0",
+        visit_purpose=_s(t, "tujuanKunj") or "0", dpjp_code=_s(t, "dpjpLayan") or _s(t, "skdp", "kodeDPJP") or None,
+        phone=_s(t, "noTelp"), emergency=(_s(jkn, "gawatDarurat") == "1") or None,
+        delivery_child_number=child or None, excluded=excluded, created_by=_s(t, "user"),
+    )
+
+
+@router.add("POST", "SEP/2.0/insert")
+@router.add("POST", "SEP/1.1/insert")
+def sep_insert(call: Call):
+    args = _sep_args(_request(call, "t_sep"))
+    s = sep.insert_sep(call.session, consumer_facility=call.consumer.facility_code, **args)
+    return shapes.sep_inserted(s)
+
+
+@router.add("PUT", "SEP/2.0/update", plain=True)
+@router.add("PUT", "SEP/1.1/update", plain=True)
+def sep_update(call: Call):
+    t = _request(call, "t_sep")
+    number = _s(t, "noSep")
+    if not number:
+        raise Invalid("t_sep.noSep is required", field="noSep")
+    kls = t.get("klsRawat") if isinstance(t.get("klsRawat"), dict) else {}
+    changes = dict(class_upgrade=_s(kls, "klsRawatNaik"), upgrade_payer=_s(kls, "pembiayaan"),
+                   upgrade_responsible=_s(kls, "penanggungJawab"), mr_number=_s(t, "noMR"), notes=_s(t, "catatan"),
+                   diagnosis=_s(t, "diagAwal"), poli=_s(t, "poli", "tujuan"), executive=_s(t, "poli", "eksekutif"),
+                   cob=_s(t, "cob", "cob"), cataract=_s(t, "katarak", "katarak"),
+                   accident=_s(t, "jaminan", "lakaLantas"), dpjp_code=_s(t, "dpjpLayan"), phone=_s(t, "noTelp"))
+    s = sep.update_sep(call.session, number, facility_code=call.consumer.facility_code, user=_s(t, "user"),
+                       **{k: v for k, v in changes.items() if v not in (None, "")})
+    return s["number"]
+
+
+@router.add("DELETE", "SEP/2.0/delete", plain=True)
+@router.add("DELETE", "SEP/Delete", plain=True)
+def sep_delete(call: Call):
+    t = _request(call, "t_sep")
+    number = _s(t, "noSep")
+    if not number:
+        raise Invalid("t_sep.noSep is required", field="noSep")
+    sep.delete_sep(call.session, number, facility_code=call.consumer.facility_code, user=_s(t, "user"))
+    return number
+
+
+@router.add("PUT", "SEP/2.0/updtglplg")
+def sep_discharge(call: Call):
+    t = _request(call, "t_sep")
+    number = _s(t, "noSep")
+    if not number:
+        raise Invalid("t_sep.noSep is required", field="noSep")
+    sep.update_sep(call.session, number, facility_code=call.consumer.facility_code, user=_s(t, "user"),
+                   discharge_date=_s(t, "tglPulang") or "")
+    return None
+
+
+@router.add("GET", "SEP/{no}")
+def sep_lookup(call: Call):
+    return shapes.sep_detail(sep.get_sep(call.session, call.params["no"]))
+
+
+# --- Rujukan ---------------------------------------------------------------------------
+
+def _rujukan_one(call: Call, r: dict) -> dict:
+    e = care_eligibility.check(call.session, jakarta_today(), card_number=r["card_number"])
+    return shapes.rujukan(r, shapes.peserta(e, jakarta_today(), e.card_printed))
+
+
+def _by_number(call: Call, origin: str) -> dict:
+    r = referrals.get_referral(call.session, call.params["no"])
+    if r["origin_level"] != origin:
+        _empty(f"rujukan {call.params['no']}")
+    return {"rujukan": _rujukan_one(call, r)}
+
+
+def _by_card(call: Call, origin: str, many: bool) -> dict:
+    rows = referrals.referrals_for_card(call.session, call.params["no"], origin_level=origin)
+    if not rows:
+        _empty(f"rujukan untuk kartu {call.params['no']}")
+    if many:
+        return {"rujukan": [_rujukan_one(call, r) for r in rows]}
+    return {"rujukan": _rujukan_one(call, rows[0])}
+
+
+@router.add("GET", "Rujukan/{no}")
+def rujukan_fktp(call: Call):
+    return _by_number(call, "1")
+
+
+@router.add("GET", "Rujukan/RS/{no}")
+def rujukan_rs(call: Call):
+    return _by_number(call, "2")
+
+
+@router.add("GET", "Rujukan/Peserta/{no}")
+def rujukan_fktp_card(call: Call):
+    return _by_card(call, "1", many=False)
+
+
+@router.add("GET", "Rujukan/RS/Peserta/{no}")
+def rujukan_rs_card(call: Call):
+    return _by_card(call, "2", many=False)
+
+
+@router.add("GET", "Rujukan/List/Peserta/{no}")
+def rujukan_fktp_list(call: Call):
+    return _by_card(call, "1", many=True)
+
+
+@router.add("GET", "Rujukan/RS/List/Peserta/{no}")
+def rujukan_rs_list(call: Call):
+    return _by_card(call, "2", many=True)
+
+
+@router.add("POST", "Rujukan/2.0/insert")
+@router.add("POST", "Rujukan/insert")
+def rujukan_insert(call: Call):
+    t = _request(call, "t_rujukan")
+    r = referrals.create_referral(
+        call.session, card_number=_s(t, "noKartu") or None, sep_number=_s(t, "noSep") or None,
+        from_facility=call.consumer.facility_code, referral_date=_s(t, "tglRujukan"),
+        planned_visit_date=_s(t, "tglRencanaKunjungan") or None, to_facility=_s(t, "ppkDirujuk") or None,
+        service_type=_s(t, "jnsPelayanan") or "2", notes=_s(t, "catatan"), complaint=_s(t, "keluhan"),
+        diagnosis=_s(t, "diagRujukan") or "", referral_type=_s(t, "tipeRujukan") or "0",
+        poli=_s(t, "poliRujukan") or None, created_by=_s(t, "user"))
+    e = care_eligibility.check(call.session, parse_date(r["referral_date"], "tglRujukan"), card_number=r["card_number"])
+    part = {"card_number": e.participant.card_number, "name": e.participant.name, "sex": e.participant.sex,
+            "birth_date": e.participant.birth_date.isoformat(), "segment": e.participant.segment,
+            "care_class": e.participant.care_class}
+    return shapes.rujukan_inserted(r, part)
+
+
+# --- RencanaKontrol (post-inpatient control letters) -----------------------------------
+
+@router.add("POST", "RencanaKontrol/v2/Insert")
+@router.add("POST", "RencanaKontrol/insert")
+def kontrol_insert(call: Call):
+    req = _request(call, "")
+    c = referrals.create_control_letter(
+        call.session, sep_number=_s(req, "noSEP") or "", control_date=_s(req, "tglRencanaKontrol"),
+        poli=_s(req, "poliKontrol") or "", doctor_code=_s(req, "kodeDokter"),
+        facility_code=call.consumer.facility_code, created_by=_s(req, "user"))
+    s = sep.get_sep(call.session, c["sep_number"])
+    dx = care_codes.icd10().get(s["diagnosis"]["code"])
+    return shapes.control_letter(c, s["participant"], dx.label if dx else s["diagnosis"]["code"])
+
+
+@router.add("GET", "RencanaKontrol/noSuratKontrol/{no}")
+def kontrol_lookup(call: Call):
+    c = referrals.get_control_letter(call.session, call.params["no"])
+    s = sep.get_sep(call.session, c["sep_number"])
+    dx = care_codes.icd10().get(s["diagnosis"]["code"])
+    out = shapes.control_letter(c, s["participant"], dx.label if dx else s["diagnosis"]["code"])
+    out["sep"] = shapes.sep_detail(s)
+    return out
+
+
+# --- Referensi -------------------------------------------------------------------------
+
+@router.add("GET", "referensi/diagnosa/{q}")
+def ref_diagnosa(call: Call):
+    hits = care_codes.search_diagnoses(call.params["q"], limit=100)
+    if not hits:
+        _empty(f"diagnosa {call.params['q']}")
+    return {"diagnosa": [{"kode": d.code, "nama": d.label} for d in hits]}
+
+
+@router.add("GET", "referensi/poli/{q}")
+def ref_poli(call: Call):
+    hits = care_codes.search_polis(call.params["q"])
+    if not hits:
+        _empty(f"poli {call.params['q']}")
+    return {"poli": [{"kode": p.code, "nama": p.name} for p in hits]}
+
+
+@router.add("GET", "referensi/faskes/{q}/{jenis}")
+def ref_faskes(call: Call):
+    hits = facilities.search_faskes(call.session, call.params["q"], call.params["jenis"])
+    if not hits:
+        _empty(f"faskes {call.params['q']}")
+    return {"faskes": hits}
+
+
+@router.add("GET", "referensi/propinsi")
+def ref_propinsi(call: Call):
+    seen: dict[str, str] = {}
+    for k in load_workareas().kabkota.values():
+        seen.setdefault(k.province_code, k.province)
+    return {"list": [{"kode": c, "nama": n} for c, n in sorted(seen.items())]}
+
+
+@router.add("GET", "referensi/kabupaten/propinsi/{kd}")
+def ref_kabupaten(call: Call):
+    kd = call.params["kd"].strip()
+    rows = [k for k in load_workareas().kabkota.values() if k.province_code == kd]
+    if not rows:
+        _empty(f"propinsi {kd}")
+    return {"list": [{"kode": k.code.replace(".", ""), "nama": k.name} for k in rows]}
+
+
+# --- Monitoring ------------------------------------------------------------------------
+
+@router.add("GET", "Monitoring/Kunjungan/Tanggal/{tgl}/JnsPelayanan/{jns}")
+def mon_kunjungan(call: Call):
+    rows = sep.seps_on_date(call.session, call.consumer.facility_code, call.params["tgl"], call.params["jns"])
+    if not rows:
+        _empty(f"kunjungan {call.params['tgl']}")
+    return {"sep": [shapes.kunjungan(s) for s in rows]}
+
+
+@router.add("GET", "monitoring/HistoriPelayanan/NoKartu/{no}/tglMulai/{a}/tglAkhir/{b}")
+def mon_histori(call: Call):
+    rows = sep.history(call.session, call.params["no"], call.params["a"], call.params["b"])
+    if not rows:
+        _empty(f"histori pelayanan {call.params['no']}")
+    return {"histori": [shapes.histori(s) for s in rows]}
+
+
+__all__ = ["router", "ProtocolError", "envelope"]

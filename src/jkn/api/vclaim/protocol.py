@@ -1,0 +1,182 @@
+"""The VClaim protocol at the HTTP edge (shared/docs/vclaim-protocol.md, docs/vclaim.md).
+
+- Authentication: ``X-cons-id``, ``X-timestamp``, ``X-signature`` (HMAC-SHA256 of
+  ``"{consid}&{timestamp}"`` with the consumer's secret), checked with a clock-skew tolerance;
+  ``user_key`` required for version-2.0 consumers. Every failure gets the same envelope with
+  code "401" before anything about the request (card, SEP, path) is looked at.
+- Version: chosen by the consumer record (``api_version``): 2.0 encrypts ``response`` with
+  the client's own ``X-timestamp``; 1.1 answers plain.
+- Paths: case-insensitive literal segments, ``//`` tolerated, no redirects.
+- Bodies: JSON whatever the ``Content-Type``; DELETE carries one.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from jkn.services.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from jkn.services.vclaim_consumers import ConsumerAuth, load_auth
+from jkn.vclaim import envelope
+from jkn.vclaim.crypto import SignatureError, verify
+
+log = logging.getLogger("jkn.vclaim")
+
+DEFAULT_MAX_SKEW = 300  # seconds; JKN_VCLAIM_MAX_SKEW overrides (docs/vclaim.md)
+UNAUTHORIZED_MESSAGE = "Unauthorized: X-cons-id, X-timestamp and X-signature are not valid for this service"
+
+
+def max_skew_from_env() -> int:
+    raw = os.environ.get("JKN_VCLAIM_MAX_SKEW", "").strip()
+    if not raw:
+        return DEFAULT_MAX_SKEW
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"JKN_VCLAIM_MAX_SKEW must be whole seconds, got {raw!r}") from None
+    if value < 0:
+        raise ValueError("JKN_VCLAIM_MAX_SKEW cannot be negative")
+    return value
+
+
+class ProtocolError(Exception):
+    """An answer decided before or outside the business layer: (code, message)."""
+
+    def __init__(self, code: envelope.Code, message: str | None = None):
+        super().__init__(message or code.message)
+        self.code = code
+        self.message = message or code.message
+
+
+@dataclass
+class Call:
+    """One authenticated request, as a handler sees it."""
+
+    consumer: ConsumerAuth
+    params: dict[str, str]
+    body: Any
+    session: Any
+    user: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+Handler = Callable[[Call], Any]
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    segments: tuple[str, ...]  # lower-case literals, or "{name}"
+    handler: Handler
+    plain: bool = False  # answered unencrypted even in v2.0 (SEP update/delete)
+    write: bool = False  # changes data: runs in its own transaction
+
+    def match(self, method: str, parts: list[str]) -> dict[str, str] | None:
+        if method != self.method or len(parts) != len(self.segments):
+            return None
+        params: dict[str, str] = {}
+        for want, got in zip(self.segments, parts):
+            if want.startswith("{"):
+                params[want[1:-1]] = got
+            elif want != got.lower():
+                return None
+        return params
+
+
+class Router:
+    def __init__(self) -> None:
+        self.routes: list[Route] = []
+
+    def add(self, method: str, pattern: str, plain: bool = False):
+        segments = tuple(s if s.startswith("{") else s.lower() for s in pattern.strip("/").split("/"))
+
+        def deco(fn: Handler) -> Handler:
+            self.routes.append(Route(method, segments, fn, plain, write=method != "GET"))
+            return fn
+        return deco
+
+    def resolve(self, method: str, service_path: str) -> tuple[Route, dict[str, str]]:
+        parts = [p for p in service_path.split("/") if p]
+        known_path = False
+        for route in self.routes:
+            params = route.match(method, parts)
+            if params is not None:
+                return route, params
+            if route.match(route.method, parts) is not None:
+                known_path = True
+        if known_path:
+            raise ProtocolError(envelope.UNKNOWN_PATH, f"{method} is not a method of this service path")
+        raise ProtocolError(envelope.UNKNOWN_PATH)
+
+
+#: Consumers read from the database are reused for this many seconds (per process): a revoked or
+#: rotated consumer stops working within this time (at once in the process that changed it).
+CONSUMER_CACHE_SECONDS = float(os.environ.get("JKN_VCLAIM_CONSUMER_CACHE", "5") or 5)
+_consumers: dict[str, tuple[float, ConsumerAuth | None]] = {}
+
+
+def forget_consumers() -> None:
+    _consumers.clear()
+
+
+def _consumer(session, cons_id: str) -> ConsumerAuth | None:
+    now = time.monotonic()
+    hit = _consumers.get(cons_id)
+    if hit is not None and now - hit[0] < CONSUMER_CACHE_SECONDS:
+        return hit[1]
+    consumer = load_auth(session, cons_id)
+    if len(_consumers) > 10_000:
+        _consumers.clear()
+    _consumers[cons_id] = (now, consumer)
+    return consumer
+
+
+def authenticate(session, headers, max_skew: int, now: float | None = None) -> ConsumerAuth:
+    """The consumer behind a request's headers, or ProtocolError(401) — never anything more specific
+    than "not valid" to a caller who does not hold the secret."""
+    cons_id = headers.get("x-cons-id")
+    timestamp = headers.get("x-timestamp")
+    sig = headers.get("x-signature")
+    if not cons_id or not timestamp or not sig:
+        raise ProtocolError(envelope.UNAUTHORIZED, "X-cons-id, X-timestamp and X-signature headers are required")
+    consumer = _consumer(session, cons_id.strip())
+    if consumer is None:
+        raise ProtocolError(envelope.UNAUTHORIZED, UNAUTHORIZED_MESSAGE)
+    try:
+        verify(consumer.cons_id, consumer.secret, timestamp.strip(), sig.strip(),
+               now=time.time() if now is None else now, max_skew_seconds=max_skew)
+    except SignatureError as exc:
+        if exc.reason in ("stale", "future"):  # only a holder of the secret learns this
+            raise ProtocolError(envelope.UNAUTHORIZED, f"Unauthorized: {exc}") from None
+        raise ProtocolError(envelope.UNAUTHORIZED, UNAUTHORIZED_MESSAGE) from None
+    if not consumer.user_key_ok(headers.get("user_key") or headers.get("user-key")):
+        raise ProtocolError(envelope.UNAUTHORIZED, "Unauthorized: user_key is missing or not valid for this consumer")
+    return consumer
+
+
+def parse_body(raw: bytes) -> Any:
+    """JSON whatever the Content-Type says (clients send JSON as x-www-form-urlencoded)."""
+    if not raw or not raw.strip():
+        return None
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise ProtocolError(envelope.BAD_REQUEST, "Request body must be JSON") from None
+
+
+def domain_error(exc: DomainError) -> tuple[str, str]:
+    """(metaData.code, message) for a business answer."""
+    if isinstance(exc, Invalid):
+        return envelope.BAD_REQUEST.code, exc.message
+    if isinstance(exc, (NotFound, Conflict, Forbidden)):
+        return envelope.NOT_FOUND.code, exc.message
+    return envelope.REJECTED.code, exc.message  # Refused and any other rule refusal
+
+
+def squash(path: str) -> str:
+    return re.sub(r"/+", "/", path).strip("/")

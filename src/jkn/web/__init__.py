@@ -1,0 +1,28 @@
+"""Server-rendered pages (Jinja2 + HTMX) in Bahasa Indonesia and English."""
+
+from importlib.resources import files
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from jkn.reference.offices import contact_centre
+from jkn.web import public_pages, simulator_pages
+from jkn.web import auth_pages, complaint_pages, dashboard_pages, employer_pages, security  # portal (issue #6)
+from jkn.web import facility_pages, officer_pages, participant_pages  # portal (issue #6)
+from jkn.web.rendering import templates
+
+
+def install_web(app: FastAPI) -> None:
+    """Mount static assets and the page routers on ``app``."""
+    templates.env.globals["call_centre"] = contact_centre().call_centre
+    app.mount("/static", StaticFiles(directory=str(files("jkn.web") / "static")), name="static")
+    app.include_router(public_pages.router)
+    app.include_router(simulator_pages.router)
+    security.install_security(app)  # portal (issue #6): session cookie, CSRF, HTML errors
+    app.include_router(auth_pages.router)
+    app.include_router(complaint_pages.router)
+    app.include_router(officer_pages.router)
+    app.include_router(employer_pages.router)
+    app.include_router(participant_pages.router)
+    app.include_router(facility_pages.router)
+    app.include_router(dashboard_pages.router)

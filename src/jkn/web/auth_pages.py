@@ -1,0 +1,136 @@
+"""Log-in, log-out, my account, and user administration pages."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from sqlalchemy.orm import Session
+
+from jkn.api.deps import get_session
+from jkn.services import accounts, audit
+from jkn.services.accounts import ROLES, LoginRefused
+from jkn.services.auth import HOME
+from jkn.services.errors import DomainError
+from jkn.store.reference_tables import BranchRow, DeputyRegionRow
+from jkn.web.security import (CurrentPortal, MaybePortal, client_of, csrf_protect, end_session, page, ready,
+                              role_required, safe_next, start_session)
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
+DB = Annotated[Session, Depends(get_session)]
+
+
+@router.get("/masuk", response_class=HTMLResponse)
+def login_form(request: Request, portal: MaybePortal, next: str = ""):
+    if portal is not None:
+        return RedirectResponse(safe_next(next, HOME.get(portal.role, "/")), status_code=303)
+    return page(request, None, "portal/login.html", next=next)
+
+
+@router.post("/masuk", response_class=HTMLResponse)
+def login(request: Request, session: DB, username: Annotated[str, Form()] = "",
+          password: Annotated[str, Form()] = "", next: Annotated[str, Form()] = ""):
+    ready(session)
+    refused = None
+    with session.begin():
+        try:
+            user = accounts.authenticate(session, username, password, client=client_of(request))
+        except LoginRefused as exc:
+            refused = exc
+    if refused is not None:
+        return page(request, None, "portal/login.html", status_code=401, next=next, username=username,
+                    error=refused.message, locked="locked_until" in refused.details)
+    response = RedirectResponse(safe_next(next, HOME.get(user.role, "/")), status_code=303)
+    start_session(request, response, user)
+    return response
+
+
+@router.post("/keluar")
+def logout(request: Request, portal: MaybePortal, session: DB):
+    if portal is not None:
+        with ready(session).begin():
+            audit.record(session, portal.actor, "logout", object_type="user", object_id=portal.user.username,
+                         branch_code=portal.user.branch_code)
+    response = RedirectResponse("/", status_code=303)
+    end_session(request, response)
+    return response
+
+
+@router.get("/portal")
+def portal_home(portal: CurrentPortal):
+    return RedirectResponse(HOME.get(portal.role, "/akun"), status_code=303)
+
+
+@router.get("/akun", response_class=HTMLResponse)
+def account(request: Request, portal: CurrentPortal, ok: str = ""):
+    return page(request, portal, "portal/account.html", ok=ok)
+
+
+@router.post("/akun/sandi", response_class=HTMLResponse)
+def change_password(request: Request, portal: CurrentPortal, session: DB,
+                    current_password: Annotated[str, Form()] = "", new_password: Annotated[str, Form()] = "",
+                    repeat_password: Annotated[str, Form()] = ""):
+    if new_password != repeat_password:
+        return page(request, portal, "portal/account.html", status_code=422, error_key="account.mismatch")
+    try:
+        with ready(session).begin():
+            user = session.merge(portal.user)
+            accounts.change_own_password(session, portal.actor, user, current_password, new_password)
+    except DomainError as exc:
+        return page(request, portal, "portal/account.html", status_code=exc.status, error=exc.message)
+    response = RedirectResponse("/akun?ok=password", status_code=303)
+    start_session(request, response, user)  # the other sessions end; this one goes on
+    return response
+
+
+# --- user administration (ADMIN) -------------------------------------------------------------
+
+Admin = Annotated[object, Depends(role_required(accounts.ADMIN))]
+
+
+def _admin_context(session: Session) -> dict:
+    from sqlalchemy import select
+
+    branches = session.scalars(select(BranchRow).order_by(BranchRow.name)).all()
+    regions = session.scalars(select(DeputyRegionRow).order_by(DeputyRegionRow.code)).all()
+    users = accounts.list_users(session)
+    ready(session)
+    return {"roles": ROLES, "branches": branches, "regions": regions, "users": users}
+
+
+@router.get("/admin/pengguna", response_class=HTMLResponse)
+def users_page(request: Request, portal: Admin, session: DB, ok: str = ""):
+    return page(request, portal, "portal/users.html", ok=ok, **_admin_context(session))
+
+
+@router.post("/admin/pengguna", response_class=HTMLResponse)
+def create_user(request: Request, portal: Admin, session: DB, username: Annotated[str, Form()] = "",
+                full_name: Annotated[str, Form()] = "", password: Annotated[str, Form()] = "",
+                role: Annotated[str, Form()] = "", branch: Annotated[str, Form()] = "",
+                deputy_region: Annotated[str, Form()] = "", employer: Annotated[str, Form()] = "",
+                participant: Annotated[str, Form()] = "", facility: Annotated[str, Form()] = ""):
+    try:
+        with ready(session).begin():
+            accounts.create_user(session, portal.actor, username=username, password=password, role=role,
+                                 full_name=full_name, branch=branch or None, deputy_region=deputy_region or None,
+                                 employer=employer or None, participant=participant or None,
+                                 facility=facility or None, creator=portal.user)
+    except DomainError as exc:
+        return page(request, portal, "portal/users.html", status_code=exc.status, error=exc.message,
+                    form={"username": username, "full_name": full_name, "role": role},
+                    **_admin_context(session))
+    return RedirectResponse("/admin/pengguna?ok=created", status_code=303)
+
+
+@router.post("/admin/pengguna/{username}/{action}")
+def user_action(portal: Admin, session: DB, username: str, action: str):
+    with ready(session).begin():
+        user = accounts.get_user(session, username)
+        if action == "nonaktif":
+            accounts.set_active(session, portal.actor, user, False)
+        elif action == "aktif":
+            accounts.set_active(session, portal.actor, user, True)
+        elif action == "buka":
+            accounts.unlock(session, portal.actor, user)
+    return RedirectResponse("/admin/pengguna?ok=" + action, status_code=303)

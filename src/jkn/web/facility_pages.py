@@ -1,0 +1,166 @@
+"""Facility pages: eligibility check, referral (rujukan) and SEP issue and print, for the staff of
+one facility. The care services decide (status, route, coverage); the pages pass the facility of
+the logged-in user, never one typed in a form."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
+
+from jkn.api.deps import get_session
+from jkn.reference import care_codes
+from jkn.services import audit, care_eligibility, referrals, sep, sep_letter
+from jkn.services.accounts import FACILITY_STAFF
+from jkn.services.errors import DomainError, Forbidden
+from jkn.services.membership_common import jakarta_today
+from jkn.store.facility_tables import FacilityRow
+from jkn.store.reference_tables import KabKotaRow
+from jkn.web.officer_pages import Form_, _text
+from jkn.web.security import Portal, csrf_protect, page, ready, role_required
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
+DB = Annotated[Session, Depends(get_session)]
+Staff = Annotated[Portal, Depends(role_required(FACILITY_STAFF))]
+
+
+def _facility(session: Session, portal: Portal) -> FacilityRow:
+    return session.get(FacilityRow, portal.scope.facility_code)
+
+
+def _branch_of(session: Session, facility: FacilityRow) -> str | None:
+    return session.scalar(select(KabKotaRow.branch_code).where(KabKotaRow.code == facility.kabkota_code))
+
+
+def _choices(session: Session, facility: FacilityRow) -> dict:
+    hospitals = session.execute(select(FacilityRow.code, FacilityRow.name).where(
+        FacilityRow.level == "FKRTL", FacilityRow.partnership == "PARTNER").order_by(FacilityRow.name).limit(500)).all()
+    polis = sorted(care_codes.polis().values(), key=lambda p: p.name)
+    ready(session)
+    return {"hospitals": hospitals, "polis": polis, "facility": facility, "today": jakarta_today().isoformat()}
+
+
+# --- eligibility -------------------------------------------------------------------------------
+
+
+@router.get("/faskes", response_class=HTMLResponse)
+def eligibility(request: Request, portal: Staff, session: DB, q: str = "", date: str = ""):
+    facility = _facility(session, portal)
+    result, error = None, None
+    if q.strip():
+        try:
+            on = dt.date.fromisoformat(date) if date else jakarta_today()
+            key = q.strip()
+            e = care_eligibility.check(session, on, **({"nik": key} if len(key) == 16 else {"card_number": key}))
+            p = e.participant
+            result = {"card_number": p.card_number, "name": p.name, "active": e.active, "status": e.status_text,
+                      "care_class": p.care_class, "segment": p.segment, "fktp": {"code": p.fktp_code, "name": e.fktp_name},
+                      "on_date": e.on_date.isoformat(), "explanation": e.explanation,
+                      "own_patient": p.fktp_code == facility.code}
+        except ValueError:
+            error = "date: YYYY-MM-DD"
+        except DomainError as exc:
+            error = exc.message
+    ready(session)
+    return page(request, portal, "facility/eligibility.html", status_code=404 if error and q else 200,
+                facility=facility, q=q, date=date or jakarta_today().isoformat(), result=result, error=error)
+
+
+# --- referral ----------------------------------------------------------------------------------
+
+
+@router.get("/faskes/rujukan", response_class=HTMLResponse)
+def referral_form(request: Request, portal: Staff, session: DB, card: str = ""):
+    facility = _facility(session, portal)
+    return page(request, portal, "facility/referral.html", values={"card_number": card}, **_choices(session, facility))
+
+
+@router.post("/faskes/rujukan", response_class=HTMLResponse)
+def referral(request: Request, portal: Staff, session: DB, form: Form_):
+    facility = _facility(session, portal)
+    values = {k: v for k, v in form.items() if k != "csrf_token"}
+    try:
+        r = referrals.create_referral(
+            ready(session), card_number=_text(form, "card_number"), sep_number=_text(form, "sep_number"),
+            from_facility=facility.code, to_facility=_text(form, "to_facility"),
+            referral_date=_text(form, "referral_date") or jakarta_today(), diagnosis=_text(form, "diagnosis") or "",
+            poli=_text(form, "poli"), service_type=_text(form, "service_type") or "2",
+            referral_type=_text(form, "referral_type") or "0", complaint=_text(form, "complaint"),
+            notes=_text(form, "notes"), created_by=portal.user.username)
+    except DomainError as exc:
+        return page(request, portal, "facility/referral.html", status_code=exc.status, error=exc.message,
+                    explanation=exc.details.get("explanation"), values=values, **_choices(session, facility))
+    with ready(session).begin():
+        audit.record(session, portal.actor, "referral.issue", object_type="referral", object_id=r["number"],
+                     branch_code=_branch_of(session, facility), summary=f"from {facility.code} to {r.get('to_facility')}")
+    return page(request, portal, "facility/referral.html", referral=r, values={}, **_choices(session, facility))
+
+
+# --- SEP ---------------------------------------------------------------------------------------
+
+
+@router.get("/faskes/sep", response_class=HTMLResponse)
+def sep_form(request: Request, portal: Staff, session: DB, card: str = "", referral: str = ""):
+    facility = _facility(session, portal)
+    return page(request, portal, "facility/sep.html", values={"card_number": card, "referral_number": referral},
+                **_choices(session, facility))
+
+
+def _flag(form: FormData, name: str) -> bool:
+    return form.get(name) in ("on", "1", "true")
+
+
+@router.post("/faskes/sep", response_class=HTMLResponse)
+def issue_sep(request: Request, portal: Staff, session: DB, form: Form_):
+    facility = _facility(session, portal)
+    values = {k: v for k, v in form.items() if k != "csrf_token"}
+    try:
+        s = sep.insert_sep(
+            ready(session), card_number=_text(form, "card_number") or "", sep_date=_text(form, "sep_date") or jakarta_today(),
+            facility_code=facility.code, service_type=_text(form, "service_type") or "2",
+            diagnosis=_text(form, "diagnosis") or "", poli=_text(form, "poli"),
+            referral_number=_text(form, "referral_number"), control_letter_number=_text(form, "control_letter_number"),
+            emergency=_flag(form, "emergency"), accident=_text(form, "accident") or "0",
+            class_upgrade=_text(form, "class_upgrade"), upgrade_payer=_text(form, "upgrade_payer"),
+            mr_number=_text(form, "mr_number"), phone=_text(form, "phone"), notes=_text(form, "notes"),
+            delivery_child_number=_text(form, "delivery_child_number"), created_by=portal.user.username)
+    except DomainError as exc:
+        return page(request, portal, "facility/sep.html", status_code=exc.status, error=exc.message,
+                    explanation=exc.details.get("explanation"), values=values, **_choices(session, facility))
+    with ready(session).begin():
+        audit.record(session, portal.actor, "sep.issue", object_type="sep", object_id=s["number"],
+                     branch_code=_branch_of(session, facility),
+                     summary=f"{s['participant']['card_number']} {s['service_type_name']} {s['diagnosis']['code']}")
+    return RedirectResponse(f"/faskes/sep/{s['number']}?ok=sep_issued", status_code=303)
+
+
+def _own_sep(session: Session, portal: Portal, number: str) -> dict:
+    s = sep.get_sep(session, number)
+    if s["facility"]["code"] != portal.scope.facility_code:
+        raise Forbidden("this SEP was issued by another facility")
+    return s
+
+
+@router.get("/faskes/sep/{number}", response_class=HTMLResponse)
+def sep_page(request: Request, portal: Staff, session: DB, number: str, ok: str = ""):
+    s = _own_sep(session, portal, number)
+    ready(session)
+    return page(request, portal, "facility/sep_detail.html", s=s, ok=ok)
+
+
+@router.get("/faskes/sep/{number}/surat.pdf")
+def sep_print(portal: Staff, session: DB, number: str):
+    s = _own_sep(session, portal, number)
+    pdf = sep_letter.render_sep_pdf(session, number)
+    with ready(session).begin():
+        audit.record(session, portal.actor, "sep.print", object_type="sep", object_id=number,
+                     summary=f"letter printed for {s['participant']['card_number']}")
+    return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="SEP-{number}.pdf"'})
+
+
+

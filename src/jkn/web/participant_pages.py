@@ -1,0 +1,102 @@
+"""Participant pages: membership and family, the room class with its reason, the FKTP and the
+change form (the 3-month rule of the rules engine), bills, arrears, penalty, suspension and what
+to pay to reactivate. A participant sees their own family only. The FKTP form is the FPDP of
+Perubahan Data 2.a (assumption A-P05, docs/assumptions.md)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from jkn.api.deps import get_session
+from jkn.rules.coverage import check_fktp_change
+from jkn.services import audit, coverage, data_changes, facilities, registration
+from jkn.services.accounts import PARTICIPANT
+from jkn.services.errors import DomainError, NotFound
+from jkn.services.membership_common import jakarta_today, rule
+from jkn.services.membership_schemas import ChangeIn
+from jkn.store.membership_tables import ParticipantRow
+from jkn.web.officer_pages import own_statement, payer_kind, room_class_reason, validation_message
+from jkn.web.security import Portal, csrf_protect, page, ready, role_required
+
+router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
+DB = Annotated[Session, Depends(get_session)]
+Participant = Annotated[Portal, Depends(role_required(PARTICIPANT))]
+
+
+def _me(session: Session, portal: Portal) -> ParticipantRow:
+    p = session.get(ParticipantRow, portal.scope.participant_id)
+    if p is None:
+        raise NotFound("your participant record is missing; ask your branch office")
+    return p
+
+
+@router.get("/peserta", response_class=HTMLResponse)
+def membership(request: Request, portal: Participant, session: DB):
+    me = _me(session, portal)
+    family = registration.family_view(session, me.family_id)
+    head = next((m for m in family["members"] if m["relationship"] == "HEAD"), family["members"][0])
+    status = coverage.coverage_status(session, me.card_number)
+    ready(session)
+    reason = room_class_reason(head)
+    return page(request, portal, "participant/home.html", p=registration.participant_view(session, me),
+                family=family, head=head, status=status, reason=reason)
+
+
+def _fktp_context(session: Session, me: ParticipantRow) -> dict:
+    view = registration.participant_view(session, me)
+    options = [f for f in facilities.list_facilities(session, level="FKTP", kabkota_code=me.kabkota_code, limit=500)
+               if f["partnership"] == "PARTNER"]
+    today = jakarta_today()
+    rule_check = rule(check_fktp_change, me.fktp_since, max(today, me.fktp_since))
+    checklist = data_changes.change_checklist("FKTP", me.card_number, session)
+    ready(session)
+    return {"p": view, "options": options, "today": today.isoformat(), "allowed": rule_check.value,
+            "explanation": rule_check.explain(), "checklist": checklist}
+
+
+@router.get("/peserta/fktp", response_class=HTMLResponse)
+def fktp_page(request: Request, portal: Participant, session: DB, ok: str = ""):
+    me = _me(session, portal)
+    return page(request, portal, "participant/fktp.html", ok=ok, **_fktp_context(session, me))
+
+
+@router.post("/peserta/fktp", response_class=HTMLResponse)
+def change_fktp(request: Request, portal: Participant, session: DB, fktp_code: Annotated[str, Form()] = "",
+                version: Annotated[str, Form()] = "", documents: Annotated[list[str], Form()] = []):  # noqa: B006
+    me = _me(session, portal)
+    before = me.fktp_code
+    try:
+        change = ChangeIn(kind="FKTP", effective_date=jakarta_today(), fktp_code=fktp_code or None,
+                          version=int(version) if version.isdigit() else None, documents_shown=documents)
+        data_changes.apply_change(ready(session), me.card_number, change, actor=portal.user.username)
+    except ValidationError as exc:
+        return page(request, portal, "participant/fktp.html", status_code=422, error=validation_message(exc),
+                    **_fktp_context(session, me))
+    except DomainError as exc:
+        ctx = _fktp_context(session, _me(session, portal))
+        if exc.details.get("explanation"):
+            ctx["explanation"] = exc.details["explanation"]
+        return page(request, portal, "participant/fktp.html", status_code=exc.status, error=exc.message,
+                    refused=True, **ctx)
+    with ready(session).begin():
+        audit.record(session, portal.actor, "participant.change.fktp", object_type="participant",
+                     object_id=me.card_number, branch_code=me.branch_code, summary="FKTP changed by the participant",
+                     before={"fktp_code": before}, after={"fktp_code": fktp_code})
+    return RedirectResponse("/peserta/fktp?ok=fktp_changed", status_code=303)
+
+
+@router.get("/peserta/tagihan", response_class=HTMLResponse)
+def bills(request: Request, portal: Participant, session: DB):
+    me = _me(session, portal)
+    statement = own_statement(session, me)
+    kind = payer_kind(session, me)
+    status = coverage.coverage_status(session, me.card_number)
+    view = registration.participant_view(session, me)
+    ready(session)
+    return page(request, portal, "participant/bills.html", statement=statement, status=status, p=view,
+                payer_kind=kind)
