@@ -1,0 +1,163 @@
+"""The ``jkn`` command line: serve the app, manage the database, look things up, export."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from jkn.commands import calc, users
+from jkn.reference.nik import NikError
+from jkn.services import workarea_directory as directory
+from jkn.services.errors import NotFound
+
+app = typer.Typer(help="JKN: Indonesia's national health insurance, as BPJS Kesehatan's documents describe it.",
+                  no_args_is_help=True)
+db_app = typer.Typer(help="Database administration.", no_args_is_help=True)
+lookup_app = typer.Typer(help="Look up the work-area registry (Perdir 19/2017).", no_args_is_help=True)
+export_app = typer.Typer(help="Export reference data.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(lookup_app, name="lookup")
+app.add_typer(export_app, name="export")
+app.add_typer(calc.app, name="calc")
+app.add_typer(users.app, name="users")  # portal accounts (issue #6)
+from jkn.commands import care as _care  # noqa: E402
+app.add_typer(_care.app, name="care")  # care flow and VClaim consumers (issue #5)
+from jkn.commands import billing as _billing, demo as _demo, imports as _imports, membership as _membership  # noqa: E402,I001  issue #4
+app.add_typer(_membership.participants_app, name="participants")  # issue #4
+app.add_typer(_membership.employers_app, name="employers")  # issue #4
+app.add_typer(_imports.app, name="import")  # issue #4
+app.add_typer(_billing.app, name="billing")  # issue #4
+app.add_typer(_demo.app, name="demo")  # issue #4
+
+console = Console()
+err = Console(stderr=True)
+
+DbOption = typer.Option(None, "--db", envvar="JKN_DATABASE_URL", help="Database URL (default: SQLite file ./jkn.sqlite3)")
+
+
+def _print_json(data) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _fail(message: str, suggestions: list[dict] | None = None) -> None:
+    err.print(f"[red]error:[/red] {message}")
+    for s in suggestions or []:
+        err.print(f"  did you mean {s.get('code')} {s.get('name', '')}?")
+    raise typer.Exit(code=2)
+
+
+@app.command()
+def serve(host: str = typer.Option("127.0.0.1", help="Interface to listen on"),
+          port: int = typer.Option(8000, help="TCP port"),
+          db: str = DbOption,
+          workers: int = typer.Option(1, help="Worker processes")) -> None:
+    """Start the web app and APIs (database created and migrated on first start)."""
+    import os
+
+    import uvicorn
+
+    if db:
+        os.environ["JKN_DATABASE_URL"] = db
+    from jkn.store.bootstrap import prepare_database
+
+    prepare_database(db).dispose()  # migrate once before workers start
+    console.print(f"jkn serving on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
+    uvicorn.run("jkn.api.asgi:app", host=host, port=port, workers=workers, log_level="warning")
+
+
+@db_app.command("upgrade")
+def db_upgrade(db: str = DbOption) -> None:
+    """Migrate the database to the newest schema and load reference data."""
+    from jkn.store.bootstrap import prepare_database
+
+    prepare_database(db).dispose()
+    console.print("database is up to date")
+
+
+@lookup_app.command("region")
+def lookup_region(code_or_name: str, as_json: bool = typer.Option(False, "--json")) -> None:
+    """A kab/kota by Kemendagri code (12.17) or name (\"Kab. Tulung Agung\")."""
+    try:
+        if code_or_name.replace(".", "").isdigit():
+            results = [directory.get_region(code_or_name)]
+        else:
+            results = directory.find_regions(code_or_name, limit=5)
+    except NotFound as exc:
+        _fail(exc.message, exc.suggestions)
+    if not results:
+        _fail(f"no kabupaten/kota matches {code_or_name!r}")
+    if as_json:
+        _print_json(results)
+        return
+    table = Table("code", "kab/kota", "province", "branch", "deputy region", "district office")
+    for r in results:
+        table.add_row(r["code"], r["name"], r["province"], f"{r['branch']['name']} ({r['branch']['class']})",
+                      r["deputy_region"]["name"], "seat of branch" if r["is_branch_seat"] else r["district_office_class"])
+    console.print(table)
+
+
+@lookup_app.command("branch")
+def lookup_branch(code_or_name: str, as_json: bool = typer.Option(False, "--json")) -> None:
+    """A branch office by code (001) or name, with its kab/kota and contacts."""
+    try:
+        branch = directory.get_branch(code_or_name)
+    except NotFound as exc:
+        if exc.suggestions and not code_or_name.isdigit():
+            branch = directory.get_branch(exc.suggestions[0]["code"])
+        else:
+            _fail(exc.message, exc.suggestions)
+    if as_json:
+        _print_json(branch)
+        return
+    console.print(f"[bold]Kantor Cabang {branch['name']}[/bold] ({branch['code']}, class {branch['class']}) — "
+                  f"{branch['deputy_region']['name']}")
+    entry = branch["directory"]
+    if entry:
+        console.print(f"address: {entry['address']}  phone: {entry['phones']}  hotline: {entry['hotline'] or '-'}")
+    else:
+        console.print(f"address: {directory.NO_PUBLISHED_ADDRESS}")
+    for k in branch["kabkota"]:
+        console.print(f"  {k['code']} {k['name']}  " + ("(seat)" if k["is_branch_seat"] else k["district_office_class"] or ""))
+
+
+@lookup_app.command("nik")
+def lookup_nik(nik: str) -> None:
+    """Birth date, sex and region (→ branch) encoded in a NIK."""
+    try:
+        _print_json(directory.lookup_nik(nik))
+    except NikError as exc:
+        _fail(f"{exc.field}: {exc.message}")
+
+
+@lookup_app.command("office")
+def lookup_office(kabkota_or_nik: str) -> None:
+    """Which office serves me: a kab/kota name or a NIK."""
+    try:
+        _print_json(directory.which_office(kabkota_or_nik))
+    except NotFound as exc:
+        _fail(exc.message, exc.suggestions)
+    except NikError as exc:
+        _fail(f"{exc.field}: {exc.message}")
+
+
+@export_app.command("hierarchy")
+def export_hierarchy(fmt: str = typer.Option("csv", "--format", help="csv or json"),
+                     output: Path = typer.Option(None, "--output", "-o", help="File to write (default: stdout)")) -> None:
+    """The whole hierarchy: deputy region → branch → kab/kota."""
+    if fmt not in ("csv", "json"):
+        _fail("--format must be csv or json")
+    text = directory.hierarchy_csv() if fmt == "csv" else json.dumps(directory.hierarchy_json(), ensure_ascii=False, indent=2)
+    if output:
+        output.write_text(text, encoding="utf-8")
+        console.print(f"wrote {output}")
+    else:
+        sys.stdout.write(text)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,1 @@
+"""Typer sub-applications of the ``jkn`` command, one module per area."""

@@ -1,0 +1,80 @@
+"""``jkn billing``: bill a month, list bills, post payments, statements (issue #4)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+from jkn.commands.membership import DbOption, out, session_for
+
+app = typer.Typer(help="Monthly billing, payments and statements.", no_args_is_help=True)
+err = Console(stderr=True)
+
+
+@app.command("run")
+def run(month: str = typer.Option(..., "--month", help="YYYY-MM"),
+        method: str = typer.Option("batch", "--method", help="batch (set-based SQL) or single (engine per family)"),
+        pbi_amount: int = typer.Option(None, "--pbi-amount", help="PBI contribution per person (not in the guide)"),
+        veteran_base_salary: int = typer.Option(None, "--veteran-base-salary",
+                                                help="basic salary of PNS III/a with 14 years (veterans)"),
+        db: str = DbOption) -> None:
+    """Bill everyone for a month, with a progress bar."""
+    from jkn.services import billing
+
+    opts = billing.Options(pbi_amount=pbi_amount, veteran_base_salary=veteran_base_salary)
+    columns = [TextColumn(f"billing {month}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn()]
+    with Progress(*columns, console=err) as bar, session_for(db) as s:
+        task = bar.add_task("bill", total=None)
+
+        def progress(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        result = billing.run_billing(s, month, method=method, options=opts, progress=progress)
+    out(result.as_dict())
+
+
+@app.command("bills")
+def bills(payer: str = typer.Option(None, "--payer"), month: str = typer.Option(None, "--month"),
+          status: str = typer.Option(None, "--status"), limit: int = 50, db: str = DbOption) -> None:
+    """List bills."""
+    from jkn.services import billing
+
+    with session_for(db) as s:
+        out(billing.list_bills(s, payer_code=payer, month=month, status=status, limit=limit))
+
+
+@app.command("pay")
+def pay(reference: str = typer.Option(..., help="the bank's transaction reference (idempotency key)"),
+        amount: int = typer.Option(...), paid_on: str = typer.Option(..., "--paid-on", help="YYYY-MM-DD"),
+        payer: str = typer.Option(None, "--payer", help="payer code"), card: str = typer.Option(None, "--card"),
+        employer: str = typer.Option(None, "--employer"), channel: str = typer.Option(None), db: str = DbOption) -> None:
+    """Record a payment (posted twice, recorded once)."""
+    from jkn.services import payments
+    from jkn.services.membership_schemas import PaymentIn
+
+    with session_for(db) as s:
+        out(payments.post_payment(s, PaymentIn(reference=reference, amount=amount, paid_on=dt.date.fromisoformat(paid_on),
+                                               payer_code=payer, card_number=card, employer_code=employer,
+                                               channel=channel)))
+
+
+@app.command("statement")
+def statement(payer: str = typer.Argument(..., help="payer code (E<employer>, F<family>, G-PBI ...)"),
+              on: str = typer.Option(None, "--on"), db: str = DbOption) -> None:
+    """A payer's statement: bills, payments, arrears, penalty, suspension."""
+    from jkn.services import statements
+
+    with session_for(db) as s:
+        out(statements.statement_by_payer_code(s, payer, dt.date.fromisoformat(on) if on else None))
+
+
+@app.command("runs")
+def runs(db: str = DbOption) -> None:
+    """Recent billing runs."""
+    from jkn.services import billing
+
+    with session_for(db) as s:
+        out(billing.list_runs(s))

@@ -1,0 +1,180 @@
+"""``jkn care``: facilities, staff, VClaim consumers, eligibility, SEP letters (issue #5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from jkn.services import care_eligibility, facilities, sep, sep_letter, vclaim_consumers
+from jkn.services.care_common import jakarta_today
+from jkn.services.errors import DomainError
+
+app = typer.Typer(help="Care flow: facilities, VClaim consumers, eligibility and SEP letters.", no_args_is_help=True)
+facility_app = typer.Typer(help="The facility registry (FKTP, FKRTL, supporting facilities).", no_args_is_help=True)
+consumer_app = typer.Typer(help="VClaim bridging credentials of a facility's SIMRS.", no_args_is_help=True)
+app.add_typer(facility_app, name="facility")
+app.add_typer(consumer_app, name="consumer")
+console = Console()
+err = Console(stderr=True)
+DbOption = typer.Option(None, "--db", envvar="JKN_DATABASE_URL", help="Database URL (default: SQLite ./jkn.sqlite3)")
+
+
+@contextmanager
+def _session(db: str | None):
+    from jkn.store.bootstrap import prepare_database
+    from jkn.store.engine import session_factory
+
+    engine = prepare_database(db)
+    try:
+        with session_factory(engine)() as session:
+            yield session
+    except DomainError as exc:
+        err.print(f"[red]error:[/red] {exc.message}")
+        for step in exc.details.get("explanation") or []:
+            err.print(f"  - {step['text']}  ({step['source']})")
+        raise typer.Exit(code=2) from None
+    finally:
+        engine.dispose()
+
+
+def _json(data) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+@facility_app.command("types")
+def facility_types(level: str = typer.Option(None, help="FKTP, FKRTL or PENUNJANG"),
+                   as_json: bool = typer.Option(False, "--json")) -> None:
+    """Kinds of facility the guide lists, with the item they come from."""
+    rows = facilities.list_facility_types(level)
+    if as_json:
+        return _json(rows)
+    table = Table("code", "level", "name", "partnership", "source")
+    for r in rows:
+        table.add_row(r["code"], r["level"], r["name"], r["default_partnership"], r["source"])
+    console.print(table)
+
+
+@facility_app.command("add")
+def facility_add(name: str = typer.Option(..., help="Facility name"),
+                 facility_type: str = typer.Option(..., "--type", help="a code of `jkn care facility types`"),
+                 kabkota: str = typer.Option(..., help="Kemendagri kab/kota code, e.g. 32.73"),
+                 code: str = typer.Option(None, help="8 letters/digits (default: generated)"),
+                 partnership: str = typer.Option(None, help="PARTNER, NETWORK or NON_PARTNER"),
+                 network_of: str = typer.Option(None, help="supporting facilities: partner facility code"),
+                 address: str = typer.Option(None), phone: str = typer.Option(None),
+                 db: str = DbOption, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Register a facility."""
+    with _session(db) as s:
+        f = facilities.register_facility(s, name=name, facility_type=facility_type, kabkota_code=kabkota, code=code,
+                                         partnership=partnership, network_of=network_of, address=address, phone=phone)
+    if as_json:
+        return _json(f)
+    console.print(f"registered {f['code']} {f['name']} ({f['level']}, {f['partnership']}) in {f['kabkota']['name']}, "
+                  f"branch {f['branch']['name'] if f['branch'] else '-'}")
+
+
+@facility_app.command("list")
+def facility_list(level: str = typer.Option(None), kabkota: str = typer.Option(None), branch: str = typer.Option(None),
+                  q: str = typer.Option(None, help="name contains / exact code"), limit: int = 100,
+                  db: str = DbOption, as_json: bool = typer.Option(False, "--json")) -> None:
+    """List facilities."""
+    with _session(db) as s:
+        rows = facilities.list_facilities(s, level=level, kabkota_code=kabkota, branch_code=branch, q=q, limit=limit)
+    if as_json:
+        return _json(rows)
+    table = Table("code", "name", "level", "type", "partnership", "kab/kota", "branch")
+    for r in rows:
+        table.add_row(r["code"], r["name"], r["level"], r["type"]["code"], r["partnership"], r["kabkota"]["name"] or "",
+                      r["branch"]["name"] if r["branch"] else "")
+    console.print(table)
+
+
+@facility_app.command("show")
+def facility_show(code: str, db: str = DbOption) -> None:
+    """A facility with its staff (JSON)."""
+    with _session(db) as s:
+        _json(facilities.get_facility(s, code))
+
+
+@facility_app.command("staff-add")
+def staff_add(code: str, name: str = typer.Option(...), role: str = typer.Option(..., help=", ".join(facilities.STAFF_ROLES)),
+              registration_number: str = typer.Option(None), poli: str = typer.Option(None), db: str = DbOption) -> None:
+    """Add a staff member to a facility."""
+    with _session(db) as s:
+        _json(facilities.add_staff(s, code, name=name, role=role, registration_number=registration_number,
+                                   poli_code=poli))
+
+
+@consumer_app.command("create")
+def consumer_create(facility_code: str, version: str = typer.Option("2.0", help="2.0 (encrypted) or 1.1 (plain)"),
+                    label: str = typer.Option(None), db: str = DbOption,
+                    as_json: bool = typer.Option(False, "--json")) -> None:
+    """Issue cons-id, secret and user key to a facility (the secret is shown only now)."""
+    with _session(db) as s:
+        c = vclaim_consumers.create_consumer(s, facility_code, api_version=version, label=label)
+    if as_json:
+        return _json(c)
+    console.print(f"VClaim consumer for {c['facility_code']} {c['facility_name']} (version {c['api_version']})")
+    console.print(f"  base URL : http://<host>:<port>{c['base_path']}")
+    console.print(f"  cons-id  : {c['cons_id']}")
+    console.print(f"  secret   : {c['secret']}")
+    console.print(f"  user key : {c['user_key'] or '(none: version 1.1)'}")
+
+
+@consumer_app.command("list")
+def consumer_list(facility_code: str = typer.Option(None, "--facility"), db: str = DbOption) -> None:
+    """Consumers (no secrets)."""
+    with _session(db) as s:
+        _json(vclaim_consumers.list_consumers(s, facility_code))
+
+
+@consumer_app.command("revoke")
+def consumer_revoke(cons_id: str, db: str = DbOption) -> None:
+    """Revoke a consumer: its requests are refused from now on."""
+    with _session(db) as s:
+        _json(vclaim_consumers.revoke_consumer(s, cons_id))
+
+
+@consumer_app.command("rotate")
+def consumer_rotate(cons_id: str, db: str = DbOption) -> None:
+    """New secret (and user key); the old ones stop working at once."""
+    with _session(db) as s:
+        _json(vclaim_consumers.rotate_credentials(s, cons_id))
+
+
+@app.command("eligibility")
+def eligibility(card_number: str, date: str = typer.Option(None, help="service date YYYY-MM-DD (default today)"),
+                db: str = DbOption) -> None:
+    """Is a participant covered on a date? Status, room class and FKTP, with the reasons."""
+    day = dt.date.fromisoformat(date) if date else jakarta_today()
+    with _session(db) as s:
+        e = care_eligibility.check(s, day, card_number=card_number)
+        p = e.participant
+        _json({"card_number": p.card_number, "name": p.name, "on_date": day.isoformat(), "active": e.active,
+               "status": e.status_text, "care_class": p.care_class, "fktp": p.fktp_code,
+               "explanation": e.explanation})
+
+
+@app.command("sep-letter")
+def sep_letter_cmd(number: str, output: Path = typer.Option(None, "--output", "-o", help="PDF file (default SEP-<no>.pdf)"),
+                   db: str = DbOption) -> None:
+    """Print an SEP letter to a PDF file."""
+    with _session(db) as s:
+        pdf = sep_letter.render_sep_pdf(s, number)
+    path = output or Path(f"SEP-{number}.pdf")
+    path.write_bytes(pdf)
+    console.print(f"wrote {path} ({len(pdf)} bytes)")
+
+
+@app.command("sep")
+def sep_show(number: str, db: str = DbOption) -> None:
+    """An SEP with the reasons it was issued (JSON)."""
+    with _session(db) as s:
+        _json(sep.get_sep(s, number))

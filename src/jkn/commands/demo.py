@@ -1,0 +1,57 @@
+"""``jkn demo``: build a reproducible synthetic population and print a JSON summary (issue #4)."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from jkn.commands.membership import DbOption
+
+app = typer.Typer(help="Demo data.", invoke_without_command=True)
+err = Console(stderr=True)
+
+
+@app.callback(invoke_without_command=True)
+def demo(participants: int = typer.Option(10_000, "--participants", "-n", min=1, help="how many participants"),
+         seed: int = typer.Option(1, "--seed", help="random seed: the same seed gives the same population"),
+         start: str = typer.Option("2014-01", "--start", help="first month of cover and billing (YYYY-MM)"),
+         months: int = typer.Option(8, "--months", min=0, max=60, help="months billed and paid"),
+         pbi_amount: int = typer.Option(19225, "--pbi-amount",
+                                        help="PBI contribution per person (Perpres 111/2013; not in the guide)"),
+         db: str = DbOption) -> None:
+    """Synthetic participants, families, employers and facilities over all 514 kab/kota, with bills
+    and payment histories (some in arrears, some suspended); prints a JSON summary with sample cards."""
+    from jkn.domain.month import Month
+    from jkn.services.demo import build_demo
+    from jkn.store.bootstrap import prepare_database
+
+    engine = prepare_database(db)
+    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    try:
+        with Progress(*columns, console=err) as bar:
+            tasks: dict[str, int] = {}
+
+            def progress(phase: str, done: int, total: int) -> None:
+                if phase not in tasks:
+                    tasks[phase] = bar.add_task(phase, total=total)
+                bar.update(tasks[phase], completed=done, total=total)
+
+            summary = build_demo(engine, participants=participants, seed=seed, start=Month.parse(start),
+                                 months=months, pbi_amount=pbi_amount, progress=progress)
+        portal_users = _portal_users(engine)  # portal log-ins over the population (issue #6, docs/portal.md)
+    finally:
+        engine.dispose()
+    sys.stdout.write(json.dumps({**summary.as_dict(), "portal_users": portal_users}, ensure_ascii=False, indent=2) + "\n")
+
+
+def _portal_users(engine) -> dict:
+    from sqlalchemy.orm import Session
+
+    from jkn.services.portal_demo import DEMO_PASSWORD, create_demo_users
+
+    with Session(engine) as session, session.begin():
+        return {"password": DEMO_PASSWORD, "users": create_demo_users(session)}

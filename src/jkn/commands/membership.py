@@ -1,0 +1,218 @@
+"""``jkn participants`` and ``jkn employers``: the membership registry from the command line (issue #4).
+
+Inputs are the same JSON documents as the REST API (``--json FILE`` or ``-`` for stdin);
+answers are printed as JSON. Domain errors exit with code 2 and the message."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from sqlalchemy.orm import Session
+
+from jkn.services.errors import DomainError
+
+participants_app = typer.Typer(help="Participants: register, look up, report changes, history, card, coverage.",
+                               no_args_is_help=True)
+employers_app = typer.Typer(help="Employers (Pemberi Kerja): register, employees, statement.", no_args_is_help=True)
+err = Console(stderr=True)
+DbOption = typer.Option(None, "--db", envvar="JKN_DATABASE_URL", help="Database URL (default: SQLite file ./jkn.sqlite3)")
+ActorOption = typer.Option("cli", "--actor", help="who performs the action")
+
+
+@contextlib.contextmanager
+def session_for(db: str | None) -> Iterator[Session]:
+    """A migrated database and a session; domain and validation errors exit with code 2."""
+    from jkn.store.bootstrap import prepare_database
+
+    engine = prepare_database(db)
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            yield session
+    except DomainError as exc:
+        err.print(f"[red]error:[/red] {exc.message}")
+        for k, v in exc.details.items():
+            if k in ("field", "card_number", "missing", "code") and v:
+                err.print(f"  {k}: {v}")
+        raise typer.Exit(code=2) from None
+    except ValidationError as exc:
+        for e in exc.errors():
+            err.print(f"[red]invalid:[/red] {'.'.join(map(str, e['loc']))}: {e['msg']}")
+        raise typer.Exit(code=2) from None
+    finally:
+        engine.dispose()
+
+
+def out(data) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def read_json(path: str) -> dict:
+    text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        err.print(f"[red]error:[/red] {path}: not JSON ({exc})")
+        raise typer.Exit(code=2) from None
+
+
+def _date(text: str | None) -> dt.date | None:
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not a date YYYY-MM-DD") from None
+
+
+@participants_app.command("register")
+def register(json_file: str = typer.Option(..., "--json", help="FamilyIn or ParticipantRegistrationIn JSON (- = stdin)"),
+             db: str = DbOption, actor: str = ActorOption) -> None:
+    """Register a participant, or a family when the JSON has "head" and "members"."""
+    from jkn.services import registration
+    from jkn.services.membership_schemas import FamilyIn, ParticipantRegistrationIn
+
+    data = read_json(json_file)
+    with session_for(db) as s:
+        body = FamilyIn(**data) if "head" in data else ParticipantRegistrationIn(**data)
+        out(registration.register(s, body, actor=actor))
+
+
+@participants_app.command("show")
+def show(card: str = typer.Argument(..., help="card number or NIK"), db: str = DbOption) -> None:
+    """A participant."""
+    from jkn.services import registration
+
+    with session_for(db) as s:
+        out(registration.get_participant_view(s, card))
+
+
+@participants_app.command("search")
+def search(q: str, limit: int = 20, db: str = DbOption) -> None:
+    """Search by card number, NIK or name."""
+    from jkn.services import registration
+
+    with session_for(db) as s:
+        out(registration.list_participants(s, q=q, limit=limit))
+
+
+@participants_app.command("family")
+def family(family_id: int, db: str = DbOption) -> None:
+    """A family with its members."""
+    from jkn.services import registration
+
+    with session_for(db) as s:
+        out(registration.family_view(s, family_id))
+
+
+@participants_app.command("change")
+def change(card: str, json_file: str = typer.Option(..., "--json", help="ChangeIn JSON (- = stdin)"),
+           db: str = DbOption, actor: str = ActorOption) -> None:
+    """Report a data change (FPDP), e.g. {"kind": "FKTP", "effective_date": "2014-07-01", "fktp_code": "..."}."""
+    from jkn.services import data_changes
+    from jkn.services.membership_schemas import ChangeIn
+
+    data = read_json(json_file)
+    with session_for(db) as s:
+        out(data_changes.apply_change(s, card, ChangeIn(**data), actor=actor))
+
+
+@participants_app.command("history")
+def history_cmd(card: str, as_of: str = typer.Option(None, "--as-of", help="state valid on this date"),
+                known_on: str = typer.Option(None, "--known-on", help="as recorded by this date (default: --as-of)"),
+                db: str = DbOption) -> None:
+    """The audit history, or the participant as of a date ("what did we know on 2014-08-01?")."""
+    from jkn.services import history
+
+    with session_for(db) as s:
+        if as_of:
+            out(history.participant_as_of(s, card, _date(as_of), _date(known_on)))
+        else:
+            out(history.history(s, card))
+
+
+@participants_app.command("card")
+def card_pdf(card: str, output: Path = typer.Option(..., "--output", "-o", help="PDF file to write"),
+             db: str = DbOption) -> None:
+    """Print the participant card to a PDF file."""
+    from jkn.services import cards, registration
+
+    with session_for(db) as s:
+        output.write_bytes(cards.card_pdf(registration.get_participant_view(s, card)))
+    err.print(f"wrote {output}")
+
+
+@participants_app.command("coverage")
+def coverage_cmd(card: str, on: str = typer.Option(None, "--on", help="date (default: today)"), db: str = DbOption) -> None:
+    """Is cover active on a date? With the rule's explanation."""
+    from jkn.services import coverage
+
+    with session_for(db) as s:
+        out(coverage.coverage_status(s, card, _date(on)))
+
+
+@participants_app.command("statement")
+def statement(card: str, on: str = typer.Option(None, "--on"), db: str = DbOption) -> None:
+    """Contribution statement of a participant."""
+    from jkn.services import statements
+
+    with session_for(db) as s:
+        out(statements.participant_statement(s, card, _date(on)))
+
+
+@participants_app.command("checklist")
+def checklist(kind: str = typer.Argument(..., help="a change kind (FKTP, MARRIAGE ...)"),
+              card: str = typer.Option(None, "--card"), db: str = DbOption) -> None:
+    """The documents a data change needs."""
+    from jkn.services import data_changes
+
+    with session_for(db) as s:
+        out(data_changes.change_checklist(kind.upper(), card, s))
+
+
+@employers_app.command("register")
+def register_employer(name: str = typer.Option(...), sector: str = typer.Option(..., help="GOVERNMENT, BUMN, BUMD, SWASTA, OTHER"),
+                      kabkota: str = typer.Option(..., help="kab/kota code, e.g. 31.71"),
+                      npwp: str = typer.Option(None), address: str = typer.Option(None),
+                      registered_on: str = typer.Option(None), db: str = DbOption, actor: str = ActorOption) -> None:
+    """Register an employer."""
+    from jkn.services import employers
+    from jkn.services.membership_schemas import EmployerIn
+
+    with session_for(db) as s:
+        out(employers.register_employer(s, EmployerIn(name=name, sector=sector.upper(), kabkota_code=kabkota, npwp=npwp,
+                                                      address=address, registered_on=_date(registered_on)), actor=actor))
+
+
+@employers_app.command("show")
+def show_employer(code: str, db: str = DbOption) -> None:
+    """An employer."""
+    from jkn.services import employers
+
+    with session_for(db) as s:
+        out(employers.get_employer_view(s, code))
+
+
+@employers_app.command("employees")
+def employees(code: str, limit: int = 100, db: str = DbOption) -> None:
+    """The employer's employees and wages."""
+    from jkn.services import employers
+
+    with session_for(db) as s:
+        out(employers.employees(s, code, limit=limit))
+
+
+@employers_app.command("statement")
+def employer_statement(code: str, on: str = typer.Option(None, "--on"), db: str = DbOption) -> None:
+    """The employer's contribution statement."""
+    from jkn.services import statements
+
+    with session_for(db) as s:
+        out(statements.employer_statement(s, code, _date(on)))

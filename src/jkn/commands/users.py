@@ -1,0 +1,186 @@
+"""``jkn users``: create the first administrator and other portal users, list, unlock, reset.
+
+Passwords are read from a prompt (hidden, asked twice) or ``--password-stdin``; never from a
+command-line argument, which would end up in the shell history and the process list.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from sqlalchemy.orm import Session
+
+from jkn.services import accounts
+from jkn.services.audit import Actor
+from jkn.services.errors import DomainError
+
+app = typer.Typer(help="Portal users: administrators, officers, employers, participants, facility staff.",
+                  no_args_is_help=True)
+console = Console()
+err = Console(stderr=True)
+
+DbOption = typer.Option(None, "--db", envvar="JKN_DATABASE_URL", help="Database URL (default: SQLite file ./jkn.sqlite3)")
+StdinOption = typer.Option(False, "--password-stdin", help="Read the password from the first line of standard input")
+
+
+def _engine(db: str | None):
+    from jkn.store.bootstrap import prepare_database
+
+    return prepare_database(db)
+
+
+def _actor() -> Actor:
+    try:
+        who = getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name in some containers
+        who = "unknown"
+    return Actor(f"cli:{who}"[:60], client="cli")
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = typer.prompt("Password", hide_input=True)
+    second = typer.prompt("Repeat password", hide_input=True)
+    if first != second:
+        err.print("[red]error:[/red] the passwords differ")
+        raise typer.Exit(code=2)
+    return first
+
+
+def _fail(exc: DomainError) -> None:
+    err.print(f"[red]error:[/red] {exc.message}")
+    raise typer.Exit(code=2)
+
+
+@app.command("create-admin")
+def create_admin(username: str = typer.Argument(..., help="User name of the administrator"),
+                 full_name: str = typer.Option("Administrator", "--name", help="Full name"),
+                 password_stdin: bool = StdinOption, db: str = DbOption) -> None:
+    """Create an administrator (role ADMIN): manages users and sees every region."""
+    _create(username, full_name, accounts.ADMIN, password_stdin, db)
+
+
+@app.command("create")
+def create(username: str = typer.Argument(..., help="User name"),
+           role: str = typer.Option(..., "--role", help=", ".join(accounts.ROLES)),
+           full_name: str = typer.Option(..., "--name", help="Full name"),
+           branch: str = typer.Option(None, "--branch", help="BRANCH_OFFICER: branch code (e.g. 001)"),
+           deputy_region: str = typer.Option(None, "--region", help="REGIONAL_MANAGER: deputy region code (e.g. 01)"),
+           employer: str = typer.Option(None, "--employer", help="EMPLOYER_ADMIN: employer code"),
+           participant: str = typer.Option(None, "--participant", help="PARTICIPANT: card number or NIK"),
+           facility: str = typer.Option(None, "--facility", help="FACILITY_STAFF: facility code"),
+           password_stdin: bool = StdinOption, db: str = DbOption) -> None:
+    """Create a user of any role; the role decides which option is required."""
+    _create(username, full_name, role, password_stdin, db, branch=branch, deputy_region=deputy_region,
+            employer=employer, participant=participant, facility=facility)
+
+
+def _create(username: str, full_name: str, role: str, password_stdin: bool, db: str | None, **place) -> None:
+    password = _password(password_stdin)
+    engine = _engine(db)
+    try:
+        with Session(engine) as session, session.begin():
+            user = accounts.create_user(session, _actor(), username=username, password=password,
+                                        role=role, full_name=full_name, **place)
+            console.print(f"created {user.role} {user.username}")
+    except DomainError as exc:
+        _fail(exc)
+    finally:
+        engine.dispose()
+
+
+@app.command("list")
+def list_users(role: str = typer.Option(None, "--role"), as_json: bool = typer.Option(False, "--json"),
+               db: str = DbOption) -> None:
+    """The users, with their role and place."""
+    engine = _engine(db)
+    with Session(engine) as session:
+        users = accounts.list_users(session, role=role.upper() if role else None)
+        rows = [{"username": u.username, "name": u.full_name, "role": u.role, "branch": u.branch_code,
+                 "deputy_region": u.deputy_region_code, "employer_id": u.employer_id,
+                 "participant_id": u.participant_id, "facility": u.facility_code, "active": u.active,
+                 "locked_until": u.locked_until.isoformat() if u.locked_until else None} for u in users]
+    engine.dispose()
+    if as_json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table("user", "name", "role", "place", "active", "locked until")
+    for r in rows:
+        place = r["branch"] or r["deputy_region"] or r["facility"] or r["employer_id"] or r["participant_id"] or ""
+        table.add_row(r["username"], r["name"], r["role"], str(place), "yes" if r["active"] else "no",
+                      r["locked_until"] or "")
+    console.print(table)
+
+
+def _change(username: str, db: str | None, what) -> None:
+    engine = _engine(db)
+    try:
+        with Session(engine) as session, session.begin():
+            what(session, accounts.get_user(session, username))
+    except DomainError as exc:
+        _fail(exc)
+    finally:
+        engine.dispose()
+
+
+@app.command("set-password")
+def set_password(username: str, password_stdin: bool = StdinOption, db: str = DbOption) -> None:
+    """Give a user a new password (their open sessions end)."""
+    password = _password(password_stdin)
+    _change(username, db, lambda s, u: accounts.set_password(s, _actor(), u, password))
+    console.print(f"password of {username} changed")
+
+
+@app.command("unlock")
+def unlock(username: str, db: str = DbOption) -> None:
+    """Lift a lock-out after repeated failed log-ins."""
+    _change(username, db, lambda s, u: accounts.unlock(s, _actor(), u))
+    console.print(f"{username} unlocked")
+
+
+@app.command("deactivate")
+def deactivate(username: str, db: str = DbOption) -> None:
+    """Stop a user from logging in (their open sessions end)."""
+    _change(username, db, lambda s, u: accounts.set_active(s, _actor(), u, False))
+    console.print(f"{username} deactivated")
+
+
+@app.command("activate")
+def activate(username: str, db: str = DbOption) -> None:
+    """Let a deactivated user log in again."""
+    _change(username, db, lambda s, u: accounts.set_active(s, _actor(), u, True))
+    console.print(f"{username} activated")
+
+
+@app.command("audit")
+def audit_log(limit: int = typer.Option(30, "--limit"), as_json: bool = typer.Option(False, "--json"),
+              db: str = DbOption) -> None:
+    """The newest audit events (who, when, action, object, summary, before/after)."""
+    from jkn.services import audit
+
+    engine = _engine(db)
+    with Session(engine) as session:
+        rows = audit.recent(session, limit=limit)
+        if as_json:
+            data = [{"at": r.at.isoformat(), "actor": r.actor, "role": r.role, "action": r.action,
+                     "object_type": r.object_type, "object_id": r.object_id, "branch": r.branch_code,
+                     "summary": r.summary, "before": r.before, "after": r.after} for r in rows]
+            engine.dispose()
+            sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+            return
+        table = Table("when (UTC)", "who", "action", "object", "summary")
+        for r in rows:
+            table.add_row(r.at.strftime("%Y-%m-%d %H:%M:%S"), r.actor, r.action,
+                          f"{r.object_type or ''} {r.object_id or ''}".strip(), (r.summary or "")[:80])
+    engine.dispose()
+    console.print(table)
+
+
+
