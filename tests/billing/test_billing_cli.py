@@ -1,0 +1,96 @@
+"""The command line of issue #4 on both databases: demo, billing run, payments, import, participants."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from typer.testing import CliRunner
+
+from jkn.cli import app
+from jkn.store.membership_tables import ParticipantRow
+from membership.membership_helpers import ensure_facilities
+
+runner = CliRunner()
+
+
+def jkn(*args: str, db_url: str):
+    result = runner.invoke(app, [*args, "--db", db_url])
+    return result
+
+
+def test_demo_is_reproducible_and_shows_cards_in_every_state(db, db_url):
+    r = jkn("demo", "--participants", "400", "--seed", "9", "--months", "8", db_url=db_url)
+    assert r.exit_code == 0, r.output
+    summary = json.loads(r.stdout[r.stdout.index("{"):])
+    assert summary["participants"] == 400 and summary["employers"] >= 5 and summary["facilities"] >= 120 * 6
+    assert summary["payers_suspended"] >= 1 and summary["payers_in_arrears"] >= 1
+    samples = summary["samples"]
+    assert samples["active"] and samples["suspended"] and all(x["suspended"] for x in samples["suspended"])
+    assert all(x["active"] for x in samples["active"])
+    with Session(db) as s:
+        cards = s.scalars(select(ParticipantRow.card_number).order_by(ParticipantRow.id)).all()
+        regions = s.scalar(select(func.count(func.distinct(ParticipantRow.kabkota_code))))
+    assert regions > 100
+    # the same seed on an empty database gives the same population
+    from support.databases import truncate_business_tables
+
+    truncate_business_tables(db)
+    r2 = jkn("demo", "--participants", "400", "--seed", "9", "--months", "8", db_url=db_url)
+    assert r2.exit_code == 0
+    with Session(db) as s:
+        assert s.scalars(select(ParticipantRow.card_number).order_by(ParticipantRow.id)).all() == cards
+    again = json.loads(r2.stdout[r2.stdout.index("{"):])
+    states = ("active", "in_arrears", "suspended")
+    assert {k: again["samples"][k] for k in states} == {k: samples[k] for k in states}
+    assert again["billed"] == summary["billed"]
+    card = samples["suspended"][0]["card_number"]
+    cov = jkn("participants", "coverage", card, "--on", samples["suspended"][0]["on"], db_url=db_url)
+    assert cov.exit_code == 0 and json.loads(cov.stdout)["reason"] == "SUSPENDED"
+
+
+def test_billing_run_and_payment_commands(db, db_url):
+    assert jkn("demo", "--participants", "50", "--seed", "2", "--months", "1", db_url=db_url).exit_code == 0
+    r = jkn("billing", "run", "--month", "2014-02", "--pbi-amount", "19225", db_url=db_url)
+    assert r.exit_code == 0, r.output
+    result = json.loads(r.stdout)
+    assert result["month"] == "2014-02" and result["bills"] > 0
+    bills = json.loads(jkn("billing", "bills", "--month", "2014-02", "--status", "OPEN", db_url=db_url).stdout)
+    bill = next(b for b in bills["items"] if b["payer"].startswith("F"))
+    pay = ["billing", "pay", "--reference", "CLI-1", "--payer", bill["payer"], "--amount", str(bill["amount"]),
+           "--paid-on", "2014-02-05"]
+    first, second = jkn(*pay, db_url=db_url), jkn(*pay, db_url=db_url)
+    assert json.loads(first.stdout)["duplicate"] is False and json.loads(second.stdout)["duplicate"] is True
+    st = json.loads(jkn("billing", "statement", bill["payer"], "--on", "2014-02-06", db_url=db_url).stdout)
+    assert [p["amount"] for p in st["payments"] if p["reference"] == "CLI-1"] == [bill["amount"]]
+    bad = jkn("billing", "pay", "--reference", "CLI-2", "--payer", "NOPE", "--amount", "1", "--paid-on", "2014-02-05",
+              db_url=db_url)
+    assert bad.exit_code == 2 and "no payer" in bad.output
+
+
+def test_import_and_participant_commands(db, db_url, tmp_path):
+    ensure_facilities(db)
+    tpl = tmp_path / "t.csv"
+    assert runner.invoke(app, ["import", "template", "--format", "csv", "-o", str(tpl)]).exit_code == 0
+    emp = json.loads(jkn("employers", "register", "--name", "PT CLI", "--sector", "SWASTA", "--kabkota", "31.71",
+                         db_url=db_url).stdout)
+    text = tpl.read_text().replace("0101P001", "T031P001")
+    tpl.write_text(text)
+    r = jkn("import", "run", str(tpl), "--employer", emp["code"], "--registered-on", "2014-03-01", db_url=db_url)
+    assert r.exit_code == 0, r.output
+    card = json.loads(r.stdout.strip().splitlines()[-1])["sample_cards"][0]
+    again = jkn("import", "run", str(tpl), "--employer", emp["code"], "--lang", "en", db_url=db_url)
+    assert again.exit_code == 1 and "already registered" in again.output
+    shown = json.loads(jkn("participants", "show", card, db_url=db_url).stdout)
+    assert shown["employer"]["code"] == emp["code"]
+    pdf = tmp_path / "card.pdf"
+    assert jkn("participants", "card", card, "-o", str(pdf), db_url=db_url).exit_code == 0
+    assert pdf.read_bytes().startswith(b"%PDF")
+    change = tmp_path / "c.json"
+    change.write_text(json.dumps({"kind": "WAGE", "effective_date": "2014-04-01", "wage": 5000000}))
+    assert jkn("participants", "change", card, "--json", str(change), db_url=db_url).exit_code == 0
+    hist = json.loads(jkn("participants", "history", card, db_url=db_url).stdout)
+    assert [e["kind"] for e in hist["entries"]] == ["COLLECTIVE_IMPORT", "WAGE"]
+    missing = jkn("participants", "show", "0000000000000", db_url=db_url)
+    assert missing.exit_code == 2

@@ -1,0 +1,24 @@
+"""``jkn calc`` as a user types it."""
+
+import json
+import subprocess
+import sys
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "jkn.cli", "calc", *args], capture_output=True, text=True, timeout=60)
+
+
+def test_contribution_json():
+    result = run("contribution", "--segment", "PPU_PNS", "--as-of", "2014-06-01", "--wage", "3000000", "--json")
+    assert result.returncode == 0, result.stderr
+    body = json.loads(result.stdout)
+    # Iuran §2: 5% of salary, 3% employer, 2% participant
+    assert (body["employer"], body["participant"]) == (90_000, 60_000)
+
+
+def test_penalty_text_output_and_bad_input():
+    ok = run("penalty", "--segment", "PBPU_MANDIRI", "--as-of", "2014-12-15", "--unpaid", "2014-05=42500")
+    assert ok.returncode == 0 and "because:" in ok.stdout
+    bad = run("contribution", "--segment", "PPU_SWASTA", "--as-of", "2014-06-01")
+    assert bad.returncode == 2 and "wage is required" in bad.stderr

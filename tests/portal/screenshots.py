@@ -1,0 +1,163 @@
+"""Take the portal's screenshots for docs/screenshots/ with Debian's chromium (not a test).
+
+    .venv/bin/python tests/portal/screenshots.py [--out docs/screenshots]
+
+Builds a fresh SQLite database with ``jkn demo``'s population (jkn.services.demo) and the demo
+log-ins (jkn.services.portal_demo), serves it on a loopback port and walks the main pages as
+each role, desktop and phone size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE.parent), str(HERE)]
+
+from sqlalchemy import select  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
+
+from jkn.domain.month import Month  # noqa: E402
+from jkn.services.demo import build_demo  # noqa: E402
+from jkn.services.portal_demo import DEMO_PASSWORD, create_demo_users  # noqa: E402
+from jkn.store.bootstrap import prepare_database  # noqa: E402
+from jkn.store.facility_tables import FacilityRow  # noqa: E402
+from jkn.store.membership_tables import EmployerRow  # noqa: E402
+
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+def bad_file(session: Session, employer_code: str) -> bytes:
+    e = session.scalar(select(EmployerRow).where(EmployerRow.code == employer_code))
+    fktp = session.scalar(select(FacilityRow.code).where(FacilityRow.level == "FKTP",
+                                                         FacilityRow.kabkota_code == e.kabkota_code).limit(1))
+    region = e.kabkota_code.replace(".", "")
+    rows = ["nik,nama,hubungan,nik_peserta,segmen,gaji,kode_faskes,kabkota,status_kawin",
+            f"{region}011203950011,Agus Pratama,PESERTA,,PPU_SWASTA,5200000,{fktp},{e.kabkota_code},KAWIN",
+            f"{region}015506960012,Dewi Pratama,SUAMI_ISTRI,{region}011203950011,,,,,KAWIN",
+            f"{region}0120089500,Rizky Hidayat,PESERTA,,PPU_SWASTA,4100000,{fktp},{e.kabkota_code},BELUM_KAWIN"]
+    return ("\n".join(rows) + "\n").encode()
+
+
+def shrink(path: Path) -> None:
+    """A 256-colour palette keeps text sharp and the PNG about a third of the size."""
+    try:
+        from PIL import Image
+    except ImportError:  # Pillow comes with reportlab; without it the full-colour PNG stays
+        return
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    small.save(path, optimize=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", default=str(HERE.parents[1] / "docs" / "screenshots"))
+    parser.add_argument("--participants", type=int, default=3000)
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    from playwright.sync_api import sync_playwright
+    from support.browser import FLAGS
+    from support.live_server import LiveServer
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/screens.sqlite3"
+        engine = prepare_database(url)
+        build_demo(engine, participants=args.participants, seed=7, start=Month(2014, 1), months=8)
+        with Session(engine) as s, s.begin():
+            users = {u["username"]: u for u in create_demo_users(s)}
+        with Session(engine) as s:
+            upload = bad_file(s, users["pemberi.kerja"]["employer"])
+        with LiveServer(url) as live, sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=FLAGS)
+
+            def session_as(user: str, viewport=DESKTOP, lang: str = "id"):
+                context = browser.new_context(viewport=viewport, device_scale_factor=1)
+                page = context.new_page()
+                page.goto(f"{live.url}/masuk?lang={lang}")
+                page.get_by_label("Nama pengguna" if lang == "id" else "User name").fill(user)
+                page.get_by_label("Kata sandi" if lang == "id" else "Password").fill(DEMO_PASSWORD)
+                page.locator("#login-form button").click()
+                page.wait_for_load_state("networkidle")
+                return page
+
+            def shot(page, name: str, full: bool = True) -> None:
+                page.wait_for_load_state("networkidle")
+                path = out / f"{name}.png"
+                page.screenshot(path=str(path), full_page=full)
+                shrink(path)
+                print("wrote", path)
+
+            anonymous = browser.new_page(viewport=DESKTOP)
+            anonymous.goto(live.url + "/masuk")
+            shot(anonymous, "01-login")
+
+            officer = session_as("cabang")
+            shot(officer, "02-officer-participants")
+            officer.goto(live.url + "/petugas/daftar?members=2")
+            officer.locator("#segment").select_option("PBPU_MANDIRI")
+            officer.locator("#marital_status").select_option("MARRIED")
+            officer.locator("#m0_nik").fill("3171016008930010")
+            officer.locator("#m0_relationship").select_option("SPOUSE")
+            officer.wait_for_selector("#checklist >> text=surat nikah")
+            shot(officer, "03-officer-registration-checklist")
+            card = users["peserta"]["participant"]
+            officer.goto(f"{live.url}/petugas/peserta/{card}")
+            shot(officer, "04-officer-participant")
+            officer.goto(live.url + "/pengaduan")
+            shot(officer, "05-complaints-queue")
+            officer.locator("#complaint-list tbody a").first.click()
+            shot(officer, "06-complaint")
+            officer.goto(live.url + "/dasbor")
+            shot(officer, "07-dashboard-branch")
+
+            head = session_as("pusat")
+            shot(head, "08-dashboard-national")
+
+            employer = session_as("pemberi.kerja")
+            shot(employer, "09-employer-staff")
+            employer.goto(live.url + "/pemberi-kerja/unggah")
+            employer.set_input_files("#file", files=[{"name": "pekerja.csv", "mimeType": "text/csv", "buffer": upload}])
+            employer.locator("#upload-form button").click()
+            shot(employer, "10-employer-upload-errors")
+            employer.goto(live.url + "/pemberi-kerja/tagihan")
+            shot(employer, "11-employer-bills")
+
+            participant = session_as("peserta")
+            shot(participant, "12-participant-membership")
+            participant.goto(live.url + "/peserta/fktp")
+            shot(participant, "13-participant-fktp")
+            participant.goto(live.url + "/peserta/tagihan")
+            shot(participant, "14-participant-bills")
+            if "peserta.tunggak" in users:
+                late = session_as("peserta.tunggak")
+                late.goto(live.url + "/peserta/tagihan")
+                shot(late, "15-participant-suspended")
+
+            hospital = session_as("rumahsakit")
+            hospital.goto(f"{live.url}/faskes?q={card}")
+            shot(hospital, "16-facility-eligibility")
+            hospital.goto(f"{live.url}/faskes/sep?card={card}")
+            hospital.locator("#poli").select_option("IGD")
+            hospital.locator("#diagnosis").fill("A09")
+            hospital.locator("#emergency").check()
+            hospital.locator("#sep-form button").click()
+            shot(hospital, "17-facility-sep")
+
+            phone = session_as("peserta", viewport=PHONE)
+            shot(phone, "18-phone-participant")
+            phone_dash = session_as("pusat", viewport=PHONE, lang="en")
+            phone_dash.goto(live.url + "/dasbor")
+            shot(phone_dash, "19-phone-dashboard-english")
+            browser.close()
+        engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+"""FKTP registration and change, covered services, exclusions (Pelayanan Dijamin / Tidak Dijamin, Tata Cara)."""
+from datetime import date
+
+import pytest
+
+from jkn.rules import (RuleError, check_fktp_change, check_fktp_registration, check_service, covered_services,
+                       exclusions)
+
+
+def test_seventeen_exclusions_as_data():
+    xs = exclusions()
+    assert [x.item for x in xs] == list(range(1, 18))
+    assert len({x.code for x in xs}) == 17
+    assert all(x.text_id and x.text_en and x.source.endswith(f"§{x.item}") for x in xs)
+    assert xs[16].text_id == "Klaim perorangan" and xs[4].text_id == "Pelayanan kesehatan yang dilakukan di luar negeri"
+
+
+def test_covered_services_by_level():
+    assert len([s for s in covered_services() if s.level == "first"]) == 8       # Dijamin 1.a-h
+    assert len([s for s in covered_services() if s.level == "referral"]) == 11   # Dijamin 2.a-k
+    assert {s.code for s in covered_services("first")} >= {"DELIVERY", "AMBULANCE", "FKTP_INPATIENT"}
+
+
+@pytest.mark.parametrize("since, as_of, allowed", [
+    (date(2014, 1, 15), date(2014, 4, 14), False),
+    (date(2014, 1, 15), date(2014, 4, 15), True),   # "minimal setelah 3 (tiga) bulan" (Perubahan Data 2.a)
+    (date(2014, 11, 30), date(2015, 2, 28), True),  # month-end clamp (A-25)
+])
+def test_fktp_change(since, as_of, allowed):
+    assert check_fktp_change(since, as_of).value is allowed
+
+
+def test_one_fktp():
+    assert check_fktp_registration(["0114U001"]).value
+    assert not check_fktp_registration(["0114U001", "0114U002"]).value
+    assert not check_fktp_registration([]).value
+
+
+# (case, service, kwargs, allowed, refusal)
+CASES = [
+    ("first level at own FKTP", "FKTP_EXAMINATION", {}, True, None),
+    ("first level elsewhere (Tata Cara 1)", "FKTP_EXAMINATION", dict(at_registered_fktp=False), False, "NO_PROCEDURE"),
+    ("hospital without referral (Tata Cara 2.a)", "FKRTL_SPECIALIST_EXAMINATION", {}, False, "NO_PROCEDURE"),
+    ("hospital with referral", "FKRTL_SPECIALIST_EXAMINATION", dict(referral_letter=True), True, None),
+    ("emergency anywhere (Tata Cara 3.b)", "FKRTL_INTENSIVE_CARE", dict(emergency=True, facility_contracted=False),
+     True, None),
+    ("non-contracted, no emergency (Tidak Dijamin 2)", "FKTP_EXAMINATION", dict(facility_contracted=False),
+     False, "NON_CONTRACTED_FACILITY"),
+    ("third delivery (Dijamin 3)", "DELIVERY", dict(level="first", delivery_number=3), True, None),
+    ("fourth delivery (Dijamin 3)", "DELIVERY", dict(level="referral", referral_letter=True, delivery_number=4),
+     False, "DELIVERY_AFTER_THIRD_CHILD"),
+    ("ambulance for a life-saving transfer (Dijamin 4)", "AMBULANCE",
+     dict(level="referral", inter_facility_transfer=True, life_saving=True), True, None),
+    ("ambulance home (Dijamin 4)", "AMBULANCE", dict(level="first", life_saving=True), False,
+     "AMBULANCE_NOT_LIFE_SAVING_TRANSFER"),
+    ("orthodontics (Tidak Dijamin 8)", "FKRTL_SPECIALIST_PROCEDURE", dict(referral_letter=True, excluded=["ORTHODONTICS"]),
+     False, "ORTHODONTICS"),
+    ("emergency is an exception to Tidak Dijamin 2", "FKTP_EXAMINATION",
+     dict(emergency=True, facility_contracted=False, excluded=["NON_CONTRACTED_FACILITY"]), True, None),
+    ("suspended cover (Penghentian)", "FKTP_EXAMINATION", dict(suspended=True), False, "SUSPENDED"),
+]
+
+
+@pytest.mark.parametrize("case, service, kw, allowed, refusal", CASES, ids=[c[0] for c in CASES])
+def test_check_service(case, service, kw, allowed, refusal):
+    d = check_service(service, "2014-06-01", **kw)
+    assert (d.value.allowed, d.value.refusal) == (allowed, refusal)
+    assert d.explain()[-1]["source"].startswith(("seed 001", "Panduan Peserta"))
+
+
+@pytest.mark.parametrize("service, kw, message", [
+    ("XRAY", {}, "unknown service"),
+    ("DELIVERY", {}, "level must be"),
+    ("FKTP_LAB", dict(level="referral"), "first-level service"),
+    ("DELIVERY", dict(level="first"), "delivery_number"),
+    ("FKTP_LAB", dict(excluded=["SPA"]), "unknown exclusion"),
+])
+def test_check_service_errors(service, kw, message):
+    with pytest.raises(RuleError, match=message):
+        check_service(service, "2014-06-01", **kw)

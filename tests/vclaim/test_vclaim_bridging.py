@@ -1,0 +1,424 @@
+"""The /vclaim-rest API driven by the UNMODIFIED ``bpjs-bridging`` client against ``jkn serve``
+started as a subprocess on loopback, on SQLite and on PostgreSQL (shared/docs/vclaim-protocol.md).
+
+Covers every endpoint of issue #5, bad credentials, replays, unknown cards, malformed input and
+the care rules' refusals (each answered in the envelope, nothing written). A second, independent
+decryptor (Node's crypto + npm lz-string) reads the server's v2.0 answers too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from bpjs import Bridging
+from sqlalchemy import select
+
+from jkn.store.care_tables import ReferralRow, SepRow
+from jkn.store.engine import session_factory
+from jkn.vclaim.crypto import decrypt_response, signature
+from support.care_world import JknServe, build_world, count
+from support.databases import BACKENDS, truncate_business_tables
+
+NODE_DIR = Path(__file__).parent / "node"
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def bridge(request, _prepared):
+    url, engine = _prepared(request.param)
+    truncate_business_tables(engine)
+    world = build_world(engine)
+    with JknServe(url, env={"JKN_VCLAIM_MAX_SKEW": "300", "JKN_VCLAIM_CONSUMER_CACHE": "0"}) as srv:
+        srv.world, srv.engine, srv.backend = world, engine, request.param
+        yield srv
+    truncate_business_tables(engine)
+
+
+def client(srv, cred: dict, service: str = "vclaim", base: str = "/vclaim-rest", **override) -> Bridging:
+    cfg = {"host": srv.url + base, "consid": cred["cons_id"], "secret": cred["secret"],
+           "user_key": cred.get("user_key")}
+    cfg.update(override)
+    return Bridging(cfg, service)
+
+
+def ok(res: dict):
+    assert res["metaData"]["code"] == "200", res
+    return res["response"]
+
+
+def refused(res: dict, code: str = "201", contains: str = "") -> str:
+    assert res["metaData"]["code"] == code, res
+    assert res["response"] is None
+    assert contains.lower() in res["metaData"]["message"].lower(), res
+    return res["metaData"]["message"]
+
+
+def t_sep(w, card: str, day: dt.date, **kw) -> dict:
+    base = {"noKartu": card, "tglSep": str(day), "ppkPelayanan": w.rsud, "jnsPelayanan": "2",
+            "klsRawat": {"klsRawatHak": "", "klsRawatNaik": "", "pembiayaan": "", "penanggungJawab": ""},
+            "noMR": "MR-001", "rujukan": {"asalRujukan": "1", "tglRujukan": "", "noRujukan": "", "ppkRujukan": ""},
+            "catatan": "test", "diagAwal": "I10", "poli": {"tujuan": "INT", "eksekutif": "0"}, "cob": {"cob": "0"},
+            "katarak": {"katarak": "0"}, "jaminan": {"lakaLantas": "0"}, "tujuanKunj": "0", "flagProcedure": "",
+            "kdPenunjang": "", "assesmentPel": "", "skdp": {"noSurat": "", "kodeDPJP": ""}, "dpjpLayan": "",
+            "noTelp": "08123456789", "user": "Coba Ws"}
+    for k, v in kw.items():
+        base[k] = v
+    return {"request": {"t_sep": base}}
+
+
+def referral(srv, card: str, day: dt.date, poli: str = "INT", dx: str = "I10") -> str:
+    w = srv.world
+    fk = client(srv, w.fktp2_v2 if card == w.other else w.fktp_v2)
+    res = fk.request("Rujukan/2.0/insert", "post", {"request": {"t_rujukan": {
+        "noKartu": card, "tglRujukan": day.isoformat(), "tglRencanaKunjungan": day.isoformat(),
+        "ppkDirujuk": w.rsud, "jnsPelayanan": "2", "catatan": "rujukan", "diagRujukan": dx, "tipeRujukan": "0",
+        "poliRujukan": poli, "user": "dr. Puskesmas"}}})
+    return ok(res)["rujukan"]["noRujukan"]
+
+
+# --- authentication --------------------------------------------------------------------
+
+def test_peserta_by_card_and_nik(bridge):
+    w = bridge.world
+    rs = client(bridge, w.rs_v2)
+    p = ok(rs.request(f"Peserta/nokartu/{w.active}/tglSEP/{w.today}"))["peserta"]
+    assert p["noKartu"] == w.active and p["nik"] == w.active_nik and p["nama"] == "SITI AMINAH"
+    assert p["hakKelas"] == {"keterangan": "KELAS II", "kode": "2"}
+    assert p["statusPeserta"] == {"keterangan": "AKTIF", "kode": "0"}
+    assert p["provUmum"] == {"kdProvider": w.fktp, "nmProvider": "PUSKESMAS SUKAJADI"}
+    assert p["sex"] == "P" and p["tglLahir"] == "1990-01-05" and p["umur"]["umurSaatPelayanan"].endswith("hari")
+    for key in ("cob", "informasi", "jenisPeserta", "mr", "pisa", "tglCetakKartu", "tglTAT", "tglTMT"):
+        assert key in p
+    by_nik = ok(rs.request(f"Peserta/nik/{w.active_nik}/tglSEP/{w.today}"))["peserta"]
+    assert by_nik == p
+
+
+def test_suspended_and_ended_participants_are_shown_not_active(bridge):
+    w = bridge.world
+    rs = client(bridge, w.rs_v2)
+    s = ok(rs.request(f"Peserta/nokartu/{w.suspended}/tglSEP/{w.today}"))["peserta"]
+    assert s["statusPeserta"]["kode"] != "0" and "SUSPENDED" in s["statusPeserta"]["keterangan"]
+    e = ok(rs.request(f"Peserta/nokartu/{w.ended}/tglSEP/{w.today}"))["peserta"]
+    assert e["statusPeserta"]["kode"] != "0"
+
+
+def test_unknown_card_nik_and_malformed_input(bridge):
+    w = bridge.world
+    rs = client(bridge, w.rs_v2)
+    refused(rs.request(f"Peserta/nokartu/0009999999999/tglSEP/{w.today}"), "201", "no participant")
+    refused(rs.request(f"Peserta/nik/3273010101010009/tglSEP/{w.today}"), "201", "no participant")
+    refused(rs.request(f"Peserta/nokartu/{w.active}/tglSEP/2024-13-45"), "400", "tglSEP")
+    refused(rs.request(f"Peserta/nokartu/{w.active}/tglSEP/23-11-2026"), "400", "YYYY-MM-DD")
+    refused(rs.request(f"Peserta/nokartu/12345/tglSEP/{w.today}"), "400", "13 digits")
+    refused(rs.request(f"Peserta/nik/12ab/tglSEP/{w.today}"), "400", "16 digits")
+
+
+def test_wrong_secret_unknown_consumer_and_missing_user_key(bridge):
+    w = bridge.world
+    path = f"Peserta/nokartu/{w.active}/tglSEP/{w.today}"
+    forged = client(bridge, w.rs_v2, secret="not-the-secret")
+    refused(forged.request(path), "401", "unauthorized")
+    nobody = client(bridge, {"cons_id": "99999999", "secret": "whatever1", "user_key": "x"})
+    refused(nobody.request(path), "401", "unauthorized")
+    no_key = client(bridge, w.rs_v2, user_key=None)
+    refused(no_key.request(path), "401", "user_key")
+    wrong_key = client(bridge, w.rs_v2, user_key="0" * 32)
+    refused(wrong_key.request(path), "401", "user_key")
+
+
+def test_unauthenticated_callers_learn_nothing_about_cards(bridge):
+    w = bridge.world
+    forged = client(bridge, w.rs_v2, secret="not-the-secret")
+    known = httpx.get(f"{bridge.url}/vclaim-rest/Peserta/nokartu/{w.active}/tglSEP/{w.today}",
+                      headers=forged._headers(forged._timestamp()))
+    unknown = httpx.get(f"{bridge.url}/vclaim-rest/Peserta/nokartu/0009999999999/tglSEP/{w.today}",
+                        headers=forged._headers(forged._timestamp()))
+    bad_path = httpx.get(f"{bridge.url}/vclaim-rest/no/such/path", headers=forged._headers(forged._timestamp()))
+    assert known.status_code == unknown.status_code == bad_path.status_code == 401
+    assert known.content == unknown.content == bad_path.content
+    assert known.json() == {"metaData": {"code": "401", "message": known.json()["metaData"]["message"]},
+                            "response": None}
+
+
+def test_replayed_old_request_is_refused(bridge):
+    """A captured request replayed after the skew window: the signature is genuine but stale."""
+    w = bridge.world
+    rs = client(bridge, w.rs_v2)
+    old = str(int(time.time()) - 3600)
+    headers = rs._headers(old)
+    r = httpx.get(f"{bridge.url}/vclaim-rest/Peserta/nokartu/{w.active}/tglSEP/{w.today}", headers=headers)
+    assert r.status_code == 401 and r.json()["response"] is None
+    assert "old" in r.json()["metaData"]["message"]
+    future = rs._headers(str(int(time.time()) + 3600))
+    r = httpx.get(f"{bridge.url}/vclaim-rest/Peserta/nokartu/{w.active}/tglSEP/{w.today}", headers=future)
+    assert r.status_code == 401 and "ahead" in r.json()["metaData"]["message"]
+
+
+def test_paths_any_case_double_slashes_and_unknown_paths(bridge):
+    w = bridge.world
+    rs = client(bridge, w.rs_v2)
+    assert ok(rs.request(f"peserta/NOKARTU/{w.active}/tglsep/{w.today}"))["peserta"]["noKartu"] == w.active
+    assert ok(rs.request(f"Peserta//nokartu//{w.active}/tglSEP/{w.today}"))["peserta"]["noKartu"] == w.active
+    upper = client(bridge, w.rs_v2, base="/VCLAIM-REST")
+    assert ok(upper.request("REFERENSI/propinsi"))["list"]
+    slashed = client(bridge, w.rs_v2, base="//vclaim-rest//")
+    assert ok(slashed.request("referensi/poli/INT"))["poli"][0]["kode"] == "INT"
+    res = rs.request("no/such/service")
+    assert res["metaData"]["code"] == 404  # the client's own reading of HTTP 404
+    r = httpx.get(f"{bridge.url}/vclaim-rest/no/such/service", headers=rs._headers(rs._timestamp()))
+    assert r.status_code == 404 and r.json()["metaData"]["code"] == "404"
+    r = httpx.get(f"{bridge.url}/vclaim-rest/Peserta/nokartu/{w.active}/tglSEP/{w.today}/",
+                  headers={**rs._headers(rs._timestamp()), "user_key": w.rs_v2["user_key"]}, follow_redirects=False)
+    assert r.status_code == 200  # a trailing slash is tolerated, never redirected
+
+
+def test_version_1_1_consumer_gets_plain_answers(bridge):
+    w = bridge.world
+    old = client(bridge, w.rs_v11, service="aplicare")  # the client's plain, no-user_key mode
+    p = ok(old.request(f"Peserta/nokartu/{w.active}/tglSEP/{w.today}"))["peserta"]
+    assert p["noKartu"] == w.active
+    ts = str(int(time.time()))
+    r = httpx.get(f"{bridge.url}/vclaim-rest/referensi/poli/INT", headers={
+        "X-cons-id": w.rs_v11["cons_id"], "X-timestamp": ts, "X-signature": signature(w.rs_v11["cons_id"],
+                                                                                      w.rs_v11["secret"], ts)})
+    assert r.json()["response"]["poli"][0]["kode"] == "INT"
+
+
+# --- referensi -------------------------------------------------------------------------
+
+def test_referensi(bridge):
+    w = bridge.world
+    rs = client(bridge, w.rs_v2)
+    dx = ok(rs.request("referensi/diagnosa/A09"))["diagnosa"]
+    assert {"kode": "A09", "nama": "A09 - Other gastroenteritis and colitis of infectious and unspecified origin"} in dx
+    assert ok(rs.request("referensi/diagnosa/hypertension"))["diagnosa"]
+    refused(rs.request("referensi/diagnosa/zzzz-nothing"), "201")
+    assert {"kode": "INT", "nama": "Penyakit Dalam"} in ok(rs.request("referensi/poli/dalam"))["poli"]
+    fk1 = ok(rs.request("referensi/faskes/sukajadi/1"))["faskes"]
+    assert fk1 == [{"kode": w.fktp, "nama": "PUSKESMAS SUKAJADI - KOTA BANDUNG"}]
+    assert [f["kode"] for f in ok(rs.request("referensi/faskes/bandung/2"))["faskes"]] == [w.rsud]
+    refused(rs.request("referensi/faskes/bandung/3"), "400")
+    prov = ok(rs.request("referensi/propinsi"))["list"]
+    assert {"kode": "32", "nama": "JAWA BARAT"} in prov and len(prov) >= 34
+    kab = ok(rs.request("referensi/kabupaten/propinsi/32"))["list"]
+    assert {"kode": "3273", "nama": "KOTA BANDUNG"} in kab
+
+
+# --- referral, SEP, monitoring ------------------------------------------------------------
+
+def test_referral_then_sep_then_update_lookup_monitoring_delete(bridge):
+    w = bridge.world
+    rs = client(bridge, w.rs_v2)
+    no = referral(bridge, w.active, w.today)
+    assert len(no) == 19 and no.startswith(w.fktp) and no[12] == "Y"
+    r = ok(rs.request(f"Rujukan/{no}"))["rujukan"]
+    assert r["noKunjungan"] == no and r["provPerujuk"] == {"kode": w.fktp, "nama": "PUSKESMAS SUKAJADI"}
+    assert r["poliRujukan"] == {"kode": "INT", "nama": "Penyakit Dalam"} and r["diagnosa"]["kode"] == "I10"
+    assert r["peserta"]["noKartu"] == w.active and r["pelayanan"] == {"kode": "2", "nama": "Rawat Jalan"}
+    assert ok(rs.request(f"Rujukan/Peserta/{w.active}"))["rujukan"]["noKunjungan"] == no
+    assert no in [x["noKunjungan"] for x in ok(rs.request(f"Rujukan/List/Peserta/{w.active}"))["rujukan"]]
+    refused(rs.request(f"Rujukan/RS/{no}"), "201")  # an FKTP referral is not a hospital one
+
+    body = t_sep(w, w.active, w.today, rujukan={"asalRujukan": "1", "tglRujukan": w.today.isoformat(),
+                                                 "noRujukan": no, "ppkRujukan": w.fktp})
+    s = ok(rs.request("SEP/2.0/insert", "post", body))["sep"]
+    no_sep = s["noSep"]
+    assert len(no_sep) == 19 and no_sep == f"{w.rsud}{w.today:%m%y}V{no_sep[-6:]}"
+    assert s["peserta"]["hakKelas"] == "Kelas 2" and s["jnsPelayanan"] == "R.Jalan" and s["noRujukan"] == no
+    assert s["diagnosa"].startswith("I10 - ") and s["kdPoli"] == "INT"
+    # the same request again (a retry or a replay inside the window) makes no second SEP
+    before = count(bridge.engine, SepRow)
+    refused(rs.request("SEP/2.0/insert", "post", body), "201", "already")
+    assert count(bridge.engine, SepRow) == before
+
+    d = ok(rs.request(f"SEP/{no_sep}"))
+    assert d["noSep"] == no_sep and d["klsRawat"]["klsRawatHak"] == "2" and d["peserta"]["noKartu"] == w.active
+
+    upd = rs.request("SEP/2.0/update", "put", {"request": {"t_sep": {
+        "noSep": no_sep, "klsRawat": {"klsRawatHak": "2"}, "noMR": "MR-777", "catatan": "diubah",
+        "diagAwal": "E11", "poli": {"tujuan": "INT", "eksekutif": "0"}, "user": "Coba Ws"}}})
+    assert upd == {"metaData": {"code": "200", "message": "OK"}, "response": no_sep}  # plain, as clients expect
+    d = ok(rs.request(f"SEP/{no_sep}"))
+    assert d["diagnosa"].startswith("E11") and d["catatan"] == "diubah" and d["peserta"]["noMr"] == "MR-777"
+    refused(rs.request("SEP/2.0/update", "put", {"request": {"t_sep": {"noSep": no_sep, "diagAwal": "Z41.1"}}}),
+            "201", "estetik")
+
+    kunj = ok(rs.request(f"Monitoring/Kunjungan/Tanggal/{w.today}/JnsPelayanan/2"))["sep"]
+    assert no_sep in [k["noSep"] for k in kunj]
+    hist = ok(rs.request(f"monitoring/HistoriPelayanan/NoKartu/{w.active}/tglMulai/{w.today - dt.timedelta(days=30)}"
+                         f"/tglAkhir/{w.today}"))["histori"]
+    assert [h["noSep"] for h in hist] == [no_sep] and hist[0]["ppkPelayanan"] == "RSUD KOTA BANDUNG"
+    refused(rs.request(f"Monitoring/Kunjungan/Tanggal/{w.today}/JnsPelayanan/1"), "201")
+    refused(rs.request(f"monitoring/HistoriPelayanan/NoKartu/{w.active}/tglMulai/{w.today}/tglAkhir/2020-01-01"),
+            "400", "before")
+
+    dl = rs.request("SEP/2.0/delete", "delete", {"request": {"t_sep": {"noSep": no_sep, "user": "Coba Ws"}}})
+    assert dl == {"metaData": {"code": "200", "message": "OK"}, "response": no_sep}
+    refused(rs.request(f"SEP/{no_sep}"), "201")
+    refused(rs.request("SEP/2.0/delete", "delete", {"request": {"t_sep": {"noSep": no_sep, "user": "x"}}}), "201")
+
+
+def test_sep_refusals_cite_the_guide_and_write_nothing(bridge):
+    w = bridge.world
+    rs = client(bridge, w.rs_v2)
+    no = referral(bridge, w.other, w.today, poli="BED")
+    ruj = {"asalRujukan": "1", "tglRujukan": w.today.isoformat(), "noRujukan": no, "ppkRujukan": w.fktp2}
+    before = count(bridge.engine, SepRow)
+    # no referral, no control letter, not an emergency
+    m = refused(rs.request("SEP/2.0/insert", "post", t_sep(w, w.other, w.today, poli={"tujuan": "BED"}, diagAwal="K35")),
+                "201")
+    assert "Tata Cara" in m or "prosedur" in m.lower()
+    # cosmetic surgery, orthodontics, care abroad
+    refused(rs.request("SEP/2.0/insert", "post", t_sep(w, w.other, w.today, rujukan=ruj, diagAwal="Z41.1",
+                                                       poli={"tujuan": "BED"})), "201", "TIDAK DIJAMIN §6")
+    refused(rs.request("SEP/2.0/insert", "post", t_sep(w, w.other, w.today, rujukan=ruj, diagAwal="K07.2",
+                                                       poli={"tujuan": "GOR"})), "201", "ortodonsi")
+    refused(rs.request("SEP/2.0/insert", "post", t_sep(w, w.other, w.today, rujukan=ruj, diagAwal="K35",
+                                                       poli={"tujuan": "BED"}, jkn={"pengecualian": ["ABROAD"]})),
+            "201", "luar negeri")
+    # a fourth child's delivery
+    refused(rs.request("SEP/2.0/insert", "post", t_sep(w, w.other, w.today, rujukan=ruj, diagAwal="O80.0",
+                                                       poli={"tujuan": "OBG"}, persalinan={"anakKe": "4"})),
+            "201", "third child")
+    # suspended and ended cover
+    refused(rs.request("SEP/2.0/insert", "post", t_sep(w, w.suspended, w.today, poli={"tujuan": "IGD"})),
+            "201", "Penghentian")
+    refused(rs.request("SEP/2.0/insert", "post", t_sep(w, w.ended, w.today, poli={"tujuan": "IGD"})), "201",
+            "NON AKTIF")
+    # class entitlement must be the participant's
+    refused(rs.request("SEP/2.0/insert", "post", t_sep(w, w.other, w.today, rujukan=ruj, diagAwal="K35",
+                                                       klsRawat={"klsRawatHak": "3"}, poli={"tujuan": "BED"})),
+            "400", "entitlement")
+    # malformed body and dates
+    refused(rs.request("SEP/2.0/insert", "post", t_sep(w, w.other, "2026-02-30", rujukan=ruj)), "400", "tglSep")
+    r = httpx.post(f"{bridge.url}/vclaim-rest/SEP/2.0/insert", content=b"noKartu=1&x=2",
+                   headers={**rs._headers(rs._timestamp()), "user_key": w.rs_v2["user_key"]})
+    assert r.json()["metaData"] == {"code": "400", "message": "Request body must be JSON"}
+    assert count(bridge.engine, SepRow) == before
+    # the same referral, well used, works: delivery of the third child is covered
+    s = ok(rs.request("SEP/2.0/insert", "post", t_sep(w, w.other, w.today, rujukan=ruj, diagAwal="O80.0",
+                                                      poli={"tujuan": "OBG"}, persalinan={"anakKe": "3"})))["sep"]
+    assert s["peserta"]["hakKelas"] == "Kelas 1"
+
+
+def test_expired_referral_and_foreign_referral(bridge):
+    w = bridge.world
+    rs = client(bridge, w.rs_v2)
+    old_day = w.today - dt.timedelta(days=120)
+    no = referral(bridge, w.active, old_day, poli="MAT", dx="H25")
+    ruj = {"asalRujukan": "1", "tglRujukan": old_day.isoformat(), "noRujukan": no, "ppkRujukan": w.fktp}
+    refused(rs.request("SEP/2.0/insert", "post", t_sep(w, w.active, w.today, rujukan=ruj, diagAwal="H25",
+                                                       poli={"tujuan": "MAT"})), "201", "expired")
+    # another participant's referral number
+    refused(rs.request("SEP/2.0/insert", "post", t_sep(w, w.other, w.today, rujukan=ruj, diagAwal="H25",
+                                                       poli={"tujuan": "MAT"})), "201", "no referral")
+    # an FKTP refers only its own registered participants
+    fk = client(bridge, w.fktp_v2)
+    refused(fk.request("Rujukan/2.0/insert", "post", {"request": {"t_rujukan": {
+        "noKartu": w.other, "tglRujukan": w.today.isoformat(), "ppkDirujuk": w.rsud, "jnsPelayanan": "2",
+        "diagRujukan": "I10", "tipeRujukan": "0", "poliRujukan": "INT", "user": "x"}}}), "201", "registered")
+    refused(fk.request("Rujukan/2.0/insert", "post", {"request": {"t_rujukan": {
+        "noKartu": w.active, "tglRujukan": "2026-99-01", "ppkDirujuk": w.rsud, "jnsPelayanan": "2",
+        "diagRujukan": "I10", "tipeRujukan": "0", "poliRujukan": "INT", "user": "x"}}}), "400", "tglRujukan")
+    refused(fk.request("Rujukan/2.0/insert", "post", {"request": {"t_rujukan": {
+        "noKartu": w.suspended, "tglRujukan": w.today.isoformat(), "ppkDirujuk": w.rsud, "jnsPelayanan": "2",
+        "diagRujukan": "I10", "tipeRujukan": "0", "poliRujukan": "INT", "user": "x"}}}), "201", "SUSPENDED")
+
+
+def test_emergency_needs_no_letter_and_inpatient_control_letter_opens_next_sep(bridge):
+    w = bridge.world
+    rs = client(bridge, w.rs_v2)
+    s = ok(rs.request("SEP/2.0/insert", "post", t_sep(w, w.active, w.today, jnsPelayanan="1",
+                                                      poli={"tujuan": "IGD"}, diagAwal="I21")))["sep"]
+    assert s["jnsPelayanan"] == "R.Inap" and s["kelasRawat"] == "2"
+    plg = rs.request("SEP/2.0/updtglplg", "put", {"request": {"t_sep": {
+        "noSep": s["noSep"], "statusPulang": "1", "tglPulang": w.today.isoformat(), "user": "x"}}})
+    assert plg["metaData"]["code"] == "200"
+    ctl_day = w.today + dt.timedelta(days=7)
+    k = ok(rs.request("RencanaKontrol/v2/Insert", "post", {"request": {
+        "noSEP": s["noSep"], "kodeDokter": "31574", "poliKontrol": "JAN", "tglRencanaKontrol": ctl_day.isoformat(),
+        "user": "ws"}}))
+    assert k["noSuratKontrol"][12] == "K" and k["noKartu"] == w.active and k["namaDiagnosa"].startswith("I21")
+    assert ok(rs.request(f"RencanaKontrol/noSuratKontrol/{k['noSuratKontrol']}"))["noSep"] == s["noSep"]
+    body = t_sep(w, w.active, ctl_day, poli={"tujuan": "JAN"}, diagAwal="I21",
+                 skdp={"noSurat": k["noSuratKontrol"], "kodeDPJP": "31574"})
+    nxt = ok(rs.request("SEP/2.0/insert", "post", body))["sep"]
+    assert nxt["noRujukan"] == k["noSuratKontrol"]
+    late = t_sep(w, w.active, ctl_day + dt.timedelta(days=30), poli={"tujuan": "JAN"}, diagAwal="I21",
+                 skdp={"noSurat": k["noSuratKontrol"], "kodeDPJP": "31574"})
+    refused(rs.request("SEP/2.0/insert", "post", late), "201", "control")
+
+
+def test_other_facilities_cannot_touch_an_sep(bridge):
+    w = bridge.world
+    rs = client(bridge, w.rs_v2)
+    s = ok(rs.request("SEP/2.0/insert", "post", t_sep(w, w.other, w.today, poli={"tujuan": "IGD"},
+                                                      diagAwal="S72")))["sep"]
+    fk = client(bridge, w.fktp_v2)
+    refused(fk.request("SEP/2.0/delete", "delete", {"request": {"t_sep": {"noSep": s["noSep"], "user": "x"}}}), "400")
+    refused(fk.request("SEP/2.0/insert", "post", t_sep(w, w.other, w.today, poli={"tujuan": "IGD"})), "400",
+            "ppkPelayanan")
+    with session_factory(bridge.engine)() as ses:
+        assert ses.get(SepRow, s["noSep"]).deleted_at is None
+        assert ses.scalar(select(ReferralRow).limit(1)) is not None
+
+
+def test_revoked_and_rotated_consumers_are_refused(bridge):
+    from jkn.services import vclaim_consumers
+
+    w = bridge.world
+    with session_factory(bridge.engine)() as s:
+        cred = vclaim_consumers.create_consumer(s, w.rsud, label="short-lived")
+    path = f"Peserta/nokartu/{w.active}/tglSEP/{w.today}"
+    assert ok(client(bridge, cred).request(path))["peserta"]["noKartu"] == w.active
+    with session_factory(bridge.engine)() as s:
+        new = vclaim_consumers.rotate_credentials(s, cred["cons_id"])
+    refused(client(bridge, cred).request(path), "401")
+    assert ok(client(bridge, new).request(path))["peserta"]["noKartu"] == w.active
+    with session_factory(bridge.engine)() as s:
+        vclaim_consumers.revoke_consumer(s, cred["cons_id"])
+    refused(client(bridge, new).request(path), "401", "unauthorized")
+
+
+def test_bad_referral_input_writes_nothing(bridge):
+    w = bridge.world
+    fk = client(bridge, w.fktp_v2)
+    before = count(bridge.engine, ReferralRow)
+    base = {"noKartu": w.active, "tglRujukan": str(w.today), "ppkDirujuk": w.rsud, "jnsPelayanan": "2",
+            "diagRujukan": "I10", "tipeRujukan": "0", "poliRujukan": "INT", "user": "x"}
+    for change, code in (({"diagRujukan": "XYZ"}, "400"), ({"poliRujukan": "NOPE"}, "400"),
+                         ({"jnsPelayanan": "9"}, "400"), ({"ppkDirujuk": w.fktp2}, "201"),
+                         ({"ppkDirujuk": "0000X999"}, "201"), ({"noKartu": "0009999999999"}, "201")):
+        refused(fk.request("Rujukan/2.0/insert", "post", {"request": {"t_rujukan": {**base, **change}}}), code)
+    refused(fk.request("Rujukan/2.0/insert", "post", {"request": "nope"}), "400")
+    assert count(bridge.engine, ReferralRow) == before
+
+
+# --- a second, independent decryptor -------------------------------------------------------
+
+def test_node_decrypts_the_servers_answers(bridge):
+    node = shutil.which("node")
+    if node is None or not (NODE_DIR / "node_modules" / "lz-string").exists():
+        import os
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("node and tests/vclaim/node/node_modules are required in CI")
+        pytest.skip("node or npm lz-string not installed")
+    w = bridge.world
+    rs = client(bridge, w.rs_v2)
+    ts = rs._timestamp()
+    headers = rs._headers(ts)
+    paths = [f"Peserta/nokartu/{w.active}/tglSEP/{w.today}", "referensi/diagnosa/O80", "referensi/propinsi"]
+    cts = [httpx.get(f"{bridge.url}/vclaim-rest/{p}", headers=headers).json()["response"] for p in paths]
+    req = {"consid": w.rs_v2["cons_id"], "secret": w.rs_v2["secret"], "timestamp": ts, "ciphertexts": cts}
+    done = subprocess.run([node, str(NODE_DIR / "decrypt.js")], input=json.dumps(req), capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    payloads = json.loads(done.stdout)["payloads"]
+    assert payloads == [decrypt_response(c, w.rs_v2["cons_id"], w.rs_v2["secret"], ts) for c in cts]
+    assert payloads[0]["peserta"]["noKartu"] == w.active

@@ -1,0 +1,46 @@
+"""The CLI lookups and export, run as a user would (a real subprocess)."""
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+JKN = [sys.executable, "-m", "jkn.cli"]
+
+
+def run(*args):
+    return subprocess.run([*JKN, *args], capture_output=True, text=True, timeout=60)
+
+
+def test_lookup_region_json():
+    result = run("lookup", "region", "12.17", "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)[0]["branch"]["name"] == "Pematang Siantar"
+
+
+def test_lookup_nik_and_bad_nik():
+    good = run("lookup", "nik", "3275015203910001")
+    assert json.loads(good.stdout)["region"]["code"] == "32.75"
+    bad = run("lookup", "nik", "123")
+    assert bad.returncode == 2 and "length" in bad.stderr
+
+
+def test_unknown_region_code_exits_2_with_suggestions():
+    result = run("lookup", "region", "99.99")
+    assert result.returncode == 2
+    assert "did you mean" in result.stderr
+
+
+def test_export_csv(tmp_path):
+    target = tmp_path / "hierarchy.csv"
+    assert run("export", "hierarchy", "--format", "csv", "-o", str(target)).returncode == 0
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert len(rows) == 514
+
+
+def test_db_upgrade_creates_sqlite_file(tmp_path):
+    url = f"sqlite:///{tmp_path / 'x.sqlite3'}"
+    result = run("db", "upgrade", "--db", url)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "x.sqlite3").exists()
