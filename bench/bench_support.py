@@ -1,0 +1,66 @@
+"""Fresh benchmark databases (SQLite file, PostgreSQL schema) and small helpers for bench/*.py."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import sys
+from pathlib import Path
+
+POSTGRES_URL = os.environ.get("JKN_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+WORK = Path(os.environ.get("JKN_BENCH_DIR", "/tmp/jkn-bench"))
+
+
+def fresh_database(backend: str, name: str):
+    """A new, migrated database with reference data; returns (url, engine)."""
+    from jkn.store.bootstrap import prepare_database
+
+    if backend == "sqlite":
+        WORK.mkdir(parents=True, exist_ok=True)
+        path = WORK / f"{name}.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        url = f"sqlite:///{path}"
+    elif backend == "postgresql":
+        import psycopg
+
+        schema = f"jkn_bench_{name}".replace("-", "_")
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+            conn.execute(f"CREATE SCHEMA {schema}")
+        url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
+    else:
+        raise SystemExit(f"unknown backend {backend!r}")
+    return url, prepare_database(url)
+
+
+def drop_database(backend: str, name: str) -> None:
+    if backend == "postgresql":
+        import psycopg
+
+        with psycopg.connect(POSTGRES_URL, autocommit=True) as conn:
+            conn.execute(f"DROP SCHEMA IF EXISTS jkn_bench_{name.replace('-', '_')} CASCADE")
+    else:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{WORK / name}.sqlite3{suffix}").unlink(missing_ok=True)
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process (Linux reports KiB)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def machine() -> dict:
+    return {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform(),
+            "load_average": [round(x, 2) for x in os.getloadavg()]}
+
+
+def emit(result: dict) -> None:
+    sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+def backends(choice: str) -> list[str]:
+    return ["sqlite", "postgresql"] if choice == "both" else [choice]
