@@ -1,21 +1,22 @@
 """Eligibility of a participant on a service date: who they are, their room class, their FKTP,
 and whether cover is active or suspended. Read by VClaim ``Peserta`` and by the SEP use case.
 
-Cover status comes from the membership registry (``coverage_status``) when it is installed;
-the participant's own status and cover dates are checked in any case.
+The participant's own status and cover dates are checked first; then the payer's ledger
+(``jkn.services.coverage.coverage_of``, on the same row: one query per check).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from dataclasses import dataclass, field
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from jkn.services.care_common import CARD_RE, NIK_RE
+from jkn.services.coverage import PAYER_COLUMNS, coverage_of
 from jkn.services.errors import Invalid, NotFound
+from jkn.store.billing_tables import PayerRow
 from jkn.store.facility_tables import FacilityRow
 from jkn.store.membership_tables import CardIssueRow, ParticipantRow
 
@@ -24,7 +25,7 @@ SUSPENSION = "Panduan Peserta, Penghentian Pelayanan Kesehatan"
 
 @dataclass
 class Eligibility:
-    participant: "ParticipantRow"  # a row with the participant table's columns as attributes
+    participant: ParticipantRow  # a row with the participant table's columns as attributes
     fktp_name: str | None
     on_date: dt.date
     active: bool
@@ -38,31 +39,6 @@ class Eligibility:
         return self.participant.care_class
 
 
-def _membership_coverage():
-    """``coverage_status(session, card_number, on_date)`` of the membership registry, if present."""
-    for name in ("jkn.services.coverage", "jkn.services.membership", "jkn.services.eligibility",
-                 "jkn.services.registration"):
-        try:
-            mod = importlib.import_module(name)
-        except ImportError:
-            continue
-        fn = getattr(mod, "coverage_status", None)
-        if callable(fn):
-            return fn
-    return None
-
-
-_COVERAGE = None
-_COVERAGE_LOOKED_UP = False
-
-
-def coverage_function():
-    global _COVERAGE, _COVERAGE_LOOKED_UP
-    if not _COVERAGE_LOOKED_UP:
-        _COVERAGE, _COVERAGE_LOOKED_UP = _membership_coverage(), True
-    return _COVERAGE
-
-
 _BY_CARD = _BY_NIK = None
 
 
@@ -72,8 +48,9 @@ def _statements():
     if _BY_CARD is None:
         printed = (select(func.max(CardIssueRow.issued_on)).where(CardIssueRow.participant_id == ParticipantRow.id)
                    .correlate(ParticipantRow).scalar_subquery().label("card_printed"))
-        base = (select(ParticipantRow.__table__, FacilityRow.name.label("fktp_name"), printed)
-                .outerjoin(FacilityRow, FacilityRow.code == ParticipantRow.fktp_code))
+        base = (select(ParticipantRow.__table__, FacilityRow.name.label("fktp_name"), printed, *PAYER_COLUMNS)
+                .outerjoin(FacilityRow, FacilityRow.code == ParticipantRow.fktp_code)
+                .outerjoin(PayerRow, PayerRow.id == ParticipantRow.payer_id))
         _BY_CARD = base.where(ParticipantRow.card_number == bindparam("key"))
         _BY_NIK = base.where(ParticipantRow.nik == bindparam("key"))
     return _BY_CARD, _BY_NIK
@@ -98,27 +75,6 @@ def _lookup(session: Session, *, card_number: str | None, nik: str | None):
     return row, row.fktp_name, row.card_printed
 
 
-def _interpret(result) -> tuple[bool, str, list[dict]]:
-    """Normalise whatever ``coverage_status`` returns into (active, text, explanation)."""
-    value, steps = result, []
-    if isinstance(result, dict) and "active" in result:  # jkn.services.coverage.coverage_status
-        return bool(result["active"]), str(result.get("reason") or ("ACTIVE" if result["active"] else "NOT ACTIVE")), \
-            list(result.get("explanation") or [])
-    if hasattr(result, "value") and hasattr(result, "explain"):  # a Decision
-        value, steps = result.value, result.explain()
-    elif isinstance(result, dict):
-        steps = result.get("explanation") or []
-        value = result.get("status", result.get("value", result))
-    if isinstance(value, dict):
-        value = value.get("status") or value.get("value")
-    if hasattr(value, "value") and not isinstance(value, (str, bool)):
-        value = value.value
-    if isinstance(value, bool):
-        return value, "AKTIF" if value else "NON AKTIF", steps
-    text = str(value).upper()
-    return text in ("ACTIVE", "AKTIF"), text, steps
-
-
 def check(session: Session, on_date: dt.date, *, card_number: str | None = None, nik: str | None = None) -> Eligibility:
     """The participant by card number (or NIK) and their status on ``on_date``."""
     p, fktp_name, printed = _lookup(session, card_number=card_number, nik=nik)
@@ -128,7 +84,6 @@ def check(session: Session, on_date: dt.date, *, card_number: str | None = None,
 
 
 def _status(session: Session, p: ParticipantRow, fktp_name: str | None, on_date: dt.date) -> Eligibility:
-    steps: list[dict] = []
     if p.status != "ACTIVE":
         reason = f" ({p.status_reason})" if p.status_reason else ""
         return Eligibility(p, fktp_name, on_date, False, "1", f"NON AKTIF: {p.status}{reason}",
@@ -139,13 +94,12 @@ def _status(session: Session, p: ParticipantRow, fktp_name: str | None, on_date:
     if p.end_date is not None and on_date > p.end_date:
         return Eligibility(p, fktp_name, on_date, False, "1", f"NON AKTIF: cover ended {p.end_date.isoformat()}",
                            [{"text": f"cover ended on {p.end_date.isoformat()}", "source": "membership registry"}])
-    fn = coverage_function()
-    if fn is not None:
-        active, text, steps = _interpret(fn(session, p.card_number, on_date))
-        if not active:
-            label = "SUSPENDED (PENGHENTIAN SEMENTARA)" if "SUSP" in text else text
-            return Eligibility(p, fktp_name, on_date, False, "2" if "SUSP" in text else "1",
-                               f"NON AKTIF: {label}", steps or [{"text": f"cover {label} on {on_date}",
-                                                                 "source": SUSPENSION}])
+    cover = coverage_of(session, p, on_date)
+    steps = cover["explanation"]
+    if not cover["active"]:
+        suspended = cover["suspended"]
+        label = "SUSPENDED (PENGHENTIAN SEMENTARA)" if suspended else cover["reason"]
+        return Eligibility(p, fktp_name, on_date, False, "2" if suspended else "1", f"NON AKTIF: {label}",
+                           steps or [{"text": f"cover {label} on {on_date}", "source": SUSPENSION}])
     return Eligibility(p, fktp_name, on_date, True, "0", "AKTIF",
                        steps or [{"text": f"participant active on {on_date.isoformat()}", "source": "membership registry"}])

@@ -136,25 +136,33 @@ def refresh_payers(session: Session, run_id: int | None = None, billed_month: dt
     return n
 
 
+PAYER_COLUMNS = (PayerRow.code.label("payer_code"), PayerRow.segment.label("payer_segment"),
+                 PayerRow.suspended_since, PayerRow.oldest_unpaid_month)
+"""What ``coverage_of`` reads of the payer, besides the participant's own columns (tmt, end_date,
+status, status_reason, payer_id ...): select them with ``outerjoin(PayerRow, PayerRow.id ==
+ParticipantRow.payer_id)`` and pass the row as it is."""
+
+
 def coverage_status(session: Session, card_number: str, on_date: dt.date | None = None) -> dict[str, Any]:
     """Is the participant covered on ``on_date``? ``{active, suspended, reason, explanation}``.
 
     ``reason`` is ACTIVE, SUSPENDED, NOT_YET_COVERED (before the start of cover), ENDED (divorce,
     child replaced ...), DECEASED or NO_PAYER. For the facility desk and VClaim Peserta."""
-    on = on_date or jakarta_today()
-    row = session.execute(
-        select(ParticipantRow.card_number, ParticipantRow.name, ParticipantRow.segment, ParticipantRow.status,
-               ParticipantRow.status_reason, ParticipantRow.tmt, ParticipantRow.end_date, ParticipantRow.care_class,
-               ParticipantRow.fktp_code, PayerRow.id, PayerRow.code, PayerRow.segment, PayerRow.suspended_since,
-               PayerRow.oldest_unpaid_month, PayerRow.arrears_amount)
-        .outerjoin(PayerRow, PayerRow.id == ParticipantRow.payer_id)
-        .where(ParticipantRow.card_number == card_number)).first()
+    row = session.execute(select(ParticipantRow.__table__, *PAYER_COLUMNS)
+                          .outerjoin(PayerRow, PayerRow.id == ParticipantRow.payer_id)
+                          .where(ParticipantRow.card_number == card_number)).first()
     if row is None:
         raise NotFound(f"no participant with card number {card_number!r}")
-    (card, name, segment, status, status_reason, tmt, end_date, care_class, fktp, payer_id, payer_code,
-     payer_segment, suspended_since, oldest, arrears) = row
-    base = {"card_number": card, "name": name, "on_date": on.isoformat(), "segment": segment,
-            "care_class": care_class, "fktp_code": fktp, "payer": payer_code, "status": status}
+    return coverage_of(session, row, on_date)
+
+
+def coverage_of(session: Session, row: Any, on_date: dt.date | None = None) -> dict[str, Any]:
+    """``coverage_status`` of a participant row joined to ``PAYER_COLUMNS``. Today or
+    later, a payer with nothing unpaid needs no further query (the maintained payer columns)."""
+    on = on_date or jakarta_today()
+    tmt, end_date, status, payer_id = row.tmt, row.end_date, row.status, row.payer_id
+    base = {"card_number": row.card_number, "name": row.name, "on_date": on.isoformat(), "segment": row.segment,
+            "care_class": row.care_class, "fktp_code": row.fktp_code, "payer": row.payer_code, "status": status}
     guide = "Panduan Peserta, Peserta Jaminan Kesehatan"
     if on < tmt:
         return {**base, "active": False, "suspended": False, "reason": "NOT_YET_COVERED",
@@ -162,22 +170,23 @@ def coverage_status(session: Session, card_number: str, on_date: dt.date | None 
     if end_date is not None and on > end_date:
         reason = "DECEASED" if status == "DECEASED" else "ENDED"
         return {**base, "active": False, "suspended": False, "reason": reason,
-                "explanation": [{"text": f"cover ended on {end_date.isoformat()} ({status_reason or status.lower()})",
+                "explanation": [{"text": f"cover ended on {end_date.isoformat()} ({row.status_reason or status.lower()})",
                                  "source": "Panduan Peserta, Perubahan Data Kepesertaan, 2.g"}]}
     if payer_id is None:
         return {**base, "active": False, "suspended": False, "reason": "NO_PAYER",
                 "explanation": [{"text": "no payer account: nobody is billed for this participant", "source": guide}]}
     if on >= jakarta_today():  # the maintained columns describe the ledger as it stands now
-        if oldest is None:
+        if row.oldest_unpaid_month is None:
             return {**base, "active": True, "suspended": False, "reason": "ACTIVE", "arrears": 0,
                     "explanation": [{"text": "no unpaid contributions", "source": "Panduan Peserta, Iuran"}]}
         unpaid = _open_bills(session, payer_id)
     else:
         unpaid = unpaid_on(session, payer_id, on)
-    decision = assess_penalty(payer_segment, on, unpaid)
+    decision = assess_penalty(row.payer_segment, on, unpaid)
     a = decision.value
     suspended = a.suspended
+    since = row.suspended_since
     return {**base, "active": not suspended, "suspended": suspended, "reason": "SUSPENDED" if suspended else "ACTIVE",
             "arrears": int(a.arrears_total), "months_in_arrears": a.months_in_arrears, "penalty": int(a.penalty),
-            "amount_due": int(a.amount_due), "suspended_since": suspended_since.isoformat() if suspended_since else None,
+            "amount_due": int(a.amount_due), "suspended_since": since.isoformat() if since else None,
             "explanation": decision.explain()}
