@@ -38,7 +38,7 @@ from jkn.domain.segment import STATE_PENSIONERS, VETERAN_SEGMENTS, Segment, Segm
 from jkn.rules.contribution import due_date, monthly_contribution
 from jkn.rules.decision import RuleError
 from jkn.rules.parameters import param_entry
-from jkn.services.coverage import refresh_payers
+from jkn.services.coverage import add_run_to_payers, refresh_payer
 from jkn.services.errors import Invalid
 from jkn.services.membership_common import as_month, month_date, write
 from jkn.store.billing_tables import BillingRunRow, BillLineRow, BillRow, PayerRow
@@ -313,44 +313,52 @@ def _case(expr_by_key: dict[str, str], key_col: str) -> str:
 
 
 def line_source_sql(rates: RateTable, *, exclude_billed: bool) -> str:
-    """One SELECT (UNION ALL of the kinds of line) with columns participant_id, payer_id, kind,
-    care_class, basis, employer_share, participant_share, government_share. Parameters:
-    :first, :last (the month's first and last day), :month, :lo, :hi (payer id range)."""
+    """One SELECT, one pass over the registry, with columns participant_id, payer_id, kind,
+    care_class, basis, employer_share, participant_share, government_share. Each covered participant
+    is joined to its covered family head, whose segment decides the line (members follow their
+    head): a wage earner's own shares, 1% for an additional member, the flat rate of an other
+    relative or of a PBPU/BP family member, the government's PBI or veteran amount; participants
+    owing nothing (a wage earner's core family) give no line. Parameters: :first, :last (the
+    month's first and last day), :month, :lo, :hi (payer id range)."""
     covered = "{a}.tmt <= :last AND ({a}.end_date IS NULL OR {a}.end_date >= :first)"
-    base = (f"FROM participant p WHERE {covered.format(a='p')} AND p.payer_id BETWEEN :lo AND :hi")
-    if exclude_billed:
-        base += " AND NOT EXISTS (SELECT 1 FROM bill b0 WHERE b0.payer_id = p.payer_id AND b0.month = :month)"
-    head_join = (f"JOIN participant h ON h.family_id = p.family_id AND h.relationship = 'HEAD' "
-                 f"AND {covered.format(a='h')}")
-    member_base = base.replace("FROM participant p WHERE", f"FROM participant p {head_join} WHERE")
     ppu = ", ".join(f"'{s}'" for s in rates.worker)
-    parts = []
-    emp = _case({s: _round_sql("p.wage", f[0]) for s, f in rates.worker.items()}, "p.segment")
-    par = _case({s: _round_sql("p.wage", f[1]) for s, f in rates.worker.items()}, "p.segment")
-    parts.append(f"SELECT p.id AS participant_id, p.payer_id AS payer_id, 'WORKER' AS kind, p.care_class AS care_class, "
-                 f"p.wage AS basis, {emp} AS employer_share, {par} AS participant_share, 0 AS government_share "
-                 f"{base} AND p.relationship = 'HEAD' AND p.segment IN ({ppu})")
-    add = _case({s: _round_sql("h.wage", f) for s, f in rates.additional.items()}, "h.segment")
-    parts.append(f"SELECT p.id, p.payer_id, 'ADDITIONAL', p.care_class, h.wage, 0, {add}, 0 "
-                 f"{member_base} AND p.member_status = 'ADDITIONAL' AND h.segment IN ({ppu})")
-    rel = _case({c: str(v) for c, v in rates.relative_flat.items()}, "p.care_class")
-    parts.append(f"SELECT p.id, p.payer_id, 'FLAT', p.care_class, NULL, 0, {rel}, 0 "
-                 f"{member_base} AND p.member_status = 'OTHER_RELATIVE' AND h.segment IN ({ppu})")
+    kinds = [f"WHEN p.relationship = 'HEAD' AND p.segment IN ({ppu}) THEN 'WORKER'",
+             f"WHEN h.segment IN ({ppu}) AND p.member_status = 'ADDITIONAL' THEN 'ADDITIONAL'",
+             f"WHEN h.segment IN ({ppu}) AND p.member_status = 'OTHER_RELATIVE' THEN 'RELATIVE'"]
+    flat = "0"
     if rates.flat:
-        flat_whens = " ".join(f"WHEN h.segment = '{s}' AND h.care_class = '{c}' THEN {v}"
-                              for (s, c), v in rates.flat.items())
         segs = ", ".join(f"'{s}'" for s in sorted({s for s, _ in rates.flat}))
-        parts.append(f"SELECT p.id, p.payer_id, 'FLAT', p.care_class, NULL, 0, CASE {flat_whens} ELSE NULL END, 0 "
-                     f"{member_base} AND h.segment IN ({segs})")
+        kinds.append(f"WHEN h.segment IN ({segs}) THEN 'FLAT'")
+        flat = "CASE " + " ".join(f"WHEN head_segment = '{s}' AND head_class = '{c}' THEN {v}"
+                                  for (s, c), v in rates.flat.items()) + " ELSE NULL END"
     if rates.pbi is not None:
-        parts.append(f"SELECT p.id, p.payer_id, 'PBI', p.care_class, NULL, 0, 0, {rates.pbi} "
-                     f"{member_base} AND h.segment = 'PBI'")
+        kinds.append("WHEN h.segment = 'PBI' THEN 'PBI'")
     if rates.veteran is not None:
         vets = ", ".join(f"'{s.value}'" for s in VETERAN_SEGMENTS)
         who = "" if rates.veteran_per_person else " AND p.relationship = 'HEAD'"
-        parts.append(f"SELECT p.id, p.payer_id, 'VETERAN', p.care_class, NULL, 0, 0, {rates.veteran} "
-                     f"{member_base} AND h.segment IN ({vets}){who}")
-    return "\nUNION ALL\n".join(parts)
+        kinds.append(f"WHEN h.segment IN ({vets}){who} THEN 'VETERAN'")
+    registry = (
+        "SELECT p.id AS participant_id, p.payer_id, p.care_class, p.segment, p.wage, h.segment AS head_segment,"
+        f" h.care_class AS head_class, h.wage AS head_wage, CASE {' '.join(kinds)} ELSE NULL END AS k "
+        "FROM participant p JOIN participant h ON h.family_id = p.family_id AND h.relationship = 'HEAD'"
+        f" AND (p.relationship <> 'HEAD' OR h.id = p.id) AND {covered.format(a='h')} "
+        f"WHERE {covered.format(a='p')} AND p.payer_id BETWEEN :lo AND :hi")
+    if exclude_billed:
+        registry += " AND NOT EXISTS (SELECT 1 FROM bill b0 WHERE b0.payer_id = p.payer_id AND b0.month = :month)"
+    worker_employer = _case({s: _round_sql("wage", f[0]) for s, f in rates.worker.items()}, "segment")
+    worker_participant = _case({s: _round_sql("wage", f[1]) for s, f in rates.worker.items()}, "segment")
+    additional = _case({s: _round_sql("head_wage", f) for s, f in rates.additional.items()}, "head_segment")
+    relative = _case({c: str(v) for c, v in rates.relative_flat.items()}, "care_class")
+    government = (f"CASE k WHEN 'PBI' THEN {rates.pbi if rates.pbi is not None else 0} "
+                  f"WHEN 'VETERAN' THEN {rates.veteran if rates.veteran is not None else 0} ELSE 0 END")
+    return (
+        "SELECT participant_id, payer_id, CASE k WHEN 'RELATIVE' THEN 'FLAT' ELSE k END AS kind, care_class,"
+        " CASE k WHEN 'WORKER' THEN wage WHEN 'ADDITIONAL' THEN head_wage ELSE NULL END AS basis,"
+        f" CASE k WHEN 'WORKER' THEN {worker_employer} ELSE 0 END AS employer_share,"
+        f" CASE k WHEN 'WORKER' THEN {worker_participant} WHEN 'ADDITIONAL' THEN {additional}"
+        f" WHEN 'RELATIVE' THEN {relative} WHEN 'FLAT' THEN {flat} ELSE 0 END AS participant_share,"
+        f" {government} AS government_share "
+        f"FROM ({registry}) x WHERE k IS NOT NULL")
 
 
 def _skipped_batch(session: Session, month: Month, rates: RateTable) -> list[dict]:
@@ -400,19 +408,28 @@ def _batch(session: Session, run: BillingRunRow, month: Month, rates: RateTable,
     while lo <= hi_id:
         hi = min(hi_id, lo + chunk_payers - 1)
         p = {**params, "lo": lo, "hi": hi}
-        lines += session.execute(text(
+        insert_lines = (
             "INSERT INTO bill_line (bill_id, participant_id, month, kind, care_class, basis, employer_share,"
             " participant_share, government_share, amount) "
             "SELECT :base + s.payer_id, s.participant_id, :month, s.kind, s.care_class, s.basis, s.employer_share,"
             " s.participant_share, s.government_share, s.employer_share + s.participant_share + s.government_share "
-            f"FROM ({src}) s"), p).rowcount
-        bills += session.execute(text(
+            f"FROM ({src}) s")
+        insert_bills = (
             "INSERT INTO bill (id, payer_id, month, due_date, amount, employer_share, participant_share,"
             " government_share, lines, paid_amount, penalty_paid, status, run_id) "
             "SELECT l.bill_id, l.bill_id - :base, :month, :due, SUM(l.amount), SUM(l.employer_share),"
             " SUM(l.participant_share), SUM(l.government_share), COUNT(*), 0, 0,"
-            " CASE WHEN SUM(l.amount) = 0 THEN 'PAID' ELSE 'OPEN' END, :run "
-            "FROM bill_line l WHERE l.bill_id BETWEEN :base + :lo AND :base + :hi GROUP BY l.bill_id"), p).rowcount
+            " CASE WHEN SUM(l.amount) = 0 THEN 'PAID' ELSE 'OPEN' END, :run FROM {lines} GROUP BY l.bill_id")
+        if pg:  # one statement: the bills are summed from the lines as they are inserted, not read back
+            n_lines, n_bills = session.execute(text(
+                f"WITH l AS ({insert_lines} RETURNING bill_id, amount, employer_share, participant_share,"
+                " government_share), b AS (" + insert_bills.format(lines="l") + " RETURNING lines) "
+                "SELECT COALESCE(SUM(lines), 0), COUNT(*) FROM b"), p).one()
+            lines, bills = lines + int(n_lines), bills + int(n_bills)
+        else:
+            lines += session.execute(text(insert_lines), p).rowcount
+            bills += session.execute(text(insert_bills.format(
+                lines="bill_line l WHERE l.bill_id BETWEEN :base + :lo AND :base + :hi")), p).rowcount
         if progress:
             progress(hi - lo_id + 1, total)
         lo = hi + 1
@@ -465,15 +482,17 @@ def run_billing(session: Session, month: "Month | str", *, method: str = "batch"
 
 
 def _after_billing(session: Session, run: BillingRunRow, month: Month) -> None:
-    """Use prepaid credit, then advance billed_through and refresh arrears and suspension."""
+    """Add the run's bills to the payers' arrears, suspension and billed_through; then use prepaid
+    credit."""
+    session.flush()
+    add_run_to_payers(session, run.id, month_date(month))
     billed = select(BillRow.payer_id).where(BillRow.run_id == run.id)
     with_credit = session.scalars(select(PayerRow).where(PayerRow.id.in_(billed), PayerRow.credit > 0)).all()
     if with_credit:
         from jkn.services.payments import apply_credit
         for payer in with_credit:
             apply_credit(session, payer, month_date(month))
-    session.flush()
-    refresh_payers(session, run.id, month_date(month))
+            refresh_payer(session, payer)
     session.flush()
 
 

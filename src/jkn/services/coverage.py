@@ -15,7 +15,7 @@ import datetime as dt
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.orm import Session
 
 from jkn.domain.month import Month
@@ -92,30 +92,47 @@ def refresh_payer(session: Session, payer: PayerRow) -> None:
     payer.suspended_since = suspension_start(payer.segment, unpaid)
 
 
-def refresh_payers(session: Session, run_id: int | None = None, billed_month: dt.date | None = None) -> int:
-    """Set-based refresh of the maintained payer columns — of the payers billed by run ``run_id``
-    (whose ``billed_through`` becomes ``billed_month``), or of every payer. SQL computes the oldest
-    unpaid month and the arrears; the rules engine decides suspension for the payers with more open
-    months than any group tolerates."""
-    from sqlalchemy import bindparam, text, update
-
-    scope = "id IN (SELECT payer_id FROM bill WHERE run_id = :run)" if run_id is not None else "1 = 1"
-    params = {"run": run_id, "floor": _min_suspension_months(), "billed": billed_month}
+def refresh_payers(session: Session) -> int:
+    """Set-based recomputation of every payer's maintained columns from its open bills (after a
+    bulk load such as ``jkn demo``). SQL computes the oldest unpaid month and the arrears; the rules
+    engine decides suspension."""
     open_bills = "FROM bill b WHERE b.payer_id = payer.id AND b.status = 'OPEN'"
-    billed = (", billed_through = CASE WHEN billed_through IS NULL OR billed_through < :billed THEN :billed "
-              "ELSE billed_through END") if billed_month is not None else ""
-    in_scope = "b.payer_id IN (SELECT payer_id FROM bill WHERE run_id = :run)" if run_id is not None else "1 = 1"
     # payers with open bills: one aggregate joined in (UPDATE .. FROM: PostgreSQL and SQLite >= 3.33)
     n = session.execute(text(
-        f"UPDATE payer SET oldest_unpaid_month = a.oldest, arrears_amount = a.arrears{billed} FROM "
+        "UPDATE payer SET oldest_unpaid_month = a.oldest, arrears_amount = a.arrears FROM "
         "(SELECT b.payer_id, min(b.month) AS oldest, sum(b.amount - b.paid_amount) AS arrears FROM bill b "
-        f"WHERE b.status = 'OPEN' AND {in_scope} GROUP BY b.payer_id) a WHERE payer.id = a.payer_id"), params).rowcount
-    # payers in scope without open bills
+        "WHERE b.status = 'OPEN' GROUP BY b.payer_id) a WHERE payer.id = a.payer_id")).rowcount
     n += session.execute(text(
-        f"UPDATE payer SET oldest_unpaid_month = NULL, arrears_amount = 0{billed} WHERE {scope} "
-        f"AND NOT EXISTS (SELECT 1 {open_bills})"), params).rowcount
-    session.execute(text(f"UPDATE payer SET suspended_since = NULL WHERE {scope} AND suspended_since IS NOT NULL "
-                         f"AND (SELECT count(*) {open_bills}) <= :floor"), params)
+        f"UPDATE payer SET oldest_unpaid_month = NULL, arrears_amount = 0 WHERE NOT EXISTS (SELECT 1 {open_bills})"
+    )).rowcount
+    floor = {"floor": _min_suspension_months()}
+    session.execute(text(f"UPDATE payer SET suspended_since = NULL WHERE suspended_since IS NOT NULL "
+                         f"AND (SELECT count(*) {open_bills}) <= :floor"), floor)
+    _refresh_suspension(session, "1 = 1", floor)
+    return n
+
+
+def add_run_to_payers(session: Session, run_id: int, billed_month: dt.date) -> None:
+    """Bring the maintained columns of the payers billed by run ``run_id`` up to date. A new bill
+    only adds an unpaid month: the arrears grow by its amount, the oldest unpaid month can only move
+    back, ``billed_through`` forward, and suspension can only begin — so the run's bills are added to
+    the columns (no re-reading of the ledger), and the rules engine is asked about suspension for the
+    payers with more open months than any group tolerates."""
+    session.execute(text(
+        "UPDATE payer SET arrears_amount = payer.arrears_amount + b.amount - b.paid_amount,"
+        " oldest_unpaid_month = CASE WHEN b.status = 'OPEN' AND (payer.oldest_unpaid_month IS NULL"
+        " OR payer.oldest_unpaid_month > b.month) THEN b.month ELSE payer.oldest_unpaid_month END,"
+        " billed_through = CASE WHEN payer.billed_through IS NULL OR payer.billed_through < :billed THEN :billed"
+        " ELSE payer.billed_through END "
+        "FROM bill b WHERE b.run_id = :run AND b.payer_id = payer.id"), {"run": run_id, "billed": billed_month})
+    _refresh_suspension(session, "id IN (SELECT payer_id FROM bill WHERE run_id = :run)",
+                        {"run": run_id, "floor": _min_suspension_months()})
+
+
+def _refresh_suspension(session: Session, scope: str, params: dict[str, Any]) -> None:
+    """``suspended_since`` from the rules engine for the payers in ``scope`` with more than
+    ``:floor`` open months."""
+    open_bills = "FROM bill b WHERE b.payer_id = payer.id AND b.status = 'OPEN'"
     months_of: dict[int, list] = {}
     segments: dict[int, str] = {}
     current: dict[int, Any] = {}
@@ -133,7 +150,6 @@ def refresh_payers(session: Session, run_id: int | None = None, billed_month: dt
     if changes:
         t = PayerRow.__table__
         session.execute(update(t).where(t.c.id == bindparam("pid")).values(suspended_since=bindparam("since")), changes)
-    return n
 
 
 PAYER_COLUMNS = (PayerRow.code.label("payer_code"), PayerRow.segment.label("payer_segment"),
