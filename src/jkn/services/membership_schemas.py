@@ -56,8 +56,8 @@ class ParticipantIn(PersonIn):
     pbi_designated: bool | None = Field(None, description="PBI: designated by the government")
 
 
-class ParticipantRegistrationIn(ParticipantIn):
-    """One participant without family members (a family of one)."""
+class RegistrationForm(_In):
+    """What a registration form (FDIP) says besides its people."""
 
     kk_number: str | None = Field(None, pattern=r"^\d{16}$", description="nomor Kartu Keluarga")
     tmt: dt.date | None = Field(None, description="start of cover; default: the registration date")
@@ -66,10 +66,14 @@ class ParticipantRegistrationIn(ParticipantIn):
     registration_type: str | None = Field(None, description="which of the guide's lists applies when a segment has "
                                           "several (e.g. PPU.PNS or PPU.PNS_BUMN_BUMD)")
 
+
+class ParticipantRegistrationIn(RegistrationForm, ParticipantIn):
+    """One participant without family members (a family of one)."""
+
     def as_family(self) -> "FamilyIn":
-        extra = {"kk_number", "tmt", "registered_on", "documents_shown", "registration_type"}
-        return FamilyIn(head=ParticipantIn(**self.model_dump(exclude=extra)), members=[],
-                        **self.model_dump(include=extra))
+        form = set(RegistrationForm.model_fields)
+        return FamilyIn(head=ParticipantIn(**self.model_dump(exclude=form)), members=[],
+                        **self.model_dump(include=form))
 
 
 class MemberIn(PersonIn):
@@ -80,7 +84,7 @@ class MemberIn(PersonIn):
     care_class: Literal["I", "II", "III"] | None = Field(None, description="other relatives of wage earners: class paid for")
 
 
-class FamilyIn(_In):
+class FamilyIn(RegistrationForm):
     """Registration of a participant with family members (FDIP)."""
 
     model_config = ConfigDict(json_schema_extra={"examples": [{
@@ -92,12 +96,6 @@ class FamilyIn(_In):
 
     head: ParticipantIn
     members: list[MemberIn] = Field(default_factory=list, max_length=50)
-    kk_number: str | None = Field(None, pattern=r"^\d{16}$", description="nomor Kartu Keluarga")
-    tmt: dt.date | None = Field(None, description="start of cover; default: the registration date")
-    registered_on: dt.date | None = Field(None, description="date of the form; default: today (Asia/Jakarta)")
-    documents_shown: list[str] = Field(default_factory=list, description="codes of the checklist documents shown")
-    registration_type: str | None = Field(None, description="which of the guide's lists applies when a segment has "
-                                          "several (e.g. PPU.PNS or PPU.PNS_BUMN_BUMD)")
 
 
 class EmployerIn(_In):
