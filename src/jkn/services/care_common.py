@@ -73,10 +73,24 @@ def next_number(session: Session, facility_code: str, letter: str, on: dt.date) 
     return f"{prefix}{serial:06d}"
 
 
-def participant_by_card(session: Session, card_number: str) -> ParticipantRow:
+def valid_card(card_number: str | None) -> str:
+    """The card number, stripped; 422 unless it has 13 digits."""
     card = (card_number or "").strip()
     if not CARD_RE.fullmatch(card):
         raise Invalid(f"card number must be 13 digits, got {card_number!r}", field="noKartu")
+    return card
+
+
+def valid_nik(nik: str | None) -> str:
+    """The NIK, stripped; 422 unless it has 16 digits."""
+    n = (nik or "").strip()
+    if not NIK_RE.fullmatch(n):
+        raise Invalid(f"NIK must be 16 digits, got {nik!r}", field="nik")
+    return n
+
+
+def participant_by_card(session: Session, card_number: str) -> ParticipantRow:
+    card = valid_card(card_number)
     row = session.scalar(select(ParticipantRow).where(ParticipantRow.card_number == card))
     if row is None:
         raise NotFound(f"no participant with card number {card}", field="noKartu")
@@ -84,9 +98,7 @@ def participant_by_card(session: Session, card_number: str) -> ParticipantRow:
 
 
 def participant_by_nik(session: Session, nik: str) -> ParticipantRow:
-    n = (nik or "").strip()
-    if not NIK_RE.fullmatch(n):
-        raise Invalid(f"NIK must be 16 digits, got {nik!r}", field="nik")
+    n = valid_nik(nik)
     row = session.scalar(select(ParticipantRow).where(ParticipantRow.nik == n))
     if row is None:
         raise NotFound(f"no participant with NIK {n}", field="nik")

@@ -13,14 +13,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from jkn.services.care_common import CARD_RE, NIK_RE
+from jkn.services.care_common import valid_card, valid_nik
 from jkn.services.coverage import PAYER_COLUMNS, coverage_of
-from jkn.services.errors import Invalid, NotFound
+from jkn.services.errors import NotFound
 from jkn.store.billing_tables import PayerRow
 from jkn.store.facility_tables import FacilityRow
 from jkn.store.membership_tables import CardIssueRow, ParticipantRow
-
-SUSPENSION = "Panduan Peserta, Penghentian Pelayanan Kesehatan"
 
 
 @dataclass
@@ -60,14 +58,10 @@ def _lookup(session: Session, *, card_number: str | None, nik: str | None):
     """(participant row — columns of ``participant`` as attributes —, FKTP name, last card print)."""
     by_card, by_nik = _statements()
     if card_number is not None:
-        card = card_number.strip()
-        if not CARD_RE.fullmatch(card):
-            raise Invalid(f"card number must be 13 digits, got {card_number!r}", field="noKartu")
+        card = valid_card(card_number)
         stmt, key, what = by_card, card, f"card number {card}"
     else:
-        n = (nik or "").strip()
-        if not NIK_RE.fullmatch(n):
-            raise Invalid(f"NIK must be 16 digits, got {nik!r}", field="nik")
+        n = valid_nik(nik)
         stmt, key, what = by_nik, n, f"NIK {n}"
     row = session.execute(stmt, {"key": key}).first()
     if row is None:
@@ -99,7 +93,5 @@ def _status(session: Session, p: ParticipantRow, fktp_name: str | None, on_date:
     if not cover["active"]:
         suspended = cover["suspended"]
         label = "SUSPENDED (PENGHENTIAN SEMENTARA)" if suspended else cover["reason"]
-        return Eligibility(p, fktp_name, on_date, False, "2" if suspended else "1", f"NON AKTIF: {label}",
-                           steps or [{"text": f"cover {label} on {on_date}", "source": SUSPENSION}])
-    return Eligibility(p, fktp_name, on_date, True, "0", "AKTIF",
-                       steps or [{"text": f"participant active on {on_date.isoformat()}", "source": "membership registry"}])
+        return Eligibility(p, fktp_name, on_date, False, "2" if suspended else "1", f"NON AKTIF: {label}", steps)
+    return Eligibility(p, fktp_name, on_date, True, "0", "AKTIF", steps)
