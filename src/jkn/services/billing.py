@@ -9,9 +9,9 @@ for PBPU and Bukan Pekerja (flat rate per person, §5), the government for PBI (
 Two paths give the same bills:
 
 * ``single`` — the engine is called for every family (the reference implementation);
-* ``batch`` — set-based SQL (INSERT .. SELECT, one pass over the registry) over rate tables that are *read off the engine's
-  own answers* for the month (the percentage and flat-rate lines it returns), with the rounding
-  rule of parameter ``rounding_rule`` done in integer SQL. When the month's rule set has a feature
+* ``batch`` — set-based SQL (INSERT .. SELECT, one pass over the registry) over rate tables that
+  are *read off the engine's own answers* for the month (the percentage and flat-rate lines it
+  returns), with the rounding rule of parameter ``rounding_rule`` done in integer SQL. When the month's rule set has a feature
   the batch path does not express (a wage cap or floor, another rounding rule, a percentage basis
   for pensioners), the run falls back to the single path. tests/billing proves the two agree on
   generated populations.
@@ -402,34 +402,37 @@ def _batch(session: Session, run: BillingRunRow, month: Month, rates: RateTable,
     base = session.execute(text("SELECT COALESCE(MAX(id), 0) FROM bill")).scalar_one()
     params = {"first": month.first_day, "last": month.last_day, "month": month_date(month),
               "due": due_date(month).value, "run": run.id, "base": base}
+    insert_lines = (
+        "INSERT INTO bill_line (bill_id, participant_id, month, kind, care_class, basis, employer_share,"
+        " participant_share, government_share, amount) "
+        "SELECT :base + s.payer_id, s.participant_id, :month, s.kind, s.care_class, s.basis, s.employer_share,"
+        " s.participant_share, s.government_share, s.employer_share + s.participant_share + s.government_share "
+        f"FROM ({src}) s")
+    insert_bills = (
+        "INSERT INTO bill (id, payer_id, month, due_date, amount, employer_share, participant_share,"
+        " government_share, lines, paid_amount, penalty_paid, status, run_id) "
+        "SELECT l.bill_id, l.bill_id - :base, :month, :due, SUM(l.amount), SUM(l.employer_share),"
+        " SUM(l.participant_share), SUM(l.government_share), COUNT(*), 0, 0,"
+        " CASE WHEN SUM(l.amount) = 0 THEN 'PAID' ELSE 'OPEN' END, :run FROM {lines} GROUP BY l.bill_id")
+    if pg:  # one statement: the bills are summed from the lines as they are inserted, not read back
+        write_both = text(f"WITH l AS ({insert_lines} RETURNING bill_id, amount, employer_share, participant_share,"
+                          " government_share), b AS (" + insert_bills.format(lines="l") + " RETURNING lines) "
+                          "SELECT COALESCE(SUM(lines), 0), COUNT(*) FROM b")
+    else:
+        write_lines = text(insert_lines)
+        write_bills = text(insert_bills.format(lines="bill_line l WHERE l.bill_id BETWEEN :base + :lo AND :base + :hi"))
     bills = lines = 0
     total = hi_id - lo_id + 1
     lo = lo_id
     while lo <= hi_id:
         hi = min(hi_id, lo + chunk_payers - 1)
         p = {**params, "lo": lo, "hi": hi}
-        insert_lines = (
-            "INSERT INTO bill_line (bill_id, participant_id, month, kind, care_class, basis, employer_share,"
-            " participant_share, government_share, amount) "
-            "SELECT :base + s.payer_id, s.participant_id, :month, s.kind, s.care_class, s.basis, s.employer_share,"
-            " s.participant_share, s.government_share, s.employer_share + s.participant_share + s.government_share "
-            f"FROM ({src}) s")
-        insert_bills = (
-            "INSERT INTO bill (id, payer_id, month, due_date, amount, employer_share, participant_share,"
-            " government_share, lines, paid_amount, penalty_paid, status, run_id) "
-            "SELECT l.bill_id, l.bill_id - :base, :month, :due, SUM(l.amount), SUM(l.employer_share),"
-            " SUM(l.participant_share), SUM(l.government_share), COUNT(*), 0, 0,"
-            " CASE WHEN SUM(l.amount) = 0 THEN 'PAID' ELSE 'OPEN' END, :run FROM {lines} GROUP BY l.bill_id")
-        if pg:  # one statement: the bills are summed from the lines as they are inserted, not read back
-            n_lines, n_bills = session.execute(text(
-                f"WITH l AS ({insert_lines} RETURNING bill_id, amount, employer_share, participant_share,"
-                " government_share), b AS (" + insert_bills.format(lines="l") + " RETURNING lines) "
-                "SELECT COALESCE(SUM(lines), 0), COUNT(*) FROM b"), p).one()
+        if pg:
+            n_lines, n_bills = session.execute(write_both, p).one()
             lines, bills = lines + int(n_lines), bills + int(n_bills)
         else:
-            lines += session.execute(text(insert_lines), p).rowcount
-            bills += session.execute(text(insert_bills.format(
-                lines="bill_line l WHERE l.bill_id BETWEEN :base + :lo AND :base + :hi")), p).rowcount
+            lines += session.execute(write_lines, p).rowcount
+            bills += session.execute(write_bills, p).rowcount
         if progress:
             progress(hi - lo_id + 1, total)
         lo = hi + 1

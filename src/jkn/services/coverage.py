@@ -92,22 +92,25 @@ def refresh_payer(session: Session, payer: PayerRow) -> None:
     payer.suspended_since = suspension_start(payer.segment, unpaid)
 
 
+OPEN_BILLS = "FROM bill b WHERE b.payer_id = payer.id AND b.status = 'OPEN'"
+"""The open bills of the payer row being updated (the tail of a correlated subquery)."""
+
+
 def refresh_payers(session: Session) -> int:
     """Set-based recomputation of every payer's maintained columns from its open bills (after a
     bulk load such as ``jkn demo``). SQL computes the oldest unpaid month and the arrears; the rules
     engine decides suspension."""
-    open_bills = "FROM bill b WHERE b.payer_id = payer.id AND b.status = 'OPEN'"
     # payers with open bills: one aggregate joined in (UPDATE .. FROM: PostgreSQL and SQLite >= 3.33)
     n = session.execute(text(
         "UPDATE payer SET oldest_unpaid_month = a.oldest, arrears_amount = a.arrears FROM "
         "(SELECT b.payer_id, min(b.month) AS oldest, sum(b.amount - b.paid_amount) AS arrears FROM bill b "
         "WHERE b.status = 'OPEN' GROUP BY b.payer_id) a WHERE payer.id = a.payer_id")).rowcount
     n += session.execute(text(
-        f"UPDATE payer SET oldest_unpaid_month = NULL, arrears_amount = 0 WHERE NOT EXISTS (SELECT 1 {open_bills})"
+        f"UPDATE payer SET oldest_unpaid_month = NULL, arrears_amount = 0 WHERE NOT EXISTS (SELECT 1 {OPEN_BILLS})"
     )).rowcount
     floor = {"floor": _min_suspension_months()}
     session.execute(text(f"UPDATE payer SET suspended_since = NULL WHERE suspended_since IS NOT NULL "
-                         f"AND (SELECT count(*) {open_bills}) <= :floor"), floor)
+                         f"AND (SELECT count(*) {OPEN_BILLS}) <= :floor"), floor)
     _refresh_suspension(session, "1 = 1", floor)
     return n
 
@@ -132,14 +135,13 @@ def add_run_to_payers(session: Session, run_id: int, billed_month: dt.date) -> N
 def _refresh_suspension(session: Session, scope: str, params: dict[str, Any]) -> None:
     """``suspended_since`` from the rules engine for the payers in ``scope`` with more than
     ``:floor`` open months."""
-    open_bills = "FROM bill b WHERE b.payer_id = payer.id AND b.status = 'OPEN'"
     months_of: dict[int, list] = {}
     segments: dict[int, str] = {}
     current: dict[int, Any] = {}
     rows = session.execute(text(
         "SELECT b.payer_id, p.segment, b.month, p.suspended_since FROM bill b JOIN payer p ON p.id = b.payer_id "
         "WHERE b.status = 'OPEN' AND b.amount > b.paid_amount AND b.payer_id IN "
-        f"(SELECT id FROM payer WHERE {scope} AND (SELECT count(*) {open_bills}) > :floor) "
+        f"(SELECT id FROM payer WHERE {scope} AND (SELECT count(*) {OPEN_BILLS}) > :floor) "
         "ORDER BY b.payer_id, b.month"), params)
     for pid, segment, month, since in rows:
         segments[pid] = segment
@@ -185,8 +187,9 @@ def coverage_of(session: Session, row: Any, on_date: dt.date | None = None) -> d
                 "explanation": [{"text": f"cover starts on {tmt.isoformat()}", "source": guide}]}
     if end_date is not None and on > end_date:
         reason = "DECEASED" if status == "DECEASED" else "ENDED"
+        why = row.status_reason or status.lower()
         return {**base, "active": False, "suspended": False, "reason": reason,
-                "explanation": [{"text": f"cover ended on {end_date.isoformat()} ({row.status_reason or status.lower()})",
+                "explanation": [{"text": f"cover ended on {end_date.isoformat()} ({why})",
                                  "source": "Panduan Peserta, Perubahan Data Kepesertaan, 2.g"}]}
     if payer_id is None:
         return {**base, "active": False, "suspended": False, "reason": "NO_PAYER",
