@@ -60,8 +60,8 @@ def main() -> None:
     from sqlalchemy.orm import Session
 
     from jkn.domain.month import Month
-    from jkn.services import billing
-    from jkn.services.demo import build_demo
+    from jkn.services.billing import runs as billing
+    from jkn.services.demo.population import build_demo
 
     month = Month.parse(args.month)
     for backend in backends(args.backend):

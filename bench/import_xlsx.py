@@ -29,7 +29,7 @@ def make_file(rows: int, path: Path, seed: int = 1) -> None:
     from openpyxl import Workbook
 
     from jkn.reference.workareas import load_workareas
-    from jkn.services.demo import _Nik
+    from jkn.services.demo.population import _Nik
 
     rng = random.Random(seed)
     nik = _Nik()
@@ -62,7 +62,7 @@ def child(args) -> None:
     """Import the file into the prepared database; print the timing and memory as JSON."""
     from sqlalchemy.orm import Session
 
-    from jkn.services.collective_import import import_file
+    from jkn.services.membership.collective_import import import_file
     from jkn.store.engine import make_engine
 
     engine = make_engine(args.url)
@@ -90,9 +90,9 @@ def main() -> None:
 
     from sqlalchemy.orm import Session
 
-    from jkn.services import employers
-    from jkn.services.demo import ensure_facilities
-    from jkn.services.membership_schemas import EmployerIn
+    from jkn.services.membership import employers
+    from jkn.services.demo.population import ensure_facilities
+    from jkn.services.membership.schemas import EmployerIn
 
     WORK.mkdir(parents=True, exist_ok=True)
     path = WORK / f"import-{args.rows}.xlsx"

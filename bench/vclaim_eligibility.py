@@ -66,7 +66,7 @@ def count_participants(url: str) -> int:
 def populate_sql(url: str, size: int) -> None:
     """Paid-up PBPU participants, one per family and payer, set-based (tens of seconds per million)."""
     engine = prepare_database(url)
-    from jkn.services import facilities
+    from jkn.services.care import facilities
 
     with session_factory(engine)() as s:
         fktps = facilities.create_demo_facilities(s, ["32.73", "31.71", "35.78", "12.71", "73.71"])
@@ -292,7 +292,7 @@ def main() -> None:
     log(f"participants in the database: {total:,}")
 
     engine = prepare_database(args.db)
-    from jkn.services import facilities, vclaim_consumers
+    from jkn.services.care import facilities, vclaim_consumers
 
     with session_factory(engine)() as s:
         rs = facilities.create_demo_facilities(s, ["32.73"])["FKRTL"][0]
@@ -301,7 +301,7 @@ def main() -> None:
         cred = vclaim_consumers.create_consumer(s, rs, label="benchmark")
     engine.dispose()
     cards = sample_cards(args.db, 5000)
-    from jkn.services.care_common import jakarta_today
+    from jkn.services.care.common import jakarta_today
 
     day = jakarta_today().isoformat()  # service dates are Jakarta dates
     tool = args.tool if args.tool != "auto" else ("wrk" if shutil.which("wrk") else "httpx")

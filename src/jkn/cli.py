@@ -12,7 +12,7 @@ from rich.table import Table
 
 from jkn.commands import calc, users
 from jkn.reference.nik import NikError
-from jkn.services import workarea_directory as directory
+from jkn.services.workareas import directory
 from jkn.services.errors import NotFound
 
 app = typer.Typer(help="JKN: Indonesia's national health insurance, as BPJS Kesehatan's documents describe it.",

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from jkn.services import accounts
-from jkn.services.membership_common import jakarta_today
+from jkn.services.portal import accounts
+from jkn.services.membership.common import jakarta_today
 from jkn.store.care_tables import SepRow
 from jkn.store.membership_tables import ParticipantRow
 from jkn.store.portal_tables import AuditEventRow

@@ -15,11 +15,13 @@ from sqlalchemy.orm import Session
 
 from jkn.domain.month import Month
 from jkn.rules.contribution import monthly_contribution
-from jkn.services import billing, employers, payments, registration
-from jkn.services.coverage import refresh_payers
-from jkn.services.demo import build_demo
-from jkn.services.membership_common import write
-from jkn.services.membership_schemas import EmployerIn, FamilyIn, PaymentIn
+from jkn.services.billing import runs as billing, payments
+from jkn.services.unit_of_work import unit_of_work
+from jkn.services.membership import employers, registration
+from jkn.services.billing.coverage import refresh_payers
+from jkn.services.demo.population import build_demo
+
+from jkn.services.membership.schemas import EmployerIn, FamilyIn, PaymentIn
 from jkn.store.billing_tables import BillLineRow, BillRow, PayerRow
 from jkn.store.membership_tables import ParticipantRow
 
@@ -61,7 +63,7 @@ def test_batch_equals_single_on_generated_populations(db, seed):
 
 def _register(s: Session, body: dict) -> None:
     """Register a family through the registration service (documents are another test's concern)."""
-    with write(s):
+    with unit_of_work(s):
         plan = registration.plan_family(s, FamilyIn.model_validate(body), registration.Lookups(s), documents_mode=None)
         registration.write_family(s, plan, actor="test")
 
@@ -156,6 +158,6 @@ def test_payers_are_refreshed_after_a_run(db):
         assert emp.suspended_since is not None  # more than 3 months unpaid (Penghentian 1)
         # what the runs added up equals a recomputation from the whole ledger
         added_up = _payer_columns(s)
-        with write(s):
+        with unit_of_work(s):
             refresh_payers(s)
         assert _payer_columns(s) == added_up

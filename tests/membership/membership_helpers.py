@@ -8,7 +8,7 @@ import itertools
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from jkn.services.cards import insert_ignore
+from jkn.services.membership.cards import insert_ignore
 from jkn.store.facility_tables import FacilityRow
 
 _serial = itertools.count(1)

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from jkn.services import cards, data_changes, documents, history, registration
+from jkn.services.membership import cards, data_changes, documents, history, registration
 from jkn.services.errors import Conflict, Invalid
-from jkn.services.membership_schemas import ChangeIn, FamilyIn
+from jkn.services.membership.schemas import ChangeIn, FamilyIn
 from jkn.store.membership_tables import DataChangeRow, FamilyRow, ParticipantHistoryRow, ParticipantRow
 from membership.membership_helpers import FKTP_B, luhn_ok, pbpu_family
 

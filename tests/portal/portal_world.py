@@ -1,7 +1,7 @@
 """Portal test world: two branches with families, an employer, and one user of every role.
 
 Medan (kab/kota 12.71) and Kota Bekasi (32.75) are served by different branches; each gets demo
-facilities (jkn.services.facilities). Families are registered through the membership service
+facilities (jkn.services.care.facilities). Families are registered through the membership service
 with the documents checklist the rules engine gives: Budi's family in Medan four months ago (so
 an FKTP change is allowed), Siti in Medan today (an FKTP change is refused: 3-month rule), Joko
 in Bekasi. PT Medan Sejahtera is an employer in Medan with an administrator.
@@ -17,10 +17,12 @@ from unittest.mock import patch
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from jkn.services import accounts, documents, employers, facilities, registration
-from jkn.services.audit import SYSTEM
-from jkn.services.membership_common import jakarta_today
-from jkn.services.membership_schemas import EmployerIn, FamilyIn, MemberIn, ParticipantIn
+from jkn.services.portal import accounts
+from jkn.services.membership import documents, employers, registration
+from jkn.services.care import facilities
+from jkn.services.portal.audit import SYSTEM
+from jkn.services.membership.common import jakarta_today
+from jkn.services.membership.schemas import EmployerIn, FamilyIn, MemberIn, ParticipantIn
 from jkn.store.reference_tables import KabKotaRow
 
 PASSWORD = "rahasia-123"

@@ -2,8 +2,8 @@
 
     .venv/bin/python tests/portal/screenshots.py [--out docs/screenshots]
 
-Builds a fresh SQLite database with ``jkn demo``'s population (jkn.services.demo) and the demo
-log-ins (jkn.services.portal_demo), serves it on a loopback port and walks the main pages as
+Builds a fresh SQLite database with ``jkn demo``'s population (jkn.services.demo.population) and the demo
+log-ins (jkn.services.demo.portal_users), serves it on a loopback port and walks the main pages as
 each role, desktop and phone size.
 """
 
@@ -21,8 +21,8 @@ from sqlalchemy import select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from jkn.domain.month import Month  # noqa: E402
-from jkn.services.demo import build_demo  # noqa: E402
-from jkn.services.portal_demo import DEMO_PASSWORD, create_demo_users  # noqa: E402
+from jkn.services.demo.population import build_demo  # noqa: E402
+from jkn.services.demo.portal_users import DEMO_PASSWORD, create_demo_users  # noqa: E402
 from jkn.store.bootstrap import prepare_database  # noqa: E402
 from jkn.store.facility_tables import FacilityRow  # noqa: E402
 from jkn.store.membership_tables import EmployerRow  # noqa: E402

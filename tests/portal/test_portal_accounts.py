@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jkn.services import accounts, audit, auth
-from jkn.services.accounts import LoginRefused
-from jkn.services.audit import SYSTEM
+from jkn.services.portal import accounts, audit, auth
+from jkn.services.portal.accounts import LoginRefused
+from jkn.services.portal.audit import SYSTEM
 from jkn.services.errors import Conflict, Forbidden, Invalid, NotFound
 from jkn.store.membership_tables import ParticipantRow
 from jkn.store.portal_tables import AuditEventRow, LoginAttemptRow, UserAccountRow

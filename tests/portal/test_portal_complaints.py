@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jkn.services import accounts, auth, complaints
-from jkn.services.audit import Actor
+from jkn.services.portal import accounts, auth, complaints
+from jkn.services.portal.audit import Actor
 from jkn.services.errors import Conflict, Forbidden, Invalid
 from jkn.store.portal_tables import AuditEventRow, ComplaintEventRow
 

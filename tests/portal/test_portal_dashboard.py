@@ -1,4 +1,4 @@
-"""The regional dashboard over a synthetic population (jkn.services.demo): figures agree with the
+"""The regional dashboard over a synthetic population (jkn.services.demo.population): figures agree with the
 ledger, roll up from kab/kota to branch, deputy region and the country, and stay in scope."""
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jkn.domain.month import Month
-from jkn.services import accounts, auth, dashboard
-from jkn.services.demo import build_demo
+from jkn.services.portal import accounts, auth, dashboard
+from jkn.services.demo.population import build_demo
 from jkn.services.errors import Forbidden
-from jkn.services.portal_demo import create_demo_users
+from jkn.services.demo.portal_users import create_demo_users
 from jkn.store.billing_tables import BillLineRow, BillRow
 from jkn.store.membership_tables import ParticipantRow
 from jkn.store.reference_tables import BranchRow

@@ -8,8 +8,8 @@ import re
 import pytest
 from sqlalchemy.orm import Session
 
-from jkn.services import accounts
-from jkn.services.audit import SYSTEM
+from jkn.services.portal import accounts
+from jkn.services.portal.audit import SYSTEM
 
 from portal_world import PASSWORD, build_world
 

@@ -14,8 +14,8 @@ import httpx
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
-from jkn.services import accounts
-from jkn.services.audit import SYSTEM
+from jkn.services.portal import accounts
+from jkn.services.portal.audit import SYSTEM
 from jkn.store.portal_tables import UserAccountRow
 
 API_USER = "api"

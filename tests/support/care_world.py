@@ -21,9 +21,11 @@ import httpx
 from sqlalchemy import Engine, func, select
 
 from jkn.domain.month import Month
-from jkn.services import billing, facilities, registration, vclaim_consumers
-from jkn.services.care_common import jakarta_today
-from jkn.services.membership_schemas import ParticipantRegistrationIn
+from jkn.services.billing import runs as billing
+from jkn.services.care import facilities, vclaim_consumers
+from jkn.services.membership import registration
+from jkn.services.care.common import jakarta_today
+from jkn.services.membership.schemas import ParticipantRegistrationIn
 from jkn.store.engine import session_factory
 from jkn.store.membership_tables import ParticipantRow
 

@@ -370,7 +370,7 @@ def test_other_facilities_cannot_touch_an_sep(bridge):
 
 
 def test_revoked_and_rotated_consumers_are_refused(bridge):
-    from jkn.services import vclaim_consumers
+    from jkn.services.care import vclaim_consumers
 
     w = bridge.world
     with session_factory(bridge.engine)() as s:

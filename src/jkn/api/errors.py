@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 
 from jkn.reference.nik import NikError
 from jkn.rules.decision import RuleError
-from jkn.services.callers import CsrfFailed, LoginRequired
+from jkn.services.portal.callers import CsrfFailed, LoginRequired
 from jkn.services.errors import DomainError
 
 #: sent with every 401 of the API (RFC 7235): log in with HTTP Basic

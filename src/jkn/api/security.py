@@ -8,14 +8,14 @@ Every /api/v1 endpoint that shows or changes personal data needs a logged-in cal
   session's CSRF token in ``X-CSRF-Token``.
 
 Nobody logged in → 401 with ``WWW-Authenticate: Basic``; outside the caller's scope or role →
-403. The scope is the portal's (jkn.services.auth): a branch officer the kab/kota of their
+403. The scope is the portal's (jkn.services.portal.auth): a branch officer the kab/kota of their
 branch, a regional manager their deputy region, head office and administrators everything, an
 employer administrator their company, a participant their family, facility staff their
 facility. The checks below translate a URL (card number, family, employer, payer, facility,
 SEP ...) into the row the rule is about; the routers call them before the service.
 
 This module must not import jkn.web: the cookie lives in jkn.api.session_cookie and the
-caller in jkn.services.callers, which the portal pages use too.
+caller in jkn.services.portal.callers, which the portal pages use too.
 """
 
 from __future__ import annotations
@@ -31,14 +31,15 @@ from fastapi.security import APIKeyCookie, HTTPBasic
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jkn.services.unit_of_work import unit_of_work
 from jkn.api.deps import get_session
 from jkn.api.session_cookie import COOKIE, client_of, load_user, read_session
-from jkn.services import audit, auth
-from jkn.services.accounts import (ADMIN, BRANCH_OFFICER, EMPLOYER_ADMIN, FACILITY_STAFF, HEAD_OFFICE,  # noqa: F401
+from jkn.services.portal import audit, auth
+from jkn.services.portal.accounts import (ADMIN, BRANCH_OFFICER, EMPLOYER_ADMIN, FACILITY_STAFF, HEAD_OFFICE,  # noqa: F401
                                    OFFICE_ROLES, PARTICIPANT, REGIONAL_MANAGER)
-from jkn.services.callers import CsrfFailed, LoginRequired, Portal, caller_for, check_credentials, ready
+from jkn.services.portal.callers import CsrfFailed, LoginRequired, Portal, caller_for, check_credentials
 from jkn.services.errors import Forbidden, NotFound
-from jkn.services.membership_common import get_employer, get_family, get_participant
+from jkn.services.membership.common import get_employer, get_family, get_participant
 from jkn.store.billing_tables import PayerRow
 from jkn.store.facility_tables import FacilityRow
 from jkn.store.membership_tables import EmployerRow, ParticipantRow
@@ -90,12 +91,10 @@ def api_caller(request: Request, session: Annotated[Session, Depends(get_session
     else:
         user = load_user(request, session) if COOKIE in request.cookies else None
         if user is None:
-            ready(session)
             raise LoginRequired()
         if request.method not in _SAFE_METHODS:
             sent = request.headers.get("x-csrf-token", "")
             if not sent or not hmac.compare_digest(sent, read_session(request).csrf):
-                ready(session)
                 raise CsrfFailed()
     return caller_for(session, user, client_of(request))
 
@@ -117,7 +116,7 @@ def require_roles(*roles: str):
 
 def require_capability(*capabilities: str):
     """Dependency factory: a logged-in caller whose role has one of ``capabilities``
-    (jkn.services.auth.CAPABILITIES), else 403."""
+    (jkn.services.portal.auth.CAPABILITIES), else 403."""
 
     def check(caller: Caller) -> Portal:
         if not any(caller.scope.can(c) for c in capabilities):
@@ -144,7 +143,6 @@ def participant(caller: Portal, card_or_nik: str) -> ParticipantRow:
     """The participant (404 unknown) if the caller may see them (403 otherwise), as on the portal."""
     session = caller.session
     p = auth.check_participant(caller.scope, get_participant(session, card_or_nik))
-    ready(session)
     return p
 
 
@@ -152,12 +150,12 @@ def family(caller: Portal, family_id: int) -> None:
     """The family (404 unknown) if the caller sees one of its members, or it is theirs (403 otherwise)."""
     get_family(caller.session, family_id)
     auth.check_family(caller.session, caller.scope, family_id)
-    ready(caller.session)
+    caller.session
 
 
 def employer(caller: Portal, code: str) -> EmployerRow:
     e = auth.check_employer(caller.scope, get_employer(caller.session, code))
-    ready(caller.session)
+    caller.session
     return e
 
 
@@ -166,7 +164,7 @@ def payer(caller: Portal, code: str) -> PayerRow:
     if row is None:
         raise NotFound(f"no payer account for {code!r}")
     auth.check_payer(caller.session, caller.scope, row)
-    ready(caller.session)
+    caller.session
     return row
 
 
@@ -183,7 +181,7 @@ def at_facility(caller: Portal, code: str | None, field: str = "facility_code") 
     if caller.role == FACILITY_STAFF and caller.scope.facility_code != row.code:
         raise Forbidden(f"you work at {caller.scope.facility_code}: you act for your own facility only")
     auth.check_facility(caller.scope, row)
-    ready(caller.session)
+    caller.session
     return row
 
 
@@ -192,7 +190,6 @@ def care_record(caller: Portal, facility_codes: Iterable[str | None], participan
     session = caller.session
     p = session.get(ParticipantRow, participant_id) if participant_id is not None else None
     auth.check_care_record(session, caller.scope, facility_codes, p)
-    ready(session)
 
 
 def care_participant(caller: Portal, card_or_nik: str) -> ParticipantRow:
@@ -201,7 +198,6 @@ def care_participant(caller: Portal, card_or_nik: str) -> ParticipantRow:
     session = caller.session
     p = get_participant(session, card_or_nik)
     auth.check_care_record(session, caller.scope, (), p)
-    ready(session)
     return p
 
 
@@ -223,7 +219,7 @@ def record(caller: Portal, action: str, *, object_type: str, object_id: Any, bra
            summary: str | None = None, before: dict | None = None, after: dict | None = None) -> None:
     """An audit row for a write the service has committed (in its own transaction, as the portal does)."""
     session = caller.session
-    with ready(session).begin():
+    with unit_of_work(session):
         audit.record(session, caller.actor, action, object_type=object_type, object_id=object_id,
                      branch_code=branch_code, summary=summary, before=before, after=after)
 

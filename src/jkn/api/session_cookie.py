@@ -26,9 +26,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from jkn.services import accounts
+from jkn.services.portal import accounts
 from jkn.store.portal_tables import UserAccountRow
 from jkn.store.reference_tables import MetaRow
+from jkn.services.unit_of_work import unit_of_work
 
 COOKIE = "jkn_session"
 SECRET_META_KEY = "portal.secret_key"
@@ -45,7 +46,7 @@ def _load_secret(app: FastAPI) -> str:
     if value:
         return value
     try:
-        with sessions() as session, session.begin():
+        with sessions() as session, unit_of_work(session):
             session.add(MetaRow(key=SECRET_META_KEY, value=secrets.token_hex(32)))
     except IntegrityError:  # another worker created it first
         pass

@@ -22,7 +22,7 @@ def run(month: str = typer.Option(..., "--month", help="YYYY-MM"),
                                                 help="basic salary of PNS III/a with 14 years (veterans)"),
         db: str = DbOption) -> None:
     """Bill everyone for a month, with a progress bar."""
-    from jkn.services import billing
+    from jkn.services.billing import runs as billing
 
     opts = billing.Options(pbi_amount=pbi_amount, veteran_base_salary=veteran_base_salary)
     columns = [TextColumn(f"billing {month}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn()]
@@ -40,7 +40,7 @@ def run(month: str = typer.Option(..., "--month", help="YYYY-MM"),
 def bills(payer: str = typer.Option(None, "--payer"), month: str = typer.Option(None, "--month"),
           status: str = typer.Option(None, "--status"), limit: int = 50, db: str = DbOption) -> None:
     """List bills."""
-    from jkn.services import billing
+    from jkn.services.billing import runs as billing
 
     with session_for(db) as s:
         out(billing.list_bills(s, payer_code=payer, month=month, status=status, limit=limit))
@@ -52,8 +52,8 @@ def pay(reference: str = typer.Option(..., help="the bank's transaction referenc
         payer: str = typer.Option(None, "--payer", help="payer code"), card: str = typer.Option(None, "--card"),
         employer: str = typer.Option(None, "--employer"), channel: str = typer.Option(None), db: str = DbOption) -> None:
     """Record a payment (posted twice, recorded once)."""
-    from jkn.services import payments
-    from jkn.services.membership_schemas import PaymentIn
+    from jkn.services.billing import payments
+    from jkn.services.membership.schemas import PaymentIn
 
     with session_for(db) as s:
         out(payments.post_payment(s, PaymentIn(reference=reference, amount=amount, paid_on=dt.date.fromisoformat(paid_on),
@@ -65,7 +65,7 @@ def pay(reference: str = typer.Option(..., help="the bank's transaction referenc
 def statement(payer: str = typer.Argument(..., help="payer code (E<employer>, F<family>, G-PBI ...)"),
               on: str = typer.Option(None, "--on"), db: str = DbOption) -> None:
     """A payer's statement: bills, payments, arrears, penalty, suspension."""
-    from jkn.services import statements
+    from jkn.services.billing import statements
 
     with session_for(db) as s:
         out(statements.statement_by_payer_code(s, payer, dt.date.fromisoformat(on) if on else None))
@@ -74,7 +74,7 @@ def statement(payer: str = typer.Argument(..., help="payer code (E<employer>, F<
 @app.command("runs")
 def runs(db: str = DbOption) -> None:
     """Recent billing runs."""
-    from jkn.services import billing
+    from jkn.services.billing import runs as billing
 
     with session_for(db) as s:
         out(billing.list_runs(s))

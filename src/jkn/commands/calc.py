@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from jkn.rules.decision import RuleError
-from jkn.services import calculators
+from jkn.services.billing import calculators
 
 app = typer.Typer(help="Calculators from the participant guide, each answer with its reason.", no_args_is_help=True)
 console = Console()

@@ -12,8 +12,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from jkn.services import care_eligibility, facilities, sep, sep_letter, vclaim_consumers
-from jkn.services.care_common import jakarta_today
+from jkn.services.care import eligibility as care_eligibility, facilities, sep, sep_letter, vclaim_consumers
+from jkn.services.care.common import jakarta_today
 from jkn.services.errors import DomainError
 
 app = typer.Typer(help="Care flow: facilities, VClaim consumers, eligibility and SEP letters.", no_args_is_help=True)

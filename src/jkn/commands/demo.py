@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from jkn.services.unit_of_work import unit_of_work
 from jkn.commands.membership import DbOption
 
 app = typer.Typer(help="Demo data.", invoke_without_command=True)
@@ -26,7 +27,7 @@ def demo(participants: int = typer.Option(10_000, "--participants", "-n", min=1,
     """Synthetic participants, families, employers and facilities over all 514 kab/kota, with bills
     and payment histories (some in arrears, some suspended); prints a JSON summary with sample cards."""
     from jkn.domain.month import Month
-    from jkn.services.demo import build_demo
+    from jkn.services.demo.population import build_demo
     from jkn.store.bootstrap import prepare_database
 
     engine = prepare_database(db)
@@ -51,7 +52,7 @@ def demo(participants: int = typer.Option(10_000, "--participants", "-n", min=1,
 def _portal_users(engine) -> dict:
     from sqlalchemy.orm import Session
 
-    from jkn.services.portal_demo import DEMO_PASSWORD, create_demo_users
+    from jkn.services.demo.portal_users import DEMO_PASSWORD, create_demo_users
 
-    with Session(engine) as session, session.begin():
+    with Session(engine) as session, unit_of_work(session):
         return {"password": DEMO_PASSWORD, "users": create_demo_users(session)}

@@ -24,7 +24,7 @@ PHASES = {"read": "membaca baris / reading rows", "check": "memeriksa keluarga /
 def template(fmt: str = typer.Option("xlsx", "--format", help="xlsx or csv"),
              output: Path = typer.Option(None, "--output", "-o", help="file to write (default: template.<format>)")) -> None:
     """Write the published template."""
-    from jkn.services.collective_import import template_bytes
+    from jkn.services.membership.collective_import import template_bytes
 
     if fmt not in ("xlsx", "csv"):
         err.print("[red]error:[/red] --format must be xlsx or csv")
@@ -43,7 +43,7 @@ def run(file: Path = typer.Argument(..., exists=True, readable=True, help="CSV o
         report: Path = typer.Option(None, "--report", help="write the full JSON report here"),
         db: str = DbOption, actor: str = typer.Option("cli", "--actor")) -> None:
     """Import a file: every row validated, all or nothing, with a progress bar."""
-    from jkn.services.collective_import import import_file
+    from jkn.services.membership.collective_import import import_file
 
     if lang not in ("id", "en"):
         raise typer.BadParameter("--lang must be id or en")

@@ -76,8 +76,8 @@ def _date(text: str | None) -> dt.date | None:
 def register(json_file: str = typer.Option(..., "--json", help="FamilyIn or ParticipantRegistrationIn JSON (- = stdin)"),
              db: str = DbOption, actor: str = ActorOption) -> None:
     """Register a participant, or a family when the JSON has "head" and "members"."""
-    from jkn.services import registration
-    from jkn.services.membership_schemas import FamilyIn, ParticipantRegistrationIn
+    from jkn.services.membership import registration
+    from jkn.services.membership.schemas import FamilyIn, ParticipantRegistrationIn
 
     data = read_json(json_file)
     with session_for(db) as s:
@@ -88,7 +88,7 @@ def register(json_file: str = typer.Option(..., "--json", help="FamilyIn or Part
 @participants_app.command("show")
 def show(card: str = typer.Argument(..., help="card number or NIK"), db: str = DbOption) -> None:
     """A participant."""
-    from jkn.services import registration
+    from jkn.services.membership import registration
 
     with session_for(db) as s:
         out(registration.get_participant_view(s, card))
@@ -97,7 +97,7 @@ def show(card: str = typer.Argument(..., help="card number or NIK"), db: str = D
 @participants_app.command("search")
 def search(q: str, limit: int = 20, db: str = DbOption) -> None:
     """Search by card number, NIK or name."""
-    from jkn.services import registration
+    from jkn.services.membership import registration
 
     with session_for(db) as s:
         out(registration.list_participants(s, q=q, limit=limit))
@@ -106,7 +106,7 @@ def search(q: str, limit: int = 20, db: str = DbOption) -> None:
 @participants_app.command("family")
 def family(family_id: int, db: str = DbOption) -> None:
     """A family with its members."""
-    from jkn.services import registration
+    from jkn.services.membership import registration
 
     with session_for(db) as s:
         out(registration.family_view(s, family_id))
@@ -116,8 +116,8 @@ def family(family_id: int, db: str = DbOption) -> None:
 def change(card: str, json_file: str = typer.Option(..., "--json", help="ChangeIn JSON (- = stdin)"),
            db: str = DbOption, actor: str = ActorOption) -> None:
     """Report a data change (FPDP), e.g. {"kind": "FKTP", "effective_date": "2014-07-01", "fktp_code": "..."}."""
-    from jkn.services import data_changes
-    from jkn.services.membership_schemas import ChangeIn
+    from jkn.services.membership import data_changes
+    from jkn.services.membership.schemas import ChangeIn
 
     data = read_json(json_file)
     with session_for(db) as s:
@@ -129,7 +129,7 @@ def history_cmd(card: str, as_of: str = typer.Option(None, "--as-of", help="stat
                 known_on: str = typer.Option(None, "--known-on", help="as recorded by this date (default: --as-of)"),
                 db: str = DbOption) -> None:
     """The audit history, or the participant as of a date ("what did we know on 2014-08-01?")."""
-    from jkn.services import history
+    from jkn.services.membership import history
 
     with session_for(db) as s:
         if as_of:
@@ -142,7 +142,7 @@ def history_cmd(card: str, as_of: str = typer.Option(None, "--as-of", help="stat
 def card_pdf(card: str, output: Path = typer.Option(..., "--output", "-o", help="PDF file to write"),
              db: str = DbOption) -> None:
     """Print the participant card to a PDF file."""
-    from jkn.services import cards, registration
+    from jkn.services.membership import cards, registration
 
     with session_for(db) as s:
         output.write_bytes(cards.card_pdf(registration.get_participant_view(s, card)))
@@ -152,7 +152,7 @@ def card_pdf(card: str, output: Path = typer.Option(..., "--output", "-o", help=
 @participants_app.command("coverage")
 def coverage_cmd(card: str, on: str = typer.Option(None, "--on", help="date (default: today)"), db: str = DbOption) -> None:
     """Is cover active on a date? With the rule's explanation."""
-    from jkn.services import coverage
+    from jkn.services.billing import coverage
 
     with session_for(db) as s:
         out(coverage.coverage_status(s, card, _date(on)))
@@ -161,7 +161,7 @@ def coverage_cmd(card: str, on: str = typer.Option(None, "--on", help="date (def
 @participants_app.command("statement")
 def statement(card: str, on: str = typer.Option(None, "--on"), db: str = DbOption) -> None:
     """Contribution statement of a participant."""
-    from jkn.services import statements
+    from jkn.services.billing import statements
 
     with session_for(db) as s:
         out(statements.participant_statement(s, card, _date(on)))
@@ -171,7 +171,7 @@ def statement(card: str, on: str = typer.Option(None, "--on"), db: str = DbOptio
 def checklist(kind: str = typer.Argument(..., help="a change kind (FKTP, MARRIAGE ...)"),
               card: str = typer.Option(None, "--card"), db: str = DbOption) -> None:
     """The documents a data change needs."""
-    from jkn.services import data_changes
+    from jkn.services.membership import data_changes
 
     with session_for(db) as s:
         out(data_changes.change_checklist(kind.upper(), card, s))
@@ -183,8 +183,8 @@ def register_employer(name: str = typer.Option(...), sector: str = typer.Option(
                       npwp: str = typer.Option(None), address: str = typer.Option(None),
                       registered_on: str = typer.Option(None), db: str = DbOption, actor: str = ActorOption) -> None:
     """Register an employer."""
-    from jkn.services import employers
-    from jkn.services.membership_schemas import EmployerIn
+    from jkn.services.membership import employers
+    from jkn.services.membership.schemas import EmployerIn
 
     with session_for(db) as s:
         out(employers.register_employer(s, EmployerIn(name=name, sector=sector.upper(), kabkota_code=kabkota, npwp=npwp,
@@ -194,7 +194,7 @@ def register_employer(name: str = typer.Option(...), sector: str = typer.Option(
 @employers_app.command("show")
 def show_employer(code: str, db: str = DbOption) -> None:
     """An employer."""
-    from jkn.services import employers
+    from jkn.services.membership import employers
 
     with session_for(db) as s:
         out(employers.get_employer_view(s, code))
@@ -203,7 +203,7 @@ def show_employer(code: str, db: str = DbOption) -> None:
 @employers_app.command("employees")
 def employees(code: str, limit: int = 100, db: str = DbOption) -> None:
     """The employer's employees and wages."""
-    from jkn.services import employers
+    from jkn.services.membership import employers
 
     with session_for(db) as s:
         out(employers.employees(s, code, limit=limit))
@@ -212,7 +212,7 @@ def employees(code: str, limit: int = 100, db: str = DbOption) -> None:
 @employers_app.command("statement")
 def employer_statement(code: str, on: str = typer.Option(None, "--on"), db: str = DbOption) -> None:
     """The employer's contribution statement."""
-    from jkn.services import statements
+    from jkn.services.billing import statements
 
     with session_for(db) as s:
         out(statements.employer_statement(s, code, _date(on)))

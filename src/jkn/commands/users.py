@@ -16,8 +16,9 @@ from rich.table import Table
 
 from sqlalchemy.orm import Session
 
-from jkn.services import accounts
-from jkn.services.audit import Actor
+from jkn.services.unit_of_work import unit_of_work
+from jkn.services.portal import accounts
+from jkn.services.portal.audit import Actor
 from jkn.services.errors import DomainError
 
 app = typer.Typer(help="Portal users: administrators, officers, employers, participants, facility staff.",
@@ -86,7 +87,7 @@ def _create(username: str, full_name: str, role: str, password_stdin: bool, db: 
     password = _password(password_stdin)
     engine = _engine(db)
     try:
-        with Session(engine) as session, session.begin():
+        with Session(engine) as session, unit_of_work(session):
             user = accounts.create_user(session, _actor(), username=username, password=password,
                                         role=role, full_name=full_name, **place)
             console.print(f"created {user.role} {user.username}")
@@ -122,7 +123,7 @@ def list_users(role: str = typer.Option(None, "--role"), as_json: bool = typer.O
 def _change(username: str, db: str | None, what) -> None:
     engine = _engine(db)
     try:
-        with Session(engine) as session, session.begin():
+        with Session(engine) as session, unit_of_work(session):
             what(session, accounts.get_user(session, username))
     except DomainError as exc:
         _fail(exc)
@@ -163,7 +164,7 @@ def activate(username: str, db: str = DbOption) -> None:
 def audit_log(limit: int = typer.Option(30, "--limit"), as_json: bool = typer.Option(False, "--json"),
               db: str = DbOption) -> None:
     """The newest audit events (who, when, action, object, summary, before/after)."""
-    from jkn.services import audit
+    from jkn.services.portal import audit
 
     engine = _engine(db)
     with Session(engine) as session:

@@ -19,8 +19,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
-from jkn.rules.decision import Decision, RuleError, Steps, cite
-from jkn.rules.parameters import ParamEntry, as_date, entry_in_force, load_param_file
+from jkn.rules.decision import Decision, Steps, cite
+from jkn.rules.parameters import ParamEntry, entry_in_force, load_param_file
 
 HOW = "Tata Cara Mendapatkan Pelayanan Kesehatan"
 FACILITIES = "Fasilitas Kesehatan Bagi Peserta"

@@ -4,7 +4,7 @@ Guide (seed 001): HAK DAN KEWAJIBAN PESERTA, Hak 4 (a participant may complain o
 writing to a BPJS Kesehatan office) and PENYAMPAIAN INFORMASI DAN KELUHAN (the channels).
 Migration 0005.
 
-A user's role decides what they see (``jkn.services.auth.scope_for``): a branch officer their
+A user's role decides what they see (``jkn.services.portal.auth.scope_for``): a branch officer their
 branch's kab/kota, a regional manager their deputy region, head office everything, an employer
 administrator their company, a participant their family, facility staff their facility.
 """
@@ -89,7 +89,7 @@ class ComplaintRow(Base):
     """A complaint (keluhan/pengaduan), routed to the branch of the participant's kab/kota.
 
     ``channel`` is how it reached BPJS Kesehatan (the guide's channels, see
-    ``jkn.services.complaints.CHANNELS``); ``status`` follows NEW → ASSIGNED → ANSWERED →
+    ``jkn.services.portal.complaints.CHANNELS``); ``status`` follows NEW → ASSIGNED → ANSWERED →
     CLOSED (assumption in docs/assumptions.md). ``due_at`` is the answer deadline set at
     filing from the SLA parameter; time taken = ``answered_at - received_at``."""
 

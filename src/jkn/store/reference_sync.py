@@ -13,6 +13,7 @@ from dataclasses import asdict
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
+from jkn.services.unit_of_work import unit_of_work
 from jkn.reference.workareas import load_workareas
 from jkn.store.reference_tables import BranchRow, DeputyRegionRow, KabKotaRow, MetaRow
 
@@ -35,7 +36,7 @@ def sync_reference(engine: Engine) -> bool:
     """Load reference rows if missing or changed; return True when something was written."""
     workareas = load_workareas()
     fingerprint = _fingerprint(workareas)
-    with Session(engine) as session, session.begin():
+    with Session(engine) as session, unit_of_work(session):
         current = session.scalar(select(MetaRow.value).where(MetaRow.key == FINGERPRINT_KEY))
         if current == fingerprint:
             return False

@@ -9,13 +9,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
 from jkn.api.deps import get_session
-from jkn.services import accounts, audit
-from jkn.services.accounts import ROLES, LoginRefused
-from jkn.services.auth import HOME
+from jkn.services.portal import accounts, audit
+from jkn.services.portal.accounts import ROLES, LoginRefused
+from jkn.services.portal.auth import HOME
 from jkn.services.errors import DomainError
 from jkn.store.reference_tables import BranchRow, DeputyRegionRow
-from jkn.web.security import (CurrentPortal, MaybePortal, client_of, csrf_protect, end_session, page, ready,
-                              role_required, safe_next, start_session)
+from jkn.web.security import (CurrentPortal, MaybePortal, client_of, csrf_protect, end_session, page, role_required, safe_next, start_session)
+from jkn.services.unit_of_work import unit_of_work
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
 DB = Annotated[Session, Depends(get_session)]
@@ -31,9 +31,8 @@ def login_form(request: Request, portal: MaybePortal, next: str = ""):
 @router.post("/masuk", response_class=HTMLResponse)
 def login(request: Request, session: DB, username: Annotated[str, Form()] = "",
           password: Annotated[str, Form()] = "", next: Annotated[str, Form()] = ""):
-    ready(session)
     refused = None
-    with session.begin():
+    with unit_of_work(session):
         try:
             user = accounts.authenticate(session, username, password, client=client_of(request))
         except LoginRefused as exc:
@@ -49,7 +48,7 @@ def login(request: Request, session: DB, username: Annotated[str, Form()] = "",
 @router.post("/keluar")
 def logout(request: Request, portal: MaybePortal, session: DB):
     if portal is not None:
-        with ready(session).begin():
+        with unit_of_work(session):
             audit.record(session, portal.actor, "logout", object_type="user", object_id=portal.user.username,
                          branch_code=portal.user.branch_code)
     response = RedirectResponse("/", status_code=303)
@@ -74,7 +73,7 @@ def change_password(request: Request, portal: CurrentPortal, session: DB,
     if new_password != repeat_password:
         return page(request, portal, "portal/account.html", status_code=422, error_key="account.mismatch")
     try:
-        with ready(session).begin():
+        with unit_of_work(session):
             user = session.merge(portal.user)
             accounts.change_own_password(session, portal.actor, user, current_password, new_password)
     except DomainError as exc:
@@ -95,7 +94,6 @@ def _admin_context(session: Session) -> dict:
     branches = session.scalars(select(BranchRow).order_by(BranchRow.name)).all()
     regions = session.scalars(select(DeputyRegionRow).order_by(DeputyRegionRow.code)).all()
     users = accounts.list_users(session)
-    ready(session)
     return {"roles": ROLES, "branches": branches, "regions": regions, "users": users}
 
 
@@ -111,7 +109,7 @@ def create_user(request: Request, portal: Admin, session: DB, username: Annotate
                 deputy_region: Annotated[str, Form()] = "", employer: Annotated[str, Form()] = "",
                 participant: Annotated[str, Form()] = "", facility: Annotated[str, Form()] = ""):
     try:
-        with ready(session).begin():
+        with unit_of_work(session):
             accounts.create_user(session, portal.actor, username=username, password=password, role=role,
                                  full_name=full_name, branch=branch or None, deputy_region=deputy_region or None,
                                  employer=employer or None, participant=participant or None,
@@ -125,7 +123,7 @@ def create_user(request: Request, portal: Admin, session: DB, username: Annotate
 
 @router.post("/admin/pengguna/{username}/{action}")
 def user_action(portal: Admin, session: DB, username: str, action: str):
-    with ready(session).begin():
+    with unit_of_work(session):
         user = accounts.get_user(session, username)
         if action == "nonaktif":
             accounts.set_active(session, portal.actor, user, False)

@@ -14,13 +14,14 @@ from sqlalchemy.orm import Session
 
 from jkn.api.deps import get_session
 from jkn.reference.names import display_name
-from jkn.services import complaints
-from jkn.services.accounts import PARTICIPANT
-from jkn.services.auth import require, visible_branches
+from jkn.services.portal import complaints
+from jkn.services.portal.accounts import PARTICIPANT
+from jkn.services.portal.auth import require, visible_branches
 from jkn.services.errors import DomainError, Forbidden
 from jkn.store.membership_tables import ParticipantRow
 from jkn.store.reference_tables import KabKotaRow
-from jkn.web.security import CurrentPortal, Portal, csrf_protect, page, ready
+from jkn.web.security import CurrentPortal, Portal, csrf_protect, page
+from jkn.services.unit_of_work import unit_of_work
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
 DB = Annotated[Session, Depends(get_session)]
@@ -31,7 +32,6 @@ def _form_choices(session: Session, portal: Portal) -> dict:
     regions = [{"code": code, "name": display_name(name), "province": display_name(province)}
                for code, name, province in session.execute(select(KabKotaRow.code, KabKotaRow.name, KabKotaRow.province)
                                                            .order_by(KabKotaRow.province, KabKotaRow.name))]
-    ready(session)
     return {"channels": [c for c in complaints.CHANNELS if c != "PORTAL"], "categories": list(complaints.CATEGORIES),
             "regions": regions}
 
@@ -63,7 +63,6 @@ def queue(request: Request, portal: CurrentPortal, session: DB, status: str = ""
     items = [complaints.view(session, r) for r in rows]
     counts = complaints.counts_by_status(session, portal.scope)
     branches = visible_branches(session, portal.scope) if portal.scope.branch_code is None else []
-    ready(session)
     return page(request, portal, "complaints/queue.html", items=items, counts=counts, status=status,
                 branch=branch, show_all=bool(all), branches=branches, ok=ok)
 
@@ -87,7 +86,7 @@ def record(request: Request, portal: CurrentPortal, session: DB, channel: Annota
                 complainant_name=complainant_name, contact=contact, kabkota_code=kabkota_code,
                 facility_code=facility_code, received_date=received_date, received_time=received_time)
     try:
-        with ready(session).begin():
+        with unit_of_work(session):
             row = complaints.file_complaint(
                 session, portal.actor, portal.scope, channel=channel, category=category, subject=subject,
                 description=description, participant=participant or None, complainant_name=complainant_name or None,
@@ -112,13 +111,12 @@ def detail(request: Request, portal: CurrentPortal, session: DB, number: str, ok
     data = complaints.view(session, row, with_events=True)
     officers = complaints.assignable_officers(session, row) if portal.scope.is_office else []
     may_handle = portal.scope.can("complaint.handle") and portal.scope.sees_branch(row.branch_code)
-    ready(session)
     return page(request, portal, "complaints/detail.html", c=data, officers=officers, may_handle=may_handle, ok=ok)
 
 
 def _act(request: Request, portal: Portal, session: Session, number: str, ok: str, call) -> HTMLResponse:
     try:
-        with ready(session).begin():
+        with unit_of_work(session):
             call()
     except DomainError as exc:
         if isinstance(exc, Forbidden):
@@ -127,7 +125,6 @@ def _act(request: Request, portal: Portal, session: Session, number: str, ok: st
         data = complaints.view(session, row, with_events=True)
         officers = complaints.assignable_officers(session, row) if portal.scope.is_office else []
         may_handle = portal.scope.can("complaint.handle") and portal.scope.sees_branch(row.branch_code)
-        ready(session)
         return page(request, portal, "complaints/detail.html", status_code=exc.status, c=data, officers=officers,
                     may_handle=may_handle, error=exc.message)
     back = "/peserta/pengaduan" if portal.role == PARTICIPANT and ok in ("closed",) else f"/pengaduan/{number}"
@@ -179,7 +176,6 @@ def my_complaints(request: Request, portal: CurrentPortal, session: DB, ok: str 
     require(portal.scope, "complaint.file")
     items = [complaints.view(session, r) for r in complaints.list_complaints(session, portal.scope)]
     family = _family(session, portal)
-    ready(session)
     return page(request, portal, "complaints/mine.html", items=items, family=family,
                 categories=list(complaints.CATEGORIES), ok=ok, form={})
 
@@ -190,7 +186,7 @@ def file_mine(request: Request, portal: CurrentPortal, session: DB, category: An
               participant: Annotated[str, Form()] = "", contact: Annotated[str, Form()] = ""):
     require(portal.scope, "complaint.file")
     try:
-        with ready(session).begin():
+        with unit_of_work(session):
             row = complaints.file_complaint(session, portal.actor, portal.scope, channel="PORTAL", category=category,
                                             subject=subject, description=description,
                                             participant=participant or None, contact=contact or None)
@@ -198,7 +194,6 @@ def file_mine(request: Request, portal: CurrentPortal, session: DB, category: An
     except DomainError as exc:
         items = [complaints.view(session, r) for r in complaints.list_complaints(session, portal.scope)]
         family = _family(session, portal)
-        ready(session)
         return page(request, portal, "complaints/mine.html", status_code=exc.status, error=exc.message, items=items,
                     family=family, categories=list(complaints.CATEGORIES),
                     form={"category": category, "subject": subject, "description": description,

@@ -12,10 +12,10 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from jkn.api.deps import get_session
-from jkn.services import dashboard
-from jkn.services.accounts import OFFICE_ROLES
+from jkn.services.portal import dashboard
+from jkn.services.portal.accounts import OFFICE_ROLES
 from jkn.services.errors import Invalid
-from jkn.web.security import Portal, page, ready, role_required
+from jkn.web.security import Portal, page, role_required
 
 router = APIRouter(include_in_schema=False)
 DB = Annotated[Session, Depends(get_session)]
@@ -34,7 +34,6 @@ def _month(text: str) -> dt.date | None:
 
 def _data(session: Session, portal: Portal, level: str, code: str, month: str) -> dict:
     data = dashboard.dashboard(session, portal.scope, level=level or None, code=code or None, month=_month(month))
-    ready(session)
     return data
 
 

@@ -10,12 +10,15 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from jkn.api.deps import get_session
-from jkn.services import audit, collective_import, employers, statements
-from jkn.services.accounts import EMPLOYER_ADMIN
+from jkn.services.portal import audit
+from jkn.services.membership import collective_import, employers
+from jkn.services.billing import statements
+from jkn.services.portal.accounts import EMPLOYER_ADMIN
 from jkn.services.errors import DomainError
 from jkn.store.membership_tables import EmployerRow
 from jkn.web.rendering import request_language
-from jkn.web.security import Portal, csrf_protect, page, ready, role_required
+from jkn.web.security import Portal, csrf_protect, page, role_required
+from jkn.services.unit_of_work import unit_of_work
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
 DB = Annotated[Session, Depends(get_session)]
@@ -32,7 +35,6 @@ def staff_page(request: Request, portal: Employer, session: DB, offset: int = 0)
     e = _employer(session, portal)
     view = employers.employer_view(session, e)
     staff = employers.employees(session, e.code, limit=200, offset=max(0, offset))
-    ready(session)
     return page(request, portal, "employer/staff.html", employer=view, staff=staff)
 
 
@@ -41,14 +43,12 @@ def bills_page(request: Request, portal: Employer, session: DB):
     e = _employer(session, portal)
     view = employers.employer_view(session, e)
     statement = statements.employer_statement(session, e.code)
-    ready(session)
     return page(request, portal, "employer/bills.html", employer=view, statement=statement)
 
 
 @router.get("/pemberi-kerja/unggah", response_class=HTMLResponse)
 def upload_form(request: Request, portal: Employer, session: DB):
     view = employers.employer_view(session, _employer(session, portal))
-    ready(session)
     return page(request, portal, "employer/upload.html", employer=view, report=None)
 
 
@@ -64,7 +64,6 @@ def template(portal: Employer, fmt: str):
 def upload(request: Request, portal: Employer, session: DB, file: Annotated[UploadFile, File()]):
     e = _employer(session, portal)
     view = employers.employer_view(session, e)
-    ready(session)
     data = file.file.read(MAX_UPLOAD + 1)
     lang = request_language(request)
     if len(data) > MAX_UPLOAD:
@@ -77,7 +76,7 @@ def upload(request: Request, portal: Employer, session: DB, file: Annotated[Uplo
         return page(request, portal, "employer/upload.html", status_code=exc.status, employer=view, report=None,
                     error=exc.message)
     report = result.as_dict(lang)
-    with ready(session).begin():
+    with unit_of_work(session):
         audit.record(session, portal.actor, "employer.upload" if result.ok else "employer.upload.refused",
                      object_type="employer", object_id=e.code, branch_code=e.branch_code,
                      summary=f"{file.filename}: {report['rows']} rows, {report['participants']} registered, "

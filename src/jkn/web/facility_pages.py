@@ -15,14 +15,16 @@ from starlette.datastructures import FormData
 
 from jkn.api.deps import get_session
 from jkn.reference import care_codes
-from jkn.services import audit, care_eligibility, referrals, sep, sep_letter
-from jkn.services.accounts import FACILITY_STAFF
+from jkn.services.portal import audit
+from jkn.services.care import eligibility as care_eligibility, referrals, sep, sep_letter
+from jkn.services.portal.accounts import FACILITY_STAFF
 from jkn.services.errors import DomainError, Forbidden
-from jkn.services.membership_common import jakarta_today
+from jkn.services.membership.common import jakarta_today
 from jkn.store.facility_tables import FacilityRow
 from jkn.store.reference_tables import KabKotaRow
 from jkn.web.officer_pages import Form_, _text
-from jkn.web.security import Portal, csrf_protect, page, ready, role_required
+from jkn.web.security import Portal, csrf_protect, page, role_required
+from jkn.services.unit_of_work import unit_of_work
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
 DB = Annotated[Session, Depends(get_session)]
@@ -41,7 +43,6 @@ def _choices(session: Session, facility: FacilityRow) -> dict:
     hospitals = session.execute(select(FacilityRow.code, FacilityRow.name).where(
         FacilityRow.level == "FKRTL", FacilityRow.partnership == "PARTNER").order_by(FacilityRow.name).limit(500)).all()
     polis = sorted(care_codes.polis().values(), key=lambda p: p.name)
-    ready(session)
     return {"hospitals": hospitals, "polis": polis, "facility": facility, "today": jakarta_today().isoformat()}
 
 
@@ -66,7 +67,6 @@ def eligibility(request: Request, portal: Staff, session: DB, q: str = "", date:
             error = "date: YYYY-MM-DD"
         except DomainError as exc:
             error = exc.message
-    ready(session)
     return page(request, portal, "facility/eligibility.html", status_code=404 if error and q else 200,
                 facility=facility, q=q, date=date or jakarta_today().isoformat(), result=result, error=error)
 
@@ -86,7 +86,7 @@ def referral(request: Request, portal: Staff, session: DB, form: Form_):
     values = {k: v for k, v in form.items() if k != "csrf_token"}
     try:
         r = referrals.create_referral(
-            ready(session), card_number=_text(form, "card_number"), sep_number=_text(form, "sep_number"),
+            session, card_number=_text(form, "card_number"), sep_number=_text(form, "sep_number"),
             from_facility=facility.code, to_facility=_text(form, "to_facility"),
             referral_date=_text(form, "referral_date") or jakarta_today(), diagnosis=_text(form, "diagnosis") or "",
             poli=_text(form, "poli"), service_type=_text(form, "service_type") or "2",
@@ -95,7 +95,7 @@ def referral(request: Request, portal: Staff, session: DB, form: Form_):
     except DomainError as exc:
         return page(request, portal, "facility/referral.html", status_code=exc.status, error=exc.message,
                     explanation=exc.details.get("explanation"), values=values, **_choices(session, facility))
-    with ready(session).begin():
+    with unit_of_work(session):
         audit.record(session, portal.actor, "referral.issue", object_type="referral", object_id=r["number"],
                      branch_code=_branch_of(session, facility), summary=f"from {facility.code} to {r.get('to_facility')}")
     return page(request, portal, "facility/referral.html", referral=r, values={}, **_choices(session, facility))
@@ -121,7 +121,7 @@ def issue_sep(request: Request, portal: Staff, session: DB, form: Form_):
     values = {k: v for k, v in form.items() if k != "csrf_token"}
     try:
         s = sep.insert_sep(
-            ready(session), card_number=_text(form, "card_number") or "", sep_date=_text(form, "sep_date") or jakarta_today(),
+            session, card_number=_text(form, "card_number") or "", sep_date=_text(form, "sep_date") or jakarta_today(),
             facility_code=facility.code, service_type=_text(form, "service_type") or "2",
             diagnosis=_text(form, "diagnosis") or "", poli=_text(form, "poli"),
             referral_number=_text(form, "referral_number"), control_letter_number=_text(form, "control_letter_number"),
@@ -132,7 +132,7 @@ def issue_sep(request: Request, portal: Staff, session: DB, form: Form_):
     except DomainError as exc:
         return page(request, portal, "facility/sep.html", status_code=exc.status, error=exc.message,
                     explanation=exc.details.get("explanation"), values=values, **_choices(session, facility))
-    with ready(session).begin():
+    with unit_of_work(session):
         audit.record(session, portal.actor, "sep.issue", object_type="sep", object_id=s["number"],
                      branch_code=_branch_of(session, facility),
                      summary=f"{s['participant']['card_number']} {s['service_type_name']} {s['diagnosis']['code']}")
@@ -149,7 +149,6 @@ def _own_sep(session: Session, portal: Portal, number: str) -> dict:
 @router.get("/faskes/sep/{number}", response_class=HTMLResponse)
 def sep_page(request: Request, portal: Staff, session: DB, number: str, ok: str = ""):
     s = _own_sep(session, portal, number)
-    ready(session)
     return page(request, portal, "facility/sep_detail.html", s=s, ok=ok)
 
 
@@ -157,7 +156,7 @@ def sep_page(request: Request, portal: Staff, session: DB, number: str, ok: str 
 def sep_print(portal: Staff, session: DB, number: str):
     s = _own_sep(session, portal, number)
     pdf = sep_letter.render_sep_pdf(session, number)
-    with ready(session).begin():
+    with unit_of_work(session):
         audit.record(session, portal.actor, "sep.print", object_type="sep", object_id=number,
                      summary=f"letter printed for {s['participant']['card_number']}")
     return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="SEP-{number}.pdf"'})

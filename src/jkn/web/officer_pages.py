@@ -2,7 +2,7 @@
 checklist of the rules engine), report data changes, print cards, read the bills and payments of
 a participant, family or employer, and the branch's audit log.
 
-Every page checks the officer's scope first (jkn.services.auth): a branch officer sees and acts
+Every page checks the officer's scope first (jkn.services.portal.auth): a branch officer sees and acts
 only within the kab/kota of their branch. The pages parse the form, call the membership and
 billing services, and render what they return; no rule is decided here.
 """
@@ -24,17 +24,20 @@ from jkn.api.deps import get_session
 from jkn.domain.care import MaritalStatus, Relationship
 from jkn.domain.segment import Segment
 from jkn.reference.names import display_name
-from jkn.services import audit, auth, calculators, cards, coverage, data_changes, documents, employers, registration
-from jkn.services import statements
-from jkn.services.accounts import OFFICE_ROLES
+from jkn.services.portal import audit, auth
+from jkn.services.billing import calculators, coverage
+from jkn.services.membership import cards, data_changes, documents, employers, registration
+from jkn.services.billing import statements
+from jkn.services.portal.accounts import OFFICE_ROLES
 from jkn.services.errors import DomainError, Forbidden, NotFound
-from jkn.services.membership_common import get_employer, get_participant, jakarta_today
-from jkn.services.membership_schemas import ChangeIn, FamilyIn
+from jkn.services.membership.common import get_employer, get_participant, jakarta_today
+from jkn.services.membership.schemas import ChangeIn, FamilyIn
 from jkn.store.billing_tables import PayerRow
 from jkn.store.facility_tables import FacilityRow
 from jkn.store.membership_tables import EmployerRow, ParticipantRow
 from jkn.store.reference_tables import KabKotaRow
-from jkn.web.security import CurrentPortal, Portal, csrf_protect, page, ready, role_required
+from jkn.web.security import Portal, csrf_protect, page, role_required
+from jkn.services.unit_of_work import unit_of_work
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
 DB = Annotated[Session, Depends(get_session)]
@@ -112,7 +115,6 @@ def officer_home(request: Request, portal: Office, session: DB, q: str = "", ok:
             stmt = stmt.where(func.lower(ParticipantRow.name).like(f"%{key.lower()}%"))
     rows = session.scalars(stmt.order_by(ParticipantRow.id.desc()).limit(50)).all()
     items = [registration.participant_view(session, p) for p in rows]
-    ready(session)
     return page(request, portal, "officer/home.html", q=q, items=items, ok=ok)
 
 
@@ -124,7 +126,6 @@ def participant_page(request: Request, portal: Office, session: DB, card: str, o
     status = coverage.coverage_status(session, p.card_number)
     statement = own_statement(session, p)
     changes = data_changes.list_changes(session, p.card_number)
-    ready(session)
     return page(request, portal, "officer/participant.html", p=view, family=family, status=status,
                 statement=statement, changes=changes, ok=ok)
 
@@ -135,7 +136,7 @@ def card_print(request: Request, portal: Office, session: DB, card: str):
     p = find_participant(session, portal, card)
     view = registration.participant_view(session, p)
     pdf = cards.card_pdf(view)
-    with ready(session).begin():
+    with unit_of_work(session):
         audit.record(session, portal.actor, "card.print", object_type="participant", object_id=p.card_number,
                      branch_code=p.branch_code, summary=f"card printed (print {view['card_print']})")
     return Response(pdf, media_type="application/pdf",
@@ -147,7 +148,6 @@ def family_page(request: Request, portal: Office, session: DB, family_id: int, o
     auth.check_family(session, portal.scope, family_id)
     family = registration.family_view(session, family_id)
     statement = statements.family_statement(session, family_id)
-    ready(session)
     return page(request, portal, "officer/family.html", family=family, statement=statement, ok=ok)
 
 
@@ -157,7 +157,6 @@ def family_page(request: Request, portal: Office, session: DB, family_id: int, o
 def _registration_context(session: Session, portal: Portal, values: dict, members: int) -> dict:
     regions = region_choices(session, portal.scope)
     fktps = fktp_choices(session, portal.scope.kabkota_codes)
-    ready(session)
     return {"segments": list(Segment), "regions": regions, "fktps": fktps, "relationships": list(Relationship),
             "marital": list(MaritalStatus), "values": values, "member_rows": range(members),
             "members": members, "checklist": _checklist(values, members)}
@@ -253,7 +252,7 @@ def register(request: Request, portal: Office, session: DB, form: Form_):
         if not kabkota or not portal.scope.sees_kabkota(kabkota):
             raise Forbidden("choose a kab/kota of your work area for the participant's address")
         data = _family_in(form, members)
-        family = registration.register(ready(session), data, actor=portal.user.username)
+        family = registration.register(session, data, actor=portal.user.username)
     except ValidationError as exc:
         error = validation_message(exc)
         status = 422
@@ -262,7 +261,7 @@ def register(request: Request, portal: Office, session: DB, form: Form_):
     if error is not None:
         return page(request, portal, "officer/register.html", status_code=status, error=error,
                     **_registration_context(session, portal, values, members))
-    with ready(session).begin():
+    with unit_of_work(session):
         head = family["members"][0]
         audit.record(session, portal.actor, "participant.register", object_type="family", object_id=family["id"],
                      branch_code=head["branch_code"],
@@ -291,7 +290,6 @@ def _change_page(request: Request, portal: Office, session: Session, card: str, 
         item["shown"] = item["code"] in shown
     regions = region_choices(session, portal.scope)
     fktps = fktp_choices(session, [p.kabkota_code])
-    ready(session)
     return page(request, portal, "officer/change.html", status_code=status_code, error=error, p=view, kind=kind,
                 kinds=CHANGE_KINDS, fields=CHANGE_FIELDS[kind], checklist=checklist, values=values, regions=regions,
                 fktps=fktps, segments=list(Segment), relationships=list(Relationship))
@@ -323,14 +321,14 @@ def change(request: Request, portal: Office, session: DB, card: str, form: Form_
             data["member"] = {k: v for k, v in data["member"].items() if v is not None}
         change = ChangeIn.model_validate({k: v for k, v in data.items() if v is not None})
         before = {"version": p.version}
-        record = data_changes.apply_change(ready(session), p.card_number, change, actor=portal.user.username)
+        record = data_changes.apply_change(session, p.card_number, change, actor=portal.user.username)
     except ValidationError as exc:
         return _change_page(request, portal, session, card, kind, values, 422, validation_message(exc))
     except DomainError as exc:
         if isinstance(exc, Forbidden):
             raise
         return _change_page(request, portal, session, card, kind, values, exc.status, exc.message)
-    with ready(session).begin():
+    with unit_of_work(session):
         audit.record(session, portal.actor, f"participant.change.{kind.lower()}", object_type="participant",
                      object_id=card, branch_code=p.branch_code, summary=f"{kind} effective {change.effective_date}",
                      before=before, after={"change_id": record["id"]})
@@ -349,7 +347,6 @@ def employer_list(request: Request, portal: Office, session: DB, q: str = ""):
     if q.strip():
         stmt = stmt.where(or_(func.lower(EmployerRow.name).like(f"%{q.strip().lower()}%"), EmployerRow.code == q.strip()))
     items = [employers.employer_view(session, e) for e in session.scalars(stmt)]
-    ready(session)
     return page(request, portal, "officer/employers.html", items=items, q=q)
 
 
@@ -360,7 +357,6 @@ def employer_page(request: Request, portal: Office, session: DB, code: str):
     view = employers.employer_view(session, e)
     staff = employers.employees(session, e.code)
     statement = statements.employer_statement(session, e.code)
-    ready(session)
     return page(request, portal, "officer/employer.html", employer=view, staff=staff, statement=statement)
 
 
@@ -373,7 +369,6 @@ def audit_page(request: Request, portal: Office, session: DB, actor: str = ""):
     rows = audit.recent(session, branch_codes=portal.scope.branch_codes, limit=200)
     if actor:
         rows = [r for r in rows if r.actor == actor]
-    ready(session)
     return page(request, portal, "officer/audit.html", rows=rows, actor=actor)
 
 

@@ -14,14 +14,18 @@ from sqlalchemy.orm import Session
 
 from jkn.api.deps import get_session
 from jkn.rules.coverage import check_fktp_change
-from jkn.services import audit, coverage, data_changes, facilities, registration
-from jkn.services.accounts import PARTICIPANT
+from jkn.services.portal import audit
+from jkn.services.billing import coverage
+from jkn.services.membership import data_changes, registration
+from jkn.services.care import facilities
+from jkn.services.portal.accounts import PARTICIPANT
 from jkn.services.errors import DomainError, NotFound
-from jkn.services.membership_common import jakarta_today, rule
-from jkn.services.membership_schemas import ChangeIn
+from jkn.services.membership.common import jakarta_today, rule
+from jkn.services.membership.schemas import ChangeIn
 from jkn.store.membership_tables import ParticipantRow
 from jkn.web.officer_pages import own_statement, payer_kind, room_class_reason, validation_message
-from jkn.web.security import Portal, csrf_protect, page, ready, role_required
+from jkn.web.security import Portal, csrf_protect, page, role_required
+from jkn.services.unit_of_work import unit_of_work
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
 DB = Annotated[Session, Depends(get_session)]
@@ -41,7 +45,6 @@ def membership(request: Request, portal: Participant, session: DB):
     family = registration.family_view(session, me.family_id)
     head = next((m for m in family["members"] if m["relationship"] == "HEAD"), family["members"][0])
     status = coverage.coverage_status(session, me.card_number)
-    ready(session)
     reason = room_class_reason(head)
     return page(request, portal, "participant/home.html", p=registration.participant_view(session, me),
                 family=family, head=head, status=status, reason=reason)
@@ -54,7 +57,6 @@ def _fktp_context(session: Session, me: ParticipantRow) -> dict:
     today = jakarta_today()
     rule_check = rule(check_fktp_change, me.fktp_since, max(today, me.fktp_since))
     checklist = data_changes.change_checklist("FKTP", me.card_number, session)
-    ready(session)
     return {"p": view, "options": options, "today": today.isoformat(), "allowed": rule_check.value,
             "explanation": rule_check.explain(), "checklist": checklist}
 
@@ -73,7 +75,7 @@ def change_fktp(request: Request, portal: Participant, session: DB, fktp_code: A
     try:
         change = ChangeIn(kind="FKTP", effective_date=jakarta_today(), fktp_code=fktp_code or None,
                           version=int(version) if version.isdigit() else None, documents_shown=documents)
-        data_changes.apply_change(ready(session), me.card_number, change, actor=portal.user.username)
+        data_changes.apply_change(session, me.card_number, change, actor=portal.user.username)
     except ValidationError as exc:
         return page(request, portal, "participant/fktp.html", status_code=422, error=validation_message(exc),
                     **_fktp_context(session, me))
@@ -83,7 +85,7 @@ def change_fktp(request: Request, portal: Participant, session: DB, fktp_code: A
             ctx["explanation"] = exc.details["explanation"]
         return page(request, portal, "participant/fktp.html", status_code=exc.status, error=exc.message,
                     refused=True, **ctx)
-    with ready(session).begin():
+    with unit_of_work(session):
         audit.record(session, portal.actor, "participant.change.fktp", object_type="participant",
                      object_id=me.card_number, branch_code=me.branch_code, summary="FKTP changed by the participant",
                      before={"fktp_code": before}, after={"fktp_code": fktp_code})
@@ -97,6 +99,5 @@ def bills(request: Request, portal: Participant, session: DB):
     kind = payer_kind(session, me)
     status = coverage.coverage_status(session, me.card_number)
     view = registration.participant_view(session, me)
-    ready(session)
     return page(request, portal, "participant/bills.html", statement=statement, status=status, p=view,
                 payer_kind=kind)

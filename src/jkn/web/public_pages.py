@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse
 
 from jkn.reference.nik import NikError
 from jkn.reference.workareas import load_workareas
-from jkn.services import workarea_directory as directory
+from jkn.services.workareas import directory
 from jkn.services.errors import NotFound
 from jkn.web.rendering import render
 

@@ -1,7 +1,7 @@
 """Sessions, CSRF and the logged-in user for the portal pages.
 
 * The session cookie lives in jkn.api.session_cookie and the caller (user + scope) in
-  jkn.services.callers: the REST API (jkn.api.security) reads the same cookie and builds the
+  jkn.services.portal.callers: the REST API (jkn.api.security) reads the same cookie and builds the
   same caller, so pages and API apply the same scope. The names are re-exported here.
 * CSRF: every POST to a portal page must carry the session's token in the form field
   ``csrf_token`` (or the ``X-CSRF-Token`` header); otherwise 403 and nothing happens.
@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from jkn.api.deps import get_session
 from jkn.api.session_cookie import (COOKIE, PortalSession, client_of, end_session, load_user,  # noqa: F401
                                     new_session, read_session, serializer, start_session, write_cookie)
-from jkn.services.callers import CsrfFailed, LoginRequired, Portal, caller_for, ready  # noqa: F401
+from jkn.services.portal.callers import CsrfFailed, LoginRequired, Portal, caller_for  # noqa: F401
 from jkn.services.errors import DomainError
 
 #: Path prefixes served by the portal's HTML pages (errors there are pages, not JSON).
@@ -64,7 +64,6 @@ async def csrf_protect(request: Request) -> None:
 def optional_portal(request: Request, session: Annotated[Session, Depends(get_session)]) -> Portal | None:
     user = load_user(request, session)
     if user is None:
-        ready(session)
         return None
     portal = caller_for(session, user, client_of(request))
     request.state.user = user

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from jkn.domain.segment import Segment
 from jkn.rules.decision import RuleError
-from jkn.services import calculators
+from jkn.services.billing import calculators
 from jkn.web.rendering import render
 
 router = APIRouter(include_in_schema=False)

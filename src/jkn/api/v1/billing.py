@@ -1,7 +1,7 @@
 """/api/v1 billing: runs, bills, payments, payer statements (issue #4).
 
 Logged-in callers only (jkn.api.security): a payer's bills, payments and statement are seen by
-whoever sees the payer (jkn.services.auth.check_payer: an employer by its administrator and the
+whoever sees the payer (jkn.services.portal.auth.check_payer: an employer by its administrator and the
 offices of its branch, a family by itself and the offices that see a member, the government's
 accounts by head office and administrators). Billing runs and payments are recorded by
 administrators."""
@@ -20,10 +20,9 @@ from jkn.api import security as sec
 from jkn.api.security import AUTH_RESPONSES as AUTH
 from jkn.api.security import Caller
 from jkn.api.v1.membership import CONFLICT, INVALID, NOT_FOUND
-from jkn.services import billing, payments, statements
-from jkn.services.callers import ready
+from jkn.services.billing import runs as billing, payments, statements
 from jkn.services.errors import Forbidden, NotFound
-from jkn.services.membership_schemas import PaymentIn
+from jkn.services.membership.schemas import PaymentIn
 from jkn.store.billing_tables import BillRow, PayerRow, PaymentRow
 
 router = APIRouter(tags=["billing"])
@@ -80,7 +79,7 @@ class PaymentOut(BaseModel):
 def run(body: RunIn, caller: Caller) -> Any:
     sec.need(caller, "billing.run")
     opts = billing.Options(pbi_amount=body.pbi_amount, veteran_base_salary=body.veteran_base_salary)
-    result = billing.run_billing(ready(caller.session), body.month, method=body.method, options=opts).as_dict()
+    result = billing.run_billing(caller.session, body.month, method=body.method, options=opts).as_dict()
     sec.record(caller, "billing.run", object_type="billing_run", object_id=result.get("run_id"),
                summary=f"{body.month} ({body.method}): {result['bills']} bills, {result['amount']} rupiah (API)")
     return result
@@ -123,7 +122,7 @@ def get_bill(bill_id: int, caller: Caller) -> dict:
              summary="Record a payment once (idempotent by reference), oldest bill first (administrators)")
 def post_payment(body: PaymentIn, caller: Caller) -> Any:
     sec.need(caller, "payment.record")
-    result = payments.post_payment(ready(caller.session), body)
+    result = payments.post_payment(caller.session, body)
     if not result["duplicate"]:
         sec.record(caller, "payment.record", object_type="payment", object_id=result["reference"],
                    summary=f"{result['amount']} rupiah from {result['payer']} on {result['paid_on']} (API)")

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from jkn.domain.segment import Segment
-from jkn.services import calculators
+from jkn.services.billing import calculators
 
 router = APIRouter(tags=["calculators"])
 

@@ -29,16 +29,16 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jkn.services.unit_of_work import unit_of_work
 from jkn.api import security as sec
 from jkn.api.deps import get_session
 from jkn.api.security import AUTH_RESPONSES as AUTH
 from jkn.api.security import Caller, Portal
 from jkn.reference import care_codes
-from jkn.services import (audit, care_eligibility, emergencies, facilities, primary_care, referrals, sep, sep_letter,
-                          vclaim_consumers)
-from jkn.services.accounts import FACILITY_STAFF
-from jkn.services.care_common import jakarta_today, parse_date
-from jkn.services.callers import ready
+from jkn.services.portal import audit
+from jkn.services.care import eligibility as care_eligibility, emergencies, facilities, primary_care, referrals, sep, sep_letter, vclaim_consumers
+from jkn.services.portal.accounts import FACILITY_STAFF
+from jkn.services.care.common import jakarta_today, parse_date
 from jkn.services.errors import Forbidden, NotFound
 from jkn.store.care_tables import ControlLetterRow, EmergencyCaseRow, ReferralRow, SepRow
 from jkn.store.facility_tables import FacilityRow
@@ -197,10 +197,9 @@ def admin(x_jkn_admin_token: Annotated[str | None, Depends(admin_token)]) -> Non
 def _write(caller: Portal, facility: FacilityRow, action: str, object_type: str, call: Callable[[Session], dict],
            object_id: Callable[[dict], Any], summary: Callable[[dict], str]) -> dict:
     """The service's write and its audit row in one transaction (the care services join it)."""
-    session = ready(caller.session)
+    session = caller.session
     branch = sec.branch_of_kabkota(session, facility.kabkota_code)
-    ready(session)
-    with session.begin():
+    with unit_of_work(session):
         out = call(session)
         audit.record(session, caller.actor, action, object_type=object_type, object_id=object_id(out),
                      branch_code=branch, summary=f"{summary(out)} (API)")
@@ -255,10 +254,9 @@ def poli(q: str = "") -> list[dict]:
 def register_facility(body: FacilityIn, caller: Caller) -> dict:
     sec.need(caller, "facility.manage")
     sec.in_kabkota(caller, body.kabkota_code, "facility registration")
-    session = ready(caller.session)
+    session = caller.session
     branch = sec.branch_of_kabkota(session, body.kabkota_code)
-    ready(session)
-    with session.begin():
+    with unit_of_work(session):
         out = facilities.register_facility(session, **body.model_dump())
         audit.record(session, caller.actor, "facility.register", object_type="facility", object_id=out["code"],
                      branch_code=branch, summary=f"{out['name']} ({out['partnership']}) (API)")
@@ -501,7 +499,7 @@ def list_emergencies(caller: Caller, facility_code: str | None = None, pending: 
     if not caller.scope.is_office:
         raise Forbidden("emergency cases are for facility staff and offices")
     area = _area_facilities(caller) or set()
-    ready(caller.session)
+    caller.session
     out = emergencies.list_cases(caller.session, pending_transfer=pending)
     return [c for c in out if c["facility"]["code"] in area]
 

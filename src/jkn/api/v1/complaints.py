@@ -3,7 +3,7 @@
 Authentication (jkn.api.security): HTTP Basic (user name and password of a portal account; the
 same lock-out applies) or the portal's session cookie — with the cookie, a POST must also send
 the session's CSRF token in ``X-CSRF-Token``. What a user sees is their scope
-(jkn.services.auth): a branch officer the complaints routed to their branch, a regional manager
+(jkn.services.portal.auth): a branch officer the complaints routed to their branch, a regional manager
 their region's, head office all, a participant those of their family.
 """
 
@@ -16,10 +16,10 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from jkn.services.unit_of_work import unit_of_work
 from jkn.api.security import AUTH_RESPONSES as AUTH
 from jkn.api.security import Caller, Portal
-from jkn.services import complaints
-from jkn.services.callers import ready
+from jkn.services.portal import complaints
 
 router = APIRouter(prefix="/complaints", tags=["complaints"])
 
@@ -65,7 +65,6 @@ class NoteIn(_In):
 def _one(session: Session, portal: Portal, number: str) -> dict:
     row = complaints.get_complaint(session, portal.scope, number)
     data = complaints.view(session, row, with_events=True)
-    ready(session)
     return data
 
 
@@ -77,7 +76,6 @@ def list_complaints(portal: Caller, status: str | None = Query(None, description
     rows = complaints.list_complaints(session, portal.scope, status=status, branch_code=branch,
                                       open_only=open_only, limit=limit)
     out = [complaints.view(session, r) for r in rows]
-    ready(session)
     return out
 
 
@@ -86,7 +84,7 @@ def list_complaints(portal: Caller, status: str | None = Query(None, description
                         422: {"description": "Invalid channel, category or missing field"}})
 def file_complaint(portal: Caller, body: ComplaintIn) -> dict:
     session = portal.session
-    with session.begin():
+    with unit_of_work(session):
         row = complaints.file_complaint(session, portal.actor, portal.scope, channel=body.channel,
                                         category=body.category, subject=body.subject, description=body.description,
                                         participant=body.participant, complainant_name=body.complainant_name,
@@ -111,7 +109,7 @@ def get_complaint(portal: Caller, number: str) -> dict:
 
 def _step(portal: Portal, number: str, call) -> dict:
     session = portal.session
-    with session.begin():
+    with unit_of_work(session):
         call(session)
     return _one(session, portal, number)
 

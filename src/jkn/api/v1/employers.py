@@ -18,11 +18,12 @@ from jkn.api import security as sec
 from jkn.api.security import AUTH_RESPONSES as AUTH
 from jkn.api.security import Caller
 from jkn.api.v1.membership import CONFLICT, INVALID, NOT_FOUND, if_match_version
-from jkn.services import auth, collective_import, employers, statements
-from jkn.services.accounts import EMPLOYER_ADMIN
-from jkn.services.callers import ready
+from jkn.services.portal import auth
+from jkn.services.membership import collective_import, employers
+from jkn.services.billing import statements
+from jkn.services.portal.accounts import EMPLOYER_ADMIN
 from jkn.services.errors import Forbidden, NotFound
-from jkn.services.membership_schemas import EmployerIn, EmployerUpdate
+from jkn.services.membership.schemas import EmployerIn, EmployerUpdate
 from jkn.store.membership_tables import EmployerRow, ImportBatchRow
 
 router = APIRouter(tags=["employers"])
@@ -74,7 +75,7 @@ def _visible_employers(scope: auth.Scope):
 def register_employer(body: EmployerIn, caller: Caller) -> Any:
     sec.need(caller, "employer.register")
     sec.in_kabkota(caller, body.kabkota_code, "employer registration")
-    view = employers.register_employer(ready(caller.session), body, actor=caller.username)
+    view = employers.register_employer(caller.session, body, actor=caller.username)
     sec.record(caller, "employer.register", object_type="employer", object_id=view["code"],
                branch_code=view["branch_code"], summary=f"{view['name']} registered (API)")
     return view
@@ -143,7 +144,6 @@ def _import_employer(caller: Caller, employer_code: str | None) -> EmployerRow |
         own = caller.session.get(EmployerRow, caller.scope.employer_id)
         if own is None or (employer_code and employer_code.strip() != own.code):
             raise Forbidden("an employer administrator imports only their own company's staff")
-        ready(caller.session)
         return own
     sec.need(caller, "participant.register")
     if employer_code:
@@ -189,5 +189,4 @@ def get_import(batch_id: int, caller: Caller) -> dict:
         auth.check_employer(caller.scope, e)
     elif not caller.scope.national and batch.actor != caller.username:
         raise Forbidden("this import is outside your work area")
-    ready(session)
     return collective_import.batch_view(session, batch_id)

@@ -19,12 +19,12 @@ from jkn.api import security as sec
 from jkn.api.security import AUTH_RESPONSES as AUTH
 from jkn.api.security import Caller
 from jkn.reference import nik as nik_parser
-from jkn.services import (auth, cards, coverage, data_changes, documents, history, registration,
-                          statements)
-from jkn.services.accounts import FACILITY_STAFF, PARTICIPANT
-from jkn.services.callers import ready
+from jkn.services.portal import auth
+from jkn.services.membership import cards, data_changes, documents, history, registration
+from jkn.services.billing import coverage, statements
+from jkn.services.portal.accounts import FACILITY_STAFF, PARTICIPANT
 from jkn.services.errors import Forbidden, Invalid
-from jkn.services.membership_schemas import ChangeIn, FamilyIn, ParticipantIn, ParticipantRegistrationIn
+from jkn.services.membership.schemas import ChangeIn, FamilyIn, ParticipantIn, ParticipantRegistrationIn
 
 router = APIRouter(tags=["membership"])
 
@@ -135,7 +135,7 @@ def _register(caller: Caller, body: FamilyIn | ParticipantRegistrationIn) -> dic
     kabkota = _home_kabkota(head)
     if kabkota is not None:
         sec.in_kabkota(caller, kabkota, "registration")
-    family = registration.register(ready(caller.session), body, actor=caller.username)
+    family = registration.register(caller.session, body, actor=caller.username)
     first = family["members"][0]
     sec.record(caller, "participant.register", object_type="family", object_id=family["id"],
                branch_code=first.get("branch_code"),
@@ -215,7 +215,7 @@ def post_change(card_number: str, body: ChangeIn, caller: Caller,
         if body.kabkota_code:
             sec.in_kabkota(caller, body.kabkota_code, "a move to another branch's kab/kota is recorded by that branch")
     before = {"version": p.version}
-    change = data_changes.apply_change(ready(caller.session), p.card_number, body, actor=caller.username,
+    change = data_changes.apply_change(caller.session, p.card_number, body, actor=caller.username,
                                        if_match=if_match_version(if_match))
     sec.record(caller, f"participant.change.{body.kind.lower()}", object_type="participant", object_id=p.card_number,
                branch_code=p.branch_code, summary=f"{body.kind} effective {body.effective_date} (API)",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse
 
-from jkn.services import workarea_directory as directory
+from jkn.services.workareas import directory
 
 router = APIRouter(tags=["work areas"])
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from jkn.services.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
-from jkn.services.vclaim_consumers import ConsumerAuth, load_auth
+from jkn.services.care.vclaim_consumers import ConsumerAuth, load_auth
 from jkn.vclaim import envelope
 from jkn.vclaim.crypto import SignatureError, verify
 

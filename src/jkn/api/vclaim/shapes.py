@@ -7,7 +7,7 @@ import datetime as dt
 
 from jkn.domain.segment import Segment
 from jkn.reference import care_codes
-from jkn.services.care_eligibility import Eligibility
+from jkn.services.care.eligibility import Eligibility
 
 CLASS_DIGIT = {"I": "1", "II": "2", "III": "3"}
 JNS_PELAYANAN = {"1": "R.Inap", "2": "R.Jalan"}

@@ -1,0 +1,548 @@
+"""Monthly billing (guide, IURAN): one bill per payer per month, due on the 10th.
+
+Who pays: the employer for wage earners (employer share + the worker's share it deducts, plus
+1% per additional family member and the flat rate of other relatives, IURAN §2-5), the family
+for PBPU and Bukan Pekerja (flat rate per person, §5), the government for PBI (§1) and veterans
+(§6). Every amount comes from the rules engine as of the billed month
+(jkn.rules.monthly_contribution).
+
+Two paths give the same bills:
+
+* ``single`` — the engine is called for every family (the reference implementation);
+* ``batch`` — set-based SQL (INSERT .. SELECT, one pass over the registry) over rate tables that
+  are *read off the engine's own answers* for the month (the percentage and flat-rate lines it
+  returns), with the rounding rule of parameter ``rounding_rule`` done in integer SQL. When the month's rule set has a feature
+  the batch path does not express (a wage cap or floor, another rounding rule, a percentage basis
+  for pensioners), the run falls back to the single path. tests/billing proves the two agree on
+  generated populations.
+
+A participant is billed for a month when cover has started by the month's last day and not ended
+before its first day (assumption A-M03); family members only while their head is billed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from jkn.domain.month import Month
+from jkn.domain.segment import STATE_PENSIONERS, VETERAN_SEGMENTS, Segment, SegmentGroup
+from jkn.rules.contribution import due_date, monthly_contribution
+from jkn.rules.decision import RuleError
+from jkn.rules.parameters import param_entry
+from jkn.services.billing.coverage import add_run_to_payers, refresh_payer
+from jkn.services.errors import Invalid
+from jkn.services.membership.common import as_month, month_date
+from jkn.services.unit_of_work import unit_of_work
+from jkn.store.billing_tables import BillingRunRow, BillLineRow, BillRow, PayerRow
+from jkn.store.membership_tables import ParticipantRow
+
+PPU_SEGMENTS = [s for s in Segment if s.group is SegmentGroup.PPU]
+FLAT_SEGMENTS = [s for s in Segment if s.group in (SegmentGroup.PBPU, SegmentGroup.BP) and s not in VETERAN_SEGMENTS]
+CLASSES = ("I", "II", "III")
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+@dataclass(frozen=True)
+class Options:
+    """Inputs the guide does not give a number for (parameters.md): the PBI amount per person and
+    the basic salary of PNS III/a with 14 years of service (veterans' formula). Without them,
+    those payers are not billed and the run says why."""
+
+    pbi_amount: int | None = None
+    veteran_base_salary: int | None = None
+
+
+@dataclass
+class Line:
+    participant_id: int
+    payer_id: int
+    kind: str
+    care_class: str
+    basis: int | None
+    employer_share: int = 0
+    participant_share: int = 0
+    government_share: int = 0
+
+    @property
+    def amount(self) -> int:
+        return self.employer_share + self.participant_share + self.government_share
+
+
+@dataclass
+class RunResult:
+    month: str
+    method: str
+    bills: int = 0
+    lines: int = 0
+    amount: int = 0
+    participants: int = 0
+    skipped: list[dict] = field(default_factory=list)
+    run_id: int | None = None
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"month": self.month, "method": self.method, "run_id": self.run_id, "bills": self.bills,
+                "lines": self.lines, "participants": self.participants, "amount": self.amount,
+                "skipped": self.skipped, "seconds": round(self.seconds, 3)}
+
+
+def _covered(p: ParticipantRow, m: Month) -> bool:
+    return p.tmt <= m.last_day and (p.end_date is None or p.end_date >= m.first_day)
+
+
+# ---------------------------------------------------------------- single path (reference)
+
+def family_lines(head: ParticipantRow, members: list[ParticipantRow], month: Month, options: Options) -> tuple[list[Line], list]:
+    """The month's lines of one family, from the rules engine; members exclude the head and are
+    covered in the month. Raises RuleError when the engine lacks an input (PBI amount ...)."""
+    seg = Segment(head.segment)
+    grade = head.rank or head.grade
+    if seg.group is SegmentGroup.PPU:
+        additional = [m for m in members if m.member_status == "ADDITIONAL"]
+        relatives = [m for m in members if m.member_status == "OTHER_RELATIVE"]
+        d = monthly_contribution(seg, month, wage=head.wage, grade=grade, additional_members=len(additional),
+                                 other_relatives=[m.care_class for m in relatives])
+        worker = Line(head.id, head.payer_id, "WORKER", head.care_class, None)
+        out = [worker]
+        extra_lines: dict[str, list] = defaultdict(list)
+        for ln in d.value.lines:
+            if ln.item.startswith("contribution of participant"):
+                worker.basis = ln.basis
+                _add_share(worker, ln.payer, int(ln.amount))
+            else:
+                extra_lines[ln.item.split(" #")[0] + " #" + ln.item.split(" #")[1]].append(ln)
+        for i, m in enumerate(additional):
+            line = Line(m.id, head.payer_id, "ADDITIONAL", m.care_class, None)
+            for ln in extra_lines[f"additional family member #{i + 1}"]:
+                line.basis = ln.basis
+                _add_share(line, ln.payer, int(ln.amount))
+            out.append(line)
+        for i, m in enumerate(relatives):
+            line = Line(m.id, head.payer_id, "FLAT", m.care_class, None)
+            for ln in extra_lines[f"other relative #{i + 1}"]:
+                _add_share(line, ln.payer, int(ln.amount))
+            out.append(line)
+        return out, d.steps
+    people = [head] + members
+    kwargs: dict[str, Any] = {"persons": len(people)}
+    if seg is Segment.PBI:
+        kwargs["pbi_amount"] = options.pbi_amount
+        kind = "PBI"
+    elif seg in VETERAN_SEGMENTS:
+        kwargs["veteran_base_salary"] = options.veteran_base_salary
+        kind = "VETERAN"
+    else:
+        kwargs.update(grade=grade, care_class=head.care_class)
+        kind = "FLAT"
+    d = monthly_contribution(seg, month, **kwargs)
+    out = []
+    for person, ln in zip(people, d.value.lines):
+        line = Line(person.id, head.payer_id, kind, person.care_class, ln.basis if kind == "VETERAN" else None)
+        _add_share(line, ln.payer, int(ln.amount))
+        out.append(line)
+    return out, d.steps
+
+
+def _add_share(line: Line, payer: str, amount: int) -> None:
+    if payer == "employer":
+        line.employer_share += amount
+    elif payer == "participant":
+        line.participant_share += amount
+    else:
+        line.government_share += amount
+
+
+def compute_single(session: Session, month: Month, options: Options = Options(), *,
+                   payer_ids: set[int] | None = None, exclude_billed: bool = True,
+                   ) -> tuple[list[Line], list[dict]]:
+    """Every line of the month by the single-case path (no writes)."""
+    first, last = month.first_day, month.last_day
+    stmt = select(ParticipantRow).where(ParticipantRow.tmt <= last, (ParticipantRow.end_date.is_(None))
+                                        | (ParticipantRow.end_date >= first), ParticipantRow.payer_id.is_not(None))
+    if exclude_billed:
+        billed = select(BillRow.payer_id).where(BillRow.month == month_date(month))
+        stmt = stmt.where(ParticipantRow.payer_id.not_in(billed))
+    if payer_ids is not None:
+        stmt = stmt.where(ParticipantRow.payer_id.in_(payer_ids))
+    families: dict[int, list[ParticipantRow]] = defaultdict(list)
+    for p in session.scalars(stmt.order_by(ParticipantRow.id)):
+        families[p.family_id].append(p)
+    lines: list[Line] = []
+    skipped: dict[tuple, dict] = {}
+    for fam_id, people in families.items():
+        head = next((p for p in people if p.relationship == "HEAD"), None)
+        if head is None:
+            continue  # the head is not covered this month: members are not billed (A-M03)
+        members = [p for p in people if p is not head]
+        try:
+            fl, _ = family_lines(head, members, month, options)
+        except RuleError as exc:
+            key = (head.segment, str(exc))
+            entry = skipped.setdefault(key, {"segment": head.segment, "reason": str(exc), "families": 0})
+            entry["families"] += 1
+            continue
+        lines += fl
+    return lines, list(skipped.values())
+
+
+def _write_lines(session: Session, run: BillingRunRow, month: Month, lines: list[Line]) -> tuple[int, int]:
+    by_payer: dict[int, list[Line]] = defaultdict(list)
+    for ln in lines:
+        by_payer[ln.payer_id].append(ln)
+    due = due_date(month).value
+    md = month_date(month)
+    bill_ids = {}
+    for pid, ls in by_payer.items():
+        bill = BillRow(payer_id=pid, month=md, due_date=due, amount=sum(x.amount for x in ls),
+                       employer_share=sum(x.employer_share for x in ls),
+                       participant_share=sum(x.participant_share for x in ls),
+                       government_share=sum(x.government_share for x in ls), lines=len(ls), paid_amount=0,
+                       penalty_paid=0, status="OPEN" if sum(x.amount for x in ls) else "PAID", run_id=run.id)
+        session.add(bill)
+        session.flush()
+        bill_ids[pid] = bill.id
+    session.execute(BillLineRow.__table__.insert(), [
+        {"bill_id": bill_ids[x.payer_id], "participant_id": x.participant_id, "month": md, "kind": x.kind,
+         "care_class": x.care_class, "basis": x.basis, "employer_share": x.employer_share,
+         "participant_share": x.participant_share, "government_share": x.government_share, "amount": x.amount}
+        for x in lines]) if lines else None
+    return len(bill_ids), len(lines)
+
+
+# ---------------------------------------------------------------- batch path (set-based)
+
+class BatchUnsupported(Exception):
+    """The month's rule set has a feature the SQL path does not express."""
+
+
+def _pct_fraction(rate: str) -> Fraction:
+    if not rate.endswith("%"):
+        raise BatchUnsupported(f"rate {rate!r} is not a percentage")
+    return Fraction(Decimal(rate[:-1])) / 100
+
+
+@dataclass
+class RateTable:
+    """Rates read off the engine's answers for one month."""
+
+    worker: dict[str, tuple[Fraction, Fraction]]  # PPU segment -> (employer, participant) fraction of wage
+    additional: dict[str, Fraction]               # PPU segment -> participant fraction of wage per member
+    relative_flat: dict[str, int]                 # class -> flat rate of an other relative of a PPU worker
+    flat: dict[tuple[str, str], int]              # (segment, class) -> flat rate per person
+    pbi: int | None
+    veteran: int | None
+    veteran_per_person: bool
+
+
+def rate_table(month: Month, options: Options) -> RateTable:
+    """Ask the engine once per segment and class; refuse what SQL cannot reproduce exactly."""
+    d = month.first_day
+    if param_entry("rounding_rule", d).value != "half_up":
+        raise BatchUnsupported("rounding rule other than half_up")
+    if param_entry("ppu_wage_cap", d).has_value or param_entry("ppu_wage_floor", d).has_value:
+        raise BatchUnsupported("wage cap or floor in force")
+    probe = 10_000_000
+    worker, additional = {}, {}
+    relative_flat = {}
+    for seg in PPU_SEGMENTS:
+        c = monthly_contribution(seg, month, wage=probe, grade="III/a", additional_members=1,
+                                 other_relatives=list(CLASSES)).value
+        shares = {"employer": Fraction(0), "participant": Fraction(0)}
+        for ln in c.lines:
+            if ln.item.startswith("contribution of participant"):
+                if ln.payer not in shares:
+                    raise BatchUnsupported(f"{seg.value}: payer {ln.payer}")
+                shares[ln.payer] += _pct_fraction(ln.rate)
+            elif ln.item.startswith("additional family member"):
+                if ln.payer != "participant":
+                    raise BatchUnsupported(f"{seg.value}: additional member paid by {ln.payer}")
+                additional[seg.value] = _pct_fraction(ln.rate)
+            elif ln.item.startswith("other relative"):
+                idx = int(ln.item.split(" #")[1]) - 1
+                if ln.payer != "participant":
+                    raise BatchUnsupported(f"{seg.value}: other relative paid by {ln.payer}")
+                relative_flat[CLASSES[idx]] = int(ln.amount)
+        worker[seg.value] = (shares["employer"], shares["participant"])
+    flat = {}
+    for seg in FLAT_SEGMENTS:
+        for cls in CLASSES:
+            grade = {"I": "III/a", "II": "II/a", "III": None}[cls] if seg in STATE_PENSIONERS else None
+            try:
+                c = monthly_contribution(seg, month, grade=grade, care_class=cls, persons=2).value
+            except RuleError:
+                continue  # e.g. a pensioner's grade never gives class III
+            if len(c.lines) != 2 or any(not ln.rate.endswith("flat") or ln.payer != "participant" for ln in c.lines):
+                raise BatchUnsupported(f"{seg.value}: not a flat rate per person paid by the participant")
+            flat[(seg.value, cls)] = int(c.lines[0].amount)
+    pbi = veteran = None
+    per_person = False
+    try:
+        pbi = int(monthly_contribution(Segment.PBI, month, pbi_amount=options.pbi_amount).value.lines[0].amount)
+    except RuleError:
+        pass
+    try:
+        c = monthly_contribution(Segment.BP_VETERAN, month, veteran_base_salary=options.veteran_base_salary,
+                                 persons=2).value
+        veteran, per_person = int(c.lines[0].amount), len(c.lines) > 1
+    except RuleError:
+        pass
+    return RateTable(worker, additional, relative_flat, flat, pbi, veteran, per_person)
+
+
+def _round_sql(col: str, frac: Fraction) -> str:
+    """half-up rounding of col x frac in integer SQL (col >= 0): (col*2n + d) / (2d)."""
+    n, d = frac.numerator, frac.denominator
+    if n == 0:
+        return "0"
+    return f"(({col}) * {2 * n} + {d}) / {2 * d}"
+
+
+def _case(expr_by_key: dict[str, str], key_col: str) -> str:
+    if not expr_by_key:
+        return "0"
+    whens = " ".join(f"WHEN '{k}' THEN {v}" for k, v in expr_by_key.items())
+    return f"CASE {key_col} {whens} ELSE NULL END"
+
+
+def line_source_sql(rates: RateTable, *, exclude_billed: bool) -> str:
+    """One SELECT, one pass over the registry, with columns participant_id, payer_id, kind,
+    care_class, basis, employer_share, participant_share, government_share. Each covered participant
+    is joined to its covered family head, whose segment decides the line (members follow their
+    head): a wage earner's own shares, 1% for an additional member, the flat rate of an other
+    relative or of a PBPU/BP family member, the government's PBI or veteran amount; participants
+    owing nothing (a wage earner's core family) give no line. Parameters: :first, :last (the
+    month's first and last day), :month, :lo, :hi (payer id range)."""
+    covered = "{a}.tmt <= :last AND ({a}.end_date IS NULL OR {a}.end_date >= :first)"
+    ppu = ", ".join(f"'{s}'" for s in rates.worker)
+    kinds = [f"WHEN p.relationship = 'HEAD' AND p.segment IN ({ppu}) THEN 'WORKER'",
+             f"WHEN h.segment IN ({ppu}) AND p.member_status = 'ADDITIONAL' THEN 'ADDITIONAL'",
+             f"WHEN h.segment IN ({ppu}) AND p.member_status = 'OTHER_RELATIVE' THEN 'RELATIVE'"]
+    flat = "0"
+    if rates.flat:
+        segs = ", ".join(f"'{s}'" for s in sorted({s for s, _ in rates.flat}))
+        kinds.append(f"WHEN h.segment IN ({segs}) THEN 'FLAT'")
+        flat = "CASE " + " ".join(f"WHEN head_segment = '{s}' AND head_class = '{c}' THEN {v}"
+                                  for (s, c), v in rates.flat.items()) + " ELSE NULL END"
+    if rates.pbi is not None:
+        kinds.append("WHEN h.segment = 'PBI' THEN 'PBI'")
+    if rates.veteran is not None:
+        vets = ", ".join(f"'{s.value}'" for s in VETERAN_SEGMENTS)
+        who = "" if rates.veteran_per_person else " AND p.relationship = 'HEAD'"
+        kinds.append(f"WHEN h.segment IN ({vets}){who} THEN 'VETERAN'")
+    registry = (
+        "SELECT p.id AS participant_id, p.payer_id, p.care_class, p.segment, p.wage, h.segment AS head_segment,"
+        f" h.care_class AS head_class, h.wage AS head_wage, CASE {' '.join(kinds)} ELSE NULL END AS k "
+        "FROM participant p JOIN participant h ON h.family_id = p.family_id AND h.relationship = 'HEAD'"
+        f" AND (p.relationship <> 'HEAD' OR h.id = p.id) AND {covered.format(a='h')} "
+        f"WHERE {covered.format(a='p')} AND p.payer_id BETWEEN :lo AND :hi")
+    if exclude_billed:
+        registry += " AND NOT EXISTS (SELECT 1 FROM bill b0 WHERE b0.payer_id = p.payer_id AND b0.month = :month)"
+    worker_employer = _case({s: _round_sql("wage", f[0]) for s, f in rates.worker.items()}, "segment")
+    worker_participant = _case({s: _round_sql("wage", f[1]) for s, f in rates.worker.items()}, "segment")
+    additional = _case({s: _round_sql("head_wage", f) for s, f in rates.additional.items()}, "head_segment")
+    relative = _case({c: str(v) for c, v in rates.relative_flat.items()}, "care_class")
+    government = (f"CASE k WHEN 'PBI' THEN {rates.pbi if rates.pbi is not None else 0} "
+                  f"WHEN 'VETERAN' THEN {rates.veteran if rates.veteran is not None else 0} ELSE 0 END")
+    return (
+        "SELECT participant_id, payer_id, CASE k WHEN 'RELATIVE' THEN 'FLAT' ELSE k END AS kind, care_class,"
+        " CASE k WHEN 'WORKER' THEN wage WHEN 'ADDITIONAL' THEN head_wage ELSE NULL END AS basis,"
+        f" CASE k WHEN 'WORKER' THEN {worker_employer} ELSE 0 END AS employer_share,"
+        f" CASE k WHEN 'WORKER' THEN {worker_participant} WHEN 'ADDITIONAL' THEN {additional}"
+        f" WHEN 'RELATIVE' THEN {relative} WHEN 'FLAT' THEN {flat} ELSE 0 END AS participant_share,"
+        f" {government} AS government_share "
+        f"FROM ({registry}) x WHERE k IS NOT NULL")
+
+
+def _skipped_batch(session: Session, month: Month, rates: RateTable) -> list[dict]:
+    out = []
+    first, last = month.first_day, month.last_day
+    covered = (ParticipantRow.tmt <= last) & ((ParticipantRow.end_date.is_(None)) | (ParticipantRow.end_date >= first))
+    heads = ParticipantRow.relationship == "HEAD"
+    if rates.pbi is None:
+        n = session.scalar(select(func.count()).where(covered, heads, ParticipantRow.segment == "PBI"))
+        if n:
+            out.append({"segment": "PBI", "families": n, "reason": "pbi_amount is required: the guide states no PBI amount"})
+    if rates.veteran is None:
+        n = session.scalar(select(func.count()).where(covered, heads, ParticipantRow.segment.in_(
+            [s.value for s in VETERAN_SEGMENTS])))
+        if n:
+            out.append({"segment": "BP_VETERAN", "families": n,
+                        "reason": "veteran_base_salary is required: no sourced basic salary of PNS III/a on this date"})
+    return out
+
+
+def _batch(session: Session, run: BillingRunRow, month: Month, rates: RateTable,
+           progress: Progress | None, chunk_payers: int) -> tuple[int, int]:
+    """One pass over the registry per chunk of payers: the lines are written first, with the id
+    their bill will have (``base + payer_id``, a block of ids reserved for the run), then the bills
+    are the sums of the lines just written."""
+    src = line_source_sql(rates, exclude_billed=True)
+    lo_id, hi_id = session.execute(select(func.min(PayerRow.id), func.max(PayerRow.id))).one()
+    if lo_id is None:
+        return 0, 0
+    pg = session.get_bind().dialect.name == "postgresql"
+    if pg:
+        # no other transaction adds bills while the run's block of bill ids is in use
+        session.execute(text("LOCK TABLE bill IN SHARE ROW EXCLUSIVE MODE"))
+        # planner statistics after bulk loads: without them PostgreSQL plans the family join as a
+        # nested loop over the whole table (autovacuum may not have analysed yet)
+        session.execute(text("ANALYZE participant"))
+        # the statements are cheap per row but "expensive" in the planner's eyes: compiling them
+        # with JIT costs seconds and saves nothing
+        session.execute(text("SET LOCAL jit = off"))
+    # SQLite: the billing_run row written before holds the write lock, so max(id) is stable
+    base = session.execute(text("SELECT COALESCE(MAX(id), 0) FROM bill")).scalar_one()
+    params = {"first": month.first_day, "last": month.last_day, "month": month_date(month),
+              "due": due_date(month).value, "run": run.id, "base": base}
+    insert_lines = (
+        "INSERT INTO bill_line (bill_id, participant_id, month, kind, care_class, basis, employer_share,"
+        " participant_share, government_share, amount) "
+        "SELECT :base + s.payer_id, s.participant_id, :month, s.kind, s.care_class, s.basis, s.employer_share,"
+        " s.participant_share, s.government_share, s.employer_share + s.participant_share + s.government_share "
+        f"FROM ({src}) s")
+    insert_bills = (
+        "INSERT INTO bill (id, payer_id, month, due_date, amount, employer_share, participant_share,"
+        " government_share, lines, paid_amount, penalty_paid, status, run_id) "
+        "SELECT l.bill_id, l.bill_id - :base, :month, :due, SUM(l.amount), SUM(l.employer_share),"
+        " SUM(l.participant_share), SUM(l.government_share), COUNT(*), 0, 0,"
+        " CASE WHEN SUM(l.amount) = 0 THEN 'PAID' ELSE 'OPEN' END, :run FROM {lines} GROUP BY l.bill_id")
+    if pg:  # one statement: the bills are summed from the lines as they are inserted, not read back
+        write_both = text(f"WITH l AS ({insert_lines} RETURNING bill_id, amount, employer_share, participant_share,"
+                          " government_share), b AS (" + insert_bills.format(lines="l") + " RETURNING lines) "
+                          "SELECT COALESCE(SUM(lines), 0), COUNT(*) FROM b")
+    else:
+        write_lines = text(insert_lines)
+        write_bills = text(insert_bills.format(lines="bill_line l WHERE l.bill_id BETWEEN :base + :lo AND :base + :hi"))
+    bills = lines = 0
+    total = hi_id - lo_id + 1
+    lo = lo_id
+    while lo <= hi_id:
+        hi = min(hi_id, lo + chunk_payers - 1)
+        p = {**params, "lo": lo, "hi": hi}
+        if pg:
+            n_lines, n_bills = session.execute(write_both, p).one()
+            lines, bills = lines + int(n_lines), bills + int(n_bills)
+        else:
+            lines += session.execute(write_lines, p).rowcount
+            bills += session.execute(write_bills, p).rowcount
+        if progress:
+            progress(hi - lo_id + 1, total)
+        lo = hi + 1
+    if pg:
+        session.execute(text("SELECT setval(pg_get_serial_sequence('bill', 'id'), "
+                             "(SELECT GREATEST(MAX(id), 1) FROM bill))"))
+    return bills, lines
+
+
+# ---------------------------------------------------------------- the run
+
+def run_billing(session: Session, month: "Month | str", *, method: str = "batch", options: Options = Options(),
+                progress: Progress | None = None, chunk_payers: int = 250_000) -> RunResult:
+    """Bill every payer for ``month`` (payers already billed for it are left alone). One
+    transaction: the run is all or nothing."""
+    import time
+
+    m = as_month(month)
+    if method not in ("batch", "single"):
+        raise Invalid("method must be batch or single", field="method")
+    started = time.perf_counter()
+    with unit_of_work(session):
+        rates = None
+        if method == "batch":
+            try:
+                rates = rate_table(m, options)
+            except BatchUnsupported as exc:
+                method = f"single ({exc})"
+        run = BillingRunRow(month=month_date(m), method=method[:12])
+        session.add(run)
+        session.flush()
+        result = RunResult(str(m), method, run_id=run.id)
+        if rates is not None:
+            result.bills, result.lines = _batch(session, run, m, rates, progress, chunk_payers)
+            result.skipped = _skipped_batch(session, m, rates)
+        else:
+            lines, result.skipped = compute_single(session, m, options)
+            result.bills, result.lines = _write_lines(session, run, m, lines)
+            if progress:
+                progress(1, 1)
+        agg = session.execute(select(func.coalesce(func.sum(BillRow.amount), 0), func.count())
+                              .where(BillRow.run_id == run.id)).one()
+        result.amount = int(agg[0])
+        result.participants = result.lines
+        run.bills, run.lines, run.amount = result.bills, result.lines, result.amount
+        run.finished_at = dt.datetime.now(dt.timezone.utc)
+        _after_billing(session, run, m)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _after_billing(session: Session, run: BillingRunRow, month: Month) -> None:
+    """Add the run's bills to the payers' arrears, suspension and billed_through; then use prepaid
+    credit."""
+    session.flush()
+    add_run_to_payers(session, run.id, month_date(month))
+    billed = select(BillRow.payer_id).where(BillRow.run_id == run.id)
+    with_credit = session.scalars(select(PayerRow).where(PayerRow.id.in_(billed), PayerRow.credit > 0)).all()
+    if with_credit:
+        from jkn.services.billing.payments import apply_credit
+        for payer in with_credit:
+            apply_credit(session, payer, month_date(month))
+            refresh_payer(session, payer)
+    session.flush()
+
+
+def list_runs(session: Session, limit: int = 20) -> list[dict[str, Any]]:
+    rows = session.scalars(select(BillingRunRow).order_by(BillingRunRow.id.desc()).limit(limit)).all()
+    return [{"id": r.id, "month": str(Month.of(r.month)), "method": r.method, "bills": r.bills, "lines": r.lines,
+             "amount": r.amount, "started_at": r.started_at.isoformat(),
+             "finished_at": r.finished_at.isoformat() if r.finished_at else None} for r in rows]
+
+
+def bill_view(session: Session, bill: BillRow, *, with_lines: bool = False) -> dict[str, Any]:
+    payer = session.get(PayerRow, bill.payer_id)
+    view = {"id": bill.id, "payer": payer.code, "payer_name": payer.name, "month": str(Month.of(bill.month)),
+            "due_date": bill.due_date.isoformat(), "amount": bill.amount, "employer_share": bill.employer_share,
+            "participant_share": bill.participant_share, "government_share": bill.government_share,
+            "lines": bill.lines, "paid_amount": bill.paid_amount, "penalty_paid": bill.penalty_paid,
+            "balance": bill.amount - bill.paid_amount, "status": bill.status,
+            "paid_on": bill.paid_on.isoformat() if bill.paid_on else None}
+    if with_lines:
+        rows = session.execute(select(BillLineRow, ParticipantRow.card_number, ParticipantRow.name)
+                               .join(ParticipantRow, ParticipantRow.id == BillLineRow.participant_id)
+                               .where(BillLineRow.bill_id == bill.id).order_by(BillLineRow.id)).all()
+        view["items"] = [{"card_number": card, "name": name, "kind": ln.kind, "care_class": ln.care_class,
+                          "basis": ln.basis, "employer_share": ln.employer_share,
+                          "participant_share": ln.participant_share, "government_share": ln.government_share,
+                          "amount": ln.amount} for ln, card, name in rows]
+    return view
+
+
+def list_bills(session: Session, *, payer_code: str | None = None, month: str | None = None,
+               status: str | None = None, limit: int = 50, offset: int = 0) -> dict[str, Any]:
+    stmt = select(BillRow)
+    if payer_code:
+        stmt = stmt.join(PayerRow, PayerRow.id == BillRow.payer_id).where(PayerRow.code == payer_code)
+    if month:
+        stmt = stmt.where(BillRow.month == month_date(as_month(month)))
+    if status:
+        stmt = stmt.where(BillRow.status == status)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery()))
+    rows = session.scalars(stmt.order_by(BillRow.month, BillRow.id).limit(limit).offset(offset)).all()
+    return {"total": total, "limit": limit, "offset": offset, "items": [bill_view(session, b) for b in rows]}
+
+
+def get_bill(session: Session, bill_id: int) -> dict[str, Any]:
+    from jkn.services.errors import NotFound
+    bill = session.get(BillRow, bill_id)
+    if bill is None:
+        raise NotFound(f"no bill with id {bill_id}")
+    return bill_view(session, bill, with_lines=True)

@@ -1,0 +1,151 @@
+"""Helpers shared by the care-flow use cases (facilities, primary care, referrals, SEP).
+
+Not a use case itself: dates, number serials, participant and facility lookups, and the
+transaction wrapper that turns database and rule errors into domain errors.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from jkn.reference import care_codes
+from jkn.services.errors import DomainError, Invalid, NotFound
+from jkn.store.care_tables import CareSerialRow
+from jkn.store.facility_tables import FacilityRow
+from jkn.store.membership_tables import ParticipantRow
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+CARD_RE = re.compile(r"[0-9]{13}")
+NIK_RE = re.compile(r"[0-9]{16}")
+FACILITY_CODE_RE = re.compile(r"[0-9A-Z]{8}")
+#: Letters of the 19-character numbers (docs/care-flow.md "Numbers").
+LETTER_SEP, LETTER_FKTP_REFERRAL, LETTER_HOSPITAL_REFERRAL, LETTER_CONTROL = "V", "Y", "B", "K"
+
+
+def jakarta_today() -> dt.date:
+    return dt.datetime.now(JAKARTA).date()
+
+
+def parse_date(value: "dt.date | str | None", field: str, *, required: bool = True) -> dt.date | None:
+    """A calendar date from ``YYYY-MM-DD``; Invalid names the field otherwise."""
+    if value is None or value == "":
+        if required:
+            raise Invalid(f"{field} is required (a date YYYY-MM-DD)", field=field)
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = str(value).strip()
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        raise Invalid(f"{field} must be a date YYYY-MM-DD, got {value!r}", field=field)
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise Invalid(f"{field} is not a calendar date: {value!r}", field=field) from None
+
+
+def next_number(session: Session, facility_code: str, letter: str, on: dt.date) -> str:
+    """Next 19-character number: facility code (8) + MMYY + letter + 6-digit serial.
+
+    The serial counts per facility, month and letter; one atomic upsert, so two concurrent
+    transactions never get the same number (PostgreSQL and SQLite both run it as one statement).
+    """
+    if not FACILITY_CODE_RE.fullmatch(facility_code):
+        raise Invalid(f"facility code {facility_code!r} must be 8 letters or digits to number documents")
+    prefix = f"{facility_code}{on:%m%y}{letter}"
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(CareSerialRow).values(prefix=prefix, last=1)
+    stmt = stmt.on_conflict_do_update(index_elements=["prefix"], set_={"last": CareSerialRow.last + 1})
+    serial = session.execute(stmt.returning(CareSerialRow.last)).scalar_one()
+    if serial > 999_999:
+        raise Invalid(f"no numbers left for {prefix} this month")
+    return f"{prefix}{serial:06d}"
+
+
+def valid_card(card_number: str | None) -> str:
+    """The card number, stripped; 422 unless it has 13 digits."""
+    card = (card_number or "").strip()
+    if not CARD_RE.fullmatch(card):
+        raise Invalid(f"card number must be 13 digits, got {card_number!r}", field="noKartu")
+    return card
+
+
+def valid_nik(nik: str | None) -> str:
+    """The NIK, stripped; 422 unless it has 16 digits."""
+    n = (nik or "").strip()
+    if not NIK_RE.fullmatch(n):
+        raise Invalid(f"NIK must be 16 digits, got {nik!r}", field="nik")
+    return n
+
+
+def participant_by_card(session: Session, card_number: str) -> ParticipantRow:
+    card = valid_card(card_number)
+    row = session.scalar(select(ParticipantRow).where(ParticipantRow.card_number == card))
+    if row is None:
+        raise NotFound(f"no participant with card number {card}", field="noKartu")
+    return row
+
+
+def participant_by_nik(session: Session, nik: str) -> ParticipantRow:
+    n = valid_nik(nik)
+    row = session.scalar(select(ParticipantRow).where(ParticipantRow.nik == n))
+    if row is None:
+        raise NotFound(f"no participant with NIK {n}", field="nik")
+    return row
+
+
+def facility(session: Session, code: str, field: str = "facility") -> FacilityRow:
+    row = session.get(FacilityRow, (code or "").strip().upper())
+    if row is None:
+        raise NotFound(f"no facility with code {code!r}", field=field)
+    return row
+
+
+def check_diagnosis(code: str, field: str = "diagnosis") -> care_codes.Diagnosis:
+    d = care_codes.diagnosis(code or "")
+    if d is None:
+        raise Invalid(f"{code!r} is not an ICD-10 diagnosis code we know (a category such as A09 or a "
+                      f"subcategory such as O80.0; see referensi/diagnosa)", field=field)
+    return d
+
+
+def check_poli(code: str | None, field: str = "poli", *, required: bool = True) -> care_codes.Poli | None:
+    if not code:
+        if required:
+            raise Invalid(f"{field} is required (a poli code, see referensi/poli)", field=field)
+        return None
+    p = care_codes.polis().get(code.strip().upper())
+    if p is None:
+        raise Invalid(f"unknown poli code {code!r} (see referensi/poli)", field=field)
+    return p
+
+
+class Refused(DomainError):
+    """A care rule says no. ``rule`` is the refusal code (an exclusion code of
+    ``rules.coverage.exclusions()`` or a care-flow code); ``explanation`` the cited steps;
+    ``message`` ends with the clause the refusal rests on."""
+
+    status = 422
+
+    def __init__(self, message: str, *, rule: str, explanation: list[dict], **details):
+        super().__init__(message, rule=rule, explanation=explanation, **details)
+        self.rule = rule
+        self.explanation = explanation
+
+
+def refuse(decision, rule: str | None = None, prefix: str = "") -> Refused:
+    """A Refused from a negative Decision: its last step says why, with the source it cites."""
+    steps = decision.explain()
+    last = steps[-1] if steps else {"text": "refused", "source": ""}
+    value = decision.value
+    code = rule or getattr(value, "refusal", None) or "REFUSED"
+    text = last["text"].removeprefix("not covered: ")
+    return Refused(f"{prefix}{text} [{last['source']}]", rule=code, explanation=steps)

@@ -1,0 +1,97 @@
+"""Eligibility of a participant on a service date: who they are, their room class, their FKTP,
+and whether cover is active or suspended. Read by VClaim ``Peserta`` and by the SEP use case.
+
+The participant's own status and cover dates are checked first; then the payer's ledger
+(``jkn.services.billing.coverage.coverage_of``, on the same row: one query per check).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import Session
+
+from jkn.services.billing.coverage import PAYER_COLUMNS, coverage_of
+from jkn.services.care.common import valid_card, valid_nik
+from jkn.services.errors import NotFound
+from jkn.store.billing_tables import PayerRow
+from jkn.store.facility_tables import FacilityRow
+from jkn.store.membership_tables import CardIssueRow, ParticipantRow
+
+
+@dataclass
+class Eligibility:
+    participant: ParticipantRow  # a row with the participant table's columns as attributes
+    fktp_name: str | None
+    on_date: dt.date
+    active: bool
+    status_code: str  # VClaim statusPeserta.kode: "0" AKTIF, else not active
+    status_text: str
+    explanation: list[dict] = field(default_factory=list)
+    card_printed: dt.date | None = None
+
+    @property
+    def care_class(self) -> str:
+        return self.participant.care_class
+
+
+_BY_CARD = _BY_NIK = None
+
+
+def _statements():
+    """The look-up statements, built once (a select built per call costs more than running it)."""
+    global _BY_CARD, _BY_NIK
+    if _BY_CARD is None:
+        printed = (select(func.max(CardIssueRow.issued_on)).where(CardIssueRow.participant_id == ParticipantRow.id)
+                   .correlate(ParticipantRow).scalar_subquery().label("card_printed"))
+        base = (select(ParticipantRow.__table__, FacilityRow.name.label("fktp_name"), printed, *PAYER_COLUMNS)
+                .outerjoin(FacilityRow, FacilityRow.code == ParticipantRow.fktp_code)
+                .outerjoin(PayerRow, PayerRow.id == ParticipantRow.payer_id))
+        _BY_CARD = base.where(ParticipantRow.card_number == bindparam("key"))
+        _BY_NIK = base.where(ParticipantRow.nik == bindparam("key"))
+    return _BY_CARD, _BY_NIK
+
+
+def _lookup(session: Session, *, card_number: str | None, nik: str | None):
+    """(participant row — columns of ``participant`` as attributes —, FKTP name, last card print)."""
+    by_card, by_nik = _statements()
+    if card_number is not None:
+        card = valid_card(card_number)
+        stmt, key, what = by_card, card, f"card number {card}"
+    else:
+        n = valid_nik(nik)
+        stmt, key, what = by_nik, n, f"NIK {n}"
+    row = session.execute(stmt, {"key": key}).first()
+    if row is None:
+        raise NotFound(f"no participant with {what}", field="noKartu" if card_number is not None else "nik")
+    return row, row.fktp_name, row.card_printed
+
+
+def check(session: Session, on_date: dt.date, *, card_number: str | None = None, nik: str | None = None) -> Eligibility:
+    """The participant by card number (or NIK) and their status on ``on_date``."""
+    p, fktp_name, printed = _lookup(session, card_number=card_number, nik=nik)
+    result = _status(session, p, fktp_name, on_date)
+    result.card_printed = printed
+    return result
+
+
+def _status(session: Session, p: ParticipantRow, fktp_name: str | None, on_date: dt.date) -> Eligibility:
+    if p.status != "ACTIVE":
+        reason = f" ({p.status_reason})" if p.status_reason else ""
+        return Eligibility(p, fktp_name, on_date, False, "1", f"NON AKTIF: {p.status}{reason}",
+                           [{"text": f"participant status {p.status}{reason}", "source": "membership registry"}])
+    if on_date < p.tmt:
+        return Eligibility(p, fktp_name, on_date, False, "1", f"NON AKTIF: cover starts {p.tmt.isoformat()}",
+                           [{"text": f"cover starts on {p.tmt.isoformat()} (TMT)", "source": "membership registry"}])
+    if p.end_date is not None and on_date > p.end_date:
+        return Eligibility(p, fktp_name, on_date, False, "1", f"NON AKTIF: cover ended {p.end_date.isoformat()}",
+                           [{"text": f"cover ended on {p.end_date.isoformat()}", "source": "membership registry"}])
+    cover = coverage_of(session, p, on_date)
+    steps = cover["explanation"]
+    if not cover["active"]:
+        suspended = cover["suspended"]
+        label = "SUSPENDED (PENGHENTIAN SEMENTARA)" if suspended else cover["reason"]
+        return Eligibility(p, fktp_name, on_date, False, "2" if suspended else "1", f"NON AKTIF: {label}", steps)
+    return Eligibility(p, fktp_name, on_date, True, "0", "AKTIF", steps)

@@ -1,0 +1,104 @@
+"""First-level care (TATA CARA MENDAPATKAN PELAYANAN KESEHATAN §1): visits at the FKTP where the
+participant is registered; a visit elsewhere only in an emergency (§3.b), and at a non-partner
+facility the emergency is recorded for the transfer once the patient is stable (§3.c).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jkn.rules import coverage
+from jkn.services.care import eligibility as care_eligibility
+from jkn.services.care.common import (
+    Refused,
+    check_diagnosis,
+    facility,
+    parse_date,
+    participant_by_card,
+    refuse,
+)
+from jkn.services.errors import Invalid
+from jkn.services.unit_of_work import unit_of_work
+from jkn.store.care_tables import EmergencyCaseRow, VisitRow
+from jkn.store.facility_tables import FacilityRow
+from jkn.store.membership_tables import ParticipantRow
+
+CARE_TYPES = {"RJTP": "FKTP_EXAMINATION", "RITP": "FKTP_INPATIENT"}
+
+
+def visit_view(v: VisitRow, card_number: str | None = None, facility_name: str | None = None) -> dict:
+    return {"id": v.id, "card_number": card_number, "facility_code": v.facility_code, "facility_name": facility_name,
+            "visit_date": v.visit_date.isoformat(), "care_type": v.care_type, "emergency": v.emergency,
+            "diagnosis": v.diagnosis_code, "complaint": v.complaint, "explanation": v.explanation}
+
+
+def record_visit(session: Session, *, card_number: str, facility_code: str, visit_date: "dt.date | str",
+                 care_type: str = "RJTP", emergency: bool = False, diagnosis: str | None = None,
+                 complaint: str | None = None, staff_id: int | None = None) -> dict:
+    """Record a first-level visit; refused (nothing written) at another FKTP unless an emergency.
+
+    Returns the visit with the cited explanation; an emergency at a non-partner facility also
+    opens an emergency case (``emergency_case_id``) for the later transfer.
+    """
+    day = parse_date(visit_date, "visit_date")
+    care_type = (care_type or "").upper()
+    if care_type not in CARE_TYPES:
+        raise Invalid("care_type must be RJTP (outpatient) or RITP (first-level inpatient)", field="care_type")
+    dx = check_diagnosis(diagnosis, "diagnosis").code if diagnosis else None
+    with unit_of_work(session):
+        fac = facility(session, facility_code, "facility_code")
+        if fac.level != "FKTP":
+            raise Invalid(f"{fac.code} is an {fac.level}; first-level visits are recorded at an FKTP "
+                          "(referral-level care goes through an SEP)", field="facility_code")
+        p = participant_by_card(session, card_number)
+        elig = care_eligibility.check(session, day, card_number=p.card_number)
+        decision = coverage.check_service(
+            CARE_TYPES[care_type], day, facility_contracted=fac.partnership == "PARTNER",
+            at_registered_fktp=p.fktp_code == fac.code, emergency=bool(emergency), suspended=not elig.active)
+        where = (f"at {fac.code}, the FKTP where the participant is registered" if p.fktp_code == fac.code
+                 else f"at {fac.code}; the participant is registered at {p.fktp_code}")
+        steps = elig.explanation + [{"text": where, "source": coverage.cite(coverage.HOW, "1")}] + decision.explain()
+        if not decision.value.allowed:
+            if not elig.active and decision.value.refusal == "SUSPENDED":
+                raise Refused(f"{p.card_number}: {elig.status_text} on {day} [{coverage.cite('Penghentian Pelayanan Kesehatan')}]",
+                              rule="SUSPENDED" if elig.status_code == "2" else "INACTIVE", explanation=steps)
+            err = refuse(decision, prefix=f"visit at {fac.code} ({fac.name}): ")
+            if decision.value.refusal == "NO_PROCEDURE" and p.fktp_code != fac.code:
+                err = Refused(f"{p.card_number} is registered at FKTP {p.fktp_code}, not {fac.code}: first-level care "
+                              f"is obtained there unless it is an emergency [{coverage.cite(coverage.HOW, '1')}; "
+                              f"{coverage.cite(coverage.HOW, '3.b')}]", rule="NOT_REGISTERED_FKTP", explanation=steps)
+            raise err
+        row = VisitRow(participant_id=p.id, facility_code=fac.code, visit_date=day, care_type=care_type,
+                       emergency=bool(emergency), diagnosis_code=dx, complaint=complaint, staff_id=staff_id,
+                       explanation=steps)
+        session.add(row)
+        session.flush()
+        out = visit_view(row, p.card_number, fac.name)
+        if emergency and fac.partnership != "PARTNER":
+            case = EmergencyCaseRow(participant_id=p.id, facility_code=fac.code, admitted_on=day, diagnosis_code=dx,
+                                    visit_id=row.id, explanation=steps)
+            session.add(case)
+            session.flush()
+            out["emergency_case_id"] = case.id
+        return out
+
+
+def list_visits(session: Session, *, card_number: str | None = None, facility_code: str | None = None,
+                date_from: "dt.date | str | None" = None, date_to: "dt.date | str | None" = None,
+                limit: int = 200) -> list[dict]:
+    stmt = (select(VisitRow, ParticipantRow.card_number, FacilityRow.name)
+            .join(ParticipantRow, ParticipantRow.id == VisitRow.participant_id)
+            .join(FacilityRow, FacilityRow.code == VisitRow.facility_code))
+    if card_number:
+        stmt = stmt.where(ParticipantRow.card_number == participant_by_card(session, card_number).card_number)
+    if facility_code:
+        stmt = stmt.where(VisitRow.facility_code == facility_code.upper())
+    if date_from:
+        stmt = stmt.where(VisitRow.visit_date >= parse_date(date_from, "date_from"))
+    if date_to:
+        stmt = stmt.where(VisitRow.visit_date <= parse_date(date_to, "date_to"))
+    rows = session.execute(stmt.order_by(VisitRow.visit_date, VisitRow.id).limit(limit)).all()
+    return [visit_view(v, c, n) for v, c, n in rows]

@@ -1,0 +1,217 @@
+"""Referrals (rujukan) and post-inpatient control letters (surat kontrol).
+
+TATA CARA MENDAPATKAN PELAYANAN KESEHATAN §1-2: first-level care at the registered FKTP; from
+there a referral to a referral-level facility (FKRTL), where the referral letter — or a control
+letter after an inpatient stay — opens the SEP. Validity periods: ``jkn.rules.referral``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jkn.reference import care_codes
+from jkn.rules import referral as referral_rules
+from jkn.rules.decision import cite
+from jkn.services.care import eligibility as care_eligibility
+from jkn.services.care.common import (
+    LETTER_CONTROL,
+    LETTER_FKTP_REFERRAL,
+    LETTER_HOSPITAL_REFERRAL,
+    Refused,
+    check_diagnosis,
+    check_poli,
+    facility,
+    jakarta_today,
+    next_number,
+    parse_date,
+    participant_by_card,
+    refuse,
+)
+from jkn.services.errors import Invalid, NotFound
+from jkn.services.unit_of_work import unit_of_work
+from jkn.store.care_tables import ControlLetterRow, ReferralRow, SepRow
+from jkn.store.facility_tables import FacilityRow
+from jkn.store.membership_tables import ParticipantRow
+
+SERVICE_TYPES = {"1": "Rawat Inap", "2": "Rawat Jalan"}
+REFERRAL_TYPES = {"0": "Rujukan Penuh", "1": "Rujukan Partial", "2": "Rujuk Balik (PRB)"}
+HOW = "Tata Cara Mendapatkan Pelayanan Kesehatan"
+
+
+def _facility_ref(session: Session, code: str | None) -> dict:
+    if not code:
+        return {"code": "", "name": ""}
+    row = session.get(FacilityRow, code)
+    return {"code": code, "name": row.name if row else ""}
+
+
+def referral_view(session: Session, r: ReferralRow, participant: ParticipantRow | None = None) -> dict:
+    p = participant or session.get(ParticipantRow, r.participant_id)
+    dx = care_codes.icd10().get(r.diagnosis_code)
+    poli = care_codes.polis().get(r.poli_code or "")
+    return {
+        "number": r.number, "card_number": p.card_number, "participant_id": p.id,
+        "origin_level": r.origin_level, "from_facility": _facility_ref(session, r.from_facility),
+        "to_facility": _facility_ref(session, r.to_facility), "referral_date": r.referral_date.isoformat(),
+        "planned_visit_date": r.planned_visit_date.isoformat() if r.planned_visit_date else None,
+        "valid_until": r.valid_until.isoformat(), "service_type": r.service_type,
+        "service_type_name": SERVICE_TYPES.get(r.service_type, ""), "referral_type": r.referral_type,
+        "referral_type_name": REFERRAL_TYPES.get(r.referral_type, ""),
+        "poli": {"code": r.poli_code or "", "name": poli.name if poli else ""},
+        "diagnosis": {"code": r.diagnosis_code, "name": dx.title if dx else ""},
+        "complaint": r.complaint or "", "notes": r.notes or "", "sep_number": r.sep_number,
+        "deleted": r.deleted_at is not None,
+    }
+
+
+def create_referral(session: Session, *, card_number: str | None = None, from_facility: str,
+                    referral_date: "dt.date | str", diagnosis: str, poli: str | None = None,
+                    to_facility: str | None = None, service_type: str = "2", referral_type: str = "0",
+                    planned_visit_date: "dt.date | str | None" = None, complaint: str | None = None,
+                    notes: str | None = None, sep_number: str | None = None, visit_id: int | None = None,
+                    created_by: str | None = None) -> dict:
+    """Write a referral from an FKTP (the participant's own) or from a hospital (after its SEP).
+
+    A hospital referral names ``sep_number`` (the participant comes from that SEP); an FKTP
+    referral names ``card_number``. Refused, with the clause, when the route or the participant's
+    status does not allow it; nothing is written then.
+    """
+    day = parse_date(referral_date, "tglRujukan")
+    planned = parse_date(planned_visit_date, "tglRencanaKunjungan", required=False)
+    if service_type not in SERVICE_TYPES:
+        raise Invalid("jnsPelayanan must be 1 (rawat inap) or 2 (rawat jalan)", field="jnsPelayanan")
+    if referral_type not in REFERRAL_TYPES:
+        raise Invalid("tipeRujukan must be 0 (penuh), 1 (partial) or 2 (rujuk balik)", field="tipeRujukan")
+    dx = check_diagnosis(diagnosis, "diagRujukan")
+    pol = check_poli(poli, "poliRujukan", required=referral_type != "2")
+    if planned is not None and planned < day:
+        raise Invalid("tglRencanaKunjungan cannot be before tglRujukan", field="tglRencanaKunjungan")
+    with unit_of_work(session):
+        src = facility(session, from_facility, "ppkRujukan")
+        if sep_number:
+            sep = session.get(SepRow, sep_number)
+            if sep is None or sep.deleted_at is not None:
+                raise NotFound(f"no SEP {sep_number}", field="noSep")
+            if sep.facility_code != src.code:
+                raise Invalid(f"SEP {sep_number} was issued at {sep.facility_code}, not at {src.code}", field="noSep")
+            p = session.get(ParticipantRow, sep.participant_id)
+            if card_number and card_number != p.card_number:
+                raise Invalid(f"SEP {sep_number} belongs to another card", field="noKartu")
+        elif card_number:
+            p = participant_by_card(session, card_number)
+        else:
+            raise Invalid("give the participant's card number (FKTP referral) or the SEP number (hospital referral)",
+                          field="noKartu")
+        dest = facility(session, to_facility, "ppkDirujuk") if to_facility else None
+        route = referral_rules.check_referral_route(src.level, dest.level if dest else None)
+        if not route.value:
+            raise refuse(route, rule="REFERRAL_ROUTE")
+        if src.partnership != "PARTNER" or (dest is not None and dest.partnership != "PARTNER"):
+            raise Refused("referrals are between facilities that work with BPJS Kesehatan "
+                          f"[{cite('Fasilitas Kesehatan Bagi Peserta')}]", rule="NON_CONTRACTED_FACILITY",
+                          explanation=route.explain())
+        if src.level == "FKTP" and p.fktp_code != src.code:
+            raise Refused(f"{p.card_number} is registered at FKTP {p.fktp_code}; the referral comes from the FKTP "
+                          f"where the participant is registered [{cite(HOW, '1')}]", rule="NOT_REGISTERED_FKTP",
+                          explanation=route.explain())
+        elig = care_eligibility.check(session, day, card_number=p.card_number)
+        if not elig.active:
+            raise Refused(f"{p.card_number}: {elig.status_text} on {day} [{cite('Penghentian Pelayanan Kesehatan')}]",
+                          rule="SUSPENDED" if elig.status_code == "2" else "INACTIVE", explanation=elig.explanation)
+        until = referral_rules.referral_valid_until(day)
+        letter = LETTER_FKTP_REFERRAL if src.level == "FKTP" else LETTER_HOSPITAL_REFERRAL
+        row = ReferralRow(number=next_number(session, src.code, letter, day), participant_id=p.id,
+                          origin_level="1" if src.level == "FKTP" else "2", from_facility=src.code,
+                          to_facility=dest.code if dest else None, referral_date=day, planned_visit_date=planned,
+                          valid_until=until.value, service_type=service_type, referral_type=referral_type,
+                          poli_code=pol.code if pol else None, diagnosis_code=dx.code, complaint=complaint,
+                          notes=notes, visit_id=visit_id, sep_number=sep_number, created_by=created_by)
+        session.add(row)
+        session.flush()
+        out = referral_view(session, row, p)
+        out["explanation"] = route.explain() + until.explain()
+        return out
+
+
+def get_referral(session: Session, number: str, *, include_deleted: bool = False) -> dict:
+    row = session.get(ReferralRow, (number or "").strip())
+    if row is None or (row.deleted_at is not None and not include_deleted):
+        raise NotFound(f"no referral {number}", field="noRujukan")
+    return referral_view(session, row)
+
+
+def referrals_for_card(session: Session, card_number: str, *, origin_level: str | None = None,
+                       only_valid_on: dt.date | None = None) -> list[dict]:
+    """A participant's referrals, newest first (``origin_level`` "1" FKTP / "2" hospital)."""
+    p = participant_by_card(session, card_number)
+    stmt = select(ReferralRow).where(ReferralRow.participant_id == p.id, ReferralRow.deleted_at.is_(None))
+    if origin_level:
+        stmt = stmt.where(ReferralRow.origin_level == origin_level)
+    if only_valid_on:
+        stmt = stmt.where(ReferralRow.referral_date <= only_valid_on, ReferralRow.valid_until >= only_valid_on)
+    rows = session.scalars(stmt.order_by(ReferralRow.referral_date.desc(), ReferralRow.number.desc())).all()
+    return [referral_view(session, r, p) for r in rows]
+
+
+def delete_referral(session: Session, number: str, *, facility_code: str | None = None) -> dict:
+    with unit_of_work(session):
+        row = session.get(ReferralRow, number)
+        if row is None or row.deleted_at is not None:
+            raise NotFound(f"no referral {number}", field="noRujukan")
+        if facility_code and row.from_facility != facility_code:
+            raise Invalid(f"referral {number} was written by {row.from_facility}", field="noRujukan")
+        used = session.scalar(select(SepRow.number).where(SepRow.referral_number == number, SepRow.deleted_at.is_(None)))
+        if used:
+            raise Invalid(f"referral {number} already opened SEP {used}; delete the SEP first", field="noRujukan")
+        row.deleted_at = dt.datetime.now(dt.timezone.utc)
+        return {"number": number, "deleted": True}
+
+
+# --- control letters ---------------------------------------------------------------------
+
+def control_letter_view(session: Session, c: ControlLetterRow) -> dict:
+    p = session.get(ParticipantRow, c.participant_id)
+    poli = care_codes.polis().get(c.poli_code)
+    return {"number": c.number, "card_number": p.card_number, "name": p.name, "facility_code": c.facility_code,
+            "sep_number": c.sep_number, "control_date": c.control_date.isoformat(),
+            "poli": {"code": c.poli_code, "name": poli.name if poli else ""}, "doctor_code": c.doctor_code,
+            "deleted": c.deleted_at is not None}
+
+
+def create_control_letter(session: Session, *, sep_number: str, control_date: "dt.date | str", poli: str,
+                          doctor_code: str | None = None, issued_on: "dt.date | str | None" = None,
+                          facility_code: str | None = None, created_by: str | None = None) -> dict:
+    """A post-inpatient control letter from the hospital of an inpatient SEP (TATA CARA §2.a)."""
+    day = parse_date(control_date, "tglRencanaKontrol")
+    issued = parse_date(issued_on, "issued_on", required=False) or jakarta_today()
+    pol = check_poli(poli, "poliKontrol")
+    with unit_of_work(session):
+        sep = session.get(SepRow, (sep_number or "").strip())
+        if sep is None or sep.deleted_at is not None:
+            raise NotFound(f"no SEP {sep_number}", field="noSEP")
+        if facility_code and sep.facility_code != facility_code:
+            raise Invalid(f"SEP {sep_number} was issued at {sep.facility_code}", field="noSEP")
+        if sep.service_type != "1":
+            raise Refused(f"SEP {sep_number} is outpatient: a control letter follows an inpatient stay "
+                          f"(surat perintah kontrol pasca rawat inap) [{cite(HOW, '2.a')}]",
+                          rule="CONTROL_AFTER_INPATIENT_ONLY", explanation=[])
+        if day < (sep.discharge_date or sep.sep_date):
+            raise Invalid(f"the control date {day} is before the stay ended ({sep.discharge_date or sep.sep_date})",
+                          field="tglRencanaKontrol")
+        row = ControlLetterRow(number=next_number(session, sep.facility_code, LETTER_CONTROL, issued),
+                               participant_id=sep.participant_id, facility_code=sep.facility_code,
+                               sep_number=sep.number, control_date=day, poli_code=pol.code, doctor_code=doctor_code,
+                               created_by=created_by)
+        session.add(row)
+        session.flush()
+        return control_letter_view(session, row)
+
+
+def get_control_letter(session: Session, number: str) -> dict:
+    row = session.get(ControlLetterRow, (number or "").strip())
+    if row is None or row.deleted_at is not None:
+        raise NotFound(f"no control letter {number}", field="noSuratKontrol")
+    return control_letter_view(session, row)

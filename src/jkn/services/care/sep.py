@@ -1,0 +1,350 @@
+"""SEP (Surat Eligibilitas Peserta) at a referral-level facility: issue, update, delete, look up.
+
+TATA CARA MENDAPATKAN PELAYANAN KESEHATAN §2: the participant shows the card and hands over the
+FKTP referral or a post-inpatient control letter at the hospital's BPJS Center and receives the
+SEP; §3: in an emergency no letter is needed. The SEP carries the room class the participant is
+entitled to (MANFAAT AKOMODASI RAWAT INAP). Refusals say why and cite the clause: not active or
+suspended (PENGHENTIAN PELAYANAN KESEHATAN), excluded care (PELAYANAN KESEHATAN YANG TIDAK
+DIJAMIN), deliveries after the third child and ambulance trips (YANG DIJAMIN §3-4).
+
+SEP number (19 characters, as VClaim's): facility code (8) + MMYY of the SEP date + "V" +
+6-digit serial per facility and month, e.g. ``3273R0010624V000001``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jkn.reference import care_codes
+from jkn.rules import coverage
+from jkn.rules import referral as referral_rules
+from jkn.rules.decision import Step, cite
+from jkn.services.care import eligibility as care_eligibility
+from jkn.services.care.common import (
+    LETTER_SEP,
+    Refused,
+    check_diagnosis,
+    check_poli,
+    facility,
+    next_number,
+    parse_date,
+    refuse,
+)
+from jkn.services.errors import Invalid, NotFound
+from jkn.services.unit_of_work import unit_of_work
+from jkn.store.care_tables import (
+    ControlLetterRow,
+    EmergencyCaseRow,
+    ReferralRow,
+    SepRow,
+)
+from jkn.store.facility_tables import FacilityRow
+from jkn.store.membership_tables import ParticipantRow
+
+ROOM = "Manfaat Akomodasi Rawat Inap"
+HOW = "Tata Cara Mendapatkan Pelayanan Kesehatan"
+SERVICE_TYPES = {"1": "Rawat Inap", "2": "Rawat Jalan"}
+CLASS_DIGIT = {"I": "1", "II": "2", "III": "3"}
+DIGIT_CLASS = {v: k for k, v in CLASS_DIGIT.items()}
+#: klsRawatNaik codes (VClaim): the class a participant pays to be upgraded to.
+UPGRADE_CLASSES = {"1": "VVIP", "2": "VIP", "3": "Kelas 1", "4": "Kelas 2", "5": "Kelas 3", "6": "ICCU", "7": "ICU",
+                   "8": "Diatas Kelas 1"}
+ACCIDENTS = {"0": "Bukan Kecelakaan", "1": "KLL dan bukan kecelakaan Kerja", "2": "KLL dan KK", "3": "KK"}
+EMERGENCY_POLI = "IGD"
+
+
+def _steps(items: Iterable) -> list[dict]:
+    out = []
+    for s in items:
+        out.append({"text": s.text, "source": s.source} if isinstance(s, Step) else s)
+    return out
+
+
+def sep_view(session: Session, s: SepRow, p: ParticipantRow | None = None, fac: FacilityRow | None = None) -> dict:
+    p = p or session.get(ParticipantRow, s.participant_id)
+    fac = fac or session.get(FacilityRow, s.facility_code)
+    dx = care_codes.icd10().get(s.diagnosis_code)
+    poli = care_codes.polis().get(s.poli_code or "")
+    from jkn.domain.segment import (
+        Segment,  # local: the label of the participant's segment
+    )
+    try:
+        seg_label = Segment(p.segment).label
+    except ValueError:
+        seg_label = p.segment
+    return {
+        "number": s.number, "sep_date": s.sep_date.isoformat(),
+        "facility": {"code": fac.code, "name": fac.name},
+        "service_type": s.service_type, "service_type_name": SERVICE_TYPES[s.service_type],
+        "class_entitled": s.class_entitled, "class_upgrade": s.class_upgrade, "upgrade_payer": s.upgrade_payer,
+        "upgrade_responsible": s.upgrade_responsible,
+        "poli": {"code": s.poli_code or "", "name": poli.name if poli else ""}, "executive": s.executive,
+        "diagnosis": {"code": s.diagnosis_code, "name": dx.title if dx else ""},
+        "referral": {"number": s.referral_number, "origin": s.referral_origin,
+                     "date": s.referral_date.isoformat() if s.referral_date else None,
+                     "facility": s.referral_facility},
+        "control_letter_number": s.control_letter_number, "emergency": s.emergency,
+        "accident": s.accident, "accident_name": ACCIDENTS.get(s.accident, ""),
+        "delivery_child_number": s.delivery_child_number, "cob": s.cob, "cataract": s.cataract,
+        "visit_purpose": s.visit_purpose, "dpjp_code": s.dpjp_code, "mr_number": s.mr_number, "phone": s.phone,
+        "notes": s.notes or "", "discharge_date": s.discharge_date.isoformat() if s.discharge_date else None,
+        "participant": {"card_number": p.card_number, "nik": p.nik, "name": p.name,
+                        "birth_date": p.birth_date.isoformat(), "sex": p.sex, "segment": p.segment,
+                        "segment_label": seg_label, "care_class": p.care_class, "fktp_code": p.fktp_code},
+        "explanation": s.explanation, "created_by": s.created_by,
+        "created_at": s.created_at.isoformat() if s.created_at else None, "deleted": s.deleted_at is not None,
+    }
+
+
+def _flag(value, field: str) -> bool:
+    if value in (None, "", "0", 0, False):
+        return False
+    if value in ("1", 1, True):
+        return True
+    raise Invalid(f"{field} must be 0 or 1", field=field)
+
+
+def insert_sep(session: Session, *, card_number: str, sep_date: "dt.date | str", facility_code: str,
+               service_type: str, diagnosis: str, poli: str | None = None, executive=False,
+               class_entitled: str | None = None, class_upgrade: str | None = None, upgrade_payer: str | None = None,
+               upgrade_responsible: str | None = None, mr_number: str | None = None,
+               referral_number: str | None = None, referral_origin: str | None = None,
+               referral_date: "dt.date | str | None" = None, referral_facility: str | None = None,
+               control_letter_number: str | None = None, notes: str | None = None, cob=False, cataract=False,
+               accident: str = "0", visit_purpose: str = "0", dpjp_code: str | None = None, phone: str | None = None,
+               emergency: bool | None = None, delivery_child_number: int | None = None,
+               excluded: Iterable[str] = (), created_by: str | None = None,
+               consumer_facility: str | None = None) -> dict:
+    """Issue an SEP, or refuse it with the reason and the clause (nothing written then)."""
+    day = parse_date(sep_date, "tglSep")
+    if service_type not in SERVICE_TYPES:
+        raise Invalid("jnsPelayanan must be 1 (rawat inap) or 2 (rawat jalan)", field="jnsPelayanan")
+    dx = check_diagnosis(diagnosis, "diagAwal")
+    pol = check_poli(poli, "poli.tujuan", required=False)
+    emergency = bool(emergency) or (pol is not None and pol.code == EMERGENCY_POLI)
+    if service_type == "2" and pol is None:
+        raise Invalid("poli.tujuan is required for an outpatient SEP (a poli code, see referensi/poli)",
+                      field="poli.tujuan")
+    if accident not in ACCIDENTS:
+        raise Invalid("jaminan.lakaLantas must be 0, 1, 2 or 3", field="jaminan.lakaLantas")
+    if class_upgrade:
+        if class_upgrade not in UPGRADE_CLASSES:
+            raise Invalid("klsRawat.klsRawatNaik must be 1-8 (VVIP .. Diatas Kelas 1)", field="klsRawat.klsRawatNaik")
+        if service_type != "1":
+            raise Invalid("a room-class upgrade (klsRawatNaik) is for inpatient care only", field="klsRawat.klsRawatNaik")
+        if upgrade_payer not in ("1", "2", "3"):
+            raise Invalid("klsRawat.pembiayaan (1 pribadi, 2 pemberi kerja, 3 asuransi tambahan) is required with an "
+                          "upgrade", field="klsRawat.pembiayaan")
+    if delivery_child_number is not None:
+        try:
+            delivery_child_number = int(delivery_child_number)
+        except (TypeError, ValueError):
+            raise Invalid("persalinan.anakKe must be a whole number (1 for the first child)", field="persalinan.anakKe") from None
+        if delivery_child_number < 1:
+            raise Invalid("persalinan.anakKe must be 1 or more", field="persalinan.anakKe")
+    known_exclusions = {x.code for x in coverage.exclusions()}
+    excluded = [str(x).upper() for x in excluded if x]
+    bad = [x for x in excluded if x not in known_exclusions]
+    if bad:
+        raise Invalid(f"unknown exclusion codes {bad}; one of: {', '.join(sorted(known_exclusions))}", field="excluded")
+    cob, cataract, executive = _flag(cob, "cob.cob"), _flag(cataract, "katarak.katarak"), _flag(executive, "poli.eksekutif")
+
+    with unit_of_work(session):
+        fac = facility(session, facility_code, "ppkPelayanan")
+        if consumer_facility and fac.code != consumer_facility:
+            raise Invalid(f"ppkPelayanan {fac.code} is not the facility of this consumer ({consumer_facility})",
+                          field="ppkPelayanan")
+        if fac.level != "FKRTL":
+            raise Invalid(f"{fac.code} is an {fac.level}: the SEP is issued at a referral-level facility "
+                          f"(FKRTL) [{cite(HOW, '2.b')}]", field="ppkPelayanan")
+        elig = care_eligibility.check(session, day, card_number=card_number)
+        p = elig.participant
+        steps: list[dict] = list(elig.explanation)
+        if not elig.active:
+            raise Refused(f"{p.card_number}: {elig.status_text} on {day}: no SEP "
+                          f"[{cite('Penghentian Pelayanan Kesehatan')}]",
+                          rule="SUSPENDED" if elig.status_code == "2" else "INACTIVE", explanation=steps)
+        entitled = CLASS_DIGIT[p.care_class]
+        if class_entitled not in (None, "", entitled):
+            raise Invalid(f"klsRawatHak {class_entitled} is not the participant's entitlement: class {p.care_class} "
+                          f"(kode {entitled}) [{cite(ROOM)}]", field="klsRawat.klsRawatHak")
+        steps.append({"text": f"room class entitlement: class {p.care_class}", "source": cite(ROOM)})
+
+        # the letter: a referral or a control letter, unless it is an emergency
+        letter_ok = False
+        ref_row = ctl_row = None
+        if control_letter_number:
+            ctl_row = session.get(ControlLetterRow, control_letter_number.strip())
+            if ctl_row is None or ctl_row.participant_id != p.id:
+                raise NotFound(f"no control letter {control_letter_number} for card {p.card_number}",
+                               field="skdp.noSurat")
+            d = referral_rules.check_control_letter_for_sep(
+                control_date=ctl_row.control_date, sep_date=day, letter_facility=ctl_row.facility_code,
+                sep_facility=fac.code, deleted=ctl_row.deleted_at is not None)
+            steps += d.explain()
+            if not d.value:
+                raise refuse(d, rule="CONTROL_LETTER_NOT_VALID")
+            letter_ok = True
+        elif referral_number:
+            ref_row = session.get(ReferralRow, referral_number.strip())
+            if ref_row is None or ref_row.participant_id != p.id:
+                raise NotFound(f"no referral {referral_number} for card {p.card_number}", field="rujukan.noRujukan")
+            d = referral_rules.check_referral_for_sep(
+                referral_date=ref_row.referral_date, valid_until=ref_row.valid_until, sep_date=day,
+                referral_to=ref_row.to_facility, sep_facility=fac.code, deleted=ref_row.deleted_at is not None)
+            steps += d.explain()
+            if not d.value:
+                expired = day > ref_row.valid_until
+                raise refuse(d, rule="REFERRAL_EXPIRED" if expired else "REFERRAL_NOT_VALID")
+            letter_ok = True
+
+        implied = referral_rules.exclusions_for(dx.code, pol.code if pol else None, day)
+        steps += implied.explain()
+        all_excluded = list(dict.fromkeys(excluded + implied.value))
+        service = ("DELIVERY" if delivery_child_number is not None
+                   else "FKRTL_INPATIENT" if service_type == "1" else "FKRTL_SPECIALIST_EXAMINATION")
+        decision = coverage.check_service(
+            service, day, level="referral", facility_contracted=fac.partnership == "PARTNER",
+            referral_letter=letter_ok, emergency=emergency, delivery_number=delivery_child_number,
+            excluded=all_excluded)
+        steps += decision.explain()
+        if not decision.value.allowed:
+            raise Refused(refuse(decision).message, rule=decision.value.refusal or "REFUSED", explanation=steps)
+
+        same = session.scalars(select(SepRow).where(
+            SepRow.participant_id == p.id, SepRow.facility_code == fac.code, SepRow.sep_date == day,
+            SepRow.service_type == service_type, SepRow.deleted_at.is_(None))).all()
+        same = [s for s in same if (s.poli_code or "") == (pol.code if pol else "")]
+        dup = referral_rules.check_one_sep_per_day([{"number": s.number} for s in same], day)
+        if not dup.value:
+            raise refuse(dup, rule="DUPLICATE_SEP")
+
+        row = SepRow(
+            number=next_number(session, fac.code, LETTER_SEP, day), participant_id=p.id, facility_code=fac.code,
+            sep_date=day, service_type=service_type, class_entitled=p.care_class, class_upgrade=class_upgrade or None,
+            upgrade_payer=upgrade_payer or None if class_upgrade else None,
+            upgrade_responsible=upgrade_responsible or None if class_upgrade else None,
+            poli_code=pol.code if pol else None, executive=executive, diagnosis_code=dx.code,
+            referral_number=ref_row.number if ref_row else None,
+            referral_origin=ref_row.origin_level if ref_row else (referral_origin or None),
+            referral_date=ref_row.referral_date if ref_row else parse_date(referral_date, "rujukan.tglRujukan",
+                                                                          required=False),
+            referral_facility=ref_row.from_facility if ref_row else (referral_facility or None),
+            control_letter_number=ctl_row.number if ctl_row else None, emergency=emergency, accident=accident,
+            delivery_child_number=delivery_child_number, cob=cob, cataract=cataract, visit_purpose=visit_purpose or "0",
+            dpjp_code=dpjp_code or None, mr_number=mr_number or None, phone=phone or None, notes=notes,
+            explanation=steps, created_by=created_by)
+        session.add(row)
+        session.flush()
+        if emergency and fac.partnership != "PARTNER":
+            session.add(EmergencyCaseRow(participant_id=p.id, facility_code=fac.code, admitted_on=day,
+                                         diagnosis_code=dx.code, sep_number=row.number, explanation=steps))
+            session.flush()
+        return sep_view(session, row, p, fac)
+
+
+def _live(session: Session, number: str, facility_code: str | None) -> SepRow:
+    row = session.get(SepRow, (number or "").strip())
+    if row is None or row.deleted_at is not None:
+        raise NotFound(f"no SEP {number}", field="noSep")
+    if facility_code and row.facility_code != facility_code:
+        raise Invalid(f"SEP {number} was issued at {row.facility_code}, not by this facility", field="noSep")
+    return row
+
+
+def get_sep(session: Session, number: str) -> dict:
+    row = _live(session, number, None)
+    return sep_view(session, row)
+
+
+UPDATABLE = ("class_upgrade", "upgrade_payer", "upgrade_responsible", "mr_number", "notes", "diagnosis", "poli",
+             "executive", "cob", "cataract", "accident", "dpjp_code", "phone", "discharge_date")
+
+
+def update_sep(session: Session, number: str, *, facility_code: str | None = None, user: str | None = None,
+               **changes) -> dict:
+    """Change what may change after issue; a new diagnosis or clinic is checked against the exclusions."""
+    unknown = set(changes) - set(UPDATABLE)
+    if unknown:
+        raise Invalid(f"cannot change {sorted(unknown)} of an SEP; changeable: {', '.join(UPDATABLE)}")
+    with unit_of_work(session):
+        row = _live(session, number, facility_code)
+        steps = list(row.explanation or [])
+        if changes.get("diagnosis"):
+            row.diagnosis_code = check_diagnosis(changes["diagnosis"], "diagAwal").code
+        if changes.get("poli"):
+            row.poli_code = check_poli(changes["poli"], "poli.tujuan").code
+        if changes.get("diagnosis") or changes.get("poli"):
+            implied = referral_rules.exclusions_for(row.diagnosis_code, row.poli_code, row.sep_date)
+            if implied.value:
+                d = coverage.check_service("FKRTL_SPECIALIST_EXAMINATION", row.sep_date, level="referral",
+                                           referral_letter=True, excluded=implied.value)
+                raise Refused(refuse(d).message, rule=d.value.refusal or "REFUSED",
+                              explanation=implied.explain() + d.explain())
+        for key in ("mr_number", "notes", "dpjp_code", "phone", "upgrade_payer", "upgrade_responsible"):
+            if changes.get(key) not in (None, ""):
+                setattr(row, key, changes[key])
+        if changes.get("class_upgrade") not in (None, ""):
+            if changes["class_upgrade"] not in UPGRADE_CLASSES or row.service_type != "1":
+                raise Invalid("klsRawatNaik must be 1-8, on an inpatient SEP", field="klsRawat.klsRawatNaik")
+            row.class_upgrade = changes["class_upgrade"]
+        for key, field in (("executive", "poli.eksekutif"), ("cob", "cob.cob"), ("cataract", "katarak.katarak")):
+            if changes.get(key) not in (None, ""):
+                setattr(row, key, _flag(changes[key], field))
+        if changes.get("accident") not in (None, ""):
+            if changes["accident"] not in ACCIDENTS:
+                raise Invalid("jaminan.lakaLantas must be 0, 1, 2 or 3", field="jaminan.lakaLantas")
+            row.accident = changes["accident"]
+        if changes.get("discharge_date") not in (None, ""):
+            d = parse_date(changes["discharge_date"], "tglPulang")
+            if row.service_type != "1" or d < row.sep_date:
+                raise Invalid("tglPulang is for an inpatient SEP, on or after the SEP date", field="tglPulang")
+            row.discharge_date = d
+        steps.append({"text": f"updated by {user or 'unknown user'}", "source": "SEP update"})
+        row.explanation = steps
+        session.flush()
+        return sep_view(session, row)
+
+
+def delete_sep(session: Session, number: str, *, facility_code: str | None = None, user: str | None = None) -> dict:
+    with unit_of_work(session):
+        row = _live(session, number, facility_code)
+        letter = session.scalar(select(ControlLetterRow.number).where(ControlLetterRow.sep_number == row.number,
+                                                                      ControlLetterRow.deleted_at.is_(None)))
+        if letter:
+            raise Invalid(f"SEP {number} has control letter {letter}; it cannot be deleted", field="noSep")
+        row.deleted_at = dt.datetime.now(dt.timezone.utc)
+        row.deleted_by = user
+        return {"number": row.number, "deleted": True}
+
+
+def seps_on_date(session: Session, facility_code: str, day: "dt.date | str", service_type: str) -> list[dict]:
+    """Monitoring: the SEPs a facility issued on one date for one service type."""
+    d = parse_date(day, "tanggal")
+    if service_type not in SERVICE_TYPES:
+        raise Invalid("jnsPelayanan must be 1 (inap) or 2 (jalan)", field="jnsPelayanan")
+    fac = facility(session, facility_code)
+    rows = session.execute(select(SepRow, ParticipantRow).join(ParticipantRow, ParticipantRow.id == SepRow.participant_id)
+                           .where(SepRow.facility_code == fac.code, SepRow.sep_date == d,
+                                  SepRow.service_type == service_type, SepRow.deleted_at.is_(None))
+                           .order_by(SepRow.number)).all()
+    return [sep_view(session, s, p, fac) for s, p in rows]
+
+
+def history(session: Session, card_number: str, start: "dt.date | str", end: "dt.date | str",
+            max_days: int = 366) -> list[dict]:
+    """Monitoring: a participant's SEPs at every facility between two dates (inclusive)."""
+    a, b = parse_date(start, "tglMulai"), parse_date(end, "tglAkhir")
+    if b < a:
+        raise Invalid("tglAkhir is before tglMulai", field="tglAkhir")
+    if (b - a).days > max_days:
+        raise Invalid(f"at most {max_days} days at once", field="tglAkhir")
+    p = care_eligibility.check(session, b, card_number=card_number).participant
+    rows = session.execute(select(SepRow, FacilityRow).join(FacilityRow, FacilityRow.code == SepRow.facility_code)
+                           .where(SepRow.participant_id == p.id, SepRow.sep_date >= a, SepRow.sep_date <= b,
+                                  SepRow.deleted_at.is_(None)).order_by(SepRow.sep_date, SepRow.number)).all()
+    return [sep_view(session, s, p, f) for s, f in rows]

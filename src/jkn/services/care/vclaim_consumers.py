@@ -1,0 +1,159 @@
+"""VClaim bridging consumers: the cons-id / secret / user key a facility's SIMRS is issued.
+
+A consumer belongs to one partner facility (FKTP or FKRTL) and speaks one protocol version:
+"2.0" (``user_key`` required, responses encrypted) or "1.1" (no user key, plain responses).
+See docs/vclaim.md. The secret is shown once, at creation (and on rotation).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+import string
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jkn.services.care.common import facility
+from jkn.services.errors import Conflict, Invalid, NotFound
+from jkn.services.unit_of_work import unit_of_work
+from jkn.store.care_tables import VClaimConsumerRow
+from jkn.store.facility_tables import FacilityRow
+
+VERSIONS = ("2.0", "1.1")
+BASE_PATH = "/vclaim-rest/"
+_ALNUM = string.ascii_letters + string.digits
+
+
+@dataclass(frozen=True, slots=True)
+class ConsumerAuth:
+    """What the protocol layer needs to check a request and seal its answer."""
+
+    cons_id: str
+    secret: str
+    user_key_sha256: str | None
+    api_version: str
+    facility_code: str
+    facility_level: str
+    facility_name: str
+
+    def user_key_ok(self, user_key: str | None) -> bool:
+        if self.api_version != "2.0":
+            return True
+        if not user_key or not self.user_key_sha256:
+            return False
+        return hmac.compare_digest(hash_user_key(user_key), self.user_key_sha256)
+
+
+def hash_user_key(user_key: str) -> str:
+    return hashlib.sha256(user_key.encode("utf-8")).hexdigest()
+
+
+def _view(row: VClaimConsumerRow) -> dict:
+    return {"cons_id": row.cons_id, "facility_code": row.facility_code, "api_version": row.api_version,
+            "label": row.label, "active": row.active, "created_at": row.created_at.isoformat() if row.created_at else None,
+            "revoked_at": row.revoked_at.isoformat() if row.revoked_at else None}
+
+
+def create_consumer(session: Session, facility_code: str, *, api_version: str = "2.0", label: str | None = None,
+                    cons_id: str | None = None, secret: str | None = None, user_key: str | None = None) -> dict:
+    """Issue credentials to a partner facility; returns them (the only time the secret is shown).
+
+    ``{"cons_id", "secret", "user_key" (None for 1.1), "facility_code", "api_version", "base_path"}``.
+    ``cons_id``/``secret``/``user_key`` may be given (e.g. to reproduce a test set-up); otherwise random.
+    """
+    if api_version not in VERSIONS:
+        raise Invalid(f"api_version must be one of {', '.join(VERSIONS)}", field="api_version")
+    if cons_id is not None and not (cons_id.isascii() and cons_id.isdigit() and 3 <= len(cons_id) <= 16):
+        raise Invalid("cons_id must be 3 to 16 digits", field="cons_id")
+    if secret is not None and not (8 <= len(secret) <= 64 and secret.isascii() and secret.isprintable()):
+        raise Invalid("secret must be 8 to 64 printable ASCII characters", field="secret")
+    if user_key is not None and api_version == "1.1":
+        raise Invalid("version 1.1 consumers have no user key", field="user_key")
+    with unit_of_work(session):
+        fac = facility(session, facility_code, "facility_code")
+        if fac.partnership != "PARTNER" or fac.level not in ("FKTP", "FKRTL"):
+            raise Invalid(f"{fac.code} is not a partner FKTP/FKRTL: only facilities that work with BPJS Kesehatan "
+                          "bridge to it (Panduan Peserta, FASILITAS KESEHATAN BAGI PESERTA)", field="facility_code")
+        if cons_id is None:
+            while True:
+                cons_id = str(secrets.randbelow(90_000_000) + 10_000_000)
+                if session.get(VClaimConsumerRow, cons_id) is None:
+                    break
+        elif session.get(VClaimConsumerRow, cons_id) is not None:
+            raise Conflict(f"cons_id {cons_id} is already issued", field="cons_id")
+        secret = secret or "".join(secrets.choice(_ALNUM) for _ in range(16))
+        if api_version == "2.0":
+            user_key = user_key or secrets.token_hex(16)
+        row = VClaimConsumerRow(cons_id=cons_id, facility_code=fac.code, secret=secret,
+                                user_key_sha256=hash_user_key(user_key) if user_key else None,
+                                api_version=api_version, label=label, active=True)
+        session.add(row)
+        session.flush()
+    return {"cons_id": cons_id, "secret": secret, "user_key": user_key, "facility_code": fac.code,
+            "facility_name": fac.name, "api_version": api_version, "base_path": BASE_PATH}
+
+
+def list_consumers(session: Session, facility_code: str | None = None) -> list[dict]:
+    stmt = select(VClaimConsumerRow).order_by(VClaimConsumerRow.created_at, VClaimConsumerRow.cons_id)
+    if facility_code:
+        stmt = stmt.where(VClaimConsumerRow.facility_code == facility_code.upper())
+    return [_view(r) for r in session.scalars(stmt)]
+
+
+def revoke_consumer(session: Session, cons_id: str) -> dict:
+    with unit_of_work(session):
+        row = session.get(VClaimConsumerRow, cons_id)
+        if row is None:
+            raise NotFound(f"no consumer {cons_id}", field="cons_id")
+        row.active = False
+        row.revoked_at = dt.datetime.now(dt.timezone.utc)
+        session.flush()
+        return _view(row)
+
+
+def rotate_credentials(session: Session, cons_id: str) -> dict:
+    """New secret (and user key for 2.0); the old ones stop working at once."""
+    with unit_of_work(session):
+        row = session.get(VClaimConsumerRow, cons_id)
+        if row is None or not row.active:
+            raise NotFound(f"no active consumer {cons_id}", field="cons_id")
+        row.secret = "".join(secrets.choice(_ALNUM) for _ in range(16))
+        user_key = secrets.token_hex(16) if row.api_version == "2.0" else None
+        row.user_key_sha256 = hash_user_key(user_key) if user_key else None
+        session.flush()
+        return {"cons_id": row.cons_id, "secret": row.secret, "user_key": user_key, "facility_code": row.facility_code,
+                "api_version": row.api_version, "base_path": BASE_PATH}
+
+
+def load_auth(session: Session, cons_id: str) -> ConsumerAuth | None:
+    """The active consumer ``cons_id`` with its facility, or None (unknown, revoked, malformed)."""
+    if not cons_id or not cons_id.isascii() or not cons_id.isdigit() or len(cons_id) > 16:
+        return None
+    row = session.execute(
+        select(VClaimConsumerRow, FacilityRow.level, FacilityRow.name)
+        .join(FacilityRow, FacilityRow.code == VClaimConsumerRow.facility_code)
+        .where(VClaimConsumerRow.cons_id == cons_id, VClaimConsumerRow.active.is_(True))).first()
+    if row is None:
+        return None
+    c, level, name = row
+    return ConsumerAuth(c.cons_id, c.secret, c.user_key_sha256, c.api_version, c.facility_code, level, name)
+
+
+def demo_consumer(engine) -> dict:
+    """For ``jkn demo``: VClaim credentials for the first partner hospital (FKRTL), printed with the
+    demo summary so a SIMRS or ``bpjs-bridging`` can connect at once (docs/vclaim.md)."""
+    from sqlalchemy.orm import Session as _Session
+
+    with _Session(engine) as session:
+        code = session.scalar(select(FacilityRow.code).where(FacilityRow.level == "FKRTL",
+                                                             FacilityRow.partnership == "PARTNER")
+                              .order_by(FacilityRow.code).limit(1))
+        if code is None:
+            return {"note": "no partner hospital to issue VClaim credentials to"}
+        cred = create_consumer(session, code, label="jkn demo")
+    return {**cred, "base_url": "http://127.0.0.1:8000" + BASE_PATH.rstrip("/"),
+            "try": "Peserta/nokartu/<a sample card>/tglSEP/<YYYY-MM-DD>"}

@@ -1,0 +1,1 @@
+"""The demo world: a reproducible synthetic population and the demo portal log-ins."""

@@ -1,0 +1,380 @@
+"""A reproducible synthetic population: facilities, employers, families, bills and payments.
+
+``build_demo(engine, participants=N, seed=S)`` draws everything from ``random.Random(seed)``, so
+the same seed on an empty database gives the same people and the same card numbers. Every
+registration goes through the same checks as an individual one (``registration.plan_family``:
+NIK, work area, FKTP, rules engine for eligibility, class and family) and is written with the
+bulk path of the collective import; bills come from ``billing.run_billing``; payments that
+settle one bill before its due date are written set-based, every other payment (late
+settlements with penalty) through ``payments.post_payment``.
+
+The mix (share of persons): PBI 40%, wage earners 35% (with families), PBPU 18%, Bukan Pekerja 7%
+(pensioners and others). Veterans are left out: their contribution needs the basic salary of a
+PNS III/a, which has no sourced value before 2019 (shared/docs/parameters.md). Payment
+behaviour per payer: 88% pay every bill on time, 5% let arrears run and settle them with the
+penalty in the last month, 7% stop paying at a random month (their cover ends up suspended).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine, func, insert, select, text
+from sqlalchemy.orm import Session
+
+from jkn.domain.month import Month
+from jkn.reference.workareas import load_workareas
+from jkn.services.billing import payments
+from jkn.services.billing import runs as billing
+from jkn.services.billing.coverage import coverage_status
+from jkn.services.membership import registration
+from jkn.services.membership.cards import insert_ignore
+from jkn.services.membership.schemas import FamilyIn, MemberIn, ParticipantIn, PaymentIn
+from jkn.services.unit_of_work import unit_of_work
+from jkn.store.billing_tables import AllocationRow, BillRow, PayerRow, PaymentRow
+from jkn.store.facility_tables import FacilityRow
+from jkn.store.membership_tables import DataChangeRow, EmployerRow, ParticipantRow
+
+Progress = Callable[[str, int, int], None]
+
+FIRST_NAMES_M = ["Budi", "Agus", "Slamet", "Joko", "Hendra", "Rudi", "Andi", "Dedi", "Eko", "Bambang", "Yusuf",
+                 "Made", "Ketut", "Wayan", "Ahmad", "Muhammad", "Rizky", "Fajar", "Teguh", "Arif"]
+FIRST_NAMES_F = ["Siti", "Sri", "Dewi", "Ani", "Rina", "Wati", "Nur", "Putri", "Ayu", "Lestari", "Fitri", "Indah",
+                 "Ratna", "Yuni", "Kartika", "Maya", "Intan", "Nyoman", "Desi", "Ika"]
+LAST_NAMES = ["Santoso", "Wijaya", "Saputra", "Hidayat", "Kusuma", "Pratama", "Siregar", "Nasution", "Simanjuntak",
+              "Harahap", "Lubis", "Sitompul", "Wibowo", "Setiawan", "Gunawan", "Hasibuan", "Tanjung", "Rahman",
+              "Syahputra", "Sembiring"]
+FKTP_KINDS = [("PUSKESMAS_NON_PERAWATAN", "Puskesmas"), ("PUSKESMAS_PERAWATAN", "Puskesmas Perawatan"),
+              ("KLINIK_PRATAMA", "Klinik Pratama"), ("DOKTER_UMUM_PERSEORANGAN", "dr. Praktek")]
+FKRTL_KINDS = [("RSUD", "RSUD"), ("RSU_SWASTA", "RS Umum")]
+SECTORS = [("GOVERNMENT", 0.3), ("BUMN", 0.1), ("BUMD", 0.05), ("SWASTA", 0.55)]
+SECTOR_SEGMENTS = {"GOVERNMENT": [("PPU_PNS", 0.7), ("PPU_TNI", 0.1), ("PPU_POLRI", 0.1), ("PPU_PPNPN", 0.1)],
+                   "BUMN": [("PPU_BUMN", 1.0)], "BUMD": [("PPU_BUMD", 1.0)],
+                   "SWASTA": [("PPU_SWASTA", 0.95), ("PPU_LAINNYA", 0.05)]}
+BP_SEGMENTS = [("BP_PENSIUNAN_PNS", 0.45), ("BP_PENSIUNAN_TNI_POLRI", 0.1), ("BP_PENSIUNAN_LAINNYA", 0.1),
+               ("BP_LAINNYA", 0.2), ("BP_INVESTOR", 0.05), ("BP_PEMBERI_KERJA", 0.1)]
+GRADES = ["I/a", "I/c", "II/a", "II/b", "II/c", "II/d", "III/a", "III/b", "III/c", "III/d", "IV/a", "IV/b"]
+#: PBI contribution per person used by the demo: Perpres 111/2013 (Pasal 16) sets Rp 19.225.
+#: It is demo input (``--pbi-amount``), not a rules parameter: the guide states no amount.
+DEMO_PBI_AMOUNT = 19225
+
+
+def _pick(rng: random.Random, weighted: list[tuple[str, float]]) -> str:
+    r, acc = rng.random(), 0.0
+    for value, w in weighted:
+        acc += w
+        if r < acc:
+            return value
+    return weighted[-1][0]
+
+
+@dataclass
+class Summary:
+    seed: int
+    participants: int = 0
+    families: int = 0
+    employers: int = 0
+    facilities: int = 0
+    months: list[str] = field(default_factory=list)
+    bills: int = 0
+    billed: int = 0
+    paid: int = 0
+    payments: int = 0
+    payers_in_arrears: int = 0
+    payers_suspended: int = 0
+    timings: dict[str, float] = field(default_factory=dict)
+    samples: dict[str, list[dict]] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+class _Nik:
+    """Valid, unique NIKs: region of the kab/kota + kecamatan + DDMMYY (+40 for women) + serial."""
+
+    def __init__(self) -> None:
+        self.next: dict[str, int] = {}
+
+    def make(self, kabkota: str, birth: dt.date, sex: str, rng: random.Random) -> str:
+        day = birth.day + (40 if sex == "P" else 0)
+        prefix = f"{kabkota.replace('.', '')}{rng.randint(1, 30):02d}{day:02d}{birth.month:02d}{birth.year % 100:02d}"
+        n = self.next.get(prefix, 1)
+        self.next[prefix] = n + 1
+        return f"{prefix}{n:04d}"
+
+
+def _birth(rng: random.Random, on: dt.date, lo: int, hi: int) -> dt.date:
+    return on - dt.timedelta(days=rng.randint(lo * 365 + 1, hi * 365 - 1))
+
+
+def ensure_facilities(session: Session, rng: random.Random) -> dict[str, list[str]]:
+    """A few FKTP and FKRTL per branch, in the branch's seat (or first) kab/kota; returns branch → FKTP codes."""
+    wa = load_workareas()
+    by_branch: dict[str, list] = {}
+    for k in wa.kabkota.values():
+        by_branch.setdefault(k.branch_code, []).append(k)
+    rows, fktp = [], {}
+    for b in sorted(wa.branches.values(), key=lambda b: b.code):
+        kabs = by_branch.get(b.code)
+        if not kabs:
+            continue
+        seat = next((k for k in kabs if k.code == b.seat_kabkota_code), kabs[0])
+        codes = []
+        for i, (kind, label) in enumerate(FKTP_KINDS, start=1):
+            kab = kabs[(i - 1) % len(kabs)]
+            code = f"9{b.code}P{i:03d}"
+            codes.append(code)
+            rows.append({"code": code, "name": f"{label} {kab.name.title()} {i}", "level": "FKTP",
+                         "facility_type": kind, "kabkota_code": kab.code, "partnership": "PARTNER"})
+        for i, (kind, label) in enumerate(FKRTL_KINDS, start=1):
+            rows.append({"code": f"9{b.code}R{i:03d}", "name": f"{label} {seat.name.title()}", "level": "FKRTL",
+                         "facility_type": kind, "kabkota_code": seat.code, "partnership": "PARTNER"})
+        fktp[b.code] = codes
+    for r in rows:
+        insert_ignore(session, FacilityRow.__table__, r)
+    return fktp
+
+
+def build_demo(engine: Engine, *, participants: int = 10_000, seed: int = 1, start: Month = Month(2014, 1),
+               months: int = 8, pbi_amount: int = DEMO_PBI_AMOUNT, progress: Progress | None = None) -> Summary:
+    rng = random.Random(seed)
+    summary = Summary(seed=seed)
+    wa = load_workareas()
+    kabkota = sorted(wa.kabkota.values(), key=lambda k: k.code)
+    nik = _Nik()
+    t0 = time.perf_counter()
+    with Session(engine, expire_on_commit=False) as s:
+        with unit_of_work(s):
+            fktp_by_branch = ensure_facilities(s, rng)
+        summary.facilities = s.scalar(select(func.count()).select_from(FacilityRow).where(FacilityRow.code.like("9%")))
+        # employers: about one per 60 wage-earning persons, spread over every kab/kota
+        n_employers = max(5, participants // 60 // 3)
+        from jkn.services.membership.employers import new_employer_code
+
+        emp_rows = []
+        with unit_of_work(s):
+            for i in range(n_employers):
+                k = kabkota[i % len(kabkota)] if i < len(kabkota) else rng.choice(kabkota)
+                sector = _pick(rng, SECTORS)
+                name = {"GOVERNMENT": f"Dinas {rng.choice(['Kesehatan', 'Pendidikan', 'Pekerjaan Umum', 'Perhubungan'])} "
+                                      f"{k.name.title()}",
+                        "BUMN": f"PT Persero Nusantara {i}", "BUMD": f"PD {k.name.title()} {i}",
+                        "SWASTA": f"PT {rng.choice(LAST_NAMES)} {rng.choice(['Jaya', 'Makmur', 'Sentosa', 'Abadi'])} {i}"}[sector]
+                e = EmployerRow(code=new_employer_code(s), name=name[:160], sector=sector, kabkota_code=k.code,
+                                branch_code=k.branch_code, registered_on=start.first_day, status="ACTIVE")
+                s.add(e)
+                emp_rows.append(e)
+            s.flush()
+            for e in emp_rows:
+                registration.employer_payer(s, e)
+        summary.employers = len(emp_rows)
+        summary.timings["employers_and_facilities"] = round(time.perf_counter() - t0, 2)
+        if progress:
+            progress("employers", len(emp_rows), len(emp_rows))
+
+        # families
+        t1 = time.perf_counter()
+        lookups = registration.Lookups(s)
+        plans: list = []
+        people = 0
+        last_day = (start + (months - 1)).last_day
+        change = None
+        with unit_of_work(s):
+            change = registration.record_change(
+                s, kind="DEMO", effective_date=start.first_day, recorded_on=start.first_day, actor="demo",
+                request={"participants": participants, "seed": seed}, steps=[])
+            change_id = change.id
+        written = 0
+        while people < participants:
+            fam = _family(rng, nik, kabkota, fktp_by_branch, emp_rows, start, months)
+            fam = _trim(fam, participants - people)
+            try:
+                plans.append(registration.plan_family(s, fam, lookups, check_niks=False, documents_mode=None))
+                people += 1 + len(fam.members)
+            except Exception as exc:  # a generator bug must not hide: show the family that failed
+                raise RuntimeError(f"demo family refused: {exc} ({fam.model_dump(mode='json')})") from exc
+            if len(plans) >= 5000 or people >= participants:
+                with unit_of_work(s):
+                    ch = s.get(DataChangeRow, change_id)
+                    registration.write_plans(s, plans, actor="demo", change=ch)
+                written += sum(1 + len(p.members) for p in plans)
+                summary.families += len(plans)
+                plans = []
+                if progress:
+                    progress("participants", written, participants)
+        summary.participants = written
+        summary.timings["register"] = round(time.perf_counter() - t1, 2)
+
+        # months: bill, then pay
+        t2 = time.perf_counter()
+        payer_ids = [pid for pid, kind in s.execute(select(PayerRow.id, PayerRow.kind).order_by(PayerRow.id))
+                     if kind != "GOVERNMENT"]
+        behaviour = {}
+        for pid in payer_ids:
+            r = rng.random()
+            behaviour[pid] = "regular" if r < 0.88 else ("catch_up" if r < 0.93 else f"stop:{rng.randint(0, max(1, months // 3))}")
+        gov = [pid for (pid,) in s.execute(select(PayerRow.id).where(PayerRow.kind == "GOVERNMENT"))]
+        options = billing.Options(pbi_amount=pbi_amount)
+        for i in range(months):
+            m = start + i
+            summary.months.append(str(m))
+            billing.run_billing(s, m, options=options)
+            on_time = [pid for pid in payer_ids if behaviour[pid] == "regular"
+                       or (behaviour[pid].startswith("stop:") and i < int(behaviour[pid][5:]))] + gov
+            _pay_on_time(s, m, on_time, rng)
+            if progress:
+                progress("months", i + 1, months)
+        settle_day = (start + (months - 1)).first_day + dt.timedelta(days=19)
+        catch_up = [pid for pid in payer_ids if behaviour[pid] == "catch_up"] if months else []
+        codes = dict(s.execute(select(PayerRow.id, PayerRow.code).where(PayerRow.id.in_(catch_up))).all()) if catch_up else {}
+        from jkn.services.billing.statements import payer_statement
+
+        for pid in catch_up:
+            st = payer_statement(s, s.get(PayerRow, pid), settle_day)
+            due = st["balance"]["amount_due"] + sum(
+                b["amount"] - b["paid"] for b in st["bills"] if b["status"] == "OPEN"
+                and Month.parse(b["month"]) >= Month.of(settle_day))
+            if due > 0:
+                payments.post_payment(s, PaymentIn(reference=f"DEMO-{seed}-{codes[pid]}-{settle_day:%Y%m%d}",
+                                                   payer_code=codes[pid], amount=due, paid_on=settle_day,
+                                                   channel="demo"))
+        summary.timings["bill_and_pay"] = round(time.perf_counter() - t2, 2)
+        agg = s.execute(select(func.count(), func.coalesce(func.sum(BillRow.amount), 0),
+                               func.coalesce(func.sum(BillRow.paid_amount), 0))).one()
+        summary.bills, summary.billed, summary.paid = int(agg[0]), int(agg[1]), int(agg[2])
+        summary.payments = s.scalar(select(func.count()).select_from(PaymentRow))
+        summary.payers_in_arrears = s.scalar(select(func.count()).select_from(PayerRow).where(PayerRow.arrears_amount > 0))
+        summary.payers_suspended = s.scalar(select(func.count()).select_from(PayerRow).where(
+            PayerRow.suspended_since.is_not(None), PayerRow.suspended_since <= last_day))
+        if months:
+            summary.samples = _samples(s, last_day + dt.timedelta(days=-5), rng)
+    summary.timings["total"] = round(time.perf_counter() - t0, 2)
+    from jkn.services.care.vclaim_consumers import (
+        demo_consumer,  # issue #5: credentials to try /vclaim-rest at once
+    )
+    summary.samples["vclaim_consumer"] = [demo_consumer(engine)]
+    return summary
+
+
+def _pay_on_time(s: Session, m: Month, payer_ids: list[int], rng: random.Random) -> None:
+    """Payments that settle exactly this month's bill before its due date (set-based): no penalty
+    can arise, so allocation is the bill itself (payments.post_payment gives the same result)."""
+    if not payer_ids:
+        return
+    md = m.first_day
+    ids = set(payer_ids)
+    with unit_of_work(s):
+        bills = [(b_id, pid, amount) for b_id, pid, amount in s.execute(
+            select(BillRow.id, BillRow.payer_id, BillRow.amount - BillRow.paid_amount)
+            .where(BillRow.month == md, BillRow.status == "OPEN")) if pid in ids and amount > 0]
+        if not bills:
+            return
+        now = dt.datetime.now(dt.timezone.utc)
+        pays = []
+        for b_id, pid, amount in bills:
+            paid_on = md + dt.timedelta(days=rng.randint(0, 9))
+            pays.append({"reference": f"DEMO-B{b_id}", "payer_id": pid, "amount": amount, "paid_on": paid_on,
+                         "channel": "demo", "penalty_amount": 0, "contribution_amount": amount, "credit_amount": 0,
+                         "recorded_at": now})
+        pay_ids = []
+        for i in range(0, len(pays), 5000):
+            pay_ids += [r[0] for r in s.execute(insert(PaymentRow).returning(PaymentRow.id, sort_by_parameter_order=True),
+                                                pays[i:i + 5000])]
+        s.execute(insert(AllocationRow), [{"payment_id": p, "bill_id": b[0], "contribution_amount": b[2], "penalty_amount": 0}
+                                          for p, b in zip(pay_ids, bills)])
+        s.execute(text("UPDATE bill SET paid_amount = amount, status = 'PAID', paid_on = (SELECT p.paid_on FROM payment p "
+                       "WHERE p.reference = 'DEMO-B' || bill.id) WHERE month = :m AND status = 'OPEN' AND EXISTS "
+                       "(SELECT 1 FROM payment p WHERE p.reference = 'DEMO-B' || bill.id)"), {"m": md})
+        from jkn.services.billing.coverage import refresh_payers
+
+        refresh_payers(s)
+
+
+def _samples(s: Session, on: dt.date, rng: random.Random) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {"active": [], "in_arrears": [], "suspended": []}
+    queries = {
+        "active": select(ParticipantRow.card_number).join(PayerRow, PayerRow.id == ParticipantRow.payer_id)
+        .where(PayerRow.arrears_amount == 0, PayerRow.kind == "FAMILY"),
+        "in_arrears": select(ParticipantRow.card_number).join(PayerRow, PayerRow.id == ParticipantRow.payer_id)
+        .where(PayerRow.arrears_amount > 0, (PayerRow.suspended_since.is_(None)) | (PayerRow.suspended_since > on)),
+        "suspended": select(ParticipantRow.card_number).join(PayerRow, PayerRow.id == ParticipantRow.payer_id)
+        .where(PayerRow.suspended_since.is_not(None), PayerRow.suspended_since <= on),
+    }
+    for state, q in queries.items():
+        for (card,) in s.execute(q.order_by(ParticipantRow.id).limit(3)):
+            c = coverage_status(s, card, on)
+            out[state].append({"card_number": card, "on": on.isoformat(), "active": c["active"],
+                               "suspended": c["suspended"], "arrears": c.get("arrears", 0), "reason": c["reason"]})
+    return out
+
+
+def _trim(fam: FamilyIn, room: int) -> FamilyIn:
+    if 1 + len(fam.members) <= room:
+        return fam
+    return fam.model_copy(update={"members": fam.members[:max(0, room - 1)]})
+
+
+def _person_name(rng: random.Random, sex: str, last: str | None = None) -> str:
+    first = rng.choice(FIRST_NAMES_M if sex == "L" else FIRST_NAMES_F)
+    return f"{first} {last or rng.choice(LAST_NAMES)}"
+
+
+def _family(rng: random.Random, nik: _Nik, kabkota: list, fktp_by_branch: dict, employers: list,
+            start: Month, months: int) -> FamilyIn:
+    k = rng.choice(kabkota)
+    fktps = fktp_by_branch.get(k.branch_code) or next(iter(fktp_by_branch.values()))
+    tmt = (start + rng.randint(0, max(0, min(months - 1, 2)))).first_day
+    r = rng.random()
+    # family draws; PBI participants are single, the others bring about 2.7 persons
+    group = "PBI" if r < 0.64 else ("PPU" if r < 0.87 else ("PBPU" if r < 0.975 else "BP"))
+    sex = rng.choice("LP")
+    last = rng.choice(LAST_NAMES)
+    head_birth = _birth(rng, tmt, 22, 58 if group != "BP" else 80)
+    if group == "BP":
+        head_birth = _birth(rng, tmt, 56, 80)
+    head = {"nik": nik.make(k.code, head_birth, sex, rng), "name": _person_name(rng, sex, last), "sex": sex,
+            "birth_date": head_birth, "kabkota_code": k.code, "fktp_code": rng.choice(fktps),
+            "address": f"Jl. {rng.choice(LAST_NAMES)} No. {rng.randint(1, 200)}"}
+    members: list[MemberIn] = []
+    if group == "PBI":
+        head.update(segment="PBI", pbi_designated=True)
+        return FamilyIn(head=ParticipantIn(**head), tmt=tmt, registered_on=tmt)
+    married = rng.random() < 0.75
+    if group == "PPU":
+        emp = rng.choice(employers)
+        seg = _pick(rng, SECTOR_SEGMENTS[emp.sector])
+        head.update(segment=seg, employer_code=emp.code, wage=rng.randint(30, 200) * 50_000)
+        if seg in ("PPU_PNS", "PPU_TNI", "PPU_POLRI"):
+            head["grade"] = rng.choice(GRADES)
+    elif group == "PBPU":
+        head.update(segment=_pick(rng, [("PBPU_MANDIRI", 0.8), ("PBPU_LAINNYA", 0.2)]),
+                    care_class=_pick(rng, [("III", 0.5), ("II", 0.3), ("I", 0.2)]))
+    else:
+        seg = _pick(rng, BP_SEGMENTS)
+        head["segment"] = seg
+        if seg in ("BP_PENSIUNAN_PNS", "BP_PENSIUNAN_TNI_POLRI"):
+            head["grade"] = rng.choice(GRADES)
+        else:
+            head["care_class"] = _pick(rng, [("III", 0.4), ("II", 0.35), ("I", 0.25)])
+    if married:
+        head["marital_status"] = "MARRIED"
+        ssex = "P" if sex == "L" else "L"
+        sb = _birth(rng, tmt, 20, 60 if group != "BP" else 78)
+        members.append(MemberIn(nik=nik.make(k.code, sb, ssex, rng), name=_person_name(rng, ssex, last), sex=ssex,
+                                birth_date=sb, relationship="SPOUSE", marital_status="MARRIED"))
+        n_children = int(_pick(rng, [("0", 0.2), ("1", 0.3), ("2", 0.3), ("3", 0.12), ("4", 0.08)]))
+        for _ in range(n_children):
+            csex = rng.choice("LP")
+            cb = _birth(rng, tmt, 0, 20)
+            members.append(MemberIn(nik=nik.make(k.code, cb, csex, rng), name=_person_name(rng, csex, last), sex=csex,
+                                    birth_date=cb, relationship="CHILD_NATURAL"))
+    if group == "PPU" and rng.random() < 0.04:
+        pb = _birth(rng, tmt, 60, 85)
+        members.append(MemberIn(nik=nik.make(k.code, pb, "P", rng), name=_person_name(rng, "P"), sex="P",
+                                birth_date=pb, relationship="MOTHER", marital_status="WIDOWED"))
+    return FamilyIn(head=ParticipantIn(**head), members=members, tmt=tmt, registered_on=tmt)

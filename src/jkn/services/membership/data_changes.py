@@ -1,0 +1,487 @@
+"""Reported data changes (guide, PERUBAHAN DATA KEPESERTAAN; Formulir Perubahan Data Peserta).
+
+1. With a new card: card lost (CARD_LOST), card damaged (CARD_DAMAGED), wrong data on the card
+   (CORRECTION). The card number is for life; the print number goes up.
+2. Without: change of FKTP (FKTP, only 3 months after registering at the current one — rule
+   jkn.rules.check_fktp_change), address (ADDRESS), workplace (EMPLOYER), grade/rank (GRADE, class
+   recomputed), participation type (SEGMENT, e.g. active PNS → pensioner), family list (MARRIAGE,
+   BIRTH, ADD_MEMBER, CHILD_REPLACEMENT), removal (DEATH, DIVORCE). WAGE (a new wage reported by
+   the employer) is not in the guide's list; it recomputes the class and the contribution.
+
+Every change is checked by the rules engine as of its effective date, needs the documents of the
+guide's list, carries the version the clerk read (optimistic lock → 409), and is written with
+the audit history of every participant it touches in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jkn.domain.care import MaritalStatus, Relationship
+from jkn.domain.segment import Segment, SegmentGroup
+from jkn.rules.coverage import check_fktp_change
+from jkn.rules.decision import Step
+from jkn.rules.documents import family_member_documents
+from jkn.services.errors import Invalid, NotFound
+from jkn.services.membership import cards, documents
+from jkn.services.membership.common import (
+    check_version,
+    get_employer,
+    get_participant,
+    jakarta_today,
+    rule,
+    snapshot,
+)
+from jkn.services.membership.registration import (
+    HEAD,
+    _grade_fields,
+    ensure_niks_free,
+    family_member,
+    get_fktp,
+    head_class,
+    issue_card,
+    new_participant,
+    parse_person,
+    payer_for,
+    record_change,
+    record_history,
+    resolve_kabkota,
+    sort_family,
+)
+from jkn.services.membership.schemas import ChangeIn, MemberIn
+from jkn.services.unit_of_work import unit_of_work
+from jkn.store.facility_tables import FacilityRow
+from jkn.store.membership_tables import DataChangeRow, FamilyRow, ParticipantRow
+
+ENDED = ("INACTIVE", "DECEASED")
+
+
+class _Ctx:
+    """What one change touches: the participant, the family, the snapshots taken before."""
+
+    def __init__(self, session: Session, p: ParticipantRow, change: ChangeIn, actor: str):
+        self.session, self.p, self.change, self.actor = session, p, change, actor
+        self.on = change.effective_date
+        self.recorded_on = change.recorded_on or jakarta_today()
+        self.family = session.get(FamilyRow, p.family_id)
+        self.members = list(session.scalars(select(ParticipantRow).where(ParticipantRow.family_id == p.family_id)
+                                            .order_by(ParticipantRow.id).with_for_update()))
+        self.before = {m.id: snapshot(m) for m in self.members}
+        self.steps: list[Step] = []
+        self.new_rows: list[ParticipantRow] = []
+        self.reprint: str | None = None
+        self.doc_check = None
+
+    @property
+    def head(self) -> ParticipantRow:
+        head = next((m for m in self.members if m.relationship == HEAD), None)
+        if head is None:
+            raise Invalid(f"family {self.p.family_id} has no head")
+        return head
+
+    def active(self) -> list[ParticipantRow]:
+        return [m for m in self.members if m.status not in ENDED and (m.end_date is None or m.end_date >= self.on)]
+
+
+def apply_change(session: Session, card_number: str, change: ChangeIn, *, actor: str,
+                 if_match: int | None = None) -> dict[str, Any]:
+    """Apply a reported change to the participant with ``card_number``; return the change record."""
+    expected = change.version if change.version is not None else if_match
+    with unit_of_work(session):
+        p = get_participant(session, card_number, for_update=True)
+        check_version(p, expected, f"participant {p.card_number}")
+        if p.status == "DECEASED":
+            raise Invalid(f"participant {p.card_number} is recorded as deceased; no further changes")
+        if change.effective_date < p.tmt and change.kind not in ("CORRECTION", "CARD_LOST", "CARD_DAMAGED"):
+            raise Invalid(f"effective_date {change.effective_date} is before the start of cover ({p.tmt})",
+                          field="effective_date")
+        ctx = _Ctx(session, p, change, actor)
+        HANDLERS[change.kind](ctx)
+        record = _record(ctx)
+    return change_view(session, record)
+
+
+# ---------------------------------------------------------------- helpers
+
+def _docs(ctx: _Ctx, kind: str | None = None, facts: dict[str, bool] | None = None) -> None:
+    check = documents.checklist_for_change(kind or ctx.change.kind, ctx.head.segment, ctx.change.documents_shown,
+                                           facts=facts)
+    if check is not None:
+        ctx.steps += check.steps
+        ctx.doc_check = check
+
+
+def _need(ctx: _Ctx, *names: str) -> None:
+    missing = [n for n in names if getattr(ctx.change, n) in (None, "")]
+    if missing:
+        raise Invalid(f"{ctx.change.kind} needs {', '.join(missing)}", field=missing[0])
+
+
+def _reclass_family(ctx: _Ctx) -> None:
+    """Members who take the head's class (core, additional, PBPU/BP family) follow it."""
+    head = ctx.head
+    for m in ctx.members:
+        if m is not head and m.member_status in ("CORE", "ADDITIONAL", "MEMBER"):
+            m.care_class = head.care_class
+
+
+def _resort(ctx: _Ctx, extra: Sequence[tuple[MemberIn, Any]] = ()) -> list[str]:
+    """Re-sort the active family with the rules engine (core / additional / other relative) as of
+    the change's date (assumption A-M07); returns the statuses of ``extra`` (new members, in order)."""
+    head = ctx.head
+    current = [m for m in ctx.active() if m is not head]
+    proposed = [family_member(m, Relationship(m.relationship), m.birth_date) for m in current]
+    proposed += [family_member(data, data.relationship, person.birth_date) for data, person in extra]
+    statuses, steps = sort_family(Segment(head.segment), ctx.on, proposed)
+    ctx.steps += steps
+    for m, st in zip(current, statuses):
+        if st == "OTHER_RELATIVE" and m.member_status != "OTHER_RELATIVE":
+            m.care_class = m.care_class or head.care_class
+        m.member_status = st
+    return statuses[len(current):]
+
+
+def _end(p: ParticipantRow, status: str, reason: str, on: dt.date) -> None:
+    p.status, p.status_reason, p.end_date = status, reason, on
+
+
+def _add_members(ctx: _Ctx, new: Sequence[MemberIn]) -> None:
+    head = ctx.head
+    people = [parse_person(m, f"member[{i}]", ctx.recorded_on) for i, m in enumerate(new)]
+    ensure_niks_free(ctx.session, [x.nik for x in people])
+    statuses = _resort(ctx, list(zip(new, people)))
+    numbers = cards.new_card_numbers(ctx.session, head.branch_code, len(new))
+    payer_id = head.payer_id
+    for data, person, st, number in zip(new, people, statuses, numbers):
+        if st == "OTHER_RELATIVE" and data.care_class is None:
+            raise Invalid(f"{person.where}: counted as other relative (kerabat lain), who pays the flat rate of a "
+                          "class: give member.care_class I, II or III", field="member.care_class")
+        fktp = get_fktp(ctx.session, data.fktp_code, "member.fktp_code") if data.fktp_code else \
+            ctx.session.get(FacilityRow, head.fktp_code)
+        row = new_participant(ctx.session, person, card_number=number, family=ctx.family,
+                              relationship=data.relationship.value, member_status=st, segment=Segment(head.segment),
+                              care_class=data.care_class if st == "OTHER_RELATIVE" else head.care_class,
+                              kabkota_code=head.kabkota_code, branch_code=head.branch_code, fktp=fktp, tmt=ctx.on,
+                              payer=None, address=head.address)
+        row.payer_id = payer_id
+        ctx.session.flush()
+        ctx.members.append(row)
+        ctx.new_rows.append(row)
+
+
+# ---------------------------------------------------------------- handlers
+
+def _card(reason: str):
+    def handler(ctx: _Ctx) -> None:
+        _docs(ctx)
+        ctx.p.card_print += 1
+        ctx.reprint = reason
+        ctx.steps.append(Step(f"card {ctx.p.card_number} reprinted (print {ctx.p.card_print}); the number is kept",
+                              "Panduan Peserta, Perubahan Data Kepesertaan, 1"))
+    return handler
+
+
+def _correction(ctx: _Ctx) -> None:
+    c = ctx.change
+    if c.name is None and c.birth_date is None and c.sex is None:
+        raise Invalid("CORRECTION needs name, birth_date or sex (the data that is wrong on the card)", field="name")
+    _docs(ctx)
+    p = ctx.p
+    if c.birth_date is not None or c.sex is not None:
+        from jkn.services.membership.schemas import PersonIn
+        person = parse_person(PersonIn(nik=p.nik, name=c.name or p.name, sex=c.sex, birth_date=c.birth_date),
+                              "correction", ctx.recorded_on)
+        p.birth_date, p.sex = person.birth_date, person.sex
+    if c.name is not None:
+        p.name = c.name
+    p.card_print += 1
+    ctx.reprint = "DATA_CORRECTION"
+
+
+def _fktp(ctx: _Ctx) -> None:
+    _need(ctx, "fktp_code")
+    p = ctx.p
+    new = get_fktp(ctx.session, ctx.change.fktp_code)
+    if new.code == p.fktp_code:
+        raise Invalid(f"participant is already registered at FKTP {new.code}", field="fktp_code")
+    d = rule(check_fktp_change, p.fktp_since, ctx.on, field="effective_date")
+    ctx.steps += d.steps
+    if not d.value:
+        raise Invalid(f"FKTP change not yet allowed on {ctx.on}: " + "; ".join(s.text for s in d.steps),
+                      field="effective_date", explanation=d.explain())
+    _docs(ctx)
+    p.fktp_code, p.fktp_since = new.code, ctx.on
+
+
+def _address(ctx: _Ctx) -> None:
+    c = ctx.change
+    if c.address is None and c.kabkota_code is None:
+        raise Invalid("ADDRESS needs address and/or kabkota_code", field="address")
+    _docs(ctx)
+    p = ctx.p
+    movers = [p]
+    if p.relationship == HEAD:  # the family moves with its head when they shared the address (A-M10)
+        movers += [m for m in ctx.active() if m is not p and m.kabkota_code == p.kabkota_code and m.address == p.address]
+    kab = resolve_kabkota(c.kabkota_code) if c.kabkota_code else None
+    for m in movers:
+        if c.address is not None:
+            m.address = c.address
+        if kab:
+            m.kabkota_code, m.branch_code = kab
+    if kab:
+        ctx.steps.append(Step(f"kab/kota {kab[0]} is served by branch {kab[1]}", "Perdir 19/2017, Lampiran"))
+
+
+def _must_be_head(ctx: _Ctx) -> ParticipantRow:
+    if ctx.p.relationship != HEAD:
+        raise Invalid(f"{ctx.change.kind} is reported on the card of the participant (family head), "
+                      f"not of a family member ({ctx.p.relationship})")
+    return ctx.p
+
+
+def _recompute_class(ctx: _Ctx, p: ParticipantRow, *, care_class: str | None = None) -> None:
+    cls, steps = head_class(Segment(p.segment), ctx.on, wage=p.wage, grade=p.rank or p.grade,
+                            care_class=care_class or (p.care_class if Segment(p.segment).group in
+                                                      (SegmentGroup.PBPU, SegmentGroup.BP) else None))
+    ctx.steps += steps
+    p.care_class = cls
+    _reclass_family(ctx)
+
+
+def _employer(ctx: _Ctx) -> None:
+    p = _must_be_head(ctx)
+    _need(ctx, "employer_code")
+    if Segment(p.segment).group is not SegmentGroup.PPU:
+        raise Invalid(f"EMPLOYER applies to wage earners (PPU), not {p.segment}; use SEGMENT to become one")
+    try:
+        e = get_employer(ctx.session, ctx.change.employer_code)
+    except NotFound as exc:
+        raise Invalid(exc.message, field="employer_code") from None
+    if e.id == p.employer_id:
+        raise Invalid(f"participant already works for employer {e.code}", field="employer_code")
+    if e.status != "ACTIVE":
+        raise Invalid(f"employer {e.code} is not active", field="employer_code")
+    _docs(ctx)
+    p.employer_id = e.id
+    if ctx.change.wage is not None:
+        p.wage = ctx.change.wage
+    payer = payer_for(ctx.session, Segment(p.segment), ctx.family, p.name, e)
+    for m in ctx.members:
+        m.payer_id = payer.id
+    _recompute_class(ctx, p)
+
+
+def _wage(ctx: _Ctx) -> None:
+    p = _must_be_head(ctx)
+    _need(ctx, "wage")
+    if Segment(p.segment).group is not SegmentGroup.PPU:
+        raise Invalid(f"WAGE applies to wage earners (PPU), not {p.segment}")
+    p.wage = ctx.change.wage
+    ctx.steps.append(Step("a new wage changes the contribution basis and may change the class",
+                          "Panduan Peserta, Iuran, 2-3; Manfaat Akomodasi Rawat Inap, 2.d, 3.g"))
+    _recompute_class(ctx, p)
+
+
+def _grade(ctx: _Ctx) -> None:
+    p = _must_be_head(ctx)
+    _need(ctx, "grade")
+    _docs(ctx)
+    p.grade, p.rank = _grade_fields(ctx.change.grade)
+    _recompute_class(ctx, p)
+
+
+def _segment(ctx: _Ctx) -> None:
+    p = _must_be_head(ctx)
+    _need(ctx, "segment")
+    new = Segment(ctx.change.segment)
+    if new.value == p.segment:
+        raise Invalid(f"participant is already in segment {new.value}", field="segment")
+    from jkn.rules.segments import check_eligibility
+    d = rule(check_eligibility, new, ctx.on, foreign=p.nationality == "WNA", work_started=p.work_started,
+             pbi_designated=True if new is Segment.PBI else None, field="segment")
+    ctx.steps += d.steps
+    if not d.value:
+        raise Invalid(f"not eligible for segment {new.value} on {ctx.on}", field="segment", explanation=d.explain())
+    _docs(ctx)
+    employer = None
+    if new.group is SegmentGroup.PPU:
+        _need(ctx, "employer_code", "wage")
+        employer = get_employer(ctx.session, ctx.change.employer_code)
+        p.employer_id, p.wage = employer.id, ctx.change.wage
+    else:
+        p.employer_id, p.wage = None, None
+    if ctx.change.grade:
+        p.grade, p.rank = _grade_fields(ctx.change.grade)
+    for m in ctx.members:
+        m.segment = new.value
+    payer = payer_for(ctx.session, new, ctx.family, p.name, employer)
+    for m in ctx.members:
+        m.payer_id = payer.id
+    _recompute_class(ctx, p, care_class=ctx.change.care_class)
+    _resort(ctx)
+    _reclass_family(ctx)
+
+
+def _marriage(ctx: _Ctx) -> None:
+    head = _must_be_head(ctx)
+    _need(ctx, "member")
+    member = ctx.change.member
+    if member.relationship is not Relationship.SPOUSE:
+        raise Invalid("MARRIAGE adds a spouse: member.relationship must be SPOUSE", field="member.relationship")
+    _docs(ctx, facts={"pns_active": head.segment == "PPU_PNS", "children": False})
+    head.marital_status = MaritalStatus.MARRIED.value
+    _add_members(ctx, [member.model_copy(update={"marital_status": MaritalStatus.MARRIED})])
+
+
+def _birth(ctx: _Ctx) -> None:
+    head = _must_be_head(ctx)
+    _need(ctx, "member")
+    if not ctx.change.member.relationship.is_child:
+        raise Invalid("BIRTH adds a child: member.relationship must be CHILD_NATURAL, CHILD_STEP or CHILD_ADOPTED",
+                      field="member.relationship")
+    _docs(ctx, facts={"pns_active": head.segment == "PPU_PNS", "children": True})
+    _add_members(ctx, [ctx.change.member])
+
+
+def _add_member(ctx: _Ctx) -> None:
+    _must_be_head(ctx)
+    _need(ctx, "member")
+    m = ctx.change.member
+    if m.relationship is Relationship.SPOUSE or m.relationship.is_child:
+        raise Invalid("a spouse is added with MARRIAGE, a child with BIRTH", field="member.relationship")
+    d = family_member_documents(foreign=True)
+    check = documents.DocCheck(d.value.title, documents._items(d.value, {"foreign": m.nationality == "WNA"}),
+                               list(d.steps))
+    ctx.doc_check = documents._mark(check, ctx.change.documents_shown, enforce=True)
+    ctx.steps += ctx.doc_check.steps
+    _add_members(ctx, [m])
+
+
+def _child_replacement(ctx: _Ctx) -> None:
+    head = ctx.head
+    if Segment(head.segment).group is not SegmentGroup.PPU:
+        raise Invalid("child replacement applies to wage earners (PPU), who have at most 3 covered children")
+    _need(ctx, "replaced_card_number", "replaced_reason")
+    old = next((m for m in ctx.members if m.card_number == ctx.change.replaced_card_number), None)
+    if old is None or old.relationship == HEAD or not Relationship(old.relationship).is_child:
+        raise Invalid(f"{ctx.change.replaced_card_number} is not a child in this family", field="replaced_card_number")
+    if old.status in ENDED:
+        raise Invalid(f"child {old.card_number} is no longer covered", field="replaced_card_number")
+    _docs(ctx)
+    reason = ctx.change.replaced_reason
+    if reason == "DECEASED":
+        _end(old, "DECEASED", "child deceased (replaced)", ctx.on)
+    else:
+        if reason == "MARRIED":
+            old.marital_status = MaritalStatus.MARRIED.value
+        elif reason == "HAS_INCOME":
+            old.has_income = True
+        _end(old, "INACTIVE", f"replaced: {reason.lower().replace('_', ' ')}", ctx.on)
+    ctx.steps.append(Step(f"child {old.card_number} leaves the covered children ({reason.lower()}); another child may "
+                          "take the place", "Panduan Peserta, Perubahan Data Kepesertaan, 2.f (Pergantian anak)"))
+    if ctx.change.member is not None:
+        if not ctx.change.member.relationship.is_child:
+            raise Invalid("the replacing member must be a child", field="member.relationship")
+        _add_members(ctx, [ctx.change.member])
+    else:
+        _resort(ctx)
+
+
+def _death(ctx: _Ctx) -> None:
+    _docs(ctx)
+    _end(ctx.p, "DECEASED", "deceased", ctx.on)
+    if ctx.p.relationship == HEAD:
+        ctx.steps.append(Step("the head has died: the family's cover continues under the head's segment until a "
+                              "change of segment is reported (e.g. widow/widower of a pensioner)",
+                              "assumption A-M06 (docs/assumptions.md)"))
+    else:
+        _resort(ctx)
+
+
+def _divorce(ctx: _Ctx) -> None:
+    p = ctx.p
+    if p.relationship != Relationship.SPOUSE.value:
+        raise Invalid("DIVORCE is reported on the card of the spouse who leaves the family", field="kind")
+    _docs(ctx)
+    _end(p, "INACTIVE", "divorced", ctx.on)
+    p.marital_status = MaritalStatus.DIVORCED.value
+    head = ctx.head
+    if not any(m for m in ctx.active() if m.relationship == Relationship.SPOUSE.value):
+        head.marital_status = MaritalStatus.DIVORCED.value
+
+
+HANDLERS = {
+    "CARD_LOST": _card("LOST"), "CARD_DAMAGED": _card("DAMAGED"), "CORRECTION": _correction, "FKTP": _fktp,
+    "ADDRESS": _address, "EMPLOYER": _employer, "WAGE": _wage, "GRADE": _grade, "SEGMENT": _segment,
+    "MARRIAGE": _marriage, "BIRTH": _birth, "ADD_MEMBER": _add_member, "CHILD_REPLACEMENT": _child_replacement,
+    "DEATH": _death, "DIVORCE": _divorce,
+}
+
+
+def _record(ctx: _Ctx) -> DataChangeRow:
+    s = ctx.session
+    s.flush()
+    change = record_change(s, kind=ctx.change.kind, effective_date=ctx.on, recorded_on=ctx.recorded_on,
+                           actor=ctx.actor, request={"card_number": ctx.p.card_number,
+                                                      **ctx.change.model_dump(mode="json", exclude_none=True)},
+                           steps=ctx.steps, family_id=ctx.family.id,
+                           employer_id=ctx.head.employer_id)
+    for m in ctx.members:
+        before = ctx.before.get(m.id)
+        record_history(s, m, change, before)
+        if before is None:
+            issue_card(s, m, "NEW", ctx.recorded_on, change)
+    if ctx.reprint:
+        issue_card(s, ctx.p, ctx.reprint, ctx.recorded_on, change)
+    documents.record(s, change, ctx.doc_check, ctx.p.id)
+    s.flush()
+    return change
+
+
+# ---------------------------------------------------------------- reading
+
+def change_view(session: Session, change: DataChangeRow) -> dict[str, Any]:
+    from jkn.store.membership_tables import DocumentShownRow, ParticipantHistoryRow
+    hist = session.scalars(select(ParticipantHistoryRow).where(ParticipantHistoryRow.change_id == change.id)
+                           .order_by(ParticipantHistoryRow.id)).all()
+    cards_by_id = dict(session.execute(select(ParticipantRow.id, ParticipantRow.card_number).where(
+        ParticipantRow.id.in_([h.participant_id for h in hist]))).all()) if hist else {}
+    docs = session.scalars(select(DocumentShownRow).where(DocumentShownRow.change_id == change.id)
+                           .order_by(DocumentShownRow.id)).all()
+    return {
+        "id": change.id, "kind": change.kind, "effective_date": change.effective_date.isoformat(),
+        "recorded_on": change.recorded_on.isoformat(), "recorded_at": change.recorded_at.isoformat(),
+        "actor": change.actor, "family_id": change.family_id,
+        "participants": [{"card_number": cards_by_id.get(h.participant_id), "before": h.before, "after": h.after}
+                         for h in hist],
+        "documents": [{"code": d.code, "text": d.label, "required": d.required, "shown": d.shown} for d in docs],
+        "explanation": change.explanation,
+    }
+
+
+def list_changes(session: Session, card_number: str) -> list[dict[str, Any]]:
+    from jkn.store.membership_tables import ParticipantHistoryRow
+    p = get_participant(session, card_number)
+    ids = session.scalars(select(ParticipantHistoryRow.change_id).where(ParticipantHistoryRow.participant_id == p.id)
+                          .order_by(ParticipantHistoryRow.id)).all()
+    rows = session.scalars(select(DataChangeRow).where(DataChangeRow.id.in_(ids)).order_by(DataChangeRow.id)).all()
+    return [change_view(session, r) for r in rows]
+
+
+def change_checklist(kind: str, card_number: str | None = None, session: Session | None = None) -> dict[str, Any]:
+    """The documents a change needs (for a participant, with conditions filled in)."""
+    segment = None
+    if card_number and session is not None:
+        segment = get_participant(session, card_number).segment
+    if kind == "ADD_MEMBER":
+        d = family_member_documents(foreign=True)
+        return documents.DocCheck(d.value.title, documents._items(d.value, {})).as_dict()
+    check = documents.change_checklist(kind, segment)
+    if check is None:
+        return {"title": kind, "items": [], "missing": []}
+    return check.as_dict()

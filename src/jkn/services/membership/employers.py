@@ -1,0 +1,98 @@
+"""Employers (Pemberi Kerja / Badan Usaha): registration, details, employees and wages
+(guide, PENDAFTARAN I: wage earners register through their employer; IURAN §2-4: the employer
+pays its share and collects the worker's)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from jkn.services.membership import cards
+from jkn.services.membership.common import (
+    check_version,
+    get_employer,
+    jakarta_today,
+    jsonable,
+)
+from jkn.services.membership.registration import employer_payer, resolve_kabkota
+from jkn.services.membership.schemas import EmployerIn, EmployerUpdate
+from jkn.services.unit_of_work import unit_of_work
+from jkn.store.billing_tables import PayerRow
+from jkn.store.membership_tables import EmployerRow, ParticipantRow
+
+
+def employer_view(session: Session, e: EmployerRow, *, counts: bool = True) -> dict[str, Any]:
+    view = {k: jsonable(getattr(e, k)) for k in ("code", "name", "sector", "npwp", "kabkota_code", "branch_code",
+                                                   "address", "email", "phone", "registered_on", "status", "version")}
+    payer = session.scalar(select(PayerRow.code).where(PayerRow.employer_id == e.id))
+    view["payer_code"] = payer
+    if counts:
+        view["employees"] = session.scalar(select(func.count()).select_from(ParticipantRow).where(
+            ParticipantRow.employer_id == e.id, ParticipantRow.status == "ACTIVE"))
+    return view
+
+
+def new_employer_code(session: Session) -> str:
+    return f"{cards.allocate(session, 'employer'):08d}"
+
+
+def register_employer(session: Session, data: EmployerIn, *, actor: str = "system") -> dict[str, Any]:
+    kabkota_code, branch_code = resolve_kabkota(data.kabkota_code)
+    with unit_of_work(session):
+        e = EmployerRow(code=new_employer_code(session), name=data.name, sector=data.sector, npwp=data.npwp,
+                        kabkota_code=kabkota_code, branch_code=branch_code, address=data.address, email=data.email,
+                        phone=data.phone, registered_on=data.registered_on or jakarta_today(), status="ACTIVE")
+        session.add(e)
+        session.flush()
+        employer_payer(session, e)
+    return employer_view(session, e)
+
+
+def get_employer_view(session: Session, code: str) -> dict[str, Any]:
+    return employer_view(session, get_employer(session, code))
+
+
+def update_employer(session: Session, code: str, data: EmployerUpdate) -> dict[str, Any]:
+    with unit_of_work(session):
+        e = get_employer(session, code, for_update=True)
+        check_version(e, data.version, f"employer {code}")
+        for k in ("name", "address", "email", "phone", "status"):
+            v = getattr(data, k)
+            if v is not None:
+                setattr(e, k, v)
+        session.flush()
+    return employer_view(session, e)
+
+
+def list_employers(session: Session, *, q: str | None = None, limit: int = 50, offset: int = 0,
+                   where: Any = None) -> dict[str, Any]:
+    """Search employers; ``where`` (a clause on ``employer``) limits it to a caller's scope."""
+    stmt = select(EmployerRow)
+    if where is not None:
+        stmt = stmt.where(where)
+    if q:
+        stmt = stmt.where(func.lower(EmployerRow.name).like(f"%{q.strip().lower()}%") | (EmployerRow.code == q.strip()))
+    total = session.scalar(select(func.count()).select_from(stmt.subquery()))
+    rows = session.scalars(stmt.order_by(EmployerRow.id).limit(limit).offset(offset)).all()
+    return {"total": total, "limit": limit, "offset": offset,
+            "items": [employer_view(session, e, counts=False) for e in rows]}
+
+
+def employees(session: Session, code: str, *, limit: int = 100, offset: int = 0,
+              include_inactive: bool = False) -> dict[str, Any]:
+    """The employer's wage earners (family heads) with wage, grade and class."""
+    e = get_employer(session, code)
+    stmt = select(ParticipantRow).where(ParticipantRow.employer_id == e.id)
+    if not include_inactive:
+        stmt = stmt.where(ParticipantRow.status == "ACTIVE")
+    total = session.scalar(select(func.count()).select_from(stmt.subquery()))
+    rows = session.scalars(stmt.order_by(ParticipantRow.id).limit(limit).offset(offset)).all()
+    payroll = session.scalar(select(func.coalesce(func.sum(ParticipantRow.wage), 0)).where(
+        ParticipantRow.employer_id == e.id, ParticipantRow.status == "ACTIVE"))
+    return {"employer": {"code": e.code, "name": e.name}, "total": total, "total_wages": int(payroll or 0),
+            "limit": limit, "offset": offset,
+            "items": [{"card_number": p.card_number, "nik": p.nik, "name": p.name, "segment": p.segment,
+                       "wage": p.wage, "grade": p.grade, "care_class": p.care_class, "status": p.status,
+                       "family_id": p.family_id, "version": p.version} for p in rows]}

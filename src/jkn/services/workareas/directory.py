@@ -1,0 +1,206 @@
+"""Read-only answers about the work-area registry and office directory (Perdir 19/2017; guide,
+"Daftar Alamat Kantor"). Used alike by the REST API, the web pages and the CLI; writes nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import asdict
+
+from jkn.reference import nik as nik_parser
+from jkn.reference.names import display_name
+from jkn.reference.offices import (
+    contact_centre,
+    directory_for_branch,
+    head_office,
+    regional_divisions,
+)
+from jkn.reference.search import search_branches, search_kabkota, suggest_codes
+from jkn.reference.workareas import Branch, KabKota, load_workareas
+from jkn.services.errors import NotFound
+
+NO_PUBLISHED_ADDRESS = "no published address"
+
+
+def _deputy_ref(code: str) -> dict:
+    deputy = load_workareas().deputy_regions[code]
+    return {"code": deputy.code, "name": deputy.name, "class": deputy.klass}
+
+
+def _branch_ref(branch: Branch) -> dict:
+    return {"code": branch.code, "name": branch.name, "class": branch.klass}
+
+
+def region_view(kabkota: KabKota) -> dict:
+    """A kab/kota with its branch, deputy region and district-office class (null for a seat)."""
+    branch = load_workareas().branches[kabkota.branch_code]
+    is_seat = branch.seat_kabkota_code == kabkota.code
+    return {
+        "code": kabkota.code,
+        "name": display_name(kabkota.name),
+        "official_name": kabkota.name,
+        "jenis": kabkota.jenis,
+        "province": display_name(kabkota.province),
+        "province_code": kabkota.province_code,
+        "branch": _branch_ref(branch),
+        "deputy_region": _deputy_ref(branch.deputy_region_code),
+        "district_office_class": None if is_seat else (kabkota.district_office_class or None),
+        "is_branch_seat": is_seat,
+    }
+
+
+def _short_region(kabkota: KabKota) -> dict:
+    return {"code": kabkota.code, "name": display_name(kabkota.name)}
+
+
+def get_region(code: str) -> dict:
+    kabkota = load_workareas().kabkota.get(code.strip())
+    if kabkota is None:
+        raise NotFound(f"no kabupaten/kota with code {code!r}", _region_suggestions(code))
+    return region_view(kabkota)
+
+
+def _region_suggestions(text: str) -> list[dict]:
+    workareas = load_workareas()
+    by_name = [_short_region(m.item) for m in search_kabkota(text, limit=5)]
+    if by_name:
+        return by_name
+    return [_short_region(workareas.kabkota[c]) for c in suggest_codes(text, list(workareas.kabkota))]
+
+
+def find_regions(query: str, limit: int = 10) -> list[dict]:
+    """Ranked kab/kota matches for a name, each with its score."""
+    return [{**region_view(m.item), "score": m.score} for m in search_kabkota(query, limit=limit)]
+
+
+def directory_entry(branch: Branch) -> dict | None:
+    office = directory_for_branch(branch.name)
+    return asdict(office) if office else None
+
+
+def branch_view(branch: Branch, with_kabkota: bool = True) -> dict:
+    workareas = load_workareas()
+    view = {
+        **_branch_ref(branch),
+        "deputy_region": _deputy_ref(branch.deputy_region_code),
+        "seat": _short_region(workareas.kabkota[branch.seat_kabkota_code]) if branch.seat_kabkota_code else None,
+    }
+    if with_kabkota:
+        entry = directory_entry(branch)
+        view["kabkota"] = [
+            {**_short_region(k), "district_office_class": k.district_office_class or None,
+             "is_branch_seat": k.code == branch.seat_kabkota_code}
+            for k in sorted(workareas.kabkota.values(), key=lambda k: (k.code != branch.seat_kabkota_code, k.code))
+            if k.branch_code == branch.code
+        ]
+        view["directory"] = entry
+        view["directory_status"] = "published" if entry else NO_PUBLISHED_ADDRESS
+    return view
+
+
+def list_branches() -> list[dict]:
+    return [branch_view(b, with_kabkota=False) for b in load_workareas().branches.values()]
+
+
+def get_branch(code: str) -> dict:
+    workareas = load_workareas()
+    branch = workareas.branches.get(code.strip())
+    if branch is None:
+        by_name = [{"code": m.item.code, "name": m.item.name} for m in search_branches(code, limit=5)]
+        suggestions = by_name or [
+            {"code": c, "name": workareas.branches[c].name} for c in suggest_codes(code, list(workareas.branches))
+        ]
+        raise NotFound(f"no branch office with code {code!r}", suggestions)
+    return branch_view(branch)
+
+
+def list_deputy_regions() -> list[dict]:
+    workareas = load_workareas()
+    return [
+        {
+            **_deputy_ref(d.code),
+            "branches": [_branch_ref(b) for b in workareas.branches.values() if b.deputy_region_code == d.code],
+        }
+        for d in workareas.deputy_regions.values()
+    ]
+
+
+def lookup_nik(nik: str) -> dict:
+    """Birth date, sex and the region (→ branch) encoded in a NIK; raises ``NikError``."""
+    info = nik_parser.parse(nik)
+    return {
+        "nik": info.nik,
+        "birth_date": info.birth_date.isoformat(),
+        "sex": info.sex,
+        "region_code_in_nik": info.region_code_in_nik,
+        "resolved_via": info.resolved_via,
+        "region": region_view(info.region),
+    }
+
+
+def which_office(query: str) -> dict:
+    """"Which office serves me": a NIK or a kab/kota name → the branch with its contacts."""
+    text = query.strip()
+    if text.replace(" ", "").isdigit():
+        region = lookup_nik(text)["region"]
+    else:
+        matches = search_kabkota(text, limit=5)
+        if not matches:
+            raise NotFound(f"no kabupaten/kota matches {query!r}", [])
+        region = region_view(matches[0].item)
+    branch = get_branch(region["branch"]["code"])
+    return {"region": region, "branch": branch, "contact_centre": asdict(contact_centre())}
+
+
+def offices_overview() -> dict:
+    return {
+        "head_office": asdict(head_office()),
+        "regional_divisions": [asdict(o) for o in regional_divisions()],
+        "contact_centre": asdict(contact_centre()),
+    }
+
+
+EXPORT_COLUMNS = [
+    "deputy_region_code", "deputy_region_name", "deputy_region_class",
+    "branch_code", "branch_name", "branch_class",
+    "kabkota_code", "kabkota_name", "province", "district_office_class", "is_branch_seat",
+]
+
+
+def hierarchy_rows() -> list[dict]:
+    """One row per kab/kota with its branch and deputy region, in code order."""
+    rows = []
+    for kabkota in sorted(load_workareas().kabkota.values(), key=lambda k: k.code):
+        view = region_view(kabkota)
+        rows.append({
+            "deputy_region_code": view["deputy_region"]["code"],
+            "deputy_region_name": view["deputy_region"]["name"],
+            "deputy_region_class": view["deputy_region"]["class"],
+            "branch_code": view["branch"]["code"],
+            "branch_name": view["branch"]["name"],
+            "branch_class": view["branch"]["class"],
+            "kabkota_code": view["code"],
+            "kabkota_name": view["name"],
+            "province": view["province"],
+            "district_office_class": view["district_office_class"] or "",
+            "is_branch_seat": "yes" if view["is_branch_seat"] else "no",
+        })
+    return rows
+
+
+def hierarchy_csv() -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(hierarchy_rows())
+    return buffer.getvalue()
+
+
+def hierarchy_json() -> list[dict]:
+    """Deputy regions → branches (with seat and kab/kota) as nested JSON."""
+    workareas = load_workareas()
+    return [
+        {**d, "branches": [branch_view(workareas.branches[b["code"]]) for b in d["branches"]]}
+        for d in list_deputy_regions()
+    ]
