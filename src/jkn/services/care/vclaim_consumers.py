@@ -143,7 +143,7 @@ def load_auth(session: Session, cons_id: str) -> ConsumerAuth | None:
     return ConsumerAuth(c.cons_id, c.secret, c.user_key_sha256, c.api_version, c.facility_code, level, name)
 
 
-def demo_consumer(engine) -> dict:
+def demo_consumer(engine, sample: dict | None = None) -> dict:
     """For ``jkn demo``: VClaim credentials for the first partner hospital (FKRTL), printed with the
     demo summary so a SIMRS or ``bpjs-bridging`` can connect at once (docs/vclaim.md)."""
     from sqlalchemy.orm import Session as _Session
@@ -156,4 +156,5 @@ def demo_consumer(engine) -> dict:
             return {"note": "no partner hospital to issue VClaim credentials to"}
         cred = create_consumer(session, code, label="jkn demo")
     return {**cred, "base_url": "http://127.0.0.1:8000" + BASE_PATH.rstrip("/"),
-            "try": "Peserta/nokartu/<a sample card>/tglSEP/<YYYY-MM-DD>"}
+            "try": (f"Peserta/nokartu/{sample['card_number']}/tglSEP/{sample['on']}" if sample
+                    else "Peserta/nokartu/<a sample card>/tglSEP/<YYYY-MM-DD>")}

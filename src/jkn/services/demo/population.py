@@ -257,7 +257,8 @@ def build_demo(engine: Engine, *, participants: int = 10_000, seed: int = 1, sta
     from jkn.services.care.vclaim_consumers import (
         demo_consumer,  # issue #5: credentials to try /vclaim-rest at once
     )
-    summary.samples["vclaim_consumer"] = [demo_consumer(engine)]
+    active = summary.samples.get("active") or [None]
+    summary.samples["vclaim_consumer"] = [demo_consumer(engine, active[0])]
     return summary
 
 
