@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 import jkn
 from jkn.api import v1
@@ -26,7 +27,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         yield
         engine.dispose()
 
-    app = FastAPI(
+    app = FastAPIOffline(  # /docs and /redoc with their assets served by the app: no CDN (issue #11)
         title="jkn",
         version=jkn.__version__,
         description="Jaminan Kesehatan Nasional as BPJS Kesehatan's documents describe it.",
