@@ -8,23 +8,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-import pytest
 from typer.testing import CliRunner
 
 from jkn.cli import app as cli
 from jkn.store.care_tables import AmbulanceTripRow, EmergencyCaseRow, VisitRow
-from support.api_auth import api_client
-from support.care_world import build_world, count
-from support.databases import truncate_business_tables
-
-
-@pytest.fixture(scope="module")
-def care(server, _prepared):
-    _url, engine = _prepared(server.backend)
-    truncate_business_tables(engine)
-    world = build_world(engine)
-    with api_client(server, engine) as http:
-        yield http, world, engine
+from support.care_world import count
 
 
 def test_facility_types_come_from_the_guide(care):

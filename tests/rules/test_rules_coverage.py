@@ -2,9 +2,10 @@
 from datetime import date
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from jkn.rules import (RuleError, check_fktp_change, check_fktp_registration, check_service, covered_services,
-                       exclusions)
+                       delivery_number, exclusions)
 
 
 def test_seventeen_exclusions_as_data():
@@ -78,3 +79,32 @@ def test_check_service(case, service, kw, allowed, refusal):
 def test_check_service_errors(service, kw, message):
     with pytest.raises(RuleError, match=message):
         check_service(service, "2014-06-01", **kw)
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.lists(st.tuples(st.dates(date(2015, 1, 1), date(2015, 3, 31)), st.sampled_from(["first", "referral"]),
+                          st.one_of(st.none(), st.integers(1, 5))), max_size=10))
+def test_at_most_three_deliveries_whatever_the_level(events):
+    """Dijamin 3 at both levels: deliveries recorded at either level (one per date, A-C14) are never
+    more than three, a record on a date already held is the same delivery, and the declared child
+    number (A-26) is never lowered."""
+    recorded: list[date] = []
+    for day, level, declared in events:
+        n = delivery_number(declared, recorded, day)
+        assert n.value >= (declared or 1) and all(s.source for s in n.steps)
+        allowed = check_service("DELIVERY", day, level=level, referral_letter=True,
+                                delivery_number=n.value).value.allowed
+        if declared is None and (day in recorded or len(set(recorded)) < 3):
+            assert allowed, (day, recorded)
+        if allowed:
+            recorded.append(day)
+    assert len(set(recorded)) <= 3
+
+
+def test_delivery_number_names_the_other_deliveries():
+    d = delivery_number(None, [date(2015, 1, 5), date(2015, 1, 5), date(2015, 2, 1), date(2015, 3, 1)], "2015-02-01")
+    assert d.value == 3
+    assert "2015-01-05, 2015-03-01" in d.steps[0].text and "A-C14" in d.steps[0].source
+    assert delivery_number(2, [], "2015-02-01").value == 2
+    with pytest.raises(RuleError):
+        delivery_number(0, [], "2015-02-01")

@@ -6,7 +6,7 @@ Every public function returns a :class:`Decision` (value + cited steps) or raise
 from jkn.rules.care_class import care_class
 from jkn.rules.contribution import Contribution, Line, due_date, monthly_contribution
 from jkn.rules.coverage import (check_fktp_change, check_fktp_registration, check_service,
-                                covered_services, exclusions)
+                                covered_services, delivery_number, exclusions)
 from jkn.rules.decision import Decision, RuleError, Step
 from jkn.rules.documents import (change_documents, change_types, family_member_documents,
                                  registration_documents, registration_options)
@@ -22,6 +22,7 @@ __all__ = [
     "monthly_contribution", "due_date", "Contribution", "Line", "assess_penalty", "reactivation",
     "rank_table", "search_ranks", "grade_of", "care_class",
     "check_fktp_change", "check_fktp_registration", "check_service", "covered_services", "exclusions",
+    "delivery_number",
     "registration_documents", "registration_options", "family_member_documents", "change_documents",
     "change_types",
 ]

@@ -102,6 +102,25 @@ def check_fktp_change(registered_since: date, as_of: "date | Month | str") -> De
     return Decision(ok, steps)
 
 
+def delivery_number(declared: int | None, recorded: Iterable[date], on: "date | Month | str") -> Decision[int]:
+    """Which child a delivery on ``on`` is for: what the facility declares (``declared``, A-26), but at
+    least one more than the deliveries ``recorded`` on other dates at either level (Dijamin 3 "di
+    Fasilitas Kesehatan Tingkat Pertama maupun Tingkat Lanjutan"; assumption A-C14)."""
+    d = as_date(on)
+    if declared is not None and (isinstance(declared, bool) or not isinstance(declared, int) or declared < 1):
+        raise RuleError(f"declared child number must be 1 or more, got {declared!r}")
+    others = sorted({x for x in recorded if x != d})
+    n = max(declared or 0, len(others) + 1)
+    steps = Steps()
+    steps.add(f"{len(others)} deliveries recorded on other dates at an FKTP or a hospital"
+              + (f" ({', '.join(x.isoformat() for x in others)})" if others else "")
+              + "; one delivery per date, whichever level recorded it", assumption("A-C14"))
+    if declared is not None:
+        steps.add(f"the facility declares child {declared}", assumption("A-26"))
+    steps.add(f"this delivery is for child {n}", cite(COVERED, "3"))
+    return Decision(n, steps)
+
+
 def check_service(service: str, as_of: "date | Month | str", *, level: str | None = None,
                   facility_contracted: bool = True, at_registered_fktp: bool = True,
                   referral_letter: bool = False, emergency: bool = False,

@@ -7,7 +7,8 @@ Panduan Peserta (seed 001):
 - §3.b-c: emergencies at any facility; at a non-partner facility the patient "akan segera dirujuk
   ke fasilitas kesehatan yang bekerjasama dengan BPJS Kesehatan setelah keadaan gawat daruratnya
   teratasi dan pasien dalam kondisi dapat dipindahkan".
-- PELAYANAN KESEHATAN YANG TIDAK DIJAMIN §6-10: purposes of care that are not covered.
+- PELAYANAN KESEHATAN YANG TIDAK DIJAMIN §6-10: purposes of care that are not covered; YANG DIJAMIN
+  §3: deliveries (diagnoses O80-O84, A-C13).
 
 The guide gives no validity period for a referral or a control letter: those are parameters
 (``params/care_flow.toml``) resting on assumptions A-C01/A-C02 (docs/assumptions.md).
@@ -119,6 +120,16 @@ def exclusions_for(diagnosis_code: str, poli_code: str | None, as_of: "date | st
                 found.append(item["exclusion"])
                 steps.add(f"clinic {poli_code} ({item['why']}): {item['exclusion']}", px.source)
     return Decision(found, steps)
+
+
+def delivery_diagnosis(diagnosis_code: str | None, as_of: "date | str") -> Decision[bool]:
+    """Is the diagnosis a delivery (ICD-10 block O80-O84; assumption A-C13)?"""
+    d = (diagnosis_code or "").upper()
+    p = care_param("delivery_diagnoses", as_of)
+    for item in p.value:
+        if d.startswith(item["prefix"]):
+            return Decision(True, [p.step(f"diagnosis {d} ({item['why']}) is a delivery")])
+    return Decision(False, [p.step(f"diagnosis {d or '(none)'} is not a delivery")])
 
 
 def check_one_sep_per_day(existing: list[dict[str, Any]], as_of: "date | str") -> Decision[bool]:

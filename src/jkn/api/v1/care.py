@@ -76,13 +76,20 @@ class ConsumerIn(_In):
     label: str | None = Field(None, max_length=120)
 
 
-class VisitIn(_In):
+class _CoverIn(_In):
+    """What the facility declares about the care, checked at both levels (services.care.cover)."""
+
+    delivery_child_number: int | None = Field(None, ge=1, description="a delivery: which child (1, 2, 3 ...)")
+    excluded: list[str] = Field(default_factory=list, description="exclusion codes that apply (e.g. ABROAD)")
+
+
+class VisitIn(_CoverIn):
     card_number: str
     facility_code: str
     visit_date: dt.date
     care_type: Literal["RJTP", "RITP"] = "RJTP"
     emergency: bool = False
-    diagnosis: str | None = None
+    diagnosis: str | None = Field(None, description="ICD-10; a delivery needs O80-O84")
     complaint: str | None = None
     staff_id: int | None = None
 
@@ -112,7 +119,7 @@ class ControlLetterIn(_In):
     created_by: str | None = None
 
 
-class SepIn(_In):
+class SepIn(_CoverIn):
     card_number: str
     sep_date: dt.date
     facility_code: str
@@ -133,8 +140,6 @@ class SepIn(_In):
     dpjp_code: str | None = None
     phone: str | None = None
     emergency: bool = False
-    delivery_child_number: int | None = Field(None, ge=1, description="a delivery: which child (1, 2, 3 ...)")
-    excluded: list[str] = Field(default_factory=list, description="exclusion codes that apply (e.g. ABROAD)")
     created_by: str | None = None
 
 

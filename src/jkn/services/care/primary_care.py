@@ -1,16 +1,21 @@
 """First-level care (TATA CARA MENDAPATKAN PELAYANAN KESEHATAN §1): visits at the FKTP where the
 participant is registered; a visit elsewhere only in an emergency (§3.b), and at a non-partner
-facility the emergency is recorded for the transfer once the patient is stable (§3.c).
+facility the emergency is recorded for the transfer once the patient is stable (§3.c). The care is
+checked as at the hospital (``cover``): PELAYANAN KESEHATAN YANG TIDAK DIJAMIN and the delivery
+limit of YANG DIJAMIN §3 hold at the FKTP too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jkn.rules import coverage
+from jkn.rules import referral as referral_rules
+from jkn.services.care import cover
 from jkn.services.care import eligibility as care_eligibility
 from jkn.services.care.common import (
     Refused,
@@ -18,7 +23,6 @@ from jkn.services.care.common import (
     facility,
     parse_date,
     participant_by_card,
-    refuse,
 )
 from jkn.services.errors import Invalid
 from jkn.services.unit_of_work import unit_of_work
@@ -37,8 +41,11 @@ def visit_view(v: VisitRow, card_number: str | None = None, facility_name: str |
 
 def record_visit(session: Session, *, card_number: str, facility_code: str, visit_date: "dt.date | str",
                  care_type: str = "RJTP", emergency: bool = False, diagnosis: str | None = None,
-                 complaint: str | None = None, staff_id: int | None = None) -> dict:
-    """Record a first-level visit; refused (nothing written) at another FKTP unless an emergency.
+                 complaint: str | None = None, staff_id: int | None = None, excluded: Iterable[str] = (),
+                 delivery_child_number: int | None = None) -> dict:
+    """Record a first-level visit; refused (nothing written) at another FKTP unless an emergency, and
+    for care the guide does not cover (``cover.check_cover``, as an SEP: excluded purpose, declared
+    ``excluded`` codes, a delivery after the third child).
 
     Returns the visit with the cited explanation; an emergency at a non-partner facility also
     opens an emergency case (``emergency_case_id``) for the later transfer.
@@ -48,6 +55,11 @@ def record_visit(session: Session, *, card_number: str, facility_code: str, visi
     if care_type not in CARE_TYPES:
         raise Invalid("care_type must be RJTP (outpatient) or RITP (first-level inpatient)", field="care_type")
     dx = check_diagnosis(diagnosis, "diagnosis").code if diagnosis else None
+    excluded = cover.valid_exclusions(excluded)
+    child = cover.valid_child_number(delivery_child_number, "delivery_child_number")
+    if child is not None and not referral_rules.delivery_diagnosis(dx, day).value:
+        raise Invalid("a delivery is recorded with its diagnosis (O80-O84), which is how it counts toward the "
+                      "third-child limit [assumption A-C13 (docs/assumptions.md)]", field="diagnosis")
     with unit_of_work(session):
         fac = facility(session, facility_code, "facility_code")
         if fac.level != "FKTP":
@@ -55,22 +67,24 @@ def record_visit(session: Session, *, card_number: str, facility_code: str, visi
                           "(referral-level care goes through an SEP)", field="facility_code")
         p = participant_by_card(session, card_number)
         elig = care_eligibility.check(session, day, card_number=p.card_number)
-        decision = coverage.check_service(
-            CARE_TYPES[care_type], day, facility_contracted=fac.partnership == "PARTNER",
-            at_registered_fktp=p.fktp_code == fac.code, emergency=bool(emergency), suspended=not elig.active)
         where = (f"at {fac.code}, the FKTP where the participant is registered" if p.fktp_code == fac.code
                  else f"at {fac.code}; the participant is registered at {p.fktp_code}")
-        steps = elig.explanation + [{"text": where, "source": coverage.cite(coverage.HOW, "1")}] + decision.explain()
-        if not decision.value.allowed:
-            if not elig.active and decision.value.refusal == "SUSPENDED":
-                raise Refused(f"{p.card_number}: {elig.status_text} on {day} [{coverage.cite('Penghentian Pelayanan Kesehatan')}]",
-                              rule="SUSPENDED" if elig.status_code == "2" else "INACTIVE", explanation=steps)
-            err = refuse(decision, prefix=f"visit at {fac.code} ({fac.name}): ")
-            if decision.value.refusal == "NO_PROCEDURE" and p.fktp_code != fac.code:
-                err = Refused(f"{p.card_number} is registered at FKTP {p.fktp_code}, not {fac.code}: first-level care "
+        steps = elig.explanation + [{"text": where, "source": coverage.cite(coverage.HOW, "1")}]
+        if not elig.active:
+            raise Refused(f"{p.card_number}: {elig.status_text} on {day} [{coverage.cite('Penghentian Pelayanan Kesehatan')}]",
+                          rule="SUSPENDED" if elig.status_code == "2" else "INACTIVE", explanation=steps)
+        try:
+            cover.check_cover(session, p.id, day, steps, service=CARE_TYPES[care_type], level="first", diagnosis=dx,
+                              excluded=excluded, delivery_child_number=child,
+                              facility_contracted=fac.partnership == "PARTNER",
+                              at_registered_fktp=p.fktp_code == fac.code, emergency=bool(emergency))
+        except Refused as err:
+            if err.rule == "NO_PROCEDURE" and p.fktp_code != fac.code:
+                raise Refused(f"{p.card_number} is registered at FKTP {p.fktp_code}, not {fac.code}: first-level care "
                               f"is obtained there unless it is an emergency [{coverage.cite(coverage.HOW, '1')}; "
-                              f"{coverage.cite(coverage.HOW, '3.b')}]", rule="NOT_REGISTERED_FKTP", explanation=steps)
-            raise err
+                              f"{coverage.cite(coverage.HOW, '3.b')}]", rule="NOT_REGISTERED_FKTP",
+                              explanation=steps) from None
+            raise
         row = VisitRow(participant_id=p.id, facility_code=fac.code, visit_date=day, care_type=care_type,
                        emergency=bool(emergency), diagnosis_code=dx, complaint=complaint, staff_id=staff_id,
                        explanation=steps)

@@ -20,9 +20,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jkn.reference import care_codes
-from jkn.rules import coverage
 from jkn.rules import referral as referral_rules
 from jkn.rules.decision import Step, cite
+from jkn.services.care import cover
 from jkn.services.care import eligibility as care_eligibility
 from jkn.services.care.common import (
     LETTER_SEP,
@@ -139,18 +139,8 @@ def insert_sep(session: Session, *, card_number: str, sep_date: "dt.date | str",
         if upgrade_payer not in ("1", "2", "3"):
             raise Invalid("klsRawat.pembiayaan (1 pribadi, 2 pemberi kerja, 3 asuransi tambahan) is required with an "
                           "upgrade", field="klsRawat.pembiayaan")
-    if delivery_child_number is not None:
-        try:
-            delivery_child_number = int(delivery_child_number)
-        except (TypeError, ValueError):
-            raise Invalid("persalinan.anakKe must be a whole number (1 for the first child)", field="persalinan.anakKe") from None
-        if delivery_child_number < 1:
-            raise Invalid("persalinan.anakKe must be 1 or more", field="persalinan.anakKe")
-    known_exclusions = {x.code for x in coverage.exclusions()}
-    excluded = [str(x).upper() for x in excluded if x]
-    bad = [x for x in excluded if x not in known_exclusions]
-    if bad:
-        raise Invalid(f"unknown exclusion codes {bad}; one of: {', '.join(sorted(known_exclusions))}", field="excluded")
+    delivery_child_number = cover.valid_child_number(delivery_child_number, "persalinan.anakKe")
+    excluded = cover.valid_exclusions(excluded)
     cob, cataract, executive = _flag(cob, "cob.cob"), _flag(cataract, "katarak.katarak"), _flag(executive, "poli.eksekutif")
 
     with unit_of_work(session):
@@ -202,18 +192,12 @@ def insert_sep(session: Session, *, card_number: str, sep_date: "dt.date | str",
                 raise refuse(d, rule="REFERRAL_EXPIRED" if expired else "REFERRAL_NOT_VALID")
             letter_ok = True
 
-        implied = referral_rules.exclusions_for(dx.code, pol.code if pol else None, day)
-        steps += implied.explain()
-        all_excluded = list(dict.fromkeys(excluded + implied.value))
-        service = ("DELIVERY" if delivery_child_number is not None
-                   else "FKRTL_INPATIENT" if service_type == "1" else "FKRTL_SPECIALIST_EXAMINATION")
-        decision = coverage.check_service(
-            service, day, level="referral", facility_contracted=fac.partnership == "PARTNER",
-            referral_letter=letter_ok, emergency=emergency, delivery_number=delivery_child_number,
-            excluded=all_excluded)
-        steps += decision.explain()
-        if not decision.value.allowed:
-            raise Refused(refuse(decision).message, rule=decision.value.refusal or "REFUSED", explanation=steps)
+        cover.check_cover(
+            session, p.id, day, steps,
+            service="FKRTL_INPATIENT" if service_type == "1" else "FKRTL_SPECIALIST_EXAMINATION", level="referral",
+            diagnosis=dx.code, poli=pol.code if pol else None, excluded=excluded,
+            delivery_child_number=delivery_child_number, facility_contracted=fac.partnership == "PARTNER",
+            referral_letter=letter_ok, emergency=emergency)
 
         same = session.scalars(select(SepRow).where(
             SepRow.participant_id == p.id, SepRow.facility_code == fac.code, SepRow.sep_date == day,
@@ -279,12 +263,9 @@ def update_sep(session: Session, number: str, *, facility_code: str | None = Non
         if changes.get("poli"):
             row.poli_code = check_poli(changes["poli"], "poli.tujuan").code
         if changes.get("diagnosis") or changes.get("poli"):
-            implied = referral_rules.exclusions_for(row.diagnosis_code, row.poli_code, row.sep_date)
-            if implied.value:
-                d = coverage.check_service("FKRTL_SPECIALIST_EXAMINATION", row.sep_date, level="referral",
-                                           referral_letter=True, excluded=implied.value)
-                raise Refused(refuse(d).message, rule=d.value.refusal or "REFUSED",
-                              explanation=implied.explain() + d.explain())
+            cover.check_cover(session, row.participant_id, row.sep_date, [], service="FKRTL_SPECIALIST_EXAMINATION",
+                              level="referral", diagnosis=row.diagnosis_code, poli=row.poli_code,
+                              delivery_child_number=row.delivery_child_number, referral_letter=True)
         for key in ("mr_number", "notes", "dpjp_code", "phone", "upgrade_payer", "upgrade_responsible"):
             if changes.get(key) not in (None, ""):
                 setattr(row, key, changes[key])
