@@ -42,8 +42,7 @@ def with_documents(client, body: dict) -> dict:
     """Ask the API for the registration checklist and show every required document."""
     r = client.post("/api/v1/registration/checklist", json={**body, "documents_shown": []})
     assert r.status_code == 200, r.text
-    codes = [i["code"] for i in r.json()["items"] if i["required"]]
-    return {**body, "documents_shown": codes}
+    return {**body, "documents_shown": [i["code"] for i in r.json()["items"]]}
 
 
 def register(client, body: dict, expect: int = 201) -> dict:
@@ -52,10 +51,15 @@ def register(client, body: dict, expect: int = 201) -> dict:
     return r.json()
 
 
-def change_docs(client, kind: str, card: str) -> list[str]:
-    r = client.get("/api/v1/changes/checklist", params={"kind": kind, "card_number": card})
+def change_docs(client, kind: str, card: str, change: dict | None = None) -> list[str]:
+    """Ask the API for the checklist of a change (its inputs: date, member added, new segment)."""
+    change, member = change or {}, (change or {}).get("member") or {}
+    params = {"kind": kind, "card_number": card, "on": change.get("effective_date"),
+              "new_segment": change.get("segment"), "member_relationship": member.get("relationship"), "member_birth_date": member.get("birth_date"),
+              "member_nationality": member.get("nationality", "WNI")}
+    r = client.get("/api/v1/changes/checklist", params={k: v for k, v in params.items() if v is not None})
     assert r.status_code == 200, r.text
-    return [i["code"] for i in r.json()["items"] if i["required"]]
+    return [i["code"] for i in r.json()["items"]]
 
 
 def employer(client, name: str = "PT Sehat Sentosa", sector: str = "SWASTA") -> dict:

@@ -11,7 +11,7 @@ from membership.membership_helpers import (
 
 
 def change(api, card, body, expect=201, headers=None):
-    docs = change_docs(api, body["kind"], card) if "documents_shown" not in body else body["documents_shown"]
+    docs = change_docs(api, body["kind"], card, body) if "documents_shown" not in body else body["documents_shown"]
     r = api.post(f"/api/v1/participants/{card}/changes", json={**body, "documents_shown": docs}, headers=headers or {})
     assert r.status_code == expect, r.text
     return r.json()
@@ -143,6 +143,9 @@ def test_family_changes_marriage_birth_replacement_death_divorce(api):
 
 
 def test_change_checklists(api):
-    r = api.get("/api/v1/changes/checklist", params={"kind": "DEATH"}).json()
+    r = api.get("/api/v1/changes/checklist", params={"kind": "DEATH", "segment": "PBPU_MANDIRI"}).json()
     assert r["title"].startswith("Pengurangan peserta") and len(r["items"]) == 2
-    assert api.get("/api/v1/changes/checklist", params={"kind": "NOPE"}).status_code in (200, 422)
+    nope = api.get("/api/v1/changes/checklist", params={"kind": "NOPE", "segment": "PBPU_MANDIRI"})
+    assert nope.status_code in (200, 422)
+    r = api.get("/api/v1/changes/checklist", params={"kind": "DEATH"})
+    assert r.status_code == 422 and "segment" in r.json()["detail"]  # the list depends on the participant

@@ -19,9 +19,7 @@ from membership.membership_helpers import FKTP_B, luhn_ok, pbpu_family
 
 def _register(engine, body: dict) -> dict:
     fam = FamilyIn(**body)
-    check = documents.registration_checklist(fam.head.segment, fam.tmt, fam.head, [
-        registration._FactsMember(m.relationship, m.birth_date, m.nationality) for m in fam.members])
-    fam = fam.model_copy(update={"documents_shown": [i.code for i in check.items if i.required]})
+    fam = fam.model_copy(update={"documents_shown": [i.code for i in documents.form_checklist(fam).items]})
     with Session(engine) as s:
         return registration.register(s, fam, actor="test")
 

@@ -52,11 +52,9 @@ def register_family(session: Session, *, head_nik: str, name: str, kabkota: str,
     head = ParticipantIn(nik=head_nik, name=name, segment=segment, care_class="III", fktp_code=fktp,
                          kabkota_code=kabkota, marital_status="MARRIED" if spouse_nik else "NEVER_MARRIED")
     members = [MemberIn(nik=spouse_nik, name=f"Istri {name}", relationship="SPOUSE", marital_status="MARRIED")] if spouse_nik else []
-    on = registered_on or jakarta_today()
-    check = documents.registration_checklist(segment, on, head, members)
-    data = FamilyIn(head=head, members=members, documents_shown=[i.code for i in check.items if i.required],
-                    registered_on=registered_on, tmt=registered_on)
-    return registration.register(session, data, actor="test")
+    data = FamilyIn(head=head, members=members, registered_on=registered_on, tmt=registered_on)
+    codes = [i.code for i in documents.form_checklist(data).items]
+    return registration.register(session, data.model_copy(update={"documents_shown": codes}), actor="test")
 
 
 def build_world(engine: Engine) -> World:

@@ -167,14 +167,62 @@ def statement(card: str, on: str = typer.Option(None, "--on"), db: str = DbOptio
         out(statements.participant_statement(s, card, _date(on)))
 
 
-@participants_app.command("checklist")
-def checklist(kind: str = typer.Argument(..., help="a change kind (FKTP, MARRIAGE ...)"),
-              card: str = typer.Option(None, "--card"), db: str = DbOption) -> None:
-    """The documents a data change needs."""
-    from jkn.services.membership import data_changes
+def _enum(kind, text: str | None, option: str):
+    if text is None:
+        return None
+    try:
+        return kind(text.strip().upper())
+    except ValueError:
+        raise typer.BadParameter(f"{option}: use one of {', '.join(k.value for k in kind)}") from None
 
+
+def _nationality(text: str, option: str) -> str:
+    if text.strip().upper() not in ("WNI", "WNA"):
+        raise typer.BadParameter(f"{option}: use WNI or WNA")
+    return text.strip().upper()
+
+
+@participants_app.command("checklist")
+def checklist(kind: str = typer.Argument(..., help="REGISTRATION, or a change kind (FKTP, MARRIAGE, BIRTH ...)"),
+              card: str = typer.Option(None, "--card", help="a change: the participant's card"),
+              segment: str = typer.Option(None, "--segment", help="the segment (without --card)"),
+              on: str = typer.Option(None, "--on", help="start of cover / effective date (default: today)"),
+              member_relationship: str = typer.Option(None, help="a change: the person it adds"),
+              member_birth_date: str = typer.Option(None, help="a change: the added person's birth date"),
+              member_nationality: str = typer.Option("WNI", help="a change: the added person's nationality"),
+              new_segment: str = typer.Option(None, help="SEGMENT: the segment moved to"),
+              registration_type: str = typer.Option(None, help="REGISTRATION: which list when there are several"),
+              nationality: str = typer.Option("WNI", help="REGISTRATION: WNA if someone registered is foreign"),
+              marital_status: str = typer.Option("NEVER_MARRIED", help="REGISTRATION: the participant's"),
+              spouse: bool = typer.Option(False, "--spouse", help="REGISTRATION: a husband or wife is registered"),
+              children: int = typer.Option(0, min=0, help="REGISTRATION: children under 21"),
+              students: int = typer.Option(0, min=0, help="REGISTRATION: children 21-25 in formal education"),
+              other_children: int = typer.Option(0, min=0, help="REGISTRATION: other children"),
+              parents: int = typer.Option(0, min=0, help="REGISTRATION: father, mother, parents-in-law"),
+              relatives: int = typer.Option(0, min=0, help="REGISTRATION: other relatives"),
+              db: str = DbOption) -> None:
+    """The documents a registration or a data change needs, exactly as it demands them."""
+    from jkn.domain.care import MaritalStatus, Relationship
+    from jkn.domain.segment import Segment
+    from jkn.services.membership import data_changes, documents
+    from jkn.services.membership.common import jakarta_today
+
+    seg, day = _enum(Segment, segment, "--segment"), _date(on)
+    if kind.upper() == "REGISTRATION":
+        if seg is None:
+            raise typer.BadParameter("REGISTRATION needs --segment")
+        household = documents.Household(_nationality(nationality, "--nationality"),
+                                         _enum(MaritalStatus, marital_status, "--marital-status"),
+                                         spouse, children, students, other_children, parents, relatives)
+        with session_for(db):
+            out(documents.household_checklist(seg, day or jakarta_today(), household,
+                                              registration_type=registration_type).as_dict())
+        return
+    member = documents.Person(_enum(Relationship, member_relationship, "--member-relationship"),
+                              _date(member_birth_date), _nationality(member_nationality, "--member-nationality"))
     with session_for(db) as s:
-        out(data_changes.change_checklist(kind.upper(), card, s))
+        out(data_changes.change_checklist(kind.upper(), card, s, segment=seg, on=day, member=member,
+                                          new_segment=_enum(Segment, new_segment, "--new-segment")))
 
 
 @employers_app.command("register")

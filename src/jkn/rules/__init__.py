@@ -8,7 +8,7 @@ from jkn.rules.contribution import Contribution, Line, due_date, monthly_contrib
 from jkn.rules.coverage import (check_fktp_change, check_fktp_registration, check_service,
                                 covered_services, delivery_number, exclusions)
 from jkn.rules.decision import Decision, RuleError, Step
-from jkn.rules.documents import (change_documents, change_types, family_member_documents,
+from jkn.rules.documents import (Circumstances, change_documents, change_types, family_member_documents,
                                  registration_documents, registration_options)
 from jkn.rules.family import FamilyCheck, MemberStatus, check_family, child_eligible
 from jkn.rules.parameters import JKN_START, param, param_entry
@@ -24,5 +24,5 @@ __all__ = [
     "check_fktp_change", "check_fktp_registration", "check_service", "covered_services", "exclusions",
     "delivery_number",
     "registration_documents", "registration_options", "family_member_documents", "change_documents",
-    "change_types",
+    "change_types", "Circumstances",
 ]

@@ -5,26 +5,56 @@ Kesehatan dapat dilakukan secara kolektif maupun perorangan" (I. PPU, II. PBPU, 
 with "Jumlah anggota kelompok minimal 2 (dua) anggota" for a collective Bukan Pekerja group), and
 "Perubahan Data Kepesertaan" (1. changes with a new card: card lost, damaged or wrong; 2. changes
 without: FKTP, address, workplace, rank, participation type, family list, removal).
-The lists are data transcribed from the guide: ``params/documents.toml``.
+The lists are data transcribed from the guide: ``params/documents.toml``. An item with a
+condition (``when``: "Bagi WNA", "bagi PNS aktif", "kecuali bagi anak usia balita" ...) is in a
+person's list only when its condition holds for the :class:`Circumstances` given (assumption A-M20).
 """
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib.resources import files
 
 from jkn.domain.segment import Segment, SegmentGroup
-from jkn.rules.decision import Decision, RuleError, Step, Steps, cite
+from jkn.rules.decision import Decision, RuleError, Step, Steps, assumption, cite
 
 MODES = ("individual", "collective")
+PENSIONERS = frozenset({Segment.BP_PENSIUNAN_PNS, Segment.BP_PENSIUNAN_TNI_POLRI, Segment.BP_PENSIUNAN_PEJABAT_NEGARA,
+                        Segment.BP_PENSIUNAN_LAINNYA})
 
 
 @dataclass(frozen=True, slots=True)
 class Item:
     kind: str             #: form | photo | show | submit | note
     text: str             #: the guide's words
-    when: str | None = None  #: condition, e.g. "foreign", "married", "child_21_25"
+    when: str | None = None  #: condition, a key of CONDITIONS
+    number: int = 0       #: place in the guide's list, from 1
+
+
+@dataclass(frozen=True, slots=True)
+class Circumstances:
+    """What the conditional items ask about the people on a form or change (assumption A-M20)."""
+
+    foreign: bool = False         #: someone on it is a foreign national (WNA)
+    married: bool = False         #: the participant is married or a spouse is registered
+    children: int = 0             #: children registered or added
+    students_21_25: int = 0       #: children aged 21 to 25 in formal education
+    all_under_five: bool = False  #: everyone to be photographed is under five (balita)
+
+
+#: ``when`` → (what must hold, test on the circumstances, the participant's segment and the new segment)
+CONDITIONS: dict[str, tuple[str, Callable[[Circumstances, Segment | None, Segment | None], bool]]] = {
+    "foreign": ("a foreign national (WNA) is on the form", lambda c, seg, new: c.foreign),
+    "married": ("the participant is married or a spouse is registered", lambda c, seg, new: c.married),
+    "children": ("a child is registered", lambda c, seg, new: c.children > 0),
+    "child_21_25": ("a child aged 21 to 25 in formal education is registered",
+                    lambda c, seg, new: c.students_21_25 > 0),
+    "balita_exempt": ("someone to be photographed is five or older", lambda c, seg, new: not c.all_under_five),
+    "pns_active": ("the participant is an active civil servant (PPU_PNS)", lambda c, seg, new: seg is Segment.PPU_PNS),
+    "to_pensioner": ("the new segment is a pensioner's", lambda c, seg, new: new in PENSIONERS),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +71,11 @@ class Requirements:
 
 
 def _req(r: dict, mode: str | None = None) -> Requirements:
-    return Requirements(r["id"], r["title"], mode or r["mode"], tuple(Item(**i) for i in r["items"]), r["source"],
+    items = tuple(Item(**i, number=n) for n, i in enumerate(r["items"], start=1))
+    unknown = {i.when for i in items} - {None, *CONDITIONS}
+    if unknown:
+        raise RuleError(f"documents.toml {r['id']}: unknown condition(s) {', '.join(sorted(unknown))}")
+    return Requirements(r["id"], r["title"], mode or r["mode"], items, r["source"],
                         tuple(Segment(s) for s in r.get("segments", ())), r.get("min_members"),
                         r.get("card_replaced"), tuple(SegmentGroup(g) for g in r.get("groups", ())))
 
@@ -59,21 +93,35 @@ def registration_options(segment: "Segment | str") -> list[Requirements]:
     return [r for r in _load()[0].values() if seg in r.segments]
 
 
-def _filtered(r: Requirements, foreign: bool, steps: Steps) -> Requirements:
-    items = tuple(i for i in r.items if foreign or i.when != "foreign")
-    if len(items) != len(r.items):
-        steps.add("not a foreign national: KITAS/KITAP not needed", r.source)
-    return Requirements(r.id, r.title, r.mode, items, r.source, r.segments, r.min_members, r.card_replaced, r.groups)
+def _applicable(r: Requirements, c: Circumstances | None, steps: Steps, segment: Segment | None = None,
+                new_segment: Segment | None = None) -> Requirements:
+    """``r`` with the conditional items whose condition holds; all of them when ``c`` is None."""
+    if c is None:
+        return r
+    kept = []
+    for i in r.items:
+        if i.when is not None:
+            text, holds = CONDITIONS[i.when]
+            needed = holds(c, segment, new_segment)
+            answer = "yes, needed" if needed else "no, not needed"
+            steps.add(f"{r.id}/{i.number} \"{i.text}\" only if {text}: {answer}",
+                      f"{r.source}; {assumption('A-M20')}")
+            if not needed:
+                continue
+        kept.append(i)
+    return replace(r, items=tuple(kept))
 
 
 def registration_documents(segment: "Segment | str", *, mode: str = "individual", subtype: str | None = None,
-                           foreign: bool = False, group_size: int | None = None) -> Decision[Requirements]:
+                           group_size: int | None = None,
+                           circumstances: Circumstances | None = None) -> Decision[Requirements]:
     """Documents to register a participant of ``segment``.
 
     ``mode`` is "individual" or "collective"; ``subtype`` (a Requirements.id from
     ``registration_options``) is needed when the guide gives several individual lists for the
     segment (e.g. PPU_PNS: ``PPU.PNS`` or ``PPU.PNS_BUMN_BUMD``). ``group_size`` is checked against
-    the minimum group size of a collective registration.
+    the minimum group size of a collective registration. With ``circumstances`` the list keeps
+    only the conditional items that apply; without, it is the guide's whole list.
     """
     seg, steps = Segment.parse(segment), Steps()
     if mode not in MODES:
@@ -97,14 +145,14 @@ def registration_documents(segment: "Segment | str", *, mode: str = "individual"
             raise RuleError(f"a collective registration for {seg.value} needs at least {r.min_members} members, "
                             f"got {group_size!r}")
         steps.add(f"the group must have at least {r.min_members} members", r.source)
-    return Decision(_filtered(r, foreign, steps), steps)
+    return Decision(_applicable(r, circumstances, steps, seg), steps)
 
 
-def family_member_documents(*, foreign: bool = False) -> Decision[Requirements]:
+def family_member_documents(*, circumstances: Circumstances | None = None) -> Decision[Requirements]:
     """Documents for enrolling another family member ("Anggota Keluarga Lain"), who pays a contribution."""
     r, steps = _load()[0]["ANGGOTA_KELUARGA_LAIN"], Steps()
     steps.add(r.title, r.source)
-    return Decision(_filtered(r, foreign, steps), steps)
+    return Decision(_applicable(r, circumstances, steps), steps)
 
 
 def change_types() -> list[Requirements]:
@@ -112,9 +160,13 @@ def change_types() -> list[Requirements]:
     return list(_load()[1].values())
 
 
-def change_documents(change: str, *, segment: "Segment | str | None" = None) -> Decision[Requirements]:
-    """What a data change (``CARD_LOST``, ``MARRIAGE``, ``CHILD_REPLACEMENT`` ...) requires and
-    whether the participant gets a new card."""
+def change_documents(change: str, *, segment: "Segment | str | None" = None,
+                     new_segment: "Segment | str | None" = None,
+                     circumstances: Circumstances | None = None) -> Decision[Requirements]:
+    """What a data change (``CARD_LOST``, ``MARRIAGE``, ``BIRTH``, ``CHILD_REPLACEMENT`` ...) requires
+    and whether the participant gets a new card. ``segment`` is the participant's ("bagi PNS aktif"),
+    ``new_segment`` the one a change of participation type moves to; with ``circumstances`` the
+    list keeps only the conditional items that apply."""
     changes = _load()[1]
     key = change.strip().upper()
     if key not in changes:
@@ -126,4 +178,6 @@ def change_documents(change: str, *, segment: "Segment | str | None" = None) -> 
     item = "1" if r.card_replaced else "2"
     steps = Steps([Step(f"{r.title}: " + ("a new card is issued" if r.card_replaced else "no new card"),
                         cite("Perubahan Data Kepesertaan", item)), Step("documents as listed", r.source)])
-    return Decision(r, steps)
+    seg = Segment.parse(segment) if segment is not None else None
+    new = Segment.parse(new_segment) if new_segment is not None else None
+    return Decision(_applicable(r, circumstances, steps, seg, new), steps)

@@ -10,7 +10,6 @@ billing services, and render what they return; no rule is decided here.
 from __future__ import annotations
 
 import datetime as dt
-from types import SimpleNamespace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -163,22 +162,19 @@ def _registration_context(session: Session, portal: Portal, values: dict, member
 
 
 def _checklist(values: dict, members: int) -> dict | None:
-    """The rules engine's document list for what the form says so far (segment, marriage, members)."""
+    """The documents the registration will demand for what the form says so far (documents.registration_checklist)."""
     segment = values.get("segment")
     if not segment or segment not in Segment._value2member_map_:
         return None
-    on = _date(values.get("tmt")) or _date(values.get("registered_on")) or jakarta_today()
-    head = SimpleNamespace(nationality=values.get("nationality") or "WNI",
-                           marital_status=values.get("marital_status") or "NEVER_MARRIED")
-    facts = []
+    registered_on = _date(values.get("registered_on")) or jakarta_today()
+    people = []
     for i in range(members):
         rel = values.get(f"m{i}_relationship")
-        if rel in Relationship._value2member_map_ and values.get(f"m{i}_nik"):
-            facts.append(registration._FactsMember(Relationship(rel), _date(values.get(f"m{i}_birth_date")) or on,
-                                                   values.get(f"m{i}_nationality") or "WNI"))
-    extra = any(m.relationship.is_parent or m.relationship is Relationship.OTHER_RELATIVE for m in facts)
+        if rel in Relationship._value2member_map_ and (values.get(f"m{i}_nik") or values.get(f"m{i}_name")):
+            people.append(_form_person(values, f"m{i}_", registered_on, Relationship(rel)))
     try:
-        check = documents.registration_checklist(segment, on, head, facts, extra_members=extra,
+        check = documents.registration_checklist(segment, _date(values.get("tmt")) or registered_on,
+                                                 _form_person(values, "", registered_on, None), people,
                                                  registration_type=values.get("registration_type") or None)
     except DomainError:
         return None
@@ -187,6 +183,16 @@ def _checklist(values: dict, members: int) -> dict | None:
     for item in out["items"]:
         item["shown"] = item["code"] in shown
     return out
+
+
+def _form_person(values: dict, prefix: str, today: dt.date, relationship: Relationship | None) -> documents.Person:
+    """A person of the registration form as ``_family_in`` reads it."""
+    marital = values.get(f"{prefix}marital_status")
+    return documents.Person(
+        relationship, documents.born(values.get(f"{prefix}nik"), _date(values.get(f"{prefix}birth_date")), today),
+        values.get(f"{prefix}nationality") or "WNI",
+        MaritalStatus(marital) if marital in MaritalStatus._value2member_map_ else MaritalStatus.NEVER_MARRIED,
+        values.get(f"{prefix}in_school") == "on")
 
 
 def _date(text: str | None) -> dt.date | None:
@@ -284,7 +290,12 @@ def _change_page(request: Request, portal: Office, session: Session, card: str, 
                  status_code: int = 200, error: str | None = None) -> Response:
     p = find_participant(session, portal, card)
     view = registration.participant_view(session, p)
-    checklist = data_changes.change_checklist(kind, p.card_number, session)
+    on = _date(values.get("effective_date")) or jakarta_today()
+    rel = values.get("member_relationship")
+    member = _form_person(values, "member_", on, Relationship(rel) if rel in Relationship._value2member_map_ else None)
+    checklist = data_changes.change_checklist(kind, p.card_number, session, on=on, member=member,
+                                              new_segment=values.get("segment") if values.get("segment") in
+                                              Segment._value2member_map_ else None)
     shown = set(values.get("documents") or [])
     for item in checklist["items"]:
         item["shown"] = item["code"] in shown

@@ -9,7 +9,7 @@ change's actor and an audit row); the ``X-Actor`` header of earlier versions is 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Header, Query
 from fastapi.responses import Response
@@ -18,12 +18,15 @@ from pydantic import BaseModel, ConfigDict
 from jkn.api import security as sec
 from jkn.api.security import AUTH_RESPONSES as AUTH
 from jkn.api.security import Caller
+from jkn.domain.care import MaritalStatus, Relationship
+from jkn.domain.segment import Segment
 from jkn.reference import nik as nik_parser
 from jkn.services.portal import auth
 from jkn.services.membership import cards, data_changes, documents, history, registration
 from jkn.services.billing import coverage, statements
 from jkn.services.portal.accounts import FACILITY_STAFF, PARTICIPANT
 from jkn.services.errors import Forbidden, Invalid
+from jkn.services.membership.common import jakarta_today
 from jkn.services.membership.schemas import ChangeIn, FamilyIn, ParticipantIn, ParticipantRegistrationIn
 
 router = APIRouter(tags=["membership"])
@@ -269,21 +272,46 @@ def family_statement(family_id: int, caller: Caller, on: dt.date | None = None) 
 @router.post("/registration/checklist", response_model=Checklist, responses=INVALID,
              summary="The documents a registration needs (codes to send in documents_shown)")
 def registration_checklist(body: FamilyIn) -> Any:
-    on = body.tmt or body.registered_on or dt.date.today()
-    members = [registration._FactsMember(m.relationship, m.birth_date or on, m.nationality) for m in body.members]
-    check = documents.registration_checklist(body.head.segment, on, body.head, members,
-                                             registration_type=body.registration_type,
-                                             extra_members=any(m.relationship.is_parent or m.relationship.value == "OTHER_RELATIVE"
-                                                               for m in body.members))
-    return check.as_dict()
+    """Exactly the list `POST /families` demands for the same body."""
+    return documents.form_checklist(body).as_dict()
+
+
+@router.get("/registration/checklist", response_model=Checklist, responses=INVALID,
+            summary="The documents a registration needs, from a few answers (no identities needed)")
+def household_checklist(
+        segment: Segment = Query(..., examples=["PBPU_MANDIRI"]),
+        on: dt.date | None = Query(None, description="start of cover (default: today)"),
+        registration_type: str | None = Query(None, description="which list when the segment has several"),
+        nationality: Literal["WNI", "WNA"] = Query("WNI", description="WNA if someone to be registered is foreign"),
+        marital_status: MaritalStatus = Query(MaritalStatus.NEVER_MARRIED, description="the participant's"),
+        spouse: bool = Query(False, description="a husband or wife is registered"),
+        children: int = Query(0, ge=0, le=50, description="children under 21, never married, without own income"),
+        students: int = Query(0, ge=0, le=50, description="children aged 21 to 25 in formal education"),
+        other_children: int = Query(0, ge=0, le=50, description="other children (married, own income, older)"),
+        parents: int = Query(0, ge=0, le=50, description="father, mother, parents-in-law"),
+        relatives: int = Query(0, ge=0, le=50, description="other relatives (kerabat lain)")) -> Any:
+    """The list a registration of such a household is asked for (assumption A-M23)."""
+    household = documents.Household(nationality, marital_status, spouse, children, students, other_children, parents,
+                                     relatives)
+    return documents.household_checklist(segment, on or jakarta_today(), household,
+                                         registration_type=registration_type).as_dict()
 
 
 @router.get("/changes/checklist", response_model=Checklist, responses={**AUTH, **INVALID},
-            summary="The documents a data change needs (of a participant in your scope)")
-def change_checklist(caller: Caller, kind: str = Query(..., examples=["FKTP"]), card_number: str | None = None) -> Any:
+            summary="The documents a data change needs (of a participant in your scope, or of a segment)")
+def change_checklist(caller: Caller, kind: str = Query(..., examples=["FKTP"]), card_number: str | None = None,
+                     segment: Segment | None = Query(None, description="without card_number: the participant's"),
+                     on: dt.date | None = Query(None, description="effective date (default: today)"),
+                     member_relationship: Relationship | None = Query(None, description="the person the change adds"),
+                     member_birth_date: dt.date | None = None,
+                     member_nationality: Literal["WNI", "WNA"] = "WNI",
+                     new_segment: Segment | None = Query(None, description="SEGMENT: the segment moved to")) -> Any:
+    """Exactly the list `POST /participants/{card}/changes` demands for the same change."""
     if card_number:
         card_number = sec.participant(caller, card_number).card_number
-    return data_changes.change_checklist(kind.upper(), card_number, caller.session)
+    member = documents.Person(member_relationship, member_birth_date, member_nationality)
+    return data_changes.change_checklist(kind.upper(), card_number, caller.session, segment=segment, on=on,
+                                         member=member, new_segment=new_segment)
 
 
 # keep ParticipantIn in the OpenAPI components for clients that build registrations

@@ -607,11 +607,10 @@ def _collective_documents(plans, shown: list[str] | None, n_people: int) -> list
         if group in seen:
             continue
         seen.add(group)
-        h = pl.data.head
-        check = documents.registration_checklist(pl.segment, pl.tmt, h, [], mode="collective",
+        check = documents.registration_checklist(pl.segment, pl.tmt, mode="collective",
                                                  group_size=n_people if group is SegmentGroup.BP else None)
         codes = [i.code for i in check.items] if shown is None else shown
-        out.append(documents._mark(check, [c for c in codes if c in {i.code for i in check.items}], enforce=True))
+        out.append(documents.demand(check, [c for c in codes if c in {i.code for i in check.items}]))
     return out
 
 

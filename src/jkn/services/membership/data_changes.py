@@ -26,7 +26,6 @@ from jkn.domain.care import MaritalStatus, Relationship
 from jkn.domain.segment import Segment, SegmentGroup
 from jkn.rules.coverage import check_fktp_change
 from jkn.rules.decision import Step
-from jkn.rules.documents import family_member_documents
 from jkn.services.errors import Invalid, NotFound
 from jkn.services.membership import cards, documents
 from jkn.services.membership.common import (
@@ -108,12 +107,14 @@ def apply_change(session: Session, card_number: str, change: ChangeIn, *, actor:
 
 # ---------------------------------------------------------------- helpers
 
-def _docs(ctx: _Ctx, kind: str | None = None, facts: dict[str, bool] | None = None) -> None:
-    check = documents.checklist_for_change(kind or ctx.change.kind, ctx.head.segment, ctx.change.documents_shown,
-                                           facts=facts)
+def _docs(ctx: _Ctx) -> None:
+    """Demand the documents of the change (documents.change_checklist, as every checklist shows them)."""
+    c = ctx.change
+    member = documents.person(c.member, ctx.recorded_on, c.member.relationship) if c.member is not None else None
+    check = documents.change_checklist(c.kind, ctx.head.segment, ctx.on, member=member, new_segment=c.segment)
     if check is not None:
-        ctx.steps += check.steps
-        ctx.doc_check = check
+        ctx.doc_check = documents.demand(check, c.documents_shown)
+        ctx.steps += ctx.doc_check.steps
 
 
 def _need(ctx: _Ctx, *names: str) -> None:
@@ -333,18 +334,18 @@ def _marriage(ctx: _Ctx) -> None:
     member = ctx.change.member
     if member.relationship is not Relationship.SPOUSE:
         raise Invalid("MARRIAGE adds a spouse: member.relationship must be SPOUSE", field="member.relationship")
-    _docs(ctx, facts={"pns_active": head.segment == "PPU_PNS", "children": False})
+    _docs(ctx)
     head.marital_status = MaritalStatus.MARRIED.value
     _add_members(ctx, [member.model_copy(update={"marital_status": MaritalStatus.MARRIED})])
 
 
 def _birth(ctx: _Ctx) -> None:
-    head = _must_be_head(ctx)
+    _must_be_head(ctx)
     _need(ctx, "member")
     if not ctx.change.member.relationship.is_child:
         raise Invalid("BIRTH adds a child: member.relationship must be CHILD_NATURAL, CHILD_STEP or CHILD_ADOPTED",
                       field="member.relationship")
-    _docs(ctx, facts={"pns_active": head.segment == "PPU_PNS", "children": True})
+    _docs(ctx)
     _add_members(ctx, [ctx.change.member])
 
 
@@ -354,11 +355,7 @@ def _add_member(ctx: _Ctx) -> None:
     m = ctx.change.member
     if m.relationship is Relationship.SPOUSE or m.relationship.is_child:
         raise Invalid("a spouse is added with MARRIAGE, a child with BIRTH", field="member.relationship")
-    d = family_member_documents(foreign=True)
-    check = documents.DocCheck(d.value.title, documents._items(d.value, {"foreign": m.nationality == "WNA"}),
-                               list(d.steps))
-    ctx.doc_check = documents._mark(check, ctx.change.documents_shown, enforce=True)
-    ctx.steps += ctx.doc_check.steps
+    _docs(ctx)
     _add_members(ctx, [m])
 
 
@@ -473,15 +470,18 @@ def list_changes(session: Session, card_number: str) -> list[dict[str, Any]]:
     return [change_view(session, r) for r in rows]
 
 
-def change_checklist(kind: str, card_number: str | None = None, session: Session | None = None) -> dict[str, Any]:
-    """The documents a change needs (for a participant, with conditions filled in)."""
-    segment = None
+def change_checklist(kind: str, card_number: str | None = None, session: Session | None = None, *,
+                     segment: Segment | str | None = None, on: dt.date | None = None,
+                     member: documents.Person | None = None,
+                     new_segment: Segment | str | None = None) -> dict[str, Any]:
+    """The documents a change needs, as ``apply_change`` demands them: for the participant with
+    ``card_number`` (or a participant of ``segment``), effective ``on`` (default today), adding
+    ``member`` or moving to ``new_segment`` (documents.change_checklist)."""
     if card_number and session is not None:
         segment = get_participant(session, card_number).segment
-    if kind == "ADD_MEMBER":
-        d = family_member_documents(foreign=True)
-        return documents.DocCheck(d.value.title, documents._items(d.value, {})).as_dict()
-    check = documents.change_checklist(kind, segment)
+    if segment is None:
+        raise Invalid("give card_number or segment: the list depends on the participant's segment", field="segment")
+    check = documents.change_checklist(kind, segment, on or jakarta_today(), member=member, new_segment=new_segment)
     if check is None:
-        return {"title": kind, "items": [], "missing": []}
+        return {"title": kind, "items": [], "missing": [], "explanation": []}
     return check.as_dict()

@@ -266,13 +266,6 @@ def new_participant(session: Session, person: Person, *, card_number: str, famil
     return p
 
 
-@dataclass
-class _FactsMember:
-    relationship: Relationship
-    birth_date: dt.date
-    nationality: str
-
-
 def _grade_fields(grade: str | None) -> tuple[str | None, str | None]:
     """Split input into (golongan/ruang, rank name) — a rank name is kept verbatim in ``rank``."""
     if not grade:
@@ -396,10 +389,7 @@ def plan_family(session: Session, data: FamilyIn, lookups: Lookups, *, check_nik
              for m in members]
     doc_check = None
     if documents_mode is not None:
-        member_facts = [_FactsMember(m.data.relationship, m.birth_date, m.data.nationality) for m in members]
-        doc_check = documents.checklist_for_registration(
-            segment, tmt, h, member_facts, data.documents_shown, registration_type=data.registration_type,
-            extra_members=any(st in ("ADDITIONAL", "OTHER_RELATIVE") for st in statuses), mode=documents_mode)
+        doc_check = documents.demand(documents.form_checklist(data, mode=documents_mode), data.documents_shown)
         steps += doc_check.steps
     return FamilyPlan(data, segment, registered_on, tmt, head, members, statuses, cls, member_classes, kabkota_code,
                       branch_code, fktp, fktps, employer, grade, rank, steps, doc_check)
