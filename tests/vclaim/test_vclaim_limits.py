@@ -1,0 +1,54 @@
+"""Limits of the bridge that need no server: the JSON nesting measured before parsing (property
+tests against the parsed value) and the settings read from the environment."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from jkn.api.vclaim import settings as vclaim_settings
+from jkn.vclaim.nesting import nesting_depth
+
+TEXT = st.text(alphabet=st.sampled_from('[]{}"\\:,ab é\n'), max_size=12)
+JSON = st.recursive(st.none() | st.booleans() | st.integers() | TEXT,
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(TEXT, inner, max_size=3),
+                    max_leaves=25)
+
+
+def depth(value) -> int:
+    if isinstance(value, list):
+        return 1 + max((depth(v) for v in value), default=0)
+    if isinstance(value, dict):
+        return 1 + max((depth(v) for v in value.values()), default=0)
+    return 0
+
+
+@settings(max_examples=200, deadline=None)
+@given(JSON, st.booleans(), st.booleans())
+def test_nesting_is_measured_as_parsed_whatever_the_strings_hold(value, ascii_only, spaced):
+    raw = json.dumps(value, ensure_ascii=ascii_only, indent=1 if spaced else None).encode()
+    assert nesting_depth(raw) == depth(json.loads(raw))
+
+
+def test_nesting_of_bodies_too_deep_for_the_parser():
+    assert nesting_depth(b"[" * 100_000 + b"]" * 100_000) == 100_000
+    assert nesting_depth(b'{"a": "' + b"[" * 10_000 + b'"}') == 1  # inside a string: not nesting
+    assert nesting_depth(b'["\\"[[["]') == 1  # an escaped quote does not end the string
+
+
+def test_settings_come_from_the_environment_and_bad_values_stop_the_server(monkeypatch):
+    for name in ("JKN_VCLAIM_MAX_SKEW", "JKN_VCLAIM_MAX_BODY", "JKN_VCLAIM_MAX_DEPTH"):
+        monkeypatch.delenv(name, raising=False)
+    assert vclaim_settings.from_env() == vclaim_settings.Settings(300, 65_536, 32)
+    monkeypatch.setenv("JKN_VCLAIM_MAX_SKEW", "60")
+    monkeypatch.setenv("JKN_VCLAIM_MAX_BODY", "2048")
+    chosen = vclaim_settings.from_env()
+    assert (chosen.max_skew, chosen.max_body, chosen.keep_requests) == (60, 2048, 180)
+    for name, value in (("JKN_VCLAIM_MAX_SKEW", "-1"), ("JKN_VCLAIM_MAX_BODY", "12"),
+                        ("JKN_VCLAIM_MAX_DEPTH", "deep")):
+        monkeypatch.setenv(name, value)
+        with pytest.raises(ValueError, match=name):
+            vclaim_settings.from_env()
+        monkeypatch.delenv(name)
