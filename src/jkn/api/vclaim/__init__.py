@@ -4,7 +4,7 @@ Mounted by ``install(app)``: an outermost ASGI middleware answers every request 
 prefix (any case, ``//`` tolerated, never a redirect); a catch-all route documents the same. Protocol: :mod:`jkn.api.vclaim.protocol`;
 service paths: :mod:`jkn.api.vclaim.handlers`; how to configure a client: docs/vclaim.md.
 
-Limits before work (docs/vclaim.md "Limits"): a declared body over ``max_body`` is refused
+Limits before work (docs/vclaim.md "Limits", A-C18): a declared body over ``max_body`` is refused
 before anything else, the signature headers are checked before the body is read, the body is
 read only up to ``max_body`` and its nesting measured before it is parsed. Writes are answered
 once per signed header (:mod:`jkn.services.care.vclaim_requests`, assumption A-C16).

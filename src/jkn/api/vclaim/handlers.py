@@ -7,7 +7,7 @@ kabupaten; Monitoring Kunjungan and HistoriPelayanan.
 
 Facility scope, as REST scopes facility staff (docs/api-security.md): a consumer reads and
 changes the SEPs and control letters of its own facility and the referrals from or to it; to
-any other consumer such a record is answered exactly as an unknown number.
+any other consumer such a record is answered exactly as an unknown number (assumption A-C17).
 """
 
 from __future__ import annotations

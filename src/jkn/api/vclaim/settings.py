@@ -1,5 +1,6 @@
 """Settings of the ``/vclaim-rest`` bridge, read from the environment once at start-up
-(docs/vclaim.md "Settings"). A malformed value stops the server rather than being ignored."""
+(docs/vclaim.md "Settings"; the limits: assumption A-C18). A malformed value stops the server
+rather than being ignored."""
 
 from __future__ import annotations
 

@@ -75,7 +75,7 @@ def _existing(session: Session, data: PaymentIn) -> dict[str, Any] | None:
     if pay is None:
         return None
     payer = session.get(PayerRow, pay.payer_id)
-    try:  # the payer the repeat names, by code, card or employer: another one is another payment
+    try:  # the payer the repeat names, by code, card or employer: another one is another payment (A-C19)
         named = resolve_payer(session, payer_code=data.payer_code, card_number=data.card_number,
                               employer_code=data.employer_code)
     except NotFound:
