@@ -1,14 +1,22 @@
 """Limits of the bridge that need no server: the JSON nesting measured before parsing (property
-tests against the parsed value) and the settings read from the environment."""
+tests against the parsed value), the settings read from the environment, and how long answered
+writes are kept."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
 from hypothesis import given, settings, strategies as st
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from jkn.api.vclaim import settings as vclaim_settings
+from jkn.domain.timestamps import utcnow
+from jkn.services.care import vclaim_requests
+from jkn.services.unit_of_work import unit_of_work
+from jkn.store.care_tables import VClaimRequestRow
 from jkn.vclaim.nesting import nesting_depth
 
 TEXT = st.text(alphabet=st.sampled_from('[]{}"\\:,ab é\n'), max_size=12)
@@ -52,3 +60,20 @@ def test_settings_come_from_the_environment_and_bad_values_stop_the_server(monke
         with pytest.raises(ValueError, match=name):
             vclaim_settings.from_env()
         monkeypatch.delenv(name)
+
+
+def test_answered_writes_are_forgotten_once_their_headers_are_stale(db, monkeypatch):
+    monkeypatch.setitem(vclaim_requests._forgot, "at", float("-inf"))
+    now = utcnow()
+    with Session(db) as s, s.begin():
+        for stamp, age in (("1", 700), ("2", 500)):
+            s.add(VClaimRequestRow(cons_id="123", x_timestamp=stamp, signature="sig", request_sha256="x", status=200,
+                                   answer="{}", received_at=now - dt.timedelta(seconds=age)))
+    keep = vclaim_settings.Settings(max_skew=300).keep_requests  # 660 s
+    with Session(db) as s:
+        with unit_of_work(s):
+            vclaim_requests.forget_expired(s, keep)
+        assert [r.x_timestamp for r in s.scalars(select(VClaimRequestRow))] == ["2"]
+        with unit_of_work(s):  # at most once a minute per process
+            vclaim_requests.forget_expired(s, 0)
+        assert s.scalar(select(func.count()).select_from(VClaimRequestRow)) == 1
