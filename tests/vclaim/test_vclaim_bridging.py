@@ -18,8 +18,7 @@ from pathlib import Path
 import httpx
 import pytest
 from bpjs import Bridging
-from sqlalchemy import select
-
+from jkn.services.care import vclaim_consumers
 from jkn.store.care_tables import ReferralRow, SepRow
 from jkn.store.engine import session_factory
 from jkn.vclaim.crypto import decrypt_response, signature
@@ -44,7 +43,40 @@ def client(srv, cred: dict, service: str = "vclaim", base: str = "/vclaim-rest",
     cfg = {"host": srv.url + base, "consid": cred["cons_id"], "secret": cred["secret"],
            "user_key": cred.get("user_key")}
     cfg.update(override)
-    return Bridging(cfg, service)
+    desk = Bridging(cfg, service)
+    _DESKS[desk.consid] = (srv, cred, service, base, override)
+    return desk
+
+
+_DESKS: dict[str, tuple] = {}  # consid -> (server, credentials, client arguments)
+_SIBLINGS: dict[str, list[Bridging]] = {}  # consid -> other consumers of the same facility
+_LAST_WRITE: dict[str, int] = {}  # consid -> the second of its last write (at the latest)
+
+
+def _sibling(c: Bridging, second: int) -> Bridging:
+    """A consumer of the same facility and version that has not written in ``second``."""
+    siblings = _SIBLINGS.setdefault(c.consid, [])
+    for other in siblings:
+        if _LAST_WRITE.get(other.consid) != second:
+            return other
+    srv, cred, service, base, override = _DESKS[c.consid]
+    with session_factory(srv.engine)() as s:
+        new = vclaim_consumers.create_consumer(s, cred["facility_code"], api_version=cred["api_version"])
+    siblings.append(client(srv, new, service, base, **override))
+    return siblings[-1]
+
+
+def send(c: Bridging, path: str, method: str, body) -> dict:
+    """A write by the unmodified client. The server answers one request per signed header
+    (assumption A-C16) and the signature covers only cons-id and the second, so a write that would
+    share its second with the consumer's last one goes through another consumer of its facility."""
+    second = int(time.time())
+    if _LAST_WRITE.get(c.consid) == second:
+        c = _sibling(c, second)
+    try:
+        return c.request(path, method, body)
+    finally:
+        _LAST_WRITE[c.consid] = int(time.time())
 
 
 def ok(res: dict):
@@ -75,7 +107,7 @@ def t_sep(w, card: str, day: dt.date, **kw) -> dict:
 def referral(srv, card: str, day: dt.date, poli: str = "INT", dx: str = "I10") -> str:
     w = srv.world
     fk = client(srv, w.fktp2_v2 if card == w.other else w.fktp_v2)
-    res = fk.request("Rujukan/2.0/insert", "post", {"request": {"t_rujukan": {
+    res = send(fk, "Rujukan/2.0/insert", "post", {"request": {"t_rujukan": {
         "noKartu": card, "tglRujukan": day.isoformat(), "tglRencanaKunjungan": day.isoformat(),
         "ppkDirujuk": w.rsud, "jnsPelayanan": "2", "catatan": "rujukan", "diagRujukan": dx, "tipeRujukan": "0",
         "poliRujukan": poli, "user": "dr. Puskesmas"}}})
@@ -227,26 +259,26 @@ def test_referral_then_sep_then_update_lookup_monitoring_delete(bridge):
 
     body = t_sep(w, w.active, w.today, rujukan={"asalRujukan": "1", "tglRujukan": w.today.isoformat(),
                                                  "noRujukan": no, "ppkRujukan": w.fktp})
-    s = ok(rs.request("SEP/2.0/insert", "post", body))["sep"]
+    s = ok(send(rs, "SEP/2.0/insert", "post", body))["sep"]
     no_sep = s["noSep"]
     assert len(no_sep) == 19 and no_sep == f"{w.rsud}{w.today:%m%y}V{no_sep[-6:]}"
     assert s["peserta"]["hakKelas"] == "Kelas 2" and s["jnsPelayanan"] == "R.Jalan" and s["noRujukan"] == no
     assert s["diagnosa"].startswith("I10 - ") and s["kdPoli"] == "INT"
-    # the same request again (a retry or a replay inside the window) makes no second SEP
+    # the same visit again, signed again: refused, naming the SEP that covers it, and no second SEP
     before = count(bridge.engine, SepRow)
-    refused(rs.request("SEP/2.0/insert", "post", body), "201", "already")
+    assert no_sep in refused(send(rs, "SEP/2.0/insert", "post", body), "201", "already")
     assert count(bridge.engine, SepRow) == before
 
     d = ok(rs.request(f"SEP/{no_sep}"))
     assert d["noSep"] == no_sep and d["klsRawat"]["klsRawatHak"] == "2" and d["peserta"]["noKartu"] == w.active
 
-    upd = rs.request("SEP/2.0/update", "put", {"request": {"t_sep": {
+    upd = send(rs, "SEP/2.0/update", "put", {"request": {"t_sep": {
         "noSep": no_sep, "klsRawat": {"klsRawatHak": "2"}, "noMR": "MR-777", "catatan": "diubah",
         "diagAwal": "E11", "poli": {"tujuan": "INT", "eksekutif": "0"}, "user": "Coba Ws"}}})
     assert upd == {"metaData": {"code": "200", "message": "OK"}, "response": no_sep}  # plain, as clients expect
     d = ok(rs.request(f"SEP/{no_sep}"))
     assert d["diagnosa"].startswith("E11") and d["catatan"] == "diubah" and d["peserta"]["noMr"] == "MR-777"
-    refused(rs.request("SEP/2.0/update", "put", {"request": {"t_sep": {"noSep": no_sep, "diagAwal": "Z41.1"}}}),
+    refused(send(rs, "SEP/2.0/update", "put", {"request": {"t_sep": {"noSep": no_sep, "diagAwal": "Z41.1"}}}),
             "201", "estetik")
 
     kunj = ok(rs.request(f"Monitoring/Kunjungan/Tanggal/{w.today}/JnsPelayanan/2"))["sep"]
@@ -258,10 +290,10 @@ def test_referral_then_sep_then_update_lookup_monitoring_delete(bridge):
     refused(rs.request(f"monitoring/HistoriPelayanan/NoKartu/{w.active}/tglMulai/{w.today}/tglAkhir/2020-01-01"),
             "400", "before")
 
-    dl = rs.request("SEP/2.0/delete", "delete", {"request": {"t_sep": {"noSep": no_sep, "user": "Coba Ws"}}})
+    dl = send(rs, "SEP/2.0/delete", "delete", {"request": {"t_sep": {"noSep": no_sep, "user": "Coba Ws"}}})
     assert dl == {"metaData": {"code": "200", "message": "OK"}, "response": no_sep}
     refused(rs.request(f"SEP/{no_sep}"), "201")
-    refused(rs.request("SEP/2.0/delete", "delete", {"request": {"t_sep": {"noSep": no_sep, "user": "x"}}}), "201")
+    refused(send(rs, "SEP/2.0/delete", "delete", {"request": {"t_sep": {"noSep": no_sep, "user": "x"}}}), "201")
 
 
 def test_sep_refusals_cite_the_guide_and_write_nothing(bridge):
@@ -271,38 +303,38 @@ def test_sep_refusals_cite_the_guide_and_write_nothing(bridge):
     ruj = {"asalRujukan": "1", "tglRujukan": w.today.isoformat(), "noRujukan": no, "ppkRujukan": w.fktp2}
     before = count(bridge.engine, SepRow)
     # no referral, no control letter, not an emergency
-    m = refused(rs.request("SEP/2.0/insert", "post", t_sep(w, w.other, w.today, poli={"tujuan": "BED"}, diagAwal="K35")),
+    m = refused(send(rs, "SEP/2.0/insert", "post", t_sep(w, w.other, w.today, poli={"tujuan": "BED"}, diagAwal="K35")),
                 "201")
     assert "Tata Cara" in m or "prosedur" in m.lower()
     # cosmetic surgery, orthodontics, care abroad
-    refused(rs.request("SEP/2.0/insert", "post", t_sep(w, w.other, w.today, rujukan=ruj, diagAwal="Z41.1",
+    refused(send(rs, "SEP/2.0/insert", "post", t_sep(w, w.other, w.today, rujukan=ruj, diagAwal="Z41.1",
                                                        poli={"tujuan": "BED"})), "201", "TIDAK DIJAMIN §6")
-    refused(rs.request("SEP/2.0/insert", "post", t_sep(w, w.other, w.today, rujukan=ruj, diagAwal="K07.2",
+    refused(send(rs, "SEP/2.0/insert", "post", t_sep(w, w.other, w.today, rujukan=ruj, diagAwal="K07.2",
                                                        poli={"tujuan": "GOR"})), "201", "ortodonsi")
-    refused(rs.request("SEP/2.0/insert", "post", t_sep(w, w.other, w.today, rujukan=ruj, diagAwal="K35",
+    refused(send(rs, "SEP/2.0/insert", "post", t_sep(w, w.other, w.today, rujukan=ruj, diagAwal="K35",
                                                        poli={"tujuan": "BED"}, jkn={"pengecualian": ["ABROAD"]})),
             "201", "luar negeri")
     # a fourth child's delivery
-    refused(rs.request("SEP/2.0/insert", "post", t_sep(w, w.other, w.today, rujukan=ruj, diagAwal="O80.0",
+    refused(send(rs, "SEP/2.0/insert", "post", t_sep(w, w.other, w.today, rujukan=ruj, diagAwal="O80.0",
                                                        poli={"tujuan": "OBG"}, persalinan={"anakKe": "4"})),
             "201", "third child")
     # suspended and ended cover
-    refused(rs.request("SEP/2.0/insert", "post", t_sep(w, w.suspended, w.today, poli={"tujuan": "IGD"})),
+    refused(send(rs, "SEP/2.0/insert", "post", t_sep(w, w.suspended, w.today, poli={"tujuan": "IGD"})),
             "201", "Penghentian")
-    refused(rs.request("SEP/2.0/insert", "post", t_sep(w, w.ended, w.today, poli={"tujuan": "IGD"})), "201",
+    refused(send(rs, "SEP/2.0/insert", "post", t_sep(w, w.ended, w.today, poli={"tujuan": "IGD"})), "201",
             "NON AKTIF")
     # class entitlement must be the participant's
-    refused(rs.request("SEP/2.0/insert", "post", t_sep(w, w.other, w.today, rujukan=ruj, diagAwal="K35",
+    refused(send(rs, "SEP/2.0/insert", "post", t_sep(w, w.other, w.today, rujukan=ruj, diagAwal="K35",
                                                        klsRawat={"klsRawatHak": "3"}, poli={"tujuan": "BED"})),
             "400", "entitlement")
     # malformed body and dates
-    refused(rs.request("SEP/2.0/insert", "post", t_sep(w, w.other, "2026-02-30", rujukan=ruj)), "400", "tglSep")
+    refused(send(rs, "SEP/2.0/insert", "post", t_sep(w, w.other, "2026-02-30", rujukan=ruj)), "400", "tglSep")
     r = httpx.post(f"{bridge.url}/vclaim-rest/SEP/2.0/insert", content=b"noKartu=1&x=2",
                    headers={**rs._headers(rs._timestamp()), "user_key": w.rs_v2["user_key"]})
     assert r.json()["metaData"] == {"code": "400", "message": "Request body must be JSON"}
     assert count(bridge.engine, SepRow) == before
     # the same referral, well used, works: delivery of the third child is covered
-    s = ok(rs.request("SEP/2.0/insert", "post", t_sep(w, w.other, w.today, rujukan=ruj, diagAwal="O80.0",
+    s = ok(send(rs, "SEP/2.0/insert", "post", t_sep(w, w.other, w.today, rujukan=ruj, diagAwal="O80.0",
                                                       poli={"tujuan": "OBG"}, persalinan={"anakKe": "3"})))["sep"]
     assert s["peserta"]["hakKelas"] == "Kelas 1"
 
@@ -313,20 +345,20 @@ def test_expired_referral_and_foreign_referral(bridge):
     old_day = w.today - dt.timedelta(days=120)
     no = referral(bridge, w.active, old_day, poli="MAT", dx="H25")
     ruj = {"asalRujukan": "1", "tglRujukan": old_day.isoformat(), "noRujukan": no, "ppkRujukan": w.fktp}
-    refused(rs.request("SEP/2.0/insert", "post", t_sep(w, w.active, w.today, rujukan=ruj, diagAwal="H25",
+    refused(send(rs, "SEP/2.0/insert", "post", t_sep(w, w.active, w.today, rujukan=ruj, diagAwal="H25",
                                                        poli={"tujuan": "MAT"})), "201", "expired")
     # another participant's referral number
-    refused(rs.request("SEP/2.0/insert", "post", t_sep(w, w.other, w.today, rujukan=ruj, diagAwal="H25",
+    refused(send(rs, "SEP/2.0/insert", "post", t_sep(w, w.other, w.today, rujukan=ruj, diagAwal="H25",
                                                        poli={"tujuan": "MAT"})), "201", "no referral")
     # an FKTP refers only its own registered participants
     fk = client(bridge, w.fktp_v2)
-    refused(fk.request("Rujukan/2.0/insert", "post", {"request": {"t_rujukan": {
+    refused(send(fk, "Rujukan/2.0/insert", "post", {"request": {"t_rujukan": {
         "noKartu": w.other, "tglRujukan": w.today.isoformat(), "ppkDirujuk": w.rsud, "jnsPelayanan": "2",
         "diagRujukan": "I10", "tipeRujukan": "0", "poliRujukan": "INT", "user": "x"}}}), "201", "registered")
-    refused(fk.request("Rujukan/2.0/insert", "post", {"request": {"t_rujukan": {
+    refused(send(fk, "Rujukan/2.0/insert", "post", {"request": {"t_rujukan": {
         "noKartu": w.active, "tglRujukan": "2026-99-01", "ppkDirujuk": w.rsud, "jnsPelayanan": "2",
         "diagRujukan": "I10", "tipeRujukan": "0", "poliRujukan": "INT", "user": "x"}}}), "400", "tglRujukan")
-    refused(fk.request("Rujukan/2.0/insert", "post", {"request": {"t_rujukan": {
+    refused(send(fk, "Rujukan/2.0/insert", "post", {"request": {"t_rujukan": {
         "noKartu": w.suspended, "tglRujukan": w.today.isoformat(), "ppkDirujuk": w.rsud, "jnsPelayanan": "2",
         "diagRujukan": "I10", "tipeRujukan": "0", "poliRujukan": "INT", "user": "x"}}}), "201", "SUSPENDED")
 
@@ -334,44 +366,42 @@ def test_expired_referral_and_foreign_referral(bridge):
 def test_emergency_needs_no_letter_and_inpatient_control_letter_opens_next_sep(bridge):
     w = bridge.world
     rs = client(bridge, w.rs_v2)
-    s = ok(rs.request("SEP/2.0/insert", "post", t_sep(w, w.active, w.today, jnsPelayanan="1",
+    s = ok(send(rs, "SEP/2.0/insert", "post", t_sep(w, w.active, w.today, jnsPelayanan="1",
                                                       poli={"tujuan": "IGD"}, diagAwal="I21")))["sep"]
     assert s["jnsPelayanan"] == "R.Inap" and s["kelasRawat"] == "2"
-    plg = rs.request("SEP/2.0/updtglplg", "put", {"request": {"t_sep": {
+    plg = send(rs, "SEP/2.0/updtglplg", "put", {"request": {"t_sep": {
         "noSep": s["noSep"], "statusPulang": "1", "tglPulang": w.today.isoformat(), "user": "x"}}})
     assert plg["metaData"]["code"] == "200"
     ctl_day = w.today + dt.timedelta(days=7)
-    k = ok(rs.request("RencanaKontrol/v2/Insert", "post", {"request": {
+    k = ok(send(rs, "RencanaKontrol/v2/Insert", "post", {"request": {
         "noSEP": s["noSep"], "kodeDokter": "31574", "poliKontrol": "JAN", "tglRencanaKontrol": ctl_day.isoformat(),
         "user": "ws"}}))
     assert k["noSuratKontrol"][12] == "K" and k["noKartu"] == w.active and k["namaDiagnosa"].startswith("I21")
     assert ok(rs.request(f"RencanaKontrol/noSuratKontrol/{k['noSuratKontrol']}"))["noSep"] == s["noSep"]
     body = t_sep(w, w.active, ctl_day, poli={"tujuan": "JAN"}, diagAwal="I21",
                  skdp={"noSurat": k["noSuratKontrol"], "kodeDPJP": "31574"})
-    nxt = ok(rs.request("SEP/2.0/insert", "post", body))["sep"]
+    nxt = ok(send(rs, "SEP/2.0/insert", "post", body))["sep"]
     assert nxt["noRujukan"] == k["noSuratKontrol"]
     late = t_sep(w, w.active, ctl_day + dt.timedelta(days=30), poli={"tujuan": "JAN"}, diagAwal="I21",
                  skdp={"noSurat": k["noSuratKontrol"], "kodeDPJP": "31574"})
-    refused(rs.request("SEP/2.0/insert", "post", late), "201", "control")
+    refused(send(rs, "SEP/2.0/insert", "post", late), "201", "control")
 
 
 def test_other_facilities_cannot_touch_an_sep(bridge):
     w = bridge.world
     rs = client(bridge, w.rs_v2)
-    s = ok(rs.request("SEP/2.0/insert", "post", t_sep(w, w.other, w.today, poli={"tujuan": "IGD"},
+    s = ok(send(rs, "SEP/2.0/insert", "post", t_sep(w, w.other, w.today, poli={"tujuan": "IGD"},
                                                       diagAwal="S72")))["sep"]
     fk = client(bridge, w.fktp_v2)
-    refused(fk.request("SEP/2.0/delete", "delete", {"request": {"t_sep": {"noSep": s["noSep"], "user": "x"}}}), "400")
-    refused(fk.request("SEP/2.0/insert", "post", t_sep(w, w.other, w.today, poli={"tujuan": "IGD"})), "400",
+    refused(send(fk, "SEP/2.0/delete", "delete", {"request": {"t_sep": {"noSep": s["noSep"], "user": "x"}}}), "201",
+            f"no SEP {s['noSep']}")  # as if it did not exist: another facility's SEP
+    refused(send(fk, "SEP/2.0/insert", "post", t_sep(w, w.other, w.today, poli={"tujuan": "IGD"})), "400",
             "ppkPelayanan")
     with session_factory(bridge.engine)() as ses:
         assert ses.get(SepRow, s["noSep"]).deleted_at is None
-        assert ses.scalar(select(ReferralRow).limit(1)) is not None
 
 
 def test_revoked_and_rotated_consumers_are_refused(bridge):
-    from jkn.services.care import vclaim_consumers
-
     w = bridge.world
     with session_factory(bridge.engine)() as s:
         cred = vclaim_consumers.create_consumer(s, w.rsud, label="short-lived")
@@ -395,8 +425,8 @@ def test_bad_referral_input_writes_nothing(bridge):
     for change, code in (({"diagRujukan": "XYZ"}, "400"), ({"poliRujukan": "NOPE"}, "400"),
                          ({"jnsPelayanan": "9"}, "400"), ({"ppkDirujuk": w.fktp2}, "201"),
                          ({"ppkDirujuk": "0000X999"}, "201"), ({"noKartu": "0009999999999"}, "201")):
-        refused(fk.request("Rujukan/2.0/insert", "post", {"request": {"t_rujukan": {**base, **change}}}), code)
-    refused(fk.request("Rujukan/2.0/insert", "post", {"request": "nope"}), "400")
+        refused(send(fk, "Rujukan/2.0/insert", "post", {"request": {"t_rujukan": {**base, **change}}}), code)
+    refused(send(fk, "Rujukan/2.0/insert", "post", {"request": "nope"}), "400")
     assert count(bridge.engine, ReferralRow) == before
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jkn.domain.timestamps import utcnow
@@ -50,6 +50,22 @@ class VClaimConsumerRow(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class VClaimRequestRow(Base):
+    """A VClaim write as first received: its signed headers, a digest of the request and the answer
+    sent. The same headers with the same request get the same answer again (no second write); with
+    another request they are refused (assumption A-C16). Kept a little longer than the clock-skew
+    window, after which the headers are refused as stale anyway."""
+
+    __tablename__ = "vclaim_request"
+    cons_id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    x_timestamp: Mapped[str] = mapped_column(String(32), primary_key=True)
+    signature: Mapped[str] = mapped_column(String(88), primary_key=True)
+    request_sha256: Mapped[str] = mapped_column(String(64))
+    status: Mapped[int] = mapped_column(Integer)
+    answer: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
 
 class CareSerialRow(Base):
@@ -144,6 +160,14 @@ class SepRow(Base):
     __table_args__ = (
         Index("ix_sep_participant_id_sep_date", "participant_id", "sep_date"),
         Index("ix_sep_facility_code_sep_date", "facility_code", "sep_date"),
+        # one live SEP per participant, facility, service type, clinic and day (A-C03), held by the
+        # database so that concurrent inserts cannot both pass the check in code (A-C15); NULLs never
+        # collide in a unique index, hence the second index for SEPs without a clinic
+        Index("uq_sep_one_per_visit", "participant_id", "facility_code", "service_type", "poli_code", "sep_date",
+              unique=True, postgresql_where=text("deleted_at IS NULL"), sqlite_where=text("deleted_at IS NULL")),
+        Index("uq_sep_one_per_visit_no_poli", "participant_id", "facility_code", "service_type", "sep_date",
+              unique=True, postgresql_where=text("deleted_at IS NULL AND poli_code IS NULL"),
+              sqlite_where=text("deleted_at IS NULL AND poli_code IS NULL")),
     )
 
 

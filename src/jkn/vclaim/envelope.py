@@ -39,10 +39,11 @@ UNAUTHORIZED = Code(
     "401", 401, "Unauthorized", "bad/missing X-cons-id, signature, timestamp or user_key (ours)"
 )
 UNKNOWN_PATH = Code("404", 404, "URL tidak ditemukan", "no such service path (ours)")
+TOO_LARGE = Code("413", 413, "Request terlalu besar", "body over the size limit, refused unread (ours)")
 INTERNAL = Code("500", 500, "Terjadi kesalahan pada server", "unexpected failure (ours)")
 
 CODES: tuple[Code, ...] = (
-    OK, NOT_FOUND, REJECTED, BAD_REQUEST, UNAUTHORIZED, UNKNOWN_PATH, INTERNAL
+    OK, NOT_FOUND, REJECTED, BAD_REQUEST, UNAUTHORIZED, UNKNOWN_PATH, TOO_LARGE, INTERNAL
 )
 
 # Answers that v2.0 clients do not decrypt (protocol doc; bpjs-bridging's exclusion list).

@@ -4,6 +4,10 @@ Paths (after ``/vclaim-rest/``; literal segments case-insensitive) — see docs/
 Peserta by card / NIK; SEP insert / update / delete / lookup / discharge date; Rujukan lookups
 and insert; RencanaKontrol insert and lookup; Referensi diagnosa / poli / faskes / propinsi /
 kabupaten; Monitoring Kunjungan and HistoriPelayanan.
+
+Facility scope, as REST scopes facility staff (docs/api-security.md): a consumer reads and
+changes the SEPs and control letters of its own facility and the referrals from or to it; to
+any other consumer such a record is answered exactly as an unknown number (assumption A-C17).
 """
 
 from __future__ import annotations
@@ -48,6 +52,26 @@ def _s(d: dict, *path: str) -> str | None:
 
 def _empty(what: str) -> None:
     raise NotFound(f"{what}: data tidak ditemukan")
+
+
+def _own_sep(call: Call, number: str) -> dict:
+    """The SEP if the consumer's facility issued it; the unknown-SEP answer otherwise."""
+    s = sep.get_sep(call.session, number)
+    if s["facility"]["code"] != call.consumer.facility_code:
+        raise NotFound(f"no SEP {number}", field="noSep")
+    return s
+
+
+def _ours(call: Call, r: dict) -> bool:
+    """A referral written by the consumer's facility or addressed to it."""
+    return call.consumer.facility_code in (r["from_facility"]["code"], r["to_facility"]["code"])
+
+
+def _required_sep(t: dict) -> str:
+    number = _s(t, "noSep")
+    if not number:
+        raise Invalid("t_sep.noSep is required", field="noSep")
+    return number
 
 
 # --- Peserta ---------------------------------------------------------------------------
@@ -106,9 +130,7 @@ def sep_insert(call: Call):
 @router.add("PUT", "SEP/1.1/update", plain=True)
 def sep_update(call: Call):
     t = _request(call, "t_sep")
-    number = _s(t, "noSep")
-    if not number:
-        raise Invalid("t_sep.noSep is required", field="noSep")
+    number = _own_sep(call, _required_sep(t))["number"]
     kls = t.get("klsRawat") if isinstance(t.get("klsRawat"), dict) else {}
     changes = dict(class_upgrade=_s(kls, "klsRawatNaik"), upgrade_payer=_s(kls, "pembiayaan"),
                    upgrade_responsible=_s(kls, "penanggungJawab"), mr_number=_s(t, "noMR"), notes=_s(t, "catatan"),
@@ -124,9 +146,7 @@ def sep_update(call: Call):
 @router.add("DELETE", "SEP/Delete", plain=True)
 def sep_delete(call: Call):
     t = _request(call, "t_sep")
-    number = _s(t, "noSep")
-    if not number:
-        raise Invalid("t_sep.noSep is required", field="noSep")
+    number = _own_sep(call, _required_sep(t))["number"]
     sep.delete_sep(call.session, number, facility_code=call.consumer.facility_code, user=_s(t, "user"))
     return number
 
@@ -134,9 +154,7 @@ def sep_delete(call: Call):
 @router.add("PUT", "SEP/2.0/updtglplg")
 def sep_discharge(call: Call):
     t = _request(call, "t_sep")
-    number = _s(t, "noSep")
-    if not number:
-        raise Invalid("t_sep.noSep is required", field="noSep")
+    number = _own_sep(call, _required_sep(t))["number"]
     sep.update_sep(call.session, number, facility_code=call.consumer.facility_code, user=_s(t, "user"),
                    discharge_date=_s(t, "tglPulang") or "")
     return None
@@ -144,7 +162,7 @@ def sep_discharge(call: Call):
 
 @router.add("GET", "SEP/{no}")
 def sep_lookup(call: Call):
-    return shapes.sep_detail(sep.get_sep(call.session, call.params["no"]))
+    return shapes.sep_detail(_own_sep(call, call.params["no"]))
 
 
 # --- Rujukan ---------------------------------------------------------------------------
@@ -156,13 +174,14 @@ def _rujukan_one(call: Call, r: dict) -> dict:
 
 def _by_number(call: Call, origin: str) -> dict:
     r = referrals.get_referral(call.session, call.params["no"])
-    if r["origin_level"] != origin:
-        _empty(f"rujukan {call.params['no']}")
+    if r["origin_level"] != origin or not _ours(call, r):
+        raise NotFound(f"no referral {call.params['no']}", field="noRujukan")
     return {"rujukan": _rujukan_one(call, r)}
 
 
 def _by_card(call: Call, origin: str, many: bool) -> dict:
-    rows = referrals.referrals_for_card(call.session, call.params["no"], origin_level=origin)
+    rows = [r for r in referrals.referrals_for_card(call.session, call.params["no"], origin_level=origin)
+            if _ours(call, r)]
     if not rows:
         _empty(f"rujukan untuk kartu {call.params['no']}")
     if many:
@@ -204,8 +223,10 @@ def rujukan_rs_list(call: Call):
 @router.add("POST", "Rujukan/insert")
 def rujukan_insert(call: Call):
     t = _request(call, "t_rujukan")
+    from_sep = _s(t, "noSep")
     r = referrals.create_referral(
-        call.session, card_number=_s(t, "noKartu") or None, sep_number=_s(t, "noSep") or None,
+        call.session, card_number=_s(t, "noKartu") or None,
+        sep_number=_own_sep(call, from_sep)["number"] if from_sep else None,
         from_facility=call.consumer.facility_code, referral_date=_s(t, "tglRujukan"),
         planned_visit_date=_s(t, "tglRencanaKunjungan") or None, to_facility=_s(t, "ppkDirujuk") or None,
         service_type=_s(t, "jnsPelayanan") or "2", notes=_s(t, "catatan"), complaint=_s(t, "keluhan"),
@@ -224,11 +245,11 @@ def rujukan_insert(call: Call):
 @router.add("POST", "RencanaKontrol/insert")
 def kontrol_insert(call: Call):
     req = _request(call, "")
+    s = _own_sep(call, _s(req, "noSEP") or "")
     c = referrals.create_control_letter(
-        call.session, sep_number=_s(req, "noSEP") or "", control_date=_s(req, "tglRencanaKontrol"),
+        call.session, sep_number=s["number"], control_date=_s(req, "tglRencanaKontrol"),
         poli=_s(req, "poliKontrol") or "", doctor_code=_s(req, "kodeDokter"),
         facility_code=call.consumer.facility_code, created_by=_s(req, "user"))
-    s = sep.get_sep(call.session, c["sep_number"])
     dx = care_codes.icd10().get(s["diagnosis"]["code"])
     return shapes.control_letter(c, s["participant"], dx.label if dx else s["diagnosis"]["code"])
 
@@ -236,6 +257,8 @@ def kontrol_insert(call: Call):
 @router.add("GET", "RencanaKontrol/noSuratKontrol/{no}")
 def kontrol_lookup(call: Call):
     c = referrals.get_control_letter(call.session, call.params["no"])
+    if c["facility_code"] != call.consumer.facility_code:
+        raise NotFound(f"no control letter {call.params['no']}", field="noSuratKontrol")
     s = sep.get_sep(call.session, c["sep_number"])
     dx = care_codes.icd10().get(s["diagnosis"]["code"])
     out = shapes.control_letter(c, s["participant"], dx.label if dx else s["diagnosis"]["code"])
@@ -298,7 +321,8 @@ def mon_kunjungan(call: Call):
 
 @router.add("GET", "monitoring/HistoriPelayanan/NoKartu/{no}/tglMulai/{a}/tglAkhir/{b}")
 def mon_histori(call: Call):
-    rows = sep.history(call.session, call.params["no"], call.params["a"], call.params["b"])
+    rows = [s for s in sep.history(call.session, call.params["no"], call.params["a"], call.params["b"])
+            if s["facility"]["code"] == call.consumer.facility_code]
     if not rows:
         _empty(f"histori pelayanan {call.params['no']}")
     return {"histori": [shapes.histori(s) for s in rows]}

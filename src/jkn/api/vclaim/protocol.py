@@ -7,7 +7,8 @@
 - Version: chosen by the consumer record (``api_version``): 2.0 encrypts ``response`` with
   the client's own ``X-timestamp``; 1.1 answers plain.
 - Paths: case-insensitive literal segments, ``//`` tolerated, no redirects.
-- Bodies: JSON whatever the ``Content-Type``; DELETE carries one.
+- Bodies: JSON whatever the ``Content-Type``; DELETE carries one; nested at most
+  ``Settings.max_depth`` levels (checked before parsing).
 """
 
 from __future__ import annotations
@@ -24,24 +25,11 @@ from jkn.services.errors import Conflict, DomainError, Forbidden, Invalid, NotFo
 from jkn.services.care.vclaim_consumers import ConsumerAuth, load_auth
 from jkn.vclaim import envelope
 from jkn.vclaim.crypto import SignatureError, verify
+from jkn.vclaim.nesting import nesting_depth
 
 log = logging.getLogger("jkn.vclaim")
 
-DEFAULT_MAX_SKEW = 300  # seconds; JKN_VCLAIM_MAX_SKEW overrides (docs/vclaim.md)
 UNAUTHORIZED_MESSAGE = "Unauthorized: X-cons-id, X-timestamp and X-signature are not valid for this service"
-
-
-def max_skew_from_env() -> int:
-    raw = os.environ.get("JKN_VCLAIM_MAX_SKEW", "").strip()
-    if not raw:
-        return DEFAULT_MAX_SKEW
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValueError(f"JKN_VCLAIM_MAX_SKEW must be whole seconds, got {raw!r}") from None
-    if value < 0:
-        raise ValueError("JKN_VCLAIM_MAX_SKEW cannot be negative")
-    return value
 
 
 class ProtocolError(Exception):
@@ -159,10 +147,13 @@ def authenticate(session, headers, max_skew: int, now: float | None = None) -> C
     return consumer
 
 
-def parse_body(raw: bytes) -> Any:
-    """JSON whatever the Content-Type says (clients send JSON as x-www-form-urlencoded)."""
+def parse_body(raw: bytes, max_depth: int) -> Any:
+    """JSON whatever the Content-Type says (clients send JSON as x-www-form-urlencoded), refused
+    unparsed when it nests deeper than ``max_depth``."""
     if not raw or not raw.strip():
         return None
+    if nesting_depth(raw) > max_depth:
+        raise ProtocolError(envelope.BAD_REQUEST, f"Request body nests deeper than {max_depth} levels")
     try:
         return json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):

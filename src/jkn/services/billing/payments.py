@@ -75,8 +75,12 @@ def _existing(session: Session, data: PaymentIn) -> dict[str, Any] | None:
     if pay is None:
         return None
     payer = session.get(PayerRow, pay.payer_id)
-    same = pay.amount == data.amount and pay.paid_on == data.paid_on and (
-        data.payer_code in (None, payer.code))
+    try:  # the payer the repeat names, by code, card or employer: another one is another payment (A-C19)
+        named = resolve_payer(session, payer_code=data.payer_code, card_number=data.card_number,
+                              employer_code=data.employer_code)
+    except NotFound:
+        named = None
+    same = pay.amount == data.amount and pay.paid_on == data.paid_on and named is not None and named.id == payer.id
     if not same:
         raise Conflict(f"payment reference {data.reference} was already used for another payment "
                        f"({pay.amount} on {pay.paid_on.isoformat()} by {payer.code})", payment_id=pay.id)

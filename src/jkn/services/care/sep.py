@@ -17,6 +17,7 @@ import datetime as dt
 from collections.abc import Iterable
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from jkn.reference import care_codes
@@ -34,7 +35,7 @@ from jkn.services.care.common import (
     parse_date,
     refuse,
 )
-from jkn.services.errors import Invalid, NotFound
+from jkn.services.errors import Conflict, Invalid, NotFound
 from jkn.services.unit_of_work import unit_of_work
 from jkn.store.care_tables import (
     ControlLetterRow,
@@ -199,13 +200,9 @@ def insert_sep(session: Session, *, card_number: str, sep_date: "dt.date | str",
             delivery_child_number=delivery_child_number, facility_contracted=fac.partnership == "PARTNER",
             referral_letter=letter_ok, emergency=emergency)
 
-        same = session.scalars(select(SepRow).where(
-            SepRow.participant_id == p.id, SepRow.facility_code == fac.code, SepRow.sep_date == day,
-            SepRow.service_type == service_type, SepRow.deleted_at.is_(None))).all()
-        same = [s for s in same if (s.poli_code or "") == (pol.code if pol else "")]
-        dup = referral_rules.check_one_sep_per_day([{"number": s.number} for s in same], day)
-        if not dup.value:
-            raise refuse(dup, rule="DUPLICATE_SEP")
+        visit = dict(participant_id=p.id, facility_code=fac.code, service_type=service_type,
+                     poli_code=pol.code if pol else None, sep_date=day)
+        _refuse_duplicate(session, **visit)
 
         row = SepRow(
             number=next_number(session, fac.code, LETTER_SEP, day), participant_id=p.id, facility_code=fac.code,
@@ -222,13 +219,30 @@ def insert_sep(session: Session, *, card_number: str, sep_date: "dt.date | str",
             delivery_child_number=delivery_child_number, cob=cob, cataract=cataract, visit_purpose=visit_purpose or "0",
             dpjp_code=dpjp_code or None, mr_number=mr_number or None, phone=phone or None, notes=notes,
             explanation=steps, created_by=created_by)
-        session.add(row)
-        session.flush()
+        try:
+            with session.begin_nested():
+                session.add(row)
+        except IntegrityError:  # a concurrent insert for the same visit won the unique index (A-C15)
+            _refuse_duplicate(session, **visit)
+            raise
         if emergency and fac.partnership != "PARTNER":
             session.add(EmergencyCaseRow(participant_id=p.id, facility_code=fac.code, admitted_on=day,
                                          diagnosis_code=dx.code, sep_number=row.number, explanation=steps))
             session.flush()
         return sep_view(session, row, p, fac)
+
+
+def _refuse_duplicate(session: Session, *, participant_id: int, facility_code: str, service_type: str,
+                      poli_code: str | None, sep_date: dt.date) -> None:
+    """Conflict (409, DUPLICATE_SEP) naming the live SEP that already covers this visit (A-C03)."""
+    same = session.scalars(select(SepRow.number).where(
+        SepRow.participant_id == participant_id, SepRow.facility_code == facility_code, SepRow.sep_date == sep_date,
+        SepRow.service_type == service_type, SepRow.deleted_at.is_(None),
+        SepRow.poli_code.is_(None) if poli_code is None else SepRow.poli_code == poli_code)).all()
+    dup = referral_rules.check_one_sep_per_day([{"number": n} for n in same], sep_date)
+    if not dup.value:
+        refused = refuse(dup)
+        raise Conflict(refused.message, rule="DUPLICATE_SEP", sep_number=same[0], explanation=refused.explanation)
 
 
 def _live(session: Session, number: str, facility_code: str | None) -> SepRow:

@@ -91,8 +91,9 @@ def cache_seconds() -> int:
     return int(raw) if raw.isdigit() else 300
 
 
-def _digest(username: str, password: str) -> bytes:
-    return hmac.new(_KEY, f"{username.strip().lower()}\0{password}".encode(), hashlib.sha256).digest()
+def _digest(database: str, username: str, password: str) -> bytes:
+    """The key of a remembered check: per database, as user ids are (a process may serve several)."""
+    return hmac.new(_KEY, f"{database}\0{username.strip().lower()}\0{password}".encode(), hashlib.sha256).digest()
 
 
 def forget_checked_credentials() -> None:
@@ -118,7 +119,7 @@ def _still_good(user: UserAccountRow | None, seen: _Checked) -> bool:
 def check_credentials(session: Session, username: str, password: str, *, client: str | None = None) -> UserAccountRow:
     """The user whose name and password these are, or :class:`LoginRefused` (401), as a log-in
     would decide (same lock-out); successful log-ins are not written to the audit log."""
-    key = _digest(username or "", password or "")
+    key = _digest(str(session.get_bind().url), username or "", password or "")
     now = time.monotonic()
     with _LOCK:
         seen = _CHECKED.get(key)
