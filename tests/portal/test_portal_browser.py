@@ -2,7 +2,8 @@
 and prints its card; an employer uploads a file with one bad row and sees it named; participants
 change FKTP (refused before 3 months, accepted after) and file a complaint that reaches the right
 branch's queue; a facility writes a referral and issues an SEP; an officer cannot open another
-branch's participant."""
+branch's participant; every page works under the strict Content-Security-Policy
+(issue #10)."""
 
 from __future__ import annotations
 
@@ -233,3 +234,33 @@ def test_dashboard_and_english_on_a_phone(login, site):
     assert csv.status == 200 and csv.text().splitlines()[0].startswith("level,unit,month,code,name,participants")
     # no horizontal scrolling of the page itself on a phone (wide tables scroll in their box)
     assert head.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def test_pages_and_htmx_work_under_the_strict_content_security_policy(login, site):
+    """Issue #10: every page is served with a CSP that allows no inline script, style or eval;
+    the pages still work (HTMX requests included) and the browser reports no violation."""
+    base, world = site
+    page = login(world.users["medan"])
+    violations: list[str] = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on("pageerror", lambda e: violations.append(str(e)))
+    page.add_init_script("document.addEventListener('securitypolicyviolation', e => "
+                         "(window.__csp = window.__csp || []).push(e.violatedDirective + ' ' + e.blockedURI))")
+    response = page.goto(base + "/petugas/daftar")
+    assert "script-src 'self';" in response.headers["content-security-policy"]
+    page.get_by_label("Segmen").select_option("PBPU_MANDIRI")
+    page.wait_for_selector("#checklist input[name=documents]")  # HTMX, after the first swap ...
+    with page.expect_response(lambda r: "/petugas/daftar/dokumen" in r.url and r.status == 200):
+        page.locator("#marital_status").select_option("MARRIED")  # ... and after it
+    assert page.evaluate("window.__csp || []") == []
+    page.goto(base + "/")
+    with page.expect_response(lambda r: "/cari" in r.url and r.status == 200):
+        page.locator("#q").fill("Medan")  # the public search, HTMX with a delay
+    page.wait_for_selector("#search-results")
+    page.goto(base + "/dasbor")
+    assert page.locator("#by-unit svg.meter rect.fill").count() >= 1  # bars without inline style
+    widths = page.locator("#by-unit svg.meter").evaluate_all("els => els.map(e => e.getBoundingClientRect().width)")
+    assert all(w > 0 for w in widths)
+    assert page.goto(base + f"/petugas/peserta/{world.bekasi_card}").status == 403  # the error page
+    page.goto(base + "/petugas/audit?action=login.failed")
+    assert page.evaluate("window.__csp || []") == [] and violations == []

@@ -1,4 +1,4 @@
-"""``jkn users``: the first administrator, other users, list, deactivate, unlock, the audit log."""
+"""``jkn users``: the first administrator, other users, list, deactivate, the audit log."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def test_users_cli(db, db_url):
     users = {u["username"]: u for u in json.loads(r.stdout)}
     assert users["root"]["role"] == "ADMIN" and users["kc.medan"]["branch"] == "001"
     assert runner.invoke(cli, ["users", "deactivate", "kc.medan", "--db", db_url]).exit_code == 0
-    assert runner.invoke(cli, ["users", "unlock", "nobody", "--db", db_url]).exit_code == 2
+    assert runner.invoke(cli, ["users", "activate", "nobody", "--db", db_url]).exit_code == 2
     r = runner.invoke(cli, ["users", "audit", "--json", "--db", db_url])
     events = [(e["action"], e["object_id"], e["actor"]) for e in json.loads(r.stdout)]
     assert ("user.deactivate", "kc.medan", events[0][2]) == events[0] and events[0][2].startswith("cli:")

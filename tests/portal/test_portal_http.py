@@ -1,9 +1,8 @@
-"""Portal security over HTTP (a real server): CSRF on every form, lock-out on the log-in page,
-cookie flags, sessions ended by a password change, safe redirects, roles kept to their pages."""
+"""Portal security over HTTP (a real server): CSRF on every form, cookie flags, sessions ended by
+a password change, safe redirects, roles kept to their pages. Log-in throttling and the session
+timeouts: test_login_defence.py and test_sessions_http.py."""
 
 from __future__ import annotations
-
-import re
 
 import pytest
 from sqlalchemy.orm import Session
@@ -12,6 +11,8 @@ from jkn.services.portal import accounts
 from jkn.services.portal.audit import SYSTEM
 
 from portal_world import PASSWORD, build_world
+from support import portal_login
+from support.portal_login import token
 
 
 @pytest.fixture(scope="module")
@@ -20,15 +21,8 @@ def site(server, _prepared):
     return server, build_world(engine), engine
 
 
-def token(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
 def login(server, user: str, password: str = PASSWORD, **kwargs):
-    client = server.client(**kwargs)
-    page = client.get("/masuk")
-    r = client.post("/masuk", data={"username": user, "password": password, "csrf_token": token(page.text)})
-    return client, r
+    return portal_login.login(server, user, password, **kwargs)
 
 
 def test_login_sets_a_hardened_cookie_and_redirects_safely(site):
@@ -62,23 +56,6 @@ def test_every_form_post_needs_the_session_csrf_token(site):
     ok = client.post("/pengaduan/baru", data={**body, "csrf_token": token(client.get("/akun").text)})
     assert ok.status_code == 303
     assert client.post("/keluar").status_code == 403  # log-out is a form too
-
-
-def test_lockout_on_the_login_page(site, monkeypatch):
-    server, world, engine = site
-    monkeypatch.setenv("JKN_LOCKOUT_FAILURES", "3")
-    with Session(engine) as s, s.begin():
-        accounts.create_user(s, SYSTEM, username="lock.me", password=PASSWORD, role="HEAD_OFFICE", full_name="L")
-    for _ in range(2):
-        assert "wrong user name" in login(server, "lock.me", "nope")[1].text
-    third = login(server, "lock.me", "nope")[1]
-    assert third.status_code == 401 and "locked until" in third.text
-    assert "locked until" in login(server, "lock.me", PASSWORD)[1].text
-    admin, _ = login(server, world.users["admin"])
-    page = admin.get("/admin/pengguna")
-    assert "terkunci" in page.text
-    assert admin.post("/admin/pengguna/lock.me/buka", data={"csrf_token": token(page.text)}).status_code == 303
-    assert login(server, "lock.me", PASSWORD)[1].status_code == 303
 
 
 def test_password_change_ends_the_other_sessions(site):

@@ -19,10 +19,12 @@ def free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, database_url: str):
+    def __init__(self, database_url: str, app=None):
+        """Serve ``app`` (default: ``create_app(database_url)``)."""
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(create_app(database_url), host="127.0.0.1", port=self.port, log_level="warning")
+        config = uvicorn.Config(app or create_app(database_url), host="127.0.0.1", port=self.port,
+                                log_level="warning")
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)
 

@@ -17,8 +17,10 @@ CHALLENGE = {"WWW-Authenticate": 'Basic realm="jkn"'}
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain_error(_request: Request, exc: DomainError) -> JSONResponse:
-        return JSONResponse({"detail": exc.message, **exc.details}, status_code=exc.status,
-                            headers=CHALLENGE if exc.status == 401 else None)
+        headers = CHALLENGE if exc.status == 401 else None
+        if "retry_after" in exc.details:  # a throttled log-in (429)
+            headers = {"Retry-After": str(exc.details["retry_after"])}
+        return JSONResponse({"detail": exc.message, **exc.details}, status_code=exc.status, headers=headers)
 
     @app.exception_handler(NikError)
     async def _bad_nik(_request: Request, exc: NikError) -> JSONResponse:

@@ -2,8 +2,8 @@
 
 Every /api/v1 endpoint that shows or changes personal data needs a logged-in caller:
 
-* **HTTP Basic** with the user name and password of a portal account (the portal's lock-out
-  applies), or
+* **HTTP Basic** with the user name and password of a portal account (the portal's log-in
+  throttling applies: 429 with Retry-After, never a lock-out), or
 * the **portal's session cookie** (``jkn_session``); a write with the cookie must also send the
   session's CSRF token in ``X-CSRF-Token``.
 
@@ -63,8 +63,9 @@ class _BasicScheme(HTTPBasic):
 
 
 basic_scheme = _BasicScheme(scheme_name="HTTPBasic", auto_error=False,
-                            description="User name and password of a portal account (same lock-out as the "
-                                        "log-in page). Answers 401 with WWW-Authenticate: Basic without it.")
+                            description="User name and password of a portal account (throttled like the log-in "
+                                        "page: 429 with Retry-After). Answers 401 with WWW-Authenticate: Basic "
+                                        "without it.")
 cookie_scheme = APIKeyCookie(name=COOKIE, scheme_name="PortalSession", auto_error=False,
                              description="The portal's session cookie after logging in at /masuk; a POST, "
                                          "PATCH or DELETE must also send the session's X-CSRF-Token.")

@@ -1,15 +1,18 @@
 """The portal's session cookie, read by the portal pages (jkn.web.security) and the REST API
 (jkn.api.security) alike.
 
-* The session is a signed cookie (itsdangerous): ``{"u": user id or None, "v": the user's
-  session_version, "c": CSRF token, "i": issued at}``; HttpOnly, SameSite=Lax, Secure when the
-  request came over https; it expires after ``JKN_SESSION_HOURS`` (8). Every visitor of a page
-  gets one (anonymous until log-in) so the log-in form has a CSRF token too; log-in issues a
-  new one.
+* The session is a signed cookie (itsdangerous): ``{"u": user id or None, "s": the session's
+  token or None, "c": CSRF token, "i": issued at}``; HttpOnly, SameSite=Lax, Secure when the
+  request came over https. Every visitor of a page gets one (anonymous until log-in) so the
+  log-in form has a CSRF token too; log-in issues a new one.
+* A logged-in cookie is only as good as its server-side session (jkn.services.portal.sessions):
+  log-out, a password change, deactivation, the idle and the absolute timeout end it, and the
+  user is re-read from the database on each request.
+* The device cookie ``jkn_device`` (``{"u": user id, "v": session version, "d": device id}``,
+  path ``/masuk``, ``JKN_DEVICE_DAYS`` long) marks a browser that logged in to that account, so
+  a stranger's failed guesses never slow its owner there (jkn.services.portal.throttle).
 * The signing key is ``JKN_SECRET_KEY`` or, when unset, a random key kept in ``jkn_meta``
   (so every worker and restart shares it).
-* The user is re-read from the database on each request: a deactivated user, or one whose
-  password changed since (``session_version``), is logged out.
 """
 
 from __future__ import annotations
@@ -26,57 +29,72 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from jkn.services.portal import accounts
+from jkn.services.portal import sessions
+from jkn.services.portal.settings import settings
+from jkn.services.portal.throttle import KnownDevice
 from jkn.store.portal_tables import UserAccountRow
 from jkn.store.reference_tables import MetaRow
 from jkn.services.unit_of_work import unit_of_work
 
 COOKIE = "jkn_session"
+DEVICE_COOKIE = "jkn_device"
 SECRET_META_KEY = "portal.secret_key"
 SALT = "jkn.portal.session"
+DEVICE_SALT = "jkn.portal.device"
 
 
 def _load_secret(app: FastAPI) -> str:
     env = os.environ.get("JKN_SECRET_KEY", "").strip()
     if env:
         return env
-    sessions = app.state.sessions
-    with sessions() as session:
+    factory = app.state.sessions
+    with factory() as session:
         value = session.scalar(select(MetaRow.value).where(MetaRow.key == SECRET_META_KEY))
     if value:
         return value
     try:
-        with sessions() as session, unit_of_work(session):
+        with factory() as session, unit_of_work(session):
             session.add(MetaRow(key=SECRET_META_KEY, value=secrets.token_hex(32)))
     except IntegrityError:  # another worker created it first
         pass
-    with sessions() as session:
+    with factory() as session:
         return session.scalar(select(MetaRow.value).where(MetaRow.key == SECRET_META_KEY))
 
 
-def serializer(app: FastAPI) -> URLSafeTimedSerializer:
-    cached = getattr(app.state, "portal_serializer", None)
+def serializer(app: FastAPI, salt: str = SALT) -> URLSafeTimedSerializer:
+    cached = getattr(app.state, "portal_serializers", None)
     if cached is None:
-        cached = URLSafeTimedSerializer(_load_secret(app), salt=SALT)
-        app.state.portal_serializer = cached
-    return cached
+        secret = _load_secret(app)
+        cached = {name: URLSafeTimedSerializer(secret, salt=name) for name in (SALT, DEVICE_SALT)}
+        app.state.portal_serializers = cached
+    return cached[salt]
 
 
 @dataclass
 class PortalSession:
     user_id: int | None
-    version: int
+    token: str | None
     csrf: str
     issued: int
     fresh: bool = False  # must be (re)written to the cookie
 
     def payload(self) -> dict:
-        return {"u": self.user_id, "v": self.version, "c": self.csrf, "i": self.issued}
+        return {"u": self.user_id, "s": self.token, "c": self.csrf, "i": self.issued}
 
 
-def new_session(user: UserAccountRow | None = None) -> PortalSession:
-    return PortalSession(user.id if user else None, user.session_version if user else 0,
-                         secrets.token_urlsafe(32), int(time.time()), fresh=True)
+def new_session(user: UserAccountRow | None = None, token: str | None = None) -> PortalSession:
+    return PortalSession(user.id if user else None, token, secrets.token_urlsafe(32), int(time.time()), fresh=True)
+
+
+def _signed(request: Request, name: str, salt: str, max_age: float) -> dict | None:
+    raw = request.cookies.get(name)
+    if not raw:
+        return None
+    try:
+        data = serializer(request.app, salt).loads(raw, max_age=max_age)
+    except BadSignature:
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def read_session(request: Request) -> PortalSession:
@@ -84,33 +102,37 @@ def read_session(request: Request) -> PortalSession:
     cached = getattr(request.state, "portal", None)
     if cached is not None:
         return cached
-    raw = request.cookies.get(COOKIE)
-    found = None
-    if raw:
-        try:
-            data = serializer(request.app).loads(raw, max_age=accounts.settings().session_hours * 3600)
-            found = PortalSession(data.get("u"), int(data.get("v", 0)), str(data["c"]), int(data.get("i", 0)))
-        except (BadSignature, KeyError, TypeError, ValueError):
-            found = None
-    if found is None:
-        found = new_session()
-    request.state.portal = found
-    return found
+    data = _signed(request, COOKIE, SALT, settings().session_seconds)
+    try:
+        found = PortalSession(data.get("u"), data.get("s"), str(data["c"]), int(data.get("i", 0))) if data else None
+    except (KeyError, TypeError, ValueError):
+        found = None
+    request.state.portal = found or new_session()
+    return request.state.portal
 
 
 def write_cookie(request: Request, response: Response, portal: PortalSession) -> None:
     response.set_cookie(
         COOKIE, serializer(request.app).dumps(portal.payload()),
-        max_age=accounts.settings().session_hours * 3600, httponly=True, samesite="lax",
+        max_age=int(settings().session_seconds), httponly=True, samesite="lax",
         secure=request.url.scheme == "https", path="/",
     )
 
 
-def start_session(request: Request, response: Response, user: UserAccountRow) -> PortalSession:
-    """After a successful log-in: a new session (new CSRF token) bound to ``user``."""
-    portal = new_session(user)
+def start_session(request: Request, response: Response, user: UserAccountRow, token: str) -> PortalSession:
+    """After a successful log-in: a new cookie (new CSRF token) for the server-side session ``token``,
+    and this browser is remembered as one of the user's devices."""
+    portal = new_session(user, token)
     request.state.portal = portal
     write_cookie(request, response, portal)
+    known = known_device(request)
+    device_id = known.id if known and known.user_id == user.id else secrets.token_hex(16)
+    response.set_cookie(
+        DEVICE_COOKIE, serializer(request.app, DEVICE_SALT).dumps({"u": user.id, "v": user.session_version,
+                                                                   "d": device_id}),
+        max_age=int(settings().device_seconds), httponly=True, samesite="strict",
+        secure=request.url.scheme == "https", path="/masuk",
+    )
     return portal
 
 
@@ -120,16 +142,29 @@ def end_session(request: Request, response: Response) -> None:
     write_cookie(request, response, portal)
 
 
+def known_device(request: Request) -> KnownDevice | None:
+    """The browser's device cookie, if it has a valid one."""
+    data = _signed(request, DEVICE_COOKIE, DEVICE_SALT, settings().device_seconds)
+    try:
+        return KnownDevice(int(data["u"]), int(data["v"]), str(data["d"])) if data else None
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
 def client_of(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
 def load_user(request: Request, session: Session) -> UserAccountRow | None:
-    """The user of the request's session cookie, if still valid (active, same session version)."""
+    """The user of the request's session cookie while its server-side session is open and the
+    user active; otherwise None, and the browser gets a new anonymous cookie."""
     portal = read_session(request)
     if portal.user_id is None:
         return None
-    user = session.get(UserAccountRow, portal.user_id)
-    if user is None or not user.active or user.session_version != portal.version:
+    row = sessions.current(session, portal.token) if portal.token else None
+    user = session.get(UserAccountRow, row.user_id) if row is not None and row.user_id == portal.user_id else None
+    if user is None or not user.active:
+        request.state.portal = new_session()
         return None
+    request.state.login_session = row
     return user

@@ -1,4 +1,4 @@
-"""``jkn users``: create the first administrator and other portal users, list, unlock, reset.
+"""``jkn users``: create the first administrator and other portal users, list, reset, deactivate.
 
 Passwords are read from a prompt (hidden, asked twice) or ``--password-stdin``; never from a
 command-line argument, which would end up in the shell history and the process list.
@@ -106,17 +106,15 @@ def list_users(role: str = typer.Option(None, "--role"), as_json: bool = typer.O
         users = accounts.list_users(session, role=role.upper() if role else None)
         rows = [{"username": u.username, "name": u.full_name, "role": u.role, "branch": u.branch_code,
                  "deputy_region": u.deputy_region_code, "employer_id": u.employer_id,
-                 "participant_id": u.participant_id, "facility": u.facility_code, "active": u.active,
-                 "locked_until": u.locked_until.isoformat() if u.locked_until else None} for u in users]
+                 "participant_id": u.participant_id, "facility": u.facility_code, "active": u.active} for u in users]
     engine.dispose()
     if as_json:
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         return
-    table = Table("user", "name", "role", "place", "active", "locked until")
+    table = Table("user", "name", "role", "place", "active")
     for r in rows:
         place = r["branch"] or r["deputy_region"] or r["facility"] or r["employer_id"] or r["participant_id"] or ""
-        table.add_row(r["username"], r["name"], r["role"], str(place), "yes" if r["active"] else "no",
-                      r["locked_until"] or "")
+        table.add_row(r["username"], r["name"], r["role"], str(place), "yes" if r["active"] else "no")
     console.print(table)
 
 
@@ -137,13 +135,6 @@ def set_password(username: str, password_stdin: bool = StdinOption, db: str = Db
     password = _password(password_stdin)
     _change(username, db, lambda s, u: accounts.set_password(s, _actor(), u, password))
     console.print(f"password of {username} changed")
-
-
-@app.command("unlock")
-def unlock(username: str, db: str = DbOption) -> None:
-    """Lift a lock-out after repeated failed log-ins."""
-    _change(username, db, lambda s, u: accounts.unlock(s, _actor(), u))
-    console.print(f"{username} unlocked")
 
 
 @app.command("deactivate")

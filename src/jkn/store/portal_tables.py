@@ -25,8 +25,9 @@ class UserAccountRow(Base):
     """A person who logs in. ``role`` is ADMIN, HEAD_OFFICE, REGIONAL_MANAGER, BRANCH_OFFICER,
     EMPLOYER_ADMIN, PARTICIPANT or FACILITY_STAFF; the column that matches the role says where
     they belong (``branch_code``, ``deputy_region_code``, ``employer_id``, ``participant_id``,
-    ``facility_code``). ``session_version`` is bumped to end every open session (password
-    change, deactivation)."""
+    ``facility_code``). ``session_version`` is bumped when every open session ends (password
+    change, deactivation). ``failed_logins`` counts the failed log-ins the owner has not been
+    told of yet, since ``failed_since`` (told at their next log-in on the portal)."""
 
     __tablename__ = "user_account"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -41,8 +42,8 @@ class UserAccountRow(Base):
     facility_code: Mapped[str | None] = mapped_column(ForeignKey("facility.code"))
     email: Mapped[str | None] = mapped_column(String(120))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)  # consecutive failures
-    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    failed_since: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -50,17 +51,41 @@ class UserAccountRow(Base):
 
 
 class LoginAttemptRow(Base):
-    """Every login attempt, successful or not (also for unknown user names)."""
+    """Every checked login attempt, successful or not (also for unknown user names, kept in
+    lower case); ``device`` is the known browser it came from (jkn.services.portal.throttle).
+    Attempts refused by the throttle before any check are not written."""
 
     __tablename__ = "login_attempt"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     username: Mapped[str] = mapped_column(String(60))
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     success: Mapped[bool] = mapped_column(Boolean)
-    reason: Mapped[str | None] = mapped_column(String(40))  # BAD_PASSWORD, UNKNOWN_USER, LOCKED, INACTIVE
+    reason: Mapped[str | None] = mapped_column(String(40))  # BAD_PASSWORD, UNKNOWN_USER, INACTIVE
     client: Mapped[str | None] = mapped_column(String(64))
+    device: Mapped[str | None] = mapped_column(String(32))
 
-    __table_args__ = (Index("ix_login_attempt_username_at", "username", "at"),)
+    __table_args__ = (Index("ix_login_attempt_username_at", "username", "at"),
+                      Index("ix_login_attempt_client_at", "client", "at"),
+                      Index("ix_login_attempt_device_at", "device", "at"))
+
+
+class UserSessionRow(Base):
+    """A log-in on the portal (jkn.services.portal.sessions). The cookie carries a random token;
+    ``id`` is its SHA-256. Open while ``ended_at`` is empty; ended by log-out, a password change
+    or deactivation (``end_reason`` LOGOUT, PASSWORD, DEACTIVATED), or found idle or too old
+    (IDLE, EXPIRED). ``failed_logins`` / ``failed_since``: the failed log-ins the owner is told
+    of on this session's pages until they dismiss the notice. Migration 0006e."""
+
+    __tablename__ = "user_session"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    client: Mapped[str | None] = mapped_column(String(64))
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    end_reason: Mapped[str | None] = mapped_column(String(20))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    failed_since: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class AuditEventRow(Base):

@@ -9,12 +9,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
 from jkn.api.deps import get_session
-from jkn.services.portal import accounts, audit
+from jkn.services.portal import accounts, audit, sessions
 from jkn.services.portal.accounts import ROLES, LoginRefused
 from jkn.services.portal.auth import HOME
 from jkn.services.errors import DomainError
 from jkn.store.reference_tables import BranchRow, DeputyRegionRow
-from jkn.web.security import (CurrentPortal, MaybePortal, client_of, csrf_protect, end_session, page, role_required, safe_next, start_session)
+from jkn.web.security import (CurrentPortal, MaybePortal, client_of, csrf_protect, end_session, known_device, page,
+                              read_session, role_required, safe_next, start_session)
 from jkn.services.unit_of_work import unit_of_work
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
@@ -32,16 +33,21 @@ def login_form(request: Request, portal: MaybePortal, next: str = ""):
 def login(request: Request, session: DB, username: Annotated[str, Form()] = "",
           password: Annotated[str, Form()] = "", next: Annotated[str, Form()] = ""):
     refused = None
+    client = client_of(request)
     with unit_of_work(session):
         try:
-            user = accounts.authenticate(session, username, password, client=client_of(request))
+            user = accounts.authenticate(session, username, password, client=client, device=known_device(request))
+            token = sessions.open_session(session, user, client=client)
         except LoginRefused as exc:
             refused = exc
     if refused is not None:
-        return page(request, None, "portal/login.html", status_code=401, next=next, username=username,
-                    error=refused.message, locked="locked_until" in refused.details)
+        response = page(request, None, "portal/login.html", status_code=refused.status, next=next,
+                        username=username, error=refused.message)
+        if "retry_after" in refused.details:
+            response.headers["Retry-After"] = str(refused.details["retry_after"])
+        return response
     response = RedirectResponse(safe_next(next, HOME.get(user.role, "/")), status_code=303)
-    start_session(request, response, user)
+    start_session(request, response, user, token)
     return response
 
 
@@ -51,9 +57,18 @@ def logout(request: Request, portal: MaybePortal, session: DB):
         with unit_of_work(session):
             audit.record(session, portal.actor, "logout", object_type="user", object_id=portal.user.username,
                          branch_code=portal.user.branch_code)
+            sessions.end(session, read_session(request).token)
     response = RedirectResponse("/", status_code=303)
     end_session(request, response)
     return response
+
+
+@router.post("/akun/pemberitahuan")
+def dismiss_notice(request: Request, portal: CurrentPortal, session: DB, next: Annotated[str, Form()] = ""):
+    """The owner has read the failed log-ins notice (A-S04)."""
+    with unit_of_work(session):
+        sessions.dismiss_notice(session, read_session(request).token)
+    return RedirectResponse(safe_next(next, HOME.get(portal.role, "/akun")), status_code=303)
 
 
 @router.get("/portal")
@@ -76,10 +91,11 @@ def change_password(request: Request, portal: CurrentPortal, session: DB,
         with unit_of_work(session):
             user = session.merge(portal.user)
             accounts.change_own_password(session, portal.actor, user, current_password, new_password)
+            token = sessions.open_session(session, user, client=client_of(request))
     except DomainError as exc:
         return page(request, portal, "portal/account.html", status_code=exc.status, error=exc.message)
     response = RedirectResponse("/akun?ok=password", status_code=303)
-    start_session(request, response, user)  # the other sessions end; this one goes on
+    start_session(request, response, user, token)  # every session ended; this browser goes on in a new one
     return response
 
 
@@ -129,6 +145,4 @@ def user_action(portal: Admin, session: DB, username: str, action: str):
             accounts.set_active(session, portal.actor, user, False)
         elif action == "aktif":
             accounts.set_active(session, portal.actor, user, True)
-        elif action == "buka":
-            accounts.unlock(session, portal.actor, user)
     return RedirectResponse("/admin/pengguna?ok=" + action, status_code=303)

@@ -375,12 +375,13 @@ def employer_page(request: Request, portal: Office, session: DB, code: str):
 
 
 @router.get("/petugas/audit", response_class=HTMLResponse)
-def audit_page(request: Request, portal: Office, session: DB, actor: str = ""):
+def audit_page(request: Request, portal: Office, session: DB, actor: str = "", action: str = ""):
+    """The audit log of the work area; ``?action=login.failed`` shows the failed log-ins on its accounts."""
     auth.require(portal.scope, "audit.read")
-    rows = audit.recent(session, branch_codes=portal.scope.branch_codes, limit=200)
+    rows = audit.recent(session, branch_codes=portal.scope.branch_codes, action=action or None, limit=200)
     if actor:
         rows = [r for r in rows if r.actor == actor]
-    return page(request, portal, "officer/audit.html", rows=rows, actor=actor)
+    return page(request, portal, "officer/audit.html", rows=rows, actor=actor, action=action)
 
 
 def payer_kind(session: Session, p: ParticipantRow) -> str | None:

@@ -5,8 +5,9 @@
   same caller, so pages and API apply the same scope. The names are re-exported here.
 * CSRF: every POST to a portal page must carry the session's token in the form field
   ``csrf_token`` (or the ``X-CSRF-Token`` header); otherwise 403 and nothing happens.
-* The user is re-read from the database on each portal request: a deactivated user, or one
-  whose password changed since (``session_version``), is logged out.
+* The user and their server-side session are re-read from the database on each portal request:
+  log-out, a password change, deactivation and the idle and absolute timeouts end a session
+  (jkn.services.portal.sessions).
 """
 
 from __future__ import annotations
@@ -21,8 +22,11 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from jkn.api.deps import get_session
-from jkn.api.session_cookie import (COOKIE, PortalSession, client_of, end_session, load_user,  # noqa: F401
-                                    new_session, read_session, serializer, start_session, write_cookie)
+from jkn.domain.timestamps import as_utc
+from jkn.services.membership.common import JAKARTA
+from jkn.api.session_cookie import (COOKIE, PortalSession, client_of, end_session, known_device,  # noqa: F401
+                                    load_user, new_session, read_session, serializer, start_session,
+                                    write_cookie)
 from jkn.services.portal.callers import CsrfFailed, LoginRequired, Portal, caller_for  # noqa: F401
 from jkn.services.errors import DomainError
 
@@ -147,12 +151,23 @@ def install_security(app: FastAPI) -> None:
 # --- rendering a portal page -------------------------------------------------------------------
 
 
+def failed_logins_notice(request: Request) -> dict | None:
+    """The failed log-ins on the account since its owner was last told (A-S04), for the banner of
+    every page of the session until dismissed: how many, and since when (WIB)."""
+    row = getattr(request.state, "login_session", None)
+    if row is None or not row.failed_logins:
+        return None
+    since = as_utc(row.failed_since)
+    return {"count": row.failed_logins, "since": since.astimezone(JAKARTA).strftime("%d-%m-%Y %H:%M") if since else ""}
+
+
 def page(request: Request, portal: Portal | None, template: str, status_code: int = 200, **context) -> Response:
-    """Render a portal template with the user (``me``) and their ``scope`` in the context."""
+    """Render a portal template with the user (``me``), their ``scope`` and the failed log-ins notice."""
     from jkn.web.rendering import render
 
     return render(request, template, status_code=status_code, me=portal.user if portal else None,
-                  scope=portal.scope if portal else None, **context)
+                  scope=portal.scope if portal else None,
+                  failed_notice=failed_logins_notice(request) if portal else None, **context)
 
 
 def safe_next(target: str | None, default: str) -> str:

@@ -1,7 +1,7 @@
 """/api/v1/complaints: file, list, read and move complaints through their workflow.
 
 Authentication (jkn.api.security): HTTP Basic (user name and password of a portal account; the
-same lock-out applies) or the portal's session cookie — with the cookie, a POST must also send
+same log-in throttling applies) or the portal's session cookie — with the cookie, a POST must also send
 the session's CSRF token in ``X-CSRF-Token``. What a user sees is their scope
 (jkn.services.portal.auth): a branch officer the complaints routed to their branch, a regional manager
 their region's, head office all, a participant those of their family.

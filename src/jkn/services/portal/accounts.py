@@ -1,4 +1,4 @@
-"""User accounts: roles, argon2 password hashes, log-in with lock-out, user administration.
+"""User accounts: roles, argon2 password hashes, log-in (throttled, never locked), user administration.
 
 Roles and where each one belongs (the column of ``user_account`` that must be set):
 
@@ -12,33 +12,33 @@ PARTICIPANT        a Peserta (``participant_id``): their family
 FACILITY_STAFF     a Faskes (``facility_code``): eligibility, referral, SEP
 =================  ==========================================================
 
-Lock-out: after ``JKN_LOCKOUT_FAILURES`` consecutive failed log-ins (default 5) the account is
-locked for ``JKN_LOCKOUT_MINUTES`` (default 15); a correct password during the lock is refused.
-Unknown user names are locked the same way (counted from ``login_attempt``) so the answer does
-not tell whether a name exists.
+Log-in: no lock-out that a stranger could trigger. Failed guesses slow the next attempts of the
+same client, account or known device (jkn.services.portal.throttle, A-S01/A-S02); every failure
+on an account is counted for its owner, told at their next log-in on the portal, and audited for
+the officers of the account's branch (A-S04). Settings: jkn.services.portal.settings.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
+import math
 import re
-from dataclasses import dataclass
 from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from jkn.domain.timestamps import as_utc, utcnow
+from jkn.domain.timestamps import utcnow
 from jkn.services.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
-from jkn.services.portal import audit
+from jkn.services.portal import audit, sessions, throttle
 from jkn.services.portal.audit import Actor
+from jkn.services.portal.settings import settings
 from jkn.store.facility_tables import FacilityRow
 from jkn.store.membership_tables import EmployerRow, ParticipantRow
 from jkn.store.portal_tables import LoginAttemptRow, UserAccountRow
-from jkn.store.reference_tables import BranchRow, DeputyRegionRow
+from jkn.store.reference_tables import BranchRow, DeputyRegionRow, KabKotaRow
 
 ADMIN = "ADMIN"
 HEAD_OFFICE = "HEAD_OFFICE"
@@ -61,33 +61,21 @@ def _dummy_hash() -> str:
     return _hasher.hash("not a password: evens out the time of a log-in with an unknown name")
 
 
-@dataclass(frozen=True)
-class SecuritySettings:
-    lockout_failures: int = 5
-    lockout_minutes: int = 15
-    min_password_length: int = 8
-    session_hours: int = 8
-
-    @classmethod
-    def from_env(cls) -> "SecuritySettings":
-        def num(name: str, default: int) -> int:
-            raw = os.environ.get(name, "").strip()
-            return int(raw) if raw.isdigit() and int(raw) > 0 else default
-
-        return cls(num("JKN_LOCKOUT_FAILURES", 5), num("JKN_LOCKOUT_MINUTES", 15),
-                   num("JKN_MIN_PASSWORD_LENGTH", 8), num("JKN_SESSION_HOURS", 8))
-
-
-def settings() -> SecuritySettings:
-    return SecuritySettings.from_env()
-
-
 class LoginRefused(DomainError):
-    """Wrong name or password, or a locked / inactive account (401). ``locked_until`` if locked."""
+    """Wrong name or password, or an inactive account (401)."""
 
     status = 401
 
 
+class LoginThrottled(LoginRefused):
+    """Too many failed log-ins from here or on this account: nothing was checked; try again after
+    ``retry_after`` seconds (429)."""
+
+    status = 429
+
+    def __init__(self, seconds: float):
+        wait = max(1, math.ceil(seconds))
+        super().__init__(f"too many failed log-ins: try again in {wait} seconds", retry_after=wait)
 
 
 def hash_password(password: str) -> str:
@@ -218,8 +206,7 @@ def set_password(session: Session, actor: Actor, user: UserAccountRow, new_passw
     check_password_strength(new_password, user.username)
     user.password_hash = hash_password(new_password)
     user.session_version += 1
-    user.failed_logins = 0
-    user.locked_until = None
+    sessions.end_all(session, user.id, sessions.PASSWORD)
     audit.record(session, actor, "user.password", object_type="user", object_id=user.username,
                  branch_code=user.branch_code, summary="password changed")
 
@@ -235,16 +222,10 @@ def set_active(session: Session, actor: Actor, user: UserAccountRow, active: boo
     user.active = active
     if not active:
         user.session_version += 1
+        sessions.end_all(session, user.id, sessions.DEACTIVATED)
     audit.record(session, actor, "user.activate" if active else "user.deactivate", object_type="user",
                  object_id=user.username, branch_code=user.branch_code,
                  before={"active": before}, after={"active": active})
-
-
-def unlock(session: Session, actor: Actor, user: UserAccountRow) -> None:
-    user.failed_logins = 0
-    user.locked_until = None
-    audit.record(session, actor, "user.unlock", object_type="user", object_id=user.username,
-                 branch_code=user.branch_code)
 
 
 # --- logging in ------------------------------------------------------------------------------
@@ -257,72 +238,74 @@ def verify_password(user: UserAccountRow, password: str) -> bool:
         return False
 
 
-def _recent_failures(session: Session, username: str, since: dt.datetime) -> tuple[int, dt.datetime | None]:
-    """Failures of an unknown user name since ``since``: how many, and the newest."""
-    rows = session.execute(
-        select(func.count(LoginAttemptRow.id), func.max(LoginAttemptRow.at))
-        .where(func.lower(LoginAttemptRow.username) == username.lower(), LoginAttemptRow.success.is_(False),
-               LoginAttemptRow.at >= since)
-    ).one()
-    return int(rows[0] or 0), as_utc(rows[1])
+def home_branch(session: Session, user: UserAccountRow) -> str | None:
+    """The branch whose officers look after an account: a branch officer's own, or the branch
+    serving the kab/kota of the participant, employer or facility; None for national and
+    regional accounts (head office and administrators see those)."""
+    if user.role == BRANCH_OFFICER:
+        return user.branch_code
+    if user.role == EMPLOYER_ADMIN and user.employer_id is not None:
+        return session.scalar(select(EmployerRow.branch_code).where(EmployerRow.id == user.employer_id))
+    if user.role == PARTICIPANT and user.participant_id is not None:
+        kabkota = select(ParticipantRow.kabkota_code).where(ParticipantRow.id == user.participant_id)
+    elif user.role == FACILITY_STAFF and user.facility_code is not None:
+        kabkota = select(FacilityRow.kabkota_code).where(FacilityRow.code == user.facility_code)
+    else:
+        return None
+    return session.scalar(select(KabKotaRow.branch_code).where(KabKotaRow.code == kabkota.scalar_subquery()))
+
+
+def _failed(session: Session, user: UserAccountRow, client: str | None, now: dt.datetime) -> None:
+    """A wrong password on ``user``: counted for the owner's notice (one UPDATE, safe under
+    concurrent failures) and audited for the officers of the account's branch."""
+    session.execute(update(UserAccountRow).where(UserAccountRow.id == user.id).values(
+        failed_logins=UserAccountRow.failed_logins + 1,
+        failed_since=func.coalesce(UserAccountRow.failed_since, now)))
+    audit.record(session, Actor("anonymous", client=client), "login.failed", object_type="user",
+                 object_id=user.username, branch_code=home_branch(session, user),
+                 summary=f"failed log-in on {user.username} (wrong password)")
 
 
 def authenticate(session: Session, username: str, password: str, *, client: str | None = None,
-                 now: dt.datetime | None = None, audit_success: bool = True) -> UserAccountRow:
+                 device: throttle.KnownDevice | None = None, now: dt.datetime | None = None,
+                 audit_success: bool = True) -> UserAccountRow:
     """Check a log-in (inside the caller's transaction) and record the attempt.
 
     Returns the user, or raises :class:`LoginRefused` with the same message for an unknown
-    name and a wrong password; a locked account says until when.
+    name and a wrong password, or :class:`LoginThrottled` (nothing checked) when the attempt
+    comes before the delay its client, account or device has earned (jkn.services.portal.throttle).
+    ``device`` is the browser's device cookie, if it has one.
     """
     cfg = settings()
     now = now or utcnow()
-    name = (username or "").strip()[:60]
-    user = session.scalar(select(UserAccountRow).where(func.lower(UserAccountRow.username) == name.lower())) if name else None
-    generic = "wrong user name or password"
+    name = (username or "").strip()[:60].lower()
+    user = session.scalar(select(UserAccountRow).where(func.lower(UserAccountRow.username) == name)) if name else None
+    trusted = device is not None and user is not None and device[:2] == (user.id, user.session_version)
+    known = device.id if trusted else None
+    wait = throttle.wait_seconds(session, name=name or "-", client=client, device=known, now=now, cfg=cfg)
+    if wait > 0:
+        raise LoginThrottled(wait)
 
     def attempt(success: bool, reason: str | None) -> None:
-        session.add(LoginAttemptRow(username=name or "-", at=now, success=success, reason=reason, client=client))
-
-    def locked(until: dt.datetime) -> LoginRefused:
-        local = until.astimezone(dt.timezone(dt.timedelta(hours=7)))
-        return LoginRefused(f"too many failed log-ins: the account is locked until {local:%H:%M} WIB",
-                            locked_until=until.isoformat())
+        session.add(LoginAttemptRow(username=name or "-", at=now, success=success, reason=reason, client=client,
+                                    device=known))
 
     if user is None:
         try:  # spend the time a real check takes
             _hasher.verify(_dummy_hash(), password or "")
         except VerificationError:
             pass
-        window = now - dt.timedelta(minutes=cfg.lockout_minutes)
-        count, newest = _recent_failures(session, name, window)
         attempt(False, "UNKNOWN_USER")
-        if count + 1 >= cfg.lockout_failures:
-            raise locked((newest or now) + dt.timedelta(minutes=cfg.lockout_minutes))
-        raise LoginRefused(generic)
-
-    locked_until = as_utc(user.locked_until)
-    if locked_until is not None and locked_until > now:
-        attempt(False, "LOCKED")
-        raise locked(locked_until)
-    if locked_until is not None:  # the lock has run out: start counting again
-        user.locked_until = None
-        user.failed_logins = 0
+        raise LoginRefused("wrong user name or password")
     if not verify_password(user, password or ""):
-        user.failed_logins = (user.failed_logins or 0) + 1
         attempt(False, "BAD_PASSWORD")
-        if user.failed_logins >= cfg.lockout_failures:
-            user.locked_until = now + dt.timedelta(minutes=cfg.lockout_minutes)
-            audit.record(session, Actor(user.username, user.id, user.role, client), "login.locked",
-                         object_type="user", object_id=user.username, branch_code=user.branch_code,
-                         summary=f"{user.failed_logins} failed log-ins: locked for {cfg.lockout_minutes} minutes")
-            raise locked(user.locked_until)
-        raise LoginRefused(generic)
+        _failed(session, user, client, now)
+        raise LoginRefused("wrong user name or password")
     if not user.active:
         attempt(False, "INACTIVE")
         raise LoginRefused("this account is not active; ask your administrator")
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    user.failed_logins = 0
     user.last_login_at = now
     attempt(True, None)
     if audit_success:

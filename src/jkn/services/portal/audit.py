@@ -73,9 +73,12 @@ def changed(before: dict, after: dict) -> tuple[dict, dict]:
 
 
 def recent(session: Session, *, branch_codes: frozenset[str] | None = None, actor_id: int | None = None,
-           object_type: str | None = None, object_id: str | None = None, limit: int = 100) -> list[AuditEventRow]:
-    """The newest audit rows, optionally for some branches, one actor or one object."""
+           object_type: str | None = None, object_id: str | None = None, action: str | None = None,
+           limit: int = 100) -> list[AuditEventRow]:
+    """The newest audit rows, optionally for some branches, one actor, one object or one action."""
     stmt = select(AuditEventRow).order_by(AuditEventRow.id.desc()).limit(limit)
+    if action is not None:
+        stmt = stmt.where(AuditEventRow.action == action)
     if branch_codes is not None:
         stmt = stmt.where(AuditEventRow.branch_code.in_(branch_codes))
     if actor_id is not None:

@@ -9,14 +9,13 @@ HTTP Basic sends the password with every request. Checking it is an argon2 verif
 check is remembered in this process for ``JKN_BASIC_CACHE_SECONDS`` (default 300; 0 turns it
 off), keyed by an HMAC of name and password under a random per-process key (no password is
 kept). A remembered check still reads the user on every request and is only used while the
-account is active, not locked, has no failed log-ins pending and still has the same password
-hash and session version; anything else goes through the full check (lock-out counting and
-the attempt log included).
+account is active and still has the same password hash and session version; anything else goes
+through the full check (throttling and the attempt log included). A stranger's failed guesses
+do not stop a remembered caller: the password it sends is known to be right.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import hmac
 import os
@@ -28,7 +27,6 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from jkn.domain.timestamps import utcnow
 from jkn.services.portal import accounts
 from jkn.services.portal.accounts import LoginRefused
 from jkn.services.portal.audit import Actor
@@ -103,22 +101,13 @@ def forget_checked_credentials() -> None:
 
 
 def _still_good(user: UserAccountRow | None, seen: _Checked) -> bool:
-    if user is None or not user.active or user.failed_logins:
-        return False
-    if user.password_hash != seen.password_hash or user.session_version != seen.session_version:
-        return False
-    locked = user.locked_until
-    if locked is not None:
-        if locked.tzinfo is None:
-            locked = locked.replace(tzinfo=dt.timezone.utc)
-        if locked > utcnow():
-            return False
-    return True
+    return (user is not None and user.active and user.password_hash == seen.password_hash
+            and user.session_version == seen.session_version)
 
 
 def check_credentials(session: Session, username: str, password: str, *, client: str | None = None) -> UserAccountRow:
-    """The user whose name and password these are, or :class:`LoginRefused` (401), as a log-in
-    would decide (same lock-out); successful log-ins are not written to the audit log."""
+    """The user whose name and password these are, or :class:`LoginRefused` (401; 429 when
+    throttled), as a log-in would decide; successful log-ins are not written to the audit log."""
     key = _digest(str(session.get_bind().url), username or "", password or "")
     now = time.monotonic()
     with _LOCK:

@@ -1,0 +1,62 @@
+"""Security settings of the portal and the API log-in, read from the environment on each use.
+
+* ``JKN_MIN_PASSWORD_LENGTH`` (8): characters of a new password.
+* ``JKN_SESSION_IDLE_MINUTES`` (30): a session unused this long ends (A-S03).
+* ``JKN_SESSION_HOURS`` (8): a session ends this long after its log-in, however used (A-S03).
+* ``JKN_LOGIN_FREE_FAILURES`` (5): failed log-ins per client, account or device within the
+  window before delays start (A-S01).
+* ``JKN_LOGIN_DELAY_SECONDS`` (1): the first delay; it doubles with each further failure.
+* ``JKN_LOGIN_MAX_DELAY_SECONDS`` (300): the longest delay of a client or a device.
+* ``JKN_LOGIN_ACCOUNT_MAX_DELAY_SECONDS`` (60): the longest delay of an account, i.e. the most
+  a stranger elsewhere can make its owner wait (A-S01).
+* ``JKN_LOGIN_WINDOW_MINUTES`` (15): failed log-ins older than this are forgotten.
+* ``JKN_DEVICE_DAYS`` (90): how long a browser stays known to the account that logged in on
+  it (A-S02).
+
+Durations accept decimals (``JKN_SESSION_IDLE_MINUTES=0.5``); a missing, zero or unreadable
+value takes the default.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+def _number(name: str, default: float) -> float:
+    try:
+        value = float(os.environ.get(name, "").strip())
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+@dataclass(frozen=True)
+class SecuritySettings:
+    min_password_length: int = 8
+    session_idle_seconds: float = 30 * 60
+    session_seconds: float = 8 * 3600
+    login_free_failures: int = 5
+    login_delay_seconds: float = 1
+    login_max_delay_seconds: float = 300
+    login_account_max_delay_seconds: float = 60
+    login_window_seconds: float = 15 * 60
+    device_seconds: float = 90 * 86400
+
+    @classmethod
+    def from_env(cls) -> "SecuritySettings":
+        return cls(
+            min_password_length=int(_number("JKN_MIN_PASSWORD_LENGTH", 8)),
+            session_idle_seconds=_number("JKN_SESSION_IDLE_MINUTES", 30) * 60,
+            session_seconds=_number("JKN_SESSION_HOURS", 8) * 3600,
+            login_free_failures=int(_number("JKN_LOGIN_FREE_FAILURES", 5)),
+            login_delay_seconds=_number("JKN_LOGIN_DELAY_SECONDS", 1),
+            login_max_delay_seconds=_number("JKN_LOGIN_MAX_DELAY_SECONDS", 300),
+            login_account_max_delay_seconds=_number("JKN_LOGIN_ACCOUNT_MAX_DELAY_SECONDS", 60),
+            login_window_seconds=_number("JKN_LOGIN_WINDOW_MINUTES", 15) * 60,
+            device_seconds=_number("JKN_DEVICE_DAYS", 90) * 86400,
+        )
+
+
+def settings() -> SecuritySettings:
+    return SecuritySettings.from_env()
