@@ -56,13 +56,15 @@ def contribution(segment: str = typer.Option(..., help="e.g. PPU_SWASTA, PBPU_MA
                  care_class: str = typer.Option(None, "--care-class", help="I, II or III (PBPU / BP)"),
                  persons: int = typer.Option(1, help="persons paying the flat rate"),
                  additional_members: int = typer.Option(0, "--additional-members", help="wage earners: 1% members"),
+                 pension: int = typer.Option(None, help="monthly pension (state pensioners from 2018-10)"),
                  veteran_base_salary: int = typer.Option(None, "--veteran-base-salary"),
                  pbi_amount: int = typer.Option(None, "--pbi-amount"),
                  as_json: bool = typer.Option(False, "--json")) -> None:
     """Monthly contribution and each payer's share."""
     result = _run(lambda: calculators.contribution(
         segment, _date(as_of), wage=wage, grade=grade, care_class=care_class, persons=persons,
-        additional_members=additional_members, veteran_base_salary=veteran_base_salary, pbi_amount=pbi_amount))
+        additional_members=additional_members, pension=pension, veteran_base_salary=veteran_base_salary,
+        pbi_amount=pbi_amount))
     headline = (f"{result['segment']} {result['month']}: total {rp(result['total'])} (employer {rp(result['employer'])}, "
                 f"participant {rp(result['participant'])}, government {rp(result['government'])}), due {result['due_date']}")
     _show(result, as_json, headline)
