@@ -23,7 +23,6 @@ from jkn.services.membership.schemas import EmployerIn, FamilyIn
 from jkn.services.policy.compare import FIGURES, compare
 from jkn.services.unit_of_work import unit_of_work
 from jkn.store.membership_tables import ParticipantRow
-from jkn.store.reference_tables import KabKotaRow
 
 WHAT_IF = '''
 [[flat_class_rate]]
@@ -101,7 +100,6 @@ def _family_answer(head, members, as_of):
 def _reference(s: Session, dates_and_overlays) -> dict:
     """The comparison's figures by segment, branch and in total, computed family by family."""
     rows = s.scalars(select(ParticipantRow).order_by(ParticipantRow.id)).all()
-    branch_of = dict(s.execute(select(KabKotaRow.code, KabKotaRow.branch_code)).all())
     families = defaultdict(list)
     for p in rows:
         families[p.family_id].append(p)
@@ -117,7 +115,7 @@ def _reference(s: Session, dates_and_overlays) -> dict:
             if p.status != "ACTIVE":
                 continue
             for i, ans in enumerate(a[p.id] for a in answers):
-                for key in (("segment", head.segment), ("branch", branch_of[p.kabkota_code]), ("total", "")):
+                for key in (("segment", head.segment), ("branch", p.branch_code), ("total", "")):
                     cell = out[key][i]
                     if isinstance(ans, str):
                         cell["not_available"] += 1

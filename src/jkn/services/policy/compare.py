@@ -7,7 +7,7 @@ the participants whose amount or room class differs from the first column, and t
 contribution is not available under a rule set (with the reason).
 
 Set-based: one pass over the active participants (joined to their family head, whose segment and
-wage decide the family's contribution, as in billing) per chunk of ids, GROUP BY kab/kota, segment,
+wage decide the family's contribution, as in billing) per chunk of ids, GROUP BY branch, segment,
 kind of member, grade and classes. Amounts that do not depend on a wage are asked of the rules
 engine once per group (jkn.services.policy.rule_terms); wage earners' percentages are applied in
 integer SQL per participant with the engine's fractions, cap, floor and rounding rule (rounded per
@@ -34,10 +34,10 @@ from jkn.services.errors import Forbidden, Invalid
 from jkn.services.policy.rule_terms import PPU_SEGMENTS, Column, WageRule, by_wage
 from jkn.services.portal.auth import Scope
 from jkn.store.membership_tables import ParticipantRow
-from jkn.store.reference_tables import BranchRow, DeputyRegionRow, KabKotaRow
+from jkn.store.reference_tables import BranchRow, DeputyRegionRow
 
 Progress = Callable[[int, int], None]
-KEYS = ("kab", "hseg", "kind", "gkey", "hclass", "rclass", "wk")
+KEYS = ("branch", "hseg", "kind", "gkey", "hclass", "rclass", "wk")
 FIGURES = ("revenue", "employer", "participant", "government", "amount_changed", "class_changed", "not_available")
 CHUNK = 250_000
 
@@ -106,7 +106,7 @@ def compare_sql(cols: list[Column], *, scoped: bool) -> str:
     how many of them change an amount (any payer's share) or class against the first column. Parameters :lo, :hi (ids),
     :kabs (scope)."""
     registry = (
-        "SELECT p.kabkota_code AS kab, h.segment AS hseg,"
+        "SELECT p.branch_code AS branch, h.segment AS hseg,"
         " CASE WHEN p.relationship = 'HEAD' THEN 'HEAD' ELSE p.member_status END AS kind,"
         " COALESCE(h.rank, h.grade) AS gkey, h.care_class AS hclass,"
         " CASE WHEN p.relationship <> 'HEAD' AND p.member_status = 'OTHER_RELATIVE' THEN p.care_class END AS rclass,"
@@ -115,7 +115,7 @@ def compare_sql(cols: list[Column], *, scoped: bool) -> str:
         "WHERE p.status = 'ACTIVE' AND p.id BETWEEN :lo AND :hi" + (" AND p.kabkota_code IN :kabs" if scoped else ""))
     per_row = [f"{_amount_sql(c, p)} AS {c.key}_{p}" for c in cols for p in PAYERS] + [
         f"{_class_sql(c)} AS {c.key}_k" for c in cols]
-    rows = (f"SELECT kab, hseg, kind, gkey, hclass, rclass, CASE WHEN w IS NULL THEN 0 ELSE 1 END AS wk, "
+    rows = (f"SELECT branch, hseg, kind, gkey, hclass, rclass, CASE WHEN w IS NULL THEN 0 ELSE 1 END AS wk, "
             f"{', '.join(per_row)} FROM ({registry}) r")
     differs = lambda c: " OR ".join(f"{c.key}_{p} <> {cols[0].key}_{p}" for p in PAYERS)  # noqa: E731
     sums = [f"SUM({c.key}_{p})" for c in cols for p in PAYERS]
@@ -169,12 +169,11 @@ def _cells(group: dict, cols: list[Column], sums: list[int], changes: list[int],
     return out
 
 
-def _units(session: Session) -> dict[str, tuple[str, str, str, str]]:
-    """kab/kota → (branch code, branch name, deputy region code, deputy region name)."""
-    q = (select(KabKotaRow.code, BranchRow.code, BranchRow.name, DeputyRegionRow.code, DeputyRegionRow.name)
-         .join(BranchRow, BranchRow.code == KabKotaRow.branch_code)
+def _units(session: Session) -> dict[str, tuple[str, str]]:
+    """branch → (branch name, deputy region code, deputy region name)."""
+    q = (select(BranchRow.code, BranchRow.name, DeputyRegionRow.code, DeputyRegionRow.name)
          .join(DeputyRegionRow, DeputyRegionRow.code == BranchRow.deputy_region_code))
-    return {k: (b, bn, r, rn) for k, b, bn, r, rn in session.execute(q)}
+    return {b: (bn, r, rn) for b, bn, r, rn in session.execute(q)}
 
 
 def compare(session: Session, scope: Scope | None, *, date_from: dt.date, date_to: dt.date,
@@ -200,7 +199,8 @@ def compare(session: Session, scope: Scope | None, *, date_from: dt.date, date_t
             group = dict(zip(KEYS, row[:7]), n=int(row[7]))
             sums = [int(v or 0) for v in row[8:8 + 3 * len(cols)]]
             cells = _cells(group, cols, sums, [int(v or 0) for v in row[8 + 3 * len(cols):]], notes)
-            branch, branch_name, region, region_name = units.get(group["kab"], ("?", "?", "?", "?"))
+            branch = group["branch"]
+            branch_name, region, region_name = units.get(branch, ("?", "?", "?"))
             for target in (total, tables["deputy"][(region, region_name)], tables["branch"][(branch, branch_name)],
                            tables["segment"][(group["hseg"], Segment(group["hseg"]).label)]):
                 target["participants"] += group["n"]

@@ -113,11 +113,14 @@ class Column:
         return tuple(amounts), c.care_class.value if c.care_class else None
 
     def graded_class(self, segment: str, grade: str | None) -> str | None:
-        """The class of a wage earner whose class does not follow the wage (grade, or fixed)."""
-        try:
-            return self.ask(care_class, segment, self.as_of, grade=grade).value.value
-        except RuleError:
-            return None
+        """The class of a wage earner whose class does not follow the wage (grade, or fixed). Cached."""
+        key = ("graded", segment, grade)
+        if key not in self._people:
+            try:
+                self._people[key] = self.ask(care_class, segment, self.as_of, grade=grade).value.value
+            except RuleError:
+                self._people[key] = None
+        return self._people[key]
 
 
 def by_wage(segment: str) -> bool:
