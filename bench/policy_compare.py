@@ -15,13 +15,11 @@ status = 'ACTIVE'``: the ratio shows what the comparison costs on top of reading
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import io
 import random
 import time
 
-from bench_support import backends, drop_database, emit, fresh_database, machine, peak_rss_mb
+from bench_support import arguments, backends, finish, fresh_database
 
 WHAT_IF = ('[[flat_class_rate]]\nsince = 2026-01-01\nvalue = { I = 150000, II = 100000, III = 50000 }\n'
            'source = "what-if: class III Rp 50.000"\n')
@@ -31,15 +29,6 @@ COLS = ("id, card_number, nik, name, sex, birth_date, nationality, marital_statu
 PPU = [("PPU_PNS", 0.25), ("PPU_TNI", 0.05), ("PPU_POLRI", 0.05), ("PPU_PPNPN", 0.05), ("PPU_BUMN", 0.08),
        ("PPU_BUMD", 0.04), ("PPU_SWASTA", 0.45), ("PPU_LAINNYA", 0.03)]
 GRADES = ["I/c", "II/a", "II/c", "III/a", "III/b", "III/d", "IV/a", "IV/b"]
-
-
-def _pick(rng: random.Random, weighted) -> str:
-    r, acc = rng.random(), 0.0
-    for value, w in weighted:
-        acc += w
-        if r < acc:
-            return value
-    return weighted[-1][0]
 
 
 def population(n: int, seed: int, places: list[tuple[str, str, str]]):
@@ -57,7 +46,7 @@ def population(n: int, seed: int, places: list[tuple[str, str, str]]):
         if group == "PBI":
             seg, cls = "PBI", "III"
         elif group == "PPU":
-            seg = _pick(rng, PPU)
+            seg = rng.choices([s for s, _ in PPU], [w for _, w in PPU])[0]
             wage = rng.randint(1_500_000, 30_000_000)
             grade = rng.choice(GRADES) if seg in ("PPU_PNS", "PPU_TNI", "PPU_POLRI") else None
             cls = ("II" if grade and grade < "III" else "I") if grade else ("II" if wage <= 3_543_750 else "I")
@@ -116,12 +105,7 @@ def plain_sum(engine) -> tuple[int, float]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--n", type=int, default=1_000_000, help="participants (default 1,000,000)")
-    ap.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--keep", action="store_true", help="keep the benchmark database")
-    args = ap.parse_args()
+    args = arguments(__doc__).parse_args()
 
     from sqlalchemy import select
     from sqlalchemy.orm import Session
@@ -154,15 +138,12 @@ def main() -> None:
             compare_s = time.perf_counter() - t
         rows_again, sum_again_s = plain_sum(engine)
         baseline = min(sum_s, sum_again_s)
-        emit({"benchmark": "policy_compare", "backend": backend, "participants": data["totals"]["participants"],
-              "columns": len(data["columns"]), "compare_seconds": round(compare_s, 2),
-              "plain_sum_rows": rows, "plain_sum_seconds": round(baseline, 3),
-              "ratio_compare_to_plain_sum": round(compare_s / baseline, 1) if baseline else None,
-              "revenue": [c["revenue"] for c in data["totals"]["cells"]],
-              "population_seconds": round(population_s, 1), "peak_rss_mb": peak_rss_mb(), **machine()})
-        engine.dispose()
-        if not args.keep:
-            drop_database(backend, name)
+        finish({"benchmark": "policy_compare", "backend": backend, "participants": data["totals"]["participants"],
+                "columns": len(data["columns"]), "compare_seconds": round(compare_s, 2),
+                "plain_sum_rows": rows, "plain_sum_seconds": round(baseline, 3),
+                "ratio_compare_to_plain_sum": round(compare_s / baseline, 1) if baseline else None,
+                "revenue": [c["revenue"] for c in data["totals"]["cells"]]},
+               engine, backend, name, keep=args.keep, population_seconds=population_s)
 
 
 if __name__ == "__main__":

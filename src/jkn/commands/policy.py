@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import typer
@@ -10,22 +9,12 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from jkn.commands.calc import iso_date, rp
 from jkn.commands.membership import DbOption, out, session_for
 
 app = typer.Typer(help="Policy what-if over the registry.", no_args_is_help=True)
 console, err = Console(), Console(stderr=True)
 BY = {"deputy": "by_deputy", "branch": "by_branch", "segment": "by_segment"}
-
-
-def _date(text: str, name: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(f"{name} {text!r} is not a date YYYY-MM-DD") from None
-
-
-def _rp(amount: int) -> str:
-    return "Rp " + f"{amount:,}".replace(",", ".")
 
 
 @app.command("compare")
@@ -45,7 +34,7 @@ def compare(date_from: str = typer.Option(..., "--from", help="the first rule se
     columns = [TextColumn("comparing the registry"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn()]
     with Progress(*columns, console=err) as bar, session_for(db) as s:
         task = bar.add_task("compare", total=None)
-        data = run(s, None, date_from=_date(date_from, "--from"), date_to=_date(date_to, "--to"), what_ifs=files,
+        data = run(s, None, date_from=iso_date(date_from), date_to=iso_date(date_to), what_ifs=files,
                    progress=lambda done, total: bar.update(task, completed=done, total=total))
     if csv_file:
         csv_file.write_text(compare_csv(data), encoding="utf-8")
@@ -57,7 +46,7 @@ def compare(date_from: str = typer.Option(..., "--from", help="the first rule se
                   title="monthly contributions: revenue (changed amounts / classes, not available)")
     for r in data[BY[by]] + [{"code": "", "name": "TOTAL", **data["totals"]}]:
         table.add_row(f"{r['code']} {r['name']}".strip(), f"{r['participants']:,}".replace(",", "."),
-                      *[f"{_rp(c['revenue'])}\n({c['amount_changed']} / {c['class_changed']}, {c['not_available']})"
+                      *[f"{rp(c['revenue'])}\n({c['amount_changed']} / {c['class_changed']}, {c['not_available']})"
                         for c in r["cells"]])
     console.print(table)
     for n in data["notes"]:
