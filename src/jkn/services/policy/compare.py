@@ -90,7 +90,8 @@ def _amount_sql(col: Column, payer: str) -> str:
         if payer in rule.additional:
             extra.append(f"WHEN '{seg}' THEN {_round(_basis(rule), rule.additional[payer], col.rounding)}")
     by_seg = lambda whens: f"CASE hseg {' '.join(whens)} ELSE 0 END" if whens else "0"  # noqa: E731
-    return f"CASE kind WHEN 'HEAD' THEN {by_seg(head)} WHEN 'ADDITIONAL' THEN {by_seg(extra)} ELSE 0 END"
+    return (f"CASE WHEN w IS NULL THEN 0 WHEN kind = 'HEAD' THEN {by_seg(head)} "
+            f"WHEN kind = 'ADDITIONAL' THEN {by_seg(extra)} ELSE 0 END")
 
 
 def _class_sql(col: Column) -> str:
@@ -101,10 +102,12 @@ def _class_sql(col: Column) -> str:
     return f"CASE WHEN hseg IN ({segs}) AND kind <> 'OTHER_RELATIVE' THEN {cls} END"
 
 
-def compare_sql(cols: list[Column], *, scoped: bool) -> str:
+def compare_sql(cols: list[Column], *, scoped: bool, dialect: str = "sqlite") -> str:
     """One statement: per group of the registry, the count and, per column, the wage earners' sums and
-    how many of them change an amount (any payer's share) or class against the first column. Parameters :lo, :hi (ids),
-    :kabs (scope)."""
+    how many of them change an amount (any payer's share) or class against the first column. Parameters
+    :lo, :hi (ids), :kabs (scope). The per-row amounts are computed once in a subquery that the planner
+    may not merge into the aggregate (``LIMIT -1`` / ``OFFSET 0``): merged, each amount would be
+    computed again for every comparison that reads it."""
     registry = (
         "SELECT p.branch_code AS branch, h.segment AS hseg,"
         " CASE WHEN p.relationship = 'HEAD' THEN 'HEAD' ELSE p.member_status END AS kind,"
@@ -115,8 +118,9 @@ def compare_sql(cols: list[Column], *, scoped: bool) -> str:
         "WHERE p.status = 'ACTIVE' AND p.id BETWEEN :lo AND :hi" + (" AND p.kabkota_code IN :kabs" if scoped else ""))
     per_row = [f"{_amount_sql(c, p)} AS {c.key}_{p}" for c in cols for p in PAYERS] + [
         f"{_class_sql(c)} AS {c.key}_k" for c in cols]
+    fence = "OFFSET 0" if dialect == "postgresql" else "LIMIT -1"
     rows = (f"SELECT branch, hseg, kind, gkey, hclass, rclass, CASE WHEN w IS NULL THEN 0 ELSE 1 END AS wk, "
-            f"{', '.join(per_row)} FROM ({registry}) r")
+            f"{', '.join(per_row)} FROM ({registry}) r {fence}")
     differs = lambda c: " OR ".join(f"{c.key}_{p} <> {cols[0].key}_{p}" for p in PAYERS)  # noqa: E731
     sums = [f"SUM({c.key}_{p})" for c in cols for p in PAYERS]
     changes = [f"SUM(CASE WHEN {differs(c)} THEN 1 ELSE 0 END), "
@@ -183,8 +187,12 @@ def compare(session: Session, scope: Scope | None, *, date_from: dt.date, date_t
     if scope is not None and not (scope.national or scope.role == "REGIONAL_MANAGER"):
         raise Forbidden("the policy comparison is for head office and regional managers")
     cols = columns(date_from, date_to, what_ifs)
+    # columns whose wage earners' terms are the same share one set of SQL sums
+    signature = [repr((c.wage_rules, c.rounding, c.bands)) for c in cols]
+    reps = [c for i, c in enumerate(cols) if signature.index(signature[i]) == i]
+    rep_of = [reps.index(cols[signature.index(sig)]) for sig in signature]
     kabs = sorted(scope.kabkota_codes) if scope is not None and scope.kabkota_codes is not None else None
-    stmt = text(compare_sql(cols, scoped=kabs is not None))
+    stmt = text(compare_sql(reps, scoped=kabs is not None, dialect=session.get_bind().dialect.name))
     if kabs is not None:
         stmt = stmt.bindparams(bindparam("kabs", expanding=True))
     lo_id, hi_id = session.execute(select(func.min(ParticipantRow.id), func.max(ParticipantRow.id))).one()
@@ -197,8 +205,10 @@ def compare(session: Session, scope: Scope | None, *, date_from: dt.date, date_t
         hi = min(hi_id, lo + chunk - 1)
         for row in session.execute(stmt, {"lo": lo, "hi": hi, **({"kabs": kabs} if kabs is not None else {})}):
             group = dict(zip(KEYS, row[:7]), n=int(row[7]))
-            sums = [int(v or 0) for v in row[8:8 + 3 * len(cols)]]
-            cells = _cells(group, cols, sums, [int(v or 0) for v in row[8 + 3 * len(cols):]], notes)
+            sums = [int(v or 0) for v in row[8:8 + 3 * len(reps)]]
+            changes = [int(v or 0) for v in row[8 + 3 * len(reps):]]
+            cells = _cells(group, cols, [x for r in rep_of for x in sums[3 * r:3 * r + 3]],
+                           [x for r in rep_of for x in changes[2 * r:2 * r + 2]], notes)
             branch = group["branch"]
             branch_name, region, region_name = units.get(branch, ("?", "?", "?"))
             for target in (total, tables["deputy"][(region, region_name)], tables["branch"][(branch, branch_name)],
