@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -64,3 +65,21 @@ def emit(result: dict) -> None:
 
 def backends(choice: str) -> list[str]:
     return ["sqlite", "postgresql"] if choice == "both" else [choice]
+
+
+def arguments(doc: str) -> argparse.ArgumentParser:
+    """The options every registry benchmark takes: --n, --backend, --seed, --keep."""
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--n", type=int, default=1_000_000, help="participants (default 1,000,000)")
+    ap.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--keep", action="store_true", help="keep the benchmark database")
+    return ap
+
+
+def finish(result: dict, engine, backend: str, name: str, *, keep: bool, population_seconds: float) -> None:
+    """Print one benchmark's result with the machine, then close (and drop) its database."""
+    emit({**result, "population_seconds": round(population_seconds, 1), "peak_rss_mb": peak_rss_mb(), **machine()})
+    engine.dispose()
+    if not keep:
+        drop_database(backend, name)

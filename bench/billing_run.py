@@ -13,10 +13,9 @@ the ratio billing / bulk insert shows what the rules cost on top of writing the 
 
 from __future__ import annotations
 
-import argparse
 import time
 
-from bench_support import backends, drop_database, emit, fresh_database, machine, peak_rss_mb
+from bench_support import arguments, backends, finish, fresh_database
 
 
 def bulk_insert_baseline(engine, month_first_day) -> tuple[int, float]:
@@ -48,13 +47,9 @@ def bulk_insert_baseline(engine, month_first_day) -> tuple[int, float]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--n", type=int, default=1_000_000, help="participants (default 1,000,000)")
-    ap.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
+    ap = arguments(__doc__)
     ap.add_argument("--month", default="2014-03")
     ap.add_argument("--method", choices=["batch", "single"], default="batch")
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--keep", action="store_true", help="keep the benchmark database")
     args = ap.parse_args()
 
     from sqlalchemy.orm import Session
@@ -77,17 +72,14 @@ def main() -> None:
         with Session(engine) as s:
             result = billing.run_billing(s, month, method=args.method, options=billing.Options(pbi_amount=19225))
         rows, bulk_s = bulk_insert_baseline(engine, month.first_day)
-        emit({"benchmark": "billing_run", "backend": backend, "participants": args.n, "month": str(month),
-              "method": result.method, "bills": result.bills, "bill_lines": result.lines,
-              "billing_seconds": round(result.seconds, 2),
-              "participants_per_second": round(args.n / result.seconds),
-              "bulk_insert_rows": rows, "bulk_insert_seconds": round(bulk_s, 2),
-              "bulk_insert_method": "COPY" if backend == "postgresql" else "executemany",
-              "ratio_billing_to_bulk_insert": round(result.seconds / bulk_s, 2) if bulk_s else None,
-              "population_seconds": round(population_s, 1), "peak_rss_mb": peak_rss_mb(), **machine()})
-        engine.dispose()
-        if not args.keep:
-            drop_database(backend, name)
+        finish({"benchmark": "billing_run", "backend": backend, "participants": args.n, "month": str(month),
+                "method": result.method, "bills": result.bills, "bill_lines": result.lines,
+                "billing_seconds": round(result.seconds, 2),
+                "participants_per_second": round(args.n / result.seconds),
+                "bulk_insert_rows": rows, "bulk_insert_seconds": round(bulk_s, 2),
+                "bulk_insert_method": "COPY" if backend == "postgresql" else "executemany",
+                "ratio_billing_to_bulk_insert": round(result.seconds / bulk_s, 2) if bulk_s else None},
+               engine, backend, name, keep=args.keep, population_seconds=population_s)
 
 
 if __name__ == "__main__":

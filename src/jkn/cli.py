@@ -33,6 +33,8 @@ app.add_typer(_membership.employers_app, name="employers")  # issue #4
 app.add_typer(_imports.app, name="import")  # issue #4
 app.add_typer(_billing.app, name="billing")  # issue #4
 app.add_typer(_demo.app, name="demo")  # issue #4
+from jkn.commands import policy as _policy  # noqa: E402  issue #12
+app.add_typer(_policy.app, name="policy")  # issue #12
 
 console = Console()
 err = Console(stderr=True)

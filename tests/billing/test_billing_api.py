@@ -25,7 +25,7 @@ def test_monthly_bill_per_payer_from_the_rules(api):
     pbi = register(api, {"head": person("Warga Miskin", dt.date(1960, 2, 2), segment="PBI", pbi_designated=True,
                                         fktp_code=FKTP_A), "tmt": "2014-03-01"})
     first = run(api, "2014-03")
-    assert first["skipped"] and first["skipped"][0]["segment"] == "PBI"  # no PBI amount in the guide
+    assert first["skipped"] == []  # PBI Rp 19.225 from the parameter (regulations-2016-2025.md §1)
     [emp_bill] = bills_of(api, emp["payer_code"], "2014-03")
     # 4% + 0.5% of 4.000.000 (Iuran 3) + 1% for the mother (Iuran 4)
     assert (emp_bill["employer_share"], emp_bill["participant_share"], emp_bill["amount"]) == (160000, 60000, 220000)
@@ -35,8 +35,8 @@ def test_monthly_bill_per_payer_from_the_rules(api):
     payer = pbpu["members"][0]["payer"]["code"]
     [fam_bill] = bills_of(api, payer, "2014-03")
     assert fam_bill["amount"] == 3 * 42500 and fam_bill["lines"] == 3  # Iuran 5.b, per person
-    again = run(api, "2014-03", pbi_amount=19225)  # only the payers not billed yet
-    assert again["bills"] == 1 and again["amount"] == 19225
+    again = run(api, "2014-03", pbi_amount=19225)  # only the payers not billed yet: none
+    assert again["bills"] == 0
     assert bills_of(api, "G-PBI", "2014-03")[0]["government_share"] == 19225
     # July 2015: the worker's share of private employees rises to 1% (Perpres 111/2013)
     run(api, "2015-07", pbi_amount=19225)

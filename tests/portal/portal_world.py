@@ -118,12 +118,13 @@ def _build_world(engine: Engine) -> World:
 
 def staff_csv(world: World, *, bad_row: bool) -> bytes:
     """A collective registration for PT Medan Sejahtera: two employees, the second with a spouse.
-    With ``bad_row`` the spouse's NIK has 15 digits (row 4 of the file)."""
+    With ``bad_row`` the spouse's NIK has 15 digits (row 4 of the file). The class of a private
+    employee registered today is on the file: no wage band is sourced after 2018 (assumption A-R09)."""
     fktp = world.fktp["FKTP"][1]
     rows = [
-        "nik,nama,hubungan,nik_peserta,segmen,gaji,kode_faskes,kabkota,status_kawin",
-        f"1271012008880006,Andi Saputra,PESERTA,,PPU_SWASTA,4500000,{fktp},12.71,BELUM_KAWIN",
-        f"1271011511870007,Eko Wibowo,PESERTA,,PPU_SWASTA,6000000,{fktp},12.71,KAWIN",
-        f"{'127101520389000' if bad_row else '1271015203890008'},Rina Wibowo,SUAMI_ISTRI,1271011511870007,,,,,KAWIN",
+        "nik,nama,hubungan,nik_peserta,segmen,gaji,kelas,kode_faskes,kabkota,status_kawin",
+        f"1271012008880006,Andi Saputra,PESERTA,,PPU_SWASTA,4500000,II,{fktp},12.71,BELUM_KAWIN",
+        f"1271011511870007,Eko Wibowo,PESERTA,,PPU_SWASTA,6000000,I,{fktp},12.71,KAWIN",
+        f"{'127101520389000' if bad_row else '1271015203890008'},Rina Wibowo,SUAMI_ISTRI,1271011511870007,,,,,,KAWIN",
     ]
     return ("\n".join(rows) + "\n").encode()

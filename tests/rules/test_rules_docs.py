@@ -14,19 +14,19 @@ SRC = ROOT / "src" / "jkn" / "rules"
 
 def _cited_ids() -> set[str]:
     text = "".join(p.read_text(encoding="utf-8") for p in list(SRC.rglob("*.py")) + list(SRC.rglob("*.toml")))
-    return set(re.findall(r"A-\d{2}", text))
+    return set(re.findall(r"A-R?\d{2}", text))
 
 
 def test_every_cited_assumption_is_documented():
-    headings = set(re.findall(r"^### (A-\d{2}) ", ASSUMPTIONS, re.M))
-    index = set(re.findall(r"^\| (A-\d{2}) \|", ASSUMPTIONS, re.M))
+    headings = set(re.findall(r"^### (A-R?\d{2}) ", ASSUMPTIONS, re.M))
+    index = set(re.findall(r"^\| (A-R?\d{2}) \|", ASSUMPTIONS, re.M))
     assert _cited_ids() <= headings
     assert headings == index
 
 
 def test_parameters_named_in_the_index_exist():
     names = set()
-    for row in re.findall(r"^\| A-\d{2} \|.*\| (.*) \|$", ASSUMPTIONS, re.M):
+    for row in re.findall(r"^\| A-R?\d{2} \|.*\| (.*) \|$", ASSUMPTIONS, re.M):
         names |= {n for n in re.findall(r"`([a-z0-9_]+)`", row)}
     assert names and names <= set(all_params())
 

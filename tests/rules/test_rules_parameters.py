@@ -44,16 +44,17 @@ def test_ptkp_k1_monthly(as_of, value):
     assert value * 12 in (28_350_000, 42_000_000, 63_000_000)
 
 
-def test_veteran_base_salary_has_no_value_before_2019():
-    assert param_entry("veteran_base_salary", "2018-12-31").value is None
-    with pytest.raises(RuleError, match="no sourced value"):
-        param("veteran_base_salary", "2018-12-31")
-    assert param("veteran_base_salary", "2019-01-01") == 3_204_700
+@pytest.mark.parametrize("as_of", ["2014-01-01", "2018-12-31", "2019-01-01", "2024-01-01", "2026-11-01"])
+def test_veteran_base_salary_has_no_sourced_value_on_any_date(as_of):
+    # regulations-2016-2025.md §9: only ranges of the PNS III/a salary rows are sourced
+    assert param_entry("veteran_base_salary", as_of).value is None
+    with pytest.raises(RuleError, match="no sourced value .* not available for this date"):
+        param("veteran_base_salary", as_of)
 
 
-def test_pbi_amount_has_no_baseline_value():
-    with pytest.raises(RuleError, match="pbi_contribution has no sourced value"):
-        param("pbi_contribution", "2014-01-01")
+def test_pbi_amount_from_the_baseline_on():
+    # regulations-2016-2025.md §1: Rp 19.225 (Perpres 111/2013, three press sources agree)
+    assert param("pbi_contribution", "2014-01-01") == 19_225
 
 
 def test_flat_class_rates_from_the_guide():

@@ -76,10 +76,18 @@ def test_class_input_errors(seg, kw, message):
 PTKP = {2014: 2_362_500, 2015: 3_500_000, 2016: 5_250_000}
 
 
+def _class_ii_up_to(as_of: date) -> int | None:
+    """Top of the class II band by hand: 1.5 x PTKP K/1 (guide 2.d), Rp 4.000.000 (Perpres 19/2016),
+    none sourced from Perpres 82/2018 (regulations-2016-2025.md §3)."""
+    if as_of < date(2016, 4, 1):
+        return 3 * PTKP[as_of.year] // 2
+    return 4_000_000 if as_of < date(2018, 9, 1) else None
+
+
 @settings(max_examples=200, deadline=None)
 @given(seg=st.sampled_from(list(Segment)), wage=st.integers(1, 50_000_000),
        grade=st.sampled_from(["I/a", "I/f", "II/a", "II/f", "III/a", "III/d", "IV/a", "IV/e", "IV"]),
-       paid=st.sampled_from(list(C)), as_of=st.dates(date(2014, 1, 1), date(2016, 12, 31)))
+       paid=st.sampled_from(list(C)), as_of=st.dates(date(2014, 1, 1), date(2026, 12, 31)))
 def test_class_never_better_than_the_rule_allows(seg, wage, grade, paid, as_of):
     c = care_class(seg, as_of, wage=wage, grade=grade, paid_class=paid).value
     g = Grade.parse(grade)
@@ -89,7 +97,10 @@ def test_class_never_better_than_the_rule_allows(seg, wage, grade, paid, as_of):
                  Segment.BP_PENSIUNAN_TNI_POLRI, Segment.BP_JANDA_DUDA_YATIM_PENSIUNAN):
         assert c is (C.II if g.number <= 2 else C.I)
     elif seg.group is SegmentGroup.PPU and seg is not Segment.PPU_PEJABAT_NEGARA:
-        if 2 * wage <= 3 * PTKP[as_of.year]:
+        top = _class_ii_up_to(as_of)
+        if top is None:
+            assert c is paid  # no sourced bands: the class given (A-R09)
+        elif wage <= top:
             assert c is C.II
     elif seg.group in (SegmentGroup.PBPU, SegmentGroup.BP) and seg.value in (
             "PBPU_MANDIRI", "PBPU_LAINNYA", "BP_INVESTOR", "BP_PEMBERI_KERJA", "BP_PENSIUNAN_LAINNYA", "BP_LAINNYA"):

@@ -17,7 +17,7 @@ app = typer.Typer(help="Calculators from the participant guide, each answer with
 console = Console()
 
 
-def _date(text: str) -> dt.date:
+def iso_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
@@ -56,13 +56,15 @@ def contribution(segment: str = typer.Option(..., help="e.g. PPU_SWASTA, PBPU_MA
                  care_class: str = typer.Option(None, "--care-class", help="I, II or III (PBPU / BP)"),
                  persons: int = typer.Option(1, help="persons paying the flat rate"),
                  additional_members: int = typer.Option(0, "--additional-members", help="wage earners: 1% members"),
+                 pension: int = typer.Option(None, help="monthly pension (state pensioners from 2018-10)"),
                  veteran_base_salary: int = typer.Option(None, "--veteran-base-salary"),
                  pbi_amount: int = typer.Option(None, "--pbi-amount"),
                  as_json: bool = typer.Option(False, "--json")) -> None:
     """Monthly contribution and each payer's share."""
     result = _run(lambda: calculators.contribution(
-        segment, _date(as_of), wage=wage, grade=grade, care_class=care_class, persons=persons,
-        additional_members=additional_members, veteran_base_salary=veteran_base_salary, pbi_amount=pbi_amount))
+        segment, iso_date(as_of), wage=wage, grade=grade, care_class=care_class, persons=persons,
+        additional_members=additional_members, pension=pension, veteran_base_salary=veteran_base_salary,
+        pbi_amount=pbi_amount))
     headline = (f"{result['segment']} {result['month']}: total {rp(result['total'])} (employer {rp(result['employer'])}, "
                 f"participant {rp(result['participant'])}, government {rp(result['government'])}), due {result['due_date']}")
     _show(result, as_json, headline)
@@ -74,7 +76,7 @@ def care_class(segment: str = typer.Option(...), as_of: str = typer.Option(..., 
                care_class: str = typer.Option(None, "--care-class", help="class paid for (PBPU / BP)"),
                as_json: bool = typer.Option(False, "--json")) -> None:
     """The inpatient room class a participant is owed."""
-    result = _run(lambda: calculators.room_class(segment, _date(as_of), grade=grade, rank=rank, wage=wage,
+    result = _run(lambda: calculators.room_class(segment, iso_date(as_of), grade=grade, rank=rank, wage=wage,
                                                  paid_class=care_class))
     _show(result, as_json, f"room class {result['care_class']}")
 
@@ -90,7 +92,7 @@ def penalty(segment: str = typer.Option(...), as_of: str = typer.Option(..., "--
             raise typer.BadParameter(f"{item!r}: write MONTH=AMOUNT, e.g. 2014-05=42500")
         return month, int(amount)
 
-    result = _run(lambda: calculators.penalty(segment, _date(as_of), [parse(u) for u in unpaid]))
+    result = _run(lambda: calculators.penalty(segment, iso_date(as_of), [parse(u) for u in unpaid]))
     status = "SUSPENDED" if result["suspended"] else "active"
     _show(result, as_json, f"penalty {rp(result['penalty'])}, {result['months_in_arrears']} month(s) in arrears, "
                             f"amount due {rp(result['amount_due'])}, cover {status}")

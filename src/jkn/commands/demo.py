@@ -21,8 +21,8 @@ def demo(participants: int = typer.Option(10_000, "--participants", "-n", min=1,
          seed: int = typer.Option(1, "--seed", help="random seed: the same seed gives the same population"),
          start: str = typer.Option("2014-01", "--start", help="first month of cover and billing (YYYY-MM)"),
          months: int = typer.Option(8, "--months", min=0, max=60, help="months billed and paid"),
-         pbi_amount: int = typer.Option(19225, "--pbi-amount",
-                                        help="PBI contribution per person (Perpres 111/2013; not in the guide)"),
+         pbi_amount: int = typer.Option(None, "--pbi-amount",
+                                        help="PBI contribution per person (default: the rules parameter of each month)"),
          db: str = DbOption) -> None:
     """Synthetic participants, families, employers and facilities over all 514 kab/kota, with bills
     and payment histories (some in arrears, some suspended); prints a JSON summary with sample cards."""

@@ -12,18 +12,22 @@ Panduan Peserta, "Manfaat Akomodasi Rawat Inap":
    piatu dari Veteran atau Perintis Kemerdekaan"; "g. ... diatas 1,5 (satu setengah) sampai
    dengan 2 (dua) kali" PTKP K/1; h. PBPU/BP paying for class I.
 Family members have the participant's class ("beserta anggota keluarganya").
+
+The wage bands are data (``ppu_class_wage_bands``): multiples of PTKP K/1 in the guide, rupiah
+amounts from Perpres 19/2016; where no band is sourced the class is required input (A-R09).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from jkn.domain.care import CareClass, Grade
 from jkn.domain.month import Month
 from jkn.domain.segment import Segment, SegmentGroup
-from jkn.rules.decision import Decision, RuleError, Steps, assumption, cite
+from jkn.rules.decision import Decision, NotAvailable, RuleError, Steps, assumption, cite
 from jkn.rules.money import fmt
-from jkn.rules.parameters import as_date, param_entry
+from jkn.rules.parameters import as_date, param_entry, sourced
 from jkn.rules.ranks import grade_of, segment_grade
 
 SECTION = "Manfaat Akomodasi Rawat Inap"
@@ -55,24 +59,56 @@ def _paid(segment: Segment, paid_class, steps: Steps) -> CareClass:
     return c
 
 
+@dataclass(frozen=True, slots=True)
+class WageBands:
+    """Room class of wage earners by monthly wage: up to ``class_ii_up_to`` class II, up to
+    ``class_i_up_to`` class I, above it ``above`` (rupiah, inclusive)."""
+
+    class_ii_up_to: int
+    class_i_up_to: int
+    above: CareClass
+    sources: tuple[str, str, str]  # of the class II band, the class I band, the class above
+
+    def class_of(self, wage: int) -> tuple[CareClass, str]:
+        """The class of ``wage`` and the clause that gives it."""
+        if wage <= self.class_ii_up_to:
+            return CareClass.II, self.sources[0]
+        return (CareClass.I, self.sources[1]) if wage <= self.class_i_up_to else (self.above, self.sources[2])
+
+
+def uses_wage_bands(segment: Segment) -> bool:
+    """Wage earners whose class follows the wage (§2.d, §3.g): not PNS/TNI/Polri (grade) nor Pejabat Negara."""
+    return segment.group is SegmentGroup.PPU and segment not in _BY_GRADE and segment not in _FIXED_I
+
+
+def wage_bands(as_of: "date | str") -> Decision[WageBands]:
+    """The wage bands in force on ``as_of``, in rupiah; NotAvailable where none is sourced."""
+    d, steps = as_date(as_of), Steps()
+    bands = sourced(param_entry("ppu_class_wage_bands", d), d, "the room-class wage bands of wage earners")
+    v = bands.value
+    if v["unit"] == "ptkp_k1":
+        ptkp = param_entry("ptkp_k1_monthly", d)
+        steps.append(ptkp.step(f"PTKP K/1 per month on {d}: {fmt(ptkp.value)}"))
+        ii, i = (int(Decimal(v[k]) * ptkp.value) for k in ("class_II_up_to", "class_I_up_to"))
+        sources = (cite(SECTION, "2.d"), cite(SECTION, "3.g"))
+        steps.add(f"class II up to {v['class_II_up_to']} x PTKP K/1 ({fmt(ii)})", sources[0])
+        steps.add(f"class I above that, up to {v['class_I_up_to']} x PTKP K/1 ({fmt(i)})", sources[1])
+    else:
+        ii, i = int(v["class_II_up_to"]), int(v["class_I_up_to"])
+        sources = (bands.source, bands.source)
+        steps.add(f"class II up to {fmt(ii)}; class I above that, up to {fmt(i)}", bands.source)
+    above = param_entry("class_above_top_band", d)
+    steps.add(f"above {fmt(i)}: class {above.value}", above.source)
+    return Decision(WageBands(ii, i, CareClass(above.value), (*sources, above.source)), steps)
+
+
 def wage_class(wage: int, as_of: date, steps: Steps) -> CareClass:
-    """Wage earners other than PNS/TNI/Polri/state officials: wage against PTKP K/1 (§2.d, §3.g)."""
-    ptkp = param_entry("ptkp_k1_monthly", as_of)
-    mult = param_entry("ppu_class_ptkp_multiples", as_of)
-    ii, i = Decimal(mult.value["class_II_up_to"]), Decimal(mult.value["class_I_up_to"])
-    steps.append(ptkp.step(f"PTKP K/1 per month on {as_of}: {fmt(ptkp.value)}"))
-    if wage <= ii * ptkp.value:
-        steps.add(f"wage {fmt(wage)} is up to {ii} x PTKP K/1 ({fmt(int(ii * ptkp.value))}): class II",
-                  cite(SECTION, "2.d"))
-        return CareClass.II
-    if wage <= i * ptkp.value:
-        steps.add(f"wage {fmt(wage)} is above {ii} and up to {i} x PTKP K/1 ({fmt(int(i * ptkp.value))}): class I",
-                  cite(SECTION, "3.g"))
-        return CareClass.I
-    above = param_entry("class_above_2x_ptkp", as_of)
-    steps.add(f"wage {fmt(wage)} is above {i} x PTKP K/1 ({fmt(int(i * ptkp.value))}); the guide names no class "
-              f"for it: class {above.value}", above.source)
-    return CareClass(above.value)
+    """Wage earners other than PNS/TNI/Polri/state officials: the wage against the bands in force."""
+    b = wage_bands(as_of)
+    steps.extend(b.steps)
+    cls, source = b.value.class_of(wage)
+    steps.add(f"wage {fmt(wage)}: class {cls.value}", source)
+    return cls
 
 
 def care_class(segment: "Segment | str", as_of: "date | Month | str", *, wage: int | None = None,
@@ -116,7 +152,14 @@ def care_class(segment: "Segment | str", as_of: "date | Month | str", *, wage: i
             raise RuleError(f"wage is required for segment {seg.value}")
         if isinstance(wage, bool) or not isinstance(wage, int) or wage < 0:
             raise RuleError(f"wage must be a whole, non-negative number of rupiah, got {wage!r}")
-        return Decision(wage_class(wage, d, steps), steps)
+        try:
+            return Decision(wage_class(wage, d, steps), steps)
+        except NotAvailable as exc:
+            if paid_class is None:
+                raise NotAvailable(f"{exc}; give the class on record (paid_class / care_class): required input") from None
+            c = CareClass.parse(paid_class)
+            steps.add(f"no sourced wage bands on {d}: the class given, {c.value}", assumption("A-R09"))
+            return Decision(c, steps)
     if seg is Segment.BP_JANDA_DUDA_YATIM_PENSIUNAN:
         steps.add("no grade of the deceased given: the class paid for applies", assumption("A-18"))
     return Decision(_paid(seg, paid_class, steps), steps)

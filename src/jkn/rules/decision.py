@@ -30,6 +30,10 @@ class RuleError(ValueError):
     """Invalid input to a rule; the message says what to fix."""
 
 
+class NotAvailable(RuleError):
+    """The rule has no sourced value for this date: "not available for this date", or give it as input."""
+
+
 @dataclass(frozen=True, slots=True)
 class Step:
     text: str

@@ -3,11 +3,16 @@
 Each parameter is a TOML array of tables ``[[name]]`` with ``since`` (date), ``source``
 (seed section or shared/docs/parameters.md, or an assumption id) and ``value``. An entry
 without ``value`` means "no sourced value in force from this date": the rule must then
-take the number as input, never guess it. Adding a regulation is adding an entry.
+take the number as input, or answer "not available for this date", never guess it. Adding a
+regulation is adding an entry. A what-if rule set is a TOML file in the same format whose
+entries are laid over the shipped ones (:func:`read_overlay`, :func:`use_params`).
 """
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -15,11 +20,13 @@ from importlib.resources import files
 from typing import Any
 
 from jkn.domain.month import Month
-from jkn.rules.decision import RuleError, Step
+from jkn.rules.decision import NotAvailable, RuleError, Step
 
 #: JKN started on 1 January 2014 (shared/docs/parameters.md, "When the guide's rules were in force").
 JKN_START = date(2014, 1, 1)
-PARAM_FILES = ("contribution", "care_class", "penalty", "assumptions")
+PARAM_FILES = ("contribution", "care_class", "penalty", "assumptions", "registration", "rule_sets")
+Params = dict[str, list["ParamEntry"]]
+_ACTIVE: ContextVar["Params | None"] = ContextVar("jkn_active_params", default=None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,25 +63,32 @@ def as_date(as_of: "date | Month | str") -> date:
     return as_of
 
 
-def load_param_file(stem: str) -> dict[str, list[ParamEntry]]:
+def load_param_file(stem: str) -> Params:
     """Parameters of ``params/<stem>.toml``, validated: dated entries sorted by ``since``, each with a source."""
-    text = files("jkn.rules").joinpath("params", f"{stem}.toml").read_text(encoding="utf-8")
-    raw = tomllib.loads(text)
-    out: dict[str, list[ParamEntry]] = {}
+    return parse_params(files("jkn.rules").joinpath("params", f"{stem}.toml").read_text(encoding="utf-8"), f"{stem}.toml")
+
+
+def parse_params(text: str, stem: str) -> Params:
+    """Parameters from TOML text in the format of ``params/*.toml`` (``stem`` names it in errors)."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RuleError(f"{stem}: not valid TOML ({exc})") from None
+    out: Params = {}
     for name, entries in raw.items():
         if not isinstance(entries, list):
-            raise ValueError(f"{stem}.toml: {name} must be an array of tables [[{name}]]")
+            raise ValueError(f"{stem}: {name} must be an array of tables [[{name}]]")
         parsed = []
         for e in entries:
             if not isinstance(e.get("since"), date) or not e.get("source"):
-                raise ValueError(f"{stem}.toml: every {name} entry needs since (a date) and source")
+                raise ValueError(f"{stem}: every {name} entry needs since (a date) and source")
             extra = set(e) - {"since", "value", "source", "note"}
             if extra:
-                raise ValueError(f"{stem}.toml: {name} entry has unknown keys {sorted(extra)}")
+                raise ValueError(f"{stem}: {name} entry has unknown keys {sorted(extra)}")
             parsed.append(ParamEntry(name, e["since"], e.get("value"), e["source"], e.get("note", "")))
         parsed.sort(key=lambda p: p.since)
         if len({p.since for p in parsed}) != len(parsed):
-            raise ValueError(f"{stem}.toml: {name} has two entries with the same since")
+            raise ValueError(f"{stem}: {name} has two entries with the same since")
         out[name] = parsed
     return out
 
@@ -82,16 +96,52 @@ def load_param_file(stem: str) -> dict[str, list[ParamEntry]]:
 @lru_cache(maxsize=1)
 def all_params() -> dict[str, list[ParamEntry]]:
     """Every parameter, validated; names are unique across files."""
-    merged: dict[str, list[ParamEntry]] = {}
+    table: Params = {}
     for stem in PARAM_FILES:
         for name, entries in load_param_file(stem).items():
-            if name in merged:
+            if name in table:
                 raise ValueError(f"parameter {name} is defined in two files")
-            merged[name] = entries
-    return merged
+            table[name] = entries
+    return table
 
 
-def entry_in_force(params: dict[str, list[ParamEntry]], name: str, as_of: "date | Month | str") -> ParamEntry:
+def read_overlay(text: str, origin: str = "what-if file") -> Params:
+    """A what-if rule set: entries in the format of ``params/*.toml`` for parameters that exist."""
+    try:
+        overlay = parse_params(text, origin)
+    except ValueError as exc:
+        raise RuleError(str(exc)) from None
+    unknown = sorted(set(overlay) - set(all_params()))
+    if unknown:
+        raise RuleError(f"{origin}: unknown parameter(s) {', '.join(unknown)}; use names of src/jkn/rules/params/*.toml")
+    return overlay
+
+
+def merged(base: Params, overlay: Params) -> Params:
+    """``base`` with the entries of ``overlay`` added; an overlay entry replaces a base entry of the same since."""
+    out = dict(base)
+    for name, entries in overlay.items():
+        mine = {e.since for e in entries}
+        out[name] = sorted([e for e in base.get(name, []) if e.since not in mine] + list(entries), key=lambda e: e.since)
+    return out
+
+
+@contextmanager
+def use_params(overlay: Params | None) -> Iterator[None]:
+    """Evaluate the rules with ``overlay`` laid over the shipped parameters (this thread / task only)."""
+    token = _ACTIVE.set(merged(all_params(), overlay) if overlay else None)
+    try:
+        yield
+    finally:
+        _ACTIVE.reset(token)
+
+
+def active_params() -> Params:
+    """The parameters the rules read now: the shipped ones, or those of a what-if rule set in use."""
+    return _ACTIVE.get() or all_params()
+
+
+def entry_in_force(params: Params, name: str, as_of: "date | Month | str") -> ParamEntry:
     """The entry of ``name`` in ``params`` in force on ``as_of`` (entries are sorted by ``since``)."""
     d = as_date(as_of)
     entries = params.get(name)
@@ -105,12 +155,17 @@ def entry_in_force(params: dict[str, list[ParamEntry]], name: str, as_of: "date 
 
 def param_entry(name: str, as_of: "date | Month | str") -> ParamEntry:
     """The entry of ``name`` in force on ``as_of`` (its value may be None)."""
-    return entry_in_force(all_params(), name, as_of)
+    return entry_in_force(active_params(), name, as_of)
 
 
 def param(name: str, as_of: "date | Month | str") -> Any:
-    """The value of ``name`` in force on ``as_of``; RuleError if none is sourced."""
-    e = param_entry(name, as_of)
+    """The value of ``name`` in force on ``as_of``; NotAvailable (a RuleError) if none is sourced."""
+    return sourced(param_entry(name, as_of), as_of).value
+
+
+def sourced(e: ParamEntry, as_of: "date | Month | str", what: str | None = None) -> ParamEntry:
+    """``e`` itself if it has a value, else NotAvailable: "not available for this date", with the entry's source."""
     if e.value is None:
-        raise RuleError(f"parameter {name} has no sourced value on {as_date(as_of).isoformat()} ({e.source})")
-    return e.value
+        raise NotAvailable(f"{what or 'parameter ' + e.name} has no sourced value on {as_date(as_of).isoformat()}: "
+                           f"not available for this date ({e.source})")
+    return e

@@ -26,3 +26,5 @@ def install_web(app: FastAPI) -> None:
     app.include_router(participant_pages.router)
     app.include_router(facility_pages.router)
     app.include_router(dashboard_pages.router)
+    from jkn.web import policy_pages  # policy what-if (issue #12)
+    app.include_router(policy_pages.router)

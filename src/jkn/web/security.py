@@ -32,7 +32,7 @@ from jkn.services.errors import DomainError
 
 #: Path prefixes served by the portal's HTML pages (errors there are pages, not JSON).
 PAGE_PREFIXES = ("/masuk", "/keluar", "/akun", "/portal", "/petugas", "/pemberi-kerja", "/peserta", "/faskes",
-                 "/pengaduan", "/dasbor", "/admin")
+                 "/pengaduan", "/dasbor", "/admin", "/kebijakan")
 
 
 # --- CSRF --------------------------------------------------------------------------------------

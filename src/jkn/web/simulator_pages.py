@@ -14,7 +14,8 @@ from jkn.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 
-FIELDS = ("segment", "as_of", "wage", "care_class", "persons", "additional_members", "veteran_base_salary")
+FIELDS = ("segment", "as_of", "wage", "grade", "care_class", "persons", "additional_members", "pension",
+          "veteran_base_salary")
 
 
 def _whole_number(form: dict, name: str, default: int | None) -> int | None:
@@ -35,9 +36,11 @@ def _calculate(form: dict) -> dict:
         form.get("segment") or "",
         as_of,
         wage=_whole_number(form, "wage", None),
+        grade=(form.get("grade") or "").strip() or None,
         care_class=form.get("care_class") or None,
         persons=_whole_number(form, "persons", 1),
         additional_members=_whole_number(form, "additional_members", 0),
+        pension=_whole_number(form, "pension", None),
         veteran_base_salary=_whole_number(form, "veteran_base_salary", None),
     )
 

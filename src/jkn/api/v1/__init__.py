@@ -13,3 +13,5 @@ from jkn.api.v1 import care  # noqa: E402  care flow (issue #5)
 router.include_router(care.router)  # care flow (issue #5)
 from jkn.api.v1 import billing, employers, membership  # noqa: E402  membership and billing (issue #4)
 router.include_router(membership.router); router.include_router(employers.router); router.include_router(employers.imports); router.include_router(billing.router)  # issue #4
+from jkn.api.v1 import policy  # noqa: E402  policy what-if (issue #12)
+router.include_router(policy.router)  # issue #12

@@ -10,7 +10,7 @@ settlements with penalty) through ``payments.post_payment``.
 
 The mix (share of persons): PBI 40%, wage earners 35% (with families), PBPU 18%, Bukan Pekerja 7%
 (pensioners and others). Veterans are left out: their contribution needs the basic salary of a
-PNS III/a, which has no sourced value before 2019 (shared/docs/parameters.md). Payment
+PNS III/a, which has no sourced value (shared/docs/regulations-2016-2025.md §9). Payment
 behaviour per payer: 88% pay every bill on time, 5% let arrears run and settle them with the
 penalty in the last month, 7% stop paying at a random month (their cover ends up suspended).
 """
@@ -59,9 +59,9 @@ SECTOR_SEGMENTS = {"GOVERNMENT": [("PPU_PNS", 0.7), ("PPU_TNI", 0.1), ("PPU_POLR
 BP_SEGMENTS = [("BP_PENSIUNAN_PNS", 0.45), ("BP_PENSIUNAN_TNI_POLRI", 0.1), ("BP_PENSIUNAN_LAINNYA", 0.1),
                ("BP_LAINNYA", 0.2), ("BP_INVESTOR", 0.05), ("BP_PEMBERI_KERJA", 0.1)]
 GRADES = ["I/a", "I/c", "II/a", "II/b", "II/c", "II/d", "III/a", "III/b", "III/c", "III/d", "IV/a", "IV/b"]
-#: PBI contribution per person used by the demo: Perpres 111/2013 (Pasal 16) sets Rp 19.225.
-#: It is demo input (``--pbi-amount``), not a rules parameter: the guide states no amount.
-DEMO_PBI_AMOUNT = 19225
+#: PBI contribution per person: None bills the rules parameter ``pbi_contribution`` of each month
+#: (Rp 19.225 in 2014, Rp 42.000 from August 2019); a number overrides it (``--pbi-amount``).
+DEMO_PBI_AMOUNT = None
 
 
 def _pick(rng: random.Random, weighted: list[tuple[str, float]]) -> str:
@@ -141,7 +141,7 @@ def ensure_facilities(session: Session, rng: random.Random) -> dict[str, list[st
 
 
 def build_demo(engine: Engine, *, participants: int = 10_000, seed: int = 1, start: Month = Month(2014, 1),
-               months: int = 8, pbi_amount: int = DEMO_PBI_AMOUNT, progress: Progress | None = None) -> Summary:
+               months: int = 8, pbi_amount: int | None = DEMO_PBI_AMOUNT, progress: Progress | None = None) -> Summary:
     rng = random.Random(seed)
     summary = Summary(seed=seed)
     wa = load_workareas()

@@ -1,0 +1,135 @@
+"""What a wage earner's contribution is a percentage of, and at which rates.
+
+Panduan Peserta, Iuran 2-4 (5% or 4,5% "dari Gaji atau Upah per bulan", split employer / worker;
+1% per additional family member), and the later regulations carried as data: the wage cap of
+Perpres 19/2016 and Perpres 75/2019 Pasal 32 ayat 1, the floor at the kab/kota minimum wage of
+Pasal 32 ayat 2, the 4% / 1% split and the broader wage of government employees of Pasal 30.
+
+:func:`wage_terms` answers once per segment and date; :func:`wage_basis` applies the terms to one
+wage. ``monthly_contribution`` uses both, and set-based computations over a registry read the
+same terms (one implementation of the rule).
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from jkn.domain.segment import GOVERNMENT_WAGE_EARNERS, Segment, SegmentGroup
+from jkn.rules.decision import Decision, RuleError, Steps, assumption
+from jkn.rules.money import fmt
+from jkn.rules.parameters import as_date, param_entry, sourced
+
+PAYERS = ("employer", "participant", "government")
+#: Value of ``ppu_wage_floor`` for "the minimum wage of the workplace's kab/kota" (UMK).
+REGIONAL_MINIMUM_WAGE = "regional_minimum_wage"
+
+
+@dataclass(frozen=True, slots=True)
+class WageTerms:
+    """The percentage rule of one wage-earner segment on one date."""
+
+    segment: Segment
+    group: str                          # "government" (Iuran 2) or "non_government" (Iuran 3)
+    shares: dict[str, Decimal]          # payer -> percent of the basis (participant and core family)
+    shares_source: str
+    additional: dict[str, Decimal]      # payer -> percent of the basis per additional family member
+    additional_source: str
+    cap: int | None                     # highest wage used as basis (None: no cap)
+    cap_source: str
+    floor: int | None                   # lowest wage used as basis, in rupiah (None: none in rupiah)
+    floor_regional: bool                # the floor is the kab/kota minimum wage, given as input
+    floor_source: str
+    components: tuple[str, ...] | None  # salary components that make up the wage (None: the wage as given)
+    components_source: str
+
+
+def percents(value: Mapping, name: str) -> dict[str, Decimal]:
+    out = {p: Decimal(str(value[f"{p}_pct"])) for p in PAYERS if value.get(f"{p}_pct") is not None}
+    if not out:
+        raise RuleError(f"parameter {name} gives no percentage (employer_pct, participant_pct, government_pct)")
+    return out
+
+
+def wage_terms(segment: "Segment | str", as_of: "date | str") -> Decision[WageTerms]:
+    """Rates, cap, floor and wage composition of a PPU segment on ``as_of``; NotAvailable where the
+    regulation in force has no sourced value (e.g. government employees, October-December 2019)."""
+    seg, d, steps = Segment.parse(segment), as_date(as_of), Steps()
+    if seg.group is not SegmentGroup.PPU:
+        raise RuleError(f"wage terms exist only for PPU segments, not {seg.value}")
+    group = "government" if seg in GOVERNMENT_WAGE_EARNERS else "non_government"
+    if seg is Segment.PPU_LAINNYA:
+        g = param_entry("ppu_lainnya_rate_group", d)
+        group = g.value
+        steps.add(f"PPU_LAINNYA pays the {group} wage earners' rate", g.source)
+    rate = sourced(param_entry(f"ppu_{group}_rate", d), d, f"the {group} wage earners' rate")
+    label = "Iuran 2 (government institutions)" if group == "government" else "Iuran 3 (BUMN, BUMD, swasta)"
+    steps.add(f"{seg.label}: rate of {label} in force on {d}: {rate.value}", rate.source)
+    extra = param_entry("additional_member_rate", d)
+    cap, floor = param_entry("ppu_wage_cap", d), param_entry("ppu_wage_floor", d)
+    cap_value = (cap.value or {}).get(group)
+    floor_value = (floor.value or {}).get(group)
+    comp = param_entry("ppu_government_wage_basis", d) if group == "government" else None
+    terms = WageTerms(
+        seg, group, percents(rate.value, rate.name), rate.source, percents(extra.value, extra.name), extra.source,
+        cap_value, cap.source, floor_value if isinstance(floor_value, int) else None,
+        floor_value == REGIONAL_MINIMUM_WAGE, floor.source,
+        tuple(comp.value) if comp is not None and comp.value else None, comp.source if comp is not None else "")
+    return Decision(terms, steps)
+
+
+def _whole(name: str, v, seg: Segment) -> int:
+    if isinstance(v, bool) or not isinstance(v, int) or v < 0:
+        raise RuleError(f"{name} must be a whole, non-negative number of rupiah for segment {seg.value}, got {v!r}")
+    return v
+
+
+def _wage(t: WageTerms, wage, components: Mapping[str, int] | None, steps: Steps) -> int:
+    """The monthly wage before cap and floor: given, or summed from the components the regulation names."""
+    if not components:
+        if wage is None:
+            raise RuleError(f"wage is required for segment {t.segment.value}")
+        if isinstance(wage, bool) or not isinstance(wage, int) or wage <= 0:
+            raise RuleError(f"wage must be a whole positive number of rupiah for segment {t.segment.value}, got {wage!r}")
+        steps.add(f"basis: the monthly wage {fmt(wage)} as given (Gaji atau Upah per bulan)", assumption("A-20"))
+        if t.components:
+            steps.add(f"the wage of this segment is {' + '.join(t.components)}", t.components_source)
+        return wage
+    if wage is not None:
+        raise RuleError("give either wage or wage_components, not both")
+    if t.components is None:
+        raise RuleError(f"wage_components cannot be used for segment {t.segment.value} on this date: no sourced "
+                        "composition of the wage is in force; give wage")
+    unknown = sorted(set(components) - set(t.components))
+    total = sum(_whole(f"wage_components[{k}]", components.get(k, 0), t.segment) for k in t.components)
+    steps.add(f"wage = {' + '.join(t.components)} = {fmt(total)}"
+              + (f"; not part of the wage: {', '.join(unknown)}" if unknown else ""), t.components_source)
+    steps.add("each component is the monthly amount given", assumption("A-R04"))
+    if total <= 0:
+        raise RuleError(f"the wage components of segment {t.segment.value} add up to nothing")
+    return total
+
+
+def wage_basis(t: WageTerms, wage: int | None, steps: Steps, *, minimum_wage: int | None = None,
+               wage_components: Mapping[str, int] | None = None) -> int:
+    """The wage the percentages are taken of: the wage, raised to the floor, lowered to the cap."""
+    w = _wage(t, wage, wage_components, steps)
+    floor = t.floor
+    if t.floor_regional:
+        if minimum_wage is None:
+            steps.add("lower limit: the minimum wage (UMK) of the workplace's kab/kota; not given, so not checked: "
+                      "give minimum_wage to apply it", assumption("A-R03"))
+        else:
+            floor = _whole("minimum_wage", minimum_wage, t.segment)
+            steps.add(f"lower limit: the UMK given, {fmt(floor)}", t.floor_source)
+    elif minimum_wage is not None:
+        raise RuleError(f"minimum_wage is not used on this date for segment {t.segment.value}: no wage floor in force")
+    if t.cap is not None and w > t.cap:
+        steps.add(f"wage {fmt(w)} above the cap: basis {fmt(t.cap)}", t.cap_source)
+        return t.cap
+    if floor is not None and w < floor:
+        steps.add(f"wage {fmt(w)} below the floor: basis {fmt(floor)}", t.floor_source)
+        return floor
+    steps.add("no cap applies to this wage" if t.cap is None else f"wage within the cap of {fmt(t.cap)}", t.cap_source)
+    return w
