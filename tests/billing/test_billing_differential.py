@@ -18,7 +18,7 @@ from jkn.rules.contribution import monthly_contribution
 from jkn.services.billing import runs as billing, payments
 from jkn.services.unit_of_work import unit_of_work
 from jkn.services.membership import employers, registration
-from jkn.services.billing.coverage import refresh_payers
+from jkn.services.billing.ledger import refresh_payers
 from jkn.services.demo.population import build_demo
 
 from jkn.services.membership.schemas import EmployerIn, FamilyIn, PaymentIn
