@@ -12,7 +12,7 @@ from datetime import date
 
 from jkn.rules.care_class import care_class
 from jkn.rules.contribution import monthly_contribution
-from jkn.rules.decision import jsonable
+from jkn.rules.decision import RuleError, jsonable
 from jkn.rules.penalty import PenaltyAssessment, assess_penalty
 from jkn.rules.ranks import search_ranks
 
@@ -47,6 +47,18 @@ def room_class(segment: str, as_of: date, *, grade: str | None = None, rank: str
     """The inpatient room class a participant is owed, with the reason."""
     decision = care_class(segment, as_of, wage=wage, grade=grade or rank, paid_class=paid_class)
     return {"care_class": decision.value.value, "explanation": decision.explain()}
+
+
+def parse_unpaid(items: list[str]) -> list[tuple[str, int]]:
+    """Unpaid months written ``MONTH=AMOUNT`` (``2014-01=25500``; thousands dots allowed)."""
+    out = []
+    for item in (i.strip() for i in items):
+        month, _, amount = item.partition("=")
+        amount = amount.replace(".", "").strip()
+        if not amount.isdigit():
+            raise RuleError(f"write each unpaid month as MONTH=AMOUNT, e.g. 2014-01=25500; got {item!r}")
+        out.append((month.strip(), int(amount)))
+    return out
 
 
 def penalty_figures(a: PenaltyAssessment) -> dict:
