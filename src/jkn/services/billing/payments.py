@@ -2,7 +2,8 @@
 
 * Idempotent: ``reference`` (the bank's transaction reference) is unique; posting the same
   payment again returns the first posting (``duplicate: true``); the same reference with other
-  data is refused (409).
+  data is refused (409). Payments are allocated in the order they are posted, each on its own
+  date; nothing allocated is moved (assumption A-M13).
 * Allocation (assumptions A-M04, A-M11, A-M12): the rules engine (jkn.rules.settlement.settle)
   decides it — the overdue contributions oldest first, then the penalty, which is charged on them
   as they are paid ("dibayarkan bersamaan dengan total iuran yang tertunggak") and owed from then
