@@ -106,24 +106,27 @@ def _history(session: Session, payer_id: int, until: dt.date | None = None) -> t
     return billed, days
 
 
+def _now(billed: dict[Month, int], days: list[DayEnd]) -> tuple[dict[Month, int], int]:
+    """Contributions unpaid and penalty owed after the last day of ``days``."""
+    return (dict(days[-1].unpaid), days[-1].penalty_owed) if days else ({m: a for m, a in billed.items() if a > 0}, 0)
+
+
 def standing(session: Session, payer_id: int, segment: str, on: dt.date) -> Standing:
     """The payer's position on ``on``: the ledger as it stood that day, replayed for suspension."""
     billed, days = _history(session, payer_id, on)
     periods = suspensions(segment, billed, days).value
     since = next((p.start for p in periods if p.start <= on and (p.end is None or on < p.end)), None) or \
         next((p.start for p in periods if p.end is None), None)
-    unpaid = days[-1].unpaid if days else {m: a for m, a in billed.items() if a > 0}
-    return Standing(dict(unpaid), paid_late_on(session, payer_id, on), delays(session, payer_id, on),
-                    days[-1].penalty_owed if days else 0, since)
+    unpaid, owed = _now(billed, days)
+    return Standing(unpaid, paid_late_on(session, payer_id, on), delays(session, payer_id, on), owed, since)
 
 
 def refresh_payer(session: Session, payer: PayerRow) -> None:
     """Recompute the payer's maintained columns from its whole ledger."""
     billed, days = _history(session, payer.id)
-    unpaid = days[-1].unpaid if days else {m: a for m, a in billed.items() if a > 0}
+    unpaid, payer.penalty_owed = _now(billed, days)
     payer.oldest_unpaid_month = month_date(min(unpaid)) if unpaid else None
     payer.arrears_amount = sum(unpaid.values())
-    payer.penalty_owed = days[-1].penalty_owed if days else 0
     payer.suspended_since = next((p.start for p in suspensions(payer.segment, billed, days).value if p.end is None),
                                  None)
 
