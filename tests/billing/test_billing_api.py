@@ -66,6 +66,8 @@ def test_payments_are_idempotent_and_paid_oldest_first(api):
     r = api.post("/api/v1/payments", json=pay)
     assert r.status_code == 201 and r.json()["allocations"] == [
         {"bill_id": r.json()["allocations"][0]["bill_id"], "month": "2014-01", "contribution": 25500, "penalty": 0}]
+    # January was paid in its second month of lateness: 2% x 2 is charged with it and owed (Denda 2, A-M11)
+    assert r.json()["penalty"] == 0 and r.json()["payer_status"]["penalty_owed"] == 1020
     dup = api.post("/api/v1/payments", json=pay)
     assert dup.status_code == 200 and dup.json()["duplicate"] is True and dup.json()["id"] == r.json()["id"]
     assert api.post("/api/v1/payments", json={**pay, "amount": 1}).status_code == 409
@@ -74,10 +76,13 @@ def test_payments_are_idempotent_and_paid_oldest_first(api):
     by_card = api.post("/api/v1/payments", json={"reference": f"BNI-{payer}-2", "card_number": fam["head_card_number"],
                                                  "amount": 60000, "paid_on": "2014-03-06"})
     assert by_card.status_code == 201
-    assert [a["month"] for a in by_card.json()["allocations"]] == ["2014-02", "2014-03"]
-    # February was overdue on 6 March: 2% of it is paid with it (Denda 2; assumption A-M04)
-    assert by_card.json()["penalty"] == 510 and by_card.json()["credit"] == 60000 - 2 * 25500 - 510
-    assert api.get(f"/api/v1/payments/BNI-{payer}-2").json()["credit"] == 8490
+    # February (overdue; counted for the 2 months January's penalty counted the day before, while it was
+    # overdue too: A-M12), then the penalties owed, then March (not yet due), then credit
+    assert [(a["month"], a["contribution"], a["penalty"]) for a in by_card.json()["allocations"]] == [
+        ("2014-02", 25500, 0), ("2014-03", 25500, 0), ("2014-01", 0, 1020), ("2014-02", 0, 1020)]
+    assert by_card.json()["penalty"] == 2040 and by_card.json()["credit"] == 60000 - 2 * 25500 - 2040
+    assert api.get(f"/api/v1/payments/BNI-{payer}-2").json()["credit"] == 6960
+    assert by_card.json()["payer_status"]["penalty_owed"] == 0
     assert api.post("/api/v1/payments", json={**pay, "reference": "X", "payer_code": "F0"}).status_code == 404
     assert api.post("/api/v1/payments", json={**pay, "amount": -5}).status_code == 422
 
@@ -94,17 +99,19 @@ def test_arrears_penalty_suspension_and_reactivation(api):
     assert any("PENGHENTIAN" in s["source"] for s in off["explanation"])
     st = api.get(f"/api/v1/payers/{payer}/statement", params={"on": "2014-08-20"}).json()
     arrears = 8 * 2 * 42500
-    assert st["balance"]["arrears"] == arrears and st["balance"]["penalty_if_paid_now"] == arrears * 2 * 6 // 100
-    due = st["balance"]["amount_due"]
+    assert st["balance"]["arrears"] == arrears and st["balance"]["penalty"] == arrears * 2 * 6 // 100
     part = api.post("/api/v1/payments", json={"reference": f"P-{payer}-a", "payer_code": payer, "amount": 85000,
                                               "paid_on": "2014-08-20"}).json()
+    # January is paid; the penalty charged on it is owed, and paid after the other overdue months
     assert part["penalty"] == 0 and part["allocations"][0]["month"] == "2014-01"
+    assert part["payer_status"]["penalty_owed"] == 85000 * 2 * 6 // 100
     st = api.get(f"/api/v1/payers/{payer}/statement", params={"on": "2014-08-21"}).json()
-    assert st["balance"]["suspended"] is True
+    assert st["balance"]["suspended"] is True and st["balance"]["penalty_owed"] == 85000 * 2 * 6 // 100
     due = st["balance"]["amount_due"]
     full = api.post("/api/v1/payments", json={"reference": f"P-{payer}-b", "payer_code": payer, "amount": due,
                                               "paid_on": "2014-08-21"}).json()
-    assert full["penalty"] == (arrears - 85000) * 2 * 6 // 100 and full["credit"] == 0
+    # paying in two parts costs the same penalty as paying everything on 20 August
+    assert full["penalty"] == arrears * 2 * 6 // 100 and full["credit"] == 0
     assert any("resumes" in s["text"] for s in full["explanation"])
     assert api.get(f"/api/v1/participants/{card}/coverage", params={"on": "2014-08-22"}).json()["reason"] == "ACTIVE"
     # the past stays as it was: on 2014-08-11 the family was suspended
@@ -123,7 +130,7 @@ def test_wage_earners_are_suspended_after_three_months(api):
     assert cov["suspended"] is True and cov["payer"] == emp["payer_code"]
     st = api.get(f"/api/v1/employers/{emp['code']}/statement", params={"on": "2014-05-20"}).json()
     assert st["balance"]["months_in_arrears"] == 5
-    assert st["balance"]["penalty_if_paid_now"] == st["balance"]["arrears"] * 2 * 3 // 100  # at most 3 months
+    assert st["balance"]["penalty"] == st["balance"]["arrears"] * 2 * 3 // 100  # at most 3 months
 
 
 def test_statements(api):

@@ -18,7 +18,7 @@ from jkn.rules.contribution import monthly_contribution
 from jkn.services.billing import runs as billing, payments
 from jkn.services.unit_of_work import unit_of_work
 from jkn.services.membership import employers, registration
-from jkn.services.billing.coverage import refresh_payers
+from jkn.services.billing.ledger import refresh_payer, refresh_payers, standing
 from jkn.services.demo.population import build_demo
 
 from jkn.services.membership.schemas import EmployerIn, FamilyIn, PaymentIn
@@ -161,3 +161,54 @@ def test_payers_are_refreshed_after_a_run(db):
         with unit_of_work(s):
             refresh_payers(s)
         assert _payer_columns(s) == added_up
+
+
+def _behaviour(s: Session, payer: PayerRow, month: Month) -> None:
+    """Payers behave by id: on time, never, the arrears late without the penalty, half the arrears late."""
+    kind = payer.id % 4
+    if kind == 1 or not payer.arrears_amount:
+        return
+    if kind == 0:
+        amount, day = payer.arrears_amount, month.first_day + dt.timedelta(days=4)
+    else:
+        amount, day = (payer.arrears_amount if kind == 2 else payer.arrears_amount // 2 + 1), \
+            month.first_day + dt.timedelta(days=19)
+    payments.post_payment(s, PaymentIn(reference=f"B-{payer.code}-{month}", payer_code=payer.code, amount=amount,
+                                       paid_on=day))
+
+
+def test_suspension_kept_by_the_batch_path_agrees_with_the_single_case_rules(db):
+    """Lateness is time since the due date, one count for both paths: after runs (set-based, the
+    rules engine's first day of suspension), payments (penalties charged, some unpaid) and January
+    billed after June (one old month unpaid among paid ones), the payer columns equal the
+    single-case replay of each payer's ledger and the whole-ledger refresh, and they say suspended
+    on exactly the days the single-case assessment does."""
+    build_demo(db, participants=80, seed=4, start=Month(2014, 1), months=0)
+    options = billing.Options(pbi_amount=19225)
+    with Session(db) as s:
+        for month in [Month(2014, m) for m in range(2, 7)]:
+            assert billing.run_billing(s, month, method="batch", options=options).method == "batch"
+            for payer in s.scalars(select(PayerRow).where(PayerRow.kind != "GOVERNMENT").order_by(PayerRow.id)).all():
+                _behaviour(s, payer, month)
+        billing.run_billing(s, Month(2014, 1), method="batch", options=options)
+        batch = _payer_columns(s)
+        penalties = dict(s.execute(select(PayerRow.id, PayerRow.penalty_owed)).all())
+        assert any(penalties.values()) and any(since for *_, since in batch.values())
+        # paid February to June on time, January unpaid: a wage earner's employer is more than 3 months
+        # late from 11 April, a PBPU family more than 6 from 11 July (Penghentian 1-2)
+        on_time = {(p.kind, p.segment.split("_")[0]): p for p in s.scalars(select(PayerRow).where(
+            PayerRow.id % 4 == 0, PayerRow.kind != "GOVERNMENT", PayerRow.oldest_unpaid_month == dt.date(2014, 1, 1)))}
+        assert on_time[("EMPLOYER", "PPU")].suspended_since == dt.date(2014, 4, 11)
+        assert on_time[("FAMILY", "PBPU")].suspended_since == dt.date(2014, 7, 11)
+        with unit_of_work(s):
+            for payer in s.scalars(select(PayerRow)).all():
+                refresh_payer(s, payer)
+        assert _payer_columns(s) == batch
+        with unit_of_work(s):
+            refresh_payers(s)
+        assert _payer_columns(s) == batch
+        assert dict(s.execute(select(PayerRow.id, PayerRow.penalty_owed)).all()) == penalties
+        for payer in s.scalars(select(PayerRow)).all():
+            for day in (dt.date(2014, 6, 25), dt.date(2014, 7, 11), dt.date(2014, 10, 11), dt.date(2015, 1, 1)):
+                single = standing(s, payer.id, payer.segment, day).assess(payer.segment, day).value.suspended
+                assert single == (payer.suspended_since is not None and payer.suspended_since <= day), (payer.code, day)

@@ -75,6 +75,28 @@ def test_penalty_capped_and_suspension_for_wage_earner(http):
     assert body["suspended"] is True
 
 
+@pytest.mark.parametrize("segment, suspended", [("PPU_SWASTA", True), ("PBPU_MANDIRI", False)])
+def test_a_january_contribution_unpaid_in_june_is_five_months_late(http, segment, suspended):
+    # Penghentian 1-2: "keterlambatan pembayaran iuran lebih dari 3 (tiga) / 6 (enam) bulan" — time since
+    # the due date of 10 January, not the number of unpaid months (assumption A-11)
+    body = http.post("/api/v1/calculations/penalty",
+                     json={"segment": segment, "as_of": "2014-06-15", "unpaid": [{"month": "2014-01", "amount": 25_500}]})
+    assert body.status_code == 200, body.text
+    body = body.json()
+    assert body["months_in_arrears"] == 1
+    assert body["lateness"] == {"since": "2014-01-10", "months": 5, "days": 5, "months_begun": 6}
+    assert body["suspended"] is suspended
+
+
+def test_arrears_paid_without_the_penalty_keep_cover_suspended(http):
+    # Denda 2: the penalty is "dibayarkan bersamaan dengan total iuran yang tertunggak" (assumption A-12)
+    body = http.post("/api/v1/calculations/penalty",
+                     json={"segment": "PBPU_MANDIRI", "as_of": "2014-08-21", "unpaid": [], "penalty_owed": 24_480,
+                           "suspended_since": "2014-07-11"}).json()
+    assert (body["arrears"], body["penalty"], body["penalty_owed"], body["amount_due"]) == (0, 24_480, 24_480, 24_480)
+    assert body["suspended"] is True
+
+
 def test_ranks(http):
     rows = http.get("/api/v1/ranks", params={"q": "Kapten"}).json()
     assert rows[0]["grade"] == "III/c"

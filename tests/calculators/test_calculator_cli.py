@@ -20,5 +20,12 @@ def test_contribution_json():
 def test_penalty_text_output_and_bad_input():
     ok = run("penalty", "--segment", "PBPU_MANDIRI", "--as-of", "2014-12-15", "--unpaid", "2014-05=42500")
     assert ok.returncode == 0 and "because:" in ok.stdout
+    # one month unpaid, but 7 months and 5 days late: more than 6 (Penghentian 2)
+    assert "7 month(s) 5 day(s) late" in ok.stdout and "cover SUSPENDED" in ok.stdout
+    owed = run("penalty", "--segment", "PPU_SWASTA", "--as-of", "2014-04-20", "--penalty-owed", "24000",
+               "--suspended-since", "2014-04-11", "--json")
+    body = json.loads(owed.stdout)
+    assert (body["amount_due"], body["suspended"]) == (24_000, True)
+    assert run("penalty", "--segment", "PPU_SWASTA", "--as-of", "2014-04-20", "--unpaid", "2014-01").returncode == 2
     bad = run("contribution", "--segment", "PPU_SWASTA", "--as-of", "2014-06-01")
     assert bad.returncode == 2 and "wage is required" in bad.stderr

@@ -83,19 +83,21 @@ def care_class(segment: str = typer.Option(...), as_of: str = typer.Option(..., 
 
 @app.command()
 def penalty(segment: str = typer.Option(...), as_of: str = typer.Option(..., "--as-of"),
-            unpaid: list[str] = typer.Option(..., help="MONTH=AMOUNT, e.g. 2014-05=42500 (repeat)"),
+            unpaid: list[str] = typer.Option([], help="MONTH=AMOUNT, e.g. 2014-05=42500 (repeat)"),
+            penalty_owed: int = typer.Option(0, "--penalty-owed", min=0,
+                                             help="penalty charged earlier and not yet paid"),
+            suspended_since: str = typer.Option(None, "--suspended-since",
+                                                help="cover already suspended since YYYY-MM-DD"),
             as_json: bool = typer.Option(False, "--json")) -> None:
-    """Late-payment penalty, arrears and suspension."""
-    def parse(item: str) -> tuple[str, int]:
-        month, _, amount = item.partition("=")
-        if not amount.isdigit():
-            raise typer.BadParameter(f"{item!r}: write MONTH=AMOUNT, e.g. 2014-05=42500")
-        return month, int(amount)
-
-    result = _run(lambda: calculators.penalty(segment, iso_date(as_of), [parse(u) for u in unpaid]))
+    """Lateness, late-payment penalty, arrears and suspension."""
+    since = iso_date(suspended_since) if suspended_since else None
+    result = _run(lambda: calculators.penalty(segment, iso_date(as_of), calculators.parse_unpaid(unpaid),
+                                              penalty_owed=penalty_owed, suspended_since=since))
     status = "SUSPENDED" if result["suspended"] else "active"
-    _show(result, as_json, f"penalty {rp(result['penalty'])}, {result['months_in_arrears']} month(s) in arrears, "
-                            f"amount due {rp(result['amount_due'])}, cover {status}")
+    late = result["lateness"]
+    late_text = f"{late['months']} month(s) {late['days']} day(s) late" if late else "not late"
+    _show(result, as_json, f"{result['months_in_arrears']} month(s) in arrears, {late_text}, "
+                            f"penalty {rp(result['penalty'])}, amount due {rp(result['amount_due'])}, cover {status}")
 
 
 @app.command()

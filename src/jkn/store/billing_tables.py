@@ -6,7 +6,8 @@ PENGHENTIAN PELAYANAN KESEHATAN (suspension). Migration 0003.
 A payer is who receives the bill: an employer (wage earners and their additional
 members), a family (PBPU / BP) or the government (PBI, veterans). ``oldest_unpaid_month``,
 ``arrears_amount`` and ``suspended_since`` are maintained by billing and payments from the
-ledger (rules engine: jkn.rules) so an eligibility check is one indexed lookup.
+ledger (rules engine: jkn.rules) so an eligibility check is one indexed lookup, and so is
+``penalty_owed`` (penalty charged and not yet paid, migration 0006a).
 Months are stored as the first day of the month (a Date), on both backends.
 """
 
@@ -36,6 +37,7 @@ class PayerRow(Base):
     oldest_unpaid_month: Mapped[dt.date | None] = mapped_column(Date)  # first month with a bill not fully paid
     arrears_amount: Mapped[int] = mapped_column(BigInteger, default=0)  # unpaid contributions on open bills
     suspended_since: Mapped[dt.date | None] = mapped_column(Date)  # first day of suspension if nothing is paid
+    penalty_owed: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")  # charged, not paid
     credit: Mapped[int] = mapped_column(BigInteger, default=0)  # paid in advance, not yet allocated
     version: Mapped[int] = mapped_column(Integer, default=1)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
@@ -120,8 +122,27 @@ class PaymentRow(Base):
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class PenaltyChargeRow(Base):
+    """The penalty (denda) charged on one day on the overdue contributions the payer paid that day
+    (jkn.rules.settlement, assumptions A-M11, A-M12): owed from then on, paid after them. Its
+    payments are allocated to ``bill_id``, the oldest bill paid late that day. Migration 0006a."""
+
+    __tablename__ = "penalty_charge"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    payer_id: Mapped[int] = mapped_column(ForeignKey("payer.id"))
+    bill_id: Mapped[int] = mapped_column(ForeignKey("bill.id"))
+    charged_on: Mapped[dt.date] = mapped_column(Date)
+    months: Mapped[int] = mapped_column(Integer)  # months of lateness counted (capped)
+    basis: Mapped[int] = mapped_column(BigInteger)  # overdue contributions paid that day
+    amount: Mapped[int] = mapped_column(BigInteger)
+    paid_amount: Mapped[int] = mapped_column(BigInteger, default=0)
+
+    __table_args__ = (UniqueConstraint("payer_id", "charged_on", name="uq_penalty_charge_payer_id_charged_on"),)
+
+
 class AllocationRow(Base):
-    """The part of a payment applied to one bill (oldest open bill first)."""
+    """The part of a payment applied to one bill: to its contribution, or (``penalty_charge_id``) to
+    a penalty charged on it."""
 
     __tablename__ = "payment_allocation"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -129,3 +150,4 @@ class AllocationRow(Base):
     bill_id: Mapped[int] = mapped_column(ForeignKey("bill.id"), index=True)
     contribution_amount: Mapped[int] = mapped_column(BigInteger)
     penalty_amount: Mapped[int] = mapped_column(BigInteger, default=0)
+    penalty_charge_id: Mapped[int | None] = mapped_column(ForeignKey("penalty_charge.id"), index=True)

@@ -1,4 +1,5 @@
-"""The public contribution simulator (guide: Iuran) — usable before registering."""
+"""The public simulator (guide: Iuran; Denda and Penghentian) — usable before registering: the monthly
+contribution, and the lateness, penalty and suspension of unpaid months."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ router = APIRouter(include_in_schema=False)
 
 FIELDS = ("segment", "as_of", "wage", "grade", "care_class", "persons", "additional_members", "pension",
           "veteran_base_salary")
+PENALTY_FIELDS = ("p_segment", "p_as_of", "unpaid", "penalty_owed", "suspended_since")
 
 
 def _whole_number(form: dict, name: str, default: int | None) -> int | None:
@@ -27,11 +29,15 @@ def _whole_number(form: dict, name: str, default: int | None) -> int | None:
     return int(text)
 
 
-def _calculate(form: dict) -> dict:
+def _date(text: str, what: str) -> dt.date:
     try:
-        as_of = dt.date.fromisoformat(form.get("as_of") or "")
+        return dt.date.fromisoformat(text)
     except ValueError:
-        raise RuleError("choose the date the contribution is for (YYYY-MM-DD)") from None
+        raise RuleError(f"choose {what} (YYYY-MM-DD)") from None
+
+
+def _calculate(form: dict) -> dict:
+    as_of = _date(form.get("as_of") or "", "the date the contribution is for")
     return calculators.contribution(
         form.get("segment") or "",
         as_of,
@@ -45,15 +51,29 @@ def _calculate(form: dict) -> dict:
     )
 
 
+def _penalty(form: dict) -> dict:
+    unpaid = calculators.parse_unpaid([line for line in (form.get("unpaid") or "").split() if line])
+    since = form.get("suspended_since") or ""
+    return calculators.penalty(form.get("p_segment") or "", _date(form.get("p_as_of") or "", "the date"), unpaid,
+                               penalty_owed=_whole_number(form, "penalty_owed", 0),
+                               suspended_since=_date(since, "the first day of suspension") if since else None)
+
+
 @router.get("/simulasi", response_class=HTMLResponse)
 def simulator(request: Request):
-    form = {name: request.query_params.get(name, "") for name in FIELDS}
-    result = error = None
+    form = {name: request.query_params.get(name, "") for name in FIELDS + PENALTY_FIELDS}
+    result = error = penalty = penalty_error = None
     if form["segment"]:
         try:
             result = _calculate(form)
         except (RuleError, ValueError) as exc:
             error = str(exc)
+    if form["p_segment"]:
+        try:
+            penalty = _penalty(form)
+        except (RuleError, ValueError) as exc:
+            penalty_error = str(exc)
     form["as_of"] = form["as_of"] or "2014-06-01"
-    return render(request, "simulator.html", status_code=422 if error else 200, form=form,
-                  segments=list(Segment), result=result, error=error)
+    form["p_as_of"] = form["p_as_of"] or "2014-06-15"
+    return render(request, "simulator.html", status_code=422 if error or penalty_error else 200, form=form,
+                  segments=list(Segment), result=result, error=error, penalty=penalty, penalty_error=penalty_error)

@@ -80,15 +80,29 @@ class PenaltyRequest(BaseModel):
     segment: Segment
     as_of: date
     unpaid: list[UnpaidMonth]
+    penalty_owed: int = Field(0, ge=0, description="penalty charged earlier (when arrears were paid without it) "
+                                                   "and not yet paid")
+    suspended_since: date | None = Field(None, description="cover already suspended since this day: it stays so "
+                                                           "until arrears and penalty are paid in full")
 
     model_config = {"json_schema_extra": {"examples": [{"segment": "PBPU_MANDIRI", "as_of": "2014-08-15",
                                                           "unpaid": [{"month": "2014-05", "amount": 42500}]}]}}
 
 
+class Lateness(BaseModel):
+    since: date = Field(description="due date of the oldest overdue contribution")
+    months: int
+    days: int
+    months_begun: int
+
+
 class PenaltyAnswer(BaseModel):
-    penalty: int
+    penalty: int = Field(description="paid with the arrears on as_of: the penalty on them + penalty_owed")
+    penalty_owed: int
     months_in_arrears: int
+    lateness: Lateness | None = Field(description="how late the oldest overdue contribution is on as_of")
     months_counted: int
+    arrears: int
     arrears_total: int
     amount_due: int
     suspended: bool
@@ -116,7 +130,8 @@ def care_class(body: CareClassRequest) -> dict:
 @router.post("/calculations/penalty", response_model=PenaltyAnswer, responses=INVALID,
              summary="Late-payment penalty, arrears and suspension")
 def penalty(body: PenaltyRequest) -> dict:
-    return calculators.penalty(body.segment.value, body.as_of, [(u.month, u.amount) for u in body.unpaid])
+    return calculators.penalty(body.segment.value, body.as_of, [(u.month, u.amount) for u in body.unpaid],
+                               penalty_owed=body.penalty_owed, suspended_since=body.suspended_since)
 
 
 @router.get("/ranks", summary="Civil-service grade and the equivalent Polri / TNI ranks")

@@ -12,8 +12,8 @@ from datetime import date
 
 from jkn.rules.care_class import care_class
 from jkn.rules.contribution import monthly_contribution
-from jkn.rules.decision import jsonable
-from jkn.rules.penalty import assess_penalty
+from jkn.rules.decision import RuleError, jsonable
+from jkn.rules.penalty import PenaltyAssessment, assess_penalty
 from jkn.rules.ranks import search_ranks
 
 
@@ -49,20 +49,37 @@ def room_class(segment: str, as_of: date, *, grade: str | None = None, rank: str
     return {"care_class": decision.value.value, "explanation": decision.explain()}
 
 
-def penalty(segment: str, as_of: date, unpaid: list[tuple[str, int]]) -> dict:
-    """Penalty, arrears and suspension for the unpaid months."""
-    decision = assess_penalty(segment, as_of, unpaid)
+def parse_unpaid(items: list[str]) -> list[tuple[str, int]]:
+    """Unpaid months written ``MONTH=AMOUNT`` (``2014-01=25500``; thousands dots allowed)."""
+    out = []
+    for item in (i.strip() for i in items):
+        month, _, amount = item.partition("=")
+        amount = amount.replace(".", "").strip()
+        if not amount.isdigit():
+            raise RuleError(f"write each unpaid month as MONTH=AMOUNT, e.g. 2014-01=25500; got {item!r}")
+        out.append((month.strip(), int(amount)))
+    return out
+
+
+def penalty_figures(a: PenaltyAssessment) -> dict:
+    """The figures of a penalty assessment, as the calculator, the statement and the coverage check
+    show them."""
+    late = a.lateness
+    return {"arrears": int(a.arrears_total), "months_in_arrears": a.months_in_arrears,
+            "lateness": {"since": late.due.isoformat(), "months": late.months, "days": late.days,
+                         "months_begun": late.months_begun} if late else None,
+            "months_counted": a.months_counted, "penalty": int(a.penalty), "penalty_owed": int(a.penalty_owed),
+            "amount_due": int(a.amount_due)}
+
+
+def penalty(segment: str, as_of: date, unpaid: list[tuple[str, int]], *, penalty_owed: int = 0,
+            suspended_since: date | None = None) -> dict:
+    """Lateness, arrears, penalty and suspension for the unpaid months; ``penalty_owed`` and
+    ``suspended_since`` describe a payer who already paid some arrears without their penalty."""
+    decision = assess_penalty(segment, as_of, unpaid, penalty_owed=penalty_owed, suspended_since=suspended_since)
     value = decision.value
-    return {
-        "penalty": int(value.penalty),
-        "months_in_arrears": value.months_in_arrears,
-        "months_counted": value.months_counted,
-        "arrears_total": int(value.arrears_total),
-        "amount_due": int(value.amount_due),
-        "suspended": value.suspended,
-        "payer": value.payer,
-        "explanation": decision.explain(),
-    }
+    return {**penalty_figures(value), "arrears_total": int(value.arrears_total), "suspended": value.suspended,
+            "payer": value.payer, "explanation": decision.explain()}
 
 
 def ranks(q: str) -> list[dict]:

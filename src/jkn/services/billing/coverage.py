@@ -1,161 +1,32 @@
 """Coverage status of a participant on a date, and the payer columns it reads.
 
 Guide: DENDA and PENGHENTIAN PELAYANAN KESEHATAN — cover is suspended when the payer is more than
-3 (wage earners) or 6 (PBPU, Bukan Pekerja) months late. Whether a payer is suspended is decided
-by the rules engine (jkn.rules.penalty.assess_penalty) from the ledger: the months billed and not
-fully paid. Billing and payments keep three columns of ``payer`` up to date
-(``oldest_unpaid_month``, ``arrears_amount``, ``suspended_since``) so that an eligibility check
-today is one indexed lookup by card number; a check for a past date replays the ledger as it
-stood on that date (bills of months up to it, payments made on or before it). Assumption A-M05.
+3 (wage earners) or 6 (PBPU, Bukan Pekerja) months late, and stays so until arrears and penalty are
+paid. Whether a payer is suspended is decided by the rules engine (jkn.rules.penalty.assess_penalty)
+from the ledger (jkn.services.billing.ledger). Billing and payments keep ``oldest_unpaid_month``,
+``arrears_amount``, ``penalty_owed`` and ``suspended_since`` of ``payer`` up to date so that an
+eligibility check today is one indexed lookup by card number; a check for a past date replays the
+ledger as it stood on that date (bills of months up to it, payments made on or before it).
+Assumption A-M05.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, text, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jkn.domain.month import Month
-from jkn.rules.contribution import due_date
-from jkn.rules.penalty import assess_penalty
+from jkn.services.billing.calculators import penalty_figures
+from jkn.services.billing.ledger import Standing, delays, open_bills, paid_late_on, standing
 from jkn.services.errors import NotFound
-from jkn.services.membership.common import jakarta_today, month_date
-from jkn.store.billing_tables import AllocationRow, BillRow, PayerRow, PaymentRow
+from jkn.services.membership.common import jakarta_today
+from jkn.store.billing_tables import PayerRow
 from jkn.store.membership_tables import ParticipantRow
 
-ONE_DAY = dt.timedelta(days=1)
-
-
-def _open_bills(session: Session, payer_id: int) -> dict[Month, int]:
-    rows = session.execute(select(BillRow.month, BillRow.amount - BillRow.paid_amount)
-                           .where(BillRow.payer_id == payer_id, BillRow.status == "OPEN")
-                           .order_by(BillRow.month)).all()
-    return {Month.of(m): int(a) for m, a in rows if a > 0}
-
-
-def unpaid_on(session: Session, payer_id: int, on: dt.date) -> dict[Month, int]:
-    """The ledger as it stood on ``on``: months billed up to ``on``'s month, less what was paid
-    on or before ``on``."""
-    last = month_date(Month.of(on))
-    bills = session.execute(select(BillRow.id, BillRow.month, BillRow.amount)
-                            .where(BillRow.payer_id == payer_id, BillRow.month <= last)).all()
-    if not bills:
-        return {}
-    paid = dict(session.execute(
-        select(AllocationRow.bill_id, func.sum(AllocationRow.contribution_amount))
-        .join(PaymentRow, PaymentRow.id == AllocationRow.payment_id)
-        .where(PaymentRow.payer_id == payer_id, PaymentRow.paid_on <= on)
-        .group_by(AllocationRow.bill_id)).all())
-    out = {}
-    for bill_id, month, amount in bills:
-        rest = int(amount) - int(paid.get(bill_id) or 0)
-        if rest > 0:
-            out[Month.of(month)] = rest
-    return out
-
-
-@lru_cache(maxsize=4096)
-def _suspension_start(segment: str, months: tuple[Month, ...]) -> dt.date | None:
-    # Suspension depends on which months are overdue, not on their amounts (Penghentian 1-2):
-    # the engine is asked on each day a further month becomes overdue.
-    unpaid = {m: 1 for m in months}
-    for m in months:
-        day = due_date(m).value + ONE_DAY
-        if assess_penalty(segment, day, unpaid).value.suspended:
-            return day
-    return None
-
-
-@lru_cache(maxsize=1)
-def _min_suspension_months() -> int:
-    """Fewest open months that can ever mean suspension (a shortcut, not a rule: the rule is asked
-    for every payer above it)."""
-    from jkn.rules.parameters import all_params
-    return min(min(e.value.values()) for e in all_params()["suspension_after_months"] if e.value)
-
-
-def suspension_start(segment: str, unpaid: dict[Month, int]) -> dt.date | None:
-    """First day the payer is suspended if nothing more is paid (rules engine), or None."""
-    if not unpaid:
-        return None
-    return _suspension_start(segment, tuple(sorted(unpaid)))
-
-
-def refresh_payer(session: Session, payer: PayerRow) -> None:
-    """Recompute the payer's maintained columns from its open bills."""
-    unpaid = _open_bills(session, payer.id)
-    payer.oldest_unpaid_month = month_date(min(unpaid)) if unpaid else None
-    payer.arrears_amount = sum(unpaid.values())
-    payer.suspended_since = suspension_start(payer.segment, unpaid)
-
-
-OPEN_BILLS = "FROM bill b WHERE b.payer_id = payer.id AND b.status = 'OPEN'"
-"""The open bills of the payer row being updated (the tail of a correlated subquery)."""
-
-
-def refresh_payers(session: Session) -> int:
-    """Set-based recomputation of every payer's maintained columns from its open bills (after a
-    bulk load such as ``jkn demo``). SQL computes the oldest unpaid month and the arrears; the rules
-    engine decides suspension."""
-    # payers with open bills: one aggregate joined in (UPDATE .. FROM: PostgreSQL and SQLite >= 3.33)
-    n = session.execute(text(
-        "UPDATE payer SET oldest_unpaid_month = a.oldest, arrears_amount = a.arrears FROM "
-        "(SELECT b.payer_id, min(b.month) AS oldest, sum(b.amount - b.paid_amount) AS arrears FROM bill b "
-        "WHERE b.status = 'OPEN' GROUP BY b.payer_id) a WHERE payer.id = a.payer_id")).rowcount
-    n += session.execute(text(
-        f"UPDATE payer SET oldest_unpaid_month = NULL, arrears_amount = 0 WHERE NOT EXISTS (SELECT 1 {OPEN_BILLS})"
-    )).rowcount
-    floor = {"floor": _min_suspension_months()}
-    session.execute(text(f"UPDATE payer SET suspended_since = NULL WHERE suspended_since IS NOT NULL "
-                         f"AND (SELECT count(*) {OPEN_BILLS}) <= :floor"), floor)
-    _refresh_suspension(session, "1 = 1", floor)
-    return n
-
-
-def add_run_to_payers(session: Session, run_id: int, billed_month: dt.date) -> None:
-    """Bring the maintained columns of the payers billed by run ``run_id`` up to date. A new bill
-    only adds an unpaid month: the arrears grow by its amount, the oldest unpaid month can only move
-    back, ``billed_through`` forward, and suspension can only begin — so the run's bills are added to
-    the columns (no re-reading of the ledger), and the rules engine is asked about suspension for the
-    payers with more open months than any group tolerates."""
-    session.execute(text(
-        "UPDATE payer SET arrears_amount = payer.arrears_amount + b.amount - b.paid_amount,"
-        " oldest_unpaid_month = CASE WHEN b.status = 'OPEN' AND (payer.oldest_unpaid_month IS NULL"
-        " OR payer.oldest_unpaid_month > b.month) THEN b.month ELSE payer.oldest_unpaid_month END,"
-        " billed_through = CASE WHEN payer.billed_through IS NULL OR payer.billed_through < :billed THEN :billed"
-        " ELSE payer.billed_through END "
-        "FROM bill b WHERE b.run_id = :run AND b.payer_id = payer.id"), {"run": run_id, "billed": billed_month})
-    _refresh_suspension(session, "id IN (SELECT payer_id FROM bill WHERE run_id = :run)",
-                        {"run": run_id, "floor": _min_suspension_months()})
-
-
-def _refresh_suspension(session: Session, scope: str, params: dict[str, Any]) -> None:
-    """``suspended_since`` from the rules engine for the payers in ``scope`` with more than
-    ``:floor`` open months."""
-    months_of: dict[int, list] = {}
-    segments: dict[int, str] = {}
-    current: dict[int, Any] = {}
-    rows = session.execute(text(
-        "SELECT b.payer_id, p.segment, b.month, p.suspended_since FROM bill b JOIN payer p ON p.id = b.payer_id "
-        "WHERE b.status = 'OPEN' AND b.amount > b.paid_amount AND b.payer_id IN "
-        f"(SELECT id FROM payer WHERE {scope} AND (SELECT count(*) {OPEN_BILLS}) > :floor) "
-        "ORDER BY b.payer_id, b.month"), params)
-    for pid, segment, month, since in rows:
-        segments[pid] = segment
-        current[pid] = since if not isinstance(since, str) else dt.date.fromisoformat(since)
-        months_of.setdefault(pid, []).append(Month.of(month if isinstance(month, dt.date) else dt.date.fromisoformat(month)))
-    changes = [{"pid": pid, "since": new} for pid, ms in months_of.items()
-               if (new := _suspension_start(segments[pid], tuple(ms))) != current[pid]]
-    if changes:
-        t = PayerRow.__table__
-        session.execute(update(t).where(t.c.id == bindparam("pid")).values(suspended_since=bindparam("since")), changes)
-
-
 PAYER_COLUMNS = (PayerRow.code.label("payer_code"), PayerRow.segment.label("payer_segment"),
-                 PayerRow.suspended_since, PayerRow.oldest_unpaid_month)
+                 PayerRow.suspended_since, PayerRow.oldest_unpaid_month, PayerRow.penalty_owed)
 """What ``coverage_of`` reads of the payer, besides the participant's own columns (tmt, end_date,
 status, status_reason, payer_id ...): select them with ``outerjoin(PayerRow, PayerRow.id ==
 ParticipantRow.payer_id)`` and pass the row as it is."""
@@ -195,17 +66,18 @@ def coverage_of(session: Session, row: Any, on_date: dt.date | None = None) -> d
         return {**base, "active": False, "suspended": False, "reason": "NO_PAYER",
                 "explanation": [{"text": "no payer account: nobody is billed for this participant", "source": guide}]}
     if on >= jakarta_today():  # the maintained columns describe the ledger as it stands now
-        if row.oldest_unpaid_month is None:
-            return {**base, "active": True, "suspended": False, "reason": "ACTIVE", "arrears": 0,
+        if row.oldest_unpaid_month is None and not row.penalty_owed and row.suspended_since is None:
+            return {**base, "active": True, "suspended": False, "reason": "ACTIVE", "arrears": 0, "penalty": 0,
+                    "amount_due": 0,
                     "explanation": [{"text": "no unpaid contributions", "source": "Panduan Peserta, Iuran"}]}
-        unpaid = _open_bills(session, payer_id)
+        position = Standing(open_bills(session, payer_id), paid_late_on(session, payer_id, on),
+                            delays(session, payer_id, on), row.penalty_owed, row.suspended_since)
     else:
-        unpaid = unpaid_on(session, payer_id, on)
-    decision = assess_penalty(row.payer_segment, on, unpaid)
+        position = standing(session, payer_id, row.payer_segment, on)
+    decision = position.assess(row.payer_segment, on)
     a = decision.value
     suspended = a.suspended
-    since = row.suspended_since
+    since = position.suspended_since
     return {**base, "active": not suspended, "suspended": suspended, "reason": "SUSPENDED" if suspended else "ACTIVE",
-            "arrears": int(a.arrears_total), "months_in_arrears": a.months_in_arrears, "penalty": int(a.penalty),
-            "amount_due": int(a.amount_due), "suspended_since": since.isoformat() if since else None,
-            "explanation": decision.explain()}
+            **penalty_figures(a), "suspended_since": since.isoformat() if since else None, "explanation": decision.explain()}
+

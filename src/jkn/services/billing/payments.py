@@ -2,14 +2,14 @@
 
 * Idempotent: ``reference`` (the bank's transaction reference) is unique; posting the same
   payment again returns the first posting (``duplicate: true``); the same reference with other
-  data is refused (409).
-* Allocation (assumption A-M04): the penalty assessed by the rules engine on the payment date
-  (jkn.rules.assess_penalty) is "dibayarkan bersamaan dengan total iuran yang tertunggak": it is
-  charged by the payment that settles all overdue arrears together with it. A payment too small
-  for that goes to contributions only. Contributions are paid oldest open bill first; the rest
-  is kept as credit and used by the next bills.
-* After a payment the payer's arrears and suspension are recomputed from the ledger; the
-  engine's ``reactivation`` rule explains whether suspended cover resumes.
+  data is refused (409). Payments are allocated in the order they are posted, each on its own
+  date; nothing allocated is moved (assumption A-M13).
+* Allocation (assumptions A-M04, A-M11, A-M12): the rules engine (jkn.rules.settlement.settle)
+  decides it — the overdue contributions oldest first, then the penalty, which is charged on them
+  as they are paid ("dibayarkan bersamaan dengan total iuran yang tertunggak") and owed from then
+  on, then the contributions not yet due; the rest is kept as credit and used by the next bills.
+* After a payment the payer's columns are recomputed from the ledger; the explanation says whether
+  suspended cover resumes (only when arrears and penalty are paid in full, A-12).
 """
 
 from __future__ import annotations
@@ -21,13 +21,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from jkn.domain.month import Month
-from jkn.rules.penalty import assess_penalty, reactivation
-from jkn.services.billing.coverage import refresh_payer
+from jkn.rules.settlement import Position, settle
+from jkn.services.billing.ledger import paid_late_on, refresh_payer
 from jkn.services.errors import Conflict, Invalid, NotFound
-from jkn.services.membership.common import get_employer, get_participant
+from jkn.services.membership.common import get_employer, get_participant, month_date
 from jkn.services.membership.schemas import PaymentIn
 from jkn.services.unit_of_work import unit_of_work
-from jkn.store.billing_tables import AllocationRow, BillRow, PayerRow, PaymentRow
+from jkn.store.billing_tables import AllocationRow, BillRow, PayerRow, PaymentRow, PenaltyChargeRow
 
 
 def resolve_payer(session: Session, *, payer_code: str | None = None, card_number: str | None = None,
@@ -61,7 +61,7 @@ def _payment_view(session: Session, pay: PaymentRow, *, duplicate: bool = False,
             "contribution": pay.contribution_amount, "credit": pay.credit_amount, "duplicate": duplicate,
             "allocations": [{"bill_id": a.bill_id, "month": str(Month.of(m)), "contribution": a.contribution_amount,
                              "penalty": a.penalty_amount} for a, m in allocs],
-            "payer_status": {"arrears": payer.arrears_amount,
+            "payer_status": {"arrears": payer.arrears_amount, "penalty_owed": payer.penalty_owed,
                              "oldest_unpaid_month": str(Month.of(payer.oldest_unpaid_month)) if payer.oldest_unpaid_month else None,
                              "suspended_since": payer.suspended_since.isoformat() if payer.suspended_since else None,
                              "credit": payer.credit}}
@@ -88,7 +88,7 @@ def _existing(session: Session, data: PaymentIn) -> dict[str, Any] | None:
 
 
 def post_payment(session: Session, data: PaymentIn) -> dict[str, Any]:
-    """Record a payment once and allocate it (oldest bill first, penalty with the arrears)."""
+    """Record a payment once and allocate it (overdue contributions, the penalty, then the rest)."""
     found = _existing(session, data)
     if found is not None:
         return found
@@ -108,58 +108,52 @@ def post_payment(session: Session, data: PaymentIn) -> dict[str, Any]:
 
 
 def allocate(session: Session, payer: PayerRow, data: PaymentIn) -> tuple[PaymentRow, list[dict]]:
-    bills = session.scalars(select(BillRow).where(BillRow.payer_id == payer.id, BillRow.status == "OPEN")
-                            .order_by(BillRow.month).with_for_update()).all()
-    unpaid = {Month.of(b.month): b.amount - b.paid_amount for b in bills if b.amount - b.paid_amount > 0}
-    pay = PaymentRow(reference=data.reference, payer_id=payer.id, amount=data.amount, paid_on=data.paid_on,
-                     channel=data.channel, penalty_amount=0, contribution_amount=0, credit_amount=0)
+    """Record ``data`` and allocate it as the rules engine settles it (jkn.rules.settlement.settle)."""
+    day = data.paid_on
+    bills = {Month.of(b.month): b for b in session.scalars(
+        select(BillRow).where(BillRow.payer_id == payer.id, BillRow.status == "OPEN")
+        .order_by(BillRow.month).with_for_update())}
+    charges = {c.charged_on: c for c in session.scalars(
+        select(PenaltyChargeRow).where(PenaltyChargeRow.payer_id == payer.id)
+        .order_by(PenaltyChargeRow.charged_on).with_for_update())}
+    today = charges.get(day)
+    plan = settle(payer.segment, day, data.amount, Position(
+        bills={m: b.amount - b.paid_amount for m, b in bills.items()},
+        penalties={d: c.amount - c.paid_amount for d, c in charges.items() if c.amount > c.paid_amount},
+        paid_today=paid_late_on(session, payer.id, day), charged_today=today.amount if today else 0,
+        delays={d: c.months for d, c in charges.items()}, suspended_since=payer.suspended_since))
+    v = plan.value
+    pay = PaymentRow(reference=data.reference, payer_id=payer.id, amount=data.amount, paid_on=day,
+                     channel=data.channel, contribution_amount=sum(v.contributions.values()),
+                     penalty_amount=sum(v.penalties.values()), credit_amount=v.credit)
     session.add(pay)
     session.flush()
-    steps: list[dict] = []
-    remaining = data.amount
-    penalty = 0
-    if unpaid:
-        a = assess_penalty(payer.segment, data.paid_on, unpaid)
-        steps += a.explain()
-        due = int(a.value.amount_due)
-        if a.value.penalty and data.amount >= due:
-            penalty = int(a.value.penalty)
-            steps.append({"text": f"the payment settles the overdue arrears: the penalty {penalty} is paid with them",
-                          "source": "assumption A-M04 (docs/assumptions.md)"})
-        elif a.value.penalty:
-            steps.append({"text": f"the payment ({data.amount}) is less than arrears + penalty ({due}): it goes to the "
-                                  "oldest contributions; the penalty is charged when the arrears are settled",
-                          "source": "assumption A-M04 (docs/assumptions.md)"})
-        r = reactivation(payer.segment, data.paid_on, unpaid, data.amount)
-        if r.value.was_suspended:
-            steps += r.explain()[-1:]
-    remaining -= penalty
-    first_penalty = penalty
-    for b in bills:
-        if remaining <= 0:
-            break
-        balance = b.amount - b.paid_amount
-        if balance <= 0 and not first_penalty:
-            continue
-        take = min(balance, remaining)
+    for month, take in v.contributions.items():
+        b = bills[month]
         b.paid_amount += take
-        remaining -= take
-        b.penalty_paid += first_penalty
-        session.add(AllocationRow(payment_id=pay.id, bill_id=b.id, contribution_amount=take,
-                                  penalty_amount=first_penalty))
-        pay.contribution_amount += take
-        first_penalty = 0
+        session.add(AllocationRow(payment_id=pay.id, bill_id=b.id, contribution_amount=take, penalty_amount=0))
         if b.paid_amount >= b.amount:
-            b.status, b.paid_on = "PAID", data.paid_on
-    pay.penalty_amount = penalty
-    if remaining > 0:
-        pay.credit_amount = remaining
-        payer.credit += remaining
-        steps.append({"text": f"{remaining} kept as credit for the next bills", "source": "assumption A-M04 (docs/assumptions.md)"})
+            b.status, b.paid_on = "PAID", day
+    if v.charged_today > (today.amount if today else 0):
+        if today is None:
+            oldest = session.scalar(select(BillRow.id).where(BillRow.payer_id == payer.id,
+                                                             BillRow.month == month_date(min(v.paid_late_today))))
+            today = charges[day] = PenaltyChargeRow(payer_id=payer.id, bill_id=oldest, charged_on=day,
+                                                    months=v.months_counted, paid_amount=0)
+            session.add(today)
+        today.basis, today.amount = sum(v.paid_late_today.values()), v.charged_today
+        session.flush()
+    for charged_on, take in v.penalties.items():
+        charge = charges[charged_on]
+        charge.paid_amount += take
+        session.get(BillRow, charge.bill_id).penalty_paid += take
+        session.add(AllocationRow(payment_id=pay.id, bill_id=charge.bill_id, contribution_amount=0,
+                                  penalty_amount=take, penalty_charge_id=charge.id))
+    payer.credit += v.credit
     session.flush()
     refresh_payer(session, payer)
     session.flush()
-    return pay, steps
+    return pay, plan.explain()
 
 
 def apply_credit(session: Session, payer: PayerRow, month) -> None:

@@ -38,7 +38,7 @@ from jkn.domain.segment import STATE_PENSIONERS, VETERAN_SEGMENTS, Segment, Segm
 from jkn.rules.contribution import due_date, monthly_contribution
 from jkn.rules.decision import RuleError
 from jkn.rules.parameters import param_entry
-from jkn.services.billing.coverage import add_run_to_payers, refresh_payer
+from jkn.services.billing.ledger import add_run_to_payers, refresh_payer
 from jkn.services.errors import Invalid
 from jkn.services.membership.common import as_month, month_date
 from jkn.services.unit_of_work import unit_of_work

@@ -1,6 +1,7 @@
 """Statements (rekening iuran) per payer, participant, family and employer: bills, payments,
-arrears, the penalty due if paid on a date and the suspension state — all from the ledger, with
-the rules engine's explanation (jkn.rules.assess_penalty)."""
+penalties charged, arrears, the penalty and amount due if paid on a date and the suspension state —
+all from the ledger as it stood on that date (jkn.services.billing.ledger.standing), judged by the
+rules engine (jkn.rules.assess_penalty) exactly as the coverage check and the calculator judge it."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jkn.domain.month import Month
-from jkn.rules.penalty import assess_penalty
-from jkn.services.billing.coverage import unpaid_on
+from jkn.services.billing.calculators import penalty_figures
+from jkn.services.billing.ledger import standing
 from jkn.services.billing.payments import resolve_payer
 from jkn.services.errors import NotFound
 from jkn.services.membership.common import (
@@ -21,7 +22,7 @@ from jkn.services.membership.common import (
     get_participant,
     jakarta_today,
 )
-from jkn.store.billing_tables import BillLineRow, BillRow, PayerRow, PaymentRow
+from jkn.store.billing_tables import BillLineRow, BillRow, PayerRow, PaymentRow, PenaltyChargeRow
 from jkn.store.membership_tables import ParticipantRow
 
 
@@ -30,8 +31,11 @@ def payer_statement(session: Session, payer: PayerRow, on: dt.date | None = None
     bills = session.scalars(select(BillRow).where(BillRow.payer_id == payer.id).order_by(BillRow.month)).all()
     payments = session.scalars(select(PaymentRow).where(PaymentRow.payer_id == payer.id)
                                .order_by(PaymentRow.paid_on, PaymentRow.id)).all()
-    unpaid = unpaid_on(session, payer.id, on)
-    a = assess_penalty(payer.segment, on, unpaid)
+    charges = session.scalars(select(PenaltyChargeRow).where(PenaltyChargeRow.payer_id == payer.id)
+                              .order_by(PenaltyChargeRow.charged_on)).all()
+    position = standing(session, payer.id, payer.segment, on)
+    a = position.assess(payer.segment, on)
+    since = position.suspended_since
     return {
         "payer": {"code": payer.code, "kind": payer.kind, "name": payer.name, "segment": payer.segment},
         "as_of": on.isoformat(),
@@ -41,12 +45,14 @@ def payer_statement(session: Session, payer: PayerRow, on: dt.date | None = None
         "payments": [{"reference": p.reference, "paid_on": p.paid_on.isoformat(), "amount": p.amount,
                       "contribution": p.contribution_amount, "penalty": p.penalty_amount, "credit": p.credit_amount}
                      for p in payments],
+        "penalties": [{"charged_on": c.charged_on.isoformat(), "months": c.months, "basis": c.basis,
+                       "amount": c.amount, "paid": c.paid_amount} for c in charges],
         "totals": {"billed": sum(b.amount for b in bills), "paid": sum(p.amount for p in payments),
+                   "penalties_charged": sum(c.amount for c in charges),
                    "penalties_paid": sum(p.penalty_amount for p in payments), "credit": payer.credit},
-        "balance": {"unpaid_months": [str(m) for m in sorted(unpaid)], "unpaid": sum(unpaid.values()),
-                    "months_in_arrears": a.value.months_in_arrears, "arrears": int(a.value.arrears_total),
-                    "penalty_if_paid_now": int(a.value.penalty), "amount_due": int(a.value.amount_due),
-                    "suspended": a.value.suspended},
+        "balance": {"unpaid_months": [str(m) for m in sorted(position.unpaid)], "unpaid": sum(position.unpaid.values()),
+                    **penalty_figures(a.value), "suspended": a.value.suspended,
+                    "suspended_since": since.isoformat() if since else None},
         "explanation": a.explain(),
     }
 

@@ -291,7 +291,7 @@ def _pay_on_time(s: Session, m: Month, payer_ids: list[int], rng: random.Random)
         s.execute(text("UPDATE bill SET paid_amount = amount, status = 'PAID', paid_on = (SELECT p.paid_on FROM payment p "
                        "WHERE p.reference = 'DEMO-B' || bill.id) WHERE month = :m AND status = 'OPEN' AND EXISTS "
                        "(SELECT 1 FROM payment p WHERE p.reference = 'DEMO-B' || bill.id)"), {"m": md})
-        from jkn.services.billing.coverage import refresh_payers
+        from jkn.services.billing.ledger import refresh_payers
 
         refresh_payers(s)
 
