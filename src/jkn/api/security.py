@@ -43,7 +43,6 @@ from jkn.services.membership.common import get_employer, get_family, get_partici
 from jkn.store.billing_tables import PayerRow
 from jkn.store.facility_tables import FacilityRow
 from jkn.store.membership_tables import EmployerRow, ParticipantRow
-from jkn.store.reference_tables import KabKotaRow
 
 #: OpenAPI ``responses`` of every protected operation.
 AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -210,19 +209,18 @@ def in_kabkota(caller: Portal, kabkota_code: str | None, what: str) -> None:
         raise Forbidden(f"{what}: choose a kab/kota of your work area (a branch registers in its own kab/kota)")
 
 
-def branch_of_kabkota(session: Session, kabkota_code: str | None) -> str | None:
-    if not kabkota_code:
-        return None
-    return session.scalar(select(KabKotaRow.branch_code).where(KabKotaRow.code == kabkota_code))
-
-
 def record(caller: Portal, action: str, *, object_type: str, object_id: Any, branch_code: str | None = None,
-           summary: str | None = None, before: dict | None = None, after: dict | None = None) -> None:
-    """An audit row for a write the service has committed (in its own transaction, as the portal does)."""
+           facility: FacilityRow | None = None, summary: str | None = None) -> None:
+    """An audit row for an audited read (a printed card or SEP letter, at ``facility``), in its own
+    unit of work; writes are audited by their use cases, in theirs."""
     session = caller.session
     with unit_of_work(session):
-        audit.record(session, caller.actor, action, object_type=object_type, object_id=object_id,
-                     branch_code=branch_code, summary=summary, before=before, after=after)
+        if facility is not None:
+            audit.record_at_facility(session, caller.actor, action, facility, object_type=object_type,
+                                     object_id=object_id, summary=summary or "")
+        else:
+            audit.record(session, caller.actor, action, object_type=object_type, object_id=object_id,
+                         branch_code=branch_code, summary=summary)
 
 
 __all__ = ["AUTH_RESPONSES", "Admin", "Caller", "Office", "Portal", "api_caller", "at_facility", "basic_scheme",

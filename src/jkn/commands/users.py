@@ -6,7 +6,6 @@ command-line argument, which would end up in the shell history and the process l
 
 from __future__ import annotations
 
-import getpass
 import json
 import sys
 
@@ -34,14 +33,6 @@ def _engine(db: str | None):
     from jkn.store.bootstrap import prepare_database
 
     return prepare_database(db)
-
-
-def _actor() -> Actor:
-    try:
-        who = getpass.getuser()
-    except Exception:  # noqa: BLE001 - no user name in some containers
-        who = "unknown"
-    return Actor(f"cli:{who}"[:60], client="cli")
 
 
 def _password(from_stdin: bool) -> str:
@@ -88,7 +79,7 @@ def _create(username: str, full_name: str, role: str, password_stdin: bool, db: 
     engine = _engine(db)
     try:
         with Session(engine) as session, unit_of_work(session):
-            user = accounts.create_user(session, _actor(), username=username, password=password,
+            user = accounts.create_user(session, Actor.cli(), username=username, password=password,
                                         role=role, full_name=full_name, **place)
             console.print(f"created {user.role} {user.username}")
     except DomainError as exc:

@@ -258,7 +258,7 @@ def register(request: Request, portal: Office, session: DB, form: Form_):
         if not kabkota or not portal.scope.sees_kabkota(kabkota):
             raise Forbidden("choose a kab/kota of your work area for the participant's address")
         data = _family_in(form, members)
-        family = registration.register(session, data, actor=portal.user.username)
+        family = registration.register(session, data, actor=portal.actor)
     except ValidationError as exc:
         error = validation_message(exc)
         status = 422
@@ -267,12 +267,6 @@ def register(request: Request, portal: Office, session: DB, form: Form_):
     if error is not None:
         return page(request, portal, "officer/register.html", status_code=status, error=error,
                     **_registration_context(session, portal, values, members))
-    with unit_of_work(session):
-        head = family["members"][0]
-        audit.record(session, portal.actor, "participant.register", object_type="family", object_id=family["id"],
-                     branch_code=head["branch_code"],
-                     summary=f"{head['segment']}: {len(family['members'])} participant(s), head {head['card_number']}",
-                     after={"cards": [m["card_number"] for m in family["members"]]})
     return RedirectResponse(f"/petugas/keluarga/{family['id']}?ok=registered", status_code=303)
 
 
@@ -331,18 +325,13 @@ def change(request: Request, portal: Office, session: DB, card: str, form: Form_
                               "birth_date": _text(form, "member_birth_date")}
             data["member"] = {k: v for k, v in data["member"].items() if v is not None}
         change = ChangeIn.model_validate({k: v for k, v in data.items() if v is not None})
-        before = {"version": p.version}
-        record = data_changes.apply_change(session, p.card_number, change, actor=portal.user.username)
+        data_changes.apply_change(session, p.card_number, change, actor=portal.actor)
     except ValidationError as exc:
         return _change_page(request, portal, session, card, kind, values, 422, validation_message(exc))
     except DomainError as exc:
         if isinstance(exc, Forbidden):
             raise
         return _change_page(request, portal, session, card, kind, values, exc.status, exc.message)
-    with unit_of_work(session):
-        audit.record(session, portal.actor, f"participant.change.{kind.lower()}", object_type="participant",
-                     object_id=card, branch_code=p.branch_code, summary=f"{kind} effective {change.effective_date}",
-                     before=before, after={"change_id": record["id"]})
     return RedirectResponse(f"/petugas/peserta/{card}?ok=changed", status_code=303)
 
 

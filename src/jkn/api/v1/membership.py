@@ -3,8 +3,9 @@
 
 Every endpoint but the registration checklist needs a logged-in caller and applies the portal's
 scope (jkn.api.security, docs/api-security.md): offices their work area, a participant their
-family, an employer administrator their employees. Writes are recorded as the caller (the
-change's actor and an audit row); the ``X-Actor`` header of earlier versions is gone."""
+family, an employer administrator their employees; a family, a statement or a change shows only
+the members the caller may open one by one. Writes are recorded as the caller (the change's actor
+and its audit row, written by the use case); the ``X-Actor`` header of earlier versions is gone."""
 
 from __future__ import annotations
 
@@ -138,13 +139,7 @@ def _register(caller: Caller, body: FamilyIn | ParticipantRegistrationIn) -> dic
     kabkota = _home_kabkota(head)
     if kabkota is not None:
         sec.in_kabkota(caller, kabkota, "registration")
-    family = registration.register(caller.session, body, actor=caller.username)
-    first = family["members"][0]
-    sec.record(caller, "participant.register", object_type="family", object_id=family["id"],
-               branch_code=first.get("branch_code"),
-               summary=f"{first['segment']}: {len(family['members'])} participant(s), head {family['head_card_number']} (API)",
-               after={"cards": [m["card_number"] for m in family["members"]]})
-    return family
+    return registration.register(caller.session, body, actor=caller.actor)
 
 
 @router.post("/participants", status_code=201, response_model=FamilyOut, responses={**AUTH, **CONFLICT, **INVALID},
@@ -217,13 +212,8 @@ def post_change(card_number: str, body: ChangeIn, caller: Caller,
         sec.need(caller, "participant.change")
         if body.kabkota_code:
             sec.in_kabkota(caller, body.kabkota_code, "a move to another branch's kab/kota is recorded by that branch")
-    before = {"version": p.version}
-    change = data_changes.apply_change(caller.session, p.card_number, body, actor=caller.username,
-                                       if_match=if_match_version(if_match))
-    sec.record(caller, f"participant.change.{body.kind.lower()}", object_type="participant", object_id=p.card_number,
-               branch_code=p.branch_code, summary=f"{body.kind} effective {body.effective_date} (API)",
-               before=before, after={"change_id": change["id"]})
-    return change
+    return data_changes.apply_change(caller.session, p.card_number, body, actor=caller.actor,
+                                     if_match=if_match_version(if_match))
 
 
 @router.get("/participants/{card_number}/changes", response_model=list[ChangeOut], responses={**AUTH, **NOT_FOUND},

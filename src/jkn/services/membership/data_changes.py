@@ -53,6 +53,8 @@ from jkn.services.membership.registration import (
     sort_family,
 )
 from jkn.services.membership.schemas import ChangeIn, MemberIn
+from jkn.services.portal import audit
+from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
 from jkn.store.facility_tables import FacilityRow
 from jkn.store.membership_tables import DataChangeRow, FamilyRow, ParticipantRow
@@ -87,9 +89,10 @@ class _Ctx:
         return [m for m in self.members if m.status not in ENDED and (m.end_date is None or m.end_date >= self.on)]
 
 
-def apply_change(session: Session, card_number: str, change: ChangeIn, *, actor: str,
+def apply_change(session: Session, card_number: str, change: ChangeIn, *, actor: Actor,
                  if_match: int | None = None) -> dict[str, Any]:
-    """Apply a reported change to the participant with ``card_number``; return the change record."""
+    """Apply a reported change to the participant with ``card_number``, with its audit row; return
+    the change record."""
     expected = change.version if change.version is not None else if_match
     with unit_of_work(session):
         p = get_participant(session, card_number, for_update=True)
@@ -99,9 +102,15 @@ def apply_change(session: Session, card_number: str, change: ChangeIn, *, actor:
         if change.effective_date < p.tmt and change.kind not in ("CORRECTION", "CARD_LOST", "CARD_DAMAGED"):
             raise Invalid(f"effective_date {change.effective_date} is before the start of cover ({p.tmt})",
                           field="effective_date")
-        ctx = _Ctx(session, p, change, actor)
+        ctx = _Ctx(session, p, change, actor.name)
+        was = snapshot(p)
         HANDLERS[change.kind](ctx)
         record = _record(ctx)
+        before, after = audit.changed(was, snapshot(p))
+        audit.record(session, actor, f"participant.change.{change.kind.lower()}", object_type="participant",
+                     object_id=p.card_number, branch_code=p.branch_code, before=before,
+                     after={**after, "change_id": record.id},
+                     summary=f"{change.kind} effective {change.effective_date}")
     return change_view(session, record)
 
 
