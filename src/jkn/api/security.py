@@ -31,10 +31,9 @@ from fastapi.security import APIKeyCookie, HTTPBasic
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jkn.services.unit_of_work import unit_of_work
 from jkn.api.deps import get_session
 from jkn.api.session_cookie import COOKIE, client_of, load_user, read_session
-from jkn.services.portal import audit, auth
+from jkn.services.portal import auth
 from jkn.services.portal.accounts import (ADMIN, BRANCH_OFFICER, EMPLOYER_ADMIN, FACILITY_STAFF, HEAD_OFFICE,  # noqa: F401
                                    OFFICE_ROLES, PARTICIPANT, REGIONAL_MANAGER)
 from jkn.services.portal.callers import CsrfFailed, LoginRequired, Portal, caller_for, check_credentials
@@ -209,20 +208,6 @@ def in_kabkota(caller: Portal, kabkota_code: str | None, what: str) -> None:
         raise Forbidden(f"{what}: choose a kab/kota of your work area (a branch registers in its own kab/kota)")
 
 
-def record(caller: Portal, action: str, *, object_type: str, object_id: Any, branch_code: str | None = None,
-           facility: FacilityRow | None = None, summary: str | None = None) -> None:
-    """An audit row for an audited read (a printed card or SEP letter, at ``facility``), in its own
-    unit of work; writes are audited by their use cases, in theirs."""
-    session = caller.session
-    with unit_of_work(session):
-        if facility is not None:
-            audit.record_at_facility(session, caller.actor, action, facility, object_type=object_type,
-                                     object_id=object_id, summary=summary or "")
-        else:
-            audit.record(session, caller.actor, action, object_type=object_type, object_id=object_id,
-                         branch_code=branch_code, summary=summary)
-
-
 __all__ = ["AUTH_RESPONSES", "Admin", "Caller", "Office", "Portal", "api_caller", "at_facility", "basic_scheme",
            "care_participant", "care_record", "cookie_scheme", "employer", "family", "in_kabkota", "need", "participant", "payer",
-           "record", "require_capability", "require_roles"]
+           "require_capability", "require_roles"]

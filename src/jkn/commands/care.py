@@ -166,9 +166,9 @@ def eligibility(card_number: str, date: str = typer.Option(None, help="service d
 @app.command("sep-letter")
 def sep_letter_cmd(number: str, output: Path = typer.Option(None, "--output", "-o", help="PDF file (default SEP-<no>.pdf)"),
                    db: str = DbOption) -> None:
-    """Print an SEP letter to a PDF file."""
+    """Print an SEP letter to a PDF file (audited as cli:<user>, like a print on the portal)."""
     with _session(db) as s:
-        pdf = sep_letter.render_sep_pdf(s, number)
+        pdf = sep_letter.print_sep_letter(s, number, actor=Actor.cli())
     path = output or Path(f"SEP-{number}.pdf")
     path.write_bytes(pdf)
     console.print(f"wrote {path} ({len(pdf)} bytes)")

@@ -142,11 +142,12 @@ def history_cmd(card: str, as_of: str = typer.Option(None, "--as-of", help="stat
 @participants_app.command("card")
 def card_pdf(card: str, output: Path = typer.Option(..., "--output", "-o", help="PDF file to write"),
              db: str = DbOption) -> None:
-    """Print the participant card to a PDF file."""
+    """Print the participant card to a PDF file (audited as cli:<user>, like a print on the portal)."""
     from jkn.services.membership import cards, registration
+    from jkn.services.portal.audit import Actor
 
     with session_for(db) as s:
-        output.write_bytes(cards.card_pdf(registration.get_participant_view(s, card)))
+        output.write_bytes(cards.print_card(s, registration.get_participant_view(s, card), actor=Actor.cli()))
     err.print(f"wrote {output}")
 
 

@@ -15,7 +15,6 @@ from starlette.datastructures import FormData
 
 from jkn.api.deps import get_session
 from jkn.reference import care_codes
-from jkn.services.portal import audit
 from jkn.services.care import eligibility as care_eligibility, referrals, sep, sep_letter
 from jkn.services.portal.accounts import FACILITY_STAFF
 from jkn.services.errors import DomainError, Forbidden
@@ -23,7 +22,6 @@ from jkn.services.membership.common import jakarta_today
 from jkn.store.facility_tables import FacilityRow
 from jkn.web.officer_pages import Form_, _text
 from jkn.web.security import Portal, csrf_protect, page, role_required
-from jkn.services.unit_of_work import unit_of_work
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
 DB = Annotated[Session, Depends(get_session)]
@@ -142,11 +140,8 @@ def sep_page(request: Request, portal: Staff, session: DB, number: str, ok: str 
 
 @router.get("/faskes/sep/{number}/surat.pdf")
 def sep_print(portal: Staff, session: DB, number: str):
-    s = _own_sep(session, portal, number)
-    pdf = sep_letter.render_sep_pdf(session, number)
-    with unit_of_work(session):
-        audit.record_at_facility(session, portal.actor, "sep.print", _facility(session, portal), object_type="sep",
-                                 object_id=number, summary=f"letter printed for {s['participant']['card_number']}")
+    _own_sep(session, portal, number)
+    pdf = sep_letter.print_sep_letter(session, number, actor=portal.actor)
     return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="SEP-{number}.pdf"'})
 
 

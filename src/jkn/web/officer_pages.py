@@ -36,7 +36,6 @@ from jkn.store.facility_tables import FacilityRow
 from jkn.store.membership_tables import EmployerRow, ParticipantRow
 from jkn.store.reference_tables import KabKotaRow
 from jkn.web.security import Portal, csrf_protect, page, role_required
-from jkn.services.unit_of_work import unit_of_work
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
 DB = Annotated[Session, Depends(get_session)]
@@ -133,11 +132,7 @@ def participant_page(request: Request, portal: Office, session: DB, card: str, o
 def card_print(request: Request, portal: Office, session: DB, card: str):
     auth.require(portal.scope, "card.print")
     p = find_participant(session, portal, card)
-    view = registration.participant_view(session, p)
-    pdf = cards.card_pdf(view)
-    with unit_of_work(session):
-        audit.record(session, portal.actor, "card.print", object_type="participant", object_id=p.card_number,
-                     branch_code=p.branch_code, summary=f"card printed (print {view['card_print']})")
+    pdf = cards.print_card(session, registration.participant_view(session, p), actor=portal.actor)
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="kartu-{p.card_number}.pdf"'})
 

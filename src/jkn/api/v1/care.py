@@ -435,9 +435,7 @@ def delete_sep(number: str, caller: Caller, user: str | None = Query(None, descr
 def sep_pdf(number: str, caller: Caller) -> Response:
     row = _sep(caller, number)
     sec.care_record(caller, [row.facility_code], row.participant_id)
-    pdf = sep_letter.render_sep_pdf(caller.session, row.number)
-    sec.record(caller, "sep.print", object_type="sep", object_id=row.number,
-               facility=caller.session.get(FacilityRow, row.facility_code), summary="letter printed")
+    pdf = sep_letter.print_sep_letter(caller.session, row.number, actor=caller.actor)
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="SEP-{row.number}.pdf"'})
 

@@ -182,9 +182,7 @@ def card_pdf(card_number: str, caller: Caller) -> Response:
     sec.need(caller, "card.print")
     p = sec.participant(caller, card_number)
     view = registration.participant_view(caller.session, p)
-    pdf = cards.card_pdf(view)
-    sec.record(caller, "card.print", object_type="participant", object_id=p.card_number, branch_code=p.branch_code,
-               summary=f"card printed (print {view['card_print']}, API)")
+    pdf = cards.print_card(caller.session, view, actor=caller.actor)
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="kartu-{view["card_number"]}.pdf"'})
 
