@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from jkn.api.deps import get_session
 from jkn.services.membership import collective_import, employers
+from jkn.services.portal import auth
 from jkn.services.billing import statements
 from jkn.services.portal.accounts import EMPLOYER_ADMIN
 from jkn.services.errors import DomainError
@@ -32,7 +33,8 @@ def _employer(session: Session, portal: Portal) -> EmployerRow:
 def staff_page(request: Request, portal: Employer, session: DB, offset: int = 0):
     e = _employer(session, portal)
     view = employers.employer_view(session, e)
-    staff = employers.employees(session, e.code, limit=200, offset=max(0, offset))
+    staff = employers.employees(session, e.code, limit=200, offset=max(0, offset),
+                                where=auth.participant_filter(portal.scope))
     return page(request, portal, "employer/staff.html", employer=view, staff=staff)
 
 

@@ -120,10 +120,11 @@ def officer_home(request: Request, portal: Office, session: DB, q: str = "", ok:
 def participant_page(request: Request, portal: Office, session: DB, card: str, ok: str = ""):
     p = find_participant(session, portal, card)
     view = registration.participant_view(session, p)
-    family = registration.family_view(session, p.family_id)
+    visible = auth.participant_filter(portal.scope)
+    family = registration.family_view(session, p.family_id, where=visible)
     status = coverage.coverage_status(session, p.card_number)
     statement = own_statement(session, p)
-    changes = data_changes.list_changes(session, p.card_number)
+    changes = data_changes.list_changes(session, p.card_number, where=visible)
     return page(request, portal, "officer/participant.html", p=view, family=family, status=status,
                 statement=statement, changes=changes, ok=ok)
 
@@ -140,8 +141,9 @@ def card_print(request: Request, portal: Office, session: DB, card: str):
 @router.get("/petugas/keluarga/{family_id}", response_class=HTMLResponse)
 def family_page(request: Request, portal: Office, session: DB, family_id: int, ok: str = ""):
     auth.check_family(session, portal.scope, family_id)
-    family = registration.family_view(session, family_id)
-    statement = statements.family_statement(session, family_id)
+    visible = auth.participant_filter(portal.scope)
+    family = registration.family_view(session, family_id, where=visible)
+    statement = statements.family_statement(session, family_id, where=visible)
     return page(request, portal, "officer/family.html", family=family, statement=statement, ok=ok)
 
 
@@ -350,7 +352,7 @@ def employer_page(request: Request, portal: Office, session: DB, code: str):
     auth.require(portal.scope, "employer.read")
     e = auth.check_employer(portal.scope, get_employer(session, code))
     view = employers.employer_view(session, e)
-    staff = employers.employees(session, e.code)
+    staff = employers.employees(session, e.code, where=auth.participant_filter(portal.scope))
     statement = statements.employer_statement(session, e.code)
     return page(request, portal, "officer/employer.html", employer=view, staff=staff, statement=statement)
 

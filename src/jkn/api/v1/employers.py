@@ -109,7 +109,8 @@ def update_employer(code: str, body: EmployerUpdate, caller: Caller, if_match: s
 def list_employees(code: str, caller: Caller, include_inactive: bool = False, limit: int = Query(100, ge=1, le=1000),
                    offset: int = Query(0, ge=0)) -> dict:
     e = sec.employer(caller, code)
-    return employers.employees(caller.session, e.code, limit=limit, offset=offset, include_inactive=include_inactive)
+    return employers.employees(caller.session, e.code, limit=limit, offset=offset, include_inactive=include_inactive,
+                               where=auth.participant_filter(caller.scope))
 
 
 @router.get("/employers/{code}/statement", responses={**AUTH, **NOT_FOUND}, summary="The employer's contribution statement")

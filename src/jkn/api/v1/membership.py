@@ -218,7 +218,7 @@ def post_change(card_number: str, body: ChangeIn, caller: Caller,
             summary="Every registration and change that touched the participant")
 def list_changes(card_number: str, caller: Caller) -> Any:
     p = sec.participant(caller, card_number)
-    return data_changes.list_changes(caller.session, p.card_number)
+    return data_changes.list_changes(caller.session, p.card_number, where=auth.participant_filter(caller.scope))
 
 
 @router.get("/participants/{card_number}/history", responses={**AUTH, **NOT_FOUND},
@@ -240,21 +240,22 @@ def as_of(card_number: str, caller: Caller, date: dt.date = Query(..., descripti
             summary="Contribution statement of a participant: own bill lines and the payer's balance")
 def participant_statement(card_number: str, caller: Caller, on: dt.date | None = None) -> dict:
     p = sec.participant(caller, card_number)
-    return statements.participant_statement(caller.session, p.card_number, on)
+    return statements.participant_statement(caller.session, p.card_number, on,
+                                            where=auth.participant_filter(caller.scope))
 
 
 @router.get("/families/{family_id}", response_model=FamilyOut, responses={**AUTH, **NOT_FOUND},
             summary="A family with its members")
 def get_family(family_id: int, caller: Caller) -> Any:
     sec.family(caller, family_id)
-    return registration.family_view(caller.session, family_id)
+    return registration.family_view(caller.session, family_id, where=auth.participant_filter(caller.scope))
 
 
 @router.get("/families/{family_id}/statement", responses={**AUTH, **NOT_FOUND},
             summary="Contribution statement of a family")
 def family_statement(family_id: int, caller: Caller, on: dt.date | None = None) -> dict:
     sec.family(caller, family_id)
-    return statements.family_statement(caller.session, family_id, on)
+    return statements.family_statement(caller.session, family_id, on, where=auth.participant_filter(caller.scope))
 
 
 @router.post("/registration/checklist", response_model=Checklist, responses=INVALID,

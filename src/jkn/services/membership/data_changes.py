@@ -451,10 +451,14 @@ def _record(ctx: _Ctx) -> DataChangeRow:
 
 # ---------------------------------------------------------------- reading
 
-def change_view(session: Session, change: DataChangeRow) -> dict[str, Any]:
+def change_view(session: Session, change: DataChangeRow, *, where: Any = None) -> dict[str, Any]:
+    """A change with what it did to each participant; ``where`` (jkn.services.portal.auth.participant_filter)
+    keeps the participants a caller may open one by one."""
     from jkn.store.membership_tables import DocumentShownRow, ParticipantHistoryRow
-    hist = session.scalars(select(ParticipantHistoryRow).where(ParticipantHistoryRow.change_id == change.id)
-                           .order_by(ParticipantHistoryRow.id)).all()
+    stmt = select(ParticipantHistoryRow).where(ParticipantHistoryRow.change_id == change.id)
+    if where is not None:
+        stmt = stmt.where(ParticipantHistoryRow.participant_id.in_(select(ParticipantRow.id).where(where)))
+    hist = session.scalars(stmt.order_by(ParticipantHistoryRow.id)).all()
     cards_by_id = dict(session.execute(select(ParticipantRow.id, ParticipantRow.card_number).where(
         ParticipantRow.id.in_([h.participant_id for h in hist]))).all()) if hist else {}
     docs = session.scalars(select(DocumentShownRow).where(DocumentShownRow.change_id == change.id)
@@ -470,13 +474,14 @@ def change_view(session: Session, change: DataChangeRow) -> dict[str, Any]:
     }
 
 
-def list_changes(session: Session, card_number: str) -> list[dict[str, Any]]:
+def list_changes(session: Session, card_number: str, *, where: Any = None) -> list[dict[str, Any]]:
+    """Every change that touched the participant (``where``: as in :func:`change_view`)."""
     from jkn.store.membership_tables import ParticipantHistoryRow
     p = get_participant(session, card_number)
     ids = session.scalars(select(ParticipantHistoryRow.change_id).where(ParticipantHistoryRow.participant_id == p.id)
                           .order_by(ParticipantHistoryRow.id)).all()
     rows = session.scalars(select(DataChangeRow).where(DataChangeRow.id.in_(ids)).order_by(DataChangeRow.id)).all()
-    return [change_view(session, r) for r in rows]
+    return [change_view(session, r, where=where) for r in rows]
 
 
 def change_checklist(kind: str, card_number: str | None = None, session: Session | None = None, *,

@@ -91,10 +91,14 @@ def list_employers(session: Session, *, q: str | None = None, limit: int = 50, o
 
 
 def employees(session: Session, code: str, *, limit: int = 100, offset: int = 0,
-              include_inactive: bool = False) -> dict[str, Any]:
-    """The employer's wage earners (family heads) with wage, grade and class."""
+              include_inactive: bool = False, where: Any = None) -> dict[str, Any]:
+    """The employer's wage earners (family heads) with wage, grade and class; ``where``
+    (jkn.services.portal.auth.participant_filter) keeps those a caller may open one by one
+    (``total_wages`` stays the company's payroll)."""
     e = get_employer(session, code)
     stmt = select(ParticipantRow).where(ParticipantRow.employer_id == e.id)
+    if where is not None:
+        stmt = stmt.where(where)
     if not include_inactive:
         stmt = stmt.where(ParticipantRow.status == "ACTIVE")
     total = session.scalar(select(func.count()).select_from(stmt.subquery()))

@@ -559,10 +559,14 @@ def get_participant_view(session: Session, card_or_nik: str) -> dict[str, Any]:
     return participant_view(session, get_participant(session, card_or_nik))
 
 
-def family_view(session: Session, family_id: int) -> dict[str, Any]:
+def family_view(session: Session, family_id: int, *, where: Any = None) -> dict[str, Any]:
+    """A family with its members; ``where`` (jkn.services.portal.auth.participant_filter) keeps only
+    the members a caller may open one by one (an employer sees its employee, not the dependants)."""
     family = get_family(session, family_id)
-    rows = session.scalars(select(ParticipantRow).where(ParticipantRow.family_id == family_id)
-                           .order_by(ParticipantRow.id)).all()
+    stmt = select(ParticipantRow).where(ParticipantRow.family_id == family_id)
+    if where is not None:
+        stmt = stmt.where(where)
+    rows = session.scalars(stmt.order_by(ParticipantRow.id)).all()
     head = next((p for p in rows if p.relationship == HEAD), None)
     return {
         "id": family.id, "kk_number": family.kk_number, "version": family.version,
