@@ -57,20 +57,21 @@ def main() -> None:
     from jkn.domain.month import Month
     from jkn.services.billing import runs as billing
     from jkn.services.demo.population import build_demo
+    from jkn.services.portal.audit import SYSTEM
 
     month = Month.parse(args.month)
     for backend in backends(args.backend):
         name = f"billing-{args.n}"
         url, engine = fresh_database(backend, name)
         started = time.perf_counter()
-        build_demo(engine, participants=args.n, seed=args.seed, start=Month(2014, 1), months=0)
+        build_demo(engine, participants=args.n, seed=args.seed, start=Month(2014, 1), months=0, actor=SYSTEM)
         population_s = time.perf_counter() - started
         if backend == "postgresql":
             # start the timed part from a checkpoint, not in the middle of the one the load forced
             with engine.connect() as conn:
                 conn.exec_driver_sql("CHECKPOINT")
         with Session(engine) as s:
-            result = billing.run_billing(s, month, method=args.method, options=billing.Options(pbi_amount=19225))
+            result = billing.run_billing(s, month, method=args.method, options=billing.Options(pbi_amount=19225), actor=SYSTEM)
         rows, bulk_s = bulk_insert_baseline(engine, month.first_day)
         finish({"benchmark": "billing_run", "backend": backend, "participants": args.n, "month": str(month),
                 "method": result.method, "bills": result.bills, "bill_lines": result.lines,

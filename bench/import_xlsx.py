@@ -63,6 +63,7 @@ def child(args) -> None:
     from sqlalchemy.orm import Session
 
     from jkn.services.membership.collective_import import import_file
+    from jkn.services.portal.audit import SYSTEM
     from jkn.store.engine import make_engine
 
     engine = make_engine(args.url)
@@ -70,7 +71,7 @@ def child(args) -> None:
     started = time.perf_counter()
     with Session(engine) as s:
         result = import_file(s, data, filename=Path(args.file).name, employer_code=args.employer,
-                             registered_on=dt.date(2014, 2, 1))
+                             registered_on=dt.date(2014, 2, 1), actor=SYSTEM)
     seconds = time.perf_counter() - started
     print(json.dumps({"ok": result.ok, "errors": result.as_dict("en", 5)["errors"], "participants": result.participants,
                       "families": result.families, "seconds": round(seconds, 2), "peak_rss_mb": peak_rss_mb()}))
@@ -93,6 +94,7 @@ def main() -> None:
     from jkn.services.membership import employers
     from jkn.services.demo.population import ensure_facilities
     from jkn.services.membership.schemas import EmployerIn
+    from jkn.services.portal.audit import SYSTEM
 
     WORK.mkdir(parents=True, exist_ok=True)
     path = WORK / f"import-{args.rows}.xlsx"
@@ -106,7 +108,7 @@ def main() -> None:
             with s.begin():
                 ensure_facilities(s, random.Random(1))
             code = employers.register_employer(s, EmployerIn(name="PT Benchmark", sector="SWASTA", kabkota_code="31.71",
-                                                             registered_on=dt.date(2014, 1, 2)))["code"]
+                                                             registered_on=dt.date(2014, 1, 2)), actor=SYSTEM)["code"]
         engine.dispose()
         out = subprocess.run([sys.executable, __file__, "--child", "--url", url, "--file", str(path), "--employer", code],
                              capture_output=True, text=True, check=True)

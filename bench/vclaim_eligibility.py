@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from jkn.store.bootstrap import prepare_database  # noqa: E402
+from jkn.services.portal.audit import SYSTEM  # noqa: E402
 from jkn.store.engine import session_factory  # noqa: E402
 from jkn.vclaim.crypto import decrypt_response, signature  # noqa: E402
 
@@ -69,7 +70,7 @@ def populate_sql(url: str, size: int) -> None:
     from jkn.services.care import facilities
 
     with session_factory(engine)() as s:
-        fktps = facilities.create_demo_facilities(s, ["32.73", "31.71", "35.78", "12.71", "73.71"])
+        fktps = facilities.create_demo_facilities(s, ["32.73", "31.71", "35.78", "12.71", "73.71"], actor=SYSTEM)
         s.commit()
     engine.dispose()
     have = count_participants(url)
@@ -295,10 +296,10 @@ def main() -> None:
     from jkn.services.care import facilities, vclaim_consumers
 
     with session_factory(engine)() as s:
-        rs = facilities.create_demo_facilities(s, ["32.73"])["FKRTL"][0]
+        rs = facilities.create_demo_facilities(s, ["32.73"], actor=SYSTEM)["FKRTL"][0]
         s.commit()
     with session_factory(engine)() as s:
-        cred = vclaim_consumers.create_consumer(s, rs, label="benchmark")
+        cred = vclaim_consumers.create_consumer(s, rs, label="benchmark", actor=SYSTEM)
     engine.dispose()
     cards = sample_cards(args.db, 5000)
     from jkn.services.care.common import jakarta_today

@@ -24,6 +24,7 @@ from jkn.services.demo.population import build_demo
 from jkn.services.membership.schemas import EmployerIn, FamilyIn, PaymentIn
 from jkn.store.billing_tables import BillLineRow, BillRow, PayerRow
 from jkn.store.membership_tables import ParticipantRow
+from jkn.services.portal.audit import SYSTEM
 
 
 def _written(s: Session, month: Month) -> Counter:
@@ -42,11 +43,11 @@ def _single(s: Session, month: Month, options) -> Counter:
 @pytest.mark.parametrize("seed", [11, 12])
 def test_batch_equals_single_on_generated_populations(db, seed):
     options = billing.Options(pbi_amount=19225)
-    build_demo(db, participants=250, seed=seed, start=Month(2015, 5), months=0)
+    build_demo(db, participants=250, seed=seed, start=Month(2015, 5), months=0, actor=SYSTEM)
     with Session(db) as s:
         # June 2015 (worker 0.5%) and July 2015 (worker 1%, Perpres 111/2013), 2016 (new PTKP)
         for month in (Month(2015, 6), Month(2015, 7), Month(2016, 2)):
-            result = billing.run_billing(s, month, method="batch", options=options)
+            result = billing.run_billing(s, month, method="batch", options=options, actor=SYSTEM)
             assert result.method == "batch" and result.lines > 0
             written, expected = _written(s, month), _single(s, month, options)
             assert written == expected, (month, (written - expected).most_common(3), (expected - written).most_common(3))
@@ -72,11 +73,11 @@ def test_batch_equals_single_for_additional_members_other_relatives_and_veterans
     """Kinds of line the demo population does not generate: a wage earner's parent (1%), an other
     relative (flat class rate), a veteran family (government)."""
     ensure_facilities(db)
-    build_demo(db, participants=40, seed=7, start=Month(2014, 1), months=0)
+    build_demo(db, participants=40, seed=7, start=Month(2014, 1), months=0, actor=SYSTEM)
     options = billing.Options(pbi_amount=19225, veteran_base_salary=2_000_000)
     with Session(db) as s:
         emp = employers.register_employer(s, EmployerIn(name="PT Uji Tagihan", sector="SWASTA", kabkota_code="31.71",
-                                                        registered_on=dt.date(2014, 1, 2)))
+                                                        registered_on=dt.date(2014, 1, 2)), actor=SYSTEM)
         body = ppu_family(emp["code"], wage=7_654_321, children=1, parents=1)
         body["members"].append({**person("Adik Ipar", dt.date(1985, 1, 1), "L"), "relationship": "OTHER_RELATIVE",
                                 "care_class": "I"})
@@ -87,7 +88,7 @@ def test_batch_equals_single_for_additional_members_other_relatives_and_veterans
                                    "marital_status": "MARRIED"}],
                       "tmt": "2014-03-01", "registered_on": "2014-03-01"})
         month = Month(2014, 4)
-        result = billing.run_billing(s, month, method="batch", options=options)
+        result = billing.run_billing(s, month, method="batch", options=options, actor=SYSTEM)
         assert result.method == "batch"
         written = _written(s, month)
         assert written == _single(s, month, options)
@@ -102,12 +103,12 @@ def test_batch_equals_single_for_additional_members_other_relatives_and_veterans
 
 def test_single_path_run_matches_batch_run_on_a_copy_month(db):
     options = billing.Options(pbi_amount=19225)
-    build_demo(db, participants=150, seed=5, start=Month(2014, 1), months=0)
+    build_demo(db, participants=150, seed=5, start=Month(2014, 1), months=0, actor=SYSTEM)
     with Session(db) as s:
-        a = billing.run_billing(s, "2014-03", method="single", options=options)
-        b = billing.run_billing(s, "2014-04", method="batch", options=options)
+        a = billing.run_billing(s, "2014-03", method="single", options=options, actor=SYSTEM)
+        b = billing.run_billing(s, "2014-04", method="batch", options=options, actor=SYSTEM)
         assert (a.bills, a.lines, a.amount) == (b.bills, b.lines, b.amount)
-        again = billing.run_billing(s, "2014-04", method="batch", options=options)
+        again = billing.run_billing(s, "2014-04", method="batch", options=options, actor=SYSTEM)
         assert again.bills == 0 and again.lines == 0
 
 
@@ -144,15 +145,15 @@ def _payer_columns(s: Session) -> dict:
 
 
 def test_payers_are_refreshed_after_a_run(db):
-    build_demo(db, participants=60, seed=3, start=Month(2014, 1), months=0)
+    build_demo(db, participants=60, seed=3, start=Month(2014, 1), months=0, actor=SYSTEM)
     with Session(db) as s:
         for m in range(1, 6):
-            billing.run_billing(s, f"2014-{m:02d}", options=billing.Options(pbi_amount=19225))
+            billing.run_billing(s, f"2014-{m:02d}", options=billing.Options(pbi_amount=19225), actor=SYSTEM)
             if m == 2:  # a payment with credit left over: the next runs use the credit and add to the columns
                 payer = s.scalars(select(PayerRow).where(PayerRow.kind == "FAMILY", PayerRow.arrears_amount > 0)
                                   .order_by(PayerRow.id)).first()
                 payments.post_payment(s, PaymentIn(reference="DIFF-1", payer_code=payer.code,
-                                                   amount=payer.arrears_amount + 100_000, paid_on=dt.date(2014, 2, 9)))
+                                                   amount=payer.arrears_amount + 100_000, paid_on=dt.date(2014, 2, 9)), actor=SYSTEM)
         emp = s.scalars(select(PayerRow).where(PayerRow.kind == "EMPLOYER", PayerRow.billed_through.is_not(None))).first()
         assert emp.arrears_amount > 0 and str(Month.of(emp.billed_through)) == "2014-05"
         assert emp.suspended_since is not None  # more than 3 months unpaid (Penghentian 1)

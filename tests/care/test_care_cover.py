@@ -12,6 +12,7 @@ from jkn.services.care import primary_care, sep
 from jkn.services.care.common import Refused
 from jkn.store.care_tables import SepRow, VisitRow
 from jkn.store.engine import session_factory
+from jkn.services.portal.audit import SYSTEM
 from support.care_world import count
 
 THIRD_CHILD = "[Panduan Peserta, Pelayanan Kesehatan yang Dijamin, 3]"
@@ -53,7 +54,7 @@ def test_excluded_care_at_the_fktp_is_refused_as_at_the_hospital(care):
     assert unknown.status_code == 422 and "unknown exclusion" in unknown.json()["detail"]
     with session_factory(engine)() as s, pytest.raises(Refused) as cosmetic:
         primary_care.record_visit(s, card_number=w.active, facility_code=w.fktp, visit_date=w.today,
-                                  diagnosis="Z41.1")
+                                  diagnosis="Z41.1", actor=SYSTEM)
     assert cosmetic.value.rule == "AESTHETIC" and cosmetic.value.message.endswith("TIDAK DIJAMIN §6]")
     assert count(engine, VisitRow) == visits_before
     # covered care is still recorded
@@ -69,41 +70,41 @@ def test_deliveries_count_across_fktp_visits_and_seps(care):
     card, fktp = w.other, w.fktp2
     with session_factory(engine)() as s:
         first = primary_care.record_visit(s, card_number=card, facility_code=fktp, visit_date=days[0],
-                                          diagnosis="O80.0")
+                                          diagnosis="O80.0", actor=SYSTEM)
         assert "this delivery is for child 1" in _texts(first)
         second = sep.insert_sep(s, card_number=card, sep_date=days[1], facility_code=w.rsud, service_type="1",
-                                diagnosis="O82.1", poli="IGD")
+                                diagnosis="O82.1", poli="IGD", actor=SYSTEM)
         assert "this delivery is for child 2" in _texts(second)
         # declared as the second child, but two deliveries are on record: it is the third
         third = primary_care.record_visit(s, card_number=card, facility_code=fktp, visit_date=days[2],
-                                          diagnosis="O80.0", delivery_child_number=2)
+                                          diagnosis="O80.0", delivery_child_number=2, actor=SYSTEM)
         assert "this delivery is for child 3" in _texts(third)
         assert any("A-C14" in x["source"] for x in third["explanation"])
         # the same delivery carried on at the hospital that day is not a fourth one
         same_day = sep.insert_sep(s, card_number=card, sep_date=days[2], facility_code=w.rsud, service_type="1",
-                                  diagnosis="O82.0", poli="IGD")
+                                  diagnosis="O82.0", poli="IGD", actor=SYSTEM)
         assert "this delivery is for child 3" in _texts(same_day)
 
         visits, seps = count(engine, VisitRow), count(engine, SepRow)
         with pytest.raises(Refused) as at_fktp:
-            primary_care.record_visit(s, card_number=card, facility_code=fktp, visit_date=days[3], diagnosis="O80.9")
+            primary_care.record_visit(s, card_number=card, facility_code=fktp, visit_date=days[3], diagnosis="O80.9", actor=SYSTEM)
         with pytest.raises(Refused) as at_hospital:
             sep.insert_sep(s, card_number=card, sep_date=days[3], facility_code=w.rsud, service_type="1",
-                           diagnosis="O80.9", poli="IGD")
+                           diagnosis="O80.9", poli="IGD", actor=SYSTEM)
         for err in (at_fktp.value, at_hospital.value):
             assert err.rule == "DELIVERY_AFTER_THIRD_CHILD"
             assert err.message == f"delivery of child 4: only up to the third child, alive or not {THIRD_CHILD}"
         assert (count(engine, VisitRow), count(engine, SepRow)) == (visits, seps)
         # a diagnosis changed to a delivery after the SEP was issued is checked the same way
         later = sep.insert_sep(s, card_number=card, sep_date=days[4], facility_code=w.rsud, service_type="2",
-                               diagnosis="I10", poli="IGD")
+                               diagnosis="I10", poli="IGD", actor=SYSTEM)
         with pytest.raises(Refused) as changed:
-            sep.update_sep(s, later["number"], diagnosis="O80.0")
+            sep.update_sep(s, later["number"], diagnosis="O80.0", actor=SYSTEM)
         assert changed.value.rule == "DELIVERY_AFTER_THIRD_CHILD"
         # a deleted SEP is no delivery: the slot it held is free again
-        sep.delete_sep(s, second["number"])
+        sep.delete_sep(s, second["number"], actor=SYSTEM)
         now_third = primary_care.record_visit(s, card_number=card, facility_code=fktp, visit_date=days[3],
-                                              diagnosis="O80.9")
+                                              diagnosis="O80.9", actor=SYSTEM)
         assert "this delivery is for child 3" in _texts(now_third)
 
 

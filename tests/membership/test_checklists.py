@@ -25,6 +25,7 @@ from jkn.rules.documents import registration_options
 from jkn.services.errors import Invalid
 from jkn.services.membership import data_changes, documents, employers, registration
 from jkn.services.membership.schemas import ChangeIn, EmployerIn, FamilyIn
+from jkn.services.portal.audit import SYSTEM
 from membership.membership_helpers import (
     FKTP_A, FKTP_B, change_docs, employer, nik, pbpu_family, person, ppu_family, register,
 )
@@ -111,7 +112,7 @@ def _demanded(session: Session, form: FamilyIn) -> list[str]:
 def test_registration_checklist_is_what_the_registration_demands(fdb):
     with Session(fdb) as s:
         code = employers.register_employer(s, EmployerIn(name="PT Daftar", sector="SWASTA", kabkota_code="31.71",
-                                                         registered_on=dt.date(2014, 1, 2)))["code"]
+                                                         registered_on=dt.date(2014, 1, 2)), actor=SYSTEM)["code"]
 
     @PROPERTY
     @given(forms(code))
@@ -133,7 +134,7 @@ def _registered(session: Session, body: dict) -> dict:
     """Register a family with the documents its checklist names; card numbers by relationship."""
     form = FamilyIn.model_validate(body)
     form = form.model_copy(update={"documents_shown": [i.code for i in documents.form_checklist(form).items]})
-    fam = registration.register(session, form, actor="test")
+    fam = registration.register(session, form, actor=SYSTEM)
     cards: dict[str, list[str]] = {}
     for m in fam["members"]:
         cards.setdefault(m["relationship"], []).append(m["card_number"])
@@ -175,9 +176,9 @@ def changes(draw, families: dict, second_employer: str) -> tuple[str, ChangeIn]:
 def test_change_checklist_is_what_the_change_demands(fdb):
     with Session(fdb) as s:
         gov = employers.register_employer(s, EmployerIn(name="Dinas Kesehatan", sector="GOVERNMENT",
-                                                        kabkota_code="31.71", registered_on=dt.date(2014, 1, 2)))
+                                                        kabkota_code="31.71", registered_on=dt.date(2014, 1, 2)), actor=SYSTEM)
         other = employers.register_employer(s, EmployerIn(name="Dinas Pendidikan", sector="GOVERNMENT",
-                                                          kabkota_code="31.71", registered_on=dt.date(2014, 1, 2)))
+                                                          kabkota_code="31.71", registered_on=dt.date(2014, 1, 2)), actor=SYSTEM)
         families = {"pbpu": _registered(s, pbpu_family("II", members=2)),
                     "pns": _registered(s, ppu_family(gov["code"], wage=3_000_000, segment="PPU_PNS", grade="III/a"))}
 
@@ -191,7 +192,7 @@ def test_change_checklist_is_what_the_change_demands(fdb):
             listed = [i["code"] for i in data_changes.change_checklist(
                 change.kind, card, s, on=change.effective_date, member=member, new_segment=change.segment)["items"]]
             with pytest.raises(Invalid) as refused:
-                data_changes.apply_change(s, card, change, actor="test")
+                data_changes.apply_change(s, card, change, actor=SYSTEM)
         assert refused.value.details.get("code") == "documents_missing", refused.value.message
         assert refused.value.details["checklist"]["missing"] == listed
 
@@ -281,7 +282,7 @@ def test_change_checklists_follow_the_participant_and_the_change(api):
 def test_checklist_command_shows_the_conditional_lists(fdb, db_url):
     with Session(fdb) as s:
         gov = employers.register_employer(s, EmployerIn(name="Dinas", sector="GOVERNMENT", kabkota_code="31.71",
-                                                        registered_on=dt.date(2014, 1, 2)))
+                                                        registered_on=dt.date(2014, 1, 2)), actor=SYSTEM)
         pbpu = _registered(s, pbpu_family("II", members=2))["HEAD"][0]
         pns = _registered(s, ppu_family(gov["code"], wage=3_000_000, segment="PPU_PNS", grade="III/a"))["HEAD"][0]
     runner = CliRunner()

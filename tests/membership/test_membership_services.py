@@ -14,6 +14,7 @@ from jkn.services.membership import cards, data_changes, documents, history, reg
 from jkn.services.errors import Conflict, Invalid
 from jkn.services.membership.schemas import ChangeIn, FamilyIn
 from jkn.store.membership_tables import DataChangeRow, FamilyRow, ParticipantHistoryRow, ParticipantRow
+from jkn.services.portal.audit import SYSTEM, Actor
 from membership.membership_helpers import FKTP_B, luhn_ok, pbpu_family
 
 
@@ -21,7 +22,7 @@ def _register(engine, body: dict) -> dict:
     fam = FamilyIn(**body)
     fam = fam.model_copy(update={"documents_shown": [i.code for i in documents.form_checklist(fam).items]})
     with Session(engine) as s:
-        return registration.register(s, fam, actor="test")
+        return registration.register(s, fam, actor=SYSTEM)
 
 
 def _counts(engine) -> tuple:
@@ -57,11 +58,11 @@ def test_no_lost_update_between_two_clerks(fdb):
     with Session(fdb) as a:
         data_changes.apply_change(a, card, ChangeIn(kind="ADDRESS", effective_date=dt.date(2014, 4, 1), version=1,
                                                     address="Jl. A", documents_shown=["ADDRESS/1", "ADDRESS/2", "ADDRESS/3"]),
-                                  actor="a")
+                                  actor=Actor("a"))
     with Session(fdb) as b, pytest.raises(Conflict):
         data_changes.apply_change(b, card, ChangeIn(kind="ADDRESS", effective_date=dt.date(2014, 4, 1), version=1,
                                                     address="Jl. B", documents_shown=["ADDRESS/1", "ADDRESS/2", "ADDRESS/3"]),
-                                  actor="b")
+                                  actor=Actor("b"))
     with Session(fdb) as s:
         p = s.scalar(select(ParticipantRow).where(ParticipantRow.card_number == card))
         assert (p.address, p.version) == ("Jl. A", 2)
@@ -107,7 +108,7 @@ def test_as_of_replays_effective_and_recorded_dates(fdb):
         # reported late: effective 2014-06-01, recorded 2014-08-15
         data_changes.apply_change(s, card, ChangeIn(kind="FKTP", effective_date=dt.date(2014, 6, 1),
                                                     recorded_on=dt.date(2014, 8, 15), fktp_code=FKTP_B,
-                                                    documents_shown=["FKTP_CHANGE/2", "FKTP_CHANGE/3"]), actor="t")
+                                                    documents_shown=["FKTP_CHANGE/2", "FKTP_CHANGE/3"]), actor=SYSTEM)
         known_aug1 = history.participant_as_of(s, card, dt.date(2014, 8, 1))
         known_sep = history.participant_as_of(s, card, dt.date(2014, 7, 1), dt.date(2014, 9, 1))
         assert known_aug1["state"]["fktp_code"] != FKTP_B

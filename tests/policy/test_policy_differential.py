@@ -21,6 +21,7 @@ from jkn.services.demo.population import build_demo
 from jkn.services.membership import employers, registration
 from jkn.services.membership.schemas import EmployerIn, FamilyIn
 from jkn.services.policy.compare import FIGURES, compare
+from jkn.services.portal.audit import SYSTEM
 from jkn.services.unit_of_work import unit_of_work
 from jkn.store.membership_tables import ParticipantRow
 
@@ -51,7 +52,7 @@ def _register(s: Session, body: dict) -> None:
 def _population(engine) -> None:
     """The demo mix, plus what it does not generate: a parent (1%), an other relative, a veteran, a
     high wage above every cap, a wage just above the 2014 class II band."""
-    build_demo(engine, participants=300, seed=21, start=Month(2014, 1), months=0)
+    build_demo(engine, actor=SYSTEM, participants=300, seed=21, start=Month(2014, 1), months=0)
     with Session(engine) as s:
         emp = employers.register_employer(s, EmployerIn(name="PT Uji Kebijakan", sector="SWASTA",
                                                         kabkota_code="31.71", registered_on=dt.date(2014, 1, 2)))

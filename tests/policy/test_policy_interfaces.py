@@ -12,11 +12,12 @@ import sys
 
 import pytest
 from sqlalchemy.orm import Session
+from support.api_auth import API_PASSWORD, api_client, ensure_user
 
 from jkn.domain.month import Month
 from jkn.services.demo.population import build_demo
 from jkn.services.policy.compare import compare
-from support.api_auth import API_PASSWORD, api_client, ensure_user
+from jkn.services.portal.audit import SYSTEM
 
 WHAT_IF = ('[[flat_class_rate]]\nsince = 2026-01-01\nvalue = { I = 150000, II = 100000, III = 50000 }\n'
            'source = "what-if: class III Rp 50.000"\n')
@@ -26,7 +27,7 @@ BODY = {"from": "2019-12-01", "to": "2026-11-01", "what_if": [{"name": "kelas-3.
 @pytest.fixture(scope="module")
 def registry(server, _prepared):
     engine = _prepared(server.backend)[1]
-    build_demo(engine, participants=300, seed=31, start=Month(2014, 1), months=0)
+    build_demo(engine, actor=SYSTEM, participants=300, seed=31, start=Month(2014, 1), months=0)
     with Session(engine) as s:
         expected = compare(s, None, date_from=dt.date(2019, 12, 1), date_to=dt.date(2026, 11, 1),
                            what_ifs=[("kelas-3.toml", WHAT_IF)])

@@ -54,7 +54,7 @@ def register_family(session: Session, *, head_nik: str, name: str, kabkota: str,
     members = [MemberIn(nik=spouse_nik, name=f"Istri {name}", relationship="SPOUSE", marital_status="MARRIED")] if spouse_nik else []
     data = FamilyIn(head=head, members=members, registered_on=registered_on, tmt=registered_on)
     codes = [i.code for i in documents.form_checklist(data).items]
-    return registration.register(session, data.model_copy(update={"documents_shown": codes}), actor="test")
+    return registration.register(session, data.model_copy(update={"documents_shown": codes}), actor=SYSTEM)
 
 
 def build_world(engine: Engine) -> World:
@@ -76,7 +76,7 @@ def _build_world(engine: Engine) -> World:
         branch = dict(session.execute(select(KabKotaRow.code, KabKotaRow.branch_code)
                                       .where(KabKotaRow.code.in_(["12.71", "32.75"]))).all())
         session.commit()
-        fktp = facilities.create_demo_facilities(session, ["12.71", "32.75"])
+        fktp = facilities.create_demo_facilities(session, ["12.71", "32.75"], actor=SYSTEM)
         if session.in_transaction():
             session.commit()
         world = World(branch["12.71"], branch["32.75"], fktp)
@@ -92,7 +92,7 @@ def _build_world(engine: Engine) -> World:
         world.bekasi_card = bekasi["head_card_number"]
         session.commit()
         employer = employers.register_employer(session, EmployerIn(name="PT Medan Sejahtera", sector="SWASTA",
-                                                                   kabkota_code="12.71", registered_on=months_ago(6)))
+                                                                   kabkota_code="12.71", registered_on=months_ago(6)), actor=SYSTEM)
         world.employer_code = employer["code"]
         session.commit()
         with session.begin():

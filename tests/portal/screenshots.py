@@ -26,6 +26,7 @@ from jkn.services.demo.portal_users import DEMO_PASSWORD, create_demo_users  # n
 from jkn.store.bootstrap import prepare_database  # noqa: E402
 from jkn.store.facility_tables import FacilityRow  # noqa: E402
 from jkn.store.membership_tables import EmployerRow  # noqa: E402
+from jkn.services.portal.audit import SYSTEM  # noqa: E402
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -69,9 +70,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         url = f"sqlite:///{tmp}/screens.sqlite3"
         engine = prepare_database(url)
-        build_demo(engine, participants=args.participants, seed=7, start=Month(2014, 1), months=8)
+        build_demo(engine, participants=args.participants, seed=7, start=Month(2014, 1), months=8, actor=SYSTEM)
         with Session(engine) as s, s.begin():
-            users = {u["username"]: u for u in create_demo_users(s)}
+            users = {u["username"]: u for u in create_demo_users(s, actor=SYSTEM)}
         with Session(engine) as s:
             upload = bad_file(s, users["pemberi.kerja"]["employer"])
         with LiveServer(url) as live, sync_playwright() as pw:

@@ -19,13 +19,14 @@ from jkn.services.demo.portal_users import create_demo_users
 from jkn.store.billing_tables import BillLineRow, BillRow
 from jkn.store.membership_tables import ParticipantRow
 from jkn.store.reference_tables import BranchRow
+from jkn.services.portal.audit import SYSTEM
 
 
 @pytest.fixture
 def population(db):
-    build_demo(db, participants=400, seed=5, start=Month(2014, 1), months=4)
+    build_demo(db, participants=400, seed=5, start=Month(2014, 1), months=4, actor=SYSTEM)
     with Session(db) as s, s.begin():
-        users = {u["username"]: u for u in create_demo_users(s)}
+        users = {u["username"]: u for u in create_demo_users(s, actor=SYSTEM)}
     return users
 
 
@@ -95,7 +96,7 @@ def test_demo_users_cover_every_role_and_are_idempotent(db, population):
     assert {"ADMIN", "HEAD_OFFICE", "REGIONAL_MANAGER", "BRANCH_OFFICER", "EMPLOYER_ADMIN", "PARTICIPANT",
             "FACILITY_STAFF"} <= roles
     with Session(db) as s, s.begin():
-        again = create_demo_users(s)
+        again = create_demo_users(s, actor=SYSTEM)
     assert [u["username"] for u in again] == list(population)
     with Session(db) as s, s.begin():
         assert accounts.authenticate(s, "cabang", "demo-jkn-2014").role == "BRANCH_OFFICER"

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from jkn.services.care import facilities, sep
 from jkn.store.care_tables import SepRow
+from jkn.services.portal.audit import SYSTEM
 from support.care_world import KAB, _register
 
 REVISION = files("jkn.store") / "migrations" / "versions" / "0006f_vclaim_integrity.py"
@@ -43,14 +44,14 @@ def _copy(session: Session, number: str, new_number: str, **changes) -> None:
 def test_duplicates_are_withdrawn_and_then_refused_by_the_database(db):
     with Session(db) as s:
         fktp = facilities.register_facility(s, name="PUSKESMAS UJI", facility_type="PUSKESMAS_PERAWATAN",
-                                            kabkota_code=KAB)["code"]
-        rs = facilities.register_facility(s, name="RSUD UJI", facility_type="RSUD", kabkota_code=KAB)["code"]
+                                            kabkota_code=KAB, actor=SYSTEM)["code"]
+        rs = facilities.register_facility(s, name="RSUD UJI", facility_type="RSUD", kabkota_code=KAB, actor=SYSTEM)["code"]
     with Session(db) as s:
         card = _register(s, "3273014501900011", "PASIEN GANDA", fktp, "II", dt.date(2025, 1, 1))
     day = dt.date(2026, 3, 2)
     with Session(db) as s:
         first = sep.insert_sep(s, card_number=card, sep_date=day, facility_code=rs, service_type="2",
-                               diagnosis="S72", poli="IGD")["number"]
+                               diagnosis="S72", poli="IGD", actor=SYSTEM)["number"]
     migration = _migration()
     _run(db, migration.downgrade)  # the schema of the revision before: no index, no request table
     try:

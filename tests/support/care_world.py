@@ -28,6 +28,7 @@ from jkn.services.care.common import jakarta_today
 from jkn.services.membership.schemas import ParticipantRegistrationIn
 from jkn.store.engine import session_factory
 from jkn.store.membership_tables import ParticipantRow
+from jkn.services.portal.audit import SYSTEM
 
 from support.live_server import free_port
 
@@ -59,7 +60,7 @@ class World:
 def _register(session, nik: str, name: str, fktp: str, care_class: str, tmt: dt.date) -> str:
     fam = registration.register(session, ParticipantRegistrationIn(
         nik=nik, name=name, segment="PBPU_MANDIRI", care_class=care_class, fktp_code=fktp, kabkota_code=KAB,
-        tmt=tmt, registered_on=tmt, documents_shown=DOCS), actor="care-test")
+        tmt=tmt, registered_on=tmt, documents_shown=DOCS), actor=SYSTEM)
     session.rollback()
     return session.scalar(select(ParticipantRow.card_number).where(ParticipantRow.nik == nik))
 
@@ -68,14 +69,14 @@ def build_world(engine: Engine) -> World:
     S = session_factory(engine)
     with S() as s:
         fktp = facilities.register_facility(s, name="PUSKESMAS SUKAJADI", facility_type="PUSKESMAS_PERAWATAN",
-                                            kabkota_code=KAB)["code"]
+                                            kabkota_code=KAB, actor=SYSTEM)["code"]
         fktp2 = facilities.register_facility(s, name="KLINIK PRATAMA SEHAT", facility_type="KLINIK_PRATAMA",
-                                             kabkota_code=KAB)["code"]
-        rsud = facilities.register_facility(s, name="RSUD KOTA BANDUNG", facility_type="RSUD", kabkota_code=KAB)["code"]
+                                             kabkota_code=KAB, actor=SYSTEM)["code"]
+        rsud = facilities.register_facility(s, name="RSUD KOTA BANDUNG", facility_type="RSUD", kabkota_code=KAB, actor=SYSTEM)["code"]
         rs_np = facilities.register_facility(s, name="RS SWASTA TANPA KERJA SAMA", facility_type="RSU_SWASTA",
-                                             kabkota_code=KAB, partnership="NON_PARTNER")["code"]
+                                             kabkota_code=KAB, partnership="NON_PARTNER", actor=SYSTEM)["code"]
         lab = facilities.register_facility(s, name="LAB KLINIK PRODIA", facility_type="LABORATORIUM",
-                                           kabkota_code=KAB, network_of=rsud)["code"]
+                                           kabkota_code=KAB, network_of=rsud, actor=SYSTEM)["code"]
     today = jakarta_today()
     start = Month.of(today) - 12
     with S() as s:
@@ -83,7 +84,7 @@ def build_world(engine: Engine) -> World:
         suspended = _register(s, "3273016202850003", "RINA TUNGGAKAN", fktp, "III", start.first_day)
         m = start
         while m <= Month.of(today):
-            billing.run_billing(s, m)
+            billing.run_billing(s, m, actor=SYSTEM)
             s.rollback()
             m = m + 1
         # registered after the billing runs: no bills yet, so active
@@ -95,13 +96,13 @@ def build_world(engine: Engine) -> World:
         p.end_date = start.first_day + dt.timedelta(days=40)
         s.commit()
     with S() as s:
-        rs_v2 = vclaim_consumers.create_consumer(s, rsud, label="SIMRS RSUD")
+        rs_v2 = vclaim_consumers.create_consumer(s, rsud, label="SIMRS RSUD", actor=SYSTEM)
     with S() as s:
-        rs_v11 = vclaim_consumers.create_consumer(s, rsud, api_version="1.1", label="old SIMRS")
+        rs_v11 = vclaim_consumers.create_consumer(s, rsud, api_version="1.1", label="old SIMRS", actor=SYSTEM)
     with S() as s:
-        fktp_v2 = vclaim_consumers.create_consumer(s, fktp, label="puskesmas")
+        fktp_v2 = vclaim_consumers.create_consumer(s, fktp, label="puskesmas", actor=SYSTEM)
     with S() as s:
-        fktp2_v2 = vclaim_consumers.create_consumer(s, fktp2, label="klinik")
+        fktp2_v2 = vclaim_consumers.create_consumer(s, fktp2, label="klinik", actor=SYSTEM)
     return World(fktp, fktp2, rsud, rs_np, lab, active, "3273014501900001", other, suspended, ended,
                  rs_v2, rs_v11, fktp_v2, fktp2_v2, today)
 

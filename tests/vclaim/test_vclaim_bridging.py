@@ -22,6 +22,7 @@ from jkn.services.care import vclaim_consumers
 from jkn.store.care_tables import ReferralRow, SepRow
 from jkn.store.engine import session_factory
 from jkn.vclaim.crypto import decrypt_response, signature
+from jkn.services.portal.audit import SYSTEM
 from support.care_world import JknServe, build_world, count
 from support.databases import BACKENDS, truncate_business_tables
 
@@ -61,7 +62,7 @@ def _sibling(c: Bridging, second: int) -> Bridging:
             return other
     srv, cred, service, base, override = _DESKS[c.consid]
     with session_factory(srv.engine)() as s:
-        new = vclaim_consumers.create_consumer(s, cred["facility_code"], api_version=cred["api_version"])
+        new = vclaim_consumers.create_consumer(s, cred["facility_code"], api_version=cred["api_version"], actor=SYSTEM)
     siblings.append(client(srv, new, service, base, **override))
     return siblings[-1]
 
@@ -404,15 +405,15 @@ def test_other_facilities_cannot_touch_an_sep(bridge):
 def test_revoked_and_rotated_consumers_are_refused(bridge):
     w = bridge.world
     with session_factory(bridge.engine)() as s:
-        cred = vclaim_consumers.create_consumer(s, w.rsud, label="short-lived")
+        cred = vclaim_consumers.create_consumer(s, w.rsud, label="short-lived", actor=SYSTEM)
     path = f"Peserta/nokartu/{w.active}/tglSEP/{w.today}"
     assert ok(client(bridge, cred).request(path))["peserta"]["noKartu"] == w.active
     with session_factory(bridge.engine)() as s:
-        new = vclaim_consumers.rotate_credentials(s, cred["cons_id"])
+        new = vclaim_consumers.rotate_credentials(s, cred["cons_id"], actor=SYSTEM)
     refused(client(bridge, cred).request(path), "401")
     assert ok(client(bridge, new).request(path))["peserta"]["noKartu"] == w.active
     with session_factory(bridge.engine)() as s:
-        vclaim_consumers.revoke_consumer(s, cred["cons_id"])
+        vclaim_consumers.revoke_consumer(s, cred["cons_id"], actor=SYSTEM)
     refused(client(bridge, new).request(path), "401", "unauthorized")
 
 

@@ -20,6 +20,7 @@ from jkn.store.care_tables import SepRow
 from jkn.store.engine import session_factory
 from jkn.store.membership_tables import ParticipantRow
 from jkn.vclaim.crypto import decrypt_response, signature
+from jkn.services.portal.audit import SYSTEM
 from support.api_auth import API_PASSWORD, API_USER, ensure_user
 from support.care_world import KAB, build_world
 from support.databases import truncate_business_tables
@@ -34,9 +35,9 @@ def attack(server, _prepared):
     truncate_business_tables(engine)
     server.world, server.engine = build_world(engine), engine
     with session_factory(engine)() as s:
-        other = facilities.register_facility(s, name="RS LAIN", facility_type="RSU_SWASTA", kabkota_code=KAB)["code"]
+        other = facilities.register_facility(s, name="RS LAIN", facility_type="RSU_SWASTA", kabkota_code=KAB, actor=SYSTEM)["code"]
     with session_factory(engine)() as s:
-        server.other_rs = vclaim_consumers.create_consumer(s, other, label="another hospital")
+        server.other_rs = vclaim_consumers.create_consumer(s, other, label="another hospital", actor=SYSTEM)
     return server
 
 

@@ -31,10 +31,9 @@ from fastapi.security import APIKeyCookie, HTTPBasic
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jkn.services.unit_of_work import unit_of_work
 from jkn.api.deps import get_session
 from jkn.api.session_cookie import COOKIE, client_of, load_user, read_session
-from jkn.services.portal import audit, auth
+from jkn.services.portal import auth
 from jkn.services.portal.accounts import (ADMIN, BRANCH_OFFICER, EMPLOYER_ADMIN, FACILITY_STAFF, HEAD_OFFICE,  # noqa: F401
                                    OFFICE_ROLES, PARTICIPANT, REGIONAL_MANAGER)
 from jkn.services.portal.callers import CsrfFailed, LoginRequired, Portal, caller_for, check_credentials
@@ -43,7 +42,6 @@ from jkn.services.membership.common import get_employer, get_family, get_partici
 from jkn.store.billing_tables import PayerRow
 from jkn.store.facility_tables import FacilityRow
 from jkn.store.membership_tables import EmployerRow, ParticipantRow
-from jkn.store.reference_tables import KabKotaRow
 
 #: OpenAPI ``responses`` of every protected operation.
 AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -210,21 +208,6 @@ def in_kabkota(caller: Portal, kabkota_code: str | None, what: str) -> None:
         raise Forbidden(f"{what}: choose a kab/kota of your work area (a branch registers in its own kab/kota)")
 
 
-def branch_of_kabkota(session: Session, kabkota_code: str | None) -> str | None:
-    if not kabkota_code:
-        return None
-    return session.scalar(select(KabKotaRow.branch_code).where(KabKotaRow.code == kabkota_code))
-
-
-def record(caller: Portal, action: str, *, object_type: str, object_id: Any, branch_code: str | None = None,
-           summary: str | None = None, before: dict | None = None, after: dict | None = None) -> None:
-    """An audit row for a write the service has committed (in its own transaction, as the portal does)."""
-    session = caller.session
-    with unit_of_work(session):
-        audit.record(session, caller.actor, action, object_type=object_type, object_id=object_id,
-                     branch_code=branch_code, summary=summary, before=before, after=after)
-
-
 __all__ = ["AUTH_RESPONSES", "Admin", "Caller", "Office", "Portal", "api_caller", "at_facility", "basic_scheme",
            "care_participant", "care_record", "cookie_scheme", "employer", "family", "in_kabkota", "need", "participant", "payer",
-           "record", "require_capability", "require_roles"]
+           "require_capability", "require_roles"]

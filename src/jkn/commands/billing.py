@@ -23,6 +23,7 @@ def run(month: str = typer.Option(..., "--month", help="YYYY-MM"),
         db: str = DbOption) -> None:
     """Bill everyone for a month, with a progress bar."""
     from jkn.services.billing import runs as billing
+    from jkn.services.portal.audit import Actor
 
     opts = billing.Options(pbi_amount=pbi_amount, veteran_base_salary=veteran_base_salary)
     columns = [TextColumn(f"billing {month}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn()]
@@ -32,7 +33,7 @@ def run(month: str = typer.Option(..., "--month", help="YYYY-MM"),
         def progress(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
-        result = billing.run_billing(s, month, method=method, options=opts, progress=progress)
+        result = billing.run_billing(s, month, actor=Actor.cli(), method=method, options=opts, progress=progress)
     out(result.as_dict())
 
 
@@ -54,11 +55,12 @@ def pay(reference: str = typer.Option(..., help="the bank's transaction referenc
     """Record a payment (posted twice, recorded once)."""
     from jkn.services.billing import payments
     from jkn.services.membership.schemas import PaymentIn
+    from jkn.services.portal.audit import Actor
 
     with session_for(db) as s:
         out(payments.post_payment(s, PaymentIn(reference=reference, amount=amount, paid_on=dt.date.fromisoformat(paid_on),
                                                payer_code=payer, card_number=card, employer_code=employer,
-                                               channel=channel)))
+                                               channel=channel), actor=Actor.cli()))
 
 
 @app.command("statement")

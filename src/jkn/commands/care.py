@@ -15,6 +15,7 @@ from rich.table import Table
 from jkn.services.care import eligibility as care_eligibility, facilities, sep, sep_letter, vclaim_consumers
 from jkn.services.care.common import jakarta_today
 from jkn.services.errors import DomainError
+from jkn.services.portal.audit import Actor
 
 app = typer.Typer(help="Care flow: facilities, VClaim consumers, eligibility and SEP letters.", no_args_is_help=True)
 facility_app = typer.Typer(help="The facility registry (FKTP, FKRTL, supporting facilities).", no_args_is_help=True)
@@ -72,7 +73,7 @@ def facility_add(name: str = typer.Option(..., help="Facility name"),
                  db: str = DbOption, as_json: bool = typer.Option(False, "--json")) -> None:
     """Register a facility."""
     with _session(db) as s:
-        f = facilities.register_facility(s, name=name, facility_type=facility_type, kabkota_code=kabkota, code=code,
+        f = facilities.register_facility(s, actor=Actor.cli(), name=name, facility_type=facility_type, kabkota_code=kabkota, code=code,
                                          partnership=partnership, network_of=network_of, address=address, phone=phone)
     if as_json:
         return _json(f)
@@ -108,7 +109,7 @@ def staff_add(code: str, name: str = typer.Option(...), role: str = typer.Option
               registration_number: str = typer.Option(None), poli: str = typer.Option(None), db: str = DbOption) -> None:
     """Add a staff member to a facility."""
     with _session(db) as s:
-        _json(facilities.add_staff(s, code, name=name, role=role, registration_number=registration_number,
+        _json(facilities.add_staff(s, code, actor=Actor.cli(), name=name, role=role, registration_number=registration_number,
                                    poli_code=poli))
 
 
@@ -118,7 +119,7 @@ def consumer_create(facility_code: str, version: str = typer.Option("2.0", help=
                     as_json: bool = typer.Option(False, "--json")) -> None:
     """Issue cons-id, secret and user key to a facility (the secret is shown only now)."""
     with _session(db) as s:
-        c = vclaim_consumers.create_consumer(s, facility_code, api_version=version, label=label)
+        c = vclaim_consumers.create_consumer(s, facility_code, actor=Actor.cli(), api_version=version, label=label)
     if as_json:
         return _json(c)
     console.print(f"VClaim consumer for {c['facility_code']} {c['facility_name']} (version {c['api_version']})")
@@ -139,14 +140,14 @@ def consumer_list(facility_code: str = typer.Option(None, "--facility"), db: str
 def consumer_revoke(cons_id: str, db: str = DbOption) -> None:
     """Revoke a consumer: its requests are refused from now on."""
     with _session(db) as s:
-        _json(vclaim_consumers.revoke_consumer(s, cons_id))
+        _json(vclaim_consumers.revoke_consumer(s, cons_id, actor=Actor.cli()))
 
 
 @consumer_app.command("rotate")
 def consumer_rotate(cons_id: str, db: str = DbOption) -> None:
     """New secret (and user key); the old ones stop working at once."""
     with _session(db) as s:
-        _json(vclaim_consumers.rotate_credentials(s, cons_id))
+        _json(vclaim_consumers.rotate_credentials(s, cons_id, actor=Actor.cli()))
 
 
 @app.command("eligibility")
@@ -165,9 +166,9 @@ def eligibility(card_number: str, date: str = typer.Option(None, help="service d
 @app.command("sep-letter")
 def sep_letter_cmd(number: str, output: Path = typer.Option(None, "--output", "-o", help="PDF file (default SEP-<no>.pdf)"),
                    db: str = DbOption) -> None:
-    """Print an SEP letter to a PDF file."""
+    """Print an SEP letter to a PDF file (audited as cli:<user>, like a print on the portal)."""
     with _session(db) as s:
-        pdf = sep_letter.render_sep_pdf(s, number)
+        pdf = sep_letter.print_sep_letter(s, number, actor=Actor.cli())
     path = output or Path(f"SEP-{number}.pdf")
     path.write_bytes(pdf)
     console.print(f"wrote {path} ({len(pdf)} bytes)")

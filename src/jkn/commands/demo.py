@@ -9,6 +9,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
 from jkn.commands.membership import DbOption
 
@@ -41,7 +42,7 @@ def demo(participants: int = typer.Option(10_000, "--participants", "-n", min=1,
                     tasks[phase] = bar.add_task(phase, total=total)
                 bar.update(tasks[phase], completed=done, total=total)
 
-            summary = build_demo(engine, participants=participants, seed=seed, start=Month.parse(start),
+            summary = build_demo(engine, actor=Actor.cli(), participants=participants, seed=seed, start=Month.parse(start),
                                  months=months, pbi_amount=pbi_amount, progress=progress)
         portal_users = _portal_users(engine)  # portal log-ins over the population (issue #6, docs/portal.md)
     finally:
@@ -55,4 +56,4 @@ def _portal_users(engine) -> dict:
     from jkn.services.demo.portal_users import DEMO_PASSWORD, create_demo_users
 
     with Session(engine) as session, unit_of_work(session):
-        return {"password": DEMO_PASSWORD, "users": create_demo_users(session)}
+        return {"password": DEMO_PASSWORD, "users": create_demo_users(session, actor=Actor.cli())}

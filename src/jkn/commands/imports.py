@@ -41,9 +41,10 @@ def run(file: Path = typer.Argument(..., exists=True, readable=True, help="CSV o
         registered_on: str = typer.Option(None, "--registered-on", help="date of the forms (default today)"),
         documents: str = typer.Option(None, "--documents", help="comma-separated checklist codes handed in"),
         report: Path = typer.Option(None, "--report", help="write the full JSON report here"),
-        db: str = DbOption, actor: str = typer.Option("cli", "--actor")) -> None:
-    """Import a file: every row validated, all or nothing, with a progress bar."""
+        db: str = DbOption) -> None:
+    """Import a file: every row validated, all or nothing, with a progress bar (audited as cli:<user>)."""
     from jkn.services.membership.collective_import import import_file
+    from jkn.services.portal.audit import Actor
 
     if lang not in ("id", "en"):
         raise typer.BadParameter("--lang must be id or en")
@@ -58,7 +59,7 @@ def run(file: Path = typer.Argument(..., exists=True, readable=True, help="CSV o
                 tasks[phase] = bar.add_task(PHASES.get(phase, phase), total=total)
             bar.update(tasks[phase], completed=done, total=total)
 
-        result = import_file(s, file.read_bytes(), filename=file.name, employer_code=employer, actor=actor,
+        result = import_file(s, file.read_bytes(), filename=file.name, employer_code=employer, actor=Actor.cli(),
                              registered_on=reg, documents_shown=shown, progress=progress)
     body = result.as_dict(lang, max_errors=10**9)
     if report:

@@ -24,7 +24,6 @@ participants_app = typer.Typer(help="Participants: register, look up, report cha
 employers_app = typer.Typer(help="Employers (Pemberi Kerja): register, employees, statement.", no_args_is_help=True)
 err = Console(stderr=True)
 DbOption = typer.Option(None, "--db", envvar="JKN_DATABASE_URL", help="Database URL (default: SQLite file ./jkn.sqlite3)")
-ActorOption = typer.Option("cli", "--actor", help="who performs the action")
 
 
 @contextlib.contextmanager
@@ -74,15 +73,16 @@ def _date(text: str | None) -> dt.date | None:
 
 @participants_app.command("register")
 def register(json_file: str = typer.Option(..., "--json", help="FamilyIn or ParticipantRegistrationIn JSON (- = stdin)"),
-             db: str = DbOption, actor: str = ActorOption) -> None:
-    """Register a participant, or a family when the JSON has "head" and "members"."""
+             db: str = DbOption) -> None:
+    """Register a participant, or a family when the JSON has "head" and "members" (audited as cli:<user>)."""
     from jkn.services.membership import registration
     from jkn.services.membership.schemas import FamilyIn, ParticipantRegistrationIn
+    from jkn.services.portal.audit import Actor
 
     data = read_json(json_file)
     with session_for(db) as s:
         body = FamilyIn(**data) if "head" in data else ParticipantRegistrationIn(**data)
-        out(registration.register(s, body, actor=actor))
+        out(registration.register(s, body, actor=Actor.cli()))
 
 
 @participants_app.command("show")
@@ -114,14 +114,15 @@ def family(family_id: int, db: str = DbOption) -> None:
 
 @participants_app.command("change")
 def change(card: str, json_file: str = typer.Option(..., "--json", help="ChangeIn JSON (- = stdin)"),
-           db: str = DbOption, actor: str = ActorOption) -> None:
+           db: str = DbOption) -> None:
     """Report a data change (FPDP), e.g. {"kind": "FKTP", "effective_date": "2014-07-01", "fktp_code": "..."}."""
     from jkn.services.membership import data_changes
     from jkn.services.membership.schemas import ChangeIn
+    from jkn.services.portal.audit import Actor
 
     data = read_json(json_file)
     with session_for(db) as s:
-        out(data_changes.apply_change(s, card, ChangeIn(**data), actor=actor))
+        out(data_changes.apply_change(s, card, ChangeIn(**data), actor=Actor.cli()))
 
 
 @participants_app.command("history")
@@ -141,11 +142,12 @@ def history_cmd(card: str, as_of: str = typer.Option(None, "--as-of", help="stat
 @participants_app.command("card")
 def card_pdf(card: str, output: Path = typer.Option(..., "--output", "-o", help="PDF file to write"),
              db: str = DbOption) -> None:
-    """Print the participant card to a PDF file."""
+    """Print the participant card to a PDF file (audited as cli:<user>, like a print on the portal)."""
     from jkn.services.membership import cards, registration
+    from jkn.services.portal.audit import Actor
 
     with session_for(db) as s:
-        output.write_bytes(cards.card_pdf(registration.get_participant_view(s, card)))
+        output.write_bytes(cards.print_card(s, registration.get_participant_view(s, card), actor=Actor.cli()))
     err.print(f"wrote {output}")
 
 
@@ -229,14 +231,16 @@ def checklist(kind: str = typer.Argument(..., help="REGISTRATION, or a change ki
 def register_employer(name: str = typer.Option(...), sector: str = typer.Option(..., help="GOVERNMENT, BUMN, BUMD, SWASTA, OTHER"),
                       kabkota: str = typer.Option(..., help="kab/kota code, e.g. 31.71"),
                       npwp: str = typer.Option(None), address: str = typer.Option(None),
-                      registered_on: str = typer.Option(None), db: str = DbOption, actor: str = ActorOption) -> None:
+                      registered_on: str = typer.Option(None), db: str = DbOption) -> None:
     """Register an employer."""
     from jkn.services.membership import employers
     from jkn.services.membership.schemas import EmployerIn
+    from jkn.services.portal.audit import Actor
 
     with session_for(db) as s:
         out(employers.register_employer(s, EmployerIn(name=name, sector=sector.upper(), kabkota_code=kabkota, npwp=npwp,
-                                                      address=address, registered_on=_date(registered_on)), actor=actor))
+                                                      address=address, registered_on=_date(registered_on)),
+                                        actor=Actor.cli()))
 
 
 @employers_app.command("show")

@@ -6,7 +6,6 @@ command-line argument, which would end up in the shell history and the process l
 
 from __future__ import annotations
 
-import getpass
 import json
 import sys
 
@@ -34,14 +33,6 @@ def _engine(db: str | None):
     from jkn.store.bootstrap import prepare_database
 
     return prepare_database(db)
-
-
-def _actor() -> Actor:
-    try:
-        who = getpass.getuser()
-    except Exception:  # noqa: BLE001 - no user name in some containers
-        who = "unknown"
-    return Actor(f"cli:{who}"[:60], client="cli")
 
 
 def _password(from_stdin: bool) -> str:
@@ -88,7 +79,7 @@ def _create(username: str, full_name: str, role: str, password_stdin: bool, db: 
     engine = _engine(db)
     try:
         with Session(engine) as session, unit_of_work(session):
-            user = accounts.create_user(session, _actor(), username=username, password=password,
+            user = accounts.create_user(session, Actor.cli(), username=username, password=password,
                                         role=role, full_name=full_name, **place)
             console.print(f"created {user.role} {user.username}")
     except DomainError as exc:
@@ -133,21 +124,21 @@ def _change(username: str, db: str | None, what) -> None:
 def set_password(username: str, password_stdin: bool = StdinOption, db: str = DbOption) -> None:
     """Give a user a new password (their open sessions end)."""
     password = _password(password_stdin)
-    _change(username, db, lambda s, u: accounts.set_password(s, _actor(), u, password))
+    _change(username, db, lambda s, u: accounts.set_password(s, Actor.cli(), u, password))
     console.print(f"password of {username} changed")
 
 
 @app.command("deactivate")
 def deactivate(username: str, db: str = DbOption) -> None:
     """Stop a user from logging in (their open sessions end)."""
-    _change(username, db, lambda s, u: accounts.set_active(s, _actor(), u, False))
+    _change(username, db, lambda s, u: accounts.set_active(s, Actor.cli(), u, False))
     console.print(f"{username} deactivated")
 
 
 @app.command("activate")
 def activate(username: str, db: str = DbOption) -> None:
     """Let a deactivated user log in again."""
-    _change(username, db, lambda s, u: accounts.set_active(s, _actor(), u, True))
+    _change(username, db, lambda s, u: accounts.set_active(s, Actor.cli(), u, True))
     console.print(f"{username} activated")
 
 
@@ -163,6 +154,7 @@ def audit_log(limit: int = typer.Option(30, "--limit"), as_json: bool = typer.Op
         if as_json:
             data = [{"at": r.at.isoformat(), "actor": r.actor, "role": r.role, "action": r.action,
                      "object_type": r.object_type, "object_id": r.object_id, "branch": r.branch_code,
+                     "facility": r.facility_code, "client": r.client,
                      "summary": r.summary, "before": r.before, "after": r.after} for r in rows]
             engine.dispose()
             sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")

@@ -90,12 +90,16 @@ class UserSessionRow(Base):
 
 class AuditEventRow(Base):
     """Who did what, when, to which object, with a summary of the values before and after.
-    ``branch_code`` is the branch the object belongs to (for the branch's own audit view)."""
+    ``branch_code`` is the branch the object belongs to (for the branch's own audit view);
+    ``facility_code`` the facility the act was done at or for (care records, VClaim consumers).
+
+    Append-only (migration 0006h): the application never updates or deletes a row, and the
+    database refuses it (triggers raise on UPDATE and DELETE, on PostgreSQL also on TRUNCATE)."""
 
     __tablename__ = "audit_event"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
-    actor: Mapped[str] = mapped_column(String(60))  # user name, or "system" / "cli:<os user>"
+    actor: Mapped[str] = mapped_column(String(60))  # user name, "cli:<os user>", "vclaim:<cons-id>" ...
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     role: Mapped[str | None] = mapped_column(String(20))
     action: Mapped[str] = mapped_column(String(60), index=True)  # e.g. login, complaint.file
@@ -106,6 +110,7 @@ class AuditEventRow(Base):
     before: Mapped[dict | None] = mapped_column(JSON)
     after: Mapped[dict | None] = mapped_column(JSON)
     client: Mapped[str | None] = mapped_column(String(64))
+    facility_code: Mapped[str | None] = mapped_column(String(12), index=True)
 
     __table_args__ = (Index("ix_audit_event_object", "object_type", "object_id"),)
 

@@ -10,15 +10,14 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from jkn.api.deps import get_session
-from jkn.services.portal import audit
 from jkn.services.membership import collective_import, employers
+from jkn.services.portal import auth
 from jkn.services.billing import statements
 from jkn.services.portal.accounts import EMPLOYER_ADMIN
 from jkn.services.errors import DomainError
 from jkn.store.membership_tables import EmployerRow
 from jkn.web.rendering import request_language
 from jkn.web.security import Portal, csrf_protect, page, role_required
-from jkn.services.unit_of_work import unit_of_work
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
 DB = Annotated[Session, Depends(get_session)]
@@ -34,7 +33,8 @@ def _employer(session: Session, portal: Portal) -> EmployerRow:
 def staff_page(request: Request, portal: Employer, session: DB, offset: int = 0):
     e = _employer(session, portal)
     view = employers.employer_view(session, e)
-    staff = employers.employees(session, e.code, limit=200, offset=max(0, offset))
+    staff = employers.employees(session, e.code, limit=200, offset=max(0, offset),
+                                where=auth.participant_filter(portal.scope))
     return page(request, portal, "employer/staff.html", employer=view, staff=staff)
 
 
@@ -71,16 +71,10 @@ def upload(request: Request, portal: Employer, session: DB, file: Annotated[Uplo
                     error_key="upload.too_big")
     try:
         result = collective_import.import_file(session, data, filename=file.filename or "upload",
-                                               employer_code=e.code, actor=portal.user.username)
+                                               employer_code=e.code, actor=portal.actor)
     except DomainError as exc:
         return page(request, portal, "employer/upload.html", status_code=exc.status, employer=view, report=None,
                     error=exc.message)
     report = result.as_dict(lang)
-    with unit_of_work(session):
-        audit.record(session, portal.actor, "employer.upload" if result.ok else "employer.upload.refused",
-                     object_type="employer", object_id=e.code, branch_code=e.branch_code,
-                     summary=f"{file.filename}: {report['rows']} rows, {report['participants']} registered, "
-                             f"{report['error_count']} errors",
-                     after={"batch_id": report["batch_id"], "errors": report["error_count"]})
     return page(request, portal, "employer/upload.html", status_code=200 if result.ok else 422, employer=view,
                 report=report, filename=file.filename)

@@ -15,16 +15,13 @@ from starlette.datastructures import FormData
 
 from jkn.api.deps import get_session
 from jkn.reference import care_codes
-from jkn.services.portal import audit
 from jkn.services.care import eligibility as care_eligibility, referrals, sep, sep_letter
 from jkn.services.portal.accounts import FACILITY_STAFF
 from jkn.services.errors import DomainError, Forbidden
 from jkn.services.membership.common import jakarta_today
 from jkn.store.facility_tables import FacilityRow
-from jkn.store.reference_tables import KabKotaRow
 from jkn.web.officer_pages import Form_, _text
 from jkn.web.security import Portal, csrf_protect, page, role_required
-from jkn.services.unit_of_work import unit_of_work
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
 DB = Annotated[Session, Depends(get_session)]
@@ -33,10 +30,6 @@ Staff = Annotated[Portal, Depends(role_required(FACILITY_STAFF))]
 
 def _facility(session: Session, portal: Portal) -> FacilityRow:
     return session.get(FacilityRow, portal.scope.facility_code)
-
-
-def _branch_of(session: Session, facility: FacilityRow) -> str | None:
-    return session.scalar(select(KabKotaRow.branch_code).where(KabKotaRow.code == facility.kabkota_code))
 
 
 def _choices(session: Session, facility: FacilityRow) -> dict:
@@ -91,13 +84,10 @@ def referral(request: Request, portal: Staff, session: DB, form: Form_):
             referral_date=_text(form, "referral_date") or jakarta_today(), diagnosis=_text(form, "diagnosis") or "",
             poli=_text(form, "poli"), service_type=_text(form, "service_type") or "2",
             referral_type=_text(form, "referral_type") or "0", complaint=_text(form, "complaint"),
-            notes=_text(form, "notes"), created_by=portal.user.username)
+            notes=_text(form, "notes"), actor=portal.actor)
     except DomainError as exc:
         return page(request, portal, "facility/referral.html", status_code=exc.status, error=exc.message,
                     explanation=exc.details.get("explanation"), values=values, **_choices(session, facility))
-    with unit_of_work(session):
-        audit.record(session, portal.actor, "referral.issue", object_type="referral", object_id=r["number"],
-                     branch_code=_branch_of(session, facility), summary=f"from {facility.code} to {r.get('to_facility')}")
     return page(request, portal, "facility/referral.html", referral=r, values={}, **_choices(session, facility))
 
 
@@ -128,14 +118,10 @@ def issue_sep(request: Request, portal: Staff, session: DB, form: Form_):
             emergency=_flag(form, "emergency"), accident=_text(form, "accident") or "0",
             class_upgrade=_text(form, "class_upgrade"), upgrade_payer=_text(form, "upgrade_payer"),
             mr_number=_text(form, "mr_number"), phone=_text(form, "phone"), notes=_text(form, "notes"),
-            delivery_child_number=_text(form, "delivery_child_number"), created_by=portal.user.username)
+            delivery_child_number=_text(form, "delivery_child_number"), actor=portal.actor)
     except DomainError as exc:
         return page(request, portal, "facility/sep.html", status_code=exc.status, error=exc.message,
                     explanation=exc.details.get("explanation"), values=values, **_choices(session, facility))
-    with unit_of_work(session):
-        audit.record(session, portal.actor, "sep.issue", object_type="sep", object_id=s["number"],
-                     branch_code=_branch_of(session, facility),
-                     summary=f"{s['participant']['card_number']} {s['service_type_name']} {s['diagnosis']['code']}")
     return RedirectResponse(f"/faskes/sep/{s['number']}?ok=sep_issued", status_code=303)
 
 
@@ -154,11 +140,8 @@ def sep_page(request: Request, portal: Staff, session: DB, number: str, ok: str 
 
 @router.get("/faskes/sep/{number}/surat.pdf")
 def sep_print(portal: Staff, session: DB, number: str):
-    s = _own_sep(session, portal, number)
-    pdf = sep_letter.render_sep_pdf(session, number)
-    with unit_of_work(session):
-        audit.record(session, portal.actor, "sep.print", object_type="sep", object_id=number,
-                     summary=f"letter printed for {s['participant']['card_number']}")
+    _own_sep(session, portal, number)
+    pdf = sep_letter.print_sep_letter(session, number, actor=portal.actor)
     return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="SEP-{number}.pdf"'})
 
 

@@ -36,7 +36,6 @@ from jkn.store.facility_tables import FacilityRow
 from jkn.store.membership_tables import EmployerRow, ParticipantRow
 from jkn.store.reference_tables import KabKotaRow
 from jkn.web.security import Portal, csrf_protect, page, role_required
-from jkn.services.unit_of_work import unit_of_work
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
 DB = Annotated[Session, Depends(get_session)]
@@ -121,10 +120,11 @@ def officer_home(request: Request, portal: Office, session: DB, q: str = "", ok:
 def participant_page(request: Request, portal: Office, session: DB, card: str, ok: str = ""):
     p = find_participant(session, portal, card)
     view = registration.participant_view(session, p)
-    family = registration.family_view(session, p.family_id)
+    visible = auth.participant_filter(portal.scope)
+    family = registration.family_view(session, p.family_id, where=visible)
     status = coverage.coverage_status(session, p.card_number)
     statement = own_statement(session, p)
-    changes = data_changes.list_changes(session, p.card_number)
+    changes = data_changes.list_changes(session, p.card_number, where=visible)
     return page(request, portal, "officer/participant.html", p=view, family=family, status=status,
                 statement=statement, changes=changes, ok=ok)
 
@@ -133,11 +133,7 @@ def participant_page(request: Request, portal: Office, session: DB, card: str, o
 def card_print(request: Request, portal: Office, session: DB, card: str):
     auth.require(portal.scope, "card.print")
     p = find_participant(session, portal, card)
-    view = registration.participant_view(session, p)
-    pdf = cards.card_pdf(view)
-    with unit_of_work(session):
-        audit.record(session, portal.actor, "card.print", object_type="participant", object_id=p.card_number,
-                     branch_code=p.branch_code, summary=f"card printed (print {view['card_print']})")
+    pdf = cards.print_card(session, registration.participant_view(session, p), actor=portal.actor)
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="kartu-{p.card_number}.pdf"'})
 
@@ -145,8 +141,9 @@ def card_print(request: Request, portal: Office, session: DB, card: str):
 @router.get("/petugas/keluarga/{family_id}", response_class=HTMLResponse)
 def family_page(request: Request, portal: Office, session: DB, family_id: int, ok: str = ""):
     auth.check_family(session, portal.scope, family_id)
-    family = registration.family_view(session, family_id)
-    statement = statements.family_statement(session, family_id)
+    visible = auth.participant_filter(portal.scope)
+    family = registration.family_view(session, family_id, where=visible)
+    statement = statements.family_statement(session, family_id, where=visible)
     return page(request, portal, "officer/family.html", family=family, statement=statement, ok=ok)
 
 
@@ -258,7 +255,7 @@ def register(request: Request, portal: Office, session: DB, form: Form_):
         if not kabkota or not portal.scope.sees_kabkota(kabkota):
             raise Forbidden("choose a kab/kota of your work area for the participant's address")
         data = _family_in(form, members)
-        family = registration.register(session, data, actor=portal.user.username)
+        family = registration.register(session, data, actor=portal.actor)
     except ValidationError as exc:
         error = validation_message(exc)
         status = 422
@@ -267,12 +264,6 @@ def register(request: Request, portal: Office, session: DB, form: Form_):
     if error is not None:
         return page(request, portal, "officer/register.html", status_code=status, error=error,
                     **_registration_context(session, portal, values, members))
-    with unit_of_work(session):
-        head = family["members"][0]
-        audit.record(session, portal.actor, "participant.register", object_type="family", object_id=family["id"],
-                     branch_code=head["branch_code"],
-                     summary=f"{head['segment']}: {len(family['members'])} participant(s), head {head['card_number']}",
-                     after={"cards": [m["card_number"] for m in family["members"]]})
     return RedirectResponse(f"/petugas/keluarga/{family['id']}?ok=registered", status_code=303)
 
 
@@ -331,18 +322,13 @@ def change(request: Request, portal: Office, session: DB, card: str, form: Form_
                               "birth_date": _text(form, "member_birth_date")}
             data["member"] = {k: v for k, v in data["member"].items() if v is not None}
         change = ChangeIn.model_validate({k: v for k, v in data.items() if v is not None})
-        before = {"version": p.version}
-        record = data_changes.apply_change(session, p.card_number, change, actor=portal.user.username)
+        data_changes.apply_change(session, p.card_number, change, actor=portal.actor)
     except ValidationError as exc:
         return _change_page(request, portal, session, card, kind, values, 422, validation_message(exc))
     except DomainError as exc:
         if isinstance(exc, Forbidden):
             raise
         return _change_page(request, portal, session, card, kind, values, exc.status, exc.message)
-    with unit_of_work(session):
-        audit.record(session, portal.actor, f"participant.change.{kind.lower()}", object_type="participant",
-                     object_id=card, branch_code=p.branch_code, summary=f"{kind} effective {change.effective_date}",
-                     before=before, after={"change_id": record["id"]})
     return RedirectResponse(f"/petugas/peserta/{card}?ok=changed", status_code=303)
 
 
@@ -366,7 +352,7 @@ def employer_page(request: Request, portal: Office, session: DB, code: str):
     auth.require(portal.scope, "employer.read")
     e = auth.check_employer(portal.scope, get_employer(session, code))
     view = employers.employer_view(session, e)
-    staff = employers.employees(session, e.code)
+    staff = employers.employees(session, e.code, where=auth.participant_filter(portal.scope))
     statement = statements.employer_statement(session, e.code)
     return page(request, portal, "officer/employer.html", employer=view, staff=staff, statement=statement)
 

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from jkn.api.deps import get_session
 from jkn.rules.coverage import check_fktp_change
-from jkn.services.portal import audit
 from jkn.services.billing import coverage
 from jkn.services.membership import data_changes, registration
 from jkn.services.care import facilities
@@ -25,7 +24,6 @@ from jkn.services.membership.schemas import ChangeIn
 from jkn.store.membership_tables import ParticipantRow
 from jkn.web.officer_pages import own_statement, payer_kind, room_class_reason, validation_message
 from jkn.web.security import Portal, csrf_protect, page, role_required
-from jkn.services.unit_of_work import unit_of_work
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
 DB = Annotated[Session, Depends(get_session)]
@@ -71,11 +69,10 @@ def fktp_page(request: Request, portal: Participant, session: DB, ok: str = ""):
 def change_fktp(request: Request, portal: Participant, session: DB, fktp_code: Annotated[str, Form()] = "",
                 version: Annotated[str, Form()] = "", documents: Annotated[list[str], Form()] = []):  # noqa: B006
     me = _me(session, portal)
-    before = me.fktp_code
     try:
         change = ChangeIn(kind="FKTP", effective_date=jakarta_today(), fktp_code=fktp_code or None,
                           version=int(version) if version.isdigit() else None, documents_shown=documents)
-        data_changes.apply_change(session, me.card_number, change, actor=portal.user.username)
+        data_changes.apply_change(session, me.card_number, change, actor=portal.actor)
     except ValidationError as exc:
         return page(request, portal, "participant/fktp.html", status_code=422, error=validation_message(exc),
                     **_fktp_context(session, me))
@@ -85,10 +82,6 @@ def change_fktp(request: Request, portal: Participant, session: DB, fktp_code: A
             ctx["explanation"] = exc.details["explanation"]
         return page(request, portal, "participant/fktp.html", status_code=exc.status, error=exc.message,
                     refused=True, **ctx)
-    with unit_of_work(session):
-        audit.record(session, portal.actor, "participant.change.fktp", object_type="participant",
-                     object_id=me.card_number, branch_code=me.branch_code, summary="FKTP changed by the participant",
-                     before={"fktp_code": before}, after={"fktp_code": fktp_code})
     return RedirectResponse("/peserta/fktp?ok=fktp_changed", status_code=303)
 
 

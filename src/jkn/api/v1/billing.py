@@ -79,10 +79,8 @@ class PaymentOut(BaseModel):
 def run(body: RunIn, caller: Caller) -> Any:
     sec.need(caller, "billing.run")
     opts = billing.Options(pbi_amount=body.pbi_amount, veteran_base_salary=body.veteran_base_salary)
-    result = billing.run_billing(caller.session, body.month, method=body.method, options=opts).as_dict()
-    sec.record(caller, "billing.run", object_type="billing_run", object_id=result.get("run_id"),
-               summary=f"{body.month} ({body.method}): {result['bills']} bills, {result['amount']} rupiah (API)")
-    return result
+    return billing.run_billing(caller.session, body.month, actor=caller.actor, method=body.method,
+                               options=opts).as_dict()
 
 
 @router.get("/billing/runs", responses=AUTH, summary="Recent billing runs (offices)")
@@ -122,10 +120,7 @@ def get_bill(bill_id: int, caller: Caller) -> dict:
              summary="Record a payment once (idempotent by reference), oldest bill first (administrators)")
 def post_payment(body: PaymentIn, caller: Caller) -> Any:
     sec.need(caller, "payment.record")
-    result = payments.post_payment(caller.session, body)
-    if not result["duplicate"]:
-        sec.record(caller, "payment.record", object_type="payment", object_id=result["reference"],
-                   summary=f"{result['amount']} rupiah from {result['payer']} on {result['paid_on']} (API)")
+    result = payments.post_payment(caller.session, body, actor=caller.actor)
     return JSONResponse(result, status_code=200) if result["duplicate"] else result
 
 

@@ -6,12 +6,13 @@ Who may call (jkn.api.security, docs/api-security.md): facility staff act for th
 facility only (visits, referrals, SEPs, emergencies at it) and check any card's eligibility at
 the desk; branch officers and administrators act at the facilities of their work area; a
 participant reads the care records of their family. Writes are recorded as the caller (the
-record's ``created_by`` / ``user`` and an audit row). The facility directory, facility types,
-diagnoses and clinics stay public.
+record's ``created_by`` / ``deleted_by`` and the audit row the use case writes with it; the body's
+``created_by`` / ``user`` are ignored). The facility directory, facility types, diagnoses and
+clinics stay public.
 
 Consumer management returns secrets: it needs ``X-JKN-Admin-Token`` equal to the server's
-``JKN_ADMIN_TOKEN`` (unset: those endpoints are closed). The CLI (``jkn care consumer ...``) is
-the other way to manage consumers.
+``JKN_ADMIN_TOKEN`` (unset: those endpoints are closed), and is audited as ``admin-token`` with
+the client's address. The CLI (``jkn care consumer ...``) is the other way to manage consumers.
 """
 
 from __future__ import annotations
@@ -19,23 +20,22 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import os
-from collections.abc import Callable
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jkn.services.unit_of_work import unit_of_work
 from jkn.api import security as sec
 from jkn.api.deps import get_session
 from jkn.api.security import AUTH_RESPONSES as AUTH
 from jkn.api.security import Caller, Portal
+from jkn.api.session_cookie import client_of
 from jkn.reference import care_codes
-from jkn.services.portal import audit
+from jkn.services.portal.audit import Actor
 from jkn.services.care import eligibility as care_eligibility, emergencies, facilities, primary_care, referrals, sep, sep_letter, vclaim_consumers
 from jkn.services.portal.accounts import FACILITY_STAFF
 from jkn.services.care.common import jakarta_today, parse_date
@@ -190,25 +190,18 @@ admin_token = APIKeyHeader(name="X-JKN-Admin-Token", scheme_name="AdminToken", a
                            description="equal to the server's JKN_ADMIN_TOKEN (VClaim consumer management only)")
 
 
-def admin(x_jkn_admin_token: Annotated[str | None, Depends(admin_token)]) -> None:
+def admin(request: Request, x_jkn_admin_token: Annotated[str | None, Depends(admin_token)]) -> Actor:
+    """The holder of the admin token, as the audit trail names them."""
     expected = os.environ.get("JKN_ADMIN_TOKEN", "")
     if not expected:
         raise Forbidden("consumer management over HTTP is closed: set JKN_ADMIN_TOKEN on the server (or use "
                         "`jkn care consumer`)")
     if not x_jkn_admin_token or not hmac.compare_digest(x_jkn_admin_token.encode(), expected.encode()):
         raise Forbidden("X-JKN-Admin-Token is missing or wrong")
+    return Actor.admin_token(client_of(request))
 
 
-def _write(caller: Portal, facility: FacilityRow, action: str, object_type: str, call: Callable[[Session], dict],
-           object_id: Callable[[dict], Any], summary: Callable[[dict], str]) -> dict:
-    """The service's write and its audit row in one transaction (the care services join it)."""
-    session = caller.session
-    branch = sec.branch_of_kabkota(session, facility.kabkota_code)
-    with unit_of_work(session):
-        out = call(session)
-        audit.record(session, caller.actor, action, object_type=object_type, object_id=object_id(out),
-                     branch_code=branch, summary=f"{summary(out)} (API)")
-    return out
+TokenHolder = Annotated[Actor, Depends(admin)]
 
 
 def _area_facilities(caller: Portal) -> set[str] | None:
@@ -259,13 +252,7 @@ def poli(q: str = "") -> list[dict]:
 def register_facility(body: FacilityIn, caller: Caller) -> dict:
     sec.need(caller, "facility.manage")
     sec.in_kabkota(caller, body.kabkota_code, "facility registration")
-    session = caller.session
-    branch = sec.branch_of_kabkota(session, body.kabkota_code)
-    with unit_of_work(session):
-        out = facilities.register_facility(session, **body.model_dump())
-        audit.record(session, caller.actor, "facility.register", object_type="facility", object_id=out["code"],
-                     branch_code=branch, summary=f"{out['name']} ({out['partnership']}) (API)")
-    return out
+    return facilities.register_facility(caller.session, actor=caller.actor, **body.model_dump())
 
 
 @router.get("/facilities", summary="List facilities (public directory)")
@@ -285,8 +272,7 @@ def get_facility(code: str, session: Session = Depends(get_session)) -> dict:
 def add_staff(code: str, body: StaffIn, caller: Caller) -> dict:
     sec.need(caller, "facility.manage")
     fac = sec.at_facility(caller, code, "code")
-    return _write(caller, fac, "facility.staff.add", "facility", lambda s: facilities.add_staff(s, fac.code, **body.model_dump()),
-                  lambda out: fac.code, lambda out: f"staff {out['name']} ({out['role']})")
+    return facilities.add_staff(caller.session, fac.code, actor=caller.actor, **body.model_dump())
 
 
 @router.get("/facilities/{code}/staff", summary="Staff of a facility (public directory)")
@@ -294,10 +280,10 @@ def list_staff(code: str, session: Session = Depends(get_session)) -> list[dict]
     return facilities.list_staff(session, code)
 
 
-@router.post("/facilities/{code}/vclaim-consumers", status_code=201, dependencies=[Depends(admin)],
+@router.post("/facilities/{code}/vclaim-consumers", status_code=201,
              summary="Issue VClaim credentials to a facility (secret shown once; X-JKN-Admin-Token)")
-def create_consumer(code: str, body: ConsumerIn, session: Session = Depends(get_session)) -> dict:
-    return vclaim_consumers.create_consumer(session, code, api_version=body.api_version, label=body.label)
+def create_consumer(code: str, body: ConsumerIn, actor: TokenHolder, session: Session = Depends(get_session)) -> dict:
+    return vclaim_consumers.create_consumer(session, code, actor=actor, api_version=body.api_version, label=body.label)
 
 
 @router.get("/vclaim-consumers", dependencies=[Depends(admin)], summary="VClaim consumers (no secrets; X-JKN-Admin-Token)")
@@ -305,16 +291,15 @@ def list_consumers(facility_code: str | None = None, session: Session = Depends(
     return vclaim_consumers.list_consumers(session, facility_code)
 
 
-@router.delete("/vclaim-consumers/{cons_id}", dependencies=[Depends(admin)],
-               summary="Revoke a consumer (X-JKN-Admin-Token)")
-def revoke_consumer(cons_id: str, session: Session = Depends(get_session)) -> dict:
-    return vclaim_consumers.revoke_consumer(session, cons_id)
+@router.delete("/vclaim-consumers/{cons_id}", summary="Revoke a consumer (X-JKN-Admin-Token)")
+def revoke_consumer(cons_id: str, actor: TokenHolder, session: Session = Depends(get_session)) -> dict:
+    return vclaim_consumers.revoke_consumer(session, cons_id, actor=actor)
 
 
-@router.post("/vclaim-consumers/{cons_id}/rotate", dependencies=[Depends(admin)],
+@router.post("/vclaim-consumers/{cons_id}/rotate",
              summary="New secret and user key (old ones stop at once; X-JKN-Admin-Token)")
-def rotate_consumer(cons_id: str, session: Session = Depends(get_session)) -> dict:
-    return vclaim_consumers.rotate_credentials(session, cons_id)
+def rotate_consumer(cons_id: str, actor: TokenHolder, session: Session = Depends(get_session)) -> dict:
+    return vclaim_consumers.rotate_credentials(session, cons_id, actor=actor)
 
 
 # --- participants at the desk ----------------------------------------------------------
@@ -334,9 +319,8 @@ def eligibility(card_number: str, caller: Caller, date: dt.date | None = None) -
 @router.post("/visits", status_code=201, summary="Record a first-level visit (at your facility)", responses=GUARDED)
 def record_visit(body: VisitIn, caller: Caller) -> dict:
     sec.need(caller, "care.record")
-    fac = sec.at_facility(caller, body.facility_code)
-    return _write(caller, fac, "visit.record", "visit", lambda s: primary_care.record_visit(s, **body.model_dump()),
-                  lambda out: out["id"], lambda out: f"{out['card_number']} at {out['facility_code']} {out['visit_date']}")
+    sec.at_facility(caller, body.facility_code)
+    return primary_care.record_visit(caller.session, actor=caller.actor, **body.model_dump())
 
 
 @router.get("/visits", summary="First-level visits (of your facility, or a facility / participant you may see)",
@@ -351,11 +335,8 @@ def list_visits(caller: Caller, card_number: str | None = None, facility_code: s
 @router.post("/referrals", status_code=201, summary="Write a referral (rujukan) from your facility", responses=GUARDED)
 def create_referral(body: ReferralIn, caller: Caller) -> dict:
     sec.need(caller, "referral.issue")
-    fac = sec.at_facility(caller, body.from_facility, "from_facility")
-    data = {**body.model_dump(), "created_by": caller.username}
-    return _write(caller, fac, "referral.issue", "referral", lambda s: referrals.create_referral(s, **data),
-                  lambda out: out["number"],
-                  lambda out: f"{out['card_number']} from {fac.code} to {out['to_facility']['code']}")
+    sec.at_facility(caller, body.from_facility, "from_facility")
+    return referrals.create_referral(caller.session, actor=caller.actor, **body.model_dump(exclude={"created_by"}))
 
 
 def _referral(caller: Portal, number: str) -> ReferralRow:
@@ -376,9 +357,8 @@ def get_referral(number: str, caller: Caller) -> dict:
 def delete_referral(number: str, caller: Caller) -> dict:
     sec.need(caller, "referral.issue")
     row = _referral(caller, number)
-    fac = sec.at_facility(caller, row.from_facility, "noRujukan")
-    return _write(caller, fac, "referral.delete", "referral", lambda s: referrals.delete_referral(s, number),
-                  lambda out: number, lambda out: f"referral {number} withdrawn")
+    sec.at_facility(caller, row.from_facility, "noRujukan")
+    return referrals.delete_referral(caller.session, row.number, actor=caller.actor)
 
 
 @router.get("/participants/{card_number}/referrals", summary="A participant's referrals", responses=GUARDED)
@@ -402,11 +382,8 @@ def _sep(caller: Portal, number: str) -> SepRow:
              responses=GUARDED)
 def create_control_letter(body: ControlLetterIn, caller: Caller) -> dict:
     sec.need(caller, "care.record")
-    fac = sec.at_facility(caller, _sep(caller, body.sep_number).facility_code, "sep_number")
-    data = {**body.model_dump(), "created_by": caller.username}
-    return _write(caller, fac, "control_letter.issue", "control_letter",
-                  lambda s: referrals.create_control_letter(s, **data), lambda out: out["number"],
-                  lambda out: f"{out['card_number']} control on {out['control_date']} after SEP {out['sep_number']}")
+    sec.at_facility(caller, _sep(caller, body.sep_number).facility_code, "sep_number")
+    return referrals.create_control_letter(caller.session, actor=caller.actor, **body.model_dump(exclude={"created_by"}))
 
 
 @router.get("/control-letters/{number}", summary="A control letter", responses=GUARDED)
@@ -422,10 +399,8 @@ def get_control_letter(number: str, caller: Caller) -> dict:
              responses=GUARDED)
 def insert_sep(body: SepIn, caller: Caller) -> dict:
     sec.need(caller, "sep.issue")
-    fac = sec.at_facility(caller, body.facility_code)
-    data = {**body.model_dump(), "created_by": caller.username}
-    return _write(caller, fac, "sep.issue", "sep", lambda s: sep.insert_sep(s, **data), lambda out: out["number"],
-                  lambda out: f"{out['participant']['card_number']} {out['service_type_name']} {out['diagnosis']['code']}")
+    sec.at_facility(caller, body.facility_code)
+    return sep.insert_sep(caller.session, actor=caller.actor, **body.model_dump(exclude={"created_by"}))
 
 
 @router.get("/seps/{number}", summary="An SEP", responses=GUARDED)
@@ -438,23 +413,20 @@ def get_sep(number: str, caller: Caller) -> dict:
 @router.patch("/seps/{number}", summary="Change an SEP (its facility)", responses=GUARDED)
 def update_sep(number: str, body: SepChange, caller: Caller) -> dict:
     sec.need(caller, "sep.issue")
-    fac = sec.at_facility(caller, _sep(caller, number).facility_code, "noSep")
+    sec.at_facility(caller, _sep(caller, number).facility_code, "noSep")
     changes = body.model_dump(exclude_none=True)
     changes.pop("user", None)  # the caller is the user
     for key in ("executive", "cob", "cataract"):
         if key in changes:
             changes[key] = "1" if changes[key] else "0"
-    return _write(caller, fac, "sep.update", "sep",
-                  lambda s: sep.update_sep(s, number, user=caller.username, **changes), lambda out: out["number"],
-                  lambda out: f"changed {', '.join(sorted(changes)) or 'nothing'}")
+    return sep.update_sep(caller.session, number, actor=caller.actor, **changes)
 
 
 @router.delete("/seps/{number}", summary="Delete an SEP (its facility)", responses=GUARDED)
 def delete_sep(number: str, caller: Caller, user: str | None = Query(None, description="ignored: the caller is recorded")) -> dict:
     sec.need(caller, "sep.issue")
-    fac = sec.at_facility(caller, _sep(caller, number).facility_code, "noSep")
-    return _write(caller, fac, "sep.delete", "sep", lambda s: sep.delete_sep(s, number, user=caller.username),
-                  lambda out: out["number"], lambda out: f"SEP {out['number']} deleted")
+    sec.at_facility(caller, _sep(caller, number).facility_code, "noSep")
+    return sep.delete_sep(caller.session, number, actor=caller.actor)
 
 
 @router.get("/seps/{number}/letter.pdf", summary="The printable SEP letter (PDF); the print is audited",
@@ -463,10 +435,7 @@ def delete_sep(number: str, caller: Caller, user: str | None = Query(None, descr
 def sep_pdf(number: str, caller: Caller) -> Response:
     row = _sep(caller, number)
     sec.care_record(caller, [row.facility_code], row.participant_id)
-    pdf = sep_letter.render_sep_pdf(caller.session, row.number)
-    sec.record(caller, "sep.print", object_type="sep", object_id=row.number,
-               branch_code=sec.branch_of_kabkota(caller.session, caller.session.get(FacilityRow, row.facility_code).kabkota_code),
-               summary="letter printed (API)")
+    pdf = sep_letter.print_sep_letter(caller.session, row.number, actor=caller.actor)
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="SEP-{row.number}.pdf"'})
 
@@ -490,10 +459,8 @@ def participant_seps(card_number: str, date_from: dt.date, date_to: dt.date, cal
              responses=GUARDED)
 def record_emergency(body: EmergencyIn, caller: Caller) -> dict:
     sec.need(caller, "care.record")
-    fac = sec.at_facility(caller, body.facility_code)
-    return _write(caller, fac, "emergency.record", "emergency_case",
-                  lambda s: emergencies.record_emergency(s, **body.model_dump()), lambda out: out["id"],
-                  lambda out: f"{out['card_number']} admitted {out['admitted_on']} at {fac.code}")
+    sec.at_facility(caller, body.facility_code)
+    return emergencies.record_emergency(caller.session, actor=caller.actor, **body.model_dump())
 
 
 @router.get("/emergencies", summary="Emergency cases (pending transfers with pending=true)", responses=AUTH)
@@ -516,20 +483,16 @@ def transfer(case_id: int, body: TransferIn, caller: Caller) -> dict:
     case = caller.session.get(EmergencyCaseRow, case_id)
     if case is None:
         raise NotFound(f"no emergency case {case_id}", field="case_id")
-    fac = sec.at_facility(caller, case.facility_code, "case_id")
-    return _write(caller, fac, "emergency.transfer", "emergency_case",
-                  lambda s: emergencies.record_transfer(s, case_id, **body.model_dump()), lambda out: out["id"],
-                  lambda out: f"transferred to {out['transfer_to']} on {out['transferred_on']}")
+    sec.at_facility(caller, case.facility_code, "case_id")
+    return emergencies.record_transfer(caller.session, case_id, actor=caller.actor, **body.model_dump())
 
 
 @router.post("/ambulance-trips", status_code=201, summary="An ambulance trip (life-saving inter-facility only)",
              responses=GUARDED)
 def ambulance(body: AmbulanceIn, caller: Caller) -> dict:
     sec.need(caller, "care.record")
-    fac = sec.at_facility(caller, body.from_facility, "from_facility")
-    return _write(caller, fac, "ambulance.record", "ambulance_trip",
-                  lambda s: emergencies.record_ambulance_trip(s, **body.model_dump()), lambda out: out["id"],
-                  lambda out: f"{out['card_number']} {out['from_facility']} → {out['to_facility']} {out['trip_date']}")
+    sec.at_facility(caller, body.from_facility, "from_facility")
+    return emergencies.record_ambulance_trip(caller.session, actor=caller.actor, **body.model_dump())
 
 
 __all__ = ["router", "parse_date"]

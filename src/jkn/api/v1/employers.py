@@ -75,10 +75,7 @@ def _visible_employers(scope: auth.Scope):
 def register_employer(body: EmployerIn, caller: Caller) -> Any:
     sec.need(caller, "employer.register")
     sec.in_kabkota(caller, body.kabkota_code, "employer registration")
-    view = employers.register_employer(caller.session, body, actor=caller.username)
-    sec.record(caller, "employer.register", object_type="employer", object_id=view["code"],
-               branch_code=view["branch_code"], summary=f"{view['name']} registered (API)")
-    return view
+    return employers.register_employer(caller.session, body, actor=caller.actor)
 
 
 @router.get("/employers", responses=AUTH, summary="Search employers by name or code (those you may see)")
@@ -105,18 +102,15 @@ def update_employer(code: str, body: EmployerUpdate, caller: Caller, if_match: s
     expected = if_match_version(if_match)
     if expected is not None and expected != body.version:
         body = body.model_copy(update={"version": expected})
-    view = employers.update_employer(caller.session, e.code, body)
-    changed = body.model_dump(exclude_none=True, exclude={"version"})
-    sec.record(caller, "employer.update", object_type="employer", object_id=e.code, branch_code=e.branch_code,
-               summary=f"updated {', '.join(sorted(changed)) or 'nothing'} (API)", after=changed)
-    return view
+    return employers.update_employer(caller.session, e.code, body, actor=caller.actor)
 
 
 @router.get("/employers/{code}/employees", responses={**AUTH, **NOT_FOUND}, summary="The employer's employees and wages")
 def list_employees(code: str, caller: Caller, include_inactive: bool = False, limit: int = Query(100, ge=1, le=1000),
                    offset: int = Query(0, ge=0)) -> dict:
     e = sec.employer(caller, code)
-    return employers.employees(caller.session, e.code, limit=limit, offset=offset, include_inactive=include_inactive)
+    return employers.employees(caller.session, e.code, limit=limit, offset=offset, include_inactive=include_inactive,
+                               where=auth.participant_filter(caller.scope))
 
 
 @router.get("/employers/{code}/statement", responses={**AUTH, **NOT_FOUND}, summary="The employer's contribution statement")
@@ -167,14 +161,9 @@ def import_file(caller: Caller, file: UploadFile = File(..., description="CSV or
     e = _import_employer(caller, employer_code)
     shown = [c.strip() for c in documents_shown.split(",") if c.strip()] if documents_shown else None
     result = collective_import.import_file(caller.session, file.file.read(), filename=file.filename or "upload",
-                                           employer_code=e.code if e else None, actor=caller.username,
+                                           employer_code=e.code if e else None, actor=caller.actor,
                                            registered_on=registered_on, documents_shown=shown)
     body = result.as_dict(lang)
-    sec.record(caller, "employer.upload" if result.ok else "employer.upload.refused", object_type="employer",
-               object_id=e.code if e else None, branch_code=e.branch_code if e else None,
-               summary=f"{file.filename}: {body['rows']} rows, {body['participants']} registered, "
-                       f"{body['error_count']} errors (API)",
-               after={"batch_id": body["batch_id"], "errors": body["error_count"]})
     return body if result.ok else JSONResponse(body, status_code=422)
 
 

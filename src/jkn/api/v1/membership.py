@@ -3,8 +3,9 @@
 
 Every endpoint but the registration checklist needs a logged-in caller and applies the portal's
 scope (jkn.api.security, docs/api-security.md): offices their work area, a participant their
-family, an employer administrator their employees. Writes are recorded as the caller (the
-change's actor and an audit row); the ``X-Actor`` header of earlier versions is gone."""
+family, an employer administrator their employees; a family, a statement or a change shows only
+the members the caller may open one by one. Writes are recorded as the caller (the change's actor
+and its audit row, written by the use case); the ``X-Actor`` header of earlier versions is gone."""
 
 from __future__ import annotations
 
@@ -138,13 +139,7 @@ def _register(caller: Caller, body: FamilyIn | ParticipantRegistrationIn) -> dic
     kabkota = _home_kabkota(head)
     if kabkota is not None:
         sec.in_kabkota(caller, kabkota, "registration")
-    family = registration.register(caller.session, body, actor=caller.username)
-    first = family["members"][0]
-    sec.record(caller, "participant.register", object_type="family", object_id=family["id"],
-               branch_code=first.get("branch_code"),
-               summary=f"{first['segment']}: {len(family['members'])} participant(s), head {family['head_card_number']} (API)",
-               after={"cards": [m["card_number"] for m in family["members"]]})
-    return family
+    return registration.register(caller.session, body, actor=caller.actor)
 
 
 @router.post("/participants", status_code=201, response_model=FamilyOut, responses={**AUTH, **CONFLICT, **INVALID},
@@ -187,9 +182,7 @@ def card_pdf(card_number: str, caller: Caller) -> Response:
     sec.need(caller, "card.print")
     p = sec.participant(caller, card_number)
     view = registration.participant_view(caller.session, p)
-    pdf = cards.card_pdf(view)
-    sec.record(caller, "card.print", object_type="participant", object_id=p.card_number, branch_code=p.branch_code,
-               summary=f"card printed (print {view['card_print']}, API)")
+    pdf = cards.print_card(caller.session, view, actor=caller.actor)
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="kartu-{view["card_number"]}.pdf"'})
 
@@ -217,20 +210,15 @@ def post_change(card_number: str, body: ChangeIn, caller: Caller,
         sec.need(caller, "participant.change")
         if body.kabkota_code:
             sec.in_kabkota(caller, body.kabkota_code, "a move to another branch's kab/kota is recorded by that branch")
-    before = {"version": p.version}
-    change = data_changes.apply_change(caller.session, p.card_number, body, actor=caller.username,
-                                       if_match=if_match_version(if_match))
-    sec.record(caller, f"participant.change.{body.kind.lower()}", object_type="participant", object_id=p.card_number,
-               branch_code=p.branch_code, summary=f"{body.kind} effective {body.effective_date} (API)",
-               before=before, after={"change_id": change["id"]})
-    return change
+    return data_changes.apply_change(caller.session, p.card_number, body, actor=caller.actor,
+                                     if_match=if_match_version(if_match))
 
 
 @router.get("/participants/{card_number}/changes", response_model=list[ChangeOut], responses={**AUTH, **NOT_FOUND},
             summary="Every registration and change that touched the participant")
 def list_changes(card_number: str, caller: Caller) -> Any:
     p = sec.participant(caller, card_number)
-    return data_changes.list_changes(caller.session, p.card_number)
+    return data_changes.list_changes(caller.session, p.card_number, where=auth.participant_filter(caller.scope))
 
 
 @router.get("/participants/{card_number}/history", responses={**AUTH, **NOT_FOUND},
@@ -252,21 +240,22 @@ def as_of(card_number: str, caller: Caller, date: dt.date = Query(..., descripti
             summary="Contribution statement of a participant: own bill lines and the payer's balance")
 def participant_statement(card_number: str, caller: Caller, on: dt.date | None = None) -> dict:
     p = sec.participant(caller, card_number)
-    return statements.participant_statement(caller.session, p.card_number, on)
+    return statements.participant_statement(caller.session, p.card_number, on,
+                                            where=auth.participant_filter(caller.scope))
 
 
 @router.get("/families/{family_id}", response_model=FamilyOut, responses={**AUTH, **NOT_FOUND},
             summary="A family with its members")
 def get_family(family_id: int, caller: Caller) -> Any:
     sec.family(caller, family_id)
-    return registration.family_view(caller.session, family_id)
+    return registration.family_view(caller.session, family_id, where=auth.participant_filter(caller.scope))
 
 
 @router.get("/families/{family_id}/statement", responses={**AUTH, **NOT_FOUND},
             summary="Contribution statement of a family")
 def family_statement(family_id: int, caller: Caller, on: dt.date | None = None) -> dict:
     sec.family(caller, family_id)
-    return statements.family_statement(caller.session, family_id, on)
+    return statements.family_statement(caller.session, family_id, on, where=auth.participant_filter(caller.scope))
 
 
 @router.post("/registration/checklist", response_model=Checklist, responses=INVALID,

@@ -95,8 +95,9 @@ def _write_once(session, route: Route, call: Call, headers, request_sha256: str,
 
 
 def handle(sessions, read_sessions, method: str, service_path: str, headers, consumer: ConsumerAuth,
-           raw_body: bytes, settings: vclaim_settings.Settings) -> Response:
-    """An authenticated request, synchronously (run in a worker thread): route, parse, call, seal.
+           raw_body: bytes, settings: vclaim_settings.Settings, client: str | None = None) -> Response:
+    """An authenticated request from ``client`` (its address, for the audit trail), synchronously
+    (run in a worker thread): route, parse, call, seal.
 
     Reads (GET) run on ``read_sessions`` (autocommit: no BEGIN/ROLLBACK round trips); writes in one
     transaction with their record (:func:`_write_once`).
@@ -106,9 +107,10 @@ def handle(sessions, read_sessions, method: str, service_path: str, headers, con
         body = parse_body(raw_body, settings.max_depth) if method in BODY_METHODS else None
         if not route.write:
             with read_sessions() as session:
-                return _attempt(route, Call(consumer=consumer, params=params, body=body, session=session), headers)
+                return _attempt(route, Call(consumer=consumer, params=params, body=body, session=session,
+                                            client=client), headers)
         with sessions() as session:
-            call = Call(consumer=consumer, params=params, body=body, session=session)
+            call = Call(consumer=consumer, params=params, body=body, session=session, client=client)
             return _write_once(session, route, call, headers,
                                vclaim_requests.digest(method, squash(service_path), raw_body), settings.keep_requests)
     except ProtocolError as exc:
@@ -163,8 +165,9 @@ def _unread(response: Response, headers) -> Response:
     return response
 
 
-async def serve(state, method: str, service_path: str, headers, receive) -> Response:
-    """One request under the prefix: limits, authentication, then the body and the call."""
+async def serve(state, method: str, service_path: str, headers, receive, client: str | None = None) -> Response:
+    """One request under the prefix (from the address ``client``): limits, authentication, then the
+    body and the call."""
     settings: vclaim_settings.Settings = state.vclaim
     if _declared_length(headers) > settings.max_body:
         return _unread(_error(envelope.TOO_LARGE, f"Request body larger than {settings.max_body} bytes"), headers)
@@ -178,12 +181,13 @@ async def serve(state, method: str, service_path: str, headers, receive) -> Resp
     except ProtocolError as exc:
         return _unread(_error(exc.code, exc.message), headers)
     return await run_in_threadpool(handle, state.sessions, read_sessions, method, service_path, headers, consumer,
-                                   raw, settings)
+                                   raw, settings, client)
 
 
 @router.api_route(PREFIX + "/{service_path:path}", methods=["GET", "POST", "PUT", "DELETE"])
 async def vclaim(request: Request, service_path: str) -> Response:
-    return await serve(request.app.state, request.method, service_path, request.headers, request.receive)
+    return await serve(request.app.state, request.method, service_path, request.headers, request.receive,
+                       request.client.host if request.client else None)
 
 
 @router.api_route(PREFIX, methods=["GET", "POST", "PUT", "DELETE"])
@@ -216,7 +220,9 @@ class VClaimBridge:
         state = self.fastapi_app.state
         if not hasattr(state, "sessions"):  # lifespan not run (yet): let the app answer
             return await self.app(dict(scope, path=PREFIX + squashed[len(PREFIX):]), receive, send)
-        response = await serve(state, scope["method"], squashed[len(PREFIX) + 1:], Headers(scope=scope), receive)
+        client = scope.get("client")
+        response = await serve(state, scope["method"], squashed[len(PREFIX) + 1:], Headers(scope=scope), receive,
+                               client[0] if client else None)
         await response(scope, receive, send)
 
 

@@ -8,6 +8,9 @@ kabupaten; Monitoring Kunjungan and HistoriPelayanan.
 Facility scope, as REST scopes facility staff (docs/api-security.md): a consumer reads and
 changes the SEPs and control letters of its own facility and the referrals from or to it; to
 any other consumer such a record is answered exactly as an unknown number (assumption A-C17).
+
+Writes are made and audited as the consumer (``vclaim:<cons-id>`` at its facility, from the
+client's address): the ``user`` field of the body is the client's claim and is not recorded.
 """
 
 from __future__ import annotations
@@ -114,7 +117,7 @@ def _sep_args(t: dict) -> dict:
         cob=_s(t, "cob", "cob"), cataract=_s(t, "katarak", "katarak"), accident=_s(t, "jaminan", "lakaLantas") or "0",
         visit_purpose=_s(t, "tujuanKunj") or "0", dpjp_code=_s(t, "dpjpLayan") or _s(t, "skdp", "kodeDPJP") or None,
         phone=_s(t, "noTelp"), emergency=(_s(jkn, "gawatDarurat") == "1") or None,
-        delivery_child_number=child or None, excluded=excluded, created_by=_s(t, "user"),
+        delivery_child_number=child or None, excluded=excluded,
     )
 
 
@@ -122,7 +125,7 @@ def _sep_args(t: dict) -> dict:
 @router.add("POST", "SEP/1.1/insert")
 def sep_insert(call: Call):
     args = _sep_args(_request(call, "t_sep"))
-    s = sep.insert_sep(call.session, consumer_facility=call.consumer.facility_code, **args)
+    s = sep.insert_sep(call.session, actor=call.actor, consumer_facility=call.consumer.facility_code, **args)
     return shapes.sep_inserted(s)
 
 
@@ -137,7 +140,7 @@ def sep_update(call: Call):
                    diagnosis=_s(t, "diagAwal"), poli=_s(t, "poli", "tujuan"), executive=_s(t, "poli", "eksekutif"),
                    cob=_s(t, "cob", "cob"), cataract=_s(t, "katarak", "katarak"),
                    accident=_s(t, "jaminan", "lakaLantas"), dpjp_code=_s(t, "dpjpLayan"), phone=_s(t, "noTelp"))
-    s = sep.update_sep(call.session, number, facility_code=call.consumer.facility_code, user=_s(t, "user"),
+    s = sep.update_sep(call.session, number, actor=call.actor, facility_code=call.consumer.facility_code,
                        **{k: v for k, v in changes.items() if v not in (None, "")})
     return s["number"]
 
@@ -147,7 +150,7 @@ def sep_update(call: Call):
 def sep_delete(call: Call):
     t = _request(call, "t_sep")
     number = _own_sep(call, _required_sep(t))["number"]
-    sep.delete_sep(call.session, number, facility_code=call.consumer.facility_code, user=_s(t, "user"))
+    sep.delete_sep(call.session, number, actor=call.actor, facility_code=call.consumer.facility_code)
     return number
 
 
@@ -155,7 +158,7 @@ def sep_delete(call: Call):
 def sep_discharge(call: Call):
     t = _request(call, "t_sep")
     number = _own_sep(call, _required_sep(t))["number"]
-    sep.update_sep(call.session, number, facility_code=call.consumer.facility_code, user=_s(t, "user"),
+    sep.update_sep(call.session, number, actor=call.actor, facility_code=call.consumer.facility_code,
                    discharge_date=_s(t, "tglPulang") or "")
     return None
 
@@ -225,13 +228,13 @@ def rujukan_insert(call: Call):
     t = _request(call, "t_rujukan")
     from_sep = _s(t, "noSep")
     r = referrals.create_referral(
-        call.session, card_number=_s(t, "noKartu") or None,
+        call.session, actor=call.actor, card_number=_s(t, "noKartu") or None,
         sep_number=_own_sep(call, from_sep)["number"] if from_sep else None,
         from_facility=call.consumer.facility_code, referral_date=_s(t, "tglRujukan"),
         planned_visit_date=_s(t, "tglRencanaKunjungan") or None, to_facility=_s(t, "ppkDirujuk") or None,
         service_type=_s(t, "jnsPelayanan") or "2", notes=_s(t, "catatan"), complaint=_s(t, "keluhan"),
         diagnosis=_s(t, "diagRujukan") or "", referral_type=_s(t, "tipeRujukan") or "0",
-        poli=_s(t, "poliRujukan") or None, created_by=_s(t, "user"))
+        poli=_s(t, "poliRujukan") or None)
     e = care_eligibility.check(call.session, parse_date(r["referral_date"], "tglRujukan"), card_number=r["card_number"])
     part = {"card_number": e.participant.card_number, "name": e.participant.name, "sex": e.participant.sex,
             "birth_date": e.participant.birth_date.isoformat(), "segment": e.participant.segment,
@@ -247,9 +250,9 @@ def kontrol_insert(call: Call):
     req = _request(call, "")
     s = _own_sep(call, _s(req, "noSEP") or "")
     c = referrals.create_control_letter(
-        call.session, sep_number=s["number"], control_date=_s(req, "tglRencanaKontrol"),
+        call.session, actor=call.actor, sep_number=s["number"], control_date=_s(req, "tglRencanaKontrol"),
         poli=_s(req, "poliKontrol") or "", doctor_code=_s(req, "kodeDokter"),
-        facility_code=call.consumer.facility_code, created_by=_s(req, "user"))
+        facility_code=call.consumer.facility_code)
     dx = care_codes.icd10().get(s["diagnosis"]["code"])
     return shapes.control_letter(c, s["participant"], dx.label if dx else s["diagnosis"]["code"])
 

@@ -23,6 +23,7 @@ from typing import Any, Callable
 
 from jkn.services.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from jkn.services.care.vclaim_consumers import ConsumerAuth, load_auth
+from jkn.services.portal.audit import Actor
 from jkn.vclaim import envelope
 from jkn.vclaim.crypto import SignatureError, verify
 from jkn.vclaim.nesting import nesting_depth
@@ -43,14 +44,19 @@ class ProtocolError(Exception):
 
 @dataclass
 class Call:
-    """One authenticated request, as a handler sees it."""
+    """One authenticated request, as a handler sees it; ``client`` is the caller's address."""
 
     consumer: ConsumerAuth
     params: dict[str, str]
     body: Any
     session: Any
-    user: str | None = None
+    client: str | None = None
     extra: dict = field(default_factory=dict)
+
+    @property
+    def actor(self) -> Actor:
+        """Who writes: the consumer that signed the request, at its facility (never the body's ``user``)."""
+        return Actor.vclaim(self.consumer.cons_id, self.consumer.facility_code, self.client)
 
 
 Handler = Callable[[Call], Any]

@@ -26,8 +26,11 @@ from jkn.services.billing.ledger import paid_late_on, refresh_payer
 from jkn.services.errors import Conflict, Invalid, NotFound
 from jkn.services.membership.common import get_employer, get_participant, month_date
 from jkn.services.membership.schemas import PaymentIn
+from jkn.services.portal import audit
+from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
 from jkn.store.billing_tables import AllocationRow, BillRow, PayerRow, PaymentRow, PenaltyChargeRow
+from jkn.store.membership_tables import EmployerRow, ParticipantRow
 
 
 def resolve_payer(session: Session, *, payer_code: str | None = None, card_number: str | None = None,
@@ -87,8 +90,9 @@ def _existing(session: Session, data: PaymentIn) -> dict[str, Any] | None:
     return _payment_view(session, pay, duplicate=True)
 
 
-def post_payment(session: Session, data: PaymentIn) -> dict[str, Any]:
-    """Record a payment once and allocate it (overdue contributions, the penalty, then the rest)."""
+def post_payment(session: Session, data: PaymentIn, *, actor: Actor) -> dict[str, Any]:
+    """Record a payment once and allocate it (overdue contributions, the penalty, then the rest); the
+    payment's audit row is for the payer's branch (:func:`payer_branch`). A repeat writes nothing."""
     found = _existing(session, data)
     if found is not None:
         return found
@@ -97,6 +101,11 @@ def post_payment(session: Session, data: PaymentIn) -> dict[str, Any]:
             payer = resolve_payer(session, payer_code=data.payer_code, card_number=data.card_number,
                                   employer_code=data.employer_code, for_update=True)
             pay, steps = allocate(session, payer, data)
+            audit.record(session, actor, "payment.record", object_type="payment", object_id=pay.reference,
+                         branch_code=payer_branch(session, payer),
+                         summary=f"{pay.amount} rupiah from {payer.code} on {pay.paid_on.isoformat()}",
+                         after={"payer": payer.code, "amount": pay.amount, "penalty": pay.penalty_amount,
+                                "credit": pay.credit_amount})
     except (IntegrityError, Conflict):
         if session.in_transaction():
             session.rollback()
@@ -189,3 +198,15 @@ def list_payments(session: Session, payer_code: str, limit: int = 100) -> list[d
     rows = session.scalars(select(PaymentRow).where(PaymentRow.payer_id == payer.id)
                            .order_by(PaymentRow.paid_on, PaymentRow.id).limit(limit)).all()
     return [_payment_view(session, p) for p in rows]
+
+
+def payer_branch(session: Session, payer: PayerRow) -> str | None:
+    """The branch whose officers see a payer's payments: an employer's branch, or the branch of the
+    family head's kab/kota; None for the government's accounts (national)."""
+    if payer.employer_id is not None:
+        return session.scalar(select(EmployerRow.branch_code).where(EmployerRow.id == payer.employer_id))
+    if payer.family_id is not None:
+        kabkota = session.scalar(select(ParticipantRow.kabkota_code).where(
+            ParticipantRow.family_id == payer.family_id, ParticipantRow.relationship == "HEAD"))
+        return audit.branch_of_kabkota(session, kabkota)
+    return None

@@ -41,6 +41,8 @@ from jkn.rules.parameters import param_entry
 from jkn.services.billing.ledger import add_run_to_payers, refresh_payer
 from jkn.services.errors import Invalid
 from jkn.services.membership.common import as_month, month_date
+from jkn.services.portal import audit
+from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
 from jkn.store.billing_tables import BillingRunRow, BillLineRow, BillRow, PayerRow
 from jkn.store.membership_tables import ParticipantRow
@@ -445,10 +447,11 @@ def _batch(session: Session, run: BillingRunRow, month: Month, rates: RateTable,
 
 # ---------------------------------------------------------------- the run
 
-def run_billing(session: Session, month: "Month | str", *, method: str = "batch", options: Options = Options(),
-                progress: Progress | None = None, chunk_payers: int = 250_000) -> RunResult:
+def run_billing(session: Session, month: "Month | str", *, actor: Actor, method: str = "batch",
+                options: Options = Options(), progress: Progress | None = None,
+                chunk_payers: int = 250_000) -> RunResult:
     """Bill every payer for ``month`` (payers already billed for it are left alone). One
-    transaction: the run is all or nothing."""
+    transaction: the run and its audit row are all or nothing."""
     import time
 
     m = as_month(month)
@@ -481,6 +484,9 @@ def run_billing(session: Session, month: "Month | str", *, method: str = "batch"
         run.bills, run.lines, run.amount = result.bills, result.lines, result.amount
         run.finished_at = dt.datetime.now(dt.timezone.utc)
         _after_billing(session, run, m)
+        audit.record(session, actor, "billing.run", object_type="billing_run", object_id=run.id,
+                     summary=f"{m} ({method}): {result.bills} bills, {result.amount} rupiah",
+                     after={"month": str(m), "bills": result.bills, "lines": result.lines, "amount": result.amount})
     result.seconds = time.perf_counter() - started
     return result
 

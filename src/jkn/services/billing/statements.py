@@ -57,27 +57,33 @@ def payer_statement(session: Session, payer: PayerRow, on: dt.date | None = None
     }
 
 
-def _lines(session: Session, participant_ids: list[int]) -> list[dict[str, Any]]:
-    rows = session.execute(
-        select(BillLineRow, ParticipantRow.card_number, BillRow.status)
-        .join(ParticipantRow, ParticipantRow.id == BillLineRow.participant_id)
-        .join(BillRow, BillRow.id == BillLineRow.bill_id)
-        .where(BillLineRow.participant_id.in_(participant_ids))
-        .order_by(BillLineRow.month, BillLineRow.participant_id)).all()
+def _lines(session: Session, participant_ids: list[int], where: Any = None) -> list[dict[str, Any]]:
+    stmt = (select(BillLineRow, ParticipantRow.card_number, BillRow.status)
+            .join(ParticipantRow, ParticipantRow.id == BillLineRow.participant_id)
+            .join(BillRow, BillRow.id == BillLineRow.bill_id)
+            .where(BillLineRow.participant_id.in_(participant_ids)))
+    if where is not None:
+        stmt = stmt.where(where)
+    rows = session.execute(stmt.order_by(BillLineRow.month, BillLineRow.participant_id)).all()
     return [{"month": str(Month.of(ln.month)), "card_number": card, "kind": ln.kind, "care_class": ln.care_class,
              "employer_share": ln.employer_share, "participant_share": ln.participant_share,
              "government_share": ln.government_share, "amount": ln.amount, "bill_id": ln.bill_id,
              "bill_status": status} for ln, card, status in rows]
 
 
-def participant_statement(session: Session, card_number: str, on: dt.date | None = None) -> dict[str, Any]:
+def participant_statement(session: Session, card_number: str, on: dt.date | None = None, *,
+                          where: Any = None) -> dict[str, Any]:
+    """A participant's bill lines (with the head's, for a core family member) and the payer's
+    balance; ``where`` (jkn.services.portal.auth.participant_filter) keeps the lines of the
+    participants a caller may open."""
     p = get_participant(session, card_number)
     if p.payer_id is None:
         raise NotFound(f"participant {card_number} has no payer account")
     payer = session.get(PayerRow, p.payer_id)
     head = p if p.relationship == "HEAD" else session.scalar(select(ParticipantRow).where(
         ParticipantRow.family_id == p.family_id, ParticipantRow.relationship == "HEAD"))
-    lines = _lines(session, [p.id] + ([head.id] if head is not None and head.id != p.id and p.member_status == "CORE" else []))
+    lines = _lines(session, [p.id] + ([head.id] if head is not None and head.id != p.id and p.member_status == "CORE" else []),
+                   where)
     note = None
     if p.member_status == "CORE":
         note = "core family member of a wage earner: covered by the worker's contribution (Iuran 2-3)"
@@ -85,16 +91,21 @@ def participant_statement(session: Session, card_number: str, on: dt.date | None
             "payer": payer_statement(session, payer, on)}
 
 
-def family_statement(session: Session, family_id: int, on: dt.date | None = None) -> dict[str, Any]:
+def family_statement(session: Session, family_id: int, on: dt.date | None = None, *,
+                     where: Any = None) -> dict[str, Any]:
+    """A family's members, bill lines and payer; ``where`` (jkn.services.portal.auth.participant_filter)
+    keeps the members a caller may open one by one."""
     get_family(session, family_id)
-    members = session.scalars(select(ParticipantRow).where(ParticipantRow.family_id == family_id)
-                              .order_by(ParticipantRow.id)).all()
-    head = next((m for m in members if m.relationship == "HEAD"), None)
+    everyone = session.scalars(select(ParticipantRow).where(ParticipantRow.family_id == family_id)
+                               .order_by(ParticipantRow.id)).all()
+    head = next((m for m in everyone if m.relationship == "HEAD"), None)
     payer = session.get(PayerRow, head.payer_id) if head and head.payer_id else None
+    stmt = select(ParticipantRow).where(ParticipantRow.family_id == family_id)
+    members = session.scalars((stmt if where is None else stmt.where(where)).order_by(ParticipantRow.id)).all()
     out = {"family_id": family_id, "members": [{"card_number": m.card_number, "name": m.name,
                                                  "relationship": m.relationship, "member_status": m.member_status,
                                                  "status": m.status} for m in members],
-           "lines": _lines(session, [m.id for m in members])}
+           "lines": _lines(session, [m.id for m in members], where)}
     if payer is not None:
         out["payer"] = payer_statement(session, payer, on) if payer.kind == "FAMILY" else {
             "payer": {"code": payer.code, "kind": payer.kind, "name": payer.name},

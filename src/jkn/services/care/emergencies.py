@@ -26,6 +26,8 @@ from jkn.services.care.common import (
     refuse,
 )
 from jkn.services.errors import Invalid, NotFound
+from jkn.services.portal import audit
+from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
 from jkn.store.care_tables import AmbulanceTripRow, EmergencyCaseRow, SepRow
 from jkn.store.membership_tables import ParticipantRow
@@ -45,7 +47,7 @@ def case_view(session: Session, c: EmergencyCaseRow) -> dict:
             "notes": c.notes, "explanation": c.explanation}
 
 
-def record_emergency(session: Session, *, card_number: str, facility_code: str, admitted_on: "dt.date | str",
+def record_emergency(session: Session, *, actor: Actor, card_number: str, facility_code: str, admitted_on: "dt.date | str",
                      diagnosis: str | None = None, notes: str | None = None) -> dict:
     """Emergency care at any facility, partner or not (§3.b); suspended cover is refused."""
     day = parse_date(admitted_on, "admitted_on")
@@ -68,10 +70,12 @@ def record_emergency(session: Session, *, card_number: str, facility_code: str, 
                                diagnosis_code=dx, notes=notes, explanation=steps)
         session.add(row)
         session.flush()
+        audit.record_at_facility(session, actor, "emergency.record", fac, object_type="emergency_case",
+                                 object_id=row.id, summary=f"{elig.participant.card_number} admitted {day} at {fac.code}")
         return case_view(session, row)
 
 
-def record_transfer(session: Session, case_id: int, *, to_facility: str, stabilised_on: "dt.date | str",
+def record_transfer(session: Session, case_id: int, *, actor: Actor, to_facility: str, stabilised_on: "dt.date | str",
                     transferred_on: "dt.date | str", by_ambulance: bool = False, life_saving: bool = False) -> dict:
     """The transfer, once stable, of an emergency patient to a partner facility (§3.c).
 
@@ -107,10 +111,13 @@ def record_transfer(session: Session, case_id: int, *, to_facility: str, stabili
         case.stabilised_on, case.transfer_to, case.transferred_on = stable, dest.code, moved
         case.explanation = steps
         session.flush()
+        audit.record_at_facility(session, actor, "emergency.transfer", src, object_type="emergency_case",
+                                 object_id=case.id, summary=f"transferred to {dest.code} on {moved}",
+                                 after={"transfer_to": dest.code, "transferred_on": moved, "ambulance": by_ambulance})
         return case_view(session, case)
 
 
-def record_ambulance_trip(session: Session, *, card_number: str, from_facility: str, to_facility: str,
+def record_ambulance_trip(session: Session, *, actor: Actor, card_number: str, from_facility: str, to_facility: str,
                           trip_date: "dt.date | str", life_saving: bool, sep_number: str | None = None) -> dict:
     """An ambulance trip the programme pays: a referral transfer between facilities to save a life (§4)."""
     day = parse_date(trip_date, "trip_date")
@@ -134,6 +141,8 @@ def record_ambulance_trip(session: Session, *, card_number: str, from_facility: 
                                sep_number=sep_number, explanation=d.explain())
         session.add(row)
         session.flush()
+        audit.record_at_facility(session, actor, "ambulance.record", src, object_type="ambulance_trip", object_id=row.id,
+                                 summary=f"{p.card_number} {src.code} → {dest.code} {day}")
         return {"id": row.id, "card_number": p.card_number, "from_facility": src.code, "to_facility": dest.code,
                 "trip_date": day.isoformat(), "sep_number": sep_number, "explanation": row.explanation}
 

@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 from jkn.reference import care_codes
 from jkn.services.care.common import FACILITY_CODE_RE, facility
 from jkn.services.errors import Conflict, Invalid, NotFound
+from jkn.services.portal import audit
+from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
 from jkn.store.care_tables import FacilityStaffRow
 from jkn.store.facility_tables import FacilityRow
@@ -69,7 +71,7 @@ def _new_code(session: Session, kabkota_code: str, level: str) -> str:
     return f"{prefix}{n:03d}"
 
 
-def register_facility(session: Session, *, name: str, facility_type: str, kabkota_code: str,
+def register_facility(session: Session, *, actor: Actor, name: str, facility_type: str, kabkota_code: str,
                       code: str | None = None, partnership: str | None = None, network_of: str | None = None,
                       address: str | None = None, phone: str | None = None) -> dict:
     """Register a facility; validates kind, kab/kota, partnership and network (nothing written on error)."""
@@ -116,6 +118,8 @@ def register_facility(session: Session, *, name: str, facility_type: str, kabkot
                           partnership=partnership, network_of=network_of, address=address, phone=phone)
         session.add(row)
         session.flush()
+        audit.record_at_facility(session, actor, "facility.register", row, object_type="facility", object_id=row.code,
+                                 summary=f"{row.name} ({row.partnership})")
         return view(session, row)
 
 
@@ -156,7 +160,7 @@ def search_faskes(session: Session, query: str, level_code: str) -> list[dict]:
     return [{"kode": c, "nama": f"{n} - {k.upper()}"} for c, n, k in session.execute(stmt)]
 
 
-def add_staff(session: Session, facility_code: str, *, name: str, role: str,
+def add_staff(session: Session, facility_code: str, *, actor: Actor, name: str, role: str,
               registration_number: str | None = None, poli_code: str | None = None) -> dict:
     role = (role or "").strip().upper()
     if role not in STAFF_ROLES:
@@ -171,6 +175,8 @@ def add_staff(session: Session, facility_code: str, *, name: str, role: str,
                                registration_number=registration_number, poli_code=poli_code.upper() if poli_code else None)
         session.add(row)
         session.flush()
+        audit.record_at_facility(session, actor, "facility.staff.add", fac, object_type="facility", object_id=fac.code,
+                                 summary=f"staff {row.name} ({row.role})")
         return staff_view(row)
 
 
@@ -181,7 +187,7 @@ def list_staff(session: Session, facility_code: str) -> list[dict]:
     return [staff_view(r) for r in rows]
 
 
-def create_demo_facilities(session: Session, kabkota_codes: list[str]) -> dict[str, list[str]]:
+def create_demo_facilities(session: Session, kabkota_codes: list[str], *, actor: Actor) -> dict[str, list[str]]:
     """One puskesmas, one klinik pratama and one RSUD per kab/kota (for ``jkn demo``); returns codes by level.
 
     Existing demo facilities are kept (idempotent by name)."""
@@ -196,6 +202,7 @@ def create_demo_facilities(session: Session, kabkota_codes: list[str]) -> dict[s
                                   ("RSUD", f"RSUD {short.upper()}", "FKRTL")):
             existing = session.scalar(select(FacilityRow.code).where(FacilityRow.name == name,
                                                                      FacilityRow.kabkota_code == kab_code))
-            code = existing or register_facility(session, name=name, facility_type=kind, kabkota_code=kab_code)["code"]
+            code = existing or register_facility(session, actor=actor, name=name, facility_type=kind,
+                                                 kabkota_code=kab_code)["code"]
             out[level].append(code)
     return out

@@ -25,6 +25,8 @@ from jkn.services.care.common import (
     participant_by_card,
 )
 from jkn.services.errors import Invalid
+from jkn.services.portal import audit
+from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
 from jkn.store.care_tables import EmergencyCaseRow, VisitRow
 from jkn.store.facility_tables import FacilityRow
@@ -39,7 +41,7 @@ def visit_view(v: VisitRow, card_number: str | None = None, facility_name: str |
             "diagnosis": v.diagnosis_code, "complaint": v.complaint, "explanation": v.explanation}
 
 
-def record_visit(session: Session, *, card_number: str, facility_code: str, visit_date: "dt.date | str",
+def record_visit(session: Session, *, actor: Actor, card_number: str, facility_code: str, visit_date: "dt.date | str",
                  care_type: str = "RJTP", emergency: bool = False, diagnosis: str | None = None,
                  complaint: str | None = None, staff_id: int | None = None, excluded: Iterable[str] = (),
                  delivery_child_number: int | None = None) -> dict:
@@ -97,6 +99,8 @@ def record_visit(session: Session, *, card_number: str, facility_code: str, visi
             session.add(case)
             session.flush()
             out["emergency_case_id"] = case.id
+        audit.record_at_facility(session, actor, "visit.record", fac, object_type="visit", object_id=row.id,
+                                 summary=f"{p.card_number} at {fac.code} {day}")
         return out
 
 

@@ -31,6 +31,8 @@ from jkn.services.care.common import (
     refuse,
 )
 from jkn.services.errors import Invalid, NotFound
+from jkn.services.portal import audit
+from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
 from jkn.store.care_tables import ControlLetterRow, ReferralRow, SepRow
 from jkn.store.facility_tables import FacilityRow
@@ -67,12 +69,11 @@ def referral_view(session: Session, r: ReferralRow, participant: ParticipantRow 
     }
 
 
-def create_referral(session: Session, *, card_number: str | None = None, from_facility: str,
+def create_referral(session: Session, *, actor: Actor, card_number: str | None = None, from_facility: str,
                     referral_date: "dt.date | str", diagnosis: str, poli: str | None = None,
                     to_facility: str | None = None, service_type: str = "2", referral_type: str = "0",
                     planned_visit_date: "dt.date | str | None" = None, complaint: str | None = None,
-                    notes: str | None = None, sep_number: str | None = None, visit_id: int | None = None,
-                    created_by: str | None = None) -> dict:
+                    notes: str | None = None, sep_number: str | None = None, visit_id: int | None = None) -> dict:
     """Write a referral from an FKTP (the participant's own) or from a hospital (after its SEP).
 
     A hospital referral names ``sep_number`` (the participant comes from that SEP); an FKTP
@@ -128,9 +129,11 @@ def create_referral(session: Session, *, card_number: str | None = None, from_fa
                           to_facility=dest.code if dest else None, referral_date=day, planned_visit_date=planned,
                           valid_until=until.value, service_type=service_type, referral_type=referral_type,
                           poli_code=pol.code if pol else None, diagnosis_code=dx.code, complaint=complaint,
-                          notes=notes, visit_id=visit_id, sep_number=sep_number, created_by=created_by)
+                          notes=notes, visit_id=visit_id, sep_number=sep_number, created_by=actor.name)
         session.add(row)
         session.flush()
+        audit.record_at_facility(session, actor, "referral.issue", src, object_type="referral", object_id=row.number,
+                                 summary=f"{p.card_number} from {src.code} to {row.to_facility or '-'}")
         out = referral_view(session, row, p)
         out["explanation"] = route.explain() + until.explain()
         return out
@@ -156,7 +159,7 @@ def referrals_for_card(session: Session, card_number: str, *, origin_level: str 
     return [referral_view(session, r, p) for r in rows]
 
 
-def delete_referral(session: Session, number: str, *, facility_code: str | None = None) -> dict:
+def delete_referral(session: Session, number: str, *, actor: Actor, facility_code: str | None = None) -> dict:
     with unit_of_work(session):
         row = session.get(ReferralRow, number)
         if row is None or row.deleted_at is not None:
@@ -167,6 +170,9 @@ def delete_referral(session: Session, number: str, *, facility_code: str | None 
         if used:
             raise Invalid(f"referral {number} already opened SEP {used}; delete the SEP first", field="noRujukan")
         row.deleted_at = dt.datetime.now(dt.timezone.utc)
+        audit.record_at_facility(session, actor, "referral.delete", facility(session, row.from_facility),
+                                 object_type="referral", object_id=number, summary=f"referral {number} withdrawn",
+                                 before={"deleted": False}, after={"deleted": True})
         return {"number": number, "deleted": True}
 
 
@@ -181,9 +187,9 @@ def control_letter_view(session: Session, c: ControlLetterRow) -> dict:
             "deleted": c.deleted_at is not None}
 
 
-def create_control_letter(session: Session, *, sep_number: str, control_date: "dt.date | str", poli: str,
+def create_control_letter(session: Session, *, actor: Actor, sep_number: str, control_date: "dt.date | str", poli: str,
                           doctor_code: str | None = None, issued_on: "dt.date | str | None" = None,
-                          facility_code: str | None = None, created_by: str | None = None) -> dict:
+                          facility_code: str | None = None) -> dict:
     """A post-inpatient control letter from the hospital of an inpatient SEP (TATA CARA §2.a)."""
     day = parse_date(control_date, "tglRencanaKontrol")
     issued = parse_date(issued_on, "issued_on", required=False) or jakarta_today()
@@ -204,9 +210,12 @@ def create_control_letter(session: Session, *, sep_number: str, control_date: "d
         row = ControlLetterRow(number=next_number(session, sep.facility_code, LETTER_CONTROL, issued),
                                participant_id=sep.participant_id, facility_code=sep.facility_code,
                                sep_number=sep.number, control_date=day, poli_code=pol.code, doctor_code=doctor_code,
-                               created_by=created_by)
+                               created_by=actor.name)
         session.add(row)
         session.flush()
+        audit.record_at_facility(session, actor, "control_letter.issue", facility(session, sep.facility_code),
+                                 object_type="control_letter", object_id=row.number,
+                                 summary=f"control on {day} after SEP {sep.number}")
         return control_letter_view(session, row)
 
 

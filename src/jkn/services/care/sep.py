@@ -36,6 +36,8 @@ from jkn.services.care.common import (
     refuse,
 )
 from jkn.services.errors import Conflict, Invalid, NotFound
+from jkn.services.portal import audit
+from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
 from jkn.store.care_tables import (
     ControlLetterRow,
@@ -109,7 +111,7 @@ def _flag(value, field: str) -> bool:
     raise Invalid(f"{field} must be 0 or 1", field=field)
 
 
-def insert_sep(session: Session, *, card_number: str, sep_date: "dt.date | str", facility_code: str,
+def insert_sep(session: Session, *, actor: Actor, card_number: str, sep_date: "dt.date | str", facility_code: str,
                service_type: str, diagnosis: str, poli: str | None = None, executive=False,
                class_entitled: str | None = None, class_upgrade: str | None = None, upgrade_payer: str | None = None,
                upgrade_responsible: str | None = None, mr_number: str | None = None,
@@ -118,9 +120,9 @@ def insert_sep(session: Session, *, card_number: str, sep_date: "dt.date | str",
                control_letter_number: str | None = None, notes: str | None = None, cob=False, cataract=False,
                accident: str = "0", visit_purpose: str = "0", dpjp_code: str | None = None, phone: str | None = None,
                emergency: bool | None = None, delivery_child_number: int | None = None,
-               excluded: Iterable[str] = (), created_by: str | None = None,
-               consumer_facility: str | None = None) -> dict:
-    """Issue an SEP, or refuse it with the reason and the clause (nothing written then)."""
+               excluded: Iterable[str] = (), consumer_facility: str | None = None) -> dict:
+    """Issue an SEP, or refuse it with the reason and the clause (nothing written then); the SEP
+    and its audit row name ``actor``."""
     day = parse_date(sep_date, "tglSep")
     if service_type not in SERVICE_TYPES:
         raise Invalid("jnsPelayanan must be 1 (rawat inap) or 2 (rawat jalan)", field="jnsPelayanan")
@@ -218,7 +220,7 @@ def insert_sep(session: Session, *, card_number: str, sep_date: "dt.date | str",
             control_letter_number=ctl_row.number if ctl_row else None, emergency=emergency, accident=accident,
             delivery_child_number=delivery_child_number, cob=cob, cataract=cataract, visit_purpose=visit_purpose or "0",
             dpjp_code=dpjp_code or None, mr_number=mr_number or None, phone=phone or None, notes=notes,
-            explanation=steps, created_by=created_by)
+            explanation=steps, created_by=actor.name)
         try:
             with session.begin_nested():
                 session.add(row)
@@ -229,6 +231,9 @@ def insert_sep(session: Session, *, card_number: str, sep_date: "dt.date | str",
             session.add(EmergencyCaseRow(participant_id=p.id, facility_code=fac.code, admitted_on=day,
                                          diagnosis_code=dx.code, sep_number=row.number, explanation=steps))
             session.flush()
+        audit.record_at_facility(session, actor, "sep.issue", fac, object_type="sep", object_id=row.number,
+                                 summary=f"{p.card_number} {SERVICE_TYPES[service_type]} {dx.code}",
+                                 after={"card_number": p.card_number, "sep_date": day, "poli": row.poli_code})
         return sep_view(session, row, p, fac)
 
 
@@ -263,14 +268,21 @@ UPDATABLE = ("class_upgrade", "upgrade_payer", "upgrade_responsible", "mr_number
              "executive", "cob", "cataract", "accident", "dpjp_code", "phone", "discharge_date")
 
 
-def update_sep(session: Session, number: str, *, facility_code: str | None = None, user: str | None = None,
-               **changes) -> dict:
+def _changeable(row: SepRow) -> dict:
+    return {"diagnosis": row.diagnosis_code, "poli": row.poli_code,
+            **{k: getattr(row, k) for k in ("class_upgrade", "upgrade_payer", "upgrade_responsible", "mr_number",
+                                            "notes", "executive", "cob", "cataract", "accident", "dpjp_code",
+                                            "phone", "discharge_date")}}
+
+
+def update_sep(session: Session, number: str, *, actor: Actor, facility_code: str | None = None, **changes) -> dict:
     """Change what may change after issue; a new diagnosis or clinic is checked against the exclusions."""
     unknown = set(changes) - set(UPDATABLE)
     if unknown:
         raise Invalid(f"cannot change {sorted(unknown)} of an SEP; changeable: {', '.join(UPDATABLE)}")
     with unit_of_work(session):
         row = _live(session, number, facility_code)
+        before = _changeable(row)
         steps = list(row.explanation or [])
         if changes.get("diagnosis"):
             row.diagnosis_code = check_diagnosis(changes["diagnosis"], "diagAwal").code
@@ -299,13 +311,17 @@ def update_sep(session: Session, number: str, *, facility_code: str | None = Non
             if row.service_type != "1" or d < row.sep_date:
                 raise Invalid("tglPulang is for an inpatient SEP, on or after the SEP date", field="tglPulang")
             row.discharge_date = d
-        steps.append({"text": f"updated by {user or 'unknown user'}", "source": "SEP update"})
+        steps.append({"text": f"updated by {actor.name}", "source": "SEP update"})
         row.explanation = steps
         session.flush()
+        was, now = audit.changed(before, _changeable(row))
+        audit.record_at_facility(session, actor, "sep.update", facility(session, row.facility_code), object_type="sep",
+                                 object_id=row.number, summary=f"changed {', '.join(sorted(now)) or 'nothing'}",
+                                 before=was, after=now)
         return sep_view(session, row)
 
 
-def delete_sep(session: Session, number: str, *, facility_code: str | None = None, user: str | None = None) -> dict:
+def delete_sep(session: Session, number: str, *, actor: Actor, facility_code: str | None = None) -> dict:
     with unit_of_work(session):
         row = _live(session, number, facility_code)
         letter = session.scalar(select(ControlLetterRow.number).where(ControlLetterRow.sep_number == row.number,
@@ -313,7 +329,10 @@ def delete_sep(session: Session, number: str, *, facility_code: str | None = Non
         if letter:
             raise Invalid(f"SEP {number} has control letter {letter}; it cannot be deleted", field="noSep")
         row.deleted_at = dt.datetime.now(dt.timezone.utc)
-        row.deleted_by = user
+        row.deleted_by = actor.name
+        audit.record_at_facility(session, actor, "sep.delete", facility(session, row.facility_code), object_type="sep",
+                                 object_id=row.number, summary=f"SEP {row.number} deleted",
+                                 before={"deleted": False}, after={"deleted": True})
         return {"number": row.number, "deleted": True}
 
 

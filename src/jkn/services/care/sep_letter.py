@@ -14,13 +14,27 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from sqlalchemy.orm import Session
 
 from jkn.services.care import sep as sep_service
-from jkn.services.care.common import JAKARTA
+from jkn.services.care.common import JAKARTA, facility
+from jkn.services.portal import audit
+from jkn.services.portal.audit import Actor
+from jkn.services.unit_of_work import unit_of_work
 
 CLASS_NAME = {"I": "Kelas 1", "II": "Kelas 2", "III": "Kelas 3"}
 
 
 def _esc(text) -> str:
     return (str(text) if text is not None else "-").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def print_sep_letter(session: Session, number: str, *, actor: Actor) -> bytes:
+    """The SEP letter, the print audited (``sep.print``) for the branch of the SEP's facility."""
+    pdf = render_sep_pdf(session, number)
+    s = sep_service.get_sep(session, number)
+    with unit_of_work(session):
+        audit.record_at_facility(session, actor, "sep.print", facility(session, s["facility"]["code"]),
+                                 object_type="sep", object_id=s["number"],
+                                 summary=f"letter printed for {s['participant']['card_number']}")
+    return pdf
 
 
 def render_sep_pdf(session: Session, number: str, *, printed_at: dt.datetime | None = None) -> bytes:

@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 
 from jkn.services.care.common import facility
 from jkn.services.errors import Conflict, Invalid, NotFound
+from jkn.services.portal import audit
+from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
 from jkn.store.care_tables import VClaimConsumerRow
 from jkn.store.facility_tables import FacilityRow
@@ -58,7 +60,8 @@ def _view(row: VClaimConsumerRow) -> dict:
             "revoked_at": row.revoked_at.isoformat() if row.revoked_at else None}
 
 
-def create_consumer(session: Session, facility_code: str, *, api_version: str = "2.0", label: str | None = None,
+def create_consumer(session: Session, facility_code: str, *, actor: Actor, api_version: str = "2.0",
+                    label: str | None = None,
                     cons_id: str | None = None, secret: str | None = None, user_key: str | None = None) -> dict:
     """Issue credentials to a partner facility; returns them (the only time the secret is shown).
 
@@ -93,6 +96,9 @@ def create_consumer(session: Session, facility_code: str, *, api_version: str = 
                                 api_version=api_version, label=label, active=True)
         session.add(row)
         session.flush()
+        audit.record_at_facility(session, actor, "vclaim_consumer.create", fac, object_type="vclaim_consumer",
+                                 object_id=cons_id, summary=f"VClaim {api_version} credentials issued to {fac.code}",
+                                 after={"api_version": api_version, "label": label})
     return {"cons_id": cons_id, "secret": secret, "user_key": user_key, "facility_code": fac.code,
             "facility_name": fac.name, "api_version": api_version, "base_path": BASE_PATH}
 
@@ -104,18 +110,22 @@ def list_consumers(session: Session, facility_code: str | None = None) -> list[d
     return [_view(r) for r in session.scalars(stmt)]
 
 
-def revoke_consumer(session: Session, cons_id: str) -> dict:
+def revoke_consumer(session: Session, cons_id: str, *, actor: Actor) -> dict:
     with unit_of_work(session):
         row = session.get(VClaimConsumerRow, cons_id)
         if row is None:
             raise NotFound(f"no consumer {cons_id}", field="cons_id")
+        before = row.active
         row.active = False
         row.revoked_at = dt.datetime.now(dt.timezone.utc)
         session.flush()
+        audit.record_at_facility(session, actor, "vclaim_consumer.revoke", facility(session, row.facility_code),
+                                 object_type="vclaim_consumer", object_id=row.cons_id, summary="credentials revoked",
+                                 before={"active": before}, after={"active": False})
         return _view(row)
 
 
-def rotate_credentials(session: Session, cons_id: str) -> dict:
+def rotate_credentials(session: Session, cons_id: str, *, actor: Actor) -> dict:
     """New secret (and user key for 2.0); the old ones stop working at once."""
     with unit_of_work(session):
         row = session.get(VClaimConsumerRow, cons_id)
@@ -125,6 +135,9 @@ def rotate_credentials(session: Session, cons_id: str) -> dict:
         user_key = secrets.token_hex(16) if row.api_version == "2.0" else None
         row.user_key_sha256 = hash_user_key(user_key) if user_key else None
         session.flush()
+        audit.record_at_facility(session, actor, "vclaim_consumer.rotate", facility(session, row.facility_code),
+                                 object_type="vclaim_consumer", object_id=row.cons_id,
+                                 summary="new secret and user key; the old ones stop at once")
         return {"cons_id": row.cons_id, "secret": row.secret, "user_key": user_key, "facility_code": row.facility_code,
                 "api_version": row.api_version, "base_path": BASE_PATH}
 
@@ -143,7 +156,7 @@ def load_auth(session: Session, cons_id: str) -> ConsumerAuth | None:
     return ConsumerAuth(c.cons_id, c.secret, c.user_key_sha256, c.api_version, c.facility_code, level, name)
 
 
-def demo_consumer(engine, sample: dict | None = None) -> dict:
+def demo_consumer(engine, sample: dict | None = None, *, actor: Actor) -> dict:
     """For ``jkn demo``: VClaim credentials for the first partner hospital (FKRTL), printed with the
     demo summary so a SIMRS or ``bpjs-bridging`` can connect at once (docs/vclaim.md)."""
     from sqlalchemy.orm import Session as _Session
@@ -154,7 +167,7 @@ def demo_consumer(engine, sample: dict | None = None) -> dict:
                               .order_by(FacilityRow.code).limit(1))
         if code is None:
             return {"note": "no partner hospital to issue VClaim credentials to"}
-        cred = create_consumer(session, code, label="jkn demo")
+        cred = create_consumer(session, code, actor=actor, label="jkn demo")
     return {**cred, "base_url": "http://127.0.0.1:8000" + BASE_PATH.rstrip("/"),
             "try": (f"Peserta/nokartu/{sample['card_number']}/tglSEP/{sample['on']}" if sample
                     else "Peserta/nokartu/<a sample card>/tglSEP/<YYYY-MM-DD>")}

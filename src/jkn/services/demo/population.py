@@ -35,6 +35,8 @@ from jkn.services.billing.coverage import coverage_status
 from jkn.services.membership import registration
 from jkn.services.membership.cards import insert_ignore
 from jkn.services.membership.schemas import FamilyIn, MemberIn, ParticipantIn, PaymentIn
+from jkn.services.portal import audit
+from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
 from jkn.store.billing_tables import AllocationRow, BillRow, PayerRow, PaymentRow
 from jkn.store.facility_tables import FacilityRow
@@ -140,8 +142,12 @@ def ensure_facilities(session: Session, rng: random.Random) -> dict[str, list[st
     return fktp
 
 
-def build_demo(engine: Engine, *, participants: int = 10_000, seed: int = 1, start: Month = Month(2014, 1),
-               months: int = 8, pbi_amount: int | None = DEMO_PBI_AMOUNT, progress: Progress | None = None) -> Summary:
+def build_demo(engine: Engine, *, actor: Actor, participants: int = 10_000, seed: int = 1,
+               start: Month = Month(2014, 1), months: int = 8, pbi_amount: int | None = DEMO_PBI_AMOUNT,
+               progress: Progress | None = None) -> Summary:
+    """The synthetic population. One ``demo.build`` audit row names ``actor`` for the bulk rows
+    (facilities, employers, families, on-time payments); billing runs, catch-up payments and the
+    VClaim consumer are audited by their use cases."""
     rng = random.Random(seed)
     summary = Summary(seed=seed)
     wa = load_workareas()
@@ -186,9 +192,12 @@ def build_demo(engine: Engine, *, participants: int = 10_000, seed: int = 1, sta
         change = None
         with unit_of_work(s):
             change = registration.record_change(
-                s, kind="DEMO", effective_date=start.first_day, recorded_on=start.first_day, actor="demo",
+                s, kind="DEMO", effective_date=start.first_day, recorded_on=start.first_day, actor=actor.name,
                 request={"participants": participants, "seed": seed}, steps=[])
             change_id = change.id
+            audit.record(s, actor, "demo.build", object_type="data_change", object_id=change_id,
+                         summary=f"synthetic population: {participants} participants, seed {seed}, "
+                                 f"{months} months from {start}")
         written = 0
         while people < participants:
             fam = _family(rng, nik, kabkota, fktp_by_branch, emp_rows, start, months)
@@ -201,7 +210,7 @@ def build_demo(engine: Engine, *, participants: int = 10_000, seed: int = 1, sta
             if len(plans) >= 5000 or people >= participants:
                 with unit_of_work(s):
                     ch = s.get(DataChangeRow, change_id)
-                    registration.write_plans(s, plans, actor="demo", change=ch)
+                    registration.write_plans(s, plans, actor=actor.name, change=ch)
                 written += sum(1 + len(p.members) for p in plans)
                 summary.families += len(plans)
                 plans = []
@@ -223,7 +232,7 @@ def build_demo(engine: Engine, *, participants: int = 10_000, seed: int = 1, sta
         for i in range(months):
             m = start + i
             summary.months.append(str(m))
-            billing.run_billing(s, m, options=options)
+            billing.run_billing(s, m, actor=actor, options=options)
             on_time = [pid for pid in payer_ids if behaviour[pid] == "regular"
                        or (behaviour[pid].startswith("stop:") and i < int(behaviour[pid][5:]))] + gov
             _pay_on_time(s, m, on_time, rng)
@@ -242,7 +251,7 @@ def build_demo(engine: Engine, *, participants: int = 10_000, seed: int = 1, sta
             if due > 0:
                 payments.post_payment(s, PaymentIn(reference=f"DEMO-{seed}-{codes[pid]}-{settle_day:%Y%m%d}",
                                                    payer_code=codes[pid], amount=due, paid_on=settle_day,
-                                                   channel="demo"))
+                                                   channel="demo"), actor=actor)
         summary.timings["bill_and_pay"] = round(time.perf_counter() - t2, 2)
         agg = s.execute(select(func.count(), func.coalesce(func.sum(BillRow.amount), 0),
                                func.coalesce(func.sum(BillRow.paid_amount), 0))).one()
@@ -258,7 +267,7 @@ def build_demo(engine: Engine, *, participants: int = 10_000, seed: int = 1, sta
         demo_consumer,  # issue #5: credentials to try /vclaim-rest at once
     )
     active = summary.samples.get("active") or [None]
-    summary.samples["vclaim_consumer"] = [demo_consumer(engine, active[0])]
+    summary.samples["vclaim_consumer"] = [demo_consumer(engine, active[0], actor=actor)]
     return summary
 
 

@@ -1,8 +1,9 @@
 """Demo log-ins for the portal, one per role, picked from whatever population the database holds
 (``jkn demo`` builds one). Idempotent: existing user names are kept and reported again.
 
-``create_demo_users(session)`` (inside the caller's transaction) returns the accounts with the
-place each one belongs to; docs/portal.md lists them. All share ``DEMO_PASSWORD`` — a demo only.
+``create_demo_users(session, actor=...)`` (inside the caller's transaction) returns the accounts
+with the place each one belongs to; docs/portal.md lists them. The accounts and the demo
+complaints are audited as ``actor`` (the CLI user running ``jkn demo``). All share ``DEMO_PASSWORD`` — a demo only.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from jkn.store.portal_tables import ComplaintRow, UserAccountRow
 from jkn.store.reference_tables import BranchRow
 
 DEMO_PASSWORD = "demo-jkn-2014"
-DEMO_ACTOR = Actor("demo")
 
 
 def _busiest_branches(session: Session, limit: int = 2) -> list[str]:
@@ -43,7 +43,8 @@ def _family_head(session: Session, branch: str, *, suspended: bool) -> Participa
     return row
 
 
-def create_demo_users(session: Session, *, password: str = DEMO_PASSWORD, with_complaints: bool = True) -> list[dict]:
+def create_demo_users(session: Session, *, actor: Actor, password: str = DEMO_PASSWORD,
+                      with_complaints: bool = True) -> list[dict]:
     """One account per role over the demo population (plus a few complaints in the demo branch)."""
     out: list[dict] = []
     pw_hash = accounts.hash_password(password)  # one hash for all demo accounts
@@ -51,7 +52,7 @@ def create_demo_users(session: Session, *, password: str = DEMO_PASSWORD, with_c
     def add(username: str, role: str, full_name: str, note: str, **place) -> None:
         existing = session.scalar(select(UserAccountRow).where(UserAccountRow.username == username))
         if existing is None:
-            accounts.create_user(session, DEMO_ACTOR, username=username, password=password, role=role,
+            accounts.create_user(session, actor, username=username, password=password, role=role,
                                  full_name=full_name, password_hash=pw_hash, **{k: v for k, v in place.items() if v})
         out.append({"username": username, "role": role, "note": note,
                     **{k: v for k, v in place.items() if v}})
@@ -97,11 +98,11 @@ def create_demo_users(session: Session, *, password: str = DEMO_PASSWORD, with_c
                 participant=late.card_number)
         session.flush()
         if with_complaints:
-            _demo_complaints(session, main.code)
+            _demo_complaints(session, actor, main.code)
     return out
 
 
-def _demo_complaints(session: Session, branch: str) -> None:
+def _demo_complaints(session: Session, actor: Actor, branch: str) -> None:
     """Three complaints in the demo branch (once): one new, one assigned, one answered."""
     if session.scalar(select(func.count()).select_from(ComplaintRow).where(ComplaintRow.branch_code == branch)):
         return
@@ -111,7 +112,7 @@ def _demo_complaints(session: Session, branch: str) -> None:
                                   .order_by(ParticipantRow.id).limit(3)))
     if officer is None or not people:
         return
-    actor, scope = Actor.of(officer), scope_for(session, officer)
+    scope = scope_for(session, officer)
     texts = [("CALL_CENTRE", "INFORMATION", "Cara pindah FKTP", "Peserta menanyakan syarat pindah FKTP."),
              ("BRANCH_OFFICE", "COMPLAINT", "Kartu belum diterima", "Kartu peserta belum diterima setelah 2 minggu."),
              ("FACILITY_STAFF", "COMPLAINT", "Antrean obat lama", "Menunggu obat di apotek rumah sakit 3 jam.")]

@@ -19,6 +19,9 @@ import io
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from jkn.services.portal import audit
+from jkn.services.portal.audit import Actor
+from jkn.services.unit_of_work import unit_of_work
 from jkn.store.membership_tables import CounterRow
 
 CARD_LENGTH = 13
@@ -76,6 +79,16 @@ def allocate(session: Session, name: str, count: int = 1) -> int:
 def new_card_numbers(session: Session, branch_code: str, count: int = 1) -> list[str]:
     first = allocate(session, f"card:{branch_code}", count)
     return [card_number(branch_code, first + i) for i in range(count)]
+
+
+def print_card(session: Session, view: dict, *, actor: Actor) -> bytes:
+    """The printable card of a participant view, the print audited (``card.print``) for the
+    participant's branch, whichever door printed it."""
+    pdf = card_pdf(view)
+    with unit_of_work(session):
+        audit.record(session, actor, "card.print", object_type="participant", object_id=view["card_number"],
+                     branch_code=view["branch_code"], summary=f"card printed (print {view['card_print']})")
+    return pdf
 
 
 def card_pdf(view: dict) -> bytes:

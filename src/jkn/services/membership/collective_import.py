@@ -31,8 +31,10 @@ from jkn.services.errors import DomainError, Invalid
 from jkn.services.membership import documents, registration
 from jkn.services.membership.common import jakarta_today
 from jkn.services.membership.schemas import FamilyIn, MemberIn, ParticipantIn
+from jkn.services.portal import audit
+from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
-from jkn.store.membership_tables import ImportBatchRow, ParticipantRow
+from jkn.store.membership_tables import EmployerRow, ImportBatchRow, ParticipantRow
 
 Progress = Callable[[str, int, int | None], None]  # (phase, done, total)
 
@@ -484,10 +486,33 @@ class ImportResult:
                 "seconds": round(self.seconds, 3)}
 
 
-def import_file(session: Session, data: BinaryIO | bytes, *, filename: str = "upload", employer_code: str | None = None,
-                actor: str = "import", registered_on: dt.date | None = None, documents_shown: list[str] | None = None,
-                progress: Progress | None = None) -> ImportResult:
-    """Validate every row, then write everything in one transaction — or nothing."""
+def import_file(session: Session, data: BinaryIO | bytes, *, actor: Actor, filename: str = "upload",
+                employer_code: str | None = None, registered_on: dt.date | None = None,
+                documents_shown: list[str] | None = None, progress: Progress | None = None) -> ImportResult:
+    """Validate every row, then write everything in one transaction — or nothing. Either way one
+    audit row (``employer.upload`` with the written batch, ``employer.upload.refused`` with the
+    error count) names the actor."""
+    result = _import(session, data, actor=actor, filename=filename, employer_code=employer_code,
+                     registered_on=registered_on, documents_shown=documents_shown, progress=progress)
+    if not result.ok:
+        with unit_of_work(session):
+            _audit_upload(session, actor, result, filename, employer_code)
+    return result
+
+
+def _audit_upload(session: Session, actor: Actor, result: "ImportResult", filename: str,
+                  employer_code: str | None) -> None:
+    employer = session.scalar(select(EmployerRow).where(EmployerRow.code == employer_code)) if employer_code else None
+    audit.record(session, actor, "employer.upload" if result.ok else "employer.upload.refused", object_type="employer",
+                 object_id=employer_code, branch_code=employer.branch_code if employer else None,
+                 summary=f"{filename}: {result.rows} rows, {result.participants} registered, "
+                         f"{len(result.errors)} errors",
+                 after={"batch_id": result.batch_id, "errors": len(result.errors)})
+
+
+def _import(session: Session, data: BinaryIO | bytes, *, actor: Actor, filename: str, employer_code: str | None,
+            registered_on: dt.date | None, documents_shown: list[str] | None,
+            progress: Progress | None) -> ImportResult:
     import time
 
     started = time.perf_counter()
@@ -579,22 +604,23 @@ def import_file(session: Session, data: BinaryIO | bytes, *, filename: str = "up
     with unit_of_work(session):
         change = registration.record_change(
             session, kind="COLLECTIVE_IMPORT", effective_date=min(p.tmt for p in plans), recorded_on=registered_on,
-            actor=actor, request={"filename": filename, "format": fmt, "sha256": digest, "rows": len(parsed),
-                                  "employer_code": employer_code},
+            actor=actor.name, request={"filename": filename, "format": fmt, "sha256": digest, "rows": len(parsed),
+                                       "employer_code": employer_code},
             steps=[s for c in collective for s in c.steps],
             employer_id=plans[0].employer.id if plans[0].employer else None)
         for c in collective:
             documents.record(session, change, c, None)
-        heads = registration.write_plans(session, plans, actor=actor, change=change)
+        heads = registration.write_plans(session, plans, actor=actor.name, change=change)
         batch = ImportBatchRow(employer_id=change.employer_id, filename=filename[:200], file_format=fmt, sha256=digest,
-                               rows=len(parsed), participants=n_people, actor=actor, change_id=change.id)
+                               rows=len(parsed), participants=n_people, actor=actor.name, change_id=change.id)
         session.add(batch)
         session.flush()
-        batch_id = batch.id
+        result = ImportResult(True, len(parsed), len(families), n_people, batch_id=batch.id, sample_cards=heads[:5])
+        _audit_upload(session, actor, result, filename, employer_code)
     if progress:
         progress("write", n_people, n_people)
-    return ImportResult(True, len(parsed), len(families), n_people, batch_id=batch_id, sample_cards=heads[:5],
-                        seconds=time.perf_counter() - started)
+    result.seconds = time.perf_counter() - started
+    return result
 
 
 def _collective_documents(plans, shown: list[str] | None, n_people: int) -> list:

@@ -53,6 +53,8 @@ from jkn.services.membership.registration import (
     sort_family,
 )
 from jkn.services.membership.schemas import ChangeIn, MemberIn
+from jkn.services.portal import audit
+from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
 from jkn.store.facility_tables import FacilityRow
 from jkn.store.membership_tables import DataChangeRow, FamilyRow, ParticipantRow
@@ -87,9 +89,10 @@ class _Ctx:
         return [m for m in self.members if m.status not in ENDED and (m.end_date is None or m.end_date >= self.on)]
 
 
-def apply_change(session: Session, card_number: str, change: ChangeIn, *, actor: str,
+def apply_change(session: Session, card_number: str, change: ChangeIn, *, actor: Actor,
                  if_match: int | None = None) -> dict[str, Any]:
-    """Apply a reported change to the participant with ``card_number``; return the change record."""
+    """Apply a reported change to the participant with ``card_number``, with its audit row; return
+    the change record."""
     expected = change.version if change.version is not None else if_match
     with unit_of_work(session):
         p = get_participant(session, card_number, for_update=True)
@@ -99,9 +102,15 @@ def apply_change(session: Session, card_number: str, change: ChangeIn, *, actor:
         if change.effective_date < p.tmt and change.kind not in ("CORRECTION", "CARD_LOST", "CARD_DAMAGED"):
             raise Invalid(f"effective_date {change.effective_date} is before the start of cover ({p.tmt})",
                           field="effective_date")
-        ctx = _Ctx(session, p, change, actor)
+        ctx = _Ctx(session, p, change, actor.name)
+        was = snapshot(p)
         HANDLERS[change.kind](ctx)
         record = _record(ctx)
+        before, after = audit.changed(was, snapshot(p))
+        audit.record(session, actor, f"participant.change.{change.kind.lower()}", object_type="participant",
+                     object_id=p.card_number, branch_code=p.branch_code, before=before,
+                     after={**after, "change_id": record.id},
+                     summary=f"{change.kind} effective {change.effective_date}")
     return change_view(session, record)
 
 
@@ -442,10 +451,14 @@ def _record(ctx: _Ctx) -> DataChangeRow:
 
 # ---------------------------------------------------------------- reading
 
-def change_view(session: Session, change: DataChangeRow) -> dict[str, Any]:
+def change_view(session: Session, change: DataChangeRow, *, where: Any = None) -> dict[str, Any]:
+    """A change with what it did to each participant; ``where`` (jkn.services.portal.auth.participant_filter)
+    keeps the participants a caller may open one by one."""
     from jkn.store.membership_tables import DocumentShownRow, ParticipantHistoryRow
-    hist = session.scalars(select(ParticipantHistoryRow).where(ParticipantHistoryRow.change_id == change.id)
-                           .order_by(ParticipantHistoryRow.id)).all()
+    stmt = select(ParticipantHistoryRow).where(ParticipantHistoryRow.change_id == change.id)
+    if where is not None:
+        stmt = stmt.where(ParticipantHistoryRow.participant_id.in_(select(ParticipantRow.id).where(where)))
+    hist = session.scalars(stmt.order_by(ParticipantHistoryRow.id)).all()
     cards_by_id = dict(session.execute(select(ParticipantRow.id, ParticipantRow.card_number).where(
         ParticipantRow.id.in_([h.participant_id for h in hist]))).all()) if hist else {}
     docs = session.scalars(select(DocumentShownRow).where(DocumentShownRow.change_id == change.id)
@@ -461,13 +474,14 @@ def change_view(session: Session, change: DataChangeRow) -> dict[str, Any]:
     }
 
 
-def list_changes(session: Session, card_number: str) -> list[dict[str, Any]]:
+def list_changes(session: Session, card_number: str, *, where: Any = None) -> list[dict[str, Any]]:
+    """Every change that touched the participant (``where``: as in :func:`change_view`)."""
     from jkn.store.membership_tables import ParticipantHistoryRow
     p = get_participant(session, card_number)
     ids = session.scalars(select(ParticipantHistoryRow.change_id).where(ParticipantHistoryRow.participant_id == p.id)
                           .order_by(ParticipantHistoryRow.id)).all()
     rows = session.scalars(select(DataChangeRow).where(DataChangeRow.id.in_(ids)).order_by(DataChangeRow.id)).all()
-    return [change_view(session, r) for r in rows]
+    return [change_view(session, r, where=where) for r in rows]
 
 
 def change_checklist(kind: str, card_number: str | None = None, session: Session | None = None, *,

@@ -18,6 +18,8 @@ from jkn.services.membership.common import (
 )
 from jkn.services.membership.registration import employer_payer, resolve_kabkota
 from jkn.services.membership.schemas import EmployerIn, EmployerUpdate
+from jkn.services.portal import audit
+from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
 from jkn.store.billing_tables import PayerRow
 from jkn.store.membership_tables import EmployerRow, ParticipantRow
@@ -38,7 +40,7 @@ def new_employer_code(session: Session) -> str:
     return f"{cards.allocate(session, 'employer'):08d}"
 
 
-def register_employer(session: Session, data: EmployerIn, *, actor: str = "system") -> dict[str, Any]:
+def register_employer(session: Session, data: EmployerIn, *, actor: Actor) -> dict[str, Any]:
     kabkota_code, branch_code = resolve_kabkota(data.kabkota_code)
     with unit_of_work(session):
         e = EmployerRow(code=new_employer_code(session), name=data.name, sector=data.sector, npwp=data.npwp,
@@ -47,6 +49,8 @@ def register_employer(session: Session, data: EmployerIn, *, actor: str = "syste
         session.add(e)
         session.flush()
         employer_payer(session, e)
+        audit.record(session, actor, "employer.register", object_type="employer", object_id=e.code,
+                     branch_code=e.branch_code, summary=f"{e.name} registered", after={"kabkota_code": kabkota_code})
     return employer_view(session, e)
 
 
@@ -54,15 +58,21 @@ def get_employer_view(session: Session, code: str) -> dict[str, Any]:
     return employer_view(session, get_employer(session, code))
 
 
-def update_employer(session: Session, code: str, data: EmployerUpdate) -> dict[str, Any]:
+def update_employer(session: Session, code: str, data: EmployerUpdate, *, actor: Actor) -> dict[str, Any]:
+    fields = ("name", "address", "email", "phone", "status")
     with unit_of_work(session):
         e = get_employer(session, code, for_update=True)
         check_version(e, data.version, f"employer {code}")
-        for k in ("name", "address", "email", "phone", "status"):
+        was = {k: getattr(e, k) for k in fields}
+        for k in fields:
             v = getattr(data, k)
             if v is not None:
                 setattr(e, k, v)
         session.flush()
+        before, after = audit.changed(was, {k: getattr(e, k) for k in fields})
+        audit.record(session, actor, "employer.update", object_type="employer", object_id=e.code,
+                     branch_code=e.branch_code, summary=f"updated {', '.join(sorted(after)) or 'nothing'}",
+                     before=before, after=after)
     return employer_view(session, e)
 
 
@@ -81,10 +91,14 @@ def list_employers(session: Session, *, q: str | None = None, limit: int = 50, o
 
 
 def employees(session: Session, code: str, *, limit: int = 100, offset: int = 0,
-              include_inactive: bool = False) -> dict[str, Any]:
-    """The employer's wage earners (family heads) with wage, grade and class."""
+              include_inactive: bool = False, where: Any = None) -> dict[str, Any]:
+    """The employer's wage earners (family heads) with wage, grade and class; ``where``
+    (jkn.services.portal.auth.participant_filter) keeps those a caller may open one by one
+    (``total_wages`` stays the company's payroll)."""
     e = get_employer(session, code)
     stmt = select(ParticipantRow).where(ParticipantRow.employer_id == e.id)
+    if where is not None:
+        stmt = stmt.where(where)
     if not include_inactive:
         stmt = stmt.where(ParticipantRow.status == "ACTIVE")
     total = session.scalar(select(func.count()).select_from(stmt.subquery()))

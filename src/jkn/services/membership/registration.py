@@ -45,6 +45,8 @@ from jkn.services.membership.schemas import (
     ParticipantRegistrationIn,
     PersonIn,
 )
+from jkn.services.portal import audit
+from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
 from jkn.store.billing_tables import PayerRow
 from jkn.store.facility_tables import FacilityRow
@@ -279,13 +281,19 @@ def _grade_fields(grade: str | None) -> tuple[str | None, str | None]:
         return str(g.value), grade
 
 
-def register(session: Session, data: FamilyIn | ParticipantRegistrationIn, *, actor: str) -> dict[str, Any]:
-    """Register a participant (and family members). Returns the family view with card numbers."""
+def register(session: Session, data: FamilyIn | ParticipantRegistrationIn, *, actor: Actor) -> dict[str, Any]:
+    """Register a participant (and family members), with its audit row. Returns the family view
+    with card numbers."""
     if isinstance(data, ParticipantRegistrationIn):
         data = data.as_family()
     with unit_of_work(session):
         plan = plan_family(session, data, Lookups(session))
-        family = write_family(session, plan, actor=actor)
+        family = write_family(session, plan, actor=actor.name)
+        cards_issued = session.scalars(select(ParticipantRow.card_number).where(ParticipantRow.family_id == family.id)
+                                       .order_by(ParticipantRow.id)).all()
+        audit.record(session, actor, "participant.register", object_type="family", object_id=family.id,
+                     branch_code=plan.branch_code, after={"cards": list(cards_issued)},
+                     summary=f"{plan.segment.value}: {len(cards_issued)} participant(s), head {cards_issued[0]}")
     return family_view(session, family.id)
 
 
@@ -551,10 +559,14 @@ def get_participant_view(session: Session, card_or_nik: str) -> dict[str, Any]:
     return participant_view(session, get_participant(session, card_or_nik))
 
 
-def family_view(session: Session, family_id: int) -> dict[str, Any]:
+def family_view(session: Session, family_id: int, *, where: Any = None) -> dict[str, Any]:
+    """A family with its members; ``where`` (jkn.services.portal.auth.participant_filter) keeps only
+    the members a caller may open one by one (an employer sees its employee, not the dependants)."""
     family = get_family(session, family_id)
-    rows = session.scalars(select(ParticipantRow).where(ParticipantRow.family_id == family_id)
-                           .order_by(ParticipantRow.id)).all()
+    stmt = select(ParticipantRow).where(ParticipantRow.family_id == family_id)
+    if where is not None:
+        stmt = stmt.where(where)
+    rows = session.scalars(stmt.order_by(ParticipantRow.id)).all()
     head = next((p for p in rows if p.relationship == HEAD), None)
     return {
         "id": family.id, "kk_number": family.kk_number, "version": family.version,

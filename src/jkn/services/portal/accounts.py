@@ -309,6 +309,6 @@ def authenticate(session: Session, username: str, password: str, *, client: str 
     user.last_login_at = now
     attempt(True, None)
     if audit_success:
-        audit.record(session, Actor(user.username, user.id, user.role, client), "login", object_type="user",
+        audit.record(session, Actor.of(user, client), "login", object_type="user",
                      object_id=user.username, branch_code=user.branch_code)
     return user

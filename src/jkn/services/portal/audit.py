@@ -1,41 +1,77 @@
-"""The audit log: who did what, when, to which object, with a before/after summary.
+"""The audit trail: who did what, when, where, to which object, with a before/after summary.
 
-Every portal action (login, logout, registration, complaint step, card print, user change ...)
-calls :func:`record` inside the same transaction as the change it describes, so a change
-without its audit row cannot be committed.
+Every use case that writes takes the :class:`Actor` of the request and records its own audit row
+inside its unit of work (jkn.services.unit_of_work), so a change and its audit row are committed
+together or not at all, and no door (REST, page, VClaim, CLI) can leave the row out. The actor is
+who authenticated, never a name the client sends: a portal user (with role and facility), a VClaim
+consumer (``vclaim:<cons-id>`` at its facility), the holder of the admin token, or the operating-
+system user of the CLI (``cli:<user>``). The table is append-only: nothing here updates or deletes
+a row, and the database refuses it (migration 0006h).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jkn.store.facility_tables import FacilityRow
 from jkn.store.portal_tables import AuditEventRow, UserAccountRow
+from jkn.store.reference_tables import KabKotaRow
 
 SUMMARY_LIMIT = 2000
+VCLAIM, CLI, ADMIN_TOKEN = "VCLAIM", "CLI", "ADMIN_TOKEN"
 
 
 @dataclass(frozen=True)
 class Actor:
-    """Who acts: a logged-in user, the CLI or the system. ``client`` is an IP address or 'cli'."""
+    """Who acts: a logged-in user, a VClaim consumer, the CLI or the system. ``client`` is an IP
+    address or 'cli'; ``facility_code`` the facility the actor works for (facility staff, VClaim)."""
 
     name: str
     user_id: int | None = None
     role: str | None = None
     client: str | None = None
+    facility_code: str | None = None
 
     @classmethod
     def of(cls, user: UserAccountRow | None, client: str | None = None) -> "Actor":
         if user is None:
             return cls("anonymous", client=client)
-        return cls(user.username, user.id, user.role, client)
+        return cls(user.username, user.id, user.role, client, user.facility_code)
+
+    @classmethod
+    def cli(cls) -> "Actor":
+        """The operating-system user running ``jkn`` (the CLI has no log-in: whoever can reach the database)."""
+        try:
+            who = getpass.getuser()
+        except Exception:  # noqa: BLE001 - no user name in some containers
+            who = "unknown"
+        return cls(f"cli:{who}"[:60], role=CLI, client="cli")
+
+    @classmethod
+    def vclaim(cls, cons_id: str, facility_code: str, client: str | None) -> "Actor":
+        """A SIMRS signed in with its consumer credentials; the body's ``user`` is only what it claims."""
+        return cls(f"vclaim:{cons_id}", role=VCLAIM, client=client, facility_code=facility_code)
+
+    @classmethod
+    def admin_token(cls, client: str | None) -> "Actor":
+        """Whoever holds ``JKN_ADMIN_TOKEN`` (VClaim consumer management over HTTP)."""
+        return cls("admin-token", role=ADMIN_TOKEN, client=client)
 
 
 SYSTEM = Actor("system")
+
+
+def branch_of_kabkota(session: Session, kabkota_code: str | None) -> str | None:
+    """The branch serving a kab/kota: the branch whose officers see what happens there."""
+    if not kabkota_code:
+        return None
+    return session.scalar(select(KabKotaRow.branch_code).where(KabKotaRow.code == kabkota_code))
 
 
 def _jsonable(value: Any) -> Any:
@@ -51,19 +87,31 @@ def _jsonable(value: Any) -> Any:
 
 
 def record(session: Session, actor: Actor, action: str, *, object_type: str | None = None,
-           object_id: Any = None, branch_code: str | None = None, summary: str | None = None,
-           before: dict | None = None, after: dict | None = None) -> AuditEventRow:
-    """Add one audit row to the session's current transaction."""
+           object_id: Any = None, branch_code: str | None = None, facility_code: str | None = None,
+           summary: str | None = None, before: dict | None = None, after: dict | None = None) -> AuditEventRow:
+    """Add one audit row to the session's current transaction (the use case's unit of work);
+    ``facility_code`` defaults to the actor's facility."""
     row = AuditEventRow(
         actor=actor.name[:60], actor_id=actor.user_id, role=actor.role, action=action[:60],
         object_type=object_type, object_id=None if object_id is None else str(object_id)[:60],
-        branch_code=branch_code, summary=(summary or "")[:SUMMARY_LIMIT] or None,
+        branch_code=branch_code, facility_code=facility_code or actor.facility_code,
+        summary=(summary or "")[:SUMMARY_LIMIT] or None,
         before=_jsonable(before) if before is not None else None,
         after=_jsonable(after) if after is not None else None,
         client=(actor.client or None) and actor.client[:64],
     )
     session.add(row)
     return row
+
+
+def record_at_facility(session: Session, actor: Actor, action: str, facility: FacilityRow, *, object_type: str,
+                       object_id: Any, summary: str, before: dict | None = None,
+                       after: dict | None = None) -> AuditEventRow:
+    """An audit row for a record kept at ``facility`` (care records, staff, VClaim consumers): for
+    the officers of the branch serving the facility's kab/kota."""
+    return record(session, actor, action, object_type=object_type, object_id=object_id, facility_code=facility.code,
+                  branch_code=branch_of_kabkota(session, facility.kabkota_code), summary=summary, before=before,
+                  after=after)
 
 
 def changed(before: dict, after: dict) -> tuple[dict, dict]:

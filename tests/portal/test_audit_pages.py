@@ -1,0 +1,192 @@
+"""Every portal form that writes leaves exactly one audit row naming the logged-in user (issue #10,
+item 7), over a real server on SQLite and PostgreSQL.
+
+The forms are read from the application's routes: every non-GET page route is a write listed in
+``PAGE_WRITES`` (exercised below) or in ``NO_DATA_CHANGE``; a new form in neither fails
+:func:`test_every_page_form_is_listed`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from fastapi.routing import APIRoute
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jkn.api.app import create_app
+from jkn.services.membership import data_changes, documents
+from jkn.services.membership.common import jakarta_today
+from jkn.services.membership.schemas import FamilyIn, ParticipantIn
+from jkn.services.portal import accounts
+from jkn.store.membership_tables import ParticipantRow
+from membership.membership_helpers import nik
+from portal_world import PASSWORD, build_world, staff_csv
+from support.audit_trail import audited_once, not_audited
+from support.portal_login import login, token
+
+LOOPBACK = "127.0.0.1"
+
+#: every page form that changes data, with the action of its audit row
+PAGE_WRITES = {
+    "/masuk": "login",
+    "/keluar": "logout",
+    "/akun/sandi": "user.password",
+    "/admin/pengguna": "user.create",
+    "/admin/pengguna/{username}/{action}": "user.deactivate",
+    "/pengaduan/baru": "complaint.file",
+    "/pengaduan/{number}/tugaskan": "complaint.assign",
+    "/pengaduan/{number}/jawab": "complaint.answer",
+    "/pengaduan/{number}/buka-kembali": "complaint.reopen",
+    "/pengaduan/{number}/tutup": "complaint.close",
+    "/peserta/pengaduan": "complaint.file",
+    "/petugas/daftar": "participant.register",
+    "/petugas/peserta/{card}/ubah": "participant.change.address",
+    "/peserta/fktp": "participant.change.fktp",
+    "/pemberi-kerja/unggah": "employer.upload",
+    "/faskes/rujukan": "referral.issue",
+    "/faskes/sep": "sep.issue",
+}
+#: forms that change no record: the owner dismisses the notice of failed log-ins (their own session's state)
+NO_DATA_CHANGE = {"/akun/pemberitahuan", "/kebijakan"}
+
+
+def _routes(routes, prefix: str = ""):
+    """Every APIRoute of the app, through included routers."""
+    for r in routes:
+        if hasattr(r, "original_router"):
+            yield from _routes(r.original_router.routes, prefix + (getattr(r.include_context, "prefix", "") or ""))
+        elif isinstance(r, APIRoute):
+            yield prefix + r.path, r.methods
+
+
+def test_every_page_form_is_listed():
+    app = create_app("sqlite://")  # not started: only its routes are read
+    forms = {path for path, methods in _routes(app.router.routes) if methods - {"GET", "HEAD"}
+             and not path.startswith(("/api/", "/vclaim-rest"))}
+    assert forms == set(PAGE_WRITES) | NO_DATA_CHANGE
+
+
+@pytest.fixture(scope="module")
+def site(server, _prepared):
+    _url, engine = _prepared(server.backend)
+    return server, build_world(engine), engine
+
+
+class Pages:
+    """Posts the portal's forms as users of the world and checks the one audit row each leaves."""
+
+    def __init__(self, server, world, engine):
+        self.server, self.world, self.engine = server, world, engine
+        self.browsers: dict[str, object] = {}
+        self.done: set[str] = set()
+
+    def browser(self, who: str):
+        if who not in self.browsers:
+            self.browsers[who], r = login(self.server, self.world.users.get(who, who), PASSWORD)
+            assert r.status_code == 303, r.text
+        return self.browsers[who]
+
+    def post(self, who: str, template: str, *, role: str, branch: str | None, facility: str | None = None,
+             expect: int = 303, params: dict | None = None, data=None, **request):
+        client = self.browser(who)
+        form: dict[str, list[str]] = {"csrf_token": [token(client.get("/akun").text)]}
+        for key, value in (data.items() if isinstance(data, dict) else data or []):
+            form.setdefault(key, []).append(value)
+        with audited_once(self.engine, action=PAGE_WRITES[template], actor=self.world.users.get(who, who), role=role,
+                          branch_code=branch, facility_code=facility, client=LOOPBACK):
+            r = client.post(template.format(**(params or {})), data=form, **request)
+            assert r.status_code == expect, (template, r.status_code, r.text[:2000])
+        self.done.add(template)
+        return r
+
+    def close(self) -> None:
+        for b in self.browsers.values():
+            b.close()
+
+
+def _version(engine, card: str) -> str:
+    with Session(engine) as s:
+        return str(s.scalar(select(ParticipantRow.version).where(ParticipantRow.card_number == card)))
+
+
+def test_every_page_form_leaves_one_audit_row_naming_the_user(site):
+    server, w, engine = site
+    pages = Pages(server, w, engine)
+    medan, rsud, puskesmas = w.medan_branch, w.fktp["FKRTL"][0], w.fktp["FKTP"][0]
+    today = jakarta_today()
+    officer, participant = accounts.BRANCH_OFFICER, accounts.PARTICIPANT
+    try:
+        # log-in and log-out
+        fresh = server.client()
+        with audited_once(engine, action="login", actor=w.users["medan2"], role=officer, branch_code=medan,
+                          facility_code=None, client=LOOPBACK):
+            r = fresh.post("/masuk", data={"username": w.users["medan2"], "password": PASSWORD,
+                                           "csrf_token": token(fresh.get("/masuk").text)})
+            assert r.status_code == 303
+        pages.done.add("/masuk")
+        pages.browsers["medan2"] = fresh
+        pages.post("medan2", "/keluar", role=officer, branch=medan)
+
+        # user administration, and a user changing their own password
+        pages.post("admin", "/admin/pengguna", role=accounts.ADMIN, branch=w.bekasi_branch,
+                   data={"username": "audit.pw", "full_name": "Petugas Sandi", "password": PASSWORD,
+                         "role": officer, "branch": w.bekasi_branch})
+        pages.post("audit.pw", "/akun/sandi", role=officer, branch=w.bekasi_branch,
+                   data={"current_password": PASSWORD, "new_password": "sandi-baru-123",
+                         "repeat_password": "sandi-baru-123"})
+        pages.post("admin", "/admin/pengguna/{username}/{action}", role=accounts.ADMIN, branch=w.bekasi_branch,
+                   params={"username": "audit.pw", "action": "nonaktif"})
+
+        # complaints: recorded and handled by the branch, reopened and closed by the participant
+        r = pages.post("medan", "/pengaduan/baru", role=officer, branch=medan,
+                       data={"channel": "BRANCH_OFFICE", "category": "COMPLAINT", "subject": "Antrean",
+                             "description": "Tiga jam.", "participant": w.medan_card})
+        number = {"number": r.headers["location"].split("/")[2].split("?")[0]}
+        pages.post("medan", "/pengaduan/{number}/tugaskan", role=officer, branch=medan, params=number)
+        pages.post("medan", "/pengaduan/{number}/jawab", role=officer, branch=medan, params=number,
+                   data={"answer": "Sudah ditegur."})
+        pages.post("budi", "/pengaduan/{number}/buka-kembali", role=participant, branch=medan, params=number,
+                   data={"note": "Masih lama."})
+        pages.post("medan", "/pengaduan/{number}/jawab", role=officer, branch=medan, params=number,
+                   data={"answer": "Petugas ditambah."})
+        pages.post("budi", "/pengaduan/{number}/tutup", role=participant, branch=medan, params=number)
+        pages.post("budi", "/peserta/pengaduan", role=participant, branch=medan,
+                   data={"category": "COMPLAINT", "subject": "Obat", "description": "Habis."})
+
+        # registration and data changes at the branch, the participant's own FKTP change
+        head = ParticipantIn(nik=nik(dt.date(1991, 7, 17), "L", "1271"), name="Hendra Siregar", segment="PBPU_MANDIRI",
+                             care_class="II", fktp_code=puskesmas, kabkota_code="12.71")
+        shown = [("documents", i.code) for i in documents.form_checklist(FamilyIn(head=head)).items]
+        pages.post("medan", "/petugas/daftar", role=officer, branch=medan,
+                   data=[("members", "0"), ("segment", head.segment.value), ("nik", head.nik), ("name", head.name),
+                         ("care_class", "II"), ("kabkota_code", "12.71"), ("fktp_code", puskesmas)] + shown)
+        docs = [("documents", i["code"]) for i in data_changes.change_checklist("ADDRESS", segment="PBPU_MANDIRI")["items"]]
+        pages.post("medan", "/petugas/peserta/{card}/ubah", role=officer, branch=medan, params={"card": w.siti_card},
+                   data=[("kind", "ADDRESS"), ("effective_date", str(today)), ("address", "Jl. Baru 1"),
+                         ("version", _version(engine, w.siti_card))] + docs)
+        docs = [("documents", i["code"]) for i in data_changes.change_checklist("FKTP", segment="PBPU_MANDIRI")["items"]]
+        pages.post("budi", "/peserta/fktp", role=participant, branch=medan,
+                   data=[("fktp_code", w.fktp["FKTP"][1]), ("version", _version(engine, w.medan_card))] + docs)
+
+        # the employer's collective registration
+        pages.post("pt", "/pemberi-kerja/unggah", role=accounts.EMPLOYER_ADMIN, branch=medan, expect=200,
+                   files={"file": ("pekerja.csv", staff_csv(w, bad_row=False), "text/csv")})
+
+        # the facility desks: a referral at the puskesmas, an SEP at the hospital
+        pages.post("puskesmas", "/faskes/rujukan", role=accounts.FACILITY_STAFF, branch=medan, facility=puskesmas,
+                   expect=200, data={"card_number": w.medan_spouse_card, "to_facility": rsud, "diagnosis": "I10",
+                                     "poli": "INT", "referral_date": str(today)})
+        pages.post("rs", "/faskes/sep", role=accounts.FACILITY_STAFF, branch=medan, facility=rsud,
+                   data={"card_number": w.medan_card, "sep_date": str(today), "service_type": "2", "poli": "IGD",
+                         "diagnosis": "S72", "emergency": "on"})
+
+        # dismissing the notice of failed log-ins changes only the owner's session
+        with not_audited(engine):
+            client = pages.browser("budi")
+            r = client.post("/akun/pemberitahuan", data={"csrf_token": token(client.get("/akun").text)})
+            assert r.status_code == 303
+    finally:
+        pages.close()
+    assert pages.done == set(PAGE_WRITES)

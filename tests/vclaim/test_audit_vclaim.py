@@ -1,0 +1,113 @@
+"""Every VClaim write leaves exactly one audit row naming the consumer that signed it, at its
+facility, from the client's address — never the ``user`` the body claims (issue #10, item 7).
+A replayed write is answered again and writes nothing, not even an audit row. Real server, SQLite
+and PostgreSQL.
+
+The write paths are read from the bridge's router: each is listed in ``VCLAIM_WRITES`` and
+exercised below; a new write path fails :func:`test_every_vclaim_write_path_is_listed`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from jkn.api.vclaim.handlers import router as service_router
+from jkn.services.care import vclaim_consumers
+from jkn.services.membership.common import jakarta_today
+from jkn.services.portal.audit import SYSTEM
+from jkn.store.care_tables import ControlLetterRow, ReferralRow, SepRow
+from jkn.store.engine import session_factory
+from portal.portal_world import build_world
+from support.audit_trail import audited_once, not_audited
+from vclaim.test_vclaim_under_attack import signed, vclaim
+
+CLAIMED = "somebody the client names"
+
+#: every VClaim path that writes (lower case, as the router keeps them), with its audit action
+VCLAIM_WRITES = {
+    ("POST", "sep/2.0/insert"): "sep.issue", ("POST", "sep/1.1/insert"): "sep.issue",
+    ("PUT", "sep/2.0/update"): "sep.update", ("PUT", "sep/1.1/update"): "sep.update",
+    ("PUT", "sep/2.0/updtglplg"): "sep.update",
+    ("DELETE", "sep/2.0/delete"): "sep.delete", ("DELETE", "sep/delete"): "sep.delete",
+    ("POST", "rujukan/2.0/insert"): "referral.issue", ("POST", "rujukan/insert"): "referral.issue",
+    ("POST", "rencanakontrol/v2/insert"): "control_letter.issue", ("POST", "rencanakontrol/insert"): "control_letter.issue",
+}
+
+
+def test_every_vclaim_write_path_is_listed():
+    writes = {(r.method, "/".join(r.segments)) for r in service_router.routes if r.write}
+    assert writes == set(VCLAIM_WRITES)
+
+
+@pytest.fixture(scope="module")
+def bridge(server, _prepared):
+    _url, engine = _prepared(server.backend)
+    world = build_world(engine)
+    with session_factory(engine)() as s:  # version 1.1: plain answers
+        cred = vclaim_consumers.create_consumer(s, world.fktp["FKRTL"][0], api_version="1.1", label="SIMRS",
+                                                actor=SYSTEM)
+    return server, world, engine, cred
+
+
+def test_every_vclaim_write_is_audited_as_the_signing_consumer(bridge):
+    server, w, engine, cred = bridge
+    rsud, other_rsud = w.fktp["FKRTL"]
+    today, tomorrow = jakarta_today(), jakarta_today() + dt.timedelta(days=1)
+    done: set[tuple[str, str]] = set()
+
+    def write(method: str, path: str, request: dict) -> dict:
+        body = json.dumps({"request": request}).encode()
+        with audited_once(engine, action=VCLAIM_WRITES[(method, path.lower())], actor=f"vclaim:{cred['cons_id']}",
+                          role="VCLAIM", branch_code=w.medan_branch, facility_code=rsud, client="127.0.0.1"):
+            r = vclaim(server, method, path, signed(cred), body)
+            assert r.json()["metaData"]["code"] == "200", (path, r.json())
+        done.add((method, path.lower()))
+        return r.json()["response"]
+
+    def sep(card: str, service: str, path: str) -> str:
+        t = {"noKartu": card, "tglSep": str(today), "ppkPelayanan": rsud, "jnsPelayanan": service, "diagAwal": "S72",
+             "user": CLAIMED}
+        t.update({"poli": {"tujuan": "IGD"}} if service == "2" else {"jkn": {"gawatDarurat": "1"}})
+        return write("POST", path, {"t_sep": t})["sep"]["noSep"]
+
+    first, second = sep(w.medan_card, "2", "SEP/2.0/insert"), sep(w.medan_spouse_card, "2", "SEP/1.1/insert")
+    stay, other_stay = sep(w.medan_card, "1", "SEP/2.0/insert"), sep(w.medan_spouse_card, "1", "SEP/1.1/insert")
+    write("PUT", "SEP/2.0/update", {"t_sep": {"noSep": stay, "catatan": "observasi", "user": CLAIMED}})
+    write("PUT", "SEP/1.1/update", {"t_sep": {"noSep": other_stay, "catatan": "observasi", "user": CLAIMED}})
+    write("PUT", "SEP/2.0/updtglplg", {"t_sep": {"noSep": stay, "tglPulang": str(today), "user": CLAIMED}})
+    for number, path in ((stay, "RencanaKontrol/v2/Insert"), (other_stay, "RencanaKontrol/insert")):
+        write("POST", path, {"noSEP": number, "tglRencanaKontrol": str(tomorrow), "poliKontrol": "BED",
+                             "kodeDokter": "12345", "user": CLAIMED})
+    for number, path in ((stay, "Rujukan/2.0/insert"), (other_stay, "Rujukan/insert")):
+        write("POST", path, {"t_rujukan": {"noSep": number, "tglRujukan": str(today), "ppkDirujuk": other_rsud,
+                                           "jnsPelayanan": "2", "diagRujukan": "S72", "tipeRujukan": "0",
+                                           "poliRujukan": "BED", "user": CLAIMED}})
+    delete = json.dumps({"request": {"t_sep": {"noSep": first, "user": CLAIMED}}}).encode()
+    headers = signed(cred)
+    with audited_once(engine, action="sep.delete", actor=f"vclaim:{cred['cons_id']}"):
+        assert vclaim(server, "DELETE", "SEP/2.0/delete", headers, delete).json()["metaData"]["code"] == "200"
+    done.add(("DELETE", "sep/2.0/delete"))
+    with not_audited(engine):  # the same signed request again: the recorded answer, nothing written
+        assert vclaim(server, "DELETE", "SEP/2.0/delete", headers, delete).json()["metaData"]["code"] == "200"
+    write("DELETE", "SEP/Delete", {"t_sep": {"noSep": second, "user": CLAIMED}})
+    assert done == set(VCLAIM_WRITES)
+
+    actor = f"vclaim:{cred['cons_id']}"
+    with session_factory(engine)() as s:  # the records name the consumer too
+        assert {(r.created_by, r.deleted_by) for r in (s.get(SepRow, first), s.get(SepRow, second))} == {(actor, actor)}
+        assert s.get(SepRow, stay).explanation[-1]["text"] == f"updated by {actor}"
+        letters = s.query(ControlLetterRow).filter(ControlLetterRow.sep_number.in_([stay, other_stay])).all()
+        referrals = s.query(ReferralRow).filter(ReferralRow.sep_number.in_([stay, other_stay])).all()
+        assert {x.created_by for x in letters + referrals} == {actor} and len(letters) == len(referrals) == 2
+
+
+def test_a_refused_vclaim_write_leaves_no_audit_row(bridge):
+    server, w, engine, cred = bridge
+    body = json.dumps({"request": {"t_sep": {"noKartu": w.medan_card, "tglSep": str(jakarta_today()),
+                                             "ppkPelayanan": w.fktp["FKRTL"][0], "jnsPelayanan": "2",
+                                             "diagAwal": "S72", "poli": {"tujuan": "NOPE"}}}}).encode()
+    with not_audited(engine):
+        assert vclaim(server, "POST", "SEP/2.0/insert", signed(cred), body).json()["metaData"]["code"] != "200"
