@@ -20,7 +20,15 @@ import sys
 import time
 from pathlib import Path
 
-from bench_support import WORK, backends, drop_database, emit, fresh_database, machine, peak_rss_mb
+from bench_support import (
+    WORK,
+    backends,
+    drop_database,
+    emit,
+    fresh_database,
+    machine,
+    peak_rss_mb,
+)
 
 COLUMNS = ["nik", "nama", "hubungan", "nik_peserta", "segmen", "gaji", "kode_faskes", "kabkota", "status_kawin", "tmt"]
 
@@ -91,8 +99,8 @@ def main() -> None:
 
     from sqlalchemy.orm import Session
 
-    from jkn.services.membership import employers
     from jkn.services.demo.population import ensure_facilities
+    from jkn.services.membership import employers
     from jkn.services.membership.schemas import EmployerIn
     from jkn.services.portal.audit import SYSTEM
 

@@ -21,6 +21,8 @@ import time
 
 from bench_support import arguments, backends, finish, fresh_database
 
+from jkn.services.portal.audit import SYSTEM
+
 WHAT_IF = ('[[flat_class_rate]]\nsince = 2026-01-01\nvalue = { I = 150000, II = 100000, III = 50000 }\n'
            'source = "what-if: class III Rp 50.000"\n')
 COLS = ("id, card_number, nik, name, sex, birth_date, nationality, marital_status, kabkota_code, branch_code, "
@@ -120,7 +122,7 @@ def main() -> None:
         started = time.perf_counter()
         with Session(engine) as s:
             kabs = list(s.execute(select(KabKotaRow.code, KabKotaRow.branch_code).order_by(KabKotaRow.code)))
-            fktp = create_demo_facilities(s, [k for k, _ in kabs])["FKTP"]
+            fktp = create_demo_facilities(s, [k for k, _ in kabs], actor=SYSTEM)["FKTP"]
             s.commit()
         places = [(k, b, fktp[2 * i]) for i, (k, b) in enumerate(kabs)]
         families, people = population(args.n, args.seed, places)

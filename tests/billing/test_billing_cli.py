@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 
+from membership.membership_helpers import ensure_facilities
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
 from jkn.cli import app
 from jkn.store.membership_tables import ParticipantRow
-from membership.membership_helpers import ensure_facilities
 
 runner = CliRunner()
 

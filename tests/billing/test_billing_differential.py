@@ -15,16 +15,16 @@ from sqlalchemy.orm import Session
 
 from jkn.domain.month import Month
 from jkn.rules.contribution import monthly_contribution
-from jkn.services.billing import runs as billing, payments
-from jkn.services.unit_of_work import unit_of_work
-from jkn.services.membership import employers, registration
+from jkn.services.billing import payments
+from jkn.services.billing import runs as billing
 from jkn.services.billing.ledger import refresh_payer, refresh_payers, standing
 from jkn.services.demo.population import build_demo
-
+from jkn.services.membership import employers, registration
 from jkn.services.membership.schemas import EmployerIn, FamilyIn, PaymentIn
+from jkn.services.portal.audit import SYSTEM
+from jkn.services.unit_of_work import unit_of_work
 from jkn.store.billing_tables import BillLineRow, BillRow, PayerRow
 from jkn.store.membership_tables import ParticipantRow
-from jkn.services.portal.audit import SYSTEM
 
 
 def _written(s: Session, month: Month) -> Counter:
@@ -175,7 +175,7 @@ def _behaviour(s: Session, payer: PayerRow, month: Month) -> None:
         amount, day = (payer.arrears_amount if kind == 2 else payer.arrears_amount // 2 + 1), \
             month.first_day + dt.timedelta(days=19)
     payments.post_payment(s, PaymentIn(reference=f"B-{payer.code}-{month}", payer_code=payer.code, amount=amount,
-                                       paid_on=day))
+                                       paid_on=day), actor=SYSTEM)
 
 
 def test_suspension_kept_by_the_batch_path_agrees_with_the_single_case_rules(db):
@@ -184,14 +184,14 @@ def test_suspension_kept_by_the_batch_path_agrees_with_the_single_case_rules(db)
     billed after June (one old month unpaid among paid ones), the payer columns equal the
     single-case replay of each payer's ledger and the whole-ledger refresh, and they say suspended
     on exactly the days the single-case assessment does."""
-    build_demo(db, participants=80, seed=4, start=Month(2014, 1), months=0)
+    build_demo(db, participants=80, seed=4, start=Month(2014, 1), months=0, actor=SYSTEM)
     options = billing.Options(pbi_amount=19225)
     with Session(db) as s:
         for month in [Month(2014, m) for m in range(2, 7)]:
-            assert billing.run_billing(s, month, method="batch", options=options).method == "batch"
+            assert billing.run_billing(s, month, method="batch", options=options, actor=SYSTEM).method == "batch"
             for payer in s.scalars(select(PayerRow).where(PayerRow.kind != "GOVERNMENT").order_by(PayerRow.id)).all():
                 _behaviour(s, payer, month)
-        billing.run_billing(s, Month(2014, 1), method="batch", options=options)
+        billing.run_billing(s, Month(2014, 1), method="batch", options=options, actor=SYSTEM)
         batch = _payer_columns(s)
         penalties = dict(s.execute(select(PayerRow.id, PayerRow.penalty_owed)).all())
         assert any(penalties.values()) and any(since for *_, since in batch.values())

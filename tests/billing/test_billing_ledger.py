@@ -19,8 +19,15 @@ from jkn.services.billing import payments
 from jkn.services.billing.ledger import refresh_payer, standing
 from jkn.services.errors import Conflict
 from jkn.services.membership.schemas import PaymentIn
+from jkn.services.portal.audit import SYSTEM
 from jkn.services.unit_of_work import unit_of_work
-from jkn.store.billing_tables import AllocationRow, BillRow, PayerRow, PaymentRow, PenaltyChargeRow
+from jkn.store.billing_tables import (
+    AllocationRow,
+    BillRow,
+    PayerRow,
+    PaymentRow,
+    PenaltyChargeRow,
+)
 
 _codes = itertools.count(1)
 SEGMENTS = ["PPU_SWASTA", "PBPU_MANDIRI", "BP_INVESTOR"]
@@ -102,7 +109,7 @@ def test_the_ledger_balances_after_any_sequence_of_payments(db, run):
         seen = {}
         for ref, amount, day in made:
             data = PaymentIn(reference=f"{payer.code}-{ref}", payer_code=payer.code, amount=amount, paid_on=day)
-            view = payments.post_payment(s, data)
+            view = payments.post_payment(s, data, actor=SYSTEM)
             assert view["duplicate"] is (ref in seen)
             seen[ref] = view["id"]
             check_balances(s, payer)
@@ -111,7 +118,7 @@ def test_the_ledger_balances_after_any_sequence_of_payments(db, run):
         received = s.scalar(select(func.sum(PaymentRow.amount)).where(PaymentRow.payer_id == payer.id))
         with pytest.raises(Conflict):
             payments.post_payment(s, PaymentIn(reference=f"{payer.code}-{ref}", payer_code=payer.code,
-                                               amount=amount + 1, paid_on=day))
+                                               amount=amount + 1, paid_on=day), actor=SYSTEM)
         assert s.scalar(select(func.sum(PaymentRow.amount)).where(PaymentRow.payer_id == payer.id)) == received
         check_balances(s, payer)
 
@@ -131,7 +138,7 @@ def test_a_days_total_charges_the_same_penalty_however_it_is_split(db, ledger, d
             payer = new_payer(s, segment, bills)
             for i, amount in enumerate(amounts):
                 payments.post_payment(s, PaymentIn(reference=f"{payer.code}-{i}", payer_code=payer.code,
-                                                   amount=amount, paid_on=on))
+                                                   amount=amount, paid_on=on), actor=SYSTEM)
             check_balances(s, payer)
             charged = s.execute(select(PenaltyChargeRow.charged_on, PenaltyChargeRow.amount, PenaltyChargeRow.paid_amount)
                                 .where(PenaltyChargeRow.payer_id == payer.id)).all()

@@ -55,7 +55,7 @@ def _population(engine) -> None:
     build_demo(engine, actor=SYSTEM, participants=300, seed=21, start=Month(2014, 1), months=0)
     with Session(engine) as s:
         emp = employers.register_employer(s, EmployerIn(name="PT Uji Kebijakan", sector="SWASTA",
-                                                        kabkota_code="31.71", registered_on=dt.date(2014, 1, 2)))
+                                                        kabkota_code="31.71", registered_on=dt.date(2014, 1, 2)), actor=SYSTEM)
         body = ppu_family(emp["code"], wage=25_000_001, children=1, parents=2, tmt="2014-01-01")
         body["members"].append({**person("Adik Ipar", dt.date(1985, 1, 1), "L"), "relationship": "OTHER_RELATIVE",
                                 "care_class": "III"})
