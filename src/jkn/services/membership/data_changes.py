@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, get_args
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -53,7 +53,7 @@ from jkn.services.membership.registration import (
     resolve_kabkota,
     sort_family,
 )
-from jkn.services.membership.schemas import ChangeIn, MemberIn
+from jkn.services.membership.schemas import ChangeIn, ChangeKind, MemberIn
 from jkn.services.unit_of_work import unit_of_work
 from jkn.store.facility_tables import FacilityRow
 from jkn.store.membership_tables import DataChangeRow, FamilyRow, ParticipantRow
@@ -475,6 +475,8 @@ def list_changes(session: Session, card_number: str) -> list[dict[str, Any]]:
 
 def change_checklist(kind: str, card_number: str | None = None, session: Session | None = None) -> dict[str, Any]:
     """The documents a change needs (for a participant, with conditions filled in)."""
+    if kind not in get_args(ChangeKind):
+        raise Invalid(f"unknown change kind {kind!r}; one of {', '.join(get_args(ChangeKind))}", field="kind")
     segment = None
     if card_number and session is not None:
         segment = get_participant(session, card_number).segment
