@@ -54,27 +54,24 @@ def horizon(today: dt.date | None = None) -> dt.date:
         return today.replace(year=today.year + horizon_years(), day=28)
 
 
-def check_jkn_date(value: dt.date) -> dt.date:
-    """A date of JKN's span: from 2014-01-01 to the horizon (ValueError otherwise)."""
-    last = horizon()
-    if value < JKN_START:
-        raise ValueError(f"{value.isoformat()} is before JKN began ({JKN_START.isoformat()})")
+def _in_span(value, first, last, what: str):
+    if value < first:
+        raise ValueError(f"{value} is before JKN began ({first})")
     if value > last:
-        raise ValueError(f"{value.isoformat()} is after the last date accepted, {last.isoformat()} "
+        raise ValueError(f"{value} is after the last {what} accepted, {last} "
                          f"(today + {horizon_years()} year(s), setting {HORIZON_SETTING})")
     return value
+
+
+def check_jkn_date(value: dt.date) -> dt.date:
+    """A date of JKN's span: from 2014-01-01 to the horizon (ValueError otherwise)."""
+    return _in_span(value, JKN_START, horizon(), "date")
 
 
 def check_jkn_month(value: Month | str) -> Month:
     """A month of JKN's span: from 2014-01 to the horizon's month (ValueError otherwise)."""
     month = value if isinstance(value, Month) else Month.parse(value)
-    first, last = Month.of(JKN_START), Month.of(horizon())
-    if month < first:
-        raise ValueError(f"{month} is before JKN began ({first})")
-    if month > last:
-        raise ValueError(f"{month} is after the last month accepted, {last} "
-                         f"(today + {horizon_years()} year(s), setting {HORIZON_SETTING})")
-    return month
+    return _in_span(month, Month.of(JKN_START), Month.of(horizon()), "month")
 
 
 def _jkn_datetime(value: dt.datetime) -> dt.datetime:
