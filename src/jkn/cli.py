@@ -11,12 +11,12 @@ from rich.console import Console
 from rich.table import Table
 
 from jkn.commands import calc, users
-from jkn.reference.nik import NikError
+from jkn.commands.edge import UserErrors
 from jkn.services.workareas import directory
 from jkn.services.errors import NotFound
 
 app = typer.Typer(help="JKN: Indonesia's national health insurance, as BPJS Kesehatan's documents describe it.",
-                  no_args_is_help=True)
+                  no_args_is_help=True, cls=UserErrors)  # user errors: a message and exit code 2 (issue #10)
 db_app = typer.Typer(help="Database administration.", no_args_is_help=True)
 lookup_app = typer.Typer(help="Look up the work-area registry (Perdir 19/2017).", no_args_is_help=True)
 export_app = typer.Typer(help="Export reference data.", no_args_is_help=True)
@@ -46,23 +46,26 @@ def _print_json(data) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
-def _fail(message: str, suggestions: list[dict] | None = None) -> None:
+def _fail(message: str) -> None:
     err.print(f"[red]error:[/red] {message}")
-    for s in suggestions or []:
-        err.print(f"  did you mean {s.get('code')} {s.get('name', '')}?")
     raise typer.Exit(code=2)
 
 
 @app.command()
 def serve(host: str = typer.Option("127.0.0.1", help="Interface to listen on"),
-          port: int = typer.Option(8000, help="TCP port"),
+          port: int = typer.Option(8000, min=1, max=65535, help="TCP port"),
           db: str = DbOption,
-          workers: int = typer.Option(1, help="Worker processes")) -> None:
+          workers: int = typer.Option(1, min=1, max=64, help="Worker processes")) -> None:
     """Start the web app and APIs (database created and migrated on first start)."""
     import os
+    import socket
 
     import uvicorn
 
+    try:  # a port in use or not ours to open is the user's to change, before anything starts
+        socket.create_server((host, port)).close()
+    except OSError as exc:
+        raise typer.BadParameter(str(exc.strerror or exc), param_hint="--host/--port") from None
     if db:
         os.environ["JKN_DATABASE_URL"] = db
     from jkn.store.bootstrap import prepare_database
@@ -84,13 +87,10 @@ def db_upgrade(db: str = DbOption) -> None:
 @lookup_app.command("region")
 def lookup_region(code_or_name: str, as_json: bool = typer.Option(False, "--json")) -> None:
     """A kab/kota by Kemendagri code (12.17) or name (\"Kab. Tulung Agung\")."""
-    try:
-        if code_or_name.replace(".", "").isdigit():
-            results = [directory.get_region(code_or_name)]
-        else:
-            results = directory.find_regions(code_or_name, limit=5)
-    except NotFound as exc:
-        _fail(exc.message, exc.suggestions)
+    if code_or_name.replace(".", "").isdigit():
+        results = [directory.get_region(code_or_name)]
+    else:
+        results = directory.find_regions(code_or_name, limit=5)
     if not results:
         _fail(f"no kabupaten/kota matches {code_or_name!r}")
     if as_json:
@@ -109,10 +109,9 @@ def lookup_branch(code_or_name: str, as_json: bool = typer.Option(False, "--json
     try:
         branch = directory.get_branch(code_or_name)
     except NotFound as exc:
-        if exc.suggestions and not code_or_name.isdigit():
-            branch = directory.get_branch(exc.suggestions[0]["code"])
-        else:
-            _fail(exc.message, exc.suggestions)
+        if not exc.suggestions or code_or_name.isdigit():
+            raise
+        branch = directory.get_branch(exc.suggestions[0]["code"])
     if as_json:
         _print_json(branch)
         return
@@ -130,21 +129,13 @@ def lookup_branch(code_or_name: str, as_json: bool = typer.Option(False, "--json
 @lookup_app.command("nik")
 def lookup_nik(nik: str) -> None:
     """Birth date, sex and region (→ branch) encoded in a NIK."""
-    try:
-        _print_json(directory.lookup_nik(nik))
-    except NikError as exc:
-        _fail(f"{exc.field}: {exc.message}")
+    _print_json(directory.lookup_nik(nik))
 
 
 @lookup_app.command("office")
 def lookup_office(kabkota_or_nik: str) -> None:
     """Which office serves me: a kab/kota name or a NIK."""
-    try:
-        _print_json(directory.which_office(kabkota_or_nik))
-    except NotFound as exc:
-        _fail(exc.message, exc.suggestions)
-    except NikError as exc:
-        _fail(f"{exc.field}: {exc.message}")
+    _print_json(directory.which_office(kabkota_or_nik))
 
 
 @export_app.command("hierarchy")

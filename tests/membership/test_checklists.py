@@ -27,7 +27,7 @@ from jkn.services.membership import data_changes, documents, employers, registra
 from jkn.services.membership.schemas import ChangeIn, EmployerIn, FamilyIn
 from jkn.services.portal.audit import SYSTEM
 from membership.membership_helpers import (
-    FKTP_A, FKTP_B, change_docs, employer, nik, pbpu_family, person, ppu_family, register,
+    FKTP_A, FKTP_B, change_docs, employer, pbpu_family, person, ppu_family, register,
 )
 
 GRADED = {Segment.PPU_PNS, Segment.PPU_TNI, Segment.PPU_POLRI, Segment.BP_PENSIUNAN_PNS,

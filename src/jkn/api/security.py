@@ -32,6 +32,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jkn.api.deps import get_session
+from jkn.api.errors import problem
 from jkn.api.session_cookie import COOKIE, client_of, load_user, read_session
 from jkn.services.portal import auth
 from jkn.services.portal.accounts import (ADMIN, BRANCH_OFFICER, EMPLOYER_ADMIN, FACILITY_STAFF, HEAD_OFFICE,  # noqa: F401
@@ -45,8 +46,8 @@ from jkn.store.membership_tables import EmployerRow, ParticipantRow
 
 #: OpenAPI ``responses`` of every protected operation.
 AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Not logged in: HTTP Basic (portal account) or the portal session cookie"},
-    403: {"description": "Outside your scope or role, or a cookie session without X-CSRF-Token"},
+    401: problem("Not logged in: HTTP Basic (portal account) or the portal session cookie"),
+    403: problem("Outside your scope or role, or a cookie session without X-CSRF-Token"),
 }
 
 _SAFE_METHODS = ("GET", "HEAD", "OPTIONS")

@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
+from jkn.commands.edge import bounded
 from jkn.commands.membership import DbOption, out, session_for
+from jkn.services.bounds import JknDate, JknMonth, Limit, PositiveRupiah
 
 app = typer.Typer(help="Monthly billing, payments and statements.", no_args_is_help=True)
 err = Console(stderr=True)
 
 
 @app.command("run")
-def run(month: str = typer.Option(..., "--month", help="YYYY-MM"),
+def run(month: str = typer.Option(..., "--month", help="YYYY-MM", parser=bounded(JknMonth)),
         method: str = typer.Option("batch", "--method", help="batch (set-based SQL) or single (engine per family)"),
-        pbi_amount: int = typer.Option(None, "--pbi-amount", help="PBI contribution per person (not in the guide)"),
-        veteran_base_salary: int = typer.Option(None, "--veteran-base-salary",
+        pbi_amount: int = typer.Option(None, "--pbi-amount", help="PBI contribution per person (not in the guide)",
+                                       parser=bounded(PositiveRupiah)),
+        veteran_base_salary: int = typer.Option(None, "--veteran-base-salary", parser=bounded(PositiveRupiah),
                                                 help="basic salary of PNS III/a with 14 years (veterans)"),
         db: str = DbOption) -> None:
     """Bill everyone for a month, with a progress bar."""
@@ -38,8 +42,9 @@ def run(month: str = typer.Option(..., "--month", help="YYYY-MM"),
 
 
 @app.command("bills")
-def bills(payer: str = typer.Option(None, "--payer"), month: str = typer.Option(None, "--month"),
-          status: str = typer.Option(None, "--status"), limit: int = 50, db: str = DbOption) -> None:
+def bills(payer: str = typer.Option(None, "--payer"), month: str = typer.Option(None, "--month", parser=bounded(JknMonth)),
+          status: str = typer.Option(None, "--status", parser=bounded(Literal["OPEN", "PAID"]), help="OPEN or PAID"),
+          limit: int = typer.Option(50, parser=bounded(Limit)), db: str = DbOption) -> None:
     """List bills."""
     from jkn.services.billing import runs as billing
 
@@ -49,7 +54,8 @@ def bills(payer: str = typer.Option(None, "--payer"), month: str = typer.Option(
 
 @app.command("pay")
 def pay(reference: str = typer.Option(..., help="the bank's transaction reference (idempotency key)"),
-        amount: int = typer.Option(...), paid_on: str = typer.Option(..., "--paid-on", help="YYYY-MM-DD"),
+        amount: int = typer.Option(..., parser=bounded(PositiveRupiah)),
+        paid_on: dt.date = typer.Option(..., "--paid-on", help="YYYY-MM-DD", parser=bounded(JknDate)),
         payer: str = typer.Option(None, "--payer", help="payer code"), card: str = typer.Option(None, "--card"),
         employer: str = typer.Option(None, "--employer"), channel: str = typer.Option(None), db: str = DbOption) -> None:
     """Record a payment (posted twice, recorded once)."""
@@ -58,19 +64,19 @@ def pay(reference: str = typer.Option(..., help="the bank's transaction referenc
     from jkn.services.portal.audit import Actor
 
     with session_for(db) as s:
-        out(payments.post_payment(s, PaymentIn(reference=reference, amount=amount, paid_on=dt.date.fromisoformat(paid_on),
+        out(payments.post_payment(s, PaymentIn(reference=reference, amount=amount, paid_on=paid_on,
                                                payer_code=payer, card_number=card, employer_code=employer,
                                                channel=channel), actor=Actor.cli()))
 
 
 @app.command("statement")
 def statement(payer: str = typer.Argument(..., help="payer code (E<employer>, F<family>, G-PBI ...)"),
-              on: str = typer.Option(None, "--on"), db: str = DbOption) -> None:
+              on: dt.date = typer.Option(None, "--on", parser=bounded(JknDate)), db: str = DbOption) -> None:
     """A payer's statement: bills, payments, arrears, penalty, suspension."""
     from jkn.services.billing import statements
 
     with session_for(db) as s:
-        out(statements.statement_by_payer_code(s, payer, dt.date.fromisoformat(on) if on else None))
+        out(statements.statement_by_payer_code(s, payer, on))
 
 
 @app.command("runs")

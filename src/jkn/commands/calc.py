@@ -10,8 +10,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from jkn.commands.edge import bounded
 from jkn.rules.decision import RuleError
 from jkn.services.billing import calculators
+from jkn.services.bounds import JknDate, Members, Persons, Rupiah
 
 app = typer.Typer(help="Calculators from the participant guide, each answer with its reason.", no_args_is_help=True)
 console = Console()
@@ -22,6 +24,10 @@ def iso_date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise typer.BadParameter(f"{text!r} is not a date YYYY-MM-DD") from None
+
+
+AsOf = typer.Option(..., "--as-of", help="YYYY-MM-DD", parser=bounded(JknDate))
+_rupiah = bounded(Rupiah)
 
 
 def rp(amount: int) -> str:
@@ -50,19 +56,21 @@ def _run(compute):
 
 @app.command()
 def contribution(segment: str = typer.Option(..., help="e.g. PPU_SWASTA, PBPU_MANDIRI"),
-                 as_of: str = typer.Option(..., "--as-of", help="YYYY-MM-DD"),
-                 wage: int = typer.Option(None, help="monthly wage (wage earners)"),
+                 as_of: dt.date = AsOf,
+                 wage: int = typer.Option(None, help="monthly wage (wage earners)", parser=_rupiah),
                  grade: str = typer.Option(None, help="grade such as III/a (state pensioners)"),
                  care_class: str = typer.Option(None, "--care-class", help="I, II or III (PBPU / BP)"),
-                 persons: int = typer.Option(1, help="persons paying the flat rate"),
-                 additional_members: int = typer.Option(0, "--additional-members", help="wage earners: 1% members"),
-                 pension: int = typer.Option(None, help="monthly pension (state pensioners from 2018-10)"),
-                 veteran_base_salary: int = typer.Option(None, "--veteran-base-salary"),
-                 pbi_amount: int = typer.Option(None, "--pbi-amount"),
+                 persons: int = typer.Option(1, help="persons paying the flat rate", parser=bounded(Persons)),
+                 additional_members: int = typer.Option(0, "--additional-members", help="wage earners: 1% members",
+                                                        parser=bounded(Members)),
+                 pension: int = typer.Option(None, help="monthly pension (state pensioners from 2018-10)",
+                                             parser=_rupiah),
+                 veteran_base_salary: int = typer.Option(None, "--veteran-base-salary", parser=_rupiah),
+                 pbi_amount: int = typer.Option(None, "--pbi-amount", parser=_rupiah),
                  as_json: bool = typer.Option(False, "--json")) -> None:
     """Monthly contribution and each payer's share."""
     result = _run(lambda: calculators.contribution(
-        segment, iso_date(as_of), wage=wage, grade=grade, care_class=care_class, persons=persons,
+        segment, as_of, wage=wage, grade=grade, care_class=care_class, persons=persons,
         additional_members=additional_members, pension=pension, veteran_base_salary=veteran_base_salary,
         pbi_amount=pbi_amount))
     headline = (f"{result['segment']} {result['month']}: total {rp(result['total'])} (employer {rp(result['employer'])}, "
@@ -71,28 +79,28 @@ def contribution(segment: str = typer.Option(..., help="e.g. PPU_SWASTA, PBPU_MA
 
 
 @app.command("care-class")
-def care_class(segment: str = typer.Option(...), as_of: str = typer.Option(..., "--as-of"),
-               grade: str = typer.Option(None), rank: str = typer.Option(None), wage: int = typer.Option(None),
+def care_class(segment: str = typer.Option(...), as_of: dt.date = AsOf,
+               grade: str = typer.Option(None), rank: str = typer.Option(None),
+               wage: int = typer.Option(None, parser=_rupiah),
                care_class: str = typer.Option(None, "--care-class", help="class paid for (PBPU / BP)"),
                as_json: bool = typer.Option(False, "--json")) -> None:
     """The inpatient room class a participant is owed."""
-    result = _run(lambda: calculators.room_class(segment, iso_date(as_of), grade=grade, rank=rank, wage=wage,
+    result = _run(lambda: calculators.room_class(segment, as_of, grade=grade, rank=rank, wage=wage,
                                                  paid_class=care_class))
     _show(result, as_json, f"room class {result['care_class']}")
 
 
 @app.command()
-def penalty(segment: str = typer.Option(...), as_of: str = typer.Option(..., "--as-of"),
+def penalty(segment: str = typer.Option(...), as_of: dt.date = AsOf,
             unpaid: list[str] = typer.Option([], help="MONTH=AMOUNT, e.g. 2014-05=42500 (repeat)"),
-            penalty_owed: int = typer.Option(0, "--penalty-owed", min=0,
+            penalty_owed: int = typer.Option(0, "--penalty-owed", parser=_rupiah,
                                              help="penalty charged earlier and not yet paid"),
-            suspended_since: str = typer.Option(None, "--suspended-since",
-                                                help="cover already suspended since YYYY-MM-DD"),
+            suspended_since: dt.date = typer.Option(None, "--suspended-since", parser=bounded(JknDate),
+                                                    help="cover already suspended since YYYY-MM-DD"),
             as_json: bool = typer.Option(False, "--json")) -> None:
     """Lateness, late-payment penalty, arrears and suspension."""
-    since = iso_date(suspended_since) if suspended_since else None
-    result = _run(lambda: calculators.penalty(segment, iso_date(as_of), calculators.parse_unpaid(unpaid),
-                                              penalty_owed=penalty_owed, suspended_since=since))
+    result = _run(lambda: calculators.penalty(segment, as_of, calculators.parse_unpaid(unpaid),
+                                              penalty_owed=penalty_owed, suspended_since=suspended_since))
     status = "SUSPENDED" if result["suspended"] else "active"
     late = result["lateness"]
     late_text = f"{late['months']} month(s) {late['days']} day(s) late" if late else "not late"

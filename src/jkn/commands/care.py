@@ -12,9 +12,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from jkn.commands.edge import bounded
+from jkn.services.bounds import JknDate, Limit
 from jkn.services.care import eligibility as care_eligibility, facilities, sep, sep_letter, vclaim_consumers
 from jkn.services.care.common import jakarta_today
-from jkn.services.errors import DomainError
 from jkn.services.portal.audit import Actor
 
 app = typer.Typer(help="Care flow: facilities, VClaim consumers, eligibility and SEP letters.", no_args_is_help=True)
@@ -23,7 +24,6 @@ consumer_app = typer.Typer(help="VClaim bridging credentials of a facility's SIM
 app.add_typer(facility_app, name="facility")
 app.add_typer(consumer_app, name="consumer")
 console = Console()
-err = Console(stderr=True)
 DbOption = typer.Option(None, "--db", envvar="JKN_DATABASE_URL", help="Database URL (default: SQLite ./jkn.sqlite3)")
 
 
@@ -36,11 +36,6 @@ def _session(db: str | None):
     try:
         with session_factory(engine)() as session:
             yield session
-    except DomainError as exc:
-        err.print(f"[red]error:[/red] {exc.message}")
-        for step in exc.details.get("explanation") or []:
-            err.print(f"  - {step['text']}  ({step['source']})")
-        raise typer.Exit(code=2) from None
     finally:
         engine.dispose()
 
@@ -83,7 +78,8 @@ def facility_add(name: str = typer.Option(..., help="Facility name"),
 
 @facility_app.command("list")
 def facility_list(level: str = typer.Option(None), kabkota: str = typer.Option(None), branch: str = typer.Option(None),
-                  q: str = typer.Option(None, help="name contains / exact code"), limit: int = 100,
+                  q: str = typer.Option(None, help="name contains / exact code"),
+                  limit: int = typer.Option(100, parser=bounded(Limit)),
                   db: str = DbOption, as_json: bool = typer.Option(False, "--json")) -> None:
     """List facilities."""
     with _session(db) as s:
@@ -151,10 +147,11 @@ def consumer_rotate(cons_id: str, db: str = DbOption) -> None:
 
 
 @app.command("eligibility")
-def eligibility(card_number: str, date: str = typer.Option(None, help="service date YYYY-MM-DD (default today)"),
+def eligibility(card_number: str, date: dt.date = typer.Option(None, help="service date YYYY-MM-DD (default today)",
+                                                               parser=bounded(JknDate)),
                 db: str = DbOption) -> None:
     """Is a participant covered on a date? Status, room class and FKTP, with the reasons."""
-    day = dt.date.fromisoformat(date) if date else jakarta_today()
+    day = date or jakarta_today()
     with _session(db) as s:
         e = care_eligibility.check(s, day, card_number=card_number)
         p = e.participant

@@ -10,7 +10,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from jkn.services.portal.audit import Actor
+from jkn.services.bounds import JknMonth, Positive, PositiveRupiah
 from jkn.services.unit_of_work import unit_of_work
+from jkn.commands.edge import bounded
 from jkn.commands.membership import DbOption
 
 app = typer.Typer(help="Demo data.", invoke_without_command=True)
@@ -18,11 +20,13 @@ err = Console(stderr=True)
 
 
 @app.callback(invoke_without_command=True)
-def demo(participants: int = typer.Option(10_000, "--participants", "-n", min=1, help="how many participants"),
+def demo(participants: int = typer.Option(10_000, "--participants", "-n", help="how many participants",
+                                          parser=bounded(Positive)),
          seed: int = typer.Option(1, "--seed", help="random seed: the same seed gives the same population"),
-         start: str = typer.Option("2014-01", "--start", help="first month of cover and billing (YYYY-MM)"),
+         start: str = typer.Option("2014-01", "--start", help="first month of cover and billing (YYYY-MM)",
+                                   parser=bounded(JknMonth)),
          months: int = typer.Option(8, "--months", min=0, max=60, help="months billed and paid"),
-         pbi_amount: int = typer.Option(None, "--pbi-amount",
+         pbi_amount: int = typer.Option(None, "--pbi-amount", parser=bounded(PositiveRupiah),
                                         help="PBI contribution per person (default: the rules parameter of each month)"),
          db: str = DbOption) -> None:
     """Synthetic participants, families, employers and facilities over all 514 kab/kota, with bills

@@ -11,7 +11,9 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from jkn.commands.edge import bounded
 from jkn.commands.membership import DbOption, session_for
+from jkn.services.bounds import JknDate
 
 app = typer.Typer(help="Collective registration (pendaftaran kolektif) from CSV or XLSX.", no_args_is_help=True)
 err = Console(stderr=True)
@@ -38,7 +40,8 @@ def template(fmt: str = typer.Option("xlsx", "--format", help="xlsx or csv"),
 def run(file: Path = typer.Argument(..., exists=True, readable=True, help="CSV or XLSX in the template's format"),
         employer: str = typer.Option(None, "--employer", help="employer code of the wage earners in the file"),
         lang: str = typer.Option("id", "--lang", help="language of the error report: id or en"),
-        registered_on: str = typer.Option(None, "--registered-on", help="date of the forms (default today)"),
+        registered_on: dt.date = typer.Option(None, "--registered-on", help="date of the forms (default today)",
+                                              parser=bounded(JknDate)),
         documents: str = typer.Option(None, "--documents", help="comma-separated checklist codes handed in"),
         report: Path = typer.Option(None, "--report", help="write the full JSON report here"),
         db: str = DbOption) -> None:
@@ -48,7 +51,6 @@ def run(file: Path = typer.Argument(..., exists=True, readable=True, help="CSV o
 
     if lang not in ("id", "en"):
         raise typer.BadParameter("--lang must be id or en")
-    reg = dt.date.fromisoformat(registered_on) if registered_on else None
     shown = [c.strip() for c in documents.split(",")] if documents else None
     columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
     with Progress(*columns, console=err, transient=False) as bar, session_for(db) as s:
@@ -60,7 +62,7 @@ def run(file: Path = typer.Argument(..., exists=True, readable=True, help="CSV o
             bar.update(tasks[phase], completed=done, total=total)
 
         result = import_file(s, file.read_bytes(), filename=file.name, employer_code=employer, actor=Actor.cli(),
-                             registered_on=reg, documents_shown=shown, progress=progress)
+                             registered_on=registered_on, documents_shown=shown, progress=progress)
     body = result.as_dict(lang, max_errors=10**9)
     if report:
         report.write_text(json.dumps(body, ensure_ascii=False, indent=2), encoding="utf-8")

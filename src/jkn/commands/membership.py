@@ -1,7 +1,8 @@
 """``jkn participants`` and ``jkn employers``: the membership registry from the command line (issue #4).
 
 Inputs are the same JSON documents as the REST API (``--json FILE`` or ``-`` for stdin);
-answers are printed as JSON. Domain errors exit with code 2 and the message."""
+answers are printed as JSON. Domain and validation errors exit with code 2 and the message
+(jkn.commands.edge)."""
 
 from __future__ import annotations
 
@@ -13,11 +14,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 from sqlalchemy.orm import Session
 
-from jkn.services.errors import DomainError
+from jkn.commands.edge import bounded
+from jkn.services.bounds import Id, JknDate, Limit
 
 participants_app = typer.Typer(help="Participants: register, look up, report changes, history, card, coverage.",
                                no_args_is_help=True)
@@ -28,23 +29,13 @@ DbOption = typer.Option(None, "--db", envvar="JKN_DATABASE_URL", help="Database 
 
 @contextlib.contextmanager
 def session_for(db: str | None) -> Iterator[Session]:
-    """A migrated database and a session; domain and validation errors exit with code 2."""
+    """A migrated database and a session (errors: jkn.commands.edge, exit code 2)."""
     from jkn.store.bootstrap import prepare_database
 
     engine = prepare_database(db)
     try:
         with Session(engine, expire_on_commit=False) as session:
             yield session
-    except DomainError as exc:
-        err.print(f"[red]error:[/red] {exc.message}")
-        for k, v in exc.details.items():
-            if k in ("field", "card_number", "missing", "code") and v:
-                err.print(f"  {k}: {v}")
-        raise typer.Exit(code=2) from None
-    except ValidationError as exc:
-        for e in exc.errors():
-            err.print(f"[red]invalid:[/red] {'.'.join(map(str, e['loc']))}: {e['msg']}")
-        raise typer.Exit(code=2) from None
     finally:
         engine.dispose()
 
@@ -62,13 +53,7 @@ def read_json(path: str) -> dict:
         raise typer.Exit(code=2) from None
 
 
-def _date(text: str | None) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise typer.BadParameter(f"{text!r} is not a date YYYY-MM-DD") from None
+parse_date = bounded(JknDate)
 
 
 @participants_app.command("register")
@@ -95,7 +80,7 @@ def show(card: str = typer.Argument(..., help="card number or NIK"), db: str = D
 
 
 @participants_app.command("search")
-def search(q: str, limit: int = 20, db: str = DbOption) -> None:
+def search(q: str, limit: int = typer.Option(20, parser=bounded(Limit)), db: str = DbOption) -> None:
     """Search by card number, NIK or name."""
     from jkn.services.membership import registration
 
@@ -104,7 +89,7 @@ def search(q: str, limit: int = 20, db: str = DbOption) -> None:
 
 
 @participants_app.command("family")
-def family(family_id: int, db: str = DbOption) -> None:
+def family(family_id: int = typer.Argument(..., parser=bounded(Id)), db: str = DbOption) -> None:
     """A family with its members."""
     from jkn.services.membership import registration
 
@@ -126,15 +111,16 @@ def change(card: str, json_file: str = typer.Option(..., "--json", help="ChangeI
 
 
 @participants_app.command("history")
-def history_cmd(card: str, as_of: str = typer.Option(None, "--as-of", help="state valid on this date"),
-                known_on: str = typer.Option(None, "--known-on", help="as recorded by this date (default: --as-of)"),
+def history_cmd(card: str, as_of: dt.date = typer.Option(None, "--as-of", help="state valid on this date", parser=parse_date),
+                known_on: dt.date = typer.Option(None, "--known-on", parser=parse_date,
+                                                 help="as recorded by this date (default: --as-of)"),
                 db: str = DbOption) -> None:
     """The audit history, or the participant as of a date ("what did we know on 2014-08-01?")."""
     from jkn.services.membership import history
 
     with session_for(db) as s:
         if as_of:
-            out(history.participant_as_of(s, card, _date(as_of), _date(known_on)))
+            out(history.participant_as_of(s, card, as_of, known_on))
         else:
             out(history.history(s, card))
 
@@ -152,21 +138,22 @@ def card_pdf(card: str, output: Path = typer.Option(..., "--output", "-o", help=
 
 
 @participants_app.command("coverage")
-def coverage_cmd(card: str, on: str = typer.Option(None, "--on", help="date (default: today)"), db: str = DbOption) -> None:
+def coverage_cmd(card: str, on: dt.date = typer.Option(None, "--on", help="date (default: today)", parser=parse_date),
+                 db: str = DbOption) -> None:
     """Is cover active on a date? With the rule's explanation."""
     from jkn.services.billing import coverage
 
     with session_for(db) as s:
-        out(coverage.coverage_status(s, card, _date(on)))
+        out(coverage.coverage_status(s, card, on))
 
 
 @participants_app.command("statement")
-def statement(card: str, on: str = typer.Option(None, "--on"), db: str = DbOption) -> None:
+def statement(card: str, on: dt.date = typer.Option(None, "--on", parser=parse_date), db: str = DbOption) -> None:
     """Contribution statement of a participant."""
     from jkn.services.billing import statements
 
     with session_for(db) as s:
-        out(statements.participant_statement(s, card, _date(on)))
+        out(statements.participant_statement(s, card, on))
 
 
 def _enum(kind, text: str | None, option: str):
@@ -209,7 +196,7 @@ def checklist(kind: str = typer.Argument(..., help="REGISTRATION, or a change ki
     from jkn.services.membership import data_changes, documents
     from jkn.services.membership.common import jakarta_today
 
-    seg, day = _enum(Segment, segment, "--segment"), _date(on)
+    seg, day = _enum(Segment, segment, "--segment"), (parse_date(on) if on else None)
     if kind.upper() == "REGISTRATION":
         if seg is None:
             raise typer.BadParameter("REGISTRATION needs --segment")
@@ -221,7 +208,7 @@ def checklist(kind: str = typer.Argument(..., help="REGISTRATION, or a change ki
                                               registration_type=registration_type).as_dict())
         return
     member = documents.Person(_enum(Relationship, member_relationship, "--member-relationship"),
-                              _date(member_birth_date), _nationality(member_nationality, "--member-nationality"))
+                              parse_date(member_birth_date) if member_birth_date else None, _nationality(member_nationality, "--member-nationality"))
     with session_for(db) as s:
         out(data_changes.change_checklist(kind.upper(), card, s, segment=seg, on=day, member=member,
                                           new_segment=_enum(Segment, new_segment, "--new-segment")))
@@ -231,7 +218,7 @@ def checklist(kind: str = typer.Argument(..., help="REGISTRATION, or a change ki
 def register_employer(name: str = typer.Option(...), sector: str = typer.Option(..., help="GOVERNMENT, BUMN, BUMD, SWASTA, OTHER"),
                       kabkota: str = typer.Option(..., help="kab/kota code, e.g. 31.71"),
                       npwp: str = typer.Option(None), address: str = typer.Option(None),
-                      registered_on: str = typer.Option(None), db: str = DbOption) -> None:
+                      registered_on: dt.date = typer.Option(None, parser=parse_date), db: str = DbOption) -> None:
     """Register an employer."""
     from jkn.services.membership import employers
     from jkn.services.membership.schemas import EmployerIn
@@ -239,7 +226,7 @@ def register_employer(name: str = typer.Option(...), sector: str = typer.Option(
 
     with session_for(db) as s:
         out(employers.register_employer(s, EmployerIn(name=name, sector=sector.upper(), kabkota_code=kabkota, npwp=npwp,
-                                                      address=address, registered_on=_date(registered_on)),
+                                                      address=address, registered_on=registered_on),
                                         actor=Actor.cli()))
 
 
@@ -253,7 +240,7 @@ def show_employer(code: str, db: str = DbOption) -> None:
 
 
 @employers_app.command("employees")
-def employees(code: str, limit: int = 100, db: str = DbOption) -> None:
+def employees(code: str, limit: int = typer.Option(100, parser=bounded(Limit)), db: str = DbOption) -> None:
     """The employer's employees and wages."""
     from jkn.services.membership import employers
 
@@ -262,9 +249,9 @@ def employees(code: str, limit: int = 100, db: str = DbOption) -> None:
 
 
 @employers_app.command("statement")
-def employer_statement(code: str, on: str = typer.Option(None, "--on"), db: str = DbOption) -> None:
+def employer_statement(code: str, on: dt.date = typer.Option(None, "--on", parser=parse_date), db: str = DbOption) -> None:
     """The employer's contribution statement."""
     from jkn.services.billing import statements
 
     with session_for(db) as s:
-        out(statements.employer_statement(s, code, _date(on)))
+        out(statements.employer_statement(s, code, on))

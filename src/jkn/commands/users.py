@@ -15,10 +15,11 @@ from rich.table import Table
 
 from sqlalchemy.orm import Session
 
+from jkn.commands.edge import bounded
+from jkn.services.bounds import Limit
 from jkn.services.unit_of_work import unit_of_work
 from jkn.services.portal import accounts
 from jkn.services.portal.audit import Actor
-from jkn.services.errors import DomainError
 
 app = typer.Typer(help="Portal users: administrators, officers, employers, participants, facility staff.",
                   no_args_is_help=True)
@@ -44,11 +45,6 @@ def _password(from_stdin: bool) -> str:
         err.print("[red]error:[/red] the passwords differ")
         raise typer.Exit(code=2)
     return first
-
-
-def _fail(exc: DomainError) -> None:
-    err.print(f"[red]error:[/red] {exc.message}")
-    raise typer.Exit(code=2)
 
 
 @app.command("create-admin")
@@ -82,19 +78,24 @@ def _create(username: str, full_name: str, role: str, password_stdin: bool, db: 
             user = accounts.create_user(session, Actor.cli(), username=username, password=password,
                                         role=role, full_name=full_name, **place)
             console.print(f"created {user.role} {user.username}")
-    except DomainError as exc:
-        _fail(exc)
     finally:
         engine.dispose()
 
 
+def _role(text: str) -> str:
+    if text.upper() not in accounts.ROLES:
+        raise typer.BadParameter(f"{text!r} is not a role: {', '.join(accounts.ROLES)}")
+    return text.upper()
+
+
 @app.command("list")
-def list_users(role: str = typer.Option(None, "--role"), as_json: bool = typer.Option(False, "--json"),
+def list_users(role: str = typer.Option(None, "--role", help=", ".join(accounts.ROLES), parser=_role),
+               as_json: bool = typer.Option(False, "--json"),
                db: str = DbOption) -> None:
     """The users, with their role and place."""
     engine = _engine(db)
     with Session(engine) as session:
-        users = accounts.list_users(session, role=role.upper() if role else None)
+        users = accounts.list_users(session, role=role)
         rows = [{"username": u.username, "name": u.full_name, "role": u.role, "branch": u.branch_code,
                  "deputy_region": u.deputy_region_code, "employer_id": u.employer_id,
                  "participant_id": u.participant_id, "facility": u.facility_code, "active": u.active} for u in users]
@@ -114,8 +115,6 @@ def _change(username: str, db: str | None, what) -> None:
     try:
         with Session(engine) as session, unit_of_work(session):
             what(session, accounts.get_user(session, username))
-    except DomainError as exc:
-        _fail(exc)
     finally:
         engine.dispose()
 
@@ -143,7 +142,7 @@ def activate(username: str, db: str = DbOption) -> None:
 
 
 @app.command("audit")
-def audit_log(limit: int = typer.Option(30, "--limit"), as_json: bool = typer.Option(False, "--json"),
+def audit_log(limit: int = typer.Option(30, "--limit", parser=bounded(Limit)), as_json: bool = typer.Option(False, "--json"),
               db: str = DbOption) -> None:
     """The newest audit events (who, when, action, object, summary, before/after)."""
     from jkn.services.portal import audit

@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from itertools import count
-from typing import Iterable, Mapping, Sequence
+from typing import Mapping, Sequence
 
 from jkn.domain.money import Rupiah
 from jkn.domain.month import Month, add_months

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 
 class DomainError(Exception):
     """Base: ``message`` says what is wrong and what to fix; ``status`` is the HTTP status."""
@@ -40,3 +42,8 @@ class Forbidden(DomainError):
     """Outside the caller's branch, company, family or facility (403)."""
 
     status = 403
+
+
+def validation_message(errors: Iterable[Mapping]) -> str:
+    """pydantic's validation errors as one line, ``where: what`` for each."""
+    return "; ".join(f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in errors)

@@ -28,7 +28,7 @@ from jkn.services.billing import calculators, coverage
 from jkn.services.membership import cards, data_changes, documents, employers, registration
 from jkn.services.billing import statements
 from jkn.services.portal.accounts import OFFICE_ROLES
-from jkn.services.errors import DomainError, Forbidden, NotFound
+from jkn.services.errors import DomainError, Forbidden, NotFound, validation_message
 from jkn.services.membership.common import get_employer, get_participant, jakarta_today
 from jkn.services.membership.schemas import ChangeIn, FamilyIn
 from jkn.store.billing_tables import PayerRow
@@ -65,14 +65,6 @@ Form_ = Annotated[FormData, Depends(form_data)]
 def _text(form: FormData, name: str) -> str | None:
     value = form.get(name)
     return value.strip() or None if isinstance(value, str) else None
-
-
-def validation_message(exc: ValidationError) -> str:
-    parts = []
-    for err in exc.errors():
-        where = ".".join(str(x) for x in err["loc"])
-        parts.append(f"{where}: {err['msg']}")
-    return "; ".join(parts)
 
 
 def find_participant(session: Session, portal: Portal, card_or_nik: str) -> ParticipantRow:
@@ -257,7 +249,7 @@ def register(request: Request, portal: Office, session: DB, form: Form_):
         data = _family_in(form, members)
         family = registration.register(session, data, actor=portal.actor)
     except ValidationError as exc:
-        error = validation_message(exc)
+        error = validation_message(exc.errors())
         status = 422
     except DomainError as exc:
         error, status = exc.message, exc.status
@@ -324,7 +316,7 @@ def change(request: Request, portal: Office, session: DB, card: str, form: Form_
         change = ChangeIn.model_validate({k: v for k, v in data.items() if v is not None})
         data_changes.apply_change(session, p.card_number, change, actor=portal.actor)
     except ValidationError as exc:
-        return _change_page(request, portal, session, card, kind, values, 422, validation_message(exc))
+        return _change_page(request, portal, session, card, kind, values, 422, validation_message(exc.errors()))
     except DomainError as exc:
         if isinstance(exc, Forbidden):
             raise

@@ -18,11 +18,11 @@ from jkn.services.billing import coverage
 from jkn.services.membership import data_changes, registration
 from jkn.services.care import facilities
 from jkn.services.portal.accounts import PARTICIPANT
-from jkn.services.errors import DomainError, NotFound
+from jkn.services.errors import DomainError, NotFound, validation_message
 from jkn.services.membership.common import jakarta_today, rule
 from jkn.services.membership.schemas import ChangeIn
 from jkn.store.membership_tables import ParticipantRow
-from jkn.web.officer_pages import own_statement, payer_kind, room_class_reason, validation_message
+from jkn.web.officer_pages import own_statement, payer_kind, room_class_reason
 from jkn.web.security import Portal, csrf_protect, page, role_required
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
@@ -74,7 +74,7 @@ def change_fktp(request: Request, portal: Participant, session: DB, fktp_code: A
                           version=int(version) if version.isdigit() else None, documents_shown=documents)
         data_changes.apply_change(session, me.card_number, change, actor=portal.actor)
     except ValidationError as exc:
-        return page(request, portal, "participant/fktp.html", status_code=422, error=validation_message(exc),
+        return page(request, portal, "participant/fktp.html", status_code=422, error=validation_message(exc.errors()),
                     **_fktp_context(session, me))
     except DomainError as exc:
         ctx = _fktp_context(session, _me(session, portal))

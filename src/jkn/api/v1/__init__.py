@@ -2,10 +2,13 @@
 
 from fastapi import APIRouter
 
+from jkn.api.errors import problem
+
 from jkn.api.v1 import calculations, workareas
 from jkn.api.v1 import complaints  # portal (issue #6)
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", responses={422: problem("Invalid input: `detail` says what to fix, "
+                                                                            "`errors` lists every input refused")})
 router.include_router(workareas.router)
 router.include_router(calculations.router)
 router.include_router(complaints.router)  # portal (issue #6)

@@ -8,7 +8,6 @@ administrators."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Literal
 
 from fastapi import APIRouter, Query
@@ -20,6 +19,7 @@ from jkn.api import security as sec
 from jkn.api.security import AUTH_RESPONSES as AUTH
 from jkn.api.security import Caller
 from jkn.api.v1.membership import CONFLICT, INVALID, NOT_FOUND
+from jkn.services.bounds import Id, JknDate, JknMonth, Offset, PositiveRupiah
 from jkn.services.billing import runs as billing, payments, statements
 from jkn.services.errors import Forbidden, NotFound
 from jkn.services.membership.schemas import PaymentIn
@@ -36,10 +36,10 @@ def select_payer_code(payer_id_column, condition):
 class RunIn(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"month": "2014-08", "method": "batch"}]})
 
-    month: str = Field(pattern=r"^\d{4}-\d{2}$", description="the month billed, YYYY-MM")
+    month: JknMonth = Field(description="the month billed, YYYY-MM (up to the horizon, JKN_DATE_HORIZON_YEARS)")
     method: Literal["batch", "single"] = "batch"
-    pbi_amount: int | None = Field(None, gt=0, description="PBI contribution per person (not in the guide)")
-    veteran_base_salary: int | None = Field(None, gt=0, description="basic salary of PNS III/a, 14 years (veterans)")
+    pbi_amount: PositiveRupiah | None = Field(None, description="PBI contribution per person (not in the guide)")
+    veteran_base_salary: PositiveRupiah | None = Field(None, description="basic salary of PNS III/a, 14 years (veterans)")
 
 
 class RunOut(BaseModel):
@@ -74,7 +74,7 @@ class PaymentOut(BaseModel):
     allocations: list[dict]
 
 
-@router.post("/billing/runs", status_code=201, response_model=RunOut, responses={**AUTH, **INVALID},
+@router.post("/billing/runs", status_code=201, response_model=RunOut, responses={**AUTH, **CONFLICT, **INVALID},
              summary="Bill every payer for a month (all or nothing; payers already billed are left alone)")
 def run(body: RunIn, caller: Caller) -> Any:
     sec.need(caller, "billing.run")
@@ -89,13 +89,13 @@ def runs(caller: Caller, limit: int = Query(20, ge=1, le=200)) -> list[dict]:
     return billing.list_runs(caller.session, limit)
 
 
-@router.get("/bills", responses=AUTH,
+@router.get("/bills", responses={**AUTH, **NOT_FOUND},
             summary="Bills by payer, month and status (outside head office: name a payer you may see)")
 def list_bills(caller: Caller,
                payer: str | None = Query(None, description="payer code (E<employer>, F<family>, G-PBI ...)"),
-               month: str | None = Query(None, pattern=r"^\d{4}-\d{2}$"),
+               month: JknMonth | None = None,
                status: Literal["OPEN", "PAID"] | None = None, limit: int = Query(50, ge=1, le=500),
-               offset: int = Query(0, ge=0)) -> dict:
+               offset: Offset = 0) -> dict:
     if payer and not caller.scope.national:
         sec.payer(caller, payer)
     elif not caller.scope.national:
@@ -106,7 +106,7 @@ def list_bills(caller: Caller,
 
 
 @router.get("/bills/{bill_id}", responses={**AUTH, **NOT_FOUND}, summary="A bill with its lines")
-def get_bill(bill_id: int, caller: Caller) -> dict:
+def get_bill(bill_id: Id, caller: Caller) -> dict:
     code = caller.session.scalar(select_payer_code(BillRow.payer_id, BillRow.id == bill_id))
     if code is None:
         raise NotFound(f"no bill with id {bill_id}")
@@ -135,7 +135,7 @@ def get_payment(reference: str, caller: Caller) -> Any:
 
 @router.get("/payers/{code}/statement", responses={**AUTH, **NOT_FOUND},
             summary="A payer's statement: bills, payments, arrears, penalty due, suspension")
-def payer_statement(code: str, caller: Caller, on: dt.date | None = None) -> dict:
+def payer_statement(code: str, caller: Caller, on: JknDate | None = None) -> dict:
     sec.payer(caller, code)
     return statements.statement_by_payer_code(caller.session, code, on)
 

@@ -9,13 +9,15 @@ from typing import Literal
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from jkn.api.errors import problem
 from jkn.domain.segment import Segment
+from jkn.services.bounds import MAX_FAMILY_MEMBERS, JknDate, JknMonth, Members, Persons, Rupiah
 from jkn.services.billing import calculators
 
 router = APIRouter(tags=["calculators"])
 
 ClassCode = Literal["I", "II", "III"]
-INVALID = {422: {"description": "Invalid input; `detail` says what to fix"}}
+INVALID = {422: problem("Invalid input; `detail` says what to fix")}
 
 
 class Step(BaseModel):
@@ -25,16 +27,17 @@ class Step(BaseModel):
 
 class ContributionRequest(BaseModel):
     segment: Segment
-    as_of: date = Field(description="the date the contribution is for (rules in force that day)")
-    wage: int | None = Field(None, ge=0, description="monthly wage in rupiah (wage earners)")
+    as_of: JknDate = Field(description="the date the contribution is for (rules in force that day)")
+    wage: Rupiah | None = Field(None, description="monthly wage in rupiah (wage earners)")
     grade: str | None = Field(None, description="civil-service grade, e.g. 'III/a' (state pensioners)")
     care_class: ClassCode | None = Field(None, description="class paid for (PBPU / BP)")
-    persons: int = Field(1, ge=1, description="family members paying the flat rate (PBPU / BP / PBI)")
-    additional_members: int = Field(0, ge=0, description="wage earners: extra family members at 1% of wage each")
-    other_relatives: list[ClassCode] = Field(default_factory=list, description="wage earners: other relatives, one class each")
-    pension: int | None = Field(None, ge=0)
-    veteran_base_salary: int | None = Field(None, ge=0, description="PNS III/a, 14 years: required until a sourced value is in force")
-    pbi_amount: int | None = Field(None, ge=0, description="PBI contribution per person (not in the guide)")
+    persons: Persons = Field(1, description="family members paying the flat rate (PBPU / BP / PBI)")
+    additional_members: Members = Field(0, description="wage earners: extra family members at 1% of wage each")
+    other_relatives: list[ClassCode] = Field(default_factory=list, max_length=MAX_FAMILY_MEMBERS,
+                                             description="wage earners: other relatives, one class each")
+    pension: Rupiah | None = None
+    veteran_base_salary: Rupiah | None = Field(None, description="PNS III/a, 14 years: required until a sourced value is in force")
+    pbi_amount: Rupiah | None = Field(None, description="PBI contribution per person (not in the guide)")
 
     model_config = {"json_schema_extra": {"examples": [
         {"segment": "PPU_SWASTA", "as_of": "2014-06-01", "wage": 4000000, "additional_members": 1},
@@ -57,10 +60,10 @@ class ContributionAnswer(BaseModel):
 
 class CareClassRequest(BaseModel):
     segment: Segment
-    as_of: date
+    as_of: JknDate
     grade: str | None = Field(None, description="e.g. 'III/a'")
     rank: str | None = Field(None, description="e.g. 'Kapten' (TNI/Polri rank, converted to a grade)")
-    wage: int | None = Field(None, ge=0)
+    wage: Rupiah | None = None
     care_class: ClassCode | None = Field(None, description="class paid for (PBPU / BP)")
 
     model_config = {"json_schema_extra": {"examples": [{"segment": "PPU_TNI", "as_of": "2014-06-01", "rank": "Kapten"}]}}
@@ -72,13 +75,13 @@ class CareClassAnswer(BaseModel):
 
 
 class UnpaidMonth(BaseModel):
-    month: str = Field(pattern=r"^\d{4}-\d{2}$", examples=["2014-03"])
-    amount: int = Field(ge=0)
+    month: JknMonth = Field(examples=["2014-03"])
+    amount: Rupiah
 
 
 class PenaltyRequest(BaseModel):
     segment: Segment
-    as_of: date
+    as_of: JknDate
     unpaid: list[UnpaidMonth]
     penalty_owed: int = Field(0, ge=0, description="penalty charged earlier (when arrears were paid without it) "
                                                    "and not yet paid")

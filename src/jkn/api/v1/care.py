@@ -17,7 +17,6 @@ the client's address. The CLI (``jkn care consumer ...``) is the other way to ma
 
 from __future__ import annotations
 
-import datetime as dt
 import hmac
 import os
 from typing import Annotated, Literal
@@ -31,10 +30,12 @@ from sqlalchemy.orm import Session
 
 from jkn.api import security as sec
 from jkn.api.deps import get_session
+from jkn.api.errors import problem
 from jkn.api.security import AUTH_RESPONSES as AUTH
 from jkn.api.security import Caller, Portal
 from jkn.api.session_cookie import client_of
 from jkn.reference import care_codes
+from jkn.services.bounds import Id, JknDate, Offset
 from jkn.services.portal.audit import Actor
 from jkn.services.care import eligibility as care_eligibility, emergencies, facilities, primary_care, referrals, sep, sep_letter, vclaim_consumers
 from jkn.services.portal.accounts import FACILITY_STAFF
@@ -44,9 +45,13 @@ from jkn.store.care_tables import ControlLetterRow, EmergencyCaseRow, ReferralRo
 from jkn.store.facility_tables import FacilityRow
 
 router = APIRouter(tags=["care flow"])
-REFUSED = {422: {"description": "Invalid input, or refused by a care rule: `rule` names it, `explanation` cites "
-                                "the guide"}, 404: {"description": "Unknown card, facility, referral or SEP"}}
+REFUSED = {422: problem("Invalid input, or refused by a care rule: `rule` names it, `explanation` cites the guide"),
+           404: problem("Unknown card, facility, referral or SEP")}
 GUARDED = {**AUTH, **REFUSED}
+WRITES = {**GUARDED, 409: problem("A duplicate, or written by someone else at the same time: reload and retry")}
+#: consumer management (X-JKN-Admin-Token)
+ADMIN_ONLY = {403: problem("X-JKN-Admin-Token missing or wrong, or JKN_ADMIN_TOKEN unset on the server"),
+              404: problem("Unknown facility or consumer")}
 
 
 class _In(BaseModel):
@@ -86,12 +91,12 @@ class _CoverIn(_In):
 class VisitIn(_CoverIn):
     card_number: str
     facility_code: str
-    visit_date: dt.date
+    visit_date: JknDate
     care_type: Literal["RJTP", "RITP"] = "RJTP"
     emergency: bool = False
     diagnosis: str | None = Field(None, description="ICD-10; a delivery needs O80-O84")
     complaint: str | None = None
-    staff_id: int | None = None
+    staff_id: Id | None = None
 
 
 class ReferralIn(_In):
@@ -99,8 +104,8 @@ class ReferralIn(_In):
     sep_number: str | None = Field(None, description="hospital referral: the SEP the participant comes from")
     from_facility: str
     to_facility: str | None = None
-    referral_date: dt.date
-    planned_visit_date: dt.date | None = None
+    referral_date: JknDate
+    planned_visit_date: JknDate | None = None
     diagnosis: str = Field(examples=["I10"])
     poli: str | None = Field(None, examples=["INT"])
     service_type: Literal["1", "2"] = "2"
@@ -112,16 +117,16 @@ class ReferralIn(_In):
 
 class ControlLetterIn(_In):
     sep_number: str
-    control_date: dt.date
+    control_date: JknDate
     poli: str
     doctor_code: str | None = None
-    issued_on: dt.date | None = None
+    issued_on: JknDate | None = None
     created_by: str | None = None
 
 
 class SepIn(_CoverIn):
     card_number: str
-    sep_date: dt.date
+    sep_date: JknDate
     facility_code: str
     service_type: Literal["1", "2"] = Field(description="1 rawat inap, 2 rawat jalan")
     diagnosis: str
@@ -157,22 +162,22 @@ class SepChange(_In):
     accident: Literal["0", "1", "2", "3"] | None = None
     dpjp_code: str | None = None
     phone: str | None = None
-    discharge_date: dt.date | None = None
+    discharge_date: JknDate | None = None
     user: str | None = None
 
 
 class EmergencyIn(_In):
     card_number: str
     facility_code: str
-    admitted_on: dt.date
+    admitted_on: JknDate
     diagnosis: str | None = None
     notes: str | None = None
 
 
 class TransferIn(_In):
     to_facility: str
-    stabilised_on: dt.date
-    transferred_on: dt.date
+    stabilised_on: JknDate
+    transferred_on: JknDate
     by_ambulance: bool = False
     life_saving: bool = False
 
@@ -181,7 +186,7 @@ class AmbulanceIn(_In):
     card_number: str
     from_facility: str
     to_facility: str
-    trip_date: dt.date
+    trip_date: JknDate
     life_saving: bool
     sep_number: str | None = None
 
@@ -248,7 +253,7 @@ def poli(q: str = "") -> list[dict]:
     return [{"code": p.code, "name": p.name, "confirmed": p.confirmed} for p in care_codes.search_polis(q)]
 
 
-@router.post("/facilities", status_code=201, summary="Register a facility (in your work area)", responses=GUARDED)
+@router.post("/facilities", status_code=201, summary="Register a facility (in your work area)", responses=WRITES)
 def register_facility(body: FacilityIn, caller: Caller) -> dict:
     sec.need(caller, "facility.manage")
     sec.in_kabkota(caller, body.kabkota_code, "facility registration")
@@ -258,7 +263,7 @@ def register_facility(body: FacilityIn, caller: Caller) -> dict:
 @router.get("/facilities", summary="List facilities (public directory)")
 def list_facilities(level: str | None = None, kabkota_code: str | None = None, branch_code: str | None = None,
                     partnership: str | None = None, q: str | None = None, limit: int = Query(100, ge=1, le=1000),
-                    offset: int = Query(0, ge=0), session: Session = Depends(get_session)) -> list[dict]:
+                    offset: Offset = 0, session: Session = Depends(get_session)) -> list[dict]:
     return facilities.list_facilities(session, level=level, kabkota_code=kabkota_code, branch_code=branch_code,
                                       partnership=partnership, q=q, limit=limit, offset=offset)
 
@@ -268,35 +273,37 @@ def get_facility(code: str, session: Session = Depends(get_session)) -> dict:
     return facilities.get_facility(session, code)
 
 
-@router.post("/facilities/{code}/staff", status_code=201, summary="Add a staff member", responses=GUARDED)
+@router.post("/facilities/{code}/staff", status_code=201, summary="Add a staff member", responses=WRITES)
 def add_staff(code: str, body: StaffIn, caller: Caller) -> dict:
     sec.need(caller, "facility.manage")
     fac = sec.at_facility(caller, code, "code")
     return facilities.add_staff(caller.session, fac.code, actor=caller.actor, **body.model_dump())
 
 
-@router.get("/facilities/{code}/staff", summary="Staff of a facility (public directory)")
+@router.get("/facilities/{code}/staff", summary="Staff of a facility (public directory)", responses=REFUSED)
 def list_staff(code: str, session: Session = Depends(get_session)) -> list[dict]:
     return facilities.list_staff(session, code)
 
 
 @router.post("/facilities/{code}/vclaim-consumers", status_code=201,
+             responses={**ADMIN_ONLY, 409: problem("cons_id already issued")},
              summary="Issue VClaim credentials to a facility (secret shown once; X-JKN-Admin-Token)")
 def create_consumer(code: str, body: ConsumerIn, actor: TokenHolder, session: Session = Depends(get_session)) -> dict:
     return vclaim_consumers.create_consumer(session, code, actor=actor, api_version=body.api_version, label=body.label)
 
 
-@router.get("/vclaim-consumers", dependencies=[Depends(admin)], summary="VClaim consumers (no secrets; X-JKN-Admin-Token)")
+@router.get("/vclaim-consumers", dependencies=[Depends(admin)], responses=ADMIN_ONLY,
+            summary="VClaim consumers (no secrets; X-JKN-Admin-Token)")
 def list_consumers(facility_code: str | None = None, session: Session = Depends(get_session)) -> list[dict]:
     return vclaim_consumers.list_consumers(session, facility_code)
 
 
-@router.delete("/vclaim-consumers/{cons_id}", summary="Revoke a consumer (X-JKN-Admin-Token)")
+@router.delete("/vclaim-consumers/{cons_id}", responses=ADMIN_ONLY, summary="Revoke a consumer (X-JKN-Admin-Token)")
 def revoke_consumer(cons_id: str, actor: TokenHolder, session: Session = Depends(get_session)) -> dict:
     return vclaim_consumers.revoke_consumer(session, cons_id, actor=actor)
 
 
-@router.post("/vclaim-consumers/{cons_id}/rotate",
+@router.post("/vclaim-consumers/{cons_id}/rotate", responses=ADMIN_ONLY,
              summary="New secret and user key (old ones stop at once; X-JKN-Admin-Token)")
 def rotate_consumer(cons_id: str, actor: TokenHolder, session: Session = Depends(get_session)) -> dict:
     return vclaim_consumers.rotate_credentials(session, cons_id, actor=actor)
@@ -306,7 +313,7 @@ def rotate_consumer(cons_id: str, actor: TokenHolder, session: Session = Depends
 
 @router.get("/eligibility/{card_number}", summary="Is the participant covered on a date? Class, FKTP, status",
             responses=GUARDED)
-def eligibility(card_number: str, caller: Caller, date: dt.date | None = None) -> dict:
+def eligibility(card_number: str, caller: Caller, date: JknDate | None = None) -> dict:
     if caller.role != FACILITY_STAFF:  # the facility desk checks any card; others within their scope
         sec.participant(caller, card_number)
     e = care_eligibility.check(caller.session, date or jakarta_today(), card_number=card_number)
@@ -316,7 +323,7 @@ def eligibility(card_number: str, caller: Caller, date: dt.date | None = None) -
             "fktp": {"code": p.fktp_code, "name": e.fktp_name}, "explanation": e.explanation}
 
 
-@router.post("/visits", status_code=201, summary="Record a first-level visit (at your facility)", responses=GUARDED)
+@router.post("/visits", status_code=201, summary="Record a first-level visit (at your facility)", responses=WRITES)
 def record_visit(body: VisitIn, caller: Caller) -> dict:
     sec.need(caller, "care.record")
     sec.at_facility(caller, body.facility_code)
@@ -324,15 +331,15 @@ def record_visit(body: VisitIn, caller: Caller) -> dict:
 
 
 @router.get("/visits", summary="First-level visits (of your facility, or a facility / participant you may see)",
-            responses=AUTH)
+            responses=GUARDED)
 def list_visits(caller: Caller, card_number: str | None = None, facility_code: str | None = None,
-                date_from: dt.date | None = None, date_to: dt.date | None = None) -> list[dict]:
+                date_from: JknDate | None = None, date_to: JknDate | None = None) -> list[dict]:
     facility_code = _facility_filter(caller, facility_code, card_number)
     return primary_care.list_visits(caller.session, card_number=card_number, facility_code=facility_code,
                                     date_from=date_from, date_to=date_to)
 
 
-@router.post("/referrals", status_code=201, summary="Write a referral (rujukan) from your facility", responses=GUARDED)
+@router.post("/referrals", status_code=201, summary="Write a referral (rujukan) from your facility", responses=WRITES)
 def create_referral(body: ReferralIn, caller: Caller) -> dict:
     sec.need(caller, "referral.issue")
     sec.at_facility(caller, body.from_facility, "from_facility")
@@ -353,7 +360,7 @@ def get_referral(number: str, caller: Caller) -> dict:
     return referrals.get_referral(caller.session, row.number)
 
 
-@router.delete("/referrals/{number}", summary="Withdraw a referral not yet used (its writer)", responses=GUARDED)
+@router.delete("/referrals/{number}", summary="Withdraw a referral not yet used (its writer)", responses=WRITES)
 def delete_referral(number: str, caller: Caller) -> dict:
     sec.need(caller, "referral.issue")
     row = _referral(caller, number)
@@ -362,7 +369,7 @@ def delete_referral(number: str, caller: Caller) -> dict:
 
 
 @router.get("/participants/{card_number}/referrals", summary="A participant's referrals", responses=GUARDED)
-def participant_referrals(card_number: str, caller: Caller, valid_on: dt.date | None = None) -> list[dict]:
+def participant_referrals(card_number: str, caller: Caller, valid_on: JknDate | None = None) -> list[dict]:
     if caller.role == FACILITY_STAFF:  # the desk looks a card up: the referrals from or to its facility
         out = referrals.referrals_for_card(caller.session, card_number, only_valid_on=valid_on)
         own = caller.scope.facility_code
@@ -379,7 +386,7 @@ def _sep(caller: Portal, number: str) -> SepRow:
 
 
 @router.post("/control-letters", status_code=201, summary="A post-inpatient control letter (the SEP's hospital)",
-             responses=GUARDED)
+             responses=WRITES)
 def create_control_letter(body: ControlLetterIn, caller: Caller) -> dict:
     sec.need(caller, "care.record")
     sec.at_facility(caller, _sep(caller, body.sep_number).facility_code, "sep_number")
@@ -396,7 +403,7 @@ def get_control_letter(number: str, caller: Caller) -> dict:
 
 
 @router.post("/seps", status_code=201, summary="Issue an SEP at your facility (or get the refusal with its clause)",
-             responses=GUARDED)
+             responses=WRITES)
 def insert_sep(body: SepIn, caller: Caller) -> dict:
     sec.need(caller, "sep.issue")
     sec.at_facility(caller, body.facility_code)
@@ -410,7 +417,7 @@ def get_sep(number: str, caller: Caller) -> dict:
     return sep.get_sep(caller.session, row.number)
 
 
-@router.patch("/seps/{number}", summary="Change an SEP (its facility)", responses=GUARDED)
+@router.patch("/seps/{number}", summary="Change an SEP (its facility)", responses=WRITES)
 def update_sep(number: str, body: SepChange, caller: Caller) -> dict:
     sec.need(caller, "sep.issue")
     sec.at_facility(caller, _sep(caller, number).facility_code, "noSep")
@@ -422,7 +429,7 @@ def update_sep(number: str, body: SepChange, caller: Caller) -> dict:
     return sep.update_sep(caller.session, number, actor=caller.actor, **changes)
 
 
-@router.delete("/seps/{number}", summary="Delete an SEP (its facility)", responses=GUARDED)
+@router.delete("/seps/{number}", summary="Delete an SEP (its facility)", responses=WRITES)
 def delete_sep(number: str, caller: Caller, user: str | None = Query(None, description="ignored: the caller is recorded")) -> dict:
     sec.need(caller, "sep.issue")
     sec.at_facility(caller, _sep(caller, number).facility_code, "noSep")
@@ -431,7 +438,7 @@ def delete_sep(number: str, caller: Caller, user: str | None = Query(None, descr
 
 @router.get("/seps/{number}/letter.pdf", summary="The printable SEP letter (PDF); the print is audited",
             response_class=Response,
-            responses={200: {"content": {"application/pdf": {}}}, **AUTH, 404: {"description": "Unknown SEP"}})
+            responses={200: {"content": {"application/pdf": {}}}, **AUTH, 404: problem("Unknown SEP")})
 def sep_pdf(number: str, caller: Caller) -> Response:
     row = _sep(caller, number)
     sec.care_record(caller, [row.facility_code], row.participant_id)
@@ -441,13 +448,13 @@ def sep_pdf(number: str, caller: Caller) -> Response:
 
 
 @router.get("/facilities/{code}/seps", summary="SEPs of a facility on a date", responses=GUARDED)
-def facility_seps(code: str, date: dt.date, caller: Caller, service_type: Literal["1", "2"] = "2") -> list[dict]:
+def facility_seps(code: str, date: JknDate, caller: Caller, service_type: Literal["1", "2"] = "2") -> list[dict]:
     fac = sec.at_facility(caller, code, "code")
     return sep.seps_on_date(caller.session, fac.code, date, service_type)
 
 
 @router.get("/participants/{card_number}/seps", summary="A participant's SEPs between two dates", responses=GUARDED)
-def participant_seps(card_number: str, date_from: dt.date, date_to: dt.date, caller: Caller) -> list[dict]:
+def participant_seps(card_number: str, date_from: JknDate, date_to: JknDate, caller: Caller) -> list[dict]:
     if caller.role == FACILITY_STAFF:  # the desk looks a card up: the SEPs of its own facility
         out = sep.history(caller.session, card_number, date_from, date_to)
         return [s for s in out if s["facility"]["code"] == caller.scope.facility_code]
@@ -456,14 +463,14 @@ def participant_seps(card_number: str, date_from: dt.date, date_to: dt.date, cal
 
 
 @router.post("/emergencies", status_code=201, summary="Record emergency care (at your facility, partner or not)",
-             responses=GUARDED)
+             responses=WRITES)
 def record_emergency(body: EmergencyIn, caller: Caller) -> dict:
     sec.need(caller, "care.record")
     sec.at_facility(caller, body.facility_code)
     return emergencies.record_emergency(caller.session, actor=caller.actor, **body.model_dump())
 
 
-@router.get("/emergencies", summary="Emergency cases (pending transfers with pending=true)", responses=AUTH)
+@router.get("/emergencies", summary="Emergency cases (pending transfers with pending=true)", responses=GUARDED)
 def list_emergencies(caller: Caller, facility_code: str | None = None, pending: bool = False) -> list[dict]:
     if caller.role == FACILITY_STAFF or facility_code or caller.scope.national:
         facility_code = _facility_filter(caller, facility_code, None)
@@ -477,8 +484,8 @@ def list_emergencies(caller: Caller, facility_code: str | None = None, pending: 
 
 
 @router.post("/emergencies/{case_id}/transfer", summary="Transfer once stable to a partner facility",
-             responses=GUARDED)
-def transfer(case_id: int, body: TransferIn, caller: Caller) -> dict:
+             responses=WRITES)
+def transfer(case_id: Id, body: TransferIn, caller: Caller) -> dict:
     sec.need(caller, "care.record")
     case = caller.session.get(EmergencyCaseRow, case_id)
     if case is None:
@@ -488,7 +495,7 @@ def transfer(case_id: int, body: TransferIn, caller: Caller) -> dict:
 
 
 @router.post("/ambulance-trips", status_code=201, summary="An ambulance trip (life-saving inter-facility only)",
-             responses=GUARDED)
+             responses=WRITES)
 def ambulance(body: AmbulanceIn, caller: Caller) -> dict:
     sec.need(caller, "care.record")
     sec.at_facility(caller, body.from_facility, "from_facility")

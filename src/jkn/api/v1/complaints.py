@@ -9,7 +9,6 @@ their region's, head office all, a participant those of their family.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
 from fastapi import APIRouter, Query
@@ -17,11 +16,16 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from jkn.services.unit_of_work import unit_of_work
+from jkn.api.errors import problem
 from jkn.api.security import AUTH_RESPONSES as AUTH
 from jkn.api.security import Caller, Portal
+from jkn.services.bounds import JknDateTime, Positive
 from jkn.services.portal import complaints
 
 router = APIRouter(prefix="/complaints", tags=["complaints"])
+#: one complaint, and the steps of its workflow
+ONE = {**AUTH, 404: problem("No such complaint, or not one you may see")}
+STEP = {**ONE, 409: problem("Changed by someone else (version), or not in the status this step needs")}
 
 
 class _In(BaseModel):
@@ -44,22 +48,22 @@ class ComplaintIn(_In):
     kabkota_code: str | None = Field(None, pattern=r"^\d{2}\.\d{2}$",
                                      description="where the complainant lives, when not a participant")
     facility_code: str | None = Field(None, max_length=12, description="FACILITY_STAFF: the facility")
-    received_at: dt.datetime | None = Field(None, description="when it was received (default: now)")
+    received_at: JknDateTime | None = Field(None, description="when it was received (default: now)")
 
 
 class AssignIn(_In):
     assignee: str | None = Field(None, description="user name of an officer of the branch (default: you)")
-    version: int | None = Field(None, description="the version you read (optimistic lock)")
+    version: Positive | None = Field(None, description="the version you read (optimistic lock)")
 
 
 class AnswerIn(_In):
     answer: str = Field(min_length=1, max_length=5000)
-    version: int | None = None
+    version: Positive | None = None
 
 
 class NoteIn(_In):
     note: str | None = Field(None, max_length=2000)
-    version: int | None = None
+    version: Positive | None = None
 
 
 def _one(session: Session, portal: Portal, number: str) -> dict:
@@ -80,8 +84,8 @@ def list_complaints(portal: Caller, status: str | None = Query(None, description
 
 
 @router.post("", status_code=201, summary="File a complaint; it is routed to the branch of the participant's kab/kota",
-             responses={**AUTH, 404: {"description": "Unknown participant, kab/kota or facility"},
-                        422: {"description": "Invalid channel, category or missing field"}})
+             responses={**AUTH, 404: problem("Unknown participant, kab/kota or facility"),
+                        422: problem("Invalid channel, category or missing field")})
 def file_complaint(portal: Caller, body: ComplaintIn) -> dict:
     session = portal.session
     with unit_of_work(session):
@@ -102,7 +106,7 @@ def channels() -> dict:
             "statuses": [complaints.NEW, complaints.ASSIGNED, complaints.ANSWERED, complaints.CLOSED]}
 
 
-@router.get("/{number}", summary="One complaint with its history", responses=AUTH)
+@router.get("/{number}", summary="One complaint with its history", responses=ONE)
 def get_complaint(portal: Caller, number: str) -> dict:
     return _one(portal.session, portal, number)
 
@@ -114,26 +118,26 @@ def _step(portal: Portal, number: str, call) -> dict:
     return _one(session, portal, number)
 
 
-@router.post("/{number}/assign", summary="NEW/ASSIGNED → ASSIGNED to an officer of the branch", responses=AUTH)
+@router.post("/{number}/assign", summary="NEW/ASSIGNED → ASSIGNED to an officer of the branch", responses=STEP)
 def assign(portal: Caller, number: str, body: AssignIn) -> dict:
     return _step(portal, number, lambda s: complaints.assign(s, portal.actor, portal.scope, number, body.assignee,
                                                              version=body.version))
 
 
 @router.post("/{number}/answer", summary="ASSIGNED → ANSWERED (the time taken is measured from receipt)",
-             responses=AUTH)
+             responses=STEP)
 def answer(portal: Caller, number: str, body: AnswerIn) -> dict:
     return _step(portal, number, lambda s: complaints.answer(s, portal.actor, portal.scope, number, body.answer,
                                                              version=body.version))
 
 
-@router.post("/{number}/close", summary="ANSWERED → CLOSED", responses=AUTH)
+@router.post("/{number}/close", summary="ANSWERED → CLOSED", responses=STEP)
 def close(portal: Caller, number: str, body: NoteIn) -> dict:
     return _step(portal, number, lambda s: complaints.close(s, portal.actor, portal.scope, number, body.note,
                                                             version=body.version))
 
 
-@router.post("/{number}/reopen", summary="ANSWERED → ASSIGNED: the answer did not resolve it", responses=AUTH)
+@router.post("/{number}/reopen", summary="ANSWERED → ASSIGNED: the answer did not resolve it", responses=STEP)
 def reopen(portal: Caller, number: str, body: NoteIn) -> dict:
     return _step(portal, number, lambda s: complaints.reopen(s, portal.actor, portal.scope, number, body.note or "",
                                                              version=body.version))

@@ -6,18 +6,19 @@ their own company and imports its staff. The blank import template stays public.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Literal
 
 from fastapi import APIRouter, File, Form, Header, Query, UploadFile
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import false, true
 
 from jkn.api import security as sec
 from jkn.api.security import AUTH_RESPONSES as AUTH
 from jkn.api.security import Caller
+from jkn.api.errors import Problem
 from jkn.api.v1.membership import CONFLICT, INVALID, NOT_FOUND, if_match_version
+from jkn.services.bounds import Id, JknDate, Offset
 from jkn.services.portal import auth
 from jkn.services.membership import collective_import, employers
 from jkn.services.billing import statements
@@ -45,21 +46,32 @@ class EmployerOut(BaseModel):
     payer_code: str | None
 
 
+class ImportRowError(BaseModel):
+    """A cell (or row) of the file that is wrong, in the report's language."""
+
+    row: int = Field(description="row of the file (the header is row 1)")
+    column: str | None = Field(description="the template's column name, or none for the whole row")
+    code: str = Field(description="what kind of error (birth_mismatch, nik_taken, bad_file ...)")
+    message: str
+
+
 class ImportReport(BaseModel):
     """Outcome of a collective import: all rows written, or the errors (nothing written)."""
 
     model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [{
-        "ok": False, "rows": 3, "families": 2, "participants": 0, "batch_id": None, "error_count": 1,
-        "errors": [{"row": 4, "column": "tanggal_lahir", "code": "birth_mismatch",
-                    "message": "tanggal lahir tidak sesuai NIK"}]}]})
+        "ok": False, "rows": 3, "families": 2, "participants": 0, "batch_id": None, "sample_cards": [],
+        "error_count": 1, "errors": [{"row": 4, "column": "tanggal_lahir", "code": "birth_mismatch",
+                                      "message": "tanggal lahir tidak sesuai NIK"}], "seconds": 0.12}]})
 
     ok: bool
     rows: int
     families: int
     participants: int
     batch_id: int | None
+    sample_cards: list[str] = Field(description="card numbers of the first heads of family registered")
     error_count: int
-    errors: list[dict]
+    errors: list[ImportRowError]
+    seconds: float
 
 
 def _visible_employers(scope: auth.Scope):
@@ -70,7 +82,7 @@ def _visible_employers(scope: auth.Scope):
     return true() if scope.branch_codes is None else EmployerRow.branch_code.in_(scope.branch_codes)
 
 
-@router.post("/employers", status_code=201, response_model=EmployerOut, responses={**AUTH, **INVALID},
+@router.post("/employers", status_code=201, response_model=EmployerOut, responses={**AUTH, **CONFLICT, **INVALID},
              summary="Register an employer (in your work area)")
 def register_employer(body: EmployerIn, caller: Caller) -> Any:
     sec.need(caller, "employer.register")
@@ -80,7 +92,7 @@ def register_employer(body: EmployerIn, caller: Caller) -> Any:
 
 @router.get("/employers", responses=AUTH, summary="Search employers by name or code (those you may see)")
 def list_employers(caller: Caller, q: str | None = None, limit: int = Query(50, ge=1, le=500),
-                   offset: int = Query(0, ge=0)) -> dict:
+                   offset: Offset = 0) -> dict:
     sec.need(caller, "employer.read", "employer.self")
     return employers.list_employers(caller.session, q=q, limit=limit, offset=offset,
                                     where=_visible_employers(caller.scope))
@@ -107,14 +119,14 @@ def update_employer(code: str, body: EmployerUpdate, caller: Caller, if_match: s
 
 @router.get("/employers/{code}/employees", responses={**AUTH, **NOT_FOUND}, summary="The employer's employees and wages")
 def list_employees(code: str, caller: Caller, include_inactive: bool = False, limit: int = Query(100, ge=1, le=1000),
-                   offset: int = Query(0, ge=0)) -> dict:
+                   offset: Offset = 0) -> dict:
     e = sec.employer(caller, code)
     return employers.employees(caller.session, e.code, limit=limit, offset=offset, include_inactive=include_inactive,
                                where=auth.participant_filter(caller.scope))
 
 
 @router.get("/employers/{code}/statement", responses={**AUTH, **NOT_FOUND}, summary="The employer's contribution statement")
-def employer_statement(code: str, caller: Caller, on: dt.date | None = None) -> dict:
+def employer_statement(code: str, caller: Caller, on: JknDate | None = None) -> dict:
     e = sec.employer(caller, code)
     return statements.employer_statement(caller.session, e.code, on)
 
@@ -149,13 +161,15 @@ def _import_employer(caller: Caller, employer_code: str | None) -> EmployerRow |
 
 
 @imports.post("/imports", response_model=ImportReport, status_code=201,
-              responses={**AUTH, 422: {"model": ImportReport, "description": "Rows with errors; nothing was written"}},
+              responses={**AUTH, **NOT_FOUND, 422: {"model": ImportReport | Problem,
+                                                    "description": "Rows with errors (the report; nothing was written), "
+                                                                   "or an invalid request"}},
               summary="Collective registration from a CSV or XLSX file (all or nothing)")
 def import_file(caller: Caller, file: UploadFile = File(..., description="CSV or XLSX in the published template"),
                 employer_code: str | None = Form(None, description="employer of the wage earners in the file "
                                                  "(an employer administrator: their own, the default)"),
                 lang: Literal["id", "en"] = Form("id", description="language of the error report"),
-                registered_on: dt.date | None = Form(None, description="date of the forms (default today)"),
+                registered_on: JknDate | None = Form(None, description="date of the forms (default today)"),
                 documents_shown: str | None = Form(None, description="comma-separated checklist codes handed in "
                                                    "(default: the whole collective checklist)")) -> Any:
     e = _import_employer(caller, employer_code)
@@ -168,7 +182,7 @@ def import_file(caller: Caller, file: UploadFile = File(..., description="CSV or
 
 
 @imports.get("/imports/{batch_id}", responses={**AUTH, **NOT_FOUND}, summary="A collective import that was written")
-def get_import(batch_id: int, caller: Caller) -> dict:
+def get_import(batch_id: Id, caller: Caller) -> dict:
     session = caller.session
     batch = session.get(ImportBatchRow, batch_id)
     if batch is None:

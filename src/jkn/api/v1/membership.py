@@ -10,18 +10,20 @@ and its audit row, written by the use case); the ``X-Actor`` header of earlier v
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict
 
 from jkn.api import security as sec
+from jkn.api.errors import problem
 from jkn.api.security import AUTH_RESPONSES as AUTH
 from jkn.api.security import Caller
 from jkn.domain.care import MaritalStatus, Relationship
 from jkn.domain.segment import Segment
 from jkn.reference import nik as nik_parser
+from jkn.services.bounds import MAX_INT, Id, JknDate, Offset
 from jkn.services.portal import auth
 from jkn.services.membership import cards, data_changes, documents, history, registration
 from jkn.services.billing import coverage, statements
@@ -32,17 +34,17 @@ from jkn.services.membership.schemas import ChangeIn, FamilyIn, ParticipantIn, P
 
 router = APIRouter(tags=["membership"])
 
-NOT_FOUND = {404: {"description": "No such card number, NIK or family"}}
-CONFLICT = {409: {"description": "Duplicate NIK (the existing card number is named) or a concurrent change "
-                                 "(version / If-Match does not match: reload and retry)"}}
-INVALID = {422: {"description": "Input that breaks a rule; `detail` says what to fix, `explanation` cites the rule"}}
+NOT_FOUND = {404: problem("No such card number, NIK, family, employer, facility or code")}
+CONFLICT = {409: problem("Duplicate NIK (the existing card number is named) or a concurrent change "
+                         "(version / If-Match does not match: reload and retry)")}
+INVALID = {422: problem("Input that breaks a rule; `detail` says what to fix, `explanation` cites the rule")}
 
 
 def if_match_version(if_match: str | None) -> int | None:
     if if_match is None:
         return None
     t = if_match.strip().removeprefix("W/").strip('"')
-    if not t.isdigit():
+    if not (t.isascii() and t.isdigit() and len(t) <= len(str(MAX_INT)) and 1 <= int(t) <= MAX_INT):
         raise Invalid(f"If-Match must be the version number you read (e.g. \"3\"), got {if_match!r}", field="If-Match")
     return int(t)
 
@@ -142,24 +144,26 @@ def _register(caller: Caller, body: FamilyIn | ParticipantRegistrationIn) -> dic
     return registration.register(caller.session, body, actor=caller.actor)
 
 
-@router.post("/participants", status_code=201, response_model=FamilyOut, responses={**AUTH, **CONFLICT, **INVALID},
+@router.post("/participants", status_code=201, response_model=FamilyOut,
+             responses={**AUTH, **NOT_FOUND, **CONFLICT, **INVALID},
              summary="Register a participant (a family of one)")
 def register_participant(body: ParticipantRegistrationIn, caller: Caller) -> Any:
     return _register(caller, body)
 
 
-@router.post("/families", status_code=201, response_model=FamilyOut, responses={**AUTH, **CONFLICT, **INVALID},
+@router.post("/families", status_code=201, response_model=FamilyOut,
+             responses={**AUTH, **NOT_FOUND, **CONFLICT, **INVALID},
              summary="Register a participant with family members")
 def register_family(body: FamilyIn, caller: Caller) -> Any:
     return _register(caller, body)
 
 
-@router.get("/participants", responses=AUTH,
+@router.get("/participants", responses={**AUTH, **NOT_FOUND},
             summary="Search participants (card number, NIK or name) with filters, within your scope")
 def list_participants(caller: Caller, q: str | None = Query(None, description="card number, NIK or part of the name"),
                       segment: str | None = None, employer_code: str | None = None, kabkota_code: str | None = None,
-                      status: str | None = None, family_id: int | None = None,
-                      limit: int = Query(50, ge=1, le=500), offset: int = Query(0, ge=0)) -> dict:
+                      status: str | None = None, family_id: Id | None = None,
+                      limit: int = Query(50, ge=1, le=500), offset: Offset = 0) -> dict:
     sec.need(caller, "participant.read", "participant.self", "employer.self")
     return registration.list_participants(caller.session, q=q, segment=segment, employer_code=employer_code,
                                           kabkota_code=kabkota_code, status=status, family_id=family_id,
@@ -190,7 +194,7 @@ def card_pdf(card_number: str, caller: Caller) -> Response:
 @router.get("/participants/{card_number}/coverage", response_model=CoverageOut, responses={**AUTH, **NOT_FOUND},
             summary="Is cover active on a date (suspension for arrears, start and end of cover)")
 def get_coverage(card_number: str, caller: Caller,
-                 on: dt.date | None = Query(None, description="date (default: today, Asia/Jakarta)")) -> Any:
+                 on: JknDate | None = Query(None, description="date (default: today, Asia/Jakarta)")) -> Any:
     if caller.role != FACILITY_STAFF:  # a facility desk checks any card, as with /eligibility
         sec.participant(caller, card_number)
     return coverage.coverage_status(caller.session, card_number, on)
@@ -230,15 +234,15 @@ def get_history(card_number: str, caller: Caller) -> dict:
 
 @router.get("/participants/{card_number}/as-of", responses={**AUTH, **NOT_FOUND},
             summary="The participant as valid on a date, as known on a date (default: the same day)")
-def as_of(card_number: str, caller: Caller, date: dt.date = Query(..., description="valid on this date"),
-          known_on: dt.date | None = Query(None, description="as recorded by this date (default: `date`)")) -> dict:
+def as_of(card_number: str, caller: Caller, date: Annotated[JknDate, Query(description="valid on this date")],
+          known_on: JknDate | None = Query(None, description="as recorded by this date (default: `date`)")) -> dict:
     p = sec.participant(caller, card_number)
     return history.participant_as_of(caller.session, p.card_number, date, known_on)
 
 
 @router.get("/participants/{card_number}/statement", responses={**AUTH, **NOT_FOUND},
             summary="Contribution statement of a participant: own bill lines and the payer's balance")
-def participant_statement(card_number: str, caller: Caller, on: dt.date | None = None) -> dict:
+def participant_statement(card_number: str, caller: Caller, on: JknDate | None = None) -> dict:
     p = sec.participant(caller, card_number)
     return statements.participant_statement(caller.session, p.card_number, on,
                                             where=auth.participant_filter(caller.scope))
@@ -246,19 +250,19 @@ def participant_statement(card_number: str, caller: Caller, on: dt.date | None =
 
 @router.get("/families/{family_id}", response_model=FamilyOut, responses={**AUTH, **NOT_FOUND},
             summary="A family with its members")
-def get_family(family_id: int, caller: Caller) -> Any:
+def get_family(family_id: Id, caller: Caller) -> Any:
     sec.family(caller, family_id)
     return registration.family_view(caller.session, family_id, where=auth.participant_filter(caller.scope))
 
 
 @router.get("/families/{family_id}/statement", responses={**AUTH, **NOT_FOUND},
             summary="Contribution statement of a family")
-def family_statement(family_id: int, caller: Caller, on: dt.date | None = None) -> dict:
+def family_statement(family_id: Id, caller: Caller, on: JknDate | None = None) -> dict:
     sec.family(caller, family_id)
     return statements.family_statement(caller.session, family_id, on, where=auth.participant_filter(caller.scope))
 
 
-@router.post("/registration/checklist", response_model=Checklist, responses=INVALID,
+@router.post("/registration/checklist", response_model=Checklist, responses={**NOT_FOUND, **INVALID},
              summary="The documents a registration needs (codes to send in documents_shown)")
 def registration_checklist(body: FamilyIn) -> Any:
     """Exactly the list `POST /families` demands for the same body."""
@@ -286,7 +290,7 @@ def household_checklist(
                                          registration_type=registration_type).as_dict()
 
 
-@router.get("/changes/checklist", response_model=Checklist, responses={**AUTH, **INVALID},
+@router.get("/changes/checklist", response_model=Checklist, responses={**AUTH, **NOT_FOUND, **INVALID},
             summary="The documents a data change needs (of a participant in your scope, or of a segment)")
 def change_checklist(caller: Caller, kind: str = Query(..., examples=["FKTP"]), card_number: str | None = None,
                      segment: Segment | None = Query(None, description="without card_number: the participant's"),

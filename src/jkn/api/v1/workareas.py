@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Query
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import PlainTextResponse, Response
 
+from jkn.api.errors import problem
 from jkn.services.workareas import directory
 
 router = APIRouter(tags=["work areas"])
 
-NOT_FOUND = {404: {"description": "Unknown code or name; the body lists the closest suggestions"}}
-BAD_NIK = {422: {"description": "Malformed NIK; `field` says what is wrong (digits, length, date, serial, region)"}}
+NOT_FOUND = {404: problem("Unknown code or name; the body lists the closest suggestions")}
+BAD_NIK = {422: problem("Malformed NIK; `field` says what is wrong (digits, length, date, serial, region)")}
 
 
 @router.get("/regions", summary="Search kabupaten/kota by name")
@@ -54,7 +55,8 @@ def offices() -> dict:
     return directory.offices_overview()
 
 
-@router.get("/export/hierarchy.csv", response_class=PlainTextResponse, summary="The whole hierarchy as CSV")
+@router.get("/export/hierarchy.csv", response_class=Response, responses={200: {"content": {"text/csv": {}}}},
+            summary="The whole hierarchy as CSV")
 def export_csv() -> PlainTextResponse:
     return PlainTextResponse(
         directory.hierarchy_csv(),

@@ -39,6 +39,7 @@ from jkn.rules.contribution import due_date, monthly_contribution
 from jkn.rules.decision import RuleError
 from jkn.rules.parameters import param_entry
 from jkn.services.billing.ledger import add_run_to_payers, refresh_payer
+from jkn.services.bounds import check_jkn_month
 from jkn.services.errors import Invalid
 from jkn.services.membership.common import as_month, month_date
 from jkn.services.portal import audit
@@ -457,6 +458,10 @@ def run_billing(session: Session, month: "Month | str", *, actor: Actor, method:
     m = as_month(month)
     if method not in ("batch", "single"):
         raise Invalid("method must be batch or single", field="method")
+    try:  # JKN's span up to the horizon (assumption A-S06)
+        check_jkn_month(m)
+    except ValueError as exc:
+        raise Invalid(f"cannot bill {m}: {exc}", field="month") from None
     started = time.perf_counter()
     with unit_of_work(session):
         rates = None

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, get_args
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -52,7 +52,7 @@ from jkn.services.membership.registration import (
     resolve_kabkota,
     sort_family,
 )
-from jkn.services.membership.schemas import ChangeIn, MemberIn
+from jkn.services.membership.schemas import ChangeIn, ChangeKind, MemberIn
 from jkn.services.portal import audit
 from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
@@ -491,6 +491,8 @@ def change_checklist(kind: str, card_number: str | None = None, session: Session
     """The documents a change needs, as ``apply_change`` demands them: for the participant with
     ``card_number`` (or a participant of ``segment``), effective ``on`` (default today), adding
     ``member`` or moving to ``new_segment`` (documents.change_checklist)."""
+    if kind not in get_args(ChangeKind):
+        raise Invalid(f"unknown change kind {kind!r}; one of {', '.join(get_args(ChangeKind))}", field="kind")
     if card_number and session is not None:
         segment = get_participant(session, card_number).segment
     if segment is None:

@@ -5,13 +5,13 @@ The REST API, the CLI and the collective import build these; the services take t
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from jkn.domain.care import MaritalStatus, Relationship
 from jkn.domain.segment import Segment
+from jkn.services.bounds import MAX_FAMILY_MEMBERS, JknDate, LifeDate, Positive, PositiveRupiah, Rupiah
 
 NikStr = Field(pattern=r"^\d{16}$", description="Nomor Induk Kependudukan, 16 digits", examples=["3171014501900001"])
 
@@ -26,7 +26,7 @@ class PersonIn(_In):
     nik: str = NikStr
     name: str = Field(min_length=1, max_length=120, examples=["Siti Aminah"])
     sex: Literal["L", "P"] | None = Field(None, description="L or P; taken from the NIK when omitted")
-    birth_date: dt.date | None = Field(None, description="taken from the NIK when omitted; must agree with it")
+    birth_date: LifeDate | None = Field(None, description="taken from the NIK when omitted; must agree with it")
     nationality: Literal["WNI", "WNA"] = "WNI"
     stay_permit: str | None = Field(None, max_length=40, description="KITAS/KITAP number (foreign nationals)")
     marital_status: MaritalStatus = MaritalStatus.NEVER_MARRIED
@@ -48,11 +48,11 @@ class ParticipantIn(PersonIn):
                                      description="kab/kota of the address (Kemendagri code); default: the NIK's region",
                                      examples=["31.71"])
     employer_code: str | None = Field(None, description="employer number, required for wage earners (PPU)")
-    wage: int | None = Field(None, ge=0, description="monthly wage in rupiah (PPU)", examples=[4000000])
+    wage: Rupiah | None = Field(None, description="monthly wage in rupiah (PPU)", examples=[4000000])
     grade: str | None = Field(None, max_length=60, description="golongan/ruang ('III/a') or TNI/Polri rank name")
     care_class: Literal["I", "II", "III"] | None = Field(None, description="class paid for (PBPU / BP)")
     fktp_code: str = Field(max_length=12, description="FKTP chosen (facility code, level FKTP)")
-    work_started: dt.date | None = Field(None, description="foreign nationals: first day of work in Indonesia")
+    work_started: LifeDate | None = Field(None, description="foreign nationals: first day of work in Indonesia")
     pbi_designated: bool | None = Field(None, description="PBI: designated by the government")
 
 
@@ -60,8 +60,8 @@ class RegistrationForm(_In):
     """What a registration form (FDIP) says besides its people."""
 
     kk_number: str | None = Field(None, pattern=r"^\d{16}$", description="nomor Kartu Keluarga")
-    tmt: dt.date | None = Field(None, description="start of cover; default: the registration date")
-    registered_on: dt.date | None = Field(None, description="date of the form; default: today (Asia/Jakarta)")
+    tmt: JknDate | None = Field(None, description="start of cover; default: the registration date")
+    registered_on: JknDate | None = Field(None, description="date of the form; default: today (Asia/Jakarta)")
     documents_shown: list[str] = Field(default_factory=list, description="codes of the checklist documents shown")
     registration_type: str | None = Field(None, description="which of the guide's lists applies when a segment has "
                                           "several (e.g. PPU.PNS or PPU.PNS_BUMN_BUMD)")
@@ -95,7 +95,7 @@ class FamilyIn(RegistrationForm):
     }]})
 
     head: ParticipantIn
-    members: list[MemberIn] = Field(default_factory=list, max_length=50)
+    members: list[MemberIn] = Field(default_factory=list, max_length=MAX_FAMILY_MEMBERS)
 
 
 class EmployerIn(_In):
@@ -110,11 +110,11 @@ class EmployerIn(_In):
     address: str | None = Field(None, max_length=240)
     email: str | None = Field(None, max_length=120)
     phone: str | None = Field(None, max_length=40)
-    registered_on: dt.date | None = None
+    registered_on: JknDate | None = None
 
 
 class EmployerUpdate(_In):
-    version: int = Field(description="the version you read (optimistic lock)")
+    version: Positive = Field(description="the version you read (optimistic lock)")
     name: str | None = Field(None, min_length=1, max_length=160)
     address: str | None = Field(None, max_length=240)
     email: str | None = Field(None, max_length=120)
@@ -139,9 +139,9 @@ class ChangeIn(_In):
     ]})
 
     kind: ChangeKind
-    effective_date: dt.date
-    recorded_on: dt.date | None = Field(None, description="date the office received the form; default today")
-    version: int | None = Field(None, description="version of the participant you read (or send If-Match)")
+    effective_date: JknDate
+    recorded_on: JknDate | None = Field(None, description="date the office received the form; default today")
+    version: Positive | None = Field(None, description="version of the participant you read (or send If-Match)")
     documents_shown: list[str] = Field(default_factory=list)
     reason: str | None = Field(None, max_length=200)
     # change-specific fields
@@ -149,7 +149,7 @@ class ChangeIn(_In):
     address: str | None = Field(None, max_length=240)
     kabkota_code: str | None = Field(None, pattern=r"^\d{2}\.\d{2}$")
     employer_code: str | None = None
-    wage: int | None = Field(None, ge=0)
+    wage: Rupiah | None = None
     grade: str | None = Field(None, max_length=60)
     segment: Segment | None = None
     care_class: Literal["I", "II", "III"] | None = None
@@ -157,7 +157,7 @@ class ChangeIn(_In):
     replaced_card_number: str | None = Field(None, description="CHILD_REPLACEMENT: card of the child who leaves")
     replaced_reason: Literal["MARRIED", "HAS_INCOME", "DECEASED", "AGED_OUT"] | None = None
     name: str | None = Field(None, min_length=1, max_length=120, description="CORRECTION / CARD_DAMAGED (data salah)")
-    birth_date: dt.date | None = None
+    birth_date: LifeDate | None = None
     sex: Literal["L", "P"] | None = None
 
     @field_validator("documents_shown")
@@ -175,6 +175,6 @@ class PaymentIn(_In):
     payer_code: str | None = Field(None, description="payer account (E<employer>, F<family>, G-PBI ...)")
     card_number: str | None = Field(None, description="or: any participant of the paying family")
     employer_code: str | None = Field(None, description="or: the employer")
-    amount: int = Field(gt=0)
-    paid_on: dt.date
+    amount: PositiveRupiah
+    paid_on: JknDate
     channel: str | None = Field(None, max_length=40)

@@ -1,0 +1,80 @@
+"""The command line's edge (issue #10): options parsed with the API's bounds, and user errors
+shown as a message with exit code 2, never a traceback.
+
+``bounded(JknDate)`` is a ``typer.Option(parser=...)`` that refuses what the REST API refuses
+(jkn.services.bounds). :class:`UserErrors` is the ``jkn`` group: it turns the errors a user can
+cause and fix (a domain rule, invalid input, an unreachable database, a file or port that cannot
+be used) into ``error: ...`` on standard error and exit code 2; anything else is a bug and keeps
+its traceback.
+"""
+
+from __future__ import annotations
+
+import errno
+from collections.abc import Callable
+from typing import Any
+
+import typer
+from pydantic import TypeAdapter, ValidationError
+from rich.console import Console
+from rich.markup import escape
+from sqlalchemy.exc import ArgumentError, OperationalError
+from typer.core import TyperGroup
+
+from jkn.reference.nik import NikError
+from jkn.rules.decision import RuleError
+from jkn.services.errors import DomainError, validation_message
+
+err = Console(stderr=True, soft_wrap=True)
+#: DomainError details worth a line of their own
+_DETAILS = ("field", "card_number", "missing", "code", "rule")
+
+
+def bounded(kind: Any) -> Callable[[Any], Any]:
+    """A typer option parser for an annotated type of jkn.services.bounds."""
+    adapter = TypeAdapter(kind)
+
+    def parse(value: Any) -> Any:
+        try:
+            return adapter.validate_python(value)
+        except ValidationError as exc:
+            raise typer.BadParameter("; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())) from None
+
+    return parse
+
+
+def describe(exc: BaseException) -> list[str] | None:
+    """The lines that tell the user what to fix, or None when ``exc`` is not a user error."""
+    if isinstance(exc, DomainError):
+        lines = [exc.message] + [f"  {k}: {exc.details[k]}" for k in _DETAILS if exc.details.get(k)]
+        lines += [f"  - {s['text']}  ({s['source']})" for s in exc.details.get("explanation") or []]
+        return lines + [f"  did you mean {s.get('code')} {s.get('name', '')}?" for s in exc.details.get("suggestions") or []]
+    if isinstance(exc, ValidationError):
+        return [f"invalid: {validation_message(exc.errors())}"]
+    if isinstance(exc, NikError):
+        return [f"NIK {exc.field}: {exc.message}"]
+    if isinstance(exc, RuleError):
+        return [str(exc)]
+    if isinstance(exc, OperationalError):
+        return [f"cannot use the database (--db / JKN_DATABASE_URL): {str(exc.orig).strip().splitlines()[0]}"]
+    if isinstance(exc, ArgumentError):
+        return [f"--db / JKN_DATABASE_URL is not a database URL this program knows: {exc}"]
+    if isinstance(exc, OSError) and exc.errno != errno.EPIPE:
+        return [f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc.strerror or exc)]
+    return None
+
+
+class UserErrors(TyperGroup):
+    """The ``jkn`` group: user errors of any command → their message and exit code 2."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except Exception as exc:
+            lines = describe(exc)
+            if lines is None:
+                raise
+            err.print(f"[red]error:[/red] {escape(lines[0])}")
+            for line in lines[1:]:
+                err.print(escape(line))
+            raise typer.Exit(code=2) from None

@@ -1,0 +1,117 @@
+"""Bounds of every number and date the REST API and the CLI accept (issue #10).
+
+Declared once, as annotated types, and used by the request models, the routers' query and path
+parameters and the CLI options: a value out of range is refused at the edge (422 / exit code 2)
+with a message, before a service, the database or the arithmetic sees it. Services keep their
+own domain checks. Why these bounds: assumptions A-S06 (dates and months), A-S07 (birth dates)
+and A-S08 (ids, counts and amounts) in docs/assumptions.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
+
+from jkn.domain.month import Month
+from jkn.rules.parameters import JKN_START
+from jkn.services.membership.common import JAKARTA, jakarta_today
+
+#: the earliest year a NIK's two-digit birth year can mean (lokal-id: 1900 + YY or 2000 + YY), A-S07
+EARLIEST_BIRTH = dt.date(1900, 1, 1)
+#: the setting that moves the last accepted date: today (Asia/Jakarta) + this many years, A-S06
+HORIZON_SETTING = "JKN_DATE_HORIZON_YEARS"
+DEFAULT_HORIZON_YEARS = 1
+#: ids, offsets and counts fit the INTEGER columns (PostgreSQL int4), A-S08
+MAX_INT = 2**31 - 1
+#: the largest amount of rupiah accepted (15 digits), A-S08
+MAX_RUPIAH = 10**15 - 1
+#: the largest page a CLI listing prints (the largest any /api/v1 listing allows)
+MAX_LIMIT = 1000
+#: family members registered with a participant at once (FamilyIn.members), and counted by a calculator
+MAX_FAMILY_MEMBERS = 50
+MONTH_PATTERN = r"^\d{4}-\d{2}$"
+
+
+def horizon_years() -> int:
+    """``JKN_DATE_HORIZON_YEARS`` (whole years, 0 to 100), default 1."""
+    raw = os.environ.get(HORIZON_SETTING, "").strip()
+    if not raw:
+        return DEFAULT_HORIZON_YEARS
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > 100:
+        raise ValueError(f"{HORIZON_SETTING} must be whole years from 0 to 100, got {raw!r}")
+    return int(raw)
+
+
+def horizon(today: dt.date | None = None) -> dt.date:
+    """The last date accepted: today in Asia/Jakarta plus ``JKN_DATE_HORIZON_YEARS`` (29 February → 28)."""
+    today = today or jakarta_today()
+    try:
+        return today.replace(year=today.year + horizon_years())
+    except ValueError:  # 29 February
+        return today.replace(year=today.year + horizon_years(), day=28)
+
+
+def _in_span(value, first, last, what: str):
+    if value < first:
+        raise ValueError(f"{value} is before JKN began ({first})")
+    if value > last:
+        raise ValueError(f"{value} is after the last {what} accepted, {last} "
+                         f"(today + {horizon_years()} year(s), setting {HORIZON_SETTING})")
+    return value
+
+
+def check_jkn_date(value: dt.date) -> dt.date:
+    """A date of JKN's span: from 2014-01-01 to the horizon (ValueError otherwise)."""
+    return _in_span(value, JKN_START, horizon(), "date")
+
+
+def check_jkn_month(value: Month | str) -> Month:
+    """A month of JKN's span: from 2014-01 to the horizon's month (ValueError otherwise)."""
+    month = value if isinstance(value, Month) else Month.parse(value)
+    return _in_span(month, Month.of(JKN_START), Month.of(horizon()), "month")
+
+
+def _jkn_datetime(value: dt.datetime) -> dt.datetime:
+    try:
+        local = value.astimezone(JAKARTA) if value.tzinfo else value
+    except OverflowError:  # 9999-12-31T23:00Z is in the year 10000 in Jakarta
+        raise ValueError(f"{value.isoformat()} is outside the dates accepted, {_SPAN}") from None
+    check_jkn_date(local.date())
+    return value
+
+
+def _life_date(value: dt.date) -> dt.date:
+    today = jakarta_today()
+    if not EARLIEST_BIRTH <= value <= today:
+        raise ValueError(f"{value.isoformat()} must be from {EARLIEST_BIRTH.isoformat()} to today ({today.isoformat()})")
+    return value
+
+
+_SPAN = f"from {JKN_START.isoformat()} to today + {HORIZON_SETTING} years (default {DEFAULT_HORIZON_YEARS})"
+
+#: a row's id (path or filter)
+Id = Annotated[int, Field(ge=1, le=MAX_INT, description=f"an id, 1 to {MAX_INT}")]
+#: rows to skip in a listing
+Offset = Annotated[int, Field(ge=0, le=MAX_INT, description=f"0 to {MAX_INT}")]
+#: a count that starts at one (version read, which child, participants of the demo)
+Positive = Annotated[int, Field(ge=1, le=MAX_INT, description=f"1 to {MAX_INT}")]
+#: persons of a family (with the participant), and members besides the participant
+Persons = Annotated[int, Field(ge=1, le=MAX_FAMILY_MEMBERS + 1, description=f"1 to {MAX_FAMILY_MEMBERS + 1}")]
+Members = Annotated[int, Field(ge=0, le=MAX_FAMILY_MEMBERS, description=f"0 to {MAX_FAMILY_MEMBERS}")]
+#: rows a CLI listing prints
+Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT, description=f"1 to {MAX_LIMIT}")]
+#: whole rupiah, none to 15 digits
+Rupiah = Annotated[int, Field(ge=0, le=MAX_RUPIAH, description=f"whole rupiah, 0 to {MAX_RUPIAH}")]
+PositiveRupiah = Annotated[int, Field(ge=1, le=MAX_RUPIAH, description=f"whole rupiah, 1 to {MAX_RUPIAH}")]
+#: a date of an event under JKN (service, payment, change, registration, "as of")
+JknDate = Annotated[dt.date, AfterValidator(check_jkn_date), Field(description=f"YYYY-MM-DD, {_SPAN}")]
+JknDateTime = Annotated[dt.datetime, AfterValidator(_jkn_datetime), Field(description=f"date and time, {_SPAN}")]
+#: a month billed or in arrears, "YYYY-MM"
+JknMonth = Annotated[str, Field(pattern=MONTH_PATTERN, examples=["2014-08"], description=f"YYYY-MM, {_SPAN}"),
+                     AfterValidator(lambda text: str(check_jkn_month(text)))]
+#: a date in a person's life before or outside JKN (birth, first day of work in Indonesia)
+LifeDate = Annotated[dt.date, AfterValidator(_life_date),
+                     Field(description=f"YYYY-MM-DD, from {EARLIEST_BIRTH.isoformat()} to today")]

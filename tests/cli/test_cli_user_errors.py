@@ -1,0 +1,216 @@
+"""The command line never answers a user's mistake with a traceback (issue #10).
+
+Every command of ``jkn`` is run with bad input: impossible or out-of-range dates and months,
+negative or huge numbers, unknown choices, missing files, unwritable output paths, an
+unreachable database, bad or busy ports. Each must end with a message that names the problem
+and exit code 2 (the code of a domain error), never a traceback and never exit 0. A test checks
+that the table below names every command, so a new command needs its bad input here too.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+
+import pytest
+import typer
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import BaseModel, ValidationError
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from jkn.cli import app
+from jkn.commands.edge import bounded
+from jkn.domain.month import Month
+from jkn.services.bounds import JKN_START, MAX_RUPIAH, JknDate, JknMonth, Rupiah, horizon
+from membership.membership_helpers import FKTP_A, ensure_facilities
+from support.care_world import JKN
+
+DOWN = "postgresql://nobody@127.0.0.1:1/x"  # nothing listens on port 1
+NOWHERE = "/nonexistent-dir/out"
+runner = CliRunner()
+
+
+def cases(busy_port: int, files: dict[str, str], card: str) -> list[tuple[str, list[str], str]]:
+    """(command, arguments, a fragment of the message); "--db URL" is added unless given."""
+    return [
+        ("serve", ["serve", "--port", "70000"], "65535"),
+        ("serve", ["serve", "--port", str(busy_port)], "in use"),
+        ("serve", ["serve", "--workers", "0"], "--workers"),
+        ("db upgrade", ["db", "upgrade", "--db", DOWN], "cannot use the database"),
+        ("db upgrade", ["db", "upgrade", "--db", f"sqlite:///{NOWHERE}/x.sqlite3"], "cannot use the database"),
+        ("db upgrade", ["db", "upgrade", "--db", "not-a-url"], "not a database URL"),
+        ("lookup region", ["lookup", "region", "99.99"], "no kabupaten/kota"),
+        ("lookup branch", ["lookup", "branch", "999"], "999"),
+        ("lookup nik", ["lookup", "nik", "123"], "16 digits"),
+        ("lookup office", ["lookup", "office", "3171014513900001"], "birth date"),
+        ("export hierarchy", ["export", "hierarchy", "-o", f"{NOWHERE}/x.csv"], "No such file"),
+        ("export hierarchy", ["export", "hierarchy", "--format", "xml"], "csv or json"),
+        ("calc contribution", ["calc", "contribution", "--segment", "PPU_SWASTA", "--as-of", "2014-02-30", "--wage", "1"],
+         "--as-of"),
+        ("calc contribution", ["calc", "contribution", "--segment", "PPU_SWASTA", "--as-of", "2014-06-01",
+                               "--wage", str(10**30)], "--wage"),
+        ("calc contribution", ["calc", "contribution", "--segment", "PPU_SWASTA", "--as-of", "2014-06-01", "--wage", "1",
+                               "--additional-members", "2147483646"], "--additional-members"),
+        ("calc contribution", ["calc", "contribution", "--segment", "PBPU_MANDIRI", "--as-of", "2014-06-01",
+                               "--care-class", "I", "--persons", "-1"], "--persons"),
+        ("calc care-class", ["calc", "care-class", "--segment", "PPU_SWASTA", "--as-of", "9999-12-31", "--wage", "1"],
+         "after the last date accepted"),
+        ("calc penalty", ["calc", "penalty", "--segment", "PBPU_MANDIRI", "--as-of", "2014-08-15",
+                          "--unpaid", "9999-12=42500"], "after the last month accepted"),
+        ("calc ranks", ["calc", "ranks"], "Missing argument"),
+        ("users create-admin", ["users", "create-admin", "root", "--password-stdin", "--db", DOWN],
+         "cannot use the database"),
+        ("users create", ["users", "create", "xavier", "--role", "ASTRONAUT", "--name", "X", "--password-stdin"], "unknown role"),
+        ("users list", ["users", "list", "--role", "ASTRONAUT"], "not a role"),
+        ("users set-password", ["users", "set-password", "nobody", "--password-stdin"], "nobody"),
+        ("users unlock", ["users", "unlock", "nobody"], "nobody"),
+        ("users deactivate", ["users", "deactivate", "nobody"], "nobody"),
+        ("users activate", ["users", "activate", "nobody"], "nobody"),
+        ("users audit", ["users", "audit", "--limit", "-1"], "--limit"),
+        ("care eligibility", ["care", "eligibility", card, "--date", "2014-02-30"], "--date"),
+        ("care eligibility", ["care", "eligibility", card, "--date", "9999-12-31"], "after the last date accepted"),
+        ("care sep-letter", ["care", "sep-letter", "NOPE", "-o", f"{NOWHERE}/sep.pdf"], "no SEP"),
+        ("care sep", ["care", "sep", "NOPE"], "no SEP"),
+        ("care facility types", ["care", "facility", "types", "--level", "NOPE"], "level"),
+        ("care facility add", ["care", "facility", "add", "--name", "X", "--type", "NOPE", "--kabkota", "32.73"], "NOPE"),
+        ("care facility list", ["care", "facility", "list", "--limit", "-1"], "--limit"),
+        ("care facility show", ["care", "facility", "show", "NOPE"], "NOPE"),
+        ("care facility staff-add", ["care", "facility", "staff-add", "NOPE", "--name", "X", "--role", "DOCTOR"], "NOPE"),
+        ("care consumer create", ["care", "consumer", "create", "NOPE"], "NOPE"),
+        ("care consumer list", ["care", "consumer", "list", "--db", DOWN], "cannot use the database"),
+        ("care consumer revoke", ["care", "consumer", "revoke", "NOPE"], "NOPE"),
+        ("care consumer rotate", ["care", "consumer", "rotate", "NOPE"], "NOPE"),
+        ("participants register", ["participants", "register", "--json", f"{NOWHERE}/family.json"], "No such file"),
+        ("participants register", ["participants", "register", "--json", files["future_family"]], "tmt"),
+        ("participants show", ["participants", "show", "0000000000000"], "0000000000000"),
+        ("participants search", ["participants", "search", "siti", "--limit", "-1"], "--limit"),
+        ("participants family", ["participants", "family", str(2**64)], "family_id"),
+        ("participants change", ["participants", "change", card, "--json", files["future_change"]], "effective_date"),
+        ("participants history", ["participants", "history", card, "--as-of", "0001-01-01"], "before JKN began"),
+        ("participants card", ["participants", "card", card, "-o", f"{NOWHERE}/card.pdf"], "No such file"),
+        ("participants coverage", ["participants", "coverage", card, "--on", "2014-02-30"], "--on"),
+        ("participants statement", ["participants", "statement", card, "--on", "9999-12-31"], "after the last date"),
+        ("participants checklist", ["participants", "checklist", "ASTRONAUT"], "unknown change kind"),
+        ("employers register", ["employers", "register", "--name", "PT X", "--sector", "SWASTA", "--kabkota", "31.71",
+                                "--registered-on", "9999-12-31"], "after the last date"),
+        ("employers show", ["employers", "show", "NOPE"], "NOPE"),
+        ("employers employees", ["employers", "employees", "NOPE", "--limit", "-1"], "--limit"),
+        ("employers statement", ["employers", "statement", "NOPE", "--on", "0001-01-01"], "before JKN began"),
+        ("import template", ["import", "template", "-o", f"{NOWHERE}/t.xlsx"], "No such file"),
+        ("import template", ["import", "template", "--format", "ods"], "xlsx or csv"),
+        ("import run", ["import", "run", f"{NOWHERE}/staff.csv"], "staff.csv"),
+        ("import run", ["import", "run", files["bad_csv"], "--registered-on", "2014-02-30"], "--registered-on"),
+        ("import run", ["import", "run", files["bad_csv"], "--report", f"{NOWHERE}/report.json"], "No such file"),
+        ("billing run", ["billing", "run", "--month", "9999-12"], "after the last month accepted"),
+        ("billing run", ["billing", "run", "--month", "2014-08", "--pbi-amount", "-5"], "--pbi-amount"),
+        ("billing run", ["billing", "run", "--month", "2014-08", "--method", "nope"], "batch or single"),
+        ("billing bills", ["billing", "bills", "--status", "NOPE"], "--status"),
+        ("billing bills", ["billing", "bills", "--limit", "-1"], "--limit"),
+        ("billing bills", ["billing", "bills", "--month", "2014-13"], "--month"),
+        ("billing pay", ["billing", "pay", "--reference", "X", "--payer", "F1", "--amount", "5", "--paid-on", "2014-02-30"],
+         "--paid-on"),
+        ("billing pay", ["billing", "pay", "--reference", "X", "--payer", "F1", "--amount", "-5", "--paid-on", "2014-02-05"],
+         "--amount"),
+        ("billing statement", ["billing", "statement", "NOPE", "--on", "9999-12-31"], "after the last date"),
+        ("billing runs", ["billing", "runs", "--db", DOWN], "cannot use the database"),
+        ("demo", ["demo", "--start", "2014-13"], "--start"),
+        ("demo", ["demo", "--start", "9999-12"], "after the last month accepted"),
+        ("demo", ["demo", "--pbi-amount", "-5"], "--pbi-amount"),
+        ("demo", ["demo", "--participants", "0", "--db", DOWN], "--participants"),
+    ]
+
+
+def commands() -> dict[str, bool]:
+    """Every command of ``jkn`` ("group sub command") → whether it takes --db."""
+    def walk(cmd, path):
+        subs = getattr(cmd, "commands", None)
+        found = {}
+        if not subs or getattr(cmd, "invoke_without_command", False) and path:
+            found[" ".join(path)] = any("--db" in getattr(p, "opts", ()) for p in cmd.params)
+        for name, sub in (subs or {}).items():
+            found |= walk(sub, [*path, name])
+        return found
+    return walk(get_command(app), [])
+
+
+@pytest.fixture
+def world(db, db_url, tmp_path):
+    """A participant (registered by a collective import) and the input files of the bad cases."""
+    ensure_facilities(db)
+    template = tmp_path / "t.csv"
+    assert runner.invoke(app, ["import", "template", "--format", "csv", "-o", str(template)]).exit_code == 0
+    template.write_text(template.read_text().replace("0101P001", FKTP_A))
+    employer = runner.invoke(app, ["employers", "register", "--name", "PT CLI", "--sector", "SWASTA", "--kabkota", "31.71",
+                                   "--db", db_url])
+    r = runner.invoke(app, ["import", "run", str(template), "--employer", json.loads(employer.stdout)["code"],
+                            "--registered-on", "2014-03-01", "--db", db_url])
+    assert r.exit_code == 0, r.output
+    card = json.loads(r.stdout.strip().splitlines()[-1])["sample_cards"][0]
+    files = {"future_family": {"nik": "3171014501900001", "name": "Siti", "segment": "PBPU_MANDIRI", "care_class": "II",
+                               "fktp_code": FKTP_A, "tmt": "9999-12-01"},
+             "future_change": {"kind": "FKTP", "effective_date": "9999-12-31", "fktp_code": FKTP_A}}
+    paths = {}
+    for name, body in files.items():
+        paths[name] = str(tmp_path / f"{name}.json")
+        (tmp_path / f"{name}.json").write_text(json.dumps(body))
+    paths["bad_csv"] = str(tmp_path / "bad.csv")
+    (tmp_path / "bad.csv").write_text("nik,nama\n123,X\n")
+    return card, paths
+
+
+def test_every_command_has_a_bad_input_case():
+    assert set(commands()) == {c for c, _args, _msg in cases(1, {"future_family": "", "future_change": "", "bad_csv": ""}, "")}
+
+
+def test_bad_input_gives_a_message_and_exit_code_2_never_a_traceback(world, db_url):
+    card, files = world
+    takes_db = commands()
+    with socket.create_server(("127.0.0.1", 0)) as busy:
+        wrong = []
+        for command, args, fragment in cases(busy.getsockname()[1], files, card):
+            args = [*args, "--db", db_url] if takes_db[command] and "--db" not in args else args
+            r = runner.invoke(app, args, input="a-long-password-1\n")
+            crashed = r.exception is not None and not isinstance(r.exception, SystemExit)
+            if crashed or r.exit_code != 2 or "Traceback" in r.output or fragment not in r.output:
+                wrong.append(f"{' '.join(args)} → exit {r.exit_code}, {r.exception!r}: {r.output[-300:]}")
+    assert not wrong, "\n\n".join(wrong)
+
+
+def test_the_installed_command_prints_no_traceback_either(tmp_path):
+    """The console script itself (rich's traceback printer is not involved under CliRunner)."""
+    for args in (["db", "upgrade", "--db", DOWN], ["calc", "contribution", "--segment", "PPU_SWASTA",
+                                                     "--as-of", "2014-06-01", "--wage", str(10**30)]):
+        r = subprocess.run([str(JKN), *args], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+        assert r.returncode == 2 and "Traceback" not in r.stdout + r.stderr, r.stderr
+
+
+class _Dated(BaseModel):
+    on: JknDate
+    month: JknMonth
+    amount: Rupiah
+
+
+@settings(max_examples=60, deadline=None)
+@given(day=st.dates(), amount=st.integers(min_value=-(2**70), max_value=2**70))
+def test_the_cli_and_the_api_accept_exactly_the_same_values(day, amount):
+    """One set of bounds: an option of the CLI and a field of a request take the same values."""
+    month = f"{day.year:04d}-{day.month:02d}"
+    in_span = JKN_START <= day <= horizon()
+    month_in_span = Month.of(JKN_START) <= Month.of(day) <= Month.of(horizon())
+    for kind, value, ok in ((JknDate, day.isoformat(), in_span), (JknMonth, month, month_in_span),
+                            (Rupiah, str(amount), 0 <= amount <= MAX_RUPIAH)):
+        try:
+            bounded(kind)(value)
+            cli_ok = True
+        except typer.BadParameter:
+            cli_ok = False
+        assert cli_ok == ok, (kind, value)
+    try:
+        _Dated(on=day, month=month, amount=amount)
+        api_ok = True
+    except ValidationError:
+        api_ok = False
+    assert api_ok == (in_span and month_in_span and 0 <= amount <= MAX_RUPIAH)
