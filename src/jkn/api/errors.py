@@ -9,7 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi.exception_handlers import (
+    http_exception_handler,
+    request_validation_exception_handler,
+)
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
@@ -17,8 +20,8 @@ from starlette.exceptions import HTTPException
 
 from jkn.reference.nik import NikError
 from jkn.rules.decision import RuleError
-from jkn.services.portal.callers import CsrfFailed, LoginRequired
 from jkn.services.errors import DomainError, validation_message
+from jkn.services.portal.callers import CsrfFailed, LoginRequired
 
 #: sent with every 401 of the API (RFC 7235): log in with HTTP Basic
 CHALLENGE = {"WWW-Authenticate": 'Basic realm="jkn"'}

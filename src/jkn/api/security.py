@@ -34,12 +34,26 @@ from sqlalchemy.orm import Session
 from jkn.api.deps import get_session
 from jkn.api.errors import problem
 from jkn.api.session_cookie import COOKIE, client_of, load_user, read_session
-from jkn.services.portal import auth
-from jkn.services.portal.accounts import (ADMIN, BRANCH_OFFICER, EMPLOYER_ADMIN, FACILITY_STAFF, HEAD_OFFICE,  # noqa: F401
-                                   OFFICE_ROLES, PARTICIPANT, REGIONAL_MANAGER)
-from jkn.services.portal.callers import CsrfFailed, LoginRequired, Portal, caller_for, check_credentials
 from jkn.services.errors import Forbidden, NotFound
 from jkn.services.membership.common import get_employer, get_family, get_participant
+from jkn.services.portal import auth
+from jkn.services.portal.accounts import (  # noqa: F401
+    ADMIN,
+    BRANCH_OFFICER,
+    EMPLOYER_ADMIN,
+    FACILITY_STAFF,
+    HEAD_OFFICE,
+    OFFICE_ROLES,
+    PARTICIPANT,
+    REGIONAL_MANAGER,
+)
+from jkn.services.portal.callers import (
+    CsrfFailed,
+    LoginRequired,
+    Portal,
+    caller_for,
+    check_credentials,
+)
 from jkn.store.billing_tables import PayerRow
 from jkn.store.facility_tables import FacilityRow
 from jkn.store.membership_tables import EmployerRow, ParticipantRow

@@ -32,9 +32,9 @@ from sqlalchemy.orm import Session
 from jkn.services.portal import sessions
 from jkn.services.portal.settings import settings
 from jkn.services.portal.throttle import KnownDevice
+from jkn.services.unit_of_work import unit_of_work
 from jkn.store.portal_tables import UserAccountRow
 from jkn.store.reference_tables import MetaRow
-from jkn.services.unit_of_work import unit_of_work
 
 COOKIE = "jkn_session"
 DEVICE_COOKIE = "jkn_device"

@@ -13,7 +13,7 @@ from rich.table import Table
 from jkn.commands.edge import bounded
 from jkn.rules.decision import RuleError
 from jkn.services.billing import calculators
-from jkn.services.bounds import JknDate, Members, Persons, Rupiah
+from jkn.services.bounds import JknDate, JknMonth, Members, Persons, Rupiah
 
 app = typer.Typer(help="Calculators from the participant guide, each answer with its reason.", no_args_is_help=True)
 console = Console()
@@ -99,6 +99,8 @@ def penalty(segment: str = typer.Option(...), as_of: dt.date = AsOf,
                                                     help="cover already suspended since YYYY-MM-DD"),
             as_json: bool = typer.Option(False, "--json")) -> None:
     """Lateness, late-payment penalty, arrears and suspension."""
+    for item in unpaid:  # each month within JKN's span, as the API's bounds say
+        bounded(JknMonth)(item.partition("=")[0])
     result = _run(lambda: calculators.penalty(segment, as_of, calculators.parse_unpaid(unpaid),
                                               penalty_owed=penalty_owed, suspended_since=suspended_since))
     status = "SUSPENDED" if result["suspended"] else "active"

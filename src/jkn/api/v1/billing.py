@@ -19,8 +19,9 @@ from jkn.api import security as sec
 from jkn.api.security import AUTH_RESPONSES as AUTH
 from jkn.api.security import Caller
 from jkn.api.v1.membership import CONFLICT, INVALID, NOT_FOUND
+from jkn.services.billing import payments, statements
+from jkn.services.billing import runs as billing
 from jkn.services.bounds import Id, JknDate, JknMonth, Offset, PositiveRupiah
-from jkn.services.billing import runs as billing, payments, statements
 from jkn.services.errors import Forbidden, NotFound
 from jkn.services.membership.schemas import PaymentIn
 from jkn.store.billing_tables import BillRow, PayerRow, PaymentRow

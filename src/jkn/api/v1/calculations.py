@@ -11,8 +11,15 @@ from pydantic import BaseModel, Field
 
 from jkn.api.errors import problem
 from jkn.domain.segment import Segment
-from jkn.services.bounds import MAX_FAMILY_MEMBERS, JknDate, JknMonth, Members, Persons, Rupiah
 from jkn.services.billing import calculators
+from jkn.services.bounds import (
+    MAX_FAMILY_MEMBERS,
+    JknDate,
+    JknMonth,
+    Members,
+    Persons,
+    Rupiah,
+)
 
 router = APIRouter(tags=["calculators"])
 
@@ -83,9 +90,9 @@ class PenaltyRequest(BaseModel):
     segment: Segment
     as_of: JknDate
     unpaid: list[UnpaidMonth]
-    penalty_owed: int = Field(0, ge=0, description="penalty charged earlier (when arrears were paid without it) "
+    penalty_owed: Rupiah = Field(0, description="penalty charged earlier (when arrears were paid without it) "
                                                    "and not yet paid")
-    suspended_since: date | None = Field(None, description="cover already suspended since this day: it stays so "
+    suspended_since: JknDate | None = Field(None, description="cover already suspended since this day: it stays so "
                                                            "until arrears and penalty are paid in full")
 
     model_config = {"json_schema_extra": {"examples": [{"segment": "PBPU_MANDIRI", "as_of": "2014-08-15",

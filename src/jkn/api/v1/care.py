@@ -35,13 +35,27 @@ from jkn.api.security import AUTH_RESPONSES as AUTH
 from jkn.api.security import Caller, Portal
 from jkn.api.session_cookie import client_of
 from jkn.reference import care_codes
-from jkn.services.bounds import Id, JknDate, Offset
-from jkn.services.portal.audit import Actor
-from jkn.services.care import eligibility as care_eligibility, emergencies, facilities, primary_care, referrals, sep, sep_letter, vclaim_consumers
-from jkn.services.portal.accounts import FACILITY_STAFF
+from jkn.services.bounds import Id, JknDate, Offset, Positive
+from jkn.services.care import eligibility as care_eligibility
+from jkn.services.care import (
+    emergencies,
+    facilities,
+    primary_care,
+    referrals,
+    sep,
+    sep_letter,
+    vclaim_consumers,
+)
 from jkn.services.care.common import jakarta_today, parse_date
 from jkn.services.errors import Forbidden, NotFound
-from jkn.store.care_tables import ControlLetterRow, EmergencyCaseRow, ReferralRow, SepRow
+from jkn.services.portal.accounts import FACILITY_STAFF
+from jkn.services.portal.audit import Actor
+from jkn.store.care_tables import (
+    ControlLetterRow,
+    EmergencyCaseRow,
+    ReferralRow,
+    SepRow,
+)
 from jkn.store.facility_tables import FacilityRow
 
 router = APIRouter(tags=["care flow"])
@@ -84,7 +98,7 @@ class ConsumerIn(_In):
 class _CoverIn(_In):
     """What the facility declares about the care, checked at both levels (services.care.cover)."""
 
-    delivery_child_number: int | None = Field(None, ge=1, description="a delivery: which child (1, 2, 3 ...)")
+    delivery_child_number: Positive | None = Field(None, description="a delivery: which child (1, 2, 3 ...)")
     excluded: list[str] = Field(default_factory=list, description="exclusion codes that apply (e.g. ABROAD)")
 
 

@@ -15,12 +15,12 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from jkn.services.unit_of_work import unit_of_work
 from jkn.api.errors import problem
 from jkn.api.security import AUTH_RESPONSES as AUTH
 from jkn.api.security import Caller, Portal
 from jkn.services.bounds import JknDateTime, Positive
 from jkn.services.portal import complaints
+from jkn.services.unit_of_work import unit_of_work
 
 router = APIRouter(prefix="/complaints", tags=["complaints"])
 #: one complaint, and the steps of its workflow

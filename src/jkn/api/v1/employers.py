@@ -14,17 +14,17 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import false, true
 
 from jkn.api import security as sec
+from jkn.api.errors import Problem
 from jkn.api.security import AUTH_RESPONSES as AUTH
 from jkn.api.security import Caller
-from jkn.api.errors import Problem
 from jkn.api.v1.membership import CONFLICT, INVALID, NOT_FOUND, if_match_version
-from jkn.services.bounds import Id, JknDate, Offset
-from jkn.services.portal import auth
-from jkn.services.membership import collective_import, employers
 from jkn.services.billing import statements
-from jkn.services.portal.accounts import EMPLOYER_ADMIN
+from jkn.services.bounds import Id, JknDate, Offset
 from jkn.services.errors import Forbidden, NotFound
+from jkn.services.membership import collective_import, employers
 from jkn.services.membership.schemas import EmployerIn, EmployerUpdate
+from jkn.services.portal import auth
+from jkn.services.portal.accounts import EMPLOYER_ADMIN
 from jkn.store.membership_tables import EmployerRow, ImportBatchRow
 
 router = APIRouter(tags=["employers"])

@@ -9,7 +9,6 @@ and its audit row, written by the use case); the ``X-Actor`` header of earlier v
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Query
@@ -23,14 +22,25 @@ from jkn.api.security import Caller
 from jkn.domain.care import MaritalStatus, Relationship
 from jkn.domain.segment import Segment
 from jkn.reference import nik as nik_parser
-from jkn.services.bounds import MAX_INT, Id, JknDate, Offset
-from jkn.services.portal import auth
-from jkn.services.membership import cards, data_changes, documents, history, registration
 from jkn.services.billing import coverage, statements
-from jkn.services.portal.accounts import FACILITY_STAFF, PARTICIPANT
+from jkn.services.bounds import MAX_INT, Id, JknDate, LifeDate, Offset
 from jkn.services.errors import Forbidden, Invalid
+from jkn.services.membership import (
+    cards,
+    data_changes,
+    documents,
+    history,
+    registration,
+)
 from jkn.services.membership.common import jakarta_today
-from jkn.services.membership.schemas import ChangeIn, FamilyIn, ParticipantIn, ParticipantRegistrationIn
+from jkn.services.membership.schemas import (
+    ChangeIn,
+    FamilyIn,
+    ParticipantIn,
+    ParticipantRegistrationIn,
+)
+from jkn.services.portal import auth
+from jkn.services.portal.accounts import FACILITY_STAFF, PARTICIPANT
 
 router = APIRouter(tags=["membership"])
 
@@ -273,7 +283,7 @@ def registration_checklist(body: FamilyIn) -> Any:
             summary="The documents a registration needs, from a few answers (no identities needed)")
 def household_checklist(
         segment: Segment = Query(..., examples=["PBPU_MANDIRI"]),
-        on: dt.date | None = Query(None, description="start of cover (default: today)"),
+        on: JknDate | None = Query(None, description="start of cover (default: today)"),
         registration_type: str | None = Query(None, description="which list when the segment has several"),
         nationality: Literal["WNI", "WNA"] = Query("WNI", description="WNA if someone to be registered is foreign"),
         marital_status: MaritalStatus = Query(MaritalStatus.NEVER_MARRIED, description="the participant's"),
@@ -294,9 +304,9 @@ def household_checklist(
             summary="The documents a data change needs (of a participant in your scope, or of a segment)")
 def change_checklist(caller: Caller, kind: str = Query(..., examples=["FKTP"]), card_number: str | None = None,
                      segment: Segment | None = Query(None, description="without card_number: the participant's"),
-                     on: dt.date | None = Query(None, description="effective date (default: today)"),
+                     on: JknDate | None = Query(None, description="effective date (default: today)"),
                      member_relationship: Relationship | None = Query(None, description="the person the change adds"),
-                     member_birth_date: dt.date | None = None,
+                     member_birth_date: LifeDate | None = None,
                      member_nationality: Literal["WNI", "WNA"] = "WNI",
                      new_segment: Segment | None = Query(None, description="SEGMENT: the segment moved to")) -> Any:
     """Exactly the list `POST /participants/{card}/changes` demands for the same change."""

@@ -5,7 +5,6 @@ see everything. What-if rule sets are TOML texts in the format of src/jkn/rules/
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
@@ -13,6 +12,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from jkn.api.security import AUTH_RESPONSES, require_roles
+from jkn.services.bounds import JknDate
 from jkn.services.policy.compare import compare, compare_csv
 from jkn.services.portal.accounts import ADMIN, HEAD_OFFICE, REGIONAL_MANAGER
 from jkn.services.portal.callers import Portal
@@ -32,12 +32,14 @@ class CompareIn(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, json_schema_extra={"examples": [
         {"from": "2019-12-01", "to": "2026-11-01", "what_if": [{"name": "kelas-3.toml", "toml": EXAMPLE}]}]})
 
-    date_from: dt.date = Field(alias="from", description="the first rule set: the one in force on this date")
-    date_to: dt.date = Field(alias="to", description="the rule set in force on this date")
+    date_from: JknDate = Field(alias="from", description="the first rule set: the one in force on this date")
+    date_to: JknDate = Field(alias="to", description="the rule set in force on this date")
     what_if: list[WhatIf] = Field(default_factory=list, max_length=5, description="laid over the rules of `to`")
 
 
-@router.post("/policy/compare", responses={**AUTH_RESPONSES, 422: {"description": "bad dates or what-if file"}},
+@router.post("/policy/compare", responses={**AUTH_RESPONSES, 422: {"description": "bad dates or what-if file"},
+                                           200: {"content": {"application/json": {}, "text/csv": {}},
+                                                 "description": "the comparison (format=csv: one row per unit and column)"}},
              summary="Monthly contributions of the registry under several rule sets, by region, branch and segment")
 def policy_compare(body: CompareIn, caller: Managers,
                    format: Literal["json", "csv"] = Query("json", description="csv: one row per unit and column")):

@@ -21,7 +21,8 @@ from jkn.api.vclaim import shapes
 from jkn.api.vclaim.protocol import Call, ProtocolError, Router
 from jkn.reference import care_codes
 from jkn.reference.workareas import load_workareas
-from jkn.services.care import eligibility as care_eligibility, facilities, referrals, sep
+from jkn.services.care import eligibility as care_eligibility
+from jkn.services.care import facilities, referrals, sep
 from jkn.services.care.common import jakarta_today, parse_date
 from jkn.services.errors import Invalid, NotFound
 from jkn.vclaim import envelope

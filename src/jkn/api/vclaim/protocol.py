@@ -21,8 +21,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from jkn.services.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from jkn.services.care.vclaim_consumers import ConsumerAuth, load_auth
+from jkn.services.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from jkn.services.portal.audit import Actor
 from jkn.vclaim import envelope
 from jkn.vclaim.crypto import SignatureError, verify
