@@ -2,7 +2,8 @@
 
 Medan (kab/kota 12.71) and Kota Bekasi (32.75) are served by different branches; each gets demo
 facilities (jkn.services.care.facilities). Families are registered through the membership service
-with the documents checklist the rules engine gives: Budi's family in Medan four months ago (so
+with the documents checklist the rules engine gives, each paying its first contribution on the day
+it registers (cover begins with it, A-M18): Budi's family in Medan four months ago (so
 an FKTP change is allowed), Siti in Medan today (an FKTP change is refused: 3-month rule), Joko
 in Bekasi. PT Medan Sejahtera is an employer in Medan with an administrator.
 """
@@ -24,6 +25,7 @@ from jkn.services.portal.audit import SYSTEM
 from jkn.services.membership.common import jakarta_today
 from jkn.services.membership.schemas import EmployerIn, FamilyIn, MemberIn, ParticipantIn
 from jkn.store.reference_tables import KabKotaRow
+from support.first_payment import pay_first_contribution
 
 PASSWORD = "rahasia-123"
 
@@ -56,7 +58,9 @@ def register_family(session: Session, *, head_nik: str, name: str, kabkota: str,
     check = documents.registration_checklist(segment, on, head, members)
     data = FamilyIn(head=head, members=members, documents_shown=[i.code for i in check.items if i.required],
                     registered_on=registered_on, tmt=registered_on)
-    return registration.register(session, data, actor="test")
+    family = registration.register(session, data, actor="test")
+    pay_first_contribution(session, family["head_card_number"], on)  # cover begins with it (A-M18)
+    return family
 
 
 def build_world(engine: Engine) -> World:

@@ -63,8 +63,8 @@ def record_visit(session: Session, *, card_number: str, facility_code: str, visi
         steps = elig.explanation + [{"text": where, "source": coverage.cite(coverage.HOW, "1")}] + decision.explain()
         if not decision.value.allowed:
             if not elig.active and decision.value.refusal == "SUSPENDED":
-                raise Refused(f"{p.card_number}: {elig.status_text} on {day} [{coverage.cite('Penghentian Pelayanan Kesehatan')}]",
-                              rule="SUSPENDED" if elig.status_code == "2" else "INACTIVE", explanation=steps)
+                raise Refused(f"{p.card_number}: {elig.status_text} on {day} [{elig.clause}]",
+                              rule=elig.reason, explanation=steps)
             err = refuse(decision, prefix=f"visit at {fac.code} ({fac.name}): ")
             if decision.value.refusal == "NO_PROCEDURE" and p.fktp_code != fac.code:
                 err = Refused(f"{p.card_number} is registered at FKTP {p.fktp_code}, not {fac.code}: first-level care "

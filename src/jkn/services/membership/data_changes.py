@@ -7,6 +7,10 @@
    recomputed), participation type (SEGMENT, e.g. active PNS → pensioner), family list (MARRIAGE,
    BIRTH, ADD_MEMBER, CHILD_REPLACEMENT), removal (DEATH, DIVORCE). WAGE (a new wage reported by
    the employer) is not in the guide's list; it recomputes the class and the contribution.
+3. A wage earner's child (Anggota Keluarga 1.b): the school's letter with the end date of formal
+   education (EDUCATION) makes the status last to it, at the latest to the 25th birthday; a child
+   whose status has ended may stay in the family as a member with an own contribution
+   (CONTINUE_MEMBER), covered again once it is paid (assumptions A-M15 to A-M17, A-M19).
 
 Every change is checked by the rules engine as of its effective date, needs the documents of the
 guide's list, carries the version the clerk read (optimistic lock → 409), and is written with
@@ -27,6 +31,8 @@ from jkn.domain.segment import Segment, SegmentGroup
 from jkn.rules.coverage import check_fktp_change
 from jkn.rules.decision import Step
 from jkn.rules.documents import family_member_documents
+from jkn.rules.family import child_status_ends
+from jkn.services.billing.cover_start import follow_head, on_registration
 from jkn.services.errors import Invalid, NotFound
 from jkn.services.membership import cards, documents
 from jkn.services.membership.common import (
@@ -40,6 +46,7 @@ from jkn.services.membership.common import (
 from jkn.services.membership.registration import (
     HEAD,
     _grade_fields,
+    check_school,
     ensure_niks_free,
     family_member,
     get_fktp,
@@ -85,7 +92,9 @@ class _Ctx:
         return head
 
     def active(self) -> list[ParticipantRow]:
-        return [m for m in self.members if m.status not in ENDED and (m.end_date is None or m.end_date >= self.on)]
+        """Members covered on the change's date: not ended, and their status not over by age (A-M15)."""
+        return [m for m in self.members if m.status not in ENDED and (m.end_date is None or m.end_date >= self.on)
+                and (m.status_until is None or m.status_until >= self.on)]
 
 
 def apply_change(session: Session, card_number: str, change: ChangeIn, *, actor: str,
@@ -130,20 +139,21 @@ def _reclass_family(ctx: _Ctx) -> None:
             m.care_class = head.care_class
 
 
-def _resort(ctx: _Ctx, extra: Sequence[tuple[MemberIn, Any]] = ()) -> list[str]:
+def _resort(ctx: _Ctx, extra: Sequence[tuple[MemberIn, Any]] = ()) -> list[tuple[str, dt.date | None]]:
     """Re-sort the active family with the rules engine (core / additional / other relative) as of
-    the change's date (assumption A-M07); returns the statuses of ``extra`` (new members, in order)."""
+    the change's date (assumption A-M07), with the last day each status holds by age (A-M15);
+    returns (status, status_until) of ``extra`` (new members, in order)."""
     head = ctx.head
     current = [m for m in ctx.active() if m is not head]
     proposed = [family_member(m, Relationship(m.relationship), m.birth_date) for m in current]
     proposed += [family_member(data, data.relationship, person.birth_date) for data, person in extra]
-    statuses, steps = sort_family(Segment(head.segment), ctx.on, proposed)
+    statuses, until, steps = sort_family(Segment(head.segment), ctx.on, proposed)
     ctx.steps += steps
-    for m, st in zip(current, statuses):
+    for m, st, last in zip(current, statuses, until):
         if st == "OTHER_RELATIVE" and m.member_status != "OTHER_RELATIVE":
             m.care_class = m.care_class or head.care_class
-        m.member_status = st
-    return statuses[len(current):]
+        m.member_status, m.status_until = st, last
+    return list(zip(statuses, until))[len(current):]
 
 
 def _end(p: ParticipantRow, status: str, reason: str, on: dt.date) -> None:
@@ -154,10 +164,12 @@ def _add_members(ctx: _Ctx, new: Sequence[MemberIn]) -> None:
     head = ctx.head
     people = [parse_person(m, f"member[{i}]", ctx.recorded_on) for i, m in enumerate(new)]
     ensure_niks_free(ctx.session, [x.nik for x in people])
+    for data, person in zip(new, people):
+        check_school(data, data.relationship, person.where)
     statuses = _resort(ctx, list(zip(new, people)))
     numbers = cards.new_card_numbers(ctx.session, head.branch_code, len(new))
     payer_id = head.payer_id
-    for data, person, st, number in zip(new, people, statuses, numbers):
+    for data, person, (st, until), number in zip(new, people, statuses, numbers):
         if st == "OTHER_RELATIVE" and data.care_class is None:
             raise Invalid(f"{person.where}: counted as other relative (kerabat lain), who pays the flat rate of a "
                           "class: give member.care_class I, II or III", field="member.care_class")
@@ -167,7 +179,7 @@ def _add_members(ctx: _Ctx, new: Sequence[MemberIn]) -> None:
                               relationship=data.relationship.value, member_status=st, segment=Segment(head.segment),
                               care_class=data.care_class if st == "OTHER_RELATIVE" else head.care_class,
                               kabkota_code=head.kabkota_code, branch_code=head.branch_code, fktp=fktp, tmt=ctx.on,
-                              payer=None, address=head.address)
+                              payer=None, address=head.address, status_until=until)
         row.payer_id = payer_id
         ctx.session.flush()
         ctx.members.append(row)
@@ -319,6 +331,7 @@ def _segment(ctx: _Ctx) -> None:
         p.grade, p.rank = _grade_fields(ctx.change.grade)
     for m in ctx.members:
         m.segment = new.value
+        m.covered_from = m.covered_from or on_registration(new, ctx.on)  # cover once begun goes on (A-M19)
     payer = payer_for(ctx.session, new, ctx.family, p.name, employer)
     for m in ctx.members:
         m.payer_id = payer.id
@@ -348,18 +361,67 @@ def _birth(ctx: _Ctx) -> None:
     _add_members(ctx, [ctx.change.member])
 
 
+def _own_contribution_documents(ctx: _Ctx, nationality: str) -> None:
+    """The list of "Anggota Keluarga Lain": they join "membayar iuran" (Pendaftaran, Anggota Keluarga Lain)."""
+    d = family_member_documents(foreign=True)
+    check = documents.DocCheck(d.value.title, documents._items(d.value, {"foreign": nationality == "WNA"}),
+                               list(d.steps))
+    ctx.doc_check = documents._mark(check, ctx.change.documents_shown, enforce=True)
+    ctx.steps += ctx.doc_check.steps
+
+
 def _add_member(ctx: _Ctx) -> None:
     _must_be_head(ctx)
     _need(ctx, "member")
     m = ctx.change.member
     if m.relationship is Relationship.SPOUSE or m.relationship.is_child:
         raise Invalid("a spouse is added with MARRIAGE, a child with BIRTH", field="member.relationship")
-    d = family_member_documents(foreign=True)
-    check = documents.DocCheck(d.value.title, documents._items(d.value, {"foreign": m.nationality == "WNA"}),
-                               list(d.steps))
-    ctx.doc_check = documents._mark(check, ctx.change.documents_shown, enforce=True)
-    ctx.steps += ctx.doc_check.steps
+    _own_contribution_documents(ctx, m.nationality)
     _add_members(ctx, [m])
+
+
+def _wage_earners_child(ctx: _Ctx) -> ParticipantRow:
+    p = ctx.p
+    if p.relationship == HEAD or not Relationship(p.relationship).is_child \
+            or Segment(ctx.head.segment).group is not SegmentGroup.PPU:
+        raise Invalid(f"{ctx.change.kind} is reported on the card of a wage earner's child: the age limits of "
+                      "Anggota Keluarga 1.b apply to them only (PBPU and Bukan Pekerja families have none)",
+                      field="kind")
+    if p.status in ENDED:
+        raise Invalid(f"participant {p.card_number} is no longer covered ({p.status_reason or p.status})", field="kind")
+    return p
+
+
+def _education(ctx: _Ctx) -> None:
+    """The school's letter: the child's status lasts to the end of formal education, at the latest
+    to the 25th birthday (Anggota Keluarga 1.b; A-M16)."""
+    p = _wage_earners_child(ctx)
+    _need(ctx, "education_until")
+    if p.member_status not in ("CORE", "ADDITIONAL"):
+        raise Invalid(f"participant {p.card_number} is a member with an own contribution ({p.member_status}), "
+                      "not a child of the core family", field="kind")
+    ctx.doc_check = documents.school_letter_check(ctx.head.segment, ctx.change.documents_shown)
+    ctx.steps += ctx.doc_check.steps if ctx.doc_check else []
+    p.in_school, p.education_until = True, ctx.change.education_until
+    ends = child_status_ends(family_member(p, Relationship(p.relationship), p.birth_date))
+    ctx.steps += ends.steps
+    p.status_until = ends.value - dt.timedelta(days=1)
+
+
+def _continue_member(ctx: _Ctx) -> None:
+    """A child whose status has ended stays in the family as a member with an own contribution, as
+    the rules engine sorts them (A-14: kerabat lain, the flat rate of a class), covered again once
+    that contribution is paid (A-M17, A-M19)."""
+    p = _wage_earners_child(ctx)
+    if p.status_until is None or p.status_until >= ctx.on:
+        raise Invalid(f"the status of {p.card_number} as a child of the core family holds until "
+                      f"{p.status_until}; CONTINUE_MEMBER applies from the day after", field="effective_date")
+    _need(ctx, "care_class")
+    statuses, _until, steps = sort_family(Segment(ctx.head.segment), ctx.on,
+                                          [family_member(p, Relationship(p.relationship), p.birth_date)])
+    ctx.steps += steps
+    _own_contribution_documents(ctx, p.nationality)
+    p.member_status, p.care_class, p.status_until, p.covered_from = statuses[0], ctx.change.care_class, None, None
 
 
 def _child_replacement(ctx: _Ctx) -> None:
@@ -419,13 +481,16 @@ HANDLERS = {
     "CARD_LOST": _card("LOST"), "CARD_DAMAGED": _card("DAMAGED"), "CORRECTION": _correction, "FKTP": _fktp,
     "ADDRESS": _address, "EMPLOYER": _employer, "WAGE": _wage, "GRADE": _grade, "SEGMENT": _segment,
     "MARRIAGE": _marriage, "BIRTH": _birth, "ADD_MEMBER": _add_member, "CHILD_REPLACEMENT": _child_replacement,
-    "DEATH": _death, "DIVORCE": _divorce,
+    "DEATH": _death, "DIVORCE": _divorce, "EDUCATION": _education, "CONTINUE_MEMBER": _continue_member,
 }
 
 
 def _record(ctx: _Ctx) -> DataChangeRow:
     s = ctx.session
     s.flush()
+    follow_head(s, "family_id = :fam", {"fam": ctx.family.id}, ctx.on)  # new or re-sorted core members (A-M19)
+    for m in ctx.members:
+        s.expire(m, ["covered_from"])
     change = record_change(s, kind=ctx.change.kind, effective_date=ctx.on, recorded_on=ctx.recorded_on,
                            actor=ctx.actor, request={"card_number": ctx.p.card_number,
                                                       **ctx.change.model_dump(mode="json", exclude_none=True)},
