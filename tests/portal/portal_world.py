@@ -11,6 +11,7 @@ in Bekasi. PT Medan Sejahtera is an employer in Medan with an administrator.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from unittest.mock import patch
@@ -120,6 +121,19 @@ def _build_world(engine: Engine) -> World:
                                      full_name=f"{key.title()} User", **place)
                 world.users[key] = name
         return world
+
+
+def token(html: str) -> str:
+    """The CSRF token of a page's form."""
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def login(server, user: str, password: str = PASSWORD, **kwargs):
+    """An httpx client of the live server logged in to the portal (session cookie), and the answer."""
+    client = server.client(**kwargs)
+    page = client.get("/masuk")
+    r = client.post("/masuk", data={"username": user, "password": password, "csrf_token": token(page.text)})
+    return client, r
 
 
 def staff_csv(world: World, *, bad_row: bool) -> bytes:

@@ -3,32 +3,19 @@ cookie flags, sessions ended by a password change, safe redirects, roles kept to
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from sqlalchemy.orm import Session
 
 from jkn.services.portal import accounts
 from jkn.services.portal.audit import SYSTEM
 
-from portal_world import PASSWORD, build_world
+from portal_world import PASSWORD, build_world, login, token
 
 
 @pytest.fixture(scope="module")
 def site(server, _prepared):
     url, engine = _prepared(server.backend)
     return server, build_world(engine), engine
-
-
-def token(html: str) -> str:
-    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
-
-
-def login(server, user: str, password: str = PASSWORD, **kwargs):
-    client = server.client(**kwargs)
-    page = client.get("/masuk")
-    r = client.post("/masuk", data={"username": user, "password": password, "csrf_token": token(page.text)})
-    return client, r
 
 
 def test_login_sets_a_hardened_cookie_and_redirects_safely(site):

@@ -24,9 +24,8 @@ from sqlalchemy.orm import Session
 from jkn.domain.segment import VETERAN_SEGMENTS, Segment
 from jkn.rules.parameters import param
 
-PAID = "b.status = 'PAID' AND b.paid_on IS NOT NULL"
-BY_PAYMENT = "b.id IN (SELECT a.bill_id FROM payment_allocation a WHERE a.payment_id = :payment)"
-"""The bills a payment was allocated to (scope of ``start_cover``; parameter ``:payment``)."""
+BY_PAYMENT = "b.id IN (SELECT a2.bill_id FROM payment_allocation a2 WHERE a2.payment_id = :payment)"
+"""The bills a payment was allocated to (a scope of ``start_cover``; parameter ``:payment``)."""
 BY_RUN = "b.run_id = :run"
 BY_MONTH = "b.month = :month"
 
@@ -39,29 +38,32 @@ def on_registration(segment: Segment, tmt: dt.date) -> dt.date | None:
 
 def start_cover(session: Session, scope: str, params: dict[str, Any], on: dt.date) -> None:
     """Begin the cover of the people carried by the paid bills ``b`` in ``scope`` (a condition on
-    ``b`` with its ``params``), from the day their first bill was paid (not before ``tmt``); then of
-    the members whose contribution is their head's."""
+    ``b`` with its ``params``): from the day their first bill was paid in full — the date of the
+    last payment allocated to it, prepaid credit included —, not before their ``tmt``; then of the
+    members whose contribution is their head's."""
     session.execute(text(
-        "UPDATE participant SET covered_from = (SELECT CASE WHEN min(b.paid_on) > participant.tmt THEN min(b.paid_on)"
-        " ELSE participant.tmt END FROM bill_line l JOIN bill b ON b.id = l.bill_id"
-        f" WHERE l.participant_id = participant.id AND {PAID} AND {scope}) "
-        "WHERE covered_from IS NULL AND id IN (SELECT l.participant_id FROM bill_line l JOIN bill b ON b.id = l.bill_id"
-        f" WHERE {PAID} AND {scope})"), params)
-    follow_head(session, "family_id IN (SELECT h.family_id FROM participant h JOIN bill_line l ON l.participant_id = h.id"
-                f" JOIN bill b ON b.id = l.bill_id WHERE h.relationship = 'HEAD' AND {PAID} AND {scope})", params, on)
+        "UPDATE participant SET covered_from = CASE WHEN x.paid > participant.tmt THEN x.paid ELSE participant.tmt END "
+        "FROM (SELECT l.participant_id, min(bp.paid) AS paid FROM bill_line l JOIN (SELECT a.bill_id, max(p.paid_on) AS paid"
+        " FROM payment_allocation a JOIN payment p ON p.id = a.payment_id JOIN bill b ON b.id = a.bill_id"
+        f" WHERE b.status = 'PAID' AND {scope} GROUP BY a.bill_id) bp ON bp.bill_id = l.bill_id"
+        " GROUP BY l.participant_id) x "
+        "WHERE participant.id = x.participant_id AND participant.covered_from IS NULL"), params)
+    follow_head(session, "participant.family_id IN (SELECT h2.family_id FROM participant h2 JOIN bill_line l"
+                " ON l.participant_id = h2.id JOIN bill b ON b.id = l.bill_id WHERE h2.relationship = 'HEAD'"
+                f" AND b.status = 'PAID' AND {scope})", params, on)
 
 
 def follow_head(session: Session, scope: str, params: dict[str, Any], on: dt.date) -> None:
     """Members in ``scope`` (a condition on ``participant``) whose contribution is the head's begin
     cover with the head, not before their own ``tmt`` (A-M19): a wage earner's core family (A-28)
     and, while ``veteran_contribution_covers_family`` holds on ``on``, a veteran's family (A-09)."""
-    paid_by_head = "member_status = 'CORE'"
+    paid_by_head = "participant.member_status = 'CORE'"
     if param("veteran_contribution_covers_family", on):
-        paid_by_head += " OR segment IN (" + ", ".join(f"'{s.value}'" for s in sorted(VETERAN_SEGMENTS)) + ")"
+        paid_by_head += (" OR participant.segment IN ("
+                         + ", ".join(f"'{s.value}'" for s in sorted(VETERAN_SEGMENTS)) + ")")
     session.execute(text(
-        "UPDATE participant SET covered_from = (SELECT CASE WHEN h.covered_from > participant.tmt THEN h.covered_from"
-        " ELSE participant.tmt END FROM participant h WHERE h.family_id = participant.family_id"
-        " AND h.relationship = 'HEAD') "
-        f"WHERE covered_from IS NULL AND relationship <> 'HEAD' AND ({paid_by_head}) AND {scope} AND EXISTS"
-        " (SELECT 1 FROM participant h WHERE h.family_id = participant.family_id AND h.relationship = 'HEAD'"
-        " AND h.covered_from IS NOT NULL)"), params)
+        "UPDATE participant SET covered_from = CASE WHEN h.covered_from > participant.tmt THEN h.covered_from"
+        " ELSE participant.tmt END FROM participant h "
+        "WHERE h.family_id = participant.family_id AND h.relationship = 'HEAD' AND h.covered_from IS NOT NULL"
+        f" AND participant.covered_from IS NULL AND participant.relationship <> 'HEAD' AND ({paid_by_head})"
+        f" AND {scope}"), params)

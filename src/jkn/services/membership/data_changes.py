@@ -400,8 +400,10 @@ def _education(ctx: _Ctx) -> None:
     if p.member_status not in ("CORE", "ADDITIONAL"):
         raise Invalid(f"participant {p.card_number} is a member with an own contribution ({p.member_status}), "
                       "not a child of the core family", field="kind")
-    ctx.doc_check = documents.school_letter_check(ctx.head.segment, ctx.change.documents_shown)
-    ctx.steps += ctx.doc_check.steps if ctx.doc_check else []
+    letter = documents.school_letter(ctx.head.segment)
+    if letter is not None:
+        ctx.doc_check = documents._mark(letter, ctx.change.documents_shown, enforce=True)
+        ctx.steps += ctx.doc_check.steps
     p.in_school, p.education_until = True, ctx.change.education_until
     ends = child_status_ends(family_member(p, Relationship(p.relationship), p.birth_date))
     ctx.steps += ends.steps
@@ -488,7 +490,7 @@ HANDLERS = {
 def _record(ctx: _Ctx) -> DataChangeRow:
     s = ctx.session
     s.flush()
-    follow_head(s, "family_id = :fam", {"fam": ctx.family.id}, ctx.on)  # new or re-sorted core members (A-M19)
+    follow_head(s, "participant.family_id = :fam", {"fam": ctx.family.id}, ctx.on)  # new or re-sorted core (A-M19)
     for m in ctx.members:
         s.expire(m, ["covered_from"])
     change = record_change(s, kind=ctx.change.kind, effective_date=ctx.on, recorded_on=ctx.recorded_on,
@@ -543,10 +545,13 @@ def change_checklist(kind: str, card_number: str | None = None, session: Session
     segment = None
     if card_number and session is not None:
         segment = get_participant(session, card_number).segment
-    if kind == "ADD_MEMBER":
+    if kind in ("ADD_MEMBER", "CONTINUE_MEMBER"):
         d = family_member_documents(foreign=True)
         return documents.DocCheck(d.value.title, documents._items(d.value, {})).as_dict()
-    check = documents.change_checklist(kind, segment)
+    if kind == "EDUCATION":  # the school's letter of the family's segment (the guide has no change list for it)
+        check = documents.school_letter(segment) if segment else None
+    else:
+        check = documents.change_checklist(kind, segment)
     if check is None:
         return {"title": kind, "items": [], "missing": []}
     return check.as_dict()

@@ -170,14 +170,14 @@ def checklist_for_change(kind: str, segment: Segment | str | None, shown: Sequen
     return _mark(check, shown, enforce=enforce) if check is not None else None
 
 
-def school_letter_check(segment: Segment | str, shown: Sequence[str]) -> DocCheck | None:
+def school_letter(segment: Segment | str) -> DocCheck | None:
     """The school's letter for a child aged 21 to 25 ("Surat Keterangan dari sekolah/ perguruan
     tinggi"), as the segment's individual registration list has it (the first such list, A-M02);
     None where the guide's list has no such item (e.g. Pegawai Swasta)."""
     for req in doc_rules.registration_options(segment):
         items = [i for i in _items(req, {"child_21_25": True}) if i.condition == "child_21_25"]
         if req.mode == "individual" and items:
-            return _mark(DocCheck(req.title, items), shown, enforce=True)
+            return DocCheck(req.title, items)
     return None
 
 

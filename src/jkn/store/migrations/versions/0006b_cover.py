@@ -24,7 +24,6 @@ depends_on = None
 
 CHILDREN = "('CHILD_NATURAL', 'CHILD_STEP', 'CHILD_ADOPTED')"
 VETERANS = "('BP_JANDA_DUDA_YATIM_VETERAN_PERINTIS', 'BP_PERINTIS', 'BP_VETERAN')"
-PAID = "b.status = 'PAID' AND b.paid_on IS NOT NULL"
 
 
 def _day_before_21st_birthday(born: dt.date) -> dt.date:
@@ -49,22 +48,23 @@ def upgrade() -> None:
     if rows:
         bind.execute(sa.text("UPDATE participant SET status_until = :until WHERE id = :pid"), rows)
     bind.execute(sa.text("UPDATE participant SET covered_from = tmt WHERE segment = 'PBI'"))
+    # the first bill carrying the person paid in full: the date of the last payment allocated to it
     bind.execute(sa.text(
-        "UPDATE participant SET covered_from = (SELECT CASE WHEN min(b.paid_on) > participant.tmt THEN min(b.paid_on)"
-        " ELSE participant.tmt END FROM bill_line l JOIN bill b ON b.id = l.bill_id"
-        f" WHERE l.participant_id = participant.id AND {PAID}) WHERE covered_from IS NULL AND EXISTS"
-        f" (SELECT 1 FROM bill_line l JOIN bill b ON b.id = l.bill_id WHERE l.participant_id = participant.id AND {PAID})"))
+        "UPDATE participant SET covered_from = CASE WHEN x.paid > participant.tmt THEN x.paid ELSE participant.tmt END "
+        "FROM (SELECT l.participant_id, min(bp.paid) AS paid FROM bill_line l JOIN (SELECT a.bill_id, max(p.paid_on) AS paid"
+        " FROM payment_allocation a JOIN payment p ON p.id = a.payment_id JOIN bill b ON b.id = a.bill_id"
+        " WHERE b.status = 'PAID' GROUP BY a.bill_id) bp ON bp.bill_id = l.bill_id GROUP BY l.participant_id) x "
+        "WHERE participant.id = x.participant_id AND participant.covered_from IS NULL"))
+    # members the head's contribution covers follow the head
     bind.execute(sa.text(
-        "UPDATE participant SET covered_from = (SELECT CASE WHEN h.covered_from > participant.tmt THEN h.covered_from"
+        "UPDATE participant SET covered_from = CASE WHEN h.covered_from > participant.tmt THEN h.covered_from"
         " ELSE participant.tmt END FROM participant h WHERE h.family_id = participant.family_id"
-        " AND h.relationship = 'HEAD') WHERE covered_from IS NULL AND relationship <> 'HEAD'"
-        f" AND (member_status = 'CORE' OR segment IN {VETERANS}) AND EXISTS (SELECT 1 FROM participant h"
-        " WHERE h.family_id = participant.family_id AND h.relationship = 'HEAD' AND h.covered_from IS NOT NULL)"))
+        " AND h.relationship = 'HEAD' AND h.covered_from IS NOT NULL AND participant.covered_from IS NULL"
+        f" AND participant.relationship <> 'HEAD' AND (participant.member_status = 'CORE'"
+        f" OR participant.segment IN {VETERANS})"))
 
 
 def downgrade() -> None:
     op.drop_index(op.f("ix_participant_status_until"), table_name="participant")
-    with op.batch_alter_table("participant") as batch:
-        batch.drop_column("covered_from")
-        batch.drop_column("status_until")
-        batch.drop_column("education_until")
+    for column in ("covered_from", "status_until", "education_until"):  # ALTER TABLE .. DROP COLUMN (SQLite >= 3.35)
+        op.drop_column("participant", column)
