@@ -50,13 +50,16 @@ def test_officers_see_who_stops_being_a_child_in_the_next_30_days(site):
     assert cards["Dewi Hampir"] in page.text and ends_on.isoformat() in page.text
     assert cards["Andi Kecil"] not in page.text
     assert cards["Dewi Hampir"] not in medan.get("/petugas/status-berakhir", params={"days": 5}).text
+    one = medan.get(f"/petugas/peserta/{cards['Dewi Hampir']}").text  # the member's own page says the day too
+    assert 'id="status-until"' in one and (ends_on - dt.timedelta(days=1)).isoformat() in one
     bekasi, _ = login(server, world.users["bekasi"])  # another branch's work area
     assert cards["Dewi Hampir"] not in bekasi.get("/petugas/status-berakhir").text
 
 
 def test_the_officers_list_over_the_api(site):
     server, world, engine, cards, ends_on = site
-    with api_client(server, engine, username="medan.api", role=accounts.BRANCH_OFFICER,
+    # user names per backend: the server remembers checked HTTP Basic credentials by name (callers.py)
+    with api_client(server, engine, username=f"medan.api.{server.backend}", role=accounts.BRANCH_OFFICER,
                     branch=world.medan_branch) as api:
         r = api.get("/api/v1/status-endings")
         assert r.status_code == 200, r.text
@@ -65,7 +68,7 @@ def test_the_officers_list_over_the_api(site):
         assert item["head_name"] == "Rudi Pekerja" and item["explanation"][0]["source"].endswith("1.b")
         assert all(i["card_number"] != cards["Andi Kecil"] for i in r.json()["items"])
         assert api.get("/api/v1/status-endings", params={"days": 0}).status_code == 422
-    with api_client(server, engine, username="bekasi.api", role=accounts.BRANCH_OFFICER,
+    with api_client(server, engine, username=f"bekasi.api.{server.backend}", role=accounts.BRANCH_OFFICER,
                     branch=world.bekasi_branch) as other:
         assert all(i["card_number"] != cards["Dewi Hampir"]
                    for i in other.get("/api/v1/status-endings").json()["items"])

@@ -242,6 +242,7 @@ def _family_in(form: FormData, members: int) -> FamilyIn:
                      "relationship": _text(form, f"m{i}_relationship"), "birth_date": _text(form, f"m{i}_birth_date"),
                      "marital_status": _text(form, f"m{i}_marital_status") or "NEVER_MARRIED",
                      "in_school": form.get(f"m{i}_in_school") == "on",
+                     "education_until": _text(form, f"m{i}_education_until"),
                      "care_class": _text(form, f"m{i}_care_class")})
     data = {"head": {k: v for k, v in head.items() if v is not None},
             "members": [{k: v for k, v in m.items() if v is not None} for m in rows],

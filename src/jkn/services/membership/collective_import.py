@@ -80,7 +80,7 @@ EXAMPLE = {"nik": "3171011203850001", "nama": "Budi Santoso", "hubungan": "PESER
            "jenis_kelamin": "L", "tanggal_lahir": "1985-03-12", "segmen": "PPU_SWASTA", "gaji": "4000000",
            "golongan": "", "kelas": "", "kode_faskes": "0101P001", "kabkota": "31.71", "alamat": "Jl. Merdeka 1",
            "status_kawin": "KAWIN", "kewarganegaraan": "WNI", "no_kitas": "", "mulai_bekerja": "", "sekolah": "N",
-           "berpenghasilan": "Y", "tmt": "2014-03-01", "no_kk": ""}
+           "sekolah_sampai": "", "berpenghasilan": "Y", "tmt": "2014-03-01", "no_kk": ""}
 EXAMPLE_MEMBER = {**{k: "" for k in COLUMNS}, "nik": "3171015506870002", "nama": "Ani Santoso", "hubungan": "SUAMI_ISTRI",
                   "nik_peserta": "3171011203850001", "status_kawin": "KAWIN", "berpenghasilan": "N", "sekolah": "N"}
 
