@@ -92,9 +92,7 @@ class _Ctx:
         return head
 
     def active(self) -> list[ParticipantRow]:
-        """Members covered on the change's date: not ended, and their status not over by age (A-M15)."""
-        return [m for m in self.members if m.status not in ENDED and (m.end_date is None or m.end_date >= self.on)
-                and (m.status_until is None or m.status_until >= self.on)]
+        return [m for m in self.members if m.status not in ENDED and (m.end_date is None or m.end_date >= self.on)]
 
 
 def apply_change(session: Session, card_number: str, change: ChangeIn, *, actor: str,
@@ -141,10 +139,11 @@ def _reclass_family(ctx: _Ctx) -> None:
 
 def _resort(ctx: _Ctx, extra: Sequence[tuple[MemberIn, Any]] = ()) -> list[tuple[str, dt.date | None]]:
     """Re-sort the active family with the rules engine (core / additional / other relative) as of
-    the change's date (assumption A-M07), with the last day each status holds by age (A-M15);
-    returns (status, status_until) of ``extra`` (new members, in order)."""
+    the change's date (assumption A-M07), with the last day each status holds by age; members whose
+    status has ended are left out, not turned into paying members (A-M15, A-M17). Returns (status,
+    status_until) of ``extra`` (new members, in order)."""
     head = ctx.head
-    current = [m for m in ctx.active() if m is not head]
+    current = [m for m in ctx.active() if m is not head and (m.status_until is None or m.status_until >= ctx.on)]
     proposed = [family_member(m, Relationship(m.relationship), m.birth_date) for m in current]
     proposed += [family_member(data, data.relationship, person.birth_date) for data, person in extra]
     statuses, until, steps = sort_family(Segment(head.segment), ctx.on, proposed)
