@@ -73,6 +73,8 @@ def forms(draw, employer_code: str) -> dict:
             if rel.is_child:
                 member |= {"in_school": draw(st.booleans()), "has_income": draw(st.booleans()),
                            "marital_status": draw(st.sampled_from(["NEVER_MARRIED", "NEVER_MARRIED", "MARRIED"]))}
+                if member["in_school"]:  # with the end date on the school's letter (A-M16)
+                    member["education_until"] = (tmt + dt.timedelta(days=draw(st.integers(1, 6 * 365)))).isoformat()
             elif rel is Relationship.SPOUSE:
                 member["marital_status"] = "MARRIED"
             members.append(member)

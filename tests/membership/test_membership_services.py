@@ -10,18 +10,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from jkn.services.membership import cards, data_changes, documents, history, registration
+from jkn.services.membership import cards, data_changes, history
 from jkn.services.errors import Conflict, Invalid
-from jkn.services.membership.schemas import ChangeIn, FamilyIn
+from jkn.services.membership.schemas import ChangeIn
 from jkn.store.membership_tables import DataChangeRow, FamilyRow, ParticipantHistoryRow, ParticipantRow
 from membership.membership_helpers import FKTP_B, luhn_ok, pbpu_family
-
-
-def _register(engine, body: dict) -> dict:
-    fam = FamilyIn(**body)
-    fam = fam.model_copy(update={"documents_shown": [i.code for i in documents.form_checklist(fam).items]})
-    with Session(engine) as s:
-        return registration.register(s, fam, actor="test")
+from membership.membership_helpers import register_shown as _register
 
 
 def _counts(engine) -> tuple:

@@ -10,8 +10,7 @@ from sqlalchemy.orm import Session
 from jkn.services.portal import accounts
 from jkn.services.portal.audit import SYSTEM
 
-from portal_world import PASSWORD, build_world
-from support import portal_login
+from portal_world import PASSWORD, build_world, login
 from support.portal_login import token
 
 
@@ -19,10 +18,6 @@ from support.portal_login import token
 def site(server, _prepared):
     url, engine = _prepared(server.backend)
     return server, build_world(engine), engine
-
-
-def login(server, user: str, password: str = PASSWORD, **kwargs):
-    return portal_login.login(server, user, password, **kwargs)
 
 
 def test_login_sets_a_hardened_cookie_and_redirects_safely(site):

@@ -158,6 +158,17 @@ def coverage_cmd(card: str, on: str = typer.Option(None, "--on", help="date (def
         out(coverage.coverage_status(s, card, _date(on)))
 
 
+@participants_app.command("endings")
+def endings(days: int = typer.Option(30, "--days", help="days ahead"),
+            on: str = typer.Option(None, "--on", help="from this date (default: today)"),
+            limit: int = typer.Option(200, "--limit"), db: str = DbOption) -> None:
+    """Children of wage earners whose status ends within --days days (Anggota Keluarga 1.b)."""
+    from jkn.services.membership import status_endings
+
+    with session_for(db) as s:
+        out(status_endings.status_endings(s, on=_date(on), days=days, limit=limit))
+
+
 @participants_app.command("statement")
 def statement(card: str, on: str = typer.Option(None, "--on"), db: str = DbOption) -> None:
     """Contribution statement of a participant."""

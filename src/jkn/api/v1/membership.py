@@ -22,7 +22,7 @@ from jkn.domain.care import MaritalStatus, Relationship
 from jkn.domain.segment import Segment
 from jkn.reference import nik as nik_parser
 from jkn.services.portal import auth
-from jkn.services.membership import cards, data_changes, documents, history, registration
+from jkn.services.membership import cards, data_changes, documents, history, registration, status_endings
 from jkn.services.billing import coverage, statements
 from jkn.services.portal.accounts import FACILITY_STAFF, PARTICIPANT
 from jkn.services.errors import Forbidden, Invalid
@@ -253,6 +253,20 @@ def as_of(card_number: str, caller: Caller, date: dt.date = Query(..., descripti
 def participant_statement(card_number: str, caller: Caller, on: dt.date | None = None) -> dict:
     p = sec.participant(caller, card_number)
     return statements.participant_statement(caller.session, p.card_number, on)
+
+
+@router.get("/status-endings", responses={**AUTH, **INVALID},
+            summary="Children of wage earners whose status ends within the next days (default 30), in your scope")
+def get_status_endings(caller: Caller,
+                       days: int = Query(status_endings.WINDOW_DAYS, ge=1, le=366, description="days ahead"),
+                       on: dt.date | None = Query(None, description="from this date (default: today, Asia/Jakarta)"),
+                       limit: int = Query(200, ge=1, le=1000), offset: int = Query(0, ge=0)) -> dict:
+    """Each item has the first day the member is no longer a child of the core family (``ends_on``:
+    the 21st birthday, or the day after the end of formal education on the school's letter, at the
+    latest the 25th birthday; Anggota Keluarga yang Ditanggung 1.b) and the rule's explanation."""
+    sec.need(caller, "participant.read")
+    return status_endings.status_endings(caller.session, on=on, days=days, where=auth.participant_filter(caller.scope),
+                                         limit=limit, offset=offset)
 
 
 @router.get("/families/{family_id}", response_model=FamilyOut, responses={**AUTH, **NOT_FOUND},

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from jkn.domain.month import Month
 from jkn.rules.settlement import Position, settle
+from jkn.services.billing.cover_start import BY_PAYMENT, start_cover
 from jkn.services.billing.ledger import paid_late_on, refresh_payer
 from jkn.services.errors import Conflict, Invalid, NotFound
 from jkn.services.membership.common import get_employer, get_participant, month_date
@@ -97,6 +98,7 @@ def post_payment(session: Session, data: PaymentIn) -> dict[str, Any]:
             payer = resolve_payer(session, payer_code=data.payer_code, card_number=data.card_number,
                                   employer_code=data.employer_code, for_update=True)
             pay, steps = allocate(session, payer, data)
+            start_cover(session, BY_PAYMENT, {"payment": pay.id}, data.paid_on)  # first payment: cover (A-M18)
     except (IntegrityError, Conflict):
         if session.in_transaction():
             session.rollback()
