@@ -65,7 +65,8 @@ def count_participants(url: str) -> int:
 
 
 def populate_sql(url: str, size: int) -> None:
-    """Paid-up PBPU participants, one per family and payer, set-based (tens of seconds per million)."""
+    """Paid-up PBPU participants (covered from their first payment, 2014-01-01), one per family and payer,
+    set-based (tens of seconds per million)."""
     engine = prepare_database(url)
     from jkn.services.care import facilities
 
@@ -99,13 +100,13 @@ def populate_sql(url: str, size: int) -> None:
                         FROM pairs RETURNING id, family_id)
                 INSERT INTO participant (card_number, nik, name, sex, birth_date, nationality, marital_status,
                     kabkota_code, branch_code, segment, care_class, fktp_code, fktp_since, family_id, relationship,
-                    member_status, in_school, has_income, payer_id, status, tmt, card_print, version, created_at,
-                    updated_at)
+                    member_status, in_school, has_income, payer_id, status, tmt, covered_from, card_print, version,
+                    created_at, updated_at)
                 SELECT '9' || lpad(p.n::text, 12, '0'), '99' || lpad(p.n::text, 14, '0'), 'PESERTA ' || p.n,
                        CASE WHEN p.n % 2 = 0 THEN 'L' ELSE 'P' END, date '1960-01-01' + (p.n % 20000)::int,
                        'WNI', 'MARRIED', f.kabkota_code, k.branch_code, 'PBPU_MANDIRI',
                        (ARRAY['I','II','III'])[1 + p.n % 3], f.code, date '2014-01-01', p.family_id, 'HEAD',
-                       'HEAD', false, false, pay.id, 'ACTIVE', date '2014-01-01', 1, 1, now(), now()
+                       'HEAD', false, false, pay.id, 'ACTIVE', date '2014-01-01', date '2014-01-01', 1, 1, now(), now()
                 FROM pairs p JOIN pay ON pay.family_id = p.family_id
                 JOIN facility f ON f.code = ({fktp_list})[1 + p.n % {len(fktps['FKTP'])}]
                 JOIN kabkota k ON k.code = f.kabkota_code

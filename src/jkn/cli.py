@@ -12,8 +12,8 @@ from rich.table import Table
 
 from jkn.commands import calc, users
 from jkn.commands.edge import UserErrors
-from jkn.services.workareas import directory
 from jkn.services.errors import NotFound
+from jkn.services.workareas import directory
 
 app = typer.Typer(help="JKN: Indonesia's national health insurance, as BPJS Kesehatan's documents describe it.",
                   no_args_is_help=True, cls=UserErrors)  # user errors: a message and exit code 2 (issue #10)
@@ -26,6 +26,7 @@ app.add_typer(export_app, name="export")
 app.add_typer(calc.app, name="calc")
 app.add_typer(users.app, name="users")  # portal accounts (issue #6)
 from jkn.commands import care as _care  # noqa: E402
+
 app.add_typer(_care.app, name="care")  # care flow and VClaim consumers (issue #5)
 from jkn.commands import billing as _billing, demo as _demo, imports as _imports, membership as _membership  # noqa: E402,I001  issue #4
 app.add_typer(_membership.participants_app, name="participants")  # issue #4
@@ -34,6 +35,7 @@ app.add_typer(_imports.app, name="import")  # issue #4
 app.add_typer(_billing.app, name="billing")  # issue #4
 app.add_typer(_demo.app, name="demo")  # issue #4
 from jkn.commands import policy as _policy  # noqa: E402  issue #12
+
 app.add_typer(_policy.app, name="policy")  # issue #12
 
 console = Console()

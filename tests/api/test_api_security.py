@@ -10,17 +10,17 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from portal.portal_world import PASSWORD, build_world
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from support.api_auth import api_client, ensure_user
 
-from jkn.services.portal import accounts
 from jkn.services.membership.common import jakarta_today
+from jkn.services.portal import accounts
 from jkn.store.care_tables import SepRow
 from jkn.store.membership_tables import ParticipantRow
 from jkn.store.portal_tables import AuditEventRow
 from jkn.store.reference_tables import BranchRow
-from portal.portal_world import PASSWORD, build_world
-from support.api_auth import api_client, ensure_user
 
 V1 = "/api/v1"
 

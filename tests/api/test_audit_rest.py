@@ -13,16 +13,16 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from membership.membership_helpers import nik
+from portal.portal_world import PASSWORD, build_world, staff_csv
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from support.audit_trail import audited_once, not_audited
 
 from jkn.services.membership.common import jakarta_today
 from jkn.services.portal import accounts
 from jkn.store.care_tables import SepRow
 from jkn.store.membership_tables import ParticipantRow
-from membership.membership_helpers import nik
-from portal.portal_world import PASSWORD, build_world, staff_csv
-from support.audit_trail import audited_once, not_audited
 
 V1 = "/api/v1"
 TOKEN = "audit-trail-admin-token"

@@ -16,16 +16,20 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (content_type_conformance, response_headers_conformance,
-                                               response_schema_conformance, status_code_conformance)
-
-from jkn.api.app import create_app
-from jkn.services.portal import accounts
 from portal.portal_world import PASSWORD, build_world
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 from support.api_auth import ensure_user
 from support.databases import truncate_business_tables
 from support.live_server import LiveServer
+
+from jkn.api.app import create_app
+from jkn.services.portal import accounts
 
 ADMIN_TOKEN = "conformance-admin-token"
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,

@@ -14,8 +14,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from portal.portal_world import PASSWORD, build_world, staff_csv
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from support.api_auth import ensure_user
 
 from jkn.services.care import sep as sep_service
 from jkn.services.membership import collective_import
@@ -25,8 +27,6 @@ from jkn.services.portal.audit import SYSTEM
 from jkn.store.engine import session_factory
 from jkn.store.membership_tables import ParticipantRow
 from jkn.store.reference_tables import BranchRow
-from portal.portal_world import PASSWORD, build_world, staff_csv
-from support.api_auth import ensure_user
 
 V1 = "/api/v1"
 ROLES = ["admin", "head", "manager", "medan", "bekasi", "pt", "budi", "joko", "rs", "puskesmas"]

@@ -8,12 +8,12 @@ from __future__ import annotations
 import re
 
 import pytest
+from portal.portal_world import PASSWORD, build_world
+from support.live_server import LiveServer
+from support.portal_login import login
 
 from jkn.api.app import create_app
 from jkn.api.security_headers import PAGE_POLICY, docs_policy
-from support.live_server import LiveServer
-from portal.portal_world import PASSWORD, build_world
-from support.portal_login import login
 
 FRAMING = "frame-ancestors 'none'"
 

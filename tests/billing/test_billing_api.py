@@ -97,20 +97,22 @@ def test_payments_are_idempotent_and_paid_oldest_first(api):
 def test_arrears_penalty_suspension_and_reactivation(api):
     fam = register(api, pbpu_family("II", members=1, tmt="2014-01-01"))
     card, payer = fam["head_card_number"], fam["members"][0]["payer"]["code"]
-    for month in range(1, 9):
+    run(api, "2014-01", pbi_amount=19225)
+    pay_first_bill(api, payer, "2014-01-05")  # January paid, then nothing
+    for month in range(2, 9):
         run(api, f"2014-{month:02d}", pbi_amount=19225)
-    ok = api.get(f"/api/v1/participants/{card}/coverage", params={"on": "2014-07-05"}).json()
+    ok = api.get(f"/api/v1/participants/{card}/coverage", params={"on": "2014-08-05"}).json()
     assert ok["active"] is True and ok["months_in_arrears"] == 6  # not more than 6 (Penghentian 2)
-    off = api.get(f"/api/v1/participants/{card}/coverage", params={"on": "2014-07-11"}).json()
+    off = api.get(f"/api/v1/participants/{card}/coverage", params={"on": "2014-08-11"}).json()
     assert off["suspended"] is True and off["reason"] == "SUSPENDED" and off["months_in_arrears"] == 7
     assert any("PENGHENTIAN" in s["source"] for s in off["explanation"])
     st = api.get(f"/api/v1/payers/{payer}/statement", params={"on": "2014-08-20"}).json()
-    arrears = 8 * 2 * 42500
+    arrears = 7 * 2 * 42500  # February to August: January was paid on time (the first contribution)
     assert st["balance"]["arrears"] == arrears and st["balance"]["penalty"] == arrears * 2 * 6 // 100
     part = api.post("/api/v1/payments", json={"reference": f"P-{payer}-a", "payer_code": payer, "amount": 85000,
                                               "paid_on": "2014-08-20"}).json()
-    # January is paid; the penalty charged on it is owed, and paid after the other overdue months
-    assert part["penalty"] == 0 and part["allocations"][0]["month"] == "2014-01"
+    # February is paid; the penalty charged on it is owed, and paid after the other overdue months
+    assert part["penalty"] == 0 and part["allocations"][0]["month"] == "2014-02"
     assert part["payer_status"]["penalty_owed"] == 85000 * 2 * 6 // 100
     st = api.get(f"/api/v1/payers/{payer}/statement", params={"on": "2014-08-21"}).json()
     assert st["balance"]["suspended"] is True and st["balance"]["penalty_owed"] == 85000 * 2 * 6 // 100
@@ -126,16 +128,26 @@ def test_arrears_penalty_suspension_and_reactivation(api):
     assert all(b["status"] == "PAID" for b in bills_of(api, payer))
 
 
+def pay_first_bill(api, payer: str, paid_on: str) -> None:
+    """The first contribution, which begins cover (A-M18)."""
+    [first] = [b for b in bills_of(api, payer) if b["status"] == "OPEN"][:1]
+    r = api.post("/api/v1/payments", json={"reference": f"FIRST-{payer}", "payer_code": payer,
+                                           "amount": first["amount"], "paid_on": paid_on})
+    assert r.status_code == 201, r.text
+
+
 def test_wage_earners_are_suspended_after_three_months(api):
     emp = employer(api, "PT Telat")
     fam = register(api, ppu_family(emp["code"], children=0, tmt="2014-01-01"))
-    for month in range(1, 6):
+    run(api, "2014-01", pbi_amount=19225)
+    pay_first_bill(api, emp["payer_code"], "2014-01-08")  # January paid, then nothing
+    for month in range(2, 7):
         run(api, f"2014-{month:02d}", pbi_amount=19225)
     spouse = fam["members"][1]["card_number"]
-    assert api.get(f"/api/v1/participants/{spouse}/coverage", params={"on": "2014-03-20"}).json()["active"] is True
-    cov = api.get(f"/api/v1/participants/{spouse}/coverage", params={"on": "2014-04-11"}).json()
+    assert api.get(f"/api/v1/participants/{spouse}/coverage", params={"on": "2014-04-20"}).json()["active"] is True
+    cov = api.get(f"/api/v1/participants/{spouse}/coverage", params={"on": "2014-05-11"}).json()
     assert cov["suspended"] is True and cov["payer"] == emp["payer_code"]
-    st = api.get(f"/api/v1/employers/{emp['code']}/statement", params={"on": "2014-05-20"}).json()
+    st = api.get(f"/api/v1/employers/{emp['code']}/statement", params={"on": "2014-06-20"}).json()
     assert st["balance"]["months_in_arrears"] == 5
     assert st["balance"]["penalty"] == st["balance"]["arrears"] * 2 * 3 // 100  # at most 3 months
 

@@ -29,6 +29,8 @@ def test_demo_is_reproducible_and_shows_cards_in_every_state(db, db_url):
     samples = summary["samples"]
     assert samples["active"] and samples["suspended"] and all(x["suspended"] for x in samples["suspended"])
     assert all(x["active"] for x in samples["active"])
+    # registered, never paid (payers who stop at once): not covered, whatever their arrears (A-M18)
+    assert samples["not_yet_paid"] and all(x["reason"] == "NOT_YET_PAID" for x in samples["not_yet_paid"])
     with Session(db) as s:
         cards = s.scalars(select(ParticipantRow.card_number).order_by(ParticipantRow.id)).all()
         regions = s.scalar(select(func.count(func.distinct(ParticipantRow.kabkota_code))))

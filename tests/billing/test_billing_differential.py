@@ -4,6 +4,7 @@ populations (seeded demo data) and on generated wages (hypothesis), on SQLite an
 from __future__ import annotations
 
 import datetime as dt
+import random
 from collections import Counter
 
 import pytest
@@ -66,7 +67,7 @@ def _register(s: Session, body: dict) -> None:
     """Register a family through the registration service (documents are another test's concern)."""
     with unit_of_work(s):
         plan = registration.plan_family(s, FamilyIn.model_validate(body), registration.Lookups(s), documents_mode=None)
-        registration.write_family(s, plan, actor="test")
+        registration.write_family(s, plan, actor=SYSTEM)
 
 
 def test_batch_equals_single_for_additional_members_other_relatives_and_veterans(db):
@@ -99,6 +100,40 @@ def test_batch_equals_single_for_additional_members_other_relatives_and_veterans
                              .where(ParticipantRow.member_status == "OTHER_RELATIVE", BillLineRow.month == month.first_day)
                              ).scalar_one()
         assert relative == monthly_contribution("PBPU_MANDIRI", month, care_class="I").value.lines[0].amount
+
+
+def test_batch_equals_single_while_childrens_status_ends(db):
+    """Children of wage earners, 19 to 24 at registration, some with a school's letter: their status
+    ends (21st birthday, end of education, 25th) across the months billed. The batch path reads
+    ``status_until``, the single path asks the rules engine; they bill the same lines, and an
+    additional child's 1% stops after the month its status ends (A-M15, A-M03)."""
+    ensure_facilities(db)
+    rng = random.Random(21)
+    start = Month(2014, 3)
+    with Session(db) as s:
+        emp = employers.register_employer(s, EmployerIn(name="PT Anak Tumbuh", sector="SWASTA", kabkota_code="31.71",
+                                                        registered_on=dt.date(2014, 1, 2)), actor=SYSTEM)
+        for i in range(30):
+            body = ppu_family(emp["code"], wage=rng.randint(20, 120) * 100_000, children=0, tmt=str(start.first_day))
+            for j in range(rng.randint(3, 6)):
+                born = start.first_day - dt.timedelta(days=rng.randint(19 * 365, 24 * 365))
+                child = {**person(f"Anak {i}-{j}", born), "relationship": "CHILD_NATURAL",
+                         "care_class": rng.choice(["I", "II", "III"])}
+                if rng.random() < 0.4:
+                    child["education_until"] = str(start.first_day + dt.timedelta(days=rng.randint(0, 500)))
+                body["members"].append(child)
+            _register(s, body)
+        for k in range(10):
+            month = start + k
+            result = billing.run_billing(s, month, method="batch", actor=SYSTEM)
+            assert result.method == "batch"
+            assert _written(s, month) == _single(s, month, billing.Options()), month
+        ended = s.execute(select(ParticipantRow.id, ParticipantRow.status_until).where(
+            ParticipantRow.member_status == "ADDITIONAL", ParticipantRow.status_until < (start + 9).first_day)).all()
+        assert ended  # the generated population has additional children whose status ends in these months
+        for pid, until in ended:
+            months = s.scalars(select(BillLineRow.month).where(BillLineRow.participant_id == pid)).all()
+            assert months and max(months) <= until
 
 
 def test_single_path_run_matches_batch_run_on_a_copy_month(db):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from support.api_auth import api_client
 from support.care_world import build_world
 from support.databases import truncate_business_tables

@@ -7,13 +7,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from support.care_world import count
 
 from jkn.services.care import primary_care, sep
 from jkn.services.care.common import Refused
+from jkn.services.portal.audit import SYSTEM
 from jkn.store.care_tables import SepRow, VisitRow
 from jkn.store.engine import session_factory
-from jkn.services.portal.audit import SYSTEM
-from support.care_world import count
 
 THIRD_CHILD = "[Panduan Peserta, Pelayanan Kesehatan yang Dijamin, 3]"
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 
+from support.care_world import count
 from typer.testing import CliRunner
 
 from jkn.cli import app as cli
 from jkn.store.care_tables import AmbulanceTripRow, EmergencyCaseRow, VisitRow
-from support.care_world import count
 
 
 def test_facility_types_come_from_the_guide(care):
@@ -168,6 +168,28 @@ def test_rest_referral_sep_and_printable_letter(care):
     assert abroad.status_code == 422 and abroad.json()["rule"] == "ABROAD"
     elig = http.get(f"/api/v1/eligibility/{w.suspended}").json()
     assert elig["active"] is False and "SUSPENDED" in elig["status"]
+
+
+def test_no_sep_before_the_first_contribution_is_paid(care):
+    """Issue #9: registered yesterday, nothing paid: not a participant "yang telah membayar iuran"
+    (PESERTA JAMINAN KESEHATAN) — not even an emergency SEP; the first payment opens it."""
+    http, w, engine = care
+    from sqlalchemy.orm import Session
+    from support.care_world import _register
+    from support.first_payment import pay_first_contribution
+
+    with Session(engine) as s:
+        card = _register(s, "3273016508920005", "NINA BARU", w.fktp, "III", w.today - dt.timedelta(days=1))
+    elig = http.get(f"/api/v1/eligibility/{card}").json()
+    assert elig["active"] is False and elig["status"] == "NON AKTIF: terdaftar, belum membayar iuran pertama"
+    sep = {"card_number": card, "sep_date": str(w.today), "facility_code": w.rsud, "service_type": "2",
+           "diagnosis": "I21", "poli": "IGD", "emergency": True}
+    refused = http.post("/api/v1/seps", json=sep)
+    assert refused.status_code == 422 and refused.json()["rule"] == "NOT_YET_PAID"
+    assert "Peserta Jaminan Kesehatan" in refused.json()["detail"]
+    with Session(engine) as s:
+        pay_first_contribution(s, card, w.today)
+    assert http.post("/api/v1/seps", json=sep).status_code == 201
 
 
 def test_consumer_management_over_http_is_closed_without_admin_token(care):

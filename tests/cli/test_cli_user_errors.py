@@ -17,16 +17,23 @@ import pytest
 import typer
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from membership.membership_helpers import FKTP_A, ensure_facilities
 from pydantic import BaseModel, ValidationError
+from support.care_world import JKN
 from typer.main import get_command
 from typer.testing import CliRunner
 
 from jkn.cli import app
 from jkn.commands.edge import bounded
 from jkn.domain.month import Month
-from jkn.services.bounds import JKN_START, MAX_RUPIAH, JknDate, JknMonth, Rupiah, horizon
-from membership.membership_helpers import FKTP_A, ensure_facilities
-from support.care_world import JKN
+from jkn.services.bounds import (
+    JKN_START,
+    MAX_RUPIAH,
+    JknDate,
+    JknMonth,
+    Rupiah,
+    horizon,
+)
 
 DOWN = "postgresql://nobody@127.0.0.1:1/x"  # nothing listens on port 1
 NOWHERE = "/nonexistent-dir/out"

@@ -6,7 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 from membership.membership_helpers import (
-    FKTP_A, FKTP_B, change_docs, employer, person, pbpu_family, ppu_family, register,
+    FKTP_A,
+    FKTP_B,
+    change_docs,
+    employer,
+    pbpu_family,
+    person,
+    ppu_family,
+    register,
 )
 
 

@@ -15,6 +15,16 @@ import json
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from membership.membership_helpers import (
+    FKTP_A,
+    FKTP_B,
+    change_docs,
+    employer,
+    pbpu_family,
+    person,
+    ppu_family,
+    register,
+)
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner
 
@@ -26,9 +36,6 @@ from jkn.services.errors import Invalid
 from jkn.services.membership import data_changes, documents, employers, registration
 from jkn.services.membership.schemas import ChangeIn, EmployerIn, FamilyIn
 from jkn.services.portal.audit import SYSTEM
-from membership.membership_helpers import (
-    FKTP_A, FKTP_B, change_docs, employer, pbpu_family, person, ppu_family, register,
-)
 
 GRADED = {Segment.PPU_PNS, Segment.PPU_TNI, Segment.PPU_POLRI, Segment.BP_PENSIUNAN_PNS,
           Segment.BP_PENSIUNAN_TNI_POLRI, Segment.BP_JANDA_DUDA_YATIM_PENSIUNAN}
@@ -74,6 +81,8 @@ def forms(draw, employer_code: str) -> dict:
             if rel.is_child:
                 member |= {"in_school": draw(st.booleans()), "has_income": draw(st.booleans()),
                            "marital_status": draw(st.sampled_from(["NEVER_MARRIED", "NEVER_MARRIED", "MARRIED"]))}
+                if member["in_school"]:  # with the end date on the school's letter (A-M16)
+                    member["education_until"] = (tmt + dt.timedelta(days=draw(st.integers(1, 6 * 365)))).isoformat()
             elif rel is Relationship.SPOUSE:
                 member["marital_status"] = "MARRIED"
             members.append(member)

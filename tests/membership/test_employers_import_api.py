@@ -7,9 +7,8 @@ import csv
 import datetime as dt
 import io
 
-from openpyxl import Workbook, load_workbook
-
 from membership.membership_helpers import FKTP_A, FKTP_B, employer, nik
+from openpyxl import Workbook, load_workbook
 
 
 def test_employer_crud_with_optimistic_lock(api):

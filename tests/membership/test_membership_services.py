@@ -7,15 +7,20 @@ import datetime as dt
 import threading
 
 import pytest
+from membership.membership_helpers import FKTP_B, luhn_ok, pbpu_family
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from jkn.services.membership import cards, data_changes, documents, history, registration
 from jkn.services.errors import Conflict, Invalid
+from jkn.services.membership import cards, data_changes, documents, history, registration
 from jkn.services.membership.schemas import ChangeIn, FamilyIn
-from jkn.store.membership_tables import DataChangeRow, FamilyRow, ParticipantHistoryRow, ParticipantRow
 from jkn.services.portal.audit import SYSTEM, Actor
-from membership.membership_helpers import FKTP_B, luhn_ok, pbpu_family
+from jkn.store.membership_tables import (
+    DataChangeRow,
+    FamilyRow,
+    ParticipantHistoryRow,
+    ParticipantRow,
+)
 
 
 def _register(engine, body: dict) -> dict:

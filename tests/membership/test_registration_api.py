@@ -6,7 +6,16 @@ from __future__ import annotations
 import datetime as dt
 
 from membership.membership_helpers import (
-    FKRTL, FKTP_A, employer, luhn_ok, nik, pbpu_family, person, ppu_family, register, with_documents,
+    FKRTL,
+    FKTP_A,
+    employer,
+    luhn_ok,
+    nik,
+    pbpu_family,
+    person,
+    ppu_family,
+    register,
+    with_documents,
 )
 
 
@@ -101,8 +110,12 @@ def test_child_criteria_and_other_relatives(api):
     r = api.post("/api/v1/families", json=with_documents(api, body))
     assert r.status_code == 422 and "care_class" in r.json()["detail"]
     body["members"][-1] = {**old_child, "nik": nik(dt.date(1991, 1, 10)), "in_school": True}
+    r = api.post("/api/v1/families", json=with_documents(api, body))  # school, but no end date on the letter
+    assert r.status_code == 422 and r.json()["field"] == "members[1].education_until", r.text
+    body["members"][-1]["education_until"] = "2015-08-31"
     fam = register(api, body)
-    assert {m["name"]: m["member_status"] for m in fam["members"]}["Anak Besar"] == "CORE"
+    child = {m["name"]: m for m in fam["members"]}["Anak Besar"]
+    assert child["member_status"] == "CORE" and child["status_until"] == "2015-08-31"  # end of education (A-M16)
 
 
 def test_family_limit_refused_for_wage_earners(api):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from portal_world import World, build_world
 
 

@@ -2,7 +2,8 @@
 
 Medan (kab/kota 12.71) and Kota Bekasi (32.75) are served by different branches; each gets demo
 facilities (jkn.services.care.facilities). Families are registered through the membership service
-with the documents checklist the rules engine gives: Budi's family in Medan four months ago (so
+with the documents checklist the rules engine gives, each paying its first contribution on the day
+it registers (cover begins with it, A-M18): Budi's family in Medan four months ago (so
 an FKTP change is allowed), Siti in Medan today (an FKTP change is refused: 3-month rule), Joko
 in Bekasi. PT Medan Sejahtera is an employer in Medan with an administrator.
 """
@@ -16,13 +17,20 @@ from unittest.mock import patch
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
+from support import portal_login
+from support.first_payment import pay_first_contribution
 
-from jkn.services.portal import accounts
-from jkn.services.membership import documents, employers, registration
 from jkn.services.care import facilities
-from jkn.services.portal.audit import SYSTEM
+from jkn.services.membership import documents, employers, registration
 from jkn.services.membership.common import jakarta_today
-from jkn.services.membership.schemas import EmployerIn, FamilyIn, MemberIn, ParticipantIn
+from jkn.services.membership.schemas import (
+    EmployerIn,
+    FamilyIn,
+    MemberIn,
+    ParticipantIn,
+)
+from jkn.services.portal import accounts
+from jkn.services.portal.audit import SYSTEM
 from jkn.store.reference_tables import KabKotaRow
 
 PASSWORD = "rahasia-123"
@@ -54,7 +62,9 @@ def register_family(session: Session, *, head_nik: str, name: str, kabkota: str,
     members = [MemberIn(nik=spouse_nik, name=f"Istri {name}", relationship="SPOUSE", marital_status="MARRIED")] if spouse_nik else []
     data = FamilyIn(head=head, members=members, registered_on=registered_on, tmt=registered_on)
     codes = [i.code for i in documents.form_checklist(data).items]
-    return registration.register(session, data.model_copy(update={"documents_shown": codes}), actor=SYSTEM)
+    family = registration.register(session, data.model_copy(update={"documents_shown": codes}), actor=SYSTEM)
+    pay_first_contribution(session, family["head_card_number"], registered_on or jakarta_today())  # A-M18
+    return family
 
 
 def build_world(engine: Engine) -> World:
@@ -114,6 +124,11 @@ def _build_world(engine: Engine) -> World:
                                      full_name=f"{key.title()} User", **place)
                 world.users[key] = name
         return world
+
+
+def login(server, user: str, password: str = PASSWORD, **kwargs):
+    """An httpx client of the live server logged in to the portal (session cookie), and the answer."""
+    return portal_login.login(server, user, password, **kwargs)
 
 
 def staff_csv(world: World, *, bad_row: bool) -> bytes:

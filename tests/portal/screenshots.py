@@ -23,10 +23,10 @@ from sqlalchemy.orm import Session  # noqa: E402
 from jkn.domain.month import Month  # noqa: E402
 from jkn.services.demo.population import build_demo  # noqa: E402
 from jkn.services.demo.portal_users import DEMO_PASSWORD, create_demo_users  # noqa: E402
+from jkn.services.portal.audit import SYSTEM  # noqa: E402
 from jkn.store.bootstrap import prepare_database  # noqa: E402
 from jkn.store.facility_tables import FacilityRow  # noqa: E402
 from jkn.store.membership_tables import EmployerRow  # noqa: E402
-from jkn.services.portal.audit import SYSTEM  # noqa: E402
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}

@@ -12,6 +12,9 @@ import getpass
 import json
 
 import typer
+from membership.membership_helpers import nik
+from portal_world import build_world, staff_csv
+from support.audit_trail import added, audited_once, last_id
 from typer.testing import CliRunner
 
 from jkn.cli import app
@@ -21,9 +24,6 @@ from jkn.services.membership.common import jakarta_today
 from jkn.services.membership.schemas import FamilyIn, ParticipantIn
 from jkn.services.portal.audit import SYSTEM
 from jkn.store.engine import session_factory
-from portal_world import build_world, staff_csv
-from membership.membership_helpers import nik
-from support.audit_trail import added, audited_once, last_id
 
 CLI_ACTOR = f"cli:{getpass.getuser()}"
 NEW = "the facility the command registered"

@@ -12,8 +12,12 @@ import datetime as dt
 
 import pytest
 from fastapi.routing import APIRoute
+from membership.membership_helpers import nik
+from portal_world import PASSWORD, build_world, staff_csv
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from support.audit_trail import audited_once, not_audited
+from support.portal_login import login, token
 
 from jkn.api.app import create_app
 from jkn.services.membership import data_changes, documents
@@ -21,10 +25,6 @@ from jkn.services.membership.common import jakarta_today
 from jkn.services.membership.schemas import FamilyIn, ParticipantIn
 from jkn.services.portal import accounts
 from jkn.store.membership_tables import ParticipantRow
-from membership.membership_helpers import nik
-from portal_world import PASSWORD, build_world, staff_csv
-from support.audit_trail import audited_once, not_audited
-from support.portal_login import login, token
 
 LOOPBACK = "127.0.0.1"
 

@@ -9,15 +9,14 @@ from __future__ import annotations
 import time
 
 import pytest
+from portal_world import PASSWORD, build_world
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from support.portal_login import login, token
 
 from jkn.services.portal import accounts
 from jkn.services.portal.audit import SYSTEM
 from jkn.store.portal_tables import LoginAttemptRow
-
-from portal_world import PASSWORD, build_world
-from support.portal_login import login, token
 
 STRANGER, OWNER = "203.0.113.7", "198.51.100.20"
 

@@ -5,25 +5,23 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from hypothesis import given
 from hypothesis import settings as settings_hypothesis
 from hypothesis import strategies as st
+from portal_world import PASSWORD
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from jkn.domain.timestamps import as_utc
+from jkn.services.errors import Conflict, Forbidden, Invalid, NotFound
 from jkn.services.portal import accounts, audit, auth, sessions, throttle
 from jkn.services.portal.accounts import LoginRefused, LoginThrottled
+from jkn.services.portal.audit import SYSTEM
 from jkn.services.portal.settings import SecuritySettings, settings
 from jkn.services.portal.throttle import KnownDevice
 from jkn.services.unit_of_work import unit_of_work
-from jkn.services.portal.audit import SYSTEM
-from jkn.services.errors import Conflict, Forbidden, Invalid, NotFound
 from jkn.store.membership_tables import ParticipantRow
 from jkn.store.portal_tables import AuditEventRow, LoginAttemptRow, UserAccountRow
-
-from portal_world import PASSWORD
 
 
 def _login(engine, name, password, now=None):

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from portal_world import PASSWORD, build_world, staff_csv
 
 pytestmark = pytest.mark.browser

@@ -6,15 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from portal_world import PASSWORD, build_world
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jkn.services.errors import Conflict, Forbidden, Invalid
 from jkn.services.portal import accounts, auth, complaints
 from jkn.services.portal.audit import Actor
-from jkn.services.errors import Conflict, Forbidden, Invalid
 from jkn.store.portal_tables import AuditEventRow, ComplaintEventRow
-
-from portal_world import PASSWORD, build_world
 
 T0 = dt.datetime(2025, 3, 3, 2, 0, tzinfo=dt.timezone.utc)  # 09:00 WIB
 

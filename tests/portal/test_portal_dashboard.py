@@ -12,14 +12,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jkn.domain.month import Month
-from jkn.services.portal import accounts, auth, dashboard
 from jkn.services.demo.population import build_demo
-from jkn.services.errors import Forbidden
 from jkn.services.demo.portal_users import create_demo_users
+from jkn.services.errors import Forbidden
+from jkn.services.portal import accounts, auth, dashboard
+from jkn.services.portal.audit import SYSTEM
 from jkn.store.billing_tables import BillLineRow, BillRow
 from jkn.store.membership_tables import ParticipantRow
 from jkn.store.reference_tables import BranchRow
-from jkn.services.portal.audit import SYSTEM
 
 
 @pytest.fixture

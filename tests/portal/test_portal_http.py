@@ -5,24 +5,18 @@ timeouts: test_login_defence.py and test_sessions_http.py."""
 from __future__ import annotations
 
 import pytest
+from portal_world import PASSWORD, build_world, login
 from sqlalchemy.orm import Session
+from support.portal_login import token
 
 from jkn.services.portal import accounts
 from jkn.services.portal.audit import SYSTEM
-
-from portal_world import PASSWORD, build_world
-from support import portal_login
-from support.portal_login import token
 
 
 @pytest.fixture(scope="module")
 def site(server, _prepared):
     url, engine = _prepared(server.backend)
     return server, build_world(engine), engine
-
-
-def login(server, user: str, password: str = PASSWORD, **kwargs):
-    return portal_login.login(server, user, password, **kwargs)
 
 
 def test_login_sets_a_hardened_cookie_and_redirects_safely(site):

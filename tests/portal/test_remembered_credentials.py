@@ -4,11 +4,11 @@ password never resolve to the other database's user with the same id (issue #10)
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
+from support.api_auth import password_hash
 
 from jkn.services.portal import accounts, callers
 from jkn.services.portal.audit import SYSTEM
 from jkn.store.bootstrap import prepare_database
-from support.api_auth import password_hash
 
 PASSWORD = "shared-password-1"
 

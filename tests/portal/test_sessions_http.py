@@ -8,14 +8,13 @@ from __future__ import annotations
 import time
 
 import pytest
+from portal_world import PASSWORD, build_world
 from sqlalchemy.orm import Session
+from support.portal_login import login, token
 
 from jkn.services.portal import accounts
 from jkn.services.portal.audit import SYSTEM
 from jkn.services.unit_of_work import unit_of_work
-
-from portal_world import PASSWORD, build_world
-from support.portal_login import login, token
 
 
 @pytest.fixture(scope="module")

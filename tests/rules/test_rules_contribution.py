@@ -2,7 +2,8 @@
 from datetime import date
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jkn.domain import STATE_PENSIONERS, VETERAN_SEGMENTS, Segment, SegmentGroup
 from jkn.rules import RuleError, due_date, monthly_contribution

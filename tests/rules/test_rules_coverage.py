@@ -2,10 +2,18 @@
 from datetime import date
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from jkn.rules import (RuleError, check_fktp_change, check_fktp_registration, check_service, covered_services,
-                       delivery_number, exclusions)
+from jkn.rules import (
+    RuleError,
+    check_fktp_change,
+    check_fktp_registration,
+    check_service,
+    covered_services,
+    delivery_number,
+    exclusions,
+)
 
 
 def test_seventeen_exclusions_as_data():

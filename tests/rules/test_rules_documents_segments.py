@@ -4,8 +4,17 @@ from datetime import date
 import pytest
 
 from jkn.domain import Segment
-from jkn.rules import (Circumstances, RuleError, change_documents, change_types, check_eligibility,
-                       family_member_documents, list_segments, registration_documents, registration_options)
+from jkn.rules import (
+    Circumstances,
+    RuleError,
+    change_documents,
+    change_types,
+    check_eligibility,
+    family_member_documents,
+    list_segments,
+    registration_documents,
+    registration_options,
+)
 
 
 @pytest.mark.parametrize("seg", list(Segment))

@@ -3,8 +3,7 @@ from datetime import date
 
 import pytest
 
-from jkn.rules import RuleError, param, param_entry
-from jkn.rules import parameters
+from jkn.rules import RuleError, param, param_entry, parameters
 from jkn.rules.parameters import ParamEntry, all_params, as_date
 
 

@@ -2,9 +2,11 @@
 from datetime import date
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from jkn.domain import CareClass as C, Grade, Segment, SegmentGroup
+from jkn.domain import CareClass as C
+from jkn.domain import Grade, Segment, SegmentGroup
 from jkn.rules import RuleError, care_class, grade_of, rank_table, search_ranks
 
 

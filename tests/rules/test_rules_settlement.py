@@ -4,7 +4,8 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jkn.domain import Month, Segment
 from jkn.rules import RuleError, assess_penalty

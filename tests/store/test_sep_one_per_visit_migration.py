@@ -14,11 +14,12 @@ from alembic.operations import Operations
 from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from support.care_world import KAB, _register
+from support.first_payment import pay_first_contribution
 
 from jkn.services.care import facilities, sep
-from jkn.store.care_tables import SepRow
 from jkn.services.portal.audit import SYSTEM
-from support.care_world import KAB, _register
+from jkn.store.care_tables import SepRow
 
 REVISION = files("jkn.store") / "migrations" / "versions" / "0006f_vclaim_integrity.py"
 
@@ -48,6 +49,7 @@ def test_duplicates_are_withdrawn_and_then_refused_by_the_database(db):
         rs = facilities.register_facility(s, name="RSUD UJI", facility_type="RSUD", kabkota_code=KAB, actor=SYSTEM)["code"]
     with Session(db) as s:
         card = _register(s, "3273014501900011", "PASIEN GANDA", fktp, "II", dt.date(2025, 1, 1))
+        pay_first_contribution(s, card, dt.date(2025, 1, 3))  # cover begins with it (A-M18)
     day = dt.date(2026, 3, 2)
     with Session(db) as s:
         first = sep.insert_sep(s, card_number=card, sep_date=day, facility_code=rs, service_type="2",

@@ -2,8 +2,8 @@
 
 Facilities in Kota Bandung (32.73): two FKTPs, a partner RSUD, a non-partner private hospital
 and a laboratory networked to the RSUD; participants registered through the membership
-service (one active at each FKTP, one whose cover is suspended for arrears, one whose cover
-ended); VClaim consumers for the RSUD (v2.0 and v1.1) and for the first FKTP.
+service, each with a first contribution paid (one active at each FKTP, one whose cover is
+suspended for arrears, one whose cover ended); VClaim consumers for the RSUD (v2.0 and v1.1) and for the first FKTP.
 """
 
 from __future__ import annotations
@@ -23,13 +23,13 @@ from sqlalchemy import Engine, func, select
 from jkn.domain.month import Month
 from jkn.services.billing import runs as billing
 from jkn.services.care import facilities, vclaim_consumers
-from jkn.services.membership import registration
 from jkn.services.care.common import jakarta_today
+from jkn.services.membership import registration
 from jkn.services.membership.schemas import ParticipantRegistrationIn
+from jkn.services.portal.audit import SYSTEM
 from jkn.store.engine import session_factory
 from jkn.store.membership_tables import ParticipantRow
-from jkn.services.portal.audit import SYSTEM
-
+from support.first_payment import pay_first_contribution
 from support.live_server import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,17 +80,21 @@ def build_world(engine: Engine) -> World:
     today = jakarta_today()
     start = Month.of(today) - 12
     with S() as s:
-        # suspended: registered a year ago, billed every month since, never paid
+        # suspended: registered a year ago, paid the first month, billed every month since, never paid again
+        paid_on = start.first_day + dt.timedelta(days=2)
         suspended = _register(s, "3273016202850003", "RINA TUNGGAKAN", fktp, "III", start.first_day)
-        m = start
+        pay_first_contribution(s, suspended, paid_on)
+        m = start + 1
         while m <= Month.of(today):
             billing.run_billing(s, m, actor=SYSTEM)
             s.rollback()
             m = m + 1
-        # registered after the billing runs: no bills yet, so active
+        # registered after the billing runs, first month paid: no other bills yet, so active
         active = _register(s, "3273014501900001", "SITI AMINAH", fktp, "II", start.first_day)
         other = _register(s, "3273011203880002", "BUDI SANTOSO", fktp2, "I", start.first_day)
         ended = _register(s, "3273015107800004", "DEWI SELESAI", fktp, "III", start.first_day)
+        for card in (active, other, ended):
+            pay_first_contribution(s, card, paid_on)
         p = s.scalar(select(ParticipantRow).where(ParticipantRow.card_number == ended))
         p.status, p.status_reason = "INACTIVE", "test: cover ended"
         p.end_date = start.first_day + dt.timedelta(days=40)

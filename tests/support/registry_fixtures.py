@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from membership.membership_helpers import ensure_facilities
+
 from support.api_auth import api_client
 
 

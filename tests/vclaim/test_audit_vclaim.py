@@ -13,6 +13,9 @@ import datetime as dt
 import json
 
 import pytest
+from portal.portal_world import build_world
+from support.audit_trail import audited_once, not_audited
+from vclaim.test_vclaim_under_attack import signed, vclaim
 
 from jkn.api.vclaim.handlers import router as service_router
 from jkn.services.care import vclaim_consumers
@@ -20,9 +23,6 @@ from jkn.services.membership.common import jakarta_today
 from jkn.services.portal.audit import SYSTEM
 from jkn.store.care_tables import ControlLetterRow, ReferralRow, SepRow
 from jkn.store.engine import session_factory
-from portal.portal_world import build_world
-from support.audit_trail import audited_once, not_audited
-from vclaim.test_vclaim_under_attack import signed, vclaim
 
 CLAIMED = "somebody the client names"
 

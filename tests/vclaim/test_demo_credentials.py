@@ -10,7 +10,6 @@ import sys
 
 from bpjs import Bridging
 from pybpjs import bpjs as pybpjs
-
 from support.care_world import JKN, JknServe
 
 

@@ -18,13 +18,14 @@ from pathlib import Path
 import httpx
 import pytest
 from bpjs import Bridging
+from support.care_world import JknServe, build_world, count
+from support.databases import BACKENDS, truncate_business_tables
+
 from jkn.services.care import vclaim_consumers
+from jkn.services.portal.audit import SYSTEM
 from jkn.store.care_tables import ReferralRow, SepRow
 from jkn.store.engine import session_factory
 from jkn.vclaim.crypto import decrypt_response, signature
-from jkn.services.portal.audit import SYSTEM
-from support.care_world import JknServe, build_world, count
-from support.databases import BACKENDS, truncate_business_tables
 
 NODE_DIR = Path(__file__).parent / "node"
 

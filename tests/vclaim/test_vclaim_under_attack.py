@@ -14,16 +14,16 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 from sqlalchemy import select
+from support.api_auth import API_PASSWORD, API_USER, ensure_user
+from support.care_world import KAB, build_world
+from support.databases import truncate_business_tables
 
 from jkn.services.care import facilities, vclaim_consumers
+from jkn.services.portal.audit import SYSTEM
 from jkn.store.care_tables import SepRow
 from jkn.store.engine import session_factory
 from jkn.store.membership_tables import ParticipantRow
 from jkn.vclaim.crypto import decrypt_response, signature
-from jkn.services.portal.audit import SYSTEM
-from support.api_auth import API_PASSWORD, API_USER, ensure_user
-from support.care_world import KAB, build_world
-from support.databases import truncate_business_tables
 
 THREADS = 8
 MAX_BODY = 65_536  # the default JKN_VCLAIM_MAX_BODY

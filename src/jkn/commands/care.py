@@ -14,7 +14,8 @@ from rich.table import Table
 
 from jkn.commands.edge import bounded
 from jkn.services.bounds import JknDate, Limit
-from jkn.services.care import eligibility as care_eligibility, facilities, sep, sep_letter, vclaim_consumers
+from jkn.services.care import eligibility as care_eligibility
+from jkn.services.care import facilities, sep, sep_letter, vclaim_consumers
 from jkn.services.care.common import jakarta_today
 from jkn.services.portal.audit import Actor
 

@@ -7,13 +7,19 @@ import sys
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
-from jkn.services.portal.audit import Actor
-from jkn.services.bounds import JknMonth, Positive, PositiveRupiah
-from jkn.services.unit_of_work import unit_of_work
 from jkn.commands.edge import bounded
 from jkn.commands.membership import DbOption
+from jkn.services.bounds import JknMonth, Positive, PositiveRupiah
+from jkn.services.portal.audit import Actor
+from jkn.services.unit_of_work import unit_of_work
 
 app = typer.Typer(help="Demo data.", invoke_without_command=True)
 err = Console(stderr=True)

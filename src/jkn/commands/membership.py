@@ -147,6 +147,17 @@ def coverage_cmd(card: str, on: dt.date = typer.Option(None, "--on", help="date 
         out(coverage.coverage_status(s, card, on))
 
 
+@participants_app.command("endings")
+def endings(days: int = typer.Option(30, "--days", help="days ahead", min=1, max=366),
+            on: dt.date = typer.Option(None, "--on", help="from this date (default: today)", parser=parse_date),
+            limit: int = typer.Option(200, "--limit", min=1, max=10_000), db: str = DbOption) -> None:
+    """Children of wage earners whose status ends within --days days (Anggota Keluarga 1.b)."""
+    from jkn.services.membership import status_endings
+
+    with session_for(db) as s:
+        out(status_endings.status_endings(s, on=on, days=days, limit=limit))
+
+
 @participants_app.command("statement")
 def statement(card: str, on: dt.date = typer.Option(None, "--on", parser=parse_date), db: str = DbOption) -> None:
     """Contribution statement of a participant."""

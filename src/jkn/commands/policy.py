@@ -6,7 +6,13 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    TaskProgressColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from jkn.commands.calc import iso_date, rp
@@ -26,7 +32,8 @@ def compare(date_from: str = typer.Option(..., "--from", help="the first rule se
             csv_file: Path = typer.Option(None, "--csv", help="write every unit and column as CSV to this file"),
             as_json: bool = typer.Option(False, "--json"), db: str = DbOption) -> None:
     """The current registry's monthly contributions under the rule set of each date, side by side."""
-    from jkn.services.policy.compare import compare as run, compare_csv
+    from jkn.services.policy.compare import compare as run
+    from jkn.services.policy.compare import compare_csv
 
     if by not in BY:
         raise typer.BadParameter("--by must be deputy, branch or segment")

@@ -12,14 +12,13 @@ import sys
 import typer
 from rich.console import Console
 from rich.table import Table
-
 from sqlalchemy.orm import Session
 
 from jkn.commands.edge import bounded
 from jkn.services.bounds import Limit
-from jkn.services.unit_of_work import unit_of_work
 from jkn.services.portal import accounts
 from jkn.services.portal.audit import Actor
+from jkn.services.unit_of_work import unit_of_work
 
 app = typer.Typer(help="Portal users: administrators, officers, employers, participants, facility staff.",
                   no_args_is_help=True)

@@ -3,7 +3,11 @@ from jkn.domain.care import CareClass, FamilyMember, Grade, MaritalStatus, Relat
 from jkn.domain.money import Rupiah
 from jkn.domain.month import Month, add_months
 from jkn.domain.segment import (
-    GOVERNMENT_WAGE_EARNERS, STATE_PENSIONERS, VETERAN_SEGMENTS, Segment, SegmentGroup,
+    GOVERNMENT_WAGE_EARNERS,
+    STATE_PENSIONERS,
+    VETERAN_SEGMENTS,
+    Segment,
+    SegmentGroup,
 )
 
 __all__ = [

@@ -108,6 +108,7 @@ class FamilyMember:
     has_income: bool = False
     in_school: bool = False
     name: str = ""
+    education_until: date | None = None  #: end date on the school's letter (children 21-25)
 
     def age_on(self, d: date) -> int:
         """Completed years on date d."""

@@ -18,11 +18,11 @@ import csv
 import io
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from types import MappingProxyType
-from collections.abc import Mapping
 
 __all__ = [
     "Office",

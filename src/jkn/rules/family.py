@@ -13,11 +13,13 @@ Panduan Peserta, "Anggota Keluarga yang Ditanggung":
 Perubahan Data 2.f: "Bagi Pekerja Penerima Upah, jumlah anak yang dijamin maksimal 3 (tiga) orang.
 Apabila terdapat pengurangan jumlah anak karena sudah menikah/telah mempunyai penghasilan
 sendiri/meninggal dapat digantikan anak lain".
+A child's status ends on a date known in advance (``child_status_ends``): the registry keeps it
+and every check reads it as of the date of service (assumptions A-M15, A-M16).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import Enum
 from typing import Sequence
 
@@ -30,6 +32,7 @@ from jkn.rules.parameters import as_date
 SECTION = "Anggota Keluarga yang Ditanggung"
 CORE_MAX_PERSONS = 5   # "sebanyak-banyaknya 5 (lima) orang" (incl. the participant: A-14)
 CORE_MAX_CHILDREN = 3  # "jumlah anak yang dijamin maksimal 3 (tiga) orang"
+ONE_DAY = timedelta(days=1)
 
 
 class MemberStatus(str, Enum):
@@ -47,6 +50,7 @@ class MemberResult:
     status: MemberStatus
     reason: str
     source: str
+    until: date | None = None  #: last day the status holds by age (children of a wage earner), else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,9 +77,44 @@ class FamilyCheck:
         return 1 + len(self.with_status(MemberStatus.MEMBER))
 
 
+def nth_birthday(birth: date, years: int) -> date:
+    """The first day on which someone born on ``birth`` has completed ``years`` years (a birthday
+    on 29 February falls on 1 March in other years), as ``FamilyMember.age_on`` counts them."""
+    try:
+        return birth.replace(year=birth.year + years)
+    except ValueError:
+        return date(birth.year + years, 3, 1)
+
+
+def child_status_ends(child: FamilyMember) -> Decision[date]:
+    """The first day the child no longer meets the age criterion of 1.b: the 21st birthday, or the
+    day after the end of formal education shown on the school's letter, at the latest the 25th
+    birthday (assumptions A-16, A-M16). ``child_eligible`` holds on exactly the days before it
+    while the child has never married and has no income (1.a, which a reported change ends)."""
+    steps = Steps()
+    b21, b25 = nth_birthday(child.birth_date, 21), nth_birthday(child.birth_date, 25)
+    ends = b21
+    steps.add(f"born {child.birth_date}: 'belum berusia 21 tahun' until {b21 - ONE_DAY}", cite(SECTION, "1.b"))
+    if child.in_school and child.education_until is not None:
+        schooled = min(b25, child.education_until + ONE_DAY)
+        if schooled > b21:
+            ends = schooled
+            steps.add(f"in formal education until {child.education_until} (school's letter): under 25 and in "
+                      f"education until {ends - ONE_DAY}", cite(SECTION, "1.b"))
+        else:
+            steps.add(f"formal education ends on {child.education_until}, before the 21st birthday: no extension",
+                      cite(SECTION, "1.b"))
+    elif child.in_school:
+        steps.add("in formal education, but without the end date on the school's letter: no extension to 25",
+                  assumption("A-M16"))
+    steps.add(f"not a child of the core family from {ends}", assumption("A-M15"))
+    return Decision(ends, steps)
+
+
 def child_eligible(child: FamilyMember, as_of: "date | Month | str") -> Decision[bool]:
     """A child counts in the core family if never married, without own income, and under 21,
-    or under 25 while in formal education (Anggota Keluarga 1.a-b; assumptions A-13, A-16)."""
+    or under 25 while in formal education up to the end date shown (Anggota Keluarga 1.a-b;
+    assumptions A-13, A-16, A-M16): on ``as_of``, before ``child_status_ends``."""
     as_of = as_date(as_of)
     steps, age = Steps(), child.age_on(as_of)
     if child.marital_status is not MaritalStatus.NEVER_MARRIED:
@@ -85,14 +124,13 @@ def child_eligible(child: FamilyMember, as_of: "date | Month | str") -> Decision
         steps.add("child has an own income", cite(SECTION, "1.a"))
         return Decision(False, steps)
     steps.add("child never married and without own income (both required)", assumption("A-13"))
-    if age < 21:
-        steps.add(f"age {age} on {as_of}: under 21", cite(SECTION, "1.b"))
+    ends = child_status_ends(child).value
+    if as_of < ends:
+        why = "under 21" if age < 21 else f"under 25 and in formal education until {child.education_until}"
+        steps.add(f"age {age} on {as_of}: {why}", cite(SECTION, "1.b"))
         return Decision(True, steps)
-    if age < 25 and child.in_school:
-        steps.add(f"age {age} on {as_of}: under 25 and in formal education", cite(SECTION, "1.b"))
-        return Decision(True, steps)
-    steps.add(f"age {age} on {as_of}: not under 21" + ("" if age >= 25 else ", and not in formal education"),
-              cite(SECTION, "1.b"))
+    steps.add(f"age {age} on {as_of}: not under 21" + ("" if age >= 25 else
+              ", and not in formal education with an end date on or after that day"), cite(SECTION, "1.b"))
     return Decision(False, steps)
 
 
@@ -102,9 +140,10 @@ def check_family(segment: "Segment | str", as_of: "date | Month | str",
     seg, d, steps = Segment.parse(segment), as_date(as_of), Steps()
     res: dict[int, MemberResult] = {}
 
-    def put(i: int, status: MemberStatus, reason: str, source: str) -> None:
-        res[i] = MemberResult(i, members[i], status, reason, source)
-        steps.add(f"member #{i + 1} ({members[i].relationship.value.lower()}): {status.value} - {reason}", source)
+    def put(i: int, status: MemberStatus, reason: str, source: str, until: date | None = None) -> None:
+        res[i] = MemberResult(i, members[i], status, reason, source, until)
+        steps.add(f"member #{i + 1} ({members[i].relationship.value.lower()}): {status.value} - {reason}"
+                  + (f", until {until}" if until else ""), source)
 
     alive = []
     for i, m in enumerate(members):
@@ -143,14 +182,16 @@ def _wage_earner(members, alive, d, put, steps) -> None:
         if not ok.value:
             put(i, MemberStatus.OTHER_RELATIVE, "not a core child (" + "; ".join(s.text for s in ok.steps[-1:]) +
                 "); may join as other relative at the class rate", assumption("A-14"))
-        elif core_children < CORE_MAX_CHILDREN and slots:
+            continue
+        until = child_status_ends(members[i]).value - ONE_DAY
+        if core_children < CORE_MAX_CHILDREN and slots:
             core_children += 1
             slots -= 1
             put(i, MemberStatus.CORE, f"eligible child, covered child {core_children} of at most 3 (eldest first)",
-                cite("Perubahan Data Kepesertaan", "2.f"))
+                cite("Perubahan Data Kepesertaan", "2.f"), until)
         else:
             put(i, MemberStatus.ADDITIONAL, "eligible child beyond the 3 covered children (anak ke-4 dan seterusnya), "
-                "1% of wage", cite(SECTION, "3"))
+                "1% of wage", cite(SECTION, "3"), until)
     for i in alive:
         r = members[i].relationship
         if r.is_parent:

@@ -13,12 +13,22 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jkn.domain.timestamps import utcnow
 from jkn.store.base import Base
-
 
 
 class EmployerRow(Base):
@@ -94,11 +104,18 @@ class ParticipantRow(Base):
     # inti), ADDITIONAL (keluarga tambahan, 1%), OTHER_RELATIVE (kerabat lain, flat), MEMBER (PBPU/BP)
     member_status: Mapped[str] = mapped_column(String(16), default="HEAD")
     in_school: Mapped[bool] = mapped_column(Boolean, default=False)
+    education_until: Mapped[dt.date | None] = mapped_column(Date)  # end of formal education (school's letter)
     has_income: Mapped[bool] = mapped_column(Boolean, default=False)
+    # last day member_status holds by age (a wage earner's child: jkn.rules.family.child_status_ends);
+    # NULL: no limit. Migration 0006b.
+    status_until: Mapped[dt.date | None] = mapped_column(Date, index=True)
     payer_id: Mapped[int | None] = mapped_column(ForeignKey("payer.id"), index=True)
     status: Mapped[str] = mapped_column(String(12), default="ACTIVE")  # ACTIVE/INACTIVE/DECEASED
     status_reason: Mapped[str | None] = mapped_column(String(120))
     tmt: Mapped[dt.date] = mapped_column(Date)  # terhitung mulai tanggal: start of cover
+    # first day of cover: the later of tmt and the day the first contribution covering this person was
+    # paid (PBI: tmt); NULL: registered, first contribution not yet paid (A-M18, A-M19). Migration 0006b.
+    covered_from: Mapped[dt.date | None] = mapped_column(Date)
     end_date: Mapped[dt.date | None] = mapped_column(Date)  # last day of cover, if ended
     card_print: Mapped[int] = mapped_column(Integer, default=1)  # how many times the card was printed
     version: Mapped[int] = mapped_column(Integer, default=1)

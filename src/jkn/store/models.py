@@ -3,12 +3,14 @@
 Each area keeps its tables in ``<area>_tables.py`` and adds one import line here.
 """
 
+from jkn.store import (
+    billing_tables,  # noqa: F401  (issue #4: payers, bills, payments)
+    care_tables,  # noqa: F401  (issue #5: staff, consumers, visits, referrals, SEP, emergencies)
+    membership_tables,  # noqa: F401  (issue #4: employers, families, participants, history)
+    portal_tables,  # noqa: F401  (issue #6: accounts, login attempts, audit, complaints)
+)
 from jkn.store.base import Base
 from jkn.store.facility_tables import FacilityRow
 from jkn.store.reference_tables import BranchRow, DeputyRegionRow, KabKotaRow, MetaRow
-from jkn.store import membership_tables  # noqa: F401  (issue #4: employers, families, participants, history)
-from jkn.store import billing_tables  # noqa: F401  (issue #4: payers, bills, payments)
-from jkn.store import portal_tables  # noqa: F401  (issue #6: accounts, login attempts, audit, complaints)
-from jkn.store import care_tables  # noqa: F401  (issue #5: staff, consumers, visits, referrals, SEP, emergencies)
 
 __all__ = ["Base", "BranchRow", "DeputyRegionRow", "FacilityRow", "KabKotaRow", "MetaRow"]

@@ -20,7 +20,6 @@ from jkn.domain.timestamps import utcnow
 from jkn.store.base import Base
 
 
-
 class UserAccountRow(Base):
     """A person who logs in. ``role`` is ADMIN, HEAD_OFFICE, REGIONAL_MANAGER, BRANCH_OFFICER,
     EMPLOYER_ADMIN, PARTICIPANT or FACILITY_STAFF; the column that matches the role says where

@@ -13,8 +13,8 @@ from dataclasses import asdict
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from jkn.services.unit_of_work import unit_of_work
 from jkn.reference.workareas import load_workareas
+from jkn.services.unit_of_work import unit_of_work
 from jkn.store.reference_tables import BranchRow, DeputyRegionRow, KabKotaRow, MetaRow
 
 FINGERPRINT_KEY = "reference.workareas.sha256"

@@ -6,9 +6,18 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from jkn.reference.offices import contact_centre
-from jkn.web import public_pages, simulator_pages
-from jkn.web import auth_pages, complaint_pages, dashboard_pages, employer_pages, security  # portal (issue #6)
-from jkn.web import facility_pages, officer_pages, participant_pages  # portal (issue #6)
+from jkn.web import (  # portal (issue #6)  # portal (issue #6)
+    auth_pages,
+    complaint_pages,
+    dashboard_pages,
+    employer_pages,
+    facility_pages,
+    officer_pages,
+    participant_pages,
+    public_pages,
+    security,
+    simulator_pages,
+)
 from jkn.web.rendering import templates
 
 

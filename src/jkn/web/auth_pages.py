@@ -9,14 +9,25 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
 from jkn.api.deps import get_session
+from jkn.services.errors import DomainError
 from jkn.services.portal import accounts, audit, sessions
 from jkn.services.portal.accounts import ROLES, LoginRefused
 from jkn.services.portal.auth import HOME
-from jkn.services.errors import DomainError
-from jkn.store.reference_tables import BranchRow, DeputyRegionRow
-from jkn.web.security import (CurrentPortal, MaybePortal, client_of, csrf_protect, end_session, known_device, page,
-                              read_session, role_required, safe_next, start_session)
 from jkn.services.unit_of_work import unit_of_work
+from jkn.store.reference_tables import BranchRow, DeputyRegionRow
+from jkn.web.security import (
+    CurrentPortal,
+    MaybePortal,
+    client_of,
+    csrf_protect,
+    end_session,
+    known_device,
+    page,
+    read_session,
+    role_required,
+    safe_next,
+    start_session,
+)
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
 DB = Annotated[Session, Depends(get_session)]

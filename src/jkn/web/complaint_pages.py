@@ -14,14 +14,14 @@ from sqlalchemy.orm import Session
 
 from jkn.api.deps import get_session
 from jkn.reference.names import display_name
+from jkn.services.errors import DomainError, Forbidden
 from jkn.services.portal import complaints
 from jkn.services.portal.accounts import PARTICIPANT
 from jkn.services.portal.auth import require, visible_branches
-from jkn.services.errors import DomainError, Forbidden
+from jkn.services.unit_of_work import unit_of_work
 from jkn.store.membership_tables import ParticipantRow
 from jkn.store.reference_tables import KabKotaRow
 from jkn.web.security import CurrentPortal, Portal, csrf_protect, page
-from jkn.services.unit_of_work import unit_of_work
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
 DB = Annotated[Session, Depends(get_session)]

@@ -12,9 +12,9 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from jkn.api.deps import get_session
+from jkn.services.errors import Invalid
 from jkn.services.portal import dashboard
 from jkn.services.portal.accounts import OFFICE_ROLES
-from jkn.services.errors import Invalid
 from jkn.web.security import Portal, page, role_required
 
 router = APIRouter(include_in_schema=False)

@@ -10,11 +10,11 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from jkn.api.deps import get_session
+from jkn.services.billing import statements
+from jkn.services.errors import DomainError
 from jkn.services.membership import collective_import, employers
 from jkn.services.portal import auth
-from jkn.services.billing import statements
 from jkn.services.portal.accounts import EMPLOYER_ADMIN
-from jkn.services.errors import DomainError
 from jkn.store.membership_tables import EmployerRow
 from jkn.web.rendering import request_language
 from jkn.web.security import Portal, csrf_protect, page, role_required

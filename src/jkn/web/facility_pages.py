@@ -15,10 +15,11 @@ from starlette.datastructures import FormData
 
 from jkn.api.deps import get_session
 from jkn.reference import care_codes
-from jkn.services.care import eligibility as care_eligibility, referrals, sep, sep_letter
-from jkn.services.portal.accounts import FACILITY_STAFF
+from jkn.services.care import eligibility as care_eligibility
+from jkn.services.care import referrals, sep, sep_letter
 from jkn.services.errors import DomainError, Forbidden
 from jkn.services.membership.common import jakarta_today
+from jkn.services.portal.accounts import FACILITY_STAFF
 from jkn.store.facility_tables import FacilityRow
 from jkn.web.officer_pages import Form_, _text
 from jkn.web.security import Portal, csrf_protect, page, role_required

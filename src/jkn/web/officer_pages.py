@@ -1,6 +1,6 @@
 """Branch-office pages: find a participant, register a participant or a family (with the documents
 checklist of the rules engine), report data changes, print cards, read the bills and payments of
-a participant, family or employer, and the branch's audit log.
+a participant, family or employer, the children whose status ends soon, and the branch's audit log.
 
 Every page checks the officer's scope first (jkn.services.portal.auth): a branch officer sees and acts
 only within the kab/kota of their branch. The pages parse the form, call the membership and
@@ -23,14 +23,20 @@ from jkn.api.deps import get_session
 from jkn.domain.care import MaritalStatus, Relationship
 from jkn.domain.segment import Segment
 from jkn.reference.names import display_name
-from jkn.services.portal import audit, auth
-from jkn.services.billing import calculators, coverage
-from jkn.services.membership import cards, data_changes, documents, employers, registration
-from jkn.services.billing import statements
-from jkn.services.portal.accounts import OFFICE_ROLES
+from jkn.services.billing import calculators, coverage, statements
 from jkn.services.errors import DomainError, Forbidden, NotFound, validation_message
+from jkn.services.membership import (
+    cards,
+    data_changes,
+    documents,
+    employers,
+    registration,
+    status_endings,
+)
 from jkn.services.membership.common import get_employer, get_participant, jakarta_today
 from jkn.services.membership.schemas import ChangeIn, FamilyIn
+from jkn.services.portal import audit, auth
+from jkn.services.portal.accounts import OFFICE_ROLES
 from jkn.store.billing_tables import PayerRow
 from jkn.store.facility_tables import FacilityRow
 from jkn.store.membership_tables import EmployerRow, ParticipantRow
@@ -43,7 +49,8 @@ Office = Annotated[Portal, Depends(role_required(*OFFICE_ROLES))]
 MAX_MEMBERS = 10
 
 CHANGE_KINDS = ("FKTP", "ADDRESS", "CARD_LOST", "CARD_DAMAGED", "CORRECTION", "EMPLOYER", "WAGE", "GRADE", "SEGMENT",
-                "MARRIAGE", "BIRTH", "ADD_MEMBER", "CHILD_REPLACEMENT", "DEATH", "DIVORCE")
+                "MARRIAGE", "BIRTH", "ADD_MEMBER", "CHILD_REPLACEMENT", "DEATH", "DIVORCE", "EDUCATION",
+                "CONTINUE_MEMBER")
 #: which inputs the change form shows for each kind (the service decides what is required)
 CHANGE_FIELDS = {
     "FKTP": ("fktp_code",), "ADDRESS": ("address", "kabkota_code"), "CARD_LOST": (), "CARD_DAMAGED": ("name",),
@@ -51,6 +58,7 @@ CHANGE_FIELDS = {
     "GRADE": ("grade",), "SEGMENT": ("segment", "care_class", "grade", "wage", "employer_code"),
     "MARRIAGE": ("member",), "BIRTH": ("member",), "ADD_MEMBER": ("member",),
     "CHILD_REPLACEMENT": ("member", "replaced_card_number", "replaced_reason"), "DEATH": (), "DIVORCE": (),
+    "EDUCATION": ("education_until",), "CONTINUE_MEMBER": ("care_class",),
 }
 
 
@@ -106,6 +114,15 @@ def officer_home(request: Request, portal: Office, session: DB, q: str = "", ok:
     rows = session.scalars(stmt.order_by(ParticipantRow.id.desc()).limit(50)).all()
     items = [registration.participant_view(session, p) for p in rows]
     return page(request, portal, "officer/home.html", q=q, items=items, ok=ok)
+
+
+@router.get("/petugas/status-berakhir", response_class=HTMLResponse)
+def status_endings_page(request: Request, portal: Office, session: DB, days: int = status_endings.WINDOW_DAYS):
+    """Children of wage earners whose status ends in the next ``days`` days, in the work area (A-M15)."""
+    auth.require(portal.scope, "participant.read")
+    days = max(1, min(days, 366))
+    endings = status_endings.status_endings(session, days=days, where=auth.participant_filter(portal.scope))
+    return page(request, portal, "officer/endings.html", endings=endings, days=days)
 
 
 @router.get("/petugas/peserta/{card}", response_class=HTMLResponse)
@@ -226,6 +243,7 @@ def _family_in(form: FormData, members: int) -> FamilyIn:
                      "relationship": _text(form, f"m{i}_relationship"), "birth_date": _text(form, f"m{i}_birth_date"),
                      "marital_status": _text(form, f"m{i}_marital_status") or "NEVER_MARRIED",
                      "in_school": form.get(f"m{i}_in_school") == "on",
+                     "education_until": _text(form, f"m{i}_education_until"),
                      "care_class": _text(form, f"m{i}_care_class")})
     data = {"head": {k: v for k, v in head.items() if v is not None},
             "members": [{k: v for k, v in m.items() if v is not None} for m in rows],
@@ -306,7 +324,7 @@ def change(request: Request, portal: Office, session: DB, card: str, form: Form_
                                 "version": _text(form, "version"), "documents_shown": form.getlist("documents"),
                                 "reason": _text(form, "reason")}
         for name in ("fktp_code", "address", "kabkota_code", "employer_code", "wage", "grade", "segment", "care_class",
-                     "replaced_card_number", "replaced_reason", "name", "birth_date", "sex"):
+                     "replaced_card_number", "replaced_reason", "name", "birth_date", "sex", "education_until"):
             data[name] = _text(form, name)
         if _text(form, "member_nik"):
             data["member"] = {"nik": _text(form, "member_nik"), "name": _text(form, "member_name"),

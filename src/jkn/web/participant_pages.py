@@ -1,5 +1,6 @@
-"""Participant pages: membership and family, the room class with its reason, the FKTP and the
-change form (the 3-month rule of the rules engine), bills, arrears, penalty, suspension and what
+"""Participant pages: membership and family (with a notice, in advance, for a child whose status
+ends within 30 days, and for cover that waits for the first contribution), the room class with its
+reason, the FKTP and the change form (the 3-month rule of the rules engine), bills, arrears, penalty, suspension and what
 to pay to reactivate. A participant sees their own family only. The FKTP form is the FPDP of
 Perubahan Data 2.a (assumption A-P05, docs/assumptions.md)."""
 
@@ -15,12 +16,12 @@ from sqlalchemy.orm import Session
 from jkn.api.deps import get_session
 from jkn.rules.coverage import check_fktp_change
 from jkn.services.billing import coverage
-from jkn.services.membership import data_changes, registration
 from jkn.services.care import facilities
-from jkn.services.portal.accounts import PARTICIPANT
 from jkn.services.errors import DomainError, NotFound, validation_message
+from jkn.services.membership import data_changes, registration, status_endings
 from jkn.services.membership.common import jakarta_today, rule
 from jkn.services.membership.schemas import ChangeIn
+from jkn.services.portal.accounts import PARTICIPANT
 from jkn.store.membership_tables import ParticipantRow
 from jkn.web.officer_pages import own_statement, payer_kind, room_class_reason
 from jkn.web.security import Portal, csrf_protect, page, role_required
@@ -44,8 +45,9 @@ def membership(request: Request, portal: Participant, session: DB):
     head = next((m for m in family["members"] if m["relationship"] == "HEAD"), family["members"][0])
     status = coverage.coverage_status(session, me.card_number)
     reason = room_class_reason(head)
+    endings = status_endings.status_endings(session, where=ParticipantRow.family_id == me.family_id)
     return page(request, portal, "participant/home.html", p=registration.participant_view(session, me),
-                family=family, head=head, status=status, reason=reason)
+                family=family, head=head, status=status, reason=reason, endings=endings["items"])
 
 
 def _fktp_context(session: Session, me: ParticipantRow) -> dict:

@@ -7,8 +7,8 @@ from fastapi.responses import HTMLResponse
 
 from jkn.reference.nik import NikError
 from jkn.reference.workareas import load_workareas
-from jkn.services.workareas import directory
 from jkn.services.errors import NotFound
+from jkn.services.workareas import directory
 from jkn.web.rendering import render
 
 router = APIRouter(include_in_schema=False)

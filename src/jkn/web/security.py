@@ -22,13 +22,23 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from jkn.api.deps import get_session
+from jkn.api.session_cookie import (  # noqa: F401
+    COOKIE,
+    PortalSession,
+    client_of,
+    end_session,
+    known_device,
+    load_user,
+    new_session,
+    read_session,
+    serializer,
+    start_session,
+    write_cookie,
+)
 from jkn.domain.timestamps import as_utc
-from jkn.services.membership.common import JAKARTA
-from jkn.api.session_cookie import (COOKIE, PortalSession, client_of, end_session, known_device,  # noqa: F401
-                                    load_user, new_session, read_session, serializer, start_session,
-                                    write_cookie)
-from jkn.services.portal.callers import CsrfFailed, LoginRequired, Portal, caller_for  # noqa: F401
 from jkn.services.errors import DomainError
+from jkn.services.membership.common import JAKARTA
+from jkn.services.portal.callers import CsrfFailed, LoginRequired, Portal, caller_for  # noqa: F401
 
 #: Path prefixes served by the portal's HTML pages (errors there are pages, not JSON).
 PAGE_PREFIXES = ("/masuk", "/keluar", "/akun", "/portal", "/petugas", "/pemberi-kerja", "/peserta", "/faskes",

@@ -31,6 +31,7 @@ from jkn.services.membership import (
     documents,
     history,
     registration,
+    status_endings,
 )
 from jkn.services.membership.common import jakarta_today
 from jkn.services.membership.schemas import (
@@ -256,6 +257,20 @@ def participant_statement(card_number: str, caller: Caller, on: JknDate | None =
     p = sec.participant(caller, card_number)
     return statements.participant_statement(caller.session, p.card_number, on,
                                             where=auth.participant_filter(caller.scope))
+
+
+@router.get("/status-endings", responses={**AUTH, **INVALID},
+            summary="Children of wage earners whose status ends within the next days (default 30), in your scope")
+def get_status_endings(caller: Caller,
+                       days: int = Query(status_endings.WINDOW_DAYS, ge=1, le=366, description="days ahead"),
+                       on: JknDate | None = Query(None, description="from this date (default: today, Asia/Jakarta)"),
+                       limit: int = Query(200, ge=1, le=1000), offset: Offset = Query(0)) -> dict:
+    """Each item has the first day the member is no longer a child of the core family (``ends_on``:
+    the 21st birthday, or the day after the end of formal education on the school's letter, at the
+    latest the 25th birthday; Anggota Keluarga yang Ditanggung 1.b) and the rule's explanation."""
+    sec.need(caller, "participant.read")
+    return status_endings.status_endings(caller.session, on=on, days=days, where=auth.participant_filter(caller.scope),
+                                         limit=limit, offset=offset)
 
 
 @router.get("/families/{family_id}", response_model=FamilyOut, responses={**AUTH, **NOT_FOUND},

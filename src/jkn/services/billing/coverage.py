@@ -18,10 +18,19 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jkn.domain.care import Relationship
+from jkn.rules.family import child_status_ends
 from jkn.services.billing.calculators import penalty_figures
-from jkn.services.billing.ledger import Standing, delays, open_bills, paid_late_on, standing
+from jkn.services.billing.ledger import (
+    Standing,
+    delays,
+    open_bills,
+    paid_late_on,
+    standing,
+)
 from jkn.services.errors import NotFound
 from jkn.services.membership.common import jakarta_today
+from jkn.services.membership.registration import family_member
 from jkn.store.billing_tables import PayerRow
 from jkn.store.membership_tables import ParticipantRow
 
@@ -32,11 +41,17 @@ status, status_reason, payer_id ...): select them with ``outerjoin(PayerRow, Pay
 ParticipantRow.payer_id)`` and pass the row as it is."""
 
 
+def _iso(d: dt.date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
 def coverage_status(session: Session, card_number: str, on_date: dt.date | None = None) -> dict[str, Any]:
     """Is the participant covered on ``on_date``? ``{active, suspended, reason, explanation}``.
 
     ``reason`` is ACTIVE, SUSPENDED, NOT_YET_COVERED (before the start of cover), ENDED (divorce,
-    child replaced ...), DECEASED or NO_PAYER. For the facility desk and VClaim Peserta."""
+    child replaced ...), DECEASED, STATUS_ENDED (a wage earner's child past the age limit, A-M15),
+    NO_PAYER or NOT_YET_PAID (registered, first contribution not yet paid, A-M18). For the facility
+    desk and VClaim Peserta."""
     row = session.execute(select(ParticipantRow.__table__, *PAYER_COLUMNS)
                           .outerjoin(PayerRow, PayerRow.id == ParticipantRow.payer_id)
                           .where(ParticipantRow.card_number == card_number)).first()
@@ -46,25 +61,44 @@ def coverage_status(session: Session, card_number: str, on_date: dt.date | None 
 
 
 def coverage_of(session: Session, row: Any, on_date: dt.date | None = None) -> dict[str, Any]:
-    """``coverage_status`` of a participant row joined to ``PAYER_COLUMNS``. Today or
-    later, a payer with nothing unpaid needs no further query (the maintained payer columns)."""
+    """``coverage_status`` of a participant row joined to ``PAYER_COLUMNS``: the member's own dates
+    on the row as of ``on_date`` (start, end, status of a child, first payment), then the payer's
+    ledger. Today or later, a payer with nothing unpaid needs no further query (the maintained
+    payer columns)."""
     on = on_date or jakarta_today()
     tmt, end_date, status, payer_id = row.tmt, row.end_date, row.status, row.payer_id
     base = {"card_number": row.card_number, "name": row.name, "on_date": on.isoformat(), "segment": row.segment,
-            "care_class": row.care_class, "fktp_code": row.fktp_code, "payer": row.payer_code, "status": status}
+            "care_class": row.care_class, "fktp_code": row.fktp_code, "payer": row.payer_code, "status": status,
+            "covered_from": _iso(row.covered_from), "status_until": _iso(row.status_until)}
     guide = "Panduan Peserta, Peserta Jaminan Kesehatan"
+
+    def inactive(reason: str, explanation: list[dict]) -> dict[str, Any]:
+        return {**base, "active": False, "suspended": False, "reason": reason, "explanation": explanation}
+
     if on < tmt:
-        return {**base, "active": False, "suspended": False, "reason": "NOT_YET_COVERED",
-                "explanation": [{"text": f"cover starts on {tmt.isoformat()}", "source": guide}]}
+        return inactive("NOT_YET_COVERED", [{"text": f"cover starts on {tmt.isoformat()}", "source": guide}])
     if end_date is not None and on > end_date:
-        reason = "DECEASED" if status == "DECEASED" else "ENDED"
         why = row.status_reason or status.lower()
-        return {**base, "active": False, "suspended": False, "reason": reason,
-                "explanation": [{"text": f"cover ended on {end_date.isoformat()} ({why})",
-                                 "source": "Panduan Peserta, Perubahan Data Kepesertaan, 2.g"}]}
+        return inactive("DECEASED" if status == "DECEASED" else "ENDED", [
+            {"text": f"cover ended on {end_date.isoformat()} ({why})",
+             "source": "Panduan Peserta, Perubahan Data Kepesertaan, 2.g"}])
+    if row.status_until is not None and on > row.status_until:
+        ends = child_status_ends(family_member(row, Relationship(row.relationship), row.birth_date))
+        return inactive("STATUS_ENDED", ends.explain() + [
+            {"text": "no longer covered by the wage earner's contribution; cover goes on only as a member with an own "
+                     "contribution, once it is paid", "source": "assumption A-M17 (docs/assumptions.md)"},
+            {"text": f"on {on.isoformat()} not a child of the core family (after {row.status_until.isoformat()})",
+             "source": "Panduan Peserta, Anggota Keluarga yang Ditanggung, 1.b"}])
     if payer_id is None:
-        return {**base, "active": False, "suspended": False, "reason": "NO_PAYER",
-                "explanation": [{"text": "no payer account: nobody is billed for this participant", "source": guide}]}
+        return inactive("NO_PAYER", [{"text": "no payer account: nobody is billed for this participant", "source": guide}])
+    if row.covered_from is None or on < row.covered_from:
+        when = "" if row.covered_from is None else f" on {on.isoformat()} (first contribution paid: cover from " \
+            f"{row.covered_from.isoformat()})"
+        return inactive("NOT_YET_PAID", [
+            {"text": "cover begins on the day the first contribution covering the participant is paid",
+             "source": "assumption A-M18 (docs/assumptions.md)"},
+            {"text": f"terdaftar, belum membayar iuran pertama{when}: a participant is one 'yang telah membayar iuran'",
+             "source": guide}])
     if on >= jakarta_today():  # the maintained columns describe the ledger as it stands now
         if row.oldest_unpaid_month is None and not row.penalty_owed and row.suspended_since is None:
             return {**base, "active": True, "suspended": False, "reason": "ACTIVE", "arrears": 0, "penalty": 0,

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from jkn.domain.month import Month
 from jkn.rules.settlement import Position, settle
+from jkn.services.billing.cover_start import BY_PAYMENT, start_cover
 from jkn.services.billing.ledger import paid_late_on, refresh_payer
 from jkn.services.errors import Conflict, Invalid, NotFound
 from jkn.services.membership.common import get_employer, get_participant, month_date
@@ -29,7 +30,13 @@ from jkn.services.membership.schemas import PaymentIn
 from jkn.services.portal import audit
 from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
-from jkn.store.billing_tables import AllocationRow, BillRow, PayerRow, PaymentRow, PenaltyChargeRow
+from jkn.store.billing_tables import (
+    AllocationRow,
+    BillRow,
+    PayerRow,
+    PaymentRow,
+    PenaltyChargeRow,
+)
 from jkn.store.membership_tables import EmployerRow, ParticipantRow
 
 
@@ -106,6 +113,7 @@ def post_payment(session: Session, data: PaymentIn, *, actor: Actor) -> dict[str
                          summary=f"{pay.amount} rupiah from {payer.code} on {pay.paid_on.isoformat()}",
                          after={"payer": payer.code, "amount": pay.amount, "penalty": pay.penalty_amount,
                                 "credit": pay.credit_amount})
+            start_cover(session, BY_PAYMENT, {"payment": pay.id}, data.paid_on)  # first payment: cover (A-M18)
     except (IntegrityError, Conflict):
         if session.in_transaction():
             session.rollback()

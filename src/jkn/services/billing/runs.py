@@ -17,7 +17,9 @@ Two paths give the same bills:
   generated populations.
 
 A participant is billed for a month when cover has started by the month's last day and not ended
-before its first day (assumption A-M03); family members only while their head is billed.
+before its first day (assumption A-M03); family members only while their head is billed, and a
+wage earner's child only while its status holds on the month's first day (the rules engine's
+``child_status_ends``, kept as ``participant.status_until`` for the batch path; A-M15).
 """
 
 from __future__ import annotations
@@ -33,15 +35,19 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from jkn.domain.care import Relationship
 from jkn.domain.month import Month
 from jkn.domain.segment import STATE_PENSIONERS, VETERAN_SEGMENTS, Segment, SegmentGroup
 from jkn.rules.contribution import due_date, monthly_contribution
 from jkn.rules.decision import RuleError
+from jkn.rules.family import child_status_ends
 from jkn.rules.parameters import param_entry
+from jkn.services.billing.cover_start import BY_RUN, start_cover
 from jkn.services.billing.ledger import add_run_to_payers, refresh_payer
 from jkn.services.bounds import check_jkn_month
 from jkn.services.errors import Invalid
 from jkn.services.membership.common import as_month, month_date
+from jkn.services.membership.registration import family_member
 from jkn.services.portal import audit
 from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
@@ -99,7 +105,13 @@ class RunResult:
 
 
 def _covered(p: ParticipantRow, m: Month) -> bool:
-    return p.tmt <= m.last_day and (p.end_date is None or p.end_date >= m.first_day)
+    """In force on at least one day of ``m`` (A-M03); a wage earner's child while its status holds
+    on the first day (rules engine, A-M15)."""
+    if p.tmt > m.last_day or (p.end_date is not None and p.end_date < m.first_day):
+        return False
+    if p.member_status in ("CORE", "ADDITIONAL") and Relationship(p.relationship).is_child:
+        return child_status_ends(family_member(p, Relationship(p.relationship), p.birth_date)).value > m.first_day
+    return True
 
 
 # ---------------------------------------------------------------- single path (reference)
@@ -178,7 +190,8 @@ def compute_single(session: Session, month: Month, options: Options = Options(),
         stmt = stmt.where(ParticipantRow.payer_id.in_(payer_ids))
     families: dict[int, list[ParticipantRow]] = defaultdict(list)
     for p in session.scalars(stmt.order_by(ParticipantRow.id)):
-        families[p.family_id].append(p)
+        if _covered(p, month):
+            families[p.family_id].append(p)
     lines: list[Line] = []
     skipped: dict[tuple, dict] = {}
     for fam_id, people in families.items():
@@ -324,7 +337,8 @@ def line_source_sql(rates: RateTable, *, exclude_billed: bool) -> str:
     relative or of a PBPU/BP family member, the government's PBI or veteran amount; participants
     owing nothing (a wage earner's core family) give no line. Parameters: :first, :last (the
     month's first and last day), :month, :lo, :hi (payer id range)."""
-    covered = "{a}.tmt <= :last AND ({a}.end_date IS NULL OR {a}.end_date >= :first)"
+    covered = ("{a}.tmt <= :last AND ({a}.end_date IS NULL OR {a}.end_date >= :first)"
+               " AND ({a}.status_until IS NULL OR {a}.status_until >= :first)")
     ppu = ", ".join(f"'{s}'" for s in rates.worker)
     kinds = [f"WHEN p.relationship = 'HEAD' AND p.segment IN ({ppu}) THEN 'WORKER'",
              f"WHEN h.segment IN ({ppu}) AND p.member_status = 'ADDITIONAL' THEN 'ADDITIONAL'",
@@ -498,7 +512,7 @@ def run_billing(session: Session, month: "Month | str", *, actor: Actor, method:
 
 def _after_billing(session: Session, run: BillingRunRow, month: Month) -> None:
     """Add the run's bills to the payers' arrears, suspension and billed_through; then use prepaid
-    credit."""
+    credit, which may begin the cover of the people on the bills it pays."""
     session.flush()
     add_run_to_payers(session, run.id, month_date(month))
     billed = select(BillRow.payer_id).where(BillRow.run_id == run.id)
@@ -508,6 +522,8 @@ def _after_billing(session: Session, run: BillingRunRow, month: Month) -> None:
         for payer in with_credit:
             apply_credit(session, payer, month_date(month))
             refresh_payer(session, payer)
+        session.flush()
+        start_cover(session, BY_RUN, {"run": run.id}, month.first_day)  # bills paid by the credit (A-M18)
     session.flush()
 
 

@@ -22,7 +22,13 @@ from jkn.services.membership.common import (
     get_participant,
     jakarta_today,
 )
-from jkn.store.billing_tables import BillLineRow, BillRow, PayerRow, PaymentRow, PenaltyChargeRow
+from jkn.store.billing_tables import (
+    BillLineRow,
+    BillRow,
+    PayerRow,
+    PaymentRow,
+    PenaltyChargeRow,
+)
 from jkn.store.membership_tables import ParticipantRow
 
 

@@ -1,8 +1,9 @@
 """Eligibility of a participant on a service date: who they are, their room class, their FKTP,
 and whether cover is active or suspended. Read by VClaim ``Peserta`` and by the SEP use case.
 
-The participant's own status and cover dates are checked first; then the payer's ledger
-(``jkn.services.billing.coverage.coverage_of``, on the same row: one query per check).
+The participant's status in the registry is checked first; then ``coverage_of`` on the same row
+(one query per check): the member's own dates as of the service date (start and end of cover, the
+end of a child's status, the first payment) and the payer's ledger.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
+from jkn.rules.decision import cite
 from jkn.services.billing.coverage import PAYER_COLUMNS, coverage_of
 from jkn.services.care.common import valid_card, valid_nik
 from jkn.services.errors import NotFound
@@ -31,10 +33,20 @@ class Eligibility:
     status_text: str
     explanation: list[dict] = field(default_factory=list)
     card_printed: dt.date | None = None
+    reason: str = "ACTIVE"  #: coverage reason (jkn.services.billing.coverage.coverage_status) or INACTIVE
 
     @property
     def care_class(self) -> str:
         return self.participant.care_class
+
+    @property
+    def clause(self) -> str:
+        """The clause a refusal cites: for a suspension the guide's PENGHENTIAN PELAYANAN KESEHATAN
+        (the steps end with the rules engine's reading of it), else the source of the step that
+        decided."""
+        if self.reason == "SUSPENDED":
+            return cite("Penghentian Pelayanan Kesehatan")
+        return self.explanation[-1]["source"] if self.explanation else "membership registry"
 
 
 _BY_CARD = _BY_NIK = None
@@ -81,17 +93,22 @@ def _status(session: Session, p: ParticipantRow, fktp_name: str | None, on_date:
     if p.status != "ACTIVE":
         reason = f" ({p.status_reason})" if p.status_reason else ""
         return Eligibility(p, fktp_name, on_date, False, "1", f"NON AKTIF: {p.status}{reason}",
-                           [{"text": f"participant status {p.status}{reason}", "source": "membership registry"}])
-    if on_date < p.tmt:
-        return Eligibility(p, fktp_name, on_date, False, "1", f"NON AKTIF: cover starts {p.tmt.isoformat()}",
-                           [{"text": f"cover starts on {p.tmt.isoformat()} (TMT)", "source": "membership registry"}])
-    if p.end_date is not None and on_date > p.end_date:
-        return Eligibility(p, fktp_name, on_date, False, "1", f"NON AKTIF: cover ended {p.end_date.isoformat()}",
-                           [{"text": f"cover ended on {p.end_date.isoformat()}", "source": "membership registry"}])
+                           [{"text": f"participant status {p.status}{reason}", "source": "membership registry"}],
+                           reason="INACTIVE")
     cover = coverage_of(session, p, on_date)
-    steps = cover["explanation"]
+    steps, reason = cover["explanation"], cover["reason"]
     if not cover["active"]:
         suspended = cover["suspended"]
-        label = "SUSPENDED (PENGHENTIAN SEMENTARA)" if suspended else cover["reason"]
-        return Eligibility(p, fktp_name, on_date, False, "2" if suspended else "1", f"NON AKTIF: {label}", steps)
+        label = _LABELS.get(reason, reason).format(p=p)
+        return Eligibility(p, fktp_name, on_date, False, "2" if suspended else "1", f"NON AKTIF: {label}", steps,
+                           reason=reason)
     return Eligibility(p, fktp_name, on_date, True, "0", "AKTIF", steps)
+
+
+_LABELS = {
+    "SUSPENDED": "SUSPENDED (PENGHENTIAN SEMENTARA)",
+    "NOT_YET_COVERED": "cover starts {p.tmt}",
+    "ENDED": "cover ended {p.end_date}", "DECEASED": "cover ended {p.end_date}",
+    "STATUS_ENDED": "status as a child of the core family ended after {p.status_until}",
+    "NOT_YET_PAID": "terdaftar, belum membayar iuran pertama",
+}

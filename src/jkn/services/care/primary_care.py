@@ -73,8 +73,8 @@ def record_visit(session: Session, *, actor: Actor, card_number: str, facility_c
                  else f"at {fac.code}; the participant is registered at {p.fktp_code}")
         steps = elig.explanation + [{"text": where, "source": coverage.cite(coverage.HOW, "1")}]
         if not elig.active:
-            raise Refused(f"{p.card_number}: {elig.status_text} on {day} [{coverage.cite('Penghentian Pelayanan Kesehatan')}]",
-                          rule="SUSPENDED" if elig.status_code == "2" else "INACTIVE", explanation=steps)
+            raise Refused(f"{p.card_number}: {elig.status_text} on {day} [{elig.clause}]",
+                          rule=elig.reason, explanation=steps)
         try:
             cover.check_cover(session, p.id, day, steps, service=CARE_TYPES[care_type], level="first", diagnosis=dx,
                               excluded=excluded, delivery_child_number=child,

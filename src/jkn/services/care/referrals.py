@@ -120,8 +120,8 @@ def create_referral(session: Session, *, actor: Actor, card_number: str | None =
                           explanation=route.explain())
         elig = care_eligibility.check(session, day, card_number=p.card_number)
         if not elig.active:
-            raise Refused(f"{p.card_number}: {elig.status_text} on {day} [{cite('Penghentian Pelayanan Kesehatan')}]",
-                          rule="SUSPENDED" if elig.status_code == "2" else "INACTIVE", explanation=elig.explanation)
+            raise Refused(f"{p.card_number}: {elig.status_text} on {day} [{elig.clause}]",
+                          rule=elig.reason, explanation=elig.explanation)
         until = referral_rules.referral_valid_until(day)
         letter = LETTER_FKTP_REFERRAL if src.level == "FKTP" else LETTER_HOSPITAL_REFERRAL
         row = ReferralRow(number=next_number(session, src.code, letter, day), participant_id=p.id,

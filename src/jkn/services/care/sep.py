@@ -158,9 +158,8 @@ def insert_sep(session: Session, *, actor: Actor, card_number: str, sep_date: "d
         p = elig.participant
         steps: list[dict] = list(elig.explanation)
         if not elig.active:
-            raise Refused(f"{p.card_number}: {elig.status_text} on {day}: no SEP "
-                          f"[{cite('Penghentian Pelayanan Kesehatan')}]",
-                          rule="SUSPENDED" if elig.status_code == "2" else "INACTIVE", explanation=steps)
+            raise Refused(f"{p.card_number}: {elig.status_text} on {day}: no SEP [{elig.clause}]",
+                          rule=elig.reason, explanation=steps)
         entitled = CLASS_DIGIT[p.care_class]
         if class_entitled not in (None, "", entitled):
             raise Invalid(f"klsRawatHak {class_entitled} is not the participant's entitlement: class {p.care_class} "

@@ -6,7 +6,8 @@ registration goes through the same checks as an individual one (``registration.p
 NIK, work area, FKTP, rules engine for eligibility, class and family) and is written with the
 bulk path of the collective import; bills come from ``billing.run_billing``; payments that
 settle one bill before its due date are written set-based, every other payment (late
-settlements with penalty) through ``payments.post_payment``.
+settlements with penalty) through ``payments.post_payment``; both begin the cover of the people
+on the bills they pay (``cover_start.start_cover``).
 
 The mix (share of persons): PBI 40%, wage earners 35% (with families), PBPU 18%, Bukan Pekerja 7%
 (pensioners and others). Veterans are left out: their contribution needs the basic salary of a
@@ -31,6 +32,7 @@ from jkn.domain.month import Month
 from jkn.reference.workareas import load_workareas
 from jkn.services.billing import payments
 from jkn.services.billing import runs as billing
+from jkn.services.billing.cover_start import BY_MONTH, start_cover
 from jkn.services.billing.coverage import coverage_status
 from jkn.services.membership import registration
 from jkn.services.membership.cards import insert_ignore
@@ -300,20 +302,22 @@ def _pay_on_time(s: Session, m: Month, payer_ids: list[int], rng: random.Random)
         s.execute(text("UPDATE bill SET paid_amount = amount, status = 'PAID', paid_on = (SELECT p.paid_on FROM payment p "
                        "WHERE p.reference = 'DEMO-B' || bill.id) WHERE month = :m AND status = 'OPEN' AND EXISTS "
                        "(SELECT 1 FROM payment p WHERE p.reference = 'DEMO-B' || bill.id)"), {"m": md})
+        start_cover(s, BY_MONTH, {"month": md}, md)  # the first bill paid begins cover (A-M18)
         from jkn.services.billing.ledger import refresh_payers
 
         refresh_payers(s)
 
 
 def _samples(s: Session, on: dt.date, rng: random.Random) -> dict[str, list[dict]]:
-    out: dict[str, list[dict]] = {"active": [], "in_arrears": [], "suspended": []}
+    out: dict[str, list[dict]] = {"active": [], "in_arrears": [], "suspended": [], "not_yet_paid": []}
+    by_payer = select(ParticipantRow.card_number).join(PayerRow, PayerRow.id == ParticipantRow.payer_id)
+    paid = ParticipantRow.covered_from <= on
     queries = {
-        "active": select(ParticipantRow.card_number).join(PayerRow, PayerRow.id == ParticipantRow.payer_id)
-        .where(PayerRow.arrears_amount == 0, PayerRow.kind == "FAMILY"),
-        "in_arrears": select(ParticipantRow.card_number).join(PayerRow, PayerRow.id == ParticipantRow.payer_id)
-        .where(PayerRow.arrears_amount > 0, (PayerRow.suspended_since.is_(None)) | (PayerRow.suspended_since > on)),
-        "suspended": select(ParticipantRow.card_number).join(PayerRow, PayerRow.id == ParticipantRow.payer_id)
-        .where(PayerRow.suspended_since.is_not(None), PayerRow.suspended_since <= on),
+        "active": by_payer.where(paid, PayerRow.arrears_amount == 0, PayerRow.kind == "FAMILY"),
+        "in_arrears": by_payer.where(paid, PayerRow.arrears_amount > 0,
+                                     (PayerRow.suspended_since.is_(None)) | (PayerRow.suspended_since > on)),
+        "suspended": by_payer.where(paid, PayerRow.suspended_since.is_not(None), PayerRow.suspended_since <= on),
+        "not_yet_paid": by_payer.where(ParticipantRow.covered_from.is_(None), ParticipantRow.tmt <= on),
     }
     for state, q in queries.items():
         for (card,) in s.execute(q.order_by(ParticipantRow.id).limit(3)):

@@ -60,6 +60,8 @@ COLUMNS: dict[str, tuple[str, bool, str, str]] = {
     "no_kitas": ("stay_permit", False, "nomor KITAS/KITAP (WNA)", "KITAS/KITAP number (foreign nationals)"),
     "mulai_bekerja": ("work_started", False, "tanggal mulai bekerja di Indonesia (WNA)", "first day of work in Indonesia (WNA)"),
     "sekolah": ("in_school", False, "Y bila anak 21-25 tahun masih sekolah", "Y if a child aged 21-25 is in formal education"),
+    "sekolah_sampai": ("education_until", False, "tanggal akhir pendidikan pada surat keterangan sekolah (YYYY-MM-DD; "
+                       "wajib bila sekolah = Y)", "end date of formal education on the school's letter (required if sekolah = Y)"),
     "berpenghasilan": ("has_income", False, "Y bila mempunyai penghasilan sendiri", "Y if the person has an own income"),
     "tmt": ("tmt", False, "mulai berlaku (YYYY-MM-DD; kosong: tanggal pendaftaran)", "start of cover (empty: registration date)"),
     "no_kk": ("kk_number", False, "nomor Kartu Keluarga", "family card number"),
@@ -81,7 +83,7 @@ EXAMPLE = {"nik": "3171011203850001", "nama": "Budi Santoso", "hubungan": "PESER
            "jenis_kelamin": "L", "tanggal_lahir": "1985-03-12", "segmen": "PPU_SWASTA", "gaji": "4000000",
            "golongan": "", "kelas": "", "kode_faskes": "0101P001", "kabkota": "31.71", "alamat": "Jl. Merdeka 1",
            "status_kawin": "KAWIN", "kewarganegaraan": "WNI", "no_kitas": "", "mulai_bekerja": "", "sekolah": "N",
-           "berpenghasilan": "Y", "tmt": "2014-03-01", "no_kk": ""}
+           "sekolah_sampai": "", "berpenghasilan": "Y", "tmt": "2014-03-01", "no_kk": ""}
 EXAMPLE_MEMBER = {**{k: "" for k in COLUMNS}, "nik": "3171015506870002", "nama": "Ani Santoso", "hubungan": "SUAMI_ISTRI",
                   "nik_peserta": "3171011203850001", "status_kawin": "KAWIN", "berpenghasilan": "N", "sekolah": "N"}
 
@@ -367,6 +369,7 @@ def typed_row(r: ParsedRow, errors: list[RowError]) -> Person | None:
         "stay_permit": _text(v.get("no_kitas"), "no_kitas", n, errors),
         "marital_status": _choice(v.get("status_kawin"), "status_kawin", n, errors, MARITAL) or "NEVER_MARRIED",
         "in_school": _bool(v.get("sekolah"), "sekolah", n, errors),
+        "education_until": _date(v.get("sekolah_sampai"), "sekolah_sampai", n, errors),
         "has_income": _bool(v.get("berpenghasilan"), "berpenghasilan", n, errors),
         "care_class": _text(v.get("kelas"), "kelas", n, errors),
         "fktp_code": _text(v.get("kode_faskes"), "kode_faskes", n, errors),
@@ -405,7 +408,7 @@ def typed_row(r: ParsedRow, errors: list[RowError]) -> Person | None:
 # pydantic field → template column, for error reports
 FIELD_COLUMNS = {"nik": "nik", "name": "nama", "sex": "jenis_kelamin", "birth_date": "tanggal_lahir",
                  "nationality": "kewarganegaraan", "stay_permit": "no_kitas", "marital_status": "status_kawin",
-                 "in_school": "sekolah", "has_income": "berpenghasilan", "segment": "segmen", "address": "alamat",
+                 "in_school": "sekolah", "education_until": "sekolah_sampai", "has_income": "berpenghasilan", "segment": "segmen", "address": "alamat",
                  "kabkota_code": "kabkota", "employer_code": None, "wage": "gaji", "grade": "golongan",
                  "care_class": "kelas", "fktp_code": "kode_faskes", "work_started": "mulai_bekerja",
                  "relationship": "hubungan", "tmt": "tmt", "kk_number": "no_kk"}
@@ -581,7 +584,7 @@ def _import(session: Session, data: BinaryIO | bytes, *, actor: Actor, filename:
                                         "choices": ", ".join(map(str, (err.get("ctx") or {}).get("expected", "").split(", ")))
                                         if err.get("ctx") else "", "detail": err.get("msg")}))
             continue
-        except ValueError as exc:
+        except ValueError:
             errors.append(RowError(f.head.row, "segmen", "bad_choice", {"value": f.head.fields.get("segment"),
                                                                       "choices": ", ".join(s.value for s in Segment)}))
             continue

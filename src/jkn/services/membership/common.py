@@ -23,7 +23,7 @@ TRACKED_FIELDS = (
     "card_number", "nik", "name", "sex", "birth_date", "nationality", "stay_permit", "work_started", "marital_status",
     "address", "kabkota_code", "branch_code", "segment", "employer_id", "wage", "grade", "rank",
     "care_class", "fktp_code", "fktp_since", "family_id", "relationship", "member_status", "in_school",
-    "has_income", "payer_id", "status", "status_reason", "tmt", "end_date", "card_print",
+    "education_until", "has_income", "payer_id", "status", "status_reason", "tmt", "end_date", "card_print",
 )
 
 T = TypeVar("T")

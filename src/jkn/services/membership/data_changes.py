@@ -7,6 +7,10 @@
    recomputed), participation type (SEGMENT, e.g. active PNS → pensioner), family list (MARRIAGE,
    BIRTH, ADD_MEMBER, CHILD_REPLACEMENT), removal (DEATH, DIVORCE). WAGE (a new wage reported by
    the employer) is not in the guide's list; it recomputes the class and the contribution.
+3. A wage earner's child (Anggota Keluarga 1.b): the school's letter with the end date of formal
+   education (EDUCATION) makes the status last to it, at the latest to the 25th birthday; a child
+   whose status has ended may stay in the family as a member with an own contribution
+   (CONTINUE_MEMBER), covered again once it is paid (assumptions A-M15 to A-M17, A-M19).
 
 Every change is checked by the rules engine as of its effective date, needs the documents of the
 guide's list, carries the version the clerk read (optimistic lock → 409), and is written with
@@ -26,6 +30,8 @@ from jkn.domain.care import MaritalStatus, Relationship
 from jkn.domain.segment import Segment, SegmentGroup
 from jkn.rules.coverage import check_fktp_change
 from jkn.rules.decision import Step
+from jkn.rules.family import child_status_ends
+from jkn.services.billing.cover_start import follow_head, on_registration
 from jkn.services.errors import Invalid, NotFound
 from jkn.services.membership import cards, documents
 from jkn.services.membership.common import (
@@ -39,6 +45,7 @@ from jkn.services.membership.common import (
 from jkn.services.membership.registration import (
     HEAD,
     _grade_fields,
+    check_school,
     ensure_niks_free,
     family_member,
     get_fktp,
@@ -116,10 +123,12 @@ def apply_change(session: Session, card_number: str, change: ChangeIn, *, actor:
 
 # ---------------------------------------------------------------- helpers
 
-def _docs(ctx: _Ctx) -> None:
-    """Demand the documents of the change (documents.change_checklist, as every checklist shows them)."""
+def _docs(ctx: _Ctx, member: documents.Person | None = None) -> None:
+    """Demand the documents of the change (documents.change_checklist, as every checklist shows them);
+    ``member``: the person it concerns when the request names none (CONTINUE_MEMBER)."""
     c = ctx.change
-    member = documents.person(c.member, ctx.recorded_on, c.member.relationship) if c.member is not None else None
+    if member is None and c.member is not None:
+        member = documents.person(c.member, ctx.recorded_on, c.member.relationship)
     check = documents.change_checklist(c.kind, ctx.head.segment, ctx.on, member=member, new_segment=c.segment)
     if check is not None:
         ctx.doc_check = documents.demand(check, c.documents_shown)
@@ -140,20 +149,22 @@ def _reclass_family(ctx: _Ctx) -> None:
             m.care_class = head.care_class
 
 
-def _resort(ctx: _Ctx, extra: Sequence[tuple[MemberIn, Any]] = ()) -> list[str]:
+def _resort(ctx: _Ctx, extra: Sequence[tuple[MemberIn, Any]] = ()) -> list[tuple[str, dt.date | None]]:
     """Re-sort the active family with the rules engine (core / additional / other relative) as of
-    the change's date (assumption A-M07); returns the statuses of ``extra`` (new members, in order)."""
+    the change's date (assumption A-M07), with the last day each status holds by age; members whose
+    status has ended are left out, not turned into paying members (A-M15, A-M17). Returns (status,
+    status_until) of ``extra`` (new members, in order)."""
     head = ctx.head
-    current = [m for m in ctx.active() if m is not head]
+    current = [m for m in ctx.active() if m is not head and (m.status_until is None or m.status_until >= ctx.on)]
     proposed = [family_member(m, Relationship(m.relationship), m.birth_date) for m in current]
     proposed += [family_member(data, data.relationship, person.birth_date) for data, person in extra]
-    statuses, steps = sort_family(Segment(head.segment), ctx.on, proposed)
+    statuses, until, steps = sort_family(Segment(head.segment), ctx.on, proposed)
     ctx.steps += steps
-    for m, st in zip(current, statuses):
+    for m, st, last in zip(current, statuses, until):
         if st == "OTHER_RELATIVE" and m.member_status != "OTHER_RELATIVE":
             m.care_class = m.care_class or head.care_class
-        m.member_status = st
-    return statuses[len(current):]
+        m.member_status, m.status_until = st, last
+    return list(zip(statuses, until))[len(current):]
 
 
 def _end(p: ParticipantRow, status: str, reason: str, on: dt.date) -> None:
@@ -164,10 +175,12 @@ def _add_members(ctx: _Ctx, new: Sequence[MemberIn]) -> None:
     head = ctx.head
     people = [parse_person(m, f"member[{i}]", ctx.recorded_on) for i, m in enumerate(new)]
     ensure_niks_free(ctx.session, [x.nik for x in people])
+    for data, person in zip(new, people):
+        check_school(data, data.relationship, person.where)
     statuses = _resort(ctx, list(zip(new, people)))
     numbers = cards.new_card_numbers(ctx.session, head.branch_code, len(new))
     payer_id = head.payer_id
-    for data, person, st, number in zip(new, people, statuses, numbers):
+    for data, person, (st, until), number in zip(new, people, statuses, numbers):
         if st == "OTHER_RELATIVE" and data.care_class is None:
             raise Invalid(f"{person.where}: counted as other relative (kerabat lain), who pays the flat rate of a "
                           "class: give member.care_class I, II or III", field="member.care_class")
@@ -177,7 +190,7 @@ def _add_members(ctx: _Ctx, new: Sequence[MemberIn]) -> None:
                               relationship=data.relationship.value, member_status=st, segment=Segment(head.segment),
                               care_class=data.care_class if st == "OTHER_RELATIVE" else head.care_class,
                               kabkota_code=head.kabkota_code, branch_code=head.branch_code, fktp=fktp, tmt=ctx.on,
-                              payer=None, address=head.address)
+                              payer=None, address=head.address, status_until=until)
         row.payer_id = payer_id
         ctx.session.flush()
         ctx.members.append(row)
@@ -329,6 +342,7 @@ def _segment(ctx: _Ctx) -> None:
         p.grade, p.rank = _grade_fields(ctx.change.grade)
     for m in ctx.members:
         m.segment = new.value
+        m.covered_from = m.covered_from or on_registration(new, ctx.on)  # cover once begun goes on (A-M19)
     payer = payer_for(ctx.session, new, ctx.family, p.name, employer)
     for m in ctx.members:
         m.payer_id = payer.id
@@ -366,6 +380,55 @@ def _add_member(ctx: _Ctx) -> None:
         raise Invalid("a spouse is added with MARRIAGE, a child with BIRTH", field="member.relationship")
     _docs(ctx)
     _add_members(ctx, [m])
+
+
+def _wage_earners_child(ctx: _Ctx) -> ParticipantRow:
+    p = ctx.p
+    if p.relationship == HEAD or not Relationship(p.relationship).is_child \
+            or Segment(ctx.head.segment).group is not SegmentGroup.PPU:
+        raise Invalid(f"{ctx.change.kind} is reported on the card of a wage earner's child: the age limits of "
+                      "Anggota Keluarga 1.b apply to them only (PBPU and Bukan Pekerja families have none)",
+                      field="kind")
+    if p.status in ENDED:
+        raise Invalid(f"participant {p.card_number} is no longer covered ({p.status_reason or p.status})", field="kind")
+    return p
+
+
+def _education(ctx: _Ctx) -> None:
+    """The school's letter: the child's status lasts to the end of formal education, at the latest
+    to the 25th birthday (Anggota Keluarga 1.b; A-M16)."""
+    p = _wage_earners_child(ctx)
+    _need(ctx, "education_until")
+    if p.member_status not in ("CORE", "ADDITIONAL"):
+        raise Invalid(f"participant {p.card_number} is a member with an own contribution ({p.member_status}), "
+                      "not a child of the core family", field="kind")
+    _docs(ctx)  # the school's letter of the family's segment (documents.change_checklist)
+    p.in_school, p.education_until = True, ctx.change.education_until
+    ends = child_status_ends(family_member(p, Relationship(p.relationship), p.birth_date))
+    ctx.steps += ends.steps
+    p.status_until = ends.value - dt.timedelta(days=1)
+
+
+def _continue_member(ctx: _Ctx) -> None:
+    """A child whose status has ended stays in the family as a member with an own contribution, as
+    the rules engine sorts them (A-14: kerabat lain, the flat rate of a class), covered again once
+    that contribution is paid (A-M17, A-M19)."""
+    p = _wage_earners_child(ctx)
+    if p.status_until is None or p.status_until >= ctx.on:
+        raise Invalid(f"the status of {p.card_number} as a child of the core family holds until "
+                      f"{p.status_until}; CONTINUE_MEMBER applies from the day after", field="effective_date")
+    _need(ctx, "care_class")
+    statuses, _until, steps = sort_family(Segment(ctx.head.segment), ctx.on,
+                                          [family_member(p, Relationship(p.relationship), p.birth_date)])
+    ctx.steps += steps
+    _docs(ctx, _continuing(p))  # "Anggota Keluarga Lain"
+    p.member_status, p.care_class, p.status_until, p.covered_from = statuses[0], ctx.change.care_class, None, None
+
+
+def _continuing(p: ParticipantRow) -> documents.Person:
+    """The child of a CONTINUE_MEMBER as the documents' conditions ask about them."""
+    return documents.Person(Relationship(p.relationship), p.birth_date, p.nationality,
+                            MaritalStatus(p.marital_status), bool(p.in_school), bool(p.has_income))
 
 
 def _child_replacement(ctx: _Ctx) -> None:
@@ -425,13 +488,16 @@ HANDLERS = {
     "CARD_LOST": _card("LOST"), "CARD_DAMAGED": _card("DAMAGED"), "CORRECTION": _correction, "FKTP": _fktp,
     "ADDRESS": _address, "EMPLOYER": _employer, "WAGE": _wage, "GRADE": _grade, "SEGMENT": _segment,
     "MARRIAGE": _marriage, "BIRTH": _birth, "ADD_MEMBER": _add_member, "CHILD_REPLACEMENT": _child_replacement,
-    "DEATH": _death, "DIVORCE": _divorce,
+    "DEATH": _death, "DIVORCE": _divorce, "EDUCATION": _education, "CONTINUE_MEMBER": _continue_member,
 }
 
 
 def _record(ctx: _Ctx) -> DataChangeRow:
     s = ctx.session
     s.flush()
+    follow_head(s, "participant.family_id = :fam", {"fam": ctx.family.id}, ctx.on)  # new or re-sorted core (A-M19)
+    for m in ctx.members:
+        s.expire(m, ["covered_from"])
     change = record_change(s, kind=ctx.change.kind, effective_date=ctx.on, recorded_on=ctx.recorded_on,
                            actor=ctx.actor, request={"card_number": ctx.p.card_number,
                                                       **ctx.change.model_dump(mode="json", exclude_none=True)},
@@ -494,7 +560,10 @@ def change_checklist(kind: str, card_number: str | None = None, session: Session
     if kind not in get_args(ChangeKind):
         raise Invalid(f"unknown change kind {kind!r}; one of {', '.join(get_args(ChangeKind))}", field="kind")
     if card_number and session is not None:
-        segment = get_participant(session, card_number).segment
+        p = get_participant(session, card_number)
+        segment = p.segment
+        if kind == "CONTINUE_MEMBER" and member is None:  # the child who stays, as apply_change demands
+            member = _continuing(p)
     if segment is None:
         raise Invalid("give card_number or segment: the list depends on the participant's segment", field="segment")
     check = documents.change_checklist(kind, segment, on or jakarta_today(), member=member, new_segment=new_segment)

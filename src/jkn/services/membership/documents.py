@@ -220,9 +220,14 @@ def change_checklist(kind: str, segment: Segment | str, on: dt.date, *, member: 
     """The documents of a data change of a participant of ``segment``, effective ``on``: ``member``
     is the person it adds (marriage, birth, other member, replacing child), ``new_segment`` the
     segment a change of participation type moves to. None for a change the guide lists no documents
-    for (WAGE). An added member who is not a spouse or child uses "Anggota Keluarga Lain"."""
+    for (WAGE). An added member who is not a spouse or child uses "Anggota Keluarga Lain", and so
+    does a child who stays as a member with an own contribution (CONTINUE_MEMBER, ``member`` the
+    child); EDUCATION asks for the school's letter of the segment (``school_letter``; the guide has
+    no change list for it)."""
+    if kind == "EDUCATION":
+        return school_letter(segment)
     c = circumstances(on, [member] if member is not None else [])
-    if kind == "ADD_MEMBER":
+    if kind in ("ADD_MEMBER", "CONTINUE_MEMBER"):
         d = doc_rules.family_member_documents(circumstances=c)
     elif kind in CHANGE_LISTS:
         d = rule(doc_rules.change_documents, CHANGE_LISTS[kind], segment=segment, new_segment=new_segment,
@@ -230,6 +235,17 @@ def change_checklist(kind: str, segment: Segment | str, on: dt.date, *, member: 
     else:
         return None
     return DocCheck(d.value.title, _items(d.value), list(d.steps))
+
+
+def school_letter(segment: Segment | str) -> DocCheck | None:
+    """The school's letter for a child aged 21 to 25 ("Surat Keterangan dari sekolah/ perguruan
+    tinggi"), as the segment's individual registration list has it (the first such list, A-M02);
+    None where the guide's list has no such item (e.g. Pegawai Swasta)."""
+    for req in doc_rules.registration_options(segment):
+        items = [i for i in _items(req) if i.condition == "child_21_25"]
+        if req.mode == "individual" and items:
+            return DocCheck(req.title, items)
+    return None
 
 
 def record(session: Session, change: DataChangeRow, check: DocCheck | None, participant_id: int | None) -> None:

@@ -26,6 +26,7 @@ from jkn.rules import family as family_rules
 from jkn.rules import segments as segment_rules
 from jkn.rules.care_class import care_class as entitled_class
 from jkn.rules.decision import Step
+from jkn.services.billing.cover_start import on_registration
 from jkn.services.errors import Conflict, Invalid, NotFound
 from jkn.services.membership import cards, documents
 from jkn.services.membership.common import (
@@ -60,7 +61,7 @@ from jkn.store.membership_tables import (
 )
 
 HEAD = "HEAD"
-DATE_FIELDS = frozenset({"birth_date", "work_started", "fktp_since", "tmt", "end_date"})
+DATE_FIELDS = frozenset({"birth_date", "work_started", "fktp_since", "tmt", "end_date", "education_until"})
 GOVERNMENT_PBI = "G-PBI"
 GOVERNMENT_VETERAN = "G-VETERAN"
 
@@ -194,11 +195,22 @@ def head_class(segment: Segment, as_of: dt.date, *, wage, grade, care_class) -> 
 def family_member(p: PersonIn | ParticipantRow, relationship: Relationship, birth_date: dt.date) -> FamilyMember:
     return FamilyMember(relationship=relationship, birth_date=birth_date,
                         marital_status=MaritalStatus(p.marital_status), has_income=bool(p.has_income),
-                        in_school=bool(p.in_school), name=p.name)
+                        in_school=bool(p.in_school), name=p.name, education_until=p.education_until)
 
 
-def sort_family(segment: Segment, as_of: dt.date, members: Sequence[FamilyMember]) -> tuple[list[str], list[Step]]:
-    """Member statuses from the rules engine (jkn.rules.family.check_family); refused → 422."""
+def check_school(data: PersonIn, relationship: Relationship, where: str) -> None:
+    """A child declared in formal education brings the end date on the school's letter: only with it
+    does the status last beyond 21 (Anggota Keluarga 1.b; assumption A-M16)."""
+    if relationship.is_child and data.in_school and data.education_until is None:
+        raise Invalid(f"{where}: a child in formal education needs education_until, the end date of the education "
+                      "on the school's letter (Surat Keterangan dari sekolah/perguruan tinggi)",
+                      field=f"{where}.education_until", code="education_until_required")
+
+
+def sort_family(segment: Segment, as_of: dt.date,
+                members: Sequence[FamilyMember]) -> tuple[list[str], list[dt.date | None], list[Step]]:
+    """Member statuses from the rules engine (jkn.rules.family.check_family) with the last day each
+    holds by age (``status_until``, A-M15); refused → 422."""
     d = rule(family_rules.check_family, segment, as_of, list(members), field="members")
     refused = [m for m in d.value.members if m.status is family_rules.MemberStatus.REFUSED]
     if refused:
@@ -206,7 +218,7 @@ def sort_family(segment: Segment, as_of: dt.date, members: Sequence[FamilyMember
                             for m in refused)
         raise Invalid(f"family members refused: {reasons}", field="members",
                       explanation=d.explain(), refused=[m.index for m in refused], code="family_refused")
-    return [m.status.value for m in d.value.members], list(d.steps)
+    return [m.status.value for m in d.value.members], [m.until for m in d.value.members], list(d.steps)
 
 
 def check_segment(segment: Segment, as_of: dt.date, person: Person, data: ParticipantIn) -> list[Step]:
@@ -254,7 +266,7 @@ def new_participant(session: Session, person: Person, *, card_number: str, famil
                     member_status: str, segment: Segment, care_class: str, kabkota_code: str, branch_code: str,
                     fktp: FacilityRow, tmt: dt.date, payer: PayerRow | None, address: str | None = None,
                     employer: EmployerRow | None = None, wage: int | None = None, grade: str | None = None,
-                    work_started: dt.date | None = None) -> ParticipantRow:
+                    work_started: dt.date | None = None, status_until: dt.date | None = None) -> ParticipantRow:
     d = person.data
     p = ParticipantRow(
         card_number=card_number, nik=person.nik, name=d.name, sex=person.sex, birth_date=person.birth_date,
@@ -263,7 +275,8 @@ def new_participant(session: Session, person: Person, *, card_number: str, famil
         branch_code=branch_code, segment=segment.value, employer_id=employer.id if employer else None, wage=wage,
         grade=grade, rank=None, care_class=care_class, fktp_code=fktp.code, fktp_since=tmt, family_id=family.id,
         relationship=relationship, member_status=member_status, in_school=d.in_school, has_income=d.has_income,
-        payer_id=payer.id if payer else None, status="ACTIVE", tmt=tmt, card_print=1)
+        education_until=d.education_until, status_until=status_until, payer_id=payer.id if payer else None,
+        status="ACTIVE", tmt=tmt, covered_from=on_registration(segment, tmt), card_print=1)
     session.add(p)
     return p
 
@@ -337,6 +350,7 @@ class FamilyPlan:
     head: Person
     members: list[Person]
     statuses: list[str]
+    status_until: list[dt.date | None]
     cls: str
     member_classes: list[str]
     kabkota_code: str
@@ -380,8 +394,10 @@ def plan_family(session: Session, data: FamilyIn, lookups: Lookups, *, check_nik
     grade, rank = _grade_fields(h.grade)
     cls, cls_steps = head_class(segment, tmt, wage=h.wage, grade=h.grade, care_class=h.care_class)
     steps += cls_steps
-    statuses, fam_steps = sort_family(segment, tmt, [family_member(m.data, m.data.relationship, m.birth_date)
-                                                     for m in members])
+    for m in members:
+        check_school(m.data, m.data.relationship, m.where)
+    statuses, until, fam_steps = sort_family(segment, tmt, [family_member(m.data, m.data.relationship, m.birth_date)
+                                                            for m in members])
     steps += fam_steps if members else []
     member_classes = []
     for m, st in zip(members, statuses):
@@ -399,7 +415,7 @@ def plan_family(session: Session, data: FamilyIn, lookups: Lookups, *, check_nik
     if documents_mode is not None:
         doc_check = documents.demand(documents.form_checklist(data, mode=documents_mode), data.documents_shown)
         steps += doc_check.steps
-    return FamilyPlan(data, segment, registered_on, tmt, head, members, statuses, cls, member_classes, kabkota_code,
+    return FamilyPlan(data, segment, registered_on, tmt, head, members, statuses, until, cls, member_classes, kabkota_code,
                       branch_code, fktp, fktps, employer, grade, rank, steps, doc_check)
 
 
@@ -418,11 +434,12 @@ def write_family(session: Session, plan: FamilyPlan, *, actor: str) -> FamilyRow
                                grade=plan.grade, work_started=h.work_started)
     head_row.rank = plan.rank
     rows = [head_row]
-    for m, st, mcls, mf, number in zip(plan.members, plan.statuses, plan.member_classes, plan.member_fktps, numbers[1:]):
+    for m, st, until, mcls, mf, number in zip(plan.members, plan.statuses, plan.status_until, plan.member_classes,
+                                              plan.member_fktps, numbers[1:]):
         rows.append(new_participant(session, m, card_number=number, family=family,
                                     relationship=m.data.relationship.value, member_status=st, segment=plan.segment,
                                     care_class=mcls, kabkota_code=plan.kabkota_code, branch_code=plan.branch_code,
-                                    fktp=mf, tmt=plan.tmt, payer=payer, address=h.address))
+                                    fktp=mf, tmt=plan.tmt, payer=payer, address=h.address, status_until=until))
     session.flush()
     change = record_change(session, kind="REGISTER", effective_date=plan.tmt, recorded_on=plan.registered_on,
                            actor=actor, request=plan.data.model_dump(mode="json"), steps=plan.steps,
@@ -470,10 +487,11 @@ def write_plans(session: Session, plans: Sequence[FamilyPlan], *, actor: str, ch
         rows = []
         for pl, fid, pid in zip(part, fam_ids, payer_ids):
             h = pl.data.head
-            people = [(pl.head, HEAD, HEAD, pl.cls, pl.fktp)] + [
-                (m, m.data.relationship.value, st, c, f)
-                for m, st, c, f in zip(pl.members, pl.statuses, pl.member_classes, pl.member_fktps)]
-            for person, rel, st, c, f in people:
+            people = [(pl.head, HEAD, HEAD, None, pl.cls, pl.fktp)] + [
+                (m, m.data.relationship.value, st, until, c, f)
+                for m, st, until, c, f in zip(pl.members, pl.statuses, pl.status_until, pl.member_classes,
+                                              pl.member_fktps)]
+            for person, rel, st, until, c, f in people:
                 d = person.data
                 is_head = rel == HEAD
                 rows.append({
@@ -486,9 +504,10 @@ def write_plans(session: Session, plans: Sequence[FamilyPlan], *, actor: str, ch
                     "wage": h.wage if is_head else None, "grade": pl.grade if is_head else None,
                     "rank": pl.rank if is_head else None, "care_class": c, "fktp_code": f.code, "fktp_since": pl.tmt,
                     "family_id": fid, "relationship": rel, "member_status": st, "in_school": d.in_school,
-                    "has_income": d.has_income, "payer_id": pid, "status": "ACTIVE", "status_reason": None,
-                    "tmt": pl.tmt, "end_date": None, "card_print": 1, "version": 1, "created_at": now,
-                    "updated_at": now})
+                    "education_until": d.education_until, "status_until": until, "has_income": d.has_income,
+                    "payer_id": pid, "status": "ACTIVE", "status_reason": None, "tmt": pl.tmt,
+                    "covered_from": on_registration(pl.segment, pl.tmt), "end_date": None, "card_print": 1,
+                    "version": 1, "created_at": now, "updated_at": now})
                 if is_head:
                     heads.append(rows[-1]["card_number"])
         for row, pid_ in zip(rows, reserve_ids(conn, "participant", len(rows))):
@@ -542,8 +561,9 @@ def participant_view(session: Session, p: ParticipantRow, *, fktp: FacilityRow |
     view = {k: jsonable(getattr(p, k)) for k in (
         "card_number", "nik", "name", "sex", "birth_date", "nationality", "stay_permit", "work_started",
         "marital_status", "address", "kabkota_code", "branch_code", "segment", "wage", "grade", "rank",
-        "care_class", "fktp_since", "family_id", "relationship", "member_status", "in_school", "has_income",
-        "status", "status_reason", "tmt", "end_date", "card_print", "version")}
+        "care_class", "fktp_since", "family_id", "relationship", "member_status", "in_school", "education_until",
+        "status_until", "has_income", "status", "status_reason", "tmt", "covered_from", "end_date", "card_print",
+        "version")}
     view["id"] = p.id
     view["segment_label"] = seg.label
     view["segment_group"] = seg.group.value

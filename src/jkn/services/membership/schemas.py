@@ -5,13 +5,21 @@ The REST API, the CLI and the collective import build these; the services take t
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from jkn.domain.care import MaritalStatus, Relationship
 from jkn.domain.segment import Segment
-from jkn.services.bounds import MAX_FAMILY_MEMBERS, JknDate, LifeDate, Positive, PositiveRupiah, Rupiah
+from jkn.services.bounds import (
+    MAX_FAMILY_MEMBERS,
+    JknDate,
+    LifeDate,
+    Positive,
+    PositiveRupiah,
+    Rupiah,
+)
 
 NikStr = Field(pattern=r"^\d{16}$", description="Nomor Induk Kependudukan, 16 digits", examples=["3171014501900001"])
 
@@ -30,8 +38,16 @@ class PersonIn(_In):
     nationality: Literal["WNI", "WNA"] = "WNI"
     stay_permit: str | None = Field(None, max_length=40, description="KITAS/KITAP number (foreign nationals)")
     marital_status: MaritalStatus = MaritalStatus.NEVER_MARRIED
-    in_school: bool = Field(False, description="in formal education (children 21-25)")
+    in_school: bool = Field(False, description="in formal education (children 21-25); needs education_until")
+    education_until: dt.date | None = Field(None, description="end date of formal education on the school's letter: "
+                                            "a child's status lasts to it, at the latest to the 25th birthday")
     has_income: bool = False
+
+    @model_validator(mode="after")
+    def _school(self) -> "PersonIn":
+        if self.education_until is not None:
+            self.in_school = True  # the letter with its end date is the proof of formal education
+        return self
 
 
 class ParticipantIn(PersonIn):
@@ -124,7 +140,7 @@ class EmployerUpdate(_In):
 
 ChangeKind = Literal[
     "CARD_LOST", "CARD_DAMAGED", "FKTP", "ADDRESS", "EMPLOYER", "WAGE", "GRADE", "SEGMENT", "MARRIAGE",
-    "BIRTH", "ADD_MEMBER", "CHILD_REPLACEMENT", "DEATH", "DIVORCE", "CORRECTION",
+    "BIRTH", "ADD_MEMBER", "CHILD_REPLACEMENT", "DEATH", "DIVORCE", "CORRECTION", "EDUCATION", "CONTINUE_MEMBER",
 ]
 
 
@@ -152,10 +168,13 @@ class ChangeIn(_In):
     wage: Rupiah | None = None
     grade: str | None = Field(None, max_length=60)
     segment: Segment | None = None
-    care_class: Literal["I", "II", "III"] | None = None
+    care_class: Literal["I", "II", "III"] | None = Field(None, description="SEGMENT: class paid for; "
+                                                       "CONTINUE_MEMBER: class of the member's own contribution")
     member: MemberIn | None = Field(None, description="MARRIAGE, BIRTH, ADD_MEMBER, CHILD_REPLACEMENT: the new member")
     replaced_card_number: str | None = Field(None, description="CHILD_REPLACEMENT: card of the child who leaves")
     replaced_reason: Literal["MARRIED", "HAS_INCOME", "DECEASED", "AGED_OUT"] | None = None
+    education_until: dt.date | None = Field(None, description="EDUCATION: end date of formal education on the "
+                                            "school's letter (a child of a wage earner, 21-25)")
     name: str | None = Field(None, min_length=1, max_length=120, description="CORRECTION / CARD_DAMAGED (data salah)")
     birth_date: LifeDate | None = None
     sex: Literal["L", "P"] | None = None

@@ -31,8 +31,8 @@ from jkn.services.portal import accounts
 from jkn.services.portal.accounts import LoginRefused
 from jkn.services.portal.audit import Actor
 from jkn.services.portal.auth import Scope, scope_for
-from jkn.store.portal_tables import UserAccountRow
 from jkn.services.unit_of_work import unit_of_work
+from jkn.store.portal_tables import UserAccountRow
 
 
 class LoginRequired(Exception):

@@ -32,6 +32,7 @@ from jkn.domain.timestamps import as_utc
 from jkn.services.portal.settings import SecuritySettings
 from jkn.store.portal_tables import LoginAttemptRow
 
+
 class KnownDevice(NamedTuple):
     """A browser's device cookie: the account that logged in on it (id, session version then) and
     the device's id. It counts only for that account while the version is unchanged (a password
