@@ -26,7 +26,7 @@ from jkn.domain.month import Month
 from jkn.rules.decision import Decision, RuleError, Steps, assumption
 from jkn.rules.money import fmt
 from jkn.rules.parameters import as_date
-from jkn.rules.penalty import Reactivation, penalty_charge, reactivation
+from jkn.rules.penalty import Reactivation, lateness, penalty_charge, reactivation
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,9 @@ def settle(segment: str, paid_on: "date | str", amount: int, position: Position)
         late_today[m] = late_today.get(m, 0) + paid[m]
     charged, counted = position.charged_today, a.months_counted
     if any(m in paid for m in a.overdue_months):
-        c = penalty_charge(segment, d, late_today, a.lateness, position.delays).value
+        # the day's payments counted together: from the oldest contribution paid late that day, so a
+        # total split into parts within a day is charged as the whole (Denda 1-2, A-M12)
+        c = penalty_charge(segment, d, late_today, lateness(min(late_today), d), position.delays).value
         charged, counted = max(charged, c.amount), c.months_counted
         steps.add(f"overdue contributions paid on {d}: {fmt(c.basis)}; the day's penalty on them is {fmt(charged)}, "
                   "paid after them", assumption("A-M12"))
