@@ -67,7 +67,7 @@ def _register(s: Session, body: dict) -> None:
     """Register a family through the registration service (documents are another test's concern)."""
     with unit_of_work(s):
         plan = registration.plan_family(s, FamilyIn.model_validate(body), registration.Lookups(s), documents_mode=None)
-        registration.write_family(s, plan, actor=SYSTEM)
+        registration.write_family(s, plan, actor="test")
 
 
 def test_batch_equals_single_for_additional_members_other_relatives_and_veterans(db):

@@ -69,6 +69,7 @@ def cases(busy_port: int, files: dict[str, str], card: str) -> list[tuple[str, l
                           "--unpaid", "9999-12=42500"], "after the last month accepted"),
         ("calc ranks", ["calc", "ranks"], "Missing argument"),
         ("policy compare", ["policy", "compare", "--from", "2014-02-30", "--to", "2020-01-01"], "2014-02-30"),
+        ("participants endings", ["participants", "endings", "--on", "9999-12-31"], "after the last date accepted"),
         ("users create-admin", ["users", "create-admin", "root", "--password-stdin", "--db", DOWN],
          "cannot use the database"),
         ("users create", ["users", "create", "xavier", "--role", "ASTRONAUT", "--name", "X", "--password-stdin"], "unknown role"),

@@ -48,7 +48,7 @@ NO_DATA_CHANGE = {
     "participants search", "participants show", "participants statement", "employers employees", "employers show",
     "employers statement", "import template", "billing bills", "billing runs", "billing statement",
     "care consumer list", "care eligibility", "care facility list", "care facility show", "care facility types",
-    "care sep", "policy compare",
+    "care sep", "policy compare", "participants endings",
 }
 
 

@@ -264,7 +264,7 @@ def participant_statement(card_number: str, caller: Caller, on: JknDate | None =
 def get_status_endings(caller: Caller,
                        days: int = Query(status_endings.WINDOW_DAYS, ge=1, le=366, description="days ahead"),
                        on: JknDate | None = Query(None, description="from this date (default: today, Asia/Jakarta)"),
-                       limit: int = Query(200, ge=1, le=1000), offset: Offset = Query(0)) -> dict:
+                       limit: int = Query(200, ge=1, le=1000), offset: Offset = 0) -> dict:
     """Each item has the first day the member is no longer a child of the core family (``ends_on``:
     the 21st birthday, or the day after the end of formal education on the school's letter, at the
     latest the 25th birthday; Anggota Keluarga yang Ditanggung 1.b) and the rule's explanation."""
