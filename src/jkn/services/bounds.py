@@ -90,6 +90,15 @@ def _life_date(value: dt.date) -> dt.date:
     return value
 
 
+def _education_end(value: dt.date) -> dt.date:
+    """An end of formal education that can matter to cover: from JKN's start to 25 years ahead (no child
+    is covered past the 25th birthday, Anggota Keluarga 1.b)."""
+    last = jakarta_today().replace(month=1, day=1) + dt.timedelta(days=366 * 25)
+    if not JKN_START <= value <= last:
+        raise ValueError(f"{value.isoformat()} must be from {JKN_START.isoformat()} to {last.isoformat()}")
+    return value
+
+
 _SPAN = f"from {JKN_START.isoformat()} to today + {HORIZON_SETTING} years (default {DEFAULT_HORIZON_YEARS})"
 
 #: a row's id (path or filter)
@@ -112,6 +121,9 @@ JknDateTime = Annotated[dt.datetime, AfterValidator(_jkn_datetime), Field(descri
 #: a month billed or in arrears, "YYYY-MM"
 JknMonth = Annotated[str, Field(pattern=MONTH_PATTERN, examples=["2014-08"], description=f"YYYY-MM, {_SPAN}"),
                      AfterValidator(lambda text: str(check_jkn_month(text)))]
+#: the end of formal education on a school's letter (children 21-25)
+EducationEnd = Annotated[dt.date, AfterValidator(_education_end),
+                         Field(description=f"YYYY-MM-DD, from {JKN_START.isoformat()} to 25 years ahead")]
 #: a date in a person's life before or outside JKN (birth, first day of work in Indonesia)
 LifeDate = Annotated[dt.date, AfterValidator(_life_date),
                      Field(description=f"YYYY-MM-DD, from {EARLIEST_BIRTH.isoformat()} to today")]

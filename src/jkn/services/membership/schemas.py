@@ -5,7 +5,6 @@ The REST API, the CLI and the collective import build these; the services take t
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -14,6 +13,7 @@ from jkn.domain.care import MaritalStatus, Relationship
 from jkn.domain.segment import Segment
 from jkn.services.bounds import (
     MAX_FAMILY_MEMBERS,
+    EducationEnd,
     JknDate,
     LifeDate,
     Positive,
@@ -39,7 +39,7 @@ class PersonIn(_In):
     stay_permit: str | None = Field(None, max_length=40, description="KITAS/KITAP number (foreign nationals)")
     marital_status: MaritalStatus = MaritalStatus.NEVER_MARRIED
     in_school: bool = Field(False, description="in formal education (children 21-25); needs education_until")
-    education_until: dt.date | None = Field(None, description="end date of formal education on the school's letter: "
+    education_until: EducationEnd | None = Field(None, description="end date of formal education on the school's letter: "
                                             "a child's status lasts to it, at the latest to the 25th birthday")
     has_income: bool = False
 
@@ -173,7 +173,7 @@ class ChangeIn(_In):
     member: MemberIn | None = Field(None, description="MARRIAGE, BIRTH, ADD_MEMBER, CHILD_REPLACEMENT: the new member")
     replaced_card_number: str | None = Field(None, description="CHILD_REPLACEMENT: card of the child who leaves")
     replaced_reason: Literal["MARRIED", "HAS_INCOME", "DECEASED", "AGED_OUT"] | None = None
-    education_until: dt.date | None = Field(None, description="EDUCATION: end date of formal education on the "
+    education_until: EducationEnd | None = Field(None, description="EDUCATION: end date of formal education on the "
                                             "school's letter (a child of a wage earner, 21-25)")
     name: str | None = Field(None, min_length=1, max_length=120, description="CORRECTION / CARD_DAMAGED (data salah)")
     birth_date: LifeDate | None = None
