@@ -20,15 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench_support import (
-    WORK,
-    backends,
-    drop_database,
-    emit,
-    fresh_database,
-    machine,
-    peak_rss_mb,
-)
+from bench_support import WORK, backends, drop_database, emit, fresh_database, machine, peak_rss_mb
 
 COLUMNS = ["nik", "nama", "hubungan", "nik_peserta", "segmen", "gaji", "kode_faskes", "kabkota", "status_kawin", "tmt"]
 

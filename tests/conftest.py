@@ -12,12 +12,7 @@ import uuid
 
 import pytest
 from sqlalchemy import text
-from support.databases import (
-    BACKENDS,
-    postgres_unavailable_reason,
-    prepare,
-    truncate_business_tables,
-)
+from support.databases import BACKENDS, postgres_unavailable_reason, prepare, truncate_business_tables
 from support.live_server import LiveServer
 
 IN_CI = os.environ.get("CI", "").lower() == "true"

@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from membership.membership_helpers import (
-    FKTP_A,
-    employer,
-    pbpu_family,
-    person,
-    ppu_family,
-    register,
-)
+from membership.membership_helpers import FKTP_A, employer, pbpu_family, person, ppu_family, register
 
 
 def run(api, month, **extra):

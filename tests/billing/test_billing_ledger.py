@@ -21,13 +21,7 @@ from jkn.services.errors import Conflict
 from jkn.services.membership.schemas import PaymentIn
 from jkn.services.portal.audit import SYSTEM
 from jkn.services.unit_of_work import unit_of_work
-from jkn.store.billing_tables import (
-    AllocationRow,
-    BillRow,
-    PayerRow,
-    PaymentRow,
-    PenaltyChargeRow,
-)
+from jkn.store.billing_tables import AllocationRow, BillRow, PayerRow, PaymentRow, PenaltyChargeRow
 
 _codes = itertools.count(1)
 SEGMENTS = ["PPU_SWASTA", "PBPU_MANDIRI", "BP_INVESTOR"]

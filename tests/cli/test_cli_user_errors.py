@@ -26,14 +26,7 @@ from typer.testing import CliRunner
 from jkn.cli import app
 from jkn.commands.edge import bounded
 from jkn.domain.month import Month
-from jkn.services.bounds import (
-    JKN_START,
-    MAX_RUPIAH,
-    JknDate,
-    JknMonth,
-    Rupiah,
-    horizon,
-)
+from jkn.services.bounds import JKN_START, MAX_RUPIAH, JknDate, JknMonth, Rupiah, horizon
 
 DOWN = "postgresql://nobody@127.0.0.1:1/x"  # nothing listens on port 1
 NOWHERE = "/nonexistent-dir/out"

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 
 from jkn.services.errors import Invalid
 from jkn.services.membership import registration
-from jkn.services.portal.audit import SYSTEM
 from jkn.services.membership.cards import insert_ignore
 from jkn.services.membership.schemas import FamilyIn
+from jkn.services.portal.audit import SYSTEM
 from jkn.store.facility_tables import FacilityRow
 
 _serial = itertools.count(1)

@@ -15,12 +15,7 @@ from jkn.services.errors import Conflict, Invalid
 from jkn.services.membership import cards, data_changes, documents, history, registration
 from jkn.services.membership.schemas import ChangeIn, FamilyIn
 from jkn.services.portal.audit import SYSTEM, Actor
-from jkn.store.membership_tables import (
-    DataChangeRow,
-    FamilyRow,
-    ParticipantHistoryRow,
-    ParticipantRow,
-)
+from jkn.store.membership_tables import DataChangeRow, FamilyRow, ParticipantHistoryRow, ParticipantRow
 
 
 def _register(engine, body: dict) -> dict:

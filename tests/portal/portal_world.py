@@ -23,12 +23,7 @@ from support.first_payment import pay_first_contribution
 from jkn.services.care import facilities
 from jkn.services.membership import documents, employers, registration
 from jkn.services.membership.common import jakarta_today
-from jkn.services.membership.schemas import (
-    EmployerIn,
-    FamilyIn,
-    MemberIn,
-    ParticipantIn,
-)
+from jkn.services.membership.schemas import EmployerIn, FamilyIn, MemberIn, ParticipantIn
 from jkn.services.portal import accounts
 from jkn.services.portal.audit import SYSTEM
 from jkn.store.reference_tables import KabKotaRow

@@ -5,17 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jkn.domain import (
-    CareClass,
-    FamilyMember,
-    Grade,
-    Month,
-    Relationship,
-    Rupiah,
-    Segment,
-    SegmentGroup,
-    add_months,
-)
+from jkn.domain import CareClass, FamilyMember, Grade, Month, Relationship, Rupiah, Segment, SegmentGroup, add_months
 
 SEGMENT_CODES = [
     "PBI", "PPU_PNS", "PPU_TNI", "PPU_POLRI", "PPU_PEJABAT_NEGARA", "PPU_PPNPN", "PPU_BUMN", "PPU_BUMD",

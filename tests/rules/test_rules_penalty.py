@@ -8,13 +8,7 @@ from hypothesis import strategies as st
 from jkn.domain import Month, Segment, SegmentGroup
 from jkn.domain.month import add_months
 from jkn.rules import RuleError, assess_penalty, reactivation
-from jkn.rules.penalty import (
-    DayEnd,
-    Suspension,
-    lateness,
-    suspension_start,
-    suspensions,
-)
+from jkn.rules.penalty import DayEnd, Suspension, lateness, suspension_start, suspensions
 
 JAN_APR = {"2014-01": 100_000, "2014-02": 100_000, "2014-03": 100_000, "2014-04": 100_000}
 SEGMENTS = [s for s in Segment if s is not Segment.PBI]

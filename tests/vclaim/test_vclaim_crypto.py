@@ -22,14 +22,7 @@ from bpjs import Bridging
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from jkn.vclaim import envelope
-from jkn.vclaim.crypto import (
-    SignatureError,
-    decrypt_response,
-    encrypt_response,
-    hmac_b64,
-    signature,
-    verify,
-)
+from jkn.vclaim.crypto import SignatureError, decrypt_response, encrypt_response, hmac_b64, signature, verify
 
 CONS, SECRET, TS = "12345", "aZ9xSecret", "1717171717"
 NODE_DIR = Path(__file__).parent / "node"

@@ -47,13 +47,7 @@ from jkn.services.portal.accounts import (  # noqa: F401
     PARTICIPANT,
     REGIONAL_MANAGER,
 )
-from jkn.services.portal.callers import (
-    CsrfFailed,
-    LoginRequired,
-    Portal,
-    caller_for,
-    check_credentials,
-)
+from jkn.services.portal.callers import CsrfFailed, LoginRequired, Portal, caller_for, check_credentials
 from jkn.store.billing_tables import PayerRow
 from jkn.store.facility_tables import FacilityRow
 from jkn.store.membership_tables import EmployerRow, ParticipantRow

@@ -55,9 +55,7 @@ def parse(nik: str, today: dt.date | None = None) -> NikInfo:
         raise NikError("digits", f"NIK must contain digits only; got {nik!r}")
     if len(text) != 16:
         raise NikError("length", f"NIK must be 16 digits long; got {len(text)}")
-    from lokal.nik import (
-        parse_nik,  # deferred: importing lokal costs ~0.3 s at every CLI start
-    )
+    from lokal.nik import parse_nik  # deferred: importing lokal costs ~0.3 s at every CLI start
 
     info = parse_nik(text, reference_date=today or dt.date.today())
     if info.birth_date is None:

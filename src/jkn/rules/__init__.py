@@ -22,22 +22,9 @@ from jkn.rules.documents import (
                                 registration_documents,
                                 registration_options,
 )
-from jkn.rules.family import (
-                                FamilyCheck,
-                                MemberStatus,
-                                check_family,
-                                child_eligible,
-                                child_status_ends,
-)
+from jkn.rules.family import FamilyCheck, MemberStatus, check_family, child_eligible, child_status_ends
 from jkn.rules.parameters import JKN_START, param, param_entry
-from jkn.rules.penalty import (
-                                assess_penalty,
-                                lateness,
-                                penalty_charge,
-                                reactivation,
-                                suspension_start,
-                                suspensions,
-)
+from jkn.rules.penalty import assess_penalty, lateness, penalty_charge, reactivation, suspension_start, suspensions
 from jkn.rules.ranks import grade_of, rank_table, search_ranks
 from jkn.rules.segments import check_eligibility, list_segments
 from jkn.rules.settlement import settle

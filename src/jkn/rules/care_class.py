@@ -25,14 +25,7 @@ from decimal import Decimal
 from jkn.domain.care import CareClass, Grade
 from jkn.domain.month import Month
 from jkn.domain.segment import Segment, SegmentGroup
-from jkn.rules.decision import (
-    Decision,
-    NotAvailable,
-    RuleError,
-    Steps,
-    assumption,
-    cite,
-)
+from jkn.rules.decision import Decision, NotAvailable, RuleError, Steps, assumption, cite
 from jkn.rules.money import fmt
 from jkn.rules.parameters import as_date, param_entry, sourced
 from jkn.rules.ranks import grade_of, segment_grade

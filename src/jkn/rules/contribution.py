@@ -32,15 +32,7 @@ from jkn.domain.money import Rupiah
 from jkn.domain.month import Month
 from jkn.domain.segment import STATE_PENSIONERS, VETERAN_SEGMENTS, Segment, SegmentGroup
 from jkn.rules.care_class import care_class as entitled_class
-from jkn.rules.decision import (
-    Decision,
-    NotAvailable,
-    RuleError,
-    Step,
-    Steps,
-    assumption,
-    cite,
-)
+from jkn.rules.decision import Decision, NotAvailable, RuleError, Step, Steps, assumption, cite
 from jkn.rules.money import fmt, pct, to_rupiah
 from jkn.rules.parameters import as_date, param_entry, sourced
 from jkn.rules.wage_terms import PAYERS, percents, wage_basis, wage_terms

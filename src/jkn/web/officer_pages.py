@@ -25,14 +25,7 @@ from jkn.domain.segment import Segment
 from jkn.reference.names import display_name
 from jkn.services.billing import calculators, coverage, statements
 from jkn.services.errors import DomainError, Forbidden, NotFound, validation_message
-from jkn.services.membership import (
-    cards,
-    data_changes,
-    documents,
-    employers,
-    registration,
-    status_endings,
-)
+from jkn.services.membership import cards, data_changes, documents, employers, registration, status_endings
 from jkn.services.membership.common import get_employer, get_participant, jakarta_today
 from jkn.services.membership.schemas import ChangeIn, FamilyIn
 from jkn.services.portal import audit, auth

@@ -12,14 +12,7 @@ from pydantic import BaseModel, Field
 from jkn.api.errors import problem
 from jkn.domain.segment import Segment
 from jkn.services.billing import calculators
-from jkn.services.bounds import (
-    MAX_FAMILY_MEMBERS,
-    JknDate,
-    JknMonth,
-    Members,
-    Persons,
-    Rupiah,
-)
+from jkn.services.bounds import MAX_FAMILY_MEMBERS, JknDate, JknMonth, Members, Persons, Rupiah
 
 router = APIRouter(tags=["calculators"])
 

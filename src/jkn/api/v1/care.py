@@ -37,25 +37,12 @@ from jkn.api.session_cookie import client_of
 from jkn.reference import care_codes
 from jkn.services.bounds import Id, JknDate, Offset, Positive
 from jkn.services.care import eligibility as care_eligibility
-from jkn.services.care import (
-    emergencies,
-    facilities,
-    primary_care,
-    referrals,
-    sep,
-    sep_letter,
-    vclaim_consumers,
-)
+from jkn.services.care import emergencies, facilities, primary_care, referrals, sep, sep_letter, vclaim_consumers
 from jkn.services.care.common import jakarta_today, parse_date
 from jkn.services.errors import Forbidden, NotFound
 from jkn.services.portal.accounts import FACILITY_STAFF
 from jkn.services.portal.audit import Actor
-from jkn.store.care_tables import (
-    ControlLetterRow,
-    EmergencyCaseRow,
-    ReferralRow,
-    SepRow,
-)
+from jkn.store.care_tables import ControlLetterRow, EmergencyCaseRow, ReferralRow, SepRow
 from jkn.store.facility_tables import FacilityRow
 
 router = APIRouter(tags=["care flow"])

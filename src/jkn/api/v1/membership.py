@@ -25,21 +25,9 @@ from jkn.reference import nik as nik_parser
 from jkn.services.billing import coverage, statements
 from jkn.services.bounds import MAX_INT, Id, JknDate, LifeDate, Offset
 from jkn.services.errors import Forbidden, Invalid
-from jkn.services.membership import (
-    cards,
-    data_changes,
-    documents,
-    history,
-    registration,
-    status_endings,
-)
+from jkn.services.membership import cards, data_changes, documents, history, registration, status_endings
 from jkn.services.membership.common import jakarta_today
-from jkn.services.membership.schemas import (
-    ChangeIn,
-    FamilyIn,
-    ParticipantIn,
-    ParticipantRegistrationIn,
-)
+from jkn.services.membership.schemas import ChangeIn, FamilyIn, ParticipantIn, ParticipantRegistrationIn
 from jkn.services.portal import auth
 from jkn.services.portal.accounts import FACILITY_STAFF, PARTICIPANT
 

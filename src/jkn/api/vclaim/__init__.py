@@ -24,15 +24,7 @@ from starlette.datastructures import Headers
 
 from jkn.api.vclaim import settings as vclaim_settings
 from jkn.api.vclaim.handlers import router as service_router
-from jkn.api.vclaim.protocol import (
-    Call,
-    ProtocolError,
-    Route,
-    authenticate,
-    domain_error,
-    parse_body,
-    squash,
-)
+from jkn.api.vclaim.protocol import Call, ProtocolError, Route, authenticate, domain_error, parse_body, squash
 from jkn.services.care import vclaim_requests
 from jkn.services.care.vclaim_consumers import ConsumerAuth
 from jkn.services.errors import Conflict, DomainError

@@ -21,13 +21,7 @@ from sqlalchemy.orm import Session
 from jkn.domain.care import Relationship
 from jkn.rules.family import child_status_ends
 from jkn.services.billing.calculators import penalty_figures
-from jkn.services.billing.ledger import (
-    Standing,
-    delays,
-    open_bills,
-    paid_late_on,
-    standing,
-)
+from jkn.services.billing.ledger import Standing, delays, open_bills, paid_late_on, standing
 from jkn.services.errors import NotFound
 from jkn.services.membership.common import jakarta_today
 from jkn.services.membership.registration import family_member

@@ -24,21 +24,9 @@ from sqlalchemy.orm import Session
 from jkn.domain.month import Month
 from jkn.domain.segment import Segment
 from jkn.rules.decision import Decision
-from jkn.rules.penalty import (
-    DayEnd,
-    PenaltyAssessment,
-    assess_penalty,
-    suspension_start,
-    suspensions,
-)
+from jkn.rules.penalty import DayEnd, PenaltyAssessment, assess_penalty, suspension_start, suspensions
 from jkn.services.membership.common import month_date
-from jkn.store.billing_tables import (
-    AllocationRow,
-    BillRow,
-    PayerRow,
-    PaymentRow,
-    PenaltyChargeRow,
-)
+from jkn.store.billing_tables import AllocationRow, BillRow, PayerRow, PaymentRow, PenaltyChargeRow
 
 
 @dataclass(frozen=True)

@@ -30,13 +30,7 @@ from jkn.services.membership.schemas import PaymentIn
 from jkn.services.portal import audit
 from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
-from jkn.store.billing_tables import (
-    AllocationRow,
-    BillRow,
-    PayerRow,
-    PaymentRow,
-    PenaltyChargeRow,
-)
+from jkn.store.billing_tables import AllocationRow, BillRow, PayerRow, PaymentRow, PenaltyChargeRow
 from jkn.store.membership_tables import EmployerRow, ParticipantRow
 
 

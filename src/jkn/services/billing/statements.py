@@ -16,19 +16,8 @@ from jkn.services.billing.calculators import penalty_figures
 from jkn.services.billing.ledger import standing
 from jkn.services.billing.payments import resolve_payer
 from jkn.services.errors import NotFound
-from jkn.services.membership.common import (
-    get_employer,
-    get_family,
-    get_participant,
-    jakarta_today,
-)
-from jkn.store.billing_tables import (
-    BillLineRow,
-    BillRow,
-    PayerRow,
-    PaymentRow,
-    PenaltyChargeRow,
-)
+from jkn.services.membership.common import get_employer, get_family, get_participant, jakarta_today
+from jkn.store.billing_tables import BillLineRow, BillRow, PayerRow, PaymentRow, PenaltyChargeRow
 from jkn.store.membership_tables import ParticipantRow
 
 

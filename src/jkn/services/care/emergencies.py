@@ -17,14 +17,7 @@ from jkn.rules import coverage
 from jkn.rules import referral as referral_rules
 from jkn.rules.decision import cite
 from jkn.services.care import eligibility as care_eligibility
-from jkn.services.care.common import (
-    Refused,
-    check_diagnosis,
-    facility,
-    parse_date,
-    participant_by_card,
-    refuse,
-)
+from jkn.services.care.common import Refused, check_diagnosis, facility, parse_date, participant_by_card, refuse
 from jkn.services.errors import Invalid, NotFound
 from jkn.services.portal import audit
 from jkn.services.portal.audit import Actor

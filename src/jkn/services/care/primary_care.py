@@ -17,13 +17,7 @@ from jkn.rules import coverage
 from jkn.rules import referral as referral_rules
 from jkn.services.care import cover
 from jkn.services.care import eligibility as care_eligibility
-from jkn.services.care.common import (
-    Refused,
-    check_diagnosis,
-    facility,
-    parse_date,
-    participant_by_card,
-)
+from jkn.services.care.common import Refused, check_diagnosis, facility, parse_date, participant_by_card
 from jkn.services.errors import Invalid
 from jkn.services.portal import audit
 from jkn.services.portal.audit import Actor

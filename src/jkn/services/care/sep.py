@@ -39,12 +39,7 @@ from jkn.services.errors import Conflict, Invalid, NotFound
 from jkn.services.portal import audit
 from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
-from jkn.store.care_tables import (
-    ControlLetterRow,
-    EmergencyCaseRow,
-    ReferralRow,
-    SepRow,
-)
+from jkn.store.care_tables import ControlLetterRow, EmergencyCaseRow, ReferralRow, SepRow
 from jkn.store.facility_tables import FacilityRow
 from jkn.store.membership_tables import ParticipantRow
 
@@ -72,9 +67,7 @@ def sep_view(session: Session, s: SepRow, p: ParticipantRow | None = None, fac: 
     fac = fac or session.get(FacilityRow, s.facility_code)
     dx = care_codes.icd10().get(s.diagnosis_code)
     poli = care_codes.polis().get(s.poli_code or "")
-    from jkn.domain.segment import (
-        Segment,  # local: the label of the participant's segment
-    )
+    from jkn.domain.segment import Segment  # local: the label of the participant's segment
     try:
         seg_label = Segment(p.segment).label
     except ValueError:

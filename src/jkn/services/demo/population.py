@@ -265,9 +265,7 @@ def build_demo(engine: Engine, *, actor: Actor, participants: int = 10_000, seed
         if months:
             summary.samples = _samples(s, last_day + dt.timedelta(days=-5), rng)
     summary.timings["total"] = round(time.perf_counter() - t0, 2)
-    from jkn.services.care.vclaim_consumers import (
-        demo_consumer,  # issue #5: credentials to try /vclaim-rest at once
-    )
+    from jkn.services.care.vclaim_consumers import demo_consumer  # issue #5: credentials to try /vclaim-rest at once
     active = summary.samples.get("active") or [None]
     summary.samples["vclaim_consumer"] = [demo_consumer(engine, active[0], actor=actor)]
     return summary

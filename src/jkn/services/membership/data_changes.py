@@ -34,14 +34,7 @@ from jkn.rules.family import child_status_ends
 from jkn.services.billing.cover_start import follow_head, on_registration
 from jkn.services.errors import Invalid, NotFound
 from jkn.services.membership import cards, documents
-from jkn.services.membership.common import (
-    check_version,
-    get_employer,
-    get_participant,
-    jakarta_today,
-    rule,
-    snapshot,
-)
+from jkn.services.membership.common import check_version, get_employer, get_participant, jakarta_today, rule, snapshot
 from jkn.services.membership.registration import (
     HEAD,
     _grade_fields,

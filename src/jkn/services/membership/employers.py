@@ -10,12 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jkn.services.membership import cards
-from jkn.services.membership.common import (
-    check_version,
-    get_employer,
-    jakarta_today,
-    jsonable,
-)
+from jkn.services.membership.common import check_version, get_employer, jakarta_today, jsonable
 from jkn.services.membership.registration import employer_payer, resolve_kabkota
 from jkn.services.membership.schemas import EmployerIn, EmployerUpdate
 from jkn.services.portal import audit

@@ -40,12 +40,7 @@ from jkn.services.membership.common import (
     rule,
     snapshot,
 )
-from jkn.services.membership.schemas import (
-    FamilyIn,
-    ParticipantIn,
-    ParticipantRegistrationIn,
-    PersonIn,
-)
+from jkn.services.membership.schemas import FamilyIn, ParticipantIn, ParticipantRegistrationIn, PersonIn
 from jkn.services.portal import audit
 from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work

@@ -11,15 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from jkn.domain.care import MaritalStatus, Relationship
 from jkn.domain.segment import Segment
-from jkn.services.bounds import (
-    MAX_FAMILY_MEMBERS,
-    EducationEnd,
-    JknDate,
-    LifeDate,
-    Positive,
-    PositiveRupiah,
-    Rupiah,
-)
+from jkn.services.bounds import MAX_FAMILY_MEMBERS, EducationEnd, JknDate, LifeDate, Positive, PositiveRupiah, Rupiah
 
 NikStr = Field(pattern=r"^\d{16}$", description="Nomor Induk Kependudukan, 16 digits", examples=["3171014501900001"])
 

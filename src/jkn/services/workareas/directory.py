@@ -10,12 +10,7 @@ from dataclasses import asdict
 
 from jkn.reference import nik as nik_parser
 from jkn.reference.names import display_name
-from jkn.reference.offices import (
-    contact_centre,
-    directory_for_branch,
-    head_office,
-    regional_divisions,
-)
+from jkn.reference.offices import contact_centre, directory_for_branch, head_office, regional_divisions
 from jkn.reference.search import search_branches, search_kabkota, suggest_codes
 from jkn.reference.workareas import Branch, KabKota, load_workareas
 from jkn.services.errors import NotFound
