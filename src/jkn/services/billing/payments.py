@@ -25,7 +25,7 @@ from jkn.rules.settlement import Position, settle
 from jkn.services.billing.cover_start import BY_PAYMENT, start_cover
 from jkn.services.billing.ledger import paid_late_on, refresh_payer
 from jkn.services.errors import Conflict, Invalid, NotFound
-from jkn.services.membership.common import get_employer, get_participant, month_date
+from jkn.services.membership.common import get_employer, get_participant, month_date, one
 from jkn.services.membership.schemas import PaymentIn
 from jkn.services.portal import audit
 from jkn.services.portal.audit import Actor
@@ -48,12 +48,7 @@ def resolve_payer(session: Session, *, payer_code: str | None = None, card_numbe
         stmt = stmt.where(PayerRow.employer_id == get_employer(session, employer_code).id)
     else:
         raise Invalid("name the payer: payer_code, card_number or employer_code", field="payer_code")
-    if for_update:
-        stmt = stmt.with_for_update()
-    payer = session.scalar(stmt)
-    if payer is None:
-        raise NotFound(f"no payer account for {payer_code or card_number or employer_code!r}")
-    return payer
+    return one(session, stmt, for_update, f"no payer account for {payer_code or card_number or employer_code!r}")
 
 
 def _payment_view(session: Session, pay: PaymentRow, *, duplicate: bool = False, explanation=None) -> dict[str, Any]:

@@ -81,6 +81,14 @@ def check_version(row: Any, expected: int | None, what: str) -> None:
                        "reload it and apply your change again", current_version=row.version)
 
 
+def one(session: Session, stmt, for_update: bool, missing: str):
+    """The one row ``stmt`` selects (locked with ``for_update``), or NotFound with ``missing``."""
+    row = session.scalar(stmt.with_for_update() if for_update else stmt)
+    if row is None:
+        raise NotFound(missing)
+    return row
+
+
 def get_participant(session: Session, card_or_id: str | int, *, for_update: bool = False) -> ParticipantRow:
     stmt = select(ParticipantRow)
     if isinstance(card_or_id, int):
@@ -88,30 +96,15 @@ def get_participant(session: Session, card_or_id: str | int, *, for_update: bool
     else:
         key = str(card_or_id).strip()
         stmt = stmt.where(ParticipantRow.nik == key) if len(key) == 16 else stmt.where(ParticipantRow.card_number == key)
-    if for_update:
-        stmt = stmt.with_for_update()
-    row = session.scalar(stmt)
-    if row is None:
-        raise NotFound(f"no participant with card number or NIK {card_or_id!r}")
-    return row
+    return one(session, stmt, for_update, f"no participant with card number or NIK {card_or_id!r}")
 
 
 def get_employer(session: Session, code_or_id: str | int, *, for_update: bool = False) -> EmployerRow:
     stmt = select(EmployerRow)
     stmt = stmt.where(EmployerRow.id == code_or_id) if isinstance(code_or_id, int) else stmt.where(EmployerRow.code == str(code_or_id).strip())
-    if for_update:
-        stmt = stmt.with_for_update()
-    row = session.scalar(stmt)
-    if row is None:
-        raise NotFound(f"no employer with code {code_or_id!r}")
-    return row
+    return one(session, stmt, for_update, f"no employer with code {code_or_id!r}")
 
 
 def get_family(session: Session, family_id: int, *, for_update: bool = False) -> FamilyRow:
     stmt = select(FamilyRow).where(FamilyRow.id == family_id)
-    if for_update:
-        stmt = stmt.with_for_update()
-    row = session.scalar(stmt)
-    if row is None:
-        raise NotFound(f"no family with id {family_id}")
-    return row
+    return one(session, stmt, for_update, f"no family with id {family_id}")
