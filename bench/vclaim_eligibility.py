@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from jkn.services.portal.audit import SYSTEM  # noqa: E402
 from jkn.store.bootstrap import prepare_database  # noqa: E402
 from jkn.store.engine import session_factory  # noqa: E402
-from jkn.vclaim.crypto import signature  # noqa: E402
+from jkn.bridging.core.crypto import signature  # noqa: E402
 
 DEFAULT_DB = "postgresql://postgres@127.0.0.1:5432/test?options=-csearch_path%3Djkn_bench"
 

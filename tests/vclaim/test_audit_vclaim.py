@@ -17,7 +17,7 @@ from portal.portal_world import build_world
 from support.audit_trail import audited_once, not_audited
 from vclaim.test_vclaim_under_attack import signed, vclaim
 
-from jkn.api.vclaim.handlers import router as service_router
+from jkn.bridging.vclaim.handlers import router as service_router
 from jkn.services.care import vclaim_consumers
 from jkn.services.membership.common import jakarta_today
 from jkn.services.portal.audit import SYSTEM

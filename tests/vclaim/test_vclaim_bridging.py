@@ -25,7 +25,7 @@ from jkn.services.care import vclaim_consumers
 from jkn.services.portal.audit import SYSTEM
 from jkn.store.care_tables import ReferralRow, SepRow
 from jkn.store.engine import session_factory
-from jkn.vclaim.crypto import decrypt_response, signature
+from jkn.bridging.core.crypto import decrypt_response, signature
 
 NODE_DIR = Path(__file__).parent / "node"
 
@@ -210,6 +210,18 @@ def test_paths_any_case_double_slashes_and_unknown_paths(bridge):
     r = httpx.get(f"{bridge.url}/vclaim-rest/Peserta/nokartu/{w.active}/tglSEP/{w.today}/",
                   headers={**rs._headers(rs._timestamp()), "user_key": w.rs_v2["user_key"]}, follow_redirects=False)
     assert r.status_code == 200  # a trailing slash is tolerated, never redirected
+
+
+def test_development_base_path_is_an_alias(bridge):
+    """A SIMRS configured for BPJS's development server (``/vclaim-rest-dev``) works unchanged."""
+    w = bridge.world
+    dev = client(bridge, w.rs_v2, base="/vclaim-rest-dev")
+    assert ok(dev.request(f"Peserta/nokartu/{w.active}/tglSEP/{w.today}"))["peserta"]["noKartu"] == w.active
+    r = httpx.get(f"{bridge.url}/vclaim-rest-dev", headers=dev._headers(dev._timestamp()))
+    assert r.status_code == 404 and r.json() == {"metaData": {"code": "404", "message": "URL tidak ditemukan"},
+                                                 "response": None}
+    r = httpx.get(f"{bridge.url}/vclaim-rest-devx/referensi/propinsi", headers=dev._headers(dev._timestamp()))
+    assert r.status_code == 404 and "metaData" not in r.text  # not a bridging path: the app's own 404
 
 
 def test_version_1_1_consumer_gets_plain_answers(bridge):

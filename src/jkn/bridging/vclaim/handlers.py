@@ -1,6 +1,6 @@
 """The VClaim service paths this server answers, each a thin call into the care services.
 
-Paths (after ``/vclaim-rest/``; literal segments case-insensitive) — see docs/vclaim.md:
+Paths (after ``/vclaim-rest/`` or ``/vclaim-rest-dev/``; literal segments case-insensitive) — see docs/vclaim.md:
 Peserta by card / NIK; SEP insert / update / delete / lookup / discharge date; Rujukan lookups
 and insert; RencanaKontrol insert and lookup; Referensi diagnosa / poli / faskes / propinsi /
 kabupaten; Monitoring Kunjungan and HistoriPelayanan.
@@ -17,15 +17,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from jkn.api.vclaim import shapes
-from jkn.api.vclaim.protocol import Call, ProtocolError, Router
+from jkn.bridging.core.protocol import Call, Router
+from jkn.bridging.vclaim import shapes
 from jkn.reference import care_codes
 from jkn.reference.workareas import load_workareas
 from jkn.services.care import eligibility as care_eligibility
 from jkn.services.care import facilities, referrals, sep
 from jkn.services.care.common import jakarta_today, parse_date
 from jkn.services.errors import Invalid, NotFound
-from jkn.vclaim import envelope
 
 router = Router()
 
@@ -331,5 +330,3 @@ def mon_histori(call: Call):
         _empty(f"histori pelayanan {call.params['no']}")
     return {"histori": [shapes.histori(s) for s in rows]}
 
-
-__all__ = ["router", "ProtocolError", "envelope"]

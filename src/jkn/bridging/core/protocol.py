@@ -24,11 +24,11 @@ from typing import Any, Callable
 from jkn.services.care.vclaim_consumers import ConsumerAuth, load_auth
 from jkn.services.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from jkn.services.portal.audit import Actor
-from jkn.vclaim import envelope
-from jkn.vclaim.crypto import SignatureError, verify
-from jkn.vclaim.nesting import nesting_depth
+from jkn.bridging.core import envelope
+from jkn.bridging.core.crypto import SignatureError, verify
+from jkn.bridging.core.nesting import nesting_depth
 
-log = logging.getLogger("jkn.vclaim")
+log = logging.getLogger("jkn.bridging")
 
 UNAUTHORIZED_MESSAGE = "Unauthorized: X-cons-id, X-timestamp and X-signature are not valid for this service"
 
