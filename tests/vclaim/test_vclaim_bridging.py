@@ -224,6 +224,15 @@ def test_development_base_path_is_an_alias(bridge):
     assert r.status_code == 404 and "metaData" not in r.text  # not a bridging path: the app's own 404
 
 
+def test_jkn_serve_runs_on_uvloop_and_httptools(bridge):
+    """``jkn serve`` has loaded uvloop's event loop and httptools' parser (issue #13: the framework's
+    fast path); ``/health`` is answered by the front, with the security headers."""
+    maps = Path(f"/proc/{bridge.proc.pid}/maps").read_text()
+    assert "/uvloop/loop." in maps and "/httptools/parser/" in maps
+    r = httpx.get(bridge.url + "/health")
+    assert r.json() == {"status": "ok"} and r.headers["x-content-type-options"] == "nosniff"
+
+
 def test_version_1_1_consumer_gets_plain_answers(bridge):
     w = bridge.world
     old = client(bridge, w.rs_v11, service="aplicare")  # the client's plain, no-user_key mode

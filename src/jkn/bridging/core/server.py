@@ -19,7 +19,8 @@ from starlette.responses import Response
 
 from jkn.bridging.core import envelope, lzfast
 from jkn.bridging.core import settings as bridging_settings
-from jkn.bridging.core.protocol import Call, ProtocolError, Route, authenticate, domain_error, parse_body, squash
+from jkn.bridging.core.protocol import (Call, ProtocolError, Route, authenticate, consumer_cached, domain_error,
+                                        parse_body, squash)
 from jkn.bridging.core.service import Service
 from jkn.services.care import vclaim_requests
 from jkn.services.care.vclaim_consumers import ConsumerAuth
@@ -128,11 +129,6 @@ def _read_sessions(state):
     return factory
 
 
-def _authenticated(read_sessions, headers, max_skew: int) -> ConsumerAuth:
-    with read_sessions() as session:
-        return authenticate(session, headers, max_skew)
-
-
 def _declared_length(headers) -> int:
     raw = headers.get("content-length", "")
     return int(raw) if raw.isascii() and raw.isdigit() else 0
@@ -171,7 +167,10 @@ async def serve(state, service: Service, method: str, service_path: str, headers
                        headers)
     read_sessions = _read_sessions(state)
     try:
-        consumer = await run_in_threadpool(_authenticated, read_sessions, headers, settings.max_skew)
+        if consumer_cached(headers.get("x-cons-id")):  # no database: answered in the event loop
+            consumer = authenticate(read_sessions, headers, settings.max_skew)
+        else:
+            consumer = await run_in_threadpool(authenticate, read_sessions, headers, settings.max_skew)
     except ProtocolError as exc:
         return _unread(error_answer(service, exc.code, exc.message), headers)
     try:
