@@ -10,6 +10,7 @@ from fastapi_offline import FastAPIOffline
 import jkn
 from jkn.api import v1
 from jkn.api.errors import install_error_handlers
+from jkn.api.h2h import install as install_h2h
 from jkn.api.security_headers import install as install_security_headers
 from jkn.api.vclaim import install as install_vclaim
 from jkn.store.bootstrap import prepare_database
@@ -36,6 +37,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     )
     install_error_handlers(app)
     app.include_router(v1.router)
+    install_h2h(app)  # banks host-to-host (issue #15)
     install_web(app)
     install_vclaim(app)  # /vclaim-rest (issue #5): after the web middleware, so it is the outermost
     install_security_headers(app)  # issue #10: around everything, Starlette's error pages included
