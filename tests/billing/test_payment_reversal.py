@@ -4,6 +4,8 @@ and a payment of another day is not reversed."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from billing.test_billing_api import run
 from membership.membership_helpers import pbpu_family, register
@@ -12,7 +14,6 @@ from sqlalchemy.orm import Session
 from jkn.services.billing.reversals import reverse_payment
 from jkn.services.errors import Invalid
 from jkn.services.portal.audit import Actor
-import datetime as dt
 
 
 def _pay(api, payer, ref, amount, on="2014-06-20"):

@@ -35,8 +35,8 @@ def test_wage_earner_without_wage_is_told_what_to_fix(page, site):
 
 def test_simulator_in_english_shows_shares(page, site):
     page.goto(site + "/simulasi?lang=en&segment=PPU_SWASTA&as_of=2014-06-01&wage=4000000")
-    assert page.locator("dd.employer").inner_text() == "Rp 160.000"
-    assert page.locator("dd.participant").inner_text() == "Rp 20.000"
+    assert page.locator("dd.employer").inner_text() == "Rp 160,000"
+    assert page.locator("dd.participant").inner_text() == "Rp 20,000"
 
 
 def test_penalty_of_a_january_contribution_unpaid_in_june(page, site):
@@ -48,6 +48,6 @@ def test_penalty_of_a_january_contribution_unpaid_in_june(page, site):
     page.get_by_role("button", name="Calculate penalty").click()
     page.wait_for_selector("#penalty-result h3")
     assert page.locator("#penalty-result dd.lateness").inner_text() == "5 month(s) and 5 day(s) since 2014-01-10"
-    assert page.locator("#penalty-result dd.penalty").inner_text() == "Rp 1.530"  # 2% x 25.500 x 3 (Denda 1)
+    assert page.locator("#penalty-result dd.penalty").inner_text() == "Rp 1,530"  # 2% x 25,500 x 3, in English formats (Denda 1)
     assert page.locator("#penalty-result dd.cover").inner_text() == "Suspended"
-    assert "Rp 27.030" in page.locator("#penalty-result h3").inner_text()
+    assert "Rp 27,030" in page.locator("#penalty-result h3").inner_text()

@@ -8,23 +8,36 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 
-from jkn.web.i18n import pick_language, translator
+from jkn.i18n import format_date, format_month, format_number, format_rupiah, pick_language, render as render_value
+from jkn.i18n import translator
 
 templates = Jinja2Templates(directory=str(files("jkn.web") / "templates"))
 
 
-def rupiah(amount: int | None) -> str:
-    """Rp 1.234.567 — Indonesian thousands separator."""
-    if amount is None:
-        return "-"
-    return "Rp " + f"{amount:,}".replace(",", ".")
+def _in_page_language(format_value):
+    """A Jinja filter that formats in the page's language (``{{ amount|rupiah }}``, ``{{ day|date }}``)."""
+
+    @pass_context
+    def page_filter(context, value):
+        return format_value(value, context.get("lang", "id"))
+
+    return page_filter
 
 
-templates.env.filters["rupiah"] = rupiah
+templates.env.filters.update(
+    rupiah=_in_page_language(format_rupiah),
+    date=_in_page_language(format_date),
+    month=_in_page_language(format_month),
+    number=_in_page_language(format_number),
+    say=_in_page_language(render_value),
+)
 
 
 def request_language(request: Request) -> str:
+    """``?lang=``, then the ``lang`` cookie; Indonesian otherwise, whatever the browser's language (pages
+    are read at Indonesian counters on browsers set to English; assumption A-L01)."""
     return pick_language(request.query_params.get("lang"), request.cookies.get("lang"))
 
 

@@ -1,0 +1,30 @@
+"""Money, numbers and dates in the reader's locale, by Babel (CLDR data): ``Rp 5.500.000`` and
+``29 November 2026`` in Indonesian, ``Rp 5,500,000`` and ``November 29, 2026`` in English."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from babel.dates import format_date as _babel_date
+from babel.numbers import format_decimal
+
+
+def format_number(n: int | float, lang: str) -> str:
+    return format_decimal(n, locale=lang)
+
+
+def format_rupiah(amount: int | None, lang: str) -> str:
+    """Whole rupiah with the locale's grouping; ``-`` for no amount."""
+    if amount is None:
+        return "-"
+    sign = "-" if amount < 0 else ""
+    return f"{sign}Rp {format_decimal(abs(amount), locale=lang)}"
+
+
+def format_date(d: date | None, lang: str) -> str:
+    return "-" if d is None else _babel_date(d, format="long", locale=lang)
+
+
+def format_month(month, lang: str) -> str:
+    """A contribution month (``jkn.domain.month.Month``) as ``November 2026``."""
+    return _babel_date(date(month.year, month.month, 1), format="LLLL y", locale=lang)
