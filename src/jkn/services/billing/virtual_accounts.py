@@ -69,3 +69,14 @@ def split(va: str, prefix: str) -> str:
     if not va.startswith(prefix):
         raise NotFound(f"virtual account {va} is not one of this bank's (they begin with {prefix})")
     return va[len(prefix):]
+
+
+def payer_accounts(session: Session, payer: PayerRow) -> list[dict[str, str]]:
+    """The payer's virtual account at every bank that collects host-to-host (none for the government)."""
+    from jkn.store.bank_tables import BankClientRow
+
+    number = payer_number(session, payer)
+    if number is None:
+        return []
+    banks = session.scalars(select(BankClientRow).where(BankClientRow.active.is_(True)).order_by(BankClientRow.code))
+    return [{"bank": b.code, "name": b.name, "va_number": va_number(b.va_prefix, number)} for b in banks]
