@@ -37,6 +37,9 @@ app.add_typer(_demo.app, name="demo")  # issue #4
 from jkn.commands import policy as _policy  # noqa: E402  issue #12
 
 app.add_typer(_policy.app, name="policy")  # issue #12
+from jkn.commands import bank as _bank  # noqa: E402  issue #15
+
+app.add_typer(_bank.app, name="bank")  # banks host-to-host (issue #15)
 
 console = Console()
 err = Console(stderr=True)

@@ -172,7 +172,10 @@ def test_participant_sees_their_family_and_not_another_familys_bills(api):
         assert budi.get(f"{V1}/bills").status_code == 403
         listed = budi.get(f"{V1}/participants").json()
         assert {p["card_number"] for p in listed["items"]} == {w.medan_card, w.medan_spouse_card}
-        assert budi.get(f"{V1}/participants/{w.medan_card}/card.pdf").status_code == 403  # offices print cards
+        for card in (w.medan_card, w.medan_spouse_card):  # the family's own cards (issue #15)
+            r = budi.get(f"{V1}/participants/{card}/card.pdf")
+            assert r.status_code == 200 and r.content[:4] == b"%PDF"
+        assert budi.get(f"{V1}/participants/{w.bekasi_card}/card.pdf").status_code == 403
         assert budi.post(f"{V1}/payments", json={"reference": "SELF-1", "payer_code": f"F{own}", "amount": 1000,
                                                  "paid_on": jakarta_today().isoformat()}).status_code == 403
         r = budi.post(f"{V1}/participants/{w.medan_spouse_card}/changes",

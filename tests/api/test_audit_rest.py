@@ -121,7 +121,7 @@ def test_every_non_get_operation_is_a_listed_write_or_pure(api):
     server, _w, _engine = api
     with server.client() as anonymous:
         spec = anonymous.get("/openapi.json").json()
-    operations = {(m.upper(), p) for p, item in spec["paths"].items() for m in item if m != "get"}
+    operations = {(m.upper(), p) for p, item in spec["paths"].items() for m in item if m != "get" and p.startswith(V1)}
     assert operations == set(WRITES) | set(PURE)
 
 

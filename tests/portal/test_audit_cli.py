@@ -38,7 +38,7 @@ CLI_WRITES = {
     "care facility add": "facility.register", "care facility staff-add": "facility.staff.add",
     "care consumer create": "vclaim_consumer.create", "care consumer rotate": "vclaim_consumer.rotate",
     "care consumer revoke": "vclaim_consumer.revoke", "care sep-letter": "sep.print",
-    "demo": "demo.build",
+    "demo": "demo.build", "bank add": "bank.add", "bank rotate": "bank.rotate", "bank revoke": "bank.revoke",
 }
 #: commands that read, compute, write files from reference data, upgrade the schema or serve
 NO_DATA_CHANGE = {
@@ -48,7 +48,7 @@ NO_DATA_CHANGE = {
     "participants search", "participants show", "participants statement", "employers employees", "employers show",
     "employers statement", "import template", "billing bills", "billing runs", "billing statement",
     "care consumer list", "care eligibility", "care facility list", "care facility show", "care facility types",
-    "care sep", "policy compare", "participants endings",
+    "care sep", "policy compare", "participants endings", "bank list", "bank va", "bank file", "bank reconcile",
 }
 
 
@@ -121,6 +121,9 @@ def test_every_cli_write_leaves_one_audit_row_naming_the_os_user(db, db_url, tmp
     cons = json.loads(cli.write("care consumer create", rsud, "--json", branch=medan, facility=rsud))["cons_id"]
     cli.write("care consumer rotate", cons, branch=medan, facility=rsud)
     cli.write("care consumer revoke", cons, branch=medan, facility=rsud)
+    cli.write("bank add", "BANKCLI", "--name", "Bank CLI", "--va-prefix", "88888", branch=None)
+    cli.write("bank rotate", "BANKCLI", branch=None)
+    cli.write("bank revoke", "BANKCLI", branch=None)
     assert cli.done == set(CLI_WRITES) - {"care sep-letter", "demo"}  # the next two tests
 
 

@@ -10,6 +10,7 @@ from fastapi_offline import FastAPIOffline
 import jkn
 from jkn.api import v1
 from jkn.api.errors import install_error_handlers
+from jkn.api.h2h import install as install_h2h
 from jkn.api.security_headers import install as install_security_headers
 from jkn.bridging import install as install_bridging
 from jkn.store.bootstrap import prepare_database
@@ -41,6 +42,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     )
     install_error_handlers(app)
     app.include_router(v1.router)
+    install_h2h(app)  # banks host-to-host (issue #15)
     install_web(app)
     app.get("/health", tags=["meta"], summary="Liveness check")(health)
     # bridging (/vclaim-rest, issues #5 and #13) and /health answered in front of every middleware

@@ -65,13 +65,13 @@ def _request_problem(exc: RequestValidationError) -> dict[str, Any]:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
-        if not request.url.path.startswith("/api/"):  # pages and the VClaim bridge keep FastAPI's answer
+        if not request.url.path.startswith(("/api/", "/h2h/")):  # pages and the VClaim bridge keep FastAPI's answer
             return await request_validation_exception_handler(request, exc)
         return JSONResponse(_request_problem(exc), status_code=422)
 
     @app.exception_handler(HTTPException)
     async def _http_error(request: Request, exc: HTTPException):
-        if not request.url.path.startswith("/api/"):
+        if not request.url.path.startswith(("/api/", "/h2h/")):
             return await http_exception_handler(request, exc)
         if exc.status_code == 400:  # FastAPI could not read the body (not UTF-8): invalid input, as bad JSON is
             return JSONResponse({"detail": "the request body cannot be read: send UTF-8 JSON (or a multipart form)",

@@ -33,6 +33,8 @@ def install_web(app: FastAPI) -> None:
     app.include_router(officer_pages.router)
     app.include_router(employer_pages.router)
     app.include_router(participant_pages.router)
+    from jkn.web import counter_pages  # the cashier's counter (issue #15)
+    app.include_router(counter_pages.router)
     app.include_router(facility_pages.router)
     app.include_router(dashboard_pages.router)
     from jkn.web import policy_pages  # policy what-if (issue #12)

@@ -1,27 +1,30 @@
 """Participant pages: membership and family (with a notice, in advance, for a child whose status
 ends within 30 days, and for cover that waits for the first contribution), the room class with its
 reason, the FKTP and the change form (the 3-month rule of the rules engine), bills, arrears, penalty, suspension and what
-to pay to reactivate. A participant sees their own family only. The FKTP form is the FPDP of
-Perubahan Data 2.a (assumption A-P05, docs/assumptions.md)."""
+to pay to reactivate, with the virtual account numbers to pay at a bank (docs/h2h.md); the digital
+card of each family member, printable (issue #15). A participant sees their own family only. The FKTP
+form is the FPDP of Perubahan Data 2.a (assumption A-P05, docs/assumptions.md)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jkn.api.deps import get_session
 from jkn.rules.coverage import check_fktp_change
-from jkn.services.billing import coverage
+from jkn.services.billing import coverage, virtual_accounts
 from jkn.services.care import facilities
-from jkn.services.errors import DomainError, NotFound, validation_message
-from jkn.services.membership import data_changes, registration, status_endings
+from jkn.services.errors import DomainError, Forbidden, NotFound, validation_message
+from jkn.services.membership import cards, data_changes, registration, status_endings
 from jkn.services.membership.common import jakarta_today, rule
 from jkn.services.membership.schemas import ChangeIn
 from jkn.services.portal.accounts import PARTICIPANT
+from jkn.store.billing_tables import PayerRow
 from jkn.store.membership_tables import ParticipantRow
 from jkn.web.officer_pages import own_statement, payer_kind, room_class_reason
 from jkn.web.security import Portal, csrf_protect, page, role_required
@@ -94,5 +97,36 @@ def bills(request: Request, portal: Participant, session: DB):
     kind = payer_kind(session, me)
     status = coverage.coverage_status(session, me.card_number)
     view = registration.participant_view(session, me)
+    accounts = virtual_accounts.payer_accounts(session, session.get(PayerRow, me.payer_id)) \
+        if statement and me.payer_id else []
     return page(request, portal, "participant/bills.html", statement=statement, status=status, p=view,
-                payer_kind=kind)
+                payer_kind=kind, accounts=accounts)
+
+
+def _family_card(session: Session, me: ParticipantRow, card: str) -> ParticipantRow:
+    """``card`` if it is a member of the participant's own family (403 otherwise; A-S11's family rule)."""
+    if not card or card == me.card_number:
+        return me
+    other = session.scalar(select(ParticipantRow).where(ParticipantRow.card_number == card))
+    if other is None or other.family_id != me.family_id:
+        raise Forbidden("this participant is not in your family")
+    return other
+
+
+@router.get("/peserta/kartu", response_class=HTMLResponse)
+def card_page(request: Request, portal: Participant, session: DB):
+    """The digital card of every member of the participant's family, as the printed card carries it."""
+    me = _me(session, portal)
+    members = session.scalars(select(ParticipantRow).where(ParticipantRow.family_id == me.family_id)
+                              .order_by(ParticipantRow.relationship != "HEAD", ParticipantRow.id)).all()
+    return page(request, portal, "participant/card.html",
+                cards=[registration.participant_view(session, m) for m in members], own_card=me.card_number)
+
+
+@router.get("/peserta/kartu.pdf")
+def card_pdf(portal: Participant, session: DB, card: str = ""):
+    """The printable card (PDF) of the participant or of a member of their family; the print is audited."""
+    p = _family_card(session, _me(session, portal), card)
+    pdf = cards.print_card(session, registration.participant_view(session, p), actor=portal.actor)
+    return Response(pdf, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="kartu-{p.card_number}.pdf"'})

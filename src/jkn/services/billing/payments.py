@@ -30,6 +30,7 @@ from jkn.services.membership.schemas import PaymentIn
 from jkn.services.portal import audit
 from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
+from jkn.store.bank_tables import PaymentReversalRow
 from jkn.store.billing_tables import AllocationRow, BillRow, PayerRow, PaymentRow, PenaltyChargeRow
 from jkn.store.membership_tables import EmployerRow, ParticipantRow
 
@@ -64,6 +65,9 @@ def _payment_view(session: Session, pay: PaymentRow, *, duplicate: bool = False,
                              "oldest_unpaid_month": str(Month.of(payer.oldest_unpaid_month)) if payer.oldest_unpaid_month else None,
                              "suspended_since": payer.suspended_since.isoformat() if payer.suspended_since else None,
                              "credit": payer.credit}}
+    reversal = session.scalar(select(PaymentReversalRow).where(PaymentReversalRow.payment_id == pay.id))
+    view["reversed"] = None if reversal is None else {"reference": reversal.reference,
+                                                      "on": reversal.reversed_on.isoformat()}
     if explanation is not None:
         view["explanation"] = explanation
     return view
@@ -113,8 +117,10 @@ def post_payment(session: Session, data: PaymentIn, *, actor: Actor) -> dict[str
     return _payment_view(session, pay, explanation=steps)
 
 
-def allocate(session: Session, payer: PayerRow, data: PaymentIn) -> tuple[PaymentRow, list[dict]]:
-    """Record ``data`` and allocate it as the rules engine settles it (jkn.rules.settlement.settle)."""
+def allocate(session: Session, payer: PayerRow, data: PaymentIn,
+             into: PaymentRow | None = None) -> tuple[PaymentRow, list[dict]]:
+    """Record ``data`` and allocate it as the rules engine settles it (jkn.rules.settlement.settle);
+    ``into``: a payment already recorded, settled again (a reversal re-settles its day)."""
     day = data.paid_on
     bills = {Month.of(b.month): b for b in session.scalars(
         select(BillRow).where(BillRow.payer_id == payer.id, BillRow.status == "OPEN")
@@ -129,9 +135,10 @@ def allocate(session: Session, payer: PayerRow, data: PaymentIn) -> tuple[Paymen
         paid_today=paid_late_on(session, payer.id, day), charged_today=today.amount if today else 0,
         delays={d: c.months for d, c in charges.items()}, suspended_since=payer.suspended_since))
     v = plan.value
-    pay = PaymentRow(reference=data.reference, payer_id=payer.id, amount=data.amount, paid_on=day,
-                     channel=data.channel, contribution_amount=sum(v.contributions.values()),
-                     penalty_amount=sum(v.penalties.values()), credit_amount=v.credit)
+    pay = into or PaymentRow(reference=data.reference, payer_id=payer.id, amount=data.amount, paid_on=day,
+                             channel=data.channel)
+    pay.contribution_amount, pay.penalty_amount = sum(v.contributions.values()), sum(v.penalties.values())
+    pay.credit_amount = v.credit
     session.add(pay)
     session.flush()
     for month, take in v.contributions.items():

@@ -17,6 +17,7 @@ from jkn.services.billing.ledger import standing
 from jkn.services.billing.payments import resolve_payer
 from jkn.services.errors import NotFound
 from jkn.services.membership.common import get_employer, get_family, get_participant, jakarta_today
+from jkn.store.bank_tables import PaymentReversalRow
 from jkn.store.billing_tables import BillLineRow, BillRow, PayerRow, PaymentRow, PenaltyChargeRow
 from jkn.store.membership_tables import ParticipantRow
 
@@ -26,6 +27,8 @@ def payer_statement(session: Session, payer: PayerRow, on: dt.date | None = None
     bills = session.scalars(select(BillRow).where(BillRow.payer_id == payer.id).order_by(BillRow.month)).all()
     payments = session.scalars(select(PaymentRow).where(PaymentRow.payer_id == payer.id)
                                .order_by(PaymentRow.paid_on, PaymentRow.id)).all()
+    reversed_ids = set(session.scalars(select(PaymentReversalRow.payment_id).where(
+        PaymentReversalRow.payment_id.in_([p.id for p in payments])))) if payments else set()
     charges = session.scalars(select(PenaltyChargeRow).where(PenaltyChargeRow.payer_id == payer.id)
                               .order_by(PenaltyChargeRow.charged_on)).all()
     position = standing(session, payer.id, payer.segment, on)
@@ -38,11 +41,11 @@ def payer_statement(session: Session, payer: PayerRow, on: dt.date | None = None
                    "paid": b.paid_amount, "penalty_paid": b.penalty_paid, "status": b.status,
                    "paid_on": b.paid_on.isoformat() if b.paid_on else None} for b in bills],
         "payments": [{"reference": p.reference, "paid_on": p.paid_on.isoformat(), "amount": p.amount,
-                      "contribution": p.contribution_amount, "penalty": p.penalty_amount, "credit": p.credit_amount}
-                     for p in payments],
+                      "contribution": p.contribution_amount, "penalty": p.penalty_amount, "credit": p.credit_amount,
+                      "channel": p.channel, "reversed": p.id in reversed_ids} for p in payments],
         "penalties": [{"charged_on": c.charged_on.isoformat(), "months": c.months, "basis": c.basis,
                        "amount": c.amount, "paid": c.paid_amount} for c in charges],
-        "totals": {"billed": sum(b.amount for b in bills), "paid": sum(p.amount for p in payments),
+        "totals": {"billed": sum(b.amount for b in bills), "paid": sum(p.amount for p in payments if p.id not in reversed_ids),
                    "penalties_charged": sum(c.amount for c in charges),
                    "penalties_paid": sum(p.penalty_amount for p in payments), "credit": payer.credit},
         "balance": {"unpaid_months": [str(m) for m in sorted(position.unpaid)], "unpaid": sum(position.unpaid.values()),

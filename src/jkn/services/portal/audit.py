@@ -24,7 +24,7 @@ from jkn.store.portal_tables import AuditEventRow, UserAccountRow
 from jkn.store.reference_tables import KabKotaRow
 
 SUMMARY_LIMIT = 2000
-VCLAIM, CLI, ADMIN_TOKEN = "VCLAIM", "CLI", "ADMIN_TOKEN"
+VCLAIM, CLI, ADMIN_TOKEN, BANK = "VCLAIM", "CLI", "ADMIN_TOKEN", "BANK"
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,11 @@ class Actor:
     def vclaim(cls, cons_id: str, facility_code: str, client: str | None) -> "Actor":
         """A SIMRS signed in with its consumer credentials; the body's ``user`` is only what it claims."""
         return cls(f"vclaim:{cons_id}", role=VCLAIM, client=client, facility_code=facility_code)
+
+    @classmethod
+    def bank(cls, code: str, client: str | None) -> "Actor":
+        """A bank that signed an ``/h2h`` request with its secret (docs/h2h.md)."""
+        return cls(f"bank:{code}", role=BANK, client=client)
 
     @classmethod
     def admin_token(cls, client: str | None) -> "Actor":

@@ -44,7 +44,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     ADMIN: frozenset({"users.manage", "participant.read", "participant.register", "participant.change",
                       "card.print", "billing.read", "complaint.handle", "complaint.record", "dashboard",
                       "audit.read", "employer.read", "employer.register", "employer.change", "facility.manage",
-                      "billing.run", "payment.record"}) | _CARE_DESK,
+                      "billing.run", "payment.record", "payment.counter"}) | _CARE_DESK,
     HEAD_OFFICE: frozenset({"participant.read", "billing.read", "complaint.handle", "complaint.record",
                             "dashboard", "audit.read", "employer.read"}),
     REGIONAL_MANAGER: frozenset({"participant.read", "billing.read", "complaint.handle", "complaint.record",
@@ -52,9 +52,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
     BRANCH_OFFICER: frozenset({"participant.read", "participant.register", "participant.change", "card.print",
                                "billing.read", "complaint.handle", "complaint.record", "dashboard",
                                "audit.read", "employer.read", "employer.register", "employer.change",
-                               "facility.manage"}) | _CARE_DESK,
+                               "facility.manage", "payment.counter"}) | _CARE_DESK,  # the cashier's counter
     EMPLOYER_ADMIN: frozenset({"employer.self", "employer.upload", "employer.bills"}),
-    PARTICIPANT: frozenset({"participant.self", "fktp.change", "complaint.file"}),
+    PARTICIPANT: frozenset({"participant.self", "fktp.change", "complaint.file", "card.print"}),  # own family's cards
     FACILITY_STAFF: frozenset({"eligibility.check", "referral.issue", "sep.issue", "care.record"}),
 }
 

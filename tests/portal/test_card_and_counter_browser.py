@@ -1,0 +1,108 @@
+"""Issue #15 in a real browser (Debian chromium via playwright): a participant opens the family's
+cards and prints them, and reads the virtual accounts to pay at a bank; a branch officer takes a
+payment at the counter (a form sent twice records it once), prints the receipt, and finds the
+payment on the payer's statement and on the branch's audit page."""
+
+from __future__ import annotations
+
+import pytest
+from portal_world import PASSWORD, build_world
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from jkn.services.billing.banks import add_bank
+from jkn.services.portal.audit import Actor
+from jkn.store.billing_tables import PaymentRow
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def site(_prepared):
+    from support.databases import truncate_business_tables
+    from support.live_server import LiveServer
+
+    url, engine = _prepared("sqlite")
+    truncate_business_tables(engine)
+    world = build_world(engine)
+    with Session(engine) as s:
+        add_bank(s, "BRI", "Bank Rakyat Indonesia", "88888", actor=Actor.cli())
+    with LiveServer(url) as live:
+        yield live.url, world, engine
+    truncate_business_tables(engine)
+
+
+@pytest.fixture
+def login(browser, site):
+    base = site[0]
+    contexts = []
+
+    def _login(user: str):
+        context = browser.new_context(viewport={"width": 1200, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(base + "/masuk")
+        page.get_by_label("Nama pengguna").fill(user)
+        page.get_by_label("Kata sandi").fill(PASSWORD)
+        page.get_by_role("button", name="Masuk").click()
+        page.wait_for_load_state()
+        assert "/masuk" not in page.url
+        return page
+
+    yield _login
+    for context in contexts:
+        context.close()
+
+
+def test_the_participant_sees_and_prints_the_family_cards_and_how_to_pay(site, login):
+    base, world, _engine = site
+    page = login(world.users["budi"])
+    page.get_by_role("link", name="Kartu").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/peserta/kartu")
+    own, spouse = page.locator(f"#card-{world.medan_card}"), page.locator(f"#card-{world.medan_spouse_card}")
+    assert "1271011203850001" in own.inner_text() and "Faskes Tingkat I" in own.inner_text()
+    assert "Kelas" in own.inner_text() and "1271015506870002" in spouse.inner_text()
+    for card in (world.medan_card, world.medan_spouse_card):
+        href = page.locator(f"#print-{card}").get_attribute("href")
+        pdf = page.context.request.get(base + href)
+        assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf" and pdf.body()[:4] == b"%PDF"
+    assert page.context.request.get(f"{base}/peserta/kartu.pdf?card={world.bekasi_card}").status == 403
+    page.get_by_role("link", name="Tagihan").click()
+    page.wait_for_load_state()
+    assert page.locator("#virtual-accounts .va").inner_text() == "88888" + world.medan_card
+    assert page.locator("#pay-steps li").count() == 4
+
+
+def test_the_officer_takes_a_counter_payment_and_prints_the_receipt(site, login):
+    base, world, engine = site
+    page = login(world.users["medan"])
+    page.get_by_role("link", name="Loket").click()
+    page.get_by_label("No. kartu peserta atau kode badan usaha").fill(world.siti_card)
+    page.get_by_role("button", name="Cari").click()
+    page.wait_for_load_state()
+    assert "Siti Aminah" in page.locator("#payer").inner_text()
+    page.get_by_label("Jumlah bayar").fill("50000")
+    sent = {name: page.locator(f'#pay-form input[name="{name}"]').input_value()
+            for name in ("csrf_token", "payer", "reference", "amount")}
+    page.get_by_role("button", name="Simpan pembayaran").click()
+    page.wait_for_load_state()
+    reference = page.locator("#receipt-reference").inner_text()
+    assert reference == sent["reference"] and reference.startswith("LOKET-")
+    assert "50.000" in page.locator("#receipt-amount").inner_text()
+    # the same form sent again (a double click, a resend): the payment is recorded once
+    again = page.context.request.post(f"{base}/petugas/loket", form=sent, max_redirects=0)
+    assert again.status == 303 and again.headers["location"] == f"/petugas/loket/{reference}"
+    with Session(engine) as s:
+        assert s.scalar(select(func.count()).select_from(PaymentRow).where(PaymentRow.channel == "counter")) == 1
+    pdf = page.context.request.get(f"{base}/petugas/loket/{reference}/kuitansi.pdf")
+    assert pdf.status == 200 and pdf.body()[:4] == b"%PDF"
+    # on the payer's statement and on the branch's audit page
+    page.goto(f"{base}/petugas/peserta/{world.siti_card}")
+    assert reference in page.content()
+    page.goto(f"{base}/petugas/audit")
+    assert reference in page.content() and "payment.record" in page.content()
+    # another branch's officer cannot take a payment for this payer
+    other = login(world.users["bekasi"])
+    other.goto(f"{base}/petugas/loket?payer={world.siti_card}")
+    assert "outside your work area" in other.content()
