@@ -1,7 +1,7 @@
 """Statements (rekening iuran) per payer, participant, family and employer: bills, payments,
 penalties charged, arrears, the penalty and amount due if paid on a date and the suspension state —
 all from the ledger as it stood on that date (jkn.services.billing.ledger.standing), judged by the
-rules engine (jkn.rules.assess_penalty) exactly as the coverage check and the calculator judge it."""
+rules engine (jkn.rules.late_payment.assess) exactly as the coverage check and the calculator judge it."""
 
 from __future__ import annotations
 
