@@ -15,6 +15,7 @@ from jkn.domain.month import Month
 from jkn.services.billing.calculators import penalty_figures
 from jkn.services.billing.ledger import standing
 from jkn.services.billing.payments import resolve_payer
+from jkn.services.billing.service_penalties import of_payer
 from jkn.services.errors import NotFound
 from jkn.services.membership.common import get_employer, get_family, get_participant, jakarta_today
 from jkn.store.billing_tables import BillLineRow, BillRow, PayerRow, PaymentRow, PenaltyChargeRow
@@ -45,6 +46,7 @@ def payer_statement(session: Session, payer: PayerRow, on: dt.date | None = None
         "totals": {"billed": sum(b.amount for b in bills), "paid": sum(p.amount for p in payments),
                    "penalties_charged": sum(c.amount for c in charges),
                    "penalties_paid": sum(p.penalty_amount for p in payments), "credit": payer.credit},
+        "service_penalties": of_payer(session, payer.id),
         "balance": {"unpaid_months": [str(m) for m in sorted(position.unpaid)], "unpaid": sum(position.unpaid.values()),
                     **penalty_figures(a.value), "suspended": a.value.suspended,
                     "suspended_since": since.isoformat() if since else None},
