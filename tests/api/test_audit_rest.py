@@ -47,6 +47,7 @@ WRITES = {
     ("POST", f"{V1}/seps"): "sep.issue",
     ("PATCH", f"{V1}/seps/{{number}}"): "sep.update",
     ("DELETE", f"{V1}/seps/{{number}}"): "sep.delete",
+    ("POST", f"{V1}/seps/{{number}}/discharge"): "sep.discharge",
     ("POST", f"{V1}/control-letters"): "control_letter.issue",
     ("POST", f"{V1}/emergencies"): "emergency.record",
     ("POST", f"{V1}/emergencies/{{case_id}}/transfer"): "emergency.transfer",
@@ -204,6 +205,8 @@ def test_every_rest_write_leaves_one_audit_row_naming_the_caller(api, monkeypatc
                                       "emergency": True})["number"]
         doors.write("rs", "POST", f"{V1}/control-letters", 201, branch=medan, facility=rsud,
                     json={"sep_number": inpatient, "control_date": str(tomorrow), "poli": "BED"})
+        doors.write("rs", "POST", f"{V1}/seps/{{number}}/discharge", 200, branch=medan, facility=rsud,
+                    params={"number": inpatient}, json={"discharged_on": str(today), "ina_cbg_amount": 4_500_000})
         doors.write("rs", "DELETE", f"{V1}/seps/{{number}}", 200, branch=medan, facility=rsud,
                     params={"number": outpatient})
         case = doors.write("medan", "POST", f"{V1}/emergencies", 201, branch=medan, facility=np,

@@ -75,6 +75,8 @@ def cases(busy_port: int, files: dict[str, str], card: str) -> list[tuple[str, l
         ("care eligibility", ["care", "eligibility", card, "--date", "9999-12-31"], "after the last date accepted"),
         ("care sep-letter", ["care", "sep-letter", "NOPE", "-o", f"{NOWHERE}/sep.pdf"], "no SEP"),
         ("care sep", ["care", "sep", "NOPE"], "no SEP"),
+        ("care discharge", ["care", "discharge", "NOPE", "--date", "2021-03-01", "--ina-cbg", "4500000"], "no SEP"),
+        ("care discharge", ["care", "discharge", "NOPE", "--date", "2021-03-01", "--ina-cbg", "0"], "--ina-cbg"),
         ("care facility types", ["care", "facility", "types", "--level", "NOPE"], "level"),
         ("care facility add", ["care", "facility", "add", "--name", "X", "--type", "NOPE", "--kabkota", "32.73"], "NOPE"),
         ("care facility list", ["care", "facility", "list", "--limit", "-1"], "--limit"),

@@ -37,7 +37,7 @@ CLI_WRITES = {
     "billing run": "billing.run", "billing pay": "payment.record",
     "care facility add": "facility.register", "care facility staff-add": "facility.staff.add",
     "care consumer create": "vclaim_consumer.create", "care consumer rotate": "vclaim_consumer.rotate",
-    "care consumer revoke": "vclaim_consumer.revoke", "care sep-letter": "sep.print",
+    "care consumer revoke": "vclaim_consumer.revoke", "care sep-letter": "sep.print", "care discharge": "sep.discharge",
     "demo": "demo.build", "bank add": "bank.add", "bank rotate": "bank.rotate", "bank revoke": "bank.revoke",
 }
 #: commands that read, compute, write files from reference data, upgrade the schema or serve
@@ -124,7 +124,7 @@ def test_every_cli_write_leaves_one_audit_row_naming_the_os_user(db, db_url, tmp
     cli.write("bank add", "BANKCLI", "--name", "Bank CLI", "--va-prefix", "88888", branch=None)
     cli.write("bank rotate", "BANKCLI", branch=None)
     cli.write("bank revoke", "BANKCLI", branch=None)
-    assert cli.done == set(CLI_WRITES) - {"care sep-letter", "demo"}  # the next two tests
+    assert cli.done == set(CLI_WRITES) - {"care sep-letter", "care discharge", "demo"}  # the next tests
 
 
 def test_a_printed_sep_letter_is_audited_as_the_os_user(db, db_url, tmp_path):
@@ -135,6 +135,18 @@ def test_a_printed_sep_letter_is_audited_as_the_os_user(db, db_url, tmp_path):
                                 facility_code=rsud, service_type="2", diagnosis="S72", poli="IGD")["number"]
     cli = Cli(db, db_url)
     cli.write("care sep-letter", number, "--output", str(tmp_path / "sep.pdf"), branch=w.medan_branch, facility=rsud)
+
+
+def test_an_inpatient_sep_closed_with_its_ina_cbg_amount_is_audited_as_the_os_user(db, db_url):
+    w = build_world(db)
+    rsud = w.fktp["FKRTL"][0]
+    with session_factory(db)() as s:
+        number = sep.insert_sep(s, actor=SYSTEM, card_number=w.medan_card, sep_date=jakarta_today(),
+                                facility_code=rsud, service_type="1", diagnosis="S72", emergency=True)["number"]
+    cli = Cli(db, db_url)
+    out = json.loads(cli.write("care discharge", number, "--date", str(jakarta_today()), "--ina-cbg", "4500000",
+                               branch=w.medan_branch, facility=rsud))
+    assert out["sep_number"] == number and out["amount"] == 0 and out["exempt"]
 
 
 def test_the_demo_is_audited_as_the_os_user(db, db_url):

@@ -13,7 +13,8 @@ from rich.console import Console
 from rich.table import Table
 
 from jkn.commands.edge import bounded
-from jkn.services.bounds import JknDate, Limit
+from jkn.services.billing import service_penalties
+from jkn.services.bounds import JknDate, Limit, PositiveRupiah
 from jkn.services.care import eligibility as care_eligibility
 from jkn.services.care import facilities, sep, sep_letter, vclaim_consumers
 from jkn.services.care.common import jakarta_today
@@ -170,6 +171,21 @@ def sep_letter_cmd(number: str, output: Path = typer.Option(None, "--output", "-
     path = output or Path(f"SEP-{number}.pdf")
     path.write_bytes(pdf)
     console.print(f"wrote {path} ({len(pdf)} bytes)")
+
+
+@app.command("discharge")
+def discharge(number: str = typer.Argument(..., help="the inpatient SEP number"),
+              on: dt.date = typer.Option(..., "--date", parser=bounded(JknDate), help="discharge date YYYY-MM-DD"),
+              ina_cbg: int = typer.Option(..., "--ina-cbg", parser=bounded(PositiveRupiah),
+                                          help="the INA-CBG amount of the stay, whole rupiah"),
+              unable_to_pay: bool = typer.Option(False, "--unable-to-pay",
+                                                 help="the participant is certified unable to pay (exempt)"),
+              db: str = DbOption) -> None:
+    """Close an inpatient SEP with its INA-CBG amount; prints the service penalty within 45 days of
+    reactivation (JSON)."""
+    with _session(db) as s:
+        _json(service_penalties.record_discharge(s, number, discharged_on=on, ina_cbg_amount=ina_cbg,
+                                                 unable_to_pay=unable_to_pay, actor=Actor.cli()))
 
 
 @app.command("sep")

@@ -48,7 +48,7 @@ class Decision(Generic[T]):
     steps: list[Step] = field(default_factory=list)
 
     def explain(self) -> list[dict[str, str]]:
-        return [{"text": s.text, "source": s.source} for s in self.steps]
+        return [{"text": s.text if isinstance(s.text, str) else str(s.text), "source": s.source} for s in self.steps]
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form: ``{"value": ..., "explanation": [...]}``."""

@@ -24,7 +24,7 @@ from jkn.rules.decision import NotAvailable, RuleError, Step
 
 #: JKN started on 1 January 2014 (shared/docs/parameters.md, "When the guide's rules were in force").
 JKN_START = date(2014, 1, 1)
-PARAM_FILES = ("contribution", "care_class", "penalty", "assumptions", "registration", "rule_sets")
+PARAM_FILES = ("contribution", "care_class", "penalty", "late_payment", "assumptions", "registration", "rule_sets")
 Params = dict[str, list["ParamEntry"]]
 _ACTIVE: ContextVar["Params | None"] = ContextVar("jkn_active_params", default=None)
 

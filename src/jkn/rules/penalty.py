@@ -66,6 +66,7 @@ class PenaltyAssessment:
     suspended: bool
     payer: str
     overdue_months: tuple[Month, ...]
+    set_aside: tuple[Month, ...] = ()  #: overdue, outside the months a reactivation demands (jkn.rules.late_payment)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,12 @@ tertunggak"; Penghentian 1-2 (suspension). A payment goes, in this order (assump
    nothing and paying in parts never costs less (A-M12) — then every penalty charged and not yet
    paid, oldest first;
 3. the contributions not yet due, oldest first;
-4. what is left is credit for the next bills.
+4. under the service-penalty regime, the arrears outside the months a reactivation demands
+   (jkn.rules.late_payment, A-R11), oldest first;
+5. what is left is credit for the next bills.
+
+The regime of the payment's date decides (jkn.rules.late_payment): from 2016-07-01 no penalty is
+charged on the arrears.
 
 Suspended cover resumes only when 1 and 2 are paid in full (A-12).
 """
@@ -26,7 +31,8 @@ from jkn.domain.month import Month
 from jkn.rules.decision import Decision, RuleError, Steps, assumption
 from jkn.rules.money import fmt
 from jkn.rules.parameters import as_date
-from jkn.rules.penalty import Reactivation, lateness, penalty_charge, reactivation
+from jkn.rules.late_payment import charges_arrears_penalty, reactivation
+from jkn.rules.penalty import Reactivation, lateness, penalty_charge
 
 
 @dataclass(frozen=True)
@@ -76,7 +82,7 @@ def settle(segment: str, paid_on: "date | str", amount: int, position: Position)
     for m in (m for m in a.overdue_months if m in paid):
         late_today[m] = late_today.get(m, 0) + paid[m]
     charged, counted = position.charged_today, a.months_counted
-    if any(m in paid for m in a.overdue_months):
+    if charges_arrears_penalty(d) and any(m in paid for m in a.overdue_months):
         # the day's payments counted together: from the oldest contribution paid late that day, so a
         # total split into parts within a day is charged as the whole (Denda 1-2, A-M12)
         c = penalty_charge(segment, d, late_today, lateness(min(late_today), d), position.delays).value
@@ -91,7 +97,8 @@ def settle(segment: str, paid_on: "date | str", amount: int, position: Position)
         take = min(unpaid, remaining)
         if take:
             penalties[day], remaining = take, remaining - take
-    pay([m for m in bills if m not in a.overdue_months])
+    pay([m for m in bills if m not in a.overdue_months and m not in a.set_aside])
+    pay(a.set_aside)
     steps.append(r.steps[-1])
     if remaining:
         steps.add(f"{fmt(remaining)} kept as credit for the next bills", assumption("A-M11"))

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Date, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jkn.domain.timestamps import utcnow
@@ -151,3 +151,28 @@ class AllocationRow(Base):
     contribution_amount: Mapped[int] = mapped_column(BigInteger)
     penalty_amount: Mapped[int] = mapped_column(BigInteger, default=0)
     penalty_charge_id: Mapped[int | None] = mapped_column(ForeignKey("penalty_charge.id"), index=True)
+
+
+class ServicePenaltyRow(Base):
+    """The service penalty (denda pelayanan) of an inpatient SEP closed with its INA-CBG amount
+    (jkn.rules.late_payment.service_penalty, assumption A-R12): one row per closed inpatient SEP,
+    with amount 0 and the reason where none is due; billed to ``payer_id`` (the employer for wage
+    earners). Migration 0007e."""
+
+    __tablename__ = "service_penalty"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    sep_number: Mapped[str] = mapped_column(ForeignKey("sep.number"), unique=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), index=True)
+    payer_id: Mapped[int] = mapped_column(ForeignKey("payer.id"), index=True)
+    admitted_on: Mapped[dt.date] = mapped_column(Date)
+    discharged_on: Mapped[dt.date] = mapped_column(Date)
+    ina_cbg_amount: Mapped[int] = mapped_column(BigInteger)
+    reactivated_on: Mapped[dt.date | None] = mapped_column(Date)
+    months: Mapped[int] = mapped_column(Integer)  # months in arrears counted (at most 12)
+    rate_pct: Mapped[str | None] = mapped_column(String(8))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    exempt: Mapped[str | None] = mapped_column(String(24))  # why none is due (regime, window, segment ...)
+    unable_to_pay: Mapped[bool] = mapped_column(Boolean, default=False)
+    paid_amount: Mapped[int] = mapped_column(BigInteger, default=0)
+    explanation: Mapped[list] = mapped_column(JSON, default=list)
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -35,7 +35,8 @@ from jkn.api.security import AUTH_RESPONSES as AUTH
 from jkn.api.security import Caller, Portal
 from jkn.api.session_cookie import client_of
 from jkn.reference import care_codes
-from jkn.services.bounds import Id, JknDate, Offset, Positive
+from jkn.services.billing import service_penalties
+from jkn.services.bounds import Id, JknDate, Offset, Positive, PositiveRupiah
 from jkn.services.care import eligibility as care_eligibility
 from jkn.services.care import emergencies, facilities, primary_care, referrals, sep, sep_letter, vclaim_consumers
 from jkn.services.care.common import jakarta_today, parse_date
@@ -165,6 +166,12 @@ class SepChange(_In):
     phone: str | None = None
     discharge_date: JknDate | None = None
     user: str | None = None
+
+
+class DischargeIn(_In):
+    discharged_on: JknDate
+    ina_cbg_amount: PositiveRupiah  # the INA-CBG amount of the stay (until claims exist, an input)
+    unable_to_pay: bool = Field(False, description="the participant is certified unable to pay (exempt)")
 
 
 class EmergencyIn(_In):
@@ -428,6 +435,14 @@ def update_sep(number: str, body: SepChange, caller: Caller) -> dict:
         if key in changes:
             changes[key] = "1" if changes[key] else "0"
     return sep.update_sep(caller.session, number, actor=caller.actor, **changes)
+
+
+@router.post("/seps/{number}/discharge", summary="Close an inpatient SEP with its INA-CBG amount: the service penalty "
+             "within 45 days of reactivation (A-R12)", responses=WRITES)
+def discharge_sep(number: str, body: DischargeIn, caller: Caller) -> dict:
+    sec.need(caller, "sep.issue")
+    sec.at_facility(caller, _sep(caller, number).facility_code, "noSep")
+    return service_penalties.record_discharge(caller.session, number, actor=caller.actor, **body.model_dump())
 
 
 @router.delete("/seps/{number}", summary="Delete an SEP (its facility)", responses=WRITES)

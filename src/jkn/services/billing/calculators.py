@@ -13,7 +13,8 @@ from datetime import date
 from jkn.rules.care_class import care_class
 from jkn.rules.contribution import monthly_contribution
 from jkn.rules.decision import RuleError, jsonable
-from jkn.rules.penalty import PenaltyAssessment, assess_penalty
+from jkn.rules.late_payment import assess, regime
+from jkn.rules.penalty import PenaltyAssessment
 from jkn.rules.ranks import search_ranks
 
 
@@ -69,17 +70,17 @@ def penalty_figures(a: PenaltyAssessment) -> dict:
             "lateness": {"since": late.due.isoformat(), "months": late.months, "days": late.days,
                          "months_begun": late.months_begun} if late else None,
             "months_counted": a.months_counted, "penalty": int(a.penalty), "penalty_owed": int(a.penalty_owed),
-            "amount_due": int(a.amount_due)}
+            "amount_due": int(a.amount_due), "outside_window": [str(m) for m in a.set_aside]}
 
 
 def penalty(segment: str, as_of: date, unpaid: list[tuple[str, int]], *, penalty_owed: int = 0,
             suspended_since: date | None = None) -> dict:
     """Lateness, arrears, penalty and suspension for the unpaid months; ``penalty_owed`` and
     ``suspended_since`` describe a payer who already paid some arrears without their penalty."""
-    decision = assess_penalty(segment, as_of, unpaid, penalty_owed=penalty_owed, suspended_since=suspended_since)
+    decision = assess(segment, as_of, unpaid, penalty_owed=penalty_owed, suspended_since=suspended_since)
     value = decision.value
     return {**penalty_figures(value), "arrears_total": int(value.arrears_total), "suspended": value.suspended,
-            "payer": value.payer, "explanation": decision.explain()}
+            "payer": value.payer, "regime": regime(as_of), "explanation": decision.explain()}
 
 
 def ranks(q: str) -> list[dict]:

@@ -2,7 +2,7 @@
 
 Guide: DENDA and PENGHENTIAN PELAYANAN KESEHATAN — cover is suspended when the payer is more than
 3 (wage earners) or 6 (PBPU, Bukan Pekerja) months late, and stays so until arrears and penalty are
-paid. Whether a payer is suspended is decided by the rules engine (jkn.rules.penalty.assess_penalty)
+paid. Whether a payer is suspended is decided by the rules engine (jkn.rules.late_payment.assess)
 from the ledger (jkn.services.billing.ledger). Billing and payments keep ``oldest_unpaid_month``,
 ``arrears_amount``, ``penalty_owed`` and ``suspended_since`` of ``payer`` up to date so that an
 eligibility check today is one indexed lookup by card number; a check for a past date replays the

@@ -3,8 +3,8 @@
 The ledger is the bills, the payments and what they paid: contributions and penalty charges
 (jkn.rules.settlement). ``standing`` reads it as it stood on a date (bills of months up to it,
 payments made on or before it) and replays it through the rules engine for suspension
-(jkn.rules.penalty.suspensions): the statement, the coverage check and the payments all judge it
-with ``jkn.rules.penalty.assess_penalty``. Billing and payments keep ``oldest_unpaid_month``,
+(jkn.rules.late_payment.suspensions, each day under the late-payment regime in force on it): the
+statement, the coverage check and the payments all judge it with ``jkn.rules.late_payment.assess``. Billing and payments keep ``oldest_unpaid_month``,
 ``arrears_amount``, ``penalty_owed`` and ``suspended_since`` on ``payer`` so that an eligibility
 check today is one indexed lookup: ``refresh_payer`` (one payer, after a payment),
 ``add_run_to_payers`` (after a billing run, set-based) and ``refresh_payers`` (the whole ledger,
@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session
 from jkn.domain.month import Month
 from jkn.domain.segment import Segment
 from jkn.rules.decision import Decision
-from jkn.rules.penalty import DayEnd, PenaltyAssessment, assess_penalty, suspension_start, suspensions
+from jkn.rules.late_payment import Period, assess, suspension_start, suspensions
+from jkn.rules.penalty import DayEnd, PenaltyAssessment
 from jkn.services.membership.common import month_date
 from jkn.store.billing_tables import AllocationRow, BillRow, PayerRow, PaymentRow, PenaltyChargeRow
 
@@ -40,7 +41,7 @@ class Standing:
     suspended_since: dt.date | None         #: suspension in force that day, or the next if nothing is paid
 
     def assess(self, segment: str, on: dt.date) -> Decision[PenaltyAssessment]:
-        return assess_penalty(segment, on, self.unpaid, paid_today=self.paid_today, delays=self.delays,
+        return assess(segment, on, self.unpaid, paid_today=self.paid_today, delays=self.delays,
                               penalty_owed=self.penalty_owed, suspended_since=self.suspended_since)
 
 
@@ -119,6 +120,13 @@ def standing(session: Session, payer_id: int, segment: str, on: dt.date) -> Stan
         next((p.start for p in periods if p.end is None), None)
     unpaid, owed = _now(billed, days)
     return Standing(unpaid, paid_late_on(session, payer_id, on), delays(session, payer_id, on), owed, since)
+
+
+def suspension_periods(session: Session, payer_id: int, segment: str, until: dt.date | None = None) -> list[Period]:
+    """The payer's suspensions up to ``until``, with the day cover resumed and the months in arrears
+    paid to resume it (the service penalty reads them)."""
+    billed, days = _history(session, payer_id, until)
+    return suspensions(segment, billed, days).value
 
 
 def refresh_payer(session: Session, payer: PayerRow) -> None:

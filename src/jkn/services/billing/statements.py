@@ -1,7 +1,7 @@
 """Statements (rekening iuran) per payer, participant, family and employer: bills, payments,
 penalties charged, arrears, the penalty and amount due if paid on a date and the suspension state —
 all from the ledger as it stood on that date (jkn.services.billing.ledger.standing), judged by the
-rules engine (jkn.rules.assess_penalty) exactly as the coverage check and the calculator judge it."""
+rules engine (jkn.rules.late_payment.assess) exactly as the coverage check and the calculator judge it."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from jkn.domain.month import Month
 from jkn.services.billing.calculators import penalty_figures
 from jkn.services.billing.ledger import standing
 from jkn.services.billing.payments import resolve_payer
+from jkn.services.billing.service_penalties import of_payer
 from jkn.services.errors import NotFound
 from jkn.services.membership.common import get_employer, get_family, get_participant, jakarta_today
 from jkn.store.bank_tables import PaymentReversalRow
@@ -48,6 +49,7 @@ def payer_statement(session: Session, payer: PayerRow, on: dt.date | None = None
         "totals": {"billed": sum(b.amount for b in bills), "paid": sum(p.amount for p in payments if p.id not in reversed_ids),
                    "penalties_charged": sum(c.amount for c in charges),
                    "penalties_paid": sum(p.penalty_amount for p in payments), "credit": payer.credit},
+        "service_penalties": of_payer(session, payer.id),
         "balance": {"unpaid_months": [str(m) for m in sorted(position.unpaid)], "unpaid": sum(position.unpaid.values()),
                     **penalty_figures(a.value), "suspended": a.value.suspended,
                     "suspended_since": since.isoformat() if since else None},

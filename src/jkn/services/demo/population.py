@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from jkn.domain.month import Month
 from jkn.reference.workareas import load_workareas
+from jkn.rules.parameters import param_entry
 from jkn.services.billing import payments
 from jkn.services.billing import runs as billing
 from jkn.services.billing.cover_start import BY_MONTH, start_cover
@@ -363,6 +364,10 @@ def _family(rng: random.Random, nik: _Nik, kabkota: list, fktp_by_branch: dict, 
         head.update(segment=seg, employer_code=emp.code, wage=rng.randint(30, 200) * 50_000)
         if seg in ("PPU_PNS", "PPU_TNI", "PPU_POLRI"):
             head["grade"] = rng.choice(GRADES)
+        elif param_entry("ppu_class_wage_bands", tmt).value is None:
+            # no sourced wage bands from 2018-09 (A-R09): the class on record is input; the demo's
+            # employers report class II up to Rp 4.000.000 and class I above, as under Perpres 19/2016
+            head["care_class"] = "II" if head["wage"] <= 4_000_000 else "I"
     elif group == "PBPU":
         head.update(segment=_pick(rng, [("PBPU_MANDIRI", 0.8), ("PBPU_LAINNYA", 0.2)]),
                     care_class=_pick(rng, [("III", 0.5), ("II", 0.3), ("I", 0.2)]))
