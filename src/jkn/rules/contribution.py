@@ -84,8 +84,10 @@ def due_date(month: "Month | date | str", holidays: Iterable[date] = ()) -> Deci
         return Decision(due, steps)
     off, days_off = param_entry("non_working_days", m.first_day), set(holidays)
     while _WEEKDAYS[due.weekday()] in off.value or due in days_off:
-        steps.append(Step(Msg("contribution.holiday" if due in days_off else "contribution.weekend", day=due,
-                              weekday=Msg(f"weekday.{_WEEKDAYS[due.weekday()]}")), shift.source))
+        weekday = Msg(f"weekday.{_WEEKDAYS[due.weekday()]}")
+        said = Msg("contribution.holiday", day=due, weekday=weekday) if due in days_off else \
+            Msg("contribution.weekend", day=due, weekday=weekday)
+        steps.append(Step(said, shift.source))
         due += timedelta(days=1)
     steps.append(Step(Msg("contribution.due_shifted", due=due,
                           days=[Msg(f"weekday.{w}") for w in off.value]), off.source))

@@ -289,9 +289,9 @@ def _answer(v: PenaltyAssessment, d: date) -> Msg:
     """The assessment in one sentence: what is due on ``d``, and whether cover is suspended."""
     if not v.amount_due:
         return Msg("penalty.answer.nothing", day=d)
-    key = "penalty.answer.suspended" if v.suspended else "penalty.answer.due"
-    return Msg(key, day=d, arrears=Rp(v.arrears_total), n=v.months_in_arrears, penalty=Rp(v.penalty),
-               due=Rp(v.amount_due))
+    figures = dict(day=d, arrears=Rp(v.arrears_total), n=v.months_in_arrears, penalty=Rp(v.penalty),
+                   due=Rp(v.amount_due))
+    return Msg("penalty.answer.suspended", **figures) if v.suspended else Msg("penalty.answer.due", **figures)
 
 
 def reactivation(segment: "Segment | str", as_of: "date | Month | str", unpaid: Unpaid, paid: int, *,

@@ -38,6 +38,7 @@ def contribution(segment: str, as_of: date, *, wage: int | None = None, grade: s
         "participant": int(value.participant),
         "government": int(value.government),
         "lines": [jsonable(asdict(line)) for line in value.lines],
+        "answer": decision.answer_json(),
         "explanation": decision.explain(),
     }
 
@@ -46,7 +47,7 @@ def room_class(segment: str, as_of: date, *, grade: str | None = None, rank: str
                wage: int | None = None, paid_class: str | None = None) -> dict:
     """The inpatient room class a participant is owed, with the reason."""
     decision = care_class(segment, as_of, wage=wage, grade=grade or rank, paid_class=paid_class)
-    return {"care_class": decision.value.value, "explanation": decision.explain()}
+    return {"care_class": decision.value.value, "answer": decision.answer_json(), "explanation": decision.explain()}
 
 
 def parse_unpaid(items: list[str]) -> list[tuple[str, int]]:
@@ -79,7 +80,7 @@ def penalty(segment: str, as_of: date, unpaid: list[tuple[str, int]], *, penalty
     decision = assess_penalty(segment, as_of, unpaid, penalty_owed=penalty_owed, suspended_since=suspended_since)
     value = decision.value
     return {**penalty_figures(value), "arrears_total": int(value.arrears_total), "suspended": value.suspended,
-            "payer": value.payer, "explanation": decision.explain()}
+            "payer": value.payer, "answer": decision.answer_json(), "explanation": decision.explain()}
 
 
 def ranks(q: str) -> list[dict]:
