@@ -209,7 +209,7 @@ def test_registration_windows(name, as_of, value, source):
 
 @pytest.mark.parametrize("as_of, name", [
     ("2014-01-01", "Perpres 12/2013"), ("2016-04-01", "Perpres 19/2016"), ("2020-04-15", "7 P/HUM/2020"),
-    ("2021-06-01", "Perpres 64/2020"), ("2024-05-08", "59/2024"), ("2026-11-29", "no source after November 2025"),
+    ("2021-06-01", "Perpres 64/2020"), ("2024-05-08", "59/2024"), ("2026-11-29", "belum ada sumber setelah November 2025"),
 ])
 def test_explanations_name_the_rule_set(as_of, name):
     d = monthly_contribution("PBPU_MANDIRI", as_of, care_class="II")

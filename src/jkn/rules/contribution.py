@@ -254,7 +254,8 @@ def monthly_contribution(
     seg, d, steps = Segment.parse(segment), as_date(as_of), Steps()
     month = Month.of(d)
     rule_set = param_entry("rule_set", d)
-    steps.append(rule_set.step(Msg("contribution.rule_set", day=d, rule_set=rule_set.value)))
+    steps.append(rule_set.step(Msg("contribution.rule_set", day=d,
+                                   rule_set=Msg(f"rule_set.{rule_set.since.isoformat()}"))))
     steps.add(Msg("contribution.segment", segment=seg.label, code=seg.value, month=month), seg.source)
     if not isinstance(persons, int) or isinstance(persons, bool) or persons < 1:
         raise RuleError(Msg("contribution.error.persons", got=str(persons)))
