@@ -72,7 +72,9 @@ def test_rate_change_is_data_only():
 def test_explanation_cites_the_guide_and_rounding_rule():
     d = monthly_contribution("PPU_SWASTA", "2014-06-01", wage=4_000_000)
     sources = " | ".join(s["source"] for s in d.explain())
-    assert "seed 001 IURAN §3" in sources and "assumption A-01" in sources and "IURAN §7" in sources
+    assert "guide:Iuran:3" in sources and "assumption:A-01" in sources and "guide:Iuran:7" in sources
+    names = " | ".join(s["source_name"] for s in d.explain())
+    assert "Panduan Peserta, Iuran, butir 3" in names and "A-01" not in names
 
 
 def test_due_date_is_the_tenth():
@@ -83,12 +85,12 @@ def test_due_date_is_the_tenth():
 @pytest.mark.parametrize("seg, kw, message", [
     ("PPU_SWASTA", {}, "wage is required for segment PPU_SWASTA"),
     ("PBPU_MANDIRI", {}, "paid_class .* is required for segment PBPU_MANDIRI"),
-    ("BP_VETERAN", {}, "veteran_base_salary is required for segment BP_VETERAN on 2014-06-01"),
+    ("BP_VETERAN", {}, "wajib diisi untuk segmen Veteran pada 1 Juni 2014"),
     ("BP_PENSIUNAN_PNS", {}, "grade is required for segment BP_PENSIUNAN_PNS"),
-    ("BP_PENSIUNAN_PNS", dict(grade="III/a", care_class="III"), "does not match the class I"),
+    ("BP_PENSIUNAN_PNS", dict(grade="III/a", care_class="III"), "tidak sesuai dengan hak Kelas I"),
     ("PPU_SWASTA", dict(wage=-1), "wage must be"),
-    ("PPU_SWASTA", dict(wage=4_000_000, persons=3), "additional_members"),
-    ("PBPU_MANDIRI", dict(care_class="III", additional_members=1), "only for PPU"),
+    ("PPU_SWASTA", dict(wage=4_000_000, persons=3), "isi anggota keluarga tambahan"),
+    ("PBPU_MANDIRI", dict(care_class="III", additional_members=1), "hanya ada pada segmen PPU"),
 ])
 def test_invalid_input_says_what_to_fix(seg, kw, message):
     with pytest.raises(RuleError, match=message):
@@ -138,7 +140,7 @@ def test_shares_always_sum_to_total(seg, wage, cls, persons, extra, grade, as_of
     unavailable = ((seg.group is SegmentGroup.PPU and _wage_rule(group, as_of) is None)
                    or (seg in STATE_PENSIONERS and date(2018, 9, 1) <= as_of < date(2018, 10, 1)))
     if unavailable:
-        with pytest.raises(NotAvailable, match="not available for this date"):
+        with pytest.raises(NotAvailable, match="tidak tersedia"):
             monthly_contribution(seg, as_of, **_kwargs(seg, wage, cls, persons, extra, grade))
         return
     c = monthly_contribution(seg, as_of, **_kwargs(seg, wage, cls, persons, extra, grade)).value

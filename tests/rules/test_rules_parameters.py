@@ -47,7 +47,7 @@ def test_ptkp_k1_monthly(as_of, value):
 def test_veteran_base_salary_has_no_sourced_value_on_any_date(as_of):
     # regulations-2016-2025.md §9: only ranges of the PNS III/a salary rows are sourced
     assert param_entry("veteran_base_salary", as_of).value is None
-    with pytest.raises(RuleError, match="no sourced value .* not available for this date"):
+    with pytest.raises(RuleError, match="belum ada nilai bersumber .* tidak tersedia"):
         param("veteran_base_salary", as_of)
 
 

@@ -108,14 +108,14 @@ def test_the_days_penalty_counts_the_contributions_paid_earlier_that_day():
                           delays={date(2014, 4, 5): 3}, penalty_owed=6_000).value
     assert whole.months_counted == 3 and rest.lateness.months_begun == 2
     assert rest.penalty == whole.penalty == 12_000 and rest.amount_due == 100_000 + 12_000
-    with pytest.raises(RuleError, match="not overdue"):
+    with pytest.raises(RuleError, match="belum tertunggak"):
         assess_penalty("PPU_SWASTA", "2014-04-05", {}, paid_today={"2014-04": 1})
 
 
 @pytest.mark.parametrize("unpaid, message", [
-    ({"2014-01": 0}, "whole positive"),
-    ([("2014-01", 1), (Month(2014, 1), 2)], "listed twice"),
-    ({"2013-12": 100}, "before JKN"),
+    ({"2014-01": 0}, "bilangan bulat rupiah lebih dari nol"),
+    ([("2014-01", 1), (Month(2014, 1), 2)], "tercantum dua kali"),
+    ({"2013-12": 100}, "sebelum JKN dimulai"),
 ])
 def test_invalid_unpaid(unpaid, message):
     with pytest.raises(RuleError, match=message):

@@ -16,7 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
 from jkn.reference.nik import NikError
-from jkn.rules.decision import RuleError
+from jkn.i18n.catalogue import DEFAULT_LANGUAGE, accept_language
+from jkn.rules.decision import RuleError, answer_text, localize
 from jkn.services.errors import DomainError, validation_message
 from jkn.services.portal.callers import CsrfFailed, LoginRequired
 
@@ -47,7 +48,9 @@ class Problem(BaseModel):
     errors: list[FieldError] | None = Field(None, description="request validation: every input refused")
     suggestions: list[dict[str, Any]] | None = Field(None, description="404: the closest known codes or names")
     rule: str | None = Field(None, description="care flow: the refusal code")
-    explanation: list[dict[str, Any]] | None = Field(None, description="the cited steps of the rule that refused")
+    answer: str | None = Field(None, description="a refusal in one sentence: the outcome and the reason that decided it")
+    explanation: list[dict[str, Any]] | None = Field(None, description="the cited steps of the rule that refused, "
+                                                     "the deciding ones first (text, source, source_name, decisive)")
 
 
 def problem(description: str) -> dict[str, Any]:
@@ -60,6 +63,23 @@ def _request_problem(exc: RequestValidationError) -> dict[str, Any]:
     named = [{**e, "loc": e["loc"][1:] if len(e["loc"]) > 1 and e["loc"][0] in _PLACES else e["loc"]} for e in errors]
     field = ".".join(map(str, named[0]["loc"])) if named else None
     return {"detail": validation_message(named) or "invalid request", "field": field, "errors": errors}
+
+
+def reader_language(request: Request) -> str:
+    """The caller's language (``Accept-Language``), Indonesian by default."""
+    return accept_language(request.headers.get("accept-language")) or DEFAULT_LANGUAGE
+
+
+def explained(body: dict[str, Any], request: Request) -> dict[str, Any]:
+    """An ``answer`` (the sentence; a refusal's ``detail`` too) and an ``explanation`` in the caller's language."""
+    lang = reader_language(request)
+    if body.get("answer") is not None:
+        body["answer"] = answer_text(body["answer"], lang)
+        if "detail" in body:
+            body["detail"] = body["answer"]
+    if body.get("explanation"):
+        body["explanation"] = localize(body["explanation"], lang)
+    return body
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -79,19 +99,21 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse({"detail": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(DomainError)
-    async def _domain_error(_request: Request, exc: DomainError) -> JSONResponse:
+    async def _domain_error(request: Request, exc: DomainError) -> JSONResponse:
         headers = CHALLENGE if exc.status == 401 else None
         if "retry_after" in exc.details:  # a throttled log-in (429)
             headers = {"Retry-After": str(exc.details["retry_after"])}
-        return JSONResponse({"detail": exc.message, **exc.details}, status_code=exc.status, headers=headers)
+        return JSONResponse(explained({"detail": exc.message, **exc.details}, request), status_code=exc.status,
+                            headers=headers)
 
     @app.exception_handler(NikError)
     async def _bad_nik(_request: Request, exc: NikError) -> JSONResponse:
         return JSONResponse({"detail": exc.message, "field": exc.field}, status_code=422)
 
     @app.exception_handler(RuleError)
-    async def _rule_error(_request: Request, exc: RuleError) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=422)
+    async def _rule_error(request: Request, exc: RuleError) -> JSONResponse:
+        return JSONResponse({"detail": exc.msg.render(reader_language(request)) if exc.msg else str(exc)},
+                            status_code=422)
 
     @app.exception_handler(LoginRequired)
     async def _login_required(_request: Request, _exc: LoginRequired) -> JSONResponse:

@@ -9,7 +9,7 @@
 
 from jkn.i18n.catalogue import DEFAULT_LANGUAGE, languages, pick_language, translator
 from jkn.i18n.formats import format_date, format_month, format_number, format_rupiah
-from jkn.i18n.message import Msg, N_, render
+from jkn.i18n.message import Msg, N_, Rp, from_json, render, to_json
 
-__all__ = ["DEFAULT_LANGUAGE", "Msg", "N_", "format_date", "format_month", "format_number", "format_rupiah",
-           "languages", "pick_language", "render", "translator"]
+__all__ = ["DEFAULT_LANGUAGE", "Msg", "N_", "Rp", "format_date", "format_month", "format_number", "format_rupiah",
+           "languages", "pick_language", "render", "from_json", "to_json", "translator"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 
@@ -60,8 +61,49 @@ def render(value: Any, lang: str) -> Any:
         return format_number(value, lang)
     if isinstance(value, date):
         return format_date(value, lang)
+    if isinstance(value, Decimal):
+        return format_number(value, lang)
     if type(value).__name__ == "Month":
         return format_month(value, lang)
     if isinstance(value, (list, tuple)):
         return ", ".join(str(render(v, lang)) for v in value)
+    return value
+
+
+def to_json(value: Any) -> Any:
+    """A message (or a value of one) as JSON, to be stored and rendered later in another language."""
+    if isinstance(value, Msg):
+        return {"msg": value.key, "values": {k: to_json(v) for k, v in value.values.items()}}
+    if isinstance(value, Rp):
+        return {"rp": value.amount}
+    if isinstance(value, Decimal):
+        return {"decimal": str(value)}
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    if type(value).__name__ == "Month":
+        return {"month": str(value)}
+    if isinstance(value, (list, tuple)):
+        return [to_json(v) for v in value]
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)
+
+
+def from_json(value: Any) -> Any:
+    """The inverse of :func:`to_json`."""
+    if isinstance(value, dict):
+        if "msg" in value:
+            return Msg(value["msg"], **{k: from_json(v) for k, v in value.get("values", {}).items()})
+        if "rp" in value:
+            return Rp(value["rp"])
+        if "decimal" in value:
+            return Decimal(value["decimal"])
+        if "date" in value:
+            return date.fromisoformat(value["date"])
+        if "month" in value:
+            from jkn.domain.month import Month
+
+            return Month.parse(value["month"])
+    if isinstance(value, list):
+        return [from_json(v) for v in value]
     return value

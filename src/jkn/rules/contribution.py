@@ -33,11 +33,15 @@ from jkn.domain.month import Month
 from jkn.domain.segment import STATE_PENSIONERS, VETERAN_SEGMENTS, Segment, SegmentGroup
 from jkn.rules.care_class import care_class as entitled_class
 from jkn.rules.decision import Decision, NotAvailable, RuleError, Step, Steps, assumption, cite
-from jkn.rules.money import fmt, pct, to_rupiah
+from jkn.i18n import Msg, Rp
+from jkn.rules.money import pct, to_rupiah
 from jkn.rules.parameters import as_date, param_entry, sourced
 from jkn.rules.wage_terms import PAYERS, percents, wage_basis, wage_terms
 
 SECTION = "Iuran"
+#: What a line of the result is for (``Line.item``, kept for API clients); the steps say it from the catalogue.
+ITEMS = {"core": "contribution of participant and core family", "pension": "pensioner contribution",
+         "person": "participant / family member"}
 _GRADED = {Segment.PPU_PNS, Segment.PPU_TNI, Segment.PPU_POLRI}
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
@@ -74,41 +78,43 @@ def due_date(month: "Month | date | str", holidays: Iterable[date] = ()) -> Deci
     m = month if isinstance(month, Month) else Month.of(as_date(month))
     e, shift = param_entry("contribution_due_day", m.first_day), param_entry("due_date_shift", m.first_day)
     due = m.due_date(e.value)
-    steps = [e.step(f"contribution for {m} is due by {due.isoformat()}")]
+    steps = [e.step(Msg("contribution.due", month=m, due=due))]
     if shift.value != "next_working_day":
-        steps.append(Step("the contribution of a month is due on the 10th of that same month, without shifting "
-                          "for holidays", assumption("A-10")))
+        steps.append(Step(Msg("contribution.due_no_shift"), assumption("A-10")))
         return Decision(due, steps)
     off, days_off = param_entry("non_working_days", m.first_day), set(holidays)
     while _WEEKDAYS[due.weekday()] in off.value or due in days_off:
-        steps.append(Step(f"{due.isoformat()} is not a working day ({_WEEKDAYS[due.weekday()]}"
-                          f"{', public holiday given' if due in days_off else ''}): the next working day", shift.source))
+        weekday = Msg(f"weekday.{_WEEKDAYS[due.weekday()]}")
+        said = Msg("contribution.holiday", day=due, weekday=weekday) if due in days_off else \
+            Msg("contribution.weekend", day=due, weekday=weekday)
+        steps.append(Step(said, shift.source))
         due += timedelta(days=1)
-    steps.append(Step(f"due on {due.isoformat()}; non-working days: {', '.join(off.value)} and the public holidays "
-                      "given", off.source))
+    steps.append(Step(Msg("contribution.due_shifted", due=due,
+                          days=[Msg(f"weekday.{w}") for w in off.value]), off.source))
     return Decision(due, steps)
 
 
 def _whole(name: str, v, seg: Segment, positive: bool = True) -> int:
     if v is None:
-        raise RuleError(f"{name} is required for segment {seg.value}")
+        raise RuleError(Msg("contribution.error.required", name=name, segment=seg.label))
     if isinstance(v, bool) or not isinstance(v, int) or v < 0 or (positive and v == 0):
-        raise RuleError(f"{name} must be a whole{' positive' if positive else ''} number of rupiah "
-                        f"for segment {seg.value}, got {v!r}")
+        raise RuleError(Msg("contribution.error.whole", name=name, segment=seg.label, got=str(v)))
     return v
 
 
 def _percent_lines(base: int, shares: Mapping[str, "Decimal | str"], item: str, source: str, d: date,
-                   steps: Steps) -> list[Line]:
+                   steps: Steps, label: str = "") -> list[Line]:
+    """One line a payer of ``shares``; ``item`` names it in the steps (``contribution.item.*``), ``label`` in the lines."""
     lines = []
     for payer in PAYERS:
         p = shares.get(payer)
         if p is None:
             continue
         amount, rstep = to_rupiah(pct(base, p), d)
-        steps.add(f"{item}: {p}% of {fmt(base)} paid by the {payer} = {fmt(amount)}", source)
+        steps.add(Msg("contribution.percent", item=Msg(f"contribution.item.{item}"), pct=p, base=Rp(base),
+                      payer=Msg(f"payer.{payer}"), amount=Rp(amount)), source, decisive=True)
         steps.append(rstep)
-        lines.append(Line(payer, item, base, f"{p}%", amount, source))
+        lines.append(Line(payer, label or ITEMS[item], base, f"{p}%", amount, source))
     return lines
 
 
@@ -138,21 +144,23 @@ def flat_rate(segment: "Segment | str", care_class: "CareClass | str", as_of: "d
     eligible = not relative and seg.group.value in aid.value.get("groups", ())
     part = aid.value.get("amounts", {}).get(cls.value, 0) if eligible else 0
     steps = Steps()
-    steps.add(f"class {cls.value} rate {fmt(total)} per person per month", rate.source)
+    steps.add(Msg("contribution.class_rate", care_class=cls.value, amount=Rp(total)), rate.source, decisive=True)
     if part:
-        steps.add(f"of which the government pays {fmt(part)} and the participant {fmt(total - part)}", aid.source)
-        steps.add(f"the government's part is for PBPU and BP participants of class {cls.value}", assumption("A-R05"))
+        steps.add(Msg("contribution.government_part", government=Rp(part), participant=Rp(total - part)), aid.source,
+                  decisive=True)
+        steps.add(Msg("contribution.government_part_who", care_class=cls.value), assumption("A-R05"))
     return Decision(FlatRate(total - part, part, rate.source, aid.source), steps)
 
 
 def _flat_lines(seg: Segment, cls: CareClass, persons: int, d: date, item: str, steps: Steps, *,
-                relative: bool = False) -> list[Line]:
+                relative: bool = False, label: str = "") -> list[Line]:
     """``persons`` x the class rate: the participant's part of every person first, then the government's."""
     r = flat_rate(seg, cls, d, relative=relative)
     steps.extend(r.steps)
     each = r.value.participant + r.value.government
-    steps.add(f"{item}: {fmt(each)} x {persons} = {fmt(each * persons)}", r.value.rate_source)
-    return [Line(payer, f"{item} #{i + 1}", None, f"class {cls.value} flat", Rupiah(amount), source)
+    steps.add(Msg("contribution.flat", item=Msg(f"contribution.item.{item}"), each=Rp(each), persons=persons,
+                  amount=Rp(each * persons)), r.value.rate_source, decisive=True)
+    return [Line(payer, f"{label or ITEMS[item]} #{i + 1}", None, f"class {cls.value} flat", Rupiah(amount), source)
             for payer, amount, source in r.value.parts() for i in range(persons)]
 
 
@@ -160,22 +168,20 @@ def _ppu(seg, d, wage, additional_members, other_relatives, steps, minimum_wage,
     t = wage_terms(seg, d)
     steps.extend(t.steps)
     base = wage_basis(t.value, wage, steps, minimum_wage=minimum_wage, wage_components=wage_components)
-    lines = _percent_lines(base, t.value.shares, "contribution of participant and core family", t.value.shares_source,
-                           d, steps)
-    steps.add("the percentage covers the participant and the core family; only additional members and other "
-              "relatives are charged on top", assumption("A-28"))
+    lines = _percent_lines(base, t.value.shares, "core", t.value.shares_source, d, steps)
+    steps.add(Msg("contribution.core_family"), assumption("A-28"))
     if additional_members:
         for i in range(additional_members):
-            lines += _percent_lines(base, t.value.additional, f"additional family member #{i + 1}",
-                                    t.value.additional_source, d, Steps() if i else steps)
-        steps.add(f"{additional_members} additional member(s) (4th child onward, father, mother, parents-in-law) at "
-                  f"{t.value.additional.get('participant')}% each, paid by the worker", cite(SECTION, "4"))
-        steps.add("the 1% is taken of the same wage basis as the main contribution", assumption("A-22"))
+            lines += _percent_lines(base, t.value.additional, "additional", t.value.additional_source, d,
+                                    Steps() if i else steps, f"additional family member #{i + 1}")
+        steps.add(Msg("contribution.additional", n=additional_members, pct=t.value.additional.get("participant")),
+                  cite(SECTION, "4"), decisive=True)
+        steps.add(Msg("contribution.additional_basis"), assumption("A-22"))
     for i, c in enumerate(other_relatives):
-        lines += _flat_lines(seg, CareClass.parse(c), 1, d, f"other relative #{i + 1}", steps, relative=True)
+        lines += _flat_lines(seg, CareClass.parse(c), 1, d, "relative", steps, relative=True,
+                             label=f"other relative #{i + 1}")
     if other_relatives:
-        steps.add("other relatives of a wage earner pay the flat rate of the class chosen; the worker pays",
-                  assumption("A-19"))
+        steps.add(Msg("contribution.relatives"), assumption("A-19"))
     return lines
 
 
@@ -183,22 +189,21 @@ def _veteran(seg, d, base_salary, persons, steps) -> list[Line]:
     e, rate = param_entry("veteran_base_salary", d), param_entry("veteran_rate", d)
     if base_salary is not None:
         base = _whole("veteran_base_salary", base_salary, seg)
-        steps.add(f"basic salary of PNS III/a with 14 years of service, given: {fmt(base)}", assumption("A-06"))
+        steps.add(Msg("contribution.veteran_salary_given", amount=Rp(base)), assumption("A-06"))
     elif e.has_value:
         base = e.value
-        steps.append(e.step(f"basic salary of PNS III/a with 14 years of service on {d}: {fmt(base)}"))
+        steps.append(e.step(Msg("contribution.veteran_salary", day=d, amount=Rp(base))))
     else:
-        raise RuleError(f"veteran_base_salary is required for segment {seg.value} on {d.isoformat()}: the basic salary "
-                        f"of a PNS III/a with 14 years of service has no sourced value ({e.source})")
+        raise RuleError(Msg("contribution.error.veteran_salary", segment=seg.label, day=d))
     exact = pct(base, rate.value["base_share_pct"]) * Decimal(rate.value["pct"]) / 100
     amount, rstep = to_rupiah(exact, d)
-    steps.add(f"{rate.value['pct']}% of {rate.value['base_share_pct']}% of {fmt(base)} = {fmt(amount)}, paid by the "
-              "government", rate.source)
+    steps.add(Msg("contribution.veteran", pct=rate.value["pct"], share=rate.value["base_share_pct"], base=Rp(base),
+                  amount=Rp(amount)), rate.source, decisive=True)
     steps.append(rstep)
     fam = param_entry("veteran_contribution_covers_family", d)
     n = 1 if fam.value else persons
-    steps.append(fam.step("the amount covers the participant with family" if fam.value
-                          else f"the amount is charged per person: x {persons}"))
+    steps.append(fam.step(Msg("contribution.veteran_family") if fam.value
+                          else Msg("contribution.veteran_per_person", persons=persons)))
     return [Line("government", f"veteran / pioneer contribution #{i + 1}", base,
                  f"{rate.value['pct']}% of {rate.value['base_share_pct']}%", amount, rate.source) for i in range(n)]
 
@@ -207,11 +212,11 @@ def _pbi(seg, d, pbi_amount, persons, steps) -> list[Line]:
     e = param_entry("pbi_contribution", d)
     if pbi_amount is not None:
         amount = Rupiah(_whole("pbi_amount", pbi_amount, seg))
-        steps.add(f"PBI amount per person, given: {fmt(amount)}", assumption("A-05"))
+        steps.add(Msg("contribution.pbi_given", amount=Rp(amount)), assumption("A-05"))
     else:
-        amount = Rupiah(sourced(e, d, "pbi_amount (the PBI contribution per person)").value)
-        steps.append(e.step(f"PBI amount per person: {fmt(amount)}"))
-    steps.add(f"paid by the government: {fmt(amount)} x {persons}", cite(SECTION, "1"))
+        amount = Rupiah(sourced(e, d, "pbi_amount").value)
+        steps.append(e.step(Msg("contribution.pbi_amount", amount=Rp(amount))))
+    steps.add(Msg("contribution.pbi", amount=Rp(amount), persons=persons), cite(SECTION, "1"), decisive=True)
     return [Line("government", f"PBI participant #{i + 1}", None, "per person", amount, e.source)
             for i in range(persons)]
 
@@ -223,7 +228,7 @@ def _wage_earner_class(seg, d, wage, grade, care_class, steps) -> CareClass | No
     try:
         return entitled_class(seg, d, wage=wage, grade=grade, paid_class=care_class).value
     except NotAvailable as exc:
-        steps.add(f"room class not given and not available from the rules: {exc}", assumption("A-R09"))
+        steps.add(Msg("contribution.class_unknown", why=exc.msg or str(exc)), assumption("A-R09"))
         return None
 
 
@@ -249,21 +254,21 @@ def monthly_contribution(
     seg, d, steps = Segment.parse(segment), as_date(as_of), Steps()
     month = Month.of(d)
     rule_set = param_entry("rule_set", d)
-    steps.append(rule_set.step(f"rule set in force on {d}: {rule_set.value}"))
-    steps.add(f"segment {seg.value}: {seg.label}; month {month}", seg.source)
+    steps.append(rule_set.step(Msg("contribution.rule_set", day=d,
+                                   rule_set=Msg(f"rule_set.{rule_set.since.isoformat()}"))))
+    steps.add(Msg("contribution.segment", segment=seg.label, code=seg.value, month=month), seg.source)
     if not isinstance(persons, int) or isinstance(persons, bool) or persons < 1:
-        raise RuleError(f"persons must be a whole number >= 1, got {persons!r}")
+        raise RuleError(Msg("contribution.error.persons", got=str(persons)))
     if not isinstance(additional_members, int) or isinstance(additional_members, bool) or additional_members < 0:
-        raise RuleError(f"additional_members must be a whole number >= 0, got {additional_members!r}")
+        raise RuleError(Msg("contribution.error.additional_members", got=str(additional_members)))
     if additional_members and seg.group is not SegmentGroup.PPU:
-        raise RuleError(f"additional_members (1% of wage) exist only for PPU segments, not {seg.value}")
+        raise RuleError(Msg("contribution.error.additional_not_ppu", segment=seg.label))
     if other_relatives and seg.group is not SegmentGroup.PPU:
-        raise RuleError(f"other_relatives apply to PPU; for {seg.value} count every family member in persons")
+        raise RuleError(Msg("contribution.error.relatives_not_ppu", segment=seg.label))
     if seg.group is SegmentGroup.PPU and persons != 1:
-        raise RuleError("for PPU the core family is covered by the percentage; give additional_members and "
-                        "other_relatives instead of persons")
+        raise RuleError(Msg("contribution.error.ppu_persons"))
     if (minimum_wage is not None or wage_components) and seg.group is not SegmentGroup.PPU:
-        raise RuleError(f"minimum_wage and wage_components are for PPU segments, not {seg.value}")
+        raise RuleError(Msg("contribution.error.wage_not_ppu", segment=seg.label))
     cls: CareClass | None = None
     if seg is Segment.PBI:
         lines = _pbi(seg, d, pbi_amount, persons, steps)
@@ -278,25 +283,33 @@ def monthly_contribution(
         cls_d = entitled_class(seg, d, grade=grade, paid_class=care_class)
         cls = cls_d.value
         if care_class is not None and CareClass.parse(care_class) is not cls:
-            raise RuleError(f"care_class {CareClass.parse(care_class).value} does not match the class {cls.value} "
-                            f"that segment {seg.value} with grade {grade} is entitled to")
+            raise RuleError(Msg("contribution.error.class_mismatch", given=CareClass.parse(care_class).value,
+                                care_class=cls.value, segment=seg.label, grade=str(grade or "-")))
         steps.extend(cls_d.steps[1:])
         basis = param_entry("pensioner_contribution_basis", d) if seg in STATE_PENSIONERS else None
         if basis is not None:
             sourced(basis, d, "the contribution basis of state pensioners")
         if basis is not None and isinstance(basis.value, dict):
             base = _whole("pension", pension, seg)
-            steps.add(f"pension given: {fmt(base)}", assumption("A-R06"))
-            lines = _percent_lines(base, percents(basis.value, basis.name), "pensioner contribution", basis.source, d, steps)
+            steps.add(Msg("contribution.pension_given", amount=Rp(base)), assumption("A-R06"))
+            lines = _percent_lines(base, percents(basis.value, basis.name), "pension", basis.source, d, steps)
         else:
             if basis is not None:
-                steps.append(basis.step("pensioners pay the Bukan Pekerja flat rate of their class"))
-            lines = _flat_lines(seg, cls, persons, d, "participant / family member", steps)
+                steps.append(basis.step(Msg("contribution.pensioner_flat")))
+            lines = _flat_lines(seg, cls, persons, d, "person", steps)
     totals = {p: Rupiah(sum(l.amount for l in lines if l.payer == p)) for p in PAYERS}
     total = Rupiah(sum(totals.values()))
     due = due_date(month)
-    steps.add(f"total {fmt(total)}: employer {fmt(totals['employer'])}, participant {fmt(totals['participant'])}, "
-              f"government {fmt(totals['government'])}", assumption("A-01"))
+    steps.add(Msg("contribution.total", total=Rp(total), employer=Rp(totals["employer"]),
+                  participant=Rp(totals["participant"]), government=Rp(totals["government"])), assumption("A-01"),
+              decisive=True)
     steps.extend(due.steps)
+    answer = Msg("contribution.answer", month=month, segment=seg.label, total=Rp(total), due=due.value,
+                 shares=_shares(totals))
     return Decision(Contribution(seg, month, due.value, totals["employer"], totals["participant"],
-                                 totals["government"], total, cls, tuple(lines)), steps)
+                                 totals["government"], total, cls, tuple(lines)), steps, answer)
+
+
+def _shares(totals: Mapping[str, int]) -> list[Msg]:
+    """Who pays what, for the answer: only the payers with a share."""
+    return [Msg("contribution.share", payer=Msg(f"payer.{p}"), amount=Rp(a)) for p, a in totals.items() if a]

@@ -25,6 +25,7 @@ from importlib.resources import files
 from typing import Iterable, Sequence
 
 from jkn.domain.month import Month, add_months
+from jkn.i18n import Msg
 from jkn.rules.decision import Decision, RuleError, Step, Steps, assumption, cite
 from jkn.rules.parameters import as_date
 
@@ -81,8 +82,8 @@ def exclusions() -> list[Exclusion]:
 def check_fktp_registration(fktp_codes: Sequence[str]) -> Decision[bool]:
     """A participant is registered at exactly one FKTP (Tata Cara 1)."""
     n = len(set(fktp_codes))
-    return Decision(n == 1, [Step(f"{n} FKTP registered: {'valid' if n == 1 else 'must be exactly one'}",
-                                  cite(HOW, "1"))])
+    said = Msg("coverage.fktp_one", n=n) if n == 1 else Msg("coverage.fktp_not_one", n=n)
+    return Decision(n == 1, [Step(said, cite(HOW, "1"), decisive=True)], said)
 
 
 def check_fktp_change(registered_since: date, as_of: "date | Month | str") -> Decision[bool]:
@@ -90,16 +91,17 @@ def check_fktp_change(registered_since: date, as_of: "date | Month | str") -> De
     at the current one (Perubahan Data 2.a; assumption A-25 for the date arithmetic)."""
     d = as_date(as_of)
     if registered_since > d:
-        raise RuleError(f"registered_since {registered_since} is after as_of {d}")
+        raise RuleError(Msg("coverage.error.registered_after", since=registered_since, day=d))
     earliest = add_months(registered_since, FKTP_MIN_MONTHS)
     ok = d >= earliest
     steps = Steps()
-    steps.add(f"registered at the current FKTP since {registered_since}; a change is possible from {earliest}",
-              cite(CHANGE, "2.a"))
-    steps.add("'minimal setelah 3 bulan' read as: on or after the same day 3 calendar months later",
-              assumption("A-25"))
-    steps.add(f"on {d}: change {'allowed' if ok else 'not yet allowed'}", cite(CHANGE, "2.a"))
-    return Decision(ok, steps)
+    steps.add(Msg("coverage.fktp_since", since=registered_since, earliest=earliest), cite(CHANGE, "2.a"),
+              decisive=True)
+    steps.add(Msg("coverage.fktp_three_months"), assumption("A-25"))
+    answer = Msg("coverage.fktp_change_allowed", day=d, earliest=earliest) if ok else \
+        Msg("coverage.fktp_change_not_yet", day=d, earliest=earliest)
+    steps.add(answer, cite(CHANGE, "2.a"), decisive=True)
+    return Decision(ok, steps, answer)
 
 
 def delivery_number(declared: int | None, recorded: Iterable[date], on: "date | Month | str") -> Decision[int]:
@@ -108,16 +110,14 @@ def delivery_number(declared: int | None, recorded: Iterable[date], on: "date | 
     Fasilitas Kesehatan Tingkat Pertama maupun Tingkat Lanjutan"; assumption A-C14)."""
     d = as_date(on)
     if declared is not None and (isinstance(declared, bool) or not isinstance(declared, int) or declared < 1):
-        raise RuleError(f"declared child number must be 1 or more, got {declared!r}")
+        raise RuleError(Msg("coverage.error.child_number", got=str(declared)))
     others = sorted({x for x in recorded if x != d})
     n = max(declared or 0, len(others) + 1)
     steps = Steps()
-    steps.add(f"{len(others)} deliveries recorded on other dates at an FKTP or a hospital"
-              + (f" ({', '.join(x.isoformat() for x in others)})" if others else "")
-              + "; one delivery per date, whichever level recorded it", assumption("A-C14"))
+    steps.add(Msg("coverage.deliveries_recorded", n=len(others), days=others or "-"), assumption("A-C14"))
     if declared is not None:
-        steps.add(f"the facility declares child {declared}", assumption("A-26"))
-    steps.add(f"this delivery is for child {n}", cite(COVERED, "3"))
+        steps.add(Msg("coverage.child_declared", n=declared), assumption("A-26"))
+    steps.add(Msg("coverage.delivery_child", n=n), cite(COVERED, "3"), decisive=True)
     return Decision(n, steps)
 
 
@@ -136,63 +136,60 @@ def check_service(service: str, as_of: "date | Month | str", *, level: str | Non
     as_date(as_of)
     services, excl = _load()
     if service not in services:
-        raise RuleError(f"unknown service {service!r}; use one of: {', '.join(services)}")
+        raise RuleError(Msg("coverage.error.service", service=str(service), known=", ".join(services)))
     s = services[service]
     lvl = s.level if s.level != "any" else level
     if lvl not in LEVELS or (level is not None and level != lvl):
-        raise RuleError(f"level must be 'first' or 'referral' for {service}" +
-                        (f" (it is a {s.level}-level service)" if s.level != "any" else ""))
+        raise RuleError(Msg("coverage.error.level", service=service))
     steps = Steps()
-    steps.add(f"{service}: {s.text_id}", s.source)
+    steps.add(Msg("coverage.service", service=Msg(f"service.{service}")), s.source)
 
-    def refuse(code: str, text: str, source: str) -> Decision[ServiceCheck]:
-        steps.add(f"not covered: {text}", source)
-        return Decision(ServiceCheck(False, service, lvl, code), steps)
+    def refuse(code: str, text: Msg, source: str) -> Decision[ServiceCheck]:
+        said = Msg("coverage.not_covered", reason=text)
+        steps.add(said, source, decisive=True)
+        return Decision(ServiceCheck(False, service, lvl, code), steps, said)
 
     if suspended:
-        return refuse("SUSPENDED", "cover is suspended for late payment", cite("Penghentian Pelayanan Kesehatan"))
+        return refuse("SUSPENDED", Msg("coverage.suspended"), cite("Penghentian Pelayanan Kesehatan"))
     for code in excluded:
         if code not in excl:
-            raise RuleError(f"unknown exclusion {code!r}; use one of: {', '.join(excl)}")
+            raise RuleError(Msg("coverage.error.exclusion", code=str(code), known=", ".join(excl)))
         x = excl[code]
         if code == "NON_CONTRACTED_FACILITY" and emergency:
             continue
-        note = " (only up to the amount that programme covers)" if code in ("WORK_ACCIDENT", "TRAFFIC_ACCIDENT") else ""
-        return refuse(code, x.text_id + note, x.source)
+        said = Msg(f"exclusion.{code}")
+        if code in ("WORK_ACCIDENT", "TRAFFIC_ACCIDENT"):
+            said = Msg("coverage.other_programme", reason=said)
+        return refuse(code, said, x.source)
     if emergency:
-        steps.add("emergency: care can be obtained directly at any facility", cite(HOW, "3.b"))
+        steps.add(Msg("coverage.emergency"), cite(HOW, "3.b"))
         if not facility_contracted:
-            steps.add("at a non-contracted facility the patient is referred to a contracted one once stable",
-                      cite(HOW, "3.c"))
+            steps.add(Msg("coverage.emergency_transfer"), cite(HOW, "3.c"))
     elif not facility_contracted:
         x = excl["NON_CONTRACTED_FACILITY"]
-        return refuse(x.code, x.text_id, x.source)
+        return refuse(x.code, Msg(f"exclusion.{x.code}"), x.source)
     elif lvl == "first" and not at_registered_fktp:
         x = excl["NO_PROCEDURE"]
-        steps.add("first-level care is obtained at the FKTP where the participant is registered", cite(HOW, "1"))
-        return refuse(x.code, x.text_id, x.source)
+        return refuse(x.code, Msg("coverage.needs_registered_fktp"), cite(HOW, "1"))
     elif lvl == "referral" and not referral_letter and service != "AMBULANCE":
         x = excl["NO_PROCEDURE"]
-        steps.add("referral-level care needs the FKTP referral letter or a post-inpatient control letter",
-                  cite(HOW, "2.a"))
-        return refuse(x.code, x.text_id, x.source)
+        return refuse(x.code, Msg("coverage.needs_referral"), cite(HOW, "2.a"))
     if service == "DELIVERY":
         if delivery_number is None or isinstance(delivery_number, bool) or not isinstance(delivery_number, int) \
                 or delivery_number < 1:
-            raise RuleError("delivery_number (1 for the first child, 2 for the second ...) is required for DELIVERY")
+            raise RuleError(Msg("coverage.error.delivery_number"))
         if delivery_number > 3:
-            steps.add("delivery_number counts every child born to the mother, alive or not", assumption("A-26"))
-            return refuse("DELIVERY_AFTER_THIRD_CHILD", f"delivery of child {delivery_number}: only up to the third "
-                          "child, alive or not", cite(COVERED, "3"))
-        steps.add(f"delivery of child {delivery_number}: within the first three", cite(COVERED, "3"))
-        steps.add("delivery_number counts every child born to the mother, alive or not", assumption("A-26"))
+            steps.add(Msg("coverage.children_counted"), assumption("A-26"))
+            return refuse("DELIVERY_AFTER_THIRD_CHILD", Msg("coverage.after_third_child", n=delivery_number),
+                          cite(COVERED, "3"))
+        steps.add(Msg("coverage.within_three", n=delivery_number), cite(COVERED, "3"))
+        steps.add(Msg("coverage.children_counted"), assumption("A-26"))
     if service == "AMBULANCE":
         if not (inter_facility_transfer and life_saving):
-            return refuse("AMBULANCE_NOT_LIFE_SAVING_TRANSFER", "ambulance only for a referral transfer between "
-                          "facilities to save the patient's life", cite(COVERED, "4"))
-        steps.add("life-saving transfer between facilities", cite(COVERED, "4"))
+            return refuse("AMBULANCE_NOT_LIFE_SAVING_TRANSFER", Msg("coverage.ambulance_only"), cite(COVERED, "4"))
+        steps.add(Msg("coverage.ambulance"), cite(COVERED, "4"))
     if lvl == "referral" and not emergency:
-        steps.add("with the referral or control letter the participant receives the SEP at the BPJS Center",
-                  cite(HOW, "2.b"))
-    steps.add("covered", s.source)
-    return Decision(ServiceCheck(True, service, lvl), steps)
+        steps.add(Msg("coverage.sep_at_center"), cite(HOW, "2.b"))
+    said = Msg("coverage.covered", service=Msg(f"service.{service}"))
+    steps.add(said, s.source, decisive=True)
+    return Decision(ServiceCheck(True, service, lvl), steps, said)

@@ -10,6 +10,7 @@ from enum import Enum
 from typing import Any, Generic, TypeVar
 
 from jkn.domain.month import Month
+from jkn.i18n import Msg, from_json, render, to_json
 
 T = TypeVar("T")
 
@@ -17,17 +18,22 @@ GUIDE = "Panduan Peserta"
 
 
 def cite(section: str, item: str = "") -> str:
-    """Source label for a clause of the participant guide (seed 001)."""
+    """Citation of a clause of the participant guide (read by :func:`jkn.rules.sources.reference`)."""
     return f"{GUIDE}, {section}, {item}" if item else f"{GUIDE}, {section}"
 
 
 def assumption(aid: str) -> str:
-    """Source label for a documented assumption (docs/assumptions.md)."""
+    """Citation of a documented assumption (docs/assumptions.md); it is named by the text it reads."""
     return f"assumption {aid} (docs/assumptions.md)"
 
 
 class RuleError(ValueError):
-    """Invalid input to a rule; the message says what to fix."""
+    """Invalid input to a rule; the message says what to fix. It may be a :class:`Msg`, rendered late in
+    the reader's language (``str()`` reads Indonesian)."""
+
+    def __init__(self, message: "str | Msg" = "", *args: Any) -> None:
+        super().__init__(str(message), *args)
+        self.msg = message if isinstance(message, Msg) else None
 
 
 class NotAvailable(RuleError):
@@ -36,23 +42,75 @@ class NotAvailable(RuleError):
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    text: str
+    """One step of a decision: what it says (a :class:`Msg`, read in the reader's language), the citation
+    it rests on (as written in the rule or parameter), and whether it decided the outcome."""
+
+    text: "Msg | str"
     source: str
+    decisive: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready and storable: Indonesian ``text``, machine ``source``, ``source_name``, ``decisive``,
+        and the message itself (``msg``) to read it again in another language (:func:`localize`)."""
+        from jkn.rules.sources import reference
+
+        ref = reference(self.source)
+        out = {"text": str(self.text), "source": ref.id, "source_name": str(ref.name), "decisive": self.decisive}
+        if isinstance(self.text, Msg):
+            out["msg"] = to_json(self.text)
+        return out
 
 
 @dataclass(frozen=True)
 class Decision(Generic[T]):
-    """``value`` and the ``steps`` that explain it."""
+    """``value``, the ``answer`` in one sentence (outcome and main reason) and the ``steps`` that explain it."""
 
     value: T
     steps: list[Step] = field(default_factory=list)
+    answer: "Msg | None" = None
 
-    def explain(self) -> list[dict[str, str]]:
-        return [{"text": s.text if isinstance(s.text, str) else str(s.text), "source": s.source} for s in self.steps]
+    def explain(self) -> list[dict[str, Any]]:
+        return [s.as_dict() for s in self.steps]
+
+    def answer_json(self) -> Any:
+        """The answer, storable (:func:`jkn.i18n.to_json`), or None."""
+        return to_json(self.answer) if self.answer is not None else None
 
     def as_dict(self) -> dict[str, Any]:
-        """JSON-ready form: ``{"value": ..., "explanation": [...]}``."""
-        return {"value": jsonable(self.value), "explanation": self.explain()}
+        """JSON-ready form: ``{"value": ..., "answer": ..., "explanation": [...]}``."""
+        return {"value": jsonable(self.value), "answer": str(self.answer) if self.answer else None,
+                "explanation": self.explain()}
+
+
+def localize(steps: "list[dict] | None", lang: str) -> list[dict[str, Any]]:
+    """Explanation steps (``Step.as_dict``, as stored) read in ``lang``: the reason that decided first, each
+    with ``text``, ``source`` (machine id), ``source_name`` and ``decisive``. Steps stored before sources
+    had ids carry the citation as written: it is read again."""
+    from jkn.rules.sources import by_id, reference
+
+    out = []
+    for s in steps or []:
+        text = render(from_json(s["msg"]), lang) if s.get("msg") else s.get("text", "")
+        if "source_name" in s:
+            source, name = s.get("source", ""), by_id(s.get("source", ""))
+            name = render(name, lang) if name is not None else s["source_name"]
+        else:
+            ref = reference(s.get("source", ""))
+            source, name = ref.id, render(ref.name, lang)
+        out.append({"text": text, "source": source, "source_name": name, "decisive": bool(s.get("decisive"))})
+    return sorted(out, key=lambda s: not s["decisive"])
+
+
+def background(steps: "list[dict] | None") -> list[dict[str, Any]]:
+    """Steps of earlier decisions kept as background of a later one: none of them decided it."""
+    return [{**s, "decisive": False} for s in steps or []]
+
+
+def answer_text(answer: Any, lang: str) -> str | None:
+    """A stored answer (:meth:`Decision.answer_json`, or plain text) read in ``lang``."""
+    if answer is None:
+        return None
+    return render(from_json(answer), lang) if isinstance(answer, dict) else str(answer)
 
 
 def jsonable(v: Any) -> Any:
@@ -79,7 +137,7 @@ def jsonable(v: Any) -> Any:
 
 
 class Steps(list):
-    """A list of Step with a shorthand ``add(text, source)``."""
+    """A list of Step with a shorthand ``add(text, source, decisive=False)``."""
 
-    def add(self, text: str, source: str) -> None:
-        self.append(Step(text, source))
+    def add(self, text: "Msg | str", source: str, decisive: bool = False) -> None:
+        self.append(Step(text, source, decisive))

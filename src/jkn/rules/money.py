@@ -5,6 +5,7 @@ from datetime import date
 from decimal import ROUND_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 
 from jkn.domain.money import Rupiah
+from jkn.i18n import Msg, Rp
 from jkn.rules.decision import Step
 from jkn.rules.parameters import param_entry
 
@@ -20,7 +21,8 @@ def to_rupiah(amount: Decimal, as_of: date) -> tuple[Rupiah, Step]:
     """Round an exact amount to whole rupiah by parameter ``rounding_rule``."""
     e = param_entry("rounding_rule", as_of)
     r = Rupiah(int(amount.quantize(Decimal(1), rounding=_MODES[e.value])))
-    return r, Step(f"{amount.normalize():f} rounded to Rp {int(r):,} ({e.value})".replace(",", "."), e.source)
+    return r, Step(Msg("money.rounded", exact=amount.normalize(), amount=Rp(int(r)), rule=Msg(f"money.rule.{e.value}")),
+                   e.source)
 
 
 def fmt(amount: int) -> str:

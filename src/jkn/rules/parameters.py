@@ -20,6 +20,7 @@ from importlib.resources import files
 from typing import Any
 
 from jkn.domain.month import Month
+from jkn.i18n import Msg
 from jkn.rules.decision import NotAvailable, RuleError, Step
 
 #: JKN started on 1 January 2014 (shared/docs/parameters.md, "When the guide's rules were in force").
@@ -41,8 +42,10 @@ class ParamEntry:
     def has_value(self) -> bool:
         return self.value is not None
 
-    def step(self, text: str | None = None) -> Step:
-        return Step(text or f"{self.name} = {self.value!r} (in force since {self.since})", self.source)
+    def step(self, text: "Msg | str | None" = None, decisive: bool = False) -> Step:
+        """A step citing this entry; without ``text``: the entry's value, in force since when."""
+        return Step(text or Msg("param.in_force", name=self.name, value=str(self.value), since=self.since), self.source,
+                    decisive)
 
 
 def as_date(as_of: "date | Month | str") -> date:
@@ -166,6 +169,8 @@ def param(name: str, as_of: "date | Month | str") -> Any:
 def sourced(e: ParamEntry, as_of: "date | Month | str", what: str | None = None) -> ParamEntry:
     """``e`` itself if it has a value, else NotAvailable: "not available for this date", with the entry's source."""
     if e.value is None:
-        raise NotAvailable(f"{what or 'parameter ' + e.name} has no sourced value on {as_date(as_of).isoformat()}: "
-                           f"not available for this date ({e.source})")
+        from jkn.rules.sources import reference
+
+        raise NotAvailable(Msg("param.not_available", what=what or e.name, day=as_date(as_of),
+                               source=reference(e.source).name))
     return e

@@ -27,8 +27,9 @@ from jkn.domain.money import Rupiah
 from jkn.domain.month import Month, add_months
 from jkn.domain.segment import VETERAN_SEGMENTS, Segment, SegmentGroup
 from jkn.rules.contribution import due_date
+from jkn.i18n import Msg, Rp
 from jkn.rules.decision import Decision, RuleError, Steps, assumption, cite
-from jkn.rules.money import fmt, pct, to_rupiah
+from jkn.rules.money import pct, to_rupiah
 from jkn.rules.parameters import JKN_START, as_date, param_entry
 
 DENDA, STOP = "Denda Keterlambatan Pembayaran Iuran", "Penghentian Pelayanan Kesehatan"
@@ -51,7 +52,10 @@ class Lateness:
         return self.months + (1 if self.days else 0)
 
     def __str__(self) -> str:
-        return f"{self.months} month(s) and {self.days} day(s)"
+        return str(self.said())
+
+    def said(self) -> Msg:
+        return Msg("penalty.lateness", months=self.months, days=self.days)
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,18 +125,18 @@ def _parse_unpaid(unpaid, what: str = "unpaid") -> dict[Month, int]:
     for m, amount in items:
         month = m if isinstance(m, Month) else Month.parse(str(m))
         if month in out:
-            raise RuleError(f"month {month} is listed twice in the {what} months")
+            raise RuleError(Msg("penalty.error.month_twice", month=month))
         if month.first_day < JKN_START:
-            raise RuleError(f"{what} month {month} is before JKN began on {JKN_START.isoformat()}")
+            raise RuleError(Msg("rules.error.before_jkn", value=month, start=JKN_START))
         if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
-            raise RuleError(f"the {what} amount of {month} must be a whole positive number of rupiah, got {amount!r}")
+            raise RuleError(Msg("penalty.error.amount", month=month, got=str(amount)))
         out[month] = amount
     return out
 
 
 def _whole(name: str, value) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise RuleError(f"{name} must be a whole non-negative number of rupiah, got {value!r}")
+        raise RuleError(Msg("rules.error.whole_rupiah", name=name, got=str(value)))
     return value
 
 
@@ -177,21 +181,19 @@ def penalty_charge(segment: "Segment | str", on: "date | str", paid_late: "Mappi
     seg, d, steps = Segment.parse(segment), as_date(on), Steps()
     basis = Rupiah(sum(paid_late.values()))
     if seg.group is SegmentGroup.PBI:
-        steps.add("the guide sets no penalty or suspension for PBI, whose contribution the government pays",
-                  assumption("A-23"))
+        steps.add(Msg("penalty.pbi"), assumption("A-23"), decisive=True)
         return Decision(Charge(basis, 0, Rupiah(0)), steps)
     rate, cap, method = param_entry("penalty_rate_pct", d), param_entry("penalty_max_months", d), \
         param_entry("penalty_method", d)
     limit = cap.value[seg.group.value]
     counted = min(delay.months_begun if delay else 0, limit)
-    steps.add(f"2% per month, counted for at most {limit} months: {counted} month(s)", cap.source)
+    steps.add(Msg("penalty.months_counted", rate=rate.value, limit=limit, counted=counted), cap.source, decisive=True)
     if method.value == "total_arrears_x_months":
         months = {m: max([counted] + [n for day, n in (delays or {}).items() if due_date(m).value < day <= d])
                   for m in paid_late}
         raised = sorted(m for m in paid_late if months[m] > counted)
         if raised:
-            steps.add(f"{', '.join(map(str, raised))} already overdue when a penalty counted "
-                      f"{max(months.values())} month(s): counted as much", assumption("A-M12"))
+            steps.add(Msg("penalty.months_kept", months=raised, counted=max(months.values())), assumption("A-M12"))
     elif method.value == "running":
         months = {m: min(lateness(m, d).months_begun, limit) for m in paid_late}
     else:  # pragma: no cover - guarded by the parameter file
@@ -200,8 +202,8 @@ def penalty_charge(segment: "Segment | str", on: "date | str", paid_late: "Mappi
     for m, a in paid_late.items():
         by_months[months[m]] = by_months.get(months[m], 0) + a
     exact = sum((pct(a, rate.value) * n for n, a in by_months.items()), Decimal(0))
-    steps.add(" + ".join(f"{rate.value}% x {fmt(a)} x {n}" for n, a in sorted(by_months.items(), reverse=True))
-              + f" = {exact.normalize():f}", method.source)
+    terms = [Msg("penalty.term", rate=rate.value, amount=Rp(a), months=n) for n, a in sorted(by_months.items(), reverse=True)]
+    steps.add(Msg("penalty.arithmetic", terms=_sum(terms), exact=exact), method.source, decisive=True)
     amount, rstep = to_rupiah(exact, d)
     steps.append(rstep)
     return Decision(Charge(basis, counted, amount), steps)
@@ -226,27 +228,26 @@ def assess_penalty(segment: "Segment | str", as_of: "date | Month | str", unpaid
     owed = Rupiah(_whole("penalty_owed", penalty_owed))
     overdue = sorted(m for m in months if d > due_date(m).value)
     for m in sorted(set(months) - set(overdue)):
-        steps.add(f"{m} is not yet overdue on {d} (due {due_date(m).value})", cite("Iuran", "7"))
+        steps.add(Msg("penalty.not_overdue", month=m, day=d, due=due_date(m).value), cite("Iuran", "7"))
     if any(d <= due_date(m).value for m in today):
-        raise RuleError(f"paid today lists a month that is not overdue on {d}")
+        raise RuleError(Msg("penalty.error.paid_today_not_overdue", day=d))
     arrears = Rupiah(sum(months[m] for m in overdue))
     n = len(overdue)
-    steps.add(f"{n} unpaid month(s) overdue on {d}" + (f" ({', '.join(map(str, overdue))})" if n else "") +
-              f", arrears {fmt(arrears)}", cite("Iuran", "7"))
+    steps.add(Msg("penalty.overdue", n=n, day=d, months=list(overdue), arrears=Rp(arrears)) if n else
+              Msg("penalty.none_overdue", day=d), cite("Iuran", "7"), decisive=True)
     late = lateness(overdue[0], d) if overdue else None
     if late:
-        steps.add(f"the oldest, {overdue[0]} (due {late.due}), is {late} late on {d}: "
-                  f"{late.months_begun} month(s) of lateness begun", assumption("A-11"))
+        steps.add(Msg("penalty.oldest", month=overdue[0], due=late.due, late=late.said(), day=d,
+                      begun=late.months_begun), assumption("A-11"))
     if seg.group is SegmentGroup.PBI:
-        steps.add("the guide sets no penalty or suspension for PBI, whose contribution the government pays",
-                  assumption("A-23"))
-        return Decision(PenaltyAssessment(n, late, 0, arrears, owed, owed, Rupiah(arrears + owed), False,
-                                          _payer(seg), tuple(overdue)), steps)
+        steps.add(Msg("penalty.pbi"), assumption("A-23"), decisive=True)
+        value = PenaltyAssessment(n, late, 0, arrears, owed, owed, Rupiah(arrears + owed), False, _payer(seg),
+                                  tuple(overdue))
+        return Decision(value, steps, _answer(value, d))
     penalty, counted = Rupiah(0), 0
     if late:
         if today:
-            steps.add(f"{fmt(sum(today.values()))} of overdue contributions was already paid on {d}: the day's "
-                      "penalty counts it with the rest", assumption("A-M12"))
+            steps.add(Msg("penalty.paid_earlier_today", amount=Rp(sum(today.values())), day=d), assumption("A-M12"))
         whole = penalty_charge(seg, d, {m: months.get(m, 0) + today.get(m, 0) for m in set(overdue) | set(today)},
                                late, delays)
         steps += whole.steps
@@ -254,26 +255,44 @@ def assess_penalty(segment: "Segment | str", as_of: "date | Month | str", unpaid
         already = penalty_charge(seg, d, today, late, delays).value.amount if today else 0
         penalty = Rupiah(whole.value.amount - already)
         if already:
-            steps.add(f"{fmt(already)} of it was charged with the payments made earlier that day", assumption("A-M12"))
-        steps.add(f"penalty {fmt(penalty)} is paid together with the arrears by the {_payer(seg)}",
-                  cite(DENDA, "1" if seg.group is SegmentGroup.PPU else "2"))
+            steps.add(Msg("penalty.charged_earlier_today", amount=Rp(already)), assumption("A-M12"))
+        steps.add(Msg("penalty.paid_with_arrears", penalty=Rp(penalty), payer=Msg(f"payer.{_payer(seg)}")),
+                  cite(DENDA, "1" if seg.group is SegmentGroup.PPU else "2"), decisive=True)
     if owed:
-        steps.add(f"penalty charged earlier and not yet paid: {fmt(owed)}", assumption("A-M11"))
+        steps.add(Msg("penalty.owed", amount=Rp(owed)), assumption("A-M11"), decisive=True)
     penalty = Rupiah(penalty + owed)
     due = Rupiah(arrears + penalty)
     if seg in VETERAN_SEGMENTS:
-        steps.add("Denda 2 is applied to every Bukan Pekerja, including those whose contribution the government pays",
-                  assumption("A-27"))
+        steps.add(Msg("penalty.veterans"), assumption("A-27"))
     over, limit, source = _over_limit(seg, late, d)
-    steps.add(f"{late or 'not'} late {'is' if over else 'is not'} more than {limit} months"
-              + (": cover suspended" if over else ""), source)
+    if over:
+        steps.add(Msg("penalty.over_limit", late=late.said(), limit=limit), source, decisive=True)
+    else:
+        steps.add(Msg("penalty.within_limit", late=late.said() if late else Msg("penalty.not_late"), limit=limit),
+                  source)
     suspended = (over or (suspended_since is not None and suspended_since <= d)) and due > 0
     if suspended_since is not None and suspended_since <= d:
-        steps.add(f"cover suspended since {suspended_since}: " + (
-            f"it resumes when arrears and penalty are paid in full ({fmt(due)} due)" if due else
-            "arrears and penalty are paid in full, cover resumes"), assumption("A-12"))
-    return Decision(PenaltyAssessment(n, late, counted, arrears, penalty, owed, due, suspended, _payer(seg),
-                                      tuple(overdue)), steps)
+        steps.add(Msg("penalty.suspended_since", since=suspended_since, due=Rp(due)) if due else
+                  Msg("penalty.suspended_paid", since=suspended_since), assumption("A-12"), decisive=True)
+    value = PenaltyAssessment(n, late, counted, arrears, penalty, owed, due, suspended, _payer(seg), tuple(overdue))
+    return Decision(value, steps, _answer(value, d))
+
+
+def _sum(terms: list[Msg]) -> Msg:
+    """``a + b + c``, each term read in the reader's language."""
+    out = terms[0]
+    for t in terms[1:]:
+        out = Msg("rules.plus", left=out, right=t)
+    return out
+
+
+def _answer(v: PenaltyAssessment, d: date) -> Msg:
+    """The assessment in one sentence: what is due on ``d``, and whether cover is suspended."""
+    if not v.amount_due:
+        return Msg("penalty.answer.nothing", day=d)
+    figures = dict(day=d, arrears=Rp(v.arrears_total), n=v.months_in_arrears, penalty=Rp(v.penalty),
+                   due=Rp(v.amount_due))
+    return Msg("penalty.answer.suspended", **figures) if v.suspended else Msg("penalty.answer.due", **figures)
 
 
 def reactivation(segment: "Segment | str", as_of: "date | Month | str", unpaid: Unpaid, paid: int, *,
@@ -289,11 +308,13 @@ def reactivation(segment: "Segment | str", as_of: "date | Month | str", unpaid: 
     shortfall = Rupiah(max(0, v.amount_due - paid))
     active = (not v.suspended) or shortfall == 0
     if v.suspended:
-        steps.add(f"paid {fmt(paid)} of {fmt(v.amount_due)} (arrears + penalty): cover "
-                  f"{'resumes' if active else f'stays suspended, {fmt(shortfall)} short'}", assumption("A-12"))
+        said = Msg("penalty.reactivated", paid=Rp(paid), due=Rp(v.amount_due)) if active else \
+            Msg("penalty.still_suspended", paid=Rp(paid), due=Rp(v.amount_due), short=Rp(shortfall))
+        steps.add(said, assumption("A-12"), decisive=True)
     else:
-        steps.add("cover was not suspended", cite(STOP))
-    return Decision(Reactivation(active, v.suspended, v.amount_due, Rupiah(paid), shortfall, v), steps)
+        said = Msg("penalty.not_suspended")
+        steps.add(said, cite(STOP), decisive=True)
+    return Decision(Reactivation(active, v.suspended, v.amount_due, Rupiah(paid), shortfall, v), steps, said)
 
 
 def _first_day_suspended(seg: Segment, unpaid: Mapping[Month, int]) -> date | None:
@@ -321,12 +342,11 @@ def suspensions(segment: "Segment | str", billed: "Mapping[Month, int]",
         if since is not None and not overdue and not owed:
             if since < day.day:
                 periods.append(Suspension(since, day.day))
-                steps.add(f"suspended from {since}; arrears and penalty paid in full on {day.day}: cover resumes",
-                          assumption("A-12"))
+                steps.add(Msg("penalty.period_ended", since=since, day=day.day), assumption("A-12"))
             since = None
     if since is None:
         since = _first_day_suspended(seg, unpaid)
     if since is not None:
         periods.append(Suspension(since, None))
-        steps.add(f"suspended from {since} until arrears and penalty are paid in full", cite(STOP))
+        steps.add(Msg("penalty.period_open", since=since), cite(STOP), decisive=True)
     return Decision(periods, steps)

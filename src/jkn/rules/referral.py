@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
+from jkn.i18n import Msg
 from jkn.rules.decision import Decision, Steps, cite
 from jkn.rules.parameters import ParamEntry, entry_in_force, load_param_file
 
@@ -41,66 +42,68 @@ def referral_valid_until(referral_date: date) -> Decision[date]:
     """Last day an FKTP referral can be used for an SEP (assumption A-C01)."""
     p = care_param("referral_validity_days", referral_date)
     until = referral_date + timedelta(days=int(p.value))
-    return Decision(until, [p.step(f"a referral of {referral_date} is valid for {p.value} days: until {until}")])
+    return Decision(until, [p.step(Msg("referral.valid_for", day=referral_date, days=int(p.value), until=until), True)])
 
 
 def check_referral_route(from_level: str, to_level: str | None) -> Decision[bool]:
     """A referral goes from an FKTP to a referral-level facility (FKRTL), or between FKRTLs."""
     steps = Steps()
     if from_level not in ("FKTP", "FKRTL"):
-        steps.add(f"a {from_level} facility does not issue referrals: only FKTP (and hospitals onward)",
-                  cite(FACILITIES))
-        return Decision(False, steps)
+        steps.add(Msg("referral.not_issuer", level=from_level), cite(FACILITIES), decisive=True)
+        return _said(False, steps)
     if to_level is not None and to_level != "FKRTL":
-        steps.add(f"a referral goes to a referral-level facility (FKRTL), not to a {to_level}", cite(HOW, "2.a"))
-        return Decision(False, steps)
-    steps.add(f"referral from {from_level} to FKRTL", cite(HOW, "2.a"))
-    return Decision(True, steps)
+        steps.add(Msg("referral.wrong_level", level=to_level), cite(HOW, "2.a"), decisive=True)
+        return _said(False, steps)
+    steps.add(Msg("referral.route", level=from_level), cite(HOW, "2.a"), decisive=True)
+    return _said(True, steps)
+
+
+def _said(value, steps: Steps) -> Decision:
+    """A decision whose answer is its last, decisive step."""
+    return Decision(value, steps, steps[-1].text if steps else None)
 
 
 def check_referral_for_sep(*, referral_date: date, valid_until: date, sep_date: date, referral_to: str | None,
                            sep_facility: str, deleted: bool = False) -> Decision[bool]:
     """May this referral letter open an SEP at ``sep_facility`` on ``sep_date``?"""
     steps = Steps()
-    steps.add("the participant hands over the FKTP referral letter at the BPJS Center", cite(HOW, "2.a"))
+    steps.add(Msg("referral.handed_over"), cite(HOW, "2.a"))
     if deleted:
-        steps.add("the referral was withdrawn", cite(HOW, "2.a"))
-        return Decision(False, steps)
+        steps.add(Msg("referral.withdrawn"), cite(HOW, "2.a"), decisive=True)
+        return _said(False, steps)
     if sep_date < referral_date:
-        steps.add(f"SEP date {sep_date} is before the referral date {referral_date}", cite(HOW, "2.a"))
-        return Decision(False, steps)
+        steps.add(Msg("referral.before", sep=sep_date, referral=referral_date), cite(HOW, "2.a"), decisive=True)
+        return _said(False, steps)
     p = care_param("referral_validity_days", referral_date)
     if sep_date > valid_until:
-        steps.append(p.step(f"referral expired: valid until {valid_until}, SEP date {sep_date}"))
-        return Decision(False, steps)
-    steps.append(p.step(f"referral valid until {valid_until}"))
+        steps.append(p.step(Msg("referral.expired", until=valid_until, sep=sep_date), True))
+        return _said(False, steps)
+    steps.append(p.step(Msg("referral.valid_until", until=valid_until), True))
     if referral_to is not None and referral_to != sep_facility:
-        steps.add(f"the referral is addressed to {referral_to}, not to {sep_facility}", cite(HOW, "2.a"))
-        return Decision(False, steps)
-    return Decision(True, steps)
+        steps.add(Msg("referral.other_facility", to=referral_to, sep=sep_facility), cite(HOW, "2.a"), decisive=True)
+        return _said(False, steps)
+    return _said(True, steps)
 
 
 def check_control_letter_for_sep(*, control_date: date, sep_date: date, letter_facility: str,
                                  sep_facility: str, deleted: bool = False) -> Decision[bool]:
     """May this post-inpatient control letter open an SEP (assumption A-C02 for the window)?"""
     steps = Steps()
-    steps.add("the participant hands over the post-inpatient control letter (surat perintah kontrol)",
-              cite(HOW, "2.a"))
+    steps.add(Msg("control.handed_over"), cite(HOW, "2.a"))
     if deleted:
-        steps.add("the control letter was withdrawn", cite(HOW, "2.a"))
-        return Decision(False, steps)
+        steps.add(Msg("control.withdrawn"), cite(HOW, "2.a"), decisive=True)
+        return _said(False, steps)
     if letter_facility != sep_facility:
-        steps.add(f"the control letter was issued by {letter_facility} for control there, not at {sep_facility}",
-                  cite(HOW, "2.a"))
-        return Decision(False, steps)
+        steps.add(Msg("control.other_facility", issuer=letter_facility, sep=sep_facility), cite(HOW, "2.a"),
+                  decisive=True)
+        return _said(False, steps)
     p = care_param("control_letter_window_days", sep_date)
     last = control_date + timedelta(days=int(p.value))
     if not control_date <= sep_date <= last:
-        steps.append(p.step(f"the control is planned for {control_date}; it can be used from then until {last}, "
-                            f"not on {sep_date}"))
-        return Decision(False, steps)
-    steps.append(p.step(f"control planned for {control_date}, usable until {last}"))
-    return Decision(True, steps)
+        steps.append(p.step(Msg("control.outside", control=control_date, last=last, sep=sep_date), True))
+        return _said(False, steps)
+    steps.append(p.step(Msg("control.usable", control=control_date, last=last), True))
+    return _said(True, steps)
 
 
 def exclusions_for(diagnosis_code: str, poli_code: str | None, as_of: "date | str") -> Decision[list[str]]:
@@ -112,13 +115,15 @@ def exclusions_for(diagnosis_code: str, poli_code: str | None, as_of: "date | st
     for item in dx.value:
         if d.startswith(item["prefix"]) and item["exclusion"] not in found:
             found.append(item["exclusion"])
-            steps.add(f"diagnosis {d} ({item['why']}) is care for an excluded purpose: {item['exclusion']}", dx.source)
+            steps.add(Msg("referral.diagnosis_excluded", diagnosis=d, why=item["why"],
+                          exclusion=Msg(f"exclusion.{item['exclusion']}")), dx.source, decisive=True)
     if poli_code:
         px = care_param("poli_exclusions", as_of)
         for item in px.value:
             if poli_code.upper() == item["poli"] and item["exclusion"] not in found:
                 found.append(item["exclusion"])
-                steps.add(f"clinic {poli_code} ({item['why']}): {item['exclusion']}", px.source)
+                steps.add(Msg("referral.poli_excluded", poli=poli_code, why=item["why"],
+                              exclusion=Msg(f"exclusion.{item['exclusion']}")), px.source, decisive=True)
     return Decision(found, steps)
 
 
@@ -128,15 +133,15 @@ def delivery_diagnosis(diagnosis_code: str | None, as_of: "date | str") -> Decis
     p = care_param("delivery_diagnoses", as_of)
     for item in p.value:
         if d.startswith(item["prefix"]):
-            return Decision(True, [p.step(f"diagnosis {d} ({item['why']}) is a delivery")])
-    return Decision(False, [p.step(f"diagnosis {d or '(none)'} is not a delivery")])
+            return Decision(True, [p.step(Msg("referral.delivery", diagnosis=d, why=item["why"]))])
+    return Decision(False, [p.step(Msg("referral.not_delivery", diagnosis=d or "-"))])
 
 
 def check_one_sep_per_day(existing: list[dict[str, Any]], as_of: "date | str") -> Decision[bool]:
     """No second SEP for the same participant, facility, service type and clinic on one date (A-C03)."""
     p = care_param("one_sep_per_day", as_of)
     if p.value and existing:
-        return Decision(False, [p.step(f"SEP {existing[0]['number']} already covers this visit")])
+        return _said(False, Steps([p.step(Msg("referral.duplicate_sep", number=existing[0]["number"]), True)]))
     return Decision(True, [])
 
 
@@ -145,19 +150,18 @@ def check_emergency_transfer(*, treated_at_partner: bool, destination_partner: b
     """Transfer of an emergency patient treated at a non-partner facility (TATA CARA §3.c)."""
     steps = Steps()
     if treated_at_partner:
-        steps.add("treated at a partner facility: no transfer is required", cite(HOW, "3.b"))
+        steps.add(Msg("transfer.partner"), cite(HOW, "3.b"))
     else:
-        steps.add("treated at a non-partner facility: referred to a partner facility once the emergency is "
-                  "over and the patient can be moved", cite(HOW, "3.c"))
+        steps.add(Msg("transfer.non_partner"), cite(HOW, "3.c"))
     if not destination_partner or destination_level not in ("FKTP", "FKRTL"):
-        steps.add("the destination must be a facility that works with BPJS Kesehatan", cite(HOW, "3.c"))
-        return Decision(False, steps)
+        steps.add(Msg("transfer.destination"), cite(HOW, "3.c"), decisive=True)
+        return _said(False, steps)
     if stabilised_on is None:
-        steps.add("the patient must be stable (keadaan gawat darurat teratasi) before the transfer", cite(HOW, "3.c"))
-        return Decision(False, steps)
+        steps.add(Msg("transfer.not_stable"), cite(HOW, "3.c"), decisive=True)
+        return _said(False, steps)
     if not admitted_on <= stabilised_on <= transfer_on:
-        steps.add(f"dates out of order: admitted {admitted_on}, stable {stabilised_on}, transfer {transfer_on}",
-                  cite(HOW, "3.c"))
-        return Decision(False, steps)
-    steps.add(f"stable on {stabilised_on}, transferred on {transfer_on}", cite(HOW, "3.c"))
-    return Decision(True, steps)
+        steps.add(Msg("transfer.dates", admitted=admitted_on, stable=stabilised_on, transfer=transfer_on),
+                  cite(HOW, "3.c"), decisive=True)
+        return _said(False, steps)
+    steps.add(Msg("transfer.done", stable=stabilised_on, transfer=transfer_on), cite(HOW, "3.c"), decisive=True)
+    return _said(True, steps)

@@ -18,7 +18,7 @@ from decimal import Decimal
 
 from jkn.domain.segment import GOVERNMENT_WAGE_EARNERS, Segment, SegmentGroup
 from jkn.rules.decision import Decision, RuleError, Steps, assumption
-from jkn.rules.money import fmt
+from jkn.i18n import Msg, Rp
 from jkn.rules.parameters import as_date, param_entry, sourced
 
 PAYERS = ("employer", "participant", "government")
@@ -62,10 +62,11 @@ def wage_terms(segment: "Segment | str", as_of: "date | str") -> Decision[WageTe
     if seg is Segment.PPU_LAINNYA:
         g = param_entry("ppu_lainnya_rate_group", d)
         group = g.value
-        steps.add(f"PPU_LAINNYA pays the {group} wage earners' rate", g.source)
+        steps.add(Msg("wage.lainnya", group=Msg(f"wage.group.{group}")), g.source)
     rate = sourced(param_entry(f"ppu_{group}_rate", d), d, f"the {group} wage earners' rate")
-    label = "Iuran 2 (government institutions)" if group == "government" else "Iuran 3 (BUMN, BUMD, swasta)"
-    steps.add(f"{seg.label}: rate of {label} in force on {d}: {rate.value}", rate.source)
+    shares = [Msg("contribution.share", payer=Msg(f"payer.{p}"), amount=f"{v}%") for p, v in
+              ((k.removesuffix("_pct"), v) for k, v in rate.value.items())]
+    steps.add(Msg("wage.rate", segment=seg.label, group=Msg(f"wage.group.{group}"), day=d, shares=shares), rate.source)
     extra = param_entry("additional_member_rate", d)
     cap, floor = param_entry("ppu_wage_cap", d), param_entry("ppu_wage_floor", d)
     cap_value = (cap.value or {}).get(group)
@@ -92,9 +93,9 @@ def _wage(t: WageTerms, wage, components: Mapping[str, int] | None, steps: Steps
             raise RuleError(f"wage is required for segment {t.segment.value}")
         if isinstance(wage, bool) or not isinstance(wage, int) or wage <= 0:
             raise RuleError(f"wage must be a whole positive number of rupiah for segment {t.segment.value}, got {wage!r}")
-        steps.add(f"basis: the monthly wage {fmt(wage)} as given (Gaji atau Upah per bulan)", assumption("A-20"))
+        steps.add(Msg("wage.given", wage=Rp(wage)), assumption("A-20"))
         if t.components:
-            steps.add(f"the wage of this segment is {' + '.join(t.components)}", t.components_source)
+            steps.add(Msg("wage.components", parts=" + ".join(t.components)), t.components_source)
         return wage
     if wage is not None:
         raise RuleError("give either wage or wage_components, not both")
@@ -103,9 +104,9 @@ def _wage(t: WageTerms, wage, components: Mapping[str, int] | None, steps: Steps
                         "composition of the wage is in force; give wage")
     unknown = sorted(set(components) - set(t.components))
     total = sum(_whole(f"wage_components[{k}]", components.get(k, 0), t.segment) for k in t.components)
-    steps.add(f"wage = {' + '.join(t.components)} = {fmt(total)}"
-              + (f"; not part of the wage: {', '.join(unknown)}" if unknown else ""), t.components_source)
-    steps.add("each component is the monthly amount given", assumption("A-R04"))
+    steps.add(Msg("wage.sum", parts=" + ".join(t.components), total=Rp(total), unknown=", ".join(unknown) or "-"),
+              t.components_source)
+    steps.add(Msg("wage.components_monthly"), assumption("A-R04"))
     if total <= 0:
         raise RuleError(f"the wage components of segment {t.segment.value} add up to nothing")
     return total
@@ -118,18 +119,17 @@ def wage_basis(t: WageTerms, wage: int | None, steps: Steps, *, minimum_wage: in
     floor = t.floor
     if t.floor_regional:
         if minimum_wage is None:
-            steps.add("lower limit: the minimum wage (UMK) of the workplace's kab/kota; not given, so not checked: "
-                      "give minimum_wage to apply it", assumption("A-R03"))
+            steps.add(Msg("wage.umk_not_given"), assumption("A-R03"))
         else:
             floor = _whole("minimum_wage", minimum_wage, t.segment)
-            steps.add(f"lower limit: the UMK given, {fmt(floor)}", t.floor_source)
+            steps.add(Msg("wage.umk_given", floor=Rp(floor)), t.floor_source)
     elif minimum_wage is not None:
         raise RuleError(f"minimum_wage is not used on this date for segment {t.segment.value}: no wage floor in force")
     if t.cap is not None and w > t.cap:
-        steps.add(f"wage {fmt(w)} above the cap: basis {fmt(t.cap)}", t.cap_source)
+        steps.add(Msg("wage.above_cap", wage=Rp(w), cap=Rp(t.cap)), t.cap_source, decisive=True)
         return t.cap
     if floor is not None and w < floor:
-        steps.add(f"wage {fmt(w)} below the floor: basis {fmt(floor)}", t.floor_source)
+        steps.add(Msg("wage.below_floor", wage=Rp(w), floor=Rp(floor)), t.floor_source, decisive=True)
         return floor
-    steps.add("no cap applies to this wage" if t.cap is None else f"wage within the cap of {fmt(t.cap)}", t.cap_source)
+    steps.add(Msg("wage.no_cap") if t.cap is None else Msg("wage.within_cap", cap=Rp(t.cap)), t.cap_source)
     return w

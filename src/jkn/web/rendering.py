@@ -12,6 +12,7 @@ from jinja2 import pass_context
 
 from jkn.i18n import format_date, format_month, format_number, format_rupiah, pick_language, render as render_value
 from jkn.i18n import translator
+from jkn.rules.decision import answer_text, localize
 
 templates = Jinja2Templates(directory=str(files("jkn.web") / "templates"))
 
@@ -32,6 +33,8 @@ templates.env.filters.update(
     month=_in_page_language(format_month),
     number=_in_page_language(format_number),
     say=_in_page_language(render_value),
+    steps=_in_page_language(lambda steps, lang: localize(steps, lang)),
+    answer=_in_page_language(lambda answer, lang: answer_text(answer, lang)),
 )
 
 

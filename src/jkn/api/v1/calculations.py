@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, Field
 
-from jkn.api.errors import problem
+from jkn.api.errors import explained, problem
 from jkn.domain.segment import Segment
 from jkn.services.billing import calculators
 from jkn.services.bounds import MAX_FAMILY_MEMBERS, JknDate, JknMonth, Members, Persons, Rupiah
@@ -21,8 +21,11 @@ INVALID = {422: problem("Invalid input; `detail` says what to fix")}
 
 
 class Step(BaseModel):
-    text: str
-    source: str
+    text: str = Field(description="the step, in the caller's language (Accept-Language; Indonesian by default)")
+    source: str = Field(description="machine id of the text it rests on: guide:Iuran:7, perpres:111/2013:16C, "
+                                    "assumption:A-02 ...")
+    source_name: str = Field("", description="the name of that text, in the caller's language")
+    decisive: bool = Field(False, description="whether this step decided the outcome (shown first)")
 
 
 class ContributionRequest(BaseModel):
@@ -55,6 +58,7 @@ class ContributionAnswer(BaseModel):
     participant: int
     government: int
     lines: list[dict]
+    answer: str | None = Field(None, description="the answer in one sentence, in the caller's language")
     explanation: list[Step]
 
 
@@ -71,6 +75,7 @@ class CareClassRequest(BaseModel):
 
 class CareClassAnswer(BaseModel):
     care_class: str
+    answer: str | None = Field(None, description="the answer in one sentence, in the caller's language")
     explanation: list[Step]
 
 
@@ -110,31 +115,32 @@ class PenaltyAnswer(BaseModel):
     amount_due: int
     suspended: bool
     payer: str
+    answer: str | None = Field(None, description="the answer in one sentence, in the caller's language")
     explanation: list[Step]
 
 
 @router.post("/calculations/contribution", response_model=ContributionAnswer, responses=INVALID,
              summary="Monthly contribution with each payer's share and the reason")
-def contribution(body: ContributionRequest) -> dict:
-    return calculators.contribution(
+def contribution(body: ContributionRequest, request: Request) -> dict:
+    return explained(calculators.contribution(
         body.segment.value, body.as_of, wage=body.wage, grade=body.grade, care_class=body.care_class,
         persons=body.persons, additional_members=body.additional_members, other_relatives=body.other_relatives,
         pension=body.pension, veteran_base_salary=body.veteran_base_salary, pbi_amount=body.pbi_amount,
-    )
+    ), request)
 
 
 @router.post("/calculations/care-class", response_model=CareClassAnswer, responses=INVALID,
              summary="The inpatient room class a participant is owed")
-def care_class(body: CareClassRequest) -> dict:
-    return calculators.room_class(body.segment.value, body.as_of, grade=body.grade, rank=body.rank,
-                                  wage=body.wage, paid_class=body.care_class)
+def care_class(body: CareClassRequest, request: Request) -> dict:
+    return explained(calculators.room_class(body.segment.value, body.as_of, grade=body.grade, rank=body.rank,
+                                            wage=body.wage, paid_class=body.care_class), request)
 
 
 @router.post("/calculations/penalty", response_model=PenaltyAnswer, responses=INVALID,
              summary="Late-payment penalty, arrears and suspension")
-def penalty(body: PenaltyRequest) -> dict:
-    return calculators.penalty(body.segment.value, body.as_of, [(u.month, u.amount) for u in body.unpaid],
-                               penalty_owed=body.penalty_owed, suspended_since=body.suspended_since)
+def penalty(body: PenaltyRequest, request: Request) -> dict:
+    return explained(calculators.penalty(body.segment.value, body.as_of, [(u.month, u.amount) for u in body.unpaid],
+                                         penalty_owed=body.penalty_owed, suspended_since=body.suspended_since), request)
 
 
 @router.get("/ranks", summary="Civil-service grade and the equivalent Polri / TNI ranks")

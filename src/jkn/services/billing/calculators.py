@@ -39,6 +39,7 @@ def contribution(segment: str, as_of: date, *, wage: int | None = None, grade: s
         "participant": int(value.participant),
         "government": int(value.government),
         "lines": [jsonable(asdict(line)) for line in value.lines],
+        "answer": decision.answer_json(),
         "explanation": decision.explain(),
     }
 
@@ -47,7 +48,7 @@ def room_class(segment: str, as_of: date, *, grade: str | None = None, rank: str
                wage: int | None = None, paid_class: str | None = None) -> dict:
     """The inpatient room class a participant is owed, with the reason."""
     decision = care_class(segment, as_of, wage=wage, grade=grade or rank, paid_class=paid_class)
-    return {"care_class": decision.value.value, "explanation": decision.explain()}
+    return {"care_class": decision.value.value, "answer": decision.answer_json(), "explanation": decision.explain()}
 
 
 def parse_unpaid(items: list[str]) -> list[tuple[str, int]]:
@@ -80,7 +81,8 @@ def penalty(segment: str, as_of: date, unpaid: list[tuple[str, int]], *, penalty
     decision = assess(segment, as_of, unpaid, penalty_owed=penalty_owed, suspended_since=suspended_since)
     value = decision.value
     return {**penalty_figures(value), "arrears_total": int(value.arrears_total), "suspended": value.suspended,
-            "payer": value.payer, "regime": regime(as_of), "explanation": decision.explain()}
+            "payer": value.payer, "regime": regime(as_of), "answer": decision.answer_json(),
+            "explanation": decision.explain()}
 
 
 def ranks(q: str) -> list[dict]:

@@ -15,7 +15,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from jkn.i18n import Msg, N_, to_json
 from jkn.reference import care_codes
+from jkn.rules.decision import background
 from jkn.services.errors import DomainError, Invalid, NotFound
 from jkn.store.care_tables import CareSerialRow
 from jkn.store.facility_tables import FacilityRow
@@ -163,11 +165,16 @@ class Refused(DomainError):
         self.explanation = explanation
 
 
-def refuse(decision, rule: str | None = None, prefix: str = "") -> Refused:
-    """A Refused from a negative Decision: its last step says why, with the source it cites."""
-    steps = decision.explain()
-    last = steps[-1] if steps else {"text": "refused", "source": ""}
-    value = decision.value
-    code = rule or getattr(value, "refusal", None) or "REFUSED"
-    text = last["text"].removeprefix("not covered: ")
-    return Refused(f"{prefix}{text} [{last['source']}]", rule=code, explanation=steps)
+#: The sentence of a refusal: "Tidak dijamin: ..." (any care), "SEP tidak dapat diterbitkan: ..." (an SEP).
+REFUSED, SEP_REFUSED = N_("care.refused"), N_("care.refused.sep")
+
+
+def refuse(decision, rule: str | None = None, *, before: list[dict] | None = None, answer: Msg = REFUSED) -> Refused:
+    """A Refused from a negative Decision, answered in one sentence (``answer``: REFUSED or SEP_REFUSED) with the reason that decided it; ``before``: the steps of earlier decisions, kept
+    as background (none of them decided the refusal)."""
+    code = rule or getattr(decision.value, "refusal", None) or "REFUSED"
+    said = decision.answer
+    reason = said.values.get("reason", said) if isinstance(said, Msg) else Msg("care.refused.no_reason")
+    sentence = Msg(answer.key, reason=reason)
+    return Refused(str(sentence), rule=code, explanation=background(before) + decision.explain(),
+                   answer=to_json(sentence))

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 
 from jkn.rules import coverage
 from jkn.rules import referral as referral_rules
-from jkn.services.care.common import Refused, refuse
+from jkn.i18n import Msg
+from jkn.services.care.common import REFUSED, refuse
 from jkn.services.errors import Invalid
 from jkn.store.care_tables import SepRow, VisitRow
 
@@ -60,7 +61,7 @@ def delivery_dates(session: Session, participant_id: int, as_of: dt.date) -> set
 
 def check_cover(session: Session, participant_id: int, day: dt.date, steps: list[dict], *, service: str,
                 level: str, diagnosis: str | None = None, poli: str | None = None, excluded: Iterable[str] = (),
-                delivery_child_number: int | None = None, **situation) -> None:
+                delivery_child_number: int | None = None, answer: Msg = REFUSED, **situation) -> None:
     """Append the cited coverage steps of a care event to ``steps``; raise ``Refused`` if not covered.
 
     ``service`` is the care given unless it is a delivery (a delivery diagnosis or a declared
@@ -79,6 +80,6 @@ def check_cover(session: Session, participant_id: int, day: dt.date, steps: list
         service, number = "DELIVERY", count.value
     decision = coverage.check_service(service, day, level=level, delivery_number=number,
                                       excluded=list(dict.fromkeys([*excluded, *implied.value])), **situation)
-    steps += decision.explain()
     if not decision.value.allowed:
-        raise Refused(refuse(decision).message, rule=decision.value.refusal or "REFUSED", explanation=steps)
+        raise refuse(decision, before=steps, answer=answer)
+    steps += decision.explain()

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from jkn.i18n import Msg, to_json
 from jkn.reference import care_codes
 from jkn.rules import referral as referral_rules
 from jkn.rules.decision import Step, cite
@@ -27,6 +28,7 @@ from jkn.services.care import cover
 from jkn.services.care import eligibility as care_eligibility
 from jkn.services.care.common import (
     LETTER_SEP,
+    SEP_REFUSED,
     Refused,
     check_diagnosis,
     check_poli,
@@ -59,7 +61,7 @@ EMERGENCY_POLI = "IGD"
 def _steps(items: Iterable) -> list[dict]:
     out = []
     for s in items:
-        out.append({"text": s.text, "source": s.source} if isinstance(s, Step) else s)
+        out.append(s.as_dict() if isinstance(s, Step) else s)
     return out
 
 
@@ -152,13 +154,13 @@ def insert_sep(session: Session, *, actor: Actor, card_number: str, sep_date: "d
         p = elig.participant
         steps: list[dict] = list(elig.explanation)
         if not elig.active:
-            raise Refused(f"{p.card_number}: {elig.status_text} on {day}: no SEP [{elig.clause}]",
-                          rule=elig.reason, explanation=steps)
+            sentence = Msg("care.refused.sep_inactive", card=p.card_number, status=elig.status_text, day=day)
+            raise Refused(str(sentence), rule=elig.reason, explanation=steps, answer=to_json(sentence))
         entitled = CLASS_DIGIT[p.care_class]
         if class_entitled not in (None, "", entitled):
             raise Invalid(f"klsRawatHak {class_entitled} is not the participant's entitlement: class {p.care_class} "
                           f"(kode {entitled}) [{cite(ROOM)}]", field="klsRawat.klsRawatHak")
-        steps.append({"text": f"room class entitlement: class {p.care_class}", "source": cite(ROOM)})
+        steps.append(Step(Msg("care.room_class", care_class=p.care_class), cite(ROOM)).as_dict())
 
         # the letter: a referral or a control letter, unless it is an emergency
         letter_ok = False
@@ -173,7 +175,7 @@ def insert_sep(session: Session, *, actor: Actor, card_number: str, sep_date: "d
                 sep_facility=fac.code, deleted=ctl_row.deleted_at is not None)
             steps += d.explain()
             if not d.value:
-                raise refuse(d, rule="CONTROL_LETTER_NOT_VALID")
+                raise refuse(d, rule="CONTROL_LETTER_NOT_VALID", answer=SEP_REFUSED)
             letter_ok = True
         elif referral_number:
             ref_row = session.get(ReferralRow, referral_number.strip())
@@ -185,7 +187,7 @@ def insert_sep(session: Session, *, actor: Actor, card_number: str, sep_date: "d
             steps += d.explain()
             if not d.value:
                 expired = day > ref_row.valid_until
-                raise refuse(d, rule="REFERRAL_EXPIRED" if expired else "REFERRAL_NOT_VALID")
+                raise refuse(d, rule="REFERRAL_EXPIRED" if expired else "REFERRAL_NOT_VALID", answer=SEP_REFUSED)
             letter_ok = True
 
         cover.check_cover(
@@ -193,7 +195,7 @@ def insert_sep(session: Session, *, actor: Actor, card_number: str, sep_date: "d
             service="FKRTL_INPATIENT" if service_type == "1" else "FKRTL_SPECIALIST_EXAMINATION", level="referral",
             diagnosis=dx.code, poli=pol.code if pol else None, excluded=excluded,
             delivery_child_number=delivery_child_number, facility_contracted=fac.partnership == "PARTNER",
-            referral_letter=letter_ok, emergency=emergency)
+            referral_letter=letter_ok, emergency=emergency, answer=SEP_REFUSED)
 
         visit = dict(participant_id=p.id, facility_code=fac.code, service_type=service_type,
                      poli_code=pol.code if pol else None, sep_date=day)
