@@ -12,6 +12,7 @@ from jinja2 import pass_context
 
 from jkn.i18n import format_date, format_month, format_number, format_rupiah, pick_language, render as render_value
 from jkn.i18n import translator
+from jkn.web import labels
 
 templates = Jinja2Templates(directory=str(files("jkn.web") / "templates"))
 
@@ -33,6 +34,7 @@ templates.env.filters.update(
     number=_in_page_language(format_number),
     say=_in_page_language(render_value),
 )
+labels.install(templates.env)
 
 
 def request_language(request: Request) -> str:
