@@ -59,6 +59,7 @@ def serve(host: str = typer.Option("127.0.0.1", help="Interface to listen on"),
           db: str = DbOption,
           workers: int = typer.Option(1, min=1, max=64, help="Worker processes")) -> None:
     """Start the web app and APIs (database created and migrated on first start)."""
+    import importlib.util
     import os
     import socket
 
@@ -74,7 +75,10 @@ def serve(host: str = typer.Option("127.0.0.1", help="Interface to listen on"),
 
     prepare_database(db).dispose()  # migrate once before workers start
     console.print(f"jkn serving on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
-    uvicorn.run("jkn.api.asgi:app", host=host, port=port, workers=workers, log_level="warning")
+    # uvloop's event loop and httptools' parser (pyproject: where uvloop builds; else the asyncio loop)
+    loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
+    uvicorn.run("jkn.api.asgi:app", host=host, port=port, workers=workers, log_level="warning", loop=loop,
+                http="httptools")
 
 
 @db_app.command("upgrade")

@@ -17,7 +17,7 @@ from portal.portal_world import build_world
 from support.audit_trail import audited_once, not_audited
 from vclaim.test_vclaim_under_attack import signed, vclaim
 
-from jkn.api.vclaim.handlers import router as service_router
+from jkn.bridging.vclaim.handlers import router as service_router
 from jkn.services.care import vclaim_consumers
 from jkn.services.membership.common import jakarta_today
 from jkn.services.portal.audit import SYSTEM
@@ -34,6 +34,12 @@ VCLAIM_WRITES = {
     ("DELETE", "sep/2.0/delete"): "sep.delete", ("DELETE", "sep/delete"): "sep.delete",
     ("POST", "rujukan/2.0/insert"): "referral.issue", ("POST", "rujukan/insert"): "referral.issue",
     ("POST", "rencanakontrol/v2/insert"): "control_letter.issue", ("POST", "rencanakontrol/insert"): "control_letter.issue",
+    ("PUT", "sep/updtglplg"): "sep.update",
+    ("PUT", "rujukan/2.0/update"): "referral.update", ("PUT", "rujukan/update"): "referral.update",
+    ("DELETE", "rujukan/delete"): "referral.delete",
+    ("PUT", "rencanakontrol/v2/update"): "control_letter.update",
+    ("PUT", "rencanakontrol/update"): "control_letter.update",
+    ("DELETE", "rencanakontrol/delete"): "control_letter.delete",
 }
 
 
@@ -78,13 +84,24 @@ def test_every_vclaim_write_is_audited_as_the_signing_consumer(bridge):
     write("PUT", "SEP/2.0/update", {"t_sep": {"noSep": stay, "catatan": "observasi", "user": CLAIMED}})
     write("PUT", "SEP/1.1/update", {"t_sep": {"noSep": other_stay, "catatan": "observasi", "user": CLAIMED}})
     write("PUT", "SEP/2.0/updtglplg", {"t_sep": {"noSep": stay, "tglPulang": str(today), "user": CLAIMED}})
+    write("PUT", "Sep/updtglplg", {"t_sep": {"noSep": other_stay, "tglPlg": f"{today} 10:00:00",
+                                             "ppkPelayanan": rsud}})
+    letters = []
     for number, path in ((stay, "RencanaKontrol/v2/Insert"), (other_stay, "RencanaKontrol/insert")):
-        write("POST", path, {"noSEP": number, "tglRencanaKontrol": str(tomorrow), "poliKontrol": "BED",
-                             "kodeDokter": "12345", "user": CLAIMED})
+        letters.append(write("POST", path, {"noSEP": number, "tglRencanaKontrol": str(tomorrow), "poliKontrol": "BED",
+                                            "kodeDokter": "12345", "user": CLAIMED})["noSuratKontrol"])
+    for letter, path in zip(letters, ("RencanaKontrol/v2/Update", "RencanaKontrol/Update")):
+        write("PUT", path, {"noSuratKontrol": letter, "tglRencanaKontrol": str(tomorrow), "poliKontrol": "INT",
+                            "kodeDokter": "12345", "user": CLAIMED})
+    write("DELETE", "RencanaKontrol/Delete", {"t_suratkontrol": {"noSuratKontrol": letters[0], "user": CLAIMED}})
+    written = []
     for number, path in ((stay, "Rujukan/2.0/insert"), (other_stay, "Rujukan/insert")):
-        write("POST", path, {"t_rujukan": {"noSep": number, "tglRujukan": str(today), "ppkDirujuk": other_rsud,
-                                           "jnsPelayanan": "2", "diagRujukan": "S72", "tipeRujukan": "0",
-                                           "poliRujukan": "BED", "user": CLAIMED}})
+        written.append(write("POST", path, {"t_rujukan": {
+            "noSep": number, "tglRujukan": str(today), "ppkDirujuk": other_rsud, "jnsPelayanan": "2",
+            "diagRujukan": "S72", "tipeRujukan": "0", "poliRujukan": "BED", "user": CLAIMED}})["rujukan"]["noRujukan"])
+    for number, path in zip(written, ("Rujukan/2.0/Update", "Rujukan/update")):
+        write("PUT", path, {"t_rujukan": {"noRujukan": number, "catatan": "diubah", "user": CLAIMED}})
+    write("DELETE", "Rujukan/delete", {"t_rujukan": {"noRujukan": written[0], "user": CLAIMED}})
     delete = json.dumps({"request": {"t_sep": {"noSep": first, "user": CLAIMED}}}).encode()
     headers = signed(cred)
     with audited_once(engine, action="sep.delete", actor=f"vclaim:{cred['cons_id']}"):

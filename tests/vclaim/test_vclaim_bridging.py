@@ -25,7 +25,7 @@ from jkn.services.care import vclaim_consumers
 from jkn.services.portal.audit import SYSTEM
 from jkn.store.care_tables import ReferralRow, SepRow
 from jkn.store.engine import session_factory
-from jkn.vclaim.crypto import decrypt_response, signature
+from jkn.bridging.core.crypto import decrypt_response, signature
 
 NODE_DIR = Path(__file__).parent / "node"
 
@@ -210,6 +210,27 @@ def test_paths_any_case_double_slashes_and_unknown_paths(bridge):
     r = httpx.get(f"{bridge.url}/vclaim-rest/Peserta/nokartu/{w.active}/tglSEP/{w.today}/",
                   headers={**rs._headers(rs._timestamp()), "user_key": w.rs_v2["user_key"]}, follow_redirects=False)
     assert r.status_code == 200  # a trailing slash is tolerated, never redirected
+
+
+def test_development_base_path_is_an_alias(bridge):
+    """A SIMRS configured for BPJS's development server (``/vclaim-rest-dev``) works unchanged."""
+    w = bridge.world
+    dev = client(bridge, w.rs_v2, base="/vclaim-rest-dev")
+    assert ok(dev.request(f"Peserta/nokartu/{w.active}/tglSEP/{w.today}"))["peserta"]["noKartu"] == w.active
+    r = httpx.get(f"{bridge.url}/vclaim-rest-dev", headers=dev._headers(dev._timestamp()))
+    assert r.status_code == 404 and r.json() == {"metaData": {"code": "404", "message": "URL tidak ditemukan"},
+                                                 "response": None}
+    r = httpx.get(f"{bridge.url}/vclaim-rest-devx/referensi/propinsi", headers=dev._headers(dev._timestamp()))
+    assert r.status_code == 404 and "metaData" not in r.text  # not a bridging path: the app's own 404
+
+
+def test_jkn_serve_runs_on_uvloop_and_httptools(bridge):
+    """``jkn serve`` has loaded uvloop's event loop and httptools' parser (issue #13: the framework's
+    fast path); ``/health`` is answered by the front, with the security headers."""
+    maps = Path(f"/proc/{bridge.proc.pid}/maps").read_text()
+    assert "/uvloop/loop." in maps and "/httptools/parser/" in maps
+    r = httpx.get(bridge.url + "/health")
+    assert r.json() == {"status": "ok"} and r.headers["x-content-type-options"] == "nosniff"
 
 
 def test_version_1_1_consumer_gets_plain_answers(bridge):
@@ -454,3 +475,129 @@ def test_node_decrypts_the_servers_answers(bridge):
     payloads = json.loads(done.stdout)["payloads"]
     assert payloads == [decrypt_response(c, w.rs_v2["cons_id"], w.rs_v2["secret"], ts) for c in cts]
     assert payloads[0]["peserta"]["noKartu"] == w.active
+
+
+# --- the catalogue of issue #13: discharge, control letters, referrals out, counts ---------------
+
+def _pybpjs(srv, cred: dict, path: str) -> dict:
+    """A read by the unmodified ``pybpjs`` client (v2.0: it decrypts)."""
+    from pybpjs import bpjs as pybpjs
+
+    return pybpjs.bridging({"host": srv.url + "/vclaim-rest", "consid": cred["cons_id"], "secret": cred["secret"],
+                            "user_key": cred["user_key"], "is_encrypt": 1}, path, "get")
+
+
+def test_inpatient_stay_discharge_control_letter_update_list_delete(bridge):
+    w = bridge.world
+    rs = client(bridge, w.rs_v2)
+    s = ok(send(rs, "SEP/2.0/insert", "post", t_sep(w, w.other, w.today, jnsPelayanan="1", poli={"tujuan": "IGD"},
+                                                      diagAwal="I21", noMR="MR-900")))["sep"]
+    no_sep = s["noSep"]
+    # sep/cbg: the INA-CBG grouper's look-up, answered plain (as ssecd/jkn reads it, skipDecrypt)
+    r = httpx.get(f"{bridge.url}/vclaim-rest/sep/cbg/{no_sep}",
+                  headers={**rs._headers(rs._timestamp()), "user_key": w.rs_v2["user_key"]})
+    cbg = r.json()["response"]["pesertasep"]
+    assert cbg["noKartuBpjs"] == w.other and cbg["noMr"] == "MR-900" and cbg["tktPelayanan"] == "1"
+    # VClaim 1.1's discharge path (date and time), then the month's list, with and without a filter
+    assert send(rs, "Sep/updtglplg", "put", {"request": {"t_sep": {
+        "noSep": no_sep, "tglPlg": f"{w.today} 09:00:00", "ppkPelayanan": w.rsud}}}) == {
+        "metaData": {"code": "200", "message": "OK"}, "response": None}
+    month = f"Sep/updtglplg/list/bulan/{w.today:%m}/tahun/{w.today:%Y}"
+    rows = ok(rs.request(month + "/"))["list"]
+    assert {"noSep": no_sep, "tglPulang": str(w.today), "noKartu": w.other}.items() <= \
+        next(x for x in rows if x["noSep"] == no_sep).items()
+    assert [x["noSep"] for x in ok(_pybpjs(bridge, w.rs_v2, f"{month}/{w.other}"))["list"]] == [no_sep]
+    refused(rs.request(f"{month}/nobody-by-this-name"), "201")
+    refused(rs.request(f"Sep/updtglplg/list/bulan/13/tahun/{w.today:%Y}/"), "400", "bulan")
+
+    ctl_day = w.today + dt.timedelta(days=7)
+    k = ok(send(rs, "RencanaKontrol/v2/Insert", "post", {"request": {
+        "noSEP": no_sep, "kodeDokter": "31574", "poliKontrol": "JAN", "tglRencanaKontrol": str(ctl_day),
+        "user": "ws"}}))["noSuratKontrol"]
+    for_control = ok(rs.request(f"RencanaKontrol/nosep/{no_sep}"))
+    assert for_control["noSep"] == no_sep and for_control["peserta"]["noKartu"] == w.other
+    assert for_control["provUmum"] == {"kdProvider": w.fktp2, "nmProvider": "KLINIK PRATAMA SEHAT"}
+    moved = ctl_day + dt.timedelta(days=3)
+    upd = ok(send(rs, "RencanaKontrol/v2/Update", "put", {"request": {
+        "noSuratKontrol": k, "noSEP": no_sep, "kodeDokter": "31575", "poliKontrol": "INT",
+        "tglRencanaKontrol": str(moved), "user": "ws"}}))
+    assert upd["noSuratKontrol"] == k and upd["tglRencanaKontrol"] == str(moved) and upd["namaDiagnosa"].startswith("I21")
+    looked = ok(rs.request(f"RencanaKontrol/noSuratKontrol/{k}"))
+    assert looked["tglRencanaKontrol"] == str(moved) and looked["poliKontrol"] == "INT"
+    # refused changes write nothing: before the stay ended, another SEP, an unknown letter
+    refused(send(rs, "RencanaKontrol/Update", "put", {"request": {
+        "noSuratKontrol": k, "noSEP": no_sep, "kodeDokter": "1", "poliKontrol": "INT",
+        "tglRencanaKontrol": str(w.today - dt.timedelta(days=1)), "user": "ws"}}), "400", "before the stay ended")
+    refused(send(rs, "RencanaKontrol/Update", "put", {"request": {
+        "noSuratKontrol": k[:-1] + ("9" if k[-1] != "9" else "8"), "poliKontrol": "INT",
+        "tglRencanaKontrol": str(moved), "user": "ws"}}), "201")
+    assert ok(rs.request(f"RencanaKontrol/noSuratKontrol/{k}"))["tglRencanaKontrol"] == str(moved)
+
+    by_card = ok(rs.request(f"RencanaKontrol/ListRencanaKontrol/Bulan/{moved:%m}/Tahun/{moved:%Y}/Nokartu/{w.other}"
+                            "/filter/2"))["list"]
+    row = next(x for x in by_card if x["noSuratKontrol"] == k)
+    assert row["noSepAsalKontrol"] == no_sep and row["poliTujuan"] == "INT" and row["terbitSEP"] == "Belum"
+    assert row["tglTerbitKontrol"] == str(w.today) and row["jnsKontrol"] == "2"
+    by_dates = ok(rs.request(f"RencanaKontrol/ListRencanaKontrol/tglAwal/{w.today}/tglAkhir/{w.today}/filter/1"))
+    assert k in [x["noSuratKontrol"] for x in by_dates["list"]]
+    refused(rs.request(f"RencanaKontrol/ListRencanaKontrol/tglAwal/{w.today}/tglAkhir/{w.today}/filter/3"), "400")
+    refused(client(bridge, w.fktp_v2).request(f"RencanaKontrol/ListRencanaKontrol/tglAwal/{w.today}/tglAkhir/"
+                                              f"{w.today}/filter/1"), "201")  # another facility sees none
+
+    # a referral out from the stay: lookup, list, update, count, delete
+    no = ok(send(rs, "Rujukan/2.0/insert", "post", {"request": {"t_rujukan": {
+        "noSep": no_sep, "tglRujukan": str(w.today), "tglRencanaKunjungan": str(w.today), "ppkDirujuk": "",
+        "jnsPelayanan": "2", "catatan": "kontrol", "diagRujukan": "I21", "tipeRujukan": "0", "poliRujukan": "JAN",
+        "user": "ws"}}}))["rujukan"]["noRujukan"]
+    out = ok(rs.request(f"Rujukan/Keluar/{no}"))["rujukan"]
+    assert out["noSep"] == no_sep and out["noKartu"] == w.other and out["poliRujukan"] == "JAN"
+    listed = ok(rs.request(f"Rujukan/Keluar/List/tglMulai/{w.today}/tglAkhir/{w.today}"))["list"]
+    assert {"noRujukan": no, "noSep": no_sep, "noKartu": w.other}.items() <= \
+        next(x for x in listed if x["noRujukan"] == no).items()
+    assert send(rs, "Rujukan/2.0/Update", "put", {"request": {"t_rujukan": {
+        "noRujukan": no, "tglRujukan": str(w.today), "tglRencanaKunjungan": str(w.today + dt.timedelta(days=2)),
+        "ppkDirujuk": "", "jnsPelayanan": "2", "catatan": "diubah", "diagRujukan": "I21", "tipeRujukan": "0",
+        "poliRujukan": "INT", "user": "ws"}}})["response"] == no
+    out = ok(rs.request(f"Rujukan/Keluar/{no}"))["rujukan"]
+    assert out["catatan"] == "diubah" and out["poliRujukan"] == "INT"
+    assert out["tglRencanaKunjungan"] == str(w.today + dt.timedelta(days=2))
+    refused(send(rs, "Rujukan/update", "put", {"request": {"t_rujukan": {"noRujukan": no, "poliRujukan": "NOPE"}}}),
+            "400")
+    assert ok(rs.request(f"Rujukan/JumlahSEP/2/{no}")) == {"jumlahSEP": "0"}
+    refused(rs.request(f"Rujukan/lastsep/norujukan/{no}"), "201")
+    refused(client(bridge, w.fktp_v2).request(f"Rujukan/Keluar/{no}"), "201")  # not the writer
+    assert send(rs, "Rujukan/delete", "delete", {"request": {"t_rujukan": {"noRujukan": no, "user": "ws"}}})[
+        "response"] == no
+    refused(rs.request(f"Rujukan/Keluar/{no}"), "201")
+
+    # the control letter withdrawn; then it is unknown
+    assert send(rs, "RencanaKontrol/Delete", "delete", {"request": {"t_suratkontrol": {
+        "noSuratKontrol": k, "user": "ws"}}})["metaData"]["code"] == "200"
+    refused(rs.request(f"RencanaKontrol/noSuratKontrol/{k}"), "201")
+    refused(send(rs, "RencanaKontrol/Delete", "delete", {"request": {"t_suratkontrol": {
+        "noSuratKontrol": k, "user": "ws"}}}), "201")
+
+
+def test_referral_counts_its_seps_and_names_the_last(bridge):
+    w = bridge.world
+    rs = client(bridge, w.rs_v2)
+    no = referral(bridge, w.active, w.today, poli="MAT", dx="H10")
+    assert _pybpjs(bridge, w.rs_v2, f"Rujukan/JumlahSEP/1/{no}")["response"] == {"jumlahSEP": "0"}
+    body = t_sep(w, w.active, w.today, poli={"tujuan": "MAT", "eksekutif": "0"}, diagAwal="H10",
+                 rujukan={"asalRujukan": "1", "tglRujukan": str(w.today), "noRujukan": no, "ppkRujukan": w.fktp})
+    no_sep = ok(send(rs, "SEP/2.0/insert", "post", body))["sep"]["noSep"]
+    assert ok(rs.request(f"Rujukan/JumlahSEP/1/{no}")) == {"jumlahSEP": "1"}
+    last = ok(rs.request(f"Rujukan/lastsep/norujukan/{no}"))
+    assert last["noSep"] == no_sep and last["noRujukan"] == no
+    refused(rs.request(f"Rujukan/JumlahSEP/2/{no}"), "201")  # an FKTP referral is not a hospital one
+    refused(rs.request(f"Rujukan/JumlahSEP/3/{no}"), "400")
+    # a referral that opened an SEP is not the FKTP's to change any more
+    fk = client(bridge, w.fktp_v2)
+    refused(send(fk, "Rujukan/update", "put", {"request": {"t_rujukan": {"noRujukan": no, "catatan": "x"}}}),
+            "400", "already opened")
+
+
+def test_referensi_spesialistik_and_kelas_rawat(bridge):
+    rs = client(bridge, bridge.world.rs_v2)
+    assert {"kode": "INT", "nama": "Penyakit Dalam"} in ok(rs.request("referensi/spesialistik"))["list"]
+    assert {"kode": "2", "nama": "VIP"} in ok(rs.request("referensi/kelasrawat"))["list"]

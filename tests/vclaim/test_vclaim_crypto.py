@@ -21,8 +21,8 @@ import pytest
 from bpjs import Bridging
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-from jkn.vclaim import envelope
-from jkn.vclaim.crypto import SignatureError, decrypt_response, encrypt_response, hmac_b64, signature, verify
+from jkn.bridging.core import envelope
+from jkn.bridging.core.crypto import SignatureError, decrypt_response, encrypt_response, hmac_b64, signature, verify
 
 CONS, SECRET, TS = "12345", "aZ9xSecret", "1717171717"
 NODE_DIR = Path(__file__).parent / "node"
@@ -225,6 +225,19 @@ def test_envelopes():
         with pytest.raises(ValueError):
             envelope.error(bad, "x")
     assert envelope.http_status("401") == 401 and envelope.http_status("201") == 200
+
+
+@pytest.mark.parametrize(("conventions", "key", "code"), [
+    (envelope.VCLAIM, "metaData", "201"), (envelope.ANTREAN, "metadata", 201), (envelope.APLICARES, "metadata", 201),
+    (envelope.ICARE, "metaData", 201), (envelope.PCARE, "metaData", 201),
+])
+def test_each_service_has_its_envelope(conventions, key, code):
+    """VClaim: metaData with string codes; Antrean, Aplicares: lowercase metadata, numbers; iCare,
+    P-Care: metaData, numbers (shared/docs/vclaim-protocol.md, "The other BPJS Kesehatan services")."""
+    assert conventions.error("201", "x") == {key: {"code": code, "message": "x"}, "response": None}
+    assert conventions.ok([1])[key]["code"] == (200 if isinstance(code, int) else "200")
+    sealed = envelope.seal(conventions.ok({"a": 1}), "any/path", CONS, SECRET, TS, conventions)
+    assert (sealed["response"] == {"a": 1}) is (conventions is envelope.APLICARES)  # Aplicares answers plain
 
 
 @pytest.mark.parametrize(("path", "plain"), [

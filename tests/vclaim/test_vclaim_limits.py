@@ -13,12 +13,12 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from jkn.api.vclaim import settings as vclaim_settings
+from jkn.bridging.core import settings as vclaim_settings
 from jkn.domain.timestamps import utcnow
 from jkn.services.care import vclaim_requests
 from jkn.services.unit_of_work import unit_of_work
 from jkn.store.care_tables import VClaimRequestRow
-from jkn.vclaim.nesting import nesting_depth
+from jkn.bridging.core.nesting import nesting_depth
 
 TEXT = st.text(alphabet=st.sampled_from('[]{}"\\:,ab é\n'), max_size=12)
 JSON = st.recursive(st.none() | st.booleans() | st.integers() | TEXT,

@@ -6,7 +6,7 @@ import lzstring
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jkn.vclaim import crypto, lzfast
+from jkn.bridging.core import crypto, lzfast
 
 BMP = st.text(alphabet=st.characters(max_codepoint=0xFFFF, blacklist_categories=("Cs",)), max_size=600)
 

@@ -23,7 +23,7 @@ from jkn.services.portal.audit import SYSTEM
 from jkn.store.care_tables import SepRow
 from jkn.store.engine import session_factory
 from jkn.store.membership_tables import ParticipantRow
-from jkn.vclaim.crypto import decrypt_response, signature
+from jkn.bridging.core.crypto import decrypt_response, signature
 
 THREADS = 8
 MAX_BODY = 65_536  # the default JKN_VCLAIM_MAX_BODY

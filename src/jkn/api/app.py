@@ -1,4 +1,4 @@
-"""The ASGI application: REST API, VClaim bridge and web pages over one database."""
+"""The ASGI application: REST API, bridging services (VClaim) and web pages over one database."""
 
 from __future__ import annotations
 
@@ -11,10 +11,15 @@ import jkn
 from jkn.api import v1
 from jkn.api.errors import install_error_handlers
 from jkn.api.security_headers import install as install_security_headers
-from jkn.api.vclaim import install as install_vclaim
+from jkn.bridging import install as install_bridging
 from jkn.store.bootstrap import prepare_database
 from jkn.store.engine import session_factory
 from jkn.web import install_web
+
+
+def health() -> dict:
+    """Liveness check (answered by the bridging front, documented by the REST route)."""
+    return {"status": "ok"}
 
 
 def create_app(database_url: str | None = None) -> FastAPI:
@@ -37,11 +42,8 @@ def create_app(database_url: str | None = None) -> FastAPI:
     install_error_handlers(app)
     app.include_router(v1.router)
     install_web(app)
-    install_vclaim(app)  # /vclaim-rest (issue #5): after the web middleware, so it is the outermost
+    app.get("/health", tags=["meta"], summary="Liveness check")(health)
+    # bridging (/vclaim-rest, issues #5 and #13) and /health answered in front of every middleware
+    install_bridging(app, fast_paths={"/health": health})
     install_security_headers(app)  # issue #10: around everything, Starlette's error pages included
-
-    @app.get("/health", tags=["meta"], summary="Liveness check")
-    def health() -> dict:
-        return {"status": "ok"}
-
     return app

@@ -33,6 +33,28 @@ def jakarta_today() -> dt.date:
     return dt.datetime.now(JAKARTA).date()
 
 
+def month_span(year: "int | str", month: "int | str") -> tuple[dt.date, dt.date]:
+    """The first and last day of a calendar month given as numbers (``Invalid`` otherwise)."""
+    try:
+        first = dt.date(int(year), int(month), 1)
+    except (TypeError, ValueError):
+        raise Invalid("bulan must be 1-12 and tahun a year", field="bulan") from None
+    after = dt.date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+    return first, after - dt.timedelta(days=1)
+
+
+def jakarta_day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """The UTC instants at which a Jakarta calendar day starts and the next one starts."""
+    start = dt.datetime.combine(day, dt.time(), JAKARTA)
+    return start.astimezone(dt.timezone.utc), (start + dt.timedelta(days=1)).astimezone(dt.timezone.utc)
+
+
+def jakarta_date_of(instant: dt.datetime) -> dt.date:
+    """The Jakarta calendar date of a stored instant (naive values are UTC, as SQLite returns them)."""
+    aware = instant if instant.tzinfo else instant.replace(tzinfo=dt.timezone.utc)
+    return aware.astimezone(JAKARTA).date()
+
+
 def parse_date(value: "dt.date | str | None", field: str, *, required: bool = True) -> dt.date | None:
     """A calendar date from ``YYYY-MM-DD``; Invalid names the field otherwise."""
     if value is None or value == "":

@@ -206,3 +206,9 @@ def create_demo_facilities(session: Session, kabkota_codes: list[str], *, actor:
                                                  kabkota_code=kab_code)["code"]
             out[level].append(code)
     return out
+
+
+def facility_name(session: Session, code: str | None) -> str | None:
+    """A facility's name by its code (None for no code or an unknown one)."""
+    row = session.get(FacilityRow, code) if code else None
+    return row.name if row else None

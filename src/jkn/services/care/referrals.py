@@ -24,6 +24,8 @@ from jkn.services.care.common import (
     check_diagnosis,
     check_poli,
     facility,
+    jakarta_date_of,
+    jakarta_day_bounds,
     jakarta_today,
     next_number,
     parse_date,
@@ -55,7 +57,7 @@ def referral_view(session: Session, r: ReferralRow, participant: ParticipantRow 
     dx = care_codes.icd10().get(r.diagnosis_code)
     poli = care_codes.polis().get(r.poli_code or "")
     return {
-        "number": r.number, "card_number": p.card_number, "participant_id": p.id,
+        "number": r.number, "card_number": p.card_number, "name": p.name, "participant_id": p.id,
         "origin_level": r.origin_level, "from_facility": _facility_ref(session, r.from_facility),
         "to_facility": _facility_ref(session, r.to_facility), "referral_date": r.referral_date.isoformat(),
         "planned_visit_date": r.planned_visit_date.isoformat() if r.planned_visit_date else None,
@@ -224,3 +226,181 @@ def get_control_letter(session: Session, number: str) -> dict:
     if row is None or row.deleted_at is not None:
         raise NotFound(f"no control letter {number}", field="noSuratKontrol")
     return control_letter_view(session, row)
+
+
+#: What a referral's writer may change before it is used (VClaim ``Rujukan/update`` and ``Rujukan/2.0/Update``).
+REFERRAL_UPDATABLE = ("to_facility", "service_type", "notes", "diagnosis", "referral_type", "poli",
+                      "planned_visit_date")
+
+
+def _referral_changeable(row: ReferralRow) -> dict:
+    return {"to_facility": row.to_facility, "service_type": row.service_type, "notes": row.notes,
+            "diagnosis": row.diagnosis_code, "referral_type": row.referral_type, "poli": row.poli_code,
+            "planned_visit_date": row.planned_visit_date}
+
+
+def update_referral(session: Session, number: str, *, actor: Actor, facility_code: str | None = None,
+                    **changes) -> dict:
+    """Change a referral its writer has not yet seen used: the destination (checked as at issue), the
+    service, type, clinic, diagnosis, planned date or notes. A referral that opened an SEP is refused."""
+    unknown = set(changes) - set(REFERRAL_UPDATABLE)
+    if unknown:
+        raise Invalid(f"cannot change {sorted(unknown)} of a referral; changeable: {', '.join(REFERRAL_UPDATABLE)}")
+    changes = {k: v for k, v in changes.items() if v not in (None, "")}
+    with unit_of_work(session):
+        row = session.get(ReferralRow, (number or "").strip())
+        if row is None or row.deleted_at is not None:
+            raise NotFound(f"no referral {number}", field="noRujukan")
+        if facility_code and row.from_facility != facility_code:
+            raise Invalid(f"referral {number} was written by {row.from_facility}", field="noRujukan")
+        used = session.scalar(select(SepRow.number).where(SepRow.referral_number == row.number,
+                                                          SepRow.deleted_at.is_(None)))
+        if used:
+            raise Invalid(f"referral {number} already opened SEP {used}; it cannot change", field="noRujukan")
+        before = _referral_changeable(row)
+        if "service_type" in changes:
+            if changes["service_type"] not in SERVICE_TYPES:
+                raise Invalid("jnsPelayanan must be 1 (rawat inap) or 2 (rawat jalan)", field="jnsPelayanan")
+            row.service_type = changes["service_type"]
+        if "referral_type" in changes:
+            if changes["referral_type"] not in REFERRAL_TYPES:
+                raise Invalid("tipeRujukan must be 0 (penuh), 1 (partial) or 2 (rujuk balik)", field="tipeRujukan")
+            row.referral_type = changes["referral_type"]
+        if "diagnosis" in changes:
+            row.diagnosis_code = check_diagnosis(changes["diagnosis"], "diagRujukan").code
+        if "poli" in changes:
+            row.poli_code = check_poli(changes["poli"], "poliRujukan").code
+        if "planned_visit_date" in changes:
+            planned = parse_date(changes["planned_visit_date"], "tglRencanaKunjungan")
+            if planned < row.referral_date:
+                raise Invalid("tglRencanaKunjungan cannot be before tglRujukan", field="tglRencanaKunjungan")
+            row.planned_visit_date = planned
+        if "notes" in changes:
+            row.notes = changes["notes"]
+        src = facility(session, row.from_facility)
+        if "to_facility" in changes:
+            dest = facility(session, changes["to_facility"], "ppkDirujuk")
+            route = referral_rules.check_referral_route(src.level, dest.level)
+            if not route.value:
+                raise refuse(route, rule="REFERRAL_ROUTE")
+            if dest.partnership != "PARTNER":
+                raise Refused("referrals are between facilities that work with BPJS Kesehatan "
+                              f"[{cite('Fasilitas Kesehatan Bagi Peserta')}]", rule="NON_CONTRACTED_FACILITY",
+                              explanation=route.explain())
+            row.to_facility = dest.code
+        session.flush()
+        was, now = audit.changed(before, _referral_changeable(row))
+        audit.record_at_facility(session, actor, "referral.update", src, object_type="referral", object_id=row.number,
+                                 summary=f"changed {', '.join(sorted(now)) or 'nothing'}", before=was, after=now)
+        return referral_view(session, row)
+
+
+def referrals_written(session: Session, facility_code: str, start: "dt.date | str", end: "dt.date | str",
+                      max_days: int = 366) -> list[dict]:
+    """The referrals a facility wrote between two referral dates (inclusive), oldest first."""
+    a, b = parse_date(start, "tglMulai"), parse_date(end, "tglAkhir")
+    if b < a:
+        raise Invalid("tglAkhir is before tglMulai", field="tglAkhir")
+    if (b - a).days > max_days:
+        raise Invalid(f"at most {max_days} days at once", field="tglAkhir")
+    rows = session.scalars(select(ReferralRow).where(
+        ReferralRow.from_facility == facility_code, ReferralRow.referral_date >= a, ReferralRow.referral_date <= b,
+        ReferralRow.deleted_at.is_(None)).order_by(ReferralRow.referral_date, ReferralRow.number)).all()
+    return [referral_view(session, r) for r in rows]
+
+
+def seps_of_referral(session: Session, number: str) -> list[str]:
+    """The live SEPs a referral opened, oldest first."""
+    return list(session.scalars(select(SepRow.number).where(SepRow.referral_number == (number or "").strip(),
+                                                            SepRow.deleted_at.is_(None))
+                                .order_by(SepRow.sep_date, SepRow.number)))
+
+
+def _letter(session: Session, number: str, facility_code: str | None) -> ControlLetterRow:
+    row = session.get(ControlLetterRow, (number or "").strip())
+    if row is None or row.deleted_at is not None:
+        raise NotFound(f"no control letter {number}", field="noSuratKontrol")
+    if facility_code and row.facility_code != facility_code:
+        raise Invalid(f"control letter {number} was written by {row.facility_code}", field="noSuratKontrol")
+    return row
+
+
+def _used_by(session: Session, number: str) -> str | None:
+    return session.scalar(select(SepRow.number).where(SepRow.control_letter_number == number,
+                                                      SepRow.deleted_at.is_(None)))
+
+
+def update_control_letter(session: Session, number: str, *, actor: Actor, control_date: "dt.date | str",
+                          poli: str, doctor_code: str | None = None, facility_code: str | None = None) -> dict:
+    """Move a control letter not yet used by an SEP to another date, clinic or doctor (as at issue:
+    not before the stay ended)."""
+    day = parse_date(control_date, "tglRencanaKontrol")
+    pol = check_poli(poli, "poliKontrol")
+    with unit_of_work(session):
+        row = _letter(session, number, facility_code)
+        used = _used_by(session, row.number)
+        if used:
+            raise Invalid(f"control letter {number} already opened SEP {used}; it cannot change",
+                          field="noSuratKontrol")
+        sep = session.get(SepRow, row.sep_number)
+        if day < (sep.discharge_date or sep.sep_date):
+            raise Invalid(f"the control date {day} is before the stay ended ({sep.discharge_date or sep.sep_date})",
+                          field="tglRencanaKontrol")
+        before = {"control_date": row.control_date, "poli": row.poli_code, "doctor_code": row.doctor_code}
+        row.control_date, row.poli_code, row.doctor_code = day, pol.code, doctor_code or row.doctor_code
+        session.flush()
+        was, now = audit.changed(before, {"control_date": row.control_date, "poli": row.poli_code,
+                                          "doctor_code": row.doctor_code})
+        audit.record_at_facility(session, actor, "control_letter.update", facility(session, row.facility_code),
+                                 object_type="control_letter", object_id=row.number,
+                                 summary=f"changed {', '.join(sorted(now)) or 'nothing'}", before=was, after=now)
+        return control_letter_view(session, row)
+
+
+def delete_control_letter(session: Session, number: str, *, actor: Actor, facility_code: str | None = None) -> dict:
+    """Withdraw a control letter no SEP has used."""
+    with unit_of_work(session):
+        row = _letter(session, number, facility_code)
+        used = _used_by(session, row.number)
+        if used:
+            raise Invalid(f"control letter {number} already opened SEP {used}; delete the SEP first",
+                          field="noSuratKontrol")
+        row.deleted_at = dt.datetime.now(dt.timezone.utc)
+        audit.record_at_facility(session, actor, "control_letter.delete", facility(session, row.facility_code),
+                                 object_type="control_letter", object_id=row.number,
+                                 summary=f"control letter {row.number} withdrawn",
+                                 before={"deleted": False}, after={"deleted": True})
+        return {"number": row.number, "deleted": True}
+
+
+#: VClaim's ``filter`` of the control-letter lists: 1 by the date written, 2 by the control date.
+LETTER_FILTERS = {"1": "written", "2": "control"}
+
+
+def control_letters(session: Session, facility_code: str, start: "dt.date | str", end: "dt.date | str",
+                    by: str, card_number: str | None = None, max_days: int = 366) -> list[dict]:
+    """A facility's live control letters whose date written (``by`` "1") or control date (``by`` "2")
+    falls between two dates (inclusive), optionally for one card; with whether an SEP used each."""
+    if by not in LETTER_FILTERS:
+        raise Invalid("filter must be 1 (tanggal entri) or 2 (tanggal rencana kontrol)", field="filter")
+    a, b = parse_date(start, "tglAwal"), parse_date(end, "tglAkhir")
+    if b < a:
+        raise Invalid("tglAkhir is before tglAwal", field="tglAkhir")
+    if (b - a).days > max_days:
+        raise Invalid(f"at most {max_days} days at once", field="tglAkhir")
+    stmt = select(ControlLetterRow).where(ControlLetterRow.facility_code == facility_code,
+                                          ControlLetterRow.deleted_at.is_(None))
+    if by == "2":
+        stmt = stmt.where(ControlLetterRow.control_date >= a, ControlLetterRow.control_date <= b)
+    else:  # written on a Jakarta date: compare the UTC instants of its start and end
+        lo, hi = jakarta_day_bounds(a)[0], jakarta_day_bounds(b)[1]
+        stmt = stmt.where(ControlLetterRow.created_at >= lo, ControlLetterRow.created_at < hi)
+    if card_number:
+        stmt = stmt.where(ControlLetterRow.participant_id == participant_by_card(session, card_number).id)
+    out = []
+    for row in session.scalars(stmt.order_by(ControlLetterRow.control_date, ControlLetterRow.number)):
+        view = control_letter_view(session, row)
+        view["issued_on"] = jakarta_date_of(row.created_at).isoformat()
+        view["used_by_sep"] = _used_by(session, row.number)
+        out.append(view)
+    return out

@@ -31,6 +31,7 @@ from jkn.services.care.common import (
     check_diagnosis,
     check_poli,
     facility,
+    month_span,
     next_number,
     parse_date,
     refuse,
@@ -354,3 +355,14 @@ def history(session: Session, card_number: str, start: "dt.date | str", end: "dt
                            .where(SepRow.participant_id == p.id, SepRow.sep_date >= a, SepRow.sep_date <= b,
                                   SepRow.deleted_at.is_(None)).order_by(SepRow.sep_date, SepRow.number)).all()
     return [sep_view(session, s, p, f) for s, f in rows]
+
+
+def discharges_in_month(session: Session, facility_code: str, year: int | str, month: int | str) -> list[dict]:
+    """The inpatient SEPs of a facility whose discharge date falls in one calendar month."""
+    first, last = month_span(year, month)
+    fac = facility(session, facility_code)
+    rows = session.execute(select(SepRow, ParticipantRow).join(ParticipantRow, ParticipantRow.id == SepRow.participant_id)
+                           .where(SepRow.facility_code == fac.code, SepRow.discharge_date >= first,
+                                  SepRow.discharge_date <= last, SepRow.deleted_at.is_(None))
+                           .order_by(SepRow.discharge_date, SepRow.number)).all()
+    return [sep_view(session, s, p, fac) for s, p in rows]

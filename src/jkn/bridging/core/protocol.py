@@ -24,11 +24,11 @@ from typing import Any, Callable
 from jkn.services.care.vclaim_consumers import ConsumerAuth, load_auth
 from jkn.services.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from jkn.services.portal.audit import Actor
-from jkn.vclaim import envelope
-from jkn.vclaim.crypto import SignatureError, verify
-from jkn.vclaim.nesting import nesting_depth
+from jkn.bridging.core import envelope
+from jkn.bridging.core.crypto import SignatureError, verify
+from jkn.bridging.core.nesting import nesting_depth
 
-log = logging.getLogger("jkn.vclaim")
+log = logging.getLogger("jkn.bridging")
 
 UNAUTHORIZED_MESSAGE = "Unauthorized: X-cons-id, X-timestamp and X-signature are not valid for this service"
 
@@ -118,27 +118,35 @@ def forget_consumers() -> None:
     _consumers.clear()
 
 
-def _consumer(session, cons_id: str) -> ConsumerAuth | None:
+def consumer_cached(cons_id: str | None) -> bool:
+    """True if :func:`authenticate` needs no database for this cons-id (it can run in the event loop)."""
+    hit = _consumers.get((cons_id or "").strip())
+    return hit is not None and time.monotonic() - hit[0] < CONSUMER_CACHE_SECONDS
+
+
+def _consumer(sessions, cons_id: str) -> ConsumerAuth | None:
     now = time.monotonic()
     hit = _consumers.get(cons_id)
     if hit is not None and now - hit[0] < CONSUMER_CACHE_SECONDS:
         return hit[1]
-    consumer = load_auth(session, cons_id)
+    with sessions() as session:
+        consumer = load_auth(session, cons_id)
     if len(_consumers) > 10_000:
         _consumers.clear()
     _consumers[cons_id] = (now, consumer)
     return consumer
 
 
-def authenticate(session, headers, max_skew: int, now: float | None = None) -> ConsumerAuth:
+def authenticate(sessions, headers, max_skew: int, now: float | None = None) -> ConsumerAuth:
     """The consumer behind a request's headers, or ProtocolError(401) — never anything more specific
-    than "not valid" to a caller who does not hold the secret."""
+    than "not valid" to a caller who does not hold the secret. ``sessions`` (a session factory) is
+    opened only when the consumer is not cached."""
     cons_id = headers.get("x-cons-id")
     timestamp = headers.get("x-timestamp")
     sig = headers.get("x-signature")
     if not cons_id or not timestamp or not sig:
         raise ProtocolError(envelope.UNAUTHORIZED, "X-cons-id, X-timestamp and X-signature headers are required")
-    consumer = _consumer(session, cons_id.strip())
+    consumer = _consumer(sessions, cons_id.strip())
     if consumer is None:
         raise ProtocolError(envelope.UNAUTHORIZED, UNAUTHORIZED_MESSAGE)
     try:

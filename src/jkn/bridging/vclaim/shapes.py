@@ -175,3 +175,66 @@ def control_letter(c: dict, part: dict, dx_label: str) -> dict:
             "kelamin": "Laki-laki" if part["sex"] == "L" else "Perempuan",
             "tglLahir": part["birth_date"], "namaDiagnosa": dx_label, "noSep": c["sep_number"],
             "poliKontrol": c["poli"]["code"]}
+
+
+def discharge_row(s: dict) -> dict:
+    """One row of ``Sep/updtglplg/list``: what the registry holds; the discharge status, death letter
+    and the user who entered it are not recorded here (null)."""
+    return {"noSep": s["number"], "noSepUpdating": s["number"], "jnsPelayanan": s["service_type"],
+            "ppkTujuan": s["facility"]["code"], "noKartu": s["participant"]["card_number"],
+            "nama": s["participant"]["name"], "tglSep": s["sep_date"], "tglPulang": s["discharge_date"],
+            "status": None, "tglMeninggal": None, "noSurat": None, "keterangan": None, "user": None}
+
+
+def sep_for_inacbg(s: dict) -> dict:
+    """Answer of ``sep/cbg/{noSep}`` (the INA-CBG grouper's look-up)."""
+    p = s["participant"]
+    return {"pesertasep": {"kelamin": p["sex"], "klsRawat": CLASS_DIGIT.get(s["class_entitled"], ""),
+                           "nama": p["name"], "noKartuBpjs": p["card_number"], "noMr": s["mr_number"] or "",
+                           "noRujukan": s["referral"]["number"] or "", "tglLahir": p["birth_date"],
+                           "tglPelayanan": s["sep_date"], "tktPelayanan": s["service_type"]}}
+
+
+def sep_for_control(s: dict, provider_name: str) -> dict:
+    """Answer of ``RencanaKontrol/nosep/{noSep}``."""
+    p = s["participant"]
+    return {"noSep": s["number"], "tglSep": s["sep_date"], "jnsPelayanan": PELAYANAN[s["service_type"]],
+            "poli": s["poli"]["name"] or None, "diagnosa": _dx_label(s["diagnosis"]),
+            "peserta": {"noKartu": p["card_number"], "nama": p["name"], "tglLahir": p["birth_date"],
+                        "kelamin": p["sex"], "hakKelas": f"Kelas {CLASS_DIGIT.get(p['care_class'], '')}"},
+            "provUmum": {"kdProvider": p["fktp_code"], "nmProvider": provider_name},
+            "provPerujuk": {"kdProviderPerujuk": s["referral"]["facility"], "nmProviderPerujuk": None,
+                            "asalRujukan": s["referral"]["origin"], "noRujukan": s["referral"]["number"],
+                            "tglRujukan": s["referral"]["date"]}}
+
+
+def control_list_row(c: dict, s: dict) -> dict:
+    """One row of ``RencanaKontrol/ListRencanaKontrol``: a post-inpatient control letter (jnsKontrol 2)."""
+    return {"noSuratKontrol": c["number"], "jnsPelayanan": PELAYANAN[s["service_type"]], "jnsKontrol": "2",
+            "namaJnsKontrol": "Surat Kontrol", "tglRencanaKontrol": c["control_date"],
+            "tglTerbitKontrol": c["issued_on"], "noSepAsalKontrol": c["sep_number"],
+            "poliAsal": s["poli"]["code"] or None, "namaPoliAsal": s["poli"]["name"] or None,
+            "poliTujuan": c["poli"]["code"], "namaPoliTujuan": c["poli"]["name"], "tglSEP": s["sep_date"],
+            "kodeDokter": c["doctor_code"], "namaDokter": None, "noKartu": c["card_number"], "nama": c["name"],
+            "terbitSEP": "Sudah" if c["used_by_sep"] else "Belum"}
+
+
+def referral_out_row(r: dict) -> dict:
+    """One row of ``Rujukan/Keluar/List``."""
+    return {"noRujukan": r["number"], "tglRujukan": r["referral_date"], "jnsPelayanan": r["service_type"],
+            "noSep": r["sep_number"], "noKartu": r["card_number"], "nama": r["name"],
+            "ppkDirujuk": r["to_facility"]["code"], "namaPpkDirujuk": r["to_facility"]["name"]}
+
+
+def referral_out(r: dict, s: dict | None, part: dict) -> dict:
+    """Answer of ``Rujukan/Keluar/{noRujukan}``."""
+    return {"rujukan": {
+        "noRujukan": r["number"], "noSep": r["sep_number"], "noKartu": part["card_number"], "nama": part["name"],
+        "kelasRawat": CLASS_DIGIT.get(s["class_entitled"], "") if s else "", "kelamin": part["sex"],
+        "tglLahir": part["birth_date"], "tglSep": s["sep_date"] if s else None, "tglRujukan": r["referral_date"],
+        "tglRencanaKunjungan": r["planned_visit_date"] or r["referral_date"],
+        "ppkDirujuk": r["to_facility"]["code"], "namaPpkDirujuk": r["to_facility"]["name"],
+        "jnsPelayanan": r["service_type"], "catatan": r["notes"], "diagRujukan": r["diagnosis"]["code"],
+        "namaDiagRujukan": r["diagnosis"]["name"], "tipeRujukan": r["referral_type"],
+        "namaTipeRujukan": r["referral_type_name"], "poliRujukan": r["poli"]["code"],
+        "namaPoliRujukan": r["poli"]["name"]}}

@@ -1,6 +1,6 @@
 """The VClaim service paths this server answers, each a thin call into the care services.
 
-Paths (after ``/vclaim-rest/``; literal segments case-insensitive) — see docs/vclaim.md:
+Paths (after ``/vclaim-rest/`` or ``/vclaim-rest-dev/``; literal segments case-insensitive) — see docs/vclaim.md:
 Peserta by card / NIK; SEP insert / update / delete / lookup / discharge date; Rujukan lookups
 and insert; RencanaKontrol insert and lookup; Referensi diagnosa / poli / faskes / propinsi /
 kabupaten; Monitoring Kunjungan and HistoriPelayanan.
@@ -17,15 +17,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from jkn.api.vclaim import shapes
-from jkn.api.vclaim.protocol import Call, ProtocolError, Router
+from jkn.bridging.core.protocol import Call, Router
+from jkn.bridging.vclaim import shapes
 from jkn.reference import care_codes
 from jkn.reference.workareas import load_workareas
 from jkn.services.care import eligibility as care_eligibility
 from jkn.services.care import facilities, referrals, sep
-from jkn.services.care.common import jakarta_today, parse_date
+from jkn.services.care.common import jakarta_today, month_span, parse_date
 from jkn.services.errors import Invalid, NotFound
-from jkn.vclaim import envelope
 
 router = Router()
 
@@ -164,6 +163,38 @@ def sep_discharge(call: Call):
     return None
 
 
+@router.add("PUT", "Sep/updtglplg")
+def sep_discharge_v1(call: Call):
+    """VClaim 1.1: ``tglPlg`` as ``yyyy-MM-dd HH:mm:ss`` (the date is kept) and ``ppkPelayanan``."""
+    t = _request(call, "t_sep")
+    number = _own_sep(call, _required_sep(t))["number"]
+    ppk = _s(t, "ppkPelayanan")
+    if ppk and ppk != call.consumer.facility_code:
+        raise Invalid(f"ppkPelayanan {ppk} is not the facility of this consumer", field="ppkPelayanan")
+    sep.update_sep(call.session, number, actor=call.actor, facility_code=call.consumer.facility_code,
+                   discharge_date=(_s(t, "tglPlg") or "")[:10])
+    return None
+
+
+@router.add("GET", "Sep/updtglplg/list/bulan/{bulan}/tahun/{tahun}")
+@router.add("GET", "Sep/updtglplg/list/bulan/{bulan}/tahun/{tahun}/{filter}")
+def sep_discharge_list(call: Call):
+    rows = sep.discharges_in_month(call.session, call.consumer.facility_code, call.params["tahun"],
+                                   call.params["bulan"])
+    text = (call.params.get("filter") or "").strip().lower()
+    if text:
+        rows = [r for r in rows if text in r["number"].lower() or text in r["participant"]["card_number"]
+                or text in r["participant"]["name"].lower()]
+    if not rows:
+        _empty(f"tanggal pulang {call.params['bulan']}/{call.params['tahun']}")
+    return {"list": [shapes.discharge_row(r) for r in rows]}
+
+
+@router.add("GET", "sep/cbg/{no}", plain=True)
+def sep_inacbg(call: Call):
+    return shapes.sep_for_inacbg(_own_sep(call, call.params["no"]))
+
+
 @router.add("GET", "SEP/{no}")
 def sep_lookup(call: Call):
     return shapes.sep_detail(_own_sep(call, call.params["no"]))
@@ -243,6 +274,86 @@ def rujukan_insert(call: Call):
     return shapes.rujukan_inserted(r, part)
 
 
+def _own_referral(call: Call, number: str | None) -> dict:
+    """A referral this consumer's facility wrote; the unknown-referral answer otherwise."""
+    if not number:
+        raise Invalid("t_rujukan.noRujukan is required", field="noRujukan")
+    r = referrals.get_referral(call.session, number)
+    if r["from_facility"]["code"] != call.consumer.facility_code:
+        raise NotFound(f"no referral {number}", field="noRujukan")
+    return r
+
+
+@router.add("PUT", "Rujukan/2.0/Update")
+@router.add("PUT", "Rujukan/update")
+def rujukan_update(call: Call):
+    t = _request(call, "t_rujukan")
+    r = _own_referral(call, _s(t, "noRujukan"))
+    if _s(t, "tglRujukan") and _s(t, "tglRujukan") != r["referral_date"]:
+        raise Invalid("tglRujukan is the date the referral was written; it cannot change", field="tglRujukan")
+    referrals.update_referral(
+        call.session, r["number"], actor=call.actor, facility_code=call.consumer.facility_code,
+        to_facility=_s(t, "ppkDirujuk"), service_type=_s(t, "jnsPelayanan"), notes=_s(t, "catatan"),
+        diagnosis=_s(t, "diagRujukan"), referral_type=_s(t, "tipeRujukan") or _s(t, "tipe"),
+        poli=_s(t, "poliRujukan"), planned_visit_date=_s(t, "tglRencanaKunjungan"))
+    return r["number"]
+
+
+@router.add("DELETE", "Rujukan/delete")
+def rujukan_delete(call: Call):
+    t = _request(call, "t_rujukan")
+    r = _own_referral(call, _s(t, "noRujukan"))
+    referrals.delete_referral(call.session, r["number"], actor=call.actor, facility_code=call.consumer.facility_code)
+    return r["number"]
+
+
+@router.add("GET", "Rujukan/Keluar/List/tglMulai/{a}/tglAkhir/{b}")
+def rujukan_keluar_list(call: Call):
+    rows = referrals.referrals_written(call.session, call.consumer.facility_code, call.params["a"], call.params["b"])
+    if not rows:
+        _empty(f"rujukan keluar {call.params['a']} - {call.params['b']}")
+    return {"list": [shapes.referral_out_row(r) for r in rows]}
+
+
+@router.add("GET", "Rujukan/Keluar/{no}")
+def rujukan_keluar(call: Call):
+    r = referrals.get_referral(call.session, call.params["no"])
+    if r["from_facility"]["code"] != call.consumer.facility_code:
+        raise NotFound(f"no referral {call.params['no']}", field="noRujukan")
+    s = sep.get_sep(call.session, r["sep_number"]) if r["sep_number"] else None
+    e = care_eligibility.check(call.session, parse_date(r["referral_date"], "tglRujukan"), card_number=r["card_number"])
+    part = {"card_number": e.participant.card_number, "name": e.participant.name, "sex": e.participant.sex,
+            "birth_date": e.participant.birth_date.isoformat()}
+    return shapes.referral_out(r, s, part)
+
+
+def _referral_seps(call: Call, number: str) -> list[str]:
+    """The SEPs a referral to or from this facility opened here."""
+    r = referrals.get_referral(call.session, number)
+    if not _ours(call, r):
+        raise NotFound(f"no referral {number}", field="noRujukan")
+    return [n for n in referrals.seps_of_referral(call.session, r["number"])
+            if sep.get_sep(call.session, n)["facility"]["code"] == call.consumer.facility_code]
+
+
+@router.add("GET", "Rujukan/JumlahSEP/{jenis}/{no}")
+def rujukan_jumlah_sep(call: Call):
+    if call.params["jenis"] not in ("1", "2"):
+        raise Invalid("jenis rujukan must be 1 (FKTP) or 2 (FKRTL)", field="jenis")
+    r = referrals.get_referral(call.session, call.params["no"])
+    if r["origin_level"] != call.params["jenis"]:
+        raise NotFound(f"no referral {call.params['no']}", field="noRujukan")
+    return {"jumlahSEP": str(len(_referral_seps(call, call.params["no"])))}
+
+
+@router.add("GET", "Rujukan/lastsep/norujukan/{no}")
+def rujukan_last_sep(call: Call):
+    numbers = _referral_seps(call, call.params["no"])
+    if not numbers:
+        _empty(f"SEP untuk rujukan {call.params['no']}")
+    return shapes.sep_detail(sep.get_sep(call.session, numbers[-1]))
+
+
 # --- RencanaKontrol (post-inpatient control letters) -----------------------------------
 
 @router.add("POST", "RencanaKontrol/v2/Insert")
@@ -270,6 +381,69 @@ def kontrol_lookup(call: Call):
     return out
 
 
+def _own_letter(call: Call, number: str | None) -> dict:
+    if not number:
+        raise Invalid("noSuratKontrol is required", field="noSuratKontrol")
+    c = referrals.get_control_letter(call.session, number)
+    if c["facility_code"] != call.consumer.facility_code:
+        raise NotFound(f"no control letter {number}", field="noSuratKontrol")
+    return c
+
+
+@router.add("PUT", "RencanaKontrol/v2/Update")
+@router.add("PUT", "RencanaKontrol/Update")
+def kontrol_update(call: Call):
+    req = _request(call, "")
+    c = _own_letter(call, _s(req, "noSuratKontrol"))
+    if _s(req, "noSEP") and _s(req, "noSEP") != c["sep_number"]:
+        raise Invalid(f"control letter {c['number']} follows SEP {c['sep_number']}", field="noSEP")
+    c = referrals.update_control_letter(
+        call.session, c["number"], actor=call.actor, control_date=_s(req, "tglRencanaKontrol"),
+        poli=_s(req, "poliKontrol") or c["poli"]["code"], doctor_code=_s(req, "kodeDokter"),
+        facility_code=call.consumer.facility_code)
+    s = sep.get_sep(call.session, c["sep_number"])
+    dx = care_codes.icd10().get(s["diagnosis"]["code"])
+    return shapes.control_letter(c, s["participant"], dx.label if dx else s["diagnosis"]["code"])
+
+
+@router.add("DELETE", "RencanaKontrol/Delete")
+def kontrol_delete(call: Call):
+    t = _request(call, "t_suratkontrol")
+    c = _own_letter(call, _s(t, "noSuratKontrol"))
+    referrals.delete_control_letter(call.session, c["number"], actor=call.actor,
+                                    facility_code=call.consumer.facility_code)
+    return None
+
+
+@router.add("GET", "RencanaKontrol/nosep/{no}")
+def kontrol_sep(call: Call):
+    s = _own_sep(call, call.params["no"])
+    fktp = facilities.facility_name(call.session, s["participant"]["fktp_code"])
+    return shapes.sep_for_control(s, fktp)
+
+
+def _letters(call: Call, start, end, card: str | None) -> dict:
+    rows = referrals.control_letters(call.session, call.consumer.facility_code, start, end, call.params["filter"],
+                                     card_number=card)
+    if not rows:
+        _empty("rencana kontrol")
+    seps = {}
+    for c in rows:
+        seps.setdefault(c["sep_number"], sep.get_sep(call.session, c["sep_number"]))
+    return {"list": [shapes.control_list_row(c, seps[c["sep_number"]]) for c in rows]}
+
+
+@router.add("GET", "RencanaKontrol/ListRencanaKontrol/Bulan/{bulan}/Tahun/{tahun}/Nokartu/{no}/filter/{filter}")
+def kontrol_list_card(call: Call):
+    start, end = month_span(call.params["tahun"], call.params["bulan"])
+    return _letters(call, start, end, call.params["no"])
+
+
+@router.add("GET", "RencanaKontrol/ListRencanaKontrol/tglAwal/{a}/tglAkhir/{b}/filter/{filter}")
+def kontrol_list_dates(call: Call):
+    return _letters(call, call.params["a"], call.params["b"], None)
+
+
 # --- Referensi -------------------------------------------------------------------------
 
 @router.add("GET", "referensi/diagnosa/{q}")
@@ -294,6 +468,18 @@ def ref_faskes(call: Call):
     if not hits:
         _empty(f"faskes {call.params['q']}")
     return {"faskes": hits}
+
+
+@router.add("GET", "referensi/spesialistik")
+def ref_spesialistik(call: Call):
+    """The specialties are the clinic (poli) codes the SEP and referrals use."""
+    return {"list": [{"kode": p.code, "nama": p.name} for p in care_codes.polis().values()]}
+
+
+@router.add("GET", "referensi/kelasrawat")
+def ref_kelasrawat(call: Call):
+    """The room classes of VClaim's klsRawatNaik (assumption A-V01)."""
+    return {"list": [{"kode": k, "nama": v} for k, v in sep.UPGRADE_CLASSES.items()]}
 
 
 @router.add("GET", "referensi/propinsi")
@@ -331,5 +517,3 @@ def mon_histori(call: Call):
         _empty(f"histori pelayanan {call.params['no']}")
     return {"histori": [shapes.histori(s) for s in rows]}
 
-
-__all__ = ["router", "ProtocolError", "envelope"]

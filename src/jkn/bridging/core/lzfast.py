@@ -104,7 +104,7 @@ def compress_to_encoded_uri_component(text: str) -> str:
 
 
 def encrypt_response(payload, cons_id: str, secret: str, timestamp: "str | int") -> str:
-    """:func:`jkn.vclaim.crypto.encrypt_response` with the fast compressor: the same ciphertext."""
+    """:func:`jkn.bridging.core.crypto.encrypt_response` with the fast compressor: the same ciphertext."""
     import hashlib
     import json
 

@@ -1,0 +1,27 @@
+"""BPJS Kesehatan's bridging protocols, served so unmodified SIMRS and clinic software can point at
+``jkn`` (shared/docs/vclaim-protocol.md, docs/vclaim.md).
+
+``core``: what every service shares — signatures, user keys, replay defence, AES/LZ-string sealing,
+consumer scope, JSON bodies whatever the Content-Type, DELETE with a body, body limits, and each
+service's envelope conventions; the ASGI front that answers bridging paths before the pages'
+middleware. One thin adapter per service (``vclaim``) maps its paths onto the same service use
+cases as REST and the pages.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from jkn.bridging.core import settings
+from jkn.bridging.core.dispatch import Front
+from jkn.bridging.vclaim import SERVICE as VCLAIM
+
+SERVICES = (VCLAIM,)
+
+
+def install(app, fast_paths: dict[str, Callable[[], object]] | None = None) -> None:
+    """Answer the bridging services (and ``fast_paths``) in front of ``app``'s whole middleware stack;
+    settings are read from the environment now (a malformed value stops the start)."""
+    app.state.bridging = settings.from_env()
+    build = app.build_middleware_stack
+    app.build_middleware_stack = lambda: Front(build(), app, SERVICES, fast_paths)

@@ -1,0 +1,9 @@
+"""VClaim (``/vclaim-rest``, development alias ``/vclaim-rest-dev``): the service paths in
+:mod:`jkn.bridging.vclaim.handlers`, answers shaped by :mod:`jkn.bridging.vclaim.shapes`; how to
+configure a client: docs/vclaim.md."""
+
+from jkn.bridging.core.envelope import VCLAIM
+from jkn.bridging.core.service import Service
+from jkn.bridging.vclaim.handlers import router
+
+SERVICE = Service("VClaim", ("/vclaim-rest", "/vclaim-rest-dev"), router, VCLAIM)
