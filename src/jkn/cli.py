@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from jkn.commands import calc, users
-from jkn.commands.edge import UserErrors
+from jkn.commands.edge import UserErrors, say
 from jkn.services.errors import NotFound
 from jkn.services.workareas import directory
 
@@ -124,15 +124,17 @@ def lookup_branch(code_or_name: str, as_json: bool = typer.Option(False, "--json
     if as_json:
         _print_json(branch)
         return
-    console.print(f"[bold]Kantor Cabang {branch['name']}[/bold] ({branch['code']}, class {branch['class']}) — "
-                  f"{branch['deputy_region']['name']}")
+    console.print(f"[bold]{say('branch.prefix')} {branch['name']}[/bold] ({branch['code']}, "
+                  f"{say('col.class')} {branch['class'].capitalize()}) — {branch['deputy_region']['name']}")
     entry = branch["directory"]
     if entry:
-        console.print(f"address: {entry['address']}  phone: {entry['phones']}  hotline: {entry['hotline'] or '-'}")
+        console.print(say("cli.branch_contacts", address=entry["address"], phones=" / ".join(entry["phones"]) or "-",
+                          hotline=entry["hotline"] or "-"))
     else:
-        console.print(f"address: {directory.NO_PUBLISHED_ADDRESS}")
+        console.print(say("cli.branch_address", address=directory.NO_PUBLISHED_ADDRESS))
     for k in branch["kabkota"]:
-        console.print(f"  {k['code']} {k['name']}  " + ("(seat)" if k["is_branch_seat"] else k["district_office_class"] or ""))
+        seat = say("branch.seat") if k["is_branch_seat"] else (k["district_office_class"] or "").capitalize()
+        console.print(f"  {k['code']} {k['name']}  {seat}")
 
 
 @lookup_app.command("nik")

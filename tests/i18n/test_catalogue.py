@@ -40,6 +40,9 @@ def _used() -> tuple[dict[str, str], set[str]]:
             keys.setdefault(key, str(path.relative_to(SRC)))
         for pattern in DYNAMIC:
             prefixes.update(pattern.findall(path.read_text(encoding="utf-8")))
+    from jkn.web.labels import PREFIXES  # the names of codes: ``segment.`` + code ...
+
+    prefixes.update(PREFIXES.values())
     return keys, prefixes
 
 

@@ -3,14 +3,16 @@
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 
 JKN = [sys.executable, "-m", "jkn.cli"]
 
 
-def run(*args):
-    return subprocess.run([*JKN, *args], capture_output=True, text=True, timeout=60)
+def run(*args, lang: str | None = None):
+    env = {**os.environ, "JKN_LANG": lang} if lang else {k: v for k, v in os.environ.items() if k != "JKN_LANG"}
+    return subprocess.run([*JKN, *args], capture_output=True, text=True, timeout=60, env=env)
 
 
 def test_lookup_region_json():
@@ -29,7 +31,16 @@ def test_lookup_nik_and_bad_nik():
 def test_unknown_region_code_exits_2_with_suggestions():
     result = run("lookup", "region", "99.99")
     assert result.returncode == 2
-    assert "did you mean" in result.stderr
+    assert "kesalahan:" in result.stderr and "mungkin maksud Anda" in result.stderr  # Indonesian by default
+    english = run("lookup", "region", "99.99", lang="en")
+    assert "error:" in english.stderr and "did you mean" in english.stderr
+
+
+def test_branch_contacts_read_as_text_in_indonesian():
+    """Phone numbers are text (``(0911) 3825199``), never a Python tuple."""
+    result = run("lookup", "branch", "Ambon")
+    assert result.returncode == 0, result.stderr
+    assert "telepon:" in result.stdout and "('" not in result.stdout and "Kelas" in result.stdout
 
 
 def test_export_csv(tmp_path):

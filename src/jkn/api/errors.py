@@ -1,7 +1,9 @@
 """Domain errors → HTTP answers with a message that says what to fix.
 
 Every error of /api/v1 has one body, :class:`Problem` (``detail`` is always a sentence), and the
-OpenAPI document says so: the routers document their 4xx answers with :func:`problem`.
+OpenAPI document says so: the routers document their 4xx answers with :func:`problem`. ``title`` and
+``detail`` are in the caller's language (``Accept-Language``; Indonesian by default, issue 11); ``code``
+and ``field`` are for machines and do not change with the language.
 """
 
 from __future__ import annotations
@@ -15,8 +17,9 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
+from jkn.i18n import DEFAULT_LANGUAGE, Msg
+from jkn.i18n.catalogue import accept_language
 from jkn.reference.nik import NikError
-from jkn.i18n.catalogue import DEFAULT_LANGUAGE, accept_language
 from jkn.rules.decision import RuleError, answer_text, localize
 from jkn.services.errors import DomainError, validation_message
 from jkn.services.portal.callers import CsrfFailed, LoginRequired
@@ -43,7 +46,9 @@ class Problem(BaseModel):
                   "year(s), setting JKN_DATE_HORIZON_YEARS)", "field": "paid_on",
         "errors": [{"loc": ["body", "paid_on"], "msg": "Value error, 9999-12-31 is after ...", "type": "value_error"}]}]})
 
-    detail: str = Field(description="what is wrong and what to fix")
+    detail: str = Field(description="what is wrong and what to fix, in the Accept-Language (default Indonesian)")
+    title: str | None = Field(None, description="the kind of error in a few words, in the Accept-Language")
+    code: str | None = Field(None, description="a stable machine code of the error (does not change with the language)")
     field: str | None = Field(None, description="the input concerned, when there is one")
     errors: list[FieldError] | None = Field(None, description="request validation: every input refused")
     suggestions: list[dict[str, Any]] | None = Field(None, description="404: the closest known codes or names")
@@ -58,21 +63,34 @@ def problem(description: str) -> dict[str, Any]:
     return {"model": Problem, "description": description}
 
 
-def _request_problem(exc: RequestValidationError) -> dict[str, Any]:
+def language(request: Request) -> str:
+    """The caller's language: ``Accept-Language`` when it names a catalogue, else Indonesian."""
+    return accept_language(request.headers.get("accept-language")) or DEFAULT_LANGUAGE
+
+
+def body(request: Request, status: int, code: str, detail: str | Msg, **extra) -> dict[str, Any]:
+    """A :class:`Problem` body in the caller's language."""
+    lang = language(request)
+    said = detail.render(lang) if isinstance(detail, Msg) else detail
+    title = Msg(f"problem.{status}") if status in _TITLED else Msg("problem.other")
+    return {"title": title.render(lang), "code": code, "detail": said, **extra}
+
+
+#: the statuses that have a title of their own in the catalogue (``problem.<status>``)
+_TITLED = {400, 401, 403, 404, 409, 413, 422, 429}
+
+
+def _request_problem(request: Request, exc: RequestValidationError) -> dict[str, Any]:
     errors = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
     named = [{**e, "loc": e["loc"][1:] if len(e["loc"]) > 1 and e["loc"][0] in _PLACES else e["loc"]} for e in errors]
     field = ".".join(map(str, named[0]["loc"])) if named else None
-    return {"detail": validation_message(named) or "invalid request", "field": field, "errors": errors}
-
-
-def reader_language(request: Request) -> str:
-    """The caller's language (``Accept-Language``), Indonesian by default."""
-    return accept_language(request.headers.get("accept-language")) or DEFAULT_LANGUAGE
+    detail = Msg("problem.invalid_input", what=validation_message(named)) if named else Msg("problem.invalid_request")
+    return body(request, 422, named[0]["type"] if named else "invalid", detail, field=field, errors=errors)
 
 
 def explained(body: dict[str, Any], request: Request) -> dict[str, Any]:
     """An ``answer`` (the sentence; a refusal's ``detail`` too) and an ``explanation`` in the caller's language."""
-    lang = reader_language(request)
+    lang = language(request)
     if body.get("answer") is not None:
         body["answer"] = answer_text(body["answer"], lang)
         if "detail" in body:
@@ -87,39 +105,44 @@ def install_error_handlers(app: FastAPI) -> None:
     async def _invalid_request(request: Request, exc: RequestValidationError) -> JSONResponse:
         if not request.url.path.startswith(("/api/", "/h2h/")):  # pages and the VClaim bridge keep FastAPI's answer
             return await request_validation_exception_handler(request, exc)
-        return JSONResponse(_request_problem(exc), status_code=422)
+        return JSONResponse(_request_problem(request, exc), status_code=422)
 
     @app.exception_handler(HTTPException)
     async def _http_error(request: Request, exc: HTTPException):
         if not request.url.path.startswith(("/api/", "/h2h/")):
             return await http_exception_handler(request, exc)
         if exc.status_code == 400:  # FastAPI could not read the body (not UTF-8): invalid input, as bad JSON is
-            return JSONResponse({"detail": "the request body cannot be read: send UTF-8 JSON (or a multipart form)",
-                                 "field": "body"}, status_code=422)
-        return JSONResponse({"detail": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers)
+            return JSONResponse(body(request, 422, "body_unreadable", Msg("problem.body_unreadable"), field="body"),
+                                status_code=422)
+        known = {404: "problem.no_such_path", 405: "problem.method_not_allowed"}
+        detail = Msg(known[exc.status_code]) if exc.status_code in known else str(exc.detail)
+        return JSONResponse(body(request, exc.status_code, f"http_{exc.status_code}", detail),
+                            status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(DomainError)
     async def _domain_error(request: Request, exc: DomainError) -> JSONResponse:
         headers = CHALLENGE if exc.status == 401 else None
         if "retry_after" in exc.details:  # a throttled log-in (429)
             headers = {"Retry-After": str(exc.details["retry_after"])}
-        return JSONResponse(explained({"detail": exc.message, **exc.details}, request), status_code=exc.status,
+        extra = {k: v for k, v in exc.details.items() if k != "code"}
+        return JSONResponse(explained(body(request, exc.status, exc.code, exc.say, **extra), request), status_code=exc.status,
                             headers=headers)
 
     @app.exception_handler(NikError)
-    async def _bad_nik(_request: Request, exc: NikError) -> JSONResponse:
-        return JSONResponse({"detail": exc.message, "field": exc.field}, status_code=422)
+    async def _bad_nik(request: Request, exc: NikError) -> JSONResponse:
+        return JSONResponse(body(request, 422, f"nik_{exc.field}", exc.say, field=exc.field),
+                            status_code=422)
 
     @app.exception_handler(RuleError)
     async def _rule_error(request: Request, exc: RuleError) -> JSONResponse:
-        return JSONResponse({"detail": exc.msg.render(reader_language(request)) if exc.msg else str(exc)},
-                            status_code=422)
+        said = exc.msg or str(exc)
+        return JSONResponse(body(request, 422, said.key if isinstance(said, Msg) else "rule", said), status_code=422)
 
     @app.exception_handler(LoginRequired)
-    async def _login_required(_request: Request, _exc: LoginRequired) -> JSONResponse:
-        return JSONResponse({"detail": "log in first (HTTP Basic, or the portal's session cookie)"},
+    async def _login_required(request: Request, _exc: LoginRequired) -> JSONResponse:
+        return JSONResponse(body(request, 401, "login_required", Msg("problem.login_required")),
                             status_code=401, headers=CHALLENGE)
 
     @app.exception_handler(CsrfFailed)
-    async def _csrf_failed(_request: Request, _exc: CsrfFailed) -> JSONResponse:
-        return JSONResponse({"detail": "missing or wrong X-CSRF-Token"}, status_code=403)
+    async def _csrf_failed(request: Request, _exc: CsrfFailed) -> JSONResponse:
+        return JSONResponse(body(request, 403, "csrf_failed", Msg("problem.csrf")), status_code=403)

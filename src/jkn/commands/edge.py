@@ -5,12 +5,13 @@ shown as a message with exit code 2, never a traceback.
 (jkn.services.bounds). :class:`UserErrors` is the ``jkn`` group: it turns the errors a user can
 cause and fix (a domain rule, invalid input, an unreachable database, a file or port that cannot
 be used) into ``error: ...`` on standard error and exit code 2; anything else is a bug and keeps
-its traceback.
+its traceback. Messages are read in ``JKN_LANG`` (Indonesian by default; ``JKN_LANG=en`` for English).
 """
 
 from __future__ import annotations
 
 import errno
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -21,6 +22,7 @@ from rich.markup import escape
 from sqlalchemy.exc import ArgumentError, OperationalError
 from typer.core import TyperGroup
 
+from jkn.i18n import Msg, pick_language, translator
 from jkn.reference.nik import NikError
 from jkn.rules.decision import RuleError
 from jkn.services.errors import DomainError, validation_message
@@ -28,6 +30,16 @@ from jkn.services.errors import DomainError, validation_message
 err = Console(stderr=True, soft_wrap=True)
 #: DomainError details worth a line of their own
 _DETAILS = ("field", "card_number", "missing", "code", "rule")
+
+
+def cli_language() -> str:
+    """The language of the command line: ``JKN_LANG`` when it has a catalogue, else Indonesian."""
+    return pick_language(os.environ.get("JKN_LANG", "").strip().lower() or None)
+
+
+def say(key: str, **values: Any) -> str:
+    """A catalogue message in the command line's language."""
+    return translator(cli_language())(key, **values)
 
 
 def bounded(kind: Any) -> Callable[[Any], Any]:
@@ -45,20 +57,22 @@ def bounded(kind: Any) -> Callable[[Any], Any]:
 
 def describe(exc: BaseException) -> list[str] | None:
     """The lines that tell the user what to fix, or None when ``exc`` is not a user error."""
+    lang = cli_language()
     if isinstance(exc, DomainError):
-        lines = [exc.message] + [f"  {k}: {exc.details[k]}" for k in _DETAILS if exc.details.get(k)]
+        lines = [exc.text(lang)] + [f"  {k}: {exc.details[k]}" for k in _DETAILS if exc.details.get(k)]
         lines += [f"  - {s['text']}  ({s['source']})" for s in exc.details.get("explanation") or []]
-        return lines + [f"  did you mean {s.get('code')} {s.get('name', '')}?" for s in exc.details.get("suggestions") or []]
+        return lines + ["  " + say("cli.did_you_mean", code=s.get("code"), name=s.get("name", ""))
+                        for s in exc.details.get("suggestions") or []]
     if isinstance(exc, ValidationError):
-        return [f"invalid: {validation_message(exc.errors())}"]
+        return [say("cli.invalid", what=validation_message(exc.errors()))]
     if isinstance(exc, NikError):
-        return [f"NIK {exc.field}: {exc.message}"]
+        return [Msg("cli.nik", field=exc.field, reason=exc.say).render(lang)]
     if isinstance(exc, RuleError):
         return [str(exc)]
     if isinstance(exc, OperationalError):
-        return [f"cannot use the database (--db / JKN_DATABASE_URL): {str(exc.orig).strip().splitlines()[0]}"]
+        return [say("cli.database_unusable", reason=str(exc.orig).strip().splitlines()[0])]
     if isinstance(exc, ArgumentError):
-        return [f"--db / JKN_DATABASE_URL is not a database URL this program knows: {exc}"]
+        return [say("cli.not_a_database_url", reason=str(exc))]
     if isinstance(exc, OSError) and exc.errno != errno.EPIPE:
         return [f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc.strerror or exc)]
     return None
@@ -74,7 +88,7 @@ class UserErrors(TyperGroup):
             lines = describe(exc)
             if lines is None:
                 raise
-            err.print(f"[red]error:[/red] {escape(lines[0])}")
+            err.print(f"[red]{escape(say('cli.error'))}:[/red] {escape(lines[0])}")
             for line in lines[1:]:
                 err.print(escape(line))
             raise typer.Exit(code=2) from None

@@ -21,10 +21,16 @@ def format_rupiah(amount: int | None, lang: str) -> str:
     return f"{sign}Rp {format_decimal(abs(amount), locale=lang)}"
 
 
-def format_date(d: date | None, lang: str) -> str:
-    return "-" if d is None else _babel_date(d, format="long", locale=lang)
+def format_date(d: date | str | None, lang: str) -> str:
+    """A date (or its ISO text, as the services hand them to pages) as ``29 November 2026``."""
+    if d is None or d == "":
+        return "-"
+    return _babel_date(date.fromisoformat(d[:10]) if isinstance(d, str) else d, format="long", locale=lang)
 
 
 def format_month(month, lang: str) -> str:
-    """A contribution month (``jkn.domain.month.Month``) as ``November 2026``."""
+    """A contribution month (``jkn.domain.month.Month`` or ``2026-11``) as ``November 2026``."""
+    if isinstance(month, str):
+        year, number = month.split("-")[:2]
+        return _babel_date(date(int(year), int(number), 1), format="LLLL y", locale=lang)
     return _babel_date(date(month.year, month.month, 1), format="LLLL y", locale=lang)

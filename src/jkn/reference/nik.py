@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from jkn.i18n import DEFAULT_LANGUAGE, Msg, render
 from jkn.reference.kemendagri import papua_2025_to_2017
 from jkn.reference.workareas import KabKota, load_workareas
 
@@ -17,10 +18,11 @@ from jkn.reference.workareas import KabKota, load_workareas
 class NikError(ValueError):
     """A NIK that cannot be one; ``field`` names what is wrong (length, digits, date, region ...)."""
 
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
+    def __init__(self, field: str, message: Msg):
+        self.say = message
+        self.message = render(message, DEFAULT_LANGUAGE)
+        super().__init__(self.message)
         self.field = field
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -52,23 +54,23 @@ def parse(nik: str, today: dt.date | None = None) -> NikInfo:
     """Parse and validate a NIK; raise ``NikError`` naming the first thing wrong."""
     text = "".join(str(nik).split())
     if not text.isdigit():
-        raise NikError("digits", f"NIK must contain digits only; got {nik!r}")
+        raise NikError("digits", Msg("nik.digits", got=str(nik)))
     if len(text) != 16:
-        raise NikError("length", f"NIK must be 16 digits long; got {len(text)}")
+        raise NikError("length", Msg("nik.length", got=len(text)))
     from lokal.nik import parse_nik  # deferred: importing lokal costs ~0.3 s at every CLI start
 
     info = parse_nik(text, reference_date=today or dt.date.today())
     if info.birth_date is None:
         raise NikError(
             "date",
-            f"digits 7-12 ({text[6:12]}) are not a birth date DDMMYY (women add 40 to the day)",
+            Msg("nik.date", digits=text[6:12]),
         )
     if text[12:] == "0000":
-        raise NikError("serial", "the last four digits (serial) cannot be 0000")
+        raise NikError("serial", Msg("nik.serial"))
     code = f"{text[0:2]}.{text[2:4]}"
     resolved = resolve_region_code(code)
     if resolved is None:
-        raise NikError("region", f"region code {code} (first four digits) is not a kab/kota in the 2017 or 2025 Kemendagri lists")
+        raise NikError("region", Msg("nik.region", code=code))
     region, via = resolved
     return NikInfo(
         nik=text,

@@ -53,7 +53,7 @@ def login(request: Request, session: DB, username: Annotated[str, Form()] = "",
             refused = exc
     if refused is not None:
         response = page(request, None, "portal/login.html", status_code=refused.status, next=next,
-                        username=username, error=refused.message)
+                        username=username, error=refused.say)
         if "retry_after" in refused.details:
             response.headers["Retry-After"] = str(refused.details["retry_after"])
         return response
@@ -104,7 +104,7 @@ def change_password(request: Request, portal: CurrentPortal, session: DB,
             accounts.change_own_password(session, portal.actor, user, current_password, new_password)
             token = sessions.open_session(session, user, client=client_of(request))
     except DomainError as exc:
-        return page(request, portal, "portal/account.html", status_code=exc.status, error=exc.message)
+        return page(request, portal, "portal/account.html", status_code=exc.status, error=exc.say)
     response = RedirectResponse("/akun?ok=password", status_code=303)
     start_session(request, response, user, token)  # every session ended; this browser goes on in a new one
     return response
@@ -142,7 +142,7 @@ def create_user(request: Request, portal: Admin, session: DB, username: Annotate
                                  employer=employer or None, participant=participant or None,
                                  facility=facility or None, creator=portal.user)
     except DomainError as exc:
-        return page(request, portal, "portal/users.html", status_code=exc.status, error=exc.message,
+        return page(request, portal, "portal/users.html", status_code=exc.status, error=exc.say,
                     form={"username": username, "full_name": full_name, "role": role},
                     **_admin_context(session))
     return RedirectResponse("/admin/pengguna?ok=created", status_code=303)

@@ -94,7 +94,7 @@ def record(request: Request, portal: CurrentPortal, session: DB, channel: Annota
                 received_at=_received(received_date, received_time))
             number, branch_code = row.number, row.branch_code
     except DomainError as exc:
-        return page(request, portal, "complaints/record.html", status_code=exc.status, error=exc.message, form=form,
+        return page(request, portal, "complaints/record.html", status_code=exc.status, error=exc.say, form=form,
                     **_form_choices(session, portal))
     if portal.scope.sees_branch(branch_code):
         return RedirectResponse(f"/pengaduan/{number}?ok=filed", status_code=303)
@@ -126,7 +126,7 @@ def _act(request: Request, portal: Portal, session: Session, number: str, ok: st
         officers = complaints.assignable_officers(session, row) if portal.scope.is_office else []
         may_handle = portal.scope.can("complaint.handle") and portal.scope.sees_branch(row.branch_code)
         return page(request, portal, "complaints/detail.html", status_code=exc.status, c=data, officers=officers,
-                    may_handle=may_handle, error=exc.message)
+                    may_handle=may_handle, error=exc.say)
     back = "/peserta/pengaduan" if portal.role == PARTICIPANT and ok in ("closed",) else f"/pengaduan/{number}"
     return RedirectResponse(f"{back}?ok={ok}", status_code=303)
 
@@ -194,7 +194,7 @@ def file_mine(request: Request, portal: CurrentPortal, session: DB, category: An
     except DomainError as exc:
         items = [complaints.view(session, r) for r in complaints.list_complaints(session, portal.scope)]
         family = _family(session, portal)
-        return page(request, portal, "complaints/mine.html", status_code=exc.status, error=exc.message, items=items,
+        return page(request, portal, "complaints/mine.html", status_code=exc.status, error=exc.say, items=items,
                     family=family, categories=list(complaints.CATEGORIES),
                     form={"category": category, "subject": subject, "description": description,
                           "participant": participant, "contact": contact})

@@ -74,7 +74,7 @@ def upload(request: Request, portal: Employer, session: DB, file: Annotated[Uplo
                                                employer_code=e.code, actor=portal.actor)
     except DomainError as exc:
         return page(request, portal, "employer/upload.html", status_code=exc.status, employer=view, report=None,
-                    error=exc.message)
+                    error=exc.say)
     report = result.as_dict(lang)
     return page(request, portal, "employer/upload.html", status_code=200 if result.ok else 422, employer=view,
                 report=report, filename=file.filename)

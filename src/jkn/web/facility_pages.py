@@ -60,7 +60,7 @@ def eligibility(request: Request, portal: Staff, session: DB, q: str = "", date:
         except ValueError:
             error = "date: YYYY-MM-DD"
         except DomainError as exc:
-            error = exc.message
+            error = exc.say
     return page(request, portal, "facility/eligibility.html", status_code=404 if error and q else 200,
                 facility=facility, q=q, date=date or jakarta_today().isoformat(), result=result, error=error)
 
@@ -87,7 +87,7 @@ def referral(request: Request, portal: Staff, session: DB, form: Form_):
             referral_type=_text(form, "referral_type") or "0", complaint=_text(form, "complaint"),
             notes=_text(form, "notes"), actor=portal.actor)
     except DomainError as exc:
-        return page(request, portal, "facility/referral.html", status_code=exc.status, error=exc.message,
+        return page(request, portal, "facility/referral.html", status_code=exc.status, error=exc.say,
                     explanation=exc.details.get("explanation"), values=values, **_choices(session, facility))
     return page(request, portal, "facility/referral.html", referral=r, values={}, **_choices(session, facility))
 
@@ -121,7 +121,7 @@ def issue_sep(request: Request, portal: Staff, session: DB, form: Form_):
             mr_number=_text(form, "mr_number"), phone=_text(form, "phone"), notes=_text(form, "notes"),
             delivery_child_number=_text(form, "delivery_child_number"), actor=portal.actor)
     except DomainError as exc:
-        return page(request, portal, "facility/sep.html", status_code=exc.status, error=exc.message,
+        return page(request, portal, "facility/sep.html", status_code=exc.status, error=exc.say,
                     explanation=exc.details.get("explanation"), values=values, **_choices(session, facility))
     return RedirectResponse(f"/faskes/sep/{s['number']}?ok=sep_issued", status_code=303)
 

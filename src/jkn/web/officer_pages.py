@@ -263,7 +263,7 @@ def register(request: Request, portal: Office, session: DB, form: Form_):
         error = validation_message(exc.errors())
         status = 422
     except DomainError as exc:
-        error, status = exc.message, exc.status
+        error, status = exc.say, exc.status
     if error is not None:
         return page(request, portal, "officer/register.html", status_code=status, error=error,
                     **_registration_context(session, portal, values, members))
@@ -331,7 +331,7 @@ def change(request: Request, portal: Office, session: DB, card: str, form: Form_
     except DomainError as exc:
         if isinstance(exc, Forbidden):
             raise
-        return _change_page(request, portal, session, card, kind, values, exc.status, exc.message)
+        return _change_page(request, portal, session, card, kind, values, exc.status, exc.say)
     return RedirectResponse(f"/petugas/peserta/{card}?ok=changed", status_code=303)
 
 

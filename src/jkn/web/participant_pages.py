@@ -85,7 +85,7 @@ def change_fktp(request: Request, portal: Participant, session: DB, fktp_code: A
         ctx = _fktp_context(session, _me(session, portal))
         if exc.details.get("explanation"):
             ctx["explanation"] = exc.details["explanation"]
-        return page(request, portal, "participant/fktp.html", status_code=exc.status, error=exc.message,
+        return page(request, portal, "participant/fktp.html", status_code=exc.status, error=exc.say,
                     refused=True, **ctx)
     return RedirectResponse("/peserta/fktp?ok=fktp_changed", status_code=303)
 

@@ -37,7 +37,7 @@ def branch_page(request: Request, code: str):
     try:
         branch = directory.get_branch(code)
     except NotFound as exc:
-        return render(request, "which_office.html", status_code=404, error=exc.message, suggestions=exc.suggestions)
+        return render(request, "which_office.html", status_code=404, error=exc.say, suggestions=exc.suggestions)
     return render(request, "branch.html", branch=branch)
 
 
@@ -46,7 +46,7 @@ def region_page(request: Request, code: str):
     try:
         region = directory.get_region(code)
     except NotFound as exc:
-        return render(request, "which_office.html", status_code=404, error=exc.message, suggestions=exc.suggestions)
+        return render(request, "which_office.html", status_code=404, error=exc.say, suggestions=exc.suggestions)
     return render(request, "region.html", region=region)
 
 
@@ -57,8 +57,8 @@ def which_office(request: Request, q: str = ""):
     try:
         answer = directory.which_office(q)
     except NotFound as exc:
-        return render(request, "which_office.html", status_code=404, q=q, error=exc.message, suggestions=exc.suggestions)
+        return render(request, "which_office.html", status_code=404, q=q, error=exc.say, suggestions=exc.suggestions)
     except NikError as exc:
-        return render(request, "which_office.html", status_code=422, q=q, error=f"NIK: {exc.message}")
+        return render(request, "which_office.html", status_code=422, q=q, error=exc.say)
     nik = directory.lookup_nik(q) if q.strip().isdigit() else None
     return render(request, "which_office.html", q=q, answer=answer, nik=nik)

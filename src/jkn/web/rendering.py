@@ -13,6 +13,7 @@ from jinja2 import pass_context
 from jkn.i18n import format_date, format_month, format_number, format_rupiah, pick_language, render as render_value
 from jkn.i18n import translator
 from jkn.rules.decision import answer_text, localize
+from jkn.web import labels
 
 templates = Jinja2Templates(directory=str(files("jkn.web") / "templates"))
 
@@ -36,6 +37,7 @@ templates.env.filters.update(
     steps=_in_page_language(lambda steps, lang: localize(steps, lang)),
     answer=_in_page_language(lambda answer, lang: answer_text(answer, lang)),
 )
+labels.install(templates.env)
 
 
 def request_language(request: Request) -> str:

@@ -36,6 +36,7 @@ from jkn.api.session_cookie import (  # noqa: F401
     write_cookie,
 )
 from jkn.domain.timestamps import as_utc
+from jkn.i18n import Msg
 from jkn.services.errors import DomainError
 from jkn.services.membership.common import JAKARTA
 from jkn.services.portal.callers import CsrfFailed, LoginRequired, Portal, caller_for  # noqa: F401
@@ -43,6 +44,10 @@ from jkn.services.portal.callers import CsrfFailed, LoginRequired, Portal, calle
 #: Path prefixes served by the portal's HTML pages (errors there are pages, not JSON).
 PAGE_PREFIXES = ("/masuk", "/keluar", "/akun", "/portal", "/petugas", "/pemberi-kerja", "/peserta", "/faskes",
                  "/pengaduan", "/dasbor", "/admin", "/kebijakan")
+
+
+#: paths answered for machines (JSON), not people
+_MACHINE_PATHS = ("/api/", "/vclaim", "/static/", "/openapi", "/health")
 
 
 # --- CSRF --------------------------------------------------------------------------------------
@@ -102,7 +107,8 @@ def role_required(*roles: str):
         if portal.user.role not in roles:
             from jkn.services.errors import Forbidden
 
-            raise Forbidden(f"this page is for {', '.join(roles)}; you are logged in as {portal.user.role}")
+            raise Forbidden(Msg("error.role", roles=[Msg(f"role.{r}") for r in roles],
+                                role=Msg(f"role.{portal.user.role}")))
         return portal
 
     return check
@@ -138,8 +144,34 @@ def install_security(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain_error(request: Request, exc: DomainError):
         if is_page(request) or previous is None:
-            return render(request, "portal/error.html", status_code=exc.status, error=exc.message)
+            return render(request, "portal/error.html", status_code=exc.status, error=exc.say)
         return await previous(request, exc)
+
+    from starlette.exceptions import HTTPException
+
+    previous_http = app.exception_handlers.get(HTTPException)
+
+    @app.exception_handler(HTTPException)
+    async def _http_error(request: Request, exc: HTTPException):
+        """Pages that do not exist answer with an Indonesian page; the API keeps its Problem body."""
+        if exc.status_code == 404 and not request.url.path.startswith(_MACHINE_PATHS):
+            return render(request, "portal/error.html", status_code=404, error_key="error.not_found")
+        return await previous_http(request, exc)
+
+    @app.exception_handler(Exception)
+    async def _server_error(request: Request, exc: Exception):
+        """An unexpected error: a page that says nothing was changed (the unit of work rolled back)."""
+        if request.url.path.startswith("/api/"):
+            from fastapi.responses import JSONResponse
+
+            from jkn.api.errors import body
+
+            return JSONResponse(body(request, 500, "server_error", Msg("error.server")), status_code=500)
+        if request.url.path.startswith(_MACHINE_PATHS):
+            from fastapi.responses import PlainTextResponse
+
+            return PlainTextResponse("Internal Server Error", status_code=500)
+        return render(request, "portal/error.html", status_code=500, error_key="error.server")
 
     api_login_required = app.exception_handlers.get(LoginRequired)  # JSON 401 (jkn.api.errors)
     api_csrf_failed = app.exception_handlers.get(CsrfFailed)

@@ -3,14 +3,17 @@ contribution, and the lateness, penalty and suspension of unpaid months."""
 
 from __future__ import annotations
 
-import datetime as dt
+from functools import partial
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from jkn.domain.segment import Segment
 from jkn.rules.decision import RuleError
+from jkn.i18n import Msg
 from jkn.services.billing import calculators
+from jkn.services.errors import DomainError, Invalid
+from jkn.web.form_values import jkn_date, whole_number
 from jkn.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
@@ -18,45 +21,41 @@ router = APIRouter(include_in_schema=False)
 FIELDS = ("segment", "as_of", "wage", "grade", "care_class", "persons", "additional_members", "pension",
           "veteran_base_salary")
 PENALTY_FIELDS = ("p_segment", "p_as_of", "unpaid", "penalty_owed", "suspended_since")
-
-
-def _whole_number(form: dict, name: str, default: int | None) -> int | None:
-    text = (form.get(name) or "").replace(".", "").replace(",", "").strip()
-    if not text:
-        return default
-    if not text.isdigit():
-        raise RuleError(f"{name.replace('_', ' ')} must be a whole number of rupiah or persons, got {form[name]!r}")
-    return int(text)
-
-
-def _date(text: str, what: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise RuleError(f"choose {what} (YYYY-MM-DD)") from None
+#: unpaid months the penalty calculator takes at once (12 years of months)
+MAX_UNPAID_MONTHS = 144
 
 
 def _calculate(form: dict) -> dict:
-    as_of = _date(form.get("as_of") or "", "the date the contribution is for")
+    number = partial(whole_number, form)
+    as_of = jkn_date(form, "as_of", Msg("sim.as_of"))
     return calculators.contribution(
         form.get("segment") or "",
         as_of,
-        wage=_whole_number(form, "wage", None),
+        wage=number("wage", Msg("sim.wage")),
         grade=(form.get("grade") or "").strip() or None,
         care_class=form.get("care_class") or None,
-        persons=_whole_number(form, "persons", 1),
-        additional_members=_whole_number(form, "additional_members", 0),
-        pension=_whole_number(form, "pension", None),
-        veteran_base_salary=_whole_number(form, "veteran_base_salary", None),
+        persons=number("persons", Msg("sim.persons"), 1, kind="persons"),
+        additional_members=number("additional_members", Msg("sim.additional"), 0, kind="members"),
+        pension=number("pension", Msg("sim.pension")),
+        veteran_base_salary=number("veteran_base_salary", Msg("sim.veteran_base_salary")),
     )
 
 
 def _penalty(form: dict) -> dict:
-    unpaid = calculators.parse_unpaid([line for line in (form.get("unpaid") or "").split() if line])
-    since = form.get("suspended_since") or ""
-    return calculators.penalty(form.get("p_segment") or "", _date(form.get("p_as_of") or "", "the date"), unpaid,
-                               penalty_owed=_whole_number(form, "penalty_owed", 0),
-                               suspended_since=_date(since, "the first day of suspension") if since else None)
+    lines = [line for line in (form.get("unpaid") or "").split() if line]
+    if len(lines) > MAX_UNPAID_MONTHS:
+        raise Invalid(Msg("sim.too_many_months", most=MAX_UNPAID_MONTHS), field="unpaid")
+    unpaid = []
+    for line in lines:
+        month, _, amount = line.partition("=")
+        amount_due = whole_number({"unpaid": amount}, "unpaid", Msg("sim.unpaid_amount", month=month))
+        unpaid.append((month.strip(), amount_due))
+        if unpaid[-1][1] is None:
+            raise Invalid(Msg("sim.unpaid_format", got=line), field="unpaid")
+    return calculators.penalty(form.get("p_segment") or "", jkn_date(form, "p_as_of", Msg("sim.on")), unpaid,
+                               penalty_owed=whole_number(form, "penalty_owed", Msg("sim.penalty_owed"), 0),
+                               suspended_since=jkn_date(form, "suspended_since", Msg("sim.suspended_since"),
+                                                        required=False))
 
 
 @router.get("/simulasi", response_class=HTMLResponse)
@@ -66,11 +65,15 @@ def simulator(request: Request):
     if form["segment"]:
         try:
             result = _calculate(form)
+        except DomainError as exc:
+            error = exc.say
         except (RuleError, ValueError) as exc:
             error = str(exc)
     if form["p_segment"]:
         try:
             penalty = _penalty(form)
+        except DomainError as exc:
+            penalty_error = exc.say
         except (RuleError, ValueError) as exc:
             penalty_error = str(exc)
     form["as_of"] = form["as_of"] or "2014-06-01"

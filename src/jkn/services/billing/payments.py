@@ -20,6 +20,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from jkn.i18n import Msg
+from jkn.i18n.message import Rp
 from jkn.domain.month import Month
 from jkn.rules.settlement import Position, settle
 from jkn.services.billing.cover_start import BY_PAYMENT, start_cover
@@ -103,7 +105,8 @@ def post_payment(session: Session, data: PaymentIn, *, actor: Actor) -> dict[str
             pay, steps = allocate(session, payer, data)
             audit.record(session, actor, "payment.record", object_type="payment", object_id=pay.reference,
                          branch_code=payer_branch(session, payer),
-                         summary=f"{pay.amount} rupiah from {payer.code} on {pay.paid_on.isoformat()}",
+                         summary=Msg("audit.sum.payment", amount=Rp(int(pay.amount)), payer=payer.code,
+                                     day=pay.paid_on),
                          after={"payer": payer.code, "amount": pay.amount, "penalty": pay.penalty_amount,
                                 "credit": pay.credit_amount})
             start_cover(session, BY_PAYMENT, {"payment": pay.id}, data.paid_on)  # first payment: cover (A-M18)

@@ -35,6 +35,8 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from jkn.i18n import Msg
+from jkn.i18n.message import Rp
 from jkn.domain.care import Relationship
 from jkn.domain.month import Month
 from jkn.domain.segment import STATE_PENSIONERS, VETERAN_SEGMENTS, Segment, SegmentGroup
@@ -504,7 +506,8 @@ def run_billing(session: Session, month: "Month | str", *, actor: Actor, method:
         run.finished_at = dt.datetime.now(dt.timezone.utc)
         _after_billing(session, run, m)
         audit.record(session, actor, "billing.run", object_type="billing_run", object_id=run.id,
-                     summary=f"{m} ({method}): {result.bills} bills, {result.amount} rupiah",
+                     summary=Msg("audit.sum.billing_run", month=str(m), bills=result.bills,
+                                 amount=Rp(int(result.amount))),
                      after={"month": str(m), "bills": result.bills, "lines": result.lines, "amount": result.amount})
     result.seconds = time.perf_counter() - started
     return result

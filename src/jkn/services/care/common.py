@@ -159,10 +159,15 @@ class Refused(DomainError):
 
     status = 422
 
-    def __init__(self, message: str, *, rule: str, explanation: list[dict], **details):
+    def __init__(self, message, *, rule: str, explanation: list[dict], **details):
         super().__init__(message, rule=rule, explanation=explanation, **details)
         self.rule = rule
         self.explanation = explanation
+
+    @property
+    def code(self) -> str:
+        """The refusal code is the machine code of the error."""
+        return self.rule
 
 
 #: The sentence of a refusal: "Tidak dijamin: ..." (any care), "SEP tidak dapat diterbitkan: ..." (an SEP).

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from jkn.i18n import Msg
 from jkn.services.membership import cards
 from jkn.services.membership.common import check_version, get_employer, jakarta_today, jsonable
 from jkn.services.membership.registration import employer_payer, resolve_kabkota
@@ -45,7 +46,8 @@ def register_employer(session: Session, data: EmployerIn, *, actor: Actor) -> di
         session.flush()
         employer_payer(session, e)
         audit.record(session, actor, "employer.register", object_type="employer", object_id=e.code,
-                     branch_code=e.branch_code, summary=f"{e.name} registered", after={"kabkota_code": kabkota_code})
+                     branch_code=e.branch_code, summary=Msg("audit.sum.employer_registered", name=e.name),
+                     after={"kabkota_code": kabkota_code})
     return employer_view(session, e)
 
 

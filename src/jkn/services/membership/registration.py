@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from jkn.i18n import Msg
 from jkn.domain.care import FamilyMember, MaritalStatus, Relationship
 from jkn.domain.segment import VETERAN_SEGMENTS, Segment, SegmentGroup
 from jkn.reference import nik as nik_parser
@@ -301,7 +302,8 @@ def register(session: Session, data: FamilyIn | ParticipantRegistrationIn, *, ac
                                        .order_by(ParticipantRow.id)).all()
         audit.record(session, actor, "participant.register", object_type="family", object_id=family.id,
                      branch_code=plan.branch_code, after={"cards": list(cards_issued)},
-                     summary=f"{plan.segment.value}: {len(cards_issued)} participant(s), head {cards_issued[0]}")
+                     summary=Msg("audit.sum.registered", segment=Msg(f"segment.{plan.segment.value}"),
+                                 n=len(cards_issued), head=cards_issued[0]))
     return family_view(session, family.id)
 
 

@@ -31,6 +31,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from jkn.domain.timestamps import utcnow
+from jkn.i18n import Msg
 from jkn.services.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from jkn.services.portal import audit, sessions, throttle
 from jkn.services.portal.audit import Actor
@@ -75,7 +76,7 @@ class LoginThrottled(LoginRefused):
 
     def __init__(self, seconds: float):
         wait = max(1, math.ceil(seconds))
-        super().__init__(f"too many failed log-ins: try again in {wait} seconds", retry_after=wait)
+        super().__init__(Msg("login.throttled", seconds=wait), retry_after=wait)
 
 
 def hash_password(password: str) -> str:
@@ -176,7 +177,8 @@ def create_user(session: Session, actor: Actor, *, username: str, password: str,
     session.add(user)
     session.flush()
     audit.record(session, actor, "user.create", object_type="user", object_id=user.username,
-                 branch_code=place["branch_code"], summary=f"created {role} {username}",
+                 branch_code=place["branch_code"],
+                 summary=Msg("audit.sum.user_created", role=Msg(f"role.{role}"), user=username),
                  after={"role": role, **{k: v for k, v in place.items() if v is not None}})
     return user
 
@@ -208,7 +210,7 @@ def set_password(session: Session, actor: Actor, user: UserAccountRow, new_passw
     user.session_version += 1
     sessions.end_all(session, user.id, sessions.PASSWORD)
     audit.record(session, actor, "user.password", object_type="user", object_id=user.username,
-                 branch_code=user.branch_code, summary="password changed")
+                 branch_code=user.branch_code, summary=Msg("audit.sum.password"))
 
 
 def change_own_password(session: Session, actor: Actor, user: UserAccountRow, current: str, new: str) -> None:
@@ -263,7 +265,7 @@ def _failed(session: Session, user: UserAccountRow, client: str | None, now: dt.
         failed_since=func.coalesce(UserAccountRow.failed_since, now)))
     audit.record(session, Actor("anonymous", client=client), "login.failed", object_type="user",
                  object_id=user.username, branch_code=home_branch(session, user),
-                 summary=f"failed log-in on {user.username} (wrong password)")
+                 summary=Msg("audit.sum.login_failed", user=user.username))
 
 
 def authenticate(session: Session, username: str, password: str, *, client: str | None = None,
@@ -296,14 +298,14 @@ def authenticate(session: Session, username: str, password: str, *, client: str 
         except VerificationError:
             pass
         attempt(False, "UNKNOWN_USER")
-        raise LoginRefused("wrong user name or password")
+        raise LoginRefused(Msg("login.wrong"))
     if not verify_password(user, password or ""):
         attempt(False, "BAD_PASSWORD")
         _failed(session, user, client, now)
-        raise LoginRefused("wrong user name or password")
+        raise LoginRefused(Msg("login.wrong"))
     if not user.active:
         attempt(False, "INACTIVE")
-        raise LoginRefused("this account is not active; ask your administrator")
+        raise LoginRefused(Msg("login.inactive"))
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     user.last_login_at = now

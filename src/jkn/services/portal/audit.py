@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jkn.i18n import Msg
+from jkn.i18n.message import Rp
 from jkn.store.facility_tables import FacilityRow
 from jkn.store.portal_tables import AuditEventRow, UserAccountRow
 from jkn.store.reference_tables import KabKotaRow
@@ -93,9 +96,12 @@ def _jsonable(value: Any) -> Any:
 
 def record(session: Session, actor: Actor, action: str, *, object_type: str | None = None,
            object_id: Any = None, branch_code: str | None = None, facility_code: str | None = None,
-           summary: str | None = None, before: dict | None = None, after: dict | None = None) -> AuditEventRow:
+           summary: str | Msg | None = None, before: dict | None = None, after: dict | None = None) -> AuditEventRow:
     """Add one audit row to the session's current transaction (the use case's unit of work);
-    ``facility_code`` defaults to the actor's facility."""
+    ``facility_code`` defaults to the actor's facility. A :class:`~jkn.i18n.Msg` summary is kept as its
+    key and values and read in the reader's language (:func:`summary_text`)."""
+    if isinstance(summary, Msg):
+        summary = MSG_MARK + json.dumps(_kept(summary), ensure_ascii=False)
     row = AuditEventRow(
         actor=actor.name[:60], actor_id=actor.user_id, role=actor.role, action=action[:60],
         object_type=object_type, object_id=None if object_id is None else str(object_id)[:60],
@@ -109,8 +115,38 @@ def record(session: Session, actor: Actor, action: str, *, object_type: str | No
     return row
 
 
+#: the start of a summary kept as a catalogue message (``§{"key": ..., "values": {...}}``)
+MSG_MARK = "§"
+
+
+def summary_text(summary: str | None, lang: str) -> str:
+    """An audit summary as the reader reads it: a kept message in ``lang``; older free text as written."""
+    if not summary:
+        return ""
+    if summary.startswith(MSG_MARK):
+        return _message(json.loads(summary[len(MSG_MARK):])).render(lang)
+    return summary
+
+
+def _kept(value: Any) -> Any:
+    """A message (and the messages and amounts in its values) as JSON."""
+    if isinstance(value, Msg):
+        return {"key": value.key, "values": {k: _kept(v) for k, v in value.values.items()}}
+    if isinstance(value, Rp):
+        return {"rp": value.amount}
+    return _jsonable(value)
+
+
+def _message(kept: Any) -> Any:
+    if isinstance(kept, dict) and "key" in kept:
+        return Msg(kept["key"], **{k: _message(v) for k, v in kept["values"].items()})
+    if isinstance(kept, dict) and "rp" in kept:
+        return Rp(kept["rp"])
+    return kept
+
+
 def record_at_facility(session: Session, actor: Actor, action: str, facility: FacilityRow, *, object_type: str,
-                       object_id: Any, summary: str, before: dict | None = None,
+                       object_id: Any, summary: str | Msg, before: dict | None = None,
                        after: dict | None = None) -> AuditEventRow:
     """An audit row for a record kept at ``facility`` (care records, staff, VClaim consumers): for
     the officers of the branch serving the facility's kab/kota."""

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from jkn.i18n import Msg
 from jkn.domain.timestamps import as_utc, utcnow
 from jkn.reference.names import display_name
 from jkn.reference.offices import contact_centre
@@ -193,7 +194,9 @@ def file_complaint(session: Session, actor: Actor, scope: Scope | None, *, chann
     session.flush()
     _event(session, row, actor, "FILED", None, f"{channel} / {category}", at=now)
     audit.record(session, actor, "complaint.file", object_type="complaint", object_id=row.number,
-                 branch_code=row.branch_code, summary=f"{channel} {category}: {subject}",
+                 branch_code=row.branch_code,
+                 summary=Msg("audit.sum.complaint_filed", channel=Msg(f"complaint.channel.{channel}"),
+                             category=Msg(f"complaint.category.{category}"), subject=subject),
                  after={"status": NEW, "branch": row.branch_code, "kabkota": row.kabkota_code,
                         "participant": person.card_number if person else None})
     return row
@@ -305,6 +308,7 @@ def view(session: Session, row: ComplaintRow, *, now: dt.datetime | None = None,
         "time_taken_minutes": int(taken.total_seconds() // 60) if taken else None,
         "time_taken": format_duration(taken),
         "age": format_duration(now - as_utc(row.received_at)),
+        "age_minutes": int((now - as_utc(row.received_at)).total_seconds() // 60),
         "overdue": is_overdue(row, now),
         "sla_source": parameter("complaint_answer_days", as_utc(row.received_at).astimezone(JAKARTA).date()).source,
         "version": row.version,
@@ -357,7 +361,7 @@ def assign(session: Session, actor: Actor, scope: Scope, number: str, assignee: 
     row.status, row.assigned_to_id, row.assigned_at = ASSIGNED, target.id, now
     _event(session, row, actor, "ASSIGNED", previous, f"to {target.username}", at=now)
     audit.record(session, actor, "complaint.assign", object_type="complaint", object_id=row.number,
-                 branch_code=row.branch_code, summary=f"assigned to {target.username}",
+                 branch_code=row.branch_code, summary=Msg("audit.sum.complaint_assigned", user=target.username),
                  before=before, after={"status": ASSIGNED, "assigned_to": target.id})
     session.flush()
     return row
@@ -379,9 +383,9 @@ def answer(session: Session, actor: Actor, scope: Scope, number: str, text: str,
         raise Conflict(f"complaint {row.number} is {row.status}; only an ASSIGNED complaint is answered")
     row.status, row.answer, row.answered_at = ANSWERED, text, now
     _event(session, row, actor, "ANSWERED", ASSIGNED, text, at=now)
-    taken = format_duration(time_taken(row))
+    minutes = int(time_taken(row).total_seconds() // 60)
     audit.record(session, actor, "complaint.answer", object_type="complaint", object_id=row.number,
-                 branch_code=row.branch_code, summary=f"answered after {taken}",
+                 branch_code=row.branch_code, summary=Msg("audit.sum.complaint_answered", minutes=minutes),
                  before={"status": ASSIGNED}, after={"status": ANSWERED})
     session.flush()
     return row
