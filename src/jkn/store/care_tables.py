@@ -219,3 +219,49 @@ class AmbulanceTripRow(Base):
     emergency_case_id: Mapped[int | None] = mapped_column(ForeignKey("emergency_case.id"))
     explanation: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SepRequestRow(Base):
+    """A facility's request to issue an SEP outside the usual conditions (VClaim ``Sep/pengajuanSEP``):
+    kind "1" a backdated SEP date, "2" an SEP without the participant's fingerprint validation.
+    One request per facility, participant, SEP date, service type and kind. Approved by the
+    facility itself for a fingerprint exception, by the branch office for a backdate (A-V10)."""
+
+    __tablename__ = "sep_request"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    facility_code: Mapped[str] = mapped_column(ForeignKey("facility.code"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), index=True)
+    sep_date: Mapped[dt.date] = mapped_column(Date)
+    service_type: Mapped[str] = mapped_column(String(1))  # "1" inpatient, "2" outpatient
+    kind: Mapped[str] = mapped_column(String(1))  # jnsPengajuan: "1" backdate, "2" fingerprint
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="PENDING")  # PENDING / APPROVED
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    approved_by: Mapped[str | None] = mapped_column(String(80))
+    approved_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    approval_note: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("uq_sep_request_visit_kind", "facility_code", "participant_id", "sep_date", "service_type", "kind",
+              unique=True),
+    )
+
+
+class FingerprintValidationRow(Base):
+    """A participant's fingerprint validated at a facility on a service date, as the facility's
+    fingerprint device recorded it (the system does not take fingerprints: the record is data
+    from the facility, ``recorded_by`` says who entered it)."""
+
+    __tablename__ = "fingerprint_validation"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), index=True)
+    facility_code: Mapped[str] = mapped_column(ForeignKey("facility.code"), index=True)
+    service_date: Mapped[dt.date] = mapped_column(Date)
+    recorded_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (
+        Index("uq_fingerprint_validation_day", "participant_id", "facility_code", "service_date", unique=True),
+        Index("ix_fingerprint_validation_facility_day", "facility_code", "service_date"),
+    )

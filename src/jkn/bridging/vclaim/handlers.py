@@ -22,7 +22,7 @@ from jkn.bridging.vclaim import shapes
 from jkn.reference import care_codes
 from jkn.reference.workareas import load_workareas
 from jkn.services.care import eligibility as care_eligibility
-from jkn.services.care import facilities, referrals, sep
+from jkn.services.care import facilities, referrals, sep, sep_requests
 from jkn.services.care.common import jakarta_today, month_span, parse_date
 from jkn.services.errors import Invalid, NotFound
 
@@ -198,6 +198,55 @@ def sep_inacbg(call: Call):
 @router.add("GET", "SEP/{no}")
 def sep_lookup(call: Call):
     return shapes.sep_detail(_own_sep(call, call.params["no"]))
+
+
+# --- SEP requests (backdate, fingerprint exception) and fingerprints (A-V10, A-V11) ---------
+
+@router.add("POST", "Sep/pengajuanSEP")
+def sep_request(call: Call):
+    """Answer: the card number, as VClaim."""
+    t = _request(call, "t_sep")
+    r = sep_requests.submit_request(
+        call.session, actor=call.actor, facility_code=call.consumer.facility_code, card_number=_s(t, "noKartu") or "",
+        sep_date=_s(t, "tglSep"), service_type=_s(t, "jnsPelayanan") or "", kind=_s(t, "jnsPengajuan") or "",
+        reason=_s(t, "keterangan"))
+    return r["card_number"]
+
+
+@router.add("POST", "Sep/aprovalSEP")
+def sep_request_approval(call: Call):
+    """Without ``jnsPengajuan`` the catalogue's default is 1 (backdate); answer: the card number."""
+    t = _request(call, "t_sep")
+    r = sep_requests.approve_at_facility(
+        call.session, actor=call.actor, facility_code=call.consumer.facility_code, card_number=_s(t, "noKartu") or "",
+        sep_date=_s(t, "tglSep"), service_type=_s(t, "jnsPelayanan") or "", kind=_s(t, "jnsPengajuan"),
+        note=_s(t, "keterangan"))
+    return r["card_number"]
+
+
+@router.add("GET", "Sep/persetujuanSEP/list/bulan/{bulan}/tahun/{tahun}")
+def sep_request_list(call: Call):
+    rows = sep_requests.requests_in_month(call.session, call.consumer.facility_code, call.params["tahun"],
+                                          call.params["bulan"])
+    if not rows:
+        _empty(f"pengajuan SEP {call.params['bulan']}/{call.params['tahun']}")
+    return {"list": [shapes.sep_request_row(r) for r in rows]}
+
+
+@router.add("GET", "SEP/FingerPrint/Peserta/{no}/TglPelayanan/{tgl}")
+def fingerprint_status(call: Call):
+    day = parse_date(call.params["tgl"], "TglPelayanan")
+    if sep_requests.fingerprint_validated(call.session, call.consumer.facility_code, call.params["no"], day):
+        return {"kode": "1", "status": f"Peserta telah melakukan validasi finger print pada tanggal {day}"}
+    return {"kode": "0", "status": "Peserta belum melakukan validasi finger print"}
+
+
+@router.add("GET", "SEP/FingerPrint/List/Peserta/TglPelayanan/{tgl}")
+def fingerprint_list(call: Call):
+    rows = sep_requests.fingerprints_on(call.session, call.consumer.facility_code, call.params["tgl"])
+    if not rows:
+        _empty(f"finger print {call.params['tgl']}")
+    return {"list": [{"noKartu": r["card_number"], "noSEP": r["sep_number"]} for r in rows]}
 
 
 # --- Rujukan ---------------------------------------------------------------------------

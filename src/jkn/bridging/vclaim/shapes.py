@@ -238,3 +238,11 @@ def referral_out(r: dict, s: dict | None, part: dict) -> dict:
         "namaDiagRujukan": r["diagnosis"]["name"], "tipeRujukan": r["referral_type"],
         "namaTipeRujukan": r["referral_type_name"], "poliRujukan": r["poli"]["code"],
         "namaPoliRujukan": r["poli"]["name"]}}
+
+
+def sep_request_row(r: dict) -> dict:
+    """One row of ``Sep/persetujuanSEP/list`` (field names as VClaim's, lower case; A-V10 for the values)."""
+    return {"noKartu": r["card_number"], "nama": r["name"], "tglsep": r["sep_date"],
+            "jnspelayanan": "RI" if r["service_type"] == "1" else "RJ",
+            "persetujuan": "Disetujui" if r["status"] == "APPROVED" else "Pengajuan",
+            "status": "Tgl.SEP Backdate" if r["kind"] == "1" else "Finger Print"}
