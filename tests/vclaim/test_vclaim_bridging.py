@@ -687,3 +687,16 @@ def test_fingerprint_status_and_list_answer_from_the_facility_records(bridge):
     assert ok(client(bridge, other).request(path))["kode"] == "0"
     refused(rs.request(f"SEP/FingerPrint/Peserta/{w.other}/TglPelayanan/2026-02-30"), "400", "calendar date")
     refused(rs.request(f"SEP/FingerPrint/Peserta/0009999999999/TglPelayanan/{day}"), "201", "no participant")
+
+
+def test_referensi_cara_keluar_pasca_pulang_and_what_is_not_held(bridge):
+    rs = client(bridge, bridge.world.rs_v2)
+    assert ok(rs.request("referensi/carakeluar"))["list"] == [
+        {"kode": "1", "nama": "Atas Persetujuan Dokter"}, {"kode": "2", "nama": "Dirujuk"},
+        {"kode": "3", "nama": "Atas Permintaan Sendiri"}, {"kode": "4", "nama": "Meninggal"},
+        {"kode": "5", "nama": "Lain-Lain"}]
+    assert [x["nama"] for x in ok(_pybpjs(bridge, bridge.world.rs_v2, "referensi/pascapulang"))["list"]] == [
+        "Sembuh", "Dirujuk", "Pulang Paksa", "Meninggal", "Lain-Lain"]
+    # no kecamatan or ICD-9-CM list is held: said so, never made up
+    refused(rs.request("referensi/kecamatan/kabupaten/3273"), "201", "no kecamatan list")
+    refused(rs.request("referensi/procedure/appendectomy"), "201", "no ICD-9-CM")

@@ -548,6 +548,33 @@ def ref_kabupaten(call: Call):
     return {"list": [{"kode": k.code.replace(".", ""), "nama": k.name} for k in rows]}
 
 
+@router.add("GET", "referensi/carakeluar")
+def ref_carakeluar(call: Call):
+    """The claim form's discharge codes, as VClaim publishes them (data/CARE_REFERENCE.md)."""
+    return {"list": [{"kode": k, "nama": n} for k, n in care_codes.claim_codes("carakeluar")]}
+
+
+@router.add("GET", "referensi/pascapulang")
+def ref_pascapulang(call: Call):
+    """The claim form's after-discharge codes, as VClaim publishes them (data/CARE_REFERENCE.md)."""
+    return {"list": [{"kode": k, "nama": n} for k, n in care_codes.claim_codes("pascapulang")]}
+
+
+@router.add("GET", "referensi/kecamatan/kabupaten/{kd}")
+def ref_kecamatan(call: Call):
+    """No kecamatan list is shipped (the registry holds Kemendagri's kab/kota lists only): said, not
+    invented (assumption A-V12)."""
+    raise NotFound(f"kecamatan kabupaten {call.params['kd']}: data tidak tersedia — this server holds no "
+                   f"kecamatan list (Kemendagri kab/kota only) [assumption A-V12]")
+
+
+@router.add("GET", "referensi/procedure/{q}")
+def ref_procedure(call: Call):
+    """No ICD-9-CM list is shipped: said, not invented (assumption A-V12)."""
+    raise NotFound(f"procedure {call.params['q']}: data tidak tersedia — this server ships no ICD-9-CM "
+                   f"procedure list [assumption A-V12]")
+
+
 # --- Monitoring ------------------------------------------------------------------------
 
 @router.add("GET", "Monitoring/Kunjungan/Tanggal/{tgl}/JnsPelayanan/{jns}")
