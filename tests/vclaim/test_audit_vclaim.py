@@ -41,6 +41,7 @@ VCLAIM_WRITES = {
     ("PUT", "rencanakontrol/update"): "control_letter.update",
     ("DELETE", "rencanakontrol/delete"): "control_letter.delete",
     ("POST", "sep/pengajuansep"): "sep_request.submit", ("POST", "sep/aprovalsep"): "sep_request.approve",
+    ("POST", "rencanakontrol/insertspri"): "spri.issue", ("PUT", "rencanakontrol/updatespri"): "spri.update",
 }
 
 
@@ -107,6 +108,10 @@ def test_every_vclaim_write_is_audited_as_the_signing_consumer(bridge):
                              "keterangan": "alat finger print rusak", "user": CLAIMED}
     write("POST", "Sep/pengajuanSEP", {"t_sep": fingerprint_exception})
     write("POST", "Sep/aprovalSEP", {"t_sep": fingerprint_exception})
+    spri = {"noKartu": w.medan_card, "kodeDokter": "12345", "poliKontrol": "INT", "tglRencanaKontrol": str(tomorrow),
+            "user": CLAIMED}
+    number = write("POST", "RencanaKontrol/InsertSPRI", spri)["noSPRI"]
+    write("PUT", "RencanaKontrol/UpdateSPRI", {**spri, "noSPRI": number, "tglRencanaKontrol": str(today)})
     delete = json.dumps({"request": {"t_sep": {"noSep": first, "user": CLAIMED}}}).encode()
     headers = signed(cred)
     with audited_once(engine, action="sep.delete", actor=f"vclaim:{cred['cons_id']}"):

@@ -23,7 +23,7 @@ from support.databases import BACKENDS, truncate_business_tables
 
 from jkn.services.care import facilities, sep_requests, vclaim_consumers
 from jkn.services.portal.audit import SYSTEM
-from jkn.store.care_tables import ReferralRow, SepRequestRow, SepRow
+from jkn.store.care_tables import ControlLetterRow, ReferralRow, SepRequestRow, SepRow
 from jkn.store.engine import session_factory
 from jkn.bridging.core.crypto import decrypt_response, signature
 
@@ -700,3 +700,47 @@ def test_referensi_cara_keluar_pasca_pulang_and_what_is_not_held(bridge):
     # no kecamatan or ICD-9-CM list is held: said so, never made up
     refused(rs.request("referensi/kecamatan/kabupaten/3273"), "201", "no kecamatan list")
     refused(rs.request("referensi/procedure/appendectomy"), "201", "no ICD-9-CM")
+
+
+# --- SPRI (surat perintah rawat inap) ----------------------------------------------------------
+
+def test_spri_insert_update_lookup_list_and_the_inpatient_sep_it_opens(bridge):
+    w = bridge.world
+    rs = client(bridge, w.rs_v2)
+    tomorrow = w.today + dt.timedelta(days=1)
+    spri = ok(send(rs, "RencanaKontrol/InsertSPRI", "post", {"request": {
+        "noKartu": w.active, "kodeDokter": "31574", "poliKontrol": "INT", "tglRencanaKontrol": str(tomorrow),
+        "user": "ws"}}))
+    no = spri["noSPRI"]
+    assert spri == {"noSPRI": no, "tglRencanaKontrol": str(tomorrow), "namaDokter": None, "noKartu": w.active,
+                    "nama": "SITI AMINAH", "kelamin": "Perempuan", "tglLahir": "1990-01-05", "namaDiagnosa": None}
+    looked = ok(_pybpjs(bridge, w.rs_v2, f"RencanaKontrol/noSuratKontrol/{no}"))
+    assert looked["jnsKontrol"] == "1" and looked["sep"] is None and looked["poliKontrol"] == "INT"
+    row = next(x for x in ok(rs.request(f"RencanaKontrol/ListRencanaKontrol/Bulan/{tomorrow:%m}/Tahun/{tomorrow:%Y}"
+                                        f"/Nokartu/{w.active}/filter/2"))["list"] if x["noSuratKontrol"] == no)
+    assert row["jnsKontrol"] == "1" and row["namaJnsKontrol"] == "SPRI" and row["noSepAsalKontrol"] is None
+    assert row["jnsPelayanan"] == "Rawat Inap" and row["terbitSEP"] == "Belum"
+    # refusals write nothing
+    before = count(bridge.engine, ControlLetterRow)
+    spri_body = {"noKartu": w.active, "kodeDokter": "1", "poliKontrol": "INT", "tglRencanaKontrol": str(w.today)}
+    refused(send(rs, "RencanaKontrol/InsertSPRI", "post", {"request": {**spri_body, "poliKontrol": "NOPE"}}), "400")
+    refused(send(rs, "RencanaKontrol/InsertSPRI", "post", {"request": {**spri_body, "tglRencanaKontrol": "besok"}}),
+            "400", "tglRencanaKontrol")
+    refused(send(rs, "RencanaKontrol/InsertSPRI", "post", {"request": {**spri_body, "noKartu": "0009999999999"}}),
+            "201", "no participant")
+    refused(send(client(bridge, w.fktp_v2), "RencanaKontrol/InsertSPRI", "post", {"request": spri_body}), "400", "FKRTL")
+    assert count(bridge.engine, ControlLetterRow) == before
+    # moved to today; a control letter's path does not change an SPRI; another hospital cannot
+    assert ok(send(rs, "RencanaKontrol/UpdateSPRI", "put", {"request": {"noSPRI": no, **spri_body}}))[
+        "tglRencanaKontrol"] == str(w.today)
+    refused(send(rs, "RencanaKontrol/Update", "put", {"request": {"noSuratKontrol": no, **spri_body}}), "400", "SPRI")
+    refused(send(client(bridge, _other_hospital(bridge)), "RencanaKontrol/UpdateSPRI", "put",
+                 {"request": {"noSPRI": no, **spri_body}}), "201")
+    # it opens an inpatient SEP, not an outpatient one; then it no longer changes
+    skdp = {"noSurat": no, "kodeDPJP": "1"}
+    refused(send(rs, "SEP/2.0/insert", "post", t_sep(w, w.active, w.today, skdp=skdp)), "400", "SPRI")
+    no_sep = ok(send(rs, "SEP/2.0/insert", "post", t_sep(w, w.active, w.today, jnsPelayanan="1", poli={"tujuan": ""},
+                                                           diagAwal="I10", skdp=skdp)))["sep"]["noSep"]
+    assert ok(rs.request(f"SEP/{no_sep}"))["noSep"] == no_sep
+    refused(send(rs, "RencanaKontrol/UpdateSPRI", "put", {"request": {"noSPRI": no, **spri_body}}), "400",
+            "already opened")

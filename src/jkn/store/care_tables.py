@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jkn.domain.timestamps import utcnow
@@ -171,19 +171,27 @@ class SepRow(Base):
 
 
 class ControlLetterRow(Base):
-    """Surat (perintah) kontrol pasca rawat inap: lets the participant come back without a new referral."""
+    """Surat (perintah) kontrol pasca rawat inap: lets the participant come back without a new referral
+    (``kind`` "2", after an inpatient SEP); or an SPRI, surat perintah rawat inap (``kind`` "1", VClaim
+    ``RencanaKontrol/InsertSPRI``): the hospital's order to admit, with no SEP before it."""
 
     __tablename__ = "control_letter"
     number: Mapped[str] = mapped_column(String(19), primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), index=True)
     facility_code: Mapped[str] = mapped_column(ForeignKey("facility.code"), index=True)
-    sep_number: Mapped[str] = mapped_column(ForeignKey("sep.number"), index=True)
+    kind: Mapped[str] = mapped_column(String(1), default="2", server_default="2")  # jnsKontrol: 1 SPRI, 2 kontrol
+    sep_number: Mapped[str | None] = mapped_column(ForeignKey("sep.number"), index=True)
     control_date: Mapped[dt.date] = mapped_column(Date)
     poli_code: Mapped[str] = mapped_column(String(3))
     doctor_code: Mapped[str | None] = mapped_column(String(20))
     created_by: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        CheckConstraint("(kind = '2' AND sep_number IS NOT NULL) OR (kind = '1' AND sep_number IS NULL)",
+                        name="ck_control_letter_kind_sep"),
+    )
 
 
 class EmergencyCaseRow(Base):

@@ -418,11 +418,38 @@ def kontrol_insert(call: Call):
     return shapes.control_letter(c, s["participant"], dx.label if dx else s["diagnosis"]["code"])
 
 
+@router.add("POST", "RencanaKontrol/InsertSPRI")
+def spri_insert(call: Call):
+    req = _request(call, "")
+    c = referrals.create_spri(call.session, actor=call.actor, facility_code=call.consumer.facility_code,
+                              card_number=_s(req, "noKartu") or "", control_date=_s(req, "tglRencanaKontrol"),
+                              poli=_s(req, "poliKontrol") or "", doctor_code=_s(req, "kodeDokter"))
+    return shapes.spri(c, _participant_of(call, c["card_number"]))
+
+
+@router.add("PUT", "RencanaKontrol/UpdateSPRI")
+def spri_update(call: Call):
+    req = _request(call, "")
+    c = _own_letter(call, _s(req, "noSPRI"), field="noSPRI")
+    c = referrals.update_spri(call.session, c["number"], actor=call.actor, control_date=_s(req, "tglRencanaKontrol"),
+                              poli=_s(req, "poliKontrol") or c["poli"]["code"], doctor_code=_s(req, "kodeDokter"),
+                              facility_code=call.consumer.facility_code)
+    return shapes.spri(c, _participant_of(call, c["card_number"]))
+
+
+def _participant_of(call: Call, card: str) -> dict:
+    p = care_eligibility.check(call.session, jakarta_today(), card_number=card).participant
+    return {"card_number": p.card_number, "name": p.name, "sex": p.sex, "birth_date": p.birth_date.isoformat()}
+
+
 @router.add("GET", "RencanaKontrol/noSuratKontrol/{no}")
 def kontrol_lookup(call: Call):
     c = referrals.get_control_letter(call.session, call.params["no"])
     if c["facility_code"] != call.consumer.facility_code:
         raise NotFound(f"no control letter {call.params['no']}", field="noSuratKontrol")
+    if c["kind"] == "1":  # an SPRI follows no SEP: the answer has none (as VClaim's for jnsKontrol 1)
+        return {**shapes.spri(c, _participant_of(call, c["card_number"])), "noSuratKontrol": c["number"],
+                "jnsKontrol": "1", "namaJnsKontrol": "SPRI", "poliKontrol": c["poli"]["code"], "sep": None}
     s = sep.get_sep(call.session, c["sep_number"])
     dx = care_codes.icd10().get(s["diagnosis"]["code"])
     out = shapes.control_letter(c, s["participant"], dx.label if dx else s["diagnosis"]["code"])
@@ -430,12 +457,12 @@ def kontrol_lookup(call: Call):
     return out
 
 
-def _own_letter(call: Call, number: str | None) -> dict:
+def _own_letter(call: Call, number: str | None, field: str = "noSuratKontrol") -> dict:
     if not number:
-        raise Invalid("noSuratKontrol is required", field="noSuratKontrol")
+        raise Invalid(f"{field} is required", field=field)
     c = referrals.get_control_letter(call.session, number)
     if c["facility_code"] != call.consumer.facility_code:
-        raise NotFound(f"no control letter {number}", field="noSuratKontrol")
+        raise NotFound(f"no control letter {number}", field=field)
     return c
 
 
@@ -444,7 +471,7 @@ def _own_letter(call: Call, number: str | None) -> dict:
 def kontrol_update(call: Call):
     req = _request(call, "")
     c = _own_letter(call, _s(req, "noSuratKontrol"))
-    if _s(req, "noSEP") and _s(req, "noSEP") != c["sep_number"]:
+    if c["kind"] == "2" and _s(req, "noSEP") and _s(req, "noSEP") != c["sep_number"]:
         raise Invalid(f"control letter {c['number']} follows SEP {c['sep_number']}", field="noSEP")
     c = referrals.update_control_letter(
         call.session, c["number"], actor=call.actor, control_date=_s(req, "tglRencanaKontrol"),
@@ -478,8 +505,9 @@ def _letters(call: Call, start, end, card: str | None) -> dict:
         _empty("rencana kontrol")
     seps = {}
     for c in rows:
-        seps.setdefault(c["sep_number"], sep.get_sep(call.session, c["sep_number"]))
-    return {"list": [shapes.control_list_row(c, seps[c["sep_number"]]) for c in rows]}
+        if c["sep_number"]:
+            seps.setdefault(c["sep_number"], sep.get_sep(call.session, c["sep_number"]))
+    return {"list": [shapes.control_list_row(c, seps.get(c["sep_number"])) for c in rows]}
 
 
 @router.add("GET", "RencanaKontrol/ListRencanaKontrol/Bulan/{bulan}/Tahun/{tahun}/Nokartu/{no}/filter/{filter}")
