@@ -700,6 +700,10 @@ def test_referensi_cara_keluar_pasca_pulang_and_what_is_not_held(bridge):
     # no kecamatan or ICD-9-CM list is held: said so, never made up
     refused(rs.request("referensi/kecamatan/kabupaten/3273"), "201", "no kecamatan list")
     refused(rs.request("referensi/procedure/appendectomy"), "201", "no ICD-9-CM")
+    prb = ok(rs.request("referensi/diagnosaprb"))["list"]
+    assert len(prb) == 9 and prb[0] == {"kode": "01", "nama": "Diabetes Mellitus"}
+    assert prb[-1] == {"kode": "09", "nama": "Systemic Lupus Erythematosus"}
+    refused(rs.request("referensi/obatprb/metformin"), "201", "no list")
 
 
 # --- SPRI (surat perintah rawat inap) ----------------------------------------------------------

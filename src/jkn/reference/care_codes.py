@@ -96,12 +96,12 @@ def polis() -> dict[str, Poli]:
 
 
 #: the claim form's code lists VClaim publishes (data/vclaim_claim_codes.csv, provenance in CARE_REFERENCE.md)
-CLAIM_CODE_LISTS = ("carakeluar", "pascapulang")
+CLAIM_CODE_LISTS = ("carakeluar", "pascapulang", "diagnosaprb")
 
 
 @functools.cache
 def claim_codes(name: str) -> tuple[tuple[str, str], ...]:
-    """``(code, name)`` of one claim-form list: "carakeluar" or "pascapulang"."""
+    """``(code, name)`` of one list: "carakeluar", "pascapulang" or "diagnosaprb"."""
     if name not in CLAIM_CODE_LISTS:
         raise CareReferenceError(f"no claim-form list {name!r}; lists: {', '.join(CLAIM_CODE_LISTS)}")
     out: list[tuple[str, str]] = []

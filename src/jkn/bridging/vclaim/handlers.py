@@ -588,6 +588,19 @@ def ref_pascapulang(call: Call):
     return {"list": [{"kode": k, "nama": n} for k, n in care_codes.claim_codes("pascapulang")]}
 
 
+@router.add("GET", "referensi/diagnosaprb")
+def ref_diagnosaprb(call: Call):
+    """The referral-back programme's diseases, as VClaim publishes them (data/CARE_REFERENCE.md)."""
+    return {"list": [{"kode": k, "nama": n} for k, n in care_codes.claim_codes("diagnosaprb")]}
+
+
+@router.add("GET", "referensi/obatprb/{nama}")
+def ref_obatprb(call: Call):
+    """No list of the programme's generic drugs is shipped: said, not invented (assumption A-V12)."""
+    raise NotFound(f"obat PRB {call.params['nama']}: data tidak tersedia — this server ships no list of the "
+                   f"referral-back programme's generic drugs [assumption A-V12]")
+
+
 @router.add("GET", "referensi/kecamatan/kabupaten/{kd}")
 def ref_kecamatan(call: Call):
     """No kecamatan list is shipped (the registry holds Kemendagri's kab/kota lists only): said, not
