@@ -244,8 +244,9 @@ def _refuse_duplicate(session: Session, *, participant_id: int, facility_code: s
         SepRow.poli_code.is_(None) if poli_code is None else SepRow.poli_code == poli_code)).all()
     dup = referral_rules.check_one_sep_per_day([{"number": n} for n in same], sep_date)
     if not dup.value:
-        refused = refuse(dup)
-        raise Conflict(refused.message, rule="DUPLICATE_SEP", sep_number=same[0], explanation=refused.explanation)
+        refused = refuse(dup, answer=SEP_REFUSED)
+        raise Conflict(refused.message, rule="DUPLICATE_SEP", sep_number=same[0], explanation=refused.explanation,
+                       answer=refused.details["answer"])
 
 
 def _live(session: Session, number: str, facility_code: str | None) -> SepRow:
