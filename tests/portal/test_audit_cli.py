@@ -127,6 +127,10 @@ def test_every_cli_write_leaves_one_audit_row_naming_the_os_user(db, db_url, tmp
         request_id = sep_requests.submit_request(s, actor=SYSTEM, facility_code=rsud, card_number=w.medan_card,
                                                  sep_date=today, service_type="2", kind="1", reason="hari libur")["id"]
     cli.write("care sep-request approve", str(request_id), "--note", "libur nasional", branch=medan, facility=rsud)
+    listed = cli.runner.invoke(app, ["care", "sep-request", "list", "--month", f"{today:%Y-%m}", "--facility", rsud,
+                                     "--status", "APPROVED", "--db", db_url])
+    assert listed.exit_code == 0, listed.output
+    assert [(r["id"], r["approved_by"]) for r in json.loads(listed.stdout)] == [(request_id, CLI_ACTOR)]
     cli.write("bank add", "BANKCLI", "--name", "Bank CLI", "--va-prefix", "88888", branch=None)
     cli.write("bank rotate", "BANKCLI", branch=None)
     cli.write("bank revoke", "BANKCLI", branch=None)

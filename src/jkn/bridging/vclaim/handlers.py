@@ -1,9 +1,12 @@
 """The VClaim service paths this server answers, each a thin call into the care services.
 
 Paths (after ``/vclaim-rest/`` or ``/vclaim-rest-dev/``; literal segments case-insensitive) — see docs/vclaim.md:
-Peserta by card / NIK; SEP insert / update / delete / lookup / discharge date; Rujukan lookups
-and insert; RencanaKontrol insert and lookup; Referensi diagnosa / poli / faskes / propinsi /
-kabupaten; Monitoring Kunjungan and HistoriPelayanan.
+Peserta by card / NIK; SEP insert / update / delete / lookup / discharge date, backdate and
+fingerprint-exception requests and their approval, fingerprint status and list; Rujukan lookups,
+insert, update, delete, referrals out; RencanaKontrol and SPRI insert / update / delete / lookup /
+lists; Referensi diagnosa / poli / faskes / propinsi / kabupaten / spesialistik / kelasrawat /
+carakeluar / pascapulang / diagnosaprb (kecamatan, procedure, obatprb: "no data", A-V12);
+Monitoring Kunjungan and HistoriPelayanan.
 
 Facility scope, as REST scopes facility staff (docs/api-security.md): a consumer reads and
 changes the SEPs and control letters of its own facility and the referrals from or to it; to
