@@ -71,6 +71,7 @@ def cases(busy_port: int, files: dict[str, str], card: str) -> list[tuple[str, l
         ("users deactivate", ["users", "deactivate", "nobody"], "nobody"),
         ("users activate", ["users", "activate", "nobody"], "nobody"),
         ("users audit", ["users", "audit", "--limit", "-1"], "--limit"),
+        ("users prune", ["users", "prune", "--db", DOWN], "basis data tidak dapat dipakai"),
         ("care eligibility", ["care", "eligibility", card, "--date", "2014-02-30"], "--date"),
         ("care eligibility", ["care", "eligibility", card, "--date", "9999-12-31"], "after the last date accepted"),
         ("care sep-letter", ["care", "sep-letter", "NOPE", "-o", f"{NOWHERE}/sep.pdf"], "no SEP"),

@@ -31,7 +31,7 @@ NEW = "the facility the command registered"
 #: every command that changes data, with the action of its audit row
 CLI_WRITES = {
     "users create-admin": "user.create", "users create": "user.create", "users set-password": "user.password",
-    "users deactivate": "user.deactivate", "users activate": "user.activate",
+    "users deactivate": "user.deactivate", "users activate": "user.activate", "users prune": "security_log.prune",
     "participants register": "participant.register", "participants change": "participant.change.address",
     "participants card": "card.print", "employers register": "employer.register", "import run": "employer.upload",
     "billing run": "billing.run", "billing pay": "payment.record",
@@ -92,6 +92,7 @@ def test_every_cli_write_leaves_one_audit_row_naming_the_os_user(db, db_url, tmp
     cli.write("users set-password", "kc.cli", "--password-stdin", branch=medan, stdin=password)
     cli.write("users deactivate", "kc.cli", branch=medan)
     cli.write("users activate", "kc.cli", branch=medan)
+    cli.write("users prune", branch=None)
 
     head = ParticipantIn(nik=nik(today.replace(year=1990), "L", "1271"), name="Dedi", segment="PBPU_MANDIRI",
                          care_class="III", fktp_code=w.fktp["FKTP"][0], kabkota_code="12.71")
