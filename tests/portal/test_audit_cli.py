@@ -18,7 +18,7 @@ from support.audit_trail import added, audited_once, last_id
 from typer.testing import CliRunner
 
 from jkn.cli import app
-from jkn.services.care import sep
+from jkn.services.care import sep, sep_requests
 from jkn.services.membership import data_changes, documents
 from jkn.services.membership.common import jakarta_today
 from jkn.services.membership.schemas import FamilyIn, ParticipantIn
@@ -38,6 +38,7 @@ CLI_WRITES = {
     "care facility add": "facility.register", "care facility staff-add": "facility.staff.add",
     "care consumer create": "vclaim_consumer.create", "care consumer rotate": "vclaim_consumer.rotate",
     "care consumer revoke": "vclaim_consumer.revoke", "care sep-letter": "sep.print", "care discharge": "sep.discharge",
+    "care fingerprint": "fingerprint.record", "care sep-request approve": "sep_request.approve",
     "demo": "demo.build", "bank add": "bank.add", "bank rotate": "bank.rotate", "bank revoke": "bank.revoke",
 }
 #: commands that read, compute, write files from reference data, upgrade the schema or serve
@@ -48,7 +49,7 @@ NO_DATA_CHANGE = {
     "participants search", "participants show", "participants statement", "employers employees", "employers show",
     "employers statement", "import template", "billing bills", "billing runs", "billing statement",
     "care consumer list", "care eligibility", "care facility list", "care facility show", "care facility types",
-    "care sep", "policy compare", "participants endings", "bank list", "bank va", "bank file", "bank reconcile",
+    "care sep", "care sep-request list", "policy compare", "participants endings", "bank list", "bank va", "bank file", "bank reconcile",
 }
 
 
@@ -122,6 +123,11 @@ def test_every_cli_write_leaves_one_audit_row_naming_the_os_user(db, db_url, tmp
     cons = json.loads(cli.write("care consumer create", rsud, "--json", branch=medan, facility=rsud))["cons_id"]
     cli.write("care consumer rotate", cons, branch=medan, facility=rsud)
     cli.write("care consumer revoke", cons, branch=medan, facility=rsud)
+    cli.write("care fingerprint", rsud, w.medan_card, "--date", str(today), branch=medan, facility=rsud)
+    with session_factory(db)() as s:
+        request_id = sep_requests.submit_request(s, actor=SYSTEM, facility_code=rsud, card_number=w.medan_card,
+                                                 sep_date=today, service_type="2", kind="1", reason="hari libur")["id"]
+    cli.write("care sep-request approve", str(request_id), "--note", "libur nasional", branch=medan, facility=rsud)
     cli.write("bank add", "BANKCLI", "--name", "Bank CLI", "--va-prefix", "88888", branch=None)
     cli.write("bank rotate", "BANKCLI", branch=None)
     cli.write("bank revoke", "BANKCLI", branch=None)

@@ -40,6 +40,8 @@ VCLAIM_WRITES = {
     ("PUT", "rencanakontrol/v2/update"): "control_letter.update",
     ("PUT", "rencanakontrol/update"): "control_letter.update",
     ("DELETE", "rencanakontrol/delete"): "control_letter.delete",
+    ("POST", "sep/pengajuansep"): "sep_request.submit", ("POST", "sep/aprovalsep"): "sep_request.approve",
+    ("POST", "rencanakontrol/insertspri"): "spri.issue", ("PUT", "rencanakontrol/updatespri"): "spri.update",
 }
 
 
@@ -102,6 +104,14 @@ def test_every_vclaim_write_is_audited_as_the_signing_consumer(bridge):
     for number, path in zip(written, ("Rujukan/2.0/Update", "Rujukan/update")):
         write("PUT", path, {"t_rujukan": {"noRujukan": number, "catatan": "diubah", "user": CLAIMED}})
     write("DELETE", "Rujukan/delete", {"t_rujukan": {"noRujukan": written[0], "user": CLAIMED}})
+    fingerprint_exception = {"noKartu": w.medan_card, "tglSep": str(today), "jnsPelayanan": "2", "jnsPengajuan": "2",
+                             "keterangan": "alat finger print rusak", "user": CLAIMED}
+    write("POST", "Sep/pengajuanSEP", {"t_sep": fingerprint_exception})
+    write("POST", "Sep/aprovalSEP", {"t_sep": fingerprint_exception})
+    spri = {"noKartu": w.medan_card, "kodeDokter": "12345", "poliKontrol": "INT", "tglRencanaKontrol": str(tomorrow),
+            "user": CLAIMED}
+    number = write("POST", "RencanaKontrol/InsertSPRI", spri)["noSPRI"]
+    write("PUT", "RencanaKontrol/UpdateSPRI", {**spri, "noSPRI": number, "tglRencanaKontrol": str(today)})
     delete = json.dumps({"request": {"t_sep": {"noSep": first, "user": CLAIMED}}}).encode()
     headers = signed(cred)
     with audited_once(engine, action="sep.delete", actor=f"vclaim:{cred['cons_id']}"):

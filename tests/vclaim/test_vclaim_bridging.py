@@ -21,9 +21,9 @@ from bpjs import Bridging
 from support.care_world import JknServe, build_world, count
 from support.databases import BACKENDS, truncate_business_tables
 
-from jkn.services.care import vclaim_consumers
+from jkn.services.care import facilities, sep_requests, vclaim_consumers
 from jkn.services.portal.audit import SYSTEM
-from jkn.store.care_tables import ReferralRow, SepRow
+from jkn.store.care_tables import ControlLetterRow, ReferralRow, SepRequestRow, SepRow
 from jkn.store.engine import session_factory
 from jkn.bridging.core.crypto import decrypt_response, signature
 
@@ -601,3 +601,150 @@ def test_referensi_spesialistik_and_kelas_rawat(bridge):
     rs = client(bridge, bridge.world.rs_v2)
     assert {"kode": "INT", "nama": "Penyakit Dalam"} in ok(rs.request("referensi/spesialistik"))["list"]
     assert {"kode": "2", "nama": "VIP"} in ok(rs.request("referensi/kelasrawat"))["list"]
+
+
+# --- SEP requests (backdate, fingerprint exception), their approval, fingerprints -------------
+
+def _t_request(card: str, day: dt.date, kind: str | None = "1", service: str = "2", why: str = "Hari libur") -> dict:
+    t = {"noKartu": card, "tglSep": str(day), "jnsPelayanan": service, "keterangan": why, "user": "Coba Ws"}
+    if kind is not None:
+        t["jnsPengajuan"] = kind
+    return {"request": {"t_sep": t}}
+
+
+def _other_hospital(srv) -> dict:
+    """Credentials of a second partner hospital (made once per server)."""
+    if not hasattr(srv, "other_hospital"):
+        with session_factory(srv.engine)() as s:
+            code = facilities.register_facility(s, name="RS MITRA LAIN", facility_type="RSU_SWASTA", kabkota_code="32.73",
+                                                actor=SYSTEM)["code"]
+        with session_factory(srv.engine)() as s:
+            srv.other_hospital = vclaim_consumers.create_consumer(s, code, actor=SYSTEM)
+    return srv.other_hospital
+
+
+def _month_rows(c: Bridging, day: dt.date) -> list[dict]:
+    res = c.request(f"Sep/persetujuanSEP/list/bulan/{day:%m}/tahun/{day:%Y}")
+    return ok(res)["list"] if res["metaData"]["code"] == "200" else []
+
+
+def test_backdate_and_fingerprint_requests_approvals_and_list(bridge):
+    w = bridge.world
+    rs = client(bridge, w.rs_v2)
+    back = w.today - dt.timedelta(days=5)
+    assert ok(send(rs, "Sep/pengajuanSEP", "post", _t_request(w.active, back))) == w.active
+    assert ok(send(rs, "Sep/pengajuanSEP", "post", _t_request(w.active, w.today, kind="2", why="alat rusak"))) == w.active
+    row = next(x for x in _month_rows(rs, back) if x["tglsep"] == str(back))
+    assert row == {"noKartu": w.active, "nama": "SITI AMINAH", "tglsep": str(back), "jnspelayanan": "RJ",
+                   "persetujuan": "Pengajuan", "status": "Tgl.SEP Backdate"}
+    # refusals write nothing: the same request again, a bad kind, a future date, an unknown card, an FKTP
+    before = count(bridge.engine, SepRequestRow)
+    refused(send(rs, "Sep/pengajuanSEP", "post", _t_request(w.active, back)), "201", "already")
+    refused(send(rs, "Sep/pengajuanSEP", "post", _t_request(w.active, back, kind="3")), "400", "jnsPengajuan")
+    refused(send(rs, "Sep/pengajuanSEP", "post", _t_request(w.active, w.today + dt.timedelta(days=1))), "400", "future")
+    refused(send(rs, "Sep/pengajuanSEP", "post", _t_request(w.active, back, why="")), "400", "keterangan")
+    refused(send(rs, "Sep/pengajuanSEP", "post", _t_request("0009999999999", back)), "201", "no participant")
+    refused(send(client(bridge, w.fktp_v2), "Sep/pengajuanSEP", "post", _t_request(w.active, back)), "400", "FKRTL")
+    assert count(bridge.engine, SepRequestRow) == before
+    # the facility approves a fingerprint exception; a backdate (the default kind) only the branch office
+    refused(send(rs, "Sep/aprovalSEP", "post", _t_request(w.active, back, kind=None)), "201", "branch office")
+    refused(send(rs, "Sep/aprovalSEP", "post", _t_request(w.other, back)), "201", "no backdate request")
+    assert ok(send(rs, "Sep/aprovalSEP", "post", _t_request(w.active, w.today, kind="2", why="disetujui"))) == w.active
+    refused(send(rs, "Sep/aprovalSEP", "post", _t_request(w.active, w.today, kind="2")), "201", "already approved")
+    today_row = next(x for x in _month_rows(rs, w.today) if x["status"] == "Finger Print")
+    assert today_row["persetujuan"] == "Disetujui"
+    with session_factory(bridge.engine)() as s:
+        pending = [r for r in sep_requests.requests_in_month(s, w.rsud, back.year, back.month, status="PENDING")
+                   if r["sep_date"] == str(back)]
+        assert len(pending) == 1
+        sep_requests.approve_by_branch(s, pending[0]["id"], actor=SYSTEM, note="libur nasional")
+    assert next(x for x in _month_rows(rs, back) if x["tglsep"] == str(back))["persetujuan"] == "Disetujui"
+    # another facility sees none of them
+    other = _other_hospital(bridge)
+    assert all(x["noKartu"] != w.active for x in _month_rows(client(bridge, other), back))
+    refused(rs.request("Sep/persetujuanSEP/list/bulan/13/tahun/2026"), "400", "bulan")
+
+
+def test_fingerprint_status_and_list_answer_from_the_facility_records(bridge):
+    w = bridge.world
+    rs = client(bridge, w.rs_v2)
+    day = w.today - dt.timedelta(days=2)
+    path = f"SEP/FingerPrint/Peserta/{w.other}/TglPelayanan/{day}"
+    assert ok(rs.request(path)) == {"kode": "0", "status": "Peserta belum melakukan validasi finger print"}
+    refused(rs.request(f"SEP/FingerPrint/List/Peserta/TglPelayanan/{day}"), "201")
+    with session_factory(bridge.engine)() as s:
+        sep_requests.record_fingerprint(s, actor=SYSTEM, facility_code=w.rsud, card_number=w.other, service_date=day)
+    assert ok(_pybpjs(bridge, w.rs_v2, path)) == {
+        "kode": "1", "status": f"Peserta telah melakukan validasi finger print pada tanggal {day}"}
+    assert ok(rs.request(f"SEP/FingerPrint/List/Peserta/TglPelayanan/{day}"))["list"] == [
+        {"noKartu": w.other, "noSEP": None}]
+    # the facility's SEP of that day is named; another facility's records are not its own
+    no_sep = ok(send(rs, "SEP/2.0/insert", "post", t_sep(w, w.other, day, jnsPelayanan="1", poli={"tujuan": "IGD"},
+                                                           diagAwal="I21")))["sep"]["noSep"]
+    assert ok(rs.request(f"SEP/FingerPrint/List/Peserta/TglPelayanan/{day}"))["list"] == [
+        {"noKartu": w.other, "noSEP": no_sep}]
+    other = _other_hospital(bridge)
+    assert ok(client(bridge, other).request(path))["kode"] == "0"
+    refused(rs.request(f"SEP/FingerPrint/Peserta/{w.other}/TglPelayanan/2026-02-30"), "400", "calendar date")
+    refused(rs.request(f"SEP/FingerPrint/Peserta/0009999999999/TglPelayanan/{day}"), "201", "no participant")
+
+
+def test_referensi_cara_keluar_pasca_pulang_and_what_is_not_held(bridge):
+    rs = client(bridge, bridge.world.rs_v2)
+    assert ok(rs.request("referensi/carakeluar"))["list"] == [
+        {"kode": "1", "nama": "Atas Persetujuan Dokter"}, {"kode": "2", "nama": "Dirujuk"},
+        {"kode": "3", "nama": "Atas Permintaan Sendiri"}, {"kode": "4", "nama": "Meninggal"},
+        {"kode": "5", "nama": "Lain-Lain"}]
+    assert [x["nama"] for x in ok(_pybpjs(bridge, bridge.world.rs_v2, "referensi/pascapulang"))["list"]] == [
+        "Sembuh", "Dirujuk", "Pulang Paksa", "Meninggal", "Lain-Lain"]
+    # no kecamatan or ICD-9-CM list is held: said so, never made up
+    refused(rs.request("referensi/kecamatan/kabupaten/3273"), "201", "no kecamatan list")
+    refused(rs.request("referensi/procedure/appendectomy"), "201", "no ICD-9-CM")
+    prb = ok(rs.request("referensi/diagnosaprb"))["list"]
+    assert len(prb) == 9 and prb[0] == {"kode": "01", "nama": "Diabetes Mellitus"}
+    assert prb[-1] == {"kode": "09", "nama": "Systemic Lupus Erythematosus"}
+    refused(rs.request("referensi/obatprb/metformin"), "201", "no list")
+
+
+# --- SPRI (surat perintah rawat inap) ----------------------------------------------------------
+
+def test_spri_insert_update_lookup_list_and_the_inpatient_sep_it_opens(bridge):
+    w = bridge.world
+    rs = client(bridge, w.rs_v2)
+    tomorrow = w.today + dt.timedelta(days=1)
+    spri = ok(send(rs, "RencanaKontrol/InsertSPRI", "post", {"request": {
+        "noKartu": w.active, "kodeDokter": "31574", "poliKontrol": "INT", "tglRencanaKontrol": str(tomorrow),
+        "user": "ws"}}))
+    no = spri["noSPRI"]
+    assert spri == {"noSPRI": no, "tglRencanaKontrol": str(tomorrow), "namaDokter": None, "noKartu": w.active,
+                    "nama": "SITI AMINAH", "kelamin": "Perempuan", "tglLahir": "1990-01-05", "namaDiagnosa": None}
+    looked = ok(_pybpjs(bridge, w.rs_v2, f"RencanaKontrol/noSuratKontrol/{no}"))
+    assert looked["jnsKontrol"] == "1" and looked["sep"] is None and looked["poliKontrol"] == "INT"
+    row = next(x for x in ok(rs.request(f"RencanaKontrol/ListRencanaKontrol/Bulan/{tomorrow:%m}/Tahun/{tomorrow:%Y}"
+                                        f"/Nokartu/{w.active}/filter/2"))["list"] if x["noSuratKontrol"] == no)
+    assert row["jnsKontrol"] == "1" and row["namaJnsKontrol"] == "SPRI" and row["noSepAsalKontrol"] is None
+    assert row["jnsPelayanan"] == "Rawat Inap" and row["terbitSEP"] == "Belum"
+    # refusals write nothing
+    before = count(bridge.engine, ControlLetterRow)
+    spri_body = {"noKartu": w.active, "kodeDokter": "1", "poliKontrol": "INT", "tglRencanaKontrol": str(w.today)}
+    refused(send(rs, "RencanaKontrol/InsertSPRI", "post", {"request": {**spri_body, "poliKontrol": "NOPE"}}), "400")
+    refused(send(rs, "RencanaKontrol/InsertSPRI", "post", {"request": {**spri_body, "tglRencanaKontrol": "besok"}}),
+            "400", "tglRencanaKontrol")
+    refused(send(rs, "RencanaKontrol/InsertSPRI", "post", {"request": {**spri_body, "noKartu": "0009999999999"}}),
+            "201", "no participant")
+    refused(send(client(bridge, w.fktp_v2), "RencanaKontrol/InsertSPRI", "post", {"request": spri_body}), "400", "FKRTL")
+    assert count(bridge.engine, ControlLetterRow) == before
+    # moved to today; a control letter's path does not change an SPRI; another hospital cannot
+    assert ok(send(rs, "RencanaKontrol/UpdateSPRI", "put", {"request": {"noSPRI": no, **spri_body}}))[
+        "tglRencanaKontrol"] == str(w.today)
+    refused(send(rs, "RencanaKontrol/Update", "put", {"request": {"noSuratKontrol": no, **spri_body}}), "400", "SPRI")
+    refused(send(client(bridge, _other_hospital(bridge)), "RencanaKontrol/UpdateSPRI", "put",
+                 {"request": {"noSPRI": no, **spri_body}}), "201")
+    # it opens an inpatient SEP, not an outpatient one; then it no longer changes
+    skdp = {"noSurat": no, "kodeDPJP": "1"}
+    refused(send(rs, "SEP/2.0/insert", "post", t_sep(w, w.active, w.today, skdp=skdp)), "400", "SPRI")
+    no_sep = ok(send(rs, "SEP/2.0/insert", "post", t_sep(w, w.active, w.today, jnsPelayanan="1", poli={"tujuan": ""},
+                                                           diagAwal="I10", skdp=skdp)))["sep"]["noSep"]
+    assert ok(rs.request(f"SEP/{no_sep}"))["noSep"] == no_sep
+    refused(send(rs, "RencanaKontrol/UpdateSPRI", "put", {"request": {"noSPRI": no, **spri_body}}), "400",
+            "already opened")

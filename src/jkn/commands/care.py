@@ -14,9 +14,9 @@ from rich.table import Table
 
 from jkn.commands.edge import bounded
 from jkn.services.billing import service_penalties
-from jkn.services.bounds import JknDate, Limit, PositiveRupiah
+from jkn.services.bounds import Id, JknDate, JknMonth, Limit, PositiveRupiah
 from jkn.services.care import eligibility as care_eligibility
-from jkn.services.care import facilities, sep, sep_letter, vclaim_consumers
+from jkn.services.care import facilities, sep, sep_letter, sep_requests, vclaim_consumers
 from jkn.services.care.common import jakarta_today
 from jkn.services.portal.audit import Actor
 
@@ -25,6 +25,9 @@ facility_app = typer.Typer(help="The facility registry (FKTP, FKRTL, supporting 
 consumer_app = typer.Typer(help="VClaim bridging credentials of a facility's SIMRS.", no_args_is_help=True)
 app.add_typer(facility_app, name="facility")
 app.add_typer(consumer_app, name="consumer")
+request_app = typer.Typer(help="Facilities' requests for a backdated SEP or one without fingerprint, and their "
+                               "approval by the branch office (VClaim Sep/pengajuanSEP).", no_args_is_help=True)
+app.add_typer(request_app, name="sep-request")
 console = Console()
 DbOption = typer.Option(None, "--db", envvar="JKN_DATABASE_URL", help="Database URL (default: SQLite ./jkn.sqlite3)")
 
@@ -193,3 +196,35 @@ def sep_show(number: str, db: str = DbOption) -> None:
     """An SEP with the reasons it was issued (JSON)."""
     with _session(db) as s:
         _json(sep.get_sep(s, number))
+
+
+@request_app.command("list")
+def sep_request_list(month: str = typer.Option(..., "--month", help="month of the SEP date, YYYY-MM",
+                                               parser=bounded(JknMonth)),
+                     facility_code: str = typer.Option(None, "--facility", help="one facility (default: all)"),
+                     status: str = typer.Option(None, "--status", help="PENDING or APPROVED"),
+                     db: str = DbOption) -> None:
+    """Requests for SEP dates in a month (JSON), to approve with ``approve``."""
+    year, mon = month.split("-")
+    with _session(db) as s:
+        _json(sep_requests.requests_in_month(s, facility_code, year, mon, status=status))
+
+
+@request_app.command("approve")
+def sep_request_approve(request_id: int = typer.Argument(..., parser=bounded(Id)),
+                        note: str = typer.Option(None, "--note", help="why it is approved"),
+                        db: str = DbOption) -> None:
+    """Approve a request as the branch office (a backdate is approved only here, assumption A-V10)."""
+    with _session(db) as s:
+        _json(sep_requests.approve_by_branch(s, request_id, actor=Actor.cli(), note=note))
+
+
+@app.command("fingerprint")
+def fingerprint(facility_code: str, card_number: str,
+                on: dt.date = typer.Option(..., "--date", parser=bounded(JknDate), help="service date YYYY-MM-DD"),
+                db: str = DbOption) -> None:
+    """Enter the facility fingerprint device's record that a participant was validated on a date
+    (VClaim SEP/FingerPrint answers from these records; assumption A-V11)."""
+    with _session(db) as s:
+        _json(sep_requests.record_fingerprint(s, actor=Actor.cli(), facility_code=facility_code,
+                                              card_number=card_number, service_date=on))

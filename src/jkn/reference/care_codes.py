@@ -95,6 +95,26 @@ def polis() -> dict[str, Poli]:
     return out
 
 
+#: the claim form's code lists VClaim publishes (data/vclaim_claim_codes.csv, provenance in CARE_REFERENCE.md)
+CLAIM_CODE_LISTS = ("carakeluar", "pascapulang", "diagnosaprb")
+
+
+@functools.cache
+def claim_codes(name: str) -> tuple[tuple[str, str], ...]:
+    """``(code, name)`` of one list: "carakeluar", "pascapulang" or "diagnosaprb"."""
+    if name not in CLAIM_CODE_LISTS:
+        raise CareReferenceError(f"no claim-form list {name!r}; lists: {', '.join(CLAIM_CODE_LISTS)}")
+    out: list[tuple[str, str]] = []
+    for r in _rows("vclaim_claim_codes.csv", ("list", "code", "name")):
+        if r["list"] not in CLAIM_CODE_LISTS or not r["code"].isdigit() or not r["name"]:
+            raise CareReferenceError(f"vclaim_claim_codes.csv: bad row {r}")
+        if r["list"] == name:
+            if any(code == r["code"] for code, _ in out):
+                raise CareReferenceError(f"vclaim_claim_codes.csv: duplicate {name} {r['code']}")
+            out.append((r["code"], r["name"]))
+    return tuple(out)
+
+
 _ICD_CODE = re.compile(r"[A-Z][0-9]{2}(\.[0-9]{1,2})?")
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import JSON, BigInteger, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jkn.domain.timestamps import utcnow
@@ -171,19 +171,27 @@ class SepRow(Base):
 
 
 class ControlLetterRow(Base):
-    """Surat (perintah) kontrol pasca rawat inap: lets the participant come back without a new referral."""
+    """Surat (perintah) kontrol pasca rawat inap: lets the participant come back without a new referral
+    (``kind`` "2", after an inpatient SEP); or an SPRI, surat perintah rawat inap (``kind`` "1", VClaim
+    ``RencanaKontrol/InsertSPRI``): the hospital's order to admit, with no SEP before it."""
 
     __tablename__ = "control_letter"
     number: Mapped[str] = mapped_column(String(19), primary_key=True)
     participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), index=True)
     facility_code: Mapped[str] = mapped_column(ForeignKey("facility.code"), index=True)
-    sep_number: Mapped[str] = mapped_column(ForeignKey("sep.number"), index=True)
+    kind: Mapped[str] = mapped_column(String(1), default="2", server_default="2")  # jnsKontrol: 1 SPRI, 2 kontrol
+    sep_number: Mapped[str | None] = mapped_column(ForeignKey("sep.number"), index=True)
     control_date: Mapped[dt.date] = mapped_column(Date)
     poli_code: Mapped[str] = mapped_column(String(3))
     doctor_code: Mapped[str | None] = mapped_column(String(20))
     created_by: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        CheckConstraint("(kind = '2' AND sep_number IS NOT NULL) OR (kind = '1' AND sep_number IS NULL)",
+                        name="ck_control_letter_kind_sep"),
+    )
 
 
 class EmergencyCaseRow(Base):
@@ -219,3 +227,49 @@ class AmbulanceTripRow(Base):
     emergency_case_id: Mapped[int | None] = mapped_column(ForeignKey("emergency_case.id"))
     explanation: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SepRequestRow(Base):
+    """A facility's request to issue an SEP outside the usual conditions (VClaim ``Sep/pengajuanSEP``):
+    kind "1" a backdated SEP date, "2" an SEP without the participant's fingerprint validation.
+    One request per facility, participant, SEP date, service type and kind. Approved by the
+    facility itself for a fingerprint exception, by the branch office for a backdate (A-V10)."""
+
+    __tablename__ = "sep_request"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    facility_code: Mapped[str] = mapped_column(ForeignKey("facility.code"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), index=True)
+    sep_date: Mapped[dt.date] = mapped_column(Date)
+    service_type: Mapped[str] = mapped_column(String(1))  # "1" inpatient, "2" outpatient
+    kind: Mapped[str] = mapped_column(String(1))  # jnsPengajuan: "1" backdate, "2" fingerprint
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="PENDING")  # PENDING / APPROVED
+    created_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    approved_by: Mapped[str | None] = mapped_column(String(80))
+    approved_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    approval_note: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        Index("uq_sep_request_visit_kind", "facility_code", "participant_id", "sep_date", "service_type", "kind",
+              unique=True),
+    )
+
+
+class FingerprintValidationRow(Base):
+    """A participant's fingerprint validated at a facility on a service date, as the facility's
+    fingerprint device recorded it (the system does not take fingerprints: the record is data
+    from the facility, ``recorded_by`` says who entered it)."""
+
+    __tablename__ = "fingerprint_validation"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), index=True)
+    facility_code: Mapped[str] = mapped_column(ForeignKey("facility.code"), index=True)
+    service_date: Mapped[dt.date] = mapped_column(Date)
+    recorded_by: Mapped[str] = mapped_column(String(80))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (
+        Index("uq_fingerprint_validation_day", "participant_id", "facility_code", "service_date", unique=True),
+        Index("ix_fingerprint_validation_facility_day", "facility_code", "service_date"),
+    )

@@ -22,7 +22,7 @@ from jkn.bridging.vclaim import shapes
 from jkn.reference import care_codes
 from jkn.reference.workareas import load_workareas
 from jkn.services.care import eligibility as care_eligibility
-from jkn.services.care import facilities, referrals, sep
+from jkn.services.care import facilities, referrals, sep, sep_requests
 from jkn.services.care.common import jakarta_today, month_span, parse_date
 from jkn.services.errors import Invalid, NotFound
 
@@ -200,6 +200,55 @@ def sep_lookup(call: Call):
     return shapes.sep_detail(_own_sep(call, call.params["no"]))
 
 
+# --- SEP requests (backdate, fingerprint exception) and fingerprints (A-V10, A-V11) ---------
+
+@router.add("POST", "Sep/pengajuanSEP")
+def sep_request(call: Call):
+    """Answer: the card number, as VClaim."""
+    t = _request(call, "t_sep")
+    r = sep_requests.submit_request(
+        call.session, actor=call.actor, facility_code=call.consumer.facility_code, card_number=_s(t, "noKartu") or "",
+        sep_date=_s(t, "tglSep"), service_type=_s(t, "jnsPelayanan") or "", kind=_s(t, "jnsPengajuan") or "",
+        reason=_s(t, "keterangan"))
+    return r["card_number"]
+
+
+@router.add("POST", "Sep/aprovalSEP")
+def sep_request_approval(call: Call):
+    """Without ``jnsPengajuan`` the catalogue's default is 1 (backdate); answer: the card number."""
+    t = _request(call, "t_sep")
+    r = sep_requests.approve_at_facility(
+        call.session, actor=call.actor, facility_code=call.consumer.facility_code, card_number=_s(t, "noKartu") or "",
+        sep_date=_s(t, "tglSep"), service_type=_s(t, "jnsPelayanan") or "", kind=_s(t, "jnsPengajuan"),
+        note=_s(t, "keterangan"))
+    return r["card_number"]
+
+
+@router.add("GET", "Sep/persetujuanSEP/list/bulan/{bulan}/tahun/{tahun}")
+def sep_request_list(call: Call):
+    rows = sep_requests.requests_in_month(call.session, call.consumer.facility_code, call.params["tahun"],
+                                          call.params["bulan"])
+    if not rows:
+        _empty(f"pengajuan SEP {call.params['bulan']}/{call.params['tahun']}")
+    return {"list": [shapes.sep_request_row(r) for r in rows]}
+
+
+@router.add("GET", "SEP/FingerPrint/Peserta/{no}/TglPelayanan/{tgl}")
+def fingerprint_status(call: Call):
+    day = parse_date(call.params["tgl"], "TglPelayanan")
+    if sep_requests.fingerprint_validated(call.session, call.consumer.facility_code, call.params["no"], day):
+        return {"kode": "1", "status": f"Peserta telah melakukan validasi finger print pada tanggal {day}"}
+    return {"kode": "0", "status": "Peserta belum melakukan validasi finger print"}
+
+
+@router.add("GET", "SEP/FingerPrint/List/Peserta/TglPelayanan/{tgl}")
+def fingerprint_list(call: Call):
+    rows = sep_requests.fingerprints_on(call.session, call.consumer.facility_code, call.params["tgl"])
+    if not rows:
+        _empty(f"finger print {call.params['tgl']}")
+    return {"list": [{"noKartu": r["card_number"], "noSEP": r["sep_number"]} for r in rows]}
+
+
 # --- Rujukan ---------------------------------------------------------------------------
 
 def _rujukan_one(call: Call, r: dict) -> dict:
@@ -369,11 +418,38 @@ def kontrol_insert(call: Call):
     return shapes.control_letter(c, s["participant"], dx.label if dx else s["diagnosis"]["code"])
 
 
+@router.add("POST", "RencanaKontrol/InsertSPRI")
+def spri_insert(call: Call):
+    req = _request(call, "")
+    c = referrals.create_spri(call.session, actor=call.actor, facility_code=call.consumer.facility_code,
+                              card_number=_s(req, "noKartu") or "", control_date=_s(req, "tglRencanaKontrol"),
+                              poli=_s(req, "poliKontrol") or "", doctor_code=_s(req, "kodeDokter"))
+    return shapes.spri(c, _participant_of(call, c["card_number"]))
+
+
+@router.add("PUT", "RencanaKontrol/UpdateSPRI")
+def spri_update(call: Call):
+    req = _request(call, "")
+    c = _own_letter(call, _s(req, "noSPRI"), field="noSPRI")
+    c = referrals.update_spri(call.session, c["number"], actor=call.actor, control_date=_s(req, "tglRencanaKontrol"),
+                              poli=_s(req, "poliKontrol") or c["poli"]["code"], doctor_code=_s(req, "kodeDokter"),
+                              facility_code=call.consumer.facility_code)
+    return shapes.spri(c, _participant_of(call, c["card_number"]))
+
+
+def _participant_of(call: Call, card: str) -> dict:
+    p = care_eligibility.check(call.session, jakarta_today(), card_number=card).participant
+    return {"card_number": p.card_number, "name": p.name, "sex": p.sex, "birth_date": p.birth_date.isoformat()}
+
+
 @router.add("GET", "RencanaKontrol/noSuratKontrol/{no}")
 def kontrol_lookup(call: Call):
     c = referrals.get_control_letter(call.session, call.params["no"])
     if c["facility_code"] != call.consumer.facility_code:
         raise NotFound(f"no control letter {call.params['no']}", field="noSuratKontrol")
+    if c["kind"] == "1":  # an SPRI follows no SEP: the answer has none (as VClaim's for jnsKontrol 1)
+        return {**shapes.spri(c, _participant_of(call, c["card_number"])), "noSuratKontrol": c["number"],
+                "jnsKontrol": "1", "namaJnsKontrol": "SPRI", "poliKontrol": c["poli"]["code"], "sep": None}
     s = sep.get_sep(call.session, c["sep_number"])
     dx = care_codes.icd10().get(s["diagnosis"]["code"])
     out = shapes.control_letter(c, s["participant"], dx.label if dx else s["diagnosis"]["code"])
@@ -381,12 +457,12 @@ def kontrol_lookup(call: Call):
     return out
 
 
-def _own_letter(call: Call, number: str | None) -> dict:
+def _own_letter(call: Call, number: str | None, field: str = "noSuratKontrol") -> dict:
     if not number:
-        raise Invalid("noSuratKontrol is required", field="noSuratKontrol")
+        raise Invalid(f"{field} is required", field=field)
     c = referrals.get_control_letter(call.session, number)
     if c["facility_code"] != call.consumer.facility_code:
-        raise NotFound(f"no control letter {number}", field="noSuratKontrol")
+        raise NotFound(f"no control letter {number}", field=field)
     return c
 
 
@@ -395,7 +471,7 @@ def _own_letter(call: Call, number: str | None) -> dict:
 def kontrol_update(call: Call):
     req = _request(call, "")
     c = _own_letter(call, _s(req, "noSuratKontrol"))
-    if _s(req, "noSEP") and _s(req, "noSEP") != c["sep_number"]:
+    if c["kind"] == "2" and _s(req, "noSEP") and _s(req, "noSEP") != c["sep_number"]:
         raise Invalid(f"control letter {c['number']} follows SEP {c['sep_number']}", field="noSEP")
     c = referrals.update_control_letter(
         call.session, c["number"], actor=call.actor, control_date=_s(req, "tglRencanaKontrol"),
@@ -429,8 +505,9 @@ def _letters(call: Call, start, end, card: str | None) -> dict:
         _empty("rencana kontrol")
     seps = {}
     for c in rows:
-        seps.setdefault(c["sep_number"], sep.get_sep(call.session, c["sep_number"]))
-    return {"list": [shapes.control_list_row(c, seps[c["sep_number"]]) for c in rows]}
+        if c["sep_number"]:
+            seps.setdefault(c["sep_number"], sep.get_sep(call.session, c["sep_number"]))
+    return {"list": [shapes.control_list_row(c, seps.get(c["sep_number"])) for c in rows]}
 
 
 @router.add("GET", "RencanaKontrol/ListRencanaKontrol/Bulan/{bulan}/Tahun/{tahun}/Nokartu/{no}/filter/{filter}")
@@ -497,6 +574,46 @@ def ref_kabupaten(call: Call):
     if not rows:
         _empty(f"propinsi {kd}")
     return {"list": [{"kode": k.code.replace(".", ""), "nama": k.name} for k in rows]}
+
+
+@router.add("GET", "referensi/carakeluar")
+def ref_carakeluar(call: Call):
+    """The claim form's discharge codes, as VClaim publishes them (data/CARE_REFERENCE.md)."""
+    return {"list": [{"kode": k, "nama": n} for k, n in care_codes.claim_codes("carakeluar")]}
+
+
+@router.add("GET", "referensi/pascapulang")
+def ref_pascapulang(call: Call):
+    """The claim form's after-discharge codes, as VClaim publishes them (data/CARE_REFERENCE.md)."""
+    return {"list": [{"kode": k, "nama": n} for k, n in care_codes.claim_codes("pascapulang")]}
+
+
+@router.add("GET", "referensi/diagnosaprb")
+def ref_diagnosaprb(call: Call):
+    """The referral-back programme's diseases, as VClaim publishes them (data/CARE_REFERENCE.md)."""
+    return {"list": [{"kode": k, "nama": n} for k, n in care_codes.claim_codes("diagnosaprb")]}
+
+
+@router.add("GET", "referensi/obatprb/{nama}")
+def ref_obatprb(call: Call):
+    """No list of the programme's generic drugs is shipped: said, not invented (assumption A-V12)."""
+    raise NotFound(f"obat PRB {call.params['nama']}: data tidak tersedia — this server ships no list of the "
+                   f"referral-back programme's generic drugs [assumption A-V12]")
+
+
+@router.add("GET", "referensi/kecamatan/kabupaten/{kd}")
+def ref_kecamatan(call: Call):
+    """No kecamatan list is shipped (the registry holds Kemendagri's kab/kota lists only): said, not
+    invented (assumption A-V12)."""
+    raise NotFound(f"kecamatan kabupaten {call.params['kd']}: data tidak tersedia — this server holds no "
+                   f"kecamatan list (Kemendagri kab/kota only) [assumption A-V12]")
+
+
+@router.add("GET", "referensi/procedure/{q}")
+def ref_procedure(call: Call):
+    """No ICD-9-CM list is shipped: said, not invented (assumption A-V12)."""
+    raise NotFound(f"procedure {call.params['q']}: data tidak tersedia — this server ships no ICD-9-CM "
+                   f"procedure list [assumption A-V12]")
 
 
 # --- Monitoring ------------------------------------------------------------------------

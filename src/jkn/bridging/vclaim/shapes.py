@@ -215,13 +215,17 @@ def sep_for_control(s: dict, provider_name: str) -> dict:
                             "tglRujukan": s["referral"]["date"]}}
 
 
-def control_list_row(c: dict, s: dict) -> dict:
-    """One row of ``RencanaKontrol/ListRencanaKontrol``: a post-inpatient control letter (jnsKontrol 2)."""
-    return {"noSuratKontrol": c["number"], "jnsPelayanan": PELAYANAN[s["service_type"]], "jnsKontrol": "2",
-            "namaJnsKontrol": "Surat Kontrol", "tglRencanaKontrol": c["control_date"],
-            "tglTerbitKontrol": c["issued_on"], "noSepAsalKontrol": c["sep_number"],
-            "poliAsal": s["poli"]["code"] or None, "namaPoliAsal": s["poli"]["name"] or None,
-            "poliTujuan": c["poli"]["code"], "namaPoliTujuan": c["poli"]["name"], "tglSEP": s["sep_date"],
+def control_list_row(c: dict, s: dict | None) -> dict:
+    """One row of ``RencanaKontrol/ListRencanaKontrol``: a post-inpatient control letter (jnsKontrol 2,
+    with its SEP ``s``) or an SPRI (jnsKontrol 1, no SEP: the SEP's fields are null, A-V13)."""
+    spri = c["kind"] == "1"
+    return {"noSuratKontrol": c["number"], "jnsPelayanan": PELAYANAN["1" if spri else s["service_type"]],
+            "jnsKontrol": c["kind"], "namaJnsKontrol": "SPRI" if spri else "Surat Kontrol",
+            "tglRencanaKontrol": c["control_date"], "tglTerbitKontrol": c["issued_on"],
+            "noSepAsalKontrol": c["sep_number"], "poliAsal": None if spri else s["poli"]["code"] or None,
+            "namaPoliAsal": None if spri else s["poli"]["name"] or None,
+            "poliTujuan": c["poli"]["code"], "namaPoliTujuan": c["poli"]["name"],
+            "tglSEP": None if spri else s["sep_date"],
             "kodeDokter": c["doctor_code"], "namaDokter": None, "noKartu": c["card_number"], "nama": c["name"],
             "terbitSEP": "Sudah" if c["used_by_sep"] else "Belum"}
 
@@ -245,3 +249,19 @@ def referral_out(r: dict, s: dict | None, part: dict) -> dict:
         "namaDiagRujukan": r["diagnosis"]["name"], "tipeRujukan": r["referral_type"],
         "namaTipeRujukan": r["referral_type_name"], "poliRujukan": r["poli"]["code"],
         "namaPoliRujukan": r["poli"]["name"]}}
+
+
+def sep_request_row(r: dict) -> dict:
+    """One row of ``Sep/persetujuanSEP/list`` (field names as VClaim's, lower case; A-V10 for the values)."""
+    return {"noKartu": r["card_number"], "nama": r["name"], "tglsep": r["sep_date"],
+            "jnspelayanan": "RI" if r["service_type"] == "1" else "RJ",
+            "persetujuan": "Disetujui" if r["status"] == "APPROVED" else "Pengajuan",
+            "status": "Tgl.SEP Backdate" if r["kind"] == "1" else "Finger Print"}
+
+
+def spri(c: dict, part: dict) -> dict:
+    """Answer of ``RencanaKontrol/InsertSPRI`` and ``UpdateSPRI``; no doctor names or diagnosis are held (null)."""
+    return {"noSPRI": c["number"], "tglRencanaKontrol": c["control_date"], "namaDokter": None,
+            "noKartu": part["card_number"], "nama": part["name"],
+            "kelamin": "Laki-laki" if part["sex"] == "L" else "Perempuan", "tglLahir": part["birth_date"],
+            "namaDiagnosa": None}

@@ -184,7 +184,7 @@ def control_letter_view(session: Session, c: ControlLetterRow) -> dict:
     p = session.get(ParticipantRow, c.participant_id)
     poli = care_codes.polis().get(c.poli_code)
     return {"number": c.number, "card_number": p.card_number, "name": p.name, "facility_code": c.facility_code,
-            "sep_number": c.sep_number, "control_date": c.control_date.isoformat(),
+            "kind": c.kind, "sep_number": c.sep_number, "control_date": c.control_date.isoformat(),
             "poli": {"code": c.poli_code, "name": poli.name if poli else ""}, "doctor_code": c.doctor_code,
             "deleted": c.deleted_at is not None}
 
@@ -211,13 +211,60 @@ def create_control_letter(session: Session, *, actor: Actor, sep_number: str, co
                           field="tglRencanaKontrol")
         row = ControlLetterRow(number=next_number(session, sep.facility_code, LETTER_CONTROL, issued),
                                participant_id=sep.participant_id, facility_code=sep.facility_code,
-                               sep_number=sep.number, control_date=day, poli_code=pol.code, doctor_code=doctor_code,
-                               created_by=actor.name)
+                               kind="2", sep_number=sep.number, control_date=day, poli_code=pol.code,
+                               doctor_code=doctor_code, created_by=actor.name)
         session.add(row)
         session.flush()
         audit.record_at_facility(session, actor, "control_letter.issue", facility(session, sep.facility_code),
                                  object_type="control_letter", object_id=row.number,
                                  summary=f"control on {day} after SEP {sep.number}")
+        return control_letter_view(session, row)
+
+
+def create_spri(session: Session, *, actor: Actor, facility_code: str, card_number: str,
+                control_date: "dt.date | str", poli: str, doctor_code: str | None = None) -> dict:
+    """An SPRI (surat perintah rawat inap, VClaim ``RencanaKontrol/InsertSPRI``): a hospital's order to
+    admit a participant on a date; it opens that stay's inpatient SEP there (assumption A-V13)."""
+    day = parse_date(control_date, "tglRencanaKontrol")
+    pol = check_poli(poli, "poliKontrol")
+    with unit_of_work(session):
+        fac = facility(session, facility_code, "facility")
+        if fac.level != "FKRTL":
+            raise Invalid(f"{fac.code} is an {fac.level}: an SPRI is written at a referral-level facility (FKRTL) "
+                          f"[{cite(HOW, '2.b')}]", field="facility")
+        p = participant_by_card(session, card_number)
+        row = ControlLetterRow(number=next_number(session, fac.code, LETTER_CONTROL, jakarta_today()),
+                               participant_id=p.id, facility_code=fac.code, kind="1", sep_number=None,
+                               control_date=day, poli_code=pol.code, doctor_code=doctor_code or None,
+                               created_by=actor.name)
+        session.add(row)
+        session.flush()
+        audit.record_at_facility(session, actor, "spri.issue", fac, object_type="control_letter",
+                                 object_id=row.number, summary=f"SPRI {p.card_number} admission on {day}")
+        return control_letter_view(session, row)
+
+
+def update_spri(session: Session, number: str, *, actor: Actor, control_date: "dt.date | str", poli: str,
+                doctor_code: str | None = None, facility_code: str | None = None) -> dict:
+    """Move an SPRI no SEP has used to another date, clinic or doctor (A-V03)."""
+    day = parse_date(control_date, "tglRencanaKontrol")
+    pol = check_poli(poli, "poliKontrol")
+    with unit_of_work(session):
+        row = _letter(session, number, facility_code)
+        if row.kind != "1":
+            raise Invalid(f"{number} is a control letter, not an SPRI (RencanaKontrol/Update changes it)",
+                          field="noSPRI")
+        used = _used_by(session, row.number)
+        if used:
+            raise Invalid(f"SPRI {number} already opened SEP {used}; it cannot change", field="noSPRI")
+        before = {"control_date": row.control_date, "poli": row.poli_code, "doctor_code": row.doctor_code}
+        row.control_date, row.poli_code, row.doctor_code = day, pol.code, doctor_code or row.doctor_code
+        session.flush()
+        was, now = audit.changed(before, {"control_date": row.control_date, "poli": row.poli_code,
+                                          "doctor_code": row.doctor_code})
+        audit.record_at_facility(session, actor, "spri.update", facility(session, row.facility_code),
+                                 object_type="control_letter", object_id=row.number,
+                                 summary=f"changed {', '.join(sorted(now)) or 'nothing'}", before=was, after=now)
         return control_letter_view(session, row)
 
 
@@ -338,6 +385,9 @@ def update_control_letter(session: Session, number: str, *, actor: Actor, contro
     pol = check_poli(poli, "poliKontrol")
     with unit_of_work(session):
         row = _letter(session, number, facility_code)
+        if row.kind != "2":
+            raise Invalid(f"{number} is an SPRI, not a control letter (RencanaKontrol/UpdateSPRI changes it)",
+                          field="noSuratKontrol")
         used = _used_by(session, row.number)
         if used:
             raise Invalid(f"control letter {number} already opened SEP {used}; it cannot change",

@@ -170,6 +170,9 @@ def insert_sep(session: Session, *, actor: Actor, card_number: str, sep_date: "d
             if ctl_row is None or ctl_row.participant_id != p.id:
                 raise NotFound(f"no control letter {control_letter_number} for card {p.card_number}",
                                field="skdp.noSurat")
+            if ctl_row.kind == "1" and service_type != "1":
+                raise Invalid(f"{ctl_row.number} is an SPRI (surat perintah rawat inap): it opens an inpatient SEP "
+                              f"(jnsPelayanan 1) [assumption A-V13]", field="skdp.noSurat")
             d = referral_rules.check_control_letter_for_sep(
                 control_date=ctl_row.control_date, sep_date=day, letter_facility=ctl_row.facility_code,
                 sep_facility=fac.code, deleted=ctl_row.deleted_at is not None)

@@ -1,0 +1,201 @@
+"""Requests to issue an SEP outside the usual conditions, and fingerprint validations.
+
+VClaim's catalogue (``Sep/pengajuanSEP``, ``Sep/aprovalSEP``, ``Sep/persetujuanSEP/list``;
+docs/vclaim.md): a facility asks for an SEP with a past date (``jnsPengajuan`` "1", backdate) or
+without the participant's fingerprint validation ("2"). The facility approves a fingerprint
+exception itself; a backdate is approved by the branch office serving the facility (assumption
+A-V10). One request per facility, participant, SEP date, service type and kind (held by the
+database).
+
+Fingerprints are not taken by this system: a validation is the record of the facility's
+fingerprint device for a participant and a service date, entered by the facility (assumption
+A-V11); ``SEP/FingerPrint/...`` answers from these records only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from jkn.services.care.common import facility, jakarta_today, month_span, parse_date, participant_by_card
+from jkn.services.errors import Conflict, Forbidden, Invalid, NotFound
+from jkn.services.portal import audit
+from jkn.services.portal.audit import Actor
+from jkn.services.unit_of_work import unit_of_work
+from jkn.store.care_tables import FingerprintValidationRow, SepRequestRow, SepRow
+from jkn.store.facility_tables import FacilityRow
+from jkn.store.membership_tables import ParticipantRow
+
+#: jnsPengajuan (VClaim): what the facility asks for
+KINDS = {"1": "backdate", "2": "fingerprint"}
+SERVICE_TYPES = {"1": "Rawat Inap", "2": "Rawat Jalan"}
+#: who approves which kind (assumption A-V10)
+APPROVED_BY_FACILITY = {"2"}
+
+
+def _kind(value: str | None) -> str:
+    kind = (value or "").strip()
+    if kind not in KINDS:
+        raise Invalid("jnsPengajuan must be 1 (backdate) or 2 (finger print)", field="jnsPengajuan")
+    return kind
+
+
+def _service(value: str | None) -> str:
+    service = (value or "").strip()
+    if service not in SERVICE_TYPES:
+        raise Invalid("jnsPelayanan must be 1 (rawat inap) or 2 (rawat jalan)", field="jnsPelayanan")
+    return service
+
+
+def _referral_level(session: Session, code: str, field: str) -> FacilityRow:
+    fac = facility(session, code, field)
+    if fac.level != "FKRTL":
+        raise Invalid(f"{fac.code} is an {fac.level}: SEPs, and requests for them, are made at a referral-level "
+                      f"facility (FKRTL)", field=field)
+    return fac
+
+
+def request_view(r: SepRequestRow, p: ParticipantRow) -> dict:
+    return {"id": r.id, "facility_code": r.facility_code, "card_number": p.card_number, "name": p.name,
+            "sep_date": r.sep_date.isoformat(), "service_type": r.service_type, "kind": r.kind,
+            "kind_name": KINDS[r.kind], "reason": r.reason, "status": r.status, "created_by": r.created_by,
+            "approved_by": r.approved_by, "approval_note": r.approval_note,
+            "approved_at": r.approved_at.isoformat() if r.approved_at else None}
+
+
+def submit_request(session: Session, *, actor: Actor, facility_code: str, card_number: str,
+                   sep_date: "dt.date | str", service_type: str, kind: str, reason: str | None) -> dict:
+    """Record a facility's request (pending); a second one for the same visit and kind is refused."""
+    day = parse_date(sep_date, "tglSep")
+    kind, service = _kind(kind), _service(service_type)
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid("keterangan (the reason for the request) is required", field="keterangan")
+    if day > jakarta_today():
+        raise Invalid(f"tglSep {day} is in the future: a request is for a service already given", field="tglSep")
+    with unit_of_work(session):
+        fac = _referral_level(session, facility_code, "ppkPelayanan")
+        p = participant_by_card(session, card_number)
+        row = SepRequestRow(facility_code=fac.code, participant_id=p.id, sep_date=day, service_type=service,
+                            kind=kind, reason=reason[:500], status="PENDING", created_by=actor.name)
+        try:
+            with session.begin_nested():
+                session.add(row)
+        except IntegrityError:
+            raise Conflict(f"a {KINDS[kind]} request for card {p.card_number} on {day} "
+                           f"({SERVICE_TYPES[service]}) was already made", field="noKartu") from None
+        audit.record_at_facility(session, actor, "sep_request.submit", fac, object_type="sep_request",
+                                 object_id=row.id, summary=f"{KINDS[kind]} {p.card_number} {day}",
+                                 after={"card_number": p.card_number, "sep_date": day, "kind": kind})
+        return request_view(row, p)
+
+
+def _approve(session: Session, row: SepRequestRow, actor: Actor, note: str | None) -> dict:
+    if row.status == "APPROVED":
+        raise Conflict(f"request {row.id} was already approved by {row.approved_by}", field="noKartu")
+    row.status, row.approved_by = "APPROVED", actor.name
+    row.approved_at, row.approval_note = dt.datetime.now(dt.timezone.utc), (note or "").strip()[:500] or None
+    session.flush()
+    audit.record_at_facility(session, actor, "sep_request.approve", facility(session, row.facility_code),
+                             object_type="sep_request", object_id=row.id, summary=f"{KINDS[row.kind]} approved",
+                             before={"status": "PENDING"}, after={"status": "APPROVED"})
+    return request_view(row, session.get(ParticipantRow, row.participant_id))
+
+
+def approve_at_facility(session: Session, *, actor: Actor, facility_code: str, card_number: str,
+                        sep_date: "dt.date | str", service_type: str, kind: str | None, note: str | None) -> dict:
+    """The facility approves its own pending request; only a fingerprint exception (A-V10)."""
+    day = parse_date(sep_date, "tglSep")
+    kind, service = _kind(kind or "1"), _service(service_type)
+    with unit_of_work(session):
+        fac = _referral_level(session, facility_code, "ppkPelayanan")
+        p = participant_by_card(session, card_number)
+        row = session.scalar(select(SepRequestRow).where(
+            SepRequestRow.facility_code == fac.code, SepRequestRow.participant_id == p.id,
+            SepRequestRow.sep_date == day, SepRequestRow.service_type == service, SepRequestRow.kind == kind))
+        if row is None:
+            raise NotFound(f"no {KINDS[kind]} request for card {p.card_number} on {day}", field="noKartu")
+        if kind not in APPROVED_BY_FACILITY:
+            raise Forbidden(f"a backdate request is approved by the BPJS Kesehatan branch office serving "
+                            f"{fac.code}, not by the facility [assumption A-V10]", field="jnsPengajuan")
+        return _approve(session, row, actor, note)
+
+
+def approve_by_branch(session: Session, request_id: int, *, actor: Actor, note: str | None = None) -> dict:
+    """The branch office approves a request of a facility it serves (any kind)."""
+    with unit_of_work(session):
+        row = session.get(SepRequestRow, request_id)
+        if row is None:
+            raise NotFound(f"no SEP request {request_id}", field="id")
+        return _approve(session, row, actor, note)
+
+
+def requests_in_month(session: Session, facility_code: str | None, year: "int | str", month: "int | str",
+                      *, status: str | None = None) -> list[dict]:
+    """A facility's requests (every facility's if ``facility_code`` is None) for SEP dates in one month."""
+    first, last = month_span(year, month)
+    q = (select(SepRequestRow, ParticipantRow).join(ParticipantRow, ParticipantRow.id == SepRequestRow.participant_id)
+         .where(SepRequestRow.sep_date >= first, SepRequestRow.sep_date <= last))
+    if facility_code:
+        q = q.where(SepRequestRow.facility_code == facility(session, facility_code).code)
+    if status:
+        if status not in ("PENDING", "APPROVED"):
+            raise Invalid("status must be PENDING or APPROVED", field="status")
+        q = q.where(SepRequestRow.status == status)
+    rows = session.execute(q.order_by(SepRequestRow.sep_date, SepRequestRow.id)).all()
+    return [request_view(r, p) for r, p in rows]
+
+
+# --- fingerprints ------------------------------------------------------------------------
+
+def record_fingerprint(session: Session, *, actor: Actor, facility_code: str, card_number: str,
+                       service_date: "dt.date | str") -> dict:
+    """Enter the facility device's record that a participant's fingerprint was validated (A-V11)."""
+    day = parse_date(service_date, "tglPelayanan")
+    if day > jakarta_today():
+        raise Invalid(f"tglPelayanan {day} is in the future", field="tglPelayanan")
+    with unit_of_work(session):
+        fac = _referral_level(session, facility_code, "facility")
+        p = participant_by_card(session, card_number)
+        row = FingerprintValidationRow(participant_id=p.id, facility_code=fac.code, service_date=day,
+                                       recorded_by=actor.name)
+        try:
+            with session.begin_nested():
+                session.add(row)
+        except IntegrityError:
+            raise Conflict(f"the fingerprint of {p.card_number} on {day} at {fac.code} is already recorded",
+                           field="noKartu") from None
+        audit.record_at_facility(session, actor, "fingerprint.record", fac, object_type="fingerprint",
+                                 object_id=row.id, summary=f"{p.card_number} {day}",
+                                 after={"card_number": p.card_number, "service_date": day})
+        return {"id": row.id, "facility_code": fac.code, "card_number": p.card_number,
+                "service_date": day.isoformat(), "recorded_by": actor.name}
+
+
+def fingerprint_validated(session: Session, facility_code: str, card_number: str,
+                          service_date: "dt.date | str") -> bool:
+    """Did the facility record the participant's fingerprint on that date?"""
+    day = parse_date(service_date, "tglPelayanan")
+    p = participant_by_card(session, card_number)
+    return session.scalar(select(FingerprintValidationRow.id).where(
+        FingerprintValidationRow.participant_id == p.id, FingerprintValidationRow.facility_code == facility_code,
+        FingerprintValidationRow.service_date == day)) is not None
+
+
+def fingerprints_on(session: Session, facility_code: str, service_date: "dt.date | str") -> list[dict]:
+    """The participants whose fingerprint the facility recorded on a date, each with its SEP of that
+    date at the facility (None if none was issued)."""
+    day = parse_date(service_date, "tglPelayanan")
+    rows = session.execute(
+        select(ParticipantRow.card_number, SepRow.number)
+        .select_from(FingerprintValidationRow)
+        .join(ParticipantRow, ParticipantRow.id == FingerprintValidationRow.participant_id)
+        .outerjoin(SepRow, (SepRow.participant_id == FingerprintValidationRow.participant_id)
+                   & (SepRow.facility_code == FingerprintValidationRow.facility_code)
+                   & (SepRow.sep_date == FingerprintValidationRow.service_date) & SepRow.deleted_at.is_(None))
+        .where(FingerprintValidationRow.facility_code == facility_code, FingerprintValidationRow.service_date == day)
+        .order_by(ParticipantRow.card_number, SepRow.number)).all()
+    return [{"card_number": card, "sep_number": number} for card, number in rows]
