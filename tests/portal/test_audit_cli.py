@@ -38,6 +38,7 @@ CLI_WRITES = {
     "care facility add": "facility.register", "care facility staff-add": "facility.staff.add",
     "care consumer create": "vclaim_consumer.create", "care consumer rotate": "vclaim_consumer.rotate",
     "care consumer revoke": "vclaim_consumer.revoke", "care sep-letter": "sep.print",
+    "care schedule set": "doctor_schedule.set",
     "demo": "demo.build",
 }
 #: commands that read, compute, write files from reference data, upgrade the schema or serve
@@ -48,7 +49,7 @@ NO_DATA_CHANGE = {
     "participants search", "participants show", "participants statement", "employers employees", "employers show",
     "employers statement", "import template", "billing bills", "billing runs", "billing statement",
     "care consumer list", "care eligibility", "care facility list", "care facility show", "care facility types",
-    "care sep", "policy compare", "participants endings",
+    "care sep", "policy compare", "participants endings", "care schedule list",
 }
 
 
@@ -121,6 +122,10 @@ def test_every_cli_write_leaves_one_audit_row_naming_the_os_user(db, db_url, tmp
     cons = json.loads(cli.write("care consumer create", rsud, "--json", branch=medan, facility=rsud))["cons_id"]
     cli.write("care consumer rotate", cons, branch=medan, facility=rsud)
     cli.write("care consumer revoke", cons, branch=medan, facility=rsud)
+    cli.write("care facility staff-add", rsud, "--name", "dr. Ani, Sp.A", "--role", "SPECIALIST",
+              "--registration-number", "33690", branch=medan, facility=rsud)
+    cli.write("care schedule set", rsud, "--poli", "ANA", "--doctor", "33690", "--day", "1,08:00,12:00,30",
+              branch=medan, facility=rsud)
     assert cli.done == set(CLI_WRITES) - {"care sep-letter", "demo"}  # the next two tests
 
 

@@ -8,6 +8,7 @@ from jkn.store import (
     care_tables,  # noqa: F401  (issue #5: staff, consumers, visits, referrals, SEP, emergencies)
     membership_tables,  # noqa: F401  (issue #4: employers, families, participants, history)
     portal_tables,  # noqa: F401  (issue #6: accounts, login attempts, audit, complaints)
+    queue_tables,  # noqa: F401  (issue #14: doctors' schedules, hospital queues, task times)
 )
 from jkn.store.base import Base
 from jkn.store.facility_tables import FacilityRow
