@@ -38,7 +38,7 @@ CLI_WRITES = {
     "care facility add": "facility.register", "care facility staff-add": "facility.staff.add",
     "care consumer create": "vclaim_consumer.create", "care consumer rotate": "vclaim_consumer.rotate",
     "care consumer revoke": "vclaim_consumer.revoke", "care sep-letter": "sep.print",
-    "care schedule set": "doctor_schedule.set",
+    "care schedule set": "doctor_schedule.set", "care pcare-user create": "pcare_user.create",
     "demo": "demo.build",
 }
 #: commands that read, compute, write files from reference data, upgrade the schema or serve
@@ -124,6 +124,8 @@ def test_every_cli_write_leaves_one_audit_row_naming_the_os_user(db, db_url, tmp
     cli.write("care consumer revoke", cons, branch=medan, facility=rsud)
     cli.write("care facility staff-add", rsud, "--name", "dr. Ani, Sp.A", "--role", "SPECIALIST",
               "--registration-number", "33690", branch=medan, facility=rsud)
+    fktp = w.fktp["FKTP"][0]
+    cli.write("care pcare-user create", fktp, "--username", "klinik1", "--app-code", "095", branch=medan, facility=fktp)
     cli.write("care schedule set", rsud, "--poli", "ANA", "--doctor", "33690", "--day", "1,08:00,12:00,30",
               branch=medan, facility=rsud)
     assert cli.done == set(CLI_WRITES) - {"care sep-letter", "demo"}  # the next two tests

@@ -15,7 +15,7 @@ from rich.table import Table
 from jkn.commands.edge import bounded
 from jkn.services.bounds import JknDate, Limit
 from jkn.services.care import eligibility as care_eligibility
-from jkn.services.care import facilities, queues, sep, sep_letter, vclaim_consumers
+from jkn.services.care import facilities, pcare_users, queues, sep, sep_letter, vclaim_consumers
 from jkn.services.care.common import jakarta_today
 from jkn.services.portal.audit import Actor
 
@@ -27,9 +27,11 @@ schedule_app = typer.Typer(help="Doctors' practice schedules of a hospital (Antr
 app.add_typer(facility_app, name="facility")
 app.add_typer(consumer_app, name="consumer")
 app.add_typer(schedule_app, name="schedule")
+pcare_app = typer.Typer(help="P-Care users of a clinic (the X-Authorization of docs/pcare.md).", no_args_is_help=True)
+app.add_typer(pcare_app, name="pcare-user")
 #: the bridging services a facility level speaks, with their base paths (docs/vclaim.md, docs/antrean.md)
 SERVICES_BY_LEVEL = {"FKRTL": (("VClaim", "/vclaim-rest"), ("Antrean RS", "/antreanrs")),
-                     "FKTP": (("VClaim", "/vclaim-rest"),)}
+                     "FKTP": (("VClaim", "/vclaim-rest"), ("P-Care", "/pcare-rest"))}
 console = Console()
 DbOption = typer.Option(None, "--db", envvar="JKN_DATABASE_URL", help="Database URL (default: SQLite ./jkn.sqlite3)")
 
@@ -181,6 +183,19 @@ def schedule_list(facility_code: str, poli: str = typer.Option(None), date: dt.d
     """A hospital's practice windows (JSON)."""
     with _session(db) as s:
         _json(queues.schedules(s, facility_code.upper(), poli=poli, on=date))
+
+
+@pcare_app.command("create")
+def pcare_user_create(facility_code: str, username: str = typer.Option(..., help="the P-Care user name"),
+                      app_code: str = typer.Option(..., help="kdAplikasi, as BPJS gave it to the clinic"),
+                      db: str = DbOption, as_json: bool = typer.Option(False, "--json")) -> None:
+    """A P-Care user for a clinic (FKTP); the password is shown only now."""
+    with _session(db) as s:
+        u = pcare_users.create_user(s, facility_code, actor=Actor.cli(), username=username, app_code=app_code)
+    if as_json:
+        return _json(u)
+    console.print(f"P-Care user for {u['facility_code']} {u['facility_name']}")
+    console.print(f"  X-Authorization: Basic base64('{u['username']}:{u['password']}:{u['app_code']}')")
 
 
 @app.command("eligibility")
