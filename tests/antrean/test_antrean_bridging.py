@@ -306,3 +306,30 @@ def test_a_clinic_cannot_use_antrean_rs_and_the_development_alias_answers(hospit
                     "user_key": w.rs_v2["user_key"]}, "antrean")
     refused(bad.request("ref/poli"), 401)
     refused(dev.get("antrean/tidakada"), 404)
+
+
+def test_concurrent_entries_with_one_booking_code_or_queue_number_write_one(hospital):
+    """Real concurrency: the same booking code (then the same queue number) sent at once by two of
+    the hospital's consumers: one entry is written, the other answer is a refusal."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    w, engine = hospital.world, hospital.engine
+    with session_factory(engine)() as s:
+        creds = [vclaim_consumers.create_consumer(s, w.rsud, actor=SYSTEM) for _ in range(2)]
+    desks = [Desk(hospital, c) for c in creds]
+    with session_factory(engine)() as s:  # room for the entries in the window, whatever other tests left
+        queues.set_schedule(s, w.rsud, actor=SYSTEM, poli="ANA", subspecialist="ANA", doctor_code=DOCTOR,
+                            windows=[queues.window(d, "08:00", "12:00") for d in range(1, 8)])
+    bodies = [
+        [entry(w, "RACE-1", nomorantrean="R-1", angkaantrean=101, nik="3273010101010011", nomorkartu="",
+               jenispasien="NON JKN", nomorreferensi="")] * 2,
+        [entry(w, f"RACE-2{i}", nomorantrean="R-2", angkaantrean=102, nik=f"327301010101002{i}", nomorkartu="",
+               jenispasien="NON JKN", nomorreferensi="") for i in range(2)],
+    ]
+    for pair in bodies:
+        before = rows(engine, HospitalQueueRow)
+        with ThreadPoolExecutor(2) as pool:
+            answers = list(pool.map(lambda d_b: d_b[0].post("antrean/add", d_b[1]), zip(desks, pair)))
+        codes = sorted(a["metaData"]["code"] for a in answers)
+        assert codes[0] == 200 and codes[1] in (201, 208), answers
+        assert rows(engine, HospitalQueueRow) == before + 1
