@@ -86,11 +86,12 @@ class Router:
     def __init__(self) -> None:
         self.routes: list[Route] = []
 
-    def add(self, method: str, pattern: str, plain: bool = False):
+    def add(self, method: str, pattern: str, plain: bool = False, write: bool | None = None):
+        """``write`` defaults to "not GET"; a read sent as POST (Antrean's ``getlisttask``) says ``write=False``."""
         segments = tuple(s if s.startswith("{") else s.lower() for s in pattern.strip("/").split("/"))
 
         def deco(fn: Handler) -> Handler:
-            self.routes.append(Route(method, segments, fn, plain, write=method != "GET"))
+            self.routes.append(Route(method, segments, fn, plain, write=method != "GET" if write is None else write))
             return fn
         return deco
 

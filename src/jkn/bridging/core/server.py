@@ -100,6 +100,8 @@ def handle(service: Service, sessions, read_sessions, method: str, service_path:
     transaction with their record (:func:`_write_once`).
     """
     try:
+        if service.admit is not None:
+            service.admit(read_sessions, headers, consumer)
         route, params = service.router.resolve(method, service_path)
         body = parse_body(raw_body, settings.max_depth) if method in BODY_METHODS else None
         if not route.write:
