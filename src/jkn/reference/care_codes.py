@@ -1,4 +1,4 @@
-"""Care-flow reference data: facility kinds, clinics (poli) and an ICD-10 subset.
+"""Care-flow reference data: facility kinds, clinics (poli), an ICD-10 subset and Aplicares bed classes.
 
 Curated files in ``data/`` (provenance: ``data/CARE_REFERENCE.md``), validated at load.
 Pure: no database, no web framework.
@@ -92,6 +92,24 @@ def polis() -> dict[str, Poli]:
         if not re.fullmatch(r"[A-Z]{3}", r["code"]) or r["confirmed"] not in ("yes", "no") or r["code"] in out:
             raise CareReferenceError(f"poli.csv: bad row {r}")
         out[r["code"]] = Poli(r["code"], r["name"], r["confirmed"] == "yes")
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class BedClass:
+    code: str
+    name: str
+    source: str
+
+
+@functools.cache
+def bed_classes() -> dict[str, BedClass]:
+    """Aplicares room classes (``rest/ref/kelas``), in file order (provenance: CARE_REFERENCE.md)."""
+    out: dict[str, BedClass] = {}
+    for r in _rows("aplicares_classes.csv", ("code", "name", "source")):
+        if not re.fullmatch(r"[A-Z0-9]{3}", r["code"]) or not r["name"] or not r["source"] or r["code"] in out:
+            raise CareReferenceError(f"aplicares_classes.csv: bad row {r}")
+        out[r["code"]] = BedClass(**r)
     return out
 
 

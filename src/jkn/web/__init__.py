@@ -8,6 +8,7 @@ from fastapi.staticfiles import StaticFiles
 from jkn.reference.offices import contact_centre
 from jkn.web import (  # portal (issue #6)  # portal (issue #6)
     auth_pages,
+    bed_pages,
     complaint_pages,
     dashboard_pages,
     employer_pages,
@@ -26,6 +27,7 @@ def install_web(app: FastAPI) -> None:
     templates.env.globals["call_centre"] = contact_centre().call_centre
     app.mount("/static", StaticFiles(directory=str(files("jkn.web") / "static")), name="static")
     app.include_router(public_pages.router)
+    app.include_router(bed_pages.router)
     app.include_router(simulator_pages.router)
     security.install_security(app)  # portal (issue #6): session cookie, CSRF, HTML errors
     app.include_router(auth_pages.router)

@@ -16,3 +16,4 @@ class Service:
     prefixes: tuple[str, ...]  # lower case, leading "/", no trailing "/": "/vclaim-rest", "/vclaim-rest-dev"
     router: Router
     conventions: Conventions
+    user_key: str = "required"  # or "if sent": checked only when the client sends one (Aplicares)
