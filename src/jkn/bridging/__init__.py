@@ -4,7 +4,7 @@
 ``core``: what every service shares — signatures, user keys, replay defence, AES/LZ-string sealing,
 consumer scope, JSON bodies whatever the Content-Type, DELETE with a body, body limits, and each
 service's envelope conventions; the ASGI front that answers bridging paths before the pages'
-middleware. One thin adapter per service (``vclaim``, ``aplicares``) maps its paths onto the same service use
+middleware. One thin adapter per service (``vclaim``, ``aplicares``, ``icare``) maps its paths onto the same service use
 cases as REST and the pages.
 """
 
@@ -15,9 +15,10 @@ from typing import Callable
 from jkn.bridging.core import settings
 from jkn.bridging.core.dispatch import Front
 from jkn.bridging.aplicares import SERVICE as APLICARES
+from jkn.bridging.icare import SERVICE as ICARE
 from jkn.bridging.vclaim import SERVICE as VCLAIM
 
-SERVICES = (VCLAIM, APLICARES)
+SERVICES = (VCLAIM, APLICARES, ICARE)
 
 
 def install(app, fast_paths: dict[str, Callable[[], object]] | None = None) -> None:

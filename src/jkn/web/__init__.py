@@ -13,6 +13,7 @@ from jkn.web import (  # portal (issue #6)  # portal (issue #6)
     dashboard_pages,
     employer_pages,
     facility_pages,
+    icare_pages,
     officer_pages,
     participant_pages,
     public_pages,
@@ -28,6 +29,7 @@ def install_web(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=str(files("jkn.web") / "static")), name="static")
     app.include_router(public_pages.router)
     app.include_router(bed_pages.router)
+    app.include_router(icare_pages.router)
     app.include_router(simulator_pages.router)
     security.install_security(app)  # portal (issue #6): session cookie, CSRF, HTML errors
     app.include_router(auth_pages.router)

@@ -44,7 +44,8 @@ class ProtocolError(Exception):
 
 @dataclass
 class Call:
-    """One authenticated request, as a handler sees it; ``client`` is the caller's address."""
+    """One authenticated request, as a handler sees it; ``client`` is the caller's address, ``extra``
+    the request's ``host`` (for answers that are links back to this server, iCare)."""
 
     consumer: ConsumerAuth
     params: dict[str, str]

@@ -109,9 +109,10 @@ def handle(service: Service, sessions, read_sessions, method: str, service_path:
         if not route.write:
             with read_sessions() as session:
                 return _attempt(service, route, Call(consumer=consumer, params=params, body=body, session=session,
-                                                     client=client), headers)
+                                                     client=client, extra={"host": headers.get("host")}), headers)
         with sessions() as session:
-            call = Call(consumer=consumer, params=params, body=body, session=session, client=client)
+            call = Call(consumer=consumer, params=params, body=body, session=session, client=client,
+                        extra={"host": headers.get("host")})
             return _write_once(service, session, route, call, headers,
                                vclaim_requests.digest(method, squash(service_path), raw_body), settings.keep_requests)
     except ProtocolError as exc:
