@@ -11,6 +11,7 @@ from jkn.web import (  # portal (issue #6)  # portal (issue #6)
     bed_pages,
     complaint_pages,
     dashboard_pages,
+    desk_pages,
     employer_pages,
     facility_pages,
     icare_pages,
@@ -29,6 +30,7 @@ def install_web(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=str(files("jkn.web") / "static")), name="static")
     app.include_router(public_pages.router)
     app.include_router(bed_pages.router)
+    app.include_router(desk_pages.router)
     app.include_router(icare_pages.router)
     app.include_router(simulator_pages.router)
     security.install_security(app)  # portal (issue #6): session cookie, CSRF, HTML errors
