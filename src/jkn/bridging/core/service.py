@@ -21,3 +21,4 @@ class Service:
     conventions: Conventions
     #: ``admit(sessions, headers, consumer)`` after the signature is checked: raises ProtocolError to refuse
     admit: Callable[[Any, Any, Any], None] | None = None
+    user_key: str = "required"  # or "if sent": checked only when the client sends one (Aplicares)
