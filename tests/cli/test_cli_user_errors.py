@@ -136,7 +136,7 @@ def cases(busy_port: int, files: dict[str, str], card: str) -> list[tuple[str, l
         ("billing runs", ["billing", "runs", "--db", DOWN], "basis data tidak dapat dipakai"),
         ("bank add", ["bank", "add", "bri", "--name", "Bank", "--va-prefix", "88888"], "capital letters"),
         ("bank add", ["bank", "add", "BRI", "--name", "Bank", "--va-prefix", "88x"], "3 to 8 digits"),
-        ("bank list", ["bank", "list", "--db", DOWN], "cannot use the database"),
+        ("bank list", ["bank", "list", "--db", DOWN], "basis data tidak dapat dipakai"),
         ("bank rotate", ["bank", "rotate", "NOPE"], "no bank with code"),
         ("bank revoke", ["bank", "revoke", "NOPE"], "no bank with code"),
         ("bank va", ["bank", "va", "NOPE", "--card", card], "no active bank"),
