@@ -31,7 +31,7 @@ NEW = "the facility the command registered"
 #: every command that changes data, with the action of its audit row
 CLI_WRITES = {
     "users create-admin": "user.create", "users create": "user.create", "users set-password": "user.password",
-    "users deactivate": "user.deactivate", "users activate": "user.activate",
+    "users deactivate": "user.deactivate", "users activate": "user.activate", "users prune": "security_log.prune",
     "participants register": "participant.register", "participants change": "participant.change.address",
     "participants card": "card.print", "employers register": "employer.register", "import run": "employer.upload",
     "billing run": "billing.run", "billing pay": "payment.record",
@@ -39,6 +39,7 @@ CLI_WRITES = {
     "care consumer create": "vclaim_consumer.create", "care consumer rotate": "vclaim_consumer.rotate",
     "care consumer revoke": "vclaim_consumer.revoke", "care sep-letter": "sep.print", "care discharge": "sep.discharge",
     "care fingerprint": "fingerprint.record", "care sep-request approve": "sep_request.approve",
+    "care schedule set": "doctor_schedule.set", "care pcare-user create": "pcare_user.create",
     "demo": "demo.build", "bank add": "bank.add", "bank rotate": "bank.rotate", "bank revoke": "bank.revoke",
 }
 #: commands that read, compute, write files from reference data, upgrade the schema or serve
@@ -49,7 +50,8 @@ NO_DATA_CHANGE = {
     "participants search", "participants show", "participants statement", "employers employees", "employers show",
     "employers statement", "import template", "billing bills", "billing runs", "billing statement",
     "care consumer list", "care eligibility", "care facility list", "care facility show", "care facility types",
-    "care sep", "care sep-request list", "policy compare", "participants endings", "bank list", "bank va", "bank file", "bank reconcile",
+    "care sep", "care sep-request list", "policy compare", "participants endings", "bank list", "bank va", "bank file",
+    "bank reconcile", "care schedule list",
 }
 
 
@@ -93,6 +95,7 @@ def test_every_cli_write_leaves_one_audit_row_naming_the_os_user(db, db_url, tmp
     cli.write("users set-password", "kc.cli", "--password-stdin", branch=medan, stdin=password)
     cli.write("users deactivate", "kc.cli", branch=medan)
     cli.write("users activate", "kc.cli", branch=medan)
+    cli.write("users prune", branch=None)
 
     head = ParticipantIn(nik=nik(today.replace(year=1990), "L", "1271"), name="Dedi", segment="PBPU_MANDIRI",
                          care_class="III", fktp_code=w.fktp["FKTP"][0], kabkota_code="12.71")
@@ -134,6 +137,12 @@ def test_every_cli_write_leaves_one_audit_row_naming_the_os_user(db, db_url, tmp
     cli.write("bank add", "BANKCLI", "--name", "Bank CLI", "--va-prefix", "88888", branch=None)
     cli.write("bank rotate", "BANKCLI", branch=None)
     cli.write("bank revoke", "BANKCLI", branch=None)
+    cli.write("care facility staff-add", rsud, "--name", "dr. Ani, Sp.A", "--role", "SPECIALIST",
+              "--registration-number", "33690", branch=medan, facility=rsud)
+    fktp = w.fktp["FKTP"][0]
+    cli.write("care pcare-user create", fktp, "--username", "klinik1", "--app-code", "095", branch=medan, facility=fktp)
+    cli.write("care schedule set", rsud, "--poli", "ANA", "--doctor", "33690", "--day", "1,08:00,12:00,30",
+              branch=medan, facility=rsud)
     assert cli.done == set(CLI_WRITES) - {"care sep-letter", "care discharge", "demo"}  # the next tests
 
 

@@ -20,10 +20,12 @@ from support.audit_trail import audited_once, not_audited
 from support.portal_login import login, token
 
 from jkn.api.app import create_app
+from jkn.services.care import sep as sep_service
 from jkn.services.membership import data_changes, documents
 from jkn.services.membership.common import jakarta_today
 from jkn.services.membership.schemas import FamilyIn, ParticipantIn
 from jkn.services.portal import accounts
+from jkn.services.portal.audit import SYSTEM
 from jkn.store.membership_tables import ParticipantRow
 
 LOOPBACK = "127.0.0.1"
@@ -47,6 +49,8 @@ PAGE_WRITES = {
     "/pemberi-kerja/unggah": "employer.upload",
     "/faskes/rujukan": "referral.issue",
     "/faskes/sep": "sep.issue",
+    "/faskes/sep/{number}/pulang": "sep.update",
+    "/petugas/loket": "payment.record",
 }
 #: forms that change no record: the owner dismisses the notice of failed log-ins (their own session's state)
 NO_DATA_CHANGE = {"/akun/pemberitahuan", "/kebijakan"}
@@ -64,7 +68,7 @@ def _routes(routes, prefix: str = ""):
 def test_every_page_form_is_listed():
     app = create_app("sqlite://")  # not started: only its routes are read
     forms = {path for path, methods in _routes(app.router.routes) if methods - {"GET", "HEAD"}
-             and not path.startswith(("/api/", "/vclaim-rest"))}
+             and not path.startswith(("/api/", "/vclaim-rest", "/h2h/"))}  # /h2h: tests/billing/test_h2h_bank_day.py
     assert forms == set(PAGE_WRITES) | NO_DATA_CHANGE
 
 
@@ -181,6 +185,15 @@ def test_every_page_form_leaves_one_audit_row_naming_the_user(site):
         pages.post("rs", "/faskes/sep", role=accounts.FACILITY_STAFF, branch=medan, facility=rsud,
                    data={"card_number": w.medan_card, "sep_date": str(today), "service_type": "2", "poli": "IGD",
                          "diagnosis": "S72", "emergency": "on"})
+        # the hospital desk records the discharge date of an inpatient SEP
+        with Session(engine) as s:
+            inpatient = sep_service.insert_sep(s, actor=SYSTEM, consumer_facility=rsud, card_number=w.siti_card,
+                                               sep_date=today, facility_code=rsud, service_type="1", diagnosis="S72",
+                                               poli="IGD", emergency=True)["number"]
+        pages.post("rs", "/faskes/sep/{number}/pulang", role=accounts.FACILITY_STAFF, branch=medan, facility=rsud,
+                   params={"number": inpatient}, data={"discharge_date": str(today)})
+        pages.post("medan", "/petugas/loket", role=officer, branch=medan,
+                   data={"payer": w.siti_card, "amount": "25000", "reference": "LOKET-AUDIT-1"})
 
         # dismissing the notice of failed log-ins changes only the owner's session
         with not_audited(engine):

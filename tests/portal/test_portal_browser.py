@@ -58,7 +58,7 @@ def test_login_is_refused_with_a_wrong_password_and_csrf_is_required(browser, si
     page.get_by_label("Nama pengguna").fill(world.users["medan"])
     page.get_by_label("Kata sandi").fill("salah-sekali")
     page.get_by_role("button", name="Masuk").click()
-    assert "wrong user name or password" in page.locator('[role="alert"]').inner_text()
+    assert "Nama pengguna atau kata sandi salah" in page.locator('[role="alert"]').inner_text()
     # a form posted without the session's token is refused
     response = page.request.post(base + "/masuk", form={"username": world.users["medan"], "password": PASSWORD})
     assert response.status == 403
@@ -103,7 +103,7 @@ def test_officer_registers_a_family_and_prints_the_card(login, site):
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf" and pdf.body()[:4] == b"%PDF"
     page.goto(base + "/petugas/audit")
     audit = page.locator("#audit").inner_text()
-    assert "card.print" in audit and "participant.register" in audit
+    assert "Cetak kartu peserta" in audit and "Pendaftaran peserta" in audit
 
 
 def test_employer_upload_names_the_bad_row(login, site):

@@ -227,15 +227,16 @@ def test_envelopes():
     assert envelope.http_status("401") == 401 and envelope.http_status("201") == 200
 
 
-@pytest.mark.parametrize(("conventions", "key", "code"), [
-    (envelope.VCLAIM, "metaData", "201"), (envelope.ANTREAN, "metadata", 201), (envelope.APLICARES, "metadata", 201),
-    (envelope.ICARE, "metaData", 201), (envelope.PCARE, "metaData", 201),
+@pytest.mark.parametrize(("conventions", "key", "code", "ok_code"), [
+    (envelope.VCLAIM, "metaData", "201", "200"), (envelope.ANTREAN, "metadata", 201, 200),
+    (envelope.APLICARES, "metadata", 0, 1), (envelope.ICARE, "metaData", 201, 200), (envelope.PCARE, "metaData", 201, 200),
 ])
-def test_each_service_has_its_envelope(conventions, key, code):
+def test_each_service_has_its_envelope(conventions, key, code, ok_code):
     """VClaim: metaData with string codes; Antrean, Aplicares: lowercase metadata, numbers; iCare,
-    P-Care: metaData, numbers (shared/docs/vclaim-protocol.md, "The other BPJS Kesehatan services")."""
+    P-Care: metaData, numbers (shared/docs/vclaim-protocol.md, "The other BPJS Kesehatan services");
+    Aplicares: success 1, every refusal 0 (docs/aplicares.md, A-V30)."""
     assert conventions.error("201", "x") == {key: {"code": code, "message": "x"}, "response": None}
-    assert conventions.ok([1])[key]["code"] == (200 if isinstance(code, int) else "200")
+    assert conventions.ok([1])[key]["code"] == ok_code
     sealed = envelope.seal(conventions.ok({"a": 1}), "any/path", CONS, SECRET, TS, conventions)
     assert (sealed["response"] == {"a": 1}) is (conventions is envelope.APLICARES)  # Aplicares answers plain
 

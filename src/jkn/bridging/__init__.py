@@ -4,19 +4,23 @@
 ``core``: what every service shares — signatures, user keys, replay defence, AES/LZ-string sealing,
 consumer scope, JSON bodies whatever the Content-Type, DELETE with a body, body limits, and each
 service's envelope conventions; the ASGI front that answers bridging paths before the pages'
-middleware. One thin adapter per service (``vclaim``) maps its paths onto the same service use
-cases as REST and the pages.
+middleware. One thin adapter per service (``vclaim``, ``antrean``, ``pcare``, ``aplicares``, ``icare``) maps its
+paths onto the same service use cases as REST and the pages.
 """
 
 from __future__ import annotations
 
 from typing import Callable
 
+from jkn.bridging.antrean import SERVICE as ANTREAN
 from jkn.bridging.core import settings
 from jkn.bridging.core.dispatch import Front
+from jkn.bridging.aplicares import SERVICE as APLICARES
+from jkn.bridging.icare import SERVICE as ICARE
+from jkn.bridging.pcare import SERVICE as PCARE
 from jkn.bridging.vclaim import SERVICE as VCLAIM
 
-SERVICES = (VCLAIM,)
+SERVICES = (VCLAIM, ANTREAN, PCARE, APLICARES, ICARE)
 
 
 def install(app, fast_paths: dict[str, Callable[[], object]] | None = None) -> None:

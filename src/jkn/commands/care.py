@@ -1,4 +1,4 @@
-"""``jkn care``: facilities, staff, VClaim consumers, eligibility, SEP letters (issue #5)."""
+"""``jkn care``: facilities, staff, bridging consumers, doctors' schedules, eligibility, SEP letters (issues #5, #14)."""
 
 from __future__ import annotations
 
@@ -16,18 +16,26 @@ from jkn.commands.edge import bounded
 from jkn.services.billing import service_penalties
 from jkn.services.bounds import Id, JknDate, JknMonth, Limit, PositiveRupiah
 from jkn.services.care import eligibility as care_eligibility
-from jkn.services.care import facilities, sep, sep_letter, sep_requests, vclaim_consumers
+from jkn.services.care import facilities, pcare_users, queues, sep, sep_letter, sep_requests, vclaim_consumers
 from jkn.services.care.common import jakarta_today
 from jkn.services.portal.audit import Actor
 
 app = typer.Typer(help="Care flow: facilities, VClaim consumers, eligibility and SEP letters.", no_args_is_help=True)
 facility_app = typer.Typer(help="The facility registry (FKTP, FKRTL, supporting facilities).", no_args_is_help=True)
-consumer_app = typer.Typer(help="VClaim bridging credentials of a facility's SIMRS.", no_args_is_help=True)
+consumer_app = typer.Typer(help="Bridging credentials of a facility's SIMRS (VClaim and Antrean RS for a hospital).",
+                           no_args_is_help=True)
+schedule_app = typer.Typer(help="Doctors' practice schedules of a hospital (Antrean RS jadwaldokter).", no_args_is_help=True)
 app.add_typer(facility_app, name="facility")
 app.add_typer(consumer_app, name="consumer")
 request_app = typer.Typer(help="Facilities' requests for a backdated SEP or one without fingerprint, and their "
                                "approval by the branch office (VClaim Sep/pengajuanSEP).", no_args_is_help=True)
 app.add_typer(request_app, name="sep-request")
+app.add_typer(schedule_app, name="schedule")
+pcare_app = typer.Typer(help="P-Care users of a clinic (the X-Authorization of docs/pcare.md).", no_args_is_help=True)
+app.add_typer(pcare_app, name="pcare-user")
+#: the bridging services a facility level speaks, with their base paths (docs/vclaim.md, docs/antrean.md)
+SERVICES_BY_LEVEL = {"FKRTL": (("VClaim", "/vclaim-rest"), ("Antrean RS", "/antreanrs")),
+                     "FKTP": (("VClaim", "/vclaim-rest"), ("P-Care", "/pcare-rest"))}
 console = Console()
 DbOption = typer.Option(None, "--db", envvar="JKN_DATABASE_URL", help="Database URL (default: SQLite ./jkn.sqlite3)")
 
@@ -123,11 +131,12 @@ def consumer_create(facility_code: str, version: str = typer.Option("2.0", help=
         c = vclaim_consumers.create_consumer(s, facility_code, actor=Actor.cli(), api_version=version, label=label)
     if as_json:
         return _json(c)
-    console.print(f"VClaim consumer for {c['facility_code']} {c['facility_name']} (version {c['api_version']})")
-    console.print(f"  base URL : http://<host>:<port>{c['base_path']}")
-    console.print(f"  cons-id  : {c['cons_id']}")
-    console.print(f"  secret   : {c['secret']}")
-    console.print(f"  user key : {c['user_key'] or '(none: version 1.1)'}")
+    console.print(f"Consumer for {c['facility_code']} {c['facility_name']} (version {c['api_version']})")
+    for name, path in SERVICES_BY_LEVEL.get(c["facility_level"], ()):
+        console.print(f"  {name + ' URL':<14}: http://<host>:<port>{path}")
+    console.print(f"  {'cons-id':<14}: {c['cons_id']}")
+    console.print(f"  {'secret':<14}: {c['secret']}")
+    console.print(f"  {'user key':<14}: {c['user_key'] or '(none: version 1.1)'}")
 
 
 @consumer_app.command("list")
@@ -149,6 +158,48 @@ def consumer_rotate(cons_id: str, db: str = DbOption) -> None:
     """New secret (and user key); the old ones stop working at once."""
     with _session(db) as s:
         _json(vclaim_consumers.rotate_credentials(s, cons_id, actor=Actor.cli()))
+
+
+def _window(text: str) -> queues.Window:
+    """``DAY,HH:MM,HH:MM[,CAPACITY]`` (day 1 Monday … 7 Sunday, 8 national holidays)."""
+    parts = [p.strip() for p in text.split(",")]
+    if len(parts) not in (3, 4) or (len(parts) == 4 and not parts[3].isdigit()):
+        raise typer.BadParameter(f"{text!r}: write DAY,HH:MM,HH:MM or DAY,HH:MM,HH:MM,CAPACITY", param_hint="--day")
+    return queues.window(parts[0], parts[1], parts[2], int(parts[3]) if len(parts) == 4 else None)
+
+
+@schedule_app.command("set")
+def schedule_set(facility_code: str, poli: str = typer.Option(..., help="BPJS clinic code, e.g. ANA"),
+                 doctor: str = typer.Option(..., help="the doctor's BPJS code (the staff member's registration number)"),
+                 day: list[str] = typer.Option(..., help="DAY,HH:MM,HH:MM[,CAPACITY]; repeat for each window"),
+                 subspecialist: str = typer.Option(None, help="sub-specialty code (default: the clinic)"),
+                 db: str = DbOption) -> None:
+    """Set a doctor's week at a clinic (replaces it), as the hospital's SIMRS does with updatejadwaldokter."""
+    windows = [_window(d) for d in day]
+    with _session(db) as s:
+        _json(queues.set_schedule(s, facility_code, actor=Actor.cli(), poli=poli, subspecialist=subspecialist or poli,
+                                  doctor_code=doctor, windows=windows))
+
+
+@schedule_app.command("list")
+def schedule_list(facility_code: str, poli: str = typer.Option(None), date: dt.date = typer.Option(
+                      None, help="only the weekday of this date", parser=bounded(JknDate)), db: str = DbOption) -> None:
+    """A hospital's practice windows (JSON)."""
+    with _session(db) as s:
+        _json(queues.schedules(s, facility_code.upper(), poli=poli, on=date))
+
+
+@pcare_app.command("create")
+def pcare_user_create(facility_code: str, username: str = typer.Option(..., help="the P-Care user name"),
+                      app_code: str = typer.Option(..., help="kdAplikasi, as BPJS gave it to the clinic"),
+                      db: str = DbOption, as_json: bool = typer.Option(False, "--json")) -> None:
+    """A P-Care user for a clinic (FKTP); the password is shown only now."""
+    with _session(db) as s:
+        u = pcare_users.create_user(s, facility_code, actor=Actor.cli(), username=username, app_code=app_code)
+    if as_json:
+        return _json(u)
+    console.print(f"P-Care user for {u['facility_code']} {u['facility_name']}")
+    console.print(f"  X-Authorization: Basic base64('{u['username']}:{u['password']}:{u['app_code']}')")
 
 
 @app.command("eligibility")

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from jkn.commands.edge import bounded
+from jkn.commands.edge import bounded, say
 from jkn.services.bounds import Limit
 from jkn.services.portal import accounts
 from jkn.services.portal.audit import Actor
@@ -138,6 +138,18 @@ def activate(username: str, db: str = DbOption) -> None:
     """Let a deactivated user log in again."""
     _change(username, db, lambda s, u: accounts.set_active(s, Actor.cli(), u, True))
     console.print(f"{username} activated")
+
+
+@app.command("prune")
+def prune(db: str = DbOption) -> None:
+    """Delete sessions and log-in attempts older than JKN_SECURITY_LOG_DAYS (90); run it daily (cron)."""
+    from jkn.services.portal.housekeeping import prune_security_log
+
+    engine = _engine(db)
+    with Session(engine) as session:
+        done = prune_security_log(session, actor=Actor.cli())
+    engine.dispose()
+    console.print(say("cli.users.pruned", **done))
 
 
 @app.command("audit")

@@ -57,7 +57,7 @@ def render(value: Any, lang: str) -> Any:
         return format_rupiah(value.amount, lang)
     if isinstance(value, bool) or value is None:
         return value
-    if isinstance(value, int):
+    if isinstance(value, (int, float)):
         return format_number(value, lang)
     if isinstance(value, date):
         return format_date(value, lang)

@@ -1,4 +1,4 @@
-"""Care-flow reference data: facility kinds, clinics (poli) and an ICD-10 subset.
+"""Care-flow reference data: facility kinds, clinics (poli), an ICD-10 subset and Aplicares bed classes.
 
 Curated files in ``data/`` (provenance: ``data/CARE_REFERENCE.md``), validated at load.
 Pure: no database, no web framework.
@@ -113,6 +113,22 @@ def claim_codes(name: str) -> tuple[tuple[str, str], ...]:
                 raise CareReferenceError(f"vclaim_claim_codes.csv: duplicate {name} {r['code']}")
             out.append((r["code"], r["name"]))
     return tuple(out)
+@dataclass(frozen=True, slots=True)
+class BedClass:
+    code: str
+    name: str
+    source: str
+
+
+@functools.cache
+def bed_classes() -> dict[str, BedClass]:
+    """Aplicares room classes (``rest/ref/kelas``), in file order (provenance: CARE_REFERENCE.md)."""
+    out: dict[str, BedClass] = {}
+    for r in _rows("aplicares_classes.csv", ("code", "name", "source")):
+        if not re.fullmatch(r"[A-Z0-9]{3}", r["code"]) or not r["name"] or not r["source"] or r["code"] in out:
+            raise CareReferenceError(f"aplicares_classes.csv: bad row {r}")
+        out[r["code"]] = BedClass(**r)
+    return out
 
 
 _ICD_CODE = re.compile(r"[A-Z][0-9]{2}(\.[0-9]{1,2})?")

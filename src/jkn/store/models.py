@@ -5,10 +5,13 @@ Each area keeps its tables in ``<area>_tables.py`` and adds one import line here
 
 from jkn.store import (
     bank_tables,  # noqa: F401  (issue #15: banks host-to-host, payment reversals)
+    bed_tables,  # noqa: F401  (issue #13: beds hospitals report through Aplicares)
     billing_tables,  # noqa: F401  (issue #4: payers, bills, payments)
     care_tables,  # noqa: F401  (issue #5: staff, consumers, visits, referrals, SEP, emergencies)
     membership_tables,  # noqa: F401  (issue #4: employers, families, participants, history)
+    pcare_tables,  # noqa: F401  (issue #14: P-Care users)
     portal_tables,  # noqa: F401  (issue #6: accounts, login attempts, audit, complaints)
+    queue_tables,  # noqa: F401  (issue #14: doctors' schedules, hospital queues, task times)
 )
 from jkn.store.base import Base
 from jkn.store.facility_tables import FacilityRow

@@ -8,10 +8,13 @@ from fastapi.staticfiles import StaticFiles
 from jkn.reference.offices import contact_centre
 from jkn.web import (  # portal (issue #6)  # portal (issue #6)
     auth_pages,
+    bed_pages,
     complaint_pages,
     dashboard_pages,
+    desk_pages,
     employer_pages,
     facility_pages,
+    icare_pages,
     officer_pages,
     participant_pages,
     public_pages,
@@ -26,6 +29,9 @@ def install_web(app: FastAPI) -> None:
     templates.env.globals["call_centre"] = contact_centre().call_centre
     app.mount("/static", StaticFiles(directory=str(files("jkn.web") / "static")), name="static")
     app.include_router(public_pages.router)
+    app.include_router(bed_pages.router)
+    app.include_router(desk_pages.router)
+    app.include_router(icare_pages.router)
     app.include_router(simulator_pages.router)
     security.install_security(app)  # portal (issue #6): session cookie, CSRF, HTML errors
     app.include_router(auth_pages.router)

@@ -61,6 +61,14 @@ def duration(minutes, lang: str) -> str:
     return Msg("duration.minutes", minutes=mins).render(lang)
 
 
+def kabkota(code: str | None) -> str:
+    """A kab/kota by name with its code beside (``Kota Medan (12.71)``): officers use the code."""
+    from jkn.reference.workareas import load_workareas
+
+    found = load_workareas().kabkota.get(code or "")
+    return f"{found.name.title()} ({code})" if found else (code or "")
+
+
 def install(env) -> None:
     """Add the filters: ``{{ p.segment|name("segment") }}``, ``{{ line.item|line }}``, ``{{ m|duration }}``."""
 
@@ -82,4 +90,4 @@ def install(env) -> None:
 
         return summary_text(summary, context.get("lang", "id"))
 
-    env.filters.update(name=name, line=line, duration=in_duration, audit_summary=audit_summary)
+    env.filters.update(name=name, line=line, duration=in_duration, audit_summary=audit_summary, kabkota=kabkota)

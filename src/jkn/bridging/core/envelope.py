@@ -68,18 +68,24 @@ class Conventions:
     numeric_codes: bool
     seals: bool
     plain_paths: tuple[str, ...] = ()
+    ok_code: str = OK.code  # the success code this service sends (Aplicares: "1")
+    #: (our code, the service's code): how this service spells our error codes (Aplicares: "201" -> "0")
+    code_map: tuple[tuple[str, str], ...] = ()
 
-    def _meta(self, code: str, message: str) -> dict[str, Any]:
-        return {self.meta_key: {"code": int(code) if self.numeric_codes else code, "message": str(message)}}
+    def _meta(self, code: str, message: str, extra: dict | None = None) -> dict[str, Any]:
+        code = dict(self.code_map).get(code, code)
+        return {self.meta_key: {"code": int(code) if self.numeric_codes else code, "message": str(message),
+                                **(extra or {})}}
 
-    def ok(self, response: Any) -> dict[str, Any]:
-        """A success envelope around ``response`` (not yet sealed)."""
-        return {**self._meta(OK.code, OK.message), "response": response}
+    def ok(self, response: Any, message: str | None = None, meta: dict | None = None) -> dict[str, Any]:
+        """A success envelope around ``response`` (not yet sealed); ``message`` and ``meta`` (more
+        metadata keys, e.g. Aplicares' ``totalitems``) when the path says more than "OK"."""
+        return {**self._meta(self.ok_code, message or OK.message, meta), "response": response}
 
     def error(self, code: str, message: str) -> dict[str, Any]:
         """An error envelope: ``code`` is a non-"200" string of digits, ``response`` is null."""
-        if not isinstance(code, str) or not code.isascii() or not code.isdigit() or code == OK.code:
-            raise ValueError(f"error code must be a non-'200' digit string, got {code!r}")
+        if not isinstance(code, str) or not code.isascii() or not code.isdigit() or code in (OK.code, self.ok_code):
+            raise ValueError(f"error code must be a non-success digit string, got {code!r}")
         return {**self._meta(code, message), "response": None}
 
     def is_plain_response(self, service_path: str) -> bool:
@@ -92,9 +98,22 @@ class Conventions:
 VCLAIM = Conventions("VClaim", "metaData", numeric_codes=False, seals=True,
                      plain_paths=("sep/2.0/update", "sep/2.0/delete"))
 ANTREAN = Conventions("Antrean", "metadata", numeric_codes=True, seals=True)
-APLICARES = Conventions("Aplicares", "metadata", numeric_codes=True, seals=False)
+#: Aplicares answers success with code 1 and every refusal with code 0 (its catalogue; clients test
+#: ``metadata.code == 1``; bpjs-bridging reads 0 as an error): docs/aplicares.md, assumption A-V30.
+APLICARES = Conventions("Aplicares", "metadata", numeric_codes=True, seals=False, ok_code="1",
+                        code_map=(("201", "0"), ("400", "0")))
 ICARE = Conventions("iCare", "metaData", numeric_codes=True, seals=True)
 PCARE = Conventions("P-Care", "metaData", numeric_codes=True, seals=True)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a handler returns when its success says more than "OK": the ``response``, the message
+    (Aplicares: "Data berhasil disimpan.") and more metadata keys (``totalitems``)."""
+
+    response: Any
+    message: str | None = None
+    meta: dict | None = None
 
 
 def ok(response: Any, conventions: Conventions = VCLAIM) -> dict[str, Any]:

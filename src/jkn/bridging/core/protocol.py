@@ -44,7 +44,8 @@ class ProtocolError(Exception):
 
 @dataclass
 class Call:
-    """One authenticated request, as a handler sees it; ``client`` is the caller's address."""
+    """One authenticated request, as a handler sees it; ``client`` is the caller's address, ``extra``
+    the request's ``host`` (for answers that are links back to this server, iCare)."""
 
     consumer: ConsumerAuth
     params: dict[str, str]
@@ -86,11 +87,12 @@ class Router:
     def __init__(self) -> None:
         self.routes: list[Route] = []
 
-    def add(self, method: str, pattern: str, plain: bool = False):
+    def add(self, method: str, pattern: str, plain: bool = False, write: bool | None = None):
+        """``write`` defaults to "not GET"; a read sent as POST (Antrean's ``getlisttask``) says ``write=False``."""
         segments = tuple(s if s.startswith("{") else s.lower() for s in pattern.strip("/").split("/"))
 
         def deco(fn: Handler) -> Handler:
-            self.routes.append(Route(method, segments, fn, plain, write=method != "GET"))
+            self.routes.append(Route(method, segments, fn, plain, write=method != "GET" if write is None else write))
             return fn
         return deco
 
@@ -137,10 +139,12 @@ def _consumer(sessions, cons_id: str) -> ConsumerAuth | None:
     return consumer
 
 
-def authenticate(sessions, headers, max_skew: int, now: float | None = None) -> ConsumerAuth:
+def authenticate(sessions, headers, max_skew: int, now: float | None = None,
+                 user_key: str = "required") -> ConsumerAuth:
     """The consumer behind a request's headers, or ProtocolError(401) — never anything more specific
     than "not valid" to a caller who does not hold the secret. ``sessions`` (a session factory) is
-    opened only when the consumer is not cached."""
+    opened only when the consumer is not cached. ``user_key``: "required" (a 2.0 consumer must send
+    it) or "if sent" (services whose clients send none, Aplicares: checked only when present)."""
     cons_id = headers.get("x-cons-id")
     timestamp = headers.get("x-timestamp")
     sig = headers.get("x-signature")
@@ -156,7 +160,8 @@ def authenticate(sessions, headers, max_skew: int, now: float | None = None) -> 
         if exc.reason in ("stale", "future"):  # only a holder of the secret learns this
             raise ProtocolError(envelope.UNAUTHORIZED, f"Unauthorized: {exc}") from None
         raise ProtocolError(envelope.UNAUTHORIZED, UNAUTHORIZED_MESSAGE) from None
-    if not consumer.user_key_ok(headers.get("user_key") or headers.get("user-key")):
+    sent = headers.get("user_key") or headers.get("user-key")
+    if (sent or user_key == "required") and not consumer.user_key_ok(sent):
         raise ProtocolError(envelope.UNAUTHORIZED, "Unauthorized: user_key is missing or not valid for this consumer")
     return consumer
 

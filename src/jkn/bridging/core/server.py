@@ -56,7 +56,11 @@ def _attempt(service: Service, route: Route, call: Call, headers) -> Response:
         return _answer(conv.error(code, message), code)
     except ProtocolError as exc:
         return error_answer(service, exc.code, exc.message)
-    env = conv.ok(result)
+    if isinstance(result, envelope.Answer):
+        env = conv.ok(result.response, result.message, result.meta)
+        result = result.response
+    else:
+        env = conv.ok(result)
     if conv.seals and call.consumer.api_version == "2.0" and not route.plain and result is not None:
         # envelope.seal's rule (plain paths and null answers stay plain), with the fast compressor
         env["response"] = lzfast.encrypt_response(result, call.consumer.cons_id, call.consumer.secret,
@@ -100,14 +104,17 @@ def handle(service: Service, sessions, read_sessions, method: str, service_path:
     transaction with their record (:func:`_write_once`).
     """
     try:
+        if service.admit is not None:
+            service.admit(read_sessions, headers, consumer)
         route, params = service.router.resolve(method, service_path)
         body = parse_body(raw_body, settings.max_depth) if method in BODY_METHODS else None
         if not route.write:
             with read_sessions() as session:
                 return _attempt(service, route, Call(consumer=consumer, params=params, body=body, session=session,
-                                                     client=client), headers)
+                                                     client=client, extra={"host": headers.get("host")}), headers)
         with sessions() as session:
-            call = Call(consumer=consumer, params=params, body=body, session=session, client=client)
+            call = Call(consumer=consumer, params=params, body=body, session=session, client=client,
+                        extra={"host": headers.get("host")})
             return _write_once(service, session, route, call, headers,
                                vclaim_requests.digest(method, squash(service_path), raw_body), settings.keep_requests)
     except ProtocolError as exc:
@@ -168,9 +175,10 @@ async def serve(state, service: Service, method: str, service_path: str, headers
     read_sessions = _read_sessions(state)
     try:
         if consumer_cached(headers.get("x-cons-id")):  # no database: answered in the event loop
-            consumer = authenticate(read_sessions, headers, settings.max_skew)
+            consumer = authenticate(read_sessions, headers, settings.max_skew, user_key=service.user_key)
         else:
-            consumer = await run_in_threadpool(authenticate, read_sessions, headers, settings.max_skew)
+            consumer = await run_in_threadpool(authenticate, read_sessions, headers, settings.max_skew,
+                                               user_key=service.user_key)
     except ProtocolError as exc:
         return _unread(error_answer(service, exc.code, exc.message), headers)
     try:

@@ -62,10 +62,17 @@ def peserta(e: Eligibility, today: dt.date, card_printed: dt.date | None = None)
         "statusPeserta": {"keterangan": e.status_text, "kode": e.status_code},
         "tglCetakKartu": (card_printed or p.tmt).isoformat(),
         "tglLahir": p.birth_date.isoformat(),
-        "tglTAT": p.end_date.isoformat() if p.end_date else None,
-        "tglTMT": p.tmt.isoformat(),
+        "tglTAT": _cover_ends(p),
+        "tglTMT": (p.covered_from or p.tmt).isoformat(),
         "umur": {"umurSaatPelayanan": _age(p.birth_date, e.on_date), "umurSekarang": _age(p.birth_date, today)},
     }
+
+
+def _cover_ends(p) -> str | None:
+    """``tglTAT``: the last day of cover on record, the earlier of membership's end and the end of a
+    dependant's status (a child's 21st/25th birthday...), or none (A-V04)."""
+    ends = [d for d in (p.end_date, p.status_until) if d is not None]
+    return min(ends).isoformat() if ends else None
 
 
 def _kelamin(sex: str) -> str:

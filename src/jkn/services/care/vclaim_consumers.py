@@ -100,7 +100,7 @@ def create_consumer(session: Session, facility_code: str, *, actor: Actor, api_v
                                  object_id=cons_id, summary=f"VClaim {api_version} credentials issued to {fac.code}",
                                  after={"api_version": api_version, "label": label})
     return {"cons_id": cons_id, "secret": secret, "user_key": user_key, "facility_code": fac.code,
-            "facility_name": fac.name, "api_version": api_version, "base_path": BASE_PATH}
+            "facility_name": fac.name, "facility_level": fac.level, "api_version": api_version, "base_path": BASE_PATH}
 
 
 def list_consumers(session: Session, facility_code: str | None = None) -> list[dict]:

@@ -80,6 +80,7 @@ class Scope:
     family_id: int | None = None
     participant_id: int | None = None
     facility_code: str | None = None
+    facility_level: str | None = None  # FKTP / FKRTL of a facility user: the desk shows what that level does
 
     @property
     def national(self) -> bool:
@@ -125,7 +126,9 @@ def scope_for(session: Session, user: UserAccountRow) -> Scope:
         return Scope(**base, participant_id=user.participant_id, family_id=family_id,
                      branch_codes=frozenset(), kabkota_codes=frozenset())
     if user.role == FACILITY_STAFF:
-        return Scope(**base, facility_code=user.facility_code, branch_codes=frozenset(), kabkota_codes=frozenset())
+        level = session.scalar(select(FacilityRow.level).where(FacilityRow.code == user.facility_code))
+        return Scope(**base, facility_code=user.facility_code, facility_level=level, branch_codes=frozenset(),
+                     kabkota_codes=frozenset())
     return Scope(**base, branch_codes=frozenset(), kabkota_codes=frozenset())
 
 

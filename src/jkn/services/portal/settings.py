@@ -12,6 +12,8 @@
 * ``JKN_LOGIN_WINDOW_MINUTES`` (15): failed log-ins older than this are forgotten.
 * ``JKN_DEVICE_DAYS`` (90): how long a browser stays known to the account that logged in on
   it (A-S02).
+* ``JKN_SECURITY_LOG_DAYS`` (90): sessions and log-in attempts older than this are deleted by
+  ``jkn users prune`` (A-S13).
 
 Durations accept decimals (``JKN_SESSION_IDLE_MINUTES=0.5``); a missing, zero or unreadable
 value takes the default.
@@ -42,6 +44,7 @@ class SecuritySettings:
     login_account_max_delay_seconds: float = 60
     login_window_seconds: float = 15 * 60
     device_seconds: float = 90 * 86400
+    security_log_seconds: float = 90 * 86400
 
     @classmethod
     def from_env(cls) -> "SecuritySettings":
@@ -55,6 +58,7 @@ class SecuritySettings:
             login_account_max_delay_seconds=_number("JKN_LOGIN_ACCOUNT_MAX_DELAY_SECONDS", 60),
             login_window_seconds=_number("JKN_LOGIN_WINDOW_MINUTES", 15) * 60,
             device_seconds=_number("JKN_DEVICE_DAYS", 90) * 86400,
+            security_log_seconds=_number("JKN_SECURITY_LOG_DAYS", 90) * 86400,
         )
 
 

@@ -1,0 +1,9 @@
+"""P-Care (``/pcare-rest``, development alias ``/pcare-rest-dev``): the clinics' (FKTP) service,
+signed as every BPJS service and with the facility's P-Care user in ``X-Authorization``; the
+paths in :mod:`jkn.bridging.pcare.handlers`; how a clinic connects: docs/pcare.md."""
+
+from jkn.bridging.core.envelope import PCARE
+from jkn.bridging.core.service import Service
+from jkn.bridging.pcare.handlers import admit, router
+
+SERVICE = Service("P-Care", ("/pcare-rest", "/pcare-rest-dev"), router, PCARE, admit)

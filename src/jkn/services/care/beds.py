@@ -1,0 +1,223 @@
+"""Beds a hospital reports (Aplicares, issue #13): rooms per bed class with capacity and free beds,
+as the hospital's SIMRS sends them; shown to the public by kab/kota.
+
+The figures are the hospital's own (docs/aplicares.md): a room is created, updated and deleted
+only by its hospital, and nothing is estimated. Classes are Aplicares' reference classes
+(``jkn.reference.care_codes.bed_classes``). Field rules (assumption A-V30): counts are whole
+numbers from 0; free beds at most the capacity; the free beds for men, women and either together
+at most the free beds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from jkn.domain.timestamps import utcnow
+from jkn.reference import care_codes
+from jkn.services.bounds import MAX_INT, MAX_LIMIT
+from jkn.services.care.common import JAKARTA, facility
+from jkn.services.errors import Conflict, Invalid, NotFound
+from jkn.services.portal import audit
+from jkn.services.portal.audit import Actor
+from jkn.services.unit_of_work import unit_of_work
+from jkn.store.bed_tables import BedRoomRow
+from jkn.store.facility_tables import FacilityRow
+from jkn.store.reference_tables import KabKotaRow
+
+#: Aplicares' answer to an update or delete of a room it does not hold (clients fall back to create on it).
+NO_SUCH_ROOM = "Data tidak ada di database."
+COUNTS = ("kapasitas", "tersedia", "tersediapria", "tersediawanita", "tersediapriawanita")
+_ROOM_CODE = re.compile(r"[0-9A-Za-z._\-/ ]{1,20}")
+
+
+def _count(body: dict, key: str, required: bool) -> int:
+    raw = body.get(key)
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        if required:
+            raise Invalid(f"{key} is required", field=key)
+        return 0
+    if isinstance(raw, bool) or not (isinstance(raw, int) or (isinstance(raw, str) and raw.strip().isdigit()
+                                                                and raw.strip().isascii())):
+        raise Invalid(f"{key} must be a whole number from 0, got {raw!r}", field=key)
+    value = int(raw)
+    if value > MAX_INT or value < 0:
+        raise Invalid(f"{key} must be a whole number from 0 to {MAX_INT}", field=key)
+    return value
+
+
+def _class(body: dict) -> str:
+    code = str(body.get("kodekelas") or "").strip().upper()
+    if not code:
+        raise Invalid("kodekelas is required", field="kodekelas")
+    if code not in care_codes.bed_classes():
+        raise Invalid(f"kodekelas {code!r} is not an Aplicares class; see rest/ref/kelas "
+                      f"({', '.join(care_codes.bed_classes())})", field="kodekelas")
+    return code
+
+
+def _room_code(body: dict) -> str:
+    code = str(body.get("koderuang") or "").strip()
+    if not _ROOM_CODE.fullmatch(code):
+        raise Invalid("koderuang is required: 1 to 20 letters, digits, spaces or . _ - /", field="koderuang")
+    return code
+
+
+def _figures(body: dict) -> dict:
+    """The room's name and counts from an Aplicares body, checked (A-V30)."""
+    name = str(body.get("namaruang") or "").strip()
+    if not name or len(name) > 120 or not name.isprintable():
+        raise Invalid("namaruang is required: 1 to 120 printable characters", field="namaruang")
+    capacity, available, male, female, either = (_count(body, k, k in ("kapasitas", "tersedia")) for k in COUNTS)
+    if available > capacity:
+        raise Invalid(f"tersedia ({available}) is more than kapasitas ({capacity})", field="tersedia")
+    if male + female + either > available:
+        raise Invalid(f"tersediapria + tersediawanita + tersediapriawanita ({male + female + either}) is more than "
+                      f"tersedia ({available}) [assumption A-V30]", field="tersedia")
+    return {"room_name": name, "capacity": capacity, "available": available, "available_male": male,
+            "available_female": female, "available_any": either}
+
+
+def _own_facility(session: Session, facility_code: str, consumer_facility: str) -> FacilityRow:
+    """The hospital named in the path, which must be the caller's own (a hospital reports only its beds)."""
+    if (facility_code or "").strip().upper() != consumer_facility:
+        raise Invalid(f"kodeppk {facility_code!r} is not this consumer's facility ({consumer_facility})",
+                      field="kodeppk")
+    fac = facility(session, consumer_facility, "kodeppk")
+    if fac.level != "FKRTL":
+        raise Invalid(f"{fac.code} is not a hospital: Aplicares is for referral-level facilities", field="kodeppk")
+    return fac
+
+
+def _find(session: Session, fac: FacilityRow, class_code: str, room_code: str) -> BedRoomRow:
+    row = session.scalar(select(BedRoomRow).where(BedRoomRow.facility_code == fac.code,
+                                                  BedRoomRow.class_code == class_code,
+                                                  BedRoomRow.room_code == room_code))
+    if row is None:
+        raise NotFound(NO_SUCH_ROOM, field="koderuang")
+    return row
+
+
+def _figures_of(row: BedRoomRow) -> dict:
+    return {k: getattr(row, k) for k in ("room_name", "capacity", "available", "available_male",
+                                         "available_female", "available_any")}
+
+
+def create_room(session: Session, facility_code: str, body: dict, *, actor: Actor, consumer_facility: str) -> dict:
+    """Aplicares ``bed/create``: a new room of one class at the caller's hospital."""
+    with unit_of_work(session):
+        fac = _own_facility(session, facility_code, consumer_facility)
+        class_code, room_code, figures = _class(body), _room_code(body), _figures(body)
+        row = BedRoomRow(facility_code=fac.code, class_code=class_code, room_code=room_code, **figures)
+        try:
+            with session.begin_nested():
+                session.add(row)
+                session.flush()
+        except IntegrityError:
+            raise Conflict(f"room {room_code} class {class_code} is already reported by {fac.code}; "
+                           "use bed/update", field="koderuang") from None
+        audit.record_at_facility(session, actor, "bed.create", fac, object_type="bed_room",
+                                 object_id=f"{class_code}/{room_code}",
+                                 summary=f"room {room_code} ({class_code}): {figures['available']} of "
+                                         f"{figures['capacity']} free", after=figures)
+        return view(row)
+
+
+def update_room(session: Session, facility_code: str, body: dict, *, actor: Actor, consumer_facility: str) -> dict:
+    """Aplicares ``bed/update``: the room's name and counts as the hospital reports them now."""
+    with unit_of_work(session):
+        fac = _own_facility(session, facility_code, consumer_facility)
+        class_code, room_code, figures = _class(body), _room_code(body), _figures(body)
+        row = _find(session, fac, class_code, room_code)
+        before = _figures_of(row)
+        for key, value in figures.items():
+            setattr(row, key, value)
+        row.updated_at = utcnow()
+        session.flush()
+        was, now = audit.changed(before, figures)
+        audit.record_at_facility(session, actor, "bed.update", fac, object_type="bed_room",
+                                 object_id=f"{class_code}/{room_code}",
+                                 summary=f"room {room_code} ({class_code}): {figures['available']} of "
+                                         f"{figures['capacity']} free", before=was, after=now)
+        return view(row)
+
+
+def delete_room(session: Session, facility_code: str, body: dict, *, actor: Actor, consumer_facility: str) -> dict:
+    """Aplicares ``bed/delete``: the room of that class is no longer reported."""
+    with unit_of_work(session):
+        fac = _own_facility(session, facility_code, consumer_facility)
+        class_code, room_code = _class(body), _room_code(body)
+        row = _find(session, fac, class_code, room_code)
+        before = _figures_of(row)
+        session.delete(row)
+        session.flush()
+        audit.record_at_facility(session, actor, "bed.delete", fac, object_type="bed_room",
+                                 object_id=f"{class_code}/{room_code}", summary=f"room {room_code} ({class_code}) deleted",
+                                 before=before)
+        return {"kodekelas": class_code, "koderuang": room_code, "deleted": True}
+
+
+def _stamp(instant: dt.datetime) -> str:
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=dt.timezone.utc)
+    return instant.astimezone(JAKARTA).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def view(row: BedRoomRow) -> dict:
+    """A room as Aplicares' ``bed/read`` lists it (without ``rownumber``)."""
+    return {"kodekelas": row.class_code, "namakelas": care_codes.bed_classes()[row.class_code].name
+            if row.class_code in care_codes.bed_classes() else row.class_code,
+            "koderuang": row.room_code, "namaruang": row.room_name, "kapasitas": row.capacity,
+            "tersedia": row.available, "tersediapria": row.available_male, "tersediawanita": row.available_female,
+            "tersediapriawanita": row.available_any, "kodeppk": row.facility_code,
+            "lastupdate": _stamp(row.updated_at)}
+
+
+def _bound(value: str | int, name: str, low: int, high: int) -> int:
+    text = str(value).strip()
+    if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
+        raise Invalid(f"{name} must be a whole number from {low} to {high}", field=name)
+    return int(text)
+
+
+def read_rooms(session: Session, facility_code: str, start: str | int, limit: str | int, *,
+               consumer_facility: str) -> tuple[int, list[dict]]:
+    """Aplicares ``bed/read``: (all rooms of the hospital, rows ``start``..``start+limit-1`` numbered
+    from 1 in class and room order). ``start`` 0 is read as 1, as some clients send it (A-V30)."""
+    fac = _own_facility(session, facility_code, consumer_facility)
+    first = max(_bound(start, "start", 0, MAX_INT), 1)
+    size = _bound(limit, "limit", 1, MAX_LIMIT)
+    total = session.scalar(select(func.count()).select_from(BedRoomRow).where(BedRoomRow.facility_code == fac.code))
+    rows = session.scalars(select(BedRoomRow).where(BedRoomRow.facility_code == fac.code)
+                           .order_by(BedRoomRow.class_code, BedRoomRow.room_code, BedRoomRow.id)
+                           .offset(first - 1).limit(size)).all()
+    return total, [{**view(r), "rownumber": first + i} for i, r in enumerate(rows)]
+
+
+def availability_in_kabkota(session: Session, kabkota_code: str) -> list[dict]:
+    """The public page: every hospital of a kab/kota that reports beds, its rooms by class."""
+    rows = session.execute(select(BedRoomRow, FacilityRow).join(FacilityRow, FacilityRow.code == BedRoomRow.facility_code)
+                           .where(FacilityRow.kabkota_code == kabkota_code)
+                           .order_by(FacilityRow.name, FacilityRow.code, BedRoomRow.class_code,
+                                     BedRoomRow.room_code)).all()
+    hospitals: dict[str, dict] = {}
+    for room, fac in rows:
+        h = hospitals.setdefault(fac.code, {"code": fac.code, "name": fac.name, "address": fac.address,
+                                            "phone": fac.phone, "rooms": [], "capacity": 0, "available": 0})
+        h["rooms"].append(view(room))
+        h["capacity"] += room.capacity
+        h["available"] += room.available
+    return list(hospitals.values())
+
+
+def kabkota_with_beds(session: Session) -> list[tuple[str, str, int]]:
+    """(kab/kota code, name, hospitals reporting) for every kab/kota with at least one room reported."""
+    return [tuple(r) for r in session.execute(
+        select(KabKotaRow.code, KabKotaRow.name, func.count(func.distinct(FacilityRow.code)))
+        .join(FacilityRow, FacilityRow.kabkota_code == KabKotaRow.code)
+        .join(BedRoomRow, BedRoomRow.facility_code == FacilityRow.code)
+        .group_by(KabKotaRow.code, KabKotaRow.name).order_by(KabKotaRow.name)).all()]

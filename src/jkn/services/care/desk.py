@@ -1,0 +1,52 @@
+"""The hospital desk's look-ups (issue #13): a facility's SEPs found by card, name or number over a
+span of dates, and a participant's referrals that concern the facility — the same records and the
+same facility scope as the VClaim adapter (assumption A-C17)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from jkn.services.bounds import MAX_LIMIT
+from jkn.services.care import referrals
+from jkn.services.care.common import facility, parse_date, valid_card
+from jkn.services.care.sep import sep_view
+from jkn.services.errors import Invalid
+from jkn.store.care_tables import SepRow
+from jkn.store.membership_tables import ParticipantRow
+
+MAX_DAYS = 366
+
+
+def search_seps(session: Session, facility_code: str, *, query: str = "", start: "dt.date | str",
+                end: "dt.date | str", limit: int = 200) -> list[dict]:
+    """The live SEPs a facility issued between two dates (inclusive), newest first; ``query`` narrows
+    to a card number, an SEP number or part of a name."""
+    a, b = parse_date(start, "dari"), parse_date(end, "sampai")
+    if b < a or (b - a).days >= MAX_DAYS:
+        raise Invalid(f"the dates must run forwards, at most {MAX_DAYS} days", field="sampai")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise Invalid(f"limit must be 1 to {MAX_LIMIT}", field="limit")
+    fac = facility(session, facility_code)
+    stmt = (select(SepRow, ParticipantRow).join(ParticipantRow, ParticipantRow.id == SepRow.participant_id)
+            .where(SepRow.facility_code == fac.code, SepRow.deleted_at.is_(None), SepRow.sep_date >= a,
+                   SepRow.sep_date <= b))
+    q = (query or "").strip()
+    if q:
+        if len(q) > 60:
+            raise Invalid("the search is at most 60 characters", field="q")
+        stmt = stmt.where(or_(ParticipantRow.card_number == q, SepRow.number == q.upper(),
+                              ParticipantRow.name.ilike(f"%{q.replace('%', '').replace('_', '')}%")))
+    rows = session.execute(stmt.order_by(SepRow.sep_date.desc(), SepRow.number.desc()).limit(limit)).all()
+    return [sep_view(session, s, p, fac) for s, p in rows]
+
+
+def referrals_for_desk(session: Session, facility_code: str, card_number: str) -> list[dict]:
+    """A participant's live referrals written by this facility or addressed to it, newest first, each
+    with the live SEPs it opened (``seps``)."""
+    card = valid_card(card_number)
+    return [{**r, "seps": referrals.seps_of_referral(session, r["number"])}
+            for r in referrals.referrals_for_card(session, card)
+            if facility_code in (r["from_facility"]["code"], r["to_facility"]["code"])]

@@ -1,0 +1,530 @@
+"""Hospital queues (issue #14): doctors' practice schedules, queue entries and their task times,
+kept as BPJS's Antrean RS keeps them for a hospital's SIMRS (docs/antrean.md).
+
+The hospital decides its schedules, queue numbers, estimates and quotas; this service keeps them
+and holds the rules the service states ("Catatan" of ``antrean/updatewaktu``: task ids in order,
+a larger task id never earlier than a smaller one; new patients start at task 1, returning ones at
+task 3) and the guide's (a JKN patient is served while the cover is active, with a referral or
+control letter: Panduan Peserta, TATA CARA MENDAPATKAN PELAYANAN KESEHATAN §2). Messages are the
+ones Antrean RS clients expect where they are known (assumption A-Q04).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Iterable
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from jkn.reference import care_codes
+from jkn.services.care import eligibility as care_eligibility
+from jkn.services.care.common import JAKARTA, NIK_RE, Refused, facility, jakarta_today, parse_date, valid_card
+from jkn.services.errors import Conflict, Invalid, NotFound
+from jkn.services.portal import audit
+from jkn.services.portal.audit import Actor
+from jkn.services.unit_of_work import unit_of_work
+from jkn.store.care_tables import ControlLetterRow, FacilityStaffRow, ReferralRow
+from jkn.store.facility_tables import FacilityRow
+from jkn.store.queue_tables import DoctorScheduleRow, HospitalQueueRow, QueueTaskRow
+
+CATALOGUE = "Katalog Antrean RS (BPJS Kesehatan), antrean/updatewaktu, Catatan"
+DAY_NAMES = {1: "SENIN", 2: "SELASA", 3: "RABU", 4: "KAMIS", 5: "JUMAT", 6: "SABTU", 7: "MINGGU", 8: "LIBUR NASIONAL"}
+TASK_NAMES = {1: "mulai waktu tunggu admisi", 2: "akhir waktu tunggu admisi/mulai waktu layan admisi",
+              3: "akhir waktu layan admisi/mulai waktu tunggu poli", 4: "akhir waktu tunggu poli/mulai waktu layan poli",
+              5: "akhir waktu layan poli/mulai waktu tunggu farmasi",
+              6: "akhir waktu tunggu farmasi/mulai waktu layan farmasi membuat obat", 7: "akhir waktu obat selesai dibuat",
+              99: "tidak hadir/batal"}
+VISIT_TYPES = {1: "Rujukan FKTP", 2: "Rujukan Internal", 3: "Kontrol", 4: "Rujukan Antar RS"}
+PRESCRIPTIONS = ("racikan", "non racikan", "tidak ada")
+DOCTOR_ROLES = ("DOCTOR", "SPECIALIST", "DENTIST")
+SOURCE_BRIDGING = "Bridging Antrean RS"
+_HHMM = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
+_CODE = re.compile(r"[0-9A-Za-z#/._-]{1,40}")
+
+
+class Duplicate(Conflict):
+    """Sent again: a booking code or a task time the hospital already sent (code 208 in Antrean RS)."""
+
+
+@dataclass(frozen=True)
+class Window:
+    weekday: int
+    opens: str
+    closes: str
+    capacity: int | None = None
+
+
+def _hours(value, field: str) -> str:
+    text = str(value or "").strip()
+    if not _HHMM.fullmatch(text):
+        raise Invalid(f"{field} harus jam dengan format HH:MM, bukan {text!r}", field=field)
+    return text
+
+
+def window(weekday, opens, closes, capacity=None) -> Window:
+    """One practice window, checked: day 1-8 (8 = national holidays), HH:MM, opens before it closes."""
+    try:
+        day = int(str(weekday).strip())
+    except ValueError:
+        day = 0
+    if day not in DAY_NAMES:
+        raise Invalid("hari harus 1 (senin) sampai 7 (minggu) atau 8 (hari libur nasional)", field="hari")
+    o, c = _hours(opens, "buka"), _hours(closes, "tutup")
+    if o >= c:
+        raise Invalid(f"jam buka {o} harus sebelum jam tutup {c}", field="buka")
+    if capacity is not None and (not isinstance(capacity, int) or isinstance(capacity, bool) or not 0 <= capacity <= 10_000):
+        raise Invalid("kapasitas harus bilangan 0 sampai 10000", field="kapasitas")
+    return Window(day, o, c, capacity)
+
+
+def _doctor(session: Session, facility_code: str, code: str) -> FacilityStaffRow:
+    row = session.scalars(select(FacilityStaffRow).where(
+        FacilityStaffRow.facility_code == facility_code, FacilityStaffRow.registration_number == code,
+        FacilityStaffRow.role.in_(DOCTOR_ROLES), FacilityStaffRow.active.is_(True)).limit(1)).first()
+    if row is None:
+        raise NotFound(f"Dokter {code} tidak ditemukan pada faskes {facility_code}", field="kodedokter")
+    return row
+
+
+def _poli(code, field: str = "kodepoli") -> care_codes.Poli:
+    p = care_codes.polis().get(str(code or "").strip().upper())
+    if p is None:
+        raise NotFound(f"Poli {code!r} tidak ditemukan", field=field)
+    return p
+
+
+def _doctor_code(value, field: str = "kodedokter") -> str:
+    text = str(value if value is not None else "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 20:
+        raise Invalid(f"{field} harus kode dokter BPJS (angka)", field=field)
+    return text
+
+
+# --- doctors and schedules -------------------------------------------------------------------
+
+def doctors(session: Session, facility_code: str) -> list[dict]:
+    """The facility's doctors that carry a BPJS doctor code (staff ``registration_number``)."""
+    rows = session.scalars(select(FacilityStaffRow).where(
+        FacilityStaffRow.facility_code == facility_code, FacilityStaffRow.role.in_(DOCTOR_ROLES),
+        FacilityStaffRow.active.is_(True), FacilityStaffRow.registration_number.is_not(None))
+        .order_by(FacilityStaffRow.name))
+    return [{"code": r.registration_number, "name": r.name, "poli": r.poli_code} for r in rows
+            if (r.registration_number or "").isdigit()]
+
+
+def set_schedule(session: Session, facility_code: str, *, actor: Actor, poli: str, subspecialist: str,
+                 doctor_code, windows: Iterable[Window]) -> list[dict]:
+    """Replace a doctor's week at a clinic (``jadwaldokter/updatejadwaldokter``): the windows given are
+    the schedule from now on (A-Q02); a window's capacity, when not given, is kept from the same
+    day and hours before."""
+    pol, sub = _poli(poli), _poli(subspecialist, "kodesubspesialis")
+    code = _doctor_code(doctor_code)
+    windows = list(windows)
+    if not windows:
+        raise Invalid("jadwal harus berisi paling sedikit satu hari", field="jadwal")
+    if len({(w.weekday, w.opens) for w in windows}) != len(windows):
+        raise Invalid("jadwal berisi hari dan jam buka yang sama dua kali", field="jadwal")
+    with unit_of_work(session):
+        fac = facility(session, facility_code, "facility_code")
+        doc = _doctor(session, fac.code, code)
+        mine = (DoctorScheduleRow.facility_code == fac.code, DoctorScheduleRow.poli_code == pol.code,
+                DoctorScheduleRow.subspecialist_code == sub.code, DoctorScheduleRow.doctor_code == code)
+        before = {(r.weekday, r.opens, r.closes): r.capacity for r in session.scalars(select(DoctorScheduleRow).where(*mine))}
+        session.execute(delete(DoctorScheduleRow).where(*mine))
+        rows = [DoctorScheduleRow(facility_code=fac.code, poli_code=pol.code, subspecialist_code=sub.code,
+                                  doctor_code=code, weekday=w.weekday, opens=w.opens, closes=w.closes,
+                                  capacity=w.capacity if w.capacity is not None else before.get((w.weekday, w.opens, w.closes)),
+                                  closed=False)
+                for w in sorted(windows, key=lambda w: (w.weekday, w.opens))]
+        session.add_all(rows)
+        session.flush()
+        audit.record_at_facility(session, actor, "doctor_schedule.set", fac, object_type="doctor_schedule",
+                                 object_id=f"{pol.code}/{sub.code}/{code}",
+                                 summary=f"schedule of {doc.name} at {pol.code}: {len(rows)} windows",
+                                 before={"windows": [list(k) + [v] for k, v in before.items()]},
+                                 after={"windows": [[r.weekday, r.opens, r.closes, r.capacity] for r in rows]})
+        return [_schedule_view(r, doc.name) for r in rows]
+
+
+def _schedule_view(r: DoctorScheduleRow, doctor_name: str | None) -> dict:
+    pol, sub = care_codes.polis().get(r.poli_code), care_codes.polis().get(r.subspecialist_code)
+    return {"poli": r.poli_code, "poli_name": pol.name if pol else "", "subspecialist": r.subspecialist_code,
+            "subspecialist_name": sub.name if sub else "", "doctor_code": r.doctor_code, "doctor_name": doctor_name or "",
+            "weekday": r.weekday, "day_name": DAY_NAMES[r.weekday], "opens": r.opens, "closes": r.closes,
+            "capacity": r.capacity, "closed": r.closed}
+
+
+def schedules(session: Session, facility_code: str, *, poli: str | None = None, on: "dt.date | str | None" = None,
+              weekday: int | None = None) -> list[dict]:
+    """The facility's practice windows, for a clinic and the weekday of a date when given."""
+    stmt = select(DoctorScheduleRow).where(DoctorScheduleRow.facility_code == facility_code)
+    if poli:
+        code = _poli(poli).code
+        stmt = stmt.where((DoctorScheduleRow.poli_code == code) | (DoctorScheduleRow.subspecialist_code == code))
+    if on is not None:
+        weekday = parse_date(on, "tanggal").isoweekday()
+    if weekday is not None:
+        stmt = stmt.where(DoctorScheduleRow.weekday == weekday)
+    names = {d["code"]: d["name"] for d in doctors(session, facility_code)}
+    rows = session.scalars(stmt.order_by(DoctorScheduleRow.poli_code, DoctorScheduleRow.doctor_code,
+                                         DoctorScheduleRow.weekday, DoctorScheduleRow.opens))
+    return [_schedule_view(r, names.get(r.doctor_code)) for r in rows]
+
+
+# --- queue entries --------------------------------------------------------------------------
+
+def _text(body: dict, key: str, *, required: bool = True, size: int = 120) -> str | None:
+    value = body.get(key)
+    text = "" if value is None else str(value).strip()
+    if not text:
+        if required:
+            raise Invalid(f"{key} tidak boleh kosong", field=key)
+        return None
+    if len(text) > size:
+        raise Invalid(f"{key} lebih dari {size} karakter", field=key)
+    return text
+
+
+def _whole(body: dict, key: str, *, required: bool = True, low: int = 0, high: int = 2**31 - 1) -> int | None:
+    value = body.get(key)
+    if value is None or value == "":
+        if required:
+            raise Invalid(f"{key} tidak boleh kosong", field=key)
+        return None
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise Invalid(f"{key} harus angka", field=key) from None
+    if not low <= number <= high:
+        raise Invalid(f"{key} harus antara {low} dan {high}", field=key)
+    return number
+
+
+def _booking(session: Session, facility_code: str, code, *, lock: bool = False) -> HospitalQueueRow:
+    text = str(code or "").strip()
+    if not text:
+        raise Invalid("kodebooking tidak boleh kosong", field="kodebooking")
+    stmt = select(HospitalQueueRow).where(HospitalQueueRow.facility_code == facility_code,
+                                          HospitalQueueRow.booking_code == text)
+    row = session.scalars(stmt.with_for_update() if lock else stmt).first()
+    if row is None:
+        raise NotFound(f"Antrean dengan kodebooking {text} tidak ditemukan", field="kodebooking")
+    return row
+
+
+def _check_reference(session: Session, fac: FacilityRow, p, visit_type: int, number: str,
+                     day: dt.date) -> None:
+    """The referral or control letter a JKN patient comes with (TATA CARA §2): it exists, is the
+    participant's, is addressed to this hospital and is valid on the day (A-Q03)."""
+    if visit_type == 3:
+        letter = session.get(ControlLetterRow, number)
+        if letter is None or letter.deleted_at is not None or letter.participant_id != p.id:
+            raise Refused(f"Nomor surat kontrol {number} tidak ditemukan untuk peserta {p.card_number}",
+                          rule="NO_CONTROL_LETTER", explanation=[])
+        if letter.facility_code != fac.code:
+            raise Refused(f"Surat kontrol {number} bukan untuk {fac.code}", rule="NOT_ADDRESSED_HERE", explanation=[])
+        return
+    ref = session.get(ReferralRow, number)
+    if ref is None or ref.deleted_at is not None or ref.participant_id != p.id:
+        raise Refused(f"Nomor rujukan {number} tidak ditemukan untuk peserta {p.card_number}", rule="NO_REFERRAL",
+                      explanation=[])
+    origin = {1: "1", 4: "2"}.get(visit_type)
+    if origin and ref.origin_level != origin:
+        raise Refused(f"Rujukan {number} bukan {VISIT_TYPES[visit_type]}", rule="REFERRAL_KIND", explanation=[])
+    if ref.to_facility != fac.code:
+        raise Refused(f"Rujukan {number} ditujukan ke {ref.to_facility}, bukan {fac.code}", rule="NOT_ADDRESSED_HERE",
+                      explanation=[])
+    if not ref.referral_date <= day <= ref.valid_until:
+        raise Refused(f"Rujukan {number} berlaku {ref.referral_date} sampai {ref.valid_until}, tidak pada {day} "
+                      "[Panduan Peserta, TATA CARA MENDAPATKAN PELAYANAN KESEHATAN §2]", rule="REFERRAL_EXPIRED",
+                      explanation=[])
+
+
+def add_queue(session: Session, facility_code: str, body: dict, *, actor: Actor, source: str = SOURCE_BRIDGING) -> dict:
+    """A queue entry as the SIMRS sends it to ``antrean/add`` (field names of the catalogue)."""
+    if not isinstance(body, dict):
+        raise Invalid("body harus objek JSON", field="body")
+    booking = _text(body, "kodebooking", size=40)
+    if not _CODE.fullmatch(booking):
+        raise Invalid("kodebooking hanya huruf, angka dan # / . _ -", field="kodebooking")
+    kind = (_text(body, "jenispasien", size=10) or "").upper()
+    if kind not in ("JKN", "NON JKN"):
+        raise Invalid("jenispasien harus JKN atau NON JKN", field="jenispasien")
+    jkn = kind == "JKN"
+    nik = _text(body, "nik", size=16)
+    if not NIK_RE.fullmatch(nik):
+        raise Invalid("nik harus 16 digit", field="nik")
+    day = parse_date(_text(body, "tanggalperiksa", size=10), "tanggalperiksa")
+    if day < jakarta_today():
+        raise Invalid(f"Tanggal periksa {day} sudah lewat", field="tanggalperiksa")
+    visit_type = _whole(body, "jeniskunjungan", low=1, high=4) if jkn else (_whole(body, "jeniskunjungan", required=False,
+                                                                                   low=1, high=4) or 1)
+    reference = _text(body, "nomorreferensi", required=jkn, size=40)
+    hours = (_text(body, "jampraktek", size=13) or "").replace(" ", "")
+    new_patient = _whole(body, "pasienbaru", low=0, high=1)
+    doctor_code = _doctor_code(body.get("kodedokter"))
+    pol = _poli(body.get("kodepoli"))
+    queue_number = _text(body, "nomorantrean", size=20)
+    seq = _whole(body, "angkaantrean", low=0)
+    estimate = _whole(body, "estimasidilayani", low=0, high=2**63 - 1)
+    quotas = {k: _whole(body, k, required=False) for k in ("kuotajkn", "sisakuotajkn", "kuotanonjkn", "sisakuotanonjkn")}
+    with unit_of_work(session):
+        fac = facility(session, facility_code, "facility_code")
+        doc = _doctor(session, fac.code, doctor_code)
+        windows = session.scalars(select(DoctorScheduleRow).where(
+            DoctorScheduleRow.facility_code == fac.code, DoctorScheduleRow.doctor_code == doctor_code,
+            (DoctorScheduleRow.poli_code == pol.code) | (DoctorScheduleRow.subspecialist_code == pol.code),
+            DoctorScheduleRow.weekday == day.isoweekday())).all()
+        slot = next((w for w in windows if f"{w.opens}-{w.closes}" == hours), None)
+        if slot is None or slot.closed:
+            raise Refused(f"Jadwal dokter {doc.name} di poli {pol.code} pada {DAY_NAMES[day.isoweekday()]} {day} "
+                          f"jam {hours} tidak ada atau tutup", rule="NO_SCHEDULE", explanation=[])
+        if session.scalar(select(HospitalQueueRow.id).where(HospitalQueueRow.facility_code == fac.code,
+                                                            HospitalQueueRow.booking_code == booking)):
+            raise Duplicate("Terdapat duplikasi Kode Booking", field="kodebooking")
+        if slot.capacity is not None:
+            taken = session.scalar(select(func.count()).select_from(HospitalQueueRow).where(
+                HospitalQueueRow.facility_code == fac.code, HospitalQueueRow.service_date == day,
+                HospitalQueueRow.doctor_code == doctor_code, HospitalQueueRow.practice_hours == hours,
+                HospitalQueueRow.status != "CANCELLED"))
+            if taken >= slot.capacity:
+                raise Refused(f"Kuota jadwal dokter {doc.name} pada {day} jam {hours} sudah penuh ({slot.capacity})",
+                              rule="SCHEDULE_FULL", explanation=[])
+        participant = None
+        card = None
+        if jkn:
+            card = valid_card(_text(body, "nomorkartu", size=13))
+            elig = care_eligibility.check(session, day, card_number=card)
+            participant = elig.participant
+            if participant.nik != nik:
+                raise Invalid(f"NIK {nik} bukan NIK peserta {card}", field="nik")
+            if not elig.active:
+                raise Refused(f"Peserta {card} {elig.status_text} pada {day} [{elig.clause}]", rule=elig.reason,
+                              explanation=elig.explanation)
+            _check_reference(session, fac, participant, visit_type, reference, day)
+        if session.scalar(select(HospitalQueueRow.booking_code).where(
+                HospitalQueueRow.facility_code == fac.code, HospitalQueueRow.service_date == day,
+                HospitalQueueRow.poli_code == pol.code, HospitalQueueRow.nik == nik, HospitalQueueRow.status == "ACTIVE")):
+            raise Refused(f"Pasien dengan NIK {nik} sudah memiliki antrean aktif di poli {pol.code} pada {day}",
+                          rule="ACTIVE_QUEUE", explanation=[])
+        if session.scalar(select(HospitalQueueRow.id).where(
+                HospitalQueueRow.facility_code == fac.code, HospitalQueueRow.service_date == day,
+                HospitalQueueRow.poli_code == pol.code, HospitalQueueRow.doctor_code == doctor_code,
+                HospitalQueueRow.queue_number == queue_number)):
+            raise Duplicate(f"Nomor antrean {queue_number} sudah dipakai pada {day} di poli {pol.code}",
+                            field="nomorantrean")
+        row = HospitalQueueRow(
+            facility_code=fac.code, booking_code=booking, jkn=jkn, participant_id=participant.id if participant else None,
+            card_number=card, nik=nik, phone=_text(body, "nohp", required=False, size=20), poli_code=pol.code,
+            poli_name=_text(body, "namapoli", required=False), new_patient=bool(new_patient),
+            mr_number=_text(body, "norm", required=False, size=40), service_date=day, doctor_code=doctor_code,
+            doctor_name=_text(body, "namadokter", required=False) or doc.name, practice_hours=hours,
+            visit_type=visit_type, reference_number=reference, queue_number=queue_number, queue_seq=seq,
+            estimated_ms=estimate, quota_jkn=quotas["kuotajkn"], quota_jkn_left=quotas["sisakuotajkn"],
+            quota_non_jkn=quotas["kuotanonjkn"], quota_non_jkn_left=quotas["sisakuotanonjkn"],
+            notes=_text(body, "keterangan", required=False, size=500), source=source, status="ACTIVE")
+        session.add(row)
+        session.flush()
+        audit.record_at_facility(session, actor, "queue.add", fac, object_type="hospital_queue", object_id=booking,
+                                 summary=f"{kind} {queue_number} at {pol.code} on {day}")
+        return queue_view(row, [])
+
+
+def add_pharmacy(session: Session, facility_code: str, body: dict, *, actor: Actor) -> dict:
+    """The pharmacy queue of an entry (``antrean/farmasi/add``)."""
+    if not isinstance(body, dict):
+        raise Invalid("body harus objek JSON", field="body")
+    kind = (_text(body, "jenisresep", size=20) or "").lower()
+    if kind not in PRESCRIPTIONS[:2]:
+        raise Invalid("jenisresep harus racikan atau non racikan", field="jenisresep")
+    number = _whole(body, "nomorantrean", low=0)
+    with unit_of_work(session):
+        fac = facility(session, facility_code, "facility_code")
+        row = _booking(session, fac.code, body.get("kodebooking"), lock=True)
+        if row.status == "CANCELLED":
+            raise Refused(f"Antrean {row.booking_code} sudah dibatalkan", rule="CANCELLED", explanation=[])
+        if row.pharmacy_number is not None:
+            raise Duplicate(f"Antrean farmasi untuk kodebooking {row.booking_code} sudah ada", field="kodebooking")
+        row.prescription_type, row.pharmacy_number = kind, number
+        row.pharmacy_notes = _text(body, "keterangan", required=False, size=500)
+        session.flush()
+        audit.record_at_facility(session, actor, "queue.pharmacy", fac, object_type="hospital_queue",
+                                 object_id=row.booking_code, summary=f"pharmacy {number} ({kind})")
+        return {"kodebooking": row.booking_code, "jenisresep": kind, "nomorantrean": number}
+
+
+def _tasks(session: Session, queue_id: int) -> dict[int, QueueTaskRow]:
+    return {t.task_id: t for t in session.scalars(select(QueueTaskRow).where(QueueTaskRow.queue_id == queue_id))}
+
+
+def update_task(session: Session, facility_code: str, body: dict, *, actor: Actor) -> dict:
+    """A task time (``antrean/updatewaktu``), in the order the catalogue's notes set: new patients
+    1-2-3-4-5, returning ones 3-4-5, then 6-7 when there are drugs; each time not earlier than the
+    task before it; 99 cancels (A-Q01)."""
+    if not isinstance(body, dict):
+        raise Invalid("body harus objek JSON", field="body")
+    task = _whole(body, "taskid", low=1, high=99)
+    if task not in TASK_NAMES:
+        raise Invalid("taskid harus 1 sampai 7 atau 99", field="taskid")
+    at_ms = _whole(body, "waktu", low=0, high=2**63 - 1)
+    prescription = (_text(body, "jenisresep", required=False, size=20) or "").lower() or None
+    if prescription is not None and prescription not in PRESCRIPTIONS:
+        raise Invalid("jenisresep harus Tidak ada, Racikan atau Non racikan", field="jenisresep")
+    with unit_of_work(session):
+        fac = facility(session, facility_code, "facility_code")
+        row = _booking(session, fac.code, body.get("kodebooking"), lock=True)
+        tasks = _tasks(session, row.id)
+        if task in tasks:
+            raise Duplicate(f"TaskId={task} sudah ada", field="taskid")
+        if row.status == "CANCELLED":
+            raise Refused(f"Antrean {row.booking_code} sudah dibatalkan", rule="CANCELLED", explanation=[])
+        if task != 99:
+            first = 1 if row.new_patient else 3
+            if task < first:
+                raise Refused(f"TaskId={task} tidak valid untuk pasien {'baru' if row.new_patient else 'lama'}: "
+                              f"alur dimulai dari TaskId={first} [{CATALOGUE}]", rule="TASK_ORDER", explanation=[])
+            if task > first and task - 1 not in tasks:
+                raise Refused(f"TaskId={task} tidak valid / TaskId sebelumnya belum terkirim [{CATALOGUE}]",
+                              rule="TASK_ORDER", explanation=[])
+            if task > first and at_ms < tasks[task - 1].at_ms:
+                raise Refused(f"Waktu TaskId={task} lebih awal dari waktu TaskId={task - 1} [{CATALOGUE}]",
+                              rule="TASK_TIME_ORDER", explanation=[])
+        session.add(QueueTaskRow(queue_id=row.id, task_id=task, at_ms=at_ms))
+        if task == 99:
+            row.status, row.cancel_reason = "CANCELLED", row.cancel_reason or TASK_NAMES[99]
+        elif task == 5:
+            row.status = "DONE"
+        if prescription is not None:
+            row.prescription_type = prescription
+        session.flush()
+        audit.record_at_facility(session, actor, "queue.task", fac, object_type="hospital_queue",
+                                 object_id=row.booking_code, summary=f"task {task} at {at_ms}")
+        return {"kodebooking": row.booking_code, "taskid": task, "waktu": at_ms}
+
+
+def cancel_queue(session: Session, facility_code: str, body: dict, *, actor: Actor) -> dict:
+    """Cancel an entry (``antrean/batal``) that has not been served at the clinic yet (A-Q01)."""
+    if not isinstance(body, dict):
+        raise Invalid("body harus objek JSON", field="body")
+    reason = _text(body, "keterangan", size=500)
+    with unit_of_work(session):
+        fac = facility(session, facility_code, "facility_code")
+        row = _booking(session, fac.code, body.get("kodebooking"), lock=True)
+        if row.status == "CANCELLED":
+            raise Refused(f"Antrean {row.booking_code} sudah dibatalkan", rule="CANCELLED", explanation=[])
+        if row.status == "DONE" or 4 in _tasks(session, row.id):
+            raise Refused(f"Antrean {row.booking_code} sudah dilayani dan tidak dapat dibatalkan",
+                          rule="ALREADY_SERVED", explanation=[])
+        row.status, row.cancel_reason = "CANCELLED", reason
+        session.flush()
+        audit.record_at_facility(session, actor, "queue.cancel", fac, object_type="hospital_queue",
+                                 object_id=row.booking_code, summary=f"cancelled: {reason}")
+        return {"kodebooking": row.booking_code}
+
+
+# --- reading ------------------------------------------------------------------------------
+
+def _status_text(row: HospitalQueueRow, tasks: Iterable[int]) -> str:
+    if row.status == "CANCELLED":
+        return "Batal"
+    if row.status == "DONE":
+        return "Selesai dilayani"
+    return "Sedang dilayani" if 4 in set(tasks) else "Belum dilayani"
+
+
+def _ms(instant: dt.datetime) -> int:
+    aware = instant if instant.tzinfo else instant.replace(tzinfo=dt.timezone.utc)
+    return int(aware.timestamp() * 1000)
+
+
+def queue_view(row: HospitalQueueRow, tasks: Iterable[int]) -> dict:
+    return {"booking_code": row.booking_code, "date": row.service_date.isoformat(), "poli": row.poli_code,
+            "doctor_code": row.doctor_code, "practice_hours": row.practice_hours, "nik": row.nik,
+            "card_number": row.card_number or "", "phone": row.phone or "", "mr_number": row.mr_number or "",
+            "visit_type": row.visit_type, "reference_number": row.reference_number or "", "source": row.source,
+            "jkn": row.jkn, "queue_number": row.queue_number, "estimated_ms": row.estimated_ms,
+            "created_ms": _ms(row.created_at or dt.datetime.now(dt.timezone.utc)),
+            "status": _status_text(row, tasks)}
+
+
+def _views(session: Session, rows: list[HospitalQueueRow]) -> list[dict]:
+    ids = [r.id for r in rows]
+    done: dict[int, set[int]] = {}
+    if ids:
+        for qid, tid in session.execute(select(QueueTaskRow.queue_id, QueueTaskRow.task_id)
+                                        .where(QueueTaskRow.queue_id.in_(ids))):
+            done.setdefault(qid, set()).add(tid)
+    return [queue_view(r, done.get(r.id, ())) for r in rows]
+
+
+def queues(session: Session, facility_code: str, *, on: "dt.date | str | None" = None, booking_code: str | None = None,
+           active: bool = False, poli: str | None = None, doctor_code: str | None = None, weekday: int | None = None,
+           hours: str | None = None, limit: int = 1000) -> list[dict]:
+    """Entries of a facility: of a day, one booking code, or those not served yet (from today)."""
+    stmt = select(HospitalQueueRow).where(HospitalQueueRow.facility_code == facility_code)
+    if on is not None:
+        stmt = stmt.where(HospitalQueueRow.service_date == parse_date(on, "tanggal"))
+    if booking_code is not None:
+        stmt = stmt.where(HospitalQueueRow.booking_code == booking_code.strip())
+    if active:
+        stmt = stmt.where(HospitalQueueRow.status == "ACTIVE", HospitalQueueRow.service_date >= jakarta_today())
+    if poli:
+        stmt = stmt.where(HospitalQueueRow.poli_code == poli.strip().upper())
+    if doctor_code:
+        stmt = stmt.where(HospitalQueueRow.doctor_code == doctor_code.strip())
+    if hours:
+        stmt = stmt.where(HospitalQueueRow.practice_hours == hours.replace(" ", ""))
+    rows = list(session.scalars(stmt.order_by(HospitalQueueRow.service_date, HospitalQueueRow.poli_code,
+                                              HospitalQueueRow.queue_seq, HospitalQueueRow.id).limit(limit)))
+    if weekday is not None:
+        rows = [r for r in rows if r.service_date.isoweekday() == weekday]
+    return _views(session, rows)
+
+
+def task_list(session: Session, facility_code: str, booking_code) -> list[dict]:
+    """The task times sent for an entry: as the hospital sent them and as received."""
+    row = _booking(session, facility_code, booking_code)
+    tasks = sorted(_tasks(session, row.id).values(), key=lambda t: (t.task_id == 99, t.task_id))
+    return [{"booking_code": row.booking_code, "task_id": t.task_id, "task_name": TASK_NAMES[t.task_id],
+             "sent_at": dt.datetime.fromtimestamp(t.at_ms / 1000, JAKARTA),
+             "received_at": (t.received_at if t.received_at.tzinfo else t.received_at.replace(tzinfo=dt.timezone.utc))
+             .astimezone(JAKARTA)} for t in tasks]
+
+
+def waiting_times(session: Session, facility_code: str, *, start: dt.date, end: dt.date, clock: str) -> list[dict]:
+    """Per day and clinic: entries, and the total and mean seconds of task N (the time from task N to
+    task N+1, N = 1..6) over the entries that have both, by the hospital's times (``rs``) or by the
+    times they reached the server (``server``) — the catalogue's dashboard notes."""
+    if clock not in ("rs", "server"):
+        raise Invalid("waktu harus rs atau server", field="waktu")
+    fac = facility(session, facility_code, "facility_code")
+    rows = session.execute(select(HospitalQueueRow.id, HospitalQueueRow.service_date, HospitalQueueRow.poli_code)
+                           .where(HospitalQueueRow.facility_code == fac.code, HospitalQueueRow.service_date >= start,
+                                  HospitalQueueRow.service_date <= end)).all()
+    times: dict[int, dict[int, float]] = {}
+    if rows:
+        for t in session.scalars(select(QueueTaskRow).where(QueueTaskRow.queue_id.in_([r[0] for r in rows]))):
+            seconds = t.at_ms / 1000 if clock == "rs" else _ms(t.received_at) / 1000
+            times.setdefault(t.queue_id, {})[t.task_id] = seconds
+    groups: dict[tuple[dt.date, str], dict] = {}
+    for qid, day, poli in rows:
+        g = groups.setdefault((day, poli), {"count": 0, "sum": [0.0] * 7, "n": [0] * 7})
+        g["count"] += 1
+        mine = times.get(qid, {})
+        for n in range(1, 7):
+            if n in mine and n + 1 in mine:
+                g["sum"][n] += mine[n + 1] - mine[n]
+                g["n"][n] += 1
+    out = []
+    for (day, poli), g in sorted(groups.items()):
+        pol = care_codes.polis().get(poli)
+        item = {"facility_code": fac.code, "facility_name": fac.name, "poli": poli, "poli_name": pol.name if pol else "",
+                "date": day.isoformat(), "count": g["count"]}
+        for n in range(1, 7):
+            item[f"total_{n}"] = int(g["sum"][n])
+            item[f"mean_{n}"] = int(g["sum"][n] / g["n"][n]) if g["n"][n] else 0
+        out.append(item)
+    return out

@@ -1,0 +1,35 @@
+"""Every command docs/pcare.md prints works as printed (on SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from jkn.cli import app
+from jkn.services.care import facilities, pcare_users
+from jkn.services.portal.audit import SYSTEM
+from jkn.store.engine import session_factory
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "pcare.md"
+
+
+def test_the_documented_commands_run(db, db_url):
+    with session_factory(db)() as s:
+        facilities.register_facility(s, name="PUSKESMAS DOC", facility_type="PUSKESMAS_PERAWATAN",
+                                     kabkota_code="32.73", code="3273P001", actor=SYSTEM)
+    blocks = re.findall(r"```bash\n(.*?)```", DOC.read_text(), re.S)
+    commands = [shlex.split(line)[1:] for b in blocks for line in b.splitlines() if line.startswith("jkn ")]
+    assert [c[:3] for c in commands] == [["care", "consumer", "create"], ["care", "pcare-user", "create"]]
+    out = []
+    for args in commands:
+        r = CliRunner().invoke(app, [*args, "--db", db_url])
+        assert r.exit_code == 0, (args, r.output)
+        out.append(r.stdout)
+    assert "/pcare-rest" in out[0] and "/antreanrs" not in out[0]
+    password = re.search(r"'puskesmas1:(.+):095'", out[1]).group(1)
+    with session_factory(db)() as s:
+        assert pcare_users.authenticate(s, "3273P001", "puskesmas1", password, "095")
+        assert not pcare_users.authenticate(s, "3273P001", "puskesmas1", password + "x", "095")
