@@ -317,14 +317,17 @@ def test_concurrent_entries_with_one_booking_code_or_queue_number_write_one(hosp
     with session_factory(engine)() as s:
         creds = [vclaim_consumers.create_consumer(s, w.rsud, actor=SYSTEM) for _ in range(2)]
     desks = [Desk(hospital, c) for c in creds]
-    with session_factory(engine)() as s:  # room for the entries in the window, whatever other tests left
-        queues.set_schedule(s, w.rsud, actor=SYSTEM, poli="ANA", subspecialist="ANA", doctor_code=DOCTOR,
+    with session_factory(engine)() as s:  # a doctor of its own: no capacity other tests set
+        facilities.add_staff(s, w.rsud, actor=SYSTEM, name="dr. Race, Sp.PD", role="SPECIALIST",
+                             registration_number="4242", poli_code="INT")
+    with session_factory(engine)() as s:
+        queues.set_schedule(s, w.rsud, actor=SYSTEM, poli="INT", subspecialist="INT", doctor_code="4242",
                             windows=[queues.window(d, "08:00", "12:00") for d in range(1, 8)])
+    race = dict(nomorkartu="", jenispasien="NON JKN", nomorreferensi="", kodepoli="INT", kodedokter=4242)
     bodies = [
-        [entry(w, "RACE-1", nomorantrean="R-1", angkaantrean=101, nik="3273010101010011", nomorkartu="",
-               jenispasien="NON JKN", nomorreferensi="")] * 2,
-        [entry(w, f"RACE-2{i}", nomorantrean="R-2", angkaantrean=102, nik=f"327301010101002{i}", nomorkartu="",
-               jenispasien="NON JKN", nomorreferensi="") for i in range(2)],
+        [entry(w, "RACE-1", nomorantrean="R-1", angkaantrean=101, nik="3273010101010011", **race)] * 2,
+        [entry(w, f"RACE-2{i}", nomorantrean="R-2", angkaantrean=102, nik=f"327301010101002{i}", **race)
+         for i in range(2)],
     ]
     for pair in bodies:
         before = rows(engine, HospitalQueueRow)
