@@ -185,8 +185,11 @@ def template_bytes(fmt: str = "xlsx") -> bytes:
     for idx, col in enumerate(cols, start=1):
         letter = ws.cell(row=1, column=idx).column_letter
         ws.column_dimensions[letter].width = max(12, len(col) + 4)
-        for row in range(2, 2000):
-            ws.cell(row=row, column=idx).number_format = "@"  # text: NIKs keep their 16 digits
+        # text: NIKs keep their 16 digits, in the examples and in every row the employer types (a column
+        # style, not 2,000 styled cells: those took seconds to write)
+        ws.column_dimensions[letter].number_format = "@"
+        for row in (2, 3):
+            ws.cell(row=row, column=idx).number_format = "@"
     info = wb.create_sheet("petunjuk")
     info.append(["kolom", "wajib", "keterangan", "English alias", "description"])
     for col, (alias, required, desc_id, desc_en) in COLUMNS.items():
