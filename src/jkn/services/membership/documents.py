@@ -62,7 +62,7 @@ class DocCheck:
     def as_dict(self) -> dict:
         return {"title": self.title, "items": [i.as_dict() for i in self.items],
                 "missing": [i.code for i in self.missing],
-                "explanation": [{"text": s.text, "source": s.source} for s in self.steps]}
+                "explanation": [s.as_dict() for s in self.steps]}
 
 
 @dataclass(frozen=True)
