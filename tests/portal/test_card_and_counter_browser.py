@@ -101,7 +101,7 @@ def test_the_officer_takes_a_counter_payment_and_prints_the_receipt(site, login)
     page.goto(f"{base}/petugas/peserta/{world.siti_card}")
     assert reference in page.content()
     page.goto(f"{base}/petugas/audit")
-    assert reference in page.content() and "payment.record" in page.content()
+    assert reference in page.content() and "Pembayaran iuran dicatat" in page.content()
     # another branch's officer cannot take a payment for this payer
     other = login(world.users["bekasi"])
     other.goto(f"{base}/petugas/loket?payer={world.siti_card}")
