@@ -33,7 +33,7 @@ def main() -> None:
         url, engine = fresh_database(backend, name)
         engine.dispose()
         cmd = ["/usr/bin/time", "-f", "%M", jkn, "demo", "--participants", str(args.n), "--seed", str(args.seed),
-               "--months", str(args.months), "--db", url]
+               "--since", "2014-01", "--months", str(args.months), "--db", url]
         started = time.perf_counter()
         out = subprocess.run(cmd, capture_output=True, text=True, check=True)
         wall = time.perf_counter() - started

@@ -53,11 +53,16 @@ def test_demo_is_reproducible_and_shows_cards_in_every_state(db, db_url):
 
 
 def test_billing_run_and_payment_commands(db, db_url):
-    assert jkn("demo", "--participants", "50", "--seed", "2", "--months", "1", db_url=db_url).exit_code == 0
-    r = jkn("billing", "run", "--month", "2014-02", "--pbi-amount", "19225", db_url=db_url)
+    # the guide-era scenario (README): a window that ends in 2014
+    assert jkn("demo", "--participants", "50", "--seed", "2", "--since", "2014-01", "--months", "1",
+               db_url=db_url).exit_code == 0
+    r = jkn("billing", "run", "--month", "2014-02", db_url=db_url)  # PBI from the dated amount, no --pbi-amount
     assert r.exit_code == 0, r.output
     result = json.loads(r.stdout)
-    assert result["month"] == "2014-02" and result["bills"] > 0
+    assert result["month"] == "2014-02" and result["bills"] > 0 and not result["skipped"]
+    pbi = json.loads(jkn("billing", "bills", "--month", "2014-02", db_url=db_url).stdout)["items"]
+    gov = next(b for b in pbi if b["government_share"])
+    assert gov["government_share"] % 19225 == 0  # Perpres 111/2013: Rp 19.225 per PBI participant
     bills = json.loads(jkn("billing", "bills", "--month", "2014-02", "--status", "OPEN", db_url=db_url).stdout)
     bill = next(b for b in bills["items"] if b["payer"].startswith("F"))
     pay = ["billing", "pay", "--reference", "CLI-1", "--payer", bill["payer"], "--amount", str(bill["amount"]),
@@ -96,3 +101,41 @@ def test_import_and_participant_commands(db, db_url, tmp_path):
     assert [e["kind"] for e in hist["entries"]] == ["COLLECTIVE_IMPORT", "WAGE"]
     missing = jkn("participants", "show", "0000000000000", db_url=db_url)
     assert missing.exit_code == 2
+
+
+def test_demo_lives_in_the_present_and_keeps_the_guide_era(db, db_url):
+    """Issue #12 item 5: by default the history runs to the current month, each month billed under
+    its own rule set, nothing dated after today; the printed sample cards are checked on today's
+    date, so `participants coverage CARD` without --on (today) agrees with them."""
+    from jkn.domain.month import Month
+    from jkn.rules import monthly_contribution
+    from jkn.domain.segment import Segment
+    from jkn.services.membership.common import jakarta_today
+    from jkn.store.billing_tables import BillRow, PaymentRow
+
+    today = jakarta_today()
+    r = jkn("demo", "--participants", "150", "--seed", "3", "--months", "3", db_url=db_url)
+    assert r.exit_code == 0, r.output
+    summary = json.loads(r.stdout[r.stdout.index("{"):])
+    current = Month.of(today)
+    assert summary["months"] == [str(current - 2), str(current - 1), str(current)]
+    active = summary["samples"]["active"][0]
+    assert active["on"] == today.isoformat()
+    cov = json.loads(jkn("participants", "coverage", active["card_number"], db_url=db_url).stdout)
+    assert cov["active"] is True and cov["reason"] == "ACTIVE"
+    pbi = monthly_contribution(Segment.PBI, current).value.lines[0].amount  # the dated PBI amount
+    with Session(db) as s:
+        assert s.scalar(select(func.max(PaymentRow.paid_on))) <= today
+        assert s.scalar(select(func.min(BillRow.month))) == (current - 2).first_day
+        gov = s.scalars(select(BillRow.government_share).where(BillRow.month == current.first_day,
+                                                                 BillRow.government_share > 0)).all()
+    assert gov and all(g % int(pbi) == 0 for g in gov)
+
+    from support.databases import truncate_business_tables
+
+    truncate_business_tables(db)
+    r = jkn("demo", "--participants", "60", "--seed", "3", "--until", "2015-06", db_url=db_url)
+    assert r.exit_code == 0, r.output
+    guide = json.loads(r.stdout[r.stdout.index("{"):])
+    assert guide["months"][0] == "2014-01" and guide["months"][-1] == "2015-06"
+    assert guide["samples"]["active"][0]["on"] == "2015-06-25"

@@ -56,3 +56,43 @@ def test_cli_answers_for_a_later_rule_set():
                               "--as-of", "2019-01-01", "--grade", "IV/a", "--pension", "5000000", "--json"],
                              capture_output=True, text=True, timeout=60)
     assert pension.returncode == 0 and json.loads(pension.stdout)["total"] == 250_000
+
+
+def _rule_set_days() -> list[dt.date]:
+    """Every day a dated parameter changes, the day before it, and today: one sample in every rule set."""
+    from jkn.rules.parameters import all_params
+    from jkn.services.membership.common import jakarta_today
+
+    today = jakarta_today()
+    starts = {e.since for entries in all_params().values() for e in entries if e.since <= today}
+    return sorted({d for s in starts for d in (s, s - dt.timedelta(days=1)) if dt.date(2014, 1, 1) <= d}
+                  | {today})
+
+
+def test_every_rule_set_from_2014_to_today_answers_on_the_page_and_over_rest(http):
+    """Issue #12 "done when": the public simulator answers for any date from 2014-01-01 to today. The
+    expected amounts are the rules engine's own (the tables above pin the values to their sources);
+    what this proves is that the page and REST answer, with the same amount, on every rule set."""
+    from jkn.domain.segment import Segment
+    from jkn.rules import monthly_contribution
+
+    days = _rule_set_days()
+    assert len(days) > 20 and days[0] == dt.date(2014, 1, 1)
+    wrong = []
+    for day in days:
+        for cls in ("I", "II", "III"):
+            want = monthly_contribution(Segment.PBPU_MANDIRI, day, care_class=cls, persons=2).value
+            total = sum(int(ln.amount) for ln in want.lines)
+            page = http.get("/simulasi", params={"segment": "PBPU_MANDIRI", "as_of": day.isoformat(),
+                                                 "care_class": cls, "persons": 2})
+            body = http.post("/api/v1/calculations/contribution",
+                             json={"segment": "PBPU_MANDIRI", "as_of": day.isoformat(), "care_class": cls,
+                                   "persons": 2}).json()
+            shown = f"Rp {total:,}".replace(",", ".")
+            if page.status_code != 200 or shown not in page.text or body.get("total") != total:
+                wrong.append(f"{day} class {cls}: page {page.status_code}, want {shown}, REST {body}")
+        pbi = int(monthly_contribution(Segment.PBI, day).value.lines[0].amount)
+        body = http.post("/api/v1/calculations/contribution", json={"segment": "PBI", "as_of": day.isoformat()}).json()
+        if body.get("government") != pbi:
+            wrong.append(f"{day} PBI: want {pbi}, REST {body}")
+    assert not wrong, "\n".join(wrong[:20])

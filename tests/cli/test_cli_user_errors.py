@@ -27,6 +27,7 @@ from jkn.cli import app
 from jkn.commands.edge import bounded
 from jkn.domain.month import Month
 from jkn.services.bounds import JKN_START, MAX_RUPIAH, JknDate, JknMonth, Rupiah, horizon
+from jkn.services.membership.common import jakarta_today
 
 DOWN = "postgresql://nobody@127.0.0.1:1/x"  # nothing listens on port 1
 NOWHERE = "/nonexistent-dir/out"
@@ -145,7 +146,11 @@ def cases(busy_port: int, files: dict[str, str], card: str) -> list[tuple[str, l
         ("bank reconcile", ["bank", "reconcile", "NOPE", f"{NOWHERE}/bank.csv", "--date", "2014-02-05"], "bank.csv"),
         ("bank reconcile", ["bank", "reconcile", "NOPE", files["bad_csv"], "--date", "2014-02-05"], "no active bank"),
         ("demo", ["demo", "--start", "2014-13"], "--start"),
-        ("demo", ["demo", "--start", "9999-12"], "after the last month accepted"),
+        ("demo", ["demo", "--since", "9999-12"], "9999-12 is after"),
+        ("demo", ["demo", "--until", "2013-12"], "--until"),
+        ("demo", ["demo", "--since", "2015-01", "--until", "2014-06"], "2015-01"),
+        ("demo", ["demo", "--since", "2014-01", "--until", "2014-06", "--months", "3"], "--months"),
+        ("demo", ["demo", "--until", str(Month.of(jakarta_today()) + 1)], str(Month.of(jakarta_today()))),
         ("demo", ["demo", "--pbi-amount", "-5"], "--pbi-amount"),
         ("demo", ["demo", "--participants", "0", "--db", DOWN], "--participants"),
     ]

@@ -23,18 +23,26 @@ err = Console(stderr=True)
 def demo(participants: int = typer.Option(10_000, "--participants", "-n", help="how many participants",
                                           parser=bounded(Positive)),
          seed: int = typer.Option(1, "--seed", help="random seed: the same seed gives the same population"),
-         start: str = typer.Option("2014-01", "--start", help="first month of cover and billing (YYYY-MM)",
-                                   parser=bounded(JknMonth)),
-         months: int = typer.Option(8, "--months", min=0, max=60, help="months billed and paid"),
+         since: str = typer.Option(None, "--since", "--start", parser=bounded(JknMonth),
+                                   help="first month of cover and billing (YYYY-MM, from 2014-01; "
+                                        "default: 24 months before --until)"),
+         until: str = typer.Option(None, "--until", parser=bounded(JknMonth),
+                                   help="last month billed and paid (YYYY-MM; default: the current month), "
+                                        "e.g. 2015-06 for the guide era"),
+         months: int = typer.Option(None, "--months", min=0,
+                                    help="months billed and paid (default: 24, or from --since to --until)"),
          pbi_amount: int = typer.Option(None, "--pbi-amount", parser=bounded(PositiveRupiah),
                                         help="PBI contribution per person (default: the rules parameter of each month)"),
          db: str = DbOption) -> None:
     """Synthetic participants, families, employers and facilities over all 514 kab/kota, with bills
-    and payment histories (some in arrears, some suspended); prints a JSON summary with sample cards."""
+    and payment histories up to today (some in arrears, some suspended), each month under its own
+    rule set; prints a JSON summary with sample cards checked on today's date."""
     from jkn.domain.month import Month
-    from jkn.services.demo.population import build_demo
+    from jkn.services.demo.population import build_demo, demo_window
     from jkn.store.bootstrap import prepare_database
 
+    start, months = demo_window(since=Month.parse(since) if since else None,
+                                until=Month.parse(until) if until else None, months=months)
     engine = prepare_database(db)
     columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
     try:
@@ -46,7 +54,7 @@ def demo(participants: int = typer.Option(10_000, "--participants", "-n", help="
                     tasks[phase] = bar.add_task(phase, total=total)
                 bar.update(tasks[phase], completed=done, total=total)
 
-            summary = build_demo(engine, actor=Actor.cli(), participants=participants, seed=seed, start=Month.parse(start),
+            summary = build_demo(engine, actor=Actor.cli(), participants=participants, seed=seed, start=start,
                                  months=months, pbi_amount=pbi_amount, progress=progress)
         portal_users = _portal_users(engine)  # portal log-ins over the population (issue #6, docs/portal.md)
     finally:

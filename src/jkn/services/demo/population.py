@@ -9,9 +9,18 @@ settle one bill before its due date are written set-based, every other payment (
 settlements with penalty) through ``payments.post_payment``; both begin the cover of the people
 on the bills they pay (``cover_start.start_cover``).
 
+The history runs to the present by default: the last 24 months up to the current month (Jakarta),
+each month billed and paid under the rule set in force in it, and nothing dated after today (a
+payment due later this month is paid today at the latest; the sample cards are checked on today's
+date), so that the portal, the eligibility check and the calculators, which answer for today, agree
+with the data. ``start``/``months`` give any other window from 2014-01, e.g. the guide era
+(2014-01 to 2015-06).
+
 The mix (share of persons): PBI 40%, wage earners 35% (with families), PBPU 18%, Bukan Pekerja 7%
 (pensioners and others). Veterans are left out: their contribution needs the basic salary of a
-PNS III/a, which has no sourced value (shared/docs/regulations-2016-2025.md §9). Payment
+PNS III/a, which has no sourced value (shared/docs/regulations-2016-2025.md §9); so are state
+pensioners when a month of the window bills them a percentage of their pension (Perpres 82/2018,
+from 2018-10), an amount the registry does not hold. Payment
 behaviour per payer: 88% pay every bill on time, 5% let arrears run and settle them with the
 penalty in the last month, 7% stop paying at a random month (their cover ends up suspended).
 """
@@ -29,14 +38,18 @@ from sqlalchemy import Engine, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from jkn.domain.month import Month
+from jkn.i18n import Msg
 from jkn.reference.workareas import load_workareas
 from jkn.rules.parameters import param_entry
 from jkn.services.billing import payments
 from jkn.services.billing import runs as billing
 from jkn.services.billing.cover_start import BY_MONTH, start_cover
 from jkn.services.billing.coverage import coverage_status
+from jkn.services.bounds import JKN_START
+from jkn.services.errors import Invalid
 from jkn.services.membership import registration
 from jkn.services.membership.cards import insert_ignore
+from jkn.services.membership.common import jakarta_today
 from jkn.services.membership.schemas import FamilyIn, MemberIn, ParticipantIn, PaymentIn
 from jkn.services.portal import audit
 from jkn.services.portal.audit import Actor
@@ -145,12 +158,45 @@ def ensure_facilities(session: Session, rng: random.Random) -> dict[str, list[st
     return fktp
 
 
+def demo_window(*, since: Month | None = None, until: Month | None = None, months: int | None = None,
+                today: dt.date | None = None) -> tuple[Month, int]:
+    """The first month and the number of months of a demo history. Without ``since``: the last
+    ``months`` (24) months up to ``until`` (the current month), from 2014-01 at the earliest; with
+    ``since`` and ``months``: ``months`` months from ``since``; with ``since``: up to ``until``.
+    Nothing after the current month (a history cannot run ahead of today)."""
+    current = Month.of(today or jakarta_today())
+    if since is not None and until is not None and months is not None:
+        raise Invalid(Msg("demo.window_over_determined"), field="months")
+    if since is not None and months is not None:
+        if months == 0:
+            return since, 0  # registration only
+        until = since + (months - 1)
+    until = until or current
+    if until > current:
+        raise Invalid(Msg("demo.until_after_today", until=str(until), current=str(current)), field="until")
+    if since is None:
+        n = 24 if months is None else months
+        since = max(until - (max(n, 1) - 1), Month.of(JKN_START))
+        if n == 0:
+            return since, 0
+    if since > until:
+        raise Invalid(Msg("demo.since_after_until", since=str(since), until=str(until)), field="since")
+    return since, (until - since) + 1
+
+
 def build_demo(engine: Engine, *, actor: Actor, participants: int = 10_000, seed: int = 1,
-               start: Month = Month(2014, 1), months: int = 8, pbi_amount: int | None = DEMO_PBI_AMOUNT,
-               progress: Progress | None = None) -> Summary:
-    """The synthetic population. One ``demo.build`` audit row names ``actor`` for the bulk rows
+               start: Month | None = None, months: int = 24, pbi_amount: int | None = DEMO_PBI_AMOUNT,
+               progress: Progress | None = None, today: dt.date | None = None) -> Summary:
+    """The synthetic population over ``months`` months from ``start`` (default: the last
+    ``months`` months up to today's). One ``demo.build`` audit row names ``actor`` for the bulk rows
     (facilities, employers, families, on-time payments); billing runs, catch-up payments and the
     VClaim consumer are audited by their use cases."""
+    today = today or jakarta_today()
+    if start is None:
+        start = max(Month.of(today) - (max(months, 1) - 1), Month.of(JKN_START))
+    if months and start + (months - 1) > Month.of(today):
+        raise Invalid(Msg("demo.until_after_today", until=str(start + (months - 1)), current=str(Month.of(today))),
+                      field="months")
     rng = random.Random(seed)
     summary = Summary(seed=seed)
     wa = load_workareas()
@@ -202,8 +248,9 @@ def build_demo(engine: Engine, *, actor: Actor, participants: int = 10_000, seed
                          summary=f"synthetic population: {participants} participants, seed {seed}, "
                                  f"{months} months from {start}")
         written = 0
+        bp_segments = _bp_segments(start, months)
         while people < participants:
-            fam = _family(rng, nik, kabkota, fktp_by_branch, emp_rows, start, months)
+            fam = _family(rng, nik, kabkota, fktp_by_branch, emp_rows, start, months, bp_segments)
             fam = _trim(fam, participants - people)
             try:
                 plans.append(registration.plan_family(s, fam, lookups, check_niks=False, documents_mode=None))
@@ -238,10 +285,10 @@ def build_demo(engine: Engine, *, actor: Actor, participants: int = 10_000, seed
             billing.run_billing(s, m, actor=actor, options=options)
             on_time = [pid for pid in payer_ids if behaviour[pid] == "regular"
                        or (behaviour[pid].startswith("stop:") and i < int(behaviour[pid][5:]))] + gov
-            _pay_on_time(s, m, on_time, rng)
+            _pay_on_time(s, m, on_time, rng, today)
             if progress:
                 progress("months", i + 1, months)
-        settle_day = (start + (months - 1)).first_day + dt.timedelta(days=19)
+        settle_day = min((start + (months - 1)).first_day + dt.timedelta(days=19), today)
         catch_up = [pid for pid in payer_ids if behaviour[pid] == "catch_up"] if months else []
         codes = dict(s.execute(select(PayerRow.id, PayerRow.code).where(PayerRow.id.in_(catch_up))).all()) if catch_up else {}
         from jkn.services.billing.statements import payer_statement
@@ -263,8 +310,9 @@ def build_demo(engine: Engine, *, actor: Actor, participants: int = 10_000, seed
         summary.payers_in_arrears = s.scalar(select(func.count()).select_from(PayerRow).where(PayerRow.arrears_amount > 0))
         summary.payers_suspended = s.scalar(select(func.count()).select_from(PayerRow).where(
             PayerRow.suspended_since.is_not(None), PayerRow.suspended_since <= last_day))
-        if months:
-            summary.samples = _samples(s, last_day + dt.timedelta(days=-5), rng)
+        if months:  # checked on today's date when the history runs to this month
+            on = today if Month.of(today) == start + (months - 1) else last_day + dt.timedelta(days=-5)
+            summary.samples = _samples(s, on, rng)
     summary.timings["total"] = round(time.perf_counter() - t0, 2)
     from jkn.services.care.vclaim_consumers import demo_consumer  # issue #5: credentials to try /vclaim-rest at once
     active = summary.samples.get("active") or [None]
@@ -272,9 +320,19 @@ def build_demo(engine: Engine, *, actor: Actor, participants: int = 10_000, seed
     return summary
 
 
-def _pay_on_time(s: Session, m: Month, payer_ids: list[int], rng: random.Random) -> None:
-    """Payments that settle exactly this month's bill before its due date (set-based): no penalty
-    can arise, so allocation is the bill itself (payments.post_payment gives the same result)."""
+def _bp_segments(start: Month, months: int) -> list[tuple[str, float]]:
+    """Bukan Pekerja segments the demo can bill in every month of its window: state pensioners only
+    while their contribution is the flat class rate (their pension is not on record)."""
+    window = [start + i for i in range(max(months, 1))]
+    if all(param_entry("pensioner_contribution_basis", m.first_day).value == "flat_class_rate" for m in window):
+        return BP_SEGMENTS
+    return [(seg, w) for seg, w in BP_SEGMENTS if seg not in ("BP_PENSIUNAN_PNS", "BP_PENSIUNAN_TNI_POLRI")]
+
+
+def _pay_on_time(s: Session, m: Month, payer_ids: list[int], rng: random.Random, today: dt.date) -> None:
+    """Payments that settle exactly this month's bill before its due date (set-based), today at the
+    latest: no penalty can arise, so allocation is the bill itself (payments.post_payment gives the
+    same result)."""
     if not payer_ids:
         return
     md = m.first_day
@@ -288,7 +346,7 @@ def _pay_on_time(s: Session, m: Month, payer_ids: list[int], rng: random.Random)
         now = dt.datetime.now(dt.timezone.utc)
         pays = []
         for b_id, pid, amount in bills:
-            paid_on = md + dt.timedelta(days=rng.randint(0, 9))
+            paid_on = min(md + dt.timedelta(days=rng.randint(0, 9)), today)
             pays.append({"reference": f"DEMO-B{b_id}", "payer_id": pid, "amount": amount, "paid_on": paid_on,
                          "channel": "demo", "penalty_amount": 0, "contribution_amount": amount, "credit_amount": 0,
                          "recorded_at": now})
@@ -338,7 +396,7 @@ def _person_name(rng: random.Random, sex: str, last: str | None = None) -> str:
 
 
 def _family(rng: random.Random, nik: _Nik, kabkota: list, fktp_by_branch: dict, employers: list,
-            start: Month, months: int) -> FamilyIn:
+            start: Month, months: int, bp_segments: list[tuple[str, float]]) -> FamilyIn:
     k = rng.choice(kabkota)
     fktps = fktp_by_branch.get(k.branch_code) or next(iter(fktp_by_branch.values()))
     tmt = (start + rng.randint(0, max(0, min(months - 1, 2)))).first_day
@@ -372,7 +430,7 @@ def _family(rng: random.Random, nik: _Nik, kabkota: list, fktp_by_branch: dict, 
         head.update(segment=_pick(rng, [("PBPU_MANDIRI", 0.8), ("PBPU_LAINNYA", 0.2)]),
                     care_class=_pick(rng, [("III", 0.5), ("II", 0.3), ("I", 0.2)]))
     else:
-        seg = _pick(rng, BP_SEGMENTS)
+        seg = _pick(rng, bp_segments)
         head["segment"] = seg
         if seg in ("BP_PENSIUNAN_PNS", "BP_PENSIUNAN_TNI_POLRI"):
             head["grade"] = rng.choice(GRADES)
