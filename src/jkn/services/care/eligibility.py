@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
+from jkn.i18n import Msg
 from jkn.rules.decision import cite
 from jkn.services.billing.coverage import PAYER_COLUMNS, coverage_of
 from jkn.services.care.common import valid_card, valid_nik
@@ -77,7 +78,7 @@ def _lookup(session: Session, *, card_number: str | None, nik: str | None):
         stmt, key, what = by_nik, n, f"NIK {n}"
     row = session.execute(stmt, {"key": key}).first()
     if row is None:
-        raise NotFound(f"no participant with {what}", field="noKartu" if card_number is not None else "nik")
+        raise NotFound(Msg("error.participant.unknown_with", what=what), field="noKartu" if card_number is not None else "nik")
     return row, row.fktp_name, row.card_printed
 
 
