@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 from sqlalchemy.orm import Session
 
-from jkn.commands.edge import bounded
+from jkn.commands.edge import bounded, say
 from jkn.services.bounds import Id, JknDate, Limit
 
 participants_app = typer.Typer(help="Participants: register, look up, report changes, history, card, coverage.",
@@ -49,7 +49,7 @@ def read_json(path: str) -> dict:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        err.print(f"[red]error:[/red] {path}: not JSON ({exc})")
+        err.print(f"[red]{say('cli.error')}:[/red] {say('cli.not_json', path=str(path), reason=str(exc))}")
         raise typer.Exit(code=2) from None
 
 
@@ -134,7 +134,7 @@ def card_pdf(card: str, output: Path = typer.Option(..., "--output", "-o", help=
 
     with session_for(db) as s:
         output.write_bytes(cards.print_card(s, registration.get_participant_view(s, card), actor=Actor.cli()))
-    err.print(f"wrote {output}")
+    err.print(say("cli.wrote", path=str(output)))
 
 
 @participants_app.command("coverage")
