@@ -155,7 +155,7 @@ def export_hierarchy(fmt: str = typer.Option("csv", "--format", help="csv or jso
                      output: Path = typer.Option(None, "--output", "-o", help="File to write (default: stdout)")) -> None:
     """The whole hierarchy: deputy region → branch → kab/kota."""
     if fmt not in ("csv", "json"):
-        _fail("--format must be csv or json")
+        _fail(say("cli.format_csv_json"))
     text = directory.hierarchy_csv() if fmt == "csv" else json.dumps(directory.hierarchy_json(), ensure_ascii=False, indent=2)
     if output:
         output.write_text(text, encoding="utf-8")

@@ -23,7 +23,7 @@ def iso_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise typer.BadParameter(f"{text!r} is not a date YYYY-MM-DD") from None
+        raise typer.BadParameter(say("cli.not_a_date", text=repr(text))) from None
 
 
 AsOf = typer.Option(..., "--as-of", help="YYYY-MM-DD", parser=bounded(JknDate))

@@ -167,7 +167,7 @@ def _window(text: str) -> queues.Window:
     """``DAY,HH:MM,HH:MM[,CAPACITY]`` (day 1 Monday … 7 Sunday, 8 national holidays)."""
     parts = [p.strip() for p in text.split(",")]
     if len(parts) not in (3, 4) or (len(parts) == 4 and not parts[3].isdigit()):
-        raise typer.BadParameter(f"{text!r}: write DAY,HH:MM,HH:MM or DAY,HH:MM,HH:MM,CAPACITY", param_hint="--day")
+        raise typer.BadParameter(say("cli.care.day_format", text=repr(text)), param_hint="--day")
     return queues.window(parts[0], parts[1], parts[2], int(parts[3]) if len(parts) == 4 else None)
 
 

@@ -12,15 +12,14 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from jkn.commands.edge import bounded, say
-from jkn.i18n import translator
+from jkn.i18n import N_, translator
 from jkn.commands.membership import DbOption, session_for
 from jkn.services.bounds import JknDate
 
 app = typer.Typer(help="Collective registration (pendaftaran kolektif) from CSV or XLSX.", no_args_is_help=True)
 err = Console(stderr=True)
 
-PHASES = {"read": "membaca baris / reading rows", "check": "memeriksa keluarga / checking families",
-          "write": "menyimpan / writing"}
+PHASES = {"read": N_("cli.import.reading"), "check": N_("cli.import.checking"), "write": N_("cli.import.writing")}
 
 
 @app.command("template")
@@ -51,7 +50,7 @@ def run(file: Path = typer.Argument(..., exists=True, readable=True, help="CSV o
     from jkn.services.portal.audit import Actor
 
     if lang not in ("id", "en"):
-        raise typer.BadParameter("--lang must be id or en")
+        raise typer.BadParameter(say("cli.lang_choice"))
     shown = [c.strip() for c in documents.split(",")] if documents else None
     columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
     with Progress(*columns, console=err, transient=False) as bar, session_for(db) as s:
@@ -59,7 +58,7 @@ def run(file: Path = typer.Argument(..., exists=True, readable=True, help="CSV o
 
         def progress(phase: str, done: int, total: int | None) -> None:
             if phase not in tasks:
-                tasks[phase] = bar.add_task(PHASES.get(phase, phase), total=total)
+                tasks[phase] = bar.add_task(PHASES[phase].render(lang) if phase in PHASES else phase, total=total)
             bar.update(tasks[phase], completed=done, total=total)
 
         result = import_file(s, file.read_bytes(), filename=file.name, employer_code=employer, actor=Actor.cli(),

@@ -173,12 +173,12 @@ def _enum(kind, text: str | None, option: str):
     try:
         return kind(text.strip().upper())
     except ValueError:
-        raise typer.BadParameter(f"{option}: use one of {', '.join(k.value for k in kind)}") from None
+        raise typer.BadParameter(say("cli.option_choice", option=option, choices=", ".join(k.value for k in kind))) from None
 
 
 def _nationality(text: str, option: str) -> str:
     if text.strip().upper() not in ("WNI", "WNA"):
-        raise typer.BadParameter(f"{option}: use WNI or WNA")
+        raise typer.BadParameter(say("cli.option_choice", option=option, choices="WNI, WNA"))
     return text.strip().upper()
 
 
@@ -210,7 +210,7 @@ def checklist(kind: str = typer.Argument(..., help="REGISTRATION, or a change ki
     seg, day = _enum(Segment, segment, "--segment"), (parse_date(on) if on else None)
     if kind.upper() == "REGISTRATION":
         if seg is None:
-            raise typer.BadParameter("REGISTRATION needs --segment")
+            raise typer.BadParameter(say("cli.registration_segment"))
         household = documents.Household(_nationality(nationality, "--nationality"),
                                          _enum(MaritalStatus, marital_status, "--marital-status"),
                                          spouse, children, students, other_children, parents, relatives)

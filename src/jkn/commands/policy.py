@@ -31,9 +31,9 @@ def compare(date_from: str = typer.Option(..., "--from", help="the first rule se
     from jkn.services.policy.compare import compare_csv
 
     if by not in BY:
-        raise typer.BadParameter("--by must be deputy, branch or segment")
+        raise typer.BadParameter(say("cli.policy.by_choice"))
     files = [(p.name, p.read_text(encoding="utf-8")) for p in what_if or []]
-    columns = [TextColumn("comparing the registry"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn()]
+    columns = [TextColumn(say("cli.policy.comparing")), BarColumn(), TaskProgressColumn(), TimeElapsedColumn()]
     with Progress(*columns, console=err) as bar, session_for(db) as s:
         task = bar.add_task("compare", total=None)
         data = run(s, None, date_from=iso_date(date_from), date_to=iso_date(date_to), what_ifs=files,

@@ -84,7 +84,7 @@ def _create(username: str, full_name: str, role: str, password_stdin: bool, db: 
 
 def _role(text: str) -> str:
     if text.upper() not in accounts.ROLES:
-        raise typer.BadParameter(f"{text!r} is not a role: {', '.join(accounts.ROLES)}")
+        raise typer.BadParameter(say("cli.users.not_a_role", text=repr(text), roles=", ".join(accounts.ROLES)))
     return text.upper()
 
 
