@@ -52,7 +52,7 @@ def _print_json(data) -> None:
 
 
 def _fail(message: str) -> None:
-    err.print(f"[red]{say('cli.error')}:[/red] {message}")
+    err.print("[red]" + say("cli.error") + f":[/red] {message}")
     raise typer.Exit(code=2)
 
 

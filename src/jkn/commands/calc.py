@@ -50,7 +50,7 @@ def _run(compute):
     try:
         return compute()
     except (RuleError, ValueError) as exc:
-        Console(stderr=True).print(f"[red]{say('cli.error')}:[/red] {exc}")
+        Console(stderr=True).print("[red]" + say("cli.error") + f":[/red] {exc}")
         raise typer.Exit(code=2) from None
 
 

@@ -139,7 +139,7 @@ def consumer_create(facility_code: str, version: str = typer.Option("2.0", help=
         console.print(f"  {name + ' URL':<14}: http://<host>:<port>{path}")
     console.print(f"  {'cons-id':<14}: {c['cons_id']}")
     console.print(f"  {'secret':<14}: {c['secret']}")
-    console.print(f"  {'user key':<14}: {c['user_key'] or say('cli.care.no_user_key')}")
+    console.print(f"  {'user key':<14}: " + (c["user_key"] or say("cli.care.no_user_key")))
 
 
 @consumer_app.command("list")

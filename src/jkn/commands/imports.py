@@ -29,7 +29,7 @@ def template(fmt: str = typer.Option("xlsx", "--format", help="xlsx or csv"),
     from jkn.services.membership.collective_import import template_bytes
 
     if fmt not in ("xlsx", "csv"):
-        err.print(f"[red]{say('cli.error')}:[/red] {say('cli.import.format')}")
+        err.print("[red]" + say("cli.error") + ":[/red] " + say("cli.import.format"))
         raise typer.Exit(code=2)
     output = output or Path(f"template-pendaftaran-kolektif.{fmt}")
     output.write_bytes(template_bytes(fmt))
@@ -73,9 +73,9 @@ def run(file: Path = typer.Argument(..., exists=True, readable=True, help="CSV o
         sys.stdout.write(json.dumps({k: body[k] for k in ("ok", "rows", "families", "participants", "batch_id",
                                                           "sample_cards", "seconds")}, ensure_ascii=False) + "\n")
         return
-    err.print(f"[red]{t('cli.import.refused')}[/red]: {t('cli.import.errors', count=len(result.errors))}")
+    err.print("[red]" + t("cli.import.refused") + "[/red]: " + t("cli.import.errors", count=len(result.errors)))
     for e in body["errors"][:50]:
-        err.print(f"  {t('cli.import.row')} {e['row']}, {e['column'] or '-'}: {e['message']}")
+        err.print("  " + t("cli.import.row") + f" {e['row']}, {e['column'] or '-'}: {e['message']}")
     if len(body["errors"]) > 50:
         err.print("  ... " + (t("cli.import.more_see", count=len(body["errors"]) - 50, report=str(report)) if report
                             else t("cli.import.more", count=len(body["errors"]) - 50)))

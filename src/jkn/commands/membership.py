@@ -49,7 +49,7 @@ def read_json(path: str) -> dict:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        err.print(f"[red]{say('cli.error')}:[/red] {say('cli.not_json', path=str(path), reason=str(exc))}")
+        err.print("[red]" + say("cli.error") + ":[/red] " + say("cli.not_json", path=str(path), reason=str(exc)))
         raise typer.Exit(code=2) from None
 
 

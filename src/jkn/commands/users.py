@@ -42,7 +42,7 @@ def _password(from_stdin: bool) -> str:
     first = typer.prompt("Password", hide_input=True)
     second = typer.prompt("Repeat password", hide_input=True)
     if first != second:
-        err.print(f"[red]{say('cli.error')}:[/red] {say('cli.users.passwords_differ')}")
+        err.print("[red]" + say("cli.error") + ":[/red] " + say("cli.users.passwords_differ"))
         raise typer.Exit(code=2)
     return first
 
