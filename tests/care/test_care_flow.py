@@ -217,6 +217,6 @@ def test_cli_facilities_consumers_and_sep_letter(tmp_path, monkeypatch):
     r = run(cli, ["care", "consumer", "revoke", cred["cons_id"], "--db", db])
     assert r.exit_code == 0 and '"active": false' in r.stdout
     r = run(cli, ["care", "facility", "add", "--name", "X", "--type", "APOTEK", "--kabkota", "32.77", "--db", db])
-    assert r.exit_code == 2 and "network" in r.output
+    assert r.exit_code == 2 and "jejaring" in r.output
     r = run(cli, ["care", "sep-letter", "3277R0011126V000001", "--db", db, "-o", str(tmp_path / "x.pdf")])
-    assert r.exit_code == 2 and "no SEP" in r.output
+    assert r.exit_code == 2 and "Tidak ada SEP" in r.output

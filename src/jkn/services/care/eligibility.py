@@ -72,10 +72,10 @@ def _lookup(session: Session, *, card_number: str | None, nik: str | None):
     by_card, by_nik = _statements()
     if card_number is not None:
         card = valid_card(card_number)
-        stmt, key, what = by_card, card, f"card number {card}"
+        stmt, key, what = by_card, card, Msg("error.participant.by_card", card_number=str(card))
     else:
         n = valid_nik(nik)
-        stmt, key, what = by_nik, n, f"NIK {n}"
+        stmt, key, what = by_nik, n, Msg("error.participant.by_nik", nik=n)
     row = session.execute(stmt, {"key": key}).first()
     if row is None:
         raise NotFound(Msg("error.participant.unknown_with", what=what), field="noKartu" if card_number is not None else "nik")

@@ -91,8 +91,7 @@ def _in_care(session: Session, participant, facility_code: str, level: str, toda
             VisitRow.participant_id == participant.id, VisitRow.facility_code == facility_code,
             VisitRow.visit_date == today).limit(1))
     if not here:
-        what = "a live SEP of today or an open inpatient stay" if level == "FKRTL" else \
-            "registration at this FKTP or a visit today"
+        what = Msg("error.care.icare_live_sep") if level == "FKRTL" else Msg("error.care.icare_registered_or_visit")
         raise Forbidden(Msg("error.care.icare_not_in_care", card_number=str(participant.card_number),
                             facility_code=str(facility_code), what=what))
 
