@@ -33,12 +33,12 @@ def test_register_facilities_and_staff(care):
     f = r.json()
     assert f["partnership"] == "NETWORK" and f["network_of"] == w.fktp and f["code"].startswith("3273P")
     assert f["branch"]["code"] and f["kabkota"]["name"] == "KOTA BANDUNG"
-    bad = [({"facility_type": "APOTEK"}, "network"),  # a pharmacy must name its partner
-           ({"facility_type": "APOTEK", "partnership": "PARTNER", "network_of": w.fktp}, "supporting"),
-           ({"facility_type": "RSUD", "partnership": "NETWORK"}, "only supporting"),
+    bad = [({"facility_type": "APOTEK"}, "jejaring"),  # a pharmacy must name its partner
+           ({"facility_type": "APOTEK", "partnership": "PARTNER", "network_of": w.fktp}, "faskes penunjang"),
+           ({"facility_type": "RSUD", "partnership": "NETWORK"}, "Hanya faskes penunjang"),
            ({"facility_type": "RSUD", "network_of": w.fktp}, "network_of"),
-           ({"facility_type": "APOTEK", "network_of": w.rs_non_partner}, "not a partner"),
-           ({"facility_type": "NO_SUCH_TYPE"}, "unknown facility type")]
+           ({"facility_type": "APOTEK", "network_of": w.rs_non_partner}, "bukan FKTP/FKRTL mitra"),
+           ({"facility_type": "NO_SUCH_TYPE"}, "Jenis faskes 'NO_SUCH_TYPE' tidak dikenal")]
     for extra, words in bad:
         r = http.post("/api/v1/facilities", json={"name": "X", "kabkota_code": "32.73", **extra})
         assert r.status_code == 422 and words in r.json()["detail"], (extra, r.text)

@@ -102,7 +102,7 @@ def test_cli_prints_a_table_with_progress_and_writes_csv(registry, tmp_path):
     as_json = subprocess.run(args + ["--json"], capture_output=True, text=True, timeout=300)
     assert json.loads(as_json.stdout)["totals"] == expected["totals"]
     bad = subprocess.run(args[:7] + ["--to", "2013-12-31", "--db", args[-1]], capture_output=True, text=True, timeout=300)
-    assert bad.returncode == 2 and "from 2014-01-01" in bad.stderr
+    assert bad.returncode == 2 and "mulai 2014-01-01" in bad.stderr
 
 
 @pytest.mark.browser

@@ -149,8 +149,8 @@ def test_unknown_card_nik_and_malformed_input(bridge):
     refused(rs.request(f"Peserta/nik/3273010101010009/tglSEP/{w.today}"), "201", "Tidak ada Peserta")
     refused(rs.request(f"Peserta/nokartu/{w.active}/tglSEP/2024-13-45"), "400", "tglSEP")
     refused(rs.request(f"Peserta/nokartu/{w.active}/tglSEP/23-11-2026"), "400", "YYYY-MM-DD")
-    refused(rs.request(f"Peserta/nokartu/12345/tglSEP/{w.today}"), "400", "13 digits")
-    refused(rs.request(f"Peserta/nik/12ab/tglSEP/{w.today}"), "400", "16 digits")
+    refused(rs.request(f"Peserta/nokartu/12345/tglSEP/{w.today}"), "400", "13 digit")
+    refused(rs.request(f"Peserta/nik/12ab/tglSEP/{w.today}"), "400", "16 digit")
 
 
 def test_wrong_secret_unknown_consumer_and_missing_user_key(bridge):
@@ -639,15 +639,15 @@ def test_backdate_and_fingerprint_requests_approvals_and_list(bridge):
                    "persetujuan": "Pengajuan", "status": "Tgl.SEP Backdate"}
     # refusals write nothing: the same request again, a bad kind, a future date, an unknown card, an FKTP
     before = count(bridge.engine, SepRequestRow)
-    refused(send(rs, "Sep/pengajuanSEP", "post", _t_request(w.active, back)), "201", "already")
+    refused(send(rs, "Sep/pengajuanSEP", "post", _t_request(w.active, back)), "201", "sudah dibuat")
     refused(send(rs, "Sep/pengajuanSEP", "post", _t_request(w.active, back, kind="3")), "400", "jnsPengajuan")
-    refused(send(rs, "Sep/pengajuanSEP", "post", _t_request(w.active, w.today + dt.timedelta(days=1))), "400", "future")
+    refused(send(rs, "Sep/pengajuanSEP", "post", _t_request(w.active, w.today + dt.timedelta(days=1))), "400", "masa depan")
     refused(send(rs, "Sep/pengajuanSEP", "post", _t_request(w.active, back, why="")), "400", "keterangan")
     refused(send(rs, "Sep/pengajuanSEP", "post", _t_request("0009999999999", back)), "201", "Tidak ada Peserta")
     refused(send(client(bridge, w.fktp_v2), "Sep/pengajuanSEP", "post", _t_request(w.active, back)), "400", "FKRTL")
     assert count(bridge.engine, SepRequestRow) == before
     # the facility approves a fingerprint exception; a backdate (the default kind) only the branch office
-    refused(send(rs, "Sep/aprovalSEP", "post", _t_request(w.active, back, kind=None)), "201", "branch office")
+    refused(send(rs, "Sep/aprovalSEP", "post", _t_request(w.active, back, kind=None)), "201", "Kantor Cabang")
     refused(send(rs, "Sep/aprovalSEP", "post", _t_request(w.other, back)), "201", "no backdate request")
     assert ok(send(rs, "Sep/aprovalSEP", "post", _t_request(w.active, w.today, kind="2", why="disetujui"))) == w.active
     refused(send(rs, "Sep/aprovalSEP", "post", _t_request(w.active, w.today, kind="2")), "201", "already approved")

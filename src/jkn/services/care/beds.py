@@ -40,14 +40,14 @@ def _count(body: dict, key: str, required: bool) -> int:
     raw = body.get(key)
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         if required:
-            raise Invalid(Msg("error.care.required", key=key), field=key)
+            raise Invalid(Msg("error.care.required", field=key), field=key)
         return 0
     if isinstance(raw, bool) or not (isinstance(raw, int) or (isinstance(raw, str) and raw.strip().isdigit()
                                                                 and raw.strip().isascii())):
-        raise Invalid(Msg("error.care.bed_whole_number", key=key, raw=repr(raw)), field=key)
+        raise Invalid(Msg("error.care.bed_whole_number", field=key, raw=repr(raw)), field=key)
     value = int(raw)
     if value > MAX_INT or value < 0:
-        raise Invalid(Msg("error.care.bed_number_range", key=key, max_int=MAX_INT), field=key)
+        raise Invalid(Msg("error.care.bed_number_range", field=key, max_int=MAX_INT), field=key)
     return value
 
 

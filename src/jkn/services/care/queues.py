@@ -182,10 +182,10 @@ def _text(body: dict, key: str, *, required: bool = True, size: int = 120) -> st
     text = "" if value is None else str(value).strip()
     if not text:
         if required:
-            raise Invalid(Msg("error.queue.empty", key=key), field=key)
+            raise Invalid(Msg("error.queue.empty", field=key), field=key)
         return None
     if len(text) > size:
-        raise Invalid(Msg("error.queue.too_long", key=key, size=size), field=key)
+        raise Invalid(Msg("error.queue.too_long", field=key, size=size), field=key)
     return text
 
 
@@ -193,14 +193,14 @@ def _whole(body: dict, key: str, *, required: bool = True, low: int = 0, high: i
     value = body.get(key)
     if value is None or value == "":
         if required:
-            raise Invalid(Msg("error.queue.empty", key=key), field=key)
+            raise Invalid(Msg("error.queue.empty", field=key), field=key)
         return None
     try:
         number = int(str(value).strip())
     except ValueError:
-        raise Invalid(Msg("error.queue.digits", key=key), field=key) from None
+        raise Invalid(Msg("error.queue.digits", field=key), field=key) from None
     if not low <= number <= high:
-        raise Invalid(Msg("error.queue.range", key=key, low=low, high=high), field=key)
+        raise Invalid(Msg("error.queue.range", field=key, low=low, high=high), field=key)
     return number
 
 

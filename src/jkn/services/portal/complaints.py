@@ -105,7 +105,7 @@ def _find_participant(session: Session, key: str) -> ParticipantRow:
     column = ParticipantRow.nik if len(key) == 16 else ParticipantRow.card_number
     row = session.scalar(select(ParticipantRow).where(column == key))
     if row is None:
-        raise NotFound(Msg("error.complaint.participant_unknown", key=repr(key)), field="participant")
+        raise NotFound(Msg("error.complaint.participant_unknown", participant=repr(key)), field="participant")
     return row
 
 
