@@ -52,7 +52,7 @@ def _print_json(data) -> None:
 
 
 def _fail(message: str) -> None:
-    err.print(f"[red]error:[/red] {message}")
+    err.print("[red]" + say("cli.error") + f":[/red] {message}")
     raise typer.Exit(code=2)
 
 
@@ -77,7 +77,7 @@ def serve(host: str = typer.Option("127.0.0.1", help="Interface to listen on"),
     from jkn.store.bootstrap import prepare_database
 
     prepare_database(db).dispose()  # migrate once before workers start
-    console.print(f"jkn serving on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
+    console.print(say("cli.serving", url=f"http://{host}:{port}"))
     # uvloop's event loop and httptools' parser (pyproject: where uvloop builds; else the asyncio loop)
     loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
     uvicorn.run("jkn.api.asgi:app", host=host, port=port, workers=workers, log_level="warning", loop=loop,
@@ -90,7 +90,7 @@ def db_upgrade(db: str = DbOption) -> None:
     from jkn.store.bootstrap import prepare_database
 
     prepare_database(db).dispose()
-    console.print("database is up to date")
+    console.print(say("cli.db_up_to_date"))
 
 
 @lookup_app.command("region")
@@ -101,14 +101,15 @@ def lookup_region(code_or_name: str, as_json: bool = typer.Option(False, "--json
     else:
         results = directory.find_regions(code_or_name, limit=5)
     if not results:
-        _fail(f"no kabupaten/kota matches {code_or_name!r}")
+        _fail(say("error.workarea.kabkota_no_match", query=repr(code_or_name)))
     if as_json:
         _print_json(results)
         return
-    table = Table("code", "kab/kota", "province", "branch", "deputy region", "district office")
+    table = Table(say("cli.col.code"), say("cli.col.kabkota"), say("cli.col.province"), say("cli.col.branch"),
+                  say("cli.col.deputy_region"), say("cli.col.district_office"))
     for r in results:
         table.add_row(r["code"], r["name"], r["province"], f"{r['branch']['name']} ({r['branch']['class']})",
-                      r["deputy_region"]["name"], "seat of branch" if r["is_branch_seat"] else r["district_office_class"])
+                      r["deputy_region"]["name"], say("cli.branch_seat") if r["is_branch_seat"] else r["district_office_class"])
     console.print(table)
 
 
@@ -154,11 +155,11 @@ def export_hierarchy(fmt: str = typer.Option("csv", "--format", help="csv or jso
                      output: Path = typer.Option(None, "--output", "-o", help="File to write (default: stdout)")) -> None:
     """The whole hierarchy: deputy region → branch → kab/kota."""
     if fmt not in ("csv", "json"):
-        _fail("--format must be csv or json")
+        _fail(say("cli.format_csv_json"))
     text = directory.hierarchy_csv() if fmt == "csv" else json.dumps(directory.hierarchy_json(), ensure_ascii=False, indent=2)
     if output:
         output.write_text(text, encoding="utf-8")
-        console.print(f"wrote {output}")
+        console.print(say("cli.wrote", path=str(output)))
     else:
         sys.stdout.write(text)
 

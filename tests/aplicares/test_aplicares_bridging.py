@@ -103,7 +103,7 @@ def test_refusals_write_nothing(bridge):
     refused(write(c, f"rest/bed/delete/{w.rsud}", {"kodekelas": "VIP", "koderuang": "NOPE"}), "Data tidak ada")
     refused(write(c, f"rest/bed/create/{w.rsud}", {**ROOM, "kodekelas": "XYZ", "koderuang": "R9"}), "kodekelas")
     refused(write(c, f"rest/bed/create/{w.rsud}", {**ROOM, "koderuang": "R9", "tersedia": "21"}), "kapasitas")
-    refused(write(c, f"rest/bed/create/{w.rsud}", {**ROOM, "koderuang": "R9", "kapasitas": "-1"}), "whole number")
+    refused(write(c, f"rest/bed/create/{w.rsud}", {**ROOM, "koderuang": "R9", "kapasitas": "-1"}), "bilangan bulat")
     refused(write(c, f"rest/bed/create/{w.rsud}", {**ROOM, "koderuang": "R9", "tersediapria": "6",
                                                    "tersediawanita": "5"}), "A-V30")
     refused(write(c, f"rest/bed/create/{w.fktp}", {**ROOM, "koderuang": "R9"}), "not this consumer")

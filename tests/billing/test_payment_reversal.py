@@ -44,7 +44,7 @@ def test_a_reversed_payment_leaves_the_day_as_if_it_had_never_been_made(api, ser
                                actor=Actor("bank:TEST", role="BANK"), on=dt.date(2014, 6, 20))
         assert view["reversed"] == {"reference": "REV-X1-R", "on": "2014-06-20"}
         assert view["allocations"] == [] and view["credit"] == 0
-        with pytest.raises(Invalid, match="only on the day"):
+        with pytest.raises(Invalid, match="hanya dapat dibatalkan pada hari yang sama"):
             reverse_payment(s, "REV-X2", reference="REV-X2-R", actor=Actor("bank:TEST", role="BANK"),
                             on=dt.date(2014, 6, 21))
     assert _ledger(api, x) == _ledger(api, y)

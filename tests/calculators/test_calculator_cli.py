@@ -19,7 +19,7 @@ def test_contribution_json():
 
 def test_penalty_text_output_and_bad_input():
     ok = run("penalty", "--segment", "PBPU_MANDIRI", "--as-of", "2014-12-15", "--unpaid", "2014-05=42500")
-    assert ok.returncode == 0 and "because:" in ok.stdout
+    assert ok.returncode == 0 and "karena:" in ok.stdout
     # one month unpaid, but 7 months and 5 days late: more than 6 (Penghentian 2)
     assert "7 month(s) 5 day(s) late" in ok.stdout and "cover SUSPENDED" in ok.stdout
     owed = run("penalty", "--segment", "PPU_SWASTA", "--as-of", "2014-04-20", "--penalty-owed", "24000",

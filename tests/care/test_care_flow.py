@@ -33,12 +33,12 @@ def test_register_facilities_and_staff(care):
     f = r.json()
     assert f["partnership"] == "NETWORK" and f["network_of"] == w.fktp and f["code"].startswith("3273P")
     assert f["branch"]["code"] and f["kabkota"]["name"] == "KOTA BANDUNG"
-    bad = [({"facility_type": "APOTEK"}, "network"),  # a pharmacy must name its partner
-           ({"facility_type": "APOTEK", "partnership": "PARTNER", "network_of": w.fktp}, "supporting"),
-           ({"facility_type": "RSUD", "partnership": "NETWORK"}, "only supporting"),
+    bad = [({"facility_type": "APOTEK"}, "jejaring"),  # a pharmacy must name its partner
+           ({"facility_type": "APOTEK", "partnership": "PARTNER", "network_of": w.fktp}, "faskes penunjang"),
+           ({"facility_type": "RSUD", "partnership": "NETWORK"}, "Hanya faskes penunjang"),
            ({"facility_type": "RSUD", "network_of": w.fktp}, "network_of"),
-           ({"facility_type": "APOTEK", "network_of": w.rs_non_partner}, "not a partner"),
-           ({"facility_type": "NO_SUCH_TYPE"}, "unknown facility type")]
+           ({"facility_type": "APOTEK", "network_of": w.rs_non_partner}, "bukan FKTP/FKRTL mitra"),
+           ({"facility_type": "NO_SUCH_TYPE"}, "Jenis faskes 'NO_SUCH_TYPE' tidak dikenal")]
     for extra, words in bad:
         r = http.post("/api/v1/facilities", json={"name": "X", "kabkota_code": "32.73", **extra})
         assert r.status_code == 422 and words in r.json()["detail"], (extra, r.text)
@@ -217,6 +217,6 @@ def test_cli_facilities_consumers_and_sep_letter(tmp_path, monkeypatch):
     r = run(cli, ["care", "consumer", "revoke", cred["cons_id"], "--db", db])
     assert r.exit_code == 0 and '"active": false' in r.stdout
     r = run(cli, ["care", "facility", "add", "--name", "X", "--type", "APOTEK", "--kabkota", "32.77", "--db", db])
-    assert r.exit_code == 2 and "network" in r.output
+    assert r.exit_code == 2 and "jejaring" in r.output
     r = run(cli, ["care", "sep-letter", "3277R0011126V000001", "--db", db, "-o", str(tmp_path / "x.pdf")])
-    assert r.exit_code == 2 and "no SEP" in r.output
+    assert r.exit_code == 2 and "Tidak ada SEP" in r.output

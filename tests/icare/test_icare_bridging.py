@@ -61,7 +61,7 @@ def refused(res: dict, code: int, contains: str) -> None:
 def test_doctor_gets_a_link_to_the_history_of_a_patient_in_care(bridge):
     w = bridge.world
     rs = icare(bridge, w.rs_v2)
-    refused(validate(rs, "api/rs/validate", {"param": w.active, "kodedokter": int(DOCTOR)}), 201, "not in care")
+    refused(validate(rs, "api/rs/validate", {"param": w.active, "kodedokter": int(DOCTOR)}), 201, "tidak sedang dilayani")
     no = referral(bridge, w.active, w.today)
     time.sleep(1.05 - (time.time() % 1))  # the consumer's iCare write above took its second
     sep = vclaim_ok(send(client(bridge, w.rs_v2), "SEP/2.0/insert", "post", t_sep(
@@ -85,10 +85,10 @@ def test_doctor_gets_a_link_to_the_history_of_a_patient_in_care(bridge):
 def test_refusals(bridge):
     w = bridge.world
     rs = icare(bridge, w.rs_v2)
-    refused(validate(rs, "api/rs/validate", {"param": w.active, "kodedokter": 99999}), 201, "not a doctor")
-    refused(validate(rs, "api/rs/validate", {"param": w.active, "kodedokter": 777}), 201, "not a doctor")
+    refused(validate(rs, "api/rs/validate", {"param": w.active, "kodedokter": 99999}), 201, "bukan dokter di")
+    refused(validate(rs, "api/rs/validate", {"param": w.active, "kodedokter": 777}), 201, "bukan dokter di")
     refused(validate(rs, "api/rs/validate", {"param": w.active}), 400, "kodedokter")
-    refused(validate(rs, "api/rs/validate", {"param": "12345", "kodedokter": DOCTOR}), 400, "13 digits")
+    refused(validate(rs, "api/rs/validate", {"param": "12345", "kodedokter": DOCTOR}), 400, "13 digit")
     refused(validate(rs, "api/rs/validate", {"param": "0009999999999", "kodedokter": DOCTOR}), 201, "participant")
     refused(validate(rs, "api/pcare/validate", {"param": w.active}), 400, "FKTP")
     refused(icare(bridge, w.rs_v2, user_key=None).request("api/rs/validate", "POST", {"param": w.active}), 401,
@@ -102,5 +102,5 @@ def test_fktp_asks_for_its_registered_participant(bridge):
     fk = icare(bridge, w.fktp_v2)
     url = ok(validate(fk, "api/pcare/validate", {"param": w.active}))["url"]
     assert "SITI AMINAH" in httpx.get(url).text
-    refused(validate(fk, "api/pcare/validate", {"param": w.other}), 201, "not in care")
+    refused(validate(fk, "api/pcare/validate", {"param": w.other}), 201, "tidak sedang dilayani")
     refused(validate(fk, "api/rs/validate", {"param": w.active, "kodedokter": DOCTOR}), 400, "FKRTL")

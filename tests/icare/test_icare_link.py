@@ -21,7 +21,7 @@ def test_an_expired_or_altered_link_opens_nothing(db, monkeypatch):
         monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: then)
         old = serializer.dumps({"c": "0001234567890", "f": "X", "d": "", "n": ""})
         monkeypatch.undo()
-        with pytest.raises(Forbidden, match="expired"):
+        with pytest.raises(Forbidden, match="kedaluwarsa"):
             icare.history(s, old)
-        with pytest.raises(Forbidden, match="not an iCare link"):
+        with pytest.raises(Forbidden, match="bukan tautan iCare"):
             icare.history(s, "abc.def.ghi")

@@ -54,7 +54,7 @@ def test_missing_documents_are_refused_with_the_codes_to_send(api):
     assert r.status_code == 422
     assert "PBPU.MANDIRI/1" in r.json()["detail"] and r.json()["checklist"]["missing"]
     r = api.post("/api/v1/families", json={**body, "documents_shown": ["NOPE/1"]})
-    assert r.status_code == 422 and "unknown document code" in r.json()["detail"]
+    assert r.status_code == 422 and "Kode dokumen NOPE/1 tidak dikenal" in r.json()["detail"]
 
 
 def test_duplicate_nik_is_409_naming_the_existing_card(api):
@@ -74,9 +74,10 @@ def test_bad_input_is_422_with_a_useful_message(api):
     assert r.status_code == 422 and "NIK" in r.json()["detail"]
     wrong_birth = {**body["head"], "birth_date": "1980-05-18"}
     r = api.post("/api/v1/families", json=with_documents(api, body) | {"head": wrong_birth})
-    assert r.status_code == 422 and "does not agree with the NIK" in r.json()["detail"]
+    assert r.status_code == 422 and "tidak sesuai dengan NIK" in r.json()["detail"]
+    assert r.json()["code"] == "birth_mismatch"
     r = api.post("/api/v1/families", json=with_documents(api, body) | {"head": {**body["head"], "fktp_code": FKRTL}})
-    assert r.status_code == 422 and "not a first-level facility" in r.json()["detail"]
+    assert r.status_code == 422 and "bukan fasilitas kesehatan tingkat pertama" in r.json()["detail"]
     r = api.post("/api/v1/families", json=with_documents(api, body) | {"head": {**body["head"], "fktp_code": "NOPE"}})
     assert r.status_code == 422
     r = api.post("/api/v1/families", json={**body, "head": {**body["head"], "segment": "ASTRONAUT"}})
@@ -132,7 +133,7 @@ def test_family_limit_refused_for_wage_earners(api):
     body["members"].append({**person("Istri Kelima", dt.date(1983, 1, 1), "P"), "relationship": "SPOUSE",
                             "marital_status": "MARRIED"})
     r = api.post("/api/v1/families", json=with_documents(api, body))
-    assert r.status_code == 422 and "refused" in r.json()["detail"] and r.json()["explanation"]
+    assert r.status_code == 422 and "Anggota keluarga ditolak" in r.json()["detail"] and r.json()["explanation"]
 
 
 def test_foreign_national_needs_six_months_of_work(api):

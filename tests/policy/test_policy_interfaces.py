@@ -96,13 +96,13 @@ def test_cli_prints_a_table_with_progress_and_writes_csv(registry, tmp_path):
             "--what-if", str(what_if), "--csv", str(out), "--db", str(engine.url.render_as_string(hide_password=False))]
     shown = subprocess.run(args + ["--by", "segment"], capture_output=True, text=True, timeout=300)
     assert shown.returncode == 0, shown.stderr
-    assert "comparing the registry" in shown.stderr and "100%" in shown.stderr
-    assert "PBPU_MANDIRI" in shown.stdout and "TOTAL" in shown.stdout
+    assert "membandingkan data kepesertaan" in shown.stderr and "100%" in shown.stderr
+    assert "PBPU_MANDIRI" in shown.stdout and "JUMLAH" in shown.stdout
     assert out.read_text(encoding="utf-8").startswith("level,code,name,participants,column")
     as_json = subprocess.run(args + ["--json"], capture_output=True, text=True, timeout=300)
     assert json.loads(as_json.stdout)["totals"] == expected["totals"]
     bad = subprocess.run(args[:7] + ["--to", "2013-12-31", "--db", args[-1]], capture_output=True, text=True, timeout=300)
-    assert bad.returncode == 2 and "from 2014-01-01" in bad.stderr
+    assert bad.returncode == 2 and "mulai 2014-01-01" in bad.stderr
 
 
 @pytest.mark.browser

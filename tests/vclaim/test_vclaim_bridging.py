@@ -145,12 +145,12 @@ def test_suspended_and_ended_participants_are_shown_not_active(bridge):
 def test_unknown_card_nik_and_malformed_input(bridge):
     w = bridge.world
     rs = client(bridge, w.rs_v2)
-    refused(rs.request(f"Peserta/nokartu/0009999999999/tglSEP/{w.today}"), "201", "no participant")
-    refused(rs.request(f"Peserta/nik/3273010101010009/tglSEP/{w.today}"), "201", "no participant")
+    refused(rs.request(f"Peserta/nokartu/0009999999999/tglSEP/{w.today}"), "201", "Tidak ada Peserta")
+    refused(rs.request(f"Peserta/nik/3273010101010009/tglSEP/{w.today}"), "201", "Tidak ada Peserta")
     refused(rs.request(f"Peserta/nokartu/{w.active}/tglSEP/2024-13-45"), "400", "tglSEP")
     refused(rs.request(f"Peserta/nokartu/{w.active}/tglSEP/23-11-2026"), "400", "YYYY-MM-DD")
-    refused(rs.request(f"Peserta/nokartu/12345/tglSEP/{w.today}"), "400", "13 digits")
-    refused(rs.request(f"Peserta/nik/12ab/tglSEP/{w.today}"), "400", "16 digits")
+    refused(rs.request(f"Peserta/nokartu/12345/tglSEP/{w.today}"), "400", "13 digit")
+    refused(rs.request(f"Peserta/nik/12ab/tglSEP/{w.today}"), "400", "16 digit")
 
 
 def test_wrong_secret_unknown_consumer_and_missing_user_key(bridge):
@@ -527,7 +527,7 @@ def test_inpatient_stay_discharge_control_letter_update_list_delete(bridge):
     # refused changes write nothing: before the stay ended, another SEP, an unknown letter
     refused(send(rs, "RencanaKontrol/Update", "put", {"request": {
         "noSuratKontrol": k, "noSEP": no_sep, "kodeDokter": "1", "poliKontrol": "INT",
-        "tglRencanaKontrol": str(w.today - dt.timedelta(days=1)), "user": "ws"}}), "400", "before the stay ended")
+        "tglRencanaKontrol": str(w.today - dt.timedelta(days=1)), "user": "ws"}}), "400", "sebelum rawat inap berakhir")
     refused(send(rs, "RencanaKontrol/Update", "put", {"request": {
         "noSuratKontrol": k[:-1] + ("9" if k[-1] != "9" else "8"), "poliKontrol": "INT",
         "tglRencanaKontrol": str(moved), "user": "ws"}}), "201")
@@ -594,7 +594,7 @@ def test_referral_counts_its_seps_and_names_the_last(bridge):
     # a referral that opened an SEP is not the FKTP's to change any more
     fk = client(bridge, w.fktp_v2)
     refused(send(fk, "Rujukan/update", "put", {"request": {"t_rujukan": {"noRujukan": no, "catatan": "x"}}}),
-            "400", "already opened")
+            "400", "sudah dipakai untuk SEP")
 
 
 def test_referensi_spesialistik_and_kelas_rawat(bridge):
@@ -639,15 +639,15 @@ def test_backdate_and_fingerprint_requests_approvals_and_list(bridge):
                    "persetujuan": "Pengajuan", "status": "Tgl.SEP Backdate"}
     # refusals write nothing: the same request again, a bad kind, a future date, an unknown card, an FKTP
     before = count(bridge.engine, SepRequestRow)
-    refused(send(rs, "Sep/pengajuanSEP", "post", _t_request(w.active, back)), "201", "already")
+    refused(send(rs, "Sep/pengajuanSEP", "post", _t_request(w.active, back)), "201", "sudah dibuat")
     refused(send(rs, "Sep/pengajuanSEP", "post", _t_request(w.active, back, kind="3")), "400", "jnsPengajuan")
-    refused(send(rs, "Sep/pengajuanSEP", "post", _t_request(w.active, w.today + dt.timedelta(days=1))), "400", "future")
+    refused(send(rs, "Sep/pengajuanSEP", "post", _t_request(w.active, w.today + dt.timedelta(days=1))), "400", "masa depan")
     refused(send(rs, "Sep/pengajuanSEP", "post", _t_request(w.active, back, why="")), "400", "keterangan")
-    refused(send(rs, "Sep/pengajuanSEP", "post", _t_request("0009999999999", back)), "201", "no participant")
+    refused(send(rs, "Sep/pengajuanSEP", "post", _t_request("0009999999999", back)), "201", "Tidak ada Peserta")
     refused(send(client(bridge, w.fktp_v2), "Sep/pengajuanSEP", "post", _t_request(w.active, back)), "400", "FKRTL")
     assert count(bridge.engine, SepRequestRow) == before
     # the facility approves a fingerprint exception; a backdate (the default kind) only the branch office
-    refused(send(rs, "Sep/aprovalSEP", "post", _t_request(w.active, back, kind=None)), "201", "branch office")
+    refused(send(rs, "Sep/aprovalSEP", "post", _t_request(w.active, back, kind=None)), "201", "Kantor Cabang")
     refused(send(rs, "Sep/aprovalSEP", "post", _t_request(w.other, back)), "201", "no backdate request")
     assert ok(send(rs, "Sep/aprovalSEP", "post", _t_request(w.active, w.today, kind="2", why="disetujui"))) == w.active
     refused(send(rs, "Sep/aprovalSEP", "post", _t_request(w.active, w.today, kind="2")), "201", "already approved")
@@ -685,8 +685,8 @@ def test_fingerprint_status_and_list_answer_from_the_facility_records(bridge):
         {"noKartu": w.other, "noSEP": no_sep}]
     other = _other_hospital(bridge)
     assert ok(client(bridge, other).request(path))["kode"] == "0"
-    refused(rs.request(f"SEP/FingerPrint/Peserta/{w.other}/TglPelayanan/2026-02-30"), "400", "calendar date")
-    refused(rs.request(f"SEP/FingerPrint/Peserta/0009999999999/TglPelayanan/{day}"), "201", "no participant")
+    refused(rs.request(f"SEP/FingerPrint/Peserta/{w.other}/TglPelayanan/2026-02-30"), "400", "bukan tanggal kalender")
+    refused(rs.request(f"SEP/FingerPrint/Peserta/0009999999999/TglPelayanan/{day}"), "201", "Tidak ada Peserta")
 
 
 def test_referensi_cara_keluar_pasca_pulang_and_what_is_not_held(bridge):
@@ -731,7 +731,7 @@ def test_spri_insert_update_lookup_list_and_the_inpatient_sep_it_opens(bridge):
     refused(send(rs, "RencanaKontrol/InsertSPRI", "post", {"request": {**spri_body, "tglRencanaKontrol": "besok"}}),
             "400", "tglRencanaKontrol")
     refused(send(rs, "RencanaKontrol/InsertSPRI", "post", {"request": {**spri_body, "noKartu": "0009999999999"}}),
-            "201", "no participant")
+            "201", "Tidak ada Peserta")
     refused(send(client(bridge, w.fktp_v2), "RencanaKontrol/InsertSPRI", "post", {"request": spri_body}), "400", "FKRTL")
     assert count(bridge.engine, ControlLetterRow) == before
     # moved to today; a control letter's path does not change an SPRI; another hospital cannot
@@ -747,4 +747,4 @@ def test_spri_insert_update_lookup_list_and_the_inpatient_sep_it_opens(bridge):
                                                            diagAwal="I10", skdp=skdp)))["sep"]["noSep"]
     assert ok(rs.request(f"SEP/{no_sep}"))["noSep"] == no_sep
     refused(send(rs, "RencanaKontrol/UpdateSPRI", "put", {"request": {"noSPRI": no, **spri_body}}), "400",
-            "already opened")
+            "sudah dipakai untuk SEP")

@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 from jkn.api.deps import get_session
 from jkn.api.errors import problem
 from jkn.api.session_cookie import COOKIE, client_of, load_user, read_session
+from jkn.i18n import Msg
 from jkn.services.errors import Forbidden, NotFound
 from jkn.services.membership.common import get_employer, get_family, get_participant
 from jkn.services.portal import auth
@@ -116,7 +117,8 @@ def require_roles(*roles: str):
 
     def check(caller: Caller) -> Portal:
         if caller.role not in roles:
-            raise Forbidden(f"this is for {', '.join(roles)}; you are logged in as {caller.role}")
+            raise Forbidden(Msg("error.api.role_required", value=[Msg(f"role.{r}") for r in roles],
+                                role=Msg(f"role.{caller.role}")))
         return caller
 
     return check
@@ -128,7 +130,8 @@ def require_capability(*capabilities: str):
 
     def check(caller: Caller) -> Portal:
         if not any(caller.scope.can(c) for c in capabilities):
-            raise Forbidden(f"your role ({caller.role}) may not do this ({' or '.join(capabilities)})")
+            raise Forbidden(Msg("error.auth.role_may_not", role=Msg(f"role.{caller.role}"),
+                                capability=' or '.join(capabilities)))
         return caller
 
     return check
@@ -141,7 +144,8 @@ Admin = Annotated[Portal, Depends(require_roles(ADMIN))]
 def need(caller: Portal, *capabilities: str) -> None:
     """403 unless the caller's role has one of ``capabilities``."""
     if not any(caller.scope.can(c) for c in capabilities):
-        raise Forbidden(f"your role ({caller.role}) may not do this ({' or '.join(capabilities)})")
+        raise Forbidden(Msg("error.auth.role_may_not", role=Msg(f"role.{caller.role}"),
+                            capability=' or '.join(capabilities)))
 
 
 # --- checks: the row a URL names, inside the caller's scope ---------------------------------------
@@ -170,7 +174,7 @@ def employer(caller: Portal, code: str) -> EmployerRow:
 def payer(caller: Portal, code: str) -> PayerRow:
     row = caller.session.scalar(select(PayerRow).where(PayerRow.code == code))
     if row is None:
-        raise NotFound(f"no payer account for {code!r}")
+        raise NotFound(Msg("error.api.payer_unknown", code=repr(code)))
     auth.check_payer(caller.session, caller.scope, row)
     caller.session
     return row
@@ -179,7 +183,7 @@ def payer(caller: Portal, code: str) -> PayerRow:
 def facility_row(session: Session, code: str | None, field: str = "facility_code") -> FacilityRow:
     row = session.get(FacilityRow, (code or "").strip().upper()) if code else None
     if row is None:
-        raise NotFound(f"no facility {code!r}", field=field)
+        raise NotFound(Msg("error.facility.unknown", code=repr(code)), field=field)
     return row
 
 
@@ -187,7 +191,7 @@ def at_facility(caller: Portal, code: str | None, field: str = "facility_code") 
     """Acting at a facility: its own staff, or an office whose work area holds it (403 otherwise)."""
     row = facility_row(caller.session, code, field)
     if caller.role == FACILITY_STAFF and caller.scope.facility_code != row.code:
-        raise Forbidden(f"you work at {caller.scope.facility_code}: you act for your own facility only")
+        raise Forbidden(Msg("error.api.own_facility_only", facility_code=str(caller.scope.facility_code)))
     auth.check_facility(caller.scope, row)
     caller.session
     return row
@@ -214,7 +218,7 @@ def in_kabkota(caller: Portal, kabkota_code: str | None, what: str) -> None:
     if caller.scope.national:
         return
     if not kabkota_code or not caller.scope.sees_kabkota(kabkota_code.strip()):
-        raise Forbidden(f"{what}: choose a kab/kota of your work area (a branch registers in its own kab/kota)")
+        raise Forbidden(Msg("error.api.kabkota_own_area", what=what))
 
 
 __all__ = ["AUTH_RESPONSES", "Admin", "Caller", "Office", "Portal", "api_caller", "at_facility", "basic_scheme",

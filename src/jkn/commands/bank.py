@@ -10,6 +10,7 @@ import typer
 
 from jkn.commands.edge import bounded
 from jkn.commands.membership import DbOption, out, session_for
+from jkn.i18n import Msg
 from jkn.services.bounds import JknDate
 
 app = typer.Typer(help="Banks host-to-host: credentials, virtual accounts, daily reconciliation.", no_args_is_help=True)
@@ -21,7 +22,7 @@ def _bank(s, code: str):
 
     bank = load_auth(s, code)
     if bank is None:
-        raise NotFound(f"no active bank with code {code!r} (jkn bank list)")
+        raise NotFound(Msg("error.bank.unknown_active", code=repr(code)))
     return bank
 
 
@@ -80,7 +81,7 @@ def va(code: str = typer.Argument(..., help="the bank"), card: str = typer.Optio
         payer = resolve_payer(s, card_number=card, employer_code=employer)
         number = payer_number(s, payer)
         if number is None:
-            raise Invalid(f"payer {payer.code} pays no virtual account (the government pays it)", field="card")
+            raise Invalid(Msg("error.bank.payer_no_va", code=str(payer.code)), field="card")
         out({"bank": bank.code, "payer": payer.code, "name": payer.name, "va_number": va_number(bank.va_prefix, number)})
 
 
@@ -109,7 +110,7 @@ def reconcile(code: str = typer.Argument(...), file: Path = typer.Argument(..., 
     try:
         text = file.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise Invalid("the file must be UTF-8 CSV", field="file") from None
+        raise Invalid(Msg("error.h2h.file_encoding"), field="file") from None
     with session_for(db) as s:
         report = compare(s, _bank(s, code), day, text)
     out(report)

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from jkn.commands.edge import bounded
+from jkn.commands.edge import bounded, say
 from jkn.rules.decision import RuleError
 from jkn.services.billing import calculators
 from jkn.services.bounds import JknDate, JknMonth, Members, Persons, Rupiah
@@ -23,7 +23,7 @@ def iso_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise typer.BadParameter(f"{text!r} is not a date YYYY-MM-DD") from None
+        raise typer.BadParameter(say("cli.not_a_date", text=repr(text))) from None
 
 
 AsOf = typer.Option(..., "--as-of", help="YYYY-MM-DD", parser=bounded(JknDate))
@@ -41,7 +41,7 @@ def _show(result: dict, as_json: bool, headline: str) -> None:
     console.print(f"[bold]{headline}[/bold]")
     for line in result.get("lines", []):
         console.print(f"  {line['payer']:<11} {line['item']:<45} {rp(line['amount']):>15}")
-    console.print("because:")
+    console.print(say("cli.calc.because"))
     for step in result["explanation"]:
         console.print(f"  - {step['text']}  [dim]({step['source']})[/dim]")
 
@@ -50,7 +50,7 @@ def _run(compute):
     try:
         return compute()
     except (RuleError, ValueError) as exc:
-        Console(stderr=True).print(f"[red]error:[/red] {exc}")
+        Console(stderr=True).print("[red]" + say("cli.error") + f":[/red] {exc}")
         raise typer.Exit(code=2) from None
 
 

@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from jkn.commands.edge import bounded
+from jkn.commands.edge import bounded, say
 from jkn.services.billing import service_penalties
 from jkn.services.bounds import Id, JknDate, JknMonth, Limit, PositiveRupiah
 from jkn.services.care import eligibility as care_eligibility
@@ -64,7 +64,8 @@ def facility_types(level: str = typer.Option(None, help="FKTP, FKRTL or PENUNJAN
     rows = facilities.list_facility_types(level)
     if as_json:
         return _json(rows)
-    table = Table("code", "level", "name", "partnership", "source")
+    table = Table(say("cli.col.code"), say("cli.col.level"), say("cli.col.name"), say("cli.col.partnership"),
+                  say("cli.col.source"))
     for r in rows:
         table.add_row(r["code"], r["level"], r["name"], r["default_partnership"], r["source"])
     console.print(table)
@@ -85,8 +86,9 @@ def facility_add(name: str = typer.Option(..., help="Facility name"),
                                          partnership=partnership, network_of=network_of, address=address, phone=phone)
     if as_json:
         return _json(f)
-    console.print(f"registered {f['code']} {f['name']} ({f['level']}, {f['partnership']}) in {f['kabkota']['name']}, "
-                  f"branch {f['branch']['name'] if f['branch'] else '-'}")
+    console.print(say("cli.care.facility_registered", code=f["code"], name=f["name"], level=f["level"],
+                      partnership=f["partnership"], kabkota=f["kabkota"]["name"],
+                      branch=f["branch"]["name"] if f["branch"] else "-"))
 
 
 @facility_app.command("list")
@@ -99,7 +101,8 @@ def facility_list(level: str = typer.Option(None), kabkota: str = typer.Option(N
         rows = facilities.list_facilities(s, level=level, kabkota_code=kabkota, branch_code=branch, q=q, limit=limit)
     if as_json:
         return _json(rows)
-    table = Table("code", "name", "level", "type", "partnership", "kab/kota", "branch")
+    table = Table(say("cli.col.code"), say("cli.col.name"), say("cli.col.level"), say("cli.col.type"),
+                  say("cli.col.partnership"), say("cli.col.kabkota"), say("cli.col.branch"))
     for r in rows:
         table.add_row(r["code"], r["name"], r["level"], r["type"]["code"], r["partnership"], r["kabkota"]["name"] or "",
                       r["branch"]["name"] if r["branch"] else "")
@@ -131,12 +134,12 @@ def consumer_create(facility_code: str, version: str = typer.Option("2.0", help=
         c = vclaim_consumers.create_consumer(s, facility_code, actor=Actor.cli(), api_version=version, label=label)
     if as_json:
         return _json(c)
-    console.print(f"Consumer for {c['facility_code']} {c['facility_name']} (version {c['api_version']})")
+    console.print(say("cli.care.consumer_for", code=c["facility_code"], name=c["facility_name"], version=c["api_version"]))
     for name, path in SERVICES_BY_LEVEL.get(c["facility_level"], ()):
         console.print(f"  {name + ' URL':<14}: http://<host>:<port>{path}")
     console.print(f"  {'cons-id':<14}: {c['cons_id']}")
     console.print(f"  {'secret':<14}: {c['secret']}")
-    console.print(f"  {'user key':<14}: {c['user_key'] or '(none: version 1.1)'}")
+    console.print(f"  {'user key':<14}: " + (c["user_key"] or say("cli.care.no_user_key")))
 
 
 @consumer_app.command("list")
@@ -164,7 +167,7 @@ def _window(text: str) -> queues.Window:
     """``DAY,HH:MM,HH:MM[,CAPACITY]`` (day 1 Monday … 7 Sunday, 8 national holidays)."""
     parts = [p.strip() for p in text.split(",")]
     if len(parts) not in (3, 4) or (len(parts) == 4 and not parts[3].isdigit()):
-        raise typer.BadParameter(f"{text!r}: write DAY,HH:MM,HH:MM or DAY,HH:MM,HH:MM,CAPACITY", param_hint="--day")
+        raise typer.BadParameter(say("cli.care.day_format", text=repr(text)), param_hint="--day")
     return queues.window(parts[0], parts[1], parts[2], int(parts[3]) if len(parts) == 4 else None)
 
 
@@ -198,7 +201,7 @@ def pcare_user_create(facility_code: str, username: str = typer.Option(..., help
         u = pcare_users.create_user(s, facility_code, actor=Actor.cli(), username=username, app_code=app_code)
     if as_json:
         return _json(u)
-    console.print(f"P-Care user for {u['facility_code']} {u['facility_name']}")
+    console.print(say("cli.care.pcare_user_for", code=u["facility_code"], name=u["facility_name"]))
     console.print(f"  X-Authorization: Basic base64('{u['username']}:{u['password']}:{u['app_code']}')")
 
 
@@ -224,7 +227,7 @@ def sep_letter_cmd(number: str, output: Path = typer.Option(None, "--output", "-
         pdf = sep_letter.print_sep_letter(s, number, actor=Actor.cli())
     path = output or Path(f"SEP-{number}.pdf")
     path.write_bytes(pdf)
-    console.print(f"wrote {path} ({len(pdf)} bytes)")
+    console.print(say("cli.wrote_bytes", path=str(path), size=len(pdf)))
 
 
 @app.command("discharge")

@@ -11,15 +11,15 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from jkn.commands.edge import bounded
+from jkn.commands.edge import bounded, say
+from jkn.i18n import N_, translator
 from jkn.commands.membership import DbOption, session_for
 from jkn.services.bounds import JknDate
 
 app = typer.Typer(help="Collective registration (pendaftaran kolektif) from CSV or XLSX.", no_args_is_help=True)
 err = Console(stderr=True)
 
-PHASES = {"read": "membaca baris / reading rows", "check": "memeriksa keluarga / checking families",
-          "write": "menyimpan / writing"}
+PHASES = {"read": N_("cli.import.reading"), "check": N_("cli.import.checking"), "write": N_("cli.import.writing")}
 
 
 @app.command("template")
@@ -29,11 +29,11 @@ def template(fmt: str = typer.Option("xlsx", "--format", help="xlsx or csv"),
     from jkn.services.membership.collective_import import template_bytes
 
     if fmt not in ("xlsx", "csv"):
-        err.print("[red]error:[/red] --format must be xlsx or csv")
+        err.print("[red]" + say("cli.error") + ":[/red] " + say("cli.import.format"))
         raise typer.Exit(code=2)
     output = output or Path(f"template-pendaftaran-kolektif.{fmt}")
     output.write_bytes(template_bytes(fmt))
-    err.print(f"wrote {output}")
+    err.print(say("cli.wrote", path=str(output)))
 
 
 @app.command("run")
@@ -50,7 +50,7 @@ def run(file: Path = typer.Argument(..., exists=True, readable=True, help="CSV o
     from jkn.services.portal.audit import Actor
 
     if lang not in ("id", "en"):
-        raise typer.BadParameter("--lang must be id or en")
+        raise typer.BadParameter(say("cli.lang_choice"))
     shown = [c.strip() for c in documents.split(",")] if documents else None
     columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
     with Progress(*columns, console=err, transient=False) as bar, session_for(db) as s:
@@ -58,24 +58,25 @@ def run(file: Path = typer.Argument(..., exists=True, readable=True, help="CSV o
 
         def progress(phase: str, done: int, total: int | None) -> None:
             if phase not in tasks:
-                tasks[phase] = bar.add_task(PHASES.get(phase, phase), total=total)
+                tasks[phase] = bar.add_task(PHASES[phase].render(lang) if phase in PHASES else phase, total=total)
             bar.update(tasks[phase], completed=done, total=total)
 
         result = import_file(s, file.read_bytes(), filename=file.name, employer_code=employer, actor=Actor.cli(),
                              registered_on=registered_on, documents_shown=shown, progress=progress)
     body = result.as_dict(lang, max_errors=10**9)
+    t = translator(lang)  # the report's language (--lang)
     if report:
         report.write_text(json.dumps(body, ensure_ascii=False, indent=2), encoding="utf-8")
     if result.ok:
-        err.print(f"[green]ok[/green]: {result.participants} participants in {result.families} families "
-                  f"(batch {result.batch_id}) in {result.seconds:.1f} s")
+        err.print("[green]ok[/green]: " + t("cli.import.done", participants=result.participants, families=result.families,
+                                              batch=str(result.batch_id), seconds=f"{result.seconds:.1f}"))
         sys.stdout.write(json.dumps({k: body[k] for k in ("ok", "rows", "families", "participants", "batch_id",
                                                           "sample_cards", "seconds")}, ensure_ascii=False) + "\n")
         return
-    head = "berkas ditolak, tidak ada yang disimpan" if lang == "id" else "file refused, nothing was written"
-    err.print(f"[red]{head}[/red]: {len(result.errors)} error(s)")
+    err.print("[red]" + t("cli.import.refused") + "[/red]: " + t("cli.import.errors", count=len(result.errors)))
     for e in body["errors"][:50]:
-        err.print(f"  baris/row {e['row']}, {e['column'] or '-'}: {e['message']}")
+        err.print("  " + t("cli.import.row") + f" {e['row']}, {e['column'] or '-'}: {e['message']}")
     if len(body["errors"]) > 50:
-        err.print(f"  ... {len(body['errors']) - 50} more" + (f" (see {report})" if report else " (use --report)"))
+        err.print("  ... " + (t("cli.import.more_see", count=len(body["errors"]) - 50, report=str(report)) if report
+                            else t("cli.import.more", count=len(body["errors"]) - 50)))
     raise typer.Exit(code=1)

@@ -17,7 +17,7 @@ import typer
 from rich.console import Console
 from sqlalchemy.orm import Session
 
-from jkn.commands.edge import bounded
+from jkn.commands.edge import bounded, say
 from jkn.services.bounds import Id, JknDate, Limit
 
 participants_app = typer.Typer(help="Participants: register, look up, report changes, history, card, coverage.",
@@ -49,7 +49,7 @@ def read_json(path: str) -> dict:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        err.print(f"[red]error:[/red] {path}: not JSON ({exc})")
+        err.print("[red]" + say("cli.error") + ":[/red] " + say("cli.not_json", path=str(path), reason=str(exc)))
         raise typer.Exit(code=2) from None
 
 
@@ -134,7 +134,7 @@ def card_pdf(card: str, output: Path = typer.Option(..., "--output", "-o", help=
 
     with session_for(db) as s:
         output.write_bytes(cards.print_card(s, registration.get_participant_view(s, card), actor=Actor.cli()))
-    err.print(f"wrote {output}")
+    err.print(say("cli.wrote", path=str(output)))
 
 
 @participants_app.command("coverage")
@@ -173,12 +173,12 @@ def _enum(kind, text: str | None, option: str):
     try:
         return kind(text.strip().upper())
     except ValueError:
-        raise typer.BadParameter(f"{option}: use one of {', '.join(k.value for k in kind)}") from None
+        raise typer.BadParameter(say("cli.option_choice", option=option, choices=", ".join(k.value for k in kind))) from None
 
 
 def _nationality(text: str, option: str) -> str:
     if text.strip().upper() not in ("WNI", "WNA"):
-        raise typer.BadParameter(f"{option}: use WNI or WNA")
+        raise typer.BadParameter(say("cli.option_choice", option=option, choices="WNI, WNA"))
     return text.strip().upper()
 
 
@@ -210,7 +210,7 @@ def checklist(kind: str = typer.Argument(..., help="REGISTRATION, or a change ki
     seg, day = _enum(Segment, segment, "--segment"), (parse_date(on) if on else None)
     if kind.upper() == "REGISTRATION":
         if seg is None:
-            raise typer.BadParameter("REGISTRATION needs --segment")
+            raise typer.BadParameter(say("cli.registration_segment"))
         household = documents.Household(_nationality(nationality, "--nationality"),
                                          _enum(MaritalStatus, marital_status, "--marital-status"),
                                          spouse, children, students, other_children, parents, relatives)

@@ -10,6 +10,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from rich.table import Table
 
 from jkn.commands.calc import iso_date, rp
+from jkn.commands.edge import say
 from jkn.commands.membership import DbOption, out, session_for
 
 app = typer.Typer(help="Policy what-if over the registry.", no_args_is_help=True)
@@ -30,26 +31,26 @@ def compare(date_from: str = typer.Option(..., "--from", help="the first rule se
     from jkn.services.policy.compare import compare_csv
 
     if by not in BY:
-        raise typer.BadParameter("--by must be deputy, branch or segment")
+        raise typer.BadParameter(say("cli.policy.by_choice"))
     files = [(p.name, p.read_text(encoding="utf-8")) for p in what_if or []]
-    columns = [TextColumn("comparing the registry"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn()]
+    columns = [TextColumn(say("cli.policy.comparing")), BarColumn(), TaskProgressColumn(), TimeElapsedColumn()]
     with Progress(*columns, console=err) as bar, session_for(db) as s:
         task = bar.add_task("compare", total=None)
         data = run(s, None, date_from=iso_date(date_from), date_to=iso_date(date_to), what_ifs=files,
                    progress=lambda done, total: bar.update(task, completed=done, total=total))
     if csv_file:
         csv_file.write_text(compare_csv(data), encoding="utf-8")
-        err.print(f"wrote {csv_file}")
+        err.print(say("cli.wrote", path=str(csv_file)))
     if as_json:
         out(data)
         return
-    table = Table(by, "participants", *[f"{c['label']}\n{c['rule_set'][:40]}" for c in data["columns"]],
-                  title="monthly contributions: revenue (changed amounts / classes, not available)")
-    for r in data[BY[by]] + [{"code": "", "name": "TOTAL", **data["totals"]}]:
+    table = Table(by, say("cli.col.participants"), *[f"{c['label']}\n{c['rule_set'][:40]}" for c in data["columns"]],
+                  title=say("cli.policy.title"))
+    for r in data[BY[by]] + [{"code": "", "name": say("cli.total"), **data["totals"]}]:
         table.add_row(f"{r['code']} {r['name']}".strip(), f"{r['participants']:,}".replace(",", "."),
                       *[f"{rp(c['revenue'])}\n({c['amount_changed']} / {c['class_changed']}, {c['not_available']})"
                         for c in r["cells"]])
     console.print(table)
     for n in data["notes"]:
-        console.print(f"[dim]{n['column']}: {n['participants']} participant(s) of {n['segment']} not available: "
-                      f"{n['reason']}[/dim]")
+        console.print("[dim]" + say("cli.policy.not_available", column=n["column"], participants=n["participants"],
+                                     segment=n["segment"], reason=n["reason"]) + "[/dim]")

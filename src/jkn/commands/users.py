@@ -15,6 +15,7 @@ from rich.table import Table
 from sqlalchemy.orm import Session
 
 from jkn.commands.edge import bounded, say
+from jkn.i18n import Msg
 from jkn.services.bounds import Limit
 from jkn.services.portal import accounts
 from jkn.services.portal.audit import Actor
@@ -41,7 +42,7 @@ def _password(from_stdin: bool) -> str:
     first = typer.prompt("Password", hide_input=True)
     second = typer.prompt("Repeat password", hide_input=True)
     if first != second:
-        err.print("[red]error:[/red] the passwords differ")
+        err.print("[red]" + say("cli.error") + ":[/red] " + say("cli.users.passwords_differ"))
         raise typer.Exit(code=2)
     return first
 
@@ -76,14 +77,14 @@ def _create(username: str, full_name: str, role: str, password_stdin: bool, db: 
         with Session(engine) as session, unit_of_work(session):
             user = accounts.create_user(session, Actor.cli(), username=username, password=password,
                                         role=role, full_name=full_name, **place)
-            console.print(f"created {user.role} {user.username}")
+            console.print(say("cli.users.created", role=Msg(f"role.{user.role}"), username=user.username))
     finally:
         engine.dispose()
 
 
 def _role(text: str) -> str:
     if text.upper() not in accounts.ROLES:
-        raise typer.BadParameter(f"{text!r} is not a role: {', '.join(accounts.ROLES)}")
+        raise typer.BadParameter(say("cli.users.not_a_role", text=repr(text), roles=", ".join(accounts.ROLES)))
     return text.upper()
 
 
@@ -102,10 +103,10 @@ def list_users(role: str = typer.Option(None, "--role", help=", ".join(accounts.
     if as_json:
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         return
-    table = Table("user", "name", "role", "place", "active")
+    table = Table(say("cli.col.user"), say("cli.col.name"), say("cli.col.role"), say("cli.col.place"), say("cli.col.active"))
     for r in rows:
         place = r["branch"] or r["deputy_region"] or r["facility"] or r["employer_id"] or r["participant_id"] or ""
-        table.add_row(r["username"], r["name"], r["role"], str(place), "yes" if r["active"] else "no")
+        table.add_row(r["username"], r["name"], r["role"], str(place), say("cli.yes") if r["active"] else say("cli.no"))
     console.print(table)
 
 
@@ -123,21 +124,21 @@ def set_password(username: str, password_stdin: bool = StdinOption, db: str = Db
     """Give a user a new password (their open sessions end)."""
     password = _password(password_stdin)
     _change(username, db, lambda s, u: accounts.set_password(s, Actor.cli(), u, password))
-    console.print(f"password of {username} changed")
+    console.print(say("cli.users.password_changed", username=username))
 
 
 @app.command("deactivate")
 def deactivate(username: str, db: str = DbOption) -> None:
     """Stop a user from logging in (their open sessions end)."""
     _change(username, db, lambda s, u: accounts.set_active(s, Actor.cli(), u, False))
-    console.print(f"{username} deactivated")
+    console.print(say("cli.users.deactivated", username=username))
 
 
 @app.command("activate")
 def activate(username: str, db: str = DbOption) -> None:
     """Let a deactivated user log in again."""
     _change(username, db, lambda s, u: accounts.set_active(s, Actor.cli(), u, True))
-    console.print(f"{username} activated")
+    console.print(say("cli.users.activated", username=username))
 
 
 @app.command("prune")
@@ -169,7 +170,8 @@ def audit_log(limit: int = typer.Option(30, "--limit", parser=bounded(Limit)), a
             engine.dispose()
             sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
             return
-        table = Table("when (UTC)", "who", "action", "object", "summary")
+        table = Table(say("cli.col.when_utc"), say("cli.col.who"), say("cli.col.action"), say("cli.col.object"),
+                      say("cli.col.summary"))
         for r in rows:
             table.add_row(r.at.strftime("%Y-%m-%d %H:%M:%S"), r.actor, r.action,
                           f"{r.object_type or ''} {r.object_id or ''}".strip(), (r.summary or "")[:80])

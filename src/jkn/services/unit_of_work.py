@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from jkn.i18n import Msg
 from jkn.rules.decision import RuleError
 from jkn.services.errors import Conflict, Invalid
 
@@ -85,9 +86,9 @@ def unit_of_work(session: Session) -> Iterator[Session]:
         with session.begin():
             yield session
     except StaleDataError:
-        raise Conflict("the record was changed by someone else at the same time; reload it and try again") from None
+        raise Conflict(Msg("error.concurrent_change")) from None
     except IntegrityError as exc:  # a unique key won by a concurrent request (NIK, payment reference ...)
-        raise Conflict(f"conflicts with data written at the same time: {integrity_message(exc)}") from None
+        raise Conflict(Msg("error.concurrent_conflict", exc=integrity_message(exc))) from None
     except RuleError as exc:
         raise Invalid(str(exc), code="rule") from None
     finally:

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jkn.api.deps import get_session
+from jkn.i18n import Msg
 from jkn.reference.names import display_name
 from jkn.services.errors import DomainError, Forbidden
 from jkn.services.portal import complaints
@@ -45,7 +46,7 @@ def _received(date_text: str, time_text: str) -> dt.datetime | None:
     except ValueError:
         from jkn.services.errors import Invalid
 
-        raise Invalid("the date and time received are not valid (YYYY-MM-DD, HH:MM)", field="received_at") from None
+        raise Invalid(Msg("error.web.received_format"), field="received_at") from None
     return dt.datetime.combine(day, clock, JAKARTA).astimezone(dt.timezone.utc)
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jkn.api.deps import get_session
+from jkn.i18n import Msg
 from jkn.services.billing import payments, receipts
 from jkn.services.billing.statements import payer_statement
 from jkn.services.errors import DomainError, Forbidden, Invalid, NotFound, validation_message
@@ -40,11 +41,11 @@ def _payer(session: Session, portal: Portal, payer_id: str) -> PayerRow:
     elif len(key) == 8 and key.isdigit():
         payer = payments.resolve_payer(session, employer_code=key)
     else:
-        raise Invalid("enter a card number (13 digits) or an employer code (8 digits)", field="payer")
+        raise Invalid(Msg("error.web.counter_payer_format"), field="payer")
     if payer.kind == "GOVERNMENT":
-        raise Invalid("the government's accounts are not paid at the counter", field="payer")
+        raise Invalid(Msg("error.web.government_not_at_counter"), field="payer")
     if not portal.scope.sees_branch(payments.payer_branch(session, payer)):
-        raise Forbidden("this payer is outside your work area")
+        raise Forbidden(Msg("error.web.payer_outside"))
     return payer
 
 
@@ -85,10 +86,10 @@ def post(request: Request, portal: Office, session: DB, payer: Annotated[str, Fo
 def _counter_payment(session: Session, portal: Portal, reference: str) -> tuple[dict, PayerRow]:
     pay = session.scalar(select(PaymentRow).where(PaymentRow.reference == reference, PaymentRow.channel == CHANNEL))
     if pay is None:
-        raise NotFound(f"no counter payment with reference {reference!r}")
+        raise NotFound(Msg("error.web.counter_payment_unknown", reference=repr(reference)))
     payer = session.get(PayerRow, pay.payer_id)
     if not portal.scope.sees_branch(payments.payer_branch(session, payer)):
-        raise Forbidden("this payer is outside your work area")
+        raise Forbidden(Msg("error.web.payer_outside"))
     return payments.get_payment(session, reference), payer
 
 

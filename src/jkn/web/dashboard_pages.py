@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy.orm import Session
 
 from jkn.api.deps import get_session
+from jkn.i18n import Msg
 from jkn.services.errors import Invalid
 from jkn.services.portal import dashboard
 from jkn.services.portal.accounts import OFFICE_ROLES
@@ -29,7 +30,7 @@ def _month(text: str) -> dt.date | None:
         year, month = text.split("-")[:2]
         return dt.date(int(year), int(month), 1)
     except ValueError:
-        raise Invalid("month must be YYYY-MM", field="month") from None
+        raise Invalid(Msg("error.web.month_format"), field="month") from None
 
 
 def _data(session: Session, portal: Portal, level: str, code: str, month: str) -> dict:

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
 from jkn.api.deps import get_session
+from jkn.i18n import Msg
 from jkn.services.care import desk, sep
 from jkn.services.care.common import jakarta_today
 from jkn.services.errors import DomainError, Forbidden
@@ -26,7 +27,7 @@ DB = Annotated[Session, Depends(get_session)]
 
 def _hospital(portal: Portal) -> str:
     if portal.scope.facility_level != "FKRTL":
-        raise Forbidden("the hospital desk is for referral-level facilities (FKRTL)")
+        raise Forbidden(Msg("error.web.desk_fkrtl_only"))
     return portal.scope.facility_code
 
 

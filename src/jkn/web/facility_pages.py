@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from jkn.api.deps import get_session
+from jkn.i18n import Msg
 from jkn.reference import care_codes
 from jkn.services.care import eligibility as care_eligibility
 from jkn.services.care import referrals, sep, sep_letter
@@ -129,7 +130,7 @@ def issue_sep(request: Request, portal: Staff, session: DB, form: Form_):
 def _own_sep(session: Session, portal: Portal, number: str) -> dict:
     s = sep.get_sep(session, number)
     if s["facility"]["code"] != portal.scope.facility_code:
-        raise Forbidden("this SEP was issued by another facility")
+        raise Forbidden(Msg("error.web.sep_other_facility"))
     return s
 
 

@@ -22,6 +22,7 @@ from starlette.datastructures import FormData
 from jkn.api.deps import get_session
 from jkn.domain.care import MaritalStatus, Relationship
 from jkn.domain.segment import Segment
+from jkn.i18n import Msg
 from jkn.reference.names import display_name
 from jkn.services.billing import calculators, coverage, statements
 from jkn.services.errors import DomainError, Forbidden, NotFound, validation_message
@@ -256,7 +257,7 @@ def register(request: Request, portal: Office, session: DB, form: Form_):
     error = None
     try:
         if not kabkota or not portal.scope.sees_kabkota(kabkota):
-            raise Forbidden("choose a kab/kota of your work area for the participant's address")
+            raise Forbidden(Msg("error.web.kabkota_own_area"))
         data = _family_in(form, members)
         family = registration.register(session, data, actor=portal.actor)
     except ValidationError as exc:
@@ -312,7 +313,7 @@ def change(request: Request, portal: Office, session: DB, card: str, form: Form_
     try:
         new_region = _text(form, "kabkota_code")
         if new_region and not portal.scope.sees_kabkota(new_region):
-            raise Forbidden("a move to another branch's kab/kota is recorded by that branch")
+            raise Forbidden(Msg("error.web.move_other_branch"))
         data: dict[str, Any] = {"kind": kind, "effective_date": _text(form, "effective_date"),
                                 "version": _text(form, "version"), "documents_shown": form.getlist("documents"),
                                 "reason": _text(form, "reason")}

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jkn.api.deps import get_session
+from jkn.i18n import Msg
 from jkn.rules.coverage import check_fktp_change
 from jkn.services.billing import coverage, virtual_accounts
 from jkn.services.care import facilities
@@ -37,7 +38,7 @@ Participant = Annotated[Portal, Depends(role_required(PARTICIPANT))]
 def _me(session: Session, portal: Portal) -> ParticipantRow:
     p = session.get(ParticipantRow, portal.scope.participant_id)
     if p is None:
-        raise NotFound("your participant record is missing; ask your branch office")
+        raise NotFound(Msg("error.web.participant_record_missing"))
     return p
 
 
@@ -109,7 +110,7 @@ def _family_card(session: Session, me: ParticipantRow, card: str) -> Participant
         return me
     other = session.scalar(select(ParticipantRow).where(ParticipantRow.card_number == card))
     if other is None or other.family_id != me.family_id:
-        raise Forbidden("this participant is not in your family")
+        raise Forbidden(Msg("error.web.not_in_family"))
     return other
 
 

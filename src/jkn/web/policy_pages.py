@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
+from jkn.i18n import Msg
 from jkn.services.errors import Invalid
 from jkn.services.policy.compare import compare, compare_csv
 from jkn.services.portal.accounts import ADMIN, HEAD_OFFICE, REGIONAL_MANAGER
@@ -24,7 +25,7 @@ def _date(text: str, field: str) -> dt.date:
     try:
         return dt.date.fromisoformat((text or "").strip())
     except ValueError:
-        raise Invalid(f"{field} must be a date YYYY-MM-DD", field=field) from None
+        raise Invalid(Msg("error.web.date_format", field=field), field=field) from None
 
 
 def _show(request: Request, portal: Portal, form: dict, what_ifs: list[tuple[str, str]]) -> Response:
@@ -56,10 +57,10 @@ async def policy_with_what_if(request: Request, portal: Managers):
     if upload is not None and getattr(upload, "filename", ""):
         raw = await upload.read(MAX_FILE + 1)
         if len(raw) > MAX_FILE:
-            raise Invalid("the what-if file is larger than 200 kB", field="what_if")
+            raise Invalid(Msg("error.web.whatif_too_big"), field="what_if")
         try:
             what_ifs.append((upload.filename, raw.decode("utf-8")))
         except UnicodeDecodeError:
-            raise Invalid("the what-if file must be UTF-8 text (TOML)", field="what_if") from None
+            raise Invalid(Msg("error.web.whatif_encoding"), field="what_if") from None
     values = {k: str(form.get(k) or "") for k in ("from", "to", "format")}
     return _show(request, portal, values, what_ifs)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from jkn.api.deps import get_session
 from jkn.api.errors import problem
 from jkn.api.h2h.signing import BadSignature, verify
+from jkn.i18n import Msg
 from jkn.services.billing import h2h
 from jkn.services.billing.banks import BankAuth, load_auth
 from jkn.services.bounds import JknDate, PositiveRupiah
@@ -45,7 +46,7 @@ class BankCall:
 async def _raw_body(request: Request) -> bytes:
     body = await request.body()
     if len(body) > MAX_BODY:
-        raise Invalid(f"a request body has at most {MAX_BODY} bytes", field="body")
+        raise Invalid(Msg("error.h2h.body_too_big", max_body=MAX_BODY), field="body")
     return body
 
 
@@ -128,7 +129,7 @@ def file_in(day: JknDate, call: BankCall = Depends(signed_bank)) -> dict:
     try:
         text = call.body.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise Invalid("the file must be UTF-8 CSV", field="file") from None
+        raise Invalid(Msg("error.h2h.file_encoding"), field="file") from None
     return h2h.reconcile(call.session, call.bank, day, text)
 
 

@@ -19,6 +19,7 @@ from jkn.api import security as sec
 from jkn.api.security import AUTH_RESPONSES as AUTH
 from jkn.api.security import Caller
 from jkn.api.v1.membership import CONFLICT, INVALID, NOT_FOUND
+from jkn.i18n import Msg
 from jkn.services.billing import payments, statements
 from jkn.services.billing import runs as billing
 from jkn.services.bounds import Id, JknDate, JknMonth, Offset, PositiveRupiah
@@ -100,8 +101,7 @@ def list_bills(caller: Caller,
     if payer and not caller.scope.national:
         sec.payer(caller, payer)
     elif not caller.scope.national:
-        raise Forbidden("name the payer whose bills you want (payer=E<employer>, F<family> ...); "
-                        "every payer's bills at once are for head office and administrators")
+        raise Forbidden(Msg("error.api.bills_need_payer"))
     return billing.list_bills(caller.session, payer_code=payer, month=month, status=status, limit=limit,
                               offset=offset)
 
@@ -110,7 +110,7 @@ def list_bills(caller: Caller,
 def get_bill(bill_id: Id, caller: Caller) -> dict:
     code = caller.session.scalar(select_payer_code(BillRow.payer_id, BillRow.id == bill_id))
     if code is None:
-        raise NotFound(f"no bill with id {bill_id}")
+        raise NotFound(Msg("error.billing.bill_unknown", bill_id=str(bill_id)))
     sec.payer(caller, code)
     return billing.get_bill(caller.session, bill_id)
 
@@ -129,7 +129,7 @@ def post_payment(body: PaymentIn, caller: Caller) -> Any:
 def get_payment(reference: str, caller: Caller) -> Any:
     code = caller.session.scalar(select_payer_code(PaymentRow.payer_id, PaymentRow.reference == reference))
     if code is None:
-        raise NotFound(f"no payment with reference {reference!r}")
+        raise NotFound(Msg("error.billing.payment_unknown", reference=repr(reference)))
     sec.payer(caller, code)
     return payments.get_payment(caller.session, reference)
 

@@ -34,6 +34,7 @@ from jkn.api.errors import problem
 from jkn.api.security import AUTH_RESPONSES as AUTH
 from jkn.api.security import Caller, Portal
 from jkn.api.session_cookie import client_of
+from jkn.i18n import Msg
 from jkn.reference import care_codes
 from jkn.services.billing import service_penalties
 from jkn.services.bounds import Id, JknDate, Offset, Positive, PositiveRupiah
@@ -207,10 +208,9 @@ def admin(request: Request, x_jkn_admin_token: Annotated[str | None, Depends(adm
     """The holder of the admin token, as the audit trail names them."""
     expected = os.environ.get("JKN_ADMIN_TOKEN", "")
     if not expected:
-        raise Forbidden("consumer management over HTTP is closed: set JKN_ADMIN_TOKEN on the server (or use "
-                        "`jkn care consumer`)")
+        raise Forbidden(Msg("error.api.admin_token_unset"))
     if not x_jkn_admin_token or not hmac.compare_digest(x_jkn_admin_token.encode(), expected.encode()):
-        raise Forbidden("X-JKN-Admin-Token is missing or wrong")
+        raise Forbidden(Msg("error.api.admin_token_wrong"))
     return Actor.admin_token(client_of(request))
 
 
@@ -232,14 +232,14 @@ def _facility_filter(caller: Portal, facility_code: str | None, card_number: str
     act at, or a participant they may see; only national offices list everything."""
     if caller.role == FACILITY_STAFF:
         if facility_code and facility_code.strip().upper() != caller.scope.facility_code:
-            raise Forbidden(f"you work at {caller.scope.facility_code}: you see your own facility's records only")
+            raise Forbidden(Msg("error.api.own_facility_records", facility_code=str(caller.scope.facility_code)))
         return caller.scope.facility_code
     if facility_code:
         sec.at_facility(caller, facility_code)
     elif card_number:
         sec.care_participant(caller, card_number)
     elif not caller.scope.national:
-        raise Forbidden("name a facility (facility_code) or a participant (card_number) of your work area")
+        raise Forbidden(Msg("error.api.name_facility_or_participant"))
     return facility_code
 
 
@@ -357,7 +357,7 @@ def create_referral(body: ReferralIn, caller: Caller) -> dict:
 def _referral(caller: Portal, number: str) -> ReferralRow:
     row = caller.session.get(ReferralRow, (number or "").strip())
     if row is None or row.deleted_at is not None:
-        raise NotFound(f"no referral {number}", field="noRujukan")
+        raise NotFound(Msg("error.care.referral_unknown", number=str(number)), field="noRujukan")
     return row
 
 
@@ -389,7 +389,7 @@ def participant_referrals(card_number: str, caller: Caller, valid_on: JknDate | 
 def _sep(caller: Portal, number: str) -> SepRow:
     row = caller.session.get(SepRow, (number or "").strip())
     if row is None or row.deleted_at is not None:
-        raise NotFound(f"no SEP {number}", field="noSep")
+        raise NotFound(Msg("error.care.sep_unknown_number", number=str(number)), field="noSep")
     return row
 
 
@@ -405,7 +405,7 @@ def create_control_letter(body: ControlLetterIn, caller: Caller) -> dict:
 def get_control_letter(number: str, caller: Caller) -> dict:
     row = caller.session.get(ControlLetterRow, (number or "").strip())
     if row is None or row.deleted_at is not None:
-        raise NotFound(f"no control letter {number}", field="noSuratKontrol")
+        raise NotFound(Msg("error.care.control_unknown", number=str(number)), field="noSuratKontrol")
     sec.care_record(caller, [row.facility_code], row.participant_id)
     return referrals.get_control_letter(caller.session, row.number)
 
@@ -492,7 +492,7 @@ def list_emergencies(caller: Caller, facility_code: str | None = None, pending: 
         facility_code = _facility_filter(caller, facility_code, None)
         return emergencies.list_cases(caller.session, facility_code=facility_code, pending_transfer=pending)
     if not caller.scope.is_office:
-        raise Forbidden("emergency cases are for facility staff and offices")
+        raise Forbidden(Msg("error.api.emergency_role"))
     area = _area_facilities(caller) or set()
     caller.session
     out = emergencies.list_cases(caller.session, pending_transfer=pending)
@@ -505,7 +505,7 @@ def transfer(case_id: Id, body: TransferIn, caller: Caller) -> dict:
     sec.need(caller, "care.record")
     case = caller.session.get(EmergencyCaseRow, case_id)
     if case is None:
-        raise NotFound(f"no emergency case {case_id}", field="case_id")
+        raise NotFound(Msg("error.care.emergency_unknown", case_id=str(case_id)), field="case_id")
     sec.at_facility(caller, case.facility_code, "case_id")
     return emergencies.record_transfer(caller.session, case_id, actor=caller.actor, **body.model_dump())
 

@@ -18,6 +18,7 @@ from jkn.api.errors import Problem
 from jkn.api.security import AUTH_RESPONSES as AUTH
 from jkn.api.security import Caller
 from jkn.api.v1.membership import CONFLICT, INVALID, NOT_FOUND, if_match_version
+from jkn.i18n import Msg
 from jkn.services.billing import statements
 from jkn.services.bounds import Id, JknDate, Offset
 from jkn.services.errors import Forbidden, NotFound
@@ -149,14 +150,13 @@ def _import_employer(caller: Caller, employer_code: str | None) -> EmployerRow |
         sec.need(caller, "employer.upload")
         own = caller.session.get(EmployerRow, caller.scope.employer_id)
         if own is None or (employer_code and employer_code.strip() != own.code):
-            raise Forbidden("an employer administrator imports only their own company's staff")
+            raise Forbidden(Msg("error.api.import_own_company"))
         return own
     sec.need(caller, "participant.register")
     if employer_code:
         return sec.employer(caller, employer_code)
     if not caller.scope.national:
-        raise Forbidden("a collective import without an employer is for head office or administrators; "
-                        "name the employer (employer_code)")
+        raise Forbidden(Msg("error.api.import_needs_employer"))
     return None
 
 
@@ -186,10 +186,10 @@ def get_import(batch_id: Id, caller: Caller) -> dict:
     session = caller.session
     batch = session.get(ImportBatchRow, batch_id)
     if batch is None:
-        raise NotFound(f"no import batch {batch_id}")
+        raise NotFound(Msg("error.membership.import_batch_unknown", batch_id=str(batch_id)))
     if batch.employer_id is not None:
         e = session.get(EmployerRow, batch.employer_id)
         auth.check_employer(caller.scope, e)
     elif not caller.scope.national and batch.actor != caller.username:
-        raise Forbidden("this import is outside your work area")
+        raise Forbidden(Msg("error.api.import_outside"))
     return collective_import.batch_view(session, batch_id)

@@ -21,6 +21,7 @@ from jkn.api.security import AUTH_RESPONSES as AUTH
 from jkn.api.security import Caller
 from jkn.domain.care import MaritalStatus, Relationship
 from jkn.domain.segment import Segment
+from jkn.i18n import Msg
 from jkn.reference import nik as nik_parser
 from jkn.services.billing import coverage, statements
 from jkn.services.bounds import MAX_INT, Id, JknDate, LifeDate, Offset
@@ -44,7 +45,7 @@ def if_match_version(if_match: str | None) -> int | None:
         return None
     t = if_match.strip().removeprefix("W/").strip('"')
     if not (t.isascii() and t.isdigit() and len(t) <= len(str(MAX_INT)) and 1 <= int(t) <= MAX_INT):
-        raise Invalid(f"If-Match must be the version number you read (e.g. \"3\"), got {if_match!r}", field="If-Match")
+        raise Invalid(Msg("error.api.if_match_format", if_match=repr(if_match)), field="If-Match")
     return int(t)
 
 
@@ -208,7 +209,7 @@ def post_change(card_number: str, body: ChangeIn, caller: Caller,
     if caller.role == PARTICIPANT:  # the portal's FKTP form: a participant changes their own FKTP
         sec.need(caller, "fktp.change")
         if body.kind != "FKTP" or p.id != caller.scope.participant_id:
-            raise Forbidden("a participant reports only their own FKTP change; other changes go through the branch office")
+            raise Forbidden(Msg("error.api.participant_fktp_only"))
     else:
         sec.need(caller, "participant.change")
         if body.kabkota_code:

@@ -22,6 +22,7 @@ from jkn.bridging.core import settings as bridging_settings
 from jkn.bridging.core.protocol import (Call, ProtocolError, Route, authenticate, consumer_cached, domain_error,
                                         parse_body, squash)
 from jkn.bridging.core.service import Service
+from jkn.i18n import Msg
 from jkn.services.care import vclaim_requests
 from jkn.services.care.vclaim_consumers import ConsumerAuth
 from jkn.services.errors import Conflict, DomainError
@@ -91,7 +92,7 @@ def _write_once(service: Service, session, route: Route, call: Call, headers, re
             return response
         except vclaim_requests.Claimed:
             continue
-    raise Conflict("the same request is being answered right now; send it again")
+    raise Conflict(Msg("error.bridging.same_request_running"))
 
 
 def handle(service: Service, sessions, read_sessions, method: str, service_path: str, headers,

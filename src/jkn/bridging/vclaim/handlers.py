@@ -22,6 +22,7 @@ from typing import Any
 
 from jkn.bridging.core.protocol import Call, Router
 from jkn.bridging.vclaim import shapes
+from jkn.i18n import Msg
 from jkn.reference import care_codes
 from jkn.reference.workareas import load_workareas
 from jkn.services.care import eligibility as care_eligibility
@@ -64,7 +65,7 @@ def _own_sep(call: Call, number: str) -> dict:
     """The SEP if the consumer's facility issued it; the unknown-SEP answer otherwise."""
     s = sep.get_sep(call.session, number)
     if s["facility"]["code"] != call.consumer.facility_code:
-        raise NotFound(f"no SEP {number}", field="noSep")
+        raise NotFound(Msg("error.care.sep_unknown_number", number=str(number)), field="noSep")
     return s
 
 
@@ -262,7 +263,7 @@ def _rujukan_one(call: Call, r: dict) -> dict:
 def _by_number(call: Call, origin: str) -> dict:
     r = referrals.get_referral(call.session, call.params["no"])
     if r["origin_level"] != origin or not _ours(call, r):
-        raise NotFound(f"no referral {call.params['no']}", field="noRujukan")
+        raise NotFound(Msg("error.care.referral_unknown", number=call.params['no']), field="noRujukan")
     return {"rujukan": _rujukan_one(call, r)}
 
 
@@ -332,7 +333,7 @@ def _own_referral(call: Call, number: str | None) -> dict:
         raise Invalid("t_rujukan.noRujukan is required", field="noRujukan")
     r = referrals.get_referral(call.session, number)
     if r["from_facility"]["code"] != call.consumer.facility_code:
-        raise NotFound(f"no referral {number}", field="noRujukan")
+        raise NotFound(Msg("error.care.referral_unknown", number=str(number)), field="noRujukan")
     return r
 
 
@@ -371,7 +372,7 @@ def rujukan_keluar_list(call: Call):
 def rujukan_keluar(call: Call):
     r = referrals.get_referral(call.session, call.params["no"])
     if r["from_facility"]["code"] != call.consumer.facility_code:
-        raise NotFound(f"no referral {call.params['no']}", field="noRujukan")
+        raise NotFound(Msg("error.care.referral_unknown", number=call.params['no']), field="noRujukan")
     s = sep.get_sep(call.session, r["sep_number"]) if r["sep_number"] else None
     e = care_eligibility.check(call.session, parse_date(r["referral_date"], "tglRujukan"), card_number=r["card_number"])
     part = {"card_number": e.participant.card_number, "name": e.participant.name, "sex": e.participant.sex,
@@ -383,7 +384,7 @@ def _referral_seps(call: Call, number: str) -> list[str]:
     """The SEPs a referral to or from this facility opened here."""
     r = referrals.get_referral(call.session, number)
     if not _ours(call, r):
-        raise NotFound(f"no referral {number}", field="noRujukan")
+        raise NotFound(Msg("error.care.referral_unknown", number=str(number)), field="noRujukan")
     return [n for n in referrals.seps_of_referral(call.session, r["number"])
             if sep.get_sep(call.session, n)["facility"]["code"] == call.consumer.facility_code]
 
@@ -394,7 +395,7 @@ def rujukan_jumlah_sep(call: Call):
         raise Invalid("jenis rujukan must be 1 (FKTP) or 2 (FKRTL)", field="jenis")
     r = referrals.get_referral(call.session, call.params["no"])
     if r["origin_level"] != call.params["jenis"]:
-        raise NotFound(f"no referral {call.params['no']}", field="noRujukan")
+        raise NotFound(Msg("error.care.referral_unknown", number=call.params['no']), field="noRujukan")
     return {"jumlahSEP": str(len(_referral_seps(call, call.params["no"])))}
 
 
@@ -449,7 +450,7 @@ def _participant_of(call: Call, card: str) -> dict:
 def kontrol_lookup(call: Call):
     c = referrals.get_control_letter(call.session, call.params["no"])
     if c["facility_code"] != call.consumer.facility_code:
-        raise NotFound(f"no control letter {call.params['no']}", field="noSuratKontrol")
+        raise NotFound(Msg("error.care.control_unknown", number=call.params['no']), field="noSuratKontrol")
     if c["kind"] == "1":  # an SPRI follows no SEP: the answer has none (as VClaim's for jnsKontrol 1)
         return {**shapes.spri(c, _participant_of(call, c["card_number"])), "noSuratKontrol": c["number"],
                 "jnsKontrol": "1", "namaJnsKontrol": "SPRI", "poliKontrol": c["poli"]["code"], "sep": None}
@@ -465,7 +466,7 @@ def _own_letter(call: Call, number: str | None, field: str = "noSuratKontrol") -
         raise Invalid(f"{field} is required", field=field)
     c = referrals.get_control_letter(call.session, number)
     if c["facility_code"] != call.consumer.facility_code:
-        raise NotFound(f"no control letter {number}", field=field)
+        raise NotFound(Msg("error.care.control_unknown", number=str(number)), field=field)
     return c
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jkn.i18n import Msg
 from jkn.services.errors import Conflict, Invalid, NotFound
 from jkn.services.portal import audit
 from jkn.services.portal.audit import Actor
@@ -43,21 +44,21 @@ def _view(row: BankClientRow) -> dict:
 def _get(session: Session, code: str) -> BankClientRow:
     row = session.get(BankClientRow, code)
     if row is None:
-        raise NotFound(f"no bank with code {code!r}")
+        raise NotFound(Msg("error.bank.unknown", code=repr(code)))
     return row
 
 
 def add_bank(session: Session, code: str, name: str, va_prefix: str, *, actor: Actor) -> dict:
     """Issue credentials to a bank; the answer carries the secret, shown this once."""
     if not CODE.fullmatch(code or ""):
-        raise Invalid("a bank code is 2 to 16 capital letters or digits (BRI, BNI, MANDIRI ...)", field="code")
+        raise Invalid(Msg("error.bank.code_format"), field="code")
     if not PREFIX.fullmatch(va_prefix or ""):
-        raise Invalid("a virtual account prefix is 3 to 8 digits (the bank's code, e.g. 88888)", field="va_prefix")
+        raise Invalid(Msg("error.bank.va_prefix_format"), field="va_prefix")
     if not (name or "").strip() or len(name) > 120:
-        raise Invalid("the bank's name is required (at most 120 characters)", field="name")
+        raise Invalid(Msg("error.bank.name_required"), field="name")
     with unit_of_work(session):
         if session.get(BankClientRow, code) is not None:
-            raise Conflict(f"bank {code} already has credentials (rotate its secret instead)")
+            raise Conflict(Msg("error.bank.has_credentials", code=str(code)))
         row = BankClientRow(code=code, name=name.strip(), va_prefix=va_prefix, secret=secrets.token_urlsafe(32),
                             active=True)
         session.add(row)

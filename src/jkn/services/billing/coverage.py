@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jkn.domain.care import Relationship
+from jkn.i18n import Msg
 from jkn.rules.family import child_status_ends
 from jkn.services.billing.calculators import penalty_figures
 from jkn.services.billing.ledger import Standing, delays, open_bills, paid_late_on, standing
@@ -50,7 +51,7 @@ def coverage_status(session: Session, card_number: str, on_date: dt.date | None 
                           .outerjoin(PayerRow, PayerRow.id == ParticipantRow.payer_id)
                           .where(ParticipantRow.card_number == card_number)).first()
     if row is None:
-        raise NotFound(f"no participant with card number {card_number!r}")
+        raise NotFound(Msg("error.participant.unknown_card", card_number=repr(card_number)))
     return coverage_of(session, row, on_date)
 
 

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jkn.i18n import Msg
 from jkn.services.billing.banks import BankAuth
 from jkn.services.billing.payments import post_payment
 from jkn.services.billing.reversals import reverse_payment
@@ -41,7 +42,7 @@ MAX_FILE_LINES = 200_000
 
 def _reference(value: str, field: str = "reference") -> str:
     if not isinstance(value, str) or not REFERENCE.fullmatch(value):
-        raise Invalid("a bank reference is 1 to 40 letters, digits, '.', '_' or '-'", field=field)
+        raise Invalid(Msg("error.h2h.reference_format"), field=field)
     return value
 
 
@@ -80,7 +81,7 @@ def _answer(session: Session, bank: BankAuth, pay: PaymentRow) -> dict[str, Any]
 
 def _own(bank: BankAuth, pay: PaymentRow) -> None:
     if pay.channel != channel(bank.code):
-        raise Forbidden("that payment was not made through this bank")
+        raise Forbidden(Msg("error.h2h.not_this_bank"))
 
 
 def pay(session: Session, bank: BankAuth, va: str, reference: str, amount: int, *, actor: Actor,
@@ -91,8 +92,8 @@ def pay(session: Session, bank: BankAuth, va: str, reference: str, amount: int, 
     found = session.scalar(select(PaymentRow).where(PaymentRow.reference == ref))
     if found is not None:
         if found.payer_id != payer.id or found.amount != amount:
-            raise Conflict(f"bank reference {reference} was already used for another payment "
-                           f"({found.amount} rupiah on {found.paid_on.isoformat()})")
+            raise Conflict(Msg("error.h2h.reference_used", reference=reference, amount=found.amount,
+                               paid_on=found.paid_on.isoformat()))
         return _answer(session, bank, found), False
     posted = post_payment(session, PaymentIn(reference=ref, payer_code=payer.code, amount=amount,
                                              paid_on=on or jakarta_today(), channel=channel(bank.code)), actor=actor)
@@ -132,22 +133,22 @@ def parse_file(text: str, day: dt.date) -> dict[str, dict[str, Any]]:
     """The bank's file in: the same columns; every line of ``day``; each reference once."""
     reader = csv.DictReader(io.StringIO(text))
     if reader.fieldnames is None or [f.strip() for f in reader.fieldnames] != list(COLUMNS):
-        raise Invalid(f"the file's first line must be the header {','.join(COLUMNS)}", field="file")
+        raise Invalid(Msg("error.h2h.file_header", value=','.join(COLUMNS)), field="file")
     lines: dict[str, dict[str, Any]] = {}
     for n, row in enumerate(reader, start=2):
         if n > MAX_FILE_LINES:
-            raise Invalid(f"a reconciliation file has at most {MAX_FILE_LINES} lines", field="file")
+            raise Invalid(Msg("error.h2h.file_too_long", max_file_lines=MAX_FILE_LINES), field="file")
         row = {k.strip(): (v or "").strip() for k, v in row.items() if k is not None}
         where = f"line {n}"
         if row["date"] != day.isoformat():
-            raise Invalid(f"{where}: date {row['date']!r} is not {day.isoformat()}", field="file")
+            raise Invalid(Msg("error.h2h.row_date", where=where, row=repr(row['date']), day=day.isoformat()), field="file")
         _reference(row["bank_reference"], "file")
         if not row["amount"].isdigit() or int(row["amount"]) <= 0:
-            raise Invalid(f"{where}: amount {row['amount']!r} is not a whole positive number of rupiah", field="file")
+            raise Invalid(Msg("error.h2h.row_amount", where=where, row=repr(row['amount'])), field="file")
         if row["status"] not in ("PAID", "REVERSED"):
-            raise Invalid(f"{where}: status must be PAID or REVERSED", field="file")
+            raise Invalid(Msg("error.h2h.row_status", where=where), field="file")
         if row["bank_reference"] in lines:
-            raise Invalid(f"{where}: reference {row['bank_reference']} appears twice", field="file")
+            raise Invalid(Msg("error.h2h.row_reference_twice", where=where, row=row['bank_reference']), field="file")
         lines[row["bank_reference"]] = {**row, "amount": int(row["amount"])}
     return lines
 

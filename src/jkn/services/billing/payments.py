@@ -45,12 +45,12 @@ def resolve_payer(session: Session, *, payer_code: str | None = None, card_numbe
     elif card_number:
         p = get_participant(session, card_number)
         if p.payer_id is None:
-            raise NotFound(f"participant {card_number} has no payer account")
+            raise NotFound(Msg("error.billing.no_payer_account", card_number=str(card_number)))
         stmt = stmt.where(PayerRow.id == p.payer_id)
     elif employer_code:
         stmt = stmt.where(PayerRow.employer_id == get_employer(session, employer_code).id)
     else:
-        raise Invalid("name the payer: payer_code, card_number or employer_code", field="payer_code")
+        raise Invalid(Msg("error.billing.payer_required"), field="payer_code")
     return one(session, stmt, for_update, f"no payer account for {payer_code or card_number or employer_code!r}")
 
 
@@ -87,8 +87,8 @@ def _existing(session: Session, data: PaymentIn) -> dict[str, Any] | None:
         named = None
     same = pay.amount == data.amount and pay.paid_on == data.paid_on and named is not None and named.id == payer.id
     if not same:
-        raise Conflict(f"payment reference {data.reference} was already used for another payment "
-                       f"({pay.amount} on {pay.paid_on.isoformat()} by {payer.code})", payment_id=pay.id)
+        raise Conflict(Msg("error.billing.payment_reference_used", reference=data.reference, amount=pay.amount,
+                           paid_on=pay.paid_on.isoformat(), code=str(payer.code)), payment_id=pay.id)
     return _payment_view(session, pay, duplicate=True)
 
 
@@ -196,7 +196,7 @@ def apply_credit(session: Session, payer: PayerRow, month) -> None:
 def get_payment(session: Session, reference: str) -> dict[str, Any]:
     pay = session.scalar(select(PaymentRow).where(PaymentRow.reference == reference))
     if pay is None:
-        raise NotFound(f"no payment with reference {reference!r}")
+        raise NotFound(Msg("error.billing.payment_unknown", reference=repr(reference)))
     return _payment_view(session, pay)
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
+from jkn.i18n import Msg
 from jkn.services.billing.cover_start import start_cover
 from jkn.services.billing.ledger import refresh_payer
 from jkn.services.billing.payments import _payment_view, allocate, payer_branch
@@ -47,15 +48,15 @@ def reverse_payment(session: Session, payment_reference: str, *, reference: str,
     with unit_of_work(session):
         pay = session.scalar(select(PaymentRow).where(PaymentRow.reference == payment_reference))
         if pay is None:
-            raise NotFound(f"no payment with reference {payment_reference!r}")
+            raise NotFound(Msg("error.billing.payment_unknown", reference=repr(payment_reference)))
         if allowed is not None:
             allowed(pay)
         payer = session.scalar(select(PayerRow).where(PayerRow.id == pay.payer_id).with_for_update())
         if session.scalar(select(PaymentReversalRow.id).where(PaymentReversalRow.payment_id == pay.id)):
-            raise Conflict(f"payment {payment_reference} was already reversed under another reference")
+            raise Conflict(Msg("error.billing.payment_reversed", payment_reference=payment_reference))
         if pay.paid_on != on:
-            raise Invalid(f"payment {payment_reference} was made on {pay.paid_on.isoformat()}: a payment is "
-                          f"reversed only on the day it was made ({on.isoformat()}, Asia/Jakarta)", field="reference")
+            raise Invalid(Msg("error.billing.reversal_same_day", payment_reference=payment_reference,
+                              paid_on=pay.paid_on.isoformat(), on=on.isoformat()), field="reference")
         before = _payment_view(session, pay)
         _resettle_without(session, payer, pay)
         session.add(PaymentReversalRow(payment_id=pay.id, reference=reference, reversed_on=on, reason=reason,
@@ -78,7 +79,8 @@ def _repeat(session: Session, payment_reference: str, reference: str) -> dict[st
         return None
     pay = session.get(PaymentRow, done.payment_id)
     if pay.reference != payment_reference:
-        raise Conflict(f"reversal reference {reference} was already used for payment {pay.reference}")
+        raise Conflict(Msg("error.billing.reversal_reference_used", reference=reference,
+                           reference2=pay.reference))
     return _payment_view(session, pay)
 
 
@@ -86,7 +88,7 @@ def _resettle_without(session: Session, payer: PayerRow, pay: PaymentRow) -> Non
     day = pay.paid_on
     if session.scalar(select(func.count()).select_from(PaymentRow).where(
             PaymentRow.payer_id == payer.id, PaymentRow.paid_on > day)):
-        raise Conflict(f"payer {payer.code} has payments after {day.isoformat()}: the day cannot be settled again")
+        raise Conflict(Msg("error.billing.reversal_later_payments", code=str(payer.code), day=day.isoformat()))
     reversed_ids = select(PaymentReversalRow.payment_id)
     todays = session.scalars(select(PaymentRow).where(
         PaymentRow.payer_id == payer.id, PaymentRow.paid_on == day, PaymentRow.id.not_in(reversed_ids))
@@ -96,7 +98,7 @@ def _resettle_without(session: Session, payer: PayerRow, pay: PaymentRow) -> Non
     allocated = sum(a.contribution_amount + a.penalty_amount for a in allocs)
     credit_left = sum(p.amount for p in todays) - allocated  # prepaid credit a billing run has not used yet
     if payer.credit < credit_left:
-        raise Conflict(f"payer {payer.code}'s credit from {day.isoformat()} was already used")
+        raise Conflict(Msg("error.billing.reversal_credit_used", code=str(payer.code), day=day.isoformat()))
     touched = sorted({a.bill_id for a in allocs})
     for a in allocs:
         bill = session.get(BillRow, a.bill_id)

@@ -473,11 +473,11 @@ def run_billing(session: Session, month: "Month | str", *, actor: Actor, method:
 
     m = as_month(month)
     if method not in ("batch", "single"):
-        raise Invalid("method must be batch or single", field="method")
+        raise Invalid(Msg("error.billing.run_method"), field="method")
     try:  # JKN's span up to the horizon (assumption A-S06)
         check_jkn_month(m)
     except ValueError as exc:
-        raise Invalid(f"cannot bill {m}: {exc}", field="month") from None
+        raise Invalid(Msg("error.billing.cannot_bill", m=m, exc=exc), field="month") from None
     started = time.perf_counter()
     with unit_of_work(session):
         rates = None
@@ -574,5 +574,5 @@ def get_bill(session: Session, bill_id: int) -> dict[str, Any]:
     from jkn.services.errors import NotFound
     bill = session.get(BillRow, bill_id)
     if bill is None:
-        raise NotFound(f"no bill with id {bill_id}")
+        raise NotFound(Msg("error.billing.bill_unknown", bill_id=str(bill_id)))
     return bill_view(session, bill, with_lines=True)

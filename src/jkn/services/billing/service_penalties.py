@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from jkn.i18n import Msg
 from jkn.rules.late_payment import service_penalty
 from jkn.services.billing.ledger import suspension_periods
 from jkn.services.billing.payments import payer_branch
@@ -44,23 +45,25 @@ def record_discharge(session: Session, sep_number: str, *, discharged_on: dt.dat
     """Close the inpatient SEP ``sep_number`` on ``discharged_on`` with its INA-CBG amount, and charge
     the service penalty the rules engine finds due (once per SEP)."""
     if isinstance(ina_cbg_amount, bool) or not isinstance(ina_cbg_amount, int) or ina_cbg_amount <= 0:
-        raise Invalid("ina_cbg_amount must be a whole positive number of rupiah", field="ina_cbg_amount")
+        raise Invalid(Msg("error.billing.ina_cbg_amount"), field="ina_cbg_amount")
     with unit_of_work(session):
         sep = session.get(SepRow, sep_number, with_for_update=True)
         if sep is None or sep.deleted_at is not None or (facility_code and sep.facility_code != facility_code):
-            raise NotFound(f"no SEP {sep_number!r}")
+            raise NotFound(Msg("error.billing.sep_unknown", sep_number=repr(sep_number)))
         if sep.service_type != "1":
-            raise Invalid(f"SEP {sep_number} is not an inpatient SEP", field="sep_number")
+            raise Invalid(Msg("error.billing.sep_not_inpatient", sep_number=str(sep_number)), field="sep_number")
         if discharged_on < sep.sep_date:
-            raise Invalid(f"the discharge date {discharged_on} is before the SEP date {sep.sep_date}",
+            raise Invalid(Msg("error.billing.discharge_before_sep", discharged_on=discharged_on,
+                              sep_date=sep.sep_date),
                           field="discharged_on")
         if sep.discharge_date is not None and sep.discharge_date != discharged_on:
-            raise Conflict(f"SEP {sep_number} was closed on {sep.discharge_date}, not {discharged_on}")
+            raise Conflict(Msg("error.billing.sep_closed_other_day", sep_number=str(sep_number),
+                               discharge_date=sep.discharge_date, discharged_on=discharged_on))
         if session.scalar(select(ServicePenaltyRow.id).where(ServicePenaltyRow.sep_number == sep_number)):
-            raise Conflict(f"SEP {sep_number} was already closed with its INA-CBG amount")
+            raise Conflict(Msg("error.billing.sep_closed", sep_number=str(sep_number)))
         person = session.get(ParticipantRow, sep.participant_id)
         if person.payer_id is None:
-            raise Invalid(f"participant {person.card_number} has no payer account", field="sep_number")
+            raise Invalid(Msg("error.billing.no_payer_account", card_number=str(person.card_number)), field="sep_number")
         payer = session.get(PayerRow, person.payer_id)
         resumed = [p for p in suspension_periods(session, payer.id, payer.segment, sep.sep_date)
                    if p.end is not None and p.end <= sep.sep_date]

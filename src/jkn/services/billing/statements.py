@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jkn.domain.month import Month
+from jkn.i18n import Msg
 from jkn.services.billing.calculators import penalty_figures
 from jkn.services.billing.ledger import standing
 from jkn.services.billing.payments import resolve_payer
@@ -78,7 +79,7 @@ def participant_statement(session: Session, card_number: str, on: dt.date | None
     participants a caller may open."""
     p = get_participant(session, card_number)
     if p.payer_id is None:
-        raise NotFound(f"participant {card_number} has no payer account")
+        raise NotFound(Msg("error.billing.no_payer_account", card_number=str(card_number)))
     payer = session.get(PayerRow, p.payer_id)
     head = p if p.relationship == "HEAD" else session.scalar(select(ParticipantRow).where(
         ParticipantRow.family_id == p.family_id, ParticipantRow.relationship == "HEAD"))

@@ -20,6 +20,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jkn.i18n import Msg
 from jkn.services.errors import Invalid, NotFound
 from jkn.services.membership.cards import CARD_LENGTH, valid_card_number
 from jkn.store.billing_tables import PayerRow
@@ -47,7 +48,7 @@ def payer_of(session: Session, number: str, for_update: bool = False) -> PayerRo
     """The payer a payer number (the VA without the bank's code) belongs to: NotFound otherwise.
     Any member's card of a family that pays for itself names the family's payer."""
     if len(number) != CARD_LENGTH or not number.isdigit():
-        raise Invalid(f"a virtual account ends with {CARD_LENGTH} digits (the payer number)", field="va_number")
+        raise Invalid(Msg("error.billing.va_length", card_length=str(CARD_LENGTH)), field="va_number")
     if number.startswith(EMPLOYER_PREFIX):
         stmt = select(PayerRow).join(EmployerRow, EmployerRow.id == PayerRow.employer_id).where(
             EmployerRow.code == number[len(EMPLOYER_PREFIX):])
@@ -55,19 +56,19 @@ def payer_of(session: Session, number: str, for_update: bool = False) -> PayerRo
         stmt = select(PayerRow).join(ParticipantRow, ParticipantRow.payer_id == PayerRow.id).where(
             ParticipantRow.card_number == number, PayerRow.kind == "FAMILY")
     else:
-        raise NotFound(f"no payer with virtual account number ending {number}")
+        raise NotFound(Msg("error.billing.va_unknown", number=str(number)))
     if for_update:
         stmt = stmt.with_for_update()
     payer = session.scalar(stmt)
     if payer is None:
-        raise NotFound(f"no payer with virtual account number ending {number}")
+        raise NotFound(Msg("error.billing.va_unknown", number=str(number)))
     return payer
 
 
 def split(va: str, prefix: str) -> str:
     """The payer number of a VA collected by the bank whose code is ``prefix``."""
     if not va.startswith(prefix):
-        raise NotFound(f"virtual account {va} is not one of this bank's (they begin with {prefix})")
+        raise NotFound(Msg("error.billing.va_other_bank", va=va, prefix=prefix))
     return va[len(prefix):]
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from jkn.domain.timestamps import utcnow
+from jkn.i18n import Msg
 from jkn.reference import care_codes
 from jkn.services.bounds import MAX_INT, MAX_LIMIT
 from jkn.services.care.common import JAKARTA, facility
@@ -39,31 +40,31 @@ def _count(body: dict, key: str, required: bool) -> int:
     raw = body.get(key)
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         if required:
-            raise Invalid(f"{key} is required", field=key)
+            raise Invalid(Msg("error.care.required", field=key), field=key)
         return 0
     if isinstance(raw, bool) or not (isinstance(raw, int) or (isinstance(raw, str) and raw.strip().isdigit()
                                                                 and raw.strip().isascii())):
-        raise Invalid(f"{key} must be a whole number from 0, got {raw!r}", field=key)
+        raise Invalid(Msg("error.care.bed_whole_number", field=key, raw=repr(raw)), field=key)
     value = int(raw)
     if value > MAX_INT or value < 0:
-        raise Invalid(f"{key} must be a whole number from 0 to {MAX_INT}", field=key)
+        raise Invalid(Msg("error.care.bed_number_range", field=key, max_int=MAX_INT), field=key)
     return value
 
 
 def _class(body: dict) -> str:
     code = str(body.get("kodekelas") or "").strip().upper()
     if not code:
-        raise Invalid("kodekelas is required", field="kodekelas")
+        raise Invalid(Msg("error.care.bed_class_required"), field="kodekelas")
     if code not in care_codes.bed_classes():
-        raise Invalid(f"kodekelas {code!r} is not an Aplicares class; see rest/ref/kelas "
-                      f"({', '.join(care_codes.bed_classes())})", field="kodekelas")
+        raise Invalid(Msg("error.care.bed_class_unknown", code=repr(code),
+                          value=', '.join(care_codes.bed_classes())), field="kodekelas")
     return code
 
 
 def _room_code(body: dict) -> str:
     code = str(body.get("koderuang") or "").strip()
     if not _ROOM_CODE.fullmatch(code):
-        raise Invalid("koderuang is required: 1 to 20 letters, digits, spaces or . _ - /", field="koderuang")
+        raise Invalid(Msg("error.care.room_code_format"), field="koderuang")
     return code
 
 
@@ -71,13 +72,12 @@ def _figures(body: dict) -> dict:
     """The room's name and counts from an Aplicares body, checked (A-V30)."""
     name = str(body.get("namaruang") or "").strip()
     if not name or len(name) > 120 or not name.isprintable():
-        raise Invalid("namaruang is required: 1 to 120 printable characters", field="namaruang")
+        raise Invalid(Msg("error.care.room_name_format"), field="namaruang")
     capacity, available, male, female, either = (_count(body, k, k in ("kapasitas", "tersedia")) for k in COUNTS)
     if available > capacity:
-        raise Invalid(f"tersedia ({available}) is more than kapasitas ({capacity})", field="tersedia")
+        raise Invalid(Msg("error.care.beds_over_capacity", available=available, capacity=capacity), field="tersedia")
     if male + female + either > available:
-        raise Invalid(f"tersediapria + tersediawanita + tersediapriawanita ({male + female + either}) is more than "
-                      f"tersedia ({available}) [assumption A-V30]", field="tersedia")
+        raise Invalid(Msg("error.care.beds_split_over", value=male + female + either, available=available), field="tersedia")
     return {"room_name": name, "capacity": capacity, "available": available, "available_male": male,
             "available_female": female, "available_any": either}
 
@@ -85,11 +85,12 @@ def _figures(body: dict) -> dict:
 def _own_facility(session: Session, facility_code: str, consumer_facility: str) -> FacilityRow:
     """The hospital named in the path, which must be the caller's own (a hospital reports only its beds)."""
     if (facility_code or "").strip().upper() != consumer_facility:
-        raise Invalid(f"kodeppk {facility_code!r} is not this consumer's facility ({consumer_facility})",
+        raise Invalid(Msg("error.care.bed_other_facility", facility_code=repr(facility_code),
+                          consumer_facility=consumer_facility),
                       field="kodeppk")
     fac = facility(session, consumer_facility, "kodeppk")
     if fac.level != "FKRTL":
-        raise Invalid(f"{fac.code} is not a hospital: Aplicares is for referral-level facilities", field="kodeppk")
+        raise Invalid(Msg("error.care.aplicares_hospital_only", code=str(fac.code)), field="kodeppk")
     return fac
 
 
@@ -118,8 +119,8 @@ def create_room(session: Session, facility_code: str, body: dict, *, actor: Acto
                 session.add(row)
                 session.flush()
         except IntegrityError:
-            raise Conflict(f"room {room_code} class {class_code} is already reported by {fac.code}; "
-                           "use bed/update", field="koderuang") from None
+            raise Conflict(Msg("error.care.room_reported", room_code=str(room_code), class_code=str(class_code),
+                               code=str(fac.code)), field="koderuang") from None
         audit.record_at_facility(session, actor, "bed.create", fac, object_type="bed_room",
                                  object_id=f"{class_code}/{room_code}",
                                  summary=f"room {room_code} ({class_code}): {figures['available']} of "
@@ -180,7 +181,7 @@ def view(row: BedRoomRow) -> dict:
 def _bound(value: str | int, name: str, low: int, high: int) -> int:
     text = str(value).strip()
     if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
-        raise Invalid(f"{name} must be a whole number from {low} to {high}", field=name)
+        raise Invalid(Msg("error.care.number_range", name=name, low=low, high=high), field=name)
     return int(text)
 
 

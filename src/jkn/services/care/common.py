@@ -40,7 +40,7 @@ def month_span(year: "int | str", month: "int | str") -> tuple[dt.date, dt.date]
     try:
         first = dt.date(int(year), int(month), 1)
     except (TypeError, ValueError):
-        raise Invalid("bulan must be 1-12 and tahun a year", field="bulan") from None
+        raise Invalid(Msg("error.care.month_year"), field="bulan") from None
     after = dt.date(first.year + (first.month == 12), first.month % 12 + 1, 1)
     return first, after - dt.timedelta(days=1)
 
@@ -61,7 +61,7 @@ def parse_date(value: "dt.date | str | None", field: str, *, required: bool = Tr
     """A calendar date from ``YYYY-MM-DD``; Invalid names the field otherwise."""
     if value is None or value == "":
         if required:
-            raise Invalid(f"{field} is required (a date YYYY-MM-DD)", field=field)
+            raise Invalid(Msg("error.care.date_required", field=field), field=field)
         return None
     if isinstance(value, dt.datetime):
         return value.date()
@@ -69,11 +69,11 @@ def parse_date(value: "dt.date | str | None", field: str, *, required: bool = Tr
         return value
     text = str(value).strip()
     if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
-        raise Invalid(f"{field} must be a date YYYY-MM-DD, got {value!r}", field=field)
+        raise Invalid(Msg("error.care.date_format", field=field, value=repr(value)), field=field)
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise Invalid(f"{field} is not a calendar date: {value!r}", field=field) from None
+        raise Invalid(Msg("error.care.not_a_date", field=field, value=repr(value)), field=field) from None
 
 
 def next_number(session: Session, facility_code: str, letter: str, on: dt.date) -> str:
@@ -83,14 +83,14 @@ def next_number(session: Session, facility_code: str, letter: str, on: dt.date) 
     transactions never get the same number (PostgreSQL and SQLite both run it as one statement).
     """
     if not FACILITY_CODE_RE.fullmatch(facility_code):
-        raise Invalid(f"facility code {facility_code!r} must be 8 letters or digits to number documents")
+        raise Invalid(Msg("error.care.facility_code_numbering", facility_code=repr(facility_code)))
     prefix = f"{facility_code}{on:%m%y}{letter}"
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     stmt = insert(CareSerialRow).values(prefix=prefix, last=1)
     stmt = stmt.on_conflict_do_update(index_elements=["prefix"], set_={"last": CareSerialRow.last + 1})
     serial = session.execute(stmt.returning(CareSerialRow.last)).scalar_one()
     if serial > 999_999:
-        raise Invalid(f"no numbers left for {prefix} this month")
+        raise Invalid(Msg("error.care.numbers_exhausted", prefix=prefix))
     return f"{prefix}{serial:06d}"
 
 
@@ -98,7 +98,7 @@ def valid_card(card_number: str | None) -> str:
     """The card number, stripped; 422 unless it has 13 digits."""
     card = (card_number or "").strip()
     if not CARD_RE.fullmatch(card):
-        raise Invalid(f"card number must be 13 digits, got {card_number!r}", field="noKartu")
+        raise Invalid(Msg("error.care.card_number_format", card_number=repr(card_number)), field="noKartu")
     return card
 
 
@@ -106,7 +106,7 @@ def valid_nik(nik: str | None) -> str:
     """The NIK, stripped; 422 unless it has 16 digits."""
     n = (nik or "").strip()
     if not NIK_RE.fullmatch(n):
-        raise Invalid(f"NIK must be 16 digits, got {nik!r}", field="nik")
+        raise Invalid(Msg("error.care.nik_format", nik=repr(nik)), field="nik")
     return n
 
 
@@ -114,7 +114,7 @@ def participant_by_card(session: Session, card_number: str) -> ParticipantRow:
     card = valid_card(card_number)
     row = session.scalar(select(ParticipantRow).where(ParticipantRow.card_number == card))
     if row is None:
-        raise NotFound(f"no participant with card number {card}", field="noKartu")
+        raise NotFound(Msg("error.participant.unknown_card", card_number=str(card)), field="noKartu")
     return row
 
 
@@ -122,33 +122,32 @@ def participant_by_nik(session: Session, nik: str) -> ParticipantRow:
     n = valid_nik(nik)
     row = session.scalar(select(ParticipantRow).where(ParticipantRow.nik == n))
     if row is None:
-        raise NotFound(f"no participant with NIK {n}", field="nik")
+        raise NotFound(Msg("error.participant.unknown_nik", n=n), field="nik")
     return row
 
 
 def facility(session: Session, code: str, field: str = "facility") -> FacilityRow:
     row = session.get(FacilityRow, (code or "").strip().upper())
     if row is None:
-        raise NotFound(f"no facility with code {code!r}", field=field)
+        raise NotFound(Msg("error.facility.unknown", code=repr(code)), field=field)
     return row
 
 
 def check_diagnosis(code: str, field: str = "diagnosis") -> care_codes.Diagnosis:
     d = care_codes.diagnosis(code or "")
     if d is None:
-        raise Invalid(f"{code!r} is not an ICD-10 diagnosis code we know (a category such as A09 or a "
-                      f"subcategory such as O80.0; see referensi/diagnosa)", field=field)
+        raise Invalid(Msg("error.care.diagnosis_unknown", code=repr(code)), field=field)
     return d
 
 
 def check_poli(code: str | None, field: str = "poli", *, required: bool = True) -> care_codes.Poli | None:
     if not code:
         if required:
-            raise Invalid(f"{field} is required (a poli code, see referensi/poli)", field=field)
+            raise Invalid(Msg("error.care.poli_required", field=field), field=field)
         return None
     p = care_codes.polis().get(code.strip().upper())
     if p is None:
-        raise Invalid(f"unknown poli code {code!r} (see referensi/poli)", field=field)
+        raise Invalid(Msg("error.care.poli_unknown", code=repr(code)), field=field)
     return p
 
 

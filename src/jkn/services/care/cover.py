@@ -30,7 +30,7 @@ def valid_exclusions(codes: Iterable[str], field: str = "excluded") -> list[str]
     out = [str(x).upper() for x in codes or () if x]
     bad = [x for x in out if x not in known]
     if bad:
-        raise Invalid(f"unknown exclusion codes {bad}; one of: {', '.join(sorted(known))}", field=field)
+        raise Invalid(Msg("error.care.exclusion_unknown", bad=bad, value=', '.join(sorted(known))), field=field)
     return out
 
 
@@ -41,9 +41,9 @@ def valid_child_number(value, field: str) -> int | None:
     try:
         n = int(value)
     except (TypeError, ValueError):
-        raise Invalid(f"{field} must be a whole number (1 for the first child)", field=field) from None
+        raise Invalid(Msg("error.care.child_order_number", field=field), field=field) from None
     if n < 1:
-        raise Invalid(f"{field} must be 1 or more", field=field)
+        raise Invalid(Msg("error.care.at_least_one", field=field), field=field)
     return n
 
 

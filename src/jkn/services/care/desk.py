@@ -9,6 +9,7 @@ import datetime as dt
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from jkn.i18n import Msg
 from jkn.services.bounds import MAX_LIMIT
 from jkn.services.care import referrals
 from jkn.services.care.common import facility, parse_date, valid_card
@@ -26,9 +27,9 @@ def search_seps(session: Session, facility_code: str, *, query: str = "", start:
     to a card number, an SEP number or part of a name."""
     a, b = parse_date(start, "dari"), parse_date(end, "sampai")
     if b < a or (b - a).days >= MAX_DAYS:
-        raise Invalid(f"the dates must run forwards, at most {MAX_DAYS} days", field="sampai")
+        raise Invalid(Msg("error.care.date_range", max_days=MAX_DAYS), field="sampai")
     if not 1 <= limit <= MAX_LIMIT:
-        raise Invalid(f"limit must be 1 to {MAX_LIMIT}", field="limit")
+        raise Invalid(Msg("error.care.limit_range", max_limit=MAX_LIMIT), field="limit")
     fac = facility(session, facility_code)
     stmt = (select(SepRow, ParticipantRow).join(ParticipantRow, ParticipantRow.id == SepRow.participant_id)
             .where(SepRow.facility_code == fac.code, SepRow.deleted_at.is_(None), SepRow.sep_date >= a,
@@ -36,7 +37,7 @@ def search_seps(session: Session, facility_code: str, *, query: str = "", start:
     q = (query or "").strip()
     if q:
         if len(q) > 60:
-            raise Invalid("the search is at most 60 characters", field="q")
+            raise Invalid(Msg("error.care.search_too_long"), field="q")
         stmt = stmt.where(or_(ParticipantRow.card_number == q, SepRow.number == q.upper(),
                               ParticipantRow.name.ilike(f"%{q.replace('%', '').replace('_', '')}%")))
     rows = session.execute(stmt.order_by(SepRow.sep_date.desc(), SepRow.number.desc()).limit(limit)).all()

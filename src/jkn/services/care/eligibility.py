@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
+from jkn.i18n import Msg
 from jkn.rules.decision import cite
 from jkn.services.billing.coverage import PAYER_COLUMNS, coverage_of
 from jkn.services.care.common import valid_card, valid_nik
@@ -71,13 +72,13 @@ def _lookup(session: Session, *, card_number: str | None, nik: str | None):
     by_card, by_nik = _statements()
     if card_number is not None:
         card = valid_card(card_number)
-        stmt, key, what = by_card, card, f"card number {card}"
+        stmt, key, what = by_card, card, Msg("error.participant.by_card", card_number=str(card))
     else:
         n = valid_nik(nik)
-        stmt, key, what = by_nik, n, f"NIK {n}"
+        stmt, key, what = by_nik, n, Msg("error.participant.by_nik", nik=n)
     row = session.execute(stmt, {"key": key}).first()
     if row is None:
-        raise NotFound(f"no participant with {what}", field="noKartu" if card_number is not None else "nik")
+        raise NotFound(Msg("error.participant.unknown_with", what=what), field="noKartu" if card_number is not None else "nik")
     return row, row.fktp_name, row.card_printed
 
 

@@ -13,6 +13,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jkn.i18n import Msg
 from jkn.rules import coverage
 from jkn.rules import referral as referral_rules
 from jkn.rules.decision import cite
@@ -48,7 +49,7 @@ def record_emergency(session: Session, *, actor: Actor, card_number: str, facili
     with unit_of_work(session):
         fac = facility(session, facility_code, "facility_code")
         if fac.level == "PENUNJANG":
-            raise Invalid(f"{fac.code} is a supporting facility: emergencies are treated at an FKTP or FKRTL",
+            raise Invalid(Msg("error.care.emergency_supporting", code=str(fac.code)),
                           field="facility_code")
         elig = care_eligibility.check(session, day, card_number=card_number)
         level = "first" if fac.level == "FKTP" else "referral"
@@ -80,9 +81,10 @@ def record_transfer(session: Session, case_id: int, *, actor: Actor, to_facility
     with unit_of_work(session):
         case = session.get(EmergencyCaseRow, case_id)
         if case is None:
-            raise NotFound(f"no emergency case {case_id}", field="case_id")
+            raise NotFound(Msg("error.care.emergency_unknown", case_id=str(case_id)), field="case_id")
         if case.transferred_on is not None:
-            raise Invalid(f"emergency case {case_id} was already transferred to {case.transfer_to}")
+            raise Invalid(Msg("error.care.emergency_transferred", case_id=str(case_id),
+                              transfer_to=case.transfer_to))
         src = facility(session, case.facility_code)
         dest = facility(session, to_facility, "to_facility")
         d = referral_rules.check_emergency_transfer(
@@ -129,7 +131,8 @@ def record_ambulance_trip(session: Session, *, actor: Actor, card_number: str, f
         if sep_number:
             sep = session.get(SepRow, sep_number)
             if sep is None or sep.participant_id != p.id:
-                raise NotFound(f"no SEP {sep_number} for card {p.card_number}", field="sep_number")
+                raise NotFound(Msg("error.care.sep_unknown_for_card", sep_number=str(sep_number),
+                                   card_number=str(p.card_number)), field="sep_number")
         row = AmbulanceTripRow(participant_id=p.id, from_facility=src.code, to_facility=dest.code, trip_date=day,
                                sep_number=sep_number, explanation=d.explain())
         session.add(row)
@@ -152,7 +155,7 @@ def list_cases(session: Session, *, facility_code: str | None = None, pending_tr
 def get_case(session: Session, case_id: int) -> dict:
     row = session.get(EmergencyCaseRow, case_id)
     if row is None:
-        raise NotFound(f"no emergency case {case_id}", field="case_id")
+        raise NotFound(Msg("error.care.emergency_unknown", case_id=str(case_id)), field="case_id")
     return case_view(session, row)
 
 

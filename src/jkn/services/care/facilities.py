@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from jkn.i18n import Msg
 from jkn.reference import care_codes
 from jkn.services.care.common import FACILITY_CODE_RE, facility
 from jkn.services.errors import Conflict, Invalid, NotFound
@@ -28,7 +29,7 @@ SECTION = "Panduan Peserta, FASILITAS KESEHATAN BAGI PESERTA"
 
 def list_facility_types(level: str | None = None) -> list[dict]:
     if level and level.upper() not in care_codes.LEVELS:
-        raise Invalid(f"level must be one of {', '.join(care_codes.LEVELS)}", field="level")
+        raise Invalid(Msg("error.facility.level_choice", value=', '.join(care_codes.LEVELS)), field="level")
     return [type_view(t) for t in care_codes.facility_types().values() if not level or t.level == level.upper()]
 
 
@@ -67,7 +68,7 @@ def _new_code(session: Session, kabkota_code: str, level: str) -> str:
     serials = [int(c[5:]) for c in taken if len(c) == 8 and c[5:].isdigit()]
     n = max(serials, default=0) + 1
     if n > 999:
-        raise Conflict(f"no facility codes left for {prefix}")
+        raise Conflict(Msg("error.facility.codes_exhausted", prefix=prefix))
     return f"{prefix}{n:03d}"
 
 
@@ -78,40 +79,38 @@ def register_facility(session: Session, *, actor: Actor, name: str, facility_typ
     kinds = care_codes.facility_types()
     kind = kinds.get((facility_type or "").strip().upper())
     if kind is None:
-        raise Invalid(f"unknown facility type {facility_type!r}; one of: {', '.join(kinds)}", field="facility_type")
+        raise Invalid(Msg("error.facility.type_unknown", facility_type=repr(facility_type),
+                          value=', '.join(kinds)), field="facility_type")
     name = (name or "").strip()
     if not name or len(name) > 160:
-        raise Invalid("name is required (at most 160 characters)", field="name")
+        raise Invalid(Msg("error.facility.name_required"), field="name")
     partnership = (partnership or kind.partnership).strip().upper()
     if partnership not in care_codes.PARTNERSHIPS:
-        raise Invalid(f"partnership must be one of {', '.join(care_codes.PARTNERSHIPS)}", field="partnership")
+        raise Invalid(Msg("error.facility.partnership_choice", value=', '.join(care_codes.PARTNERSHIPS)), field="partnership")
     if kind.level == "PENUNJANG" and partnership != "NETWORK":
-        raise Invalid(f"a {kind.name} is a supporting facility: not a direct partner of BPJS Kesehatan but in the "
-                      f"network of a partner FKTP/FKRTL ({SECTION}, 3); give network_of", field="partnership")
+        raise Invalid(Msg("error.facility.network_required", name=kind.name, section=SECTION), field="partnership")
     if kind.level != "PENUNJANG" and partnership == "NETWORK":
-        raise Invalid("only supporting facilities (laboratory, pharmacy, blood transfusion unit, optician) are "
-                      f"networked; an {kind.level} is PARTNER or NON_PARTNER ({SECTION})", field="partnership")
+        raise Invalid(Msg("error.facility.network_only_supporting", level=kind.level, section=SECTION), field="partnership")
     with unit_of_work(session):
         kab = session.get(KabKotaRow, (kabkota_code or "").strip())
         if kab is None:
-            raise NotFound(f"unknown kab/kota code {kabkota_code!r} (Kemendagri code such as 32.73)",
+            raise NotFound(Msg("error.facility.kabkota_unknown", kabkota_code=repr(kabkota_code)),
                            field="kabkota_code")
         if partnership == "NETWORK":
             if not network_of:
-                raise Invalid(f"a {kind.name} must name the partner facility whose network it belongs to "
-                              f"({SECTION}, 3)", field="network_of")
+                raise Invalid(Msg("error.facility.network_of_required", name=kind.name, section=SECTION), field="network_of")
             partner = facility(session, network_of, "network_of")
             if partner.partnership != "PARTNER" or partner.level == "PENUNJANG":
-                raise Invalid(f"{partner.code} is not a partner FKTP/FKRTL", field="network_of")
+                raise Invalid(Msg("error.facility.not_partner", code=str(partner.code)), field="network_of")
             network_of = partner.code
         elif network_of:
-            raise Invalid("network_of is only for supporting facilities", field="network_of")
+            raise Invalid(Msg("error.facility.network_of_supporting_only"), field="network_of")
         if code:
             code = code.strip().upper()
             if not FACILITY_CODE_RE.fullmatch(code):
-                raise Invalid("facility code must be 8 letters or digits (e.g. 3273R001)", field="code")
+                raise Invalid(Msg("error.facility.code_format"), field="code")
             if session.get(FacilityRow, code) is not None:
-                raise Conflict(f"facility code {code} is already registered", field="code")
+                raise Conflict(Msg("error.facility.code_taken", code=str(code)), field="code")
         else:
             code = _new_code(session, kab.code, kind.level)
         row = FacilityRow(code=code, name=name, level=kind.level, facility_type=kind.code, kabkota_code=kab.code,
@@ -150,7 +149,7 @@ def search_faskes(session: Session, query: str, level_code: str) -> list[dict]:
     """VClaim ``referensi/faskes/{q}/{1|2}``: 1 = FKTP, 2 = FKRTL; name or code; partners only."""
     level = {"1": "FKTP", "2": "FKRTL"}.get(level_code)
     if level is None:
-        raise Invalid("jenis faskes must be 1 (FKTP) or 2 (FKRTL)", field="jenisFaskes")
+        raise Invalid(Msg("error.facility.kind_choice"), field="jenisFaskes")
     q = (query or "").strip()
     stmt = (select(FacilityRow.code, FacilityRow.name, KabKotaRow.name)
             .join(KabKotaRow, KabKotaRow.code == FacilityRow.kabkota_code)
@@ -164,11 +163,11 @@ def add_staff(session: Session, facility_code: str, *, actor: Actor, name: str, 
               registration_number: str | None = None, poli_code: str | None = None) -> dict:
     role = (role or "").strip().upper()
     if role not in STAFF_ROLES:
-        raise Invalid(f"role must be one of {', '.join(STAFF_ROLES)}", field="role")
+        raise Invalid(Msg("error.facility.staff_role_choice", value=', '.join(STAFF_ROLES)), field="role")
     if not (name or "").strip():
-        raise Invalid("name is required", field="name")
+        raise Invalid(Msg("error.facility.staff_name_required"), field="name")
     if poli_code and poli_code.upper() not in care_codes.polis():
-        raise Invalid(f"unknown poli code {poli_code!r}", field="poli_code")
+        raise Invalid(Msg("error.facility.poli_unknown", poli_code=repr(poli_code)), field="poli_code")
     with unit_of_work(session):
         fac = facility(session, facility_code)
         row = FacilityStaffRow(facility_code=fac.code, name=name.strip(), role=role,
@@ -195,7 +194,7 @@ def create_demo_facilities(session: Session, kabkota_codes: list[str], *, actor:
     for kab_code in kabkota_codes:
         kab = session.get(KabKotaRow, kab_code)
         if kab is None:
-            raise NotFound(f"unknown kab/kota code {kab_code!r}", field="kabkota_code")
+            raise NotFound(Msg("error.facility.kab_unknown", kab_code=repr(kab_code)), field="kabkota_code")
         short = kab.name.replace("Kabupaten ", "").replace("Kota ", "").replace("Kab. ", "")
         for kind, name, level in (("PUSKESMAS_PERAWATAN", f"PUSKESMAS {short.upper()}", "FKTP"),
                                   ("KLINIK_PRATAMA", f"KLINIK PRATAMA SEHAT {short.upper()}", "FKTP"),

@@ -21,6 +21,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from jkn.i18n import Msg
 from jkn.services.care import primary_care, referrals
 from jkn.services.care import sep as sep_service
 from jkn.services.care.common import facility, jakarta_today, participant_by_card, valid_card
@@ -69,13 +70,13 @@ def _serializer(session: Session) -> URLSafeTimedSerializer:
 def _doctor(session: Session, facility_code: str, code) -> FacilityStaffRow:
     text = str(code).strip() if code is not None else ""
     if not text or len(text) > 40:
-        raise Invalid("kodedokter is required: the doctor's code (DPJP)", field="kodedokter")
+        raise Invalid(Msg("error.care.doctor_required"), field="kodedokter")
     row = session.scalar(select(FacilityStaffRow).where(FacilityStaffRow.facility_code == facility_code,
                                                         FacilityStaffRow.registration_number == text,
                                                         FacilityStaffRow.active.is_(True),
                                                         FacilityStaffRow.role.in_(DOCTOR_ROLES)))
     if row is None:
-        raise NotFound(f"kodedokter {text} is not a doctor of {facility_code}", field="kodedokter")
+        raise NotFound(Msg("error.care.doctor_not_here", text=text, facility_code=str(facility_code)), field="kodedokter")
     return row
 
 
@@ -90,10 +91,9 @@ def _in_care(session: Session, participant, facility_code: str, level: str, toda
             VisitRow.participant_id == participant.id, VisitRow.facility_code == facility_code,
             VisitRow.visit_date == today).limit(1))
     if not here:
-        what = "a live SEP of today or an open inpatient stay" if level == "FKRTL" else \
-            "registration at this FKTP or a visit today"
-        raise Forbidden(f"participant {participant.card_number} is not in care at {facility_code} "
-                        f"({what}) [assumption A-V32]")
+        what = Msg("error.care.icare_live_sep") if level == "FKRTL" else Msg("error.care.icare_registered_or_visit")
+        raise Forbidden(Msg("error.care.icare_not_in_care", card_number=str(participant.card_number),
+                            facility_code=str(facility_code), what=what))
 
 
 def validate(session: Session, *, actor: Actor, path: str, consumer_facility: str, card_number,
@@ -102,7 +102,8 @@ def validate(session: Session, *, actor: Actor, path: str, consumer_facility: st
     with unit_of_work(session):
         fac = facility(session, consumer_facility)
         if fac.level != LEVELS[path]:
-            raise Invalid(f"api/{path}/validate is for {LEVELS[path]} facilities; {fac.code} is {fac.level}",
+            raise Invalid(Msg("error.care.icare_level", path=path, levels=LEVELS[path], code=str(fac.code),
+                              level=fac.level),
                           field="path")
         card = valid_card(None if card_number is None else str(card_number).strip())
         participant = participant_by_card(session, card)
@@ -122,9 +123,9 @@ def history(session: Session, token: str) -> dict:
     try:
         data = _serializer(session).loads(token, max_age=link_seconds())
     except SignatureExpired:
-        raise Forbidden("this iCare link has expired; ask for a new one from the facility's system") from None
+        raise Forbidden(Msg("error.care.icare_expired")) from None
     except BadSignature:
-        raise Forbidden("this is not an iCare link of this server") from None
+        raise Forbidden(Msg("error.care.icare_foreign")) from None
     today = jakarta_today()
     start = today - dt.timedelta(days=HISTORY_DAYS - 1)
     p = participant_by_card(session, data["c"])

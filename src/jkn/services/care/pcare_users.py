@@ -11,6 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jkn.i18n import Msg
 from jkn.services.care.common import facility
 from jkn.services.errors import Conflict, Invalid
 from jkn.services.portal import audit
@@ -27,20 +28,20 @@ def create_user(session: Session, facility_code: str, *, actor: Actor, username:
                 password: str | None = None) -> dict:
     """A P-Care user of a partner FKTP; returns the password (random unless given) — the only time it is shown."""
     if not _NAME.fullmatch(username or ""):
-        raise Invalid("username: 3 to 40 letters, digits, '.', '_' or '-'", field="username")
+        raise Invalid(Msg("error.pcare.username_format"), field="username")
     if not _APP.fullmatch(app_code or ""):
-        raise Invalid("app_code (kdAplikasi): 1 to 10 letters or digits, as BPJS gave it", field="app_code")
+        raise Invalid(Msg("error.pcare.app_code_format"), field="app_code")
     if password is not None and not (8 <= len(password) <= 64 and ":" not in password):
-        raise Invalid("password: 8 to 64 characters, no ':' (it separates the fields of X-Authorization)",
+        raise Invalid(Msg("error.pcare.password_format"),
                       field="password")
     password = password or secrets.token_urlsafe(12).replace(":", "")
     with unit_of_work(session):
         fac = facility(session, facility_code, "facility_code")
         if fac.level != "FKTP" or fac.partnership != "PARTNER":
-            raise Invalid(f"{fac.code} is not a partner FKTP: P-Care is the clinics' service", field="facility_code")
+            raise Invalid(Msg("error.pcare.not_partner_fktp", code=str(fac.code)), field="facility_code")
         if session.scalar(select(PCareUserRow.id).where(PCareUserRow.facility_code == fac.code,
                                                         PCareUserRow.username == username)):
-            raise Conflict(f"{username} is already a P-Care user of {fac.code}", field="username")
+            raise Conflict(Msg("error.pcare.user_taken", username=username, code=str(fac.code)), field="username")
         row = PCareUserRow(facility_code=fac.code, username=username, password_hash=_hasher.hash(password),
                            app_code=app_code, active=True)
         session.add(row)

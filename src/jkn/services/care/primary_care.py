@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jkn.i18n import Msg
 from jkn.rules import coverage
 from jkn.rules import referral as referral_rules
 from jkn.services.care import cover
@@ -49,18 +50,16 @@ def record_visit(session: Session, *, actor: Actor, card_number: str, facility_c
     day = parse_date(visit_date, "visit_date")
     care_type = (care_type or "").upper()
     if care_type not in CARE_TYPES:
-        raise Invalid("care_type must be RJTP (outpatient) or RITP (first-level inpatient)", field="care_type")
+        raise Invalid(Msg("error.care.primary_care_type"), field="care_type")
     dx = check_diagnosis(diagnosis, "diagnosis").code if diagnosis else None
     excluded = cover.valid_exclusions(excluded)
     child = cover.valid_child_number(delivery_child_number, "delivery_child_number")
     if child is not None and not referral_rules.delivery_diagnosis(dx, day).value:
-        raise Invalid("a delivery is recorded with its diagnosis (O80-O84), which is how it counts toward the "
-                      "third-child limit [assumption A-C13 (docs/assumptions.md)]", field="diagnosis")
+        raise Invalid(Msg("error.care.delivery_needs_diagnosis"), field="diagnosis")
     with unit_of_work(session):
         fac = facility(session, facility_code, "facility_code")
         if fac.level != "FKTP":
-            raise Invalid(f"{fac.code} is an {fac.level}; first-level visits are recorded at an FKTP "
-                          "(referral-level care goes through an SEP)", field="facility_code")
+            raise Invalid(Msg("error.care.primary_care_level", code=str(fac.code), level=fac.level), field="facility_code")
         p = participant_by_card(session, card_number)
         elig = care_eligibility.check(session, day, card_number=p.card_number)
         where = (f"at {fac.code}, the FKTP where the participant is registered" if p.fktp_code == fac.code

@@ -19,6 +19,7 @@ from typing import Iterable
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from jkn.i18n import Msg
 from jkn.reference import care_codes
 from jkn.services.care import eligibility as care_eligibility
 from jkn.services.care.common import JAKARTA, NIK_RE, Refused, facility, jakarta_today, parse_date, valid_card
@@ -60,7 +61,7 @@ class Window:
 def _hours(value, field: str) -> str:
     text = str(value or "").strip()
     if not _HHMM.fullmatch(text):
-        raise Invalid(f"{field} harus jam dengan format HH:MM, bukan {text!r}", field=field)
+        raise Invalid(Msg("error.queue.time_format", field=field, text=repr(text)), field=field)
     return text
 
 
@@ -71,12 +72,12 @@ def window(weekday, opens, closes, capacity=None) -> Window:
     except ValueError:
         day = 0
     if day not in DAY_NAMES:
-        raise Invalid("hari harus 1 (senin) sampai 7 (minggu) atau 8 (hari libur nasional)", field="hari")
+        raise Invalid(Msg("error.queue.day_range"), field="hari")
     o, c = _hours(opens, "buka"), _hours(closes, "tutup")
     if o >= c:
-        raise Invalid(f"jam buka {o} harus sebelum jam tutup {c}", field="buka")
+        raise Invalid(Msg("error.queue.open_before_close", o=o, c=c), field="buka")
     if capacity is not None and (not isinstance(capacity, int) or isinstance(capacity, bool) or not 0 <= capacity <= 10_000):
-        raise Invalid("kapasitas harus bilangan 0 sampai 10000", field="kapasitas")
+        raise Invalid(Msg("error.queue.capacity_range"), field="kapasitas")
     return Window(day, o, c, capacity)
 
 
@@ -85,21 +86,21 @@ def _doctor(session: Session, facility_code: str, code: str) -> FacilityStaffRow
         FacilityStaffRow.facility_code == facility_code, FacilityStaffRow.registration_number == code,
         FacilityStaffRow.role.in_(DOCTOR_ROLES), FacilityStaffRow.active.is_(True)).limit(1)).first()
     if row is None:
-        raise NotFound(f"Dokter {code} tidak ditemukan pada faskes {facility_code}", field="kodedokter")
+        raise NotFound(Msg("error.queue.doctor_unknown", code=str(code), facility_code=str(facility_code)), field="kodedokter")
     return row
 
 
 def _poli(code, field: str = "kodepoli") -> care_codes.Poli:
     p = care_codes.polis().get(str(code or "").strip().upper())
     if p is None:
-        raise NotFound(f"Poli {code!r} tidak ditemukan", field=field)
+        raise NotFound(Msg("error.queue.poli_unknown", code=repr(code)), field=field)
     return p
 
 
 def _doctor_code(value, field: str = "kodedokter") -> str:
     text = str(value if value is not None else "").strip()
     if not text.isascii() or not text.isdigit() or len(text) > 20:
-        raise Invalid(f"{field} harus kode dokter BPJS (angka)", field=field)
+        raise Invalid(Msg("error.queue.doctor_code_format", field=field), field=field)
     return text
 
 
@@ -124,9 +125,9 @@ def set_schedule(session: Session, facility_code: str, *, actor: Actor, poli: st
     code = _doctor_code(doctor_code)
     windows = list(windows)
     if not windows:
-        raise Invalid("jadwal harus berisi paling sedikit satu hari", field="jadwal")
+        raise Invalid(Msg("error.queue.schedule_empty"), field="jadwal")
     if len({(w.weekday, w.opens) for w in windows}) != len(windows):
-        raise Invalid("jadwal berisi hari dan jam buka yang sama dua kali", field="jadwal")
+        raise Invalid(Msg("error.queue.schedule_twice"), field="jadwal")
     with unit_of_work(session):
         fac = facility(session, facility_code, "facility_code")
         doc = _doctor(session, fac.code, code)
@@ -181,10 +182,10 @@ def _text(body: dict, key: str, *, required: bool = True, size: int = 120) -> st
     text = "" if value is None else str(value).strip()
     if not text:
         if required:
-            raise Invalid(f"{key} tidak boleh kosong", field=key)
+            raise Invalid(Msg("error.queue.empty", field=key), field=key)
         return None
     if len(text) > size:
-        raise Invalid(f"{key} lebih dari {size} karakter", field=key)
+        raise Invalid(Msg("error.queue.too_long", field=key, size=size), field=key)
     return text
 
 
@@ -192,26 +193,26 @@ def _whole(body: dict, key: str, *, required: bool = True, low: int = 0, high: i
     value = body.get(key)
     if value is None or value == "":
         if required:
-            raise Invalid(f"{key} tidak boleh kosong", field=key)
+            raise Invalid(Msg("error.queue.empty", field=key), field=key)
         return None
     try:
         number = int(str(value).strip())
     except ValueError:
-        raise Invalid(f"{key} harus angka", field=key) from None
+        raise Invalid(Msg("error.queue.digits", field=key), field=key) from None
     if not low <= number <= high:
-        raise Invalid(f"{key} harus antara {low} dan {high}", field=key)
+        raise Invalid(Msg("error.queue.range", field=key, low=low, high=high), field=key)
     return number
 
 
 def _booking(session: Session, facility_code: str, code, *, lock: bool = False) -> HospitalQueueRow:
     text = str(code or "").strip()
     if not text:
-        raise Invalid("kodebooking tidak boleh kosong", field="kodebooking")
+        raise Invalid(Msg("error.queue.booking_required"), field="kodebooking")
     stmt = select(HospitalQueueRow).where(HospitalQueueRow.facility_code == facility_code,
                                           HospitalQueueRow.booking_code == text)
     row = session.scalars(stmt.with_for_update() if lock else stmt).first()
     if row is None:
-        raise NotFound(f"Antrean dengan kodebooking {text} tidak ditemukan", field="kodebooking")
+        raise NotFound(Msg("error.queue.booking_unknown", text=text), field="kodebooking")
     return row
 
 
@@ -246,20 +247,20 @@ def _check_reference(session: Session, fac: FacilityRow, p, visit_type: int, num
 def add_queue(session: Session, facility_code: str, body: dict, *, actor: Actor, source: str = SOURCE_BRIDGING) -> dict:
     """A queue entry as the SIMRS sends it to ``antrean/add`` (field names of the catalogue)."""
     if not isinstance(body, dict):
-        raise Invalid("body harus objek JSON", field="body")
+        raise Invalid(Msg("error.queue.body_object"), field="body")
     booking = _text(body, "kodebooking", size=40)
     if not _CODE.fullmatch(booking):
-        raise Invalid("kodebooking hanya huruf, angka dan # / . _ -", field="kodebooking")
+        raise Invalid(Msg("error.queue.booking_format"), field="kodebooking")
     kind = (_text(body, "jenispasien", size=10) or "").upper()
     if kind not in ("JKN", "NON JKN"):
-        raise Invalid("jenispasien harus JKN atau NON JKN", field="jenispasien")
+        raise Invalid(Msg("error.queue.patient_kind"), field="jenispasien")
     jkn = kind == "JKN"
     nik = _text(body, "nik", size=16)
     if not NIK_RE.fullmatch(nik):
-        raise Invalid("nik harus 16 digit", field="nik")
+        raise Invalid(Msg("error.queue.nik_format"), field="nik")
     day = parse_date(_text(body, "tanggalperiksa", size=10), "tanggalperiksa")
     if day < jakarta_today():
-        raise Invalid(f"Tanggal periksa {day} sudah lewat", field="tanggalperiksa")
+        raise Invalid(Msg("error.queue.date_past", day=day), field="tanggalperiksa")
     visit_type = _whole(body, "jeniskunjungan", low=1, high=4) if jkn else (_whole(body, "jeniskunjungan", required=False,
                                                                                    low=1, high=4) or 1)
     reference = _text(body, "nomorreferensi", required=jkn, size=40)
@@ -300,7 +301,7 @@ def add_queue(session: Session, facility_code: str, body: dict, *, actor: Actor,
             elig = care_eligibility.check(session, day, card_number=card)
             participant = elig.participant
             if participant.nik != nik:
-                raise Invalid(f"NIK {nik} bukan NIK peserta {card}", field="nik")
+                raise Invalid(Msg("error.queue.nik_not_participant", nik=str(nik), card=str(card)), field="nik")
             if not elig.active:
                 raise Refused(f"Peserta {card} {elig.status_text} pada {day} [{elig.clause}]", rule=elig.reason,
                               explanation=elig.explanation)
@@ -336,10 +337,10 @@ def add_queue(session: Session, facility_code: str, body: dict, *, actor: Actor,
 def add_pharmacy(session: Session, facility_code: str, body: dict, *, actor: Actor) -> dict:
     """The pharmacy queue of an entry (``antrean/farmasi/add``)."""
     if not isinstance(body, dict):
-        raise Invalid("body harus objek JSON", field="body")
+        raise Invalid(Msg("error.queue.body_object"), field="body")
     kind = (_text(body, "jenisresep", size=20) or "").lower()
     if kind not in PRESCRIPTIONS[:2]:
-        raise Invalid("jenisresep harus racikan atau non racikan", field="jenisresep")
+        raise Invalid(Msg("error.queue.prescription_kind"), field="jenisresep")
     number = _whole(body, "nomorantrean", low=0)
     with unit_of_work(session):
         fac = facility(session, facility_code, "facility_code")
@@ -365,14 +366,14 @@ def update_task(session: Session, facility_code: str, body: dict, *, actor: Acto
     1-2-3-4-5, returning ones 3-4-5, then 6-7 when there are drugs; each time not earlier than the
     task before it; 99 cancels (A-Q01)."""
     if not isinstance(body, dict):
-        raise Invalid("body harus objek JSON", field="body")
+        raise Invalid(Msg("error.queue.body_object"), field="body")
     task = _whole(body, "taskid", low=1, high=99)
     if task not in TASK_NAMES:
-        raise Invalid("taskid harus 1 sampai 7 atau 99", field="taskid")
+        raise Invalid(Msg("error.queue.taskid_range"), field="taskid")
     at_ms = _whole(body, "waktu", low=0, high=2**63 - 1)
     prescription = (_text(body, "jenisresep", required=False, size=20) or "").lower() or None
     if prescription is not None and prescription not in PRESCRIPTIONS:
-        raise Invalid("jenisresep harus Tidak ada, Racikan atau Non racikan", field="jenisresep")
+        raise Invalid(Msg("error.queue.prescription_kind_task"), field="jenisresep")
     with unit_of_work(session):
         fac = facility(session, facility_code, "facility_code")
         row = _booking(session, fac.code, body.get("kodebooking"), lock=True)
@@ -408,7 +409,7 @@ def update_task(session: Session, facility_code: str, body: dict, *, actor: Acto
 def cancel_queue(session: Session, facility_code: str, body: dict, *, actor: Actor) -> dict:
     """Cancel an entry (``antrean/batal``) that has not been served at the clinic yet (A-Q01)."""
     if not isinstance(body, dict):
-        raise Invalid("body harus objek JSON", field="body")
+        raise Invalid(Msg("error.queue.body_object"), field="body")
     reason = _text(body, "keterangan", size=500)
     with unit_of_work(session):
         fac = facility(session, facility_code, "facility_code")
@@ -499,7 +500,7 @@ def waiting_times(session: Session, facility_code: str, *, start: dt.date, end: 
     task N+1, N = 1..6) over the entries that have both, by the hospital's times (``rs``) or by the
     times they reached the server (``server``) — the catalogue's dashboard notes."""
     if clock not in ("rs", "server"):
-        raise Invalid("waktu harus rs atau server", field="waktu")
+        raise Invalid(Msg("error.queue.time_source"), field="waktu")
     fac = facility(session, facility_code, "facility_code")
     rows = session.execute(select(HospitalQueueRow.id, HospitalQueueRow.service_date, HospitalQueueRow.poli_code)
                            .where(HospitalQueueRow.facility_code == fac.code, HospitalQueueRow.service_date >= start,

@@ -12,6 +12,7 @@ import datetime as dt
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jkn.i18n import Msg
 from jkn.reference import care_codes
 from jkn.rules import referral as referral_rules
 from jkn.rules.decision import cite
@@ -85,28 +86,29 @@ def create_referral(session: Session, *, actor: Actor, card_number: str | None =
     day = parse_date(referral_date, "tglRujukan")
     planned = parse_date(planned_visit_date, "tglRencanaKunjungan", required=False)
     if service_type not in SERVICE_TYPES:
-        raise Invalid("jnsPelayanan must be 1 (rawat inap) or 2 (rawat jalan)", field="jnsPelayanan")
+        raise Invalid(Msg("error.care.service_type"), field="jnsPelayanan")
     if referral_type not in REFERRAL_TYPES:
-        raise Invalid("tipeRujukan must be 0 (penuh), 1 (partial) or 2 (rujuk balik)", field="tipeRujukan")
+        raise Invalid(Msg("error.care.referral_type"), field="tipeRujukan")
     dx = check_diagnosis(diagnosis, "diagRujukan")
     pol = check_poli(poli, "poliRujukan", required=referral_type != "2")
     if planned is not None and planned < day:
-        raise Invalid("tglRencanaKunjungan cannot be before tglRujukan", field="tglRencanaKunjungan")
+        raise Invalid(Msg("error.care.visit_before_referral"), field="tglRencanaKunjungan")
     with unit_of_work(session):
         src = facility(session, from_facility, "ppkRujukan")
         if sep_number:
             sep = session.get(SepRow, sep_number)
             if sep is None or sep.deleted_at is not None:
-                raise NotFound(f"no SEP {sep_number}", field="noSep")
+                raise NotFound(Msg("error.care.sep_unknown", sep_number=str(sep_number)), field="noSep")
             if sep.facility_code != src.code:
-                raise Invalid(f"SEP {sep_number} was issued at {sep.facility_code}, not at {src.code}", field="noSep")
+                raise Invalid(Msg("error.care.sep_issued_elsewhere", sep_number=str(sep_number),
+                                  facility_code=str(sep.facility_code), code=str(src.code)), field="noSep")
             p = session.get(ParticipantRow, sep.participant_id)
             if card_number and card_number != p.card_number:
-                raise Invalid(f"SEP {sep_number} belongs to another card", field="noKartu")
+                raise Invalid(Msg("error.care.sep_other_card", sep_number=str(sep_number)), field="noKartu")
         elif card_number:
             p = participant_by_card(session, card_number)
         else:
-            raise Invalid("give the participant's card number (FKTP referral) or the SEP number (hospital referral)",
+            raise Invalid(Msg("error.care.referral_source"),
                           field="noKartu")
         dest = facility(session, to_facility, "ppkDirujuk") if to_facility else None
         route = referral_rules.check_referral_route(src.level, dest.level if dest else None)
@@ -144,7 +146,7 @@ def create_referral(session: Session, *, actor: Actor, card_number: str | None =
 def get_referral(session: Session, number: str, *, include_deleted: bool = False) -> dict:
     row = session.get(ReferralRow, (number or "").strip())
     if row is None or (row.deleted_at is not None and not include_deleted):
-        raise NotFound(f"no referral {number}", field="noRujukan")
+        raise NotFound(Msg("error.care.referral_unknown", number=str(number)), field="noRujukan")
     return referral_view(session, row)
 
 
@@ -165,12 +167,13 @@ def delete_referral(session: Session, number: str, *, actor: Actor, facility_cod
     with unit_of_work(session):
         row = session.get(ReferralRow, number)
         if row is None or row.deleted_at is not None:
-            raise NotFound(f"no referral {number}", field="noRujukan")
+            raise NotFound(Msg("error.care.referral_unknown", number=str(number)), field="noRujukan")
         if facility_code and row.from_facility != facility_code:
-            raise Invalid(f"referral {number} was written by {row.from_facility}", field="noRujukan")
+            raise Invalid(Msg("error.care.referral_other_facility", number=str(number),
+                              from_facility=row.from_facility), field="noRujukan")
         used = session.scalar(select(SepRow.number).where(SepRow.referral_number == number, SepRow.deleted_at.is_(None)))
         if used:
-            raise Invalid(f"referral {number} already opened SEP {used}; delete the SEP first", field="noRujukan")
+            raise Invalid(Msg("error.care.referral_used_delete", number=str(number), used=used), field="noRujukan")
         row.deleted_at = dt.datetime.now(dt.timezone.utc)
         audit.record_at_facility(session, actor, "referral.delete", facility(session, row.from_facility),
                                  object_type="referral", object_id=number, summary=f"referral {number} withdrawn",
@@ -199,15 +202,17 @@ def create_control_letter(session: Session, *, actor: Actor, sep_number: str, co
     with unit_of_work(session):
         sep = session.get(SepRow, (sep_number or "").strip())
         if sep is None or sep.deleted_at is not None:
-            raise NotFound(f"no SEP {sep_number}", field="noSEP")
+            raise NotFound(Msg("error.care.sep_unknown", sep_number=str(sep_number)), field="noSEP")
         if facility_code and sep.facility_code != facility_code:
-            raise Invalid(f"SEP {sep_number} was issued at {sep.facility_code}", field="noSEP")
+            raise Invalid(Msg("error.care.sep_issued_at", sep_number=str(sep_number),
+                              facility_code=str(sep.facility_code)), field="noSEP")
         if sep.service_type != "1":
             raise Refused(f"SEP {sep_number} is outpatient: a control letter follows an inpatient stay "
                           f"(surat perintah kontrol pasca rawat inap) [{cite(HOW, '2.a')}]",
                           rule="CONTROL_AFTER_INPATIENT_ONLY", explanation=[])
         if day < (sep.discharge_date or sep.sep_date):
-            raise Invalid(f"the control date {day} is before the stay ended ({sep.discharge_date or sep.sep_date})",
+            raise Invalid(Msg("error.care.control_before_discharge", day=day,
+                              value=sep.discharge_date or sep.sep_date),
                           field="tglRencanaKontrol")
         row = ControlLetterRow(number=next_number(session, sep.facility_code, LETTER_CONTROL, issued),
                                participant_id=sep.participant_id, facility_code=sep.facility_code,
@@ -230,8 +235,7 @@ def create_spri(session: Session, *, actor: Actor, facility_code: str, card_numb
     with unit_of_work(session):
         fac = facility(session, facility_code, "facility")
         if fac.level != "FKRTL":
-            raise Invalid(f"{fac.code} is an {fac.level}: an SPRI is written at a referral-level facility (FKRTL) "
-                          f"[{cite(HOW, '2.b')}]", field="facility")
+            raise Invalid(Msg("error.care.spri_level", code=str(fac.code), level=fac.level, how=cite(HOW, '2.b')), field="facility")
         p = participant_by_card(session, card_number)
         row = ControlLetterRow(number=next_number(session, fac.code, LETTER_CONTROL, jakarta_today()),
                                participant_id=p.id, facility_code=fac.code, kind="1", sep_number=None,
@@ -252,11 +256,11 @@ def update_spri(session: Session, number: str, *, actor: Actor, control_date: "d
     with unit_of_work(session):
         row = _letter(session, number, facility_code)
         if row.kind != "1":
-            raise Invalid(f"{number} is a control letter, not an SPRI (RencanaKontrol/Update changes it)",
+            raise Invalid(Msg("error.care.control_not_spri", number=str(number)),
                           field="noSPRI")
         used = _used_by(session, row.number)
         if used:
-            raise Invalid(f"SPRI {number} already opened SEP {used}; it cannot change", field="noSPRI")
+            raise Invalid(Msg("error.care.spri_used", number=str(number), used=used), field="noSPRI")
         before = {"control_date": row.control_date, "poli": row.poli_code, "doctor_code": row.doctor_code}
         row.control_date, row.poli_code, row.doctor_code = day, pol.code, doctor_code or row.doctor_code
         session.flush()
@@ -271,7 +275,7 @@ def update_spri(session: Session, number: str, *, actor: Actor, control_date: "d
 def get_control_letter(session: Session, number: str) -> dict:
     row = session.get(ControlLetterRow, (number or "").strip())
     if row is None or row.deleted_at is not None:
-        raise NotFound(f"no control letter {number}", field="noSuratKontrol")
+        raise NotFound(Msg("error.care.control_unknown", number=str(number)), field="noSuratKontrol")
     return control_letter_view(session, row)
 
 
@@ -292,26 +296,28 @@ def update_referral(session: Session, number: str, *, actor: Actor, facility_cod
     service, type, clinic, diagnosis, planned date or notes. A referral that opened an SEP is refused."""
     unknown = set(changes) - set(REFERRAL_UPDATABLE)
     if unknown:
-        raise Invalid(f"cannot change {sorted(unknown)} of a referral; changeable: {', '.join(REFERRAL_UPDATABLE)}")
+        raise Invalid(Msg("error.care.referral_not_changeable", unknown=sorted(unknown),
+                          value=', '.join(REFERRAL_UPDATABLE)))
     changes = {k: v for k, v in changes.items() if v not in (None, "")}
     with unit_of_work(session):
         row = session.get(ReferralRow, (number or "").strip())
         if row is None or row.deleted_at is not None:
-            raise NotFound(f"no referral {number}", field="noRujukan")
+            raise NotFound(Msg("error.care.referral_unknown", number=str(number)), field="noRujukan")
         if facility_code and row.from_facility != facility_code:
-            raise Invalid(f"referral {number} was written by {row.from_facility}", field="noRujukan")
+            raise Invalid(Msg("error.care.referral_other_facility", number=str(number),
+                              from_facility=row.from_facility), field="noRujukan")
         used = session.scalar(select(SepRow.number).where(SepRow.referral_number == row.number,
                                                           SepRow.deleted_at.is_(None)))
         if used:
-            raise Invalid(f"referral {number} already opened SEP {used}; it cannot change", field="noRujukan")
+            raise Invalid(Msg("error.care.referral_used", number=str(number), used=used), field="noRujukan")
         before = _referral_changeable(row)
         if "service_type" in changes:
             if changes["service_type"] not in SERVICE_TYPES:
-                raise Invalid("jnsPelayanan must be 1 (rawat inap) or 2 (rawat jalan)", field="jnsPelayanan")
+                raise Invalid(Msg("error.care.service_type"), field="jnsPelayanan")
             row.service_type = changes["service_type"]
         if "referral_type" in changes:
             if changes["referral_type"] not in REFERRAL_TYPES:
-                raise Invalid("tipeRujukan must be 0 (penuh), 1 (partial) or 2 (rujuk balik)", field="tipeRujukan")
+                raise Invalid(Msg("error.care.referral_type"), field="tipeRujukan")
             row.referral_type = changes["referral_type"]
         if "diagnosis" in changes:
             row.diagnosis_code = check_diagnosis(changes["diagnosis"], "diagRujukan").code
@@ -320,7 +326,7 @@ def update_referral(session: Session, number: str, *, actor: Actor, facility_cod
         if "planned_visit_date" in changes:
             planned = parse_date(changes["planned_visit_date"], "tglRencanaKunjungan")
             if planned < row.referral_date:
-                raise Invalid("tglRencanaKunjungan cannot be before tglRujukan", field="tglRencanaKunjungan")
+                raise Invalid(Msg("error.care.visit_before_referral"), field="tglRencanaKunjungan")
             row.planned_visit_date = planned
         if "notes" in changes:
             row.notes = changes["notes"]
@@ -347,9 +353,9 @@ def referrals_written(session: Session, facility_code: str, start: "dt.date | st
     """The referrals a facility wrote between two referral dates (inclusive), oldest first."""
     a, b = parse_date(start, "tglMulai"), parse_date(end, "tglAkhir")
     if b < a:
-        raise Invalid("tglAkhir is before tglMulai", field="tglAkhir")
+        raise Invalid(Msg("error.care.end_before_start"), field="tglAkhir")
     if (b - a).days > max_days:
-        raise Invalid(f"at most {max_days} days at once", field="tglAkhir")
+        raise Invalid(Msg("error.care.days_at_once", max_days=max_days), field="tglAkhir")
     rows = session.scalars(select(ReferralRow).where(
         ReferralRow.from_facility == facility_code, ReferralRow.referral_date >= a, ReferralRow.referral_date <= b,
         ReferralRow.deleted_at.is_(None)).order_by(ReferralRow.referral_date, ReferralRow.number)).all()
@@ -366,9 +372,10 @@ def seps_of_referral(session: Session, number: str) -> list[str]:
 def _letter(session: Session, number: str, facility_code: str | None) -> ControlLetterRow:
     row = session.get(ControlLetterRow, (number or "").strip())
     if row is None or row.deleted_at is not None:
-        raise NotFound(f"no control letter {number}", field="noSuratKontrol")
+        raise NotFound(Msg("error.care.control_unknown", number=str(number)), field="noSuratKontrol")
     if facility_code and row.facility_code != facility_code:
-        raise Invalid(f"control letter {number} was written by {row.facility_code}", field="noSuratKontrol")
+        raise Invalid(Msg("error.care.control_other_facility", number=str(number),
+                          facility_code=str(row.facility_code)), field="noSuratKontrol")
     return row
 
 
@@ -386,15 +393,16 @@ def update_control_letter(session: Session, number: str, *, actor: Actor, contro
     with unit_of_work(session):
         row = _letter(session, number, facility_code)
         if row.kind != "2":
-            raise Invalid(f"{number} is an SPRI, not a control letter (RencanaKontrol/UpdateSPRI changes it)",
+            raise Invalid(Msg("error.care.spri_not_control", number=str(number)),
                           field="noSuratKontrol")
         used = _used_by(session, row.number)
         if used:
-            raise Invalid(f"control letter {number} already opened SEP {used}; it cannot change",
+            raise Invalid(Msg("error.care.control_used", number=str(number), used=used),
                           field="noSuratKontrol")
         sep = session.get(SepRow, row.sep_number)
         if day < (sep.discharge_date or sep.sep_date):
-            raise Invalid(f"the control date {day} is before the stay ended ({sep.discharge_date or sep.sep_date})",
+            raise Invalid(Msg("error.care.control_before_discharge", day=day,
+                              value=sep.discharge_date or sep.sep_date),
                           field="tglRencanaKontrol")
         before = {"control_date": row.control_date, "poli": row.poli_code, "doctor_code": row.doctor_code}
         row.control_date, row.poli_code, row.doctor_code = day, pol.code, doctor_code or row.doctor_code
@@ -413,7 +421,7 @@ def delete_control_letter(session: Session, number: str, *, actor: Actor, facili
         row = _letter(session, number, facility_code)
         used = _used_by(session, row.number)
         if used:
-            raise Invalid(f"control letter {number} already opened SEP {used}; delete the SEP first",
+            raise Invalid(Msg("error.care.control_used_delete", number=str(number), used=used),
                           field="noSuratKontrol")
         row.deleted_at = dt.datetime.now(dt.timezone.utc)
         audit.record_at_facility(session, actor, "control_letter.delete", facility(session, row.facility_code),
@@ -432,12 +440,12 @@ def control_letters(session: Session, facility_code: str, start: "dt.date | str"
     """A facility's live control letters whose date written (``by`` "1") or control date (``by`` "2")
     falls between two dates (inclusive), optionally for one card; with whether an SEP used each."""
     if by not in LETTER_FILTERS:
-        raise Invalid("filter must be 1 (tanggal entri) or 2 (tanggal rencana kontrol)", field="filter")
+        raise Invalid(Msg("error.care.control_filter"), field="filter")
     a, b = parse_date(start, "tglAwal"), parse_date(end, "tglAkhir")
     if b < a:
-        raise Invalid("tglAkhir is before tglAwal", field="tglAkhir")
+        raise Invalid(Msg("error.care.end_before_begin"), field="tglAkhir")
     if (b - a).days > max_days:
-        raise Invalid(f"at most {max_days} days at once", field="tglAkhir")
+        raise Invalid(Msg("error.care.days_at_once", max_days=max_days), field="tglAkhir")
     stmt = select(ControlLetterRow).where(ControlLetterRow.facility_code == facility_code,
                                           ControlLetterRow.deleted_at.is_(None))
     if by == "2":

@@ -104,7 +104,7 @@ def _flag(value, field: str) -> bool:
         return False
     if value in ("1", 1, True):
         return True
-    raise Invalid(f"{field} must be 0 or 1", field=field)
+    raise Invalid(Msg("error.care.zero_or_one", field=field), field=field)
 
 
 def insert_sep(session: Session, *, actor: Actor, card_number: str, sep_date: "dt.date | str", facility_code: str,
@@ -121,23 +121,22 @@ def insert_sep(session: Session, *, actor: Actor, card_number: str, sep_date: "d
     and its audit row name ``actor``."""
     day = parse_date(sep_date, "tglSep")
     if service_type not in SERVICE_TYPES:
-        raise Invalid("jnsPelayanan must be 1 (rawat inap) or 2 (rawat jalan)", field="jnsPelayanan")
+        raise Invalid(Msg("error.care.service_type"), field="jnsPelayanan")
     dx = check_diagnosis(diagnosis, "diagAwal")
     pol = check_poli(poli, "poli.tujuan", required=False)
     emergency = bool(emergency) or (pol is not None and pol.code == EMERGENCY_POLI)
     if service_type == "2" and pol is None:
-        raise Invalid("poli.tujuan is required for an outpatient SEP (a poli code, see referensi/poli)",
+        raise Invalid(Msg("error.care.sep_poli_required"),
                       field="poli.tujuan")
     if accident not in ACCIDENTS:
-        raise Invalid("jaminan.lakaLantas must be 0, 1, 2 or 3", field="jaminan.lakaLantas")
+        raise Invalid(Msg("error.care.laka_lantas"), field="jaminan.lakaLantas")
     if class_upgrade:
         if class_upgrade not in UPGRADE_CLASSES:
-            raise Invalid("klsRawat.klsRawatNaik must be 1-8 (VVIP .. Diatas Kelas 1)", field="klsRawat.klsRawatNaik")
+            raise Invalid(Msg("error.care.class_upgrade_range"), field="klsRawat.klsRawatNaik")
         if service_type != "1":
-            raise Invalid("a room-class upgrade (klsRawatNaik) is for inpatient care only", field="klsRawat.klsRawatNaik")
+            raise Invalid(Msg("error.care.class_upgrade_inpatient"), field="klsRawat.klsRawatNaik")
         if upgrade_payer not in ("1", "2", "3"):
-            raise Invalid("klsRawat.pembiayaan (1 pribadi, 2 pemberi kerja, 3 asuransi tambahan) is required with an "
-                          "upgrade", field="klsRawat.pembiayaan")
+            raise Invalid(Msg("error.care.class_upgrade_payer"), field="klsRawat.pembiayaan")
     delivery_child_number = cover.valid_child_number(delivery_child_number, "persalinan.anakKe")
     excluded = cover.valid_exclusions(excluded)
     cob, cataract, executive = _flag(cob, "cob.cob"), _flag(cataract, "katarak.katarak"), _flag(executive, "poli.eksekutif")
@@ -145,11 +144,11 @@ def insert_sep(session: Session, *, actor: Actor, card_number: str, sep_date: "d
     with unit_of_work(session):
         fac = facility(session, facility_code, "ppkPelayanan")
         if consumer_facility and fac.code != consumer_facility:
-            raise Invalid(f"ppkPelayanan {fac.code} is not the facility of this consumer ({consumer_facility})",
+            raise Invalid(Msg("error.care.sep_other_facility", code=str(fac.code),
+                              consumer_facility=consumer_facility),
                           field="ppkPelayanan")
         if fac.level != "FKRTL":
-            raise Invalid(f"{fac.code} is an {fac.level}: the SEP is issued at a referral-level facility "
-                          f"(FKRTL) [{cite(HOW, '2.b')}]", field="ppkPelayanan")
+            raise Invalid(Msg("error.care.sep_level", code=str(fac.code), level=fac.level, how=cite(HOW, '2.b')), field="ppkPelayanan")
         elig = care_eligibility.check(session, day, card_number=card_number)
         p = elig.participant
         steps: list[dict] = list(elig.explanation)
@@ -158,8 +157,8 @@ def insert_sep(session: Session, *, actor: Actor, card_number: str, sep_date: "d
             raise Refused(str(sentence), rule=elig.reason, explanation=steps, answer=to_json(sentence))
         entitled = CLASS_DIGIT[p.care_class]
         if class_entitled not in (None, "", entitled):
-            raise Invalid(f"klsRawatHak {class_entitled} is not the participant's entitlement: class {p.care_class} "
-                          f"(kode {entitled}) [{cite(ROOM)}]", field="klsRawat.klsRawatHak")
+            raise Invalid(Msg("error.care.class_entitled", class_entitled=class_entitled,
+                              care_class=p.care_class, entitled=entitled, room=cite(ROOM)), field="klsRawat.klsRawatHak")
         steps.append(Step(Msg("care.room_class", care_class=p.care_class), cite(ROOM)).as_dict())
 
         # the letter: a referral or a control letter, unless it is an emergency
@@ -168,11 +167,11 @@ def insert_sep(session: Session, *, actor: Actor, card_number: str, sep_date: "d
         if control_letter_number:
             ctl_row = session.get(ControlLetterRow, control_letter_number.strip())
             if ctl_row is None or ctl_row.participant_id != p.id:
-                raise NotFound(f"no control letter {control_letter_number} for card {p.card_number}",
+                raise NotFound(Msg("error.care.control_unknown_for_card",
+                                   control_letter_number=str(control_letter_number), card_number=str(p.card_number)),
                                field="skdp.noSurat")
             if ctl_row.kind == "1" and service_type != "1":
-                raise Invalid(f"{ctl_row.number} is an SPRI (surat perintah rawat inap): it opens an inpatient SEP "
-                              f"(jnsPelayanan 1) [assumption A-V13]", field="skdp.noSurat")
+                raise Invalid(Msg("error.care.spri_inpatient", number=str(ctl_row.number)), field="skdp.noSurat")
             d = referral_rules.check_control_letter_for_sep(
                 control_date=ctl_row.control_date, sep_date=day, letter_facility=ctl_row.facility_code,
                 sep_facility=fac.code, deleted=ctl_row.deleted_at is not None)
@@ -183,7 +182,8 @@ def insert_sep(session: Session, *, actor: Actor, card_number: str, sep_date: "d
         elif referral_number:
             ref_row = session.get(ReferralRow, referral_number.strip())
             if ref_row is None or ref_row.participant_id != p.id:
-                raise NotFound(f"no referral {referral_number} for card {p.card_number}", field="rujukan.noRujukan")
+                raise NotFound(Msg("error.care.referral_unknown_for_card", referral_number=str(referral_number),
+                                   card_number=str(p.card_number)), field="rujukan.noRujukan")
             d = referral_rules.check_referral_for_sep(
                 referral_date=ref_row.referral_date, valid_until=ref_row.valid_until, sep_date=day,
                 referral_to=ref_row.to_facility, sep_facility=fac.code, deleted=ref_row.deleted_at is not None)
@@ -252,9 +252,9 @@ def _refuse_duplicate(session: Session, *, participant_id: int, facility_code: s
 def _live(session: Session, number: str, facility_code: str | None) -> SepRow:
     row = session.get(SepRow, (number or "").strip())
     if row is None or row.deleted_at is not None:
-        raise NotFound(f"no SEP {number}", field="noSep")
+        raise NotFound(Msg("error.care.sep_unknown_number", number=str(number)), field="noSep")
     if facility_code and row.facility_code != facility_code:
-        raise Invalid(f"SEP {number} was issued at {row.facility_code}, not by this facility", field="noSep")
+        raise Invalid(Msg("error.care.sep_not_here", number=str(number), facility_code=str(row.facility_code)), field="noSep")
     return row
 
 
@@ -278,7 +278,7 @@ def update_sep(session: Session, number: str, *, actor: Actor, facility_code: st
     """Change what may change after issue; a new diagnosis or clinic is checked against the exclusions."""
     unknown = set(changes) - set(UPDATABLE)
     if unknown:
-        raise Invalid(f"cannot change {sorted(unknown)} of an SEP; changeable: {', '.join(UPDATABLE)}")
+        raise Invalid(Msg("error.care.sep_not_changeable", unknown=sorted(unknown), value=', '.join(UPDATABLE)))
     with unit_of_work(session):
         row = _live(session, number, facility_code)
         before = _changeable(row)
@@ -296,19 +296,19 @@ def update_sep(session: Session, number: str, *, actor: Actor, facility_code: st
                 setattr(row, key, changes[key])
         if changes.get("class_upgrade") not in (None, ""):
             if changes["class_upgrade"] not in UPGRADE_CLASSES or row.service_type != "1":
-                raise Invalid("klsRawatNaik must be 1-8, on an inpatient SEP", field="klsRawat.klsRawatNaik")
+                raise Invalid(Msg("error.care.class_upgrade_update"), field="klsRawat.klsRawatNaik")
             row.class_upgrade = changes["class_upgrade"]
         for key, field in (("executive", "poli.eksekutif"), ("cob", "cob.cob"), ("cataract", "katarak.katarak")):
             if changes.get(key) not in (None, ""):
                 setattr(row, key, _flag(changes[key], field))
         if changes.get("accident") not in (None, ""):
             if changes["accident"] not in ACCIDENTS:
-                raise Invalid("jaminan.lakaLantas must be 0, 1, 2 or 3", field="jaminan.lakaLantas")
+                raise Invalid(Msg("error.care.laka_lantas"), field="jaminan.lakaLantas")
             row.accident = changes["accident"]
         if changes.get("discharge_date") not in (None, ""):
             d = parse_date(changes["discharge_date"], "tglPulang")
             if row.service_type != "1" or d < row.sep_date:
-                raise Invalid("tglPulang is for an inpatient SEP, on or after the SEP date", field="tglPulang")
+                raise Invalid(Msg("error.care.discharge_inpatient"), field="tglPulang")
             row.discharge_date = d
         steps.append({"text": f"updated by {actor.name}", "source": "SEP update"})
         row.explanation = steps
@@ -326,7 +326,7 @@ def delete_sep(session: Session, number: str, *, actor: Actor, facility_code: st
         letter = session.scalar(select(ControlLetterRow.number).where(ControlLetterRow.sep_number == row.number,
                                                                       ControlLetterRow.deleted_at.is_(None)))
         if letter:
-            raise Invalid(f"SEP {number} has control letter {letter}; it cannot be deleted", field="noSep")
+            raise Invalid(Msg("error.care.sep_has_control", number=str(number), letter=letter), field="noSep")
         row.deleted_at = dt.datetime.now(dt.timezone.utc)
         row.deleted_by = actor.name
         audit.record_at_facility(session, actor, "sep.delete", facility(session, row.facility_code), object_type="sep",
@@ -339,7 +339,7 @@ def seps_on_date(session: Session, facility_code: str, day: "dt.date | str", ser
     """Monitoring: the SEPs a facility issued on one date for one service type."""
     d = parse_date(day, "tanggal")
     if service_type not in SERVICE_TYPES:
-        raise Invalid("jnsPelayanan must be 1 (inap) or 2 (jalan)", field="jnsPelayanan")
+        raise Invalid(Msg("error.care.service_type_short"), field="jnsPelayanan")
     fac = facility(session, facility_code)
     rows = session.execute(select(SepRow, ParticipantRow).join(ParticipantRow, ParticipantRow.id == SepRow.participant_id)
                            .where(SepRow.facility_code == fac.code, SepRow.sep_date == d,
@@ -353,9 +353,9 @@ def history(session: Session, card_number: str, start: "dt.date | str", end: "dt
     """Monitoring: a participant's SEPs at every facility between two dates (inclusive)."""
     a, b = parse_date(start, "tglMulai"), parse_date(end, "tglAkhir")
     if b < a:
-        raise Invalid("tglAkhir is before tglMulai", field="tglAkhir")
+        raise Invalid(Msg("error.care.end_before_start"), field="tglAkhir")
     if (b - a).days > max_days:
-        raise Invalid(f"at most {max_days} days at once", field="tglAkhir")
+        raise Invalid(Msg("error.care.days_at_once", max_days=max_days), field="tglAkhir")
     p = care_eligibility.check(session, b, card_number=card_number).participant
     rows = session.execute(select(SepRow, FacilityRow).join(FacilityRow, FacilityRow.code == SepRow.facility_code)
                            .where(SepRow.participant_id == p.id, SepRow.sep_date >= a, SepRow.sep_date <= b,

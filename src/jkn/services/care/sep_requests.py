@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from jkn.i18n import Msg
 from jkn.services.care.common import facility, jakarta_today, month_span, parse_date, participant_by_card
 from jkn.services.errors import Conflict, Forbidden, Invalid, NotFound
 from jkn.services.portal import audit
@@ -39,22 +40,21 @@ APPROVED_BY_FACILITY = {"2"}
 def _kind(value: str | None) -> str:
     kind = (value or "").strip()
     if kind not in KINDS:
-        raise Invalid("jnsPengajuan must be 1 (backdate) or 2 (finger print)", field="jnsPengajuan")
+        raise Invalid(Msg("error.care.request_kind"), field="jnsPengajuan")
     return kind
 
 
 def _service(value: str | None) -> str:
     service = (value or "").strip()
     if service not in SERVICE_TYPES:
-        raise Invalid("jnsPelayanan must be 1 (rawat inap) or 2 (rawat jalan)", field="jnsPelayanan")
+        raise Invalid(Msg("error.care.service_type"), field="jnsPelayanan")
     return service
 
 
 def _referral_level(session: Session, code: str, field: str) -> FacilityRow:
     fac = facility(session, code, field)
     if fac.level != "FKRTL":
-        raise Invalid(f"{fac.code} is an {fac.level}: SEPs, and requests for them, are made at a referral-level "
-                      f"facility (FKRTL)", field=field)
+        raise Invalid(Msg("error.care.request_level", code=str(fac.code), level=fac.level), field=field)
     return fac
 
 
@@ -73,9 +73,9 @@ def submit_request(session: Session, *, actor: Actor, facility_code: str, card_n
     kind, service = _kind(kind), _service(service_type)
     reason = (reason or "").strip()
     if not reason:
-        raise Invalid("keterangan (the reason for the request) is required", field="keterangan")
+        raise Invalid(Msg("error.care.request_reason_required"), field="keterangan")
     if day > jakarta_today():
-        raise Invalid(f"tglSep {day} is in the future: a request is for a service already given", field="tglSep")
+        raise Invalid(Msg("error.care.request_future", day=day), field="tglSep")
     with unit_of_work(session):
         fac = _referral_level(session, facility_code, "ppkPelayanan")
         p = participant_by_card(session, card_number)
@@ -85,8 +85,8 @@ def submit_request(session: Session, *, actor: Actor, facility_code: str, card_n
             with session.begin_nested():
                 session.add(row)
         except IntegrityError:
-            raise Conflict(f"a {KINDS[kind]} request for card {p.card_number} on {day} "
-                           f"({SERVICE_TYPES[service]}) was already made", field="noKartu") from None
+            raise Conflict(Msg("error.care.request_exists", kinds=KINDS[kind], card_number=str(p.card_number),
+                               day=day, service_types=SERVICE_TYPES[service]), field="noKartu") from None
         audit.record_at_facility(session, actor, "sep_request.submit", fac, object_type="sep_request",
                                  object_id=row.id, summary=f"{KINDS[kind]} {p.card_number} {day}",
                                  after={"card_number": p.card_number, "sep_date": day, "kind": kind})
@@ -95,7 +95,7 @@ def submit_request(session: Session, *, actor: Actor, facility_code: str, card_n
 
 def _approve(session: Session, row: SepRequestRow, actor: Actor, note: str | None) -> dict:
     if row.status == "APPROVED":
-        raise Conflict(f"request {row.id} was already approved by {row.approved_by}", field="noKartu")
+        raise Conflict(Msg("error.care.request_approved", id=str(row.id), approved_by=row.approved_by), field="noKartu")
     row.status, row.approved_by = "APPROVED", actor.name
     row.approved_at, row.approval_note = dt.datetime.now(dt.timezone.utc), (note or "").strip()[:500] or None
     session.flush()
@@ -117,10 +117,10 @@ def approve_at_facility(session: Session, *, actor: Actor, facility_code: str, c
             SepRequestRow.facility_code == fac.code, SepRequestRow.participant_id == p.id,
             SepRequestRow.sep_date == day, SepRequestRow.service_type == service, SepRequestRow.kind == kind))
         if row is None:
-            raise NotFound(f"no {KINDS[kind]} request for card {p.card_number} on {day}", field="noKartu")
+            raise NotFound(Msg("error.care.request_unknown_for_card", kinds=KINDS[kind],
+                               card_number=str(p.card_number), day=day), field="noKartu")
         if kind not in APPROVED_BY_FACILITY:
-            raise Forbidden(f"a backdate request is approved by the BPJS Kesehatan branch office serving "
-                            f"{fac.code}, not by the facility [assumption A-V10]", field="jnsPengajuan")
+            raise Forbidden(Msg("error.care.backdate_by_branch", code=str(fac.code)), field="jnsPengajuan")
         return _approve(session, row, actor, note)
 
 
@@ -129,7 +129,7 @@ def approve_by_branch(session: Session, request_id: int, *, actor: Actor, note: 
     with unit_of_work(session):
         row = session.get(SepRequestRow, request_id)
         if row is None:
-            raise NotFound(f"no SEP request {request_id}", field="id")
+            raise NotFound(Msg("error.care.request_unknown", request_id=str(request_id)), field="id")
         return _approve(session, row, actor, note)
 
 
@@ -143,7 +143,7 @@ def requests_in_month(session: Session, facility_code: str | None, year: "int | 
         q = q.where(SepRequestRow.facility_code == facility(session, facility_code).code)
     if status:
         if status not in ("PENDING", "APPROVED"):
-            raise Invalid("status must be PENDING or APPROVED", field="status")
+            raise Invalid(Msg("error.care.request_status"), field="status")
         q = q.where(SepRequestRow.status == status)
     rows = session.execute(q.order_by(SepRequestRow.sep_date, SepRequestRow.id)).all()
     return [request_view(r, p) for r, p in rows]
@@ -156,7 +156,7 @@ def record_fingerprint(session: Session, *, actor: Actor, facility_code: str, ca
     """Enter the facility device's record that a participant's fingerprint was validated (A-V11)."""
     day = parse_date(service_date, "tglPelayanan")
     if day > jakarta_today():
-        raise Invalid(f"tglPelayanan {day} is in the future", field="tglPelayanan")
+        raise Invalid(Msg("error.care.service_date_future", day=day), field="tglPelayanan")
     with unit_of_work(session):
         fac = _referral_level(session, facility_code, "facility")
         p = participant_by_card(session, card_number)
@@ -166,7 +166,8 @@ def record_fingerprint(session: Session, *, actor: Actor, facility_code: str, ca
             with session.begin_nested():
                 session.add(row)
         except IntegrityError:
-            raise Conflict(f"the fingerprint of {p.card_number} on {day} at {fac.code} is already recorded",
+            raise Conflict(Msg("error.care.fingerprint_recorded", card_number=str(p.card_number), day=day,
+                               code=str(fac.code)),
                            field="noKartu") from None
         audit.record_at_facility(session, actor, "fingerprint.record", fac, object_type="fingerprint",
                                  object_id=row.id, summary=f"{p.card_number} {day}",

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jkn.i18n import Msg
 from jkn.services.care.common import facility
 from jkn.services.errors import Conflict, Invalid, NotFound
 from jkn.services.portal import audit
@@ -69,25 +70,24 @@ def create_consumer(session: Session, facility_code: str, *, actor: Actor, api_v
     ``cons_id``/``secret``/``user_key`` may be given (e.g. to reproduce a test set-up); otherwise random.
     """
     if api_version not in VERSIONS:
-        raise Invalid(f"api_version must be one of {', '.join(VERSIONS)}", field="api_version")
+        raise Invalid(Msg("error.vclaim.api_version", value=', '.join(VERSIONS)), field="api_version")
     if cons_id is not None and not (cons_id.isascii() and cons_id.isdigit() and 3 <= len(cons_id) <= 16):
-        raise Invalid("cons_id must be 3 to 16 digits", field="cons_id")
+        raise Invalid(Msg("error.vclaim.cons_id_format"), field="cons_id")
     if secret is not None and not (8 <= len(secret) <= 64 and secret.isascii() and secret.isprintable()):
-        raise Invalid("secret must be 8 to 64 printable ASCII characters", field="secret")
+        raise Invalid(Msg("error.vclaim.secret_format"), field="secret")
     if user_key is not None and api_version == "1.1":
-        raise Invalid("version 1.1 consumers have no user key", field="user_key")
+        raise Invalid(Msg("error.vclaim.no_user_key"), field="user_key")
     with unit_of_work(session):
         fac = facility(session, facility_code, "facility_code")
         if fac.partnership != "PARTNER" or fac.level not in ("FKTP", "FKRTL"):
-            raise Invalid(f"{fac.code} is not a partner FKTP/FKRTL: only facilities that work with BPJS Kesehatan "
-                          "bridge to it (Panduan Peserta, FASILITAS KESEHATAN BAGI PESERTA)", field="facility_code")
+            raise Invalid(Msg("error.vclaim.not_partner", code=str(fac.code)), field="facility_code")
         if cons_id is None:
             while True:
                 cons_id = str(secrets.randbelow(90_000_000) + 10_000_000)
                 if session.get(VClaimConsumerRow, cons_id) is None:
                     break
         elif session.get(VClaimConsumerRow, cons_id) is not None:
-            raise Conflict(f"cons_id {cons_id} is already issued", field="cons_id")
+            raise Conflict(Msg("error.vclaim.cons_id_taken", cons_id=str(cons_id)), field="cons_id")
         secret = secret or "".join(secrets.choice(_ALNUM) for _ in range(16))
         if api_version == "2.0":
             user_key = user_key or secrets.token_hex(16)
@@ -114,7 +114,7 @@ def revoke_consumer(session: Session, cons_id: str, *, actor: Actor) -> dict:
     with unit_of_work(session):
         row = session.get(VClaimConsumerRow, cons_id)
         if row is None:
-            raise NotFound(f"no consumer {cons_id}", field="cons_id")
+            raise NotFound(Msg("error.vclaim.consumer_unknown", cons_id=str(cons_id)), field="cons_id")
         before = row.active
         row.active = False
         row.revoked_at = dt.datetime.now(dt.timezone.utc)
@@ -130,7 +130,7 @@ def rotate_credentials(session: Session, cons_id: str, *, actor: Actor) -> dict:
     with unit_of_work(session):
         row = session.get(VClaimConsumerRow, cons_id)
         if row is None or not row.active:
-            raise NotFound(f"no active consumer {cons_id}", field="cons_id")
+            raise NotFound(Msg("error.vclaim.consumer_inactive", cons_id=str(cons_id)), field="cons_id")
         row.secret = "".join(secrets.choice(_ALNUM) for _ in range(16))
         user_key = secrets.token_hex(16) if row.api_version == "2.0" else None
         row.user_key_sha256 = hash_user_key(user_key) if user_key else None

@@ -27,6 +27,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jkn.domain.segment import Segment, SegmentGroup
+from jkn.i18n import Msg
 from jkn.services.errors import DomainError, Invalid
 from jkn.services.membership import documents, registration
 from jkn.services.membership.common import jakarta_today
@@ -170,7 +171,7 @@ def template_bytes(fmt: str = "xlsx") -> bytes:
         w.writerow(EXAMPLE_MEMBER)
         return buf.getvalue().encode("utf-8")
     if fmt != "xlsx":
-        raise Invalid("format must be xlsx or csv", field="format")
+        raise Invalid(Msg("error.membership.import_format"), field="format")
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -651,7 +652,7 @@ def batch_view(session: Session, batch_id: int) -> dict[str, Any]:
     b = session.get(ImportBatchRow, batch_id)
     if b is None:
         from jkn.services.errors import NotFound
-        raise NotFound(f"no import batch {batch_id}")
+        raise NotFound(Msg("error.membership.import_batch_unknown", batch_id=str(batch_id)))
     return {"id": b.id, "filename": b.filename, "format": b.file_format, "sha256": b.sha256, "rows": b.rows,
             "participants": b.participants, "actor": b.actor, "change_id": b.change_id,
             "created_at": b.created_at.isoformat()}

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jkn.domain.month import Month
+from jkn.i18n import Msg
 from jkn.rules.decision import RuleError
 from jkn.services.errors import Conflict, Invalid, NotFound
 from jkn.store.membership_tables import EmployerRow, FamilyRow, ParticipantRow
@@ -77,8 +78,8 @@ def rule(call: Callable[..., T], *args, field: str | None = None, **kwargs) -> T
 def check_version(row: Any, expected: int | None, what: str) -> None:
     """Optimistic lock: the caller saw ``expected``; refuse if the row has moved on (409)."""
     if expected is not None and row.version != expected:
-        raise Conflict(f"{what} was changed by someone else (version {row.version}, you sent {expected}); "
-                       "reload it and apply your change again", current_version=row.version)
+        raise Conflict(Msg("error.membership.stale_version", what=what, version=str(row.version),
+                           expected=expected), current_version=row.version)
 
 
 def one(session: Session, stmt, for_update: bool, missing: str):

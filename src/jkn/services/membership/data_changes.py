@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from jkn.domain.care import MaritalStatus, Relationship
 from jkn.domain.segment import Segment, SegmentGroup
+from jkn.i18n import Msg
 from jkn.rules.coverage import check_fktp_change
 from jkn.rules.decision import Step
 from jkn.rules.family import child_status_ends
@@ -82,7 +83,7 @@ class _Ctx:
     def head(self) -> ParticipantRow:
         head = next((m for m in self.members if m.relationship == HEAD), None)
         if head is None:
-            raise Invalid(f"family {self.p.family_id} has no head")
+            raise Invalid(Msg("error.membership.family_no_head", family_id=str(self.p.family_id)))
         return head
 
     def active(self) -> list[ParticipantRow]:
@@ -98,9 +99,10 @@ def apply_change(session: Session, card_number: str, change: ChangeIn, *, actor:
         p = get_participant(session, card_number, for_update=True)
         check_version(p, expected, f"participant {p.card_number}")
         if p.status == "DECEASED":
-            raise Invalid(f"participant {p.card_number} is recorded as deceased; no further changes")
+            raise Invalid(Msg("error.membership.deceased", card_number=str(p.card_number)))
         if change.effective_date < p.tmt and change.kind not in ("CORRECTION", "CARD_LOST", "CARD_DAMAGED"):
-            raise Invalid(f"effective_date {change.effective_date} is before the start of cover ({p.tmt})",
+            raise Invalid(Msg("error.membership.effective_before_cover", effective_date=change.effective_date,
+                              tmt=p.tmt),
                           field="effective_date")
         ctx = _Ctx(session, p, change, actor.name)
         was = snapshot(p)
@@ -131,7 +133,7 @@ def _docs(ctx: _Ctx, member: documents.Person | None = None) -> None:
 def _need(ctx: _Ctx, *names: str) -> None:
     missing = [n for n in names if getattr(ctx.change, n) in (None, "")]
     if missing:
-        raise Invalid(f"{ctx.change.kind} needs {', '.join(missing)}", field=missing[0])
+        raise Invalid(Msg("error.membership.change_needs", kind=ctx.change.kind, value=', '.join(missing)), field=missing[0])
 
 
 def _reclass_family(ctx: _Ctx) -> None:
@@ -175,8 +177,7 @@ def _add_members(ctx: _Ctx, new: Sequence[MemberIn]) -> None:
     payer_id = head.payer_id
     for data, person, (st, until), number in zip(new, people, statuses, numbers):
         if st == "OTHER_RELATIVE" and data.care_class is None:
-            raise Invalid(f"{person.where}: counted as other relative (kerabat lain), who pays the flat rate of a "
-                          "class: give member.care_class I, II or III", field="member.care_class")
+            raise Invalid(Msg("error.membership.other_relative_class_change", where=person.where), field="member.care_class")
         fktp = get_fktp(ctx.session, data.fktp_code, "member.fktp_code") if data.fktp_code else \
             ctx.session.get(FacilityRow, head.fktp_code)
         row = new_participant(ctx.session, person, card_number=number, family=ctx.family,
@@ -205,7 +206,7 @@ def _card(reason: str):
 def _correction(ctx: _Ctx) -> None:
     c = ctx.change
     if c.name is None and c.birth_date is None and c.sex is None:
-        raise Invalid("CORRECTION needs name, birth_date or sex (the data that is wrong on the card)", field="name")
+        raise Invalid(Msg("error.membership.correction_needs"), field="name")
     _docs(ctx)
     p = ctx.p
     if c.birth_date is not None or c.sex is not None:
@@ -224,7 +225,7 @@ def _fktp(ctx: _Ctx) -> None:
     p = ctx.p
     new = get_fktp(ctx.session, ctx.change.fktp_code)
     if new.code == p.fktp_code:
-        raise Invalid(f"participant is already registered at FKTP {new.code}", field="fktp_code")
+        raise Invalid(Msg("error.membership.fktp_same", code=str(new.code)), field="fktp_code")
     d = rule(check_fktp_change, p.fktp_since, ctx.on, field="effective_date")
     ctx.steps += d.steps
     if not d.value:
@@ -236,7 +237,7 @@ def _fktp(ctx: _Ctx) -> None:
 def _address(ctx: _Ctx) -> None:
     c = ctx.change
     if c.address is None and c.kabkota_code is None:
-        raise Invalid("ADDRESS needs address and/or kabkota_code", field="address")
+        raise Invalid(Msg("error.membership.address_needs"), field="address")
     _docs(ctx)
     p = ctx.p
     movers = [p]
@@ -254,8 +255,8 @@ def _address(ctx: _Ctx) -> None:
 
 def _must_be_head(ctx: _Ctx) -> ParticipantRow:
     if ctx.p.relationship != HEAD:
-        raise Invalid(f"{ctx.change.kind} is reported on the card of the participant (family head), "
-                      f"not of a family member ({ctx.p.relationship})")
+        raise Invalid(Msg("error.membership.change_on_head", kind=ctx.change.kind,
+                          relationship=ctx.p.relationship))
     return ctx.p
 
 
@@ -272,15 +273,15 @@ def _employer(ctx: _Ctx) -> None:
     p = _must_be_head(ctx)
     _need(ctx, "employer_code")
     if Segment(p.segment).group is not SegmentGroup.PPU:
-        raise Invalid(f"EMPLOYER applies to wage earners (PPU), not {p.segment}; use SEGMENT to become one")
+        raise Invalid(Msg("error.membership.employer_change_not_ppu", segment=p.segment))
     try:
         e = get_employer(ctx.session, ctx.change.employer_code)
     except NotFound as exc:
         raise Invalid(exc.message, field="employer_code") from None
     if e.id == p.employer_id:
-        raise Invalid(f"participant already works for employer {e.code}", field="employer_code")
+        raise Invalid(Msg("error.membership.employer_same", code=str(e.code)), field="employer_code")
     if e.status != "ACTIVE":
-        raise Invalid(f"employer {e.code} is not active", field="employer_code")
+        raise Invalid(Msg("error.membership.employer_inactive", code=str(e.code)), field="employer_code")
     _docs(ctx)
     p.employer_id = e.id
     if ctx.change.wage is not None:
@@ -295,7 +296,7 @@ def _wage(ctx: _Ctx) -> None:
     p = _must_be_head(ctx)
     _need(ctx, "wage")
     if Segment(p.segment).group is not SegmentGroup.PPU:
-        raise Invalid(f"WAGE applies to wage earners (PPU), not {p.segment}")
+        raise Invalid(Msg("error.membership.wage_not_ppu", segment=p.segment))
     p.wage = ctx.change.wage
     ctx.steps.append(Step("a new wage changes the contribution basis and may change the class",
                           "Panduan Peserta, Iuran, 2-3; Manfaat Akomodasi Rawat Inap, 2.d, 3.g"))
@@ -315,13 +316,13 @@ def _segment(ctx: _Ctx) -> None:
     _need(ctx, "segment")
     new = Segment(ctx.change.segment)
     if new.value == p.segment:
-        raise Invalid(f"participant is already in segment {new.value}", field="segment")
+        raise Invalid(Msg("error.membership.segment_same", new=new.value), field="segment")
     from jkn.rules.segments import check_eligibility
     d = rule(check_eligibility, new, ctx.on, foreign=p.nationality == "WNA", work_started=p.work_started,
              pbi_designated=True if new is Segment.PBI else None, field="segment")
     ctx.steps += d.steps
     if not d.value:
-        raise Invalid(f"not eligible for segment {new.value} on {ctx.on}", field="segment", explanation=d.explain())
+        raise Invalid(Msg("error.membership.segment_not_eligible_on", new=new.value, on=ctx.on), field="segment", explanation=d.explain())
     _docs(ctx)
     employer = None
     if new.group is SegmentGroup.PPU:
@@ -348,7 +349,7 @@ def _marriage(ctx: _Ctx) -> None:
     _need(ctx, "member")
     member = ctx.change.member
     if member.relationship is not Relationship.SPOUSE:
-        raise Invalid("MARRIAGE adds a spouse: member.relationship must be SPOUSE", field="member.relationship")
+        raise Invalid(Msg("error.membership.marriage_needs_spouse"), field="member.relationship")
     _docs(ctx)
     head.marital_status = MaritalStatus.MARRIED.value
     _add_members(ctx, [member.model_copy(update={"marital_status": MaritalStatus.MARRIED})])
@@ -358,7 +359,7 @@ def _birth(ctx: _Ctx) -> None:
     _must_be_head(ctx)
     _need(ctx, "member")
     if not ctx.change.member.relationship.is_child:
-        raise Invalid("BIRTH adds a child: member.relationship must be CHILD_NATURAL, CHILD_STEP or CHILD_ADOPTED",
+        raise Invalid(Msg("error.membership.birth_needs_child"),
                       field="member.relationship")
     _docs(ctx)
     _add_members(ctx, [ctx.change.member])
@@ -369,7 +370,7 @@ def _add_member(ctx: _Ctx) -> None:
     _need(ctx, "member")
     m = ctx.change.member
     if m.relationship is Relationship.SPOUSE or m.relationship.is_child:
-        raise Invalid("a spouse is added with MARRIAGE, a child with BIRTH", field="member.relationship")
+        raise Invalid(Msg("error.membership.add_member_kind"), field="member.relationship")
     _docs(ctx)
     _add_members(ctx, [m])
 
@@ -378,11 +379,11 @@ def _wage_earners_child(ctx: _Ctx) -> ParticipantRow:
     p = ctx.p
     if p.relationship == HEAD or not Relationship(p.relationship).is_child \
             or Segment(ctx.head.segment).group is not SegmentGroup.PPU:
-        raise Invalid(f"{ctx.change.kind} is reported on the card of a wage earner's child: the age limits of "
-                      "Anggota Keluarga 1.b apply to them only (PBPU and Bukan Pekerja families have none)",
+        raise Invalid(Msg("error.membership.child_of_ppu_only", kind=ctx.change.kind),
                       field="kind")
     if p.status in ENDED:
-        raise Invalid(f"participant {p.card_number} is no longer covered ({p.status_reason or p.status})", field="kind")
+        raise Invalid(Msg("error.membership.not_covered", card_number=str(p.card_number),
+                          value=p.status_reason or p.status), field="kind")
     return p
 
 
@@ -392,8 +393,8 @@ def _education(ctx: _Ctx) -> None:
     p = _wage_earners_child(ctx)
     _need(ctx, "education_until")
     if p.member_status not in ("CORE", "ADDITIONAL"):
-        raise Invalid(f"participant {p.card_number} is a member with an own contribution ({p.member_status}), "
-                      "not a child of the core family", field="kind")
+        raise Invalid(Msg("error.membership.own_contribution", card_number=str(p.card_number),
+                          member_status=p.member_status), field="kind")
     _docs(ctx)  # the school's letter of the family's segment (documents.change_checklist)
     p.in_school, p.education_until = True, ctx.change.education_until
     ends = child_status_ends(family_member(p, Relationship(p.relationship), p.birth_date))
@@ -407,8 +408,8 @@ def _continue_member(ctx: _Ctx) -> None:
     that contribution is paid (A-M17, A-M19)."""
     p = _wage_earners_child(ctx)
     if p.status_until is None or p.status_until >= ctx.on:
-        raise Invalid(f"the status of {p.card_number} as a child of the core family holds until "
-                      f"{p.status_until}; CONTINUE_MEMBER applies from the day after", field="effective_date")
+        raise Invalid(Msg("error.membership.child_status_holds", card_number=str(p.card_number),
+                          status_until=p.status_until), field="effective_date")
     _need(ctx, "care_class")
     statuses, _until, steps = sort_family(Segment(ctx.head.segment), ctx.on,
                                           [family_member(p, Relationship(p.relationship), p.birth_date)])
@@ -426,13 +427,14 @@ def _continuing(p: ParticipantRow) -> documents.Person:
 def _child_replacement(ctx: _Ctx) -> None:
     head = ctx.head
     if Segment(head.segment).group is not SegmentGroup.PPU:
-        raise Invalid("child replacement applies to wage earners (PPU), who have at most 3 covered children")
+        raise Invalid(Msg("error.membership.child_replacement_ppu"))
     _need(ctx, "replaced_card_number", "replaced_reason")
     old = next((m for m in ctx.members if m.card_number == ctx.change.replaced_card_number), None)
     if old is None or old.relationship == HEAD or not Relationship(old.relationship).is_child:
-        raise Invalid(f"{ctx.change.replaced_card_number} is not a child in this family", field="replaced_card_number")
+        raise Invalid(Msg("error.membership.not_a_child_here",
+                          replaced_card_number=str(ctx.change.replaced_card_number)), field="replaced_card_number")
     if old.status in ENDED:
-        raise Invalid(f"child {old.card_number} is no longer covered", field="replaced_card_number")
+        raise Invalid(Msg("error.membership.child_not_covered", card_number=str(old.card_number)), field="replaced_card_number")
     _docs(ctx)
     reason = ctx.change.replaced_reason
     if reason == "DECEASED":
@@ -447,7 +449,7 @@ def _child_replacement(ctx: _Ctx) -> None:
                           "take the place", "Panduan Peserta, Perubahan Data Kepesertaan, 2.f (Pergantian anak)"))
     if ctx.change.member is not None:
         if not ctx.change.member.relationship.is_child:
-            raise Invalid("the replacing member must be a child", field="member.relationship")
+            raise Invalid(Msg("error.membership.replacing_must_be_child"), field="member.relationship")
         _add_members(ctx, [ctx.change.member])
     else:
         _resort(ctx)
@@ -467,7 +469,7 @@ def _death(ctx: _Ctx) -> None:
 def _divorce(ctx: _Ctx) -> None:
     p = ctx.p
     if p.relationship != Relationship.SPOUSE.value:
-        raise Invalid("DIVORCE is reported on the card of the spouse who leaves the family", field="kind")
+        raise Invalid(Msg("error.membership.divorce_on_spouse"), field="kind")
     _docs(ctx)
     _end(p, "INACTIVE", "divorced", ctx.on)
     p.marital_status = MaritalStatus.DIVORCED.value
@@ -550,14 +552,15 @@ def change_checklist(kind: str, card_number: str | None = None, session: Session
     ``card_number`` (or a participant of ``segment``), effective ``on`` (default today), adding
     ``member`` or moving to ``new_segment`` (documents.change_checklist)."""
     if kind not in get_args(ChangeKind):
-        raise Invalid(f"unknown change kind {kind!r}; one of {', '.join(get_args(ChangeKind))}", field="kind")
+        raise Invalid(Msg("error.membership.change_kind_unknown", kind=repr(kind),
+                          value=', '.join(get_args(ChangeKind))), field="kind")
     if card_number and session is not None:
         p = get_participant(session, card_number)
         segment = p.segment
         if kind == "CONTINUE_MEMBER" and member is None:  # the child who stays, as apply_change demands
             member = _continuing(p)
     if segment is None:
-        raise Invalid("give card_number or segment: the list depends on the participant's segment", field="segment")
+        raise Invalid(Msg("error.membership.change_list_needs"), field="segment")
     check = documents.change_checklist(kind, segment, on or jakarta_today(), member=member, new_segment=new_segment)
     if check is None:
         return {"title": kind, "items": [], "missing": [], "explanation": []}

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from jkn.domain.care import FamilyMember, MaritalStatus, Relationship
 from jkn.domain.segment import Segment
+from jkn.i18n import Msg
 from jkn.reference import nik as nik_parser
 from jkn.rules import documents as doc_rules
 from jkn.rules.decision import Step
@@ -191,15 +192,14 @@ def demand(check: DocCheck, shown: Sequence[str]) -> DocCheck:
     known = {i.code for i in check.items}
     unknown = sorted(codes - known)
     if unknown:
-        raise Invalid(f"unknown document code(s) {', '.join(unknown)} for '{check.title}'; the checklist is: "
-                      + "; ".join(f"{i.code} = {i.text}" for i in check.items), field="documents_shown",
+        raise Invalid(Msg("error.membership.document_unknown", value=', '.join(unknown), title=check.title,
+                          value2="; ".join(f"{i.code} = {i.text}" for i in check.items)), field="documents_shown",
                       checklist=check.as_dict(), code="document_unknown")
     for i in check.items:
         i.shown = i.code in codes
     if check.missing:
-        raise Invalid(f"documents not shown for '{check.title}': "
-                      + "; ".join(f"{i.code} ({i.text})" for i in check.missing)
-                      + ". Send their codes in documents_shown.", field="documents_shown", checklist=check.as_dict(),
+        raise Invalid(Msg("error.membership.documents_missing", title=check.title,
+                          value="; ".join(f"{i.code} ({i.text})" for i in check.missing)), field="documents_shown", checklist=check.as_dict(),
                       code="documents_missing")
     check.steps.append(Step(f"documents shown: {', '.join(sorted(codes)) or 'none'}", check.items[0].source
                             if check.items else "Panduan Peserta, Pendaftaran Menjadi Peserta"))

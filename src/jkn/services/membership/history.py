@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jkn.i18n import Msg
 from jkn.services.errors import NotFound
 from jkn.services.membership.common import get_participant
 from jkn.store.membership_tables import DataChangeRow, ParticipantHistoryRow
@@ -47,8 +48,8 @@ def participant_as_of(session: Session, card_number: str, on: dt.date, known_on:
                   ParticipantHistoryRow.id)).all()
     registration = next((r for r in rows if r.before is None), None)
     if registration is None:
-        raise NotFound(f"participant {card_number} was not registered with cover on {on.isoformat()} "
-                       f"as known on {known_on.isoformat()}", card_number=p.card_number)
+        raise NotFound(Msg("error.membership.not_registered_on", card_number=str(card_number), on=on.isoformat(),
+                           known_on=known_on.isoformat()), card_number=p.card_number)
     state: dict[str, Any] = {}
     applied = []
     for r in [registration] + [r for r in rows if r is not registration]:

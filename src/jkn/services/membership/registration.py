@@ -81,19 +81,21 @@ def parse_person(data: PersonIn, where: str, on: dt.date) -> Person:
     try:
         info = nik_parser.parse(data.nik, today=on)
     except nik_parser.NikError as exc:
-        raise Invalid(f"{where}: NIK {data.nik}: {exc.message}", field=f"{where}.nik", reason=exc.field,
+        raise Invalid(Msg("error.membership.nik_invalid", where=where, nik=str(data.nik), message=exc.say), field=f"{where}.nik", reason=exc.field,
                       code=f"nik_{exc.field}", value=data.nik) from None
     sex = data.sex or info.sex
     if sex != info.sex:
-        raise Invalid(f"{where}: sex {sex} does not agree with the NIK (day of birth {'+40 means P' if info.sex == 'P' else 'without +40 means L'})",
+        raise Invalid(Msg("error.membership.sex_mismatch", where=where, sex=sex,
+                          value=Msg("error.membership.nik_day_p") if info.sex == "P"
+                          else Msg("error.membership.nik_day_l")),
                       field=f"{where}.sex", code="sex_mismatch")
     birth = data.birth_date or info.birth_date
     if birth.strftime("%d%m%y") != info.birth_date.strftime("%d%m%y"):
-        raise Invalid(f"{where}: birth date {birth.isoformat()} does not agree with the NIK "
-                      f"(digits 7-12 say {info.birth_date.strftime('%d-%m-%y')})", field=f"{where}.birth_date",
+        raise Invalid(Msg("error.membership.birth_mismatch", where=where, birth=birth.isoformat(),
+                          birth_date=info.birth_date.strftime('%d-%m-%y')), field=f"{where}.birth_date",
                       code="birth_mismatch")
     if birth > on:
-        raise Invalid(f"{where}: birth date {birth.isoformat()} is in the future", field=f"{where}.birth_date",
+        raise Invalid(Msg("error.membership.birth_future", where=where, birth=birth.isoformat()), field=f"{where}.birth_date",
                       code="birth_future")
     return Person(data, info.nik, sex, birth, info.region.code, where)
 
@@ -103,14 +105,15 @@ def ensure_niks_free(session: Session, niks: Sequence[str]) -> None:
     seen: set[str] = set()
     for n in niks:
         if n in seen:
-            raise Invalid(f"NIK {n} appears twice in the request", field="nik", code="nik_twice", value=n)
+            raise Invalid(Msg("error.membership.nik_twice", n=n), field="nik", code="nik_twice", value=n)
         seen.add(n)
     if not niks:
         return
     rows = session.execute(select(ParticipantRow.nik, ParticipantRow.card_number, ParticipantRow.name)
                            .where(ParticipantRow.nik.in_(list(niks)))).first()
     if rows is not None:
-        raise Conflict(f"NIK {rows.nik} is already registered, card number {rows.card_number} ({rows.name})",
+        raise Conflict(Msg("error.membership.nik_taken", nik=str(rows.nik), card_number=str(rows.card_number),
+                           name=rows.name),
                        nik=rows.nik, card_number=rows.card_number, code="nik_taken")
 
 
@@ -120,7 +123,7 @@ def resolve_kabkota(code: str) -> tuple[str, str]:
     if kabkota is None:
         resolved = nik_parser.resolve_region_code(code)
         if resolved is None:
-            raise Invalid(f"kabkota_code {code} is not a kabupaten/kota of the work-area registry", field="kabkota_code",
+            raise Invalid(Msg("error.membership.kabkota_unknown", code=str(code)), field="kabkota_code",
                           code="kabkota_unknown", value=code)
         kabkota = resolved[0]
     return kabkota.code, kabkota.branch_code
@@ -129,9 +132,10 @@ def resolve_kabkota(code: str) -> tuple[str, str]:
 def get_fktp(session: Session, code: str, where: str = "fktp_code") -> FacilityRow:
     row = session.get(FacilityRow, code)
     if row is None:
-        raise Invalid(f"{where}: no facility with code {code!r}", field=where, code="fktp_unknown", value=code)
+        raise Invalid(Msg("error.membership.fktp_unknown", where=where, code=repr(code)), field=where, code="fktp_unknown", value=code)
     if row.level != "FKTP":
-        raise Invalid(f"{where}: facility {code} ({row.name}) is {row.level}, not a first-level facility (FKTP)",
+        raise Invalid(Msg("error.membership.fktp_not_fktp", where=where, code=str(code), name=row.name,
+                          level=row.level),
                       field=where, code="fktp_not_fktp", value=code)
     return row
 
@@ -198,8 +202,7 @@ def check_school(data: PersonIn, relationship: Relationship, where: str) -> None
     """A child declared in formal education brings the end date on the school's letter: only with it
     does the status last beyond 21 (Anggota Keluarga 1.b; assumption A-M16)."""
     if relationship.is_child and data.in_school and data.education_until is None:
-        raise Invalid(f"{where}: a child in formal education needs education_until, the end date of the education "
-                      "on the school's letter (Surat Keterangan dari sekolah/perguruan tinggi)",
+        raise Invalid(Msg("error.membership.education_until_required", where=where),
                       field=f"{where}.education_until", code="education_until_required")
 
 
@@ -212,7 +215,7 @@ def sort_family(segment: Segment, as_of: dt.date,
     if refused:
         reasons = "; ".join(f"member #{m.index + 1} ({m.member.name or m.member.relationship.value}): {m.reason} [{m.source}]"
                             for m in refused)
-        raise Invalid(f"family members refused: {reasons}", field="members",
+        raise Invalid(Msg("error.membership.family_refused", reasons=reasons), field="members",
                       explanation=d.explain(), refused=[m.index for m in refused], code="family_refused")
     return [m.status.value for m in d.value.members], [m.until for m in d.value.members], list(d.steps)
 
@@ -222,8 +225,8 @@ def check_segment(segment: Segment, as_of: dt.date, person: Person, data: Partic
     d = rule(segment_rules.check_eligibility, segment, as_of, foreign=foreign, work_started=data.work_started,
              pbi_designated=data.pbi_designated, field="segment")
     if not d.value:
-        raise Invalid(f"not eligible for segment {segment.value} on {as_of.isoformat()}: "
-                      + "; ".join(s.text for s in d.steps[1:]), field="segment", explanation=d.explain(),
+        raise Invalid(Msg("error.membership.segment_not_eligible", segment=segment.value,
+                          as_of=as_of.isoformat(), value=[s.text for s in d.steps[1:]]), field="segment", explanation=d.explain(),
                       code="segment_not_eligible")
     return list(d.steps)
 
@@ -331,7 +334,7 @@ class Lookups:
             except NotFound as exc:
                 raise Invalid(exc.message, field=where, code="employer_unknown", value=code) from None
             if e.status != "ACTIVE":
-                raise Invalid(f"employer {e.code} is not active", field=where, code="employer_inactive", value=code)
+                raise Invalid(Msg("error.membership.employer_inactive", code=str(e.code)), field=where, code="employer_inactive", value=code)
             self.employers[code] = e
         return self.employers[code]
 
@@ -380,13 +383,13 @@ def plan_family(session: Session, data: FamilyIn, lookups: Lookups, *, check_nik
     employer = None
     if segment.group is SegmentGroup.PPU:
         if not h.employer_code:
-            raise Invalid(f"employer_code is required for wage earners ({segment.value})", field="head.employer_code",
+            raise Invalid(Msg("error.membership.employer_required", segment=segment.value), field="head.employer_code",
                           code="employer_required")
         if h.wage is None:
-            raise Invalid(f"wage is required for wage earners ({segment.value})", field="head.wage", code="wage_required")
+            raise Invalid(Msg("error.membership.wage_required", segment=segment.value), field="head.wage", code="wage_required")
         employer = lookups.employer(h.employer_code, "head.employer_code")
     elif h.employer_code or h.wage is not None:
-        raise Invalid(f"employer_code and wage are for wage earners only, not {segment.value}",
+        raise Invalid(Msg("error.membership.employer_not_ppu", segment=segment.value),
                       field="head.employer_code", code="employer_not_ppu")
     grade, rank = _grade_fields(h.grade)
     cls, cls_steps = head_class(segment, tmt, wage=h.wage, grade=h.grade, care_class=h.care_class)
@@ -400,8 +403,7 @@ def plan_family(session: Session, data: FamilyIn, lookups: Lookups, *, check_nik
     for m, st in zip(members, statuses):
         if st == "OTHER_RELATIVE":
             if m.data.care_class is None:
-                raise Invalid(f"{m.where}: counted as other relative (kerabat lain), who pays the flat rate of a "
-                              "class: give care_class I, II or III", field=f"{m.where}.care_class",
+                raise Invalid(Msg("error.membership.other_relative_class", where=m.where), field=f"{m.where}.care_class",
                               code="care_class_required")
             member_classes.append(m.data.care_class)
         else:

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from jkn.domain.care import Relationship
+from jkn.i18n import Msg
 from jkn.rules.family import child_status_ends
 from jkn.services.errors import Invalid
 from jkn.services.membership.common import jakarta_today
@@ -34,7 +35,7 @@ def status_endings(session: Session, *, on: dt.date | None = None, days: int = W
     soonest first; ``where`` limits it to a scope (jkn.services.portal.auth.participant_filter)."""
     on = on or jakarta_today()
     if not 1 <= days <= 366:
-        raise Invalid("days must be between 1 and 366", field="days")
+        raise Invalid(Msg("error.membership.days_range"), field="days")
     head = aliased(ParticipantRow)
     stmt = (select(ParticipantRow, head.card_number, head.name)
             .join(head, (head.family_id == ParticipantRow.family_id) & (head.relationship == "HEAD"))

@@ -27,6 +27,7 @@ from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.orm import Session
 
 from jkn.domain.segment import Segment
+from jkn.i18n import Msg
 from jkn.rules.contribution import PAYERS
 from jkn.rules.decision import RuleError
 from jkn.rules.parameters import JKN_START, read_overlay
@@ -47,7 +48,8 @@ def columns(date_from: dt.date, date_to: dt.date, what_ifs: Sequence[tuple[str, 
     today = dt.datetime.now(dt.timezone(dt.timedelta(hours=7))).date()
     for name, d in (("from", date_from), ("to", date_to)):
         if d < JKN_START or d.year > today.year + 5:
-            raise Invalid(f"{name} must be a date from {JKN_START.isoformat()} on, got {d.isoformat()}", field=name)
+            raise Invalid(Msg("error.policy.date_from_jkn_start", name=name, jkn_start=JKN_START.isoformat(),
+                              d=d.isoformat()), field=name)
     cols = [Column("c0", date_from, date_from.isoformat()), Column("c1", date_to, date_to.isoformat())]
     for i, (name, toml) in enumerate(what_ifs, start=2):
         try:
@@ -185,7 +187,7 @@ def compare(session: Session, scope: Scope | None, *, date_from: dt.date, date_t
             chunk: int = CHUNK) -> dict:
     """The comparison for the whole registry (``scope`` None: the CLI) or the scope's kab/kota."""
     if scope is not None and not (scope.national or scope.role == "REGIONAL_MANAGER"):
-        raise Forbidden("the policy comparison is for head office and regional managers")
+        raise Forbidden(Msg("error.policy.compare_role"))
     cols = columns(date_from, date_to, what_ifs)
     # columns whose wage earners' terms are the same share one set of SQL sums
     signature = [repr((c.wage_rules, c.rounding, c.bands)) for c in cols]

@@ -86,9 +86,9 @@ def hash_password(password: str) -> str:
 def check_password_strength(password: str, username: str = "") -> None:
     minimum = settings().min_password_length
     if len(password) < minimum:
-        raise Invalid(f"the password must have at least {minimum} characters", field="password")
+        raise Invalid(Msg("error.account.password_short", minimum=minimum), field="password")
     if username and password.lower() == username.lower():
-        raise Invalid("the password must not be the user name", field="password")
+        raise Invalid(Msg("error.account.password_is_username"), field="password")
 
 
 # --- creating and changing users -------------------------------------------------------------
@@ -101,44 +101,44 @@ def _resolve_place(session: Session, role: str, *, branch: str | None, deputy_re
              "participant_id": None, "facility_code": None}
     if role == BRANCH_OFFICER:
         if not branch:
-            raise Invalid("a branch officer needs a branch (kantor cabang code, e.g. 001)", field="branch")
+            raise Invalid(Msg("error.account.branch_required"), field="branch")
         row = session.get(BranchRow, branch.strip().zfill(3))
         if row is None:
-            raise NotFound(f"no branch with code {branch!r}")
+            raise NotFound(Msg("error.account.branch_unknown", branch=repr(branch)))
         place["branch_code"] = row.code
     elif role == REGIONAL_MANAGER:
         if not deputy_region:
-            raise Invalid("a regional manager needs a deputy region (kedeputian wilayah code, e.g. 01)",
+            raise Invalid(Msg("error.account.deputy_required"),
                           field="deputy_region")
         row = session.get(DeputyRegionRow, deputy_region.strip().zfill(2))
         if row is None:
-            raise NotFound(f"no deputy region with code {deputy_region!r}")
+            raise NotFound(Msg("error.account.deputy_unknown", deputy_region=repr(deputy_region)))
         place["deputy_region_code"] = row.code
     elif role == EMPLOYER_ADMIN:
         if not employer:
-            raise Invalid("an employer administrator needs an employer code", field="employer")
+            raise Invalid(Msg("error.account.employer_required"), field="employer")
         row = session.scalar(select(EmployerRow).where(EmployerRow.code == employer.strip()))
         if row is None:
-            raise NotFound(f"no employer with code {employer!r}")
+            raise NotFound(Msg("error.account.employer_unknown", employer=repr(employer)))
         place["employer_id"] = row.id
     elif role == PARTICIPANT:
         if not participant:
-            raise Invalid("a participant account needs the card number or NIK", field="participant")
+            raise Invalid(Msg("error.account.participant_required"), field="participant")
         key = participant.strip()
         column = ParticipantRow.nik if len(key) == 16 else ParticipantRow.card_number
         row = session.scalar(select(ParticipantRow).where(column == key))
         if row is None:
-            raise NotFound(f"no participant with card number or NIK {participant!r}")
+            raise NotFound(Msg("error.account.participant_unknown", participant=repr(participant)))
         place["participant_id"] = row.id
     elif role == FACILITY_STAFF:
         if not facility:
-            raise Invalid("facility staff need a facility code", field="facility")
+            raise Invalid(Msg("error.account.facility_required"), field="facility")
         row = session.get(FacilityRow, facility.strip())
         if row is None:
-            raise NotFound(f"no facility with code {facility!r}")
+            raise NotFound(Msg("error.account.facility_unknown", facility=repr(facility)))
         place["facility_code"] = row.code
     elif role not in (ADMIN, HEAD_OFFICE):
-        raise Invalid(f"unknown role {role!r}; use one of: {', '.join(ROLES)}", field="role")
+        raise Invalid(Msg("error.account.role_unknown", role=repr(role), value=', '.join(ROLES)), field="role")
     return place
 
 
@@ -160,16 +160,16 @@ def create_user(session: Session, actor: Actor, *, username: str, password: str,
     username = (username or "").strip()
     role = (role or "").strip().upper()
     if not USERNAME.match(username):
-        raise Invalid("user name: 3-60 letters, digits or . _ @ -, starting with a letter or digit", field="username")
+        raise Invalid(Msg("error.account.username_format"), field="username")
     if not (full_name or "").strip():
-        raise Invalid("the full name is required", field="full_name")
+        raise Invalid(Msg("error.account.full_name_required"), field="full_name")
     check_password_strength(password, username)
     place = _resolve_place(session, role, branch=branch, deputy_region=deputy_region, employer=employer,
                            participant=participant, facility=facility)
     if not may_create(creator, role, place):
-        raise Forbidden("only an administrator can create user accounts")
+        raise Forbidden(Msg("error.account.admin_only"))
     if session.scalar(select(UserAccountRow.id).where(func.lower(UserAccountRow.username) == username.lower())):
-        raise Conflict(f"user name {username!r} is already taken")
+        raise Conflict(Msg("error.account.username_taken", username=repr(username)))
     user = UserAccountRow(username=username, full_name=full_name.strip(),
                           password_hash=password_hash or hash_password(password),
                           role=role, email=(email or None), active=True, failed_logins=0, session_version=1,
@@ -190,7 +190,7 @@ def get_user(session: Session, user_id_or_name: int | str) -> UserAccountRow:
         user = session.scalar(select(UserAccountRow).where(
             func.lower(UserAccountRow.username) == str(user_id_or_name).strip().lower()))
     if user is None:
-        raise NotFound(f"no user {user_id_or_name!r}")
+        raise NotFound(Msg("error.account.user_unknown", user_id_or_name=repr(user_id_or_name)))
     return user
 
 
@@ -215,7 +215,7 @@ def set_password(session: Session, actor: Actor, user: UserAccountRow, new_passw
 
 def change_own_password(session: Session, actor: Actor, user: UserAccountRow, current: str, new: str) -> None:
     if not verify_password(user, current):
-        raise Invalid("the current password is not correct", field="current_password")
+        raise Invalid(Msg("error.account.password_wrong"), field="current_password")
     set_password(session, actor, user, new)
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, false, select, true
 from sqlalchemy.orm import Session
 
+from jkn.i18n import Msg
 from jkn.services.errors import Forbidden
 from jkn.services.portal.accounts import (
     ADMIN,
@@ -137,7 +138,7 @@ def scope_for(session: Session, user: UserAccountRow) -> Scope:
 
 def require(scope: Scope, capability: str) -> None:
     if not scope.can(capability):
-        raise Forbidden(f"your role ({scope.role}) may not do this ({capability})")
+        raise Forbidden(Msg("error.auth.role_may_not", role=Msg(f"role.{scope.role}"), capability=capability))
 
 
 def participant_filter(scope: Scope) -> ColumnElement[bool]:
@@ -174,12 +175,12 @@ def check_family(session: Session, scope: Scope, family_id: int) -> None:
     its kab/kota; a participant only their own)."""
     if scope.role == PARTICIPANT:
         if scope.family_id != family_id:
-            raise Forbidden("this family is not yours")
+            raise Forbidden(Msg("error.auth.family_not_yours"))
         return
     found = session.scalar(select(ParticipantRow.id).where(ParticipantRow.family_id == family_id,
                                                            participant_filter(scope)).limit(1))
     if found is None:
-        raise Forbidden("this family is outside your work area")
+        raise Forbidden(Msg("error.auth.family_outside"))
 
 
 def check_employer(scope: Scope, employer: EmployerRow) -> EmployerRow:
@@ -187,12 +188,12 @@ def check_employer(scope: Scope, employer: EmployerRow) -> EmployerRow:
         return employer
     if scope.role == EMPLOYER_ADMIN and scope.employer_id == employer.id:
         return employer
-    raise Forbidden("this employer is outside your work area")
+    raise Forbidden(Msg("error.auth.employer_outside"))
 
 
 def check_branch(scope: Scope, branch_code: str) -> None:
     if not scope.sees_branch(branch_code):
-        raise Forbidden("this branch is outside your work area")
+        raise Forbidden(Msg("error.auth.branch_outside"))
 
 
 def check_facility(scope: Scope, facility: FacilityRow) -> FacilityRow:
@@ -200,7 +201,7 @@ def check_facility(scope: Scope, facility: FacilityRow) -> FacilityRow:
         return facility
     if scope.is_office and scope.sees_kabkota(facility.kabkota_code):
         return facility
-    raise Forbidden("this facility is not yours")
+    raise Forbidden(Msg("error.auth.facility_not_yours"))
 
 
 def check_payer(session: Session, scope: Scope, payer: PayerRow) -> PayerRow:

@@ -105,7 +105,7 @@ def _find_participant(session: Session, key: str) -> ParticipantRow:
     column = ParticipantRow.nik if len(key) == 16 else ParticipantRow.card_number
     row = session.scalar(select(ParticipantRow).where(column == key))
     if row is None:
-        raise NotFound(f"no participant with card number or NIK {key!r}", field="participant")
+        raise NotFound(Msg("error.complaint.participant_unknown", participant=repr(key)), field="participant")
     return row
 
 
@@ -132,28 +132,29 @@ def file_complaint(session: Session, actor: Actor, scope: Scope | None, *, chann
     channel = (channel or "").strip().upper()
     category = (category or "").strip().upper()
     if channel not in CHANNELS:
-        raise Invalid(f"unknown channel {channel!r}; use one of: {', '.join(CHANNELS)}", field="channel")
+        raise Invalid(Msg("error.complaint.channel_unknown", channel=repr(channel), value=', '.join(CHANNELS)), field="channel")
     if category not in CATEGORIES:
-        raise Invalid(f"unknown category {category!r}; use one of: {', '.join(CATEGORIES)}", field="category")
+        raise Invalid(Msg("error.complaint.category_unknown", category=repr(category),
+                          value=', '.join(CATEGORIES)), field="category")
     subject, description = (subject or "").strip(), (description or "").strip()
     if not subject:
-        raise Invalid("the subject is required", field="subject")
+        raise Invalid(Msg("error.complaint.subject_required"), field="subject")
     if len(subject) > 160:
-        raise Invalid("the subject has at most 160 characters", field="subject")
+        raise Invalid(Msg("error.complaint.subject_long"), field="subject")
     if not description:
-        raise Invalid("describe the complaint", field="description")
+        raise Invalid(Msg("error.complaint.description_required"), field="description")
     if len(description) > 5000:
-        raise Invalid("the description has at most 5000 characters", field="description")
+        raise Invalid(Msg("error.complaint.description_long"), field="description")
 
     person: ParticipantRow | None = None
     if scope is not None and scope.role == PARTICIPANT:
         if channel != "PORTAL":
-            raise Invalid("a participant files over the PORTAL channel", field="channel")
+            raise Invalid(Msg("error.complaint.participant_portal"), field="channel")
         person = _find_participant(session, participant) if participant else session.get(ParticipantRow, scope.participant_id)
         if person is None or person.family_id != scope.family_id:
-            raise Forbidden("you can file a complaint for yourself or a member of your family only")
+            raise Forbidden(Msg("error.complaint.own_family"))
     elif scope is not None and not scope.can("complaint.record"):
-        raise Forbidden("your role may not record complaints")
+        raise Forbidden(Msg("error.complaint.role_may_not"))
     elif participant:
         person = _find_participant(session, participant)
 
@@ -162,24 +163,24 @@ def file_complaint(session: Session, actor: Actor, scope: Scope | None, *, chann
         name = (complainant_name or "").strip() or person.name
     else:
         if not kabkota_code:
-            raise Invalid("without a participant, give the kab/kota where the complainant lives", field="kabkota_code")
+            raise Invalid(Msg("error.complaint.kabkota_required"), field="kabkota_code")
         region_code = kabkota_code.strip()
         name = (complainant_name or "").strip()
         if not name:
-            raise Invalid("the complainant's name is required", field="complainant_name")
+            raise Invalid(Msg("error.complaint.name_required"), field="complainant_name")
     region = session.get(KabKotaRow, region_code)
     if region is None:
-        raise NotFound(f"no kab/kota with code {region_code!r}", field="kabkota_code")
+        raise NotFound(Msg("error.complaint.kabkota_unknown", region_code=repr(region_code)), field="kabkota_code")
     if facility_code:
         if session.get(FacilityRow, facility_code.strip()) is None:
-            raise NotFound(f"no facility with code {facility_code!r}", field="facility_code")
+            raise NotFound(Msg("error.complaint.facility_unknown", facility_code=repr(facility_code)), field="facility_code")
         facility_code = facility_code.strip()
     elif channel == "FACILITY_STAFF":
-        raise Invalid("say at which facility the complaint was received", field="facility_code")
+        raise Invalid(Msg("error.complaint.facility_required"), field="facility_code")
 
     received = as_utc(received_at) or now
     if received > now + dt.timedelta(minutes=5):
-        raise Invalid("the complaint cannot be received in the future", field="received_at")
+        raise Invalid(Msg("error.complaint.received_future"), field="received_at")
     due, _entry = answer_due(received)
     row = ComplaintRow(
         number="tmp-" + uuid.uuid4().hex[:20], channel=channel, category=category, subject=subject,
@@ -221,7 +222,7 @@ def get_complaint(session: Session, scope: Scope, number: str, *, for_update: bo
         stmt = stmt.with_for_update()
     row = session.scalar(stmt)
     if row is None:
-        raise NotFound(f"no complaint {number!r}")
+        raise NotFound(Msg("error.complaint.unknown", number=repr(number)))
     if session.scalar(select(ComplaintRow.id).where(ComplaintRow.id == row.id, visible_filter(session, scope))) is None:
         raise Forbidden("this complaint belongs to another branch" if scope.is_office else "this complaint is not yours")
     return row
@@ -325,13 +326,13 @@ def view(session: Session, row: ComplaintRow, *, now: dt.datetime | None = None,
 
 def _check_version(row: ComplaintRow, expected: int | None) -> None:
     if expected is not None and row.version != expected:
-        raise Conflict(f"complaint {row.number} was changed by someone else; reload it and try again",
+        raise Conflict(Msg("error.complaint.stale", number=str(row.number)),
                        current_version=row.version)
 
 
 def _require_handler(scope: Scope, row: ComplaintRow) -> None:
     if not scope.can("complaint.handle") or not scope.sees_branch(row.branch_code):
-        raise Forbidden("only officers of the complaint's branch (or its region / head office) handle it")
+        raise Forbidden(Msg("error.complaint.branch_only"))
 
 
 def assignable_officers(session: Session, row: ComplaintRow) -> list[UserAccountRow]:
@@ -349,13 +350,14 @@ def assign(session: Session, actor: Actor, scope: Scope, number: str, assignee: 
     _require_handler(scope, row)
     _check_version(row, version)
     if row.status not in (NEW, ASSIGNED):
-        raise Conflict(f"complaint {row.number} is {row.status}; only NEW or ASSIGNED complaints are assigned")
+        raise Conflict(Msg("error.complaint.assign_state", number=str(row.number), status=row.status))
     target_name = (assignee or "").strip() or actor.name
     target = session.scalar(select(UserAccountRow).where(func.lower(UserAccountRow.username) == target_name.lower()))
     if target is None or not target.active:
-        raise NotFound(f"no active user {target_name!r}", field="assignee")
+        raise NotFound(Msg("error.complaint.user_unknown", target_name=repr(target_name)), field="assignee")
     if target.role not in OFFICE_ROLES or (target.role == BRANCH_OFFICER and target.branch_code != row.branch_code):
-        raise Invalid(f"{target.username} is not an officer of branch {row.branch_code}", field="assignee")
+        raise Invalid(Msg("error.complaint.not_branch_officer", username=target.username,
+                          branch_code=str(row.branch_code)), field="assignee")
     before = {"status": row.status, "assigned_to": row.assigned_to_id}
     previous = row.status
     row.status, row.assigned_to_id, row.assigned_at = ASSIGNED, target.id, now
@@ -373,14 +375,14 @@ def answer(session: Session, actor: Actor, scope: Scope, number: str, text: str,
     now = now or utcnow()
     text = (text or "").strip()
     if not text:
-        raise Invalid("write the answer", field="answer")
+        raise Invalid(Msg("error.complaint.answer_required"), field="answer")
     row = get_complaint(session, scope, number, for_update=True)
     _require_handler(scope, row)
     _check_version(row, version)
     if row.status == NEW:
         assign(session, actor, scope, number, actor.name, now=now)
     if row.status != ASSIGNED:
-        raise Conflict(f"complaint {row.number} is {row.status}; only an ASSIGNED complaint is answered")
+        raise Conflict(Msg("error.complaint.answer_state", number=str(row.number), status=row.status))
     row.status, row.answer, row.answered_at = ANSWERED, text, now
     _event(session, row, actor, "ANSWERED", ASSIGNED, text, at=now)
     minutes = int(time_taken(row).total_seconds() // 60)
@@ -400,7 +402,7 @@ def close(session: Session, actor: Actor, scope: Scope, number: str, note: str |
         _require_handler(scope, row)
     _check_version(row, version)
     if row.status != ANSWERED:
-        raise Conflict(f"complaint {row.number} is {row.status}; only an ANSWERED complaint is closed")
+        raise Conflict(Msg("error.complaint.close_state", number=str(row.number), status=row.status))
     row.status, row.closed_at = CLOSED, now
     _event(session, row, actor, "CLOSED", ANSWERED, (note or "").strip() or None, at=now)
     audit.record(session, actor, "complaint.close", object_type="complaint", object_id=row.number,
@@ -415,13 +417,13 @@ def reopen(session: Session, actor: Actor, scope: Scope, number: str, note: str,
     now = now or utcnow()
     note = (note or "").strip()
     if not note:
-        raise Invalid("say why the answer does not resolve the complaint", field="note")
+        raise Invalid(Msg("error.complaint.reopen_reason"), field="note")
     row = get_complaint(session, scope, number, for_update=True)
     if scope.is_office:
         _require_handler(scope, row)
     _check_version(row, version)
     if row.status != ANSWERED:
-        raise Conflict(f"complaint {row.number} is {row.status}; only an ANSWERED complaint is reopened")
+        raise Conflict(Msg("error.complaint.reopen_state", number=str(row.number), status=row.status))
     row.status, row.answered_at = ASSIGNED, None
     _event(session, row, actor, "REOPENED", ANSWERED, note, at=now)
     audit.record(session, actor, "complaint.reopen", object_type="complaint", object_id=row.number,

@@ -22,6 +22,7 @@ from sqlalchemy import Float, and_, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from jkn.domain.segment import Segment
+from jkn.i18n import Msg
 from jkn.reference.names import display_name
 from jkn.services.errors import Forbidden, Invalid, NotFound
 from jkn.services.portal.auth import Scope
@@ -67,7 +68,7 @@ def default_unit(scope: Scope) -> tuple[str, str | None]:
 def resolve_unit(session: Session, scope: Scope, level: str | None, code: str | None) -> Unit:
     """The unit asked for, if the scope may see it (403 otherwise)."""
     if not scope.can("dashboard"):
-        raise Forbidden("your role has no dashboard")
+        raise Forbidden(Msg("error.dashboard.role"))
     if not level:
         level, code = default_unit(scope)
     level = level.lower()
@@ -76,28 +77,28 @@ def resolve_unit(session: Session, scope: Scope, level: str | None, code: str | 
                           .join(BranchRow, BranchRow.code == KabKotaRow.branch_code)).all()
     if level == NATIONAL:
         if not scope.national:
-            raise Forbidden("the national dashboard is for head office")
+            raise Forbidden(Msg("error.dashboard.national"))
         regions = {r.code: r.name for r in session.scalars(select(DeputyRegionRow).order_by(DeputyRegionRow.code))}
         return Unit(NATIONAL, None, "Indonesia", {k[0]: k[3] for k in kab}, regions, DEPUTY)
     if level == DEPUTY:
         region = session.get(DeputyRegionRow, (code or "").strip())
         if region is None:
-            raise NotFound(f"no deputy region {code!r}")
+            raise NotFound(Msg("error.dashboard.deputy_unknown", code=repr(code)))
         if not (scope.national or scope.deputy_region_code == region.code and scope.branch_code is None):
-            raise Forbidden("this deputy region is outside your work area")
+            raise Forbidden(Msg("error.dashboard.deputy_outside"))
         rows = [k for k in kab if k[3] == region.code]
         return Unit(DEPUTY, region.code, region.name, {k[0]: k[2] for k in rows},
                     dict(sorted({k[2]: k[4] for k in rows}.items())), BRANCH)
     if level == BRANCH:
         branch = session.get(BranchRow, (code or "").strip())
         if branch is None:
-            raise NotFound(f"no branch {code!r}")
+            raise NotFound(Msg("error.dashboard.branch_unknown", code=repr(code)))
         if not scope.sees_branch(branch.code):
-            raise Forbidden("this branch is outside your work area")
+            raise Forbidden(Msg("error.dashboard.branch_outside"))
         rows = [k for k in kab if k[2] == branch.code]
         return Unit(BRANCH, branch.code, branch.name, {k[0]: k[0] for k in rows},
                     dict(sorted({k[0]: display_name(k[1]) for k in rows}.items())), "kabkota")
-    raise Invalid(f"level must be {NATIONAL}, {DEPUTY} or {BRANCH}", field="level")
+    raise Invalid(Msg("error.dashboard.level", national=NATIONAL, deputy=DEPUTY, branch=BRANCH), field="level")
 
 
 def _kab_filter(unit: Unit, column):

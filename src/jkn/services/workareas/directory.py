@@ -8,6 +8,7 @@ import csv
 import io
 from dataclasses import asdict
 
+from jkn.i18n import Msg
 from jkn.reference import nik as nik_parser
 from jkn.reference.names import display_name
 from jkn.reference.offices import contact_centre, directory_for_branch, head_office, regional_divisions
@@ -52,7 +53,7 @@ def _short_region(kabkota: KabKota) -> dict:
 def get_region(code: str) -> dict:
     kabkota = load_workareas().kabkota.get(code.strip())
     if kabkota is None:
-        raise NotFound(f"no kabupaten/kota with code {code!r}", _region_suggestions(code))
+        raise NotFound(Msg("error.workarea.kabkota_unknown", code=repr(code)), _region_suggestions(code))
     return region_view(kabkota)
 
 
@@ -106,7 +107,7 @@ def get_branch(code: str) -> dict:
         suggestions = by_name or [
             {"code": c, "name": workareas.branches[c].name} for c in suggest_codes(code, list(workareas.branches))
         ]
-        raise NotFound(f"no branch office with code {code!r}", suggestions)
+        raise NotFound(Msg("error.workarea.branch_unknown", code=repr(code)), suggestions)
     return branch_view(branch)
 
 
@@ -142,7 +143,7 @@ def which_office(query: str) -> dict:
     else:
         matches = search_kabkota(text, limit=5)
         if not matches:
-            raise NotFound(f"no kabupaten/kota matches {query!r}", [])
+            raise NotFound(Msg("error.workarea.kabkota_no_match", query=repr(query)), [])
         region = region_view(matches[0].item)
     branch = get_branch(region["branch"]["code"])
     return {"region": region, "branch": branch, "contact_centre": asdict(contact_centre())}
