@@ -110,3 +110,11 @@ def test_accept_language_picks_the_best_catalogue():
     assert accept_language("fr-FR, id;q=0.5, en;q=0.4") == "id"
     assert accept_language("fr, de") is None
     assert accept_language(None) is None
+
+
+def test_no_key_is_entered_twice():
+    """Parallel branches merge catalogue entries by union: a key entered twice would silently keep one text."""
+    for lang in languages():
+        keys = re.findall(r'^msgid "(.+)"$', (SRC / "i18n" / "locales" / lang / "LC_MESSAGES" / "jkn.po")
+                          .read_text(encoding="utf-8"), flags=re.M)
+        assert sorted({k for k in keys if keys.count(k) > 1}) == [], lang
