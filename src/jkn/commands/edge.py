@@ -88,7 +88,8 @@ class UserErrors(TyperGroup):
             lines = describe(exc)
             if lines is None:
                 raise
-            err.print(f"[red]{escape(say('cli.error'))}:[/red] {escape(lines[0])}")
+            label = say("cli.error")
+            err.print(f"[red]{escape(label)}:[/red] {escape(lines[0])}")
             for line in lines[1:]:
                 err.print(escape(line))
             raise typer.Exit(code=2) from None

@@ -228,8 +228,7 @@ def _fktp(ctx: _Ctx) -> None:
     d = rule(check_fktp_change, p.fktp_since, ctx.on, field="effective_date")
     ctx.steps += d.steps
     if not d.value:
-        raise Invalid(f"FKTP change not yet allowed on {ctx.on}: " + "; ".join(s.text for s in d.steps),
-                      field="effective_date", explanation=d.explain())
+        raise Invalid(d.answer, field="effective_date", explanation=d.explain())
     _docs(ctx)
     p.fktp_code, p.fktp_since = new.code, ctx.on
 

@@ -235,7 +235,7 @@ def record_change(session: Session, *, kind: str, effective_date: dt.date, recor
                   employer_id: int | None = None) -> DataChangeRow:
     row = DataChangeRow(kind=kind, family_id=family_id, employer_id=employer_id, effective_date=effective_date,
                         recorded_on=recorded_on, actor=actor, request=request,
-                        explanation=[{"text": s.text, "source": s.source} for s in steps])
+                        explanation=[s.as_dict() for s in steps])
     session.add(row)
     session.flush()
     return row
