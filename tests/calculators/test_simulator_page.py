@@ -47,7 +47,7 @@ def test_penalty_of_a_january_contribution_unpaid_in_june(page, site):
     page.get_by_label("Unpaid months").fill("2014-01=25500")
     page.get_by_role("button", name="Calculate penalty").click()
     page.wait_for_selector("#penalty-result h3")
-    assert page.locator("#penalty-result dd.lateness").inner_text() == "5 month(s) and 5 day(s) since 2014-01-10"
+    assert page.locator("#penalty-result dd.lateness").inner_text() == "5 month(s) and 5 day(s) since January 10, 2014"
     assert page.locator("#penalty-result dd.penalty").inner_text() == "Rp 1,530"  # 2% x 25,500 x 3, in English formats (Denda 1)
     assert page.locator("#penalty-result dd.cover").inner_text() == "Suspended"
     assert "Rp 27,030" in page.locator("#penalty-result h3").inner_text()

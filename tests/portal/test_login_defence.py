@@ -74,7 +74,7 @@ def test_a_strangers_twenty_guesses_do_not_lock_out_an_administrator(site, quick
     # the stranger is slowed: 17 guesses were refused unchecked, each told to wait (5 s from the third)
     assert checked_attempts(engine, "kepala") == 3
     assert all(1 <= int(r.headers["retry-after"]) <= 5 for r in answers[3:])
-    assert "try again in" in answers[-1].text
+    assert "coba lagi dalam" in answers[-1].text
     assert post_login(stranger, world.users["head"], PASSWORD, csrf).status_code == 429  # every account from there
 
     owner = from_address(server, OWNER)
@@ -111,7 +111,7 @@ def test_the_owner_is_told_until_dismissed_and_the_branch_sees_the_failures(site
 
     medan, _ = login(server, world.users["medan"], PASSWORD)
     rows = medan.get("/petugas/audit?action=login.failed").text
-    assert rows.count(f"user {name}") == 2 and "login.failed" in rows
+    assert rows.count(f"pengguna {name}") == 2 and "<td>Percobaan masuk gagal</td>" in rows
     bekasi, _ = login(server, world.users["bekasi"], PASSWORD)
     assert name not in bekasi.get("/petugas/audit?action=login.failed").text  # another branch's account
 

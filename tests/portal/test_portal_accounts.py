@@ -65,14 +65,14 @@ def test_failed_guesses_slow_down_but_never_lock_the_account(db, monkeypatch):
     at = T0
     for i in range(5):  # five free guesses, from five clients
         at = T0 + dt.timedelta(seconds=i)
-        assert _try(db, "siti", "bad", at, f"203.0.113.{i}").message == "wrong user name or password"
+        assert _try(db, "siti", "bad", at, f"203.0.113.{i}").message == "Nama pengguna atau kata sandi salah."
     early = _try(db, "siti", "bad", at, "203.0.113.9")
     assert isinstance(early, LoginThrottled) and early.status == 429 and early.details["retry_after"] == 1
     # the delay doubles with each failure and stops at the account's cap
     waits = []
     for i in range(8):
         at += dt.timedelta(seconds=waits[-1] if waits else 1)
-        assert _try(db, "siti", "bad", at, f"198.51.100.{i}").message == "wrong user name or password"
+        assert _try(db, "siti", "bad", at, f"198.51.100.{i}").message == "Nama pengguna atau kata sandi salah."
         waits.append(_try(db, "siti", "bad", at, "192.0.2.1").details["retry_after"])
     assert waits == [2, 4, 8, 16, 32, 60, 60, 60]
     # the owner gets in with the right password once the account's (bounded) delay has run out

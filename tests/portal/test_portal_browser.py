@@ -58,7 +58,7 @@ def test_login_is_refused_with_a_wrong_password_and_csrf_is_required(browser, si
     page.get_by_label("Nama pengguna").fill(world.users["medan"])
     page.get_by_label("Kata sandi").fill("salah-sekali")
     page.get_by_role("button", name="Masuk").click()
-    assert "wrong user name or password" in page.locator('[role="alert"]').inner_text()
+    assert "Nama pengguna atau kata sandi salah." in page.locator('[role="alert"]').inner_text()
     # a form posted without the session's token is refused
     response = page.request.post(base + "/masuk", form={"username": world.users["medan"], "password": PASSWORD})
     assert response.status == 403
@@ -103,7 +103,7 @@ def test_officer_registers_a_family_and_prints_the_card(login, site):
     assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf" and pdf.body()[:4] == b"%PDF"
     page.goto(base + "/petugas/audit")
     audit = page.locator("#audit").inner_text()
-    assert "card.print" in audit and "participant.register" in audit
+    assert "Cetak kartu peserta" in audit and "Pendaftaran peserta" in audit
 
 
 def test_employer_upload_names_the_bad_row(login, site):
@@ -143,7 +143,7 @@ def test_participant_fktp_change_three_month_rule_and_complaint_routing(login, s
     siti.locator("#fktp-form input[name=documents]").first.check()
     siti.locator("#fktp-form input[name=documents]").nth(1).check()
     siti.get_by_role("button", name="Ajukan pindah FKTP").click()
-    assert "not yet allowed" in siti.locator('[role="alert"]').inner_text()
+    assert "Pindah FKTP belum dapat dilakukan pada" in siti.locator('[role="alert"]').inner_text()
     # Budi registered four months ago: accepted
     budi = login(world.users["budi"])
     budi.goto(base + "/peserta/fktp")
@@ -156,7 +156,9 @@ def test_participant_fktp_change_three_month_rule_and_complaint_routing(login, s
     budi.get_by_role("link", name="Kepesertaan").click()
     assert new_fktp in budi.locator("#membership").inner_text()
     assert "Hak kelas rawat: kelas III" in budi.locator("#room-class").inner_text()
-    assert "Panduan Peserta" in budi.locator("#room-class .explain").inner_text()  # reasons with citations
+    # reasons with citations, behind "Dasar perhitungan"
+    budi.locator("#room-class summary").first.click()
+    assert "Panduan Peserta" in budi.locator("#room-class .explain").first.inner_text()
     # a complaint from Budi goes to the Medan branch
     budi.get_by_role("link", name="Pengaduan").first.click()
     budi.get_by_label("Perihal").fill("Antrean di FKTP lama")
