@@ -49,7 +49,7 @@ def test_paying_exactly_the_arrears_leaves_the_penalty_owed_and_cover_suspended(
     paid = pay(api, payer, f"EXACT-{payer}", before["arrears"], "2014-08-20")
     assert paid["penalty"] == 0 and paid["contribution"] == before["arrears"]
     rupiah = f"Rp {penalty:,}".replace(",", ".")
-    assert any(f"stays suspended, {rupiah} short" in s["text"] for s in paid["explanation"])
+    assert any("tetap" in s["text"] and f"kurang {rupiah}" in s["text"] for s in paid["explanation"])
     assert paid["payer_status"]["penalty_owed"] == penalty and paid["payer_status"]["suspended_since"] == "2014-07-11"
     for on in ("2014-08-20", "2014-08-25"):
         cover, st = cover_and_statement(api, card, payer, on)
@@ -63,7 +63,7 @@ def test_paying_exactly_the_arrears_leaves_the_penalty_owed_and_cover_suspended(
     now = api.get(f"/api/v1/participants/{card}/coverage").json()
     assert now["suspended"] is True and now["penalty_owed"] == penalty
     done = pay(api, payer, f"PENALTY-{payer}", penalty, "2014-08-26")
-    assert done["penalty"] == penalty and any("resumes" in s["text"] for s in done["explanation"])
+    assert done["penalty"] == penalty and any("aktif kembali" in s["text"] for s in done["explanation"])
     assert api.get(f"/api/v1/participants/{card}/coverage", params={"on": "2014-08-26"}).json()["active"] is True
     assert api.get(f"/api/v1/participants/{card}/coverage", params={"on": "2014-08-25"}).json()["active"] is False
     st = api.get(f"/api/v1/payers/{payer}/statement", params={"on": "2014-08-26"}).json()

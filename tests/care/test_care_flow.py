@@ -67,7 +67,11 @@ def test_visits_only_at_the_registered_fktp_unless_emergency(care):
     elsewhere = http.post("/api/v1/visits", json={"card_number": w.active, "facility_code": w.fktp2,
                                                   "visit_date": str(w.today)})
     assert elsewhere.status_code == 422 and elsewhere.json()["rule"] == "NOT_REGISTERED_FKTP"
-    assert "Tata Cara Mendapatkan Pelayanan Kesehatan, 1" in elsewhere.json()["detail"]
+    assert elsewhere.json()["detail"] == (
+        f"Tidak dijamin: peserta {w.active} terdaftar di FKTP {w.fktp}, bukan {w.fktp2}; pelayanan tingkat pertama "
+        "diperoleh di FKTP tempat peserta terdaftar, kecuali gawat darurat.")
+    decided = elsewhere.json()["explanation"][0]
+    assert decided["decisive"] and decided["source"] == "guide:Tata Cara Mendapatkan Pelayanan Kesehatan:1"
     emergency = http.post("/api/v1/visits", json={"card_number": w.active, "facility_code": w.fktp2,
                                                   "visit_date": str(w.today), "emergency": True})
     assert emergency.status_code == 201 and emergency.json()["emergency"] is True
@@ -97,12 +101,15 @@ def test_emergency_at_non_partner_then_transfer_once_stable(care):
     assert case["id"] in [c["id"] for c in pending]
     tomorrow = str(w.today + dt.timedelta(days=1))
     # not to a supporting facility, not before the patient is stable, not to a non-partner
-    for body, words in (({"to_facility": w.lab}, "works with BPJS"),
-                        ({"to_facility": w.rs_non_partner}, "works with BPJS"),
-                        ({"to_facility": w.rsud, "stabilised_on": str(w.today - dt.timedelta(days=1))}, "order")):
+    partner = "Pasien tidak dapat dirujuk: Tujuan rujukan harus faskes yang bekerja sama dengan BPJS Kesehatan."
+    for body, words in (({"to_facility": w.lab}, partner), ({"to_facility": w.rs_non_partner}, partner),
+                        ({"to_facility": w.rsud, "stabilised_on": str(w.today - dt.timedelta(days=1))},
+                         "Pasien tidak dapat dirujuk: Urutan tanggal tidak sesuai: masuk ")):
         payload = {"stabilised_on": tomorrow, "transferred_on": tomorrow, **body}
         t = http.post(f"/api/v1/emergencies/{case['id']}/transfer", json=payload)
-        assert t.status_code == 422 and words in t.json()["detail"], t.text
+        assert t.status_code == 422 and t.json()["detail"].startswith(words), t.text
+        decided = t.json()["explanation"][0]
+        assert decided["decisive"] and decided["source"] == "guide:Tata Cara Mendapatkan Pelayanan Kesehatan:3.c"
     # an ambulance that is not saving a life is not paid: the transfer is refused as a whole
     t = http.post(f"/api/v1/emergencies/{case['id']}/transfer", json={
         "to_facility": w.rsud, "stabilised_on": tomorrow, "transferred_on": tomorrow, "by_ambulance": True})
@@ -126,7 +133,9 @@ def test_ambulance_trips(care):
     home = http.post("/api/v1/ambulance-trips", json={"card_number": w.active, "from_facility": w.fktp,
                                                       "to_facility": w.fktp, "trip_date": str(w.today),
                                                       "life_saving": True})
-    assert home.status_code == 422 and "Dijamin, 4" in home.json()["detail"]
+    assert home.status_code == 422 and home.json()["detail"] == (
+        "Tidak dijamin: ambulan hanya untuk pasien rujukan antar-faskes dengan tujuan menyelamatkan nyawa pasien.")
+    assert home.json()["explanation"][0]["source"] == "guide:Pelayanan Kesehatan yang Dijamin:4"
     routine = http.post("/api/v1/ambulance-trips", json={"card_number": w.active, "from_facility": w.fktp,
                                                          "to_facility": w.rsud, "trip_date": str(w.today),
                                                          "life_saving": False})
@@ -167,7 +176,11 @@ def test_rest_referral_sep_and_printable_letter(care):
                                              "poli": "MAT", "referral_number": ref["number"], "excluded": ["ABROAD"]})
     assert abroad.status_code == 422 and abroad.json()["rule"] == "ABROAD"
     elig = http.get(f"/api/v1/eligibility/{w.suspended}").json()
-    assert elig["active"] is False and "SUSPENDED" in elig["status"]
+    assert elig["active"] is False and "PENGHENTIAN SEMENTARA" in elig["status"]
+
+
+MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+          "November", "Desember")
 
 
 def test_no_sep_before_the_first_contribution_is_paid(care):
@@ -186,7 +199,11 @@ def test_no_sep_before_the_first_contribution_is_paid(care):
            "diagnosis": "I21", "poli": "IGD", "emergency": True}
     refused = http.post("/api/v1/seps", json=sep)
     assert refused.status_code == 422 and refused.json()["rule"] == "NOT_YET_PAID"
-    assert "Peserta Jaminan Kesehatan" in refused.json()["detail"]
+    assert refused.json()["detail"] == (f"SEP tidak dapat diterbitkan: kepesertaan {card} pada "
+                                        f"{w.today.day} {MONTHS[w.today.month - 1]} {w.today.year} berstatus "
+                                        "NON AKTIF: terdaftar, belum membayar iuran pertama.")
+    decided = refused.json()["explanation"][0]
+    assert decided["decisive"] and decided["source"] == "guide:Peserta Jaminan Kesehatan"
     with Session(engine) as s:
         pay_first_contribution(s, card, w.today)
     assert http.post("/api/v1/seps", json=sep).status_code == 201

@@ -14,7 +14,7 @@ from babel.messages.extract import extract
 from jkn.i18n.catalogue import DEFAULT_LANGUAGE, catalogue, languages
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "jkn"
-KEYWORDS = {"t": None, "N_": None, "Msg": None, "say": None}  # say: the command line (jkn.commands.edge)
+KEYWORDS = {"t": None, "N_": None, "Msg": None, "say": None}  # say(): the CLI (jkn.commands.edge)
 # A key built at run time from a code: ``t("cover." ~ reason)`` in Jinja, ``Msg(f"cover.{reason}")`` in Python.
 # A key handed to a template as the page's error: ``render(..., error_key="upload.too_big")``.
 ERROR_KEY = re.compile(r"""error_key=["']([a-z0-9_]+(?:\.[a-z0-9_]+)+)["']""")

@@ -28,7 +28,9 @@ def test_fktp_change_only_after_three_months_and_as_of_history(api):
     card = register(api, pbpu_family("II", tmt="2014-03-01"))["head_card_number"]
     r = change(api, card, {"kind": "FKTP", "effective_date": "2014-05-15", "recorded_on": "2014-05-15",
                            "fktp_code": FKTP_B}, expect=422)
-    assert "1 Juni 2014" in r["detail"] and any("A-25" in s["source"] for s in r["explanation"])
+    assert r["detail"] == ("Pindah FKTP belum dapat dilakukan pada 15 Mei 2014: minimal 3 bulan terdaftar di FKTP "
+                           "sebelumnya, paling cepat 1 Juni 2014.")
+    assert any(s["source"] == "assumption:A-25" for s in r["explanation"])
     done = change(api, card, {"kind": "FKTP", "effective_date": "2014-06-01", "recorded_on": "2014-06-03",
                               "fktp_code": FKTP_B, "version": 1})
     assert done["participants"][0]["before"]["fktp_code"] == FKTP_A

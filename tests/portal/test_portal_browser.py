@@ -58,7 +58,7 @@ def test_login_is_refused_with_a_wrong_password_and_csrf_is_required(browser, si
     page.get_by_label("Nama pengguna").fill(world.users["medan"])
     page.get_by_label("Kata sandi").fill("salah-sekali")
     page.get_by_role("button", name="Masuk").click()
-    assert "Nama pengguna atau kata sandi salah" in page.locator('[role="alert"]').inner_text()
+    assert "Nama pengguna atau kata sandi salah." in page.locator('[role="alert"]').inner_text()
     # a form posted without the session's token is refused
     response = page.request.post(base + "/masuk", form={"username": world.users["medan"], "password": PASSWORD})
     assert response.status == 403
@@ -143,7 +143,7 @@ def test_participant_fktp_change_three_month_rule_and_complaint_routing(login, s
     siti.locator("#fktp-form input[name=documents]").first.check()
     siti.locator("#fktp-form input[name=documents]").nth(1).check()
     siti.get_by_role("button", name="Ajukan pindah FKTP").click()
-    assert "Pindah FKTP belum dapat dilakukan" in siti.locator('[role="alert"]').inner_text()
+    assert "Pindah FKTP belum dapat dilakukan pada" in siti.locator('[role="alert"]').inner_text()
     # Budi registered four months ago: accepted
     budi = login(world.users["budi"])
     budi.goto(base + "/peserta/fktp")
@@ -156,8 +156,9 @@ def test_participant_fktp_change_three_month_rule_and_complaint_routing(login, s
     budi.get_by_role("link", name="Kepesertaan").click()
     assert new_fktp in budi.locator("#membership").inner_text()
     assert "Hak kelas rawat: kelas III" in budi.locator("#room-class").inner_text()
-    budi.locator("#room-class summary").first.click()  # "Dasar perhitungan": the reasons with their citations
-    assert "Panduan Peserta" in budi.locator("#room-class .explain").inner_text()
+    # reasons with citations, behind "Dasar perhitungan"
+    budi.locator("#room-class summary").first.click()
+    assert "Panduan Peserta" in budi.locator("#room-class .explain").first.inner_text()
     # a complaint from Budi goes to the Medan branch
     budi.get_by_role("link", name="Pengaduan").first.click()
     budi.get_by_label("Perihal").fill("Antrean di FKTP lama")

@@ -137,7 +137,7 @@ def test_suspended_and_ended_participants_are_shown_not_active(bridge):
     w = bridge.world
     rs = client(bridge, w.rs_v2)
     s = ok(rs.request(f"Peserta/nokartu/{w.suspended}/tglSEP/{w.today}"))["peserta"]
-    assert s["statusPeserta"]["kode"] != "0" and "SUSPENDED" in s["statusPeserta"]["keterangan"]
+    assert s["statusPeserta"]["kode"] != "0" and "PENGHENTIAN SEMENTARA" in s["statusPeserta"]["keterangan"]
     e = ok(rs.request(f"Peserta/nokartu/{w.ended}/tglSEP/{w.today}"))["peserta"]
     assert e["statusPeserta"]["kode"] != "0"
 
@@ -289,7 +289,7 @@ def test_referral_then_sep_then_update_lookup_monitoring_delete(bridge):
     assert s["diagnosa"].startswith("I10 - ") and s["kdPoli"] == "INT"
     # the same visit again, signed again: refused, naming the SEP that covers it, and no second SEP
     before = count(bridge.engine, SepRow)
-    assert no_sep in refused(send(rs, "SEP/2.0/insert", "post", body), "201", "already")
+    assert no_sep in refused(send(rs, "SEP/2.0/insert", "post", body), "201", "sudah diterbitkan untuk kunjungan ini")
     assert count(bridge.engine, SepRow) == before
 
     d = ok(rs.request(f"SEP/{no_sep}"))
@@ -328,10 +328,12 @@ def test_sep_refusals_cite_the_guide_and_write_nothing(bridge):
     # no referral, no control letter, not an emergency
     m = refused(send(rs, "SEP/2.0/insert", "post", t_sep(w, w.other, w.today, poli={"tujuan": "BED"}, diagAwal="K35")),
                 "201")
-    assert "Tata Cara" in m or "prosedur" in m.lower()
+    assert m == ("SEP tidak dapat diterbitkan: pelayanan di rumah sakit memerlukan surat rujukan dari FKTP atau "
+                 "surat kontrol.")
     # cosmetic surgery, orthodontics, care abroad
     refused(send(rs, "SEP/2.0/insert", "post", t_sep(w, w.other, w.today, rujukan=ruj, diagAwal="Z41.1",
-                                                       poli={"tujuan": "BED"})), "201", "TIDAK DIJAMIN §6")
+                                                       poli={"tujuan": "BED"})), "201",
+            "SEP tidak dapat diterbitkan: Pelayanan kesehatan untuk tujuan estetik")
     refused(send(rs, "SEP/2.0/insert", "post", t_sep(w, w.other, w.today, rujukan=ruj, diagAwal="K07.2",
                                                        poli={"tujuan": "GOR"})), "201", "ortodonsi")
     refused(send(rs, "SEP/2.0/insert", "post", t_sep(w, w.other, w.today, rujukan=ruj, diagAwal="K35",
@@ -340,10 +342,10 @@ def test_sep_refusals_cite_the_guide_and_write_nothing(bridge):
     # a fourth child's delivery
     refused(send(rs, "SEP/2.0/insert", "post", t_sep(w, w.other, w.today, rujukan=ruj, diagAwal="O80.0",
                                                        poli={"tujuan": "OBG"}, persalinan={"anakKe": "4"})),
-            "201", "third child")
+            "201", "persalinan dijamin sampai dengan anak ketiga")
     # suspended and ended cover
     refused(send(rs, "SEP/2.0/insert", "post", t_sep(w, w.suspended, w.today, poli={"tujuan": "IGD"})),
-            "201", "Penghentian")
+            "201", "NON AKTIF: PENGHENTIAN SEMENTARA")
     refused(send(rs, "SEP/2.0/insert", "post", t_sep(w, w.ended, w.today, poli={"tujuan": "IGD"})), "201",
             "NON AKTIF")
     # class entitlement must be the participant's
@@ -369,7 +371,8 @@ def test_expired_referral_and_foreign_referral(bridge):
     no = referral(bridge, w.active, old_day, poli="MAT", dx="H25")
     ruj = {"asalRujukan": "1", "tglRujukan": old_day.isoformat(), "noRujukan": no, "ppkRujukan": w.fktp}
     refused(send(rs, "SEP/2.0/insert", "post", t_sep(w, w.active, w.today, rujukan=ruj, diagAwal="H25",
-                                                       poli={"tujuan": "MAT"})), "201", "expired")
+                                                       poli={"tujuan": "MAT"})), "201",
+            "SEP tidak dapat diterbitkan: Masa berlaku rujukan sudah habis: berlaku sampai ")
     # another participant's referral number
     refused(send(rs, "SEP/2.0/insert", "post", t_sep(w, w.other, w.today, rujukan=ruj, diagAwal="H25",
                                                        poli={"tujuan": "MAT"})), "201", "no referral")
@@ -377,13 +380,13 @@ def test_expired_referral_and_foreign_referral(bridge):
     fk = client(bridge, w.fktp_v2)
     refused(send(fk, "Rujukan/2.0/insert", "post", {"request": {"t_rujukan": {
         "noKartu": w.other, "tglRujukan": w.today.isoformat(), "ppkDirujuk": w.rsud, "jnsPelayanan": "2",
-        "diagRujukan": "I10", "tipeRujukan": "0", "poliRujukan": "INT", "user": "x"}}}), "201", "registered")
+        "diagRujukan": "I10", "tipeRujukan": "0", "poliRujukan": "INT", "user": "x"}}}), "201", "rujukan dibuat oleh FKTP tempat peserta terdaftar")
     refused(send(fk, "Rujukan/2.0/insert", "post", {"request": {"t_rujukan": {
         "noKartu": w.active, "tglRujukan": "2026-99-01", "ppkDirujuk": w.rsud, "jnsPelayanan": "2",
         "diagRujukan": "I10", "tipeRujukan": "0", "poliRujukan": "INT", "user": "x"}}}), "400", "tglRujukan")
     refused(send(fk, "Rujukan/2.0/insert", "post", {"request": {"t_rujukan": {
         "noKartu": w.suspended, "tglRujukan": w.today.isoformat(), "ppkDirujuk": w.rsud, "jnsPelayanan": "2",
-        "diagRujukan": "I10", "tipeRujukan": "0", "poliRujukan": "INT", "user": "x"}}}), "201", "SUSPENDED")
+        "diagRujukan": "I10", "tipeRujukan": "0", "poliRujukan": "INT", "user": "x"}}}), "201", "PENGHENTIAN SEMENTARA")
 
 
 def test_emergency_needs_no_letter_and_inpatient_control_letter_opens_next_sep(bridge):
@@ -407,7 +410,7 @@ def test_emergency_needs_no_letter_and_inpatient_control_letter_opens_next_sep(b
     assert nxt["noRujukan"] == k["noSuratKontrol"]
     late = t_sep(w, w.active, ctl_day + dt.timedelta(days=30), poli={"tujuan": "JAN"}, diagAwal="I21",
                  skdp={"noSurat": k["noSuratKontrol"], "kodeDPJP": "31574"})
-    refused(send(rs, "SEP/2.0/insert", "post", late), "201", "control")
+    refused(send(rs, "SEP/2.0/insert", "post", late), "201", "SEP tidak dapat diterbitkan: Kontrol direncanakan")
 
 
 def test_other_facilities_cannot_touch_an_sep(bridge):

@@ -130,7 +130,7 @@ def test_eight_inserts_signed_apart_make_one_sep_and_name_it(attack):
     for r in answers:
         if r.json()["metaData"]["code"] == "201":
             assert r.status_code == 200 and r.json()["response"] is None
-            assert f"SEP {number} already covers this visit" in r.json()["metaData"]["message"]
+            assert f"SEP {number} sudah diterbitkan untuk kunjungan ini" in r.json()["metaData"]["message"]
     assert live_seps(attack.engine, w.active, day) == [number]
 
 
@@ -193,7 +193,7 @@ def test_a_refused_write_is_answered_the_same_and_its_headers_stay_used(attack):
     w = attack.world
     h, body = signed(w.rs_v2), sep_body(w, w.suspended, w.today)
     refused = vclaim(attack, "POST", "SEP/2.0/insert", h, body)
-    assert refused.json()["metaData"]["code"] == "201" and "Penghentian" in refused.json()["metaData"]["message"]
+    assert refused.json()["metaData"]["code"] == "201" and "PENGHENTIAN SEMENTARA" in refused.json()["metaData"]["message"]
     assert vclaim(attack, "POST", "SEP/2.0/insert", h, body).content == refused.content
     assert vclaim(attack, "POST", "SEP/2.0/insert", h, sep_body(w, w.active, w.today)).status_code == 401
     assert live_seps(attack.engine, w.active, w.today) == []

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from jkn.domain.care import Relationship
 from jkn.i18n import Msg
+from jkn.rules.decision import Step, assumption, background, cite
 from jkn.rules.family import child_status_ends
 from jkn.services.billing.calculators import penalty_figures
 from jkn.services.billing.ledger import Standing, delays, open_bills, paid_late_on, standing
@@ -65,40 +66,37 @@ def coverage_of(session: Session, row: Any, on_date: dt.date | None = None) -> d
     base = {"card_number": row.card_number, "name": row.name, "on_date": on.isoformat(), "segment": row.segment,
             "care_class": row.care_class, "fktp_code": row.fktp_code, "payer": row.payer_code, "status": status,
             "covered_from": _iso(row.covered_from), "status_until": _iso(row.status_until)}
-    guide = "Panduan Peserta, Peserta Jaminan Kesehatan"
+    guide = cite("Peserta Jaminan Kesehatan")
 
-    def inactive(reason: str, explanation: list[dict]) -> dict[str, Any]:
+    def inactive(reason: str, *steps: "Step | dict") -> dict[str, Any]:
+        explanation = [x if isinstance(x, dict) else x.as_dict() for x in steps]
         return {**base, "active": False, "suspended": False, "reason": reason, "explanation": explanation}
 
     if on < tmt:
-        return inactive("NOT_YET_COVERED", [{"text": f"cover starts on {tmt.isoformat()}", "source": guide}])
+        return inactive("NOT_YET_COVERED", Step(Msg("cover.step.starts", day=tmt), guide, decisive=True))
     if end_date is not None and on > end_date:
-        why = row.status_reason or status.lower()
-        return inactive("DECEASED" if status == "DECEASED" else "ENDED", [
-            {"text": f"cover ended on {end_date.isoformat()} ({why})",
-             "source": "Panduan Peserta, Perubahan Data Kepesertaan, 2.g"}])
+        why = Msg(f"pstatus.{status}")
+        return inactive("DECEASED" if status == "DECEASED" else "ENDED",
+                        Step(Msg("cover.step.ended", day=end_date, why=why), cite("Perubahan Data Kepesertaan", "2.g"),
+                             decisive=True))
     if row.status_until is not None and on > row.status_until:
         ends = child_status_ends(family_member(row, Relationship(row.relationship), row.birth_date))
-        return inactive("STATUS_ENDED", ends.explain() + [
-            {"text": "no longer covered by the wage earner's contribution; cover goes on only as a member with an own "
-                     "contribution, once it is paid", "source": "assumption A-M17 (docs/assumptions.md)"},
-            {"text": f"on {on.isoformat()} not a child of the core family (after {row.status_until.isoformat()})",
-             "source": "Panduan Peserta, Anggota Keluarga yang Ditanggung, 1.b"}])
+        return inactive("STATUS_ENDED", *background(ends.explain()),
+                        Step(Msg("cover.step.own_contribution"), assumption("A-M17")),
+                        Step(Msg("cover.step.not_core_child", day=on, until=row.status_until),
+                             cite("Anggota Keluarga yang Ditanggung", "1.b"), decisive=True))
     if payer_id is None:
-        return inactive("NO_PAYER", [{"text": "no payer account: nobody is billed for this participant", "source": guide}])
+        return inactive("NO_PAYER", Step(Msg("cover.step.no_payer"), guide, decisive=True))
     if row.covered_from is None or on < row.covered_from:
-        when = "" if row.covered_from is None else f" on {on.isoformat()} (first contribution paid: cover from " \
-            f"{row.covered_from.isoformat()})"
-        return inactive("NOT_YET_PAID", [
-            {"text": "cover begins on the day the first contribution covering the participant is paid",
-             "source": "assumption A-M18 (docs/assumptions.md)"},
-            {"text": f"terdaftar, belum membayar iuran pertama{when}: a participant is one 'yang telah membayar iuran'",
-             "source": guide}])
+        unpaid = Msg("cover.step.not_yet_paid") if row.covered_from is None else \
+            Msg("cover.step.not_yet_paid_on", day=on, since=row.covered_from)
+        return inactive("NOT_YET_PAID", Step(unpaid, guide, decisive=True),
+                        Step(Msg("cover.step.first_payment"), assumption("A-M18")))
     if on >= jakarta_today():  # the maintained columns describe the ledger as it stands now
         if row.oldest_unpaid_month is None and not row.penalty_owed and row.suspended_since is None:
             return {**base, "active": True, "suspended": False, "reason": "ACTIVE", "arrears": 0, "penalty": 0,
                     "amount_due": 0,
-                    "explanation": [{"text": "no unpaid contributions", "source": "Panduan Peserta, Iuran"}]}
+                    "explanation": [Step(Msg("cover.step.nothing_unpaid"), cite("Iuran"), decisive=True).as_dict()]}
         position = Standing(open_bills(session, payer_id), paid_late_on(session, payer_id, on),
                             delays(session, payer_id, on), row.penalty_owed, row.suspended_since)
     else:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from jkn.i18n import Msg, N_, to_json
 from jkn.reference import care_codes
-from jkn.rules.decision import background
+from jkn.rules.decision import Step, background
 from jkn.services.errors import DomainError, Invalid, NotFound
 from jkn.store.care_tables import CareSerialRow
 from jkn.store.facility_tables import FacilityRow
@@ -169,8 +169,11 @@ class Refused(DomainError):
         return self.rule
 
 
-#: The sentence of a refusal: "Tidak dijamin: ..." (any care), "SEP tidak dapat diterbitkan: ..." (an SEP).
-REFUSED, SEP_REFUSED = N_("care.refused"), N_("care.refused.sep")
+#: The sentence of a refusal: "Tidak dijamin: ..." (any care), "SEP tidak dapat diterbitkan: ..." (an SEP),
+#: "Pasien tidak dapat dirujuk: ..." (an emergency patient's transfer), "Rujukan tidak dapat dibuat: ..." (a
+#: referral letter), "Surat kontrol tidak dapat dibuat: ..." (a control letter).
+REFUSED, SEP_REFUSED, TRANSFER_REFUSED = N_("care.refused"), N_("care.refused.sep"), N_("care.refused.transfer")
+REFERRAL_REFUSED, CONTROL_REFUSED = N_("care.refused.referral"), N_("care.refused.control")
 
 
 def refuse(decision, rule: str | None = None, *, before: list[dict] | None = None, answer: Msg = REFUSED) -> Refused:
@@ -182,3 +185,18 @@ def refuse(decision, rule: str | None = None, *, before: list[dict] | None = Non
     sentence = Msg(answer.key, reason=reason)
     return Refused(str(sentence), rule=code, explanation=background(before) + decision.explain(),
                    answer=to_json(sentence))
+
+
+def refusal(reason: Msg, *, rule: str, steps: list[dict], decided_by: Step | None = None,
+            answer: Msg = REFUSED) -> Refused:
+    """A Refused that no single rule Decision makes: the sentence ``answer`` with ``reason``; ``decided_by`` the
+    cited step that decides it (then ``steps`` are background), or None when ``steps`` already mark it."""
+    sentence = Msg(answer.key, reason=reason)
+    explanation = background(steps) + [decided_by.as_dict()] if decided_by else list(steps)
+    return Refused(str(sentence), rule=rule, explanation=explanation, answer=to_json(sentence))
+
+
+def refuse_inactive(elig, day: dt.date, *, answer: Msg = REFUSED) -> Refused:
+    """A Refused because cover is not active on ``day`` (the eligibility steps say why)."""
+    reason = Msg("care.inactive", card=elig.participant.card_number, day=day, status=elig.status_text)
+    return refusal(reason, rule=elig.reason, steps=elig.explanation, answer=answer)

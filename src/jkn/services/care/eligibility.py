@@ -15,7 +15,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from jkn.i18n import Msg
-from jkn.rules.decision import cite
+from jkn.rules.decision import Step
 from jkn.services.billing.coverage import PAYER_COLUMNS, coverage_of
 from jkn.services.care.common import valid_card, valid_nik
 from jkn.services.errors import NotFound
@@ -39,15 +39,6 @@ class Eligibility:
     @property
     def care_class(self) -> str:
         return self.participant.care_class
-
-    @property
-    def clause(self) -> str:
-        """The clause a refusal cites: for a suspension the guide's PENGHENTIAN PELAYANAN KESEHATAN
-        (the steps end with the rules engine's reading of it), else the source of the step that
-        decided."""
-        if self.reason == "SUSPENDED":
-            return cite("Penghentian Pelayanan Kesehatan")
-        return self.explanation[-1]["source"] if self.explanation else "membership registry"
 
 
 _BY_CARD = _BY_NIK = None
@@ -92,24 +83,15 @@ def check(session: Session, on_date: dt.date, *, card_number: str | None = None,
 
 def _status(session: Session, p: ParticipantRow, fktp_name: str | None, on_date: dt.date) -> Eligibility:
     if p.status != "ACTIVE":
-        reason = f" ({p.status_reason})" if p.status_reason else ""
-        return Eligibility(p, fktp_name, on_date, False, "1", f"NON AKTIF: {p.status}{reason}",
-                           [{"text": f"participant status {p.status}{reason}", "source": "membership registry"}],
+        status = Msg(f"pstatus.{p.status}")
+        return Eligibility(p, fktp_name, on_date, False, "1", "NON AKTIF" if p.status == "INACTIVE" else f"NON AKTIF: {str(status).upper()}",
+                           [Step(Msg("eligibility.status", status=status), "membership registry", decisive=True).as_dict()],
                            reason="INACTIVE")
     cover = coverage_of(session, p, on_date)
     steps, reason = cover["explanation"], cover["reason"]
     if not cover["active"]:
         suspended = cover["suspended"]
-        label = _LABELS.get(reason, reason).format(p=p)
+        label = Msg(f"eligibility.{reason}", tmt=p.tmt, end=p.end_date, until=p.status_until)
         return Eligibility(p, fktp_name, on_date, False, "2" if suspended else "1", f"NON AKTIF: {label}", steps,
                            reason=reason)
     return Eligibility(p, fktp_name, on_date, True, "0", "AKTIF", steps)
-
-
-_LABELS = {
-    "SUSPENDED": "SUSPENDED (PENGHENTIAN SEMENTARA)",
-    "NOT_YET_COVERED": "cover starts {p.tmt}",
-    "ENDED": "cover ended {p.end_date}", "DECEASED": "cover ended {p.end_date}",
-    "STATUS_ENDED": "status as a child of the core family ended after {p.status_until}",
-    "NOT_YET_PAID": "terdaftar, belum membayar iuran pertama",
-}

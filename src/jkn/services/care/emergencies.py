@@ -18,7 +18,7 @@ from jkn.rules import coverage
 from jkn.rules import referral as referral_rules
 from jkn.rules.decision import cite
 from jkn.services.care import eligibility as care_eligibility
-from jkn.services.care.common import Refused, check_diagnosis, facility, parse_date, participant_by_card, refuse
+from jkn.services.care.common import check_diagnosis, facility, parse_date, TRANSFER_REFUSED, participant_by_card, refuse
 from jkn.services.errors import Invalid, NotFound
 from jkn.services.portal import audit
 from jkn.services.portal.audit import Actor
@@ -58,8 +58,7 @@ def record_emergency(session: Session, *, actor: Actor, card_number: str, facili
                                    suspended=not elig.active)
         steps = elig.explanation + d.explain()
         if not d.value.allowed:
-            raise Refused(refuse(d).message, rule="SUSPENDED" if elig.status_code == "2" else (d.value.refusal or "REFUSED"),
-                          explanation=steps)
+            raise refuse(d, rule="SUSPENDED" if elig.status_code == "2" else None, before=elig.explanation)
         row = EmergencyCaseRow(participant_id=elig.participant.id, facility_code=fac.code, admitted_on=day,
                                diagnosis_code=dx, notes=notes, explanation=steps)
         session.add(row)
@@ -92,14 +91,14 @@ def record_transfer(session: Session, case_id: int, *, actor: Actor, to_facility
             destination_level=dest.level, stabilised_on=stable, transfer_on=moved, admitted_on=case.admitted_on)
         steps = list(case.explanation or []) + d.explain()
         if not d.value:
-            raise refuse(d, rule="TRANSFER_NOT_ALLOWED")
+            raise refuse(d, rule="TRANSFER_NOT_ALLOWED", before=case.explanation, answer=TRANSFER_REFUSED)
         if by_ambulance:
             a = coverage.check_service("AMBULANCE", moved, level="first" if src.level == "FKTP" else "referral",
                                        emergency=True, facility_contracted=src.partnership == "PARTNER",
                                        inter_facility_transfer=src.code != dest.code, life_saving=life_saving)
-            steps += a.explain()
             if not a.value.allowed:
-                raise Refused(refuse(a).message, rule=a.value.refusal or "REFUSED", explanation=steps)
+                raise refuse(a, before=steps)
+            steps += a.explain()
             session.add(AmbulanceTripRow(participant_id=case.participant_id, from_facility=src.code,
                                          to_facility=dest.code, trip_date=moved, emergency_case_id=case.id,
                                          sep_number=case.sep_number, explanation=a.explain()))
@@ -127,7 +126,7 @@ def record_ambulance_trip(session: Session, *, actor: Actor, card_number: str, f
                                    inter_facility_transfer=between, life_saving=bool(life_saving),
                                    suspended=not elig.active)
         if not d.value.allowed:
-            raise Refused(refuse(d).message, rule=d.value.refusal or "REFUSED", explanation=elig.explanation + d.explain())
+            raise refuse(d, before=elig.explanation)
         if sep_number:
             sep = session.get(SepRow, sep_number)
             if sep is None or sep.participant_id != p.id:

@@ -18,7 +18,9 @@ from jkn.rules import coverage
 from jkn.rules import referral as referral_rules
 from jkn.services.care import cover
 from jkn.services.care import eligibility as care_eligibility
-from jkn.services.care.common import Refused, check_diagnosis, facility, parse_date, participant_by_card
+from jkn.rules.decision import Step
+from jkn.services.care.common import (
+    Refused, check_diagnosis, facility, parse_date, participant_by_card, refusal, refuse_inactive)
 from jkn.services.errors import Invalid
 from jkn.services.portal import audit
 from jkn.services.portal.audit import Actor
@@ -66,8 +68,7 @@ def record_visit(session: Session, *, actor: Actor, card_number: str, facility_c
                  else f"at {fac.code}; the participant is registered at {p.fktp_code}")
         steps = elig.explanation + [{"text": where, "source": coverage.cite(coverage.HOW, "1")}]
         if not elig.active:
-            raise Refused(f"{p.card_number}: {elig.status_text} on {day} [{elig.clause}]",
-                          rule=elig.reason, explanation=steps)
+            raise refuse_inactive(elig, day)
         try:
             cover.check_cover(session, p.id, day, steps, service=CARE_TYPES[care_type], level="first", diagnosis=dx,
                               excluded=excluded, delivery_child_number=child,
@@ -75,10 +76,10 @@ def record_visit(session: Session, *, actor: Actor, card_number: str, facility_c
                               at_registered_fktp=p.fktp_code == fac.code, emergency=bool(emergency))
         except Refused as err:
             if err.rule == "NO_PROCEDURE" and p.fktp_code != fac.code:
-                raise Refused(f"{p.card_number} is registered at FKTP {p.fktp_code}, not {fac.code}: first-level care "
-                              f"is obtained there unless it is an emergency [{coverage.cite(coverage.HOW, '1')}; "
-                              f"{coverage.cite(coverage.HOW, '3.b')}]", rule="NOT_REGISTERED_FKTP",
-                              explanation=steps) from None
+                raise refusal(Msg("care.not_registered_fktp", card=p.card_number, fktp=p.fktp_code, here=fac.code),
+                              rule="NOT_REGISTERED_FKTP", steps=steps, decided_by=Step(
+                                  Msg("care.step.not_registered_fktp", fktp=p.fktp_code, here=fac.code),
+                                  coverage.cite(coverage.HOW, "1"), decisive=True)) from None
             raise
         row = VisitRow(participant_id=p.id, facility_code=fac.code, visit_date=day, care_type=care_type,
                        emergency=bool(emergency), diagnosis_code=dx, complaint=complaint, staff_id=staff_id,

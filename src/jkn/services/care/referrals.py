@@ -15,13 +15,14 @@ from sqlalchemy.orm import Session
 from jkn.i18n import Msg
 from jkn.reference import care_codes
 from jkn.rules import referral as referral_rules
-from jkn.rules.decision import cite
+from jkn.rules.decision import Step, cite
 from jkn.services.care import eligibility as care_eligibility
 from jkn.services.care.common import (
+    CONTROL_REFUSED,
     LETTER_CONTROL,
     LETTER_FKTP_REFERRAL,
     LETTER_HOSPITAL_REFERRAL,
-    Refused,
+    REFERRAL_REFUSED,
     check_diagnosis,
     check_poli,
     facility,
@@ -31,7 +32,9 @@ from jkn.services.care.common import (
     next_number,
     parse_date,
     participant_by_card,
+    refusal,
     refuse,
+    refuse_inactive,
 )
 from jkn.services.errors import Invalid, NotFound
 from jkn.services.portal import audit
@@ -113,19 +116,19 @@ def create_referral(session: Session, *, actor: Actor, card_number: str | None =
         dest = facility(session, to_facility, "ppkDirujuk") if to_facility else None
         route = referral_rules.check_referral_route(src.level, dest.level if dest else None)
         if not route.value:
-            raise refuse(route, rule="REFERRAL_ROUTE")
+            raise refuse(route, rule="REFERRAL_ROUTE", answer=REFERRAL_REFUSED)
         if src.partnership != "PARTNER" or (dest is not None and dest.partnership != "PARTNER"):
-            raise Refused("referrals are between facilities that work with BPJS Kesehatan "
-                          f"[{cite('Fasilitas Kesehatan Bagi Peserta')}]", rule="NON_CONTRACTED_FACILITY",
-                          explanation=route.explain())
+            raise refusal(Msg("care.referral_partners"), rule="NON_CONTRACTED_FACILITY", steps=route.explain(),
+                          answer=REFERRAL_REFUSED, decided_by=Step(Msg("care.referral_partners"),
+                                                                   cite("Fasilitas Kesehatan Bagi Peserta"), decisive=True))
         if src.level == "FKTP" and p.fktp_code != src.code:
-            raise Refused(f"{p.card_number} is registered at FKTP {p.fktp_code}; the referral comes from the FKTP "
-                          f"where the participant is registered [{cite(HOW, '1')}]", rule="NOT_REGISTERED_FKTP",
-                          explanation=route.explain())
+            raise refusal(Msg("care.referral_from_registered_fktp", card=p.card_number, fktp=p.fktp_code),
+                          rule="NOT_REGISTERED_FKTP", steps=route.explain(), answer=REFERRAL_REFUSED,
+                          decided_by=Step(Msg("care.step.not_registered_fktp", fktp=p.fktp_code, here=src.code),
+                                          cite(HOW, "1"), decisive=True))
         elig = care_eligibility.check(session, day, card_number=p.card_number)
         if not elig.active:
-            raise Refused(f"{p.card_number}: {elig.status_text} on {day} [{elig.clause}]",
-                          rule=elig.reason, explanation=elig.explanation)
+            raise refuse_inactive(elig, day, answer=REFERRAL_REFUSED)
         until = referral_rules.referral_valid_until(day)
         letter = LETTER_FKTP_REFERRAL if src.level == "FKTP" else LETTER_HOSPITAL_REFERRAL
         row = ReferralRow(number=next_number(session, src.code, letter, day), participant_id=p.id,
@@ -207,9 +210,9 @@ def create_control_letter(session: Session, *, actor: Actor, sep_number: str, co
             raise Invalid(Msg("error.care.sep_issued_at", sep_number=str(sep_number),
                               facility_code=str(sep.facility_code)), field="noSEP")
         if sep.service_type != "1":
-            raise Refused(f"SEP {sep_number} is outpatient: a control letter follows an inpatient stay "
-                          f"(surat perintah kontrol pasca rawat inap) [{cite(HOW, '2.a')}]",
-                          rule="CONTROL_AFTER_INPATIENT_ONLY", explanation=[])
+            said = Msg("care.control_after_inpatient", sep=sep.number)
+            raise refusal(said, rule="CONTROL_AFTER_INPATIENT_ONLY", steps=[], answer=CONTROL_REFUSED,
+                          decided_by=Step(said, cite(HOW, "2.a"), decisive=True))
         if day < (sep.discharge_date or sep.sep_date):
             raise Invalid(Msg("error.care.control_before_discharge", day=day,
                               value=sep.discharge_date or sep.sep_date),
@@ -335,11 +338,11 @@ def update_referral(session: Session, number: str, *, actor: Actor, facility_cod
             dest = facility(session, changes["to_facility"], "ppkDirujuk")
             route = referral_rules.check_referral_route(src.level, dest.level)
             if not route.value:
-                raise refuse(route, rule="REFERRAL_ROUTE")
+                raise refuse(route, rule="REFERRAL_ROUTE", answer=REFERRAL_REFUSED)
             if dest.partnership != "PARTNER":
-                raise Refused("referrals are between facilities that work with BPJS Kesehatan "
-                              f"[{cite('Fasilitas Kesehatan Bagi Peserta')}]", rule="NON_CONTRACTED_FACILITY",
-                              explanation=route.explain())
+                raise refusal(Msg("care.referral_partners"), rule="NON_CONTRACTED_FACILITY", steps=route.explain(),
+                              answer=REFERRAL_REFUSED, decided_by=Step(Msg("care.referral_partners"),
+                                                                       cite("Fasilitas Kesehatan Bagi Peserta"), decisive=True))
             row.to_facility = dest.code
         session.flush()
         was, now = audit.changed(before, _referral_changeable(row))

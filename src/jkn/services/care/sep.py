@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from jkn.i18n import Msg, to_json
+from jkn.i18n import Msg
 from jkn.reference import care_codes
 from jkn.rules import referral as referral_rules
 from jkn.rules.decision import Step, cite
@@ -29,7 +29,6 @@ from jkn.services.care import eligibility as care_eligibility
 from jkn.services.care.common import (
     LETTER_SEP,
     SEP_REFUSED,
-    Refused,
     check_diagnosis,
     check_poli,
     facility,
@@ -37,6 +36,7 @@ from jkn.services.care.common import (
     next_number,
     parse_date,
     refuse,
+    refuse_inactive,
 )
 from jkn.services.errors import Conflict, Invalid, NotFound
 from jkn.services.portal import audit
@@ -153,8 +153,7 @@ def insert_sep(session: Session, *, actor: Actor, card_number: str, sep_date: "d
         p = elig.participant
         steps: list[dict] = list(elig.explanation)
         if not elig.active:
-            sentence = Msg("care.refused.sep_inactive", card=p.card_number, status=elig.status_text, day=day)
-            raise Refused(str(sentence), rule=elig.reason, explanation=steps, answer=to_json(sentence))
+            raise refuse_inactive(elig, day, answer=SEP_REFUSED)
         entitled = CLASS_DIGIT[p.care_class]
         if class_entitled not in (None, "", entitled):
             raise Invalid(Msg("error.care.class_entitled", class_entitled=class_entitled,
