@@ -322,8 +322,9 @@ def build_demo(engine: Engine, *, actor: Actor, participants: int = 10_000, seed
 
 def _bp_segments(start: Month, months: int) -> list[tuple[str, float]]:
     """Bukan Pekerja segments the demo can bill in every month of its window: state pensioners only
-    while their contribution is the flat class rate (their pension is not on record)."""
-    window = [start + i for i in range(max(months, 1))]
+    while their contribution is the flat class rate (their pension is not on record). Without
+    months billed (``months=0``) the whole mix stays: whoever bills later sees them skipped."""
+    window = [start + i for i in range(months)]
     if all(param_entry("pensioner_contribution_basis", m.first_day).value == "flat_class_rate" for m in window):
         return BP_SEGMENTS
     return [(seg, w) for seg, w in BP_SEGMENTS if seg not in ("BP_PENSIUNAN_PNS", "BP_PENSIUNAN_TNI_POLRI")]
