@@ -168,7 +168,7 @@ def test_participant_sees_their_family_and_not_another_familys_bills(api):
             r = budi.get(V1 + path)
             assert r.status_code == 403, (path, r.text)
         r = budi.get(f"{V1}/bills", params={"payer": f"F{other}"})
-        assert r.status_code == 403 and "not yours" in r.json()["detail"]
+        assert r.status_code == 403 and "bukan keluarga Anda" in r.json()["detail"]
         assert budi.get(f"{V1}/bills").status_code == 403
         listed = budi.get(f"{V1}/participants").json()
         assert {p["card_number"] for p in listed["items"]} == {w.medan_card, w.medan_spouse_card}
@@ -180,7 +180,7 @@ def test_participant_sees_their_family_and_not_another_familys_bills(api):
                                                  "paid_on": jakarta_today().isoformat()}).status_code == 403
         r = budi.post(f"{V1}/participants/{w.medan_spouse_card}/changes",
                       json={"kind": "FKTP", "effective_date": jakarta_today().isoformat(), "fktp_code": w.fktp["FKTP"][1]})
-        assert r.status_code == 403 and "own FKTP" in r.json()["detail"]
+        assert r.status_code == 403 and "pindah FKTP sendiri" in r.json()["detail"]
 
 
 def test_employer_admin_sees_their_company_only(api):
@@ -195,7 +195,7 @@ def test_employer_admin_sees_their_company_only(api):
         assert pt.get(f"{V1}/payers/F{1}/statement").status_code in (403, 404)
         r = pt.post(f"{V1}/imports", data={"employer_code": "99999999"},
                     files={"file": ("staff.csv", b"nik,nama\n", "text/csv")})
-        assert r.status_code == 403 and "own company" in r.json()["detail"]
+        assert r.status_code == 403 and "perusahaannya sendiri" in r.json()["detail"]
         r = pt.patch(f"{V1}/employers/{w.employer_code}", json={"version": 1, "name": "PT Lain"})
         assert r.status_code == 403
 
@@ -222,7 +222,7 @@ def test_facility_staff_act_for_their_own_facility_only(api):
                 "referral_number": referral}
     with as_user(server, w, "rs") as rs:
         r = rs.post(f"{V1}/seps", json={**sep_body, "facility_code": rsud_bekasi})
-        assert r.status_code == 403 and "own facility" in r.json()["detail"]
+        assert r.status_code == 403 and "faskes Anda sendiri" in r.json()["detail"]
         with Session(engine) as s:
             assert s.scalar(select(func.count()).select_from(SepRow)) == seps_before  # nothing written
         r = rs.post(f"{V1}/seps", json={**sep_body, "facility_code": rsud_medan})

@@ -105,12 +105,12 @@ def test_refusals_write_nothing(bridge):
     refused(write(c, f"rest/bed/create/{w.rsud}", {**ROOM, "koderuang": "R9", "tersedia": "21"}), "kapasitas")
     refused(write(c, f"rest/bed/create/{w.rsud}", {**ROOM, "koderuang": "R9", "kapasitas": "-1"}), "bilangan bulat")
     refused(write(c, f"rest/bed/create/{w.rsud}", {**ROOM, "koderuang": "R9", "tersediapria": "6",
-                                                   "tersediawanita": "5"}), "A-V30")
-    refused(write(c, f"rest/bed/create/{w.fktp}", {**ROOM, "koderuang": "R9"}), "not this consumer")
+                                                   "tersediawanita": "5"}), "melebihi tersedia")
+    refused(write(c, f"rest/bed/create/{w.fktp}", {**ROOM, "koderuang": "R9"}), "bukan faskes pengguna ini")
     refused(c.request(f"rest/bed/read/{w.rsud}/1/0"), "limit")
-    refused(c.request(f"rest/bed/read/{w.rs_non_partner}/1/10"), "not this consumer")
+    refused(c.request(f"rest/bed/read/{w.rs_non_partner}/1/10"), "bukan faskes pengguna ini")
     fktp = aplicare(bridge, w.fktp_v2)
-    refused(write(fktp, f"rest/bed/create/{w.fktp}", {**ROOM, "koderuang": "R9"}), "not a hospital")
+    refused(write(fktp, f"rest/bed/create/{w.fktp}", {**ROOM, "koderuang": "R9"}), "bukan rumah sakit")
     assert count(bridge.engine, BedRoomRow) == before
 
 

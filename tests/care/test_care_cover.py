@@ -63,7 +63,7 @@ def test_excluded_care_at_the_fktp_is_refused_as_at_the_hospital(care):
                                                   "diagnosis": "X70"})
     assert elsewhere.status_code == 422 and elsewhere.json()["rule"] == "SELF_HARM_OR_DANGEROUS_HOBBY"
     unknown = visit(diagnosis="J06", excluded=["NOT_A_CODE"])
-    assert unknown.status_code == 422 and "unknown exclusion" in unknown.json()["detail"]
+    assert unknown.status_code == 422 and "Kode pengecualian" in unknown.json()["detail"]
     with session_factory(engine)() as s, pytest.raises(Refused) as cosmetic:
         primary_care.record_visit(s, card_number=w.active, facility_code=w.fktp, visit_date=w.today,
                                   diagnosis="Z41.1", actor=SYSTEM)

@@ -89,7 +89,7 @@ def test_refusals(bridge):
     refused(validate(rs, "api/rs/validate", {"param": w.active, "kodedokter": 777}), 201, "bukan dokter di")
     refused(validate(rs, "api/rs/validate", {"param": w.active}), 400, "kodedokter")
     refused(validate(rs, "api/rs/validate", {"param": "12345", "kodedokter": DOCTOR}), 400, "13 digit")
-    refused(validate(rs, "api/rs/validate", {"param": "0009999999999", "kodedokter": DOCTOR}), 201, "participant")
+    refused(validate(rs, "api/rs/validate", {"param": "0009999999999", "kodedokter": DOCTOR}), 201, "Tidak ada Peserta")
     refused(validate(rs, "api/pcare/validate", {"param": w.active}), 400, "FKTP")
     refused(icare(bridge, w.rs_v2, user_key=None).request("api/rs/validate", "POST", {"param": w.active}), 401,
             "user_key")

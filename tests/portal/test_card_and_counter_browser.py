@@ -105,4 +105,4 @@ def test_the_officer_takes_a_counter_payment_and_prints_the_receipt(site, login)
     # another branch's officer cannot take a payment for this payer
     other = login(world.users["bekasi"])
     other.goto(f"{base}/petugas/loket?payer={world.siti_card}")
-    assert "outside your work area" in other.content()
+    assert "di luar wilayah kerja Anda" in other.content()

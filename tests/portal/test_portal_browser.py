@@ -89,7 +89,7 @@ def test_officer_registers_a_family_and_prints_the_card(login, site):
         if "nikah" not in page.locator("#checklist label").nth(i).inner_text():
             boxes.nth(i).check()
     page.get_by_role("button", name="Daftarkan").click()
-    assert "documents not shown" in page.locator('[role="alert"]').inner_text()
+    assert "Dokumen belum ditunjukkan" in page.locator('[role="alert"]').inner_text()
     page.locator("#checklist label", has_text="surat nikah").locator("input").check()
     page.get_by_role("button", name="Daftarkan").click()
     assert "/petugas/keluarga/" in page.url
@@ -217,7 +217,7 @@ def test_branch_officer_cannot_open_another_branchs_participant(login, site):
     bekasi = login(world.users["bekasi"])
     response = bekasi.goto(base + f"/petugas/peserta/{world.medan_card}")
     assert response.status == 403
-    assert "outside your work area" in bekasi.locator('[role="alert"]').inner_text()
+    assert "di luar wilayah kerja Anda" in bekasi.locator('[role="alert"]').inner_text()
     assert bekasi.goto(base + f"/petugas/peserta/{world.medan_card}/kartu.pdf").status == 403
     bekasi.goto(base + f"/petugas?q={world.medan_card}")
     assert world.medan_card not in bekasi.locator("#participants tbody").inner_text()

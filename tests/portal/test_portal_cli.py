@@ -15,10 +15,10 @@ def test_users_cli(db, db_url):
                       input="kata-sandi-admin\n")
     assert r.exit_code == 0, r.output
     r = runner.invoke(cli, ["users", "create-admin", "root", "--password-stdin", "--db", db_url], input="x-long-pass\n")
-    assert r.exit_code == 2 and "already taken" in r.output
+    assert r.exit_code == 2 and "sudah dipakai" in r.output
     r = runner.invoke(cli, ["users", "create", "kc.medan", "--role", "BRANCH_OFFICER", "--name", "Petugas",
                             "--branch", "999", "--password-stdin", "--db", db_url], input="kata-sandi-x\n")
-    assert r.exit_code == 2 and "no branch" in r.output
+    assert r.exit_code == 2 and "Tidak ada kantor cabang" in r.output
     r = runner.invoke(cli, ["users", "create", "kc.medan", "--role", "BRANCH_OFFICER", "--name", "Petugas",
                             "--branch", "001", "--password-stdin", "--db", db_url], input="kata-sandi-x\n")
     assert r.exit_code == 0, r.output

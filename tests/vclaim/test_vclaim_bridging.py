@@ -651,9 +651,9 @@ def test_backdate_and_fingerprint_requests_approvals_and_list(bridge):
     assert count(bridge.engine, SepRequestRow) == before
     # the facility approves a fingerprint exception; a backdate (the default kind) only the branch office
     refused(send(rs, "Sep/aprovalSEP", "post", _t_request(w.active, back, kind=None)), "201", "Kantor Cabang")
-    refused(send(rs, "Sep/aprovalSEP", "post", _t_request(w.other, back)), "201", "no backdate request")
+    refused(send(rs, "Sep/aprovalSEP", "post", _t_request(w.other, back)), "201", "Tidak ada pengajuan backdate")
     assert ok(send(rs, "Sep/aprovalSEP", "post", _t_request(w.active, w.today, kind="2", why="disetujui"))) == w.active
-    refused(send(rs, "Sep/aprovalSEP", "post", _t_request(w.active, w.today, kind="2")), "201", "already approved")
+    refused(send(rs, "Sep/aprovalSEP", "post", _t_request(w.active, w.today, kind="2")), "201", "sudah disetujui")
     today_row = next(x for x in _month_rows(rs, w.today) if x["status"] == "Finger Print")
     assert today_row["persetujuan"] == "Disetujui"
     with session_factory(bridge.engine)() as s:
