@@ -237,3 +237,19 @@ def test_cli_facilities_consumers_and_sep_letter(tmp_path, monkeypatch):
     assert r.exit_code == 2 and "jejaring" in r.output
     r = run(cli, ["care", "sep-letter", "3277R0011126V000001", "--db", db, "-o", str(tmp_path / "x.pdf")])
     assert r.exit_code == 2 and "Tidak ada SEP" in r.output
+
+
+def test_care_explanations_are_read_in_the_callers_language(care):
+    """Issue 11: the steps of a care answer in Accept-Language (Indonesian by default), the deciding one first,
+    each naming its text; the machine source id is the same in both languages."""
+    http, w, _engine = care
+    body = {"card_number": w.active, "facility_code": w.fktp, "visit_date": str(w.today), "diagnosis": "J06"}
+    seen = {}
+    for lang, covered, guide in (("id", "Dijamin: ", "Panduan Peserta, "), ("en", "Covered: ", "Participant Guide, ")):
+        out = http.post("/api/v1/visits", json=body, headers={"Accept-Language": lang})
+        assert out.status_code == 201, out.text
+        first = out.json()["explanation"][0]
+        assert first["decisive"] and first["text"].startswith(covered), first
+        assert first["source_name"].startswith(guide) and "msg" not in first
+        seen[lang] = [s["source"] for s in out.json()["explanation"]]
+    assert seen["id"] == seen["en"]

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from jkn.api import security as sec
 from jkn.api.deps import get_session
 from jkn.api.errors import problem
+from jkn.api.explained import ExplainedRoute
 from jkn.api.security import AUTH_RESPONSES as AUTH
 from jkn.api.security import Caller, Portal
 from jkn.api.session_cookie import client_of
@@ -47,7 +48,7 @@ from jkn.services.portal.audit import Actor
 from jkn.store.care_tables import ControlLetterRow, EmergencyCaseRow, ReferralRow, SepRow
 from jkn.store.facility_tables import FacilityRow
 
-router = APIRouter(tags=["care flow"])
+router = APIRouter(tags=["care flow"], route_class=ExplainedRoute)
 REFUSED = {422: problem("Invalid input, or refused by a care rule: `rule` names it, `explanation` cites the guide"),
            404: problem("Unknown card, facility, referral or SEP")}
 GUARDED = {**AUTH, **REFUSED}

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 
 from jkn.api import security as sec
 from jkn.api.errors import problem
+from jkn.api.explained import ExplainedRoute
 from jkn.api.security import AUTH_RESPONSES as AUTH
 from jkn.api.security import Caller
 from jkn.domain.care import MaritalStatus, Relationship
@@ -32,7 +33,7 @@ from jkn.services.membership.schemas import ChangeIn, FamilyIn, ParticipantIn, P
 from jkn.services.portal import auth
 from jkn.services.portal.accounts import FACILITY_STAFF, PARTICIPANT
 
-router = APIRouter(tags=["membership"])
+router = APIRouter(tags=["membership"], route_class=ExplainedRoute)
 
 NOT_FOUND = {404: problem("No such card number, NIK, family, employer, facility or code")}
 CONFLICT = {409: problem("Duplicate NIK (the existing card number is named) or a concurrent change "

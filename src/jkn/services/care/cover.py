@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from jkn.rules import coverage
 from jkn.rules import referral as referral_rules
 from jkn.i18n import Msg
+from jkn.rules.decision import background
 from jkn.services.care.common import REFUSED, refuse
 from jkn.services.errors import Invalid
 from jkn.store.care_tables import SepRow, VisitRow
@@ -82,4 +83,4 @@ def check_cover(session: Session, participant_id: int, day: dt.date, steps: list
                                       excluded=list(dict.fromkeys([*excluded, *implied.value])), **situation)
     if not decision.value.allowed:
         raise refuse(decision, before=steps, answer=answer)
-    steps += decision.explain()
+    steps[:] = background(steps) + decision.explain()  # the coverage decision decides; earlier steps are background
