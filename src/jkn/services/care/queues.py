@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 from jkn.i18n import Msg
 from jkn.reference import care_codes
 from jkn.services.care import eligibility as care_eligibility
-from jkn.services.care.common import JAKARTA, NIK_RE, Refused, facility, jakarta_today, parse_date, valid_card
+from jkn.services.care.common import (JAKARTA, NIK_RE, Refused, facility, jakarta_today, parse_date, refuse_inactive,
+                                     valid_card)
 from jkn.services.errors import Conflict, Invalid, NotFound
 from jkn.services.portal import audit
 from jkn.services.portal.audit import Actor
@@ -303,8 +304,7 @@ def add_queue(session: Session, facility_code: str, body: dict, *, actor: Actor,
             if participant.nik != nik:
                 raise Invalid(Msg("error.queue.nik_not_participant", nik=str(nik), card=str(card)), field="nik")
             if not elig.active:
-                raise Refused(f"Peserta {card} {elig.status_text} pada {day} [{elig.clause}]", rule=elig.reason,
-                              explanation=elig.explanation)
+                raise refuse_inactive(elig, day)
             _check_reference(session, fac, participant, visit_type, reference, day)
         if session.scalar(select(HospitalQueueRow.booking_code).where(
                 HospitalQueueRow.facility_code == fac.code, HospitalQueueRow.service_date == day,
