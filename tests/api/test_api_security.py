@@ -117,7 +117,7 @@ def test_branch_officer_sees_only_their_branch(api):
     server, w, engine = api
     with as_user(server, w, "bekasi") as bekasi:
         r = bekasi.get(f"{V1}/participants/{w.medan_card}")
-        assert r.status_code == 403 and "work area" in r.json()["detail"]
+        assert r.status_code == 403 and "wilayah kerja" in r.json()["detail"]
         assert w.medan_card not in r.text
         for path in (f"/participants/{w.medan_card}/history", f"/participants/{w.medan_card}/card.pdf",
                      f"/participants/{w.medan_card}/statement", f"/families/{family_of(engine, w.medan_card)}",

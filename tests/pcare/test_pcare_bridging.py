@@ -141,7 +141,7 @@ def test_visit_with_referral_then_lookups(clinic):
     # refusals write nothing: suspended cover, another clinic's participant, a bad diagnosis, a bad date
     before = (count(engine, VisitRow), count(engine, ReferralRow))
     refused(pc.call("POST", "kunjungan", {**body, "noKartu": w.suspended}), 201, w.suspended)
-    refused(pc.call("POST", "kunjungan", {**body, "noKartu": w.other, "rujukLanjut": {}}), 201, "registered at FKTP")
+    refused(pc.call("POST", "kunjungan", {**body, "noKartu": w.other, "rujukLanjut": {}}), 201, "terdaftar di FKTP")
     refused(pc.call("POST", "kunjungan", {**body, "kdDiag1": "ZZZ"}), 400)
     refused(pc.call("POST", "kunjungan", {**body, "tglDaftar": "31-02-2026"}), 400)
     refused(pc.call("POST", "kunjungan", {**body, "rujukLanjut": {"kdppk": "NOPE0000", "tglEstRujuk": today}}), 201)

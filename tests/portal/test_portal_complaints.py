@@ -162,7 +162,7 @@ def test_api_refuses_without_login_bad_input_and_cookie_without_csrf(api):
         r = medan.post("/api/v1/complaints", json={"channel": "PIGEON", "subject": "s", "description": "d"})
         assert r.status_code == 422
         r = medan.post("/api/v1/complaints", json={"channel": "HOTLINE", "subject": "s", "description": "d"})
-        assert r.status_code == 422 and "kab/kota" in r.json()["detail"]
+        assert r.status_code == 422 and "kabupaten/kota" in r.json()["detail"]
     # a browser session (cookie) must also send the CSRF token on a POST
     with server.client() as browser:
         page = browser.get("/masuk")

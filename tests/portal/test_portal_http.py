@@ -86,7 +86,7 @@ def test_roles_keep_to_their_pages(site):
     assert medan.get(f"/dasbor?level=branch&code={world.bekasi_branch}").status_code == 403
     assert medan.get("/dasbor?level=national").status_code == 403
     r = medan.get(f"/petugas/peserta/{world.bekasi_card}/ubah")
-    assert r.status_code == 403 and "outside your work area" in r.text
+    assert r.status_code == 403 and "di luar wilayah kerja Anda" in r.text
 
 
 def test_admin_creates_a_user_and_everything_is_audited(site):

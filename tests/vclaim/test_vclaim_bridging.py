@@ -311,7 +311,7 @@ def test_referral_then_sep_then_update_lookup_monitoring_delete(bridge):
     assert [h["noSep"] for h in hist] == [no_sep] and hist[0]["ppkPelayanan"] == "RSUD KOTA BANDUNG"
     refused(rs.request(f"Monitoring/Kunjungan/Tanggal/{w.today}/JnsPelayanan/1"), "201")
     refused(rs.request(f"monitoring/HistoriPelayanan/NoKartu/{w.active}/tglMulai/{w.today}/tglAkhir/2020-01-01"),
-            "400", "before")
+            "400", "sebelum")
 
     dl = send(rs, "SEP/2.0/delete", "delete", {"request": {"t_sep": {"noSep": no_sep, "user": "Coba Ws"}}})
     assert dl == {"metaData": {"code": "200", "message": "OK"}, "response": no_sep}
@@ -351,7 +351,7 @@ def test_sep_refusals_cite_the_guide_and_write_nothing(bridge):
     # class entitlement must be the participant's
     refused(send(rs, "SEP/2.0/insert", "post", t_sep(w, w.other, w.today, rujukan=ruj, diagAwal="K35",
                                                        klsRawat={"klsRawatHak": "3"}, poli={"tujuan": "BED"})),
-            "400", "entitlement")
+            "400", "bukan hak Peserta")
     # malformed body and dates
     refused(send(rs, "SEP/2.0/insert", "post", t_sep(w, w.other, "2026-02-30", rujukan=ruj)), "400", "tglSep")
     r = httpx.post(f"{bridge.url}/vclaim-rest/SEP/2.0/insert", content=b"noKartu=1&x=2",
@@ -375,7 +375,7 @@ def test_expired_referral_and_foreign_referral(bridge):
             "SEP tidak dapat diterbitkan: Masa berlaku rujukan sudah habis: berlaku sampai ")
     # another participant's referral number
     refused(send(rs, "SEP/2.0/insert", "post", t_sep(w, w.other, w.today, rujukan=ruj, diagAwal="H25",
-                                                       poli={"tujuan": "MAT"})), "201", "no referral")
+                                                       poli={"tujuan": "MAT"})), "201", "Tidak ada rujukan")
     # an FKTP refers only its own registered participants
     fk = client(bridge, w.fktp_v2)
     refused(send(fk, "Rujukan/2.0/insert", "post", {"request": {"t_rujukan": {
@@ -420,7 +420,7 @@ def test_other_facilities_cannot_touch_an_sep(bridge):
                                                       diagAwal="S72")))["sep"]
     fk = client(bridge, w.fktp_v2)
     refused(send(fk, "SEP/2.0/delete", "delete", {"request": {"t_sep": {"noSep": s["noSep"], "user": "x"}}}), "201",
-            f"no SEP {s['noSep']}")  # as if it did not exist: another facility's SEP
+            f"Tidak ada SEP {s['noSep']}")  # as if it did not exist: another facility's SEP
     refused(send(fk, "SEP/2.0/insert", "post", t_sep(w, w.other, w.today, poli={"tujuan": "IGD"})), "400",
             "ppkPelayanan")
     with session_factory(bridge.engine)() as ses:

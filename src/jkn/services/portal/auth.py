@@ -165,8 +165,8 @@ def may_see_participant(scope: Scope, participant: ParticipantRow) -> bool:
 def check_participant(scope: Scope, participant: ParticipantRow) -> ParticipantRow:
     """Refuse (403) a participant outside the scope; the message names no personal data."""
     if not may_see_participant(scope, participant):
-        raise Forbidden("this participant is outside your work area" if scope.is_office
-                        else "this participant is not in your family or company")
+        raise Forbidden(Msg("error.scope.participant_outside_area") if scope.is_office
+                        else Msg("error.scope.participant_not_yours"))
     return participant
 
 
@@ -218,8 +218,7 @@ def check_payer(session: Session, scope: Scope, payer: PayerRow) -> PayerRow:
         if scope.role == PARTICIPANT or scope.is_office:
             check_family(session, scope, payer.family_id)
             return payer
-    raise Forbidden("this payer's account is outside your work area" if scope.is_office
-                    else "this payer's account is not yours")
+    raise Forbidden(Msg("error.scope.payer_outside_area") if scope.is_office else Msg("error.scope.payer_not_yours"))
 
 
 def may_see_care_record(session: Session, scope: Scope, facility_codes: Iterable[str | None],
@@ -246,8 +245,8 @@ def may_see_care_record(session: Session, scope: Scope, facility_codes: Iterable
 def check_care_record(session: Session, scope: Scope, facility_codes: Iterable[str | None],
                       participant: ParticipantRow | None) -> None:
     if not may_see_care_record(session, scope, facility_codes, participant):
-        raise Forbidden("this record belongs to another facility" if scope.role == FACILITY_STAFF
-                        else "this record is outside your work area")
+        raise Forbidden(Msg("error.scope.record_other_facility") if scope.role == FACILITY_STAFF
+                        else Msg("error.scope.record_outside_area"))
 
 
 def visible_branches(session: Session, scope: Scope) -> list[BranchRow]:

@@ -224,7 +224,7 @@ def get_complaint(session: Session, scope: Scope, number: str, *, for_update: bo
     if row is None:
         raise NotFound(Msg("error.complaint.unknown", number=repr(number)))
     if session.scalar(select(ComplaintRow.id).where(ComplaintRow.id == row.id, visible_filter(session, scope))) is None:
-        raise Forbidden("this complaint belongs to another branch" if scope.is_office else "this complaint is not yours")
+        raise Forbidden(Msg("error.scope.complaint_other_branch") if scope.is_office else Msg("error.scope.complaint_not_yours"))
     return row
 
 
