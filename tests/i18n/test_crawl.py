@@ -289,7 +289,8 @@ def test_refusals_read_in_indonesian(crawled):
     assert not found, report(found)
 
 
-@pytest.mark.xfail(reason="explanation steps are being rewritten by helper l1 (issue 11 item 3); lift after merging l1",
+@pytest.mark.xfail(reason="the steps of room class, family, segments, documents, settlement and ranks are still English "
+                          "(issue 11 item 3); lift when they speak through the catalogue",
                    strict=False)
 def test_explanations_read_in_indonesian(crawled):
     crawl, _ = crawled
