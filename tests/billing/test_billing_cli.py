@@ -111,7 +111,7 @@ def test_demo_lives_in_the_present_and_keeps_the_guide_era(db, db_url):
     from jkn.rules import monthly_contribution
     from jkn.domain.segment import Segment
     from jkn.services.membership.common import jakarta_today
-    from jkn.store.billing_tables import BillRow, PaymentRow
+    from jkn.store.billing_tables import BillRow, PayerRow, PaymentRow
 
     today = jakarta_today()
     r = jkn("demo", "--participants", "150", "--seed", "3", "--months", "3", db_url=db_url)
@@ -127,8 +127,12 @@ def test_demo_lives_in_the_present_and_keeps_the_guide_era(db, db_url):
     with Session(db) as s:
         assert s.scalar(select(func.max(PaymentRow.paid_on))) <= today
         assert s.scalar(select(func.min(BillRow.month))) == (current - 2).first_day
-        gov = s.scalars(select(BillRow.government_share).where(BillRow.month == current.first_day,
-                                                                 BillRow.government_share > 0)).all()
+        gov = s.scalars(select(BillRow.government_share).join(PayerRow, PayerRow.id == BillRow.payer_id)
+                        .where(BillRow.month == current.first_day, PayerRow.code == "G-PBI")).all()
+        aid = s.scalars(select(BillRow).join(PayerRow, PayerRow.id == BillRow.payer_id)
+                        .where(PayerRow.code == "G-BANTUAN", BillRow.month == current.first_day)).all()
+        # the class III aid is billed to the government and paid like the PBI bill (A-R05)
+        assert [(b.status, b.amount % 7_000) for b in aid] == [("PAID", 0)]
     assert gov and all(g % int(pbi) == 0 for g in gov)
 
     from support.databases import truncate_business_tables

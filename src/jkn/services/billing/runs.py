@@ -49,7 +49,7 @@ from jkn.services.billing.ledger import add_run_to_payers, refresh_payer
 from jkn.services.bounds import check_jkn_month
 from jkn.services.errors import Invalid
 from jkn.services.membership.common import as_month, month_date
-from jkn.services.membership.registration import family_member
+from jkn.services.membership.registration import family_member, government_aid_payer
 from jkn.services.portal import audit
 from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
@@ -60,6 +60,8 @@ PPU_SEGMENTS = [s for s in Segment if s.group is SegmentGroup.PPU]
 FLAT_SEGMENTS = [s for s in Segment if s.group in (SegmentGroup.PBPU, SegmentGroup.BP) and s not in VETERAN_SEGMENTS]
 CLASSES = ("I", "II", "III")
 Progress = Callable[[int, int], None]  # (done, total)
+#: ``Line.payer_id`` of the government's class III aid until the run names its payer account
+AID_PAYER = -1
 
 
 @dataclass(frozen=True)
@@ -161,12 +163,18 @@ def family_lines(head: ParticipantRow, members: list[ParticipantRow], month: Mon
         kwargs.update(grade=grade, care_class=head.care_class)
         kind = "FLAT"
     d = monthly_contribution(seg, month, **kwargs)
-    out = []
-    for person, ln in zip(people, d.value.lines):
-        line = Line(person.id, head.payer_id, kind, person.care_class, ln.basis if kind == "VETERAN" else None)
+    own: dict[int, Line] = {}
+    aid: dict[int, Line] = {}
+    for ln in d.value.lines:
+        i = int(ln.item.rsplit("#", 1)[1]) - 1  # the engine numbers each person's lines "#1", "#2" ...
+        person = people[i]
+        if kind == "FLAT" and ln.payer == "government":  # class III aid: the government's bill (A-R05)
+            line = aid.setdefault(i, Line(person.id, AID_PAYER, "AID", person.care_class, None))
+        else:
+            line = own.setdefault(i, Line(person.id, head.payer_id, kind, person.care_class,
+                                          ln.basis if kind == "VETERAN" else None))
         _add_share(line, ln.payer, int(ln.amount))
-        out.append(line)
-    return out, d.steps
+    return list(own.values()) + list(aid.values()), d.steps
 
 
 def _add_share(line: Line, payer: str, amount: int) -> None:
@@ -209,6 +217,11 @@ def compute_single(session: Session, month: Month, options: Options = Options(),
             entry["families"] += 1
             continue
         lines += fl
+    if any(ln.payer_id == AID_PAYER for ln in lines):
+        aid_id = government_aid_payer(session).id
+        for ln in lines:
+            if ln.payer_id == AID_PAYER:
+                ln.payer_id = aid_id
     return lines, list(skipped.values())
 
 
@@ -219,7 +232,13 @@ def _write_lines(session: Session, run: BillingRunRow, month: Month, lines: list
     due = due_date(month).value
     md = month_date(month)
     bill_ids = {}
+    earlier = {b.payer_id: b for b in session.scalars(select(BillRow).where(BillRow.month == md,
+                                                                           BillRow.payer_id.in_(by_payer)))}
     for pid, ls in by_payer.items():
+        if pid in earlier:  # the government's aid account, billed by an earlier run of the month
+            _add_to_bill(session, earlier[pid], ls)
+            bill_ids[pid] = earlier[pid].id
+            continue
         bill = BillRow(payer_id=pid, month=md, due_date=due, amount=sum(x.amount for x in ls),
                        employer_share=sum(x.employer_share for x in ls),
                        participant_share=sum(x.participant_share for x in ls),
@@ -234,6 +253,20 @@ def _write_lines(session: Session, run: BillingRunRow, month: Month, lines: list
          "participant_share": x.participant_share, "government_share": x.government_share, "amount": x.amount}
         for x in lines]) if lines else None
     return len(bill_ids), len(lines)
+
+
+def _add_to_bill(session: Session, bill: BillRow, lines: list[Line]) -> None:
+    """Lines of people registered after the month's first run, on the one bill a payer has for a
+    month (unique per payer and month); the payer's columns are recomputed from its ledger."""
+    bill.amount += sum(x.amount for x in lines)
+    bill.employer_share += sum(x.employer_share for x in lines)
+    bill.participant_share += sum(x.participant_share for x in lines)
+    bill.government_share += sum(x.government_share for x in lines)
+    bill.lines += len(lines)
+    if bill.amount > bill.paid_amount:
+        bill.status, bill.paid_on = "OPEN", None
+    session.flush()
+    refresh_payer(session, session.get(PayerRow, bill.payer_id))
 
 
 # ---------------------------------------------------------------- batch path (set-based)

@@ -60,6 +60,7 @@ HEAD = "HEAD"
 DATE_FIELDS = frozenset({"birth_date", "work_started", "fktp_since", "tmt", "end_date", "education_until"})
 GOVERNMENT_PBI = "G-PBI"
 GOVERNMENT_VETERAN = "G-VETERAN"
+GOVERNMENT_AID = "G-BANTUAN"
 
 
 # ---------------------------------------------------------------- identity and lookups
@@ -155,6 +156,14 @@ def _payer(session: Session, code: str, **values) -> PayerRow:
             session.add(row)
             session.flush()
     return row
+
+
+def government_aid_payer(session: Session) -> PayerRow:
+    """The government's account for its part of the class III rate of PBPU and BP participants
+    (Perpres 64/2020 Pasal 34; assumption A-R05): billed apart from the family, whose own bill
+    and cover do not depend on it."""
+    return _payer(session, GOVERNMENT_AID, kind="GOVERNMENT", segment="PBI",
+                  name="Pemerintah (bantuan iuran kelas III PBPU/BP)")
 
 
 def employer_payer(session: Session, employer: EmployerRow) -> PayerRow:
