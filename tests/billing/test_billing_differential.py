@@ -10,8 +10,8 @@ from collections import Counter
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from membership.membership_helpers import FKTP_A, ensure_facilities, person, ppu_family
-from sqlalchemy import create_engine, select, text
+from membership.membership_helpers import FKTP_A, ensure_facilities, pbpu_family, person, ppu_family
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session
 
 from jkn.domain.month import Month
@@ -261,3 +261,94 @@ def test_suspension_kept_by_the_batch_path_agrees_with_the_single_case_rules(db,
                         dt.date(year + 1, 1, 1)):
                 single = standing(s, payer.id, payer.segment, day).assess(payer.segment, day).value.suspended
                 assert single == (payer.suspended_since is not None and payer.suspended_since <= day), (payer.code, day)
+
+
+def _bill_equals_its_lines(s: Session, month: Month) -> None:
+    for bill in s.scalars(select(BillRow).where(BillRow.month == month.first_day)):
+        got = s.execute(select(func.count(), func.coalesce(func.sum(BillLineRow.amount), 0),
+                               func.coalesce(func.sum(BillLineRow.government_share), 0))
+                        .where(BillLineRow.bill_id == bill.id)).one()
+        assert tuple(got) == (bill.lines, bill.amount, bill.government_share), bill.payer_id
+
+
+def _families_at_the_edges(s: Session, month: Month) -> None:
+    """What the demo does not generate: wages above the cap of both groups (Rp 8.000.000 from 2016-04,
+    Rp 12.000.000 from 2020), a government employee, a class III PBPU family (the government's part)."""
+    tmt = str(month.first_day)
+    swasta = employers.register_employer(s, EmployerIn(name=f"PT Batas {month}", sector="SWASTA", kabkota_code="31.71",
+                                                       registered_on=dt.date(2014, 1, 2)), actor=SYSTEM)
+    pemda = employers.register_employer(s, EmployerIn(name=f"Pemda Batas {month}", sector="GOVERNMENT",
+                                                      kabkota_code="31.71", registered_on=dt.date(2014, 1, 2)),
+                                        actor=SYSTEM)
+    for body in (ppu_family(swasta["code"], wage=15_250_001, children=0, parents=1, tmt=tmt),
+                 ppu_family(pemda["code"], wage=13_333_333, children=0, parents=1, segment="PPU_PNS", grade="III/b",
+                            tmt=tmt)):
+        body["head"]["care_class"] = "I"  # the class on record where no wage bands are sourced (A-R09)
+        body["members"][-1]["care_class"] = "II"  # the class paid for where a parent is an other relative
+        _register(s, body)
+    _register(s, pbpu_family("III", members=3, tmt=tmt))
+
+
+#: one month per rule set and late-payment regime (params/rule_sets.toml, jkn.rules.late_payment)
+RULE_SET_MONTHS = [Month(2014, 3), Month(2016, 5), Month(2017, 1), Month(2018, 11), Month(2019, 11), Month(2020, 2),
+                   Month(2020, 5), Month(2020, 8), Month(2021, 3), Month(2024, 6), Month.of(dt.date.today())]
+
+
+@pytest.mark.parametrize("month", RULE_SET_MONTHS, ids=str)
+def test_batch_equals_single_under_every_rule_set(db, month):
+    """Every month from 2014 to today stays on the batch path, and it bills the lines the engine
+    bills family by family: wage caps per group, the government employees' months without a sourced
+    rate (not billed, with the engine's reason), the class rates of the 2020 quarters, the
+    government's part of class III on its aid account (kind AID). A second run of the month, after
+    another class III family registers, adds its aid lines to the aid account's one bill."""
+    ensure_facilities(db)
+    build_demo(db, participants=200, seed=month.year, start=month, months=0, actor=SYSTEM)
+    options = billing.Options(pbi_amount=42_000)
+    with Session(db) as s:
+        with unit_of_work(s):
+            _families_at_the_edges(s, month)
+        result = billing.run_billing(s, month, method="batch", options=options, actor=SYSTEM)
+        assert result.method == "batch" and result.lines > 0
+        expected, skipped = billing.compute_single(s, month, options, exclude_billed=False)
+        assert _written(s, month) == _single(s, month, options)
+        assert sorted(map(str, result.skipped)) == sorted(map(str, skipped))
+        capped = s.scalars(select(BillLineRow.basis).where(BillLineRow.month == month.first_day,
+                                                           BillLineRow.kind == "WORKER")).all()
+        # government employees: no cap before 2020, and no sourced rate in October-December 2019 (A-R02)
+        no_rate = Month(2019, 10) <= month < Month(2020, 1)
+        assert max(capped) == (15_250_001 if month < Month(2016, 4) else 8_000_000 if no_rate
+                               else 13_333_333 if month < Month(2020, 1) else 12_000_000)
+        assert ("PPU_PNS" in {x["segment"] for x in result.skipped}) is no_rate
+        aid_before = Counter(kind for (_, kind, *_) in _written(s, month).elements())["AID"]
+        assert (aid_before > 0) is (month >= Month(2020, 7))
+        _register(s, pbpu_family("III", members=1, tmt=str(month.first_day)))
+        again = billing.run_billing(s, month, method="batch", options=options, actor=SYSTEM)
+        assert again.method == "batch" and again.lines == (4 if month >= Month(2020, 7) else 2)
+        assert _written(s, month) == _single(s, month, options)
+        _bill_equals_its_lines(s, month)
+        if month >= Month(2020, 7):
+            aid_bills = s.scalars(select(BillRow).join(PayerRow, PayerRow.id == BillRow.payer_id).where(
+                PayerRow.code == registration.GOVERNMENT_AID, BillRow.month == month.first_day)).all()
+            assert len(aid_bills) == 1 and aid_bills[0].lines == aid_before + 2
+
+
+def test_a_later_single_run_and_a_later_batch_run_add_the_same_aid(db):
+    """The aid account's bill of a month, opened by the first run, grows by the same lines whichever
+    path bills the families registered later; its payer's columns follow (A-R05)."""
+    month = Month(2021, 3)
+    ensure_facilities(db)
+    build_demo(db, participants=120, seed=9, start=month, months=0, actor=SYSTEM)
+    options = billing.Options(pbi_amount=42_000)
+    totals = []
+    with Session(db) as s:
+        billing.run_billing(s, month, method="batch", options=options, actor=SYSTEM)
+        for method in ("single", "batch"):
+            _register(s, pbpu_family("III", members=2, tmt=str(month.first_day)))
+            billing.run_billing(s, month, method=method, options=options, actor=SYSTEM)
+            aid = s.scalar(select(PayerRow).where(PayerRow.code == registration.GOVERNMENT_AID))
+            bill = s.scalar(select(BillRow).where(BillRow.payer_id == aid.id, BillRow.month == month.first_day))
+            totals.append((bill.lines, bill.amount, aid.arrears_amount))
+        assert _written(s, month) == _single(s, month, options)
+        _bill_equals_its_lines(s, month)
+    assert totals[1][0] - totals[0][0] == 3 and \
+        totals[1][1] - totals[0][1] == 3 * 7_000 and totals[1][2] - totals[0][2] == 3 * 7_000

@@ -11,10 +11,13 @@ Two paths give the same bills:
 * ``single`` — the engine is called for every family (the reference implementation);
 * ``batch`` — set-based SQL (INSERT .. SELECT, one pass over the registry) over rate tables that
   are *read off the engine's own answers* for the month (the percentage and flat-rate lines it
-  returns), with the rounding rule of parameter ``rounding_rule`` done in integer SQL. When the month's rule set has a feature
-  the batch path does not express (a wage cap or floor, another rounding rule, a percentage basis
-  for pensioners), the run falls back to the single path. tests/billing proves the two agree on
-  generated populations.
+  returns), with the rounding rule of parameter ``rounding_rule`` done in integer SQL: the wage
+  within the month's cap and floor per group (jkn.rules.wage_terms), the participant's part of a
+  class rate and — a second line of kind AID on the government's aid account G-BANTUAN — the
+  government's part (A-R05); segments the engine bills nobody of on that date are reported with
+  its reason. When a rule set has a feature the batch path does not express (another rounding
+  rule), the run falls back to the single path. tests/billing proves the two agree under every
+  rule set from 2014 to today.
 
 A participant is billed for a month when cover has started by the month's last day and not ended
 before its first day (assumption A-M03); family members only while their head is billed, and a
@@ -44,6 +47,7 @@ from jkn.rules.contribution import due_date, monthly_contribution
 from jkn.rules.decision import RuleError
 from jkn.rules.family import child_status_ends
 from jkn.rules.parameters import param_entry
+from jkn.rules.wage_terms import wage_terms
 from jkn.services.billing.cover_start import BY_RUN, start_cover
 from jkn.services.billing.ledger import add_run_to_payers, refresh_payer
 from jkn.services.bounds import check_jkn_month
@@ -236,7 +240,9 @@ def _write_lines(session: Session, run: BillingRunRow, month: Month, lines: list
                                                                            BillRow.payer_id.in_(by_payer)))}
     for pid, ls in by_payer.items():
         if pid in earlier:  # the government's aid account, billed by an earlier run of the month
-            _add_to_bill(session, earlier[pid], ls)
+            total = Line(0, pid, "", "", None, sum(x.employer_share for x in ls),
+                         sum(x.participant_share for x in ls), sum(x.government_share for x in ls))
+            _add_to_bill(session, earlier[pid], total, len(ls))
             bill_ids[pid] = earlier[pid].id
             continue
         bill = BillRow(payer_id=pid, month=md, due_date=due, amount=sum(x.amount for x in ls),
@@ -255,14 +261,15 @@ def _write_lines(session: Session, run: BillingRunRow, month: Month, lines: list
     return len(bill_ids), len(lines)
 
 
-def _add_to_bill(session: Session, bill: BillRow, lines: list[Line]) -> None:
-    """Lines of people registered after the month's first run, on the one bill a payer has for a
-    month (unique per payer and month); the payer's columns are recomputed from its ledger."""
-    bill.amount += sum(x.amount for x in lines)
-    bill.employer_share += sum(x.employer_share for x in lines)
-    bill.participant_share += sum(x.participant_share for x in lines)
-    bill.government_share += sum(x.government_share for x in lines)
-    bill.lines += len(lines)
+def _add_to_bill(session: Session, bill: BillRow, total: Line, count: int) -> None:
+    """``count`` lines (summing to ``total``) of people registered after the month's first run, on the
+    one bill a payer has for a month (unique per payer and month); the payer's columns are
+    recomputed from its ledger."""
+    bill.amount += total.amount
+    bill.employer_share += total.employer_share
+    bill.participant_share += total.participant_share
+    bill.government_share += total.government_share
+    bill.lines += count
     if bill.amount > bill.paid_amount:
         bill.status, bill.paid_on = "OPEN", None
     session.flush()
@@ -287,26 +294,26 @@ class RateTable:
 
     worker: dict[str, tuple[Fraction, Fraction]]  # PPU segment -> (employer, participant) fraction of wage
     additional: dict[str, Fraction]               # PPU segment -> participant fraction of wage per member
+    limits: dict[str, tuple[int | None, int | None]]  # PPU segment -> (cap, floor) of the wage used as basis
     relative_flat: dict[str, int]                 # class -> flat rate of an other relative of a PPU worker
-    flat: dict[tuple[str, str], int]              # (segment, class) -> flat rate per person
+    flat: dict[tuple[str, str], int]              # (segment, class) -> the participant's part of the rate per person
+    aid: dict[tuple[str, str], int]               # (segment, class) -> the government's part per person (A-R05)
     pbi: int | None
     veteran: int | None
     veteran_per_person: bool
+    unavailable: dict[str, str] = field(default_factory=dict)  # segment -> why the engine bills none of it
 
 
-def rate_table(month: Month, options: Options) -> RateTable:
-    """Ask the engine once per segment and class; refuse what SQL cannot reproduce exactly."""
-    d = month.first_day
-    if param_entry("rounding_rule", d).value != "half_up":
-        raise BatchUnsupported("rounding rule other than half_up")
-    if param_entry("ppu_wage_cap", d).has_value or param_entry("ppu_wage_floor", d).has_value:
-        raise BatchUnsupported("wage cap or floor in force")
+def _ppu_rates(month: Month, rates: RateTable) -> None:
     probe = 10_000_000
-    worker, additional = {}, {}
-    relative_flat = {}
     for seg in PPU_SEGMENTS:
-        c = monthly_contribution(seg, month, wage=probe, grade="III/a", additional_members=1,
-                                 other_relatives=list(CLASSES)).value
+        try:
+            c = monthly_contribution(seg, month, wage=probe, grade="III/a", additional_members=1,
+                                     other_relatives=list(CLASSES)).value
+            terms = wage_terms(seg, month.first_day).value
+        except RuleError as exc:  # e.g. government employees, October-December 2019 (A-R02)
+            rates.unavailable[seg.value] = str(exc)
+            continue
         shares = {"employer": Fraction(0), "participant": Fraction(0)}
         for ln in c.lines:
             if ln.item.startswith("contribution of participant"):
@@ -316,37 +323,63 @@ def rate_table(month: Month, options: Options) -> RateTable:
             elif ln.item.startswith("additional family member"):
                 if ln.payer != "participant":
                     raise BatchUnsupported(f"{seg.value}: additional member paid by {ln.payer}")
-                additional[seg.value] = _pct_fraction(ln.rate)
+                rates.additional[seg.value] = _pct_fraction(ln.rate)
             elif ln.item.startswith("other relative"):
                 idx = int(ln.item.split(" #")[1]) - 1
                 if ln.payer != "participant":
                     raise BatchUnsupported(f"{seg.value}: other relative paid by {ln.payer}")
-                relative_flat[CLASSES[idx]] = int(ln.amount)
-        worker[seg.value] = (shares["employer"], shares["participant"])
-    flat = {}
+                rates.relative_flat[CLASSES[idx]] = int(ln.amount)
+        rates.worker[seg.value] = (shares["employer"], shares["participant"])
+        # the regional minimum wage is not on record: without it the engine applies no floor (A-R03)
+        rates.limits[seg.value] = (terms.cap, terms.floor)
+
+
+def _flat_rates(month: Month, rates: RateTable) -> None:
     for seg in FLAT_SEGMENTS:
+        refused = None
         for cls in CLASSES:
             grade = {"I": "III/a", "II": "II/a", "III": None}[cls] if seg in STATE_PENSIONERS else None
             try:
                 c = monthly_contribution(seg, month, grade=grade, care_class=cls, persons=2).value
-            except RuleError:
-                continue  # e.g. a pensioner's grade never gives class III
-            if len(c.lines) != 2 or any(not ln.rate.endswith("flat") or ln.payer != "participant" for ln in c.lines):
-                raise BatchUnsupported(f"{seg.value}: not a flat rate per person paid by the participant")
-            flat[(seg.value, cls)] = int(c.lines[0].amount)
-    pbi = veteran = None
-    per_person = False
+            except RuleError as exc:  # a pensioner's grade never gives class III; no rule on this date
+                refused = refused or str(exc)
+                continue
+            parts = {"participant": 0, "government": 0}
+            for ln in c.lines:
+                if not ln.rate.endswith("flat") or ln.payer not in parts:
+                    raise BatchUnsupported(f"{seg.value}: not a flat rate per person")
+                parts[ln.payer] += int(ln.amount)
+            if len(c.lines) != 2 * (1 + bool(parts["government"])) or any(v % 2 for v in parts.values()):
+                raise BatchUnsupported(f"{seg.value}: not the same rate for every person")
+            rates.flat[(seg.value, cls)] = parts["participant"] // 2
+            if parts["government"]:
+                rates.aid[(seg.value, cls)] = parts["government"] // 2
+        if refused is not None and not any(s == seg.value for s, _ in rates.flat):
+            rates.unavailable[seg.value] = refused
+
+
+def rate_table(month: Month, options: Options) -> RateTable:
+    """Ask the engine once per segment and class; refuse what SQL cannot reproduce exactly. A segment
+    the engine bills nobody of on this date (no sourced rule, a required input) is listed with the
+    engine's reason, as the single path reports it."""
+    d = month.first_day
+    if param_entry("rounding_rule", d).value != "half_up":
+        raise BatchUnsupported("rounding rule other than half_up")
+    rates = RateTable({}, {}, {}, {}, {}, {}, None, None, False)
+    _ppu_rates(month, rates)
+    _flat_rates(month, rates)
     try:
-        pbi = int(monthly_contribution(Segment.PBI, month, pbi_amount=options.pbi_amount).value.lines[0].amount)
-    except RuleError:
-        pass
+        rates.pbi = int(monthly_contribution(Segment.PBI, month, pbi_amount=options.pbi_amount).value.lines[0].amount)
+    except RuleError as exc:
+        rates.unavailable[Segment.PBI.value] = str(exc)
     try:
         c = monthly_contribution(Segment.BP_VETERAN, month, veteran_base_salary=options.veteran_base_salary,
                                  persons=2).value
-        veteran, per_person = int(c.lines[0].amount), len(c.lines) > 1
-    except RuleError:
-        pass
-    return RateTable(worker, additional, relative_flat, flat, pbi, veteran, per_person)
+        rates.veteran, rates.veteran_per_person = int(c.lines[0].amount), len(c.lines) > 1
+    except RuleError as exc:
+        for seg in VETERAN_SEGMENTS:
+            rates.unavailable[seg.value] = str(exc)
+    return rates
 
 
 def _round_sql(col: str, frac: Fraction) -> str:
@@ -357,6 +390,13 @@ def _round_sql(col: str, frac: Fraction) -> str:
     return f"(({col}) * {2 * n} + {d}) / {2 * d}"
 
 
+def _basis_sql(col: str, cap: int | None, floor: int | None) -> str:
+    """The wage used as basis: lowered to the cap, else raised to the floor (wage_terms.wage_basis)."""
+    whens = ([f"WHEN {col} > {cap} THEN {cap}"] if cap is not None else []) + \
+            ([f"WHEN {col} < {floor} THEN {floor}"] if floor is not None else [])
+    return f"(CASE {' '.join(whens)} ELSE {col} END)" if whens else col
+
+
 def _case(expr_by_key: dict[str, str], key_col: str) -> str:
     if not expr_by_key:
         return "0"
@@ -364,26 +404,32 @@ def _case(expr_by_key: dict[str, str], key_col: str) -> str:
     return f"CASE {key_col} {whens} ELSE NULL END"
 
 
+def _class_case(by_class: dict[tuple[str, str], int], default: str) -> str:
+    if not by_class:
+        return default
+    return "CASE " + " ".join(f"WHEN head_segment = '{s}' AND head_class = '{c}' THEN {v}"
+                              for (s, c), v in by_class.items()) + f" ELSE {default} END"
+
+
 def line_source_sql(rates: RateTable, *, exclude_billed: bool) -> str:
     """One SELECT, one pass over the registry, with columns participant_id, payer_id, kind,
     care_class, basis, employer_share, participant_share, government_share. Each covered participant
     is joined to its covered family head, whose segment decides the line (members follow their
-    head): a wage earner's own shares, 1% for an additional member, the flat rate of an other
-    relative or of a PBPU/BP family member, the government's PBI or veteran amount; participants
-    owing nothing (a wage earner's core family) give no line. Parameters: :first, :last (the
-    month's first and last day), :month, :lo, :hi (payer id range)."""
+    head): a wage earner's own shares on the wage within the cap and floor, 1% for an additional
+    member, the flat rate of an other relative or the participant's part of it for a PBPU/BP family
+    member — and then a second line, kind AID, of the government's part to the aid account
+    (``:aid_payer``) —, the government's PBI or veteran amount; participants owing nothing (a wage
+    earner's core family) give no line. Parameters: :first, :last (the month's first and last
+    day), :month, :lo, :hi (payer id range), :aid_payer when the month has an aid part."""
     covered = ("{a}.tmt <= :last AND ({a}.end_date IS NULL OR {a}.end_date >= :first)"
                " AND ({a}.status_until IS NULL OR {a}.status_until >= :first)")
-    ppu = ", ".join(f"'{s}'" for s in rates.worker)
+    ppu = ", ".join(f"'{s}'" for s in rates.worker) or "NULL"
     kinds = [f"WHEN p.relationship = 'HEAD' AND p.segment IN ({ppu}) THEN 'WORKER'",
              f"WHEN h.segment IN ({ppu}) AND p.member_status = 'ADDITIONAL' THEN 'ADDITIONAL'",
              f"WHEN h.segment IN ({ppu}) AND p.member_status = 'OTHER_RELATIVE' THEN 'RELATIVE'"]
-    flat = "0"
     if rates.flat:
         segs = ", ".join(f"'{s}'" for s in sorted({s for s, _ in rates.flat}))
         kinds.append(f"WHEN h.segment IN ({segs}) THEN 'FLAT'")
-        flat = "CASE " + " ".join(f"WHEN head_segment = '{s}' AND head_class = '{c}' THEN {v}"
-                                  for (s, c), v in rates.flat.items()) + " ELSE NULL END"
     if rates.pbi is not None:
         kinds.append("WHEN h.segment = 'PBI' THEN 'PBI'")
     if rates.veteran is not None:
@@ -398,46 +444,62 @@ def line_source_sql(rates: RateTable, *, exclude_billed: bool) -> str:
         f"WHERE {covered.format(a='p')} AND p.payer_id BETWEEN :lo AND :hi")
     if exclude_billed:
         registry += " AND NOT EXISTS (SELECT 1 FROM bill b0 WHERE b0.payer_id = p.payer_id AND b0.month = :month)"
-    worker_employer = _case({s: _round_sql("wage", f[0]) for s, f in rates.worker.items()}, "segment")
-    worker_participant = _case({s: _round_sql("wage", f[1]) for s, f in rates.worker.items()}, "segment")
-    additional = _case({s: _round_sql("head_wage", f) for s, f in rates.additional.items()}, "head_segment")
+    own_basis = {s: _basis_sql("wage", *rates.limits[s]) for s in rates.worker}
+    head_basis = {s: _basis_sql("head_wage", *rates.limits[s]) for s in rates.worker}
+    worker_employer = _case({s: _round_sql(own_basis[s], f[0]) for s, f in rates.worker.items()}, "segment")
+    worker_participant = _case({s: _round_sql(own_basis[s], f[1]) for s, f in rates.worker.items()}, "segment")
+    additional = _case({s: _round_sql(head_basis[s], f) for s, f in rates.additional.items()}, "head_segment")
     relative = _case({c: str(v) for c, v in rates.relative_flat.items()}, "care_class")
     government = (f"CASE k WHEN 'PBI' THEN {rates.pbi if rates.pbi is not None else 0} "
                   f"WHEN 'VETERAN' THEN {rates.veteran if rates.veteran is not None else 0} ELSE 0 END")
-    return (
-        "SELECT participant_id, payer_id, CASE k WHEN 'RELATIVE' THEN 'FLAT' ELSE k END AS kind, care_class,"
-        " CASE k WHEN 'WORKER' THEN wage WHEN 'ADDITIONAL' THEN head_wage ELSE NULL END AS basis,"
-        f" CASE k WHEN 'WORKER' THEN {worker_employer} ELSE 0 END AS employer_share,"
-        f" CASE k WHEN 'WORKER' THEN {worker_participant} WHEN 'ADDITIONAL' THEN {additional}"
-        f" WHEN 'RELATIVE' THEN {relative} WHEN 'FLAT' THEN {flat} ELSE 0 END AS participant_share,"
-        f" {government} AS government_share "
-        f"FROM ({registry}) x WHERE k IS NOT NULL")
+    columns = {
+        "payer_id": "payer_id",
+        "kind": "CASE k WHEN 'RELATIVE' THEN 'FLAT' ELSE k END",
+        "care_class": "care_class",
+        "basis": f"CASE k WHEN 'WORKER' THEN {_case(own_basis, 'segment')}"
+                 f" WHEN 'ADDITIONAL' THEN {_case(head_basis, 'head_segment')} ELSE NULL END",
+        "employer_share": f"CASE k WHEN 'WORKER' THEN {worker_employer} ELSE 0 END",
+        "participant_share": f"CASE k WHEN 'WORKER' THEN {worker_participant} WHEN 'ADDITIONAL' THEN {additional}"
+                             f" WHEN 'RELATIVE' THEN {relative} WHEN 'FLAT' THEN {_class_case(rates.flat, 'NULL')}"
+                             " ELSE 0 END",
+        "government_share": government}
+    if not rates.aid:
+        return (f"SELECT participant_id, {', '.join(f'{v} AS {c}' for c, v in columns.items())} "
+                f"FROM ({registry}) x WHERE k IS NOT NULL")
+    # the government's part of a class rate: a second line of the same participant, on the aid account
+    aid = _class_case(rates.aid, "0")
+    aid_columns = {"payer_id": ":aid_payer", "kind": "'AID'", "care_class": "care_class", "basis": "NULL",
+                   "employer_share": "0", "participant_share": "0", "government_share": aid}
+    both = ", ".join(f"CASE side.aid WHEN 1 THEN {aid_columns[c]} ELSE {v} END AS {c}" for c, v in columns.items())
+    return (f"SELECT participant_id, {both} FROM ({registry}) x "
+            f"JOIN (SELECT 0 AS aid UNION ALL SELECT 1) side ON side.aid = 0 OR (x.k = 'FLAT' AND {aid} > 0) "
+            "WHERE k IS NOT NULL")
 
 
 def _skipped_batch(session: Session, month: Month, rates: RateTable) -> list[dict]:
-    out = []
+    """The families of the segments the engine bills nobody of this month, with the engine's reason
+    (as the single path reports them: per segment and reason, covered heads of unbilled payers)."""
+    if not rates.unavailable:
+        return []
     first, last = month.first_day, month.last_day
-    covered = (ParticipantRow.tmt <= last) & ((ParticipantRow.end_date.is_(None)) | (ParticipantRow.end_date >= first))
-    heads = ParticipantRow.relationship == "HEAD"
-    if rates.pbi is None:
-        n = session.scalar(select(func.count()).where(covered, heads, ParticipantRow.segment == "PBI"))
-        if n:
-            out.append({"segment": "PBI", "families": n, "reason": "pbi_amount is required: the guide states no PBI amount"})
-    if rates.veteran is None:
-        n = session.scalar(select(func.count()).where(covered, heads, ParticipantRow.segment.in_(
-            [s.value for s in VETERAN_SEGMENTS])))
-        if n:
-            out.append({"segment": "BP_VETERAN", "families": n,
-                        "reason": "veteran_base_salary is required: no sourced basic salary of PNS III/a on this date"})
-    return out
+    billed = select(BillRow.payer_id).where(BillRow.month == month_date(month))
+    counts = session.execute(
+        select(ParticipantRow.segment, func.count()).where(
+            ParticipantRow.tmt <= last, (ParticipantRow.end_date.is_(None)) | (ParticipantRow.end_date >= first),
+            ParticipantRow.relationship == "HEAD", ParticipantRow.payer_id.is_not(None),
+            ParticipantRow.segment.in_(rates.unavailable), ParticipantRow.payer_id.not_in(billed))
+        .group_by(ParticipantRow.segment).order_by(ParticipantRow.segment)).all()
+    return [{"segment": seg, "reason": rates.unavailable[seg], "families": n} for seg, n in counts]
 
 
 def _batch(session: Session, run: BillingRunRow, month: Month, rates: RateTable,
            progress: Progress | None, chunk_payers: int) -> tuple[int, int]:
     """One pass over the registry per chunk of payers: the lines are written first, with the id
     their bill will have (``base + payer_id``, a block of ids reserved for the run), then the bills
-    are the sums of the lines just written."""
+    are the sums of the lines just written. The aid account's lines come from every chunk: its
+    bill is written (or, when an earlier run of the month opened it, added to) after the last."""
     src = line_source_sql(rates, exclude_billed=True)
+    aid_payer = government_aid_payer(session) if rates.aid else None
     lo_id, hi_id = session.execute(select(func.min(PayerRow.id), func.max(PayerRow.id))).one()
     if lo_id is None:
         return 0, 0
@@ -454,11 +516,16 @@ def _batch(session: Session, run: BillingRunRow, month: Month, rates: RateTable,
     # SQLite: the billing_run row written before holds the write lock, so max(id) is stable
     base = session.execute(text("SELECT COALESCE(MAX(id), 0) FROM bill")).scalar_one()
     params = {"first": month.first_day, "last": month.last_day, "month": month_date(month),
-              "due": due_date(month).value, "run": run.id, "base": base}
+              "due": due_date(month).value, "run": run.id, "base": base, "aid_payer": 0, "aid_bill": 0}
+    earlier = None
+    if aid_payer is not None:
+        earlier = session.scalar(select(BillRow).where(BillRow.payer_id == aid_payer.id,
+                                                       BillRow.month == month_date(month)))
+        params.update(aid_payer=aid_payer.id, aid_bill=earlier.id if earlier else base + aid_payer.id)
     insert_lines = (
         "INSERT INTO bill_line (bill_id, participant_id, month, kind, care_class, basis, employer_share,"
         " participant_share, government_share, amount) "
-        "SELECT :base + s.payer_id, s.participant_id, :month, s.kind, s.care_class, s.basis, s.employer_share,"
+        "SELECT CASE WHEN s.payer_id = :aid_payer THEN :aid_bill ELSE :base + s.payer_id END, s.participant_id, :month, s.kind, s.care_class, s.basis, s.employer_share,"
         " s.participant_share, s.government_share, s.employer_share + s.participant_share + s.government_share "
         f"FROM ({src}) s")
     insert_bills = (
@@ -466,11 +533,12 @@ def _batch(session: Session, run: BillingRunRow, month: Month, rates: RateTable,
         " government_share, lines, paid_amount, penalty_paid, status, run_id) "
         "SELECT l.bill_id, l.bill_id - :base, :month, :due, SUM(l.amount), SUM(l.employer_share),"
         " SUM(l.participant_share), SUM(l.government_share), COUNT(*), 0, 0,"
-        " CASE WHEN SUM(l.amount) = 0 THEN 'PAID' ELSE 'OPEN' END, :run FROM {lines} GROUP BY l.bill_id")
+        " CASE WHEN SUM(l.amount) = 0 THEN 'PAID' ELSE 'OPEN' END, :run FROM {lines} AND l.bill_id <> :aid_bill"
+        " GROUP BY l.bill_id")
     if pg:  # one statement: the bills are summed from the lines as they are inserted, not read back
         write_both = text(f"WITH l AS ({insert_lines} RETURNING bill_id, amount, employer_share, participant_share,"
-                          " government_share), b AS (" + insert_bills.format(lines="l") + " RETURNING lines) "
-                          "SELECT COALESCE(SUM(lines), 0), COUNT(*) FROM b")
+                          " government_share), b AS (" + insert_bills.format(lines="l WHERE TRUE") + " RETURNING id) "
+                          "SELECT (SELECT COUNT(*) FROM l), (SELECT COUNT(*) FROM b)")
     else:
         write_lines = text(insert_lines)
         write_bills = text(insert_bills.format(lines="bill_line l WHERE l.bill_id BETWEEN :base + :lo AND :base + :hi"))
@@ -489,10 +557,33 @@ def _batch(session: Session, run: BillingRunRow, month: Month, rates: RateTable,
         if progress:
             progress(hi - lo_id + 1, total)
         lo = hi + 1
+    if aid_payer is not None:
+        bills += _aid_bill(session, run, month, aid_payer, earlier, params["aid_bill"])
     if pg:
         session.execute(text("SELECT setval(pg_get_serial_sequence('bill', 'id'), "
                              "(SELECT GREATEST(MAX(id), 1) FROM bill))"))
     return bills, lines
+
+
+def _aid_bill(session: Session, run: BillingRunRow, month: Month, payer: PayerRow, earlier: BillRow | None,
+              bill_id: int) -> int:
+    """The aid account's bill of the month from the lines the run gave it: a new bill, or the lines
+    added to the one an earlier run of the month opened (as the single path does)."""
+    count, amount = session.execute(select(func.count(), func.coalesce(func.sum(BillLineRow.amount), 0))
+                                    .where(BillLineRow.bill_id == bill_id)).one()
+    if earlier is not None:
+        added = count - earlier.lines
+        if added:
+            _add_to_bill(session, earlier, Line(0, payer.id, "AID", "", None, government_share=amount - earlier.amount),
+                         added)
+        return 1 if added else 0
+    if not count:
+        return 0
+    session.add(BillRow(id=bill_id, payer_id=payer.id, month=month_date(month), due_date=due_date(month).value,
+                        amount=amount, employer_share=0, participant_share=0, government_share=amount, lines=count,
+                        paid_amount=0, penalty_paid=0, status="OPEN", run_id=run.id))
+    session.flush()
+    return 1
 
 
 # ---------------------------------------------------------------- the run
@@ -524,8 +615,8 @@ def run_billing(session: Session, month: "Month | str", *, actor: Actor, method:
         session.flush()
         result = RunResult(str(m), method, run_id=run.id)
         if rates is not None:
-            result.bills, result.lines = _batch(session, run, m, rates, progress, chunk_payers)
             result.skipped = _skipped_batch(session, m, rates)
+            result.bills, result.lines = _batch(session, run, m, rates, progress, chunk_payers)
         else:
             lines, result.skipped = compute_single(session, m, options)
             result.bills, result.lines = _write_lines(session, run, m, lines)

@@ -186,11 +186,13 @@ def demo_window(*, since: Month | None = None, until: Month | None = None, month
 
 def build_demo(engine: Engine, *, actor: Actor, participants: int = 10_000, seed: int = 1,
                start: Month | None = None, months: int = 24, pbi_amount: int | None = DEMO_PBI_AMOUNT,
-               progress: Progress | None = None, today: dt.date | None = None) -> Summary:
+               progress: Progress | None = None, today: dt.date | None = None,
+               billing_method: str = "batch") -> Summary:
     """The synthetic population over ``months`` months from ``start`` (default: the last
     ``months`` months up to today's). One ``demo.build`` audit row names ``actor`` for the bulk rows
     (facilities, employers, families, on-time payments); billing runs, catch-up payments and the
-    VClaim consumer are audited by their use cases."""
+    VClaim consumer are audited by their use cases. ``billing_method``: the billing runs' path
+    (bench/demo_billing.py measures the single path as its baseline)."""
     today = today or jakarta_today()
     if start is None:
         start = max(Month.of(today) - (max(months, 1) - 1), Month.of(JKN_START))
@@ -281,7 +283,7 @@ def build_demo(engine: Engine, *, actor: Actor, participants: int = 10_000, seed
         for i in range(months):
             m = start + i
             summary.months.append(str(m))
-            billing.run_billing(s, m, actor=actor, options=options)
+            billing.run_billing(s, m, actor=actor, options=options, method=billing_method)
             # the government pays on time, its class III aid account too once a run opened it
             gov = [pid for (pid,) in s.execute(select(PayerRow.id).where(PayerRow.kind == "GOVERNMENT"))]
             on_time = [pid for pid in payer_ids if behaviour[pid] == "regular"
