@@ -23,10 +23,12 @@ def after(position: Position, paid_on: date, s) -> Position:
         penalties[paid_on] = penalties.get(paid_on, 0) + s.charged_today - position.charged_today
     for day, paid in s.penalties.items():
         penalties[day] -= paid
+    service = {k: a - s.service_penalties.get(k, 0) for k, a in position.service_penalties.items()}
     delays = {**position.delays, paid_on: position.delays.get(paid_on, s.months_counted)} if s.charged_today \
         else position.delays
     return replace(position, bills={m: a for m, a in bills.items() if a}, charged_today=s.charged_today,
-                   penalties={d: a for d, a in penalties.items() if a}, paid_today=s.paid_late_today, delays=delays)
+                   penalties={d: a for d, a in penalties.items() if a}, paid_today=s.paid_late_today, delays=delays,
+                   service_penalties={k: a for k, a in service.items() if a})
 
 
 def pay_all(segment: str, position: Position, payments: list[tuple[date, int]]):
@@ -41,8 +43,9 @@ def pay_all(segment: str, position: Position, payments: list[tuple[date, int]]):
         position = after(position, day, s)
         for m, a in s.contributions.items():
             contributions[m] = contributions.get(m, 0) + a
-        penalties, credit = penalties + sum(s.penalties.values()), credit + s.credit
-        assert sum(s.contributions.values()) + sum(s.penalties.values()) + s.credit == amount  # no rupiah lost
+        penalties, credit = penalties + sum(s.penalties.values()) + sum(s.service_penalties.values()), credit + s.credit
+        assert sum(s.contributions.values()) + sum(s.penalties.values()) + sum(s.service_penalties.values()) \
+            + s.credit == amount  # no rupiah lost
     return position, contributions, penalties, credit, charged
 
 
@@ -82,7 +85,7 @@ def test_order_overdue_then_penalty_then_not_yet_due_then_credit():
 
 
 def test_invalid_payment():
-    with pytest.raises(RuleError, match="whole positive"):
+    with pytest.raises(RuleError, match="bilangan bulat rupiah yang positif"):
         settle("PBPU_MANDIRI", AUG_20, 0, Position(JAN_AUG))
 
 
@@ -106,11 +109,12 @@ def histories(draw):
 @example((Segment.PBPU_MANDIRI, {Month(2014, 1): 1, Month(2014, 2): 4}, date(2014, 5, 11), 5, [1, 4]))
 def test_the_penalty_does_not_depend_on_how_a_days_total_is_split_or_ordered(history):
     seg, bills, day, total, parts = history
-    start = Position(bills, penalties={date(2014, 1, 2): 700})
+    start = Position(bills, penalties={date(2014, 1, 2): 700}, service_penalties={7: 1_250, 3: 400})
     one = pay_all(seg, start, [(day, total)])
     many = pay_all(seg, start, [(day, part) for part in parts])
     assert many[1:] == one[1:]
     assert many[0].penalties == one[0].penalties and many[0].bills == one[0].bills
+    assert many[0].service_penalties == one[0].service_penalties
 
 
 @settings(max_examples=200, deadline=None)
@@ -125,3 +129,43 @@ def test_paying_in_parts_on_later_days_never_costs_less_penalty(history, gaps):
     lump = pay_all(seg, Position(bills), [(day, total)])[-1]
     spread = pay_all(seg, Position(bills), list(zip(days, parts)))[-1]
     assert spread >= lump - len(set(days)) + 1
+
+
+@st.composite
+def with_service_penalties(draw):
+    """A payer under the service-penalty regime (2018-10 to 2026): open months, some overdue, and
+    service penalties of stays in a window after reactivation, unpaid or partly paid."""
+    seg = draw(st.sampled_from([Segment.PPU_SWASTA, Segment.PBPU_MANDIRI, Segment.BP_INVESTOR]))
+    first = Month(2018, 10) + draw(st.integers(0, 80))
+    bills = {first + i: draw(st.integers(1, 3_000_000)) for i in range(draw(st.integers(1, 12)))
+             if draw(st.booleans())}
+    day = first.first_day + timedelta(days=draw(st.integers(0, 400)))
+    service = {i: draw(st.integers(1, 30_000_000)) for i in range(draw(st.integers(0, 3)))}
+    owed = sum(bills.values()) + sum(service.values())
+    return seg, bills, service, day, draw(st.integers(1, max(1, owed * 2)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(with_service_penalties())
+def test_a_service_penalty_is_paid_after_the_arrears_before_what_is_not_yet_due(case):
+    """A-R13: a payment goes to the overdue contributions first, then to the service penalties in
+    the order of the stays, then to the contributions not yet due, then credit; no rupiah is lost;
+    whether cover resumes does not depend on the service penalty."""
+    seg, bills, service, day, amount = case
+    s = settle(seg, day, amount, Position(bills, service_penalties=service)).value
+    without = settle(seg, day, amount, Position(bills)).value
+    overdue = [m for m in bills if m in s.reactivation.assessment.overdue_months]
+    assert sum(s.contributions.values()) + sum(s.service_penalties.values()) + s.credit == amount
+    paid_overdue = sum(s.contributions.get(m, 0) for m in overdue)
+    assert paid_overdue == min(amount, sum(bills[m] for m in overdue))
+    if sum(s.service_penalties.values()):
+        assert paid_overdue == sum(bills[m] for m in overdue)  # the arrears come first
+    later = sum(a for m, a in s.contributions.items() if m not in overdue)
+    if later:  # contributions not yet due only once every service penalty is paid
+        assert s.service_penalties == {k: v for k, v in service.items()}
+    keys = list(service)
+    for i, k in enumerate(keys):  # in the order of the stays: a later one only once the earlier is paid
+        if s.service_penalties.get(k) and i:
+            assert s.service_penalties.get(keys[i - 1]) == service[keys[i - 1]]
+    assert s.reactivation.active == without.reactivation.active
+    assert {m: s.contributions.get(m, 0) for m in overdue} == {m: without.contributions.get(m, 0) for m in overdue}

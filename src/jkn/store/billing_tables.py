@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (JSON, BigInteger, Boolean, CheckConstraint, Date, DateTime, ForeignKey, Index, Integer, String,
+                        UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jkn.domain.timestamps import utcnow
@@ -176,3 +177,16 @@ class ServicePenaltyRow(Base):
     paid_amount: Mapped[int] = mapped_column(BigInteger, default=0)
     explanation: Mapped[list] = mapped_column(JSON, default=list)
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ServicePenaltyPaymentRow(Base):
+    """The part of a payment that paid a service penalty (jkn.rules.settlement, assumption A-R13).
+    Migration 0008a."""
+
+    __tablename__ = "service_penalty_payment"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payment.id"))
+    service_penalty_id: Mapped[int] = mapped_column(ForeignKey("service_penalty.id"), index=True)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    __table_args__ = (UniqueConstraint("payment_id", "service_penalty_id", name="uq_service_penalty_payment"),
+                      CheckConstraint("amount > 0", name="ck_service_penalty_payment_amount"))

@@ -82,6 +82,8 @@ class ParticipantRow(Base):
     segment: Mapped[str] = mapped_column(String(40), index=True)
     employer_id: Mapped[int | None] = mapped_column(ForeignKey("employer.id"), index=True)
     wage: Mapped[int | None] = mapped_column(BigInteger)
+    # a state pensioner's monthly pension, the basis of the 5% from 2018-10 (A-R06); migration 0008a
+    pension: Mapped[int | None] = mapped_column(BigInteger)
     grade: Mapped[str | None] = mapped_column(String(8))  # golongan/ruang, e.g. "III/a"
     rank: Mapped[str | None] = mapped_column(String(60))  # TNI/Polri rank name, if any
     care_class: Mapped[str] = mapped_column(String(3))  # I / II / III (hak kelas)

@@ -65,8 +65,9 @@ def inquiry(session: Session, bank: BankAuth, va: str, on: dt.date | None = None
                   for x in s["bills"] if x["status"] == "OPEN" and x["amount"] > x["paid"]]
     not_yet_due = b["unpaid"] - b["arrears"]
     return {"va_number": va, "payer_name": payer.name, "payer_kind": payer.kind, "as_of": on.isoformat(),
-            "bills": open_bills, "arrears": b["arrears"], "penalty": b["penalty"], "not_yet_due": not_yet_due,
-            "amount_due": b["amount_due"] + not_yet_due, "suspended": b["suspended"]}
+            "bills": open_bills, "arrears": b["arrears"], "penalty": b["penalty"],
+            "service_penalty": b["service_penalty_owed"], "not_yet_due": not_yet_due,
+            "amount_due": b["amount_due"] + b["service_penalty_owed"] + not_yet_due, "suspended": b["suspended"]}
 
 
 def _answer(session: Session, bank: BankAuth, pay: PaymentRow) -> dict[str, Any]:

@@ -33,7 +33,8 @@ from jkn.services.portal import audit
 from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
 from jkn.store.bank_tables import PaymentReversalRow
-from jkn.store.billing_tables import AllocationRow, BillRow, PayerRow, PaymentRow, PenaltyChargeRow
+from jkn.store.billing_tables import (AllocationRow, BillRow, PayerRow, PaymentRow, PenaltyChargeRow, ServicePenaltyPaymentRow,
+                                     ServicePenaltyRow)
 from jkn.store.membership_tables import EmployerRow, ParticipantRow
 
 
@@ -63,6 +64,10 @@ def _payment_view(session: Session, pay: PaymentRow, *, duplicate: bool = False,
             "contribution": pay.contribution_amount, "credit": pay.credit_amount, "duplicate": duplicate,
             "allocations": [{"bill_id": a.bill_id, "month": str(Month.of(m)), "contribution": a.contribution_amount,
                              "penalty": a.penalty_amount} for a, m in allocs],
+            "service_penalties": [{"sep_number": sep, "amount": amount} for sep, amount in session.execute(
+                select(ServicePenaltyRow.sep_number, ServicePenaltyPaymentRow.amount)
+                .join(ServicePenaltyRow, ServicePenaltyRow.id == ServicePenaltyPaymentRow.service_penalty_id)
+                .where(ServicePenaltyPaymentRow.payment_id == pay.id).order_by(ServicePenaltyPaymentRow.id))],
             "payer_status": {"arrears": payer.arrears_amount, "penalty_owed": payer.penalty_owed,
                              "oldest_unpaid_month": str(Month.of(payer.oldest_unpaid_month)) if payer.oldest_unpaid_month else None,
                              "suspended_since": payer.suspended_since.isoformat() if payer.suspended_since else None,
@@ -132,15 +137,21 @@ def allocate(session: Session, payer: PayerRow, data: PaymentIn,
         select(PenaltyChargeRow).where(PenaltyChargeRow.payer_id == payer.id)
         .order_by(PenaltyChargeRow.charged_on).with_for_update())}
     today = charges.get(day)
+    service = {r.id: r for r in session.scalars(
+        select(ServicePenaltyRow).where(ServicePenaltyRow.payer_id == payer.id, ServicePenaltyRow.discharged_on <= day,
+                                        ServicePenaltyRow.amount > ServicePenaltyRow.paid_amount)
+        .order_by(ServicePenaltyRow.admitted_on, ServicePenaltyRow.id).with_for_update())}
     plan = settle(payer.segment, day, data.amount, Position(
         bills={m: b.amount - b.paid_amount for m, b in bills.items()},
         penalties={d: c.amount - c.paid_amount for d, c in charges.items() if c.amount > c.paid_amount},
         paid_today=paid_late_on(session, payer.id, day), charged_today=today.amount if today else 0,
-        delays={d: c.months for d, c in charges.items()}, suspended_since=payer.suspended_since))
+        delays={d: c.months for d, c in charges.items()}, suspended_since=payer.suspended_since,
+        service_penalties={k: r.amount - r.paid_amount for k, r in service.items()}))
     v = plan.value
     pay = into or PaymentRow(reference=data.reference, payer_id=payer.id, amount=data.amount, paid_on=day,
                              channel=data.channel)
-    pay.contribution_amount, pay.penalty_amount = sum(v.contributions.values()), sum(v.penalties.values())
+    pay.contribution_amount = sum(v.contributions.values())
+    pay.penalty_amount = sum(v.penalties.values()) + sum(v.service_penalties.values())
     pay.credit_amount = v.credit
     session.add(pay)
     session.flush()
@@ -165,6 +176,9 @@ def allocate(session: Session, payer: PayerRow, data: PaymentIn,
         session.get(BillRow, charge.bill_id).penalty_paid += take
         session.add(AllocationRow(payment_id=pay.id, bill_id=charge.bill_id, contribution_amount=0,
                                   penalty_amount=take, penalty_charge_id=charge.id))
+    for key, take in v.service_penalties.items():  # A-R13
+        service[key].paid_amount += take
+        session.add(ServicePenaltyPaymentRow(payment_id=pay.id, service_penalty_id=key, amount=take))
     payer.credit += v.credit
     session.flush()
     refresh_payer(session, payer)

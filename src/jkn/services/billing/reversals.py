@@ -29,7 +29,8 @@ from jkn.services.portal import audit
 from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
 from jkn.store.bank_tables import PaymentReversalRow
-from jkn.store.billing_tables import AllocationRow, BillRow, PayerRow, PaymentRow, PenaltyChargeRow
+from jkn.store.billing_tables import (AllocationRow, BillRow, PayerRow, PaymentRow, PenaltyChargeRow, ServicePenaltyPaymentRow,
+                                     ServicePenaltyRow)
 
 def reversal_of(session: Session, reference: str) -> PaymentReversalRow | None:
     return session.scalar(select(PaymentReversalRow).where(PaymentReversalRow.reference == reference))
@@ -95,7 +96,8 @@ def _resettle_without(session: Session, payer: PayerRow, pay: PaymentRow) -> Non
         .order_by(PaymentRow.id)).all()
     ids = [p.id for p in todays]
     allocs = session.scalars(select(AllocationRow).where(AllocationRow.payment_id.in_(ids))).all()
-    allocated = sum(a.contribution_amount + a.penalty_amount for a in allocs)
+    service = session.scalars(select(ServicePenaltyPaymentRow).where(ServicePenaltyPaymentRow.payment_id.in_(ids))).all()
+    allocated = sum(a.contribution_amount + a.penalty_amount for a in allocs) + sum(x.amount for x in service)
     credit_left = sum(p.amount for p in todays) - allocated  # prepaid credit a billing run has not used yet
     if payer.credit < credit_left:
         raise Conflict(Msg("error.billing.reversal_credit_used", code=str(payer.code), day=day.isoformat()))
@@ -109,7 +111,10 @@ def _resettle_without(session: Session, payer: PayerRow, pay: PaymentRow) -> Non
             bill.paid_amount -= a.contribution_amount
             if bill.paid_amount < bill.amount:
                 bill.status, bill.paid_on = "OPEN", None
+    for x in service:  # the service penalties the day's payments paid are owed again (A-R13)
+        session.get(ServicePenaltyRow, x.service_penalty_id).paid_amount -= x.amount
     payer.credit -= credit_left
+    session.execute(delete(ServicePenaltyPaymentRow).where(ServicePenaltyPaymentRow.payment_id.in_(ids)))
     session.execute(delete(AllocationRow).where(AllocationRow.payment_id.in_(ids)))
     session.execute(delete(PenaltyChargeRow).where(PenaltyChargeRow.payer_id == payer.id,
                                                    PenaltyChargeRow.charged_on == day))

@@ -24,7 +24,7 @@ from jkn.services.errors import Conflict, Invalid, NotFound
 from jkn.services.portal import audit
 from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
-from jkn.store.billing_tables import PayerRow, ServicePenaltyRow
+from jkn.store.billing_tables import PayerRow, PaymentRow, ServicePenaltyPaymentRow, ServicePenaltyRow
 from jkn.store.care_tables import SepRow
 from jkn.store.membership_tables import ParticipantRow
 
@@ -100,3 +100,14 @@ def of_payer(session: Session, payer_id: int) -> list[dict[str, Any]]:
                                                            ServicePenaltyRow.amount > 0)
                            .order_by(ServicePenaltyRow.admitted_on, ServicePenaltyRow.id)).all()
     return [view(session, r) for r in rows]
+
+
+def owed_on(session: Session, payer_id: int, on: dt.date) -> int:
+    """The service penalties of stays closed by ``on`` less what payments made by ``on`` paid of them
+    (A-R13: owed from the day the stay is closed until paid)."""
+    charged = session.scalar(select(func.coalesce(func.sum(ServicePenaltyRow.amount), 0)).where(
+        ServicePenaltyRow.payer_id == payer_id, ServicePenaltyRow.discharged_on <= on))
+    paid = session.scalar(select(func.coalesce(func.sum(ServicePenaltyPaymentRow.amount), 0))
+                          .join(PaymentRow, PaymentRow.id == ServicePenaltyPaymentRow.payment_id)
+                          .where(PaymentRow.payer_id == payer_id, PaymentRow.paid_on <= on))
+    return int(charged) - int(paid)

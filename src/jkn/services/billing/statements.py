@@ -16,7 +16,7 @@ from jkn.i18n import Msg
 from jkn.services.billing.calculators import penalty_figures
 from jkn.services.billing.ledger import standing
 from jkn.services.billing.payments import resolve_payer
-from jkn.services.billing.service_penalties import of_payer
+from jkn.services.billing.service_penalties import of_payer, owed_on
 from jkn.services.errors import NotFound
 from jkn.services.membership.common import get_employer, get_family, get_participant, jakarta_today
 from jkn.store.bank_tables import PaymentReversalRow
@@ -52,7 +52,8 @@ def payer_statement(session: Session, payer: PayerRow, on: dt.date | None = None
                    "penalties_paid": sum(p.penalty_amount for p in payments), "credit": payer.credit},
         "service_penalties": of_payer(session, payer.id),
         "balance": {"unpaid_months": [str(m) for m in sorted(position.unpaid)], "unpaid": sum(position.unpaid.values()),
-                    **penalty_figures(a.value), "suspended": a.value.suspended,
+                    **penalty_figures(a.value), "service_penalty_owed": owed_on(session, payer.id, on),
+                    "suspended": a.value.suspended,
                     "suspended_since": since.isoformat() if since else None},
         "explanation": a.explain(),
     }
