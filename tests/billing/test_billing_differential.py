@@ -299,7 +299,8 @@ def test_batch_equals_single_under_every_rule_set(db, month):
     """Every month from 2014 to today stays on the batch path, and it bills the lines the engine
     bills family by family: wage caps per group, the government employees' months without a sourced
     rate (not billed, with the engine's reason), the class rates of the 2020 quarters, the
-    government's part of class III on its aid account (kind AID). A second run of the month, after
+    government's part of class III on its aid account (kind AID), state pensioners' 5% of the
+    pension from 2018-10 (kind PENSION). A second run of the month, after
     another class III family registers, adds its aid lines to the aid account's one bill."""
     ensure_facilities(db)
     build_demo(db, participants=200, seed=month.year, start=month, months=0, actor=SYSTEM)
@@ -319,7 +320,14 @@ def test_batch_equals_single_under_every_rule_set(db, month):
         assert max(capped) == (15_250_001 if month < Month(2016, 4) else 8_000_000 if no_rate
                                else 13_333_333 if month < Month(2020, 1) else 12_000_000)
         assert ("PPU_PNS" in {x["segment"] for x in result.skipped}) is no_rate
-        aid_before = Counter(kind for (_, kind, *_) in _written(s, month).elements())["AID"]
+        kinds = Counter(kind for (_, kind, *_) in _written(s, month).elements())
+        aid_before = kinds["AID"]
+        # state pensioners from 2018-10: 5% of the pension on record, 2% theirs and 3% the government's (A-R14)
+        assert (kinds["PENSION"] > 0) is (month >= Month(2018, 10)) and (kinds["FLAT"] > 0)
+        for basis, par, gov in s.execute(select(BillLineRow.basis, BillLineRow.participant_share,
+                                                BillLineRow.government_share).where(
+                BillLineRow.month == month.first_day, BillLineRow.kind == "PENSION")):
+            assert (par, gov) == ((basis * 2 + 50) // 100, (basis * 3 + 50) // 100)
         assert (aid_before > 0) is (month >= Month(2020, 7))
         _register(s, pbpu_family("III", members=1, tmt=str(month.first_day)))
         again = billing.run_billing(s, month, method="batch", options=options, actor=SYSTEM)

@@ -42,14 +42,15 @@ DB = Annotated[Session, Depends(get_session)]
 Office = Annotated[Portal, Depends(role_required(*OFFICE_ROLES))]
 MAX_MEMBERS = 10
 
-CHANGE_KINDS = ("FKTP", "ADDRESS", "CARD_LOST", "CARD_DAMAGED", "CORRECTION", "EMPLOYER", "WAGE", "GRADE", "SEGMENT",
+CHANGE_KINDS = ("FKTP", "ADDRESS", "CARD_LOST", "CARD_DAMAGED", "CORRECTION", "EMPLOYER", "WAGE", "PENSION", "GRADE",
+                "SEGMENT",
                 "MARRIAGE", "BIRTH", "ADD_MEMBER", "CHILD_REPLACEMENT", "DEATH", "DIVORCE", "EDUCATION",
                 "CONTINUE_MEMBER")
 #: which inputs the change form shows for each kind (the service decides what is required)
 CHANGE_FIELDS = {
     "FKTP": ("fktp_code",), "ADDRESS": ("address", "kabkota_code"), "CARD_LOST": (), "CARD_DAMAGED": ("name",),
     "CORRECTION": ("name", "birth_date", "sex"), "EMPLOYER": ("employer_code", "wage"), "WAGE": ("wage",),
-    "GRADE": ("grade",), "SEGMENT": ("segment", "care_class", "grade", "wage", "employer_code"),
+    "PENSION": ("pension",), "GRADE": ("grade",), "SEGMENT": ("segment", "care_class", "grade", "wage", "employer_code"),
     "MARRIAGE": ("member",), "BIRTH": ("member",), "ADD_MEMBER": ("member",),
     "CHILD_REPLACEMENT": ("member", "replaced_card_number", "replaced_reason"), "DEATH": (), "DIVORCE": (),
     "EDUCATION": ("education_until",), "CONTINUE_MEMBER": ("care_class",),
@@ -224,7 +225,8 @@ def _family_in(form: FormData, members: int) -> FamilyIn:
         "nik": _text(form, "nik"), "name": _text(form, "name"), "sex": _text(form, "sex"),
         "birth_date": _text(form, "birth_date"), "segment": _text(form, "segment"),
         "care_class": _text(form, "care_class"), "employer_code": _text(form, "employer_code"),
-        "wage": _text(form, "wage"), "grade": _text(form, "grade"), "kabkota_code": _text(form, "kabkota_code"),
+        "wage": _text(form, "wage"), "pension": _text(form, "pension"), "grade": _text(form, "grade"),
+        "kabkota_code": _text(form, "kabkota_code"),
         "address": _text(form, "address"), "fktp_code": _text(form, "fktp_code"),
         "marital_status": _text(form, "marital_status") or "NEVER_MARRIED",
         "nationality": _text(form, "nationality") or "WNI",
@@ -317,7 +319,8 @@ def change(request: Request, portal: Office, session: DB, card: str, form: Form_
         data: dict[str, Any] = {"kind": kind, "effective_date": _text(form, "effective_date"),
                                 "version": _text(form, "version"), "documents_shown": form.getlist("documents"),
                                 "reason": _text(form, "reason")}
-        for name in ("fktp_code", "address", "kabkota_code", "employer_code", "wage", "grade", "segment", "care_class",
+        for name in ("fktp_code", "address", "kabkota_code", "employer_code", "wage", "pension", "grade", "segment",
+                     "care_class",
                      "replaced_card_number", "replaced_reason", "name", "birth_date", "sex", "education_until"):
             data[name] = _text(form, name)
         if _text(form, "member_nik"):

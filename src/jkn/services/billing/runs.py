@@ -43,7 +43,7 @@ from jkn.i18n.message import Rp
 from jkn.domain.care import Relationship
 from jkn.domain.month import Month
 from jkn.domain.segment import STATE_PENSIONERS, VETERAN_SEGMENTS, Segment, SegmentGroup
-from jkn.rules.contribution import due_date, monthly_contribution
+from jkn.rules.contribution import ITEMS, due_date, monthly_contribution
 from jkn.rules.decision import RuleError
 from jkn.rules.family import child_status_ends
 from jkn.rules.parameters import param_entry
@@ -165,8 +165,16 @@ def family_lines(head: ParticipantRow, members: list[ParticipantRow], month: Mon
         kind = "VETERAN"
     else:
         kwargs.update(grade=grade, care_class=head.care_class)
+        if seg in STATE_PENSIONERS:
+            kwargs["pension"] = head.pension
         kind = "FLAT"
     d = monthly_contribution(seg, month, **kwargs)
+    if any(ln.item == ITEMS["pension"] for ln in d.value.lines):
+        # a state pensioner's 5% of the pension, split as the engine splits it, for the whole family (A-R14)
+        line = Line(head.id, head.payer_id, "PENSION", head.care_class, head.pension)
+        for ln in d.value.lines:
+            _add_share(line, ln.payer, int(ln.amount))
+        return [line], d.steps
     own: dict[int, Line] = {}
     aid: dict[int, Line] = {}
     for ln in d.value.lines:
@@ -302,6 +310,10 @@ class RateTable:
     veteran: int | None
     veteran_per_person: bool
     unavailable: dict[str, str] = field(default_factory=dict)  # segment -> why the engine bills none of it
+    #: state pensioner segment -> (participant, government) fraction of the pension (A-R06), and why
+    #: the engine bills nothing for a pensioner without one
+    pension: dict[str, tuple[Fraction, Fraction]] = field(default_factory=dict)
+    pension_missing: dict[str, str] = field(default_factory=dict)
 
 
 def _ppu_rates(month: Month, rates: RateTable) -> None:
@@ -334,8 +346,32 @@ def _ppu_rates(month: Month, rates: RateTable) -> None:
         rates.limits[seg.value] = (terms.cap, terms.floor)
 
 
+def _pension_rates(seg: Segment, month: Month, rates: RateTable) -> bool:
+    """A state pensioner's percentage of the pension, when the month's rule takes one."""
+    try:
+        c = monthly_contribution(seg, month, grade="III/a" if seg is not Segment.BP_JANDA_DUDA_YATIM_PENSIUNAN else None,
+                                 care_class="I", pension=1_000_000).value
+    except RuleError:
+        return False
+    if not any(ln.item == ITEMS["pension"] for ln in c.lines):
+        return False
+    shares = {"participant": Fraction(0), "government": Fraction(0)}
+    for ln in c.lines:
+        if ln.payer not in shares:
+            raise BatchUnsupported(f"{seg.value}: pension share paid by {ln.payer}")
+        shares[ln.payer] += _pct_fraction(ln.rate)
+    rates.pension[seg.value] = (shares["participant"], shares["government"])
+    try:
+        monthly_contribution(seg, month, grade="III/a", care_class="I")
+    except RuleError as exc:
+        rates.pension_missing[seg.value] = str(exc)
+    return True
+
+
 def _flat_rates(month: Month, rates: RateTable) -> None:
     for seg in FLAT_SEGMENTS:
+        if seg in STATE_PENSIONERS and _pension_rates(seg, month, rates):
+            continue
         refused = None
         for cls in CLASSES:
             grade = {"I": "III/a", "II": "II/a", "III": None}[cls] if seg in STATE_PENSIONERS else None
@@ -430,6 +466,10 @@ def line_source_sql(rates: RateTable, *, exclude_billed: bool) -> str:
     if rates.flat:
         segs = ", ".join(f"'{s}'" for s in sorted({s for s, _ in rates.flat}))
         kinds.append(f"WHEN h.segment IN ({segs}) THEN 'FLAT'")
+    if rates.pension:
+        pensioners = ", ".join(f"'{s}'" for s in rates.pension)
+        kinds.append(f"WHEN h.segment IN ({pensioners}) THEN CASE WHEN p.relationship = 'HEAD' AND p.pension IS NOT NULL"
+                     " THEN 'PENSION' ELSE NULL END")
     if rates.pbi is not None:
         kinds.append("WHEN h.segment = 'PBI' THEN 'PBI'")
     if rates.veteran is not None:
@@ -437,7 +477,7 @@ def line_source_sql(rates: RateTable, *, exclude_billed: bool) -> str:
         who = "" if rates.veteran_per_person else " AND p.relationship = 'HEAD'"
         kinds.append(f"WHEN h.segment IN ({vets}){who} THEN 'VETERAN'")
     registry = (
-        "SELECT p.id AS participant_id, p.payer_id, p.care_class, p.segment, p.wage, h.segment AS head_segment,"
+        "SELECT p.id AS participant_id, p.payer_id, p.care_class, p.segment, p.wage, p.pension, h.segment AS head_segment,"
         f" h.care_class AS head_class, h.wage AS head_wage, CASE {' '.join(kinds)} ELSE NULL END AS k "
         "FROM participant p JOIN participant h ON h.family_id = p.family_id AND h.relationship = 'HEAD'"
         f" AND (p.relationship <> 'HEAD' OR h.id = p.id) AND {covered.format(a='h')} "
@@ -450,18 +490,21 @@ def line_source_sql(rates: RateTable, *, exclude_billed: bool) -> str:
     worker_participant = _case({s: _round_sql(own_basis[s], f[1]) for s, f in rates.worker.items()}, "segment")
     additional = _case({s: _round_sql(head_basis[s], f) for s, f in rates.additional.items()}, "head_segment")
     relative = _case({c: str(v) for c, v in rates.relative_flat.items()}, "care_class")
+    pension_participant = _case({s: _round_sql("pension", f[0]) for s, f in rates.pension.items()}, "segment")
     government = (f"CASE k WHEN 'PBI' THEN {rates.pbi if rates.pbi is not None else 0} "
-                  f"WHEN 'VETERAN' THEN {rates.veteran if rates.veteran is not None else 0} ELSE 0 END")
+                  f"WHEN 'VETERAN' THEN {rates.veteran if rates.veteran is not None else 0} "
+                  f"WHEN 'PENSION' THEN {_case({s: _round_sql('pension', f[1]) for s, f in rates.pension.items()}, 'segment')}"
+                  " ELSE 0 END")
     columns = {
         "payer_id": "payer_id",
         "kind": "CASE k WHEN 'RELATIVE' THEN 'FLAT' ELSE k END",
         "care_class": "care_class",
         "basis": f"CASE k WHEN 'WORKER' THEN {_case(own_basis, 'segment')}"
-                 f" WHEN 'ADDITIONAL' THEN {_case(head_basis, 'head_segment')} ELSE NULL END",
+                 f" WHEN 'ADDITIONAL' THEN {_case(head_basis, 'head_segment')} WHEN 'PENSION' THEN pension ELSE NULL END",
         "employer_share": f"CASE k WHEN 'WORKER' THEN {worker_employer} ELSE 0 END",
         "participant_share": f"CASE k WHEN 'WORKER' THEN {worker_participant} WHEN 'ADDITIONAL' THEN {additional}"
                              f" WHEN 'RELATIVE' THEN {relative} WHEN 'FLAT' THEN {_class_case(rates.flat, 'NULL')}"
-                             " ELSE 0 END",
+                             f" WHEN 'PENSION' THEN {pension_participant} ELSE 0 END",
         "government_share": government}
     if not rates.aid:
         return (f"SELECT participant_id, {', '.join(f'{v} AS {c}' for c, v in columns.items())} "
@@ -479,7 +522,7 @@ def line_source_sql(rates: RateTable, *, exclude_billed: bool) -> str:
 def _skipped_batch(session: Session, month: Month, rates: RateTable) -> list[dict]:
     """The families of the segments the engine bills nobody of this month, with the engine's reason
     (as the single path reports them: per segment and reason, covered heads of unbilled payers)."""
-    if not rates.unavailable:
+    if not rates.unavailable and not rates.pension_missing:
         return []
     first, last = month.first_day, month.last_day
     billed = select(BillRow.payer_id).where(BillRow.month == month_date(month))
@@ -487,9 +530,12 @@ def _skipped_batch(session: Session, month: Month, rates: RateTable) -> list[dic
         select(ParticipantRow.segment, func.count()).where(
             ParticipantRow.tmt <= last, (ParticipantRow.end_date.is_(None)) | (ParticipantRow.end_date >= first),
             ParticipantRow.relationship == "HEAD", ParticipantRow.payer_id.is_not(None),
-            ParticipantRow.segment.in_(rates.unavailable), ParticipantRow.payer_id.not_in(billed))
+            ParticipantRow.segment.in_(rates.unavailable) | (ParticipantRow.segment.in_(rates.pension_missing)
+                                                             & ParticipantRow.pension.is_(None)),
+            ParticipantRow.payer_id.not_in(billed))
         .group_by(ParticipantRow.segment).order_by(ParticipantRow.segment)).all()
-    return [{"segment": seg, "reason": rates.unavailable[seg], "families": n} for seg, n in counts]
+    return [{"segment": seg, "reason": rates.unavailable.get(seg) or rates.pension_missing[seg], "families": n}
+            for seg, n in counts]
 
 
 def _batch(session: Session, run: BillingRunRow, month: Month, rates: RateTable,

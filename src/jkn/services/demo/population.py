@@ -324,11 +324,11 @@ def build_demo(engine: Engine, *, actor: Actor, participants: int = 10_000, seed
 
 
 def _bp_segments(start: Month, months: int) -> list[tuple[str, float]]:
-    """Bukan Pekerja segments the demo can bill in every month of its window: state pensioners only
-    while their contribution is the flat class rate (their pension is not on record). Without
-    months billed (``months=0``) the whole mix stays: whoever bills later sees them skipped."""
+    """Bukan Pekerja segments the demo can bill in every month of its window: state pensioners (with
+    a pension on record) except where a month of the window has no sourced rule for them (September
+    2018, A-R01). Without months billed (``months=0``) the whole mix stays."""
     window = [start + i for i in range(months)]
-    if all(param_entry("pensioner_contribution_basis", m.first_day).value == "flat_class_rate" for m in window):
+    if all(param_entry("pensioner_contribution_basis", m.first_day).has_value for m in window):
         return BP_SEGMENTS
     return [(seg, w) for seg, w in BP_SEGMENTS if seg not in ("BP_PENSIUNAN_PNS", "BP_PENSIUNAN_TNI_POLRI")]
 
@@ -438,6 +438,7 @@ def _family(rng: random.Random, nik: _Nik, kabkota: list, fktp_by_branch: dict, 
         head["segment"] = seg
         if seg in ("BP_PENSIUNAN_PNS", "BP_PENSIUNAN_TNI_POLRI"):
             head["grade"] = rng.choice(GRADES)
+            head["pension"] = rng.randint(15, 60) * 100_000  # synthetic monthly pension, Rp 1,5-6 juta
         else:
             head["care_class"] = _pick(rng, [("III", 0.4), ("II", 0.35), ("I", 0.25)])
     if married:

@@ -50,6 +50,8 @@ COLUMNS: dict[str, tuple[str, bool, str, str]] = {
     "tanggal_lahir": ("birth_date", False, "YYYY-MM-DD (kosong: dari NIK)", "YYYY-MM-DD (empty: from the NIK)"),
     "segmen": ("segment", False, "kode segmen peserta, mis. PPU_SWASTA (baris PESERTA)", "segment code, e.g. PPU_SWASTA (participant rows)"),
     "gaji": ("wage", False, "gaji/upah per bulan dalam rupiah (PPU)", "monthly wage in rupiah (PPU)"),
+    "pensiun": ("pension", False, "pensiun per bulan dalam rupiah (pensiunan PNS, TNI/Polri, pejabat negara; wajib "
+                "sejak 2018-10)", "monthly pension in rupiah (state pensioners; required from 2018-10)"),
     "golongan": ("grade", False, "golongan/ruang (III/a) atau pangkat", "grade (III/a) or rank"),
     "kelas": ("care_class", False, "I, II atau III (PBPU/BP, kerabat lain; PPU non-PNS sejak 2018-09: tidak ada batas upah bersumber)",
               "I, II or III (PBPU/BP, other relatives; PPU other than PNS from 2018-09: no sourced wage bands)"),
@@ -124,6 +126,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "employer_inactive": ("pemberi kerja {value} tidak aktif", "employer {value} is not active"),
     "employer_not_ppu": ("gaji dan pemberi kerja hanya untuk pekerja penerima upah", "wage and employer are for wage earners only"),
     "wage_required": ("gaji wajib diisi bagi pekerja penerima upah", "wage is required for wage earners"),
+    "pension_required": ("pensiun wajib diisi bagi pensiunan negara: iurannya 5% dari pensiun",
+                         "the pension is required for state pensioners: they pay 5% of it"),
+    "pension_not_pensioner": ("pensiun hanya diisi bagi pensiunan negara", "a pension is for state pensioners only"),
     "care_class_required": ("kerabat lain membayar iuran kelas: isi kelas I, II atau III", "other relatives pay a class rate: fill in class I, II or III"),
     "family_refused": ("anggota keluarga ditolak: {detail}", "family member refused: {detail}"),
     "segment_not_eligible": ("tidak memenuhi syarat segmen: {detail}", "not eligible for the segment: {detail}"),
@@ -380,6 +385,7 @@ def typed_row(r: ParsedRow, errors: list[RowError]) -> Person | None:
         # participant-only fields
         "segment": _text(v.get("segmen"), "segmen", n, errors),
         "wage": _int(v.get("gaji"), "gaji", n, errors),
+        "pension": _int(v.get("pensiun"), "pensiun", n, errors),
         "grade": _text(v.get("golongan"), "golongan", n, errors),
         "kabkota_code": _text(v.get("kabkota"), "kabkota", n, errors),
         "address": _text(v.get("alamat"), "alamat", n, errors),
@@ -413,7 +419,7 @@ def typed_row(r: ParsedRow, errors: list[RowError]) -> Person | None:
 FIELD_COLUMNS = {"nik": "nik", "name": "nama", "sex": "jenis_kelamin", "birth_date": "tanggal_lahir",
                  "nationality": "kewarganegaraan", "stay_permit": "no_kitas", "marital_status": "status_kawin",
                  "in_school": "sekolah", "education_until": "sekolah_sampai", "has_income": "berpenghasilan", "segment": "segmen", "address": "alamat",
-                 "kabkota_code": "kabkota", "employer_code": None, "wage": "gaji", "grade": "golongan",
+                 "kabkota_code": "kabkota", "employer_code": None, "wage": "gaji", "pension": "pensiun", "grade": "golongan",
                  "care_class": "kelas", "fktp_code": "kode_faskes", "work_started": "mulai_bekerja",
                  "relationship": "hubungan", "tmt": "tmt", "kk_number": "no_kk"}
 PYDANTIC_CODES = {"missing": "required", "string_pattern_mismatch": "bad_format", "literal_error": "bad_choice",

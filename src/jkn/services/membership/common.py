@@ -22,7 +22,7 @@ SYSTEM_ACTOR = "system"
 #: Fields of a participant kept in the audit history (and shown by the as-of view).
 TRACKED_FIELDS = (
     "card_number", "nik", "name", "sex", "birth_date", "nationality", "stay_permit", "work_started", "marital_status",
-    "address", "kabkota_code", "branch_code", "segment", "employer_id", "wage", "grade", "rank",
+    "address", "kabkota_code", "branch_code", "segment", "employer_id", "wage", "pension", "grade", "rank",
     "care_class", "fktp_code", "fktp_since", "family_id", "relationship", "member_status", "in_school",
     "education_until", "has_income", "payer_id", "status", "status_reason", "tmt", "end_date", "card_print",
 )

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from jkn.domain.care import MaritalStatus, Relationship
 from jkn.domain.segment import Segment, SegmentGroup
-from jkn.i18n import Msg
+from jkn.i18n import Msg, Rp
 from jkn.rules.coverage import check_fktp_change
 from jkn.rules.decision import Step
 from jkn.rules.family import child_status_ends
@@ -39,6 +39,7 @@ from jkn.services.membership.common import check_version, get_employer, get_part
 from jkn.services.membership.registration import (
     HEAD,
     _grade_fields,
+    check_pension,
     check_school,
     ensure_niks_free,
     family_member,
@@ -292,6 +293,16 @@ def _employer(ctx: _Ctx) -> None:
     _recompute_class(ctx, p)
 
 
+def _pension(ctx: _Ctx) -> None:
+    """A state pensioner's pension, the basis of the 5% from 2018-10 (Perpres 82/2018; A-R06)."""
+    p = _must_be_head(ctx)
+    _need(ctx, "pension")
+    check_pension(Segment(p.segment), ctx.on, ctx.change.pension, "pension")
+    p.pension = ctx.change.pension
+    ctx.steps.append(Step(Msg("membership.pension_changed", amount=Rp(ctx.change.pension)),
+                          "Perpres 82/2018 (REGS §3); A-R06"))
+
+
 def _wage(ctx: _Ctx) -> None:
     p = _must_be_head(ctx)
     _need(ctx, "wage")
@@ -480,7 +491,7 @@ def _divorce(ctx: _Ctx) -> None:
 
 HANDLERS = {
     "CARD_LOST": _card("LOST"), "CARD_DAMAGED": _card("DAMAGED"), "CORRECTION": _correction, "FKTP": _fktp,
-    "ADDRESS": _address, "EMPLOYER": _employer, "WAGE": _wage, "GRADE": _grade, "SEGMENT": _segment,
+    "ADDRESS": _address, "EMPLOYER": _employer, "WAGE": _wage, "PENSION": _pension, "GRADE": _grade, "SEGMENT": _segment,
     "MARRIAGE": _marriage, "BIRTH": _birth, "ADD_MEMBER": _add_member, "CHILD_REPLACEMENT": _child_replacement,
     "DEATH": _death, "DIVORCE": _divorce, "EDUCATION": _education, "CONTINUE_MEMBER": _continue_member,
 }

@@ -20,13 +20,14 @@ from sqlalchemy.orm import Session
 
 from jkn.i18n import Msg
 from jkn.domain.care import FamilyMember, MaritalStatus, Relationship
-from jkn.domain.segment import VETERAN_SEGMENTS, Segment, SegmentGroup
+from jkn.domain.segment import STATE_PENSIONERS, VETERAN_SEGMENTS, Segment, SegmentGroup
 from jkn.reference import nik as nik_parser
 from jkn.reference.workareas import load_workareas
 from jkn.rules import family as family_rules
 from jkn.rules import segments as segment_rules
 from jkn.rules.care_class import care_class as entitled_class
 from jkn.rules.decision import Step
+from jkn.rules.parameters import param_entry
 from jkn.services.billing.cover_start import on_registration
 from jkn.services.errors import Conflict, Invalid, NotFound
 from jkn.services.membership import cards, documents
@@ -194,6 +195,19 @@ def payer_for(session: Session, segment: Segment, family: FamilyRow, head_name: 
 
 
 # ---------------------------------------------------------------- rules
+
+def check_pension(segment: Segment, as_of: dt.date, pension: int | None, field: str) -> None:
+    """A pension is on record only for state pensioners, and required when the rule in force on
+    ``as_of`` takes their contribution as a percentage of it (Perpres 82/2018; A-R06, A-R14)."""
+    if segment not in STATE_PENSIONERS:
+        if pension is not None:
+            raise Invalid(Msg("error.membership.pension_not_pensioner", segment=segment.value), field=field,
+                          code="pension_not_pensioner")
+        return
+    if pension is None and isinstance(param_entry("pensioner_contribution_basis", as_of).value, dict):
+        raise Invalid(Msg("error.membership.pension_required", segment=segment.value, day=as_of), field=field,
+                      code="pension_required")
+
 
 def head_class(segment: Segment, as_of: dt.date, *, wage, grade, care_class) -> tuple[str, list[Step]]:
     """Room class of the participant (jkn.rules.care_class)."""
@@ -400,6 +414,7 @@ def plan_family(session: Session, data: FamilyIn, lookups: Lookups, *, check_nik
     elif h.employer_code or h.wage is not None:
         raise Invalid(Msg("error.membership.employer_not_ppu", segment=segment.value),
                       field="head.employer_code", code="employer_not_ppu")
+    check_pension(segment, tmt, h.pension, "head.pension")
     grade, rank = _grade_fields(h.grade)
     cls, cls_steps = head_class(segment, tmt, wage=h.wage, grade=h.grade, care_class=h.care_class)
     steps += cls_steps
@@ -440,7 +455,7 @@ def write_family(session: Session, plan: FamilyPlan, *, actor: str) -> FamilyRow
                                kabkota_code=plan.kabkota_code, branch_code=plan.branch_code, fktp=plan.fktp,
                                tmt=plan.tmt, payer=payer, address=h.address, employer=plan.employer, wage=h.wage,
                                grade=plan.grade, work_started=h.work_started)
-    head_row.rank = plan.rank
+    head_row.rank, head_row.pension = plan.rank, h.pension
     rows = [head_row]
     for m, st, until, mcls, mf, number in zip(plan.members, plan.statuses, plan.status_until, plan.member_classes,
                                               plan.member_fktps, numbers[1:]):
@@ -509,7 +524,8 @@ def write_plans(session: Session, plans: Sequence[FamilyPlan], *, actor: str, ch
                     "marital_status": MaritalStatus(d.marital_status).value, "address": h.address,
                     "kabkota_code": pl.kabkota_code, "branch_code": pl.branch_code, "segment": pl.segment.value,
                     "employer_id": pl.employer.id if (is_head and pl.employer) else None,
-                    "wage": h.wage if is_head else None, "grade": pl.grade if is_head else None,
+                    "wage": h.wage if is_head else None, "pension": h.pension if is_head else None,
+                    "grade": pl.grade if is_head else None,
                     "rank": pl.rank if is_head else None, "care_class": c, "fktp_code": f.code, "fktp_since": pl.tmt,
                     "family_id": fid, "relationship": rel, "member_status": st, "in_school": d.in_school,
                     "education_until": d.education_until, "status_until": until, "has_income": d.has_income,
@@ -568,7 +584,7 @@ def participant_view(session: Session, p: ParticipantRow, *, fktp: FacilityRow |
     seg = Segment(p.segment)
     view = {k: jsonable(getattr(p, k)) for k in (
         "card_number", "nik", "name", "sex", "birth_date", "nationality", "stay_permit", "work_started",
-        "marital_status", "address", "kabkota_code", "branch_code", "segment", "wage", "grade", "rank",
+        "marital_status", "address", "kabkota_code", "branch_code", "segment", "wage", "pension", "grade", "rank",
         "care_class", "fktp_since", "family_id", "relationship", "member_status", "in_school", "education_until",
         "status_until", "has_income", "status", "status_reason", "tmt", "covered_from", "end_date", "card_print",
         "version")}

@@ -57,6 +57,8 @@ class ParticipantIn(PersonIn):
                                      examples=["31.71"])
     employer_code: str | None = Field(None, description="employer number, required for wage earners (PPU)")
     wage: Rupiah | None = Field(None, description="monthly wage in rupiah (PPU)", examples=[4000000])
+    pension: Rupiah | None = Field(None, description="monthly pension in rupiah (state pensioners: the basis of "
+                                   "their 5% from 2018-10, Perpres 82/2018)", examples=[3500000])
     grade: str | None = Field(None, max_length=60, description="golongan/ruang ('III/a') or TNI/Polri rank name")
     care_class: Literal["I", "II", "III"] | None = Field(None, description="class paid for (PBPU / BP)")
     fktp_code: str = Field(max_length=12, description="FKTP chosen (facility code, level FKTP)")
@@ -131,7 +133,7 @@ class EmployerUpdate(_In):
 
 
 ChangeKind = Literal[
-    "CARD_LOST", "CARD_DAMAGED", "FKTP", "ADDRESS", "EMPLOYER", "WAGE", "GRADE", "SEGMENT", "MARRIAGE",
+    "CARD_LOST", "CARD_DAMAGED", "FKTP", "ADDRESS", "EMPLOYER", "WAGE", "PENSION", "GRADE", "SEGMENT", "MARRIAGE",
     "BIRTH", "ADD_MEMBER", "CHILD_REPLACEMENT", "DEATH", "DIVORCE", "CORRECTION", "EDUCATION", "CONTINUE_MEMBER",
 ]
 
@@ -158,6 +160,7 @@ class ChangeIn(_In):
     kabkota_code: str | None = Field(None, pattern=r"^\d{2}\.\d{2}$")
     employer_code: str | None = None
     wage: Rupiah | None = None
+    pension: Rupiah | None = Field(None, description="PENSION: the state pensioner's monthly pension")
     grade: str | None = Field(None, max_length=60)
     segment: Segment | None = None
     care_class: Literal["I", "II", "III"] | None = Field(None, description="SEGMENT: class paid for; "
