@@ -83,7 +83,7 @@ RELATIONSHIPS = {
 MARITAL = {"BELUM_KAWIN": "NEVER_MARRIED", "KAWIN": "MARRIED", "CERAI_HIDUP": "DIVORCED", "CERAI_MATI": "WIDOWED",
            "NEVER_MARRIED": "NEVER_MARRIED", "MARRIED": "MARRIED", "DIVORCED": "DIVORCED", "WIDOWED": "WIDOWED"}
 EXAMPLE = {"nik": "3171011203850001", "nama": "Budi Santoso", "hubungan": "PESERTA", "nik_peserta": "",
-           "jenis_kelamin": "L", "tanggal_lahir": "1985-03-12", "segmen": "PPU_SWASTA", "gaji": "4000000",
+           "jenis_kelamin": "L", "tanggal_lahir": "1985-03-12", "segmen": "PPU_SWASTA", "gaji": "4000000", "pensiun": "",
            "golongan": "", "kelas": "", "kode_faskes": "0101P001", "kabkota": "31.71", "alamat": "Jl. Merdeka 1",
            "status_kawin": "KAWIN", "kewarganegaraan": "WNI", "no_kitas": "", "mulai_bekerja": "", "sekolah": "N",
            "sekolah_sampai": "", "berpenghasilan": "Y", "tmt": "2014-03-01", "no_kk": ""}
