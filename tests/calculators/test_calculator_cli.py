@@ -28,4 +28,4 @@ def test_penalty_text_output_and_bad_input():
     assert (body["amount_due"], body["suspended"]) == (24_000, True)
     assert run("penalty", "--segment", "PPU_SWASTA", "--as-of", "2014-04-20", "--unpaid", "2014-01").returncode == 2
     bad = run("contribution", "--segment", "PPU_SWASTA", "--as-of", "2014-06-01")
-    assert bad.returncode == 2 and "wage is required" in bad.stderr
+    assert bad.returncode == 2 and "Upah wajib diisi" in bad.stderr
