@@ -114,6 +114,15 @@ def wage_class(wage: int, as_of: date, steps: Steps) -> CareClass:
 def care_class(segment: "Segment | str", as_of: "date | Month | str", *, wage: int | None = None,
                grade: "Grade | str | None" = None, paid_class: "CareClass | str | None" = None,
                ) -> Decision[CareClass]:
+    """Room class for a participant of ``segment`` on ``as_of``, answered in one sentence (:func:`_entitled`)."""
+    d = _entitled(segment, as_of, wage=wage, grade=grade, paid_class=paid_class)
+    return Decision(d.value, d.steps, Msg("care_class.answer", segment=segment_name(Segment.parse(segment)),
+                                          cls=d.value.value))
+
+
+def _entitled(segment: "Segment | str", as_of: "date | Month | str", *, wage: int | None = None,
+              grade: "Grade | str | None" = None, paid_class: "CareClass | str | None" = None,
+              ) -> Decision[CareClass]:
     """Room class for a participant of ``segment`` on ``as_of``.
 
     Needs ``grade`` (a grade like ``"III/a"`` or a rank name) for PNS/TNI/Polri and their

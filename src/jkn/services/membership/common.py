@@ -87,7 +87,7 @@ def rule(call: Callable[..., T], *args, field: str | None = None, **kwargs) -> T
         return call(*args, **kwargs)
     except RuleError as exc:
         details = {"field": field} if field else {}
-        raise Invalid(str(exc), code="rule", **details) from None
+        raise Invalid(exc.msg or str(exc), code="rule", **details) from None
 
 
 def check_version(row: Any, expected: int | None, what: str) -> None:
