@@ -46,7 +46,7 @@ def test_additional_member_costs_one_percent_of_wage(http):
     "body, fragment",
     [
         ({"segment": "NOPE", "as_of": "2014-06-01"}, "segment"),
-        ({"segment": "PPU_SWASTA", "as_of": "2014-06-01"}, "wage is required"),
+        ({"segment": "PPU_SWASTA", "as_of": "2014-06-01"}, "Upah wajib diisi"),
         ({"segment": "PPU_SWASTA", "as_of": "2014-06-01", "wage": -1}, "greater than or equal"),
         ({"segment": "PBPU_MANDIRI", "as_of": "2013-12-31", "care_class": "I"}, "2014-01-01"),
     ],

@@ -30,7 +30,7 @@ def test_wage_earner_without_wage_is_told_what_to_fix(page, site):
     page.get_by_label("Jenis kepesertaan").select_option("PPU_SWASTA")
     page.get_by_role("button", name="Hitung").click()
     page.wait_for_selector("#sim-result .error")
-    assert "wage is required" in page.locator("#sim-result .error").inner_text()
+    assert "Upah wajib diisi" in page.locator("#sim-result .error").inner_text()
 
 
 def test_simulator_in_english_shows_shares(page, site):

@@ -42,13 +42,7 @@ DECISIONS = {
 }
 
 
-#: Decisions whose steps come partly from rules not yet said through the catalogue (jkn.rules.care_class).
-NOT_YET = {"contribution PPU", "contribution PBPU"}
-
-
-@pytest.mark.parametrize("name, lang", [pytest.param(n, lang, marks=pytest.mark.xfail(
-    n in NOT_YET and lang == "id", strict=True, reason="room-class steps (jkn.rules.care_class) are still English"))
-    for n in DECISIONS for lang in ("id", "en")])
+@pytest.mark.parametrize("name, lang", [(n, lang) for n in DECISIONS for lang in ("id", "en")])
 def test_answers_and_steps_read_in_the_readers_language(name, lang):
     d = DECISIONS[name]()
     steps = _read(d.explain(), lang)

@@ -12,7 +12,7 @@ states, a failed log-in and the 403/404/500 pages are visited too. The visible t
 * no raw code (``PPU_SWASTA``, ``ACTIVE``, ``FACILITY_STAFF``...): an upper-case word that the
   Indonesian catalogue itself does not use (``FKTP``, ``SEP``, ``NIK`` are words clerks read).
 
-Explanation blocks (``<ol class="explain">``) are checked apart: helper l1 rewrites them. The audit
+Explanation blocks (``<ol class="explain">``) are checked apart (the steps of the rules). The audit
 trail's recorded data (``<details class="data">``, the JSON of a row before and after) is evidence kept
 as written, not a sentence (assumption A-L30), and is not read.
 """
@@ -289,9 +289,6 @@ def test_refusals_read_in_indonesian(crawled):
     assert not found, report(found)
 
 
-@pytest.mark.xfail(reason="the steps of room class, family, segments, documents, settlement and ranks are still English "
-                          "(issue 11 item 3); lift when they speak through the catalogue",
-                   strict=False)
 def test_explanations_read_in_indonesian(crawled):
     crawl, _ = crawled
     found = crawl.findings("explain")

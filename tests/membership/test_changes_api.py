@@ -158,3 +158,35 @@ def test_change_checklists(api):
     assert nope.status_code in (200, 422)
     r = api.get("/api/v1/changes/checklist", params={"kind": "DEATH"})
     assert r.status_code == 422 and "segment" in r.json()["detail"]  # the list depends on the participant
+
+
+def test_change_steps_and_ended_cover_read_in_the_callers_language(api):
+    """Issue 11: a data change explains itself in Accept-Language, citing the guide by name; why a cover
+    ended is kept as a code (``status_reason``) and read from the catalogue."""
+    emp = employer(api)
+    fam = register(api, ppu_family(emp["code"], children=3))
+    members = {m["name"]: m for m in api.get("/api/v1/participants", params={"family_id": fam["id"]}).json()["items"]}
+    eldest, second = members["Anak 1"]["card_number"], members["Anak 2"]["card_number"]
+    replaced = change(api, fam["head_card_number"], {"kind": "CHILD_REPLACEMENT", "effective_date": "2014-07-01",
+                                                     "replaced_card_number": eldest, "replaced_reason": "MARRIED"},
+                      headers={"Accept-Language": "en"})
+    step = next(s for s in replaced["explanation"] if s["text"].startswith("Child "))
+    assert step["text"] == f"Child Anak 1 ({eldest}) leaves the covered children (married); another child may take the place."
+    assert step["source"] == "guide:Perubahan Data Kepesertaan:2.f"
+    assert step["source_name"] == "Participant Guide, Perubahan Data Kepesertaan, item 2.f"
+    died = change(api, second, {"kind": "DEATH", "effective_date": "2014-08-01"})
+    assert all("member #" not in s["text"] and "child " not in s["text"] for s in died["explanation"])
+    assert api.get(f"/api/v1/participants/{eldest}").json()["status_reason"] == "REPLACED_MARRIED"
+    refused = change(api, eldest, {"kind": "EDUCATION", "effective_date": "2014-09-01", "education_until": "2016-06-30",
+                                   "documents_shown": []}, expect=422)
+    assert refused["detail"] == f"Peserta {eldest} tidak lagi dijamin (digantikan anak lain: sudah menikah)"
+
+
+def test_an_ended_cover_written_before_codes_is_still_read():
+    from jkn.i18n import Msg
+    from jkn.services.membership.common import status_reason
+
+    assert status_reason("DECEASED") == Msg("status_reason.DECEASED")
+    assert status_reason("replaced: has income").render("id") == "digantikan anak lain: sudah berpenghasilan sendiri"
+    assert status_reason("kartu dicabut oleh pengadilan") == "kartu dicabut oleh pengadilan"  # free text as written
+    assert status_reason(None) is None

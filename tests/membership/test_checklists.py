@@ -239,7 +239,7 @@ def test_public_registration_checklist_from_answers(server):
             return r.json()
         alone = ask()
         assert not any(KITAS in t or "nikah" in t for t in _texts(alone))  # a WNI, not married
-        assert any("KITAS" in s["text"] and "not needed" in s["text"] for s in alone["explanation"])
+        assert any("KITAS" in s["text"] and "tidak diperlukan" in s["text"] for s in alone["explanation"])
         family = ask(nationality="WNA", marital_status="MARRIED", spouse="true", children=2)
         assert {"PBPU.MANDIRI/4", "PBPU.MANDIRI/5", "PBPU.MANDIRI/6"} <= {i["code"] for i in family["items"]}
         pns = anonymous.get("/api/v1/registration/checklist", params={

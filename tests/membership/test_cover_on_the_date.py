@@ -154,7 +154,7 @@ def test_the_schools_letter_extends_the_status_to_its_end_date(fdb):
     letter = refused.value.details["checklist"]["missing"]
     change = _change(fdb, card, kind="EDUCATION", effective_date="2014-06-01", education_until="2015-08-31",
                      documents_shown=letter)
-    assert any("2015-08-31" in s["text"] for s in change["explanation"])
+    assert any("31 Agustus 2015" in s["text"] for s in change["explanation"])
     assert _cover(fdb, card, "2015-08-31")["reason"] == "ACTIVE"  # 22, in formal education
     assert _cover(fdb, card, "2015-09-01")["reason"] == "STATUS_ENDED"
     with pytest.raises(Invalid):  # a spouse has no age limit

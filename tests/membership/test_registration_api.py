@@ -83,7 +83,7 @@ def test_bad_input_is_422_with_a_useful_message(api):
     r = api.post("/api/v1/families", json={**body, "head": {**body["head"], "segment": "ASTRONAUT"}})
     assert r.status_code == 422 and r.json()["field"] == "head.segment"  # pydantic at the edge
     r = api.post("/api/v1/families", json=with_documents(api, body) | {"head": {**body["head"], "care_class": None}})
-    assert r.status_code == 422 and "paid_class" in r.json()["detail"]
+    assert r.status_code == 422 and "Kelas iuran" in r.json()["detail"]
     r = api.post("/api/v1/families", json=with_documents(api, body) | {"tmt": "2013-12-01"})
     assert r.status_code == 422 and "before JKN began" in r.json()["detail"]
 
@@ -140,7 +140,7 @@ def test_foreign_national_needs_six_months_of_work(api):
     body = pbpu_family("I")
     body["head"] |= {"nationality": "WNA", "stay_permit": "KITAS-123", "work_started": "2014-01-15"}
     r = api.post("/api/v1/families", json=with_documents(api, body))
-    assert r.status_code == 422 and "6 months" in r.json()["detail"]
+    assert r.status_code == 422 and "belum 6 bulan bekerja" in r.json()["detail"]
     body["head"]["work_started"] = "2013-08-01"
     fam = register(api, body)
     assert fam["members"][0]["nationality"] == "WNA"
@@ -149,7 +149,7 @@ def test_foreign_national_needs_six_months_of_work(api):
 def test_pbi_needs_designation_and_gets_class_iii(api):
     head = person("Warga", dt.date(1970, 7, 7), "L", segment="PBI", fktp_code=FKTP_A)
     r = api.post("/api/v1/families", json=with_documents(api, {"head": head, "tmt": "2014-01-01"}))
-    assert r.status_code == 422 and "pbi_designated" in r.json()["detail"]
+    assert r.status_code == 422 and "Penetapan PBI wajib diisi" in r.json()["detail"]
     fam = register(api, {"head": {**head, "pbi_designated": True}, "tmt": "2014-01-01"})
     m = fam["members"][0]
     assert m["care_class"] == "III" and m["payer"] == {"code": "G-PBI", "kind": "GOVERNMENT"}

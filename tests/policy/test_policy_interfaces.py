@@ -76,8 +76,8 @@ def test_branch_officers_and_strangers_are_refused(registry):
 
 
 @pytest.mark.parametrize("toml, message", [
-    ('[[no_such_rate]]\nsince = 2026-01-01\nvalue = 1\nsource = "x"\n', "unknown parameter"),
-    ('[[flat_class_rate]]\nsince = 2026-01-01\nvalue = 1\n', "needs since (a date) and source"),
+    ('[[no_such_rate]]\nsince = 2026-01-01\nvalue = 1\nsource = "x"\n', "parameter tidak dikenal"),
+    ('[[flat_class_rate]]\nsince = 2026-01-01\nvalue = 1\n', "memerlukan since (tanggal) dan source"),
     ('[[rounding_rule]]\nsince = 2026-01-01\nvalue = "half_even"\nsource = "x"\n', "half_up or down"),
 ])
 def test_a_bad_what_if_file_is_422_saying_what_to_fix(registry, toml, message):

@@ -83,12 +83,12 @@ def test_due_date_is_the_tenth():
 
 
 @pytest.mark.parametrize("seg, kw, message", [
-    ("PPU_SWASTA", {}, "wage is required for segment PPU_SWASTA"),
-    ("PBPU_MANDIRI", {}, "paid_class .* is required for segment PBPU_MANDIRI"),
+    ("PPU_SWASTA", {}, "Upah wajib diisi untuk segmen PPU Pegawai Swasta"),
+    ("PBPU_MANDIRI", {}, "Kelas iuran .* wajib diisi untuk segmen PBPU Pekerja Mandiri"),
     ("BP_VETERAN", {}, "wajib diisi untuk segmen Veteran pada 1 Juni 2014"),
-    ("BP_PENSIUNAN_PNS", {}, "grade is required for segment BP_PENSIUNAN_PNS"),
+    ("BP_PENSIUNAN_PNS", {}, "Golongan wajib diisi untuk segmen "),
     ("BP_PENSIUNAN_PNS", dict(grade="III/a", care_class="III"), "tidak sesuai dengan hak Kelas I"),
-    ("PPU_SWASTA", dict(wage=-1), "wage must be"),
+    ("PPU_SWASTA", dict(wage=-1), "Upah harus bilangan bulat"),
     ("PPU_SWASTA", dict(wage=4_000_000, persons=3), "isi anggota keluarga tambahan"),
     ("PBPU_MANDIRI", dict(care_class="III", additional_members=1), "hanya ada pada segmen PPU"),
 ])
@@ -98,7 +98,7 @@ def test_invalid_input_says_what_to_fix(seg, kw, message):
 
 
 def test_before_jkn_refused():
-    with pytest.raises(RuleError, match="before JKN began on 2014-01-01"):
+    with pytest.raises(RuleError, match="sebelum JKN dimulai pada 1 Januari 2014"):
         monthly_contribution("PBPU_MANDIRI", date(2013, 12, 31), care_class="III")
 
 

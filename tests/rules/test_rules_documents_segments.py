@@ -43,7 +43,7 @@ def test_subtype_needed_when_the_guide_has_several_lists():
 
 
 def test_collective_non_worker_group_needs_two():
-    with pytest.raises(RuleError, match="at least 2 members"):
+    with pytest.raises(RuleError, match="paling sedikit 2 anggota"):
         registration_documents("BP_PENSIUNAN_LAINNYA", mode="collective", group_size=1)  # Pendaftaran III.A
     assert registration_documents("BP_INVESTOR", mode="collective", group_size=2).value.min_members == 2
     assert registration_documents("PPU_SWASTA", mode="collective").value.min_members is None
@@ -59,9 +59,9 @@ def test_card_replacement_and_changes():
     assert change_documents("CARD_LOST").value.card_replaced is True           # Perubahan Data 1.a
     assert change_documents("ADDRESS").value.card_replaced is False            # Perubahan Data 2.b
     assert "3 (tiga) bulan" in change_documents("FKTP_CHANGE").value.items[0].text
-    with pytest.raises(RuleError, match="applies only to PPU"):
+    with pytest.raises(RuleError, match="hanya berlaku bagi peserta PPU"):
         change_documents("CHILD_REPLACEMENT", segment="PBPU_MANDIRI")
-    with pytest.raises(RuleError, match="unknown change"):
+    with pytest.raises(RuleError, match="tidak dikenal"):
         change_documents("NAME")
 
 
@@ -83,9 +83,9 @@ def test_eligibility(seg, as_of, kw, eligible):
 
 
 def test_eligibility_errors():
-    with pytest.raises(RuleError, match="work_started"):
+    with pytest.raises(RuleError, match="mulai bekerja di Indonesia wajib diisi"):
         check_eligibility("PPU_SWASTA", "2014-06-01", foreign=True)
-    with pytest.raises(RuleError, match="pbi_designated"):
+    with pytest.raises(RuleError, match="Penetapan PBI wajib diisi"):
         check_eligibility("PBI", "2014-06-01")
 
 
@@ -100,7 +100,7 @@ def test_marriage_payslip_only_for_an_active_civil_servant():
     for seg in ("PBPU_MANDIRI", "PPU_TNI", "PPU_SWASTA", "BP_PENSIUNAN_PNS"):
         d = change_documents("MARRIAGE", segment=seg, circumstances=Circumstances(married=True))
         assert not any("daftar gaji" in t for t in _texts(d)), seg
-        assert any("only if the participant is an active civil servant" in s.text and "not needed" in s.text
+        assert any("hanya jika peserta adalah PNS aktif: tidak, tidak diperlukan" in str(s.text)
                    for s in d.steps)
     # the child's birth certificate only "apabila terjadi penambahan anak maupun anak angkat"
     assert not any("akte kelahiran" in t for t in _texts(pns))

@@ -79,7 +79,7 @@ def test_family_counts_feed_the_contribution():
 
 def test_pbi_family_refused_with_reason():
     d = check_family("PBI", AS_OF, [F(R.SPOUSE, date(1975, 1, 1))])
-    assert d.value.members[0].status is S.REFUSED and "designated" in d.value.members[0].reason
+    assert d.value.members[0].status is S.REFUSED and "ditetapkan" in str(d.value.members[0].reason)
 
 
 @settings(max_examples=100, deadline=None)

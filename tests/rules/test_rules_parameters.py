@@ -15,13 +15,13 @@ def test_every_parameter_entry_has_a_source_and_a_baseline_from_jkn_start():
 
 
 def test_before_jkn_is_an_error_that_says_so():
-    with pytest.raises(RuleError, match="as_of 2013-12-31 is before JKN began on 2014-01-01"):
+    with pytest.raises(RuleError, match="31 Desember 2013 sebelum JKN dimulai pada 1 Januari 2014"):
         param("flat_class_rate", date(2013, 12, 31))
 
 
 def test_as_date_accepts_month_and_iso_text():
     assert as_date("2015-07") == date(2015, 7, 1) and as_date("2015-07-15") == date(2015, 7, 15)
-    with pytest.raises(RuleError, match="YYYY-MM-DD"):
+    with pytest.raises(RuleError, match="TTTT-BB-HH"):
         as_date("15/07/2015")
 
 

@@ -27,7 +27,7 @@ def test_table_shape_and_search():
     assert {str(r.grade) for r in search_ranks("kolonel")} == {"IV/c", "IV/b"}
     assert [r.pns for r in search_ranks("III/a")] == ["Penata Muda"]
     assert search_ranks("") == [] and search_ranks("laksamana madya")[0].polri == "Komisaris Jenderal Polisi"
-    with pytest.raises(RuleError, match="unknown rank"):
+    with pytest.raises(RuleError, match="tidak dikenal"):
         grade_of("Admiral")
 
 
@@ -65,10 +65,10 @@ def test_class_cases(case, seg, as_of, kw, expected):
 
 
 @pytest.mark.parametrize("seg, kw, message", [
-    ("PPU_SWASTA", {}, "wage is required for segment PPU_SWASTA"),
-    ("PPU_PNS", {}, "grade is required for segment PPU_PNS"),
-    ("BP_LAINNYA", {}, "paid_class"),
-    ("PPU_TNI", dict(grade="Admiral"), "unknown rank"),
+    ("PPU_SWASTA", {}, "Upah wajib diisi untuk segmen PPU Pegawai Swasta"),
+    ("PPU_PNS", {}, "Golongan wajib diisi untuk segmen "),
+    ("BP_LAINNYA", {}, "Kelas iuran .* wajib diisi"),
+    ("PPU_TNI", dict(grade="Admiral"), "tidak dikenal"),
 ])
 def test_class_input_errors(seg, kw, message):
     with pytest.raises(RuleError, match=message):

@@ -112,7 +112,7 @@ def test_percentage_contributions(case, seg, as_of, kw, employer, participant, g
 # (case, segment, as_of, kwargs, what the message says)
 NOT_AVAILABLE = [
     ("PPU-P October 2019: day of Perpres 75/2019 Pasal 30 unverified (C9)", "PPU_PNS", "2019-10-01",
-     dict(wage=5_000_000, grade="III/a"), "government wage earners' rate: .* tidak tersedia"),
+     dict(wage=5_000_000, grade="III/a"), "Tarif iuran pekerja penerima upah instansi pemerintah: .* tidak tersedia"),
     ("PPU-P December 2019", "PPU_TNI", "2019-12-31", dict(wage=5_000_000, grade="III/a"), "tidak tersedia"),
     ("pensioners September 2018: day of Perpres 82/2018 unverified", "BP_PENSIUNAN_PNS", "2018-09-15",
      dict(grade="III/a", pension=4_000_000), "state pensioners: .* tidak tersedia"),
@@ -138,9 +138,9 @@ def test_private_employee_2019_private_sector_is_unaffected_by_the_government_ga
 
 
 def test_wage_components_only_where_the_regulation_names_them():
-    with pytest.raises(RuleError, match="no sourced composition"):
+    with pytest.raises(RuleError, match="belum ada susunan upah yang bersumber"):
         monthly_contribution("PPU_PNS", "2017-01-01", grade="III/a", wage_components={"gaji_pokok": 3_000_000})
-    with pytest.raises(RuleError, match="minimum_wage is not used"):
+    with pytest.raises(RuleError, match="Upah minimum tidak dipakai"):
         monthly_contribution("PPU_SWASTA", "2017-01-01", wage=3_000_000, minimum_wage=2_000_000)
 
 
@@ -166,7 +166,7 @@ def test_room_class(case, seg, as_of, kw, expected, source):
 
 
 def test_room_class_of_a_wage_earner_after_2018_is_required_input():
-    with pytest.raises(NotAvailable, match="wage bands .* tidak tersedia .* required input"):
+    with pytest.raises(NotAvailable, match="Batas upah kelas rawat .* tidak tersedia .* wajib diisi"):
         care_class("PPU_SWASTA", "2019-01-01", wage=5_000_000)
     # the contribution does not need the class: it is computed, the class left open
     c = monthly_contribution("PPU_SWASTA", "2019-01-01", wage=5_000_000).value

@@ -8,12 +8,15 @@ import sys
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
-from jkn.commands.edge import bounded, say
-from jkn.rules.decision import RuleError
+from jkn.commands.edge import bounded, cli_language, say
+from jkn.i18n import format_rupiah, render
+from jkn.rules.decision import RuleError, answer_text, localize
 from jkn.services.billing import calculators
 from jkn.services.bounds import JknDate, JknMonth, Members, Persons, Rupiah
+from jkn.web.labels import line_text, name_of
 
 app = typer.Typer(help="Calculators from the participant guide, each answer with its reason.", no_args_is_help=True)
 console = Console()
@@ -30,28 +33,37 @@ AsOf = typer.Option(..., "--as-of", help="YYYY-MM-DD", parser=bounded(JknDate))
 _rupiah = bounded(Rupiah)
 
 
-def rp(amount: int) -> str:
-    return "Rp " + f"{amount:,}".replace(",", ".")
-
-
-def _show(result: dict, as_json: bool, headline: str) -> None:
+def _show(result: dict, as_json: bool) -> None:
+    """The answer in one sentence first, then the lines, then each step naming its source (deciding steps
+    first), in the command line's language; ``--json`` keeps the machine source ids beside the names."""
+    lang = cli_language()
+    result = {**result, "answer": answer_text(result.get("answer"), lang),
+              "explanation": localize(result["explanation"], lang)}
     if as_json:
-        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(result, ensure_ascii=False, indent=2, default=str) + "\n")
         return
-    console.print(f"[bold]{headline}[/bold]")
+    if result["answer"]:
+        console.print(f"[bold]{escape(result['answer'])}[/bold]")
     for line in result.get("lines", []):
-        console.print(f"  {line['payer']:<11} {line['item']:<45} {rp(line['amount']):>15}")
+        console.print(f"  {name_of('payer', line['payer'], lang):<13} {line_text(line['item'], lang):<45} "
+                      f"{format_rupiah(line['amount'], lang):>15}")
     console.print(say("cli.calc.because"))
     for step in result["explanation"]:
-        console.print(f"  - {step['text']}  [dim]({step['source']})[/dim]")
+        console.print(f"  - {escape(step['text'])}  [dim]({escape(step['source_name'])})[/dim]")
 
 
 def _run(compute):
     try:
         return compute()
-    except (RuleError, ValueError) as exc:
-        Console(stderr=True).print("[red]" + say("cli.error") + f":[/red] {exc}")
-        raise typer.Exit(code=2) from None
+    except RuleError as exc:
+        _refuse(render(exc.msg, cli_language()) if exc.msg else str(exc))
+    except ValueError as exc:
+        _refuse(str(exc))
+
+
+def _refuse(said: str):
+    Console(stderr=True).print("[red]" + say("cli.error") + f":[/red] {escape(said)}")
+    raise typer.Exit(code=2) from None
 
 
 @app.command()
@@ -73,9 +85,7 @@ def contribution(segment: str = typer.Option(..., help="e.g. PPU_SWASTA, PBPU_MA
         segment, as_of, wage=wage, grade=grade, care_class=care_class, persons=persons,
         additional_members=additional_members, pension=pension, veteran_base_salary=veteran_base_salary,
         pbi_amount=pbi_amount))
-    headline = (f"{result['segment']} {result['month']}: total {rp(result['total'])} (employer {rp(result['employer'])}, "
-                f"participant {rp(result['participant'])}, government {rp(result['government'])}), due {result['due_date']}")
-    _show(result, as_json, headline)
+    _show(result, as_json)
 
 
 @app.command("care-class")
@@ -87,7 +97,7 @@ def care_class(segment: str = typer.Option(...), as_of: dt.date = AsOf,
     """The inpatient room class a participant is owed."""
     result = _run(lambda: calculators.room_class(segment, as_of, grade=grade, rank=rank, wage=wage,
                                                  paid_class=care_class))
-    _show(result, as_json, f"room class {result['care_class']}")
+    _show(result, as_json)
 
 
 @app.command()
@@ -103,17 +113,13 @@ def penalty(segment: str = typer.Option(...), as_of: dt.date = AsOf,
         bounded(JknMonth)(item.partition("=")[0])
     result = _run(lambda: calculators.penalty(segment, as_of, calculators.parse_unpaid(unpaid),
                                               penalty_owed=penalty_owed, suspended_since=suspended_since))
-    status = "SUSPENDED" if result["suspended"] else "active"
-    late = result["lateness"]
-    late_text = f"{late['months']} month(s) {late['days']} day(s) late" if late else "not late"
-    _show(result, as_json, f"{result['months_in_arrears']} month(s) in arrears, {late_text}, "
-                            f"penalty {rp(result['penalty'])}, amount due {rp(result['amount_due'])}, cover {status}")
+    _show(result, as_json)
 
 
 @app.command()
 def ranks(q: str) -> None:
     """A rank or grade and its equivalents (PNS, Polri, TNI AD/AL/AU)."""
-    table = Table("grade", "category", "PNS", "Polri", "TNI AD", "TNI AL", "TNI AU")
+    table = Table(say("cli.calc.grade"), say("cli.calc.category"), "PNS", "Polri", "TNI AD", "TNI AL", "TNI AU")
     for r in calculators.ranks(q):
         e = r["equivalents"]
         table.add_row(r["grade"], r["category"], *(e.get(k, "-") for k in ("pns", "polri", "tni_ad", "tni_al", "tni_au")))

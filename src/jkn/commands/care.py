@@ -135,11 +135,13 @@ def consumer_create(facility_code: str, version: str = typer.Option("2.0", help=
     if as_json:
         return _json(c)
     console.print(say("cli.care.consumer_for", code=c["facility_code"], name=c["facility_name"], version=c["api_version"]))
-    for name, path in SERVICES_BY_LEVEL.get(c["facility_level"], ()):
-        console.print(f"  {name + ' URL':<14}: http://<host>:<port>{path}")
-    console.print(f"  {'cons-id':<14}: {c['cons_id']}")
-    console.print(f"  {'secret':<14}: {c['secret']}")
-    console.print(f"  {'user key':<14}: " + (c["user_key"] or say("cli.care.no_user_key")))
+    fields = [(say("cli.care.field.url", service=name), f"http://<host>:<port>{path}")
+              for name, path in SERVICES_BY_LEVEL.get(c["facility_level"], ())]
+    fields += [(say("cli.care.field.cons_id"), c["cons_id"]), (say("cli.care.field.secret"), c["secret"]),
+               (say("cli.care.field.user_key"), c["user_key"] or say("cli.care.no_user_key"))]
+    width = max(len(label) for label, _ in fields)
+    for label, value in fields:
+        console.print(f"  {label:<{width}} : {value}")
 
 
 @consumer_app.command("list")

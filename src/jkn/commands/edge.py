@@ -22,9 +22,9 @@ from rich.markup import escape
 from sqlalchemy.exc import ArgumentError, OperationalError
 from typer.core import TyperGroup
 
-from jkn.i18n import Msg, pick_language, translator
+from jkn.i18n import Msg, pick_language, render, translator
 from jkn.reference.nik import NikError
-from jkn.rules.decision import RuleError
+from jkn.rules.decision import RuleError, localize
 from jkn.services.errors import DomainError, validation_message
 
 err = Console(stderr=True, soft_wrap=True)
@@ -55,12 +55,18 @@ def bounded(kind: Any) -> Callable[[Any], Any]:
     return parse
 
 
+def _deciding(explanation: list[dict] | None, lang: str) -> list[dict]:
+    """The steps that decided a refusal, read in ``lang`` (all of them when none is marked as deciding)."""
+    steps = localize(explanation, lang)
+    return [s for s in steps if s["decisive"]] or steps
+
+
 def describe(exc: BaseException) -> list[str] | None:
     """The lines that tell the user what to fix, or None when ``exc`` is not a user error."""
     lang = cli_language()
     if isinstance(exc, DomainError):
         lines = [exc.text(lang)] + [f"  {k}: {exc.details[k]}" for k in _DETAILS if exc.details.get(k)]
-        lines += [f"  - {s['text']}  ({s['source']})" for s in exc.details.get("explanation") or []]
+        lines += [f"  - {s['text']}  ({s['source_name']})" for s in _deciding(exc.details.get("explanation"), lang)]
         return lines + ["  " + say("cli.did_you_mean", code=s.get("code"), name=s.get("name", ""))
                         for s in exc.details.get("suggestions") or []]
     if isinstance(exc, ValidationError):
@@ -68,7 +74,7 @@ def describe(exc: BaseException) -> list[str] | None:
     if isinstance(exc, NikError):
         return [Msg("cli.nik", field=exc.field, reason=exc.say).render(lang)]
     if isinstance(exc, RuleError):
-        return [str(exc)]
+        return [render(exc.msg, lang) if exc.msg else str(exc)]
     if isinstance(exc, OperationalError):
         return [say("cli.database_unusable", reason=str(exc.orig).strip().splitlines()[0])]
     if isinstance(exc, ArgumentError):

@@ -9,9 +9,10 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from jkn.commands.calc import iso_date, rp
-from jkn.commands.edge import say
+from jkn.commands.calc import iso_date
+from jkn.commands.edge import cli_language, say
 from jkn.commands.membership import DbOption, out, session_for
+from jkn.i18n import format_rupiah
 
 app = typer.Typer(help="Policy what-if over the registry.", no_args_is_help=True)
 console, err = Console(), Console(stderr=True)
@@ -48,7 +49,7 @@ def compare(date_from: str = typer.Option(..., "--from", help="the first rule se
                   title=say("cli.policy.title"))
     for r in data[BY[by]] + [{"code": "", "name": say("cli.total"), **data["totals"]}]:
         table.add_row(f"{r['code']} {r['name']}".strip(), f"{r['participants']:,}".replace(",", "."),
-                      *[f"{rp(c['revenue'])}\n({c['amount_changed']} / {c['class_changed']}, {c['not_available']})"
+                      *[f"{format_rupiah(c['revenue'], cli_language())}\n({c['amount_changed']} / {c['class_changed']}, {c['not_available']})"
                         for c in r["cells"]])
     console.print(table)
     for n in data["notes"]:

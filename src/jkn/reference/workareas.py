@@ -342,3 +342,9 @@ def workareas_from_tables(tables: Mapping[str, Sequence[Mapping[str, str]]]) -> 
 def load_workareas() -> WorkAreas:
     """The packaged 2017 work areas, validated (raises :class:`WorkAreaDataError`)."""
     return workareas_from_tables({name: read_table(name) for name in TABLE_COLUMNS})
+
+
+def kabkota_label(code: str | None) -> str:
+    """A kab/kota by name with its code beside (``Kota Medan (12.71)``): officers use the code."""
+    found = load_workareas().kabkota.get(code or "")
+    return f"{found.name.title()} ({code})" if found else (code or "")

@@ -25,10 +25,11 @@ from decimal import Decimal
 from jkn.domain.care import CareClass, Grade
 from jkn.domain.month import Month
 from jkn.domain.segment import Segment, SegmentGroup
+from jkn.i18n import Msg, Rp
 from jkn.rules.decision import Decision, NotAvailable, RuleError, Steps, assumption, cite
-from jkn.rules.money import fmt
 from jkn.rules.parameters import as_date, param_entry, sourced
 from jkn.rules.ranks import grade_of, segment_grade
+from jkn.rules.segments import segment_name
 
 SECTION = "Manfaat Akomodasi Rawat Inap"
 #: (item under 2 = class II, item under 3 = class I)
@@ -43,19 +44,18 @@ _FIXED_I = {Segment.PPU_PEJABAT_NEGARA: "3.a", Segment.BP_VETERAN: "3.e", Segmen
 def class_for_grade(grade: Grade, items: tuple[str, str], steps: Steps) -> CareClass:
     """Golongan I-II give class II (§2), III-IV class I (§3)."""
     if grade.number <= 2:
-        steps.add(f"golongan {grade.golongan} (I or II): class II", cite(SECTION, f"2.{items[0]}"))
+        steps.add(Msg("care_class.grade_ii", golongan=grade.golongan), cite(SECTION, f"2.{items[0]}"))
         return CareClass.II
-    steps.add(f"golongan {grade.golongan} (III or IV): class I", cite(SECTION, f"3.{items[1]}"))
+    steps.add(Msg("care_class.grade_i", golongan=grade.golongan), cite(SECTION, f"3.{items[1]}"))
     return CareClass.I
 
 
 def _paid(segment: Segment, paid_class, steps: Steps) -> CareClass:
     if paid_class is None:
-        raise RuleError(f"paid_class (I, II or III) is required for segment {segment.value}: "
-                        "its room class is the class its contribution pays for")
+        raise RuleError(Msg("care_class.error.paid_class", segment=segment_name(segment)))
     c = CareClass.parse(paid_class)
     item = {CareClass.III: "1.b", CareClass.II: "2.e", CareClass.I: "3.h"}[c]
-    steps.add(f"{segment.group.value} participant paying the class {c.value} rate: class {c.value}", cite(SECTION, item))
+    steps.add(Msg("care_class.paid", segment=segment_name(segment), cls=c.value), cite(SECTION, item))
     return c
 
 
@@ -84,21 +84,21 @@ def uses_wage_bands(segment: Segment) -> bool:
 def wage_bands(as_of: "date | str") -> Decision[WageBands]:
     """The wage bands in force on ``as_of``, in rupiah; NotAvailable where none is sourced."""
     d, steps = as_date(as_of), Steps()
-    bands = sourced(param_entry("ppu_class_wage_bands", d), d, "the room-class wage bands of wage earners")
+    bands = sourced(param_entry("ppu_class_wage_bands", d), d, Msg("care_class.what.wage_bands"))
     v = bands.value
     if v["unit"] == "ptkp_k1":
         ptkp = param_entry("ptkp_k1_monthly", d)
-        steps.append(ptkp.step(f"PTKP K/1 per month on {d}: {fmt(ptkp.value)}"))
+        steps.append(ptkp.step(Msg("care_class.ptkp", day=d, amount=Rp(ptkp.value))))
         ii, i = (int(Decimal(v[k]) * ptkp.value) for k in ("class_II_up_to", "class_I_up_to"))
         sources = (cite(SECTION, "2.d"), cite(SECTION, "3.g"))
-        steps.add(f"class II up to {v['class_II_up_to']} x PTKP K/1 ({fmt(ii)})", sources[0])
-        steps.add(f"class I above that, up to {v['class_I_up_to']} x PTKP K/1 ({fmt(i)})", sources[1])
+        steps.add(Msg("care_class.band_ii_ptkp", times=Decimal(v["class_II_up_to"]), amount=Rp(ii)), sources[0])
+        steps.add(Msg("care_class.band_i_ptkp", times=Decimal(v["class_I_up_to"]), amount=Rp(i)), sources[1])
     else:
         ii, i = int(v["class_II_up_to"]), int(v["class_I_up_to"])
         sources = (bands.source, bands.source)
-        steps.add(f"class II up to {fmt(ii)}; class I above that, up to {fmt(i)}", bands.source)
+        steps.add(Msg("care_class.bands", ii=Rp(ii), i=Rp(i)), bands.source)
     above = param_entry("class_above_top_band", d)
-    steps.add(f"above {fmt(i)}: class {above.value}", above.source)
+    steps.add(Msg("care_class.above", amount=Rp(i), cls=above.value), above.source)
     return Decision(WageBands(ii, i, CareClass(above.value), (*sources, above.source)), steps)
 
 
@@ -107,13 +107,22 @@ def wage_class(wage: int, as_of: date, steps: Steps) -> CareClass:
     b = wage_bands(as_of)
     steps.extend(b.steps)
     cls, source = b.value.class_of(wage)
-    steps.add(f"wage {fmt(wage)}: class {cls.value}", source)
+    steps.add(Msg("care_class.wage", wage=Rp(wage), cls=cls.value), source)
     return cls
 
 
 def care_class(segment: "Segment | str", as_of: "date | Month | str", *, wage: int | None = None,
                grade: "Grade | str | None" = None, paid_class: "CareClass | str | None" = None,
                ) -> Decision[CareClass]:
+    """Room class for a participant of ``segment`` on ``as_of``, answered in one sentence (:func:`_entitled`)."""
+    d = _entitled(segment, as_of, wage=wage, grade=grade, paid_class=paid_class)
+    return Decision(d.value, d.steps, Msg("care_class.answer", segment=segment_name(Segment.parse(segment)),
+                                          cls=d.value.value))
+
+
+def _entitled(segment: "Segment | str", as_of: "date | Month | str", *, wage: int | None = None,
+              grade: "Grade | str | None" = None, paid_class: "CareClass | str | None" = None,
+              ) -> Decision[CareClass]:
     """Room class for a participant of ``segment`` on ``as_of``.
 
     Needs ``grade`` (a grade like ``"III/a"`` or a rank name) for PNS/TNI/Polri and their
@@ -122,44 +131,42 @@ def care_class(segment: "Segment | str", as_of: "date | Month | str", *, wage: i
     class they pay for (assumption A-18).
     """
     seg, d, steps = Segment.parse(segment), as_date(as_of), Steps()
-    steps.add(f"segment {seg.value}: {seg.label}", seg.source)
+    steps.add(Msg("rule.segment", segment=segment_name(seg)), seg.source)
     if seg is Segment.PBI:
-        steps.add("PBI participants: class III", cite(SECTION, "1.a"))
+        steps.add(Msg("care_class.pbi"), cite(SECTION, "1.a"))
         return Decision(CareClass.III, steps)
     if seg in _FIXED_I:
         if (sg := segment_grade(seg)) is not None:
             steps.extend(sg.steps)
-        steps.add(f"{seg.label}: class I", cite(SECTION, _FIXED_I[seg]))
+        steps.add(Msg("care_class.fixed_i", segment=segment_name(seg)), cite(SECTION, _FIXED_I[seg]))
         return Decision(CareClass.I, steps)
     if seg is Segment.BP_PENSIUNAN_PEJABAT_NEGARA:
         steps.extend(segment_grade(seg).steps)
-        steps.add("pensioners of golongan III and IV: class I", cite(SECTION, "3.b"))
+        steps.add(Msg("care_class.pension_official"), cite(SECTION, "3.b"))
         return Decision(CareClass.I, steps)
     if seg in _BY_GRADE and (seg is not Segment.BP_JANDA_DUDA_YATIM_PENSIUNAN or grade is not None):
         if grade is None:
-            raise RuleError(f"grade is required for segment {seg.value} (e.g. 'III/a' or a rank such as 'Kapten')")
+            raise RuleError(Msg("care_class.error.grade", segment=segment_name(seg)))
         g = grade_of(str(grade)) if not isinstance(grade, Grade) else Decision(grade, [])
         steps.extend(g.steps)
         if seg.group is SegmentGroup.PPU:
-            steps.add("PNS, TNI and Polri take the class of their grade (2.a-c, 3.b-d), not the wage rule of 2.d/3.g",
-                      assumption("A-17"))
+            steps.add(Msg("care_class.grade_not_wage"), assumption("A-17"))
         if seg is Segment.BP_JANDA_DUDA_YATIM_PENSIUNAN:
-            steps.add("survivor of a pensioner: the deceased pensioner's grade applies, as for a family member",
-                      assumption("A-18"))
+            steps.add(Msg("care_class.survivor_grade"), assumption("A-18"))
         return Decision(class_for_grade(g.value, _BY_GRADE[seg], steps), steps)
     if seg.group is SegmentGroup.PPU:
         if wage is None:
-            raise RuleError(f"wage is required for segment {seg.value}")
+            raise RuleError(Msg("care_class.error.wage", segment=segment_name(seg)))
         if isinstance(wage, bool) or not isinstance(wage, int) or wage < 0:
-            raise RuleError(f"wage must be a whole, non-negative number of rupiah, got {wage!r}")
+            raise RuleError(Msg("care_class.error.wage_whole", got=repr(wage)))
         try:
             return Decision(wage_class(wage, d, steps), steps)
         except NotAvailable as exc:
             if paid_class is None:
-                raise NotAvailable(f"{exc}; give the class on record (paid_class / care_class): required input") from None
+                raise NotAvailable(Msg("care_class.error.no_bands", why=exc.msg or str(exc))) from None
             c = CareClass.parse(paid_class)
-            steps.add(f"no sourced wage bands on {d}: the class given, {c.value}", assumption("A-R09"))
+            steps.add(Msg("care_class.no_bands", day=d, cls=c.value), assumption("A-R09"))
             return Decision(c, steps)
     if seg is Segment.BP_JANDA_DUDA_YATIM_PENSIUNAN:
-        steps.add("no grade of the deceased given: the class paid for applies", assumption("A-18"))
+        steps.add(Msg("care_class.survivor_paid"), assumption("A-18"))
     return Decision(_paid(seg, paid_class, steps), steps)

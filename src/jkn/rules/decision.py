@@ -117,6 +117,8 @@ def jsonable(v: Any) -> Any:
     """Dataclasses, enums, dates, months and decimals into JSON-ready values."""
     if isinstance(v, Enum):
         return v.value
+    if isinstance(v, Msg):
+        return str(v)
     if v is None or isinstance(v, (bool, str, float)):
         return v
     if isinstance(v, int):

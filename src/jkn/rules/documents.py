@@ -18,7 +18,9 @@ from functools import lru_cache
 from importlib.resources import files
 
 from jkn.domain.segment import Segment, SegmentGroup
+from jkn.i18n import Msg
 from jkn.rules.decision import Decision, RuleError, Step, Steps, assumption, cite
+from jkn.rules.segments import segment_name
 
 MODES = ("individual", "collective")
 PENSIONERS = frozenset({Segment.BP_PENSIUNAN_PNS, Segment.BP_PENSIUNAN_TNI_POLRI, Segment.BP_PENSIUNAN_PEJABAT_NEGARA,
@@ -44,16 +46,16 @@ class Circumstances:
     all_under_five: bool = False  #: everyone to be photographed is under five (balita)
 
 
-#: ``when`` → (what must hold, test on the circumstances, the participant's segment and the new segment)
-CONDITIONS: dict[str, tuple[str, Callable[[Circumstances, Segment | None, Segment | None], bool]]] = {
-    "foreign": ("a foreign national (WNA) is on the form", lambda c, seg, new: c.foreign),
-    "married": ("the participant is married or a spouse is registered", lambda c, seg, new: c.married),
-    "children": ("a child is registered", lambda c, seg, new: c.children > 0),
-    "child_21_25": ("a child aged 21 to 25 in formal education is registered",
-                    lambda c, seg, new: c.students_21_25 > 0),
-    "balita_exempt": ("someone to be photographed is five or older", lambda c, seg, new: not c.all_under_five),
-    "pns_active": ("the participant is an active civil servant (PPU_PNS)", lambda c, seg, new: seg is Segment.PPU_PNS),
-    "to_pensioner": ("the new segment is a pensioner's", lambda c, seg, new: new in PENSIONERS),
+#: ``when`` → test on the circumstances, the participant's segment and the new segment; what must hold is
+#: said by ``documents.when.<when>`` in the catalogue
+CONDITIONS: dict[str, Callable[[Circumstances, Segment | None, Segment | None], bool]] = {
+    "foreign": lambda c, seg, new: c.foreign,
+    "married": lambda c, seg, new: c.married,
+    "children": lambda c, seg, new: c.children > 0,
+    "child_21_25": lambda c, seg, new: c.students_21_25 > 0,
+    "balita_exempt": lambda c, seg, new: not c.all_under_five,
+    "pns_active": lambda c, seg, new: seg is Segment.PPU_PNS,
+    "to_pensioner": lambda c, seg, new: new in PENSIONERS,
 }
 
 
@@ -74,7 +76,7 @@ def _req(r: dict, mode: str | None = None) -> Requirements:
     items = tuple(Item(**i, number=n) for n, i in enumerate(r["items"], start=1))
     unknown = {i.when for i in items} - {None, *CONDITIONS}
     if unknown:
-        raise RuleError(f"documents.toml {r['id']}: unknown condition(s) {', '.join(sorted(unknown))}")
+        raise ValueError(f"documents.toml {r['id']}: unknown condition(s) {', '.join(sorted(unknown))}")
     return Requirements(r["id"], r["title"], mode or r["mode"], items, r["source"],
                         tuple(Segment(s) for s in r.get("segments", ())), r.get("min_members"),
                         r.get("card_replaced"), tuple(SegmentGroup(g) for g in r.get("groups", ())))
@@ -101,11 +103,10 @@ def _applicable(r: Requirements, c: Circumstances | None, steps: Steps, segment:
     kept = []
     for i in r.items:
         if i.when is not None:
-            text, holds = CONDITIONS[i.when]
-            needed = holds(c, segment, new_segment)
-            answer = "yes, needed" if needed else "no, not needed"
-            steps.add(f"{r.id}/{i.number} \"{i.text}\" only if {text}: {answer}",
-                      f"{r.source}; {assumption('A-M20')}")
+            needed = CONDITIONS[i.when](c, segment, new_segment)
+            said = dict(number=i.number, item=i.text, when=Msg(f"documents.when.{i.when}"))
+            steps.add(Msg("documents.conditional_needed", **said) if needed else
+                      Msg("documents.conditional_not_needed", **said), f"{r.source}; {assumption('A-M20')}")
             if not needed:
                 continue
         kept.append(i)
@@ -125,26 +126,28 @@ def registration_documents(segment: "Segment | str", *, mode: str = "individual"
     """
     seg, steps = Segment.parse(segment), Steps()
     if mode not in MODES:
-        raise RuleError(f"mode must be 'individual' or 'collective', got {mode!r}")
+        raise RuleError(Msg("documents.error.mode", got=repr(mode)))
     options = [r for r in registration_options(seg) if r.mode == mode]
     if subtype is not None:
         options = [r for r in options if r.id == subtype]
         if not options:
             valid = [r.id for r in registration_options(seg) if r.mode == mode]
-            raise RuleError(f"subtype {subtype!r} does not apply to {seg.value} ({mode}); use one of: {', '.join(valid)}")
+            raise RuleError(Msg("documents.error.subtype", subtype=subtype, segment=segment_name(seg),
+                                mode=Msg(f"documents.mode.{mode}"), valid=", ".join(valid)))
     if not options:
-        raise RuleError(f"the guide has no {mode} registration for segment {seg.value}")
+        raise RuleError(Msg("documents.error.no_route", segment=segment_name(seg), mode=Msg(f"documents.mode.{mode}")))
     if len(options) > 1:
-        raise RuleError(f"segment {seg.value} has several {mode} document lists; give subtype, one of: "
-                        + ", ".join(f"{r.id} ({r.title})" for r in options))
+        raise RuleError(Msg("documents.error.several", segment=segment_name(seg), mode=Msg(f"documents.mode.{mode}"),
+                            options=", ".join(f"{r.id} ({r.title})" for r in options)))
     r = options[0]
-    steps.add(f"{seg.value}, {mode} registration: {r.title}", r.source)
+    steps.add(Msg("documents.registration", segment=segment_name(seg), mode=Msg(f"documents.mode.{mode}"),
+                  title=r.title), r.source)
     if r.min_members is not None:
         if group_size is not None and (isinstance(group_size, bool) or not isinstance(group_size, int)
                                        or group_size < r.min_members):
-            raise RuleError(f"a collective registration for {seg.value} needs at least {r.min_members} members, "
-                            f"got {group_size!r}")
-        steps.add(f"the group must have at least {r.min_members} members", r.source)
+            raise RuleError(Msg("documents.error.group_size", segment=segment_name(seg), least=r.min_members,
+                                got=repr(group_size)))
+        steps.add(Msg("documents.group_size", least=r.min_members), r.source)
     return Decision(_applicable(r, circumstances, steps, seg), steps)
 
 
@@ -170,14 +173,14 @@ def change_documents(change: str, *, segment: "Segment | str | None" = None,
     changes = _load()[1]
     key = change.strip().upper()
     if key not in changes:
-        raise RuleError(f"unknown change {change!r}; use one of: {', '.join(changes)}")
+        raise RuleError(Msg("documents.error.unknown_change", change=change, valid=", ".join(changes)))
     r = changes[key]
     if r.groups and segment is not None and Segment.parse(segment).group not in r.groups:
-        raise RuleError(f"{key} applies only to {', '.join(g.value for g in r.groups)} participants, "
-                        f"not {Segment.parse(segment).value}")
+        raise RuleError(Msg("documents.error.change_groups", change=r.title, groups=", ".join(g.value for g in r.groups),
+                            segment=segment_name(Segment.parse(segment))))
     item = "1" if r.card_replaced else "2"
-    steps = Steps([Step(f"{r.title}: " + ("a new card is issued" if r.card_replaced else "no new card"),
-                        cite("Perubahan Data Kepesertaan", item)), Step("documents as listed", r.source)])
+    steps = Steps([Step(Msg("documents.new_card", title=r.title) if r.card_replaced else Msg("documents.no_new_card", title=r.title),
+                        cite("Perubahan Data Kepesertaan", item)), Step(Msg("documents.as_listed"), r.source)])
     seg = Segment.parse(segment) if segment is not None else None
     new = Segment.parse(new_segment) if new_segment is not None else None
     return Decision(_applicable(r, circumstances, steps, seg, new), steps)

@@ -26,6 +26,7 @@ from typing import Sequence
 from jkn.domain.care import FamilyMember, MaritalStatus, Relationship
 from jkn.domain.month import Month
 from jkn.domain.segment import Segment, SegmentGroup
+from jkn.i18n import Msg
 from jkn.rules.decision import Decision, Steps, assumption, cite
 from jkn.rules.parameters import as_date
 
@@ -48,7 +49,7 @@ class MemberResult:
     index: int
     member: FamilyMember
     status: MemberStatus
-    reason: str
+    reason: Msg   #: why, read in the reader's language
     source: str
     until: date | None = None  #: last day the status holds by age (children of a wage earner), else None
 
@@ -94,20 +95,18 @@ def child_status_ends(child: FamilyMember) -> Decision[date]:
     steps = Steps()
     b21, b25 = nth_birthday(child.birth_date, 21), nth_birthday(child.birth_date, 25)
     ends = b21
-    steps.add(f"born {child.birth_date}: 'belum berusia 21 tahun' until {b21 - ONE_DAY}", cite(SECTION, "1.b"))
+    steps.add(Msg("family.child.under_21", born=child.birth_date, until=b21 - ONE_DAY), cite(SECTION, "1.b"))
     if child.in_school and child.education_until is not None:
         schooled = min(b25, child.education_until + ONE_DAY)
         if schooled > b21:
             ends = schooled
-            steps.add(f"in formal education until {child.education_until} (school's letter): under 25 and in "
-                      f"education until {ends - ONE_DAY}", cite(SECTION, "1.b"))
-        else:
-            steps.add(f"formal education ends on {child.education_until}, before the 21st birthday: no extension",
+            steps.add(Msg("family.child.schooled", school=child.education_until, until=ends - ONE_DAY),
                       cite(SECTION, "1.b"))
+        else:
+            steps.add(Msg("family.child.school_ends_early", day=child.education_until), cite(SECTION, "1.b"))
     elif child.in_school:
-        steps.add("in formal education, but without the end date on the school's letter: no extension to 25",
-                  assumption("A-M16"))
-    steps.add(f"not a child of the core family from {ends}", assumption("A-M15"))
+        steps.add(Msg("family.child.school_no_date"), assumption("A-M16"))
+    steps.add(Msg("family.child.ends", day=ends), assumption("A-M15"))
     return Decision(ends, steps)
 
 
@@ -118,19 +117,21 @@ def child_eligible(child: FamilyMember, as_of: "date | Month | str") -> Decision
     as_of = as_date(as_of)
     steps, age = Steps(), child.age_on(as_of)
     if child.marital_status is not MaritalStatus.NEVER_MARRIED:
-        steps.add(f"child has been married ({child.marital_status.value.lower()})", cite(SECTION, "1.a"))
+        steps.add(Msg("family.child.married", status=Msg(f"marital.{child.marital_status.value}")),
+                  cite(SECTION, "1.a"), decisive=True)
         return Decision(False, steps)
     if child.has_income:
-        steps.add("child has an own income", cite(SECTION, "1.a"))
+        steps.add(Msg("family.child.income"), cite(SECTION, "1.a"), decisive=True)
         return Decision(False, steps)
-    steps.add("child never married and without own income (both required)", assumption("A-13"))
+    steps.add(Msg("family.child.single"), assumption("A-13"))
     ends = child_status_ends(child).value
     if as_of < ends:
-        why = "under 21" if age < 21 else f"under 25 and in formal education until {child.education_until}"
-        steps.add(f"age {age} on {as_of}: {why}", cite(SECTION, "1.b"))
+        why = Msg("family.child.age_under_21", age=age, day=as_of) if age < 21 else \
+            Msg("family.child.age_in_school", age=age, day=as_of, until=child.education_until)
+        steps.add(why, cite(SECTION, "1.b"), decisive=True)
         return Decision(True, steps)
-    steps.add(f"age {age} on {as_of}: not under 21" + ("" if age >= 25 else
-              ", and not in formal education with an end date on or after that day"), cite(SECTION, "1.b"))
+    steps.add(Msg("family.child.age_over", age=age, day=as_of) if age >= 25 else
+              Msg("family.child.age_over_21", age=age, day=as_of), cite(SECTION, "1.b"), decisive=True)
     return Decision(False, steps)
 
 
@@ -140,25 +141,25 @@ def check_family(segment: "Segment | str", as_of: "date | Month | str",
     seg, d, steps = Segment.parse(segment), as_date(as_of), Steps()
     res: dict[int, MemberResult] = {}
 
-    def put(i: int, status: MemberStatus, reason: str, source: str, until: date | None = None) -> None:
+    def put(i: int, status: MemberStatus, reason: Msg, source: str, until: date | None = None) -> None:
         res[i] = MemberResult(i, members[i], status, reason, source, until)
-        steps.add(f"member #{i + 1} ({members[i].relationship.value.lower()}): {status.value} - {reason}"
-                  + (f", until {until}" if until else ""), source)
+        said = dict(n=i + 1, relationship=Msg(f"rel.{members[i].relationship.value}"),
+                    status=Msg(f"family.status.{status.value}"), reason=reason)
+        steps.add(Msg("family.member_until", until=until, **said) if until else Msg("family.member", **said), source,
+                  decisive=status is MemberStatus.REFUSED)
 
     alive = []
     for i, m in enumerate(members):
         if m.birth_date > d:
-            put(i, MemberStatus.REFUSED, f"born {m.birth_date} is after {d}", cite(SECTION))
+            put(i, MemberStatus.REFUSED, Msg("family.born_after", born=m.birth_date, day=d), cite(SECTION))
         else:
             alive.append(i)
     if seg.group is SegmentGroup.PBI:
         for i in alive:
-            put(i, MemberStatus.REFUSED, "PBI participants are each designated by the government, not enrolled as "
-                "family of another participant", cite("Peserta Jaminan Kesehatan", "1"))
+            put(i, MemberStatus.REFUSED, Msg("family.pbi_designated"), cite("Peserta Jaminan Kesehatan", "1"))
     elif seg.group in (SegmentGroup.PBPU, SegmentGroup.BP):
         for i in alive:
-            put(i, MemberStatus.MEMBER, "PBPU and Bukan Pekerja may enrol the family members they want, no limit",
-                cite(SECTION, "2"))
+            put(i, MemberStatus.MEMBER, Msg("family.no_limit"), cite(SECTION, "2"))
     else:
         _wage_earner(members, alive, d, put, steps)
     ordered = tuple(res[i] for i in range(len(members)))
@@ -170,9 +171,9 @@ def _wage_earner(members, alive, d, put, steps) -> None:
     for i in (i for i in alive if members[i].relationship is Relationship.SPOUSE):
         if slots:
             slots -= 1
-            put(i, MemberStatus.CORE, "spouse (istri/suami)", cite(SECTION, "1"))
+            put(i, MemberStatus.CORE, Msg("family.spouse"), cite(SECTION, "1"))
         else:
-            put(i, MemberStatus.REFUSED, "core family already has 5 persons", cite(SECTION, "1"))
+            put(i, MemberStatus.REFUSED, Msg("family.core_full"), cite(SECTION, "1"))
     children = sorted((i for i in alive if members[i].relationship.is_child),
                       key=lambda i: (members[i].birth_date, i))
     core_children = 0
@@ -180,22 +181,19 @@ def _wage_earner(members, alive, d, put, steps) -> None:
         ok = child_eligible(members[i], d)
         steps.extend(ok.steps)
         if not ok.value:
-            put(i, MemberStatus.OTHER_RELATIVE, "not a core child (" + "; ".join(s.text for s in ok.steps[-1:]) +
-                "); may join as other relative at the class rate", assumption("A-14"))
+            put(i, MemberStatus.OTHER_RELATIVE, Msg("family.not_core_child", why=ok.steps[-1].text), assumption("A-14"))
             continue
         until = child_status_ends(members[i]).value - ONE_DAY
         if core_children < CORE_MAX_CHILDREN and slots:
             core_children += 1
             slots -= 1
-            put(i, MemberStatus.CORE, f"eligible child, covered child {core_children} of at most 3 (eldest first)",
+            put(i, MemberStatus.CORE, Msg("family.core_child", n=core_children, most=CORE_MAX_CHILDREN),
                 cite("Perubahan Data Kepesertaan", "2.f"), until)
         else:
-            put(i, MemberStatus.ADDITIONAL, "eligible child beyond the 3 covered children (anak ke-4 dan seterusnya), "
-                "1% of wage", cite(SECTION, "3"), until)
+            put(i, MemberStatus.ADDITIONAL, Msg("family.fourth_child", most=CORE_MAX_CHILDREN), cite(SECTION, "3"), until)
     for i in alive:
         r = members[i].relationship
         if r.is_parent:
-            put(i, MemberStatus.ADDITIONAL, "father, mother or parent-in-law: additional member, 1% of wage",
-                cite(SECTION, "3"))
+            put(i, MemberStatus.ADDITIONAL, Msg("family.parent"), cite(SECTION, "3"))
         elif r is Relationship.OTHER_RELATIVE:
-            put(i, MemberStatus.OTHER_RELATIVE, "other relative (kerabat lain): flat class rate", cite(SECTION, "4"))
+            put(i, MemberStatus.OTHER_RELATIVE, Msg("family.other_relative"), cite(SECTION, "4"))

@@ -58,11 +58,11 @@ def as_date(as_of: "date | Month | str") -> date:
         try:
             as_of = Month.parse(as_of).first_day if len(as_of.strip()) == 7 else date.fromisoformat(as_of.strip())
         except ValueError:
-            raise RuleError(f"as_of must be a date YYYY-MM-DD (or a month YYYY-MM), got {as_of!r}") from None
+            raise RuleError(Msg("param.error.date", got=repr(as_of))) from None
     if not isinstance(as_of, date):
-        raise RuleError(f"as_of must be a date, got {as_of!r}")
+        raise RuleError(Msg("param.error.date", got=repr(as_of)))
     if as_of < JKN_START:
-        raise RuleError(f"as_of {as_of.isoformat()} is before JKN began on {JKN_START.isoformat()}")
+        raise RuleError(Msg("param.error.before_jkn", day=as_of, start=JKN_START))
     return as_of
 
 
@@ -76,22 +76,22 @@ def parse_params(text: str, stem: str) -> Params:
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise RuleError(f"{stem}: not valid TOML ({exc})") from None
+        raise RuleError(Msg("param.error.toml", origin=stem, why=str(exc))) from None
     out: Params = {}
     for name, entries in raw.items():
         if not isinstance(entries, list):
-            raise ValueError(f"{stem}: {name} must be an array of tables [[{name}]]")
+            raise ValueError(Msg("param.error.not_array", origin=stem, name=name))
         parsed = []
         for e in entries:
             if not isinstance(e.get("since"), date) or not e.get("source"):
-                raise ValueError(f"{stem}: every {name} entry needs since (a date) and source")
+                raise ValueError(Msg("param.error.since_source", origin=stem, name=name))
             extra = set(e) - {"since", "value", "source", "note"}
             if extra:
-                raise ValueError(f"{stem}: {name} entry has unknown keys {sorted(extra)}")
+                raise ValueError(Msg("param.error.unknown_keys", origin=stem, name=name, keys=sorted(extra)))
             parsed.append(ParamEntry(name, e["since"], e.get("value"), e["source"], e.get("note", "")))
         parsed.sort(key=lambda p: p.since)
         if len({p.since for p in parsed}) != len(parsed):
-            raise ValueError(f"{stem}: {name} has two entries with the same since")
+            raise ValueError(Msg("param.error.same_since", origin=stem, name=name))
         out[name] = parsed
     return out
 
@@ -113,10 +113,10 @@ def read_overlay(text: str, origin: str = "what-if file") -> Params:
     try:
         overlay = parse_params(text, origin)
     except ValueError as exc:
-        raise RuleError(str(exc)) from None
+        raise RuleError(exc.args[0] if exc.args and isinstance(exc.args[0], Msg) else str(exc)) from None
     unknown = sorted(set(overlay) - set(all_params()))
     if unknown:
-        raise RuleError(f"{origin}: unknown parameter(s) {', '.join(unknown)}; use names of src/jkn/rules/params/*.toml")
+        raise RuleError(Msg("param.error.unknown", origin=origin, names=unknown))
     return overlay
 
 
@@ -152,7 +152,7 @@ def entry_in_force(params: Params, name: str, as_of: "date | Month | str") -> Pa
         raise KeyError(f"unknown parameter {name!r}")
     current = [e for e in entries if e.since <= d]
     if not current:
-        raise RuleError(f"parameter {name} has no entry in force on {d.isoformat()}")
+        raise RuleError(Msg("param.error.not_in_force", name=name, day=d))
     return current[-1]
 
 
@@ -166,7 +166,7 @@ def param(name: str, as_of: "date | Month | str") -> Any:
     return sourced(param_entry(name, as_of), as_of).value
 
 
-def sourced(e: ParamEntry, as_of: "date | Month | str", what: str | None = None) -> ParamEntry:
+def sourced(e: ParamEntry, as_of: "date | Month | str", what: "Msg | str | None" = None) -> ParamEntry:
     """``e`` itself if it has a value, else NotAvailable: "not available for this date", with the entry's source."""
     if e.value is None:
         from jkn.rules.sources import reference

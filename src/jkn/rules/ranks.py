@@ -15,6 +15,7 @@ from importlib.resources import files
 
 from jkn.domain.care import Grade
 from jkn.domain.segment import Segment
+from jkn.i18n import Msg
 from jkn.rules.decision import Decision, RuleError, Step, cite
 
 CORPS = ("pns", "polri", "tni_ad", "tni_al", "tni_au")
@@ -96,21 +97,19 @@ def grade_of(rank_or_grade: str) -> Decision[Grade]:
     """Grade of a rank name (exact, any corps) or of a grade written ``"III/a"``."""
     try:
         g = Grade.parse(rank_or_grade)
-        return Decision(g, [Step(f"grade {g} given directly", cite("Golongan Kepangkatan", "1"))])
+        return Decision(g, [Step(Msg("ranks.grade_given", grade=str(g)), cite("Golongan Kepangkatan", "1"))])
     except ValueError:
         pass
     nq = _norm(rank_or_grade)
     hits = [(r, c) for r in _load()[0] for c, n in r.names().items() if _norm(n) == nq]
     if not hits:
-        raise RuleError(f"unknown rank {rank_or_grade!r}; give a grade like 'III/a' or a rank from the "
-                        "Golongan Kepangkatan table (see search_ranks)")
+        raise RuleError(Msg("ranks.error.unknown", rank=rank_or_grade))
     grades = {r.grade for r, _ in hits}
     if len(grades) > 1:  # pragma: no cover - the guide's names are unambiguous
-        raise RuleError(f"rank {rank_or_grade!r} is ambiguous: {sorted(map(str, grades))}")
+        raise RuleError(Msg("ranks.error.ambiguous", rank=rank_or_grade, grades=sorted(map(str, grades))))
     r, corps = hits[0]
-    return Decision(r.grade, [Step(
-        f"{r.names()[corps]} ({corps.upper().replace('_', ' ')}) is equivalent to PNS golongan {r.grade}",
-        cite("Golongan Kepangkatan", "1"))])
+    return Decision(r.grade, [Step(Msg("ranks.equivalent", rank=r.names()[corps], corps=Msg(f"ranks.corps.{corps}"),
+                                       grade=str(r.grade)), cite("Golongan Kepangkatan", "1"))])
 
 
 def segment_grade(segment: Segment) -> Decision[Grade] | None:
@@ -118,6 +117,6 @@ def segment_grade(segment: Segment) -> Decision[Grade] | None:
     for e in _load()[1]:
         if segment in e.segments:
             item = "3" if e.grade.golongan == "III" else "2"
-            return Decision(e.grade, [Step(f"{e.who} is equivalent to PNS golongan {e.grade}",
+            return Decision(e.grade, [Step(Msg("ranks.segment_equivalent", who=e.who, grade=str(e.grade)),
                                            cite("Golongan Kepangkatan", item))])
     return None

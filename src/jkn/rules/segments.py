@@ -11,11 +11,17 @@ from datetime import date
 
 from jkn.domain.month import Month, add_months
 from jkn.domain.segment import Segment, SegmentGroup
+from jkn.i18n import Msg
 from jkn.rules.decision import Decision, RuleError, Steps, assumption, cite
 from jkn.rules.parameters import as_date
 
 SECTION = "Peserta Jaminan Kesehatan"
 FOREIGN_MIN_MONTHS = 6
+
+
+def segment_name(segment: Segment) -> Msg:
+    """The segment's name in the reader's language (``PPU Pegawai Swasta``), not its code."""
+    return Msg(f"segment.{segment.value}")
 
 
 def list_segments() -> list[dict[str, str]]:
@@ -32,26 +38,24 @@ def check_eligibility(segment: "Segment | str", as_of: "date | Month | str", *, 
     ``pbi_designated`` (the government's designation).
     """
     seg, d, steps = Segment.parse(segment), as_date(as_of), Steps()
-    steps.add(f"segment {seg.value}: {seg.label}", seg.source)
+    steps.add(Msg("rule.segment", segment=segment_name(seg)), seg.source)
     if seg is Segment.PBI:
         if pbi_designated is None:
-            raise RuleError("pbi_designated is required for segment PBI: PBI participants are designated by the government")
-        steps.add("PBI: " + ("designated" if pbi_designated else "not designated") + " by the government",
-                  cite(SECTION, "1"))
+            raise RuleError(Msg("segments.error.pbi_designated"))
+        steps.add(Msg("segments.pbi_designated") if pbi_designated else Msg("segments.pbi_not_designated"),
+                  cite(SECTION, "1"), decisive=not pbi_designated)
         if not pbi_designated:
             return Decision(False, steps)
     if foreign:
         if work_started is None:
-            raise RuleError("work_started (first day of work in Indonesia) is required for a foreign national")
+            raise RuleError(Msg("segments.error.work_started"))
         earliest = add_months(work_started, FOREIGN_MIN_MONTHS)
         item = {SegmentGroup.PPU: "2, PPU", SegmentGroup.PBPU: "2, PBPU"}.get(seg.group, "")
-        steps.add(f"foreign national working in Indonesia since {work_started}: eligible from {earliest} "
-                  "(paling singkat 6 bulan)", cite(SECTION, item))
+        steps.add(Msg("segments.foreign", since=work_started, earliest=earliest), cite(SECTION, item))
         if seg.group not in (SegmentGroup.PPU, SegmentGroup.PBPU):
-            steps.add("the 6-month condition of the opening sentence applies to every segment", assumption("A-15"))
+            steps.add(Msg("segments.foreign_every_segment"), assumption("A-15"))
         if d < earliest:
-            steps.add(f"on {d}: fewer than 6 months of work in Indonesia, not yet eligible", cite(SECTION))
+            steps.add(Msg("segments.foreign_too_early", day=d), cite(SECTION), decisive=True)
             return Decision(False, steps)
-    steps.add(f"eligible on {d}; cover requires the contribution to be paid ('yang telah membayar iuran')",
-              cite(SECTION))
+    steps.add(Msg("segments.eligible", day=d), cite(SECTION), decisive=True)
     return Decision(True, steps)

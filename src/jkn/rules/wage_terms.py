@@ -20,6 +20,7 @@ from jkn.domain.segment import GOVERNMENT_WAGE_EARNERS, Segment, SegmentGroup
 from jkn.rules.decision import Decision, RuleError, Steps, assumption
 from jkn.i18n import Msg, Rp
 from jkn.rules.parameters import as_date, param_entry, sourced
+from jkn.rules.segments import segment_name
 
 PAYERS = ("employer", "participant", "government")
 #: Value of ``ppu_wage_floor`` for "the minimum wage of the workplace's kab/kota" (UMK).
@@ -48,7 +49,7 @@ class WageTerms:
 def percents(value: Mapping, name: str) -> dict[str, Decimal]:
     out = {p: Decimal(str(value[f"{p}_pct"])) for p in PAYERS if value.get(f"{p}_pct") is not None}
     if not out:
-        raise RuleError(f"parameter {name} gives no percentage (employer_pct, participant_pct, government_pct)")
+        raise RuleError(Msg("wage.error.no_percent", name=name))
     return out
 
 
@@ -57,13 +58,13 @@ def wage_terms(segment: "Segment | str", as_of: "date | str") -> Decision[WageTe
     regulation in force has no sourced value (e.g. government employees, October-December 2019)."""
     seg, d, steps = Segment.parse(segment), as_date(as_of), Steps()
     if seg.group is not SegmentGroup.PPU:
-        raise RuleError(f"wage terms exist only for PPU segments, not {seg.value}")
+        raise RuleError(Msg("wage.error.not_ppu", segment=segment_name(seg)))
     group = "government" if seg in GOVERNMENT_WAGE_EARNERS else "non_government"
     if seg is Segment.PPU_LAINNYA:
         g = param_entry("ppu_lainnya_rate_group", d)
         group = g.value
         steps.add(Msg("wage.lainnya", group=Msg(f"wage.group.{group}")), g.source)
-    rate = sourced(param_entry(f"ppu_{group}_rate", d), d, f"the {group} wage earners' rate")
+    rate = sourced(param_entry(f"ppu_{group}_rate", d), d, Msg("wage.what.rate", group=Msg(f"wage.group.{group}")))
     shares = [Msg("contribution.share", payer=Msg(f"payer.{p}"), amount=f"{v}%") for p, v in
               ((k.removesuffix("_pct"), v) for k, v in rate.value.items())]
     steps.add(Msg("wage.rate", segment=seg.label, group=Msg(f"wage.group.{group}"), day=d, shares=shares), rate.source)
@@ -82,7 +83,7 @@ def wage_terms(segment: "Segment | str", as_of: "date | str") -> Decision[WageTe
 
 def _whole(name: str, v, seg: Segment) -> int:
     if isinstance(v, bool) or not isinstance(v, int) or v < 0:
-        raise RuleError(f"{name} must be a whole, non-negative number of rupiah for segment {seg.value}, got {v!r}")
+        raise RuleError(Msg("wage.error.whole", name=name, segment=segment_name(seg), got=repr(v)))
     return v
 
 
@@ -90,25 +91,24 @@ def _wage(t: WageTerms, wage, components: Mapping[str, int] | None, steps: Steps
     """The monthly wage before cap and floor: given, or summed from the components the regulation names."""
     if not components:
         if wage is None:
-            raise RuleError(f"wage is required for segment {t.segment.value}")
+            raise RuleError(Msg("wage.error.required", segment=segment_name(t.segment)))
         if isinstance(wage, bool) or not isinstance(wage, int) or wage <= 0:
-            raise RuleError(f"wage must be a whole positive number of rupiah for segment {t.segment.value}, got {wage!r}")
+            raise RuleError(Msg("wage.error.positive", segment=segment_name(t.segment), got=repr(wage)))
         steps.add(Msg("wage.given", wage=Rp(wage)), assumption("A-20"))
         if t.components:
             steps.add(Msg("wage.components", parts=" + ".join(t.components)), t.components_source)
         return wage
     if wage is not None:
-        raise RuleError("give either wage or wage_components, not both")
+        raise RuleError(Msg("wage.error.both"))
     if t.components is None:
-        raise RuleError(f"wage_components cannot be used for segment {t.segment.value} on this date: no sourced "
-                        "composition of the wage is in force; give wage")
+        raise RuleError(Msg("wage.error.no_components", segment=segment_name(t.segment)))
     unknown = sorted(set(components) - set(t.components))
     total = sum(_whole(f"wage_components[{k}]", components.get(k, 0), t.segment) for k in t.components)
     steps.add(Msg("wage.sum", parts=" + ".join(t.components), total=Rp(total), unknown=", ".join(unknown) or "-"),
               t.components_source)
     steps.add(Msg("wage.components_monthly"), assumption("A-R04"))
     if total <= 0:
-        raise RuleError(f"the wage components of segment {t.segment.value} add up to nothing")
+        raise RuleError(Msg("wage.error.components_zero", segment=segment_name(t.segment)))
     return total
 
 
@@ -124,7 +124,7 @@ def wage_basis(t: WageTerms, wage: int | None, steps: Steps, *, minimum_wage: in
             floor = _whole("minimum_wage", minimum_wage, t.segment)
             steps.add(Msg("wage.umk_given", floor=Rp(floor)), t.floor_source)
     elif minimum_wage is not None:
-        raise RuleError(f"minimum_wage is not used on this date for segment {t.segment.value}: no wage floor in force")
+        raise RuleError(Msg("wage.error.no_floor", segment=segment_name(t.segment)))
     if t.cap is not None and w > t.cap:
         steps.add(Msg("wage.above_cap", wage=Rp(w), cap=Rp(t.cap)), t.cap_source, decisive=True)
         return t.cap

@@ -72,7 +72,7 @@ def unit_of_work(session: Session) -> Iterator[Session]:
         try:
             yield session
         except RuleError as exc:
-            raise Invalid(str(exc), code="rule") from None
+            raise Invalid(exc.msg or str(exc), code="rule") from None
         finally:
             session.info[_DEPTH] = depth
         return
@@ -90,7 +90,7 @@ def unit_of_work(session: Session) -> Iterator[Session]:
     except IntegrityError as exc:  # a unique key won by a concurrent request (NIK, payment reference ...)
         raise Conflict(Msg("error.concurrent_conflict", exc=integrity_message(exc))) from None
     except RuleError as exc:
-        raise Invalid(str(exc), code="rule") from None
+        raise Invalid(exc.msg or str(exc), code="rule") from None
     finally:
         session.info[_DEPTH] = 0
 

@@ -11,6 +11,7 @@ from jinja2 import pass_context
 
 from jkn.i18n import Msg, N_
 from jkn.i18n.catalogue import catalogue, text
+from jkn.reference.workareas import kabkota_label as kabkota
 
 #: the catalogue prefix of each kind of code
 PREFIXES = {"segment": "segment.", "pstatus": "pstatus.", "role": "role.", "sector": "sector.", "action": "audit.action.",
@@ -59,14 +60,6 @@ def duration(minutes, lang: str) -> str:
     if hours:
         return Msg("duration.hours_minutes", hours=hours, minutes=mins).render(lang)
     return Msg("duration.minutes", minutes=mins).render(lang)
-
-
-def kabkota(code: str | None) -> str:
-    """A kab/kota by name with its code beside (``Kota Medan (12.71)``): officers use the code."""
-    from jkn.reference.workareas import load_workareas
-
-    found = load_workareas().kabkota.get(code or "")
-    return f"{found.name.title()} ({code})" if found else (code or "")
 
 
 def install(env) -> None:

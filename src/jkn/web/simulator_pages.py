@@ -67,14 +67,18 @@ def simulator(request: Request):
             result = _calculate(form)
         except DomainError as exc:
             error = exc.say
-        except (RuleError, ValueError) as exc:
+        except RuleError as exc:
+            error = exc.msg or str(exc)
+        except ValueError as exc:
             error = str(exc)
     if form["p_segment"]:
         try:
             penalty = _penalty(form)
         except DomainError as exc:
             penalty_error = exc.say
-        except (RuleError, ValueError) as exc:
+        except RuleError as exc:
+            penalty_error = exc.msg or str(exc)
+        except ValueError as exc:
             penalty_error = str(exc)
     form["as_of"] = form["as_of"] or "2014-06-01"
     form["p_as_of"] = form["p_as_of"] or "2014-06-15"

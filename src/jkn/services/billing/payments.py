@@ -52,7 +52,7 @@ def resolve_payer(session: Session, *, payer_code: str | None = None, card_numbe
         stmt = stmt.where(PayerRow.employer_id == get_employer(session, employer_code).id)
     else:
         raise Invalid(Msg("error.billing.payer_required"), field="payer_code")
-    return one(session, stmt, for_update, f"no payer account for {payer_code or card_number or employer_code!r}")
+    return one(session, stmt, for_update, Msg("error.billing.payer_not_found", who=str(payer_code or card_number or employer_code)))
 
 
 def _payment_view(session: Session, pay: PaymentRow, *, duplicate: bool = False, explanation=None) -> dict[str, Any]:

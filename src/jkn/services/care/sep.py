@@ -309,7 +309,7 @@ def update_sep(session: Session, number: str, *, actor: Actor, facility_code: st
             if row.service_type != "1" or d < row.sep_date:
                 raise Invalid(Msg("error.care.discharge_inpatient"), field="tglPulang")
             row.discharge_date = d
-        steps.append({"text": f"updated by {actor.name}", "source": "SEP update"})
+        steps.append(Step(Msg("care.sep.updated_by", name=actor.name), "SEP update").as_dict())
         row.explanation = steps
         session.flush()
         was, now = audit.changed(before, _changeable(row))

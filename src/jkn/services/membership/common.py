@@ -11,7 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jkn.domain.month import Month
-from jkn.i18n import Msg
+from jkn.i18n import DEFAULT_LANGUAGE, Msg
+from jkn.i18n.catalogue import catalogue
 from jkn.rules.decision import RuleError
 from jkn.services.errors import Conflict, Invalid, NotFound
 from jkn.store.membership_tables import EmployerRow, FamilyRow, ParticipantRow
@@ -28,6 +29,20 @@ TRACKED_FIELDS = (
 )
 
 T = TypeVar("T")
+
+#: ``status_reason`` as written before it was a code (kept readable): the English text → its code
+_OLD_REASONS = {"deceased": "DECEASED", "divorced": "DIVORCED", "child deceased (replaced)": "CHILD_DECEASED_REPLACED",
+                "replaced: married": "REPLACED_MARRIED", "replaced: has income": "REPLACED_HAS_INCOME",
+                "replaced: aged out": "REPLACED_AGED_OUT"}
+
+
+def status_reason(stored: str | None) -> "Msg | str | None":
+    """Why a participant's cover ended, in the reader's language: the code stored in ``status_reason``
+    (``DECEASED``...) named by the catalogue; a free text of an older row is shown as it was written."""
+    if not stored:
+        return None
+    code = _OLD_REASONS.get(stored, stored)
+    return Msg(f"status_reason.{code}") if f"status_reason.{code}" in catalogue(DEFAULT_LANGUAGE) else stored
 
 
 def jakarta_today() -> dt.date:
@@ -72,7 +87,7 @@ def rule(call: Callable[..., T], *args, field: str | None = None, **kwargs) -> T
         return call(*args, **kwargs)
     except RuleError as exc:
         details = {"field": field} if field else {}
-        raise Invalid(str(exc), code="rule", **details) from None
+        raise Invalid(exc.msg or str(exc), code="rule", **details) from None
 
 
 def check_version(row: Any, expected: int | None, what: str) -> None:
@@ -82,7 +97,7 @@ def check_version(row: Any, expected: int | None, what: str) -> None:
                            expected=expected), current_version=row.version)
 
 
-def one(session: Session, stmt, for_update: bool, missing: str):
+def one(session: Session, stmt, for_update: bool, missing: Msg):
     """The one row ``stmt`` selects (locked with ``for_update``), or NotFound with ``missing``."""
     row = session.scalar(stmt.with_for_update() if for_update else stmt)
     if row is None:
@@ -97,15 +112,15 @@ def get_participant(session: Session, card_or_id: str | int, *, for_update: bool
     else:
         key = str(card_or_id).strip()
         stmt = stmt.where(ParticipantRow.nik == key) if len(key) == 16 else stmt.where(ParticipantRow.card_number == key)
-    return one(session, stmt, for_update, f"no participant with card number or NIK {card_or_id!r}")
+    return one(session, stmt, for_update, Msg("error.membership.participant_not_found", number=str(card_or_id)))
 
 
 def get_employer(session: Session, code_or_id: str | int, *, for_update: bool = False) -> EmployerRow:
     stmt = select(EmployerRow)
     stmt = stmt.where(EmployerRow.id == code_or_id) if isinstance(code_or_id, int) else stmt.where(EmployerRow.code == str(code_or_id).strip())
-    return one(session, stmt, for_update, f"no employer with code {code_or_id!r}")
+    return one(session, stmt, for_update, Msg("error.membership.employer_not_found", code=str(code_or_id)))
 
 
 def get_family(session: Session, family_id: int, *, for_update: bool = False) -> FamilyRow:
     stmt = select(FamilyRow).where(FamilyRow.id == family_id)
-    return one(session, stmt, for_update, f"no family with id {family_id}")
+    return one(session, stmt, for_update, Msg("error.membership.family_not_found", id=str(family_id)))

@@ -30,12 +30,15 @@ from jkn.domain.care import MaritalStatus, Relationship
 from jkn.domain.segment import Segment, SegmentGroup
 from jkn.i18n import Msg, Rp
 from jkn.rules.coverage import check_fktp_change
-from jkn.rules.decision import Step
+from jkn.reference.workareas import kabkota_label, load_workareas
+from jkn.rules.decision import Step, assumption, cite
+from jkn.rules.segments import segment_name
 from jkn.rules.family import child_status_ends
 from jkn.services.billing.cover_start import follow_head, on_registration
 from jkn.services.errors import Invalid, NotFound
 from jkn.services.membership import cards, documents
-from jkn.services.membership.common import check_version, get_employer, get_participant, jakarta_today, rule, snapshot
+from jkn.services.membership.common import (check_version, get_employer, get_participant, jakarta_today, rule, snapshot,
+                                            status_reason)
 from jkn.services.membership.registration import (
     HEAD,
     _grade_fields,
@@ -134,7 +137,8 @@ def _docs(ctx: _Ctx, member: documents.Person | None = None) -> None:
 def _need(ctx: _Ctx, *names: str) -> None:
     missing = [n for n in names if getattr(ctx.change, n) in (None, "")]
     if missing:
-        raise Invalid(Msg("error.membership.change_needs", kind=ctx.change.kind, value=', '.join(missing)), field=missing[0])
+        raise Invalid(Msg("error.membership.change_needs", kind=Msg(f"change.{ctx.change.kind}"), value=', '.join(missing)),
+                      field=missing[0])
 
 
 def _reclass_family(ctx: _Ctx) -> None:
@@ -164,6 +168,7 @@ def _resort(ctx: _Ctx, extra: Sequence[tuple[MemberIn, Any]] = ()) -> list[tuple
 
 
 def _end(p: ParticipantRow, status: str, reason: str, on: dt.date) -> None:
+    """End ``p``'s cover; ``reason`` is a code whose words are ``status_reason.<code>`` in the catalogue."""
     p.status, p.status_reason, p.end_date = status, reason, on
 
 
@@ -192,6 +197,9 @@ def _add_members(ctx: _Ctx, new: Sequence[MemberIn]) -> None:
         ctx.new_rows.append(row)
 
 
+#: the guide's section on data changes
+CHANGES = "Perubahan Data Kepesertaan"
+
 # ---------------------------------------------------------------- handlers
 
 def _card(reason: str):
@@ -199,8 +207,8 @@ def _card(reason: str):
         _docs(ctx)
         ctx.p.card_print += 1
         ctx.reprint = reason
-        ctx.steps.append(Step(f"card {ctx.p.card_number} reprinted (print {ctx.p.card_print}); the number is kept",
-                              "Panduan Peserta, Perubahan Data Kepesertaan, 1"))
+        ctx.steps.append(Step(Msg("change.step.card_reprinted", card=ctx.p.card_number, print=str(ctx.p.card_print)),
+                              cite(CHANGES, "1")))
     return handler
 
 
@@ -251,13 +259,15 @@ def _address(ctx: _Ctx) -> None:
         if kab:
             m.kabkota_code, m.branch_code = kab
     if kab:
-        ctx.steps.append(Step(f"kab/kota {kab[0]} is served by branch {kab[1]}", "Perdir 19/2017, Lampiran"))
+        branch = load_workareas().branches.get(kab[1])
+        ctx.steps.append(Step(Msg("change.step.kabkota_branch", kabkota=kabkota_label(kab[0]),
+                                  branch=f"{branch.name} ({kab[1]})" if branch else kab[1]), "Perdir 19/2017, Lampiran"))
 
 
 def _must_be_head(ctx: _Ctx) -> ParticipantRow:
     if ctx.p.relationship != HEAD:
-        raise Invalid(Msg("error.membership.change_on_head", kind=ctx.change.kind,
-                          relationship=ctx.p.relationship))
+        raise Invalid(Msg("error.membership.change_on_head", kind=Msg(f"change.{ctx.change.kind}"),
+                          relationship=Msg(f"rel.{ctx.p.relationship}")))
     return ctx.p
 
 
@@ -274,7 +284,7 @@ def _employer(ctx: _Ctx) -> None:
     p = _must_be_head(ctx)
     _need(ctx, "employer_code")
     if Segment(p.segment).group is not SegmentGroup.PPU:
-        raise Invalid(Msg("error.membership.employer_change_not_ppu", segment=p.segment))
+        raise Invalid(Msg("error.membership.employer_change_not_ppu", segment=segment_name(Segment(p.segment))))
     try:
         e = get_employer(ctx.session, ctx.change.employer_code)
     except NotFound as exc:
@@ -307,10 +317,9 @@ def _wage(ctx: _Ctx) -> None:
     p = _must_be_head(ctx)
     _need(ctx, "wage")
     if Segment(p.segment).group is not SegmentGroup.PPU:
-        raise Invalid(Msg("error.membership.wage_not_ppu", segment=p.segment))
+        raise Invalid(Msg("error.membership.wage_not_ppu", segment=segment_name(Segment(p.segment))))
     p.wage = ctx.change.wage
-    ctx.steps.append(Step("a new wage changes the contribution basis and may change the class",
-                          "Panduan Peserta, Iuran, 2-3; Manfaat Akomodasi Rawat Inap, 2.d, 3.g"))
+    ctx.steps.append(Step(Msg("change.step.wage", wage=Rp(ctx.change.wage)), cite("Iuran", "2-3")))
     _recompute_class(ctx, p)
 
 
@@ -327,13 +336,14 @@ def _segment(ctx: _Ctx) -> None:
     _need(ctx, "segment")
     new = Segment(ctx.change.segment)
     if new.value == p.segment:
-        raise Invalid(Msg("error.membership.segment_same", new=new.value), field="segment")
+        raise Invalid(Msg("error.membership.segment_same", new=segment_name(new)), field="segment")
     from jkn.rules.segments import check_eligibility
     d = rule(check_eligibility, new, ctx.on, foreign=p.nationality == "WNA", work_started=p.work_started,
              pbi_designated=True if new is Segment.PBI else None, field="segment")
     ctx.steps += d.steps
     if not d.value:
-        raise Invalid(Msg("error.membership.segment_not_eligible_on", new=new.value, on=ctx.on), field="segment", explanation=d.explain())
+        raise Invalid(Msg("error.membership.segment_not_eligible_on", new=segment_name(new), on=ctx.on), field="segment",
+                      explanation=d.explain())
     _docs(ctx)
     employer = None
     if new.group is SegmentGroup.PPU:
@@ -390,11 +400,11 @@ def _wage_earners_child(ctx: _Ctx) -> ParticipantRow:
     p = ctx.p
     if p.relationship == HEAD or not Relationship(p.relationship).is_child \
             or Segment(ctx.head.segment).group is not SegmentGroup.PPU:
-        raise Invalid(Msg("error.membership.child_of_ppu_only", kind=ctx.change.kind),
+        raise Invalid(Msg("error.membership.child_of_ppu_only", kind=Msg(f"change.{ctx.change.kind}")),
                       field="kind")
     if p.status in ENDED:
         raise Invalid(Msg("error.membership.not_covered", card_number=str(p.card_number),
-                          value=p.status_reason or p.status), field="kind")
+                          value=status_reason(p.status_reason) or Msg(f"pstatus.{p.status}")), field="kind")
     return p
 
 
@@ -449,15 +459,15 @@ def _child_replacement(ctx: _Ctx) -> None:
     _docs(ctx)
     reason = ctx.change.replaced_reason
     if reason == "DECEASED":
-        _end(old, "DECEASED", "child deceased (replaced)", ctx.on)
+        _end(old, "DECEASED", "CHILD_DECEASED_REPLACED", ctx.on)
     else:
         if reason == "MARRIED":
             old.marital_status = MaritalStatus.MARRIED.value
         elif reason == "HAS_INCOME":
             old.has_income = True
-        _end(old, "INACTIVE", f"replaced: {reason.lower().replace('_', ' ')}", ctx.on)
-    ctx.steps.append(Step(f"child {old.card_number} leaves the covered children ({reason.lower()}); another child may "
-                          "take the place", "Panduan Peserta, Perubahan Data Kepesertaan, 2.f (Pergantian anak)"))
+        _end(old, "INACTIVE", f"REPLACED_{reason}", ctx.on)
+    ctx.steps.append(Step(Msg("change.step.child_leaves", card=old.card_number, name=old.name,
+                              reason=Msg(f"change.replaced.{reason}")), cite(CHANGES, "2.f")))
     if ctx.change.member is not None:
         if not ctx.change.member.relationship.is_child:
             raise Invalid(Msg("error.membership.replacing_must_be_child"), field="member.relationship")
@@ -468,11 +478,10 @@ def _child_replacement(ctx: _Ctx) -> None:
 
 def _death(ctx: _Ctx) -> None:
     _docs(ctx)
-    _end(ctx.p, "DECEASED", "deceased", ctx.on)
+    _end(ctx.p, "DECEASED", "DECEASED", ctx.on)
     if ctx.p.relationship == HEAD:
-        ctx.steps.append(Step("the head has died: the family's cover continues under the head's segment until a "
-                              "change of segment is reported (e.g. widow/widower of a pensioner)",
-                              "assumption A-M06 (docs/assumptions.md)"))
+        ctx.steps.append(Step(Msg("change.step.head_died", segment=segment_name(Segment(ctx.p.segment))),
+                              assumption("A-M06")))
     else:
         _resort(ctx)
 
@@ -482,7 +491,7 @@ def _divorce(ctx: _Ctx) -> None:
     if p.relationship != Relationship.SPOUSE.value:
         raise Invalid(Msg("error.membership.divorce_on_spouse"), field="kind")
     _docs(ctx)
-    _end(p, "INACTIVE", "divorced", ctx.on)
+    _end(p, "INACTIVE", "DIVORCED", ctx.on)
     p.marital_status = MaritalStatus.DIVORCED.value
     head = ctx.head
     if not any(m for m in ctx.active() if m.relationship == Relationship.SPOUSE.value):

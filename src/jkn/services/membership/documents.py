@@ -201,8 +201,9 @@ def demand(check: DocCheck, shown: Sequence[str]) -> DocCheck:
         raise Invalid(Msg("error.membership.documents_missing", title=check.title,
                           value="; ".join(f"{i.code} ({i.text})" for i in check.missing)), field="documents_shown", checklist=check.as_dict(),
                       code="documents_missing")
-    check.steps.append(Step(f"documents shown: {', '.join(sorted(codes)) or 'none'}", check.items[0].source
-                            if check.items else "Panduan Peserta, Pendaftaran Menjadi Peserta"))
+    shown = [i.text for i in check.items if i.code in codes]
+    check.steps.append(Step(Msg("documents.shown", items="; ".join(shown)) if shown else Msg("documents.none_shown"),
+                            check.items[0].source if check.items else "Panduan Peserta, Pendaftaran Menjadi Peserta"))
     return check
 
 

@@ -236,8 +236,8 @@ def sort_family(segment: Segment, as_of: dt.date,
     d = rule(family_rules.check_family, segment, as_of, list(members), field="members")
     refused = [m for m in d.value.members if m.status is family_rules.MemberStatus.REFUSED]
     if refused:
-        reasons = "; ".join(f"member #{m.index + 1} ({m.member.name or m.member.relationship.value}): {m.reason} [{m.source}]"
-                            for m in refused)
+        reasons = [Msg("family.refused_member", n=m.index + 1,
+                       who=m.member.name or Msg(f"rel.{m.member.relationship.value}"), reason=m.reason) for m in refused]
         raise Invalid(Msg("error.membership.family_refused", reasons=reasons), field="members",
                       explanation=d.explain(), refused=[m.index for m in refused], code="family_refused")
     return [m.status.value for m in d.value.members], [m.until for m in d.value.members], list(d.steps)
@@ -248,8 +248,8 @@ def check_segment(segment: Segment, as_of: dt.date, person: Person, data: Partic
     d = rule(segment_rules.check_eligibility, segment, as_of, foreign=foreign, work_started=data.work_started,
              pbi_designated=data.pbi_designated, field="segment")
     if not d.value:
-        raise Invalid(Msg("error.membership.segment_not_eligible", segment=segment.value,
-                          as_of=as_of.isoformat(), value=[s.text for s in d.steps[1:]]), field="segment", explanation=d.explain(),
+        raise Invalid(Msg("error.membership.segment_not_eligible", segment=segment_rules.segment_name(segment), as_of=as_of,
+                          value=[s.text for s in d.steps if s.decisive]), field="segment", explanation=d.explain(),
                       code="segment_not_eligible")
     return list(d.steps)
 

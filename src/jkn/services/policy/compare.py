@@ -55,13 +55,13 @@ def columns(date_from: dt.date, date_to: dt.date, what_ifs: Sequence[tuple[str, 
         try:
             overlay = read_overlay(toml, name)
         except RuleError as exc:
-            raise Invalid(str(exc), field="what_if") from None
+            raise Invalid(exc.msg or str(exc), field="what_if") from None
         cols.append(Column(f"c{i}", date_to, f"{name} @ {date_to.isoformat()}", name, overlay))
     for c in cols:
         try:
             c.rounding  # noqa: B018  (refuses a rounding rule the SQL cannot reproduce)
         except RuleError as exc:
-            raise Invalid(str(exc), field="what_if") from None
+            raise Invalid(exc.msg or str(exc), field="what_if") from None
     return cols
 
 
