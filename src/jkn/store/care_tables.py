@@ -155,6 +155,7 @@ class SepRow(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     deleted_by: Mapped[str | None] = mapped_column(String(80))
+    deleted_reason: Mapped[str | None] = mapped_column(String(500))  # said at the desk when cancelled (issue #13)
 
     __table_args__ = (
         Index("ix_sep_participant_id_sep_date", "participant_id", "sep_date"),
