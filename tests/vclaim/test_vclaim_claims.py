@@ -1,4 +1,4 @@
-"""LPK (claim sheets), PRB (referral-back letters) and rujukan khusus through the UNMODIFIED
+"""LPK (claim sheets), PRB (referral-back letters), rujukan khusus and the claims monitor through the UNMODIFIED
 ``bpjs-bridging`` client against ``jkn serve`` on SQLite and PostgreSQL (issue #13): paths, bodies
 and answers as the public client libraries send and read them; bad input answered in the envelope
 with nothing written; another hospital's records answered as unknown."""
@@ -10,7 +10,10 @@ import datetime as dt
 from support.care_world import count
 from vclaim.test_vclaim_bridging import bridge, client, ok, referral, refused, send, t_sep  # noqa: F401
 
+from jkn.services.billing.service_penalties import record_discharge
+from jkn.services.portal.audit import SYSTEM
 from jkn.store.care_tables import BackReferralRow, ClaimSheetRow, SpecialReferralRow
+from jkn.store.engine import session_factory
 
 
 def _lpk(no_sep: str, day: dt.date, **kw) -> dict:
@@ -140,3 +143,25 @@ def test_rujukan_khusus_insert_list_delete_and_bad_input(bridge):
     assert ok(send(rs, "Rujukan/Khusus/delete", "post", {"request": {"t_rujukan": {
         "idRujukan": ident, "noRujukan": no, "user": "Coba Ws"}}})) == no
     refused(rs.request(f"Rujukan/Khusus/List/Bulan/{w.today.month}/Tahun/{w.today.year}"), "201")
+
+
+def test_monitoring_klaim_reads_the_stays_the_hospital_closed_with_their_amount(bridge):
+    w = bridge.world
+    rs = client(bridge, w.rs_v2)
+    day = w.today - dt.timedelta(days=2)
+    no_sep = ok(send(rs, "SEP/2.0/insert", "post", t_sep(w, w.active, day, jnsPelayanan="1", poli={"tujuan": "IGD"},
+                                                           diagAwal="I21", noMR="MR-42")))["sep"]["noSep"]
+    path = f"Monitoring/Klaim/Tanggal/{day}/JnsPelayanan/1/Status/1"
+    refused(rs.request(path), "201")  # not closed yet: no claim
+    with session_factory(bridge.engine)() as s:  # the hospital closes the stay with its amount (REST, CLI)
+        record_discharge(s, no_sep, discharged_on=day, ina_cbg_amount=7_250_000, actor=SYSTEM)
+    k = ok(rs.request(path))["klaim"]
+    assert [x["noSEP"] for x in k] == [no_sep] and k[0]["biaya"]["byPengajuan"] == "7250000"
+    assert k[0]["status"] == "Proses Verifikasi" and k[0]["tglPulang"] == str(day) and k[0]["tglSep"] == str(day)
+    assert k[0]["peserta"] == {"nama": "SITI AMINAH", "noKartu": w.active, "noMR": "MR-42"}
+    assert k[0]["Inacbg"] == {"kode": None, "nama": None} and k[0]["biaya"]["bySetujui"] is None
+    # no verification runs here: nothing is pending or paid; outpatient claims are not held
+    refused(rs.request(f"Monitoring/Klaim/Tanggal/{day}/JnsPelayanan/1/Status/3"), "201")
+    refused(rs.request(f"Monitoring/Klaim/Tanggal/{day}/JnsPelayanan/2/Status/1"), "201")
+    refused(rs.request(f"Monitoring/Klaim/Tanggal/{day}/JnsPelayanan/1/Status/9"), "400")
+    refused(client(bridge, w.fktp_v2).request(path), "201")  # another facility's consumer sees none

@@ -1,5 +1,6 @@
 """VClaim paths of the hospital's claim-side records (issue #13), registered on the VClaim router:
-LPK (claim sheets), PRB (referral-back letters) and rujukan khusus (special referrals), each a thin
+LPK (claim sheets), PRB (referral-back letters), rujukan khusus (special referrals) and the claims
+monitor (the stays the hospital closed with their INA-CBG amount), each a thin
 call into its care service; answers shaped as the public client libraries read them (ssecd/jkn's
 types). Names this server holds no list for (rooms, ICD-9-CM procedures, generic drugs, doctors)
 are answered null, never made up (assumptions A-V40, A-V41)."""
@@ -8,9 +9,13 @@ from __future__ import annotations
 
 from jkn.bridging.core.protocol import Call
 from jkn.bridging.vclaim.handlers import _empty, _obj, _request, router
+from jkn.i18n import Msg
 from jkn.reference import care_codes
+from jkn.services.billing import service_penalties
 from jkn.services.care import back_referrals, claim_sheets, sep, special_referrals
 from jkn.services.care.claim_sheets import FOLLOW_UPS
+from jkn.services.care.common import parse_date
+from jkn.services.errors import Invalid
 
 # --- LPK ---------------------------------------------------------------------------------
 
@@ -166,3 +171,38 @@ def special_list(call: Call):
     if not rows:
         _empty(f"rujukan khusus {call.params['bulan']}/{call.params['tahun']}")
     return {"rujukan": [{"idrujukan": str(r["id"]), **_special(r)} for r in rows]}
+
+
+# --- Monitoring Klaim -----------------------------------------------------------------------------
+
+#: Status (VClaim): 1 Proses Verifikasi, 2 Pending Verifikasi, 3 Klaim; no verification runs here (A-V45)
+CLAIM_STATUSES = {"1": "Proses Verifikasi", "2": "Pending Verifikasi", "3": "Klaim"}
+
+
+@router.add("GET", "Monitoring/Klaim/Tanggal/{tgl}/JnsPelayanan/{jns}/Status/{status}")
+def mon_klaim(call: Call):
+    """The inpatient stays this hospital closed with their INA-CBG amount (REST ``POST /api/v1/seps/{no}/
+    discharge``, CLI ``jkn care discharge``) on that discharge date: submitted, waiting for a
+    verification this server does not run (assumption A-V45)."""
+    day = parse_date(call.params["tgl"], "Tanggal")
+    status = call.params["status"]
+    if call.params["jns"] not in sep.SERVICE_TYPES or status not in CLAIM_STATUSES:
+        raise Invalid(Msg("error.care.code_unknown", field="JnsPelayanan/Status",
+                          code=f"{call.params['jns']}/{status}"), field="Status")
+    rows = service_penalties.closed_on(call.session, call.consumer.facility_code, day) \
+        if call.params["jns"] == "1" and status == "1" else []
+    if not rows:
+        _empty(f"klaim {day}")
+    out = []
+    for closed, row in rows:
+        s = sep.sep_view(call.session, row)
+        out.append({"Inacbg": {"kode": None, "nama": None},
+                    "biaya": {"byPengajuan": str(closed.ina_cbg_amount), "bySetujui": None,
+                              "byTarifGruper": str(closed.ina_cbg_amount), "byTarifRS": None, "byTopup": None},
+                    "kelasRawat": sep.CLASS_DIGIT.get(s["class_entitled"], s["class_entitled"]), "noFPK": None,
+                    "noSEP": s["number"], "peserta": {"nama": s["participant"]["name"],
+                                                      "noKartu": s["participant"]["card_number"],
+                                                      "noMR": s["mr_number"]},
+                    "poli": s["poli"]["name"] or None, "status": CLAIM_STATUSES[status],
+                    "tglPulang": closed.discharged_on.isoformat(), "tglSep": s["sep_date"]})
+    return {"klaim": out}

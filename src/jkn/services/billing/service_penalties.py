@@ -100,3 +100,12 @@ def of_payer(session: Session, payer_id: int) -> list[dict[str, Any]]:
                                                            ServicePenaltyRow.amount > 0)
                            .order_by(ServicePenaltyRow.admitted_on, ServicePenaltyRow.id)).all()
     return [view(session, r) for r in rows]
+
+
+def closed_on(session: Session, facility_code: str, day: dt.date) -> list[tuple[ServicePenaltyRow, SepRow]]:
+    """The inpatient SEPs of a facility closed with their INA-CBG amount on one discharge date (the
+    claims the hospital has submitted, VClaim ``Monitoring/Klaim``), by SEP number."""
+    return list(session.execute(
+        select(ServicePenaltyRow, SepRow).join(SepRow, SepRow.number == ServicePenaltyRow.sep_number)
+        .where(SepRow.facility_code == facility_code, ServicePenaltyRow.discharged_on == day,
+               SepRow.deleted_at.is_(None)).order_by(SepRow.number)).tuples())
