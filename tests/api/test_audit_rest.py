@@ -49,6 +49,8 @@ WRITES = {
     ("DELETE", f"{V1}/seps/{{number}}"): "sep.delete",
     ("POST", f"{V1}/seps/{{number}}/discharge"): "sep.discharge",
     ("POST", f"{V1}/control-letters"): "control_letter.issue",
+    ("DELETE", f"{V1}/control-letters/{{number}}"): "control_letter.delete",
+    ("POST", f"{V1}/spri"): "spri.issue",
     ("POST", f"{V1}/emergencies"): "emergency.record",
     ("POST", f"{V1}/emergencies/{{case_id}}/transfer"): "emergency.transfer",
     ("POST", f"{V1}/ambulance-trips"): "ambulance.record",
@@ -96,6 +98,8 @@ class Doors:
     def write(self, who: str, method: str, template: str, expect: int, *, branch: str | None,
               facility: str | None = None, action: str | None = None, **request) -> dict:
         params = request.pop("params", {})
+        if "query" in request:  # the query string (``params`` fills the path's template)
+            request["params"] = request.pop("query")
         if who == "token":
             client, actor, role = self.server.client(), "admin-token", "ADMIN_TOKEN"
             request["headers"] = {"X-JKN-Admin-Token": TOKEN}
@@ -207,8 +211,15 @@ def test_every_rest_write_leaves_one_audit_row_naming_the_caller(api, monkeypatc
                     json={"sep_number": inpatient, "control_date": str(tomorrow), "poli": "BED"})
         doors.write("rs", "POST", f"{V1}/seps/{{number}}/discharge", 200, branch=medan, facility=rsud,
                     params={"number": inpatient}, json={"discharged_on": str(today), "ina_cbg_amount": 4_500_000})
+        spri = doors.write("rs", "POST", f"{V1}/spri", 201, branch=medan, facility=rsud,
+                           json={"card_number": w.siti_card, "facility_code": rsud, "control_date": str(tomorrow),
+                                 "poli": "BED"})["number"]
+        printed = doors.client("rs").get(f"{V1}/control-letters/{spri}/letter.pdf")
+        assert printed.status_code == 200 and printed.content[:4] == b"%PDF"
+        doors.write("rs", "DELETE", f"{V1}/control-letters/{{number}}", 200, branch=medan, facility=rsud,
+                    params={"number": spri})
         doors.write("rs", "DELETE", f"{V1}/seps/{{number}}", 200, branch=medan, facility=rsud,
-                    params={"number": outpatient})
+                    params={"number": outpatient}, query={"reason": "Salah input"})
         case = doors.write("medan", "POST", f"{V1}/emergencies", 201, branch=medan, facility=np,
                            json={"card_number": w.medan_card, "facility_code": np, "admitted_on": str(today)})["id"]
         doors.write("medan", "POST", f"{V1}/emergencies/{{case_id}}/transfer", 200, branch=medan, facility=np,
@@ -257,6 +268,7 @@ def test_every_rest_write_leaves_one_audit_row_naming_the_caller(api, monkeypatc
     with Session(engine) as s:  # the records name the caller, not what the body or X-Actor said
         sep = s.get(SepRow, outpatient)
         assert (sep.created_by, sep.deleted_by) == (w.users["rs"], w.users["rs"])
+        assert sep.deleted_reason == "Salah input"
         assert "somebody else" not in str(sep.explanation)
 
 

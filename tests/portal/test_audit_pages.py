@@ -26,6 +26,7 @@ from jkn.services.membership.common import jakarta_today
 from jkn.services.membership.schemas import FamilyIn, ParticipantIn
 from jkn.services.portal import accounts
 from jkn.services.portal.audit import SYSTEM
+from jkn.store.care_tables import SepRequestRow
 from jkn.store.membership_tables import ParticipantRow
 
 LOOPBACK = "127.0.0.1"
@@ -50,6 +51,13 @@ PAGE_WRITES = {
     "/faskes/rujukan": "referral.issue",
     "/faskes/sep": "sep.issue",
     "/faskes/sep/{number}/pulang": "sep.update",
+    "/faskes/sep/{number}/ubah": "sep.update",
+    "/faskes/sep/{number}/surat-kontrol": "control_letter.issue",
+    "/faskes/surat-kontrol/{number}/hapus": "control_letter.delete",
+    "/faskes/sep/{number}/batal": "sep.delete",
+    "/faskes/spri": "spri.issue",
+    "/faskes/pengajuan-sep": "sep_request.submit",
+    "/petugas/pengajuan-sep/{request_id}/setujui": "sep_request.approve",
     "/petugas/loket": "payment.record",
 }
 #: forms that change no record: the owner dismisses the notice of failed log-ins (their own session's state)
@@ -192,6 +200,24 @@ def test_every_page_form_leaves_one_audit_row_naming_the_user(site):
                                                poli="IGD", emergency=True)["number"]
         pages.post("rs", "/faskes/sep/{number}/pulang", role=accounts.FACILITY_STAFF, branch=medan, facility=rsud,
                    params={"number": inpatient}, data={"discharge_date": str(today)})
+        # ... changes it, writes a control letter, withdraws it and cancels the SEP with a reason
+        staff = dict(role=accounts.FACILITY_STAFF, branch=medan, facility=rsud, params={"number": inpatient})
+        pages.post("rs", "/faskes/sep/{number}/ubah", **staff, data={"notes": "Pindah bangsal", "mr_number": "RM-1"})
+        r = pages.post("rs", "/faskes/sep/{number}/surat-kontrol", **staff,
+                       data={"control_date": str(today), "control_poli": "INT"})
+        letter = r.headers["location"].split("/")[-1].split("?")[0]
+        pages.post("rs", "/faskes/surat-kontrol/{number}/hapus", **{**staff, "params": {"number": letter}})
+        pages.post("rs", "/faskes/sep/{number}/batal", **staff, data={"reason": "Salah input"})
+        pages.post("rs", "/faskes/spri", role=accounts.FACILITY_STAFF, branch=medan, facility=rsud,
+                   data={"card_number": w.medan_spouse_card, "control_date": str(today), "poli": "BED"})
+        # a backdate request from the desk, approved by the branch officer
+        pages.post("rs", "/faskes/pengajuan-sep", role=accounts.FACILITY_STAFF, branch=medan, facility=rsud,
+                   data={"card_number": w.siti_card, "sep_date": str(today - dt.timedelta(days=1)),
+                         "service_type": "2", "kind": "1", "reason": "Hari libur"})
+        with Session(engine) as s:
+            request_id = s.scalar(select(SepRequestRow.id).where(SepRequestRow.facility_code == rsud))
+        pages.post("medan", "/petugas/pengajuan-sep/{request_id}/setujui", role=officer, branch=medan, facility=rsud,
+                   params={"request_id": request_id}, data={"note": "Libur nasional"})
         pages.post("medan", "/petugas/loket", role=officer, branch=medan,
                    data={"payer": w.siti_card, "amount": "25000", "reference": "LOKET-AUDIT-1"})
 

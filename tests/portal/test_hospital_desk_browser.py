@@ -5,10 +5,18 @@ list by card."""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+
 import pytest
 from portal_world import PASSWORD, build_world
+from pypdf import PdfReader
+from sqlalchemy.orm import Session
 
+from jkn.services.care import sep as sep_service
 from jkn.services.care.common import jakarta_today
+from jkn.services.portal.audit import SYSTEM
+from jkn.store.care_tables import SepRow
 
 pytestmark = pytest.mark.browser
 
@@ -22,13 +30,13 @@ def site(_prepared):
     truncate_business_tables(engine)
     world = build_world(engine)
     with LiveServer(url) as live:
-        yield live.url, world
+        yield live.url, world, engine
     truncate_business_tables(engine)
 
 
 @pytest.fixture
 def login(browser, site):
-    base, _world = site
+    base, _world, _engine = site
     contexts = []
 
     def _login(user: str):
@@ -49,7 +57,7 @@ def login(browser, site):
 
 
 def test_hospital_desk_referral_lookup_sep_discharge_and_list(login, site):
-    base, world = site
+    base, world, _engine = site
     card = world.medan_spouse_card
     puskesmas = login(world.users["puskesmas"])
     assert puskesmas.get_by_role("link", name="Daftar SEP").count() == 0
@@ -97,3 +105,137 @@ def test_hospital_desk_referral_lookup_sep_discharge_and_list(login, site):
     assert rs.locator("#seps").count() == 0 and "Tidak ada SEP" in rs.content()
     # another facility cannot record a discharge on it
     assert puskesmas.goto(base + f"/faskes/sep/{number}").status == 403
+
+
+def _pdf_text(page, url: str) -> str:
+    """The text of a PDF the page links to, fetched with the page's session."""
+    r = page.request.get(url)
+    assert r.status == 200 and r.headers["content-type"] == "application/pdf"
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(r.body())).pages)
+
+
+def _inpatient_sep(world, engine, card: str) -> str:
+    with Session(engine) as s:
+        rsud = world.fktp["FKRTL"][0]
+        return sep_service.insert_sep(s, actor=SYSTEM, consumer_facility=rsud, card_number=card,
+                                      sep_date=jakarta_today(), facility_code=rsud, service_type="1",
+                                      diagnosis="S72", poli="IGD", emergency=True)["number"]
+
+
+def test_hospital_desk_changes_an_sep_writes_a_control_letter_and_an_spri_prints_them_and_cancels(login, site):
+    base, world, engine = site
+    number = _inpatient_sep(world, engine, world.siti_card)
+    today, tomorrow = jakarta_today(), jakarta_today() + dt.timedelta(days=1)
+    rs = login(world.users["rs"])
+    rs.goto(base + f"/faskes/sep/{number}")
+    # change: a bad diagnosis is refused and changes nothing; a good change is kept
+    rs.locator("#change-sep summary").click()
+    rs.locator("#change-diagnosis").fill("ZZZ9")
+    rs.locator("#change-mr").fill("RM-0042")
+    rs.get_by_role("button", name="Simpan perubahan").click()
+    assert rs.get_by_role("alert").count() == 1
+    rs.goto(base + f"/faskes/sep/{number}")
+    assert rs.locator("#change-mr").input_value() == ""
+    rs.locator("#change-sep summary").click()
+    rs.locator("#change-mr").fill("RM-0042")
+    rs.locator("#change-notes").fill("Pindah bangsal")
+    rs.get_by_role("button", name="Simpan perubahan").click()
+    assert rs.get_by_role("status").inner_text() == "Perubahan SEP tersimpan."
+    assert rs.locator("#change-mr").input_value() == "RM-0042"
+
+    # a control letter after the stay, printed as VClaim prints it
+    rs.locator("#discharge-form input[name=discharge_date]").fill(today.isoformat())
+    rs.get_by_role("button", name="Simpan tanggal pulang").click()
+    rs.locator("#control-letter summary").click()
+    rs.get_by_label("Tanggal rencana kontrol").fill(tomorrow.isoformat())
+    rs.locator("#control_poli").select_option("INT")
+    rs.locator("#doctor_code").fill("D-1001")
+    rs.get_by_role("button", name="Terbitkan surat kontrol").click()
+    assert rs.get_by_role("status").inner_text() == "Surat kontrol diterbitkan."
+    letter = rs.locator("#letter-number").inner_text()
+    assert rs.locator("#control-date").inner_text() == tomorrow.isoformat()
+    text = _pdf_text(rs, base + rs.locator("#print-letter").get_attribute("href"))
+    assert "SURAT RENCANA KONTROL" in text and letter in text and world.siti_card in text
+    assert tomorrow.isoformat() in text and "D-1001" in text and number in text
+
+    # the SEP cannot be cancelled while its control letter stands; a reason is required
+    rs.goto(base + f"/faskes/sep/{number}")
+    rs.locator("#cancel-sep summary").click()
+    rs.locator("#reason").fill("Salah input")
+    rs.get_by_role("button", name="Batalkan SEP").click()
+    assert letter in rs.get_by_role("alert").inner_text()
+    # the letter is found in the list, withdrawn, and then the SEP is cancelled with its reason
+    rs.get_by_role("link", name="Surat Kontrol & SPRI").click()
+    rs.locator("#letters").get_by_role("link", name=letter).click()
+    rs.get_by_role("button", name="Hapus surat").click()
+    assert rs.get_by_role("status").inner_text() == "Surat dihapus."
+    assert rs.locator("#letters").count() == 0 or letter not in rs.locator("#letters").inner_text()
+    rs.goto(base + f"/faskes/sep/{number}")
+    rs.locator("#cancel-sep summary").click()
+    rs.locator("#reason").fill("Salah input pasien")
+    rs.get_by_role("button", name="Batalkan SEP").click()
+    assert rs.get_by_role("status").inner_text() == "SEP dibatalkan."
+    with Session(engine) as s:
+        row = s.get(SepRow, number)
+        assert row.deleted_at is not None and row.deleted_reason == "Salah input pasien"
+        assert row.deleted_by == world.users["rs"]
+
+    # an SPRI for an admission, printed
+    rs.get_by_role("link", name="Surat Kontrol & SPRI").click()
+    rs.get_by_role("link", name="Buat SPRI").click()
+    rs.get_by_label("Nomor kartu peserta").fill(world.medan_card)
+    rs.get_by_label("Tanggal rencana rawat inap").fill(tomorrow.isoformat())
+    rs.locator("#poli").select_option("BED")
+    rs.get_by_role("button", name="Buat SPRI").click()
+    assert rs.get_by_role("status").inner_text() == "SPRI diterbitkan."
+    spri = rs.locator("#letter-number").inner_text()
+    text = _pdf_text(rs, base + rs.locator("#print-letter").get_attribute("href"))
+    assert "SURAT PERINTAH RAWAT INAP" in text and spri in text and world.medan_card in text
+    # an unknown card is refused on the form, nothing written
+    rs.goto(base + "/faskes/spri")
+    rs.get_by_label("Nomor kartu peserta").fill("0009999999999")
+    rs.get_by_label("Tanggal rencana rawat inap").fill(tomorrow.isoformat())
+    rs.get_by_role("button", name="Buat SPRI").click()
+    assert rs.get_by_role("alert").count() == 1 and "/faskes/spri" in rs.url
+    # another facility's staff cannot open the letter
+    puskesmas = login(world.users["puskesmas"])
+    assert puskesmas.goto(base + f"/faskes/surat-kontrol/{spri}").status == 403
+
+
+def test_backdate_request_from_the_desk_is_approved_by_the_branch_officer(login, site):
+    base, world, _engine = site
+    yesterday = jakarta_today() - dt.timedelta(days=1)
+    rs = login(world.users["rs"])
+    rs.get_by_role("link", name="Pengajuan SEP").click()
+    rs.get_by_label("Nomor kartu peserta").fill(world.medan_spouse_card)
+    rs.get_by_label("Tanggal SEP").fill(yesterday.isoformat())
+    rs.locator("#kind").select_option("1")
+    rs.get_by_label("Keterangan").fill("Pasien datang malam hari libur")
+    rs.get_by_role("button", name="Ajukan").click()
+    assert rs.get_by_role("status").inner_text() == "Pengajuan SEP terkirim ke kantor cabang."
+    rs.goto(base + f"/faskes/pengajuan-sep?bulan={yesterday:%Y-%m}")
+    row = rs.locator("#requests tbody tr", has_text=world.medan_spouse_card)
+    assert "Menunggu persetujuan" in row.inner_text()
+    # the same request again is refused, nothing written
+    rs.get_by_label("Nomor kartu peserta").fill(world.medan_spouse_card)
+    rs.get_by_label("Tanggal SEP").fill(yesterday.isoformat())
+    rs.get_by_label("Keterangan").fill("lagi")
+    rs.get_by_role("button", name="Ajukan").click()
+    assert rs.get_by_role("alert").count() == 1
+
+    # Bekasi's officer does not see Medan's hospital's request; Medan's approves it
+    bekasi = login(world.users["bekasi"])
+    bekasi.goto(base + f"/petugas/pengajuan-sep?bulan={yesterday:%Y-%m}")
+    assert world.medan_spouse_card not in bekasi.content()
+    medan = login(world.users["medan"])
+    medan.get_by_role("link", name="Persetujuan SEP").click()
+    medan.goto(base + f"/petugas/pengajuan-sep?bulan={yesterday:%Y-%m}")
+    row = medan.locator("#requests tbody tr", has_text=world.medan_spouse_card)
+    row.get_by_label("Catatan persetujuan").fill("Libur nasional")
+    row.get_by_role("button", name="Setujui").click()
+    assert medan.get_by_role("status").inner_text() == "Pengajuan SEP disetujui."
+    rs.goto(base + f"/faskes/pengajuan-sep?bulan={yesterday:%Y-%m}")
+    row = rs.locator("#requests tbody tr", has_text=world.medan_spouse_card)
+    assert "Disetujui" in row.inner_text() and "Libur nasional" in row.inner_text()
+    # the hospital's staff cannot open the approval page
+    assert rs.goto(base + "/petugas/pengajuan-sep").status == 403

@@ -18,10 +18,11 @@ from support.audit_trail import audited_once, not_audited
 from vclaim.test_vclaim_under_attack import signed, vclaim
 
 from jkn.bridging.vclaim.handlers import router as service_router
+from jkn.services.care import referrals as referral_service
 from jkn.services.care import vclaim_consumers
 from jkn.services.membership.common import jakarta_today
 from jkn.services.portal.audit import SYSTEM
-from jkn.store.care_tables import ControlLetterRow, ReferralRow, SepRow
+from jkn.store.care_tables import ControlLetterRow, ReferralRow, SepRow, SpecialReferralRow
 from jkn.store.engine import session_factory
 
 CLAIMED = "somebody the client names"
@@ -42,6 +43,10 @@ VCLAIM_WRITES = {
     ("DELETE", "rencanakontrol/delete"): "control_letter.delete",
     ("POST", "sep/pengajuansep"): "sep_request.submit", ("POST", "sep/aprovalsep"): "sep_request.approve",
     ("POST", "rencanakontrol/insertspri"): "spri.issue", ("PUT", "rencanakontrol/updatespri"): "spri.update",
+    ("POST", "lpk/insert"): "lpk.insert", ("PUT", "lpk/update"): "lpk.update", ("DELETE", "lpk/delete"): "lpk.delete",
+    ("POST", "prb/insert"): "prb.insert", ("PUT", "prb/update"): "prb.update", ("DELETE", "prb/delete"): "prb.delete",
+    ("POST", "rujukan/khusus/insert"): "special_referral.insert",
+    ("POST", "rujukan/khusus/delete"): "special_referral.delete",
 }
 
 
@@ -66,8 +71,8 @@ def test_every_vclaim_write_is_audited_as_the_signing_consumer(bridge):
     today, tomorrow = jakarta_today(), jakarta_today() + dt.timedelta(days=1)
     done: set[tuple[str, str]] = set()
 
-    def write(method: str, path: str, request: dict) -> dict:
-        body = json.dumps({"request": request}).encode()
+    def write(method: str, path: str, request: dict, *, wrapped: bool = True) -> dict:
+        body = json.dumps({"request": request} if wrapped else request).encode()
         with audited_once(engine, action=VCLAIM_WRITES[(method, path.lower())], actor=f"vclaim:{cred['cons_id']}",
                           role="VCLAIM", branch_code=w.medan_branch, facility_code=rsud, client="127.0.0.1"):
             r = vclaim(server, method, path, signed(cred), body)
@@ -112,6 +117,30 @@ def test_every_vclaim_write_is_audited_as_the_signing_consumer(bridge):
             "user": CLAIMED}
     number = write("POST", "RencanaKontrol/InsertSPRI", spri)["noSPRI"]
     write("PUT", "RencanaKontrol/UpdateSPRI", {**spri, "noSPRI": number, "tglRencanaKontrol": str(today)})
+    # the claim sheet of the stay, a referral-back letter after an outpatient SEP, a special referral
+    lpk = {"noSep": stay, "tglMasuk": str(today), "tglKeluar": str(today), "jaminan": "1", "poli": {"poli": "BED"},
+           "perawatan": {"ruangRawat": "1", "kelasRawat": "3", "spesialistik": "BED", "caraKeluar": "1",
+                         "kondisiPulang": "1"}, "diagnosa": [{"kode": "S72", "level": "1"}], "procedure": [],
+           "rencanaTL": {"tindakLanjut": "1"}, "DPJP": "3", "user": CLAIMED}
+    write("POST", "LPK/insert", {"t_lpk": lpk})
+    write("PUT", "LPK/update", {"t_lpk": {**lpk, "DPJP": "4"}})
+    write("DELETE", "LPK/delete", {"t_lpk": {"noSep": stay}})
+    prb = {"noSep": second, "noKartu": w.medan_spouse_card, "alamat": "Jl. Medan 1", "programPRB": "02",
+           "kodeDPJP": "31537", "obat": [{"kdObat": "A1", "signa1": "1", "signa2": "1", "jmlObat": "30"}],
+           "user": CLAIMED}
+    srb = write("POST", "PRB/insert", {"t_prb": prb})["noSRB"]
+    write("PUT", "PRB/Update", {"t_prb": {**prb, "noSrb": srb, "saran": "kontrol di FKTP"}})
+    write("DELETE", "PRB/Delete", {"t_prb": {"noSrb": srb, "noSep": second, "user": CLAIMED}})
+    with session_factory(engine)() as s:
+        addressed = referral_service.create_referral(s, actor=SYSTEM, card_number=w.medan_card,
+                                                     from_facility=w.fktp["FKTP"][0], to_facility=rsud,
+                                                     referral_date=today, diagnosis="N18", poli="INT")["number"]
+    write("POST", "Rujukan/Khusus/insert", {"noRujukan": addressed, "diagnosa": [{"kode": "P;N18"}], "procedure": [],
+                                            "user": CLAIMED}, wrapped=False)
+    with session_factory(engine)() as s:
+        ident = s.query(SpecialReferralRow.id).filter(SpecialReferralRow.referral_number == addressed).scalar()
+    write("POST", "Rujukan/Khusus/delete", {"t_rujukan": {"idRujukan": str(ident), "noRujukan": addressed,
+                                                          "user": CLAIMED}})
     delete = json.dumps({"request": {"t_sep": {"noSep": first, "user": CLAIMED}}}).encode()
     headers = signed(cred)
     with audited_once(engine, action="sep.delete", actor=f"vclaim:{cred['cons_id']}"):

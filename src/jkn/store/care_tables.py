@@ -155,6 +155,7 @@ class SepRow(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     deleted_by: Mapped[str | None] = mapped_column(String(80))
+    deleted_reason: Mapped[str | None] = mapped_column(String(500))  # said at the desk when cancelled (issue #13)
 
     __table_args__ = (
         Index("ix_sep_participant_id_sep_date", "participant_id", "sep_date"),
@@ -272,4 +273,75 @@ class FingerprintValidationRow(Base):
     __table_args__ = (
         Index("uq_fingerprint_validation_day", "participant_id", "facility_code", "service_date", unique=True),
         Index("ix_fingerprint_validation_facility_day", "facility_code", "service_date"),
+    )
+
+
+class ClaimSheetRow(Base):
+    """Lembar Pengajuan Klaim (LPK, VClaim ``LPK/insert``): what the hospital declares about the care an
+    SEP covered — dates, room, class, specialty, discharge, diagnoses, procedures and follow-up —
+    one per SEP, entered by the hospital (issue #13)."""
+
+    __tablename__ = "claim_sheet"
+    sep_number: Mapped[str] = mapped_column(ForeignKey("sep.number"), primary_key=True)
+    facility_code: Mapped[str] = mapped_column(ForeignKey("facility.code"), index=True)
+    admitted_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    discharged_on: Mapped[dt.date] = mapped_column(Date)
+    guarantor: Mapped[str] = mapped_column(String(1))  # jaminan: 1 JKN
+    poli_code: Mapped[str] = mapped_column(String(3))
+    care: Mapped[dict] = mapped_column(JSON)  # ruangRawat, kelasRawat, spesialistik, caraKeluar, kondisiPulang
+    diagnoses: Mapped[list] = mapped_column(JSON)  # [{"kode", "level"}]: level 1 primary, 2 secondary
+    procedures: Mapped[list] = mapped_column(JSON)  # [{"kode"}]: ICD-9-CM as sent (A-V40)
+    follow_up: Mapped[dict] = mapped_column(JSON)  # rencanaTL
+    dpjp_code: Mapped[str | None] = mapped_column(String(20))
+    created_by: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class BackReferralRow(Base):
+    """Surat Rujuk Balik (SRB, VClaim ``PRB/insert``): the hospital sends a participant with a chronic
+    disease of the referral-back programme back to the FKTP, with the DPJP's advice and drugs;
+    one live letter per SEP (issue #13, A-V41)."""
+
+    __tablename__ = "back_referral"
+    number: Mapped[str] = mapped_column(String(19), primary_key=True)
+    sep_number: Mapped[str] = mapped_column(ForeignKey("sep.number"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), index=True)
+    facility_code: Mapped[str] = mapped_column(ForeignKey("facility.code"), index=True)
+    letter_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    programme: Mapped[str] = mapped_column(String(2))  # programPRB: referensi/diagnosaprb
+    dpjp_code: Mapped[str] = mapped_column(String(20))
+    address: Mapped[str] = mapped_column(String(300))
+    email: Mapped[str | None] = mapped_column(String(120))
+    notes: Mapped[str | None] = mapped_column(Text)  # keterangan
+    advice: Mapped[str | None] = mapped_column(Text)  # saran
+    drugs: Mapped[list] = mapped_column(JSON)  # [{"kdObat", "signa1", "signa2", "jmlObat"}] as sent (A-V41)
+    created_by: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        Index("uq_back_referral_one_per_sep", "sep_number", unique=True, postgresql_where=text("deleted_at IS NULL"),
+              sqlite_where=text("deleted_at IS NULL")),
+    )
+
+
+class SpecialReferralRow(Base):
+    """Rujukan khusus (VClaim ``Rujukan/Khusus/insert``): the diagnoses and procedures a hospital
+    records against a referral addressed to it for a special case; one live record per referral
+    (issue #13, A-V42)."""
+
+    __tablename__ = "special_referral"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    referral_number: Mapped[str] = mapped_column(ForeignKey("referral.number"), index=True)
+    facility_code: Mapped[str] = mapped_column(ForeignKey("facility.code"), index=True)
+    diagnoses: Mapped[list] = mapped_column(JSON)  # [{"level": "P"|"S", "kode"}]
+    procedures: Mapped[list] = mapped_column(JSON)  # [{"kode"}]
+    created_by: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (
+        Index("uq_special_referral_one_live", "referral_number", unique=True,
+              postgresql_where=text("deleted_at IS NULL"), sqlite_where=text("deleted_at IS NULL")),
     )

@@ -19,6 +19,7 @@ from jkn.web import (  # portal (issue #6)  # portal (issue #6)
     participant_pages,
     public_pages,
     security,
+    sep_request_pages,
     simulator_pages,
 )
 from jkn.web.rendering import templates
@@ -42,6 +43,7 @@ def install_web(app: FastAPI) -> None:
     from jkn.web import counter_pages  # the cashier's counter (issue #15)
     app.include_router(counter_pages.router)
     app.include_router(facility_pages.router)
+    app.include_router(sep_request_pages.router)
     app.include_router(dashboard_pages.router)
     from jkn.web import policy_pages  # policy what-if (issue #12)
     app.include_router(policy_pages.router)

@@ -1,7 +1,9 @@
 """The hospital desk (issue #13), for the staff of a referral-level facility: the SEP list with
-search, the discharge date of an inpatient SEP, and a participant's referrals by card (from the SEP
-form too). Over the same care services as the VClaim adapter; the facility is the logged-in
-user's, never one typed in a form; an FKTP's staff are refused (its menu does not show these)."""
+search; an SEP's change, cancellation (with its reason) and discharge date; control letters after
+an inpatient SEP and SPRIs (orders to admit), listed, withdrawn and printed; and a participant's
+referrals by card (from the SEP form too). Over the same care services as the VClaim adapter; the
+facility is the logged-in user's, never one typed in a form; an FKTP's staff are refused (its menu
+does not show these)."""
 
 from __future__ import annotations
 
@@ -9,15 +11,15 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from jkn.api.deps import get_session
 from jkn.i18n import Msg
-from jkn.services.care import desk, sep
+from jkn.services.care import desk, referrals, sep, sep_letter
 from jkn.services.care.common import jakarta_today
-from jkn.services.errors import DomainError, Forbidden
-from jkn.web.facility_pages import Staff, _own_sep
+from jkn.services.errors import DomainError, Forbidden, Invalid
+from jkn.web.facility_pages import Staff, _own_sep, polis
 from jkn.web.officer_pages import Form_, _text
 from jkn.web.security import Portal, csrf_protect, page
 
@@ -32,7 +34,8 @@ def _hospital(portal: Portal) -> str:
 
 
 @router.get("/faskes/daftar-sep", response_class=HTMLResponse)
-def sep_list(request: Request, portal: Staff, session: DB, q: str = "", dari: str = "", sampai: str = ""):
+def sep_list(request: Request, portal: Staff, session: DB, q: str = "", dari: str = "", sampai: str = "",
+             ok: str = ""):
     code = _hospital(portal)
     today = jakarta_today()
     dari, sampai = dari or (today - dt.timedelta(days=30)).isoformat(), sampai or today.isoformat()
@@ -42,7 +45,14 @@ def sep_list(request: Request, portal: Staff, session: DB, q: str = "", dari: st
     except DomainError as exc:
         error = exc.message
     return page(request, portal, "facility/sep_list.html", status_code=422 if error else 200, seps=seps, q=q,
-                dari=dari, sampai=sampai, error=error)
+                dari=dari, sampai=sampai, error=error, ok=ok)
+
+
+def _sep_refused(request: Request, portal: Portal, s: dict, exc: DomainError, form: Form_ | None = None):
+    """The SEP page again with the refusal and what was typed."""
+    values = {k: v for k, v in (form or {}).items() if k != "csrf_token"}
+    return page(request, portal, "facility/sep_detail.html", status_code=exc.status, s=s, error=exc.message,
+                values=values, polis=polis())
 
 
 @router.post("/faskes/sep/{number}/pulang", response_class=HTMLResponse)
@@ -53,8 +63,129 @@ def discharge(request: Request, portal: Staff, session: DB, number: str, form: F
         sep.update_sep(session, number, actor=portal.actor, facility_code=code,
                        discharge_date=_text(form, "discharge_date") or "")
     except DomainError as exc:
-        return page(request, portal, "facility/sep_detail.html", status_code=exc.status, s=s, error=exc.message)
+        return _sep_refused(request, portal, s, exc, form)
     return RedirectResponse(f"/faskes/sep/{number}?ok=sep_discharged", status_code=303)
+
+
+#: the SEP form's fields the desk may change after issue (VClaim SEP/2.0/update), form name -> service name
+CHANGEABLE = {"diagnosis": "diagnosis", "poli": "poli", "notes": "notes", "phone": "phone", "mr_number": "mr_number",
+              "dpjp_code": "dpjp_code"}
+
+
+@router.post("/faskes/sep/{number}/ubah", response_class=HTMLResponse)
+def change_sep(request: Request, portal: Staff, session: DB, number: str, form: Form_):
+    code = _hospital(portal)
+    s = _own_sep(session, portal, number)
+    changes = {name: _text(form, field) for field, name in CHANGEABLE.items() if _text(form, field)}
+    try:
+        sep.update_sep(session, number, actor=portal.actor, facility_code=code, **changes)
+    except DomainError as exc:
+        return _sep_refused(request, portal, s, exc, form)
+    return RedirectResponse(f"/faskes/sep/{number}?ok=sep_changed", status_code=303)
+
+
+@router.post("/faskes/sep/{number}/batal", response_class=HTMLResponse)
+def cancel_sep(request: Request, portal: Staff, session: DB, number: str, form: Form_):
+    code = _hospital(portal)
+    s = _own_sep(session, portal, number)
+    try:
+        reason = _text(form, "reason")
+        if not reason:
+            raise Invalid(Msg("error.web.cancel_reason_required"), field="reason")
+        sep.delete_sep(session, number, actor=portal.actor, facility_code=code, reason=reason)
+    except DomainError as exc:
+        return _sep_refused(request, portal, s, exc, form)
+    return RedirectResponse("/faskes/daftar-sep?ok=sep_cancelled", status_code=303)
+
+
+# --- control letters and SPRI ------------------------------------------------------------------
+
+
+@router.post("/faskes/sep/{number}/surat-kontrol", response_class=HTMLResponse)
+def new_control_letter(request: Request, portal: Staff, session: DB, number: str, form: Form_):
+    code = _hospital(portal)
+    s = _own_sep(session, portal, number)
+    try:
+        c = referrals.create_control_letter(session, actor=portal.actor, sep_number=number, facility_code=code,
+                                            control_date=_text(form, "control_date") or "",
+                                            poli=_text(form, "control_poli") or "",
+                                            doctor_code=_text(form, "doctor_code"))
+    except DomainError as exc:
+        return _sep_refused(request, portal, s, exc, form)
+    return RedirectResponse(f"/faskes/surat-kontrol/{c['number']}?ok=control_issued", status_code=303)
+
+
+def _own_letter(session: Session, portal: Portal, number: str) -> dict:
+    code = _hospital(portal)
+    c = referrals.get_control_letter(session, number)
+    if c["facility_code"] != code:
+        raise Forbidden(Msg("error.web.letter_other_facility"))
+    return c
+
+
+@router.get("/faskes/surat-kontrol", response_class=HTMLResponse)
+def control_letters(request: Request, portal: Staff, session: DB, dari: str = "", sampai: str = "",
+                    menurut: str = "2", ok: str = ""):
+    code = _hospital(portal)
+    today = jakarta_today()
+    dari, sampai = dari or (today - dt.timedelta(days=30)).isoformat(), sampai or (today + dt.timedelta(days=30)).isoformat()
+    letters, error = [], None
+    try:
+        letters = referrals.control_letters(session, code, dari, sampai, menurut)
+    except DomainError as exc:
+        error = exc.message
+    return page(request, portal, "facility/control_letters.html", status_code=422 if error else 200,
+                letters=letters, dari=dari, sampai=sampai, menurut=menurut, error=error, ok=ok)
+
+
+@router.get("/faskes/spri", response_class=HTMLResponse)
+def spri_form(request: Request, portal: Staff, card: str = ""):
+    _hospital(portal)
+    return page(request, portal, "facility/spri.html", values={"card_number": card,
+                                                                "control_date": jakarta_today().isoformat()},
+                polis=polis())
+
+
+@router.post("/faskes/spri", response_class=HTMLResponse)
+def new_spri(request: Request, portal: Staff, session: DB, form: Form_):
+    code = _hospital(portal)
+    try:
+        c = referrals.create_spri(session, actor=portal.actor, facility_code=code,
+                                  card_number=_text(form, "card_number") or "",
+                                  control_date=_text(form, "control_date") or "", poli=_text(form, "poli") or "",
+                                  doctor_code=_text(form, "doctor_code"))
+    except DomainError as exc:
+        values = {k: v for k, v in form.items() if k != "csrf_token"}
+        return page(request, portal, "facility/spri.html", status_code=exc.status, error=exc.message,
+                    values=values, polis=polis())
+    return RedirectResponse(f"/faskes/surat-kontrol/{c['number']}?ok=spri_issued", status_code=303)
+
+
+@router.get("/faskes/surat-kontrol/{number}", response_class=HTMLResponse)
+def control_letter_page(request: Request, portal: Staff, session: DB, number: str, ok: str = ""):
+    c = _own_letter(session, portal, number)
+    return page(request, portal, "facility/control_letter.html", c=c, ok=ok,
+                used_by=referrals.letter_used_by(session, c["number"]))
+
+
+@router.get("/faskes/surat-kontrol/{number}/surat.pdf")
+def control_letter_print(portal: Staff, session: DB, number: str):
+    c = _own_letter(session, portal, number)
+    pdf = sep_letter.print_control_letter(session, c["number"], actor=portal.actor)
+    name = ("SPRI" if c["kind"] == "1" else "SuratKontrol") + f"-{c['number']}.pdf"
+    return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
+
+
+@router.post("/faskes/surat-kontrol/{number}/hapus", response_class=HTMLResponse)
+def withdraw_control_letter(request: Request, portal: Staff, session: DB, number: str):
+    code = _hospital(portal)
+    c = _own_letter(session, portal, number)
+    try:
+        referrals.delete_control_letter(session, c["number"], actor=portal.actor, facility_code=code)
+    except DomainError as exc:
+        return page(request, portal, "facility/control_letter.html", status_code=exc.status, c=c, error=exc.message,
+                    used_by=referrals.letter_used_by(session, c["number"]))
+    return RedirectResponse("/faskes/surat-kontrol?ok=control_withdrawn", status_code=303)
 
 
 @router.get("/faskes/rujukan-peserta", response_class=HTMLResponse)

@@ -34,11 +34,15 @@ def _facility(session: Session, portal: Portal) -> FacilityRow:
     return session.get(FacilityRow, portal.scope.facility_code)
 
 
+def polis() -> list:
+    """The clinic codes for the forms' lists, by name."""
+    return sorted(care_codes.polis().values(), key=lambda p: p.name)
+
+
 def _choices(session: Session, facility: FacilityRow) -> dict:
     hospitals = session.execute(select(FacilityRow.code, FacilityRow.name).where(
         FacilityRow.level == "FKRTL", FacilityRow.partnership == "PARTNER").order_by(FacilityRow.name).limit(500)).all()
-    polis = sorted(care_codes.polis().values(), key=lambda p: p.name)
-    return {"hospitals": hospitals, "polis": polis, "facility": facility, "today": jakarta_today().isoformat()}
+    return {"hospitals": hospitals, "polis": polis(), "facility": facility, "today": jakarta_today().isoformat()}
 
 
 # --- eligibility -------------------------------------------------------------------------------
@@ -137,7 +141,7 @@ def _own_sep(session: Session, portal: Portal, number: str) -> dict:
 @router.get("/faskes/sep/{number}", response_class=HTMLResponse)
 def sep_page(request: Request, portal: Staff, session: DB, number: str, ok: str = ""):
     s = _own_sep(session, portal, number)
-    return page(request, portal, "facility/sep_detail.html", s=s, ok=ok)
+    return page(request, portal, "facility/sep_detail.html", s=s, ok=ok, values={}, polis=polis())
 
 
 @router.get("/faskes/sep/{number}/surat.pdf")

@@ -128,6 +128,15 @@ class ControlLetterIn(_In):
     created_by: str | None = None
 
 
+class SpriIn(_In):
+    """An SPRI (order to admit) from your hospital: it opens the inpatient SEP there (A-V13)."""
+    card_number: str
+    facility_code: str
+    control_date: JknDate
+    poli: str
+    doctor_code: str | None = None
+
+
 class SepIn(_CoverIn):
     card_number: str
     sep_date: JknDate
@@ -402,13 +411,49 @@ def create_control_letter(body: ControlLetterIn, caller: Caller) -> dict:
     return referrals.create_control_letter(caller.session, actor=caller.actor, **body.model_dump(exclude={"created_by"}))
 
 
-@router.get("/control-letters/{number}", summary="A control letter", responses=GUARDED)
-def get_control_letter(number: str, caller: Caller) -> dict:
+@router.post("/spri", status_code=201, summary="An SPRI, order to admit (at your hospital)", responses=WRITES)
+def create_spri(body: SpriIn, caller: Caller) -> dict:
+    sec.need(caller, "care.record")
+    sec.at_facility(caller, body.facility_code)
+    return referrals.create_spri(caller.session, actor=caller.actor, **body.model_dump())
+
+
+def _letter(caller: Portal, number: str) -> ControlLetterRow:
     row = caller.session.get(ControlLetterRow, (number or "").strip())
     if row is None or row.deleted_at is not None:
         raise NotFound(Msg("error.care.control_unknown", number=str(number)), field="noSuratKontrol")
+    return row
+
+
+@router.get("/control-letters/{number}", summary="A control letter or SPRI", responses=GUARDED)
+def get_control_letter(number: str, caller: Caller) -> dict:
+    row = _letter(caller, number)
     sec.care_record(caller, [row.facility_code], row.participant_id)
     return referrals.get_control_letter(caller.session, row.number)
+
+
+@router.delete("/control-letters/{number}", summary="Withdraw a control letter or SPRI no SEP used (its hospital)",
+               responses=WRITES)
+def delete_control_letter(number: str, caller: Caller) -> dict:
+    sec.need(caller, "care.record")
+    row = _letter(caller, number)
+    sec.at_facility(caller, row.facility_code, "noSuratKontrol")
+    return referrals.delete_control_letter(caller.session, row.number, actor=caller.actor)
+
+
+def _printed(caller: Portal, row: "SepRow | ControlLetterRow", print_letter, name: str) -> Response:
+    """A printed letter of a record the caller may read (the print is audited by ``print_letter``)."""
+    sec.care_record(caller, [row.facility_code], row.participant_id)
+    pdf = print_letter(caller.session, row.number, actor=caller.actor)
+    return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
+
+
+@router.get("/control-letters/{number}/letter.pdf", summary="The printable control letter or SPRI (PDF); the print "
+            "is audited", response_class=Response,
+            responses={200: {"content": {"application/pdf": {}}}, **AUTH, 404: problem("Unknown letter")})
+def control_letter_pdf(number: str, caller: Caller) -> Response:
+    row = _letter(caller, number)
+    return _printed(caller, row, sep_letter.print_control_letter, f"{row.number}.pdf")
 
 
 @router.post("/seps", status_code=201, summary="Issue an SEP at your facility (or get the refusal with its clause)",
@@ -447,10 +492,12 @@ def discharge_sep(number: str, body: DischargeIn, caller: Caller) -> dict:
 
 
 @router.delete("/seps/{number}", summary="Delete an SEP (its facility)", responses=WRITES)
-def delete_sep(number: str, caller: Caller, user: str | None = Query(None, description="ignored: the caller is recorded")) -> dict:
+def delete_sep(number: str, caller: Caller, user: str | None = Query(None, description="ignored: the caller is recorded"),
+               reason: str | None = Query(None, max_length=500, description="why it is cancelled (kept with the SEP)")
+               ) -> dict:
     sec.need(caller, "sep.issue")
     sec.at_facility(caller, _sep(caller, number).facility_code, "noSep")
-    return sep.delete_sep(caller.session, number, actor=caller.actor)
+    return sep.delete_sep(caller.session, number, actor=caller.actor, reason=reason)
 
 
 @router.get("/seps/{number}/letter.pdf", summary="The printable SEP letter (PDF); the print is audited",
@@ -458,10 +505,7 @@ def delete_sep(number: str, caller: Caller, user: str | None = Query(None, descr
             responses={200: {"content": {"application/pdf": {}}}, **AUTH, 404: problem("Unknown SEP")})
 def sep_pdf(number: str, caller: Caller) -> Response:
     row = _sep(caller, number)
-    sec.care_record(caller, [row.facility_code], row.participant_id)
-    pdf = sep_letter.print_sep_letter(caller.session, row.number, actor=caller.actor)
-    return Response(pdf, media_type="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="SEP-{row.number}.pdf"'})
+    return _printed(caller, row, sep_letter.print_sep_letter, f"SEP-{row.number}.pdf")
 
 
 @router.get("/facilities/{code}/seps", summary="SEPs of a facility on a date", responses=GUARDED)

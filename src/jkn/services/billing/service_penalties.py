@@ -111,3 +111,12 @@ def owed_on(session: Session, payer_id: int, on: dt.date) -> int:
                           .join(PaymentRow, PaymentRow.id == ServicePenaltyPaymentRow.payment_id)
                           .where(PaymentRow.payer_id == payer_id, PaymentRow.paid_on <= on))
     return int(charged) - int(paid)
+
+
+def closed_on(session: Session, facility_code: str, day: dt.date) -> list[tuple[ServicePenaltyRow, SepRow]]:
+    """The inpatient SEPs of a facility closed with their INA-CBG amount on one discharge date (the
+    claims the hospital has submitted, VClaim ``Monitoring/Klaim``), by SEP number."""
+    return list(session.execute(
+        select(ServicePenaltyRow, SepRow).join(SepRow, SepRow.number == ServicePenaltyRow.sep_number)
+        .where(SepRow.facility_code == facility_code, ServicePenaltyRow.discharged_on == day,
+               SepRow.deleted_at.is_(None)).order_by(SepRow.number)).tuples())

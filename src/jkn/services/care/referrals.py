@@ -189,9 +189,11 @@ def delete_referral(session: Session, number: str, *, actor: Actor, facility_cod
 def control_letter_view(session: Session, c: ControlLetterRow) -> dict:
     p = session.get(ParticipantRow, c.participant_id)
     poli = care_codes.polis().get(c.poli_code)
-    return {"number": c.number, "card_number": p.card_number, "name": p.name, "facility_code": c.facility_code,
+    return {"number": c.number, "card_number": p.card_number, "name": p.name, "sex": p.sex,
+            "birth_date": p.birth_date.isoformat(), "facility_code": c.facility_code,
             "kind": c.kind, "sep_number": c.sep_number, "control_date": c.control_date.isoformat(),
             "poli": {"code": c.poli_code, "name": poli.name if poli else ""}, "doctor_code": c.doctor_code,
+            "issued_on": jakarta_date_of(c.created_at).isoformat() if c.created_at else None,
             "deleted": c.deleted_at is not None}
 
 
@@ -261,7 +263,7 @@ def update_spri(session: Session, number: str, *, actor: Actor, control_date: "d
         if row.kind != "1":
             raise Invalid(Msg("error.care.control_not_spri", number=str(number)),
                           field="noSPRI")
-        used = _used_by(session, row.number)
+        used = letter_used_by(session, row.number)
         if used:
             raise Invalid(Msg("error.care.spri_used", number=str(number), used=used), field="noSPRI")
         before = {"control_date": row.control_date, "poli": row.poli_code, "doctor_code": row.doctor_code}
@@ -382,7 +384,8 @@ def _letter(session: Session, number: str, facility_code: str | None) -> Control
     return row
 
 
-def _used_by(session: Session, number: str) -> str | None:
+def letter_used_by(session: Session, number: str) -> str | None:
+    """The live SEP a control letter or SPRI opened, if any."""
     return session.scalar(select(SepRow.number).where(SepRow.control_letter_number == number,
                                                       SepRow.deleted_at.is_(None)))
 
@@ -398,7 +401,7 @@ def update_control_letter(session: Session, number: str, *, actor: Actor, contro
         if row.kind != "2":
             raise Invalid(Msg("error.care.spri_not_control", number=str(number)),
                           field="noSuratKontrol")
-        used = _used_by(session, row.number)
+        used = letter_used_by(session, row.number)
         if used:
             raise Invalid(Msg("error.care.control_used", number=str(number), used=used),
                           field="noSuratKontrol")
@@ -422,7 +425,7 @@ def delete_control_letter(session: Session, number: str, *, actor: Actor, facili
     """Withdraw a control letter no SEP has used."""
     with unit_of_work(session):
         row = _letter(session, number, facility_code)
-        used = _used_by(session, row.number)
+        used = letter_used_by(session, row.number)
         if used:
             raise Invalid(Msg("error.care.control_used_delete", number=str(number), used=used),
                           field="noSuratKontrol")
@@ -461,7 +464,6 @@ def control_letters(session: Session, facility_code: str, start: "dt.date | str"
     out = []
     for row in session.scalars(stmt.order_by(ControlLetterRow.control_date, ControlLetterRow.number)):
         view = control_letter_view(session, row)
-        view["issued_on"] = jakarta_date_of(row.created_at).isoformat()
-        view["used_by_sep"] = _used_by(session, row.number)
+        view["used_by_sep"] = letter_used_by(session, row.number)
         out.append(view)
     return out

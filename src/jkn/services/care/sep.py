@@ -319,7 +319,11 @@ def update_sep(session: Session, number: str, *, actor: Actor, facility_code: st
         return sep_view(session, row)
 
 
-def delete_sep(session: Session, number: str, *, actor: Actor, facility_code: str | None = None) -> dict:
+def delete_sep(session: Session, number: str, *, actor: Actor, facility_code: str | None = None,
+               reason: str | None = None) -> dict:
+    """Cancel a live SEP no control letter follows; ``reason`` (the desk asks for it, VClaim's
+    ``SEP/2.0/delete`` has no place for one) is kept with the SEP and in the audit row."""
+    reason = (reason or "").strip()[:500] or None
     with unit_of_work(session):
         row = _live(session, number, facility_code)
         letter = session.scalar(select(ControlLetterRow.number).where(ControlLetterRow.sep_number == row.number,
@@ -327,10 +331,10 @@ def delete_sep(session: Session, number: str, *, actor: Actor, facility_code: st
         if letter:
             raise Invalid(Msg("error.care.sep_has_control", number=str(number), letter=letter), field="noSep")
         row.deleted_at = dt.datetime.now(dt.timezone.utc)
-        row.deleted_by = actor.name
+        row.deleted_by, row.deleted_reason = actor.name, reason
         audit.record_at_facility(session, actor, "sep.delete", facility(session, row.facility_code), object_type="sep",
-                                 object_id=row.number, summary=f"SEP {row.number} deleted",
-                                 before={"deleted": False}, after={"deleted": True})
+                                 object_id=row.number, summary=f"SEP {row.number} deleted" + (f": {reason}" if reason else ""),
+                                 before={"deleted": False}, after={"deleted": True, "reason": reason})
         return {"number": row.number, "deleted": True}
 
 

@@ -124,21 +124,31 @@ def approve_at_facility(session: Session, *, actor: Actor, facility_code: str, c
         return _approve(session, row, actor, note)
 
 
-def approve_by_branch(session: Session, request_id: int, *, actor: Actor, note: str | None = None) -> dict:
-    """The branch office approves a request of a facility it serves (any kind)."""
+def approve_by_branch(session: Session, request_id: int, *, actor: Actor, note: str | None = None,
+                      kabkota_codes: "frozenset[str] | None" = None) -> dict:
+    """The branch office approves a request of a facility it serves (any kind); ``kabkota_codes``: the
+    officer's work area (None: national), a request of a facility outside it is unknown to them."""
     with unit_of_work(session):
         row = session.get(SepRequestRow, request_id)
+        if row is not None and kabkota_codes is not None and \
+                session.get(FacilityRow, row.facility_code).kabkota_code not in kabkota_codes:
+            row = None
         if row is None:
             raise NotFound(Msg("error.care.request_unknown", request_id=str(request_id)), field="id")
         return _approve(session, row, actor, note)
 
 
 def requests_in_month(session: Session, facility_code: str | None, year: "int | str", month: "int | str",
-                      *, status: str | None = None) -> list[dict]:
-    """A facility's requests (every facility's if ``facility_code`` is None) for SEP dates in one month."""
+                      *, status: str | None = None, kabkota_codes: "frozenset[str] | None" = None) -> list[dict]:
+    """A facility's requests (every facility's if ``facility_code`` is None; those of facilities in
+    ``kabkota_codes`` if given) for SEP dates in one month, each with the facility's name."""
     first, last = month_span(year, month)
-    q = (select(SepRequestRow, ParticipantRow).join(ParticipantRow, ParticipantRow.id == SepRequestRow.participant_id)
+    q = (select(SepRequestRow, ParticipantRow, FacilityRow.name)
+         .join(ParticipantRow, ParticipantRow.id == SepRequestRow.participant_id)
+         .join(FacilityRow, FacilityRow.code == SepRequestRow.facility_code)
          .where(SepRequestRow.sep_date >= first, SepRequestRow.sep_date <= last))
+    if kabkota_codes is not None:
+        q = q.where(FacilityRow.kabkota_code.in_(sorted(kabkota_codes)))
     if facility_code:
         q = q.where(SepRequestRow.facility_code == facility(session, facility_code).code)
     if status:
@@ -146,7 +156,7 @@ def requests_in_month(session: Session, facility_code: str | None, year: "int | 
             raise Invalid(Msg("error.care.request_status"), field="status")
         q = q.where(SepRequestRow.status == status)
     rows = session.execute(q.order_by(SepRequestRow.sep_date, SepRequestRow.id)).all()
-    return [request_view(r, p) for r, p in rows]
+    return [{**request_view(r, p), "facility_name": name} for r, p, name in rows]
 
 
 # --- fingerprints ------------------------------------------------------------------------
