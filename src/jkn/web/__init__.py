@@ -42,6 +42,8 @@ def install_web(app: FastAPI) -> None:
     from jkn.web import counter_pages  # the cashier's counter (issue #15)
     app.include_router(counter_pages.router)
     app.include_router(facility_pages.router)
+    from jkn.web import fktp_pages  # the FKTP desk (issue #14)
+    app.include_router(fktp_pages.router)
     app.include_router(dashboard_pages.router)
     from jkn.web import policy_pages  # policy what-if (issue #12)
     app.include_router(policy_pages.router)
