@@ -20,6 +20,7 @@ from support.audit_trail import audited_once, not_audited
 from support.portal_login import login, token
 
 from jkn.api.app import create_app
+from jkn.services.care import fktp_queue, visit_items
 from jkn.services.care import sep as sep_service
 from jkn.services.membership import data_changes, documents
 from jkn.services.membership.common import jakarta_today
@@ -58,6 +59,11 @@ PAGE_WRITES = {
     "/faskes/spri": "spri.issue",
     "/faskes/pengajuan-sep": "sep_request.submit",
     "/petugas/pengajuan-sep/{request_id}/setujui": "sep_request.approve",
+    "/faskes/antrean": "fktp_queue.register",
+    "/faskes/antrean/{registration}/{action}": "fktp_queue.call",
+    "/faskes/kunjungan": "visit.record",
+    "/faskes/kunjungan/{visit_id}/{item}": "visit.drug.add",
+    "/faskes/kunjungan/{visit_id}/{item}/{item_id}/hapus": "visit.drug.delete",
     "/petugas/loket": "payment.record",
 }
 #: forms that change no record: the owner dismisses the notice of failed log-ins (their own session's state)
@@ -218,6 +224,24 @@ def test_every_page_form_leaves_one_audit_row_naming_the_user(site):
             request_id = s.scalar(select(SepRequestRow.id).where(SepRequestRow.facility_code == rsud))
         pages.post("medan", "/petugas/pengajuan-sep/{request_id}/setujui", role=officer, branch=medan, facility=rsud,
                    params={"request_id": request_id}, data={"note": "Libur nasional"})
+        # the FKTP desk: a registration called, a visit recorded, a drug added then removed
+        pages.post("puskesmas", "/faskes/antrean", role=accounts.FACILITY_STAFF, branch=medan, facility=puskesmas,
+                   data={"card_number": w.siti_card, "poli": "ANA"})
+        with Session(engine) as s:
+            queued = fktp_queue.day_list(s, puskesmas, today)[-1]["id"]
+        pages.post("puskesmas", "/faskes/antrean/{registration}/{action}", role=accounts.FACILITY_STAFF, branch=medan,
+                   facility=puskesmas, params={"registration": queued, "action": "panggil"})
+        r = pages.post("puskesmas", "/faskes/kunjungan", role=accounts.FACILITY_STAFF, branch=medan, facility=puskesmas,
+                       data={"card_number": w.siti_card, "visit_date": str(today), "diagnosis": "J06",
+                             "registration": str(queued)})
+        visit = r.headers["location"].split("/")[-1].split("?")[0]
+        pages.post("puskesmas", "/faskes/kunjungan/{visit_id}/{item}", role=accounts.FACILITY_STAFF, branch=medan,
+                   facility=puskesmas, params={"visit_id": visit, "item": "obat"}, data={"name": "Parasetamol",
+                                                                                         "quantity": "10"})
+        with Session(engine) as s:
+            drug = visit_items.drugs(s, visit, facility_code=puskesmas)[0]["id"]
+        pages.post("puskesmas", "/faskes/kunjungan/{visit_id}/{item}/{item_id}/hapus", role=accounts.FACILITY_STAFF,
+                   branch=medan, facility=puskesmas, params={"visit_id": visit, "item": "obat", "item_id": drug})
         pages.post("medan", "/petugas/loket", role=officer, branch=medan,
                    data={"payer": w.siti_card, "amount": "25000", "reference": "LOKET-AUDIT-1"})
 

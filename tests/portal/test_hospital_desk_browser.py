@@ -29,6 +29,7 @@ def site(_prepared):
     url, engine = _prepared("sqlite")
     truncate_business_tables(engine)
     world = build_world(engine)
+    world.engine = engine  # for tests that add to the world (test_fktp_desk_browser)
     with LiveServer(url) as live:
         yield live.url, world, engine
     truncate_business_tables(engine)
@@ -66,8 +67,9 @@ def test_hospital_desk_referral_lookup_sep_discharge_and_list(login, site):
     puskesmas.get_by_label("Nomor kartu atau NIK").fill(card)
     puskesmas.get_by_role("button", name="Cek").click()
     puskesmas.get_by_role("link", name="Buat rujukan").click()
-    puskesmas.locator("#to_facility").select_option(world.fktp["FKRTL"][0])
-    puskesmas.locator("#poli").select_option("INT")
+    puskesmas.locator("#pick-poli").select_option("INT")
+    puskesmas.get_by_role("button", name="Cari rumah sakit").click()
+    puskesmas.locator(f"#hospitals input[value='{world.fktp['FKRTL'][0]}']").check()
     puskesmas.get_by_label("Diagnosa (ICD-10)").fill("I10")
     puskesmas.get_by_role("button", name="Buat rujukan").click()
     referral = puskesmas.locator("#referral-number").inner_text().strip()

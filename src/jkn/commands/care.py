@@ -16,7 +16,7 @@ from jkn.commands.edge import bounded, say
 from jkn.services.billing import service_penalties
 from jkn.services.bounds import Id, JknDate, JknMonth, Limit, PositiveRupiah
 from jkn.services.care import eligibility as care_eligibility
-from jkn.services.care import facilities, pcare_users, queues, sep, sep_letter, sep_requests, vclaim_consumers
+from jkn.services.care import facilities, pcare_codes, pcare_users, queues, sep, sep_letter, sep_requests, vclaim_consumers
 from jkn.services.care.common import jakarta_today
 from jkn.services.portal.audit import Actor
 
@@ -33,6 +33,9 @@ app.add_typer(request_app, name="sep-request")
 app.add_typer(schedule_app, name="schedule")
 pcare_app = typer.Typer(help="P-Care users of a clinic (the X-Authorization of docs/pcare.md).", no_args_is_help=True)
 app.add_typer(pcare_app, name="pcare-user")
+pcare_ref_app = typer.Typer(help="BPJS's P-Care code lists, loaded from BPJS's own files (docs/pcare.md).",
+                            no_args_is_help=True)
+app.add_typer(pcare_ref_app, name="pcare-reference")
 #: the bridging services a facility level speaks, with their base paths (docs/vclaim.md, docs/antrean.md)
 SERVICES_BY_LEVEL = {"FKRTL": (("VClaim", "/vclaim-rest"), ("Antrean RS", "/antreanrs")),
                      "FKTP": (("VClaim", "/vclaim-rest"), ("P-Care", "/pcare-rest"))}
@@ -205,6 +208,17 @@ def pcare_user_create(facility_code: str, username: str = typer.Option(..., help
         return _json(u)
     console.print(say("cli.care.pcare_user_for", code=u["facility_code"], name=u["facility_name"]))
     console.print(f"  X-Authorization: Basic base64('{u['username']}:{u['password']}:{u['app_code']}')")
+
+
+@pcare_ref_app.command("load")
+def pcare_reference_load(kind: str = typer.Argument(..., help="kesadaran, prognosa, statuspulang-rj, dpho ..."),
+                         file: Path = typer.Argument(..., help="CSV with the columns kode,nama[,induk]"),
+                         db: str = DbOption) -> None:
+    """Replace one P-Care code list by BPJS's file (the whole file or nothing)."""
+    text = file.read_text(encoding="utf-8-sig")
+    with _session(db) as s:
+        n = pcare_codes.load(s, kind, text, actor=Actor.cli())
+    console.print(say("cli.care.pcare_codes_loaded", count=n, kind=kind.lower()))
 
 
 @app.command("eligibility")

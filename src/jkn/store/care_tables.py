@@ -90,6 +90,17 @@ class VisitRow(Base):
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("facility_staff.id"))
     explanation: Mapped[list] = mapped_column(JSON, default=list)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # the examination as the clinic records it (issue #14, migration 0008d; P-Care ``kunjungan``)
+    poli_code: Mapped[str | None] = mapped_column(String(3))
+    doctor_code: Mapped[str | None] = mapped_column(String(20))  # kdDokter
+    vitals: Mapped[dict | None] = mapped_column(JSON)  # kdSadar, sistole, diastole, beratBadan ... as sent
+    diagnosis2_code: Mapped[str | None] = mapped_column(String(8))
+    diagnosis3_code: Mapped[str | None] = mapped_column(String(8))
+    therapy: Mapped[str | None] = mapped_column(Text)  # terapi (obat and non-obat, free text)
+    outcome: Mapped[str | None] = mapped_column(String(2))  # kdStatusPulang
+    discharge_date: Mapped[dt.date | None] = mapped_column(Date)  # tglPulang
+    prognosis: Mapped[str | None] = mapped_column(String(2))  # kdPrognosa
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ReferralRow(Base):
@@ -115,6 +126,7 @@ class ReferralRow(Base):
     created_by: Mapped[str | None] = mapped_column(String(80))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    outside_reason: Mapped[str | None] = mapped_column(Text)  # why a hospital outside the kab/kota (0008d)
 
 
 class SepRow(Base):

@@ -11,6 +11,7 @@ from jkn.store import (
     membership_tables,  # noqa: F401  (issue #4: employers, families, participants, history)
     pcare_tables,  # noqa: F401  (issue #14: P-Care users)
     portal_tables,  # noqa: F401  (issue #6: accounts, login attempts, audit, complaints)
+    primary_care_tables,  # noqa: F401  (issue #14: FKTP registrations, visit drugs and procedures, P-Care codes)
     queue_tables,  # noqa: F401  (issue #14: doctors' schedules, hospital queues, task times)
 )
 from jkn.store.base import Base

@@ -17,8 +17,8 @@ from jkn.api.deps import get_session
 from jkn.i18n import Msg
 from jkn.reference import care_codes
 from jkn.services.care import eligibility as care_eligibility
-from jkn.services.care import referrals, sep, sep_letter
-from jkn.services.errors import DomainError, Forbidden
+from jkn.services.care import primary_care, referral_picker, referrals, sep, sep_letter
+from jkn.services.errors import DomainError, Forbidden, Invalid
 from jkn.services.membership.common import jakarta_today
 from jkn.services.portal.accounts import FACILITY_STAFF
 from jkn.store.facility_tables import FacilityRow
@@ -39,10 +39,19 @@ def polis() -> list:
     return sorted(care_codes.polis().values(), key=lambda p: p.name)
 
 
-def _choices(session: Session, facility: FacilityRow) -> dict:
-    hospitals = session.execute(select(FacilityRow.code, FacilityRow.name).where(
-        FacilityRow.level == "FKRTL", FacilityRow.partnership == "PARTNER").order_by(FacilityRow.name).limit(500)).all()
-    return {"hospitals": hospitals, "polis": polis(), "facility": facility, "today": jakarta_today().isoformat()}
+def _choices(session: Session, facility: FacilityRow, values: dict | None = None) -> dict:
+    """The form's lists: for an FKTP the hospital picker (nearest first, by the clinic asked for),
+    for a hospital the partner hospitals by name."""
+    out = {"polis": polis(), "facility": facility, "today": jakarta_today().isoformat()}
+    if facility.level == "FKTP":
+        values = values or {}
+        out["picker"] = referral_picker.hospitals(session, facility.code, poli=values.get("poli") or None,
+                                                  wider=values.get("luas") == "1")
+        out["rings"] = referral_picker.RINGS + ("other",)
+    else:
+        out["hospitals"] = session.execute(select(FacilityRow.code, FacilityRow.name).where(
+            FacilityRow.level == "FKRTL", FacilityRow.partnership == "PARTNER").order_by(FacilityRow.name).limit(500)).all()
+    return out
 
 
 # --- eligibility -------------------------------------------------------------------------------
@@ -74,9 +83,22 @@ def eligibility(request: Request, portal: Staff, session: DB, q: str = "", date:
 
 
 @router.get("/faskes/rujukan", response_class=HTMLResponse)
-def referral_form(request: Request, portal: Staff, session: DB, card: str = ""):
+def referral_form(request: Request, portal: Staff, session: DB, card: str = "", poli: str = "", visit: str = "",
+                  luas: str = "", diagnosis: str = "", complaint: str = ""):
     facility = _facility(session, portal)
-    return page(request, portal, "facility/referral.html", values={"card_number": card}, **_choices(session, facility))
+    values = {"card_number": card, "poli": poli, "luas": luas, "visit": visit, "diagnosis": diagnosis,
+              "complaint": complaint}
+    try:
+        if visit:
+            v = primary_care.get_visit(session, visit, facility_code=facility.code)
+            values.update(card_number=v["card_number"], diagnosis=diagnosis or v["diagnosis"] or "",
+                          complaint=complaint or v["complaint"] or "")
+        choices = _choices(session, facility, values)
+    except DomainError as exc:
+        values["poli"] = ""
+        return page(request, portal, "facility/referral.html", status_code=exc.status, error=exc.say,
+                    values=values, **_choices(session, facility, values))
+    return page(request, portal, "facility/referral.html", values=values, **choices)
 
 
 @router.post("/faskes/rujukan", response_class=HTMLResponse)
@@ -90,11 +112,22 @@ def referral(request: Request, portal: Staff, session: DB, form: Form_):
             referral_date=_text(form, "referral_date") or jakarta_today(), diagnosis=_text(form, "diagnosis") or "",
             poli=_text(form, "poli"), service_type=_text(form, "service_type") or "2",
             referral_type=_text(form, "referral_type") or "0", complaint=_text(form, "complaint"),
-            notes=_text(form, "notes"), actor=portal.actor)
+            notes=_text(form, "notes"), outside_reason=_text(form, "outside_reason"),
+            visit_id=_own_visit(session, facility, _text(form, "visit"), _text(form, "card_number")), actor=portal.actor)
     except DomainError as exc:
         return page(request, portal, "facility/referral.html", status_code=exc.status, error=exc.say,
-                    explanation=exc.details.get("explanation"), values=values, **_choices(session, facility))
+                    explanation=exc.details.get("explanation"), values=values, **_choices(session, facility, values))
     return page(request, portal, "facility/referral.html", referral=r, values={}, **_choices(session, facility))
+
+
+def _own_visit(session: Session, facility: FacilityRow, visit: str | None, card: str | None) -> int | None:
+    """The visit a referral follows: this clinic's, of the same participant."""
+    if not visit:
+        return None
+    v = primary_care.get_visit(session, visit, facility_code=facility.code)
+    if v["card_number"] != card:
+        raise Invalid(Msg("error.visit.other_participant"), field="visit")
+    return v["id"]
 
 
 # --- SEP ---------------------------------------------------------------------------------------

@@ -116,6 +116,7 @@ class ReferralIn(_In):
     referral_type: Literal["0", "1", "2"] = "0"
     complaint: str | None = None
     notes: str | None = None
+    outside_reason: str | None = Field(None, description="FKTP referral to a hospital outside its kab/kota: why")
     created_by: str | None = None
 
 

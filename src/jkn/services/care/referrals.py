@@ -71,7 +71,7 @@ def referral_view(session: Session, r: ReferralRow, participant: ParticipantRow 
         "poli": {"code": r.poli_code or "", "name": poli.name if poli else ""},
         "diagnosis": {"code": r.diagnosis_code, "name": dx.title if dx else ""},
         "complaint": r.complaint or "", "notes": r.notes or "", "sep_number": r.sep_number,
-        "deleted": r.deleted_at is not None,
+        "deleted": r.deleted_at is not None, "outside_reason": r.outside_reason, "visit_id": r.visit_id,
     }
 
 
@@ -79,12 +79,14 @@ def create_referral(session: Session, *, actor: Actor, card_number: str | None =
                     referral_date: "dt.date | str", diagnosis: str, poli: str | None = None,
                     to_facility: str | None = None, service_type: str = "2", referral_type: str = "0",
                     planned_visit_date: "dt.date | str | None" = None, complaint: str | None = None,
-                    notes: str | None = None, sep_number: str | None = None, visit_id: int | None = None) -> dict:
+                    notes: str | None = None, sep_number: str | None = None, visit_id: int | None = None,
+                    outside_reason: str | None = None) -> dict:
     """Write a referral from an FKTP (the participant's own) or from a hospital (after its SEP).
 
     A hospital referral names ``sep_number`` (the participant comes from that SEP); an FKTP
     referral names ``card_number``. Refused, with the clause, when the route or the participant's
-    status does not allow it; nothing is written then.
+    status does not allow it; nothing is written then. An FKTP's referral to a hospital outside
+    its kab/kota gives ``outside_reason`` (assumption A-Q09).
     """
     day = parse_date(referral_date, "tglRujukan")
     planned = parse_date(planned_visit_date, "tglRencanaKunjungan", required=False)
@@ -114,6 +116,9 @@ def create_referral(session: Session, *, actor: Actor, card_number: str | None =
             raise Invalid(Msg("error.care.referral_source"),
                           field="noKartu")
         dest = facility(session, to_facility, "ppkDirujuk") if to_facility else None
+        reason = (outside_reason or "").strip() or None
+        if src.level == "FKTP" and dest is not None and dest.kabkota_code != src.kabkota_code and not reason:
+            raise Invalid(Msg("error.care.referral_outside_reason"), field="outside_reason")
         route = referral_rules.check_referral_route(src.level, dest.level if dest else None)
         if not route.value:
             raise refuse(route, rule="REFERRAL_ROUTE", answer=REFERRAL_REFUSED)
@@ -136,7 +141,8 @@ def create_referral(session: Session, *, actor: Actor, card_number: str | None =
                           to_facility=dest.code if dest else None, referral_date=day, planned_visit_date=planned,
                           valid_until=until.value, service_type=service_type, referral_type=referral_type,
                           poli_code=pol.code if pol else None, diagnosis_code=dx.code, complaint=complaint,
-                          notes=notes, visit_id=visit_id, sep_number=sep_number, created_by=actor.name)
+                          notes=notes, visit_id=visit_id, sep_number=sep_number, created_by=actor.name,
+                          outside_reason=reason if dest is not None and dest.kabkota_code != src.kabkota_code else None)
         session.add(row)
         session.flush()
         audit.record_at_facility(session, actor, "referral.issue", src, object_type="referral", object_id=row.number,
