@@ -6,50 +6,14 @@ list by card."""
 from __future__ import annotations
 
 import pytest
-from portal_world import PASSWORD, build_world
 
 from jkn.services.care.common import jakarta_today
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def site(_prepared):
-    from support.databases import truncate_business_tables
-    from support.live_server import LiveServer
-
-    url, engine = _prepared("sqlite")
-    truncate_business_tables(engine)
-    world = build_world(engine)
-    with LiveServer(url) as live:
-        yield live.url, world
-    truncate_business_tables(engine)
-
-
-@pytest.fixture
-def login(browser, site):
-    base, _world = site
-    contexts = []
-
-    def _login(user: str):
-        context = browser.new_context(viewport={"width": 1200, "height": 900})
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(base + "/masuk")
-        page.get_by_label("Nama pengguna").fill(user)
-        page.get_by_label("Kata sandi").fill(PASSWORD)
-        page.get_by_role("button", name="Masuk").click()
-        page.wait_for_load_state()
-        assert "/masuk" not in page.url, page.content()[:500]
-        return page
-
-    yield _login
-    for context in contexts:
-        context.close()
-
-
 def test_hospital_desk_referral_lookup_sep_discharge_and_list(login, site):
-    base, world = site
+    base, world = site.url, site.world
     card = world.medan_spouse_card
     puskesmas = login(world.users["puskesmas"])
     assert puskesmas.get_by_role("link", name="Daftar SEP").count() == 0
