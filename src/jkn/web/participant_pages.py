@@ -20,6 +20,7 @@ from jkn.i18n import Msg
 from jkn.rules.coverage import check_fktp_change
 from jkn.services.billing import coverage, virtual_accounts
 from jkn.services.care import facilities
+from jkn.services.care.service_history import service_history
 from jkn.services.errors import DomainError, Forbidden, NotFound, validation_message
 from jkn.services.membership import cards, data_changes, registration, status_endings
 from jkn.services.membership.common import jakarta_today, rule
@@ -114,12 +115,17 @@ def _family_card(session: Session, me: ParticipantRow, card: str) -> Participant
     return other
 
 
+def _family(session: Session, me: ParticipantRow) -> list[ParticipantRow]:
+    """The participant's family, the head first."""
+    return list(session.scalars(select(ParticipantRow).where(ParticipantRow.family_id == me.family_id)
+                                .order_by(ParticipantRow.relationship != "HEAD", ParticipantRow.id)))
+
+
 @router.get("/peserta/kartu", response_class=HTMLResponse)
 def card_page(request: Request, portal: Participant, session: DB):
     """The digital card of every member of the participant's family, as the printed card carries it."""
     me = _me(session, portal)
-    members = session.scalars(select(ParticipantRow).where(ParticipantRow.family_id == me.family_id)
-                              .order_by(ParticipantRow.relationship != "HEAD", ParticipantRow.id)).all()
+    members = _family(session, me)
     return page(request, portal, "participant/card.html",
                 cards=[registration.participant_view(session, m) for m in members], own_card=me.card_number)
 
@@ -131,3 +137,13 @@ def card_pdf(portal: Participant, session: DB, card: str = ""):
     pdf = cards.print_card(session, registration.participant_view(session, p), actor=portal.actor)
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="kartu-{p.card_number}.pdf"'})
+
+
+@router.get("/peserta/riwayat", response_class=HTMLResponse)
+def history_page(request: Request, portal: Participant, session: DB, card: str = ""):
+    """Service history (visits, referrals, SEPs) of the participant or of a member of their family."""
+    me = _me(session, portal)
+    p = _family_card(session, me, card)
+    members = _family(session, me)
+    return page(request, portal, "participant/history.html", history=service_history(session, p.card_number),
+                members=members, chosen=p.card_number)
