@@ -14,7 +14,7 @@ import pytest
 from fastapi.routing import APIRoute
 from membership.membership_helpers import nik
 from portal_world import PASSWORD, build_world, staff_csv
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from support.audit_trail import audited_once, not_audited
 from support.portal_login import login, token
@@ -27,6 +27,7 @@ from jkn.services.membership.schemas import FamilyIn, ParticipantIn
 from jkn.services.portal import accounts
 from jkn.services.portal.audit import SYSTEM
 from jkn.store.membership_tables import ParticipantRow
+from jkn.store.request_tables import ChangeRequestRow
 
 LOOPBACK = "127.0.0.1"
 
@@ -51,6 +52,9 @@ PAGE_WRITES = {
     "/faskes/sep": "sep.issue",
     "/faskes/sep/{number}/pulang": "sep.update",
     "/petugas/loket": "payment.record",
+    "/peserta/perubahan/baru": "change_request.submit",
+    "/petugas/permohonan/{request_id}/setujui": "participant.change.birth",
+    "/petugas/permohonan/{request_id}/tolak": "change_request.refuse",
 }
 #: forms that change no record: the owner dismisses the notice of failed log-ins (their own session's state)
 NO_DATA_CHANGE = {"/akun/pemberitahuan", "/kebijakan"}
@@ -170,9 +174,25 @@ def test_every_page_form_leaves_one_audit_row_naming_the_user(site):
         pages.post("medan", "/petugas/peserta/{card}/ubah", role=officer, branch=medan, params={"card": w.siti_card},
                    data=[("kind", "ADDRESS"), ("effective_date", str(today)), ("address", "Jl. Baru 1"),
                          ("version", _version(engine, w.siti_card))] + docs)
-        docs = [("documents", i["code"]) for i in data_changes.change_checklist("FKTP", segment="PBPU_MANDIRI")["items"]]
         pages.post("budi", "/peserta/fktp", role=participant, branch=medan,
-                   data=[("fktp_code", w.fktp["FKTP"][1]), ("version", _version(engine, w.medan_card))] + docs)
+                   data=[("fktp_code", w.fktp["FKTP"][1]), ("version", _version(engine, w.medan_card))])
+
+        # the participant's data-change requests, approved and refused at the branch
+        born = today - dt.timedelta(days=4)
+        for kind, fields, then, action in (
+                ("BIRTH", {"member_nik": nik(born, "P", "1271"), "member_name": "Bayi Santoso",
+                           "member_relationship": "CHILD_NATURAL", "member_birth_date": str(born)},
+                 "/petugas/permohonan/{request_id}/setujui", {"documents": "BIRTH/3"}),
+                ("ADDRESS", {"address": "Jl. Lain 2"}, "/petugas/permohonan/{request_id}/tolak",
+                 {"reason": "KTP tidak terbaca"})):
+            with Session(engine) as s:
+                wanted = [i["code"] for i in data_changes.change_checklist(kind, w.medan_card, s)["items"]
+                          if i["kind"] != "form" and "Kartu Peserta" not in i["text"]]
+            pages.post("budi", "/peserta/perubahan/baru", role=participant, branch=medan, data={"kind": kind, **fields},
+                       files=[(f"file_{code}", ("dok.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")) for code in wanted])
+            with Session(engine) as s:
+                request_id = s.scalar(select(func.max(ChangeRequestRow.id)))
+            pages.post("medan", then, role=officer, branch=medan, params={"request_id": request_id}, data=action)
 
         # the employer's collective registration
         pages.post("pt", "/pemberi-kerja/unggah", role=accounts.EMPLOYER_ADMIN, branch=medan, expect=200,

@@ -51,3 +51,66 @@ def test_the_participant_reads_the_family_service_history(site, login):
     assert page.locator("#no-visits").count() == 1 and page.locator("#no-seps").count() == 1
     # another family's history is not theirs to read
     assert page.goto(f"{base}/peserta/riwayat?card={world.bekasi_card}").status == 403
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_the_participant_asks_for_a_newborn_and_sees_it_approved_then_an_address_refused(site, login):
+    from membership.membership_helpers import nik
+
+    base, world = site.url, site.world
+    born = jakarta_today() - dt.timedelta(days=3)
+    baby = nik(born, "L", "1271")
+    budi = login(world.users["budi"])
+    budi.get_by_role("link", name="Perubahan data").click()
+    budi.get_by_role("link", name="Kelahiran").first.click()
+    budi.get_by_label("NIK", exact=True).fill(baby)
+    budi.get_by_label("Nama", exact=True).fill("Bayu Santoso")
+    budi.locator("#member_birth_date").fill(born.isoformat())
+    # the form is the request itself; the birth certificate is a file. A text file is refused.
+    upload = budi.locator("#uploads input[type=file]")
+    assert upload.count() == 1 and "FPDP" in budi.locator("#uploads .self").first.inner_text()
+    upload.set_input_files(files=[{"name": "akta.pdf", "mimeType": "application/pdf", "buffer": b"bukan pdf"}])
+    budi.get_by_role("button", name="Kirim permohonan").click()
+    assert "bukan PDF, JPG atau PNG" in budi.locator('[role="alert"]').inner_text()
+    assert budi.get_by_label("NIK", exact=True).input_value() == baby  # what was typed stays
+    budi.locator("#uploads input[type=file]").set_input_files(
+        files=[{"name": "akta.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    budi.get_by_role("button", name="Kirim permohonan").click()
+    assert "Permohonan terkirim" in budi.locator('[role="status"]').inner_text()
+    assert "Menunggu pemeriksaan" in budi.locator("#requests tbody tr").first.inner_text()
+
+    officer = login(world.users["medan"])
+    officer.get_by_role("link", name="Permohonan perubahan").click()
+    officer.locator("#request-queue tbody a").first.click()
+    assert "Bayu Santoso" in officer.locator("#request-member").inner_text()
+    link = officer.locator("a.file-link").first
+    pdf = officer.context.request.get(base + link.get_attribute("href"))
+    assert pdf.status == 200 and pdf.body() == PDF and pdf.headers["content-type"] == "application/pdf"
+    officer.locator("#approve-form input[name=documents]").first.check()
+    officer.get_by_role("button", name="Setujui dan terapkan perubahan").click()
+    assert "Permohonan disetujui" in officer.locator('[role="status"]').inner_text()
+    # another branch's officer sees no such request and may not open it
+    other = login(world.users["bekasi"])
+    other.goto(base + "/petugas/permohonan")
+    assert other.locator("#no-requests").count() == 1
+
+    budi.goto(base + "/peserta/perubahan")
+    assert "Disetujui" in budi.locator("#requests tbody tr").first.inner_text()
+    budi.get_by_role("link", name="Kartu").click()
+    assert "Bayu Santoso" in budi.content()
+
+    # an address change refused with a reason the participant reads
+    budi.goto(base + "/peserta/perubahan/baru?kind=ADDRESS")
+    budi.get_by_label("Alamat").fill("Jl. Sisingamangaraja 12, Medan")
+    for box in budi.locator("#uploads input[type=file]").all():
+        box.set_input_files(files=[{"name": "ktp.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    budi.get_by_role("button", name="Kirim permohonan").click()
+    officer.goto(base + "/petugas/permohonan")
+    officer.locator("#request-queue tbody a").first.click()
+    officer.get_by_label("Alasan penolakan (dibaca peserta)").fill("Foto KTP tidak terbaca, mohon unggah ulang.")
+    officer.get_by_role("button", name="Tolak permohonan").click()
+    assert "Permohonan ditolak" in officer.locator('[role="status"]').inner_text()
+    budi.goto(base + "/peserta/perubahan")
+    assert "Foto KTP tidak terbaca" in budi.locator("#requests tbody tr").first.inner_text()

@@ -12,6 +12,7 @@ from jkn.store import (
     pcare_tables,  # noqa: F401  (issue #14: P-Care users)
     portal_tables,  # noqa: F401  (issue #6: accounts, login attempts, audit, complaints)
     queue_tables,  # noqa: F401  (issue #14: doctors' schedules, hospital queues, task times)
+    request_tables,  # noqa: F401  (issue #15: participants' change requests, uploads, one-time codes)
 )
 from jkn.store.base import Base
 from jkn.store.facility_tables import FacilityRow

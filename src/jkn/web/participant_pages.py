@@ -23,6 +23,7 @@ from jkn.services.care import facilities
 from jkn.services.care.service_history import service_history
 from jkn.services.errors import DomainError, Forbidden, NotFound, validation_message
 from jkn.services.membership import cards, data_changes, registration, status_endings
+from jkn.services.membership.change_requests import stands_for_itself
 from jkn.services.membership.common import jakarta_today, rule
 from jkn.services.membership.schemas import ChangeIn
 from jkn.services.portal.accounts import PARTICIPANT
@@ -61,9 +62,8 @@ def _fktp_context(session: Session, me: ParticipantRow) -> dict:
                if f["partnership"] == "PARTNER"]
     today = jakarta_today()
     rule_check = rule(check_fktp_change, me.fktp_since, max(today, me.fktp_since))
-    checklist = data_changes.change_checklist("FKTP", me.card_number, session)
     return {"p": view, "options": options, "today": today.isoformat(), "allowed": rule_check.value,
-            "explanation": rule_check.explain(), "checklist": checklist}
+            "explanation": rule_check.explain()}
 
 
 @router.get("/peserta/fktp", response_class=HTMLResponse)
@@ -74,11 +74,15 @@ def fktp_page(request: Request, portal: Participant, session: DB, ok: str = ""):
 
 @router.post("/peserta/fktp", response_class=HTMLResponse)
 def change_fktp(request: Request, portal: Participant, session: DB, fktp_code: Annotated[str, Form()] = "",
-                version: Annotated[str, Form()] = "", documents: Annotated[list[str], Form()] = []):  # noqa: B006
+                version: Annotated[str, Form()] = ""):
+    """The participant's own FKTP change: the online form is the FPDP and the card is the signed-in
+    participant's, so nothing is ticked as shown (an officer's control; assumption A-P07)."""
     me = _me(session, portal)
     try:
+        shown = [i["code"] for i in data_changes.change_checklist("FKTP", me.card_number, session)["items"]
+                 if stands_for_itself(i)]
         change = ChangeIn(kind="FKTP", effective_date=jakarta_today(), fktp_code=fktp_code or None,
-                          version=int(version) if version.isdigit() else None, documents_shown=documents)
+                          version=int(version) if version.isdigit() else None, documents_shown=shown)
         data_changes.apply_change(session, me.card_number, change, actor=portal.actor)
     except ValidationError as exc:
         return page(request, portal, "participant/fktp.html", status_code=422, error=validation_message(exc.errors()),
