@@ -9,6 +9,7 @@ The forms are read from the application's routes: every non-GET page route is a 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from fastapi.routing import APIRoute
@@ -17,6 +18,7 @@ from portal_world import PASSWORD, build_world, staff_csv
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from support.audit_trail import audited_once, not_audited
+from support.otp_outbox import last_code
 from support.portal_login import login, token
 
 from jkn.api.app import create_app
@@ -53,6 +55,10 @@ PAGE_WRITES = {
     "/faskes/sep/{number}/pulang": "sep.update",
     "/petugas/loket": "payment.record",
     "/peserta/perubahan/baru": "change_request.submit",
+    "/masuk/daftar": "otp.signup",
+    "/masuk/daftar/kode": "user.create",
+    "/masuk/lupa-sandi": "otp.reset",
+    "/masuk/lupa-sandi/kode": "user.password",
     "/petugas/permohonan/{request_id}/setujui": "participant.change.birth",
     "/petugas/permohonan/{request_id}/tolak": "change_request.refuse",
 }
@@ -214,6 +220,29 @@ def test_every_page_form_leaves_one_audit_row_naming_the_user(site):
                    params={"number": inpatient}, data={"discharge_date": str(today)})
         pages.post("medan", "/petugas/loket", role=officer, branch=medan,
                    data={"payer": w.siti_card, "amount": "25000", "reference": "LOKET-AUDIT-1"})
+
+        # a participant's own sign-up and a password reset, each step confirmed by a one-time code
+        stranger = server.client()
+        with Session(engine) as s:
+            spouse = s.scalar(select(ParticipantRow).where(ParticipantRow.card_number == w.medan_spouse_card))
+            card, spouse_nik, born = spouse.card_number, spouse.nik, spouse.birth_date.isoformat()
+        to = f"audit.{server.backend}@contoh.id"
+        for path, action, actor, role, branch, data in (
+                ("/masuk/daftar", "otp.signup", "anonymous", None, medan,
+                 {"card_number": card, "nik": spouse_nik, "birth_date": born, "contact": to}),
+                ("/masuk/daftar/kode", "user.create", "audit.maya", participant, None,
+                 {"username": "audit.maya", "password": "sandi-maya-123", "repeat_password": "sandi-maya-123"}),
+                ("/masuk/lupa-sandi", "otp.reset", "anonymous", None, medan, {"username": "audit.maya"}),
+                ("/masuk/lupa-sandi/kode", "user.password", "audit.maya", participant, None,
+                 {"new_password": "sandi-maya-456", "repeat_password": "sandi-maya-456"})):
+            if path.endswith("/kode"):
+                data = {**data, "ticket": ticket, "code": last_code(to)}
+            with audited_once(engine, action=action, actor=actor, role=role, branch_code=branch, client=LOOPBACK):
+                r = stranger.post(path, data={**data, "csrf_token": token(stranger.get("/masuk").text)})
+                assert r.status_code in (200, 303), (path, r.text[:1000])
+            ticket = re.search(r'name="ticket" value="(\d+)"', r.text).group(1) if r.status_code == 200 else None
+            pages.done.add(path)
+        stranger.close()
 
         # dismissing the notice of failed log-ins changes only the owner's session
         with not_audited(engine):

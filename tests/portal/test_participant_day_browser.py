@@ -1,15 +1,21 @@
 """Issue #15, the participant's day in a real browser (Debian chromium via playwright): the service
-history (visits, referrals, SEPs) of the participant and of a family member."""
+history (visits, referrals, SEPs) of the participant and of a family member; a newborn asked for
+with its birth certificate uploaded, approved by the branch officer; an address change refused with
+a reason; the spouse's own sign-up and password reset with one-time codes."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 import pytest
+from membership.membership_helpers import nik
 from sqlalchemy.orm import Session
+from support.otp_outbox import last_code
 
 from jkn.services.care import primary_care, referrals, sep
 from jkn.services.care.common import jakarta_today
+from jkn.services.membership import registration
+from jkn.services.membership.common import get_participant
 from jkn.services.portal.audit import SYSTEM
 
 pytestmark = pytest.mark.browser
@@ -57,8 +63,6 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def test_the_participant_asks_for_a_newborn_and_sees_it_approved_then_an_address_refused(site, login):
-    from membership.membership_helpers import nik
-
     base, world = site.url, site.world
     born = jakarta_today() - dt.timedelta(days=3)
     baby = nik(born, "L", "1271")
@@ -114,3 +118,50 @@ def test_the_participant_asks_for_a_newborn_and_sees_it_approved_then_an_address
     assert "Permohonan ditolak" in officer.locator('[role="status"]').inner_text()
     budi.goto(base + "/peserta/perubahan")
     assert "Foto KTP tidak terbaca" in budi.locator("#requests tbody tr").first.inner_text()
+
+
+def test_the_spouse_signs_up_with_a_one_time_code_then_resets_the_password(site, browser):
+    base, world = site.url, site.world
+    with Session(site.engine) as s:
+        maya = registration.participant_view(s, get_participant(s, world.medan_spouse_card))
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(base + "/masuk")
+        page.get_by_role("link", name="Daftar di sini").click()
+        page.get_by_label("Nomor kartu JKN-KIS").fill(maya["card_number"])
+        page.get_by_label("NIK").fill(maya["nik"])
+        page.get_by_label("Tanggal lahir").fill("1990-01-01")  # wrong: refused without saying what
+        page.get_by_label("Email atau nomor HP").fill("maya.browser@contoh.id")
+        page.get_by_role("button", name="Kirim kode verifikasi").click()
+        assert "tidak cocok" in page.locator('[role="alert"]').inner_text()
+        page.get_by_label("Tanggal lahir").fill(maya["birth_date"])
+        page.get_by_role("button", name="Kirim kode verifikasi").click()
+        assert "ma***@contoh.id" in page.locator("#code-sent").inner_text()
+        page.get_by_label("Kode verifikasi (6 angka)").fill(last_code("maya.browser@contoh.id"))
+        page.get_by_label("Nama pengguna").fill("maya.siregar")
+        page.locator("#password").fill("sandi-maya-2025")
+        page.locator("#repeat_password").fill("sandi-maya-2025")
+        page.get_by_role("button", name="Buat akun").click()
+        assert "Akun Anda sudah dibuat" in page.locator('[role="status"]').inner_text()
+        page.get_by_label("Nama pengguna").fill("maya.siregar")
+        page.get_by_label("Kata sandi").fill("sandi-maya-2025")
+        page.get_by_role("button", name="Masuk").click()
+        assert page.url.endswith("/peserta")
+        page.get_by_role("button", name="Keluar").click()
+
+        page.goto(base + "/masuk")
+        page.get_by_role("link", name="Lupa kata sandi?").click()
+        page.get_by_label("Nama pengguna").fill("maya.siregar")
+        page.get_by_role("button", name="Kirim kode verifikasi").click()
+        page.get_by_label("Kode verifikasi (6 angka)").fill(last_code("maya.browser@contoh.id"))
+        page.locator("#new_password").fill("sandi-baru-maya-7")
+        page.locator("#repeat_password").fill("sandi-baru-maya-7")
+        page.get_by_role("button", name="Simpan kata sandi baru").click()
+        assert "Kata sandi baru tersimpan" in page.locator('[role="status"]').inner_text()
+        page.get_by_label("Nama pengguna").fill("maya.siregar")
+        page.get_by_label("Kata sandi").fill("sandi-baru-maya-7")
+        page.get_by_role("button", name="Masuk").click()
+        assert page.url.endswith("/peserta")
+    finally:
+        context.close()
