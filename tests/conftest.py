@@ -43,6 +43,20 @@ def _prepared(tmp_path_factory):
         engine.dispose()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _files_outside_the_worktree(tmp_path_factory):
+    """Uploaded documents (JKN_UPLOAD_DIR) and one-time codes of the file sender (JKN_OTP_OUTBOX) in temporary folders."""
+    saved = {name: os.environ.get(name) for name in ("JKN_UPLOAD_DIR", "JKN_OTP_OUTBOX")}
+    os.environ["JKN_UPLOAD_DIR"] = str(tmp_path_factory.mktemp("uploads"))
+    os.environ["JKN_OTP_OUTBOX"] = str(tmp_path_factory.mktemp("otp") / "outbox.jsonl")
+    yield
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request) -> str:
     return request.param

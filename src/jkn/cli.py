@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from jkn.commands import calc, users
-from jkn.commands.edge import UserErrors, say
+from jkn.commands.edge import UserErrors, cli_language, say
 from jkn.services.errors import NotFound
 from jkn.services.workareas import directory
 
@@ -117,11 +117,11 @@ def lookup_region(code_or_name: str, as_json: bool = typer.Option(False, "--json
 def lookup_branch(code_or_name: str, as_json: bool = typer.Option(False, "--json")) -> None:
     """A branch office by code (001) or name, with its kab/kota and contacts."""
     try:
-        branch = directory.get_branch(code_or_name)
+        branch = directory.find_branch(code_or_name)
     except NotFound as exc:
-        if not exc.suggestions or code_or_name.isdigit():
+        if not exc.suggestions:
             raise
-        branch = directory.get_branch(exc.suggestions[0]["code"])
+        _fail(exc.text(cli_language()) + "\n" + "\n".join(f"  {s['code']} {s['name']}" for s in exc.suggestions))
     if as_json:
         _print_json(branch)
         return

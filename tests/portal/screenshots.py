@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -55,6 +56,52 @@ def shrink(path: Path) -> None:
     small.save(path, optimize=True)
 
 
+@contextmanager
+def demo_site(participants: int):
+    """``jkn demo``'s population and log-ins in a fresh SQLite, served on loopback, with Debian's chromium:
+    yields (base url, demo users by name, engine, browser)."""
+    from playwright.sync_api import sync_playwright
+    from support.browser import FLAGS
+    from support.live_server import LiveServer
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/screens.sqlite3"
+        engine = prepare_database(url)
+        build_demo(engine, participants=participants, seed=7, start=Month(2014, 1), months=8, actor=SYSTEM)
+        with Session(engine) as s, s.begin():
+            users = {u["username"]: u for u in create_demo_users(s, actor=SYSTEM)}
+        with LiveServer(url) as live, sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=FLAGS)
+            try:
+                yield live.url, users, engine, browser
+            finally:
+                browser.close()
+        engine.dispose()
+
+
+def session_as(browser, base: str, user: str, viewport=DESKTOP, lang: str = "id"):
+    """A page signed in as a demo user, in the language asked."""
+    context = browser.new_context(viewport=viewport, device_scale_factor=1, locale="id-ID" if lang == "id" else "en-US")
+    page = context.new_page()
+    page.goto(f"{base}/masuk?lang={lang}")
+    page.get_by_label("Nama pengguna" if lang == "id" else "User name").fill(user)
+    page.get_by_label("Kata sandi" if lang == "id" else "Password").fill(DEMO_PASSWORD)
+    page.locator("#login-form button").click()
+    page.wait_for_load_state("networkidle")
+    return page
+
+
+def shot(page, path: Path, selector: str | None = None) -> None:
+    """The whole page (or the first element matching ``selector``) as a small PNG."""
+    page.wait_for_load_state("networkidle")
+    if selector:
+        page.locator(selector).first.screenshot(path=str(path))
+    else:
+        page.screenshot(path=str(path), full_page=True)
+    shrink(path)
+    print("wrote", path)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default=str(HERE.parents[1] / "docs" / "screenshots"))
@@ -63,101 +110,77 @@ def main() -> None:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
 
-    from playwright.sync_api import sync_playwright
-    from support.browser import FLAGS
-    from support.live_server import LiveServer
-
-    with tempfile.TemporaryDirectory() as tmp:
-        url = f"sqlite:///{tmp}/screens.sqlite3"
-        engine = prepare_database(url)
-        build_demo(engine, participants=args.participants, seed=7, start=Month(2014, 1), months=8, actor=SYSTEM)
-        with Session(engine) as s, s.begin():
-            users = {u["username"]: u for u in create_demo_users(s, actor=SYSTEM)}
+    with demo_site(args.participants) as (base, users, engine, browser):
         with Session(engine) as s:
             upload = bad_file(s, users["pemberi.kerja"]["employer"])
-        with LiveServer(url) as live, sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=FLAGS)
 
-            def session_as(user: str, viewport=DESKTOP, lang: str = "id"):
-                context = browser.new_context(viewport=viewport, device_scale_factor=1)
-                page = context.new_page()
-                page.goto(f"{live.url}/masuk?lang={lang}")
-                page.get_by_label("Nama pengguna" if lang == "id" else "User name").fill(user)
-                page.get_by_label("Kata sandi" if lang == "id" else "Password").fill(DEMO_PASSWORD)
-                page.locator("#login-form button").click()
-                page.wait_for_load_state("networkidle")
-                return page
+        def login(user: str, viewport=DESKTOP, lang: str = "id"):
+            return session_as(browser, base, user, viewport, lang)
 
-            def shot(page, name: str, full: bool = True) -> None:
-                page.wait_for_load_state("networkidle")
-                path = out / f"{name}.png"
-                page.screenshot(path=str(path), full_page=full)
-                shrink(path)
-                print("wrote", path)
+        def snap(page, name: str) -> None:
+            shot(page, out / f"{name}.png")
 
-            anonymous = browser.new_page(viewport=DESKTOP)
-            anonymous.goto(live.url + "/masuk")
-            shot(anonymous, "01-login")
+        anonymous = browser.new_page(viewport=DESKTOP)
+        anonymous.goto(base + "/masuk")
+        snap(anonymous, "01-login")
 
-            officer = session_as("cabang")
-            shot(officer, "02-officer-participants")
-            officer.goto(live.url + "/petugas/daftar?members=2")
-            officer.locator("#segment").select_option("PBPU_MANDIRI")
-            officer.locator("#marital_status").select_option("MARRIED")
-            officer.locator("#m0_nik").fill("3171016008930010")
-            officer.locator("#m0_relationship").select_option("SPOUSE")
-            officer.wait_for_selector("#checklist >> text=surat nikah")
-            shot(officer, "03-officer-registration-checklist")
-            card = users["peserta"]["participant"]
-            officer.goto(f"{live.url}/petugas/peserta/{card}")
-            shot(officer, "04-officer-participant")
-            officer.goto(live.url + "/pengaduan")
-            shot(officer, "05-complaints-queue")
-            officer.locator("#complaint-list tbody a").first.click()
-            shot(officer, "06-complaint")
-            officer.goto(live.url + "/dasbor")
-            shot(officer, "07-dashboard-branch")
+        officer = login("cabang")
+        snap(officer, "02-officer-participants")
+        officer.goto(base + "/petugas/daftar?members=2")
+        officer.locator("#segment").select_option("PBPU_MANDIRI")
+        officer.locator("#marital_status").select_option("MARRIED")
+        officer.locator("#m0_nik").fill("3171016008930010")
+        officer.locator("#m0_relationship").select_option("SPOUSE")
+        officer.wait_for_selector("#checklist >> text=surat nikah")
+        snap(officer, "03-officer-registration-checklist")
+        card = users["peserta"]["participant"]
+        officer.goto(f"{base}/petugas/peserta/{card}")
+        snap(officer, "04-officer-participant")
+        officer.goto(base + "/pengaduan")
+        snap(officer, "05-complaints-queue")
+        officer.locator("#complaint-list tbody a").first.click()
+        snap(officer, "06-complaint")
+        officer.goto(base + "/dasbor")
+        snap(officer, "07-dashboard-branch")
 
-            head = session_as("pusat")
-            shot(head, "08-dashboard-national")
+        head = login("pusat")
+        snap(head, "08-dashboard-national")
 
-            employer = session_as("pemberi.kerja")
-            shot(employer, "09-employer-staff")
-            employer.goto(live.url + "/pemberi-kerja/unggah")
-            employer.set_input_files("#file", files=[{"name": "pekerja.csv", "mimeType": "text/csv", "buffer": upload}])
-            employer.locator("#upload-form button").click()
-            shot(employer, "10-employer-upload-errors")
-            employer.goto(live.url + "/pemberi-kerja/tagihan")
-            shot(employer, "11-employer-bills")
+        employer = login("pemberi.kerja")
+        snap(employer, "09-employer-staff")
+        employer.goto(base + "/pemberi-kerja/unggah")
+        employer.set_input_files("#file", files=[{"name": "pekerja.csv", "mimeType": "text/csv", "buffer": upload}])
+        employer.locator("#upload-form button").click()
+        snap(employer, "10-employer-upload-errors")
+        employer.goto(base + "/pemberi-kerja/tagihan")
+        snap(employer, "11-employer-bills")
 
-            participant = session_as("peserta")
-            shot(participant, "12-participant-membership")
-            participant.goto(live.url + "/peserta/fktp")
-            shot(participant, "13-participant-fktp")
-            participant.goto(live.url + "/peserta/tagihan")
-            shot(participant, "14-participant-bills")
-            if "peserta.tunggak" in users:
-                late = session_as("peserta.tunggak")
-                late.goto(live.url + "/peserta/tagihan")
-                shot(late, "15-participant-suspended")
+        participant = login("peserta")
+        snap(participant, "12-participant-membership")
+        participant.goto(base + "/peserta/fktp")
+        snap(participant, "13-participant-fktp")
+        participant.goto(base + "/peserta/tagihan")
+        snap(participant, "14-participant-bills")
+        if "peserta.tunggak" in users:
+            late = login("peserta.tunggak")
+            late.goto(base + "/peserta/tagihan")
+            snap(late, "15-participant-suspended")
 
-            hospital = session_as("rumahsakit")
-            hospital.goto(f"{live.url}/faskes?q={card}")
-            shot(hospital, "16-facility-eligibility")
-            hospital.goto(f"{live.url}/faskes/sep?card={card}")
-            hospital.locator("#poli").select_option("IGD")
-            hospital.locator("#diagnosis").fill("A09")
-            hospital.locator("#emergency").check()
-            hospital.locator("#sep-form button").click()
-            shot(hospital, "17-facility-sep")
+        hospital = login("rumahsakit")
+        hospital.goto(f"{base}/faskes?q={card}")
+        snap(hospital, "16-facility-eligibility")
+        hospital.goto(f"{base}/faskes/sep?card={card}")
+        hospital.locator("#poli").select_option("IGD")
+        hospital.locator("#diagnosis").fill("A09")
+        hospital.locator("#emergency").check()
+        hospital.locator("#sep-form button").click()
+        snap(hospital, "17-facility-sep")
 
-            phone = session_as("peserta", viewport=PHONE)
-            shot(phone, "18-phone-participant")
-            phone_dash = session_as("pusat", viewport=PHONE, lang="en")
-            phone_dash.goto(live.url + "/dasbor")
-            shot(phone_dash, "19-phone-dashboard-english")
-            browser.close()
-        engine.dispose()
+        phone = login("peserta", viewport=PHONE)
+        snap(phone, "18-phone-participant")
+        phone_dash = login("pusat", viewport=PHONE, lang="en")
+        phone_dash.goto(base + "/dasbor")
+        snap(phone_dash, "19-phone-dashboard-english")
 
 
 if __name__ == "__main__":

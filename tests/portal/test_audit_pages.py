@@ -9,14 +9,16 @@ The forms are read from the application's routes: every non-GET page route is a 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from fastapi.routing import APIRoute
 from membership.membership_helpers import nik
 from portal_world import PASSWORD, build_world, staff_csv
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from support.audit_trail import audited_once, not_audited
+from support.otp_outbox import last_code
 from support.portal_login import login, token
 
 from jkn.api.app import create_app
@@ -29,6 +31,7 @@ from jkn.services.portal import accounts
 from jkn.services.portal.audit import SYSTEM
 from jkn.store.care_tables import SepRequestRow
 from jkn.store.membership_tables import ParticipantRow
+from jkn.store.request_tables import ChangeRequestRow
 
 LOOPBACK = "127.0.0.1"
 
@@ -65,6 +68,13 @@ PAGE_WRITES = {
     "/faskes/kunjungan/{visit_id}/{item}": "visit.drug.add",
     "/faskes/kunjungan/{visit_id}/{item}/{item_id}/hapus": "visit.drug.delete",
     "/petugas/loket": "payment.record",
+    "/peserta/perubahan/baru": "change_request.submit",
+    "/masuk/daftar": "otp.signup",
+    "/masuk/daftar/kode": "user.create",
+    "/masuk/lupa-sandi": "otp.reset",
+    "/masuk/lupa-sandi/kode": "user.password",
+    "/petugas/permohonan/{request_id}/setujui": "participant.change.birth",
+    "/petugas/permohonan/{request_id}/tolak": "change_request.refuse",
 }
 #: forms that change no record: the owner dismisses the notice of failed log-ins (their own session's state)
 NO_DATA_CHANGE = {"/akun/pemberitahuan", "/kebijakan"}
@@ -184,9 +194,25 @@ def test_every_page_form_leaves_one_audit_row_naming_the_user(site):
         pages.post("medan", "/petugas/peserta/{card}/ubah", role=officer, branch=medan, params={"card": w.siti_card},
                    data=[("kind", "ADDRESS"), ("effective_date", str(today)), ("address", "Jl. Baru 1"),
                          ("version", _version(engine, w.siti_card))] + docs)
-        docs = [("documents", i["code"]) for i in data_changes.change_checklist("FKTP", segment="PBPU_MANDIRI")["items"]]
         pages.post("budi", "/peserta/fktp", role=participant, branch=medan,
-                   data=[("fktp_code", w.fktp["FKTP"][1]), ("version", _version(engine, w.medan_card))] + docs)
+                   data=[("fktp_code", w.fktp["FKTP"][1]), ("version", _version(engine, w.medan_card))])
+
+        # the participant's data-change requests, approved and refused at the branch
+        born = today - dt.timedelta(days=4)
+        for kind, fields, then, action in (
+                ("BIRTH", {"member_nik": nik(born, "P", "1271"), "member_name": "Bayi Santoso",
+                           "member_relationship": "CHILD_NATURAL", "member_birth_date": str(born)},
+                 "/petugas/permohonan/{request_id}/setujui", {"documents": "BIRTH/3"}),
+                ("ADDRESS", {"address": "Jl. Lain 2"}, "/petugas/permohonan/{request_id}/tolak",
+                 {"reason": "KTP tidak terbaca"})):
+            with Session(engine) as s:
+                wanted = [i["code"] for i in data_changes.change_checklist(kind, w.medan_card, s)["items"]
+                          if i["kind"] != "form" and "Kartu Peserta" not in i["text"]]
+            pages.post("budi", "/peserta/perubahan/baru", role=participant, branch=medan, data={"kind": kind, **fields},
+                       files=[(f"file_{code}", ("dok.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")) for code in wanted])
+            with Session(engine) as s:
+                request_id = s.scalar(select(func.max(ChangeRequestRow.id)))
+            pages.post("medan", then, role=officer, branch=medan, params={"request_id": request_id}, data=action)
 
         # the employer's collective registration
         pages.post("pt", "/pemberi-kerja/unggah", role=accounts.EMPLOYER_ADMIN, branch=medan, expect=200,
@@ -244,6 +270,29 @@ def test_every_page_form_leaves_one_audit_row_naming_the_user(site):
                    branch=medan, facility=puskesmas, params={"visit_id": visit, "item": "obat", "item_id": drug})
         pages.post("medan", "/petugas/loket", role=officer, branch=medan,
                    data={"payer": w.siti_card, "amount": "25000", "reference": "LOKET-AUDIT-1"})
+
+        # a participant's own sign-up and a password reset, each step confirmed by a one-time code
+        stranger = server.client()
+        with Session(engine) as s:
+            spouse = s.scalar(select(ParticipantRow).where(ParticipantRow.card_number == w.medan_spouse_card))
+            card, spouse_nik, born = spouse.card_number, spouse.nik, spouse.birth_date.isoformat()
+        to = f"audit.{server.backend}@contoh.id"
+        for path, action, actor, role, branch, data in (
+                ("/masuk/daftar", "otp.signup", "anonymous", None, medan,
+                 {"card_number": card, "nik": spouse_nik, "birth_date": born, "contact": to}),
+                ("/masuk/daftar/kode", "user.create", "audit.maya", participant, None,
+                 {"username": "audit.maya", "password": "sandi-maya-123", "repeat_password": "sandi-maya-123"}),
+                ("/masuk/lupa-sandi", "otp.reset", "anonymous", None, medan, {"username": "audit.maya"}),
+                ("/masuk/lupa-sandi/kode", "user.password", "audit.maya", participant, None,
+                 {"new_password": "sandi-maya-456", "repeat_password": "sandi-maya-456"})):
+            if path.endswith("/kode"):
+                data = {**data, "ticket": ticket, "code": last_code(to)}
+            with audited_once(engine, action=action, actor=actor, role=role, branch_code=branch, client=LOOPBACK):
+                r = stranger.post(path, data={**data, "csrf_token": token(stranger.get("/masuk").text)})
+                assert r.status_code in (200, 303), (path, r.text[:1000])
+            ticket = re.search(r'name="ticket" value="(\d+)"', r.text).group(1) if r.status_code == 200 else None
+            pages.done.add(path)
+        stranger.close()
 
         # dismissing the notice of failed log-ins changes only the owner's session
         with not_audited(engine):

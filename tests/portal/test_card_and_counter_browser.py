@@ -6,7 +6,6 @@ payment on the payer's statement and on the branch's audit page."""
 from __future__ import annotations
 
 import pytest
-from portal_world import PASSWORD, build_world
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -17,45 +16,14 @@ from jkn.store.billing_tables import PaymentRow
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def site(_prepared):
-    from support.databases import truncate_business_tables
-    from support.live_server import LiveServer
-
-    url, engine = _prepared("sqlite")
-    truncate_business_tables(engine)
-    world = build_world(engine)
+def prepare_site(engine):
+    """The bank whose prefix makes the virtual accounts read on the bills page."""
     with Session(engine) as s:
         add_bank(s, "BRI", "Bank Rakyat Indonesia", "88888", actor=Actor.cli())
-    with LiveServer(url) as live:
-        yield live.url, world, engine
-    truncate_business_tables(engine)
-
-
-@pytest.fixture
-def login(browser, site):
-    base = site[0]
-    contexts = []
-
-    def _login(user: str):
-        context = browser.new_context(viewport={"width": 1200, "height": 900})
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(base + "/masuk")
-        page.get_by_label("Nama pengguna").fill(user)
-        page.get_by_label("Kata sandi").fill(PASSWORD)
-        page.get_by_role("button", name="Masuk").click()
-        page.wait_for_load_state()
-        assert "/masuk" not in page.url
-        return page
-
-    yield _login
-    for context in contexts:
-        context.close()
 
 
 def test_the_participant_sees_and_prints_the_family_cards_and_how_to_pay(site, login):
-    base, world, _engine = site
+    base, world = site.url, site.world
     page = login(world.users["budi"])
     page.get_by_role("link", name="Kartu").click()
     page.wait_for_load_state()
@@ -75,7 +43,7 @@ def test_the_participant_sees_and_prints_the_family_cards_and_how_to_pay(site, l
 
 
 def test_the_officer_takes_a_counter_payment_and_prints_the_receipt(site, login):
-    base, world, engine = site
+    base, world, engine = site.url, site.world, site.engine
     page = login(world.users["medan"])
     page.get_by_role("link", name="Loket").click()
     page.get_by_label("No. kartu peserta atau kode badan usaha").fill(world.siti_card)

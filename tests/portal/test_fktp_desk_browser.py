@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy.orm import Session
-from test_hospital_desk_browser import login, site  # noqa: F401  (the same live world and log-in)
 
 from jkn.services.care import facilities, pcare_codes
 from jkn.services.portal.audit import SYSTEM
@@ -19,11 +18,11 @@ OUTCOMES = "kode,nama\n3,Berobat Jalan\n4,Rujuk Vertikal\n"
 
 
 @pytest.fixture(scope="module")
-def deli_serdang(site):  # noqa: F811
+def deli_serdang(site):
     """A partner hospital in another kab/kota of the same province, and a specialist of internal
     medicine at the Medan hospital (so the picker can say which one runs the clinic)."""
-    _base, world = site
-    with Session(world.engine) as s:
+    world = site.world
+    with Session(site.engine) as s:
         code = facilities.register_facility(s, actor=SYSTEM, name="RSUD DELI SERDANG", facility_type="RSUD",
                                             kabkota_code="12.07")["code"]
         facilities.add_staff(s, world.fktp["FKRTL"][0], actor=SYSTEM, name="dr. Sari, Sp.PD", role="SPECIALIST",
@@ -32,8 +31,8 @@ def deli_serdang(site):  # noqa: F811
     return code
 
 
-def test_fktp_desk_queue_visit_drugs_referral_letter_and_lists(login, site, deli_serdang):  # noqa: F811
-    base, world = site
+def test_fktp_desk_queue_visit_drugs_referral_letter_and_lists(login, site, deli_serdang):
+    base, world = site.url, site.world
     card = world.medan_card
     desk = login(world.users["puskesmas"])
     menu = desk.get_by_role("navigation")

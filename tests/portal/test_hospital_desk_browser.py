@@ -9,7 +9,6 @@ import datetime as dt
 import io
 
 import pytest
-from portal_world import PASSWORD, build_world
 from pypdf import PdfReader
 from sqlalchemy.orm import Session
 
@@ -21,44 +20,8 @@ from jkn.store.care_tables import SepRow
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def site(_prepared):
-    from support.databases import truncate_business_tables
-    from support.live_server import LiveServer
-
-    url, engine = _prepared("sqlite")
-    truncate_business_tables(engine)
-    world = build_world(engine)
-    world.engine = engine  # for tests that add to the world (test_fktp_desk_browser)
-    with LiveServer(url) as live:
-        yield live.url, world, engine
-    truncate_business_tables(engine)
-
-
-@pytest.fixture
-def login(browser, site):
-    base, _world, _engine = site
-    contexts = []
-
-    def _login(user: str):
-        context = browser.new_context(viewport={"width": 1200, "height": 900})
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(base + "/masuk")
-        page.get_by_label("Nama pengguna").fill(user)
-        page.get_by_label("Kata sandi").fill(PASSWORD)
-        page.get_by_role("button", name="Masuk").click()
-        page.wait_for_load_state()
-        assert "/masuk" not in page.url, page.content()[:500]
-        return page
-
-    yield _login
-    for context in contexts:
-        context.close()
-
-
 def test_hospital_desk_referral_lookup_sep_discharge_and_list(login, site):
-    base, world, _engine = site
+    base, world = site.url, site.world
     card = world.medan_spouse_card
     puskesmas = login(world.users["puskesmas"])
     assert puskesmas.get_by_role("link", name="Daftar SEP").count() == 0
@@ -125,7 +88,7 @@ def _inpatient_sep(world, engine, card: str) -> str:
 
 
 def test_hospital_desk_changes_an_sep_writes_a_control_letter_and_an_spri_prints_them_and_cancels(login, site):
-    base, world, engine = site
+    base, world, engine = site.url, site.world, site.engine
     number = _inpatient_sep(world, engine, world.siti_card)
     today, tomorrow = jakarta_today(), jakarta_today() + dt.timedelta(days=1)
     rs = login(world.users["rs"])
@@ -205,7 +168,7 @@ def test_hospital_desk_changes_an_sep_writes_a_control_letter_and_an_spri_prints
 
 
 def test_backdate_request_from_the_desk_is_approved_by_the_branch_officer(login, site):
-    base, world, _engine = site
+    base, world = site.url, site.world
     yesterday = jakarta_today() - dt.timedelta(days=1)
     rs = login(world.users["rs"])
     rs.get_by_role("link", name="Pengajuan SEP").click()

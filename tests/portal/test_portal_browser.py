@@ -10,48 +10,13 @@ from __future__ import annotations
 import re
 
 import pytest
-from portal_world import PASSWORD, build_world, staff_csv
+from portal_world import PASSWORD, staff_csv
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def site(_prepared):
-    from support.databases import truncate_business_tables
-    from support.live_server import LiveServer
-
-    url, engine = _prepared("sqlite")
-    truncate_business_tables(engine)
-    world = build_world(engine)
-    with LiveServer(url) as live:
-        yield live.url, world
-    truncate_business_tables(engine)
-
-
-@pytest.fixture
-def login(browser, site):
-    base, _world = site
-    contexts = []
-
-    def _login(user: str, *, viewport=(1200, 900)):
-        context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(base + "/masuk")
-        page.get_by_label("Nama pengguna").fill(user)
-        page.get_by_label("Kata sandi").fill(PASSWORD)
-        page.get_by_role("button", name="Masuk").click()
-        page.wait_for_load_state()
-        assert "/masuk" not in page.url, page.content()[:500]
-        return page
-
-    yield _login
-    for context in contexts:
-        context.close()
-
-
 def test_login_is_refused_with_a_wrong_password_and_csrf_is_required(browser, site):
-    base, world = site
+    base, world = site.url, site.world
     context = browser.new_context()
     page = context.new_page()
     page.goto(base + "/masuk")
@@ -66,7 +31,7 @@ def test_login_is_refused_with_a_wrong_password_and_csrf_is_required(browser, si
 
 
 def test_officer_registers_a_family_and_prints_the_card(login, site):
-    base, world = site
+    base, world = site.url, site.world
     page = login(world.users["medan"])
     assert page.url.endswith("/petugas")
     page.get_by_role("link", name="Daftarkan peserta / keluarga").click()
@@ -107,7 +72,7 @@ def test_officer_registers_a_family_and_prints_the_card(login, site):
 
 
 def test_employer_upload_names_the_bad_row(login, site):
-    base, world = site
+    base, world = site.url, site.world
     page = login(world.users["pt"])
     page.get_by_role("link", name="Pendaftaran kolektif").first.click()
     page.set_input_files("#file", files=[{"name": "pekerja.csv", "mimeType": "text/csv",
@@ -135,13 +100,13 @@ def test_employer_upload_names_the_bad_row(login, site):
 
 
 def test_participant_fktp_change_three_month_rule_and_complaint_routing(login, site):
-    base, world = site
+    base, world = site.url, site.world
     # Siti registered today: refused, with the rule's reason
     siti = login(world.users["siti"])
     siti.goto(base + "/peserta/fktp")
     assert "belum dapat" in siti.locator("#fktp-rule").inner_text()
-    siti.locator("#fktp-form input[name=documents]").first.check()
-    siti.locator("#fktp-form input[name=documents]").nth(1).check()
+    # the participant ticks no "documents shown": the online form is the FPDP, the card is the account's
+    assert siti.locator("#fktp-form input[name=documents]").count() == 0
     siti.get_by_role("button", name="Ajukan pindah FKTP").click()
     assert "Pindah FKTP belum dapat dilakukan pada" in siti.locator('[role="alert"]').inner_text()
     # Budi registered four months ago: accepted
@@ -149,8 +114,6 @@ def test_participant_fktp_change_three_month_rule_and_complaint_routing(login, s
     budi.goto(base + "/peserta/fktp")
     assert "dapat pindah FKTP hari ini" in budi.locator("#fktp-rule").inner_text()
     new_fktp = budi.locator("#fktp_code option").first.get_attribute("value")
-    for box in budi.locator("#fktp-form input[name=documents]").all():
-        box.check()
     budi.get_by_role("button", name="Ajukan pindah FKTP").click()
     assert "FKTP Anda telah diganti" in budi.locator('[role="status"]').inner_text()
     budi.get_by_role("link", name="Kepesertaan").click()
@@ -185,7 +148,7 @@ def test_participant_fktp_change_three_month_rule_and_complaint_routing(login, s
 
 
 def test_facility_writes_a_referral_and_issues_an_sep(login, site):
-    base, world = site
+    base, world = site.url, site.world
     card = world.medan_spouse_card
     puskesmas = login(world.users["puskesmas"])
     puskesmas.get_by_label("Nomor kartu atau NIK").fill(card)
@@ -213,7 +176,7 @@ def test_facility_writes_a_referral_and_issues_an_sep(login, site):
 
 
 def test_branch_officer_cannot_open_another_branchs_participant(login, site):
-    base, world = site
+    base, world = site.url, site.world
     bekasi = login(world.users["bekasi"])
     response = bekasi.goto(base + f"/petugas/peserta/{world.medan_card}")
     assert response.status == 403
@@ -225,7 +188,7 @@ def test_branch_officer_cannot_open_another_branchs_participant(login, site):
 
 
 def test_dashboard_and_english_on_a_phone(login, site):
-    base, world = site
+    base, world = site.url, site.world
     head = login(world.users["head"], viewport=(390, 844))
     head.goto(base + "/dasbor")
     assert head.locator("#by-unit tbody tr").count() == 13  # the deputy regions
@@ -240,7 +203,7 @@ def test_dashboard_and_english_on_a_phone(login, site):
 def test_pages_and_htmx_work_under_the_strict_content_security_policy(login, site):
     """Issue #10: every page is served with a CSP that allows no inline script, style or eval;
     the pages still work (HTMX requests included) and the browser reports no violation."""
-    base, world = site
+    base, world = site.url, site.world
     page = login(world.users["medan"])
     violations: list[str] = []
     page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)

@@ -52,3 +52,12 @@ def test_unknown_branch_page_is_404_with_suggestion(page, site):
     response = page.goto(site + "/wilayah/cabang/Temblahan")
     assert response.status == 404
     assert page.get_by_role("link", name="Tembilahan").count() == 1 or "Tembilahan" in page.content()
+
+
+def test_which_office_shows_kota_and_kabupaten_of_the_same_name_side_by_side(page, site):
+    page.goto(site + "/kantor")
+    page.get_by_label("Kabupaten/kota tempat tinggal atau NIK").fill("Bekasi")
+    page.get_by_role("button", name="Temukan kantor").click()
+    assert "2 kabupaten/kota" in page.locator("#which-ambiguous").inner_text()
+    assert "Kantor Cabang Bekasi" in page.locator("#office-32\\.75").inner_text()
+    assert "Kantor Cabang Cikarang" in page.locator("#office-32\\.16").inner_text()

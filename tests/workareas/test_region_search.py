@@ -2,7 +2,7 @@
 
 import pytest
 
-from jkn.reference.search import search_branches, search_kabkota
+from jkn.reference.search import best, search_branches, search_kabkota
 
 
 @pytest.mark.parametrize(
@@ -46,3 +46,24 @@ def test_display_names_of_the_capitalised_official_list(official, shown):
     from jkn.reference.names import display_name
 
     assert display_name(official) == shown
+
+
+def test_a_whole_word_ranks_above_a_near_miss():
+    """"Jakarta" is the first word of five branch and city names; Surakarta and Yogyakarta only look like it."""
+    branches = search_branches("Jakarta")
+    assert {m.item.name for m in best(branches)} == {
+        "Jakarta Pusat", "Jakarta Selatan", "Jakarta Timur", "Jakarta Barat", "Jakarta Utara"}
+    assert branches[5].item.name == "Surakarta"
+    assert all(m.item.name.startswith("KOTA ADM. JAKARTA") for m in best(search_kabkota("Jakarta")))
+
+
+def test_which_office_for_a_name_kota_and_kabupaten_share_answers_both():
+    """A Kota Bekasi resident is served by KC Bekasi, a Kab. Bekasi resident by KC Cikarang: "Bekasi" shows both."""
+    from jkn.services.workareas.directory import which_office
+
+    answer = which_office("Bekasi")
+    assert answer["ambiguous"] is True
+    assert {(a["region"]["code"], a["branch"]["name"]) for a in answer["answers"]} == {
+        ("32.16", "Cikarang"), ("32.75", "Bekasi")}
+    city = which_office("Kota Bekasi")
+    assert city["ambiguous"] is False and city["branch"]["name"] == "Bekasi"

@@ -55,3 +55,14 @@ def test_db_upgrade_creates_sqlite_file(tmp_path):
     result = run("db", "upgrade", "--db", url)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "x.sqlite3").exists()
+
+
+def test_lookup_branch_by_a_name_several_branches_share_asks_which():
+    """"Jakarta" names five branches: the CLI lists them and asks, never answers a near miss (Surakarta)."""
+    result = run("lookup", "branch", "Jakarta")
+    assert result.returncode == 2 and "Surakarta" not in result.stdout + result.stderr
+    assert "beberapa kantor cabang" in result.stderr
+    for name in ("Jakarta Pusat", "Jakarta Selatan", "Jakarta Timur", "Jakarta Barat", "Jakarta Utara"):
+        assert name in result.stderr
+    one = run("lookup", "branch", "Jakarta Timur")
+    assert one.returncode == 0 and one.stdout.startswith("Kantor Cabang Jakarta Timur (033")

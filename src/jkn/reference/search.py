@@ -28,6 +28,12 @@ class Match:
 
 def split_name(text: str) -> tuple[str | None, str]:
     """Return (jenis hint, compact key): ``"Kab. Tulung Agung"`` → ``("Kabupaten", "tulungagung")``."""
+    jenis, words = _name_words(text)
+    return jenis, words.replace(" ", "")
+
+
+def _name_words(text: str) -> tuple[str | None, str]:
+    """Return (jenis hint, the name's words without its prefix): ``"Kab. Tulung Agung"`` → ``("Kabupaten", "tulung agung")``."""
     words = re.sub(r"[^0-9a-z]+", " ", text.casefold()).strip()
     jenis = None
     for prefixes, hint in ((_KOTA_PREFIXES, "Kota"), (_KAB_PREFIXES, "Kabupaten"), (_OTHER_PREFIXES, None)):
@@ -38,12 +44,17 @@ def split_name(text: str) -> tuple[str | None, str]:
                 break
         if jenis:
             break
-    return jenis, words.replace(" ", "")
+    return jenis, words
 
 
-def _similarity(query: str, key: str) -> float:
+def _similarity(query_words: str, key_words: str) -> float:
+    """1.0 the same name; 0.95 a name whose first words are the query's ("Jakarta" → "Jakarta Pusat"),
+    so a whole-word match always ranks above a near miss ("Surakarta"); then prefixes, parts and typos."""
+    query, key = query_words.replace(" ", ""), key_words.replace(" ", "")
     if query == key:
         return 1.0
+    if (key_words + " ").startswith(query_words + " "):
+        return 0.95
     if key.startswith(query) or query.startswith(key):
         return 0.9 * min(len(query), len(key)) / max(len(query), len(key)) + 0.05
     if query in key:
@@ -56,16 +67,16 @@ def _kabkota_keys() -> list[tuple[KabKota, tuple[str, ...]]]:
     today = names_2025_by_2017_code()
     entries = []
     for kabkota in load_workareas().kabkota.values():
-        keys = {split_name(kabkota.name)[1]}
+        keys = {_name_words(kabkota.name)[1]}
         if kabkota.code in today:
-            keys.add(split_name(today[kabkota.code])[1])
+            keys.add(_name_words(today[kabkota.code])[1])
         entries.append((kabkota, tuple(sorted(keys))))
     return entries
 
 
 def search_kabkota(query: str, limit: int = 10, minimum: float = 0.55) -> list[Match]:
     """Rank kab/kota by how well their name (2017 or today's) matches ``query``."""
-    jenis, key = split_name(query)
+    jenis, key = _name_words(query)
     if not key:
         return []
     matches = []
@@ -81,16 +92,21 @@ def search_kabkota(query: str, limit: int = 10, minimum: float = 0.55) -> list[M
 
 def search_branches(query: str, limit: int = 10, minimum: float = 0.55) -> list[Match]:
     """Rank branch offices by name ("Cabang Temblahan" finds Tembilahan)."""
-    _, key = split_name(query)
+    _, key = _name_words(query)
     if not key:
         return []
     matches = []
     for branch in load_workareas().branches.values():
-        score = _similarity(key, split_name(branch.name)[1])
+        score = _similarity(key, _name_words(branch.name)[1])
         if score >= minimum:
             matches.append(Match(branch, round(score, 3)))
     matches.sort(key=lambda m: (-m.score, m.item.code))
     return matches[:limit]
+
+
+def best(matches: list[Match]) -> list[Match]:
+    """The matches sharing the top score: one is an answer, several are a question ("Bekasi": Kab. and Kota)."""
+    return [m for m in matches if m.score == matches[0].score] if matches else []
 
 
 def suggest_codes(code: str, candidates: list[str], limit: int = 5) -> list[str]:
@@ -99,4 +115,4 @@ def suggest_codes(code: str, candidates: list[str], limit: int = 5) -> list[str]
     return ranked[:limit]
 
 
-__all__ = ["Branch", "KabKota", "Match", "search_branches", "search_kabkota", "split_name", "suggest_codes"]
+__all__ = ["Branch", "KabKota", "Match", "best", "search_branches", "search_kabkota", "split_name", "suggest_codes"]

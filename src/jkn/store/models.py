@@ -13,6 +13,7 @@ from jkn.store import (
     portal_tables,  # noqa: F401  (issue #6: accounts, login attempts, audit, complaints)
     primary_care_tables,  # noqa: F401  (issue #14: FKTP registrations, visit drugs and procedures, P-Care codes)
     queue_tables,  # noqa: F401  (issue #14: doctors' schedules, hospital queues, task times)
+    request_tables,  # noqa: F401  (issue #15: participants' change requests, uploads, one-time codes)
 )
 from jkn.store.base import Base
 from jkn.store.facility_tables import FacilityRow

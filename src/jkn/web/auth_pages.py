@@ -1,7 +1,9 @@
-"""Log-in, log-out, my account, and user administration pages."""
+"""Log-in, log-out, my account, user administration, and a participant's own sign-up and anyone's
+password reset confirmed by a one-time code (jkn.services.portal.self_service)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -10,8 +12,9 @@ from sqlalchemy.orm import Session
 
 from jkn.api.deps import get_session
 from jkn.services.errors import DomainError
-from jkn.services.portal import accounts, audit, sessions
+from jkn.services.portal import accounts, audit, one_time_codes, self_service, sessions
 from jkn.services.portal.accounts import ROLES, LoginRefused
+from jkn.services.portal.audit import Actor
 from jkn.services.portal.auth import HOME
 from jkn.services.unit_of_work import unit_of_work
 from jkn.store.reference_tables import BranchRow, DeputyRegionRow
@@ -34,10 +37,10 @@ DB = Annotated[Session, Depends(get_session)]
 
 
 @router.get("/masuk", response_class=HTMLResponse)
-def login_form(request: Request, portal: MaybePortal, next: str = ""):
+def login_form(request: Request, portal: MaybePortal, next: str = "", ok: str = ""):
     if portal is not None:
         return RedirectResponse(safe_next(next, HOME.get(portal.role, "/")), status_code=303)
-    return page(request, None, "portal/login.html", next=next)
+    return page(request, None, "portal/login.html", next=next, ok=ok if ok in ("signed_up", "password_reset") else "")
 
 
 @router.post("/masuk", response_class=HTMLResponse)
@@ -157,3 +160,78 @@ def user_action(portal: Admin, session: DB, username: str, action: str):
         elif action == "aktif":
             accounts.set_active(session, portal.actor, user, True)
     return RedirectResponse("/admin/pengguna?ok=" + action, status_code=303)
+
+
+# --- sign-up and password reset with a one-time code (issue #15) ---------------------------------
+
+
+def _birth_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text.strip()) if text and text.strip() else None
+    except ValueError:
+        return None
+
+
+@router.get("/masuk/daftar", response_class=HTMLResponse)
+def signup_form(request: Request):
+    return page(request, None, "portal/signup.html", values={})
+
+
+@router.post("/masuk/daftar", response_class=HTMLResponse)
+def signup_start(request: Request, session: DB, card_number: Annotated[str, Form()] = "",
+                 nik: Annotated[str, Form()] = "", birth_date: Annotated[str, Form()] = "",
+                 contact: Annotated[str, Form()] = ""):
+    values = {"card_number": card_number, "nik": nik, "birth_date": birth_date, "contact": contact}
+    actor = Actor("anonymous", client=client_of(request))
+    try:
+        ticket = self_service.start_signup(session, card_number=card_number, nik=nik,
+                                           birth_date=_birth_date(birth_date), destination=contact, actor=actor)
+    except DomainError as exc:
+        return page(request, None, "portal/signup.html", status_code=exc.status, error=exc.say, values=values)
+    return page(request, None, "portal/signup_code.html", ticket=ticket,
+                sent_to=one_time_codes.masked(self_service.contact(contact)), minutes=one_time_codes.minutes())
+
+
+@router.post("/masuk/daftar/kode", response_class=HTMLResponse)
+def signup_finish(request: Request, session: DB, ticket: Annotated[str, Form()] = "", code: Annotated[str, Form()] = "",
+                  username: Annotated[str, Form()] = "", password: Annotated[str, Form()] = "",
+                  repeat_password: Annotated[str, Form()] = ""):
+    context = {"ticket": ticket, "username": username, "minutes": one_time_codes.minutes()}
+    if password != repeat_password:
+        return page(request, None, "portal/signup_code.html", status_code=422, error_key="account.mismatch", **context)
+    try:
+        self_service.finish_signup(session, ticket=int(ticket) if ticket.isdigit() else None, code=code,
+                                   username=username, password=password, client=client_of(request))
+    except DomainError as exc:
+        return page(request, None, "portal/signup_code.html", status_code=exc.status, error=exc.say, **context)
+    return RedirectResponse("/masuk?ok=signed_up", status_code=303)
+
+
+@router.get("/masuk/lupa-sandi", response_class=HTMLResponse)
+def reset_form(request: Request):
+    return page(request, None, "portal/reset.html")
+
+
+@router.post("/masuk/lupa-sandi", response_class=HTMLResponse)
+def reset_start(request: Request, session: DB, username: Annotated[str, Form()] = ""):
+    actor = Actor("anonymous", client=client_of(request))
+    try:
+        ticket = self_service.start_reset(session, username=username, actor=actor)
+    except DomainError as exc:
+        return page(request, None, "portal/reset.html", status_code=exc.status, error=exc.say, username=username)
+    # the same answer whether or not the user exists (A-P11)
+    return page(request, None, "portal/reset_code.html", ticket=ticket or "", minutes=one_time_codes.minutes())
+
+
+@router.post("/masuk/lupa-sandi/kode", response_class=HTMLResponse)
+def reset_finish(request: Request, session: DB, ticket: Annotated[str, Form()] = "", code: Annotated[str, Form()] = "",
+                 new_password: Annotated[str, Form()] = "", repeat_password: Annotated[str, Form()] = ""):
+    context = {"ticket": ticket, "minutes": one_time_codes.minutes()}
+    if new_password != repeat_password:
+        return page(request, None, "portal/reset_code.html", status_code=422, error_key="account.mismatch", **context)
+    try:
+        self_service.finish_reset(session, ticket=int(ticket) if ticket.isdigit() else None, code=code,
+                                  new_password=new_password, client=client_of(request))
+    except DomainError as exc:
+        return page(request, None, "portal/reset_code.html", status_code=exc.status, error=exc.say, **context)
+    return RedirectResponse("/masuk?ok=password_reset", status_code=303)

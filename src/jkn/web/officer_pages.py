@@ -45,7 +45,7 @@ MAX_MEMBERS = 10
 CHANGE_KINDS = ("FKTP", "ADDRESS", "CARD_LOST", "CARD_DAMAGED", "CORRECTION", "EMPLOYER", "WAGE", "PENSION", "GRADE",
                 "SEGMENT",
                 "MARRIAGE", "BIRTH", "ADD_MEMBER", "CHILD_REPLACEMENT", "DEATH", "DIVORCE", "EDUCATION",
-                "CONTINUE_MEMBER")
+                "CONTINUE_MEMBER", "CARE_CLASS")
 #: which inputs the change form shows for each kind (the service decides what is required)
 CHANGE_FIELDS = {
     "FKTP": ("fktp_code",), "ADDRESS": ("address", "kabkota_code"), "CARD_LOST": (), "CARD_DAMAGED": ("name",),
@@ -53,7 +53,7 @@ CHANGE_FIELDS = {
     "PENSION": ("pension",), "GRADE": ("grade",), "SEGMENT": ("segment", "care_class", "grade", "wage", "employer_code"),
     "MARRIAGE": ("member",), "BIRTH": ("member",), "ADD_MEMBER": ("member",),
     "CHILD_REPLACEMENT": ("member", "replaced_card_number", "replaced_reason"), "DEATH": (), "DIVORCE": (),
-    "EDUCATION": ("education_until",), "CONTINUE_MEMBER": ("care_class",),
+    "EDUCATION": ("education_until",), "CONTINUE_MEMBER": ("care_class",), "CARE_CLASS": ("care_class",),
 }
 
 
@@ -303,6 +303,19 @@ def _change_page(request: Request, portal: Office, session: Session, card: str, 
                 fktps=fktps, segments=list(Segment), relationships=list(Relationship))
 
 
+def change_fields(form: FormData) -> dict[str, Any]:
+    """The fields of a data change as a change form (the officer's or the participant's request) posts them."""
+    data: dict[str, Any] = {"reason": _text(form, "reason")}
+    for name in ("fktp_code", "address", "kabkota_code", "employer_code", "wage", "pension", "grade", "segment",
+                 "care_class", "replaced_card_number", "replaced_reason", "name", "birth_date", "sex", "education_until"):
+        data[name] = _text(form, name)
+    if _text(form, "member_nik"):
+        member = {"nik": _text(form, "member_nik"), "name": _text(form, "member_name"),
+                  "relationship": _text(form, "member_relationship"), "birth_date": _text(form, "member_birth_date")}
+        data["member"] = {k: v for k, v in member.items() if v is not None}
+    return {k: v for k, v in data.items() if v is not None}
+
+
 @router.post("/petugas/peserta/{card}/ubah", response_class=HTMLResponse)
 def change(request: Request, portal: Office, session: DB, card: str, form: Form_):
     auth.require(portal.scope, "participant.change")
@@ -316,18 +329,8 @@ def change(request: Request, portal: Office, session: DB, card: str, form: Form_
         new_region = _text(form, "kabkota_code")
         if new_region and not portal.scope.sees_kabkota(new_region):
             raise Forbidden(Msg("error.web.move_other_branch"))
-        data: dict[str, Any] = {"kind": kind, "effective_date": _text(form, "effective_date"),
-                                "version": _text(form, "version"), "documents_shown": form.getlist("documents"),
-                                "reason": _text(form, "reason")}
-        for name in ("fktp_code", "address", "kabkota_code", "employer_code", "wage", "pension", "grade", "segment",
-                     "care_class",
-                     "replaced_card_number", "replaced_reason", "name", "birth_date", "sex", "education_until"):
-            data[name] = _text(form, name)
-        if _text(form, "member_nik"):
-            data["member"] = {"nik": _text(form, "member_nik"), "name": _text(form, "member_name"),
-                              "relationship": _text(form, "member_relationship"),
-                              "birth_date": _text(form, "member_birth_date")}
-            data["member"] = {k: v for k, v in data["member"].items() if v is not None}
+        data = {"kind": kind, "effective_date": _text(form, "effective_date"), "version": _text(form, "version"),
+                "documents_shown": form.getlist("documents"), **change_fields(form)}
         change = ChangeIn.model_validate({k: v for k, v in data.items() if v is not None})
         data_changes.apply_change(session, p.card_number, change, actor=portal.actor)
     except ValidationError as exc:

@@ -20,8 +20,10 @@ from jkn.i18n import Msg
 from jkn.rules.coverage import check_fktp_change
 from jkn.services.billing import coverage, virtual_accounts
 from jkn.services.care import facilities
+from jkn.services.care.service_history import service_history
 from jkn.services.errors import DomainError, Forbidden, NotFound, validation_message
 from jkn.services.membership import cards, data_changes, registration, status_endings
+from jkn.services.membership.change_requests import stands_for_itself
 from jkn.services.membership.common import jakarta_today, rule
 from jkn.services.membership.schemas import ChangeIn
 from jkn.services.portal.accounts import PARTICIPANT
@@ -60,9 +62,8 @@ def _fktp_context(session: Session, me: ParticipantRow) -> dict:
                if f["partnership"] == "PARTNER"]
     today = jakarta_today()
     rule_check = rule(check_fktp_change, me.fktp_since, max(today, me.fktp_since))
-    checklist = data_changes.change_checklist("FKTP", me.card_number, session)
     return {"p": view, "options": options, "today": today.isoformat(), "allowed": rule_check.value,
-            "explanation": rule_check.explain(), "checklist": checklist}
+            "explanation": rule_check.explain()}
 
 
 @router.get("/peserta/fktp", response_class=HTMLResponse)
@@ -73,11 +74,15 @@ def fktp_page(request: Request, portal: Participant, session: DB, ok: str = ""):
 
 @router.post("/peserta/fktp", response_class=HTMLResponse)
 def change_fktp(request: Request, portal: Participant, session: DB, fktp_code: Annotated[str, Form()] = "",
-                version: Annotated[str, Form()] = "", documents: Annotated[list[str], Form()] = []):  # noqa: B006
+                version: Annotated[str, Form()] = ""):
+    """The participant's own FKTP change: the online form is the FPDP and the card is the signed-in
+    participant's, so nothing is ticked as shown (an officer's control; assumption A-P07)."""
     me = _me(session, portal)
     try:
+        shown = [i["code"] for i in data_changes.change_checklist("FKTP", me.card_number, session)["items"]
+                 if stands_for_itself(i)]
         change = ChangeIn(kind="FKTP", effective_date=jakarta_today(), fktp_code=fktp_code or None,
-                          version=int(version) if version.isdigit() else None, documents_shown=documents)
+                          version=int(version) if version.isdigit() else None, documents_shown=shown)
         data_changes.apply_change(session, me.card_number, change, actor=portal.actor)
     except ValidationError as exc:
         return page(request, portal, "participant/fktp.html", status_code=422, error=validation_message(exc.errors()),
@@ -114,12 +119,17 @@ def _family_card(session: Session, me: ParticipantRow, card: str) -> Participant
     return other
 
 
+def _family(session: Session, me: ParticipantRow) -> list[ParticipantRow]:
+    """The participant's family, the head first."""
+    return list(session.scalars(select(ParticipantRow).where(ParticipantRow.family_id == me.family_id)
+                                .order_by(ParticipantRow.relationship != "HEAD", ParticipantRow.id)))
+
+
 @router.get("/peserta/kartu", response_class=HTMLResponse)
 def card_page(request: Request, portal: Participant, session: DB):
     """The digital card of every member of the participant's family, as the printed card carries it."""
     me = _me(session, portal)
-    members = session.scalars(select(ParticipantRow).where(ParticipantRow.family_id == me.family_id)
-                              .order_by(ParticipantRow.relationship != "HEAD", ParticipantRow.id)).all()
+    members = _family(session, me)
     return page(request, portal, "participant/card.html",
                 cards=[registration.participant_view(session, m) for m in members], own_card=me.card_number)
 
@@ -131,3 +141,13 @@ def card_pdf(portal: Participant, session: DB, card: str = ""):
     pdf = cards.print_card(session, registration.participant_view(session, p), actor=portal.actor)
     return Response(pdf, media_type="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="kartu-{p.card_number}.pdf"'})
+
+
+@router.get("/peserta/riwayat", response_class=HTMLResponse)
+def history_page(request: Request, portal: Participant, session: DB, card: str = ""):
+    """Service history (visits, referrals, SEPs) of the participant or of a member of their family."""
+    me = _me(session, portal)
+    p = _family_card(session, me, card)
+    members = _family(session, me)
+    return page(request, portal, "participant/history.html", history=service_history(session, p.card_number),
+                members=members, chosen=p.card_number)

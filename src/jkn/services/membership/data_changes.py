@@ -11,6 +11,8 @@
    education (EDUCATION) makes the status last to it, at the latest to the 25th birthday; a child
    whose status has ended may stay in the family as a member with an own contribution
    (CONTINUE_MEMBER), covered again once it is paid (assumptions A-M15 to A-M17, A-M19).
+4. The class a PBPU/BP family pays for (CARE_CLASS): the guide lists no such change; the family
+   moves together, as it registered in one class (assumption A-P10).
 
 Every change is checked by the rules engine as of its effective date, needs the documents of the
 guide's list, carries the version the clerk read (optimistic lock → 409), and is written with
@@ -365,6 +367,18 @@ def _segment(ctx: _Ctx) -> None:
     _reclass_family(ctx)
 
 
+def _care_class(ctx: _Ctx) -> None:
+    """The class a PBPU/BP family pays for: the head asks, the whole family moves (A-P10)."""
+    p = _must_be_head(ctx)
+    _need(ctx, "care_class")
+    if Segment(p.segment).group not in (SegmentGroup.PBPU, SegmentGroup.BP):
+        raise Invalid(Msg("error.membership.class_follows_segment", segment=p.segment), field="care_class")
+    if ctx.change.care_class == p.care_class:
+        raise Invalid(Msg("error.membership.class_same", care_class=p.care_class), field="care_class")
+    _docs(ctx)
+    _recompute_class(ctx, p, care_class=ctx.change.care_class)
+
+
 def _marriage(ctx: _Ctx) -> None:
     head = _must_be_head(ctx)
     _need(ctx, "member")
@@ -503,6 +517,7 @@ HANDLERS = {
     "ADDRESS": _address, "EMPLOYER": _employer, "WAGE": _wage, "PENSION": _pension, "GRADE": _grade, "SEGMENT": _segment,
     "MARRIAGE": _marriage, "BIRTH": _birth, "ADD_MEMBER": _add_member, "CHILD_REPLACEMENT": _child_replacement,
     "DEATH": _death, "DIVORCE": _divorce, "EDUCATION": _education, "CONTINUE_MEMBER": _continue_member,
+    "CARE_CLASS": _care_class,
 }
 
 

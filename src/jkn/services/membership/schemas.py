@@ -135,6 +135,7 @@ class EmployerUpdate(_In):
 ChangeKind = Literal[
     "CARD_LOST", "CARD_DAMAGED", "FKTP", "ADDRESS", "EMPLOYER", "WAGE", "PENSION", "GRADE", "SEGMENT", "MARRIAGE",
     "BIRTH", "ADD_MEMBER", "CHILD_REPLACEMENT", "DEATH", "DIVORCE", "CORRECTION", "EDUCATION", "CONTINUE_MEMBER",
+    "CARE_CLASS",
 ]
 
 
@@ -163,7 +164,7 @@ class ChangeIn(_In):
     pension: Rupiah | None = Field(None, description="PENSION: the state pensioner's monthly pension")
     grade: str | None = Field(None, max_length=60)
     segment: Segment | None = None
-    care_class: Literal["I", "II", "III"] | None = Field(None, description="SEGMENT: class paid for; "
+    care_class: Literal["I", "II", "III"] | None = Field(None, description="SEGMENT, CARE_CLASS: class paid for; "
                                                        "CONTINUE_MEMBER: class of the member's own contribution")
     member: MemberIn | None = Field(None, description="MARRIAGE, BIRTH, ADD_MEMBER, CHILD_REPLACEMENT: the new member")
     replaced_card_number: str | None = Field(None, description="CHILD_REPLACEMENT: card of the child who leaves")

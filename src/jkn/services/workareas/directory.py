@@ -12,7 +12,7 @@ from jkn.i18n import Msg
 from jkn.reference import nik as nik_parser
 from jkn.reference.names import display_name
 from jkn.reference.offices import contact_centre, directory_for_branch, head_office, regional_divisions
-from jkn.reference.search import search_branches, search_kabkota, suggest_codes
+from jkn.reference.search import best, search_branches, search_kabkota, suggest_codes
 from jkn.reference.workareas import Branch, KabKota, load_workareas
 from jkn.services.errors import NotFound
 
@@ -136,17 +136,36 @@ def lookup_nik(nik: str) -> dict:
 
 
 def which_office(query: str) -> dict:
-    """"Which office serves me": a NIK or a kab/kota name → the branch with its contacts."""
+    """"Which office serves me": a NIK or a kab/kota name → the branch with its contacts.
+
+    A name several kab/kota share equally ("Bekasi": Kab. Bekasi → KC Cikarang, Kota Bekasi → KC Bekasi;
+    "Jakarta": five cities) is a question, not an answer: ``answers`` holds each of them side by side,
+    ``ambiguous`` is true, and ``region``/``branch`` are the first only for callers that read one."""
     text = query.strip()
     if text.replace(" ", "").isdigit():
-        region = lookup_nik(text)["region"]
+        regions = [lookup_nik(text)["region"]]
     else:
-        matches = search_kabkota(text, limit=5)
+        matches = best(search_kabkota(text, limit=10))
         if not matches:
             raise NotFound(Msg("error.workarea.kabkota_no_match", query=repr(query)), [])
-        region = region_view(matches[0].item)
-    branch = get_branch(region["branch"]["code"])
-    return {"region": region, "branch": branch, "contact_centre": asdict(contact_centre())}
+        regions = [region_view(m.item) for m in matches]
+    answers = [{"region": region, "branch": get_branch(region["branch"]["code"])} for region in regions]
+    return {**answers[0], "ambiguous": len(answers) > 1, "answers": answers, "contact_centre": asdict(contact_centre())}
+
+
+def find_branch(query: str) -> dict:
+    """A branch by code or by a name that names one branch; several equally good names are refused with
+    them as suggestions ("Jakarta": Jakarta Pusat, Barat, Selatan, Timur, Utara)."""
+    try:
+        return get_branch(query)
+    except NotFound as exc:
+        matches = best(search_branches(query, limit=10))
+        if query.strip().isdigit() or not matches:
+            raise
+        if len(matches) > 1:
+            raise NotFound(Msg("error.workarea.branch_ambiguous", query=repr(query)),
+                           [{"code": m.item.code, "name": m.item.name} for m in matches]) from exc
+        return get_branch(matches[0].item.code)
 
 
 def offices_overview() -> dict:
