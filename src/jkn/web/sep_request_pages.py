@@ -96,4 +96,4 @@ def approve(request: Request, portal: Approver, session: DB, request_id: int, fo
     except DomainError as exc:
         return _office_page(request, portal, session, _text(form, "bulan") or "", "PENDING", status_code=exc.status,
                             error=exc.message)
-    return RedirectResponse(f"/petugas/pengajuan-sep?bulan={r['sep_date'][:7]}&ok=request_approved", status_code=303)
+    return RedirectResponse(f"/petugas/pengajuan-sep?bulan={r['sep_date'][:7]}&ok=sep_request_approved", status_code=303)
