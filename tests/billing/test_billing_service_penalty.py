@@ -27,13 +27,18 @@ from jkn.store.facility_tables import FacilityRow
 from jkn.store.membership_tables import ParticipantRow
 
 
+def _suspended_family(s: Session) -> PayerRow:
+    """January to April 2021 billed to the demo's families; the first PBPU family paid none."""
+    for m in range(1, 5):
+        billing.run_billing(s, Month(2021, m), options=billing.Options(pbi_amount=42000), actor=SYSTEM)
+    return s.scalars(select(PayerRow).where(PayerRow.kind == "FAMILY", PayerRow.segment.like("PBPU%"))
+                     .order_by(PayerRow.id)).first()
+
+
 def test_a_stay_within_45_days_of_reactivation_costs_the_service_penalty(db):
     build_demo(db, participants=80, seed=4, start=Month(2021, 1), months=0, actor=SYSTEM)
     with Session(db) as s:
-        for m in range(1, 5):
-            billing.run_billing(s, Month(2021, m), options=billing.Options(pbi_amount=42000), actor=SYSTEM)
-        payer = s.scalars(select(PayerRow).where(PayerRow.kind == "FAMILY", PayerRow.segment.like("PBPU%"))
-                          .order_by(PayerRow.id)).first()
+        payer = _suspended_family(s)
         assert payer.suspended_since == dt.date(2021, 2, 1)  # January unpaid at the end of January
         paid = payments.post_payment(s, PaymentIn(reference="SP-1", payer_code=payer.code, amount=payer.arrears_amount,
                                                   paid_on=dt.date(2021, 4, 20)), actor=SYSTEM)
@@ -68,10 +73,7 @@ def test_a_payment_pays_the_service_penalty_after_the_arrears_and_a_reversal_tak
     amount and the counter's amount due show it; reversing the payment makes it owed again."""
     build_demo(db, participants=80, seed=4, start=Month(2021, 1), months=0, actor=SYSTEM)
     with Session(db) as s:
-        for m in range(1, 5):
-            billing.run_billing(s, Month(2021, m), options=billing.Options(pbi_amount=42000), actor=SYSTEM)
-        payer = s.scalars(select(PayerRow).where(PayerRow.kind == "FAMILY", PayerRow.segment.like("PBPU%"))
-                          .order_by(PayerRow.id)).first()
+        payer = _suspended_family(s)
         payments.post_payment(s, PaymentIn(reference="SP-A", payer_code=payer.code, amount=payer.arrears_amount,
                                            paid_on=dt.date(2021, 4, 20)), actor=SYSTEM)
         head = s.scalar(select(ParticipantRow).where(ParticipantRow.payer_id == payer.id,

@@ -14,8 +14,9 @@ Two paths give the same bills:
   returns), with the rounding rule of parameter ``rounding_rule`` done in integer SQL: the wage
   within the month's cap and floor per group (jkn.rules.wage_terms), the participant's part of a
   class rate and — a second line of kind AID on the government's aid account G-BANTUAN — the
-  government's part (A-R05); segments the engine bills nobody of on that date are reported with
-  its reason. When a rule set has a feature the batch path does not express (another rounding
+  government's part (A-R05), a state pensioner's 2% / 3% of the pension on record from 2018-10
+  (kind PENSION, A-R14); segments the engine bills nobody of on that date are reported with its
+  reason. When a rule set has a feature the batch path does not express (another rounding
   rule), the run falls back to the single path. tests/billing proves the two agree under every
   rule set from 2014 to today.
 

@@ -438,7 +438,8 @@ def _family(rng: random.Random, nik: _Nik, kabkota: list, fktp_by_branch: dict, 
         head["segment"] = seg
         if seg in ("BP_PENSIUNAN_PNS", "BP_PENSIUNAN_TNI_POLRI"):
             head["grade"] = rng.choice(GRADES)
-            head["pension"] = rng.randint(15, 60) * 100_000  # synthetic monthly pension, Rp 1,5-6 juta
+            # a synthetic monthly pension of Rp 1,5-6 juta, drawn apart so the rest of the population stays the same
+            head["pension"] = random.Random(head["nik"]).randint(15, 60) * 100_000
         else:
             head["care_class"] = _pick(rng, [("III", 0.4), ("II", 0.35), ("I", 0.25)])
     if married:
