@@ -1,7 +1,8 @@
 """The printable letters (PDF, reportlab) a hospital desk hands the participant: the SEP (TATA CARA
 MENDAPATKAN PELAYANAN KESEHATAN §2.b), with the clauses it rests on; the control letter (surat
 rencana kontrol, §2.a) and the SPRI (surat perintah rawat inap), laid out as VClaim prints them
-(number, "Kepada Yth", the participant, the planned date, the DPJP's signature)."""
+(number, "Kepada Yth", the participant, the planned date, the DPJP's signature); the referral a
+facility wrote (surat rujukan, §1-2)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from jkn.services.care.common import JAKARTA, facility
 from jkn.services.portal import audit
 from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
+from jkn.store.membership_tables import ParticipantRow
 
 CLASS_NAME = {"I": "Kelas 1", "II": "Kelas 2", "III": "Kelas 3"}
 
@@ -148,4 +150,41 @@ def print_control_letter(session: Session, number: str, *, actor: Actor) -> byte
         audit.record_at_facility(session, actor, "control_letter.print", facility(session, c["facility_code"]),
                                  object_type="control_letter", object_id=c["number"],
                                  summary=f"letter printed for {c['card_number']}")
+    return pdf
+
+
+def render_referral_pdf(session: Session, number: str, *, printed_at: dt.datetime | None = None) -> bytes:
+    """A referral (rujukan) as a one-page A5 landscape PDF, worded as VClaim's "SURAT RUJUKAN"."""
+    r = referrals.get_referral(session, number)
+    p = session.get(ParticipantRow, r["participant_id"])
+    st = _styles()
+    to = r["to_facility"]
+    left = [("No. Rujukan", r["number"]), ("Kepada Yth", f"{to['name']} ({to['code']})" if to["code"] else "-"),
+            ("Poli", f"{r['poli']['code']} {r['poli']['name']}".strip() or "-"),
+            ("No. Kartu", p.card_number),
+            ("Nama Peserta", f"{p.name} ({'Laki-laki' if p.sex == 'L' else 'Perempuan'})"),
+            ("Tgl. Lahir", p.birth_date.isoformat()),
+            ("Diagnosa", f"{r['diagnosis']['code']} - {r['diagnosis']['name']}"),
+            ("Keterangan", r["notes"] or r["complaint"] or "-")]
+    right = [("Tgl. Rujukan", r["referral_date"]), ("Rencana Berkunjung", r["planned_visit_date"] or "-"),
+             ("Berlaku s.d.", r["valid_until"]), ("Jns. Pelayanan", r["service_type_name"]),
+             ("Tipe Rujukan", r["referral_type_name"])] + ([("No. SEP Asal", r["sep_number"])] if r["sep_number"] else [])
+    story = [Paragraph("Mohon pemeriksaan dan penanganan lebih lanjut:", st["cell"]), Spacer(1, 1 * mm),
+             _pairs(left, right, [30 * mm, 80 * mm, 32 * mm, 48 * mm], st["cell"]), Spacer(1, 2 * mm),
+             Paragraph("Demikian atas bantuannya, diucapkan banyak terima kasih.", st["cell"]), Spacer(1, 2 * mm),
+             _signatures("", "Mengetahui")]
+    src = r["from_facility"]
+    return _build(title=f"Rujukan {r['number']}", subject="Surat Rujukan", heading="BPJS KESEHATAN — SURAT RUJUKAN",
+                  facility_line=f"{src['name']} ({src['code']})", story=story,
+                  printed=printed_at or dt.datetime.now(JAKARTA))
+
+
+def print_referral(session: Session, number: str, *, actor: Actor) -> bytes:
+    """The referral letter, the print audited (``referral.print``) at the facility that wrote it."""
+    pdf = render_referral_pdf(session, number)
+    r = referrals.get_referral(session, number)
+    with unit_of_work(session):
+        audit.record_at_facility(session, actor, "referral.print", facility(session, r["from_facility"]["code"]),
+                                 object_type="referral", object_id=r["number"],
+                                 summary=f"letter printed for {r['card_number']}")
     return pdf
