@@ -31,15 +31,21 @@ def _esc(text) -> str:
     return (str(text) if text is not None else "-").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _audited(session: Session, pdf: bytes, actor: Actor, action: str, *, facility_code: str, object_type: str,
+             object_id: str, card_number: str) -> bytes:
+    """``pdf``, its print recorded (``action``) for the branch of the facility that keeps the record."""
+    with unit_of_work(session):
+        audit.record_at_facility(session, actor, action, facility(session, facility_code), object_type=object_type,
+                                 object_id=object_id, summary=f"letter printed for {card_number}")
+    return pdf
+
+
 def print_sep_letter(session: Session, number: str, *, actor: Actor) -> bytes:
     """The SEP letter, the print audited (``sep.print``) for the branch of the SEP's facility."""
     pdf = render_sep_pdf(session, number)
     s = sep_service.get_sep(session, number)
-    with unit_of_work(session):
-        audit.record_at_facility(session, actor, "sep.print", facility(session, s["facility"]["code"]),
-                                 object_type="sep", object_id=s["number"],
-                                 summary=f"letter printed for {s['participant']['card_number']}")
-    return pdf
+    return _audited(session, pdf, actor, "sep.print", facility_code=s["facility"]["code"], object_type="sep",
+                    object_id=s["number"], card_number=s["participant"]["card_number"])
 
 
 def _styles() -> dict:
@@ -146,11 +152,8 @@ def print_control_letter(session: Session, number: str, *, actor: Actor) -> byte
     """The control letter or SPRI, the print audited (``control_letter.print``) at its facility."""
     pdf = render_control_letter_pdf(session, number)
     c = referrals.get_control_letter(session, number)
-    with unit_of_work(session):
-        audit.record_at_facility(session, actor, "control_letter.print", facility(session, c["facility_code"]),
-                                 object_type="control_letter", object_id=c["number"],
-                                 summary=f"letter printed for {c['card_number']}")
-    return pdf
+    return _audited(session, pdf, actor, "control_letter.print", facility_code=c["facility_code"],
+                    object_type="control_letter", object_id=c["number"], card_number=c["card_number"])
 
 
 def render_referral_pdf(session: Session, number: str, *, printed_at: dt.datetime | None = None) -> bytes:
@@ -183,8 +186,5 @@ def print_referral(session: Session, number: str, *, actor: Actor) -> bytes:
     """The referral letter, the print audited (``referral.print``) at the facility that wrote it."""
     pdf = render_referral_pdf(session, number)
     r = referrals.get_referral(session, number)
-    with unit_of_work(session):
-        audit.record_at_facility(session, actor, "referral.print", facility(session, r["from_facility"]["code"]),
-                                 object_type="referral", object_id=r["number"],
-                                 summary=f"letter printed for {r['card_number']}")
-    return pdf
+    return _audited(session, pdf, actor, "referral.print", facility_code=r["from_facility"]["code"],
+                    object_type="referral", object_id=r["number"], card_number=r["card_number"])
