@@ -36,6 +36,8 @@ def test_hospital_desk_referral_lookup_sep_discharge_and_list(login, site):
     puskesmas.get_by_label("Diagnosa (ICD-10)").fill("I10")
     puskesmas.get_by_role("button", name="Buat rujukan").click()
     referral = puskesmas.locator("#referral-number").inner_text().strip()
+    text = _pdf_text(puskesmas, base + puskesmas.locator("#print-referral").get_attribute("href"))
+    assert "SURAT RUJUKAN" in text and referral in text and card in text and "I10" in text
 
     rs = login(world.users["rs"])
     rs.goto(base + f"/faskes/sep?card={card}")
@@ -68,8 +70,9 @@ def test_hospital_desk_referral_lookup_sep_discharge_and_list(login, site):
     rs.get_by_label("Nomor kartu, nomor SEP atau nama").fill("0000000000000")
     rs.get_by_role("button", name="Cari").click()
     assert rs.locator("#seps").count() == 0 and "Tidak ada SEP" in rs.content()
-    # another facility cannot record a discharge on it
+    # another facility cannot record a discharge on it, nor print the puskesmas's referral
     assert puskesmas.goto(base + f"/faskes/sep/{number}").status == 403
+    assert rs.goto(base + f"/faskes/rujukan/{referral}/surat.pdf").status == 403
 
 
 def _pdf_text(page, url: str) -> str:

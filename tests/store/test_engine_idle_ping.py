@@ -46,3 +46,18 @@ def test_a_recently_used_connection_is_not_pinged(_prepared):
         assert _pid(engine) != first  # the error refreshed the pool
     finally:
         engine.dispose()
+
+
+def test_a_pinged_connection_serves_autocommit_reads_and_transactions(_prepared):
+    """The ping leaves no transaction open: the bridging reads set AUTOCOMMIT on the connection next."""
+    url, _engine = _prepared("postgresql")
+    engine = make_engine(url, idle_ping_seconds=0.0, pool_size=1, max_overflow=0)
+    try:
+        reads = engine.execution_options(isolation_level="AUTOCOMMIT")
+        for _ in range(3):
+            with reads.connect() as c:
+                assert c.execute(text("SELECT 1")).scalar_one() == 1
+            with engine.begin() as c:
+                assert c.execute(text("SELECT 2")).scalar_one() == 2
+    finally:
+        engine.dispose()

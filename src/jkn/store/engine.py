@@ -56,6 +56,8 @@ def _ping_when_idle(engine: Engine, seconds: float) -> None:
         try:
             with dbapi_connection.cursor() as cursor:
                 cursor.execute("SELECT 1")
+            if not dbapi_connection.autocommit:  # end the transaction the ping opened: the caller may
+                dbapi_connection.rollback()      # set its own isolation (AUTOCOMMIT reads) next
         except Exception as err:  # the server dropped it: the pool replaces it and checks out again
             raise exc.DisconnectionError() from err
 

@@ -11,7 +11,7 @@ import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
 from sqlalchemy.orm import Session
 
 from jkn.api.deps import get_session
@@ -19,7 +19,7 @@ from jkn.i18n import Msg
 from jkn.services.care import desk, referrals, sep, sep_letter
 from jkn.services.care.common import jakarta_today
 from jkn.services.errors import DomainError, Forbidden, Invalid
-from jkn.web.facility_pages import Staff, _own_sep, polis
+from jkn.web.facility_pages import Staff, _own_sep, pdf_response, polis
 from jkn.web.officer_pages import Form_, _text
 from jkn.web.security import Portal, csrf_protect, page
 
@@ -171,9 +171,8 @@ def control_letter_page(request: Request, portal: Staff, session: DB, number: st
 @router.get("/faskes/surat-kontrol/{number}/surat.pdf")
 def control_letter_print(portal: Staff, session: DB, number: str):
     c = _own_letter(session, portal, number)
-    pdf = sep_letter.print_control_letter(session, c["number"], actor=portal.actor)
     name = ("SPRI" if c["kind"] == "1" else "SuratKontrol") + f"-{c['number']}.pdf"
-    return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
+    return pdf_response(sep_letter.print_control_letter(session, c["number"], actor=portal.actor), name)
 
 
 @router.post("/faskes/surat-kontrol/{number}/hapus", response_class=HTMLResponse)

@@ -34,6 +34,11 @@ def _facility(session: Session, portal: Portal) -> FacilityRow:
     return session.get(FacilityRow, portal.scope.facility_code)
 
 
+def pdf_response(pdf: bytes, name: str) -> Response:
+    """A printed letter, opened in the browser."""
+    return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
+
+
 def polis() -> list:
     """The clinic codes for the forms' lists, by name."""
     return sorted(care_codes.polis().values(), key=lambda p: p.name)
@@ -180,8 +185,16 @@ def sep_page(request: Request, portal: Staff, session: DB, number: str, ok: str 
 @router.get("/faskes/sep/{number}/surat.pdf")
 def sep_print(portal: Staff, session: DB, number: str):
     _own_sep(session, portal, number)
-    pdf = sep_letter.print_sep_letter(session, number, actor=portal.actor)
-    return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="SEP-{number}.pdf"'})
+    return pdf_response(sep_letter.print_sep_letter(session, number, actor=portal.actor), f"SEP-{number}.pdf")
 
 
 
+
+
+@router.get("/faskes/rujukan/{number}/surat.pdf")
+def referral_print(portal: Staff, session: DB, number: str):
+    """The referral letter, for the facility that wrote it."""
+    r = referrals.get_referral(session, number)
+    if r["from_facility"]["code"] != portal.scope.facility_code:
+        raise Forbidden(Msg("error.web.letter_other_facility"))
+    return pdf_response(sep_letter.print_referral(session, r["number"], actor=portal.actor), f"Rujukan-{r['number']}.pdf")

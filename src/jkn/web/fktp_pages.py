@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from jkn.api.deps import get_session
 from jkn.i18n import Msg
-from jkn.services.care import desk, fktp_queue, pcare_codes, primary_care, referral_letter, visit_items
+from jkn.services.care import desk, fktp_queue, pcare_codes, primary_care, visit_items
 from jkn.services.care.common import jakarta_today
 from jkn.services.errors import DomainError, Forbidden
 from jkn.web.facility_pages import Staff
@@ -212,10 +212,3 @@ def referral_list(request: Request, portal: Staff, session: DB, q: str = "", dar
     return page(request, portal, "fktp/referrals.html", status_code=422 if error else 200, referrals=found, q=q,
                 dari=dari, sampai=sampai, error=error)
 
-
-@router.get("/faskes/rujukan/{number}/surat.pdf")
-def referral_print(portal: Staff, session: DB, number: str):
-    pdf = referral_letter.print_referral_letter(session, number, actor=portal.actor,
-                                                facility_code=portal.scope.facility_code)
-    return Response(pdf, media_type="application/pdf",
-                    headers={"Content-Disposition": f'inline; filename="Rujukan-{number}.pdf"'})

@@ -16,12 +16,13 @@ from sqlalchemy.orm import Session
 
 from jkn.i18n import Msg
 from jkn.reference import care_codes
+from jkn.services.care.claim_sheets import live_sep_of
 from jkn.services.care.common import facility, jakarta_today, next_number, parse_date
 from jkn.services.errors import Conflict, Invalid, NotFound
 from jkn.services.portal import audit
 from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
-from jkn.store.care_tables import BackReferralRow, SepRow
+from jkn.store.care_tables import BackReferralRow
 from jkn.store.facility_tables import FacilityRow
 from jkn.store.membership_tables import ParticipantRow
 
@@ -50,13 +51,6 @@ def _drugs(items) -> list[dict]:
                     "signa1": _text(d.get("signa1"), "obat.signa1", required=True, limit=10),
                     "signa2": _text(d.get("signa2"), "obat.signa2", required=True, limit=10), "jmlObat": qty})
     return out
-
-
-def _sep(session: Session, number: str | None, facility_code: str) -> SepRow:
-    row = session.get(SepRow, (number or "").strip())
-    if row is None or row.deleted_at is not None or row.facility_code != facility_code:
-        raise NotFound(Msg("error.care.sep_unknown_number", number=str(number)), field="noSep")
-    return row
 
 
 def _letter(session: Session, number: str | None, sep_number: str | None, facility_code: str) -> BackReferralRow:
@@ -89,7 +83,7 @@ def create(session: Session, t: dict, *, actor: Actor, facility_code: str) -> di
                   notes=_text(t.get("keterangan"), "keterangan", limit=1000),
                   advice=_text(t.get("saran"), "saran", limit=1000), drugs=_drugs(t.get("obat")))
     with unit_of_work(session):
-        sep = _sep(session, t.get("noSep"), facility_code)
+        sep = live_sep_of(session, t.get("noSep"), facility_code)
         p = session.get(ParticipantRow, sep.participant_id)
         if str(t.get("noKartu") or "").strip() != p.card_number:
             raise Invalid(Msg("error.care.sep_other_card", sep_number=sep.number), field="noKartu")

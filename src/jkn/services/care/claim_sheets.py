@@ -110,7 +110,7 @@ def _fields(session: Session, sep: SepRow, sheet: dict) -> dict:
                 follow_up=_follow_up(session, plan, admitted), dpjp_code=str(sheet.get("DPJP") or "").strip() or None)
 
 
-def _sep(session: Session, number: str | None, facility_code: str) -> SepRow:
+def live_sep_of(session: Session, number: str | None, facility_code: str) -> SepRow:
     """The live SEP of this facility (an SEP of another facility is answered as unknown, A-C17)."""
     row = session.get(SepRow, (number or "").strip())
     if row is None or row.deleted_at is not None or row.facility_code != facility_code:
@@ -121,7 +121,7 @@ def _sep(session: Session, number: str | None, facility_code: str) -> SepRow:
 def save(session: Session, sheet: dict, *, actor: Actor, facility_code: str, new: bool) -> str:
     """Record (``new``) or replace the claim sheet of an SEP; answer its SEP number."""
     with unit_of_work(session):
-        sep = _sep(session, sheet.get("noSep"), facility_code)
+        sep = live_sep_of(session, sheet.get("noSep"), facility_code)
         fields = _fields(session, sep, sheet)
         row = session.get(ClaimSheetRow, sep.number)
         if new and row is not None:
@@ -146,7 +146,7 @@ def save(session: Session, sheet: dict, *, actor: Actor, facility_code: str, new
 
 def delete(session: Session, sep_number: str | None, *, actor: Actor, facility_code: str) -> str:
     with unit_of_work(session):
-        sep = _sep(session, sep_number, facility_code)
+        sep = live_sep_of(session, sep_number, facility_code)
         row = session.get(ClaimSheetRow, sep.number)
         if row is None:
             raise NotFound(Msg("error.care.lpk_unknown", number=sep.number), field="noSep")

@@ -1,7 +1,8 @@
 """The printable letters (PDF, reportlab) a hospital desk hands the participant: the SEP (TATA CARA
 MENDAPATKAN PELAYANAN KESEHATAN §2.b), with the clauses it rests on; the control letter (surat
 rencana kontrol, §2.a) and the SPRI (surat perintah rawat inap), laid out as VClaim prints them
-(number, "Kepada Yth", the participant, the planned date, the DPJP's signature)."""
+(number, "Kepada Yth", the participant, the planned date, the DPJP's signature); the referral a
+facility wrote (surat rujukan, §1-2)."""
 
 from __future__ import annotations
 
@@ -15,12 +16,13 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from sqlalchemy.orm import Session
 
-from jkn.services.care import referrals
+from jkn.services.care import primary_care, referrals
 from jkn.services.care import sep as sep_service
 from jkn.services.care.common import JAKARTA, facility
 from jkn.services.portal import audit
 from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
+from jkn.store.membership_tables import ParticipantRow
 
 CLASS_NAME = {"I": "Kelas 1", "II": "Kelas 2", "III": "Kelas 3"}
 
@@ -29,15 +31,21 @@ def _esc(text) -> str:
     return (str(text) if text is not None else "-").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _audited(session: Session, pdf: bytes, actor: Actor, action: str, *, facility_code: str, object_type: str,
+             object_id: str, card_number: str) -> bytes:
+    """``pdf``, its print recorded (``action``) for the branch of the facility that keeps the record."""
+    with unit_of_work(session):
+        audit.record_at_facility(session, actor, action, facility(session, facility_code), object_type=object_type,
+                                 object_id=object_id, summary=f"letter printed for {card_number}")
+    return pdf
+
+
 def print_sep_letter(session: Session, number: str, *, actor: Actor) -> bytes:
     """The SEP letter, the print audited (``sep.print``) for the branch of the SEP's facility."""
     pdf = render_sep_pdf(session, number)
     s = sep_service.get_sep(session, number)
-    with unit_of_work(session):
-        audit.record_at_facility(session, actor, "sep.print", facility(session, s["facility"]["code"]),
-                                 object_type="sep", object_id=s["number"],
-                                 summary=f"letter printed for {s['participant']['card_number']}")
-    return pdf
+    return _audited(session, pdf, actor, "sep.print", facility_code=s["facility"]["code"], object_type="sep",
+                    object_id=s["number"], card_number=s["participant"]["card_number"])
 
 
 def _styles() -> dict:
@@ -144,8 +152,45 @@ def print_control_letter(session: Session, number: str, *, actor: Actor) -> byte
     """The control letter or SPRI, the print audited (``control_letter.print``) at its facility."""
     pdf = render_control_letter_pdf(session, number)
     c = referrals.get_control_letter(session, number)
-    with unit_of_work(session):
-        audit.record_at_facility(session, actor, "control_letter.print", facility(session, c["facility_code"]),
-                                 object_type="control_letter", object_id=c["number"],
-                                 summary=f"letter printed for {c['card_number']}")
-    return pdf
+    return _audited(session, pdf, actor, "control_letter.print", facility_code=c["facility_code"],
+                    object_type="control_letter", object_id=c["number"], card_number=c["card_number"])
+
+
+def render_referral_pdf(session: Session, number: str, *, printed_at: dt.datetime | None = None) -> bytes:
+    """A referral (rujukan) as a one-page A5 landscape PDF, worded as VClaim's "SURAT RUJUKAN"."""
+    r = referrals.get_referral(session, number)
+    p = session.get(ParticipantRow, r["participant_id"])
+    st = _styles()
+    to = r["to_facility"]
+    left = [("No. Rujukan", r["number"]), ("Kepada Yth", f"{to['name']} ({to['code']})" if to["code"] else "-"),
+            ("Poli", f"{r['poli']['code']} {r['poli']['name']}".strip() or "-"),
+            ("No. Kartu", p.card_number),
+            ("Nama Peserta", f"{p.name} ({'Laki-laki' if p.sex == 'L' else 'Perempuan'})"),
+            ("Tgl. Lahir", p.birth_date.isoformat()),
+            ("Diagnosa", f"{r['diagnosis']['code']} - {r['diagnosis']['name']}"),
+            ("Keterangan", r["notes"] or r["complaint"] or "-")]
+    if r.get("outside_reason"):  # a hospital outside the kab/kota (A-Q09)
+        left.append(("Alasan di luar kab/kota", r["outside_reason"]))
+    if r.get("visit_id"):  # an FKTP's referral carries the examination of its visit
+        visit = primary_care.get_visit(session, r["visit_id"])
+        left += [("Tanda vital", ", ".join(f"{k} {v}" for k, v in visit["vitals"].items()) or "-"),
+                 ("Terapi", visit["therapy"] or "-")]
+    right = [("Tgl. Rujukan", r["referral_date"]), ("Rencana Berkunjung", r["planned_visit_date"] or "-"),
+             ("Berlaku s.d.", r["valid_until"]), ("Jns. Pelayanan", r["service_type_name"]),
+             ("Tipe Rujukan", r["referral_type_name"])] + ([("No. SEP Asal", r["sep_number"])] if r["sep_number"] else [])
+    story = [Paragraph("Mohon pemeriksaan dan penanganan lebih lanjut:", st["cell"]), Spacer(1, 1 * mm),
+             _pairs(left, right, [30 * mm, 80 * mm, 32 * mm, 48 * mm], st["cell"]), Spacer(1, 2 * mm),
+             Paragraph("Demikian atas bantuannya, diucapkan banyak terima kasih.", st["cell"]), Spacer(1, 2 * mm),
+             _signatures("", "Mengetahui")]
+    src = r["from_facility"]
+    return _build(title=f"Rujukan {r['number']}", subject="Surat Rujukan", heading="BPJS KESEHATAN — SURAT RUJUKAN",
+                  facility_line=f"{src['name']} ({src['code']})", story=story,
+                  printed=printed_at or dt.datetime.now(JAKARTA))
+
+
+def print_referral(session: Session, number: str, *, actor: Actor) -> bytes:
+    """The referral letter, the print audited (``referral.print``) at the facility that wrote it."""
+    pdf = render_referral_pdf(session, number)
+    r = referrals.get_referral(session, number)
+    return _audited(session, pdf, actor, "referral.print", facility_code=r["from_facility"]["code"],
+                    object_type="referral", object_id=r["number"], card_number=r["card_number"])
