@@ -55,6 +55,7 @@ PAGE_WRITES = {
     "/faskes/sep/{number}/pulang": "sep.update",
     "/petugas/loket": "payment.record",
     "/peserta/perubahan/baru": "change_request.submit",
+    "/pemberi-kerja/pekerja/{card}/gaji": "participant.change.wage",
     "/masuk/daftar": "otp.signup",
     "/masuk/daftar/kode": "user.create",
     "/masuk/lupa-sandi": "otp.reset",
@@ -203,6 +204,10 @@ def test_every_page_form_leaves_one_audit_row_naming_the_user(site):
         # the employer's collective registration
         pages.post("pt", "/pemberi-kerja/unggah", role=accounts.EMPLOYER_ADMIN, branch=medan, expect=200,
                    files={"file": ("pekerja.csv", staff_csv(w, bad_row=False), "text/csv")})
+        with Session(engine) as s:
+            andi = s.scalar(select(ParticipantRow.card_number).where(ParticipantRow.nik == "1271012008880006"))
+        pages.post("pt", "/pemberi-kerja/pekerja/{card}/gaji", role=accounts.EMPLOYER_ADMIN, branch=medan,
+                   params={"card": andi}, data={"wage": "4750000"})
 
         # the facility desks: a referral at the puskesmas, an SEP at the hospital
         pages.post("puskesmas", "/faskes/rujukan", role=accounts.FACILITY_STAFF, branch=medan, facility=puskesmas,
