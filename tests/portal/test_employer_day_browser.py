@@ -1,6 +1,7 @@
 """Issue #15, the employer's day in a real browser (Debian chromium via playwright): the template's
 own sample rows import; the whole result comes back as XLSX, every row with its card number, and
-for a refused file every row with all its errors; a wage is updated from the next month."""
+for a refused file every row with all its errors; a wage is updated from the next month; the month's
+bill per employee and its invoice (PDF)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,13 @@ import io
 import pytest
 from openpyxl import load_workbook
 from portal_world import staff_csv
+from sqlalchemy.orm import Session
 
+from jkn.domain.month import Month
+from jkn.services.billing.runs import run_billing
 from jkn.services.membership.change_requests import next_month
 from jkn.services.membership.common import jakarta_today
+from jkn.services.portal.audit import SYSTEM
 
 pytestmark = pytest.mark.browser
 
@@ -59,3 +64,16 @@ def test_the_employer_imports_the_template_reads_every_card_and_updates_a_wage(s
     assert "5.250.000" in history and str(next_month(jakarta_today()).year) in history
     # another company's employee is not this administrator's to change
     assert page.goto(f"{base}/pemberi-kerja/pekerja/{world.medan_card}").status == 403
+
+    # the month is billed: the bill per employee, and its invoice
+    with Session(site.engine) as s:
+        run_billing(s, Month.of(jakarta_today()), actor=SYSTEM)
+    page.goto(base + "/pemberi-kerja/tagihan")
+    page.locator("#bill-details a").first.click()
+    rows = page.locator("#per-employee tbody tr")
+    assert rows.count() == 1 and head_card in rows.first.inner_text()
+    assert "(2 baris iuran)" not in rows.first.inner_text()  # the spouse is in the worker's contribution
+    pdf = page.context.request.get(base + page.locator("#invoice-pdf").get_attribute("href"))
+    assert pdf.status == 200 and pdf.body()[:4] == b"%PDF"
+    # another employer's bill is not found here
+    assert page.goto(f"{base}/pemberi-kerja/tagihan/999999").status == 404

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from jkn.api.deps import get_session
-from jkn.services.billing import statements
+from jkn.services.billing import invoices, statements
 from jkn.i18n import Msg
 from jkn.services.errors import DomainError, Forbidden, Invalid, validation_message
 from jkn.services.membership import collective_import, data_changes, employers, registration
@@ -134,3 +134,18 @@ def update_wage(request: Request, portal: Employer, session: DB, card: str, wage
             raise
         return _employee_page(request, portal, session, card, exc.status, exc.say)
     return RedirectResponse(f"/pemberi-kerja/pekerja/{card}?ok=wage_changed", status_code=303)
+
+
+@router.get("/pemberi-kerja/tagihan/{bill_id}", response_class=HTMLResponse)
+def bill_page(request: Request, portal: Employer, session: DB, bill_id: int):
+    """A month's bill per employee: what each employee's lines cost the employer and the worker."""
+    view = invoices.employer_bill(session, _employer(session, portal).code, bill_id)
+    return page(request, portal, "employer/bill.html", view=view)
+
+
+@router.get("/pemberi-kerja/tagihan/{bill_id}/faktur.pdf")
+def invoice(portal: Employer, session: DB, bill_id: int):
+    view = invoices.employer_bill(session, _employer(session, portal).code, bill_id)
+    return Response(invoices.invoice_pdf(view), media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="tagihan-{view["employer"]["code"]}-'
+                                                    f'{view["bill"]["month"]}.pdf"'})
