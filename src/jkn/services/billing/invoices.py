@@ -38,7 +38,7 @@ def employer_bill(session: Session, employer_code: str, bill_id: int) -> dict[st
         head = p if p.relationship == "HEAD" else heads.get(p.family_id) or session.scalar(
             select(ParticipantRow).where(ParticipantRow.family_id == p.family_id, ParticipantRow.relationship == "HEAD"))
         heads[p.family_id] = head
-        e_row = employees.setdefault(head.id, {"card_number": head.card_number, "name": head.name, "wage": head.wage,
+        e_row = employees.setdefault(head.id, {"card_number": head.card_number, "name": head.name, "wage": None,
                                                "care_class": head.care_class, "lines": [], "employer_share": 0,
                                                "participant_share": 0, "amount": 0})
         e_row["lines"].append({"kind": line.kind, "card_number": p.card_number, "care_class": line.care_class,
@@ -46,6 +46,8 @@ def employer_bill(session: Session, employer_code: str, bill_id: int) -> dict[st
                                "participant_share": line.participant_share, "amount": line.amount})
         for key in ("employer_share", "participant_share", "amount"):
             e_row[key] += getattr(line, key)
+        if line.kind == "WORKER" and line.basis:
+            e_row["wage"] = line.basis  # the wage the month was billed on, not today's
     return {"employer": {"code": e.code, "name": e.name, "address": e.address or ""},
             "bill": {"id": bill.id, "month": str(Month.of(bill.month)), "due_date": bill.due_date.isoformat(),
                      "amount": bill.amount, "employer_share": bill.employer_share,
