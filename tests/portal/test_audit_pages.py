@@ -63,8 +63,9 @@ PAGE_WRITES = {
     "/petugas/permohonan/{request_id}/setujui": "participant.change.birth",
     "/petugas/permohonan/{request_id}/tolak": "change_request.refuse",
 }
-#: forms that change no record: the owner dismisses the notice of failed log-ins (their own session's state)
-NO_DATA_CHANGE = {"/akun/pemberitahuan", "/kebijakan"}
+#: forms that change no record: the owner dismisses the notice of failed log-ins (their own session's state);
+#: a policy what-if and a bank reconciliation only compare
+NO_DATA_CHANGE = {"/akun/pemberitahuan", "/kebijakan", "/petugas/rekonsiliasi"}
 
 
 def _routes(routes, prefix: str = ""):
