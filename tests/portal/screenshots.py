@@ -107,15 +107,20 @@ def shot(page, path: Path, selector: str | None = None) -> None:
     print("wrote", path)
 
 
-def main() -> None:
+def arguments() -> tuple[Path, int]:
+    """``--out`` (made if missing) and ``--participants`` of a screenshot script."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default=str(HERE.parents[1] / "docs" / "screenshots"))
     parser.add_argument("--participants", type=int, default=3000)
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    return out, args.participants
 
-    with demo_site(args.participants) as (base, users, engine, browser):
+
+def main() -> None:
+    out, participants = arguments()
+    with demo_site(participants) as (base, users, engine, browser):
         with Session(engine) as s:
             upload = bad_file(s, users["pemberi.kerja"]["employer"])
 
