@@ -11,14 +11,13 @@ letter. Debian's chromium (/usr/bin/chromium) through playwright over ``jkn demo
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE.parent / "portal")]
 
-from screenshots import DESKTOP, demo_site, session_as, shot, shrink  # noqa: E402
+from screenshots import DESKTOP, arguments, demo_site, session_as, shot, shrink  # noqa: E402
 
 SIMULATOR = "/simulasi?segment=PPU_SWASTA&as_of=2024-06-01&wage=5000000&additional_members=1"
 PENALTY = "/simulasi?p_segment=PBPU_MANDIRI&p_as_of=2024-06-15&unpaid=2024-01%3D42000%0A2024-02%3D42000"
@@ -35,14 +34,8 @@ def pdf_to_png(pdf: bytes, path: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--out", default=str(HERE.parents[1] / "docs" / "screenshots"))
-    parser.add_argument("--participants", type=int, default=3000)
-    args = parser.parse_args()
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-
-    with demo_site(args.participants) as (base, users, _engine, browser):
+    out, participants = arguments()
+    with demo_site(participants) as (base, users, _engine, browser):
         card = users["peserta"]["participant"]
         for lang in ("id", "en"):
             public = browser.new_context(viewport=DESKTOP, locale="id-ID" if lang == "id" else "en-US").new_page()

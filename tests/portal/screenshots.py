@@ -10,6 +10,8 @@ each role, desktop and phone size.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import os
 import sys
 import tempfile
 from contextlib import contextmanager
@@ -27,9 +29,10 @@ from jkn.services.demo.portal_users import DEMO_PASSWORD, create_demo_users  # n
 from jkn.services.portal.audit import SYSTEM  # noqa: E402
 from jkn.store.bootstrap import prepare_database  # noqa: E402
 from jkn.store.facility_tables import FacilityRow  # noqa: E402
-from jkn.store.membership_tables import EmployerRow  # noqa: E402
+from jkn.store.membership_tables import EmployerRow, ParticipantRow  # noqa: E402
 
 DESKTOP = {"width": 1280, "height": 900}
+SAMPLE_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PHONE = {"width": 390, "height": 844}
 
 
@@ -65,6 +68,8 @@ def demo_site(participants: int):
     from support.live_server import LiveServer
 
     with tempfile.TemporaryDirectory() as tmp:
+        os.environ["JKN_UPLOAD_DIR"] = f"{tmp}/uploads"  # the requests' documents, not in the worktree
+        os.environ["JKN_OTP_OUTBOX"] = f"{tmp}/otp.jsonl"
         url = f"sqlite:///{tmp}/screens.sqlite3"
         engine = prepare_database(url)
         build_demo(engine, participants=participants, seed=7, start=Month(2014, 1), months=8, actor=SYSTEM)
@@ -102,15 +107,20 @@ def shot(page, path: Path, selector: str | None = None) -> None:
     print("wrote", path)
 
 
-def main() -> None:
+def arguments() -> tuple[Path, int]:
+    """``--out`` (made if missing) and ``--participants`` of a screenshot script."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", default=str(HERE.parents[1] / "docs" / "screenshots"))
     parser.add_argument("--participants", type=int, default=3000)
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
+    return out, args.participants
 
-    with demo_site(args.participants) as (base, users, engine, browser):
+
+def main() -> None:
+    out, participants = arguments()
+    with demo_site(participants) as (base, users, engine, browser):
         with Session(engine) as s:
             upload = bad_file(s, users["pemberi.kerja"]["employer"])
 
@@ -150,7 +160,7 @@ def main() -> None:
         snap(employer, "09-employer-staff")
         employer.goto(base + "/pemberi-kerja/unggah")
         employer.set_input_files("#file", files=[{"name": "pekerja.csv", "mimeType": "text/csv", "buffer": upload}])
-        employer.locator("#upload-form button").click()
+        employer.locator("#upload-form button").first.click()
         snap(employer, "10-employer-upload-errors")
         employer.goto(base + "/pemberi-kerja/tagihan")
         snap(employer, "11-employer-bills")
@@ -175,6 +185,37 @@ def main() -> None:
         hospital.locator("#emergency").check()
         hospital.locator("#sep-form button").click()
         snap(hospital, "17-facility-sep")
+
+        # issue #15: the participant's service history and a data-change request with its document,
+        # the officer who approves it, the participant's sign-up, the employer's wage and bill pages
+        participant.goto(base + "/peserta/riwayat")
+        snap(participant, "20-participant-history")
+        with Session(engine) as s:
+            region = s.scalar(select(ParticipantRow.kabkota_code).where(ParticipantRow.card_number == card))
+        born = dt.date.today() - dt.timedelta(days=6)
+        participant.goto(base + "/peserta/perubahan/baru?kind=BIRTH")
+        participant.locator("#member_nik").fill(f"{region.replace('.', '')}01{born:%d%m%y}0917")
+        participant.locator("#member_name").fill("Bayu Pratama")
+        participant.locator("#member_birth_date").fill(born.isoformat())
+        participant.locator("#uploads input[type=file]").set_input_files(
+            files=[{"name": "akta-kelahiran.pdf", "mimeType": "application/pdf", "buffer": SAMPLE_PDF}])
+        snap(participant, "21-participant-request-form")
+        participant.locator("#request-form button").click()
+        officer.goto(base + "/petugas/permohonan")
+        officer.locator("#request-queue tbody a").first.click()
+        snap(officer, "22-officer-request")
+        officer.locator("#approve-form input[name=documents]").first.check()
+        officer.locator("#approve-form button").click()
+        participant.goto(base + "/peserta/perubahan")
+        snap(participant, "23-participant-request-status")
+        anonymous.goto(base + "/masuk/daftar")
+        snap(anonymous, "24-signup")
+        employer.goto(base + "/pemberi-kerja")
+        employer.locator("#staff tbody a").first.click()
+        snap(employer, "25-employer-employee-wage")
+        employer.goto(base + "/pemberi-kerja/tagihan")
+        employer.locator("#bill-details a").first.click()
+        snap(employer, "26-employer-bill-per-employee")
 
         phone = login("peserta", viewport=PHONE)
         snap(phone, "18-phone-participant")

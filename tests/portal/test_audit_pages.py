@@ -69,6 +69,7 @@ PAGE_WRITES = {
     "/faskes/kunjungan/{visit_id}/{item}/{item_id}/hapus": "visit.drug.delete",
     "/petugas/loket": "payment.record",
     "/peserta/perubahan/baru": "change_request.submit",
+    "/pemberi-kerja/pekerja/{card}/gaji": "participant.change.wage",
     "/masuk/daftar": "otp.signup",
     "/masuk/daftar/kode": "user.create",
     "/masuk/lupa-sandi": "otp.reset",
@@ -76,8 +77,9 @@ PAGE_WRITES = {
     "/petugas/permohonan/{request_id}/setujui": "participant.change.birth",
     "/petugas/permohonan/{request_id}/tolak": "change_request.refuse",
 }
-#: forms that change no record: the owner dismisses the notice of failed log-ins (their own session's state)
-NO_DATA_CHANGE = {"/akun/pemberitahuan", "/kebijakan"}
+#: forms that change no record: the owner dismisses the notice of failed log-ins (their own session's state);
+#: a policy what-if and a bank reconciliation only compare
+NO_DATA_CHANGE = {"/akun/pemberitahuan", "/kebijakan", "/petugas/rekonsiliasi"}
 
 
 def _routes(routes, prefix: str = ""):
@@ -217,6 +219,10 @@ def test_every_page_form_leaves_one_audit_row_naming_the_user(site):
         # the employer's collective registration
         pages.post("pt", "/pemberi-kerja/unggah", role=accounts.EMPLOYER_ADMIN, branch=medan, expect=200,
                    files={"file": ("pekerja.csv", staff_csv(w, bad_row=False), "text/csv")})
+        with Session(engine) as s:
+            andi = s.scalar(select(ParticipantRow.card_number).where(ParticipantRow.nik == "1271012008880006"))
+        pages.post("pt", "/pemberi-kerja/pekerja/{card}/gaji", role=accounts.EMPLOYER_ADMIN, branch=medan,
+                   params={"card": andi}, data={"wage": "4750000"})
 
         # the facility desks: a referral at the puskesmas, an SEP at the hospital
         pages.post("puskesmas", "/faskes/rujukan", role=accounts.FACILITY_STAFF, branch=medan, facility=puskesmas,

@@ -1,7 +1,8 @@
 """Issue #15 in a real browser (Debian chromium via playwright): a participant opens the family's
 cards and prints them, and reads the virtual accounts to pay at a bank; a branch officer takes a
 payment at the counter (a form sent twice records it once), prints the receipt, and finds the
-payment on the payer's statement and on the branch's audit page."""
+payment on the payer's statement and on the branch's audit page; head office reconciles a bank's
+daily file and reads the one line that differs."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from jkn.services.billing.banks import add_bank
+from jkn.services.billing import h2h
+from jkn.services.billing.banks import add_bank, load_auth
+from jkn.services.membership.common import jakarta_today
 from jkn.services.portal.audit import Actor
 from jkn.store.billing_tables import PaymentRow
 
@@ -74,3 +77,28 @@ def test_the_officer_takes_a_counter_payment_and_prints_the_receipt(site, login)
     other = login(world.users["bekasi"])
     other.goto(f"{base}/petugas/loket?payer={world.siti_card}")
     assert "di luar wilayah kerja Anda" in other.content()
+
+
+def test_head_office_reconciles_a_bank_file_and_reads_the_one_mismatch(site, login):
+    """Two payments posted by the bank host-to-host today; the bank's file says another amount for one."""
+    base, world, engine = site.url, site.world, site.engine
+    today = jakarta_today()
+    with Session(engine) as s:
+        bank = load_auth(s, "BRI")
+        for ref, card in (("BRI-REK-1", world.medan_card), ("BRI-REK-2", world.bekasi_card)):
+            h2h.pay(s, bank, "88888" + card, ref, 30000, actor=Actor("bank BRI", client="127.0.0.1"))
+        ours = h2h.statement_csv(s, bank, today)
+    theirs = ours.replace(f"88888{world.bekasi_card},30000", f"88888{world.bekasi_card},35000")
+    assert theirs != ours
+    # a branch officer has no such page: banks settle with head office
+    officer = login(world.users["medan"])
+    assert officer.goto(base + "/petugas/rekonsiliasi").status == 403
+    page = login(world.users["head"])
+    page.get_by_role("link", name="Rekonsiliasi bank").click()
+    page.locator("#bank").select_option("BRI")
+    page.get_by_label("Tanggal transaksi").fill(today.isoformat())
+    page.set_input_files("#file", files=[{"name": "bri.csv", "mimeType": "text/csv", "buffer": theirs.encode()}])
+    page.get_by_role("button", name="Cocokkan").click()
+    rows = page.locator("#mismatches tbody tr")
+    assert rows.count() == 1 and "BRI-REK-2" in rows.inner_text() and "Jumlah berbeda" in rows.inner_text()
+    assert "Cocok: 1" in page.locator("#reconcile-summary").inner_text()

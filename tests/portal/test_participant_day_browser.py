@@ -120,6 +120,13 @@ def test_the_participant_asks_for_a_newborn_and_sees_it_approved_then_an_address
     assert "Foto KTP tidak terbaca" in budi.locator("#requests tbody tr").first.inner_text()
 
 
+def _sign_in(page, user: str, password: str) -> None:
+    page.get_by_label("Nama pengguna").fill(user)
+    page.get_by_label("Kata sandi").fill(password)
+    page.get_by_role("button", name="Masuk").click()
+    assert page.url.endswith("/peserta")
+
+
 def test_the_spouse_signs_up_with_a_one_time_code_then_resets_the_password(site, browser):
     base, world = site.url, site.world
     with Session(site.engine) as s:
@@ -144,10 +151,7 @@ def test_the_spouse_signs_up_with_a_one_time_code_then_resets_the_password(site,
         page.locator("#repeat_password").fill("sandi-maya-2025")
         page.get_by_role("button", name="Buat akun").click()
         assert "Akun Anda sudah dibuat" in page.locator('[role="status"]').inner_text()
-        page.get_by_label("Nama pengguna").fill("maya.siregar")
-        page.get_by_label("Kata sandi").fill("sandi-maya-2025")
-        page.get_by_role("button", name="Masuk").click()
-        assert page.url.endswith("/peserta")
+        _sign_in(page, "maya.siregar", "sandi-maya-2025")
         page.get_by_role("button", name="Keluar").click()
 
         page.goto(base + "/masuk")
@@ -159,9 +163,6 @@ def test_the_spouse_signs_up_with_a_one_time_code_then_resets_the_password(site,
         page.locator("#repeat_password").fill("sandi-baru-maya-7")
         page.get_by_role("button", name="Simpan kata sandi baru").click()
         assert "Kata sandi baru tersimpan" in page.locator('[role="status"]').inner_text()
-        page.get_by_label("Nama pengguna").fill("maya.siregar")
-        page.get_by_label("Kata sandi").fill("sandi-baru-maya-7")
-        page.get_by_role("button", name="Masuk").click()
-        assert page.url.endswith("/peserta")
+        _sign_in(page, "maya.siregar", "sandi-baru-maya-7")
     finally:
         context.close()

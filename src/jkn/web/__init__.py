@@ -44,6 +44,8 @@ def install_web(app: FastAPI) -> None:
     app.include_router(counter_pages.router)
     from jkn.web import request_pages  # participants' data-change requests (issue #15)
     app.include_router(request_pages.router)
+    from jkn.web import reconciliation_pages  # head office's daily bank reconciliation (issue #15)
+    app.include_router(reconciliation_pages.router)
     app.include_router(facility_pages.router)
     app.include_router(sep_request_pages.router)
     from jkn.web import fktp_pages  # the FKTP desk (issue #14)

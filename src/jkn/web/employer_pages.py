@@ -1,21 +1,28 @@
-"""Employer pages: staff and wages, collective registration upload with the per-row error report,
-monthly bills and their payment status. An employer administrator sees only their company."""
+"""Employer pages: staff and wages (a new wage reported from the next month), collective registration
+upload with the per-row error report (or the whole result as XLSX), monthly bills and their payment
+status. An employer administrator sees only their company."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Request, UploadFile
-from fastapi.responses import HTMLResponse, Response
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from jkn.api.deps import get_session
-from jkn.services.billing import statements
-from jkn.services.errors import DomainError
-from jkn.services.membership import collective_import, employers
+from jkn.services.billing import invoices, statements
+from jkn.i18n import Msg
+from jkn.services.errors import DomainError, Forbidden, Invalid, validation_message
+from jkn.services.membership import collective_import, data_changes, employers, registration
+from jkn.services.membership.change_requests import next_month
+from jkn.services.membership.common import get_participant, jakarta_today
+from jkn.services.membership.schemas import ChangeIn
 from jkn.services.portal import auth
 from jkn.services.portal.accounts import EMPLOYER_ADMIN
-from jkn.store.membership_tables import EmployerRow
+from jkn.store.membership_tables import EmployerRow, ParticipantRow
+from jkn.web.form_values import whole_number
 from jkn.web.rendering import request_language
 from jkn.web.security import Portal, csrf_protect, page, role_required
 
@@ -53,15 +60,20 @@ def upload_form(request: Request, portal: Employer, session: DB):
 
 
 @router.get("/pemberi-kerja/templat.{fmt}")
-def template(portal: Employer, fmt: str):
+def template(portal: Employer, session: DB, fmt: str):
+    """The template with sample rows made for this employer (its kab/kota, a partner FKTP there): they import."""
     fmt = "csv" if fmt == "csv" else "xlsx"
     media = "text/csv" if fmt == "csv" else "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(collective_import.template_bytes(fmt), media_type=media,
+    examples = collective_import.examples_for(session, _employer(session, portal).code)
+    return Response(collective_import.template_bytes(fmt, examples), media_type=media,
                     headers={"Content-Disposition": f'attachment; filename="templat-pendaftaran-kolektif.{fmt}"'})
 
 
 @router.post("/pemberi-kerja/unggah", response_class=HTMLResponse)
-def upload(request: Request, portal: Employer, session: DB, file: Annotated[UploadFile, File()]):
+def upload(request: Request, portal: Employer, session: DB, file: Annotated[UploadFile, File()],
+           result_format: Annotated[str, Form(alias="result")] = ""):
+    """Check and register the file; with ``result=xlsx`` the answer is the whole result as XLSX (every
+    row with its card number or all its errors) instead of the page."""
     e = _employer(session, portal)
     view = employers.employer_view(session, e)
     data = file.file.read(MAX_UPLOAD + 1)
@@ -70,11 +82,70 @@ def upload(request: Request, portal: Employer, session: DB, file: Annotated[Uplo
         return page(request, portal, "employer/upload.html", status_code=413, employer=view, report=None,
                     error_key="upload.too_big")
     try:
-        result = collective_import.import_file(session, data, filename=file.filename or "upload",
+        outcome = collective_import.import_file(session, data, filename=file.filename or "upload",
                                                employer_code=e.code, actor=portal.actor)
     except DomainError as exc:
         return page(request, portal, "employer/upload.html", status_code=exc.status, employer=view, report=None,
                     error=exc.say)
-    report = result.as_dict(lang)
-    return page(request, portal, "employer/upload.html", status_code=200 if result.ok else 422, employer=view,
+    if result_format == "xlsx":
+        return Response(collective_import.result_workbook(session, outcome, lang),
+                        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"Content-Disposition": 'attachment; filename="hasil-pendaftaran-kolektif.xlsx"'})
+    report = outcome.as_dict(lang)
+    return page(request, portal, "employer/upload.html", status_code=200 if outcome.ok else 422, employer=view,
                 report=report, filename=file.filename)
+
+
+def _employee(session: Session, portal: Portal, card: str) -> ParticipantRow:
+    """An employee of the administrator's company (403 for anyone else)."""
+    return auth.check_participant(portal.scope, get_participant(session, card))
+
+
+def _employee_page(request: Request, portal: Portal, session: Session, card: str, status_code: int = 200,
+                   error=None, ok: str = "") -> Response:
+    p = _employee(session, portal, card)
+    return page(request, portal, "employer/employee.html", status_code=status_code, error=error, ok=ok,
+                p=registration.participant_view(session, p), effective=next_month(jakarta_today()).isoformat(),
+                wages=[c for c in data_changes.list_changes(session, p.card_number) if c["kind"] == "WAGE"])
+
+
+@router.get("/pemberi-kerja/pekerja/{card}", response_class=HTMLResponse)
+def employee_page(request: Request, portal: Employer, session: DB, card: str, ok: str = ""):
+    return _employee_page(request, portal, session, card, ok=ok)
+
+
+@router.post("/pemberi-kerja/pekerja/{card}/gaji", response_class=HTMLResponse)
+def update_wage(request: Request, portal: Employer, session: DB, card: str, wage: Annotated[str, Form()] = "",
+                version: Annotated[str, Form()] = ""):
+    """A new wage reported by the employer, in force from the 1st of next month: the next month's bill is
+    the first computed on it (data change WAGE; assumption A-P12)."""
+    p = _employee(session, portal, card)
+    try:
+        amount = whole_number({"wage": wage}, "wage", Msg("register.wage"))
+        if amount is None:
+            raise Invalid(Msg("error.membership.change_needs", kind="WAGE", value="wage"), field="wage")
+        change = ChangeIn(kind="WAGE", effective_date=next_month(jakarta_today()), wage=amount,
+                          version=int(version) if version.isdigit() else None)
+        data_changes.apply_change(session, p.card_number, change, actor=portal.actor)
+    except ValidationError as exc:
+        return _employee_page(request, portal, session, card, 422, validation_message(exc.errors()))
+    except DomainError as exc:
+        if isinstance(exc, Forbidden):
+            raise
+        return _employee_page(request, portal, session, card, exc.status, exc.say)
+    return RedirectResponse(f"/pemberi-kerja/pekerja/{card}?ok=wage_changed", status_code=303)
+
+
+@router.get("/pemberi-kerja/tagihan/{bill_id}", response_class=HTMLResponse)
+def bill_page(request: Request, portal: Employer, session: DB, bill_id: int):
+    """A month's bill per employee: what each employee's lines cost the employer and the worker."""
+    view = invoices.employer_bill(session, _employer(session, portal).code, bill_id)
+    return page(request, portal, "employer/bill.html", view=view)
+
+
+@router.get("/pemberi-kerja/tagihan/{bill_id}/faktur.pdf")
+def invoice(portal: Employer, session: DB, bill_id: int):
+    view = invoices.employer_bill(session, _employer(session, portal).code, bill_id)
+    return Response(invoices.invoice_pdf(view), media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="tagihan-{view["employer"]["code"]}-'
+                                                    f'{view["bill"]["month"]}.pdf"'})

@@ -164,16 +164,38 @@ class RowError:
 
 # ---------------------------------------------------------------- template
 
-def template_bytes(fmt: str = "xlsx") -> bytes:
-    """The published template: header, an example participant and family member; for XLSX a
-    second sheet explains every column in Bahasa Indonesia and English."""
+def examples_for(session: Session, employer_code: str) -> tuple[dict, dict]:
+    """Sample rows an employer's own template carries, and that import as they are: an employee and
+    spouse living in the employer's kab/kota, with NIKs of that region not yet registered, a partner
+    FKTP there, class II (A-R09: no sourced wage band after 2018) and cover from the registration date."""
+    from jkn.services.care.facilities import list_facilities
+    from jkn.services.membership.common import get_employer
+
+    e = get_employer(session, employer_code)
+    region = e.kabkota_code.replace(".", "") + "01"
+    taken = set(session.scalars(select(ParticipantRow.nik).where(ParticipantRow.nik.like(region + "%"))))
+
+    def free(ddmmyy: str) -> str:
+        return next(n for n in (f"{region}{ddmmyy}{i:04d}" for i in range(1, 10000)) if n not in taken)
+
+    fktp = next((f["code"] for f in list_facilities(session, level="FKTP", kabkota_code=e.kabkota_code, limit=50)
+                 if f["partnership"] == "PARTNER"), "")
+    head, spouse = free("120385"), free("550687")
+    return ({**EXAMPLE, "nik": head, "kode_faskes": fktp, "kabkota": e.kabkota_code, "kelas": "II", "tmt": ""},
+            {**EXAMPLE_MEMBER, "nik": spouse, "nik_peserta": head})
+
+
+def template_bytes(fmt: str = "xlsx", examples: tuple[dict, ...] = (EXAMPLE, EXAMPLE_MEMBER)) -> bytes:
+    """The published template: header, an example participant and family member (``examples``: an
+    employer's own, see ``examples_for``); for XLSX a second sheet explains every column in Bahasa
+    Indonesia and English."""
     cols = list(COLUMNS)
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
         w.writeheader()
-        w.writerow(EXAMPLE)
-        w.writerow(EXAMPLE_MEMBER)
+        for example in examples:
+            w.writerow(example)
         return buf.getvalue().encode("utf-8")
     if fmt != "xlsx":
         raise Invalid(Msg("error.membership.import_format"), field="format")
@@ -186,7 +208,7 @@ def template_bytes(fmt: str = "xlsx") -> bytes:
     ws.append(cols)
     for c in ws[1]:
         c.font = Font(bold=True)
-    for example in (EXAMPLE, EXAMPLE_MEMBER):
+    for example in examples:
         ws.append([example[c] for c in cols])
     for idx, col in enumerate(cols, start=1):
         letter = ws.cell(row=1, column=idx).column_letter
@@ -194,7 +216,7 @@ def template_bytes(fmt: str = "xlsx") -> bytes:
         # text: NIKs keep their 16 digits, in the examples and in every row the employer types (a column
         # style, not 2,000 styled cells: those took seconds to write)
         ws.column_dimensions[letter].number_format = "@"
-        for row in (2, 3):
+        for row in range(2, 2 + len(examples)):
             ws.cell(row=row, column=idx).number_format = "@"
     info = wb.create_sheet("petunjuk")
     info.append(["kolom", "wajib", "keterangan", "English alias", "description"])
@@ -491,6 +513,8 @@ class ImportResult:
     batch_id: int | None = None
     sample_cards: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    #: every data row of the file as read: row number, NIK, name, relationship (for ``result_workbook``)
+    people: list[tuple[int, str, str, str]] = field(default_factory=list)
 
     def as_dict(self, lang: str = "id", max_errors: int = 1000) -> dict[str, Any]:
         return {"ok": self.ok, "rows": self.rows, "families": self.families, "participants": self.participants,
@@ -613,7 +637,8 @@ def _import(session: Session, data: BinaryIO | bytes, *, actor: Actor, filename:
         except DomainError as exc:
             errors.append(RowError(1, None, exc.details.get("code") or "rule", {"detail": exc.message}))
     if errors:
-        return ImportResult(False, len(parsed), len(families), errors=errors, seconds=time.perf_counter() - started)
+        return ImportResult(False, len(parsed), len(families), errors=errors, seconds=time.perf_counter() - started,
+                            people=_people(parsed))
     with unit_of_work(session):
         change = registration.record_change(
             session, kind="COLLECTIVE_IMPORT", effective_date=min(p.tmt for p in plans), recorded_on=registered_on,
@@ -628,12 +653,64 @@ def _import(session: Session, data: BinaryIO | bytes, *, actor: Actor, filename:
                                rows=len(parsed), participants=n_people, actor=actor.name, change_id=change.id)
         session.add(batch)
         session.flush()
-        result = ImportResult(True, len(parsed), len(families), n_people, batch_id=batch.id, sample_cards=heads[:5])
+        result = ImportResult(True, len(parsed), len(families), n_people, batch_id=batch.id, sample_cards=heads[:5],
+                              people=_people(parsed))
         _audit_upload(session, actor, result, filename, employer_code)
     if progress:
         progress("write", n_people, n_people)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _people(parsed: list[ParsedRow]) -> list[tuple[int, str, str, str]]:
+    return [(r.row, str(r.values.get("nik") or ""), str(r.values.get("nama") or ""), str(r.values.get("hubungan") or ""))
+            for r in parsed]
+
+
+def result_workbook(session: Session, result: ImportResult, lang: str = "id") -> bytes:
+    """The import's whole result as XLSX: one line per row of the file with its card number (once
+    registered) or every error found on it, then errors of the file as a whole; a second sheet sums up."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    cards: dict[str, str] = {}
+    niks = [nik for _row, nik, _name, _rel in result.people]
+    if result.ok:
+        for i in range(0, len(niks), 1000):
+            cards.update(session.execute(select(ParticipantRow.nik, ParticipantRow.card_number)
+                                         .where(ParticipantRow.nik.in_(niks[i:i + 1000]))).all())
+    by_row: dict[int, list[str]] = {}
+    for e in sorted(result.errors, key=lambda e: (e.row, e.column or "")):
+        by_row.setdefault(e.row, []).append(e.render(lang)["message"])
+    say = {"id": ("baris", "nik", "nama", "hubungan", "no_kartu", "status", "kesalahan", "Terdaftar", "Ditolak",
+                  "Tidak didaftarkan (berkas ditolak)"),
+           "en": ("row", "nik", "name", "relationship", "card_number", "status", "errors", "Registered", "Refused",
+                  "Not registered (file refused)")}[lang if lang == "en" else "id"]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "hasil"
+    ws.append(list(say[:7]))
+    for c in ws[1]:
+        c.font = Font(bold=True)
+    seen = set()
+    for row, nik, name, rel in result.people:
+        seen.add(row)
+        errors = by_row.get(row, [])
+        status = say[7] if result.ok else (say[8] if errors else say[9])
+        ws.append([row, nik, name, rel, cards.get(nik, ""), status, "; ".join(errors)])
+    for row, errors in sorted(by_row.items()):
+        if row not in seen:  # the header, or the file as a whole
+            ws.append([row, "", "", "", "", say[8], "; ".join(errors)])
+    for letter, width in zip("ABCDEFG", (8, 20, 28, 16, 16, 28, 90)):
+        ws.column_dimensions[letter].width = width
+        ws.column_dimensions[letter].number_format = "@"
+    summary = wb.create_sheet("ringkasan")
+    for item in (("ok", result.ok), ("rows", result.rows), ("families", result.families),
+                 ("participants", result.participants), ("errors", len(result.errors)), ("batch", result.batch_id)):
+        summary.append(list(item))
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
 
 
 def _collective_documents(plans, shown: list[str] | None, n_people: int) -> list:

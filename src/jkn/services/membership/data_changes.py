@@ -274,9 +274,10 @@ def _must_be_head(ctx: _Ctx) -> ParticipantRow:
 
 
 def _recompute_class(ctx: _Ctx, p: ParticipantRow, *, care_class: str | None = None) -> None:
+    # the class on record is what a PBPU/BP family pays for, and what a wage earner keeps where no wage
+    # band is sourced for the date (A-R09); where a band or a grade decides, the rule ignores it
     cls, steps = head_class(Segment(p.segment), ctx.on, wage=p.wage, grade=p.rank or p.grade,
-                            care_class=care_class or (p.care_class if Segment(p.segment).group in
-                                                      (SegmentGroup.PBPU, SegmentGroup.BP) else None))
+                            care_class=care_class or p.care_class)
     ctx.steps += steps
     p.care_class = cls
     _reclass_family(ctx)

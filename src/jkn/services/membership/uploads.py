@@ -18,6 +18,7 @@ from pathlib import Path
 
 from jkn.i18n import Msg
 from jkn.services.errors import Invalid, NotFound
+from jkn.services.portal.settings import positive_number
 
 TYPES = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
 DEFAULT_MAX_KB = 2048
@@ -46,11 +47,7 @@ def upload_dir() -> Path:
 
 
 def max_bytes() -> int:
-    try:
-        kb = int(os.environ.get("JKN_UPLOAD_MAX_KB", "").strip())
-    except ValueError:
-        kb = DEFAULT_MAX_KB
-    return (kb if kb > 0 else DEFAULT_MAX_KB) * 1024
+    return int(positive_number("JKN_UPLOAD_MAX_KB", DEFAULT_MAX_KB)) * 1024
 
 
 def content_type(content: bytes) -> str | None:

@@ -37,6 +37,7 @@ from jkn.i18n import DEFAULT_LANGUAGE, Msg, render
 from jkn.services.errors import Invalid
 from jkn.services.portal import audit
 from jkn.services.portal.audit import Actor
+from jkn.services.portal.settings import positive_number
 from jkn.services.unit_of_work import unit_of_work
 from jkn.store.request_tables import OneTimeCodeRow
 
@@ -91,11 +92,7 @@ def sender() -> Sender:
 
 
 def _setting(name: str, default: int) -> int:
-    try:
-        value = int(os.environ.get(name, "").strip())
-    except ValueError:
-        return default
-    return value if value > 0 else default
+    return int(positive_number(name, default))
 
 
 def minutes() -> int:

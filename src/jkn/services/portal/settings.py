@@ -25,7 +25,8 @@ import os
 from dataclasses import dataclass
 
 
-def _number(name: str, default: float) -> float:
+def positive_number(name: str, default: float) -> float:
+    """A positive number from the environment variable ``name``; missing, zero or unreadable: ``default``."""
     try:
         value = float(os.environ.get(name, "").strip())
     except ValueError:
@@ -49,16 +50,16 @@ class SecuritySettings:
     @classmethod
     def from_env(cls) -> "SecuritySettings":
         return cls(
-            min_password_length=int(_number("JKN_MIN_PASSWORD_LENGTH", 8)),
-            session_idle_seconds=_number("JKN_SESSION_IDLE_MINUTES", 30) * 60,
-            session_seconds=_number("JKN_SESSION_HOURS", 8) * 3600,
-            login_free_failures=int(_number("JKN_LOGIN_FREE_FAILURES", 5)),
-            login_delay_seconds=_number("JKN_LOGIN_DELAY_SECONDS", 1),
-            login_max_delay_seconds=_number("JKN_LOGIN_MAX_DELAY_SECONDS", 300),
-            login_account_max_delay_seconds=_number("JKN_LOGIN_ACCOUNT_MAX_DELAY_SECONDS", 60),
-            login_window_seconds=_number("JKN_LOGIN_WINDOW_MINUTES", 15) * 60,
-            device_seconds=_number("JKN_DEVICE_DAYS", 90) * 86400,
-            security_log_seconds=_number("JKN_SECURITY_LOG_DAYS", 90) * 86400,
+            min_password_length=int(positive_number("JKN_MIN_PASSWORD_LENGTH", 8)),
+            session_idle_seconds=positive_number("JKN_SESSION_IDLE_MINUTES", 30) * 60,
+            session_seconds=positive_number("JKN_SESSION_HOURS", 8) * 3600,
+            login_free_failures=int(positive_number("JKN_LOGIN_FREE_FAILURES", 5)),
+            login_delay_seconds=positive_number("JKN_LOGIN_DELAY_SECONDS", 1),
+            login_max_delay_seconds=positive_number("JKN_LOGIN_MAX_DELAY_SECONDS", 300),
+            login_account_max_delay_seconds=positive_number("JKN_LOGIN_ACCOUNT_MAX_DELAY_SECONDS", 60),
+            login_window_seconds=positive_number("JKN_LOGIN_WINDOW_MINUTES", 15) * 60,
+            device_seconds=positive_number("JKN_DEVICE_DAYS", 90) * 86400,
+            security_log_seconds=positive_number("JKN_SECURITY_LOG_DAYS", 90) * 86400,
         )
 
 
