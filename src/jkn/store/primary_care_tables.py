@@ -22,7 +22,8 @@ WAITING = "status IN ('WAITING', 'CALLED')"
 
 class PCareCodeRow(Base):
     """One entry of a BPJS P-Care code list, as BPJS publishes it (``kind`` e.g. ``kesadaran``,
-    ``statuspulang-rj``, ``dpho``); ``parent`` ties a sub-specialty to its specialty."""
+    ``statuspulang-rj``, ``dpho``); ``parent`` ties a sub-specialty to its specialty, ``poli_code`` to the
+    hospital clinic it is referred to (``kdPoliRujuk``)."""
 
     __tablename__ = "pcare_code"
     __table_args__ = (UniqueConstraint("kind", "code", name="uq_pcare_code"),)
@@ -31,6 +32,7 @@ class PCareCodeRow(Base):
     code: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(200))
     parent: Mapped[str | None] = mapped_column(String(20))
+    poli_code: Mapped[str | None] = mapped_column(String(3))  # kdPoliRujuk of a sub-specialty
     loaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

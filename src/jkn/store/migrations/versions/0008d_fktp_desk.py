@@ -36,6 +36,7 @@ def upgrade() -> None:
         sa.Column("code", sa.String(20), nullable=False),
         sa.Column("name", sa.String(200), nullable=False),
         sa.Column("parent", sa.String(20), nullable=True),
+        sa.Column("poli_code", sa.String(3), nullable=True),
         sa.Column("loaded_at", sa.DateTime(timezone=True), nullable=False),
         sa.UniqueConstraint("kind", "code", name="uq_pcare_code"),
     )
