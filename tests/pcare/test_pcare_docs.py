@@ -40,11 +40,12 @@ def test_the_documented_commands_run(db, db_url, tmp_path, monkeypatch):
 
 
 def test_every_path_is_in_the_table():
-    """Each P-Care path the server answers has its row in docs/pcare.md (method and path)."""
+    """Each P-Care and Antrean FKTP path the server answers has its row in docs/pcare.md."""
+    from jkn.bridging.antreanfktp.handlers import router as antrean
     from jkn.bridging.pcare.common import router
 
     table = DOC.read_text()
-    for route in router.routes:
+    for route in router.routes + antrean.routes:
         shown = "/".join(s if not s.startswith("{") else "{" for s in route.segments)
         rows = [re.sub(r"\{[^}]*\}", "{", p).lower() for line in table.splitlines() if line.startswith(f"| {route.method} ")
                 for p in re.findall(r"`([^`]+)`", re.split(r"(?<!\\)\|", line)[2])]

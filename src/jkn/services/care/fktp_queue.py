@@ -19,9 +19,9 @@ from jkn.i18n import Msg
 from jkn.rules import coverage
 from jkn.rules.decision import Step
 from jkn.services.care import eligibility as care_eligibility
-from jkn.services.care import pcare_codes
+from jkn.services.care import pcare_codes, queues
 from jkn.services.care.common import (JAKARTA, facility, jakarta_today, parse_date, participant_by_card,
-                                      refusal, refuse_inactive)
+                                      participant_by_nik, refusal, refuse_inactive)
 from jkn.services.errors import Conflict, Invalid, NotFound
 from jkn.services.portal import audit
 from jkn.services.portal.audit import Actor
@@ -48,11 +48,11 @@ def view(session: Session, r: FktpRegistrationRow, p: ParticipantRow | None = No
             "checked_in": r.checked_in_at is not None, "visit_id": r.visit_id, "cancel_reason": r.cancel_reason}
 
 
-def register(session: Session, *, actor: Actor, facility_code: str, card_number: str, day: "dt.date | str",
+def register(session: Session, *, actor: Actor, facility_code: str, card_number: str | None, day: "dt.date | str",
              poli: str, source: str, care_type: str = "10", sick_visit: bool = True, complaint: str | None = None,
              vitals: dict | None = None, doctor_code: str | None = None, doctor_name: str | None = None,
              practice_hours: str | None = None, queue_number: str | None = None, queue_seq: int | None = None,
-             phone: str | None = None, mr_number: str | None = None) -> dict:
+             phone: str | None = None, mr_number: str | None = None, nik: str | None = None) -> dict:
     """Register a participant at a clinic's poli on a day and give the queue number; refused with
     the clause (nothing written) for another FKTP's participant or cover not active on the day."""
     when = parse_date(day, "tglDaftar")
@@ -69,7 +69,7 @@ def register(session: Session, *, actor: Actor, facility_code: str, card_number:
         fac = facility(session, facility_code, "kdProvider")
         if fac.level != "FKTP":
             raise Invalid(Msg("error.care.primary_care_level", code=str(fac.code), level=fac.level), field="kdProvider")
-        p = participant_by_card(session, card_number)
+        p = participant_by_card(session, card_number) if card_number or not nik else participant_by_nik(session, nik)
         if p.fktp_code != fac.code:
             raise refusal(Msg("care.not_registered_fktp", card=p.card_number, fktp=p.fktp_code, here=fac.code),
                           rule="NOT_REGISTERED_FKTP", steps=[], answer=QUEUE_REFUSED, decided_by=Step(
@@ -84,6 +84,8 @@ def register(session: Session, *, actor: Actor, facility_code: str, card_number:
             FktpRegistrationRow.status.in_(WAITING)))
         if waiting is not None:
             raise Conflict(Msg("error.queue.already_waiting", number=waiting.queue_number, poli=pol["name"]), field="noKartu")
+        if doctor_code is not None:
+            doctor_name, practice_hours = _schedule(session, fac.code, when, pol, str(doctor_code), practice_hours)
         row = _insert(session, fac.code, when, queue_number, queue_seq, participant_id=p.id, poli_code=pol["code"],
                       source=source, care_type=str(care_type), sick_visit=bool(sick_visit), complaint=complaint,
                       vitals=vitals or None, doctor_code=doctor_code, doctor_name=doctor_name,
@@ -93,6 +95,26 @@ def register(session: Session, *, actor: Actor, facility_code: str, card_number:
                                  object_id=row.id, summary=Msg("audit.summary.fktp_queue", card=p.card_number,
                                                                 number=row.queue_number, poli=pol["code"], day=when))
         return view(session, row, p)
+
+
+def _schedule(session: Session, code: str, when: dt.date, pol: dict, doctor: str, hours: str | None):
+    """The doctor's practice window at the clinic on that day (the clinic's schedule), checked for
+    the hours given and the capacity it set; returns (doctor's name, hours)."""
+    windows = [w for w in queues.schedules(session, code, on=when) if w["poli"] == pol["code"]
+               and w["doctor_code"] == doctor and not w["closed"]]
+    if hours:
+        windows = [w for w in windows if f"{w['opens']}-{w['closes']}" == hours]
+    if not windows:
+        raise NotFound(Msg("error.queue.no_schedule", doctor=doctor, poli=pol["name"], day=when), field="kodedokter")
+    w = windows[0]
+    if w["capacity"] is not None:
+        taken = session.scalar(select(func.count()).select_from(FktpRegistrationRow).where(
+            FktpRegistrationRow.facility_code == code, FktpRegistrationRow.registration_date == when,
+            FktpRegistrationRow.poli_code == pol["code"], FktpRegistrationRow.doctor_code == doctor,
+            FktpRegistrationRow.status != "CANCELLED"))
+        if taken >= w["capacity"]:
+            raise Conflict(Msg("error.queue.full", doctor=w["doctor_name"] or doctor, day=when), field="kodedokter")
+    return w["doctor_name"] or None, f"{w['opens']}-{w['closes']}"
 
 
 def _insert(session: Session, code: str, when: dt.date, number: str | None, seq: int | None, **values) -> FktpRegistrationRow:
