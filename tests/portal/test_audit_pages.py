@@ -56,6 +56,8 @@ PAGE_WRITES = {
     "/faskes/kunjungan": "visit.record",
     "/faskes/kunjungan/{visit_id}/{item}": "visit.drug.add",
     "/faskes/kunjungan/{visit_id}/{item}/{item_id}/hapus": "visit.drug.delete",
+    "/peserta/antrean": "fktp_queue.register",
+    "/peserta/antrean/{registration}/{action}": "fktp_queue.cancel",
     "/petugas/loket": "payment.record",
 }
 #: forms that change no record: the owner dismisses the notice of failed log-ins (their own session's state)
@@ -216,6 +218,13 @@ def test_every_page_form_leaves_one_audit_row_naming_the_user(site):
             drug = visit_items.drugs(s, visit, facility_code=puskesmas)[0]["id"]
         pages.post("puskesmas", "/faskes/kunjungan/{visit_id}/{item}/{item_id}/hapus", role=accounts.FACILITY_STAFF,
                    branch=medan, facility=puskesmas, params={"visit_id": visit, "item": "obat", "item_id": drug})
+        # the participant's Mobile JKN queue: a number taken, then cancelled
+        pages.post("siti", "/peserta/antrean", role=participant, branch=medan, facility=puskesmas,
+                   data={"poli": "GIG", "date": str(today)})
+        with Session(engine) as s:
+            mine = [r for r in fktp_queue.day_list(s, puskesmas, today, poli="GIG") if r["card_number"] == w.siti_card]
+        pages.post("siti", "/peserta/antrean/{registration}/{action}", role=participant, branch=medan,
+                   facility=puskesmas, params={"registration": mine[0]["id"], "action": "batal"})
         pages.post("medan", "/petugas/loket", role=officer, branch=medan,
                    data={"payer": w.siti_card, "amount": "25000", "reference": "LOKET-AUDIT-1"})
 

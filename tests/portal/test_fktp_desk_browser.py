@@ -8,11 +8,14 @@ get these pages."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from test_hospital_desk_browser import login, site  # noqa: F401  (the same live world and log-in)
 
 from jkn.services.care import facilities, pcare_codes
 from jkn.services.portal.audit import SYSTEM
+from jkn.store.membership_tables import ParticipantRow
+from jkn.store.primary_care_tables import FktpRegistrationRow
 
 pytestmark = pytest.mark.browser
 OUTCOMES = "kode,nama\n3,Berobat Jalan\n4,Rujuk Vertikal\n"
@@ -139,3 +142,68 @@ def test_fktp_desk_queue_visit_drugs_referral_letter_and_lists(login, site, deli
     assert rs.get_by_role("navigation").get_by_role("link", name="Pelayanan hari ini").count() == 0
     assert rs.goto(base + "/faskes/antrean").status == 403
     assert rs.goto(base + f"/faskes/kunjungan/{visit}").status == 403
+
+
+def test_participant_takes_a_number_sees_the_queue_move_checks_in_and_cancels(login, site):  # noqa: F811
+    import re
+
+    base, world = site
+    desk = login(world.users["puskesmas"])
+    desk.goto(base + "/faskes/antrean")
+    for card in (world.medan_spouse_card, world.medan_card):  # two already waiting at the children's clinic
+        desk.get_by_label("Nomor kartu").fill(card)
+        desk.locator("#poli").select_option("ANA")
+        desk.get_by_role("button", name="Daftarkan").click()
+        assert desk.get_by_role("status").inner_text() == "Peserta terdaftar di antrean."
+
+    siti = login(world.users["siti"])
+    siti.get_by_role("navigation").get_by_role("link", name="Antrean").click()
+    siti.get_by_label("Poli").select_option("ANA")
+    siti.get_by_label("Keluhan").fill("anak demam")
+    siti.get_by_role("button", name="Ambil antrean").click()
+    assert siti.get_by_role("status").inner_text() == "Nomor antrean Anda sudah diambil."
+    mine = siti.locator(".queue-entry").first
+    number = mine.locator(".queue-number").inner_text()
+    assert mine.locator(".queue-ahead").inner_text() == "2" and mine.locator(".queue-status").inner_text() == "Menunggu"
+    assert "belum dapat diperkirakan" in mine.locator(".queue-estimate").inner_text()
+    # a second number at the same clinic and day is refused with the number she holds
+    siti.get_by_label("Poli").select_option("ANA")
+    siti.get_by_role("button", name="Ambil antrean").click()
+    assert f"nomor antrean {number}" in siti.get_by_role("alert").inner_text()
+    assert siti.locator(".queue-entry").count() == 1
+
+    # the desk sees the Mobile JKN number and calls the two before her
+    desk.goto(base + "/faskes/antrean")
+    row = desk.locator("#queue tbody tr", has_text=world.siti_card)
+    assert "Mobile JKN" in row.inner_text() and number in row.inner_text()
+    for card in (world.medan_spouse_card, world.medan_card):
+        desk.locator("#queue tbody tr", has_text=card).filter(has_text="Menunggu").get_by_role(
+            "button", name="Panggil").click()
+        assert desk.get_by_role("status").inner_text() == "Peserta dipanggil."
+    siti.reload()
+    mine = siti.locator(".queue-entry").first
+    assert mine.locator(".queue-ahead").inner_text() == "0"
+    called = desk.locator("#queue tbody tr", has_text=world.medan_card).filter(has_text="Dipanggil")
+    assert mine.locator(".queue-last").inner_text() == called.locator("td").first.inner_text().strip()
+    assert re.fullmatch(r"[0-2][0-9]:[0-5][0-9]", mine.locator(".queue-estimate").inner_text())
+
+    # check in, then a number at another clinic taken and cancelled
+    mine.get_by_role("button", name="Saya sudah hadir").click()
+    assert siti.get_by_role("status").inner_text() == "Kehadiran Anda tercatat."
+    assert "sudah hadir" in siti.locator(".queue-entry", has_text=number).inner_text()
+    siti.get_by_label("Poli").select_option("GIG")
+    siti.get_by_role("button", name="Ambil antrean").click()
+    other = siti.locator(".queue-entry", has_text="Gigi")
+    other.get_by_role("button", name="Batalkan antrean").click()
+    assert siti.get_by_role("status").inner_text() == "Antrean dibatalkan."
+    assert siti.locator(".queue-entry", has_text="Gigi").locator(".queue-status").inner_text() == "Dibatalkan"
+    # another participant's entry cannot be cancelled through her page (her own form aimed at it)
+    with Session(world.engine) as s:
+        spouse = s.scalar(select(FktpRegistrationRow.id).join(ParticipantRow).where(
+            ParticipantRow.card_number == world.medan_spouse_card, FktpRegistrationRow.poli_code == "ANA"))
+    form = siti.locator(".queue-entry", has_text=number).locator("form[action$='/batal']")
+    form.evaluate(f"f => f.action = '/peserta/antrean/{spouse}/batal'")
+    form.get_by_role("button", name="Batalkan antrean").click()
+    assert "tidak ditemukan" in siti.get_by_role("alert").inner_text()
+    with Session(world.engine) as s:
+        assert s.get(FktpRegistrationRow, spouse).status == "CALLED"
