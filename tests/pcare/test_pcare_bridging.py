@@ -287,3 +287,50 @@ def test_pendaftaran_kunjungan_obat_tindakan(clinic):
     ok(pc.call("DELETE", f"pendaftaran/peserta/{w.active}/tglDaftar/{today}/noUrut/{second}/kdPoli/INT"))
     assert ok(pc.call("GET", f"pendaftaran/noUrut/{second}/tglDaftar/{today}"))["status"] == "Dibatalkan"
     refused(pc.call("DELETE", f"pendaftaran/peserta/{w.active}/tglDaftar/{today}/noUrut/{second}/kdPoli/INT"), 400)
+
+
+def test_prolanis_clubs_activities_members_and_mcu(clinic):
+    from jkn.services.care import prolanis
+
+    w, pc = clinic.world, clinic.pcare
+    today = w.today.strftime("%d-%m-%Y")
+    refused(pc.call("GET", "kelompok/club/01"), 201)
+    with session_factory(clinic.engine)() as s:
+        club = prolanis.add_club(s, w.fktp, actor=SYSTEM, group="01", name="Klub DM Sukajadi", start_date=w.today,
+                                 leader_name="Pak Asep", leader_phone="0811")
+        prolanis.add_club(s, w.fktp2, actor=SYSTEM, group="01", name="Klub Tetangga", start_date=w.today)
+    clubs = ok(pc.call("GET", "kelompok/club/01"))
+    assert [c["nama"] for c in clubs["list"]] == ["Klub DM Sukajadi"] and clubs["list"][0]["ketua_nama"] == "Pak Asep"
+    refused(pc.call("GET", "kelompok/club/02"), 201)
+    refused(pc.call("GET", "kelompok/club/07"), 400)
+
+    activity = {"eduId": None, "clubId": club["id"], "tglPelayanan": today, "kdKegiatan": "11", "kdKelompok": "01",
+                "materi": "Diet diabetes", "pembicara": "dr. Rina", "lokasi": "Aula", "keterangan": "", "biaya": 0}
+    refused(pc.call("POST", "kelompok/kegiatan", {**activity, "kdKegiatan": "05"}), 400)
+    refused(pc.call("POST", "kelompok/kegiatan", {**activity, "kdKelompok": "02"}), 400)
+    refused(pc.call("POST", "kelompok/kegiatan", {**activity, "clubId": club["id"] + 1}), 201)  # another clinic's
+    edu = ok(pc.call("POST", "kelompok/kegiatan", activity))["message"]
+    shown = ok(pc.call("GET", f"kelompok/kegiatan/{today}"))["list"]
+    assert shown[0]["eduId"] == edu and shown[0]["kegiatan"] == {"kode": "11", "nama": "Penyuluhan dan Senam"}
+    ok(pc.call("POST", "kelompok/peserta", {"eduId": edu, "noKartu": w.active}))
+    refused(pc.call("POST", "kelompok/peserta", {"eduId": edu, "noKartu": w.active}), 201, w.active)
+    refused(pc.call("POST", "kelompok/peserta", {"eduId": edu, "noKartu": w.other}), 400, "terdaftar di FKTP")
+    assert [m["peserta"]["noKartu"] for m in ok(pc.call("GET", f"kelompok/peserta/{edu}"))["list"]] == [w.active]
+    ok(pc.call("DELETE", f"kelompok/peserta/{edu}/{w.active}"))
+    refused(pc.call("GET", f"kelompok/peserta/{edu}"), 201)
+    ok(pc.call("DELETE", f"kelompok/kegiatan/{edu}"))
+    refused(pc.call("GET", f"kelompok/kegiatan/{today}"), 201)
+
+    # MCU on a visit of this clinic
+    no = ok(pc.call("POST", "kunjungan", {"noKartu": w.active, "tglDaftar": today, "kdPoli": "INT",
+                                          "kdDiag1": "Z00", "kdTkp": "10"}))["message"]
+    check = {"kdMCU": 0, "noKunjungan": no, "kdProvider": w.fktp, "tglPelayanan": today, "tekananDarahSistole": 120,
+             "tekananDarahDiastole": 80, "gulaDarahPuasa": 95, "radiologiFoto": "normal"}
+    refused(pc.call("POST", "MCU", {**check, "gulaDarahPuasa": {"nested": 1}}), 400)
+    kd = ok(pc.call("POST", "MCU", check))["message"]
+    assert ok(pc.call("GET", f"MCU/kunjungan/{no}"))["list"][0]["gulaDarahPuasa"] == 95
+    ok(pc.call("PUT", "MCU", {**check, "kdMCU": kd, "gulaDarahPuasa": 130}))
+    assert ok(pc.call("GET", f"MCU/kunjungan/{no}"))["list"][0]["gulaDarahPuasa"] == 130
+    refused(PCare(clinic, w.fktp2_v2).call("GET", f"MCU/kunjungan/{no}"), 401)
+    ok(pc.call("DELETE", f"MCU/{kd}/kunjungan/{no}"))
+    refused(pc.call("GET", f"MCU/kunjungan/{no}"), 201)
