@@ -21,7 +21,7 @@ from jkn.rules.decision import Step
 from jkn.services.care import eligibility as care_eligibility
 from jkn.services.care import pcare_codes, queues
 from jkn.services.care.common import (JAKARTA, facility, jakarta_today, parse_date, participant_by_card,
-                                      participant_by_nik, refusal, refuse_inactive)
+                                      participant_by_nik, refusal, refuse_inactive, next_serial)
 from jkn.services.errors import Conflict, Invalid, NotFound
 from jkn.services.portal import audit
 from jkn.services.portal.audit import Actor
@@ -78,12 +78,7 @@ def register(session: Session, *, actor: Actor, facility_code: str, card_number:
         elig = care_eligibility.check(session, when, card_number=p.card_number)
         if not elig.active:
             raise refuse_inactive(elig, when, answer=QUEUE_REFUSED)
-        waiting = session.scalar(select(FktpRegistrationRow).where(
-            FktpRegistrationRow.facility_code == fac.code, FktpRegistrationRow.registration_date == when,
-            FktpRegistrationRow.poli_code == pol["code"], FktpRegistrationRow.participant_id == p.id,
-            FktpRegistrationRow.status.in_(WAITING)))
-        if waiting is not None:
-            raise Conflict(Msg("error.queue.already_waiting", number=waiting.queue_number, poli=pol["name"]), field="noKartu")
+        _already_waiting(session, fac.code, when, pol["code"], p.id)
         if doctor_code is not None:
             doctor_name, practice_hours = _schedule(session, fac.code, when, pol, str(doctor_code), practice_hours)
         row = _insert(session, fac.code, when, queue_number, queue_seq, participant_id=p.id, poli_code=pol["code"],
@@ -117,14 +112,26 @@ def _schedule(session: Session, code: str, when: dt.date, pol: dict, doctor: str
     return w["doctor_name"] or None, f"{w['opens']}-{w['closes']}"
 
 
+def _already_waiting(session: Session, code: str, when: dt.date, poli: str, participant_id: int) -> None:
+    """Conflict naming the number when the participant waits at the clinic that day (also when a
+    concurrent registration of theirs won the race)."""
+    waiting = session.scalar(select(FktpRegistrationRow).where(
+        FktpRegistrationRow.facility_code == code, FktpRegistrationRow.registration_date == when,
+        FktpRegistrationRow.poli_code == poli, FktpRegistrationRow.participant_id == participant_id,
+        FktpRegistrationRow.status.in_(WAITING)))
+    if waiting is not None:
+        raise Conflict(Msg("error.queue.already_waiting", number=waiting.queue_number,
+                           poli=pcare_codes.fktp_poli_name(session, poli)), field="noKartu")
+
+
 def _insert(session: Session, code: str, when: dt.date, number: str | None, seq: int | None, **values) -> FktpRegistrationRow:
-    """The row with the given number, or the day's next one; a number taken by a concurrent
-    registration is taken again (the unique key decides), a given one taken is a conflict."""
-    for _attempt in range(5):
+    """The row with the given number, or the day's next one from the clinic's serial of the day (one
+    atomic counter: concurrent registrations wait for it, none gets a number twice); a plain
+    number the clinic's system gave already (Antrean FKTP) is skipped, a given one taken is a conflict."""
+    for _attempt in range(20):
         if number is None:
-            last = session.scalar(select(func.max(FktpRegistrationRow.queue_seq)).where(
-                FktpRegistrationRow.facility_code == code, FktpRegistrationRow.registration_date == when)) or 0
-            n, label = last + 1, str(last + 1)
+            n = next_serial(session, f"{code}Q{when:%y%m%d}")
+            label = str(n)
         else:
             n, label = seq if seq is not None else int(re.sub(r"[^0-9]", "", number) or 0), number
         row = FktpRegistrationRow(facility_code=code, registration_date=when, queue_seq=n, queue_number=label, **values)
@@ -132,6 +139,7 @@ def _insert(session: Session, code: str, when: dt.date, number: str | None, seq:
             with session.begin_nested():
                 session.add(row)
         except IntegrityError:
+            _already_waiting(session, code, when, values["poli_code"], values["participant_id"])
             if number is not None:
                 raise Conflict(Msg("error.queue.number_taken", number=number), field="nomorantrean") from None
             continue
