@@ -207,3 +207,39 @@ def test_participant_takes_a_number_sees_the_queue_move_checks_in_and_cancels(lo
     assert "tidak ditemukan" in siti.get_by_role("alert").inner_text()
     with Session(world.engine) as s:
         assert s.get(FktpRegistrationRow, spouse).status == "CALLED"
+
+
+def test_participant_takes_a_number_at_the_hospital_of_her_referral(login, site):  # noqa: F811
+    from jkn.services.care import queues, referrals
+    from jkn.services.care.common import jakarta_today
+
+    base, world = site
+    rsud, today = world.fktp["FKRTL"][0], jakarta_today()
+    with Session(world.engine) as s:
+        facilities.add_staff(s, rsud, actor=SYSTEM, name="dr. Ani, Sp.A", role="SPECIALIST",
+                             registration_number="33690", poli_code="ANA")
+        queues.set_schedule(s, rsud, actor=SYSTEM, poli="ANA", subspecialist="ANA", doctor_code="33690",
+                            windows=[queues.window(today.isoweekday(), "07:00", "14:00", 5)])
+        letter = referrals.create_referral(s, actor=SYSTEM, card_number=world.siti_card,
+                                           from_facility=world.fktp["FKTP"][0], to_facility=rsud, referral_date=today,
+                                           diagnosis="J06", poli="ANA")["number"]
+    siti = login(world.users["siti"])
+    siti.goto(base + "/peserta/antrean")
+    form = siti.locator("#hospital-form")
+    assert letter in form.inner_text() and "Anak" in form.inner_text()
+    form.get_by_role("button", name="Ambil antrean di rumah sakit").click()
+    assert siti.get_by_role("status").inner_text() == "Nomor antrean Anda sudah diambil."
+    entry = siti.locator(".hospital-entry")
+    assert entry.count() == 1 and entry.locator(".queue-number").inner_text().startswith("ANA-")
+    assert "dr. Ani, Sp.A" in entry.inner_text() and "praktik mulai 07:00" in entry.inner_text()
+    # a second active number at that clinic and day is refused, nothing added
+    siti.locator("#hospital-form").get_by_role("button", name="Ambil antrean di rumah sakit").click()
+    assert "antrean aktif" in siti.get_by_role("alert").inner_text()
+    assert siti.locator(".hospital-entry").count() == 1
+    siti.locator(".hospital-entry").get_by_role("button", name="Batalkan antrean").click()
+    assert siti.get_by_role("status").inner_text() == "Antrean dibatalkan."
+    assert siti.locator(".hospital-entry .queue-status").inner_text() == "Dibatalkan"
+    # the hospital's Antrean RS sees the entry its booking code names
+    with Session(world.engine) as s:
+        seen = queues.queues(s, rsud, on=today)
+    assert [q["source"] for q in seen] == ["Mobile JKN"] and seen[0]["reference_number"] == letter

@@ -1,5 +1,6 @@
 """Mobile JKN for the participant (issue #14): take a queue number at their own FKTP for a clinic
-and a day, see their place (how many wait before them, the number last called, the estimate read
+and a day, or at the hospital and clinic of a valid referral or control letter (jkn keeps that
+queue, :mod:`jkn.services.care.mobile_jkn`), see their place (how many wait before them, the number last called, the estimate read
 from the clinic's own pace, A-Q11), check in on the day, cancel. The same queue as the FKTP desk,
 P-Care ``pendaftaran`` and Antrean FKTP (:mod:`jkn.services.care.fktp_queue`)."""
 
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from jkn.api.deps import get_session
 from jkn.i18n import Msg
-from jkn.services.care import facilities, fktp_queue, pcare_codes
+from jkn.services.care import facilities, fktp_queue, mobile_jkn, pcare_codes
 from jkn.services.care.common import jakarta_today
 from jkn.services.errors import DomainError, NotFound
 from jkn.web.officer_pages import Form_, _text
@@ -32,7 +33,9 @@ def _page(request: Request, portal: Portal, session: Session, *, status_code: in
     return page(request, portal, "participant/queue.html", status_code=status_code,
                 fktp={"code": me.fktp_code, "name": facilities.facility_name(session, me.fktp_code)},
                 polis=pcare_codes.fktp_polis(session), entries=fktp_queue.of_participant(session, me.id, since=today),
-                days=[(today + dt.timedelta(days=n)).isoformat() for n in range(DAYS_AHEAD)], **extra)
+                days=[(today + dt.timedelta(days=n)).isoformat() for n in range(DAYS_AHEAD)],
+                letters=mobile_jkn.letters(session, me, today), hospital_entries=mobile_jkn.of_participant(session, me),
+                **extra)
 
 
 @router.get("/peserta/antrean", response_class=HTMLResponse)
@@ -71,3 +74,25 @@ def act(request: Request, portal: Participant, session: DB, registration: int, a
         return _page(request, portal, session, status_code=exc.status, error=exc.say, values={})
     return RedirectResponse(f"/peserta/antrean?ok=queue_{'cancelled' if action == 'batal' else 'checked_in'}",
                             status_code=303)
+
+
+@router.post("/peserta/antrean/rumah-sakit", response_class=HTMLResponse)
+def take_at_hospital(request: Request, portal: Participant, session: DB, form: Form_):
+    """A number at the hospital and clinic of a valid referral or control letter (A-Q12)."""
+    me = _me(session, portal)
+    try:
+        mobile_jkn.take(session, me, _text(form, "letter") or "", _text(form, "date") or jakarta_today(),
+                        actor=portal.actor)
+    except DomainError as exc:
+        return _page(request, portal, session, status_code=exc.status, error=exc.say, values={})
+    return RedirectResponse("/peserta/antrean?ok=queue_taken", status_code=303)
+
+
+@router.post("/peserta/antrean/rumah-sakit/{booking}/batal", response_class=HTMLResponse)
+def cancel_at_hospital(request: Request, portal: Participant, session: DB, booking: str):
+    me = _me(session, portal)
+    try:
+        mobile_jkn.cancel(session, me, booking, actor=portal.actor)
+    except DomainError as exc:
+        return _page(request, portal, session, status_code=exc.status, error=exc.say, values={})
+    return RedirectResponse("/peserta/antrean?ok=queue_cancelled", status_code=303)
