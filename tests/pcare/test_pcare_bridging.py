@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import hashlib
 import hmac
 import json
@@ -20,7 +19,9 @@ from support.databases import BACKENDS, truncate_business_tables
 
 from jkn.services.care import facilities, pcare_users
 from jkn.services.portal.audit import SYSTEM
-from jkn.store.care_tables import ReferralRow, VisitRow
+from jkn.services.care import pcare_codes
+from jkn.store.care_tables import FacilityStaffRow, ReferralRow, VisitRow
+from jkn.store.primary_care_tables import FktpRegistrationRow, VisitDrugRow, VisitProcedureRow
 from jkn.store.engine import session_factory
 
 USER, PASSWORD, APP = "puskesmas1", "rahasia-pcare-1", "095"
@@ -94,7 +95,7 @@ def test_who_may_call(clinic):
     no_auth.auth = "bm90LWJhc2lj"  # "not-basic": no user:password:app
     refused(no_auth.call("GET", path), 401)
     refused(PCare(clinic, w.fktp2_v2).call("GET", path), 401, "X-Authorization")  # another clinic's user
-    refused(PCare(clinic, w.rs_v2).call("GET", path), 401, "P-Care is for clinics")
+    refused(PCare(clinic, w.rs_v2).call("GET", path), 401, "P-Care untuk FKTP")
     assert ok(PCare(clinic, w.fktp_v2, base="/pcare-rest-dev").call("GET", path))["noKartu"] == w.active
 
 
@@ -146,3 +147,190 @@ def test_visit_with_referral_then_lookups(clinic):
     refused(pc.call("POST", "kunjungan", {**body, "tglDaftar": "31-02-2026"}), 400)
     refused(pc.call("POST", "kunjungan", {**body, "rujukLanjut": {"kdppk": "NOPE0000", "tglEstRujuk": today}}), 201)
     assert (count(engine, VisitRow), count(engine, ReferralRow)) == before
+
+
+#: small extracts in BPJS's list format, loaded as an operator would (A-Q08); the codes are the test's
+LISTS = {"kesadaran": "kode,nama\n01,Compos mentis\n02,Somnolence\n",
+         "statuspulang-rj": "kode,nama\n3,Berobat Jalan\n4,Rujuk Vertikal\n",
+         "statuspulang-ri": "kode,nama\n0,Sembuh\n",
+         "prognosa": "kode,nama\n01,Sanam (Sembuh)\n", "alergi-01": "kode,nama\n00,Tidak Ada\n",
+         "dpho": "kode,nama\n120101,Amoksisilin tab 500 mg\n120102,Parasetamol tab 500 mg\n",
+         "tindakan-10": "kode,nama\nT01,Insisi abses\n",
+         "spesialis": "kode,nama\nINT,Penyakit Dalam\n",
+         "subspesialis": "kode,nama,induk,poli\n26,Penyakit Dalam,INT,INT\n99,Paru,INT,\n",
+         "sarana": "kode,nama\n1,Rekam Medik\n", "khusus": "kode,nama\nHDL,Hemodialisa\n"}
+
+
+def _load_lists(engine) -> None:
+    with session_factory(engine)() as s:
+        for kind, text in LISTS.items():
+            pcare_codes.load(s, kind, text, actor=SYSTEM)
+
+
+def test_code_lists_answer_as_loaded(clinic):
+    pc = clinic.pcare
+    refused(pc.call("GET", "kesadaran"), 201, "tidak ditemukan")  # nothing loaded: nothing made up
+    _load_lists(clinic.engine)
+    assert ok(pc.call("GET", "kesadaran")) == {"count": 2, "list": [{"kdSadar": "01", "nmSadar": "Compos mentis"},
+                                                                     {"kdSadar": "02", "nmSadar": "Somnolence"}]}
+    assert ok(pc.call("GET", "statuspulang/rawatInap/false"))["list"][1] == {"kdStatusPulang": "4",
+                                                                             "nmStatusPulang": "Rujuk Vertikal"}
+    assert ok(pc.call("GET", "statuspulang/rawatInap/true"))["count"] == 1
+    assert ok(pc.call("GET", "prognosa"))["list"] == [{"kdPrognosa": "01", "nmPrognosa": "Sanam (Sembuh)"}]
+    assert ok(pc.call("GET", "alergi/jenis/01"))["list"] == [{"kdAlergi": "00", "nmAlergi": "Tidak Ada"}]
+    refused(pc.call("GET", "alergi/jenis/07"), 400)
+    refused(pc.call("GET", "statuspulang/rawatInap/maybe"), 400)
+    assert ok(pc.call("GET", "spesialis"))["list"] == [{"kdSpesialis": "INT", "nmSpesialis": "Penyakit Dalam"}]
+    assert ok(pc.call("GET", "spesialis/INT/subSpesialis"))["list"][0] == {
+        "kdSubSpesialis": "26", "nmSubSpesialis": "Penyakit Dalam", "kdPoliRujuk": "INT"}
+    assert ok(pc.call("GET", "spesialis/sarana"))["count"] == 1 and ok(pc.call("GET", "spesialis/khusus"))["count"] == 1
+    dpho = ok(pc.call("GET", "obat/dpho/parasetamol/1/10"))
+    assert dpho == {"count": 1, "list": [{"kdObat": "120102", "nmObat": "Parasetamol tab 500 mg", "sedia": None}]}
+    assert ok(pc.call("GET", "tindakan/kdTkp/10/1/10"))["list"][0]["kdTindakan"] == "T01"
+    refused(pc.call("GET", "tindakan/kdTkp/20/1/10"), 201)
+
+
+def test_referral_hospitals_of_a_subspecialty(clinic):
+    w, pc = clinic.world, clinic.pcare
+    _load_lists(clinic.engine)
+    day = w.today.strftime("%d-%m-%Y")
+    # no hospital has told jkn it runs internal medicine yet
+    refused(pc.call("GET", f"spesialis/rujuk/subspesialis/26/sarana/1/tglEstRujuk/{day}"), 201)
+    with session_factory(clinic.engine)() as s:
+        facilities.add_staff(s, w.rsud, actor=SYSTEM, name="dr. Ani, Sp.PD", role="SPECIALIST", poli_code="INT")
+    found = ok(pc.call("GET", f"spesialis/rujuk/subspesialis/26/sarana/1/tglEstRujuk/{day}"))
+    assert [h["kdppk"] for h in found["list"]] == [w.rsud] and found["list"][0]["nmppk"] == "RSUD KOTA BANDUNG"
+    assert found["list"][0]["distance"] is None
+    refused(pc.call("GET", f"spesialis/rujuk/subspesialis/99/sarana/1/tglEstRujuk/{day}"), 201)  # no kdPoliRujuk
+    with session_factory(clinic.engine)() as s:
+        for row in s.query(FacilityStaffRow).filter_by(facility_code=w.rsud, poli_code="INT"):
+            s.delete(row)
+        s.commit()
+
+
+def test_pendaftaran_kunjungan_obat_tindakan(clinic):
+    w, pc, engine = clinic.world, clinic.pcare, clinic.engine
+    _load_lists(engine)
+    today = w.today.strftime("%d-%m-%Y")
+    reg = {"kdProviderPeserta": w.fktp, "tglDaftar": today, "noKartu": w.active, "kdPoli": "ANA", "keluhan": "demam",
+           "kunjSakit": True, "sistole": 110, "diastole": 70, "beratBadan": 20, "tinggiBadan": 110, "respRate": 22,
+           "lingkarPerut": 50, "heartRate": 96, "rujukBalik": 0, "kdTkp": "10"}
+    number = ok(pc.call("POST", "pendaftaran", reg))
+    assert number["field"] == "noUrut" and number["message"].isdigit()
+    # refusals write nothing: the same clinic twice, another clinic's participant, suspended cover, a bad clinic
+    before = count(engine, FktpRegistrationRow)
+    refused(pc.call("POST", "pendaftaran", reg), 201, f"nomor antrean {number['message']}")
+    refused(pc.call("POST", "pendaftaran", {**reg, "noKartu": w.other}), 201, "terdaftar di FKTP")
+    refused(pc.call("POST", "pendaftaran", {**reg, "noKartu": w.suspended}), 201, w.suspended)
+    refused(pc.call("POST", "pendaftaran", {**reg, "kdPoli": "XXX"}), 400)
+    refused(pc.call("POST", "pendaftaran", {**reg, "kdTkp": "99"}), 400)
+    assert count(engine, FktpRegistrationRow) == before
+    day = ok(pc.call("GET", f"pendaftaran/tglDaftar/{today}/1/50"))
+    mine = next(r for r in day["list"] if r["noUrut"] == number["message"])
+    assert mine["peserta"]["noKartu"] == w.active and mine["poli"]["kdPoli"] == "ANA" and mine["sistole"] == 110
+    assert mine["status"] == "Menunggu" and mine["tkp"] == {"kdTkp": "10", "nmTkp": "RJTP"}
+    assert ok(pc.call("GET", f"pendaftaran/noUrut/{number['message']}/tglDaftar/{today}"))["keluhan"] == "demam"
+    refused(PCare(clinic, w.fktp2_v2).call("GET", f"pendaftaran/noUrut/{number['message']}/tglDaftar/{today}"), 401)
+
+    # the visit serves the registration; a code outside a loaded list is refused
+    visit = {"noKunjungan": None, "noKartu": w.active, "tglDaftar": today, "kdPoli": "ANA", "keluhan": "demam 3 hari",
+             "kdSadar": "01", "sistole": 110, "diastole": 70, "beratBadan": 20, "tinggiBadan": 110, "respRate": 22,
+             "heartRate": 96, "lingkarPerut": 50, "kdStatusPulang": "3", "tglPulang": today, "kdDokter": "128",
+             "kdDiag1": "A09", "kdDiag2": "R50", "kdDiag3": None, "kdPoliRujukInternal": None, "rujukLanjut": None,
+             "kdTacc": -1, "alasanTacc": None, "terapiObat": "parasetamol", "kdPrognosa": "01", "suhu": "38,5"}
+    refused(pc.call("POST", "kunjungan/V1", {**visit, "kdSadar": "09"}), 400, "09")
+    no = ok(pc.call("POST", "kunjungan/V1", visit))["message"]
+    assert ok(pc.call("GET", f"pendaftaran/noUrut/{number['message']}/tglDaftar/{today}"))["status"] == "Sudah dilayani"
+    shown = next(v for v in ok(pc.call("GET", f"kunjungan/peserta/{w.active}"))["list"] if v["noKunjungan"] == no)
+    assert shown["diagnosa2"] == {"kdDiag": "R50"} and shown["suhu"] == 38.5 and shown["terapi"] == "parasetamol"
+    assert shown["statusPulang"] == {"kdStatusPulang": "3", "nmStatusPulang": "Berobat Jalan"}
+    ok(pc.call("PUT", "kunjungan/V1", {**visit, "noKunjungan": no, "keluhan": "demam 4 hari", "sistole": 120}))
+    shown = next(v for v in ok(pc.call("GET", f"kunjungan/peserta/{w.active}"))["list"] if v["noKunjungan"] == no)
+    assert shown["keluhan"] == "demam 4 hari" and shown["sistole"] == 120
+    refused(PCare(clinic, w.fktp2_v2).call("PUT", "kunjungan", {**visit, "noKunjungan": no}), 401)
+
+    # drugs: a DPHO drug by code, another by name; a DPHO code outside the loaded list is refused
+    drug = {"kdObatSK": 0, "noKunjungan": no, "racikan": False, "kdRacikan": None, "obatDPHO": True,
+            "kdObat": "120102", "signa1": 3, "signa2": 1, "jmlObat": 10, "jmlPermintaan": 10, "nmObatNonDPHO": None}
+    added = ok(pc.call("POST", "obat/kunjungan", drug))
+    assert added[0]["field"] == "kdObatSK" and added[0]["message"].isdigit()
+    ok(pc.call("POST", "obat/kunjungan", {**drug, "obatDPHO": False, "kdObat": None, "nmObatNonDPHO": "Oralit"}))
+    before = count(engine, VisitDrugRow)
+    refused(pc.call("POST", "obat/kunjungan", {**drug, "kdObat": "999999"}), 400)
+    refused(pc.call("POST", "obat/kunjungan", {**drug, "jmlObat": 0}), 400)
+    refused(pc.call("POST", "obat/kunjungan", {**drug, "noKunjungan": "999999"}), 201)
+    assert count(engine, VisitDrugRow) == before
+    drugs = ok(pc.call("GET", f"obat/kunjungan/{no}"))
+    assert [d["obat"]["nmObat"] for d in drugs["list"]] == ["Parasetamol tab 500 mg", "Oralit"]
+    ok(pc.call("DELETE", f"obat/{added[0]['message']}/kunjungan/{no}"))
+    assert ok(pc.call("GET", f"obat/kunjungan/{no}"))["count"] == 1
+    refused(pc.call("DELETE", f"obat/{added[0]['message']}/kunjungan/{no}"), 201)
+
+    # procedures
+    t = ok(pc.call("POST", "tindakan", {"kdTindakanSK": 0, "noKunjungan": no, "kdTindakan": "T01", "biaya": 75000,
+                                        "keterangan": "abses lengan", "hasil": 0}))
+    assert t["field"] == "kdTindakanSK"
+    refused(pc.call("POST", "tindakan", {"noKunjungan": no, "kdTindakan": "ZZZ", "biaya": 1}), 400)
+    refused(pc.call("POST", "tindakan", {"noKunjungan": no, "kdTindakan": "T01", "biaya": -5}), 400)
+    listed = ok(pc.call("GET", f"tindakan/kunjungan/{no}"))
+    assert listed["list"][0] == {"kdTindakanSK": int(t["message"]), "kdTindakan": "T01", "nmTindakan": "Insisi abses",
+                                 "biaya": 75000, "keterangan": "abses lengan", "hasil": "0"}
+    ok(pc.call("DELETE", f"tindakan/{t['message']}/kunjungan/{no}"))
+    assert count(engine, VisitProcedureRow) == 0
+
+    # delete: the visit goes from the lists; a registration is deleted by its number
+    ok(pc.call("DELETE", f"kunjungan/{no}"))
+    left = pc.call("GET", f"kunjungan/peserta/{w.active}")[1]["response"] or {"list": []}
+    assert no not in [v["noKunjungan"] for v in left["list"]]
+    refused(pc.call("DELETE", f"kunjungan/{no}"), 201)
+    second = ok(pc.call("POST", "pendaftaran", {**reg, "kdPoli": "INT"}))["message"]
+    ok(pc.call("DELETE", f"pendaftaran/peserta/{w.active}/tglDaftar/{today}/noUrut/{second}/kdPoli/INT"))
+    assert ok(pc.call("GET", f"pendaftaran/noUrut/{second}/tglDaftar/{today}"))["status"] == "Dibatalkan"
+    refused(pc.call("DELETE", f"pendaftaran/peserta/{w.active}/tglDaftar/{today}/noUrut/{second}/kdPoli/INT"), 400)
+
+
+def test_prolanis_clubs_activities_members_and_mcu(clinic):
+    from jkn.services.care import prolanis
+
+    w, pc = clinic.world, clinic.pcare
+    today = w.today.strftime("%d-%m-%Y")
+    refused(pc.call("GET", "kelompok/club/01"), 201)
+    with session_factory(clinic.engine)() as s:
+        club = prolanis.add_club(s, w.fktp, actor=SYSTEM, group="01", name="Klub DM Sukajadi", start_date=w.today,
+                                 leader_name="Pak Asep", leader_phone="0811")
+        prolanis.add_club(s, w.fktp2, actor=SYSTEM, group="01", name="Klub Tetangga", start_date=w.today)
+    clubs = ok(pc.call("GET", "kelompok/club/01"))
+    assert [c["nama"] for c in clubs["list"]] == ["Klub DM Sukajadi"] and clubs["list"][0]["ketua_nama"] == "Pak Asep"
+    refused(pc.call("GET", "kelompok/club/02"), 201)
+    refused(pc.call("GET", "kelompok/club/07"), 400)
+
+    activity = {"eduId": None, "clubId": club["id"], "tglPelayanan": today, "kdKegiatan": "11", "kdKelompok": "01",
+                "materi": "Diet diabetes", "pembicara": "dr. Rina", "lokasi": "Aula", "keterangan": "", "biaya": 0}
+    refused(pc.call("POST", "kelompok/kegiatan", {**activity, "kdKegiatan": "05"}), 400)
+    refused(pc.call("POST", "kelompok/kegiatan", {**activity, "kdKelompok": "02"}), 400)
+    refused(pc.call("POST", "kelompok/kegiatan", {**activity, "clubId": club["id"] + 1}), 201)  # another clinic's
+    edu = ok(pc.call("POST", "kelompok/kegiatan", activity))["message"]
+    shown = ok(pc.call("GET", f"kelompok/kegiatan/{today}"))["list"]
+    assert shown[0]["eduId"] == edu and shown[0]["kegiatan"] == {"kode": "11", "nama": "Penyuluhan dan Senam"}
+    ok(pc.call("POST", "kelompok/peserta", {"eduId": edu, "noKartu": w.active}))
+    refused(pc.call("POST", "kelompok/peserta", {"eduId": edu, "noKartu": w.active}), 201, w.active)
+    refused(pc.call("POST", "kelompok/peserta", {"eduId": edu, "noKartu": w.other}), 400, "terdaftar di FKTP")
+    assert [m["peserta"]["noKartu"] for m in ok(pc.call("GET", f"kelompok/peserta/{edu}"))["list"]] == [w.active]
+    ok(pc.call("DELETE", f"kelompok/peserta/{edu}/{w.active}"))
+    refused(pc.call("GET", f"kelompok/peserta/{edu}"), 201)
+    ok(pc.call("DELETE", f"kelompok/kegiatan/{edu}"))
+    refused(pc.call("GET", f"kelompok/kegiatan/{today}"), 201)
+
+    # MCU on a visit of this clinic
+    no = ok(pc.call("POST", "kunjungan", {"noKartu": w.active, "tglDaftar": today, "kdPoli": "INT",
+                                          "kdDiag1": "Z00", "kdTkp": "10"}))["message"]
+    check = {"kdMCU": 0, "noKunjungan": no, "kdProvider": w.fktp, "tglPelayanan": today, "tekananDarahSistole": 120,
+             "tekananDarahDiastole": 80, "gulaDarahPuasa": 95, "radiologiFoto": "normal"}
+    refused(pc.call("POST", "MCU", {**check, "gulaDarahPuasa": {"nested": 1}}), 400)
+    kd = ok(pc.call("POST", "MCU", check))["message"]
+    assert ok(pc.call("GET", f"MCU/kunjungan/{no}"))["list"][0]["gulaDarahPuasa"] == 95
+    ok(pc.call("PUT", "MCU", {**check, "kdMCU": kd, "gulaDarahPuasa": 130}))
+    assert ok(pc.call("GET", f"MCU/kunjungan/{no}"))["list"][0]["gulaDarahPuasa"] == 130
+    refused(PCare(clinic, w.fktp2_v2).call("GET", f"MCU/kunjungan/{no}"), 401)
+    ok(pc.call("DELETE", f"MCU/{kd}/kunjungan/{no}"))
+    refused(pc.call("GET", f"MCU/kunjungan/{no}"), 201)

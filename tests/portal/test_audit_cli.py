@@ -40,6 +40,7 @@ CLI_WRITES = {
     "care consumer revoke": "vclaim_consumer.revoke", "care sep-letter": "sep.print", "care discharge": "sep.discharge",
     "care fingerprint": "fingerprint.record", "care sep-request approve": "sep_request.approve",
     "care schedule set": "doctor_schedule.set", "care pcare-user create": "pcare_user.create",
+    "care pcare-reference load": "pcare_code.load", "care prolanis club-add": "prolanis.club.add",
     "demo": "demo.build", "bank add": "bank.add", "bank rotate": "bank.rotate", "bank revoke": "bank.revoke",
 }
 #: commands that read, compute, write files from reference data, upgrade the schema or serve
@@ -143,6 +144,11 @@ def test_every_cli_write_leaves_one_audit_row_naming_the_os_user(db, db_url, tmp
     cli.write("care pcare-user create", fktp, "--username", "klinik1", "--app-code", "095", branch=medan, facility=fktp)
     cli.write("care schedule set", rsud, "--poli", "ANA", "--doctor", "33690", "--day", "1,08:00,12:00,30",
               branch=medan, facility=rsud)
+    codes = tmp_path / "prognosa.csv"
+    codes.write_text("kode,nama\n01,Sanam\n", encoding="utf-8")
+    cli.write("care pcare-reference load", "prognosa", str(codes), branch=None)
+    cli.write("care prolanis club-add", fktp, "--name", "Klub Sehat", "--group", "02", "--start", "2026-01-05",
+              branch=medan, facility=fktp)
     assert cli.done == set(CLI_WRITES) - {"care sep-letter", "care discharge", "demo"}  # the next tests
 
 

@@ -22,7 +22,7 @@ from support.otp_outbox import last_code
 from support.portal_login import login, token
 
 from jkn.api.app import create_app
-from jkn.services.care import fktp_queue, visit_items
+from jkn.services.care import facilities, fktp_queue, queues, referrals, visit_items
 from jkn.services.care import sep as sep_service
 from jkn.services.membership import data_changes, documents
 from jkn.services.membership.common import jakarta_today
@@ -67,6 +67,10 @@ PAGE_WRITES = {
     "/faskes/kunjungan": "visit.record",
     "/faskes/kunjungan/{visit_id}/{item}": "visit.drug.add",
     "/faskes/kunjungan/{visit_id}/{item}/{item_id}/hapus": "visit.drug.delete",
+    "/peserta/antrean": "fktp_queue.register",
+    "/peserta/antrean/{registration}/{action}": "fktp_queue.cancel",
+    "/peserta/antrean/rumah-sakit": "queue.add",
+    "/peserta/antrean/rumah-sakit/{booking}/batal": "queue.cancel",
     "/petugas/loket": "payment.record",
     "/peserta/perubahan/baru": "change_request.submit",
     "/pemberi-kerja/pekerja/{card}/gaji": "participant.change.wage",
@@ -274,6 +278,27 @@ def test_every_page_form_leaves_one_audit_row_naming_the_user(site):
             drug = visit_items.drugs(s, visit, facility_code=puskesmas)[0]["id"]
         pages.post("puskesmas", "/faskes/kunjungan/{visit_id}/{item}/{item_id}/hapus", role=accounts.FACILITY_STAFF,
                    branch=medan, facility=puskesmas, params={"visit_id": visit, "item": "obat", "item_id": drug})
+        # the participant's Mobile JKN queue: a number taken, then cancelled
+        pages.post("siti", "/peserta/antrean", role=participant, branch=medan, facility=puskesmas,
+                   data={"poli": "GIG", "date": str(today)})
+        with Session(engine) as s:
+            mine = [r for r in fktp_queue.day_list(s, puskesmas, today, poli="GIG") if r["card_number"] == w.siti_card]
+        pages.post("siti", "/peserta/antrean/{registration}/{action}", role=participant, branch=medan,
+                   facility=puskesmas, params={"registration": mine[0]["id"], "action": "batal"})
+        # ... and at the hospital of her referral
+        with Session(engine) as s:
+            facilities.add_staff(s, rsud, actor=SYSTEM, name="dr. Ani", role="SPECIALIST", registration_number="33690",
+                                 poli_code="ANA")
+            queues.set_schedule(s, rsud, actor=SYSTEM, poli="ANA", subspecialist="ANA", doctor_code="33690",
+                                windows=[queues.window(today.isoweekday(), "07:00", "14:00")])
+            letter = referrals.create_referral(s, actor=SYSTEM, card_number=w.siti_card, from_facility=puskesmas,
+                                               to_facility=rsud, referral_date=today, diagnosis="J06", poli="ANA")
+        pages.post("siti", "/peserta/antrean/rumah-sakit", role=participant, branch=medan, facility=rsud,
+                   data={"letter": letter["number"], "date": str(today)})
+        with Session(engine) as s:
+            booking = queues.queues(s, rsud, on=today)[0]["booking_code"]
+        pages.post("siti", "/peserta/antrean/rumah-sakit/{booking}/batal", role=participant, branch=medan,
+                   facility=rsud, params={"booking": booking})
         pages.post("medan", "/petugas/loket", role=officer, branch=medan,
                    data={"payer": w.siti_card, "amount": "25000", "reference": "LOKET-AUDIT-1"})
 

@@ -8,10 +8,13 @@ get these pages."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jkn.services.care import facilities, pcare_codes
 from jkn.services.portal.audit import SYSTEM
+from jkn.store.membership_tables import ParticipantRow
+from jkn.store.primary_care_tables import FktpRegistrationRow
 
 pytestmark = pytest.mark.browser
 OUTCOMES = "kode,nama\n3,Berobat Jalan\n4,Rujuk Vertikal\n"
@@ -138,3 +141,104 @@ def test_fktp_desk_queue_visit_drugs_referral_letter_and_lists(login, site, deli
     assert rs.get_by_role("navigation").get_by_role("link", name="Pelayanan hari ini").count() == 0
     assert rs.goto(base + "/faskes/antrean").status == 403
     assert rs.goto(base + f"/faskes/kunjungan/{visit}").status == 403
+
+
+def test_participant_takes_a_number_sees_the_queue_move_checks_in_and_cancels(login, site):  # noqa: F811
+    import re
+
+    base, world = site
+    desk = login(world.users["puskesmas"])
+    desk.goto(base + "/faskes/antrean")
+    for card in (world.medan_spouse_card, world.medan_card):  # two already waiting at the children's clinic
+        desk.get_by_label("Nomor kartu").fill(card)
+        desk.locator("#poli").select_option("ANA")
+        desk.get_by_role("button", name="Daftarkan").click()
+        assert desk.get_by_role("status").inner_text() == "Peserta terdaftar di antrean."
+
+    siti = login(world.users["siti"])
+    siti.get_by_role("navigation").get_by_role("link", name="Antrean").click()
+    siti.get_by_label("Poli").select_option("ANA")
+    siti.get_by_label("Keluhan").fill("anak demam")
+    siti.get_by_role("button", name="Ambil antrean").click()
+    assert siti.get_by_role("status").inner_text() == "Nomor antrean Anda sudah diambil."
+    mine = siti.locator(".queue-entry").first
+    number = mine.locator(".queue-number").inner_text()
+    assert mine.locator(".queue-ahead").inner_text() == "2" and mine.locator(".queue-status").inner_text() == "Menunggu"
+    assert "belum dapat diperkirakan" in mine.locator(".queue-estimate").inner_text()
+    # a second number at the same clinic and day is refused with the number she holds
+    siti.get_by_label("Poli").select_option("ANA")
+    siti.get_by_role("button", name="Ambil antrean").click()
+    assert f"nomor antrean {number}" in siti.get_by_role("alert").inner_text()
+    assert siti.locator(".queue-entry").count() == 1
+
+    # the desk sees the Mobile JKN number and calls the two before her
+    desk.goto(base + "/faskes/antrean")
+    row = desk.locator("#queue tbody tr", has_text=world.siti_card)
+    assert "Mobile JKN" in row.inner_text() and number in row.inner_text()
+    for card in (world.medan_spouse_card, world.medan_card):
+        desk.locator("#queue tbody tr", has_text=card).filter(has_text="Menunggu").get_by_role(
+            "button", name="Panggil").click()
+        assert desk.get_by_role("status").inner_text() == "Peserta dipanggil."
+    siti.reload()
+    mine = siti.locator(".queue-entry").first
+    assert mine.locator(".queue-ahead").inner_text() == "0"
+    called = desk.locator("#queue tbody tr", has_text=world.medan_card).filter(has_text="Dipanggil")
+    assert mine.locator(".queue-last").inner_text() == called.locator("td").first.inner_text().strip()
+    assert re.fullmatch(r"[0-2][0-9]:[0-5][0-9]", mine.locator(".queue-estimate").inner_text())
+
+    # check in, then a number at another clinic taken and cancelled
+    mine.get_by_role("button", name="Saya sudah hadir").click()
+    assert siti.get_by_role("status").inner_text() == "Kehadiran Anda tercatat."
+    assert "sudah hadir" in siti.locator(".queue-entry", has_text=number).inner_text()
+    siti.get_by_label("Poli").select_option("GIG")
+    siti.get_by_role("button", name="Ambil antrean").click()
+    other = siti.locator(".queue-entry", has_text="Gigi")
+    other.get_by_role("button", name="Batalkan antrean").click()
+    assert siti.get_by_role("status").inner_text() == "Antrean dibatalkan."
+    assert siti.locator(".queue-entry", has_text="Gigi").locator(".queue-status").inner_text() == "Dibatalkan"
+    # another participant's entry cannot be cancelled through her page (her own form aimed at it)
+    with Session(world.engine) as s:
+        spouse = s.scalar(select(FktpRegistrationRow.id).join(ParticipantRow).where(
+            ParticipantRow.card_number == world.medan_spouse_card, FktpRegistrationRow.poli_code == "ANA"))
+    form = siti.locator(".queue-entry", has_text=number).locator("form[action$='/batal']")
+    form.evaluate(f"f => f.action = '/peserta/antrean/{spouse}/batal'")
+    form.get_by_role("button", name="Batalkan antrean").click()
+    assert "tidak ditemukan" in siti.get_by_role("alert").inner_text()
+    with Session(world.engine) as s:
+        assert s.get(FktpRegistrationRow, spouse).status == "CALLED"
+
+
+def test_participant_takes_a_number_at_the_hospital_of_her_referral(login, site):  # noqa: F811
+    from jkn.services.care import queues, referrals
+    from jkn.services.care.common import jakarta_today
+
+    base, world = site
+    rsud, today = world.fktp["FKRTL"][0], jakarta_today()
+    with Session(world.engine) as s:
+        facilities.add_staff(s, rsud, actor=SYSTEM, name="dr. Ani, Sp.A", role="SPECIALIST",
+                             registration_number="33690", poli_code="ANA")
+        queues.set_schedule(s, rsud, actor=SYSTEM, poli="ANA", subspecialist="ANA", doctor_code="33690",
+                            windows=[queues.window(today.isoweekday(), "07:00", "14:00", 5)])
+        letter = referrals.create_referral(s, actor=SYSTEM, card_number=world.siti_card,
+                                           from_facility=world.fktp["FKTP"][0], to_facility=rsud, referral_date=today,
+                                           diagnosis="J06", poli="ANA")["number"]
+    siti = login(world.users["siti"])
+    siti.goto(base + "/peserta/antrean")
+    form = siti.locator("#hospital-form")
+    assert letter in form.inner_text() and "Anak" in form.inner_text()
+    form.get_by_role("button", name="Ambil antrean di rumah sakit").click()
+    assert siti.get_by_role("status").inner_text() == "Nomor antrean Anda sudah diambil."
+    entry = siti.locator(".hospital-entry")
+    assert entry.count() == 1 and entry.locator(".queue-number").inner_text().startswith("ANA-")
+    assert "dr. Ani, Sp.A" in entry.inner_text() and "praktik mulai 07:00" in entry.inner_text()
+    # a second active number at that clinic and day is refused, nothing added
+    siti.locator("#hospital-form").get_by_role("button", name="Ambil antrean di rumah sakit").click()
+    assert "antrean aktif" in siti.get_by_role("alert").inner_text()
+    assert siti.locator(".hospital-entry").count() == 1
+    siti.locator(".hospital-entry").get_by_role("button", name="Batalkan antrean").click()
+    assert siti.get_by_role("status").inner_text() == "Antrean dibatalkan."
+    assert siti.locator(".hospital-entry .queue-status").inner_text() == "Dibatalkan"
+    # the hospital's Antrean RS sees the entry its booking code names
+    with Session(world.engine) as s:
+        seen = queues.queues(s, rsud, on=today)
+    assert [q["source"] for q in seen] == ["Mobile JKN"] and seen[0]["reference_number"] == letter

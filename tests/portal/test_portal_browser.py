@@ -155,8 +155,9 @@ def test_facility_writes_a_referral_and_issues_an_sep(login, site):
     puskesmas.get_by_role("button", name="Cek").click()
     assert puskesmas.locator("#eligibility-status").inner_text() == "AKTIF"
     puskesmas.get_by_role("link", name="Buat rujukan").click()
-    puskesmas.locator("#to_facility").select_option(world.fktp["FKRTL"][0])
-    puskesmas.locator("#poli").select_option("INT")
+    puskesmas.locator("#pick-poli").select_option("INT")
+    puskesmas.get_by_role("button", name="Cari rumah sakit").click()
+    puskesmas.locator(f"#hospitals input[value='{world.fktp['FKRTL'][0]}']").check()
     puskesmas.get_by_label("Diagnosa (ICD-10)").fill("I10")
     puskesmas.get_by_role("button", name="Buat rujukan").click()
     referral = puskesmas.locator("#referral-number").inner_text().strip()

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Callable
 
 from jkn.bridging.antrean import SERVICE as ANTREAN
+from jkn.bridging.antreanfktp import SERVICE as ANTREAN_FKTP
 from jkn.bridging.core import settings
 from jkn.bridging.core.dispatch import Front
 from jkn.bridging.aplicares import SERVICE as APLICARES
@@ -20,7 +21,7 @@ from jkn.bridging.icare import SERVICE as ICARE
 from jkn.bridging.pcare import SERVICE as PCARE
 from jkn.bridging.vclaim import SERVICE as VCLAIM
 
-SERVICES = (VCLAIM, ANTREAN, PCARE, APLICARES, ICARE)
+SERVICES = (VCLAIM, ANTREAN, PCARE, ANTREAN_FKTP, APLICARES, ICARE)
 
 
 def install(app, fast_paths: dict[str, Callable[[], object]] | None = None) -> None:

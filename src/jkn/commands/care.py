@@ -16,7 +16,7 @@ from jkn.commands.edge import bounded, say
 from jkn.services.billing import service_penalties
 from jkn.services.bounds import Id, JknDate, JknMonth, Limit, PositiveRupiah
 from jkn.services.care import eligibility as care_eligibility
-from jkn.services.care import facilities, pcare_codes, pcare_users, queues, sep, sep_letter, sep_requests, vclaim_consumers
+from jkn.services.care import facilities, pcare_codes, pcare_users, prolanis, queues, sep, sep_letter, sep_requests, vclaim_consumers
 from jkn.services.care.common import jakarta_today
 from jkn.services.portal.audit import Actor
 
@@ -36,6 +36,9 @@ app.add_typer(pcare_app, name="pcare-user")
 pcare_ref_app = typer.Typer(help="BPJS's P-Care code lists, loaded from BPJS's own files (docs/pcare.md).",
                             no_args_is_help=True)
 app.add_typer(pcare_ref_app, name="pcare-reference")
+prolanis_app = typer.Typer(help="Chronic-disease programme (Prolanis) clubs of a clinic (P-Care kelompok/club).",
+                           no_args_is_help=True)
+app.add_typer(prolanis_app, name="prolanis")
 #: the bridging services a facility level speaks, with their base paths (docs/vclaim.md, docs/antrean.md)
 SERVICES_BY_LEVEL = {"FKRTL": (("VClaim", "/vclaim-rest"), ("Antrean RS", "/antreanrs")),
                      "FKTP": (("VClaim", "/vclaim-rest"), ("P-Care", "/pcare-rest"))}
@@ -219,6 +222,20 @@ def pcare_reference_load(kind: str = typer.Argument(..., help="kesadaran, progno
     with _session(db) as s:
         n = pcare_codes.load(s, kind, text, actor=Actor.cli())
     console.print(say("cli.care.pcare_codes_loaded", count=n, kind=kind.lower()))
+
+
+@prolanis_app.command("club-add")
+def prolanis_club_add(facility_code: str, name: str = typer.Option(..., help="the club's name"),
+                      group: str = typer.Option(..., help="01 diabetes melitus, 02 hypertension"),
+                      start: dt.date = typer.Option(..., help="first day YYYY-MM-DD", parser=bounded(JknDate)),
+                      leader: str = typer.Option(None, help="the leader's name"),
+                      phone: str = typer.Option(None, help="the leader's phone"),
+                      address: str = typer.Option(None), db: str = DbOption) -> None:
+    """A Prolanis club of a clinic, as the clinic sets it up; prints its clubId."""
+    with _session(db) as s:
+        c = prolanis.add_club(s, facility_code.upper(), actor=Actor.cli(), group=group, name=name, start_date=start,
+                              address=address, leader_name=leader, leader_phone=phone)
+    console.print(say("cli.care.prolanis_club", club_id=c["id"], name=c["name"], group=c["group_name"]))
 
 
 @app.command("eligibility")

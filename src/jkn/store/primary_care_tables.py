@@ -22,7 +22,8 @@ WAITING = "status IN ('WAITING', 'CALLED')"
 
 class PCareCodeRow(Base):
     """One entry of a BPJS P-Care code list, as BPJS publishes it (``kind`` e.g. ``kesadaran``,
-    ``statuspulang-rj``, ``dpho``); ``parent`` ties a sub-specialty to its specialty."""
+    ``statuspulang-rj``, ``dpho``); ``parent`` ties a sub-specialty to its specialty, ``poli_code`` to the
+    hospital clinic it is referred to (``kdPoliRujuk``)."""
 
     __tablename__ = "pcare_code"
     __table_args__ = (UniqueConstraint("kind", "code", name="uq_pcare_code"),)
@@ -31,6 +32,7 @@ class PCareCodeRow(Base):
     code: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(200))
     parent: Mapped[str | None] = mapped_column(String(20))
+    poli_code: Mapped[str | None] = mapped_column(String(3))  # kdPoliRujuk of a sub-specialty
     loaded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -102,4 +104,61 @@ class VisitProcedureRow(Base):
     fee: Mapped[int | None] = mapped_column(BigInteger)  # biaya, whole rupiah, as the clinic gives it
     notes: Mapped[str | None] = mapped_column(Text)
     result: Mapped[str | None] = mapped_column(String(40))  # hasil
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ProlanisClubRow(Base):
+    """A chronic-disease programme (Prolanis) club of an FKTP (P-Care ``kelompok/club``), as the clinic
+    sets it up: its group (``kdProgram`` 01 diabetes, 02 hypertension), name, leader and dates."""
+
+    __tablename__ = "prolanis_club"
+    __table_args__ = (UniqueConstraint("facility_code", "name", name="uq_prolanis_club_name"),
+                      CheckConstraint("group_code IN ('01', '02')", name="ck_prolanis_club_group"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)  # clubId
+    facility_code: Mapped[str] = mapped_column(ForeignKey("facility.code"), index=True)
+    group_code: Mapped[str] = mapped_column(String(2))
+    name: Mapped[str] = mapped_column(String(120))
+    address: Mapped[str | None] = mapped_column(String(240))
+    start_date: Mapped[dt.date] = mapped_column(Date)
+    end_date: Mapped[dt.date | None] = mapped_column(Date)
+    leader_name: Mapped[str | None] = mapped_column(String(120))
+    leader_phone: Mapped[str | None] = mapped_column(String(20))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ProlanisActivityRow(Base):
+    """A club activity (P-Care ``kelompok/kegiatan``): exercise, education or both, on a day."""
+
+    __tablename__ = "prolanis_activity"
+    __table_args__ = (CheckConstraint("activity_code IN ('01', '10', '11')", name="ck_prolanis_activity_code"),
+                      CheckConstraint("cost IS NULL OR cost >= 0", name="ck_prolanis_activity_cost"))
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)  # eduId
+    club_id: Mapped[int] = mapped_column(ForeignKey("prolanis_club.id"), index=True)
+    activity_date: Mapped[dt.date] = mapped_column(Date)
+    activity_code: Mapped[str] = mapped_column(String(2))
+    topic: Mapped[str | None] = mapped_column(Text)  # materi
+    speaker: Mapped[str | None] = mapped_column(String(120))  # pembicara
+    place: Mapped[str | None] = mapped_column(String(240))  # lokasi
+    notes: Mapped[str | None] = mapped_column(Text)
+    cost: Mapped[int | None] = mapped_column(BigInteger)  # biaya, whole rupiah, as the clinic gives it
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ProlanisAttendanceRow(Base):
+    """A participant at a club activity (P-Care ``kelompok/peserta``)."""
+
+    __tablename__ = "prolanis_attendance"
+    activity_id: Mapped[int] = mapped_column(ForeignKey("prolanis_activity.id"), primary_key=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"), primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class VisitMcuRow(Base):
+    """A medical check-up at a visit (P-Care ``MCU``): the results as the clinic sends them."""
+
+    __tablename__ = "visit_mcu"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)  # kdMCU
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), index=True)
+    service_date: Mapped[dt.date] = mapped_column(Date)
+    results: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

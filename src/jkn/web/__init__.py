@@ -50,6 +50,8 @@ def install_web(app: FastAPI) -> None:
     app.include_router(sep_request_pages.router)
     from jkn.web import fktp_pages  # the FKTP desk (issue #14)
     app.include_router(fktp_pages.router)
+    from jkn.web import mobile_jkn_pages  # the participant's queue (issue #14)
+    app.include_router(mobile_jkn_pages.router)
     app.include_router(dashboard_pages.router)
     from jkn.web import policy_pages  # policy what-if (issue #12)
     app.include_router(policy_pages.router)

@@ -85,13 +85,19 @@ def next_number(session: Session, facility_code: str, letter: str, on: dt.date) 
     if not FACILITY_CODE_RE.fullmatch(facility_code):
         raise Invalid(Msg("error.care.facility_code_numbering", facility_code=repr(facility_code)))
     prefix = f"{facility_code}{on:%m%y}{letter}"
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(CareSerialRow).values(prefix=prefix, last=1)
-    stmt = stmt.on_conflict_do_update(index_elements=["prefix"], set_={"last": CareSerialRow.last + 1})
-    serial = session.execute(stmt.returning(CareSerialRow.last)).scalar_one()
+    serial = next_serial(session, prefix)
     if serial > 999_999:
         raise Invalid(Msg("error.care.numbers_exhausted", prefix=prefix))
     return f"{prefix}{serial:06d}"
+
+
+def next_serial(session: Session, prefix: str) -> int:
+    """The next serial of ``prefix`` (1, 2, ...): one atomic upsert, so two concurrent transactions
+    never get the same one (the row stays locked by the first until it ends)."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    stmt = insert(CareSerialRow).values(prefix=prefix, last=1)
+    stmt = stmt.on_conflict_do_update(index_elements=["prefix"], set_={"last": CareSerialRow.last + 1})
+    return session.execute(stmt.returning(CareSerialRow.last)).scalar_one()
 
 
 def valid_card(card_number: str | None) -> str:

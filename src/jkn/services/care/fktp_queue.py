@@ -19,9 +19,9 @@ from jkn.i18n import Msg
 from jkn.rules import coverage
 from jkn.rules.decision import Step
 from jkn.services.care import eligibility as care_eligibility
-from jkn.services.care import pcare_codes
+from jkn.services.care import pcare_codes, queues
 from jkn.services.care.common import (JAKARTA, facility, jakarta_today, parse_date, participant_by_card,
-                                      refusal, refuse_inactive)
+                                      participant_by_nik, refusal, refuse_inactive, next_serial)
 from jkn.services.errors import Conflict, Invalid, NotFound
 from jkn.services.portal import audit
 from jkn.services.portal.audit import Actor
@@ -48,11 +48,11 @@ def view(session: Session, r: FktpRegistrationRow, p: ParticipantRow | None = No
             "checked_in": r.checked_in_at is not None, "visit_id": r.visit_id, "cancel_reason": r.cancel_reason}
 
 
-def register(session: Session, *, actor: Actor, facility_code: str, card_number: str, day: "dt.date | str",
+def register(session: Session, *, actor: Actor, facility_code: str, card_number: str | None, day: "dt.date | str",
              poli: str, source: str, care_type: str = "10", sick_visit: bool = True, complaint: str | None = None,
              vitals: dict | None = None, doctor_code: str | None = None, doctor_name: str | None = None,
              practice_hours: str | None = None, queue_number: str | None = None, queue_seq: int | None = None,
-             phone: str | None = None, mr_number: str | None = None) -> dict:
+             phone: str | None = None, mr_number: str | None = None, nik: str | None = None) -> dict:
     """Register a participant at a clinic's poli on a day and give the queue number; refused with
     the clause (nothing written) for another FKTP's participant or cover not active on the day."""
     when = parse_date(day, "tglDaftar")
@@ -69,7 +69,7 @@ def register(session: Session, *, actor: Actor, facility_code: str, card_number:
         fac = facility(session, facility_code, "kdProvider")
         if fac.level != "FKTP":
             raise Invalid(Msg("error.care.primary_care_level", code=str(fac.code), level=fac.level), field="kdProvider")
-        p = participant_by_card(session, card_number)
+        p = participant_by_card(session, card_number) if card_number or not nik else participant_by_nik(session, nik)
         if p.fktp_code != fac.code:
             raise refusal(Msg("care.not_registered_fktp", card=p.card_number, fktp=p.fktp_code, here=fac.code),
                           rule="NOT_REGISTERED_FKTP", steps=[], answer=QUEUE_REFUSED, decided_by=Step(
@@ -78,12 +78,9 @@ def register(session: Session, *, actor: Actor, facility_code: str, card_number:
         elig = care_eligibility.check(session, when, card_number=p.card_number)
         if not elig.active:
             raise refuse_inactive(elig, when, answer=QUEUE_REFUSED)
-        waiting = session.scalar(select(FktpRegistrationRow).where(
-            FktpRegistrationRow.facility_code == fac.code, FktpRegistrationRow.registration_date == when,
-            FktpRegistrationRow.poli_code == pol["code"], FktpRegistrationRow.participant_id == p.id,
-            FktpRegistrationRow.status.in_(WAITING)))
-        if waiting is not None:
-            raise Conflict(Msg("error.queue.already_waiting", number=waiting.queue_number, poli=pol["name"]), field="noKartu")
+        _already_waiting(session, fac.code, when, pol["code"], p.id)
+        if doctor_code is not None:
+            doctor_name, practice_hours = _schedule(session, fac.code, when, pol, str(doctor_code), practice_hours)
         row = _insert(session, fac.code, when, queue_number, queue_seq, participant_id=p.id, poli_code=pol["code"],
                       source=source, care_type=str(care_type), sick_visit=bool(sick_visit), complaint=complaint,
                       vitals=vitals or None, doctor_code=doctor_code, doctor_name=doctor_name,
@@ -95,14 +92,46 @@ def register(session: Session, *, actor: Actor, facility_code: str, card_number:
         return view(session, row, p)
 
 
+def _schedule(session: Session, code: str, when: dt.date, pol: dict, doctor: str, hours: str | None):
+    """The doctor's practice window at the clinic on that day (the clinic's schedule), checked for
+    the hours given and the capacity it set; returns (doctor's name, hours)."""
+    windows = [w for w in queues.schedules(session, code, on=when) if w["poli"] == pol["code"]
+               and w["doctor_code"] == doctor and not w["closed"]]
+    if hours:
+        windows = [w for w in windows if f"{w['opens']}-{w['closes']}" == hours]
+    if not windows:
+        raise NotFound(Msg("error.queue.no_schedule", doctor=doctor, poli=pol["name"], day=when), field="kodedokter")
+    w = windows[0]
+    if w["capacity"] is not None:
+        taken = session.scalar(select(func.count()).select_from(FktpRegistrationRow).where(
+            FktpRegistrationRow.facility_code == code, FktpRegistrationRow.registration_date == when,
+            FktpRegistrationRow.poli_code == pol["code"], FktpRegistrationRow.doctor_code == doctor,
+            FktpRegistrationRow.status != "CANCELLED"))
+        if taken >= w["capacity"]:
+            raise Conflict(Msg("error.queue.full", doctor=w["doctor_name"] or doctor, day=when), field="kodedokter")
+    return w["doctor_name"] or None, f"{w['opens']}-{w['closes']}"
+
+
+def _already_waiting(session: Session, code: str, when: dt.date, poli: str, participant_id: int) -> None:
+    """Conflict naming the number when the participant waits at the clinic that day (also when a
+    concurrent registration of theirs won the race)."""
+    waiting = session.scalar(select(FktpRegistrationRow).where(
+        FktpRegistrationRow.facility_code == code, FktpRegistrationRow.registration_date == when,
+        FktpRegistrationRow.poli_code == poli, FktpRegistrationRow.participant_id == participant_id,
+        FktpRegistrationRow.status.in_(WAITING)))
+    if waiting is not None:
+        raise Conflict(Msg("error.queue.already_waiting", number=waiting.queue_number,
+                           poli=pcare_codes.fktp_poli_name(session, poli)), field="noKartu")
+
+
 def _insert(session: Session, code: str, when: dt.date, number: str | None, seq: int | None, **values) -> FktpRegistrationRow:
-    """The row with the given number, or the day's next one; a number taken by a concurrent
-    registration is taken again (the unique key decides), a given one taken is a conflict."""
-    for _attempt in range(5):
+    """The row with the given number, or the day's next one from the clinic's serial of the day (one
+    atomic counter: concurrent registrations wait for it, none gets a number twice); a plain
+    number the clinic's system gave already (Antrean FKTP) is skipped, a given one taken is a conflict."""
+    for _attempt in range(20):
         if number is None:
-            last = session.scalar(select(func.max(FktpRegistrationRow.queue_seq)).where(
-                FktpRegistrationRow.facility_code == code, FktpRegistrationRow.registration_date == when)) or 0
-            n, label = last + 1, str(last + 1)
+            n = next_serial(session, f"{code}Q{when:%y%m%d}")
+            label = str(n)
         else:
             n, label = seq if seq is not None else int(re.sub(r"[^0-9]", "", number) or 0), number
         row = FktpRegistrationRow(facility_code=code, registration_date=when, queue_seq=n, queue_number=label, **values)
@@ -110,6 +139,7 @@ def _insert(session: Session, code: str, when: dt.date, number: str | None, seq:
             with session.begin_nested():
                 session.add(row)
         except IntegrityError:
+            _already_waiting(session, code, when, values["poli_code"], values["participant_id"])
             if number is not None:
                 raise Conflict(Msg("error.queue.number_taken", number=number), field="nomorantrean") from None
             continue

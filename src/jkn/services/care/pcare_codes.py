@@ -36,7 +36,7 @@ def _kind(kind: str) -> str:
 
 def load(session: Session, kind: str, text: str, *, actor: Actor) -> int:
     """Replace the ``kind`` list by the rows of a CSV (``kode,nama`` and, for sub-specialties,
-    ``induk``: the specialty); the whole file or nothing. Returns the number of codes loaded."""
+    ``induk``: the specialty, and ``poli``: the hospital clinic, kdPoliRujuk); the whole file or nothing. Returns the number of codes loaded."""
     kind = _kind(kind)
     rows = list(csv.DictReader(io.StringIO(text)))
     seen: dict[str, PCareCodeRow] = {}
@@ -44,7 +44,11 @@ def load(session: Session, kind: str, text: str, *, actor: Actor) -> int:
         code, name = (row.get("kode") or "").strip(), (row.get("nama") or "").strip()
         if not _CODE.fullmatch(code) or not name or len(name) > 200 or code in seen:
             raise Invalid(Msg("error.pcare.code_row", line=n), field="file")
-        seen[code] = PCareCodeRow(kind=kind, code=code, name=name, parent=(row.get("induk") or "").strip() or None)
+        poli = (row.get("poli") or "").strip().upper() or None
+        if poli is not None and poli not in care_codes.polis():
+            raise Invalid(Msg("error.pcare.code_row", line=n), field="file")
+        seen[code] = PCareCodeRow(kind=kind, code=code, name=name, parent=(row.get("induk") or "").strip() or None,
+                                  poli_code=poli)
     if not seen:
         raise Invalid(Msg("error.pcare.code_empty"), field="file")
     with unit_of_work(session):
@@ -62,7 +66,7 @@ def codes(session: Session, kind: str, *, parent: str | None = None, query: str 
         stmt = stmt.where(PCareCodeRow.parent == parent)
     rows = session.scalars(stmt.order_by(PCareCodeRow.code)).all()
     q = (query or "").strip().lower()
-    return [{"code": r.code, "name": r.name, "parent": r.parent} for r in rows
+    return [{"code": r.code, "name": r.name, "parent": r.parent, "poli": r.poli_code} for r in rows
             if not q or r.code.lower() == q or q in r.name.lower()]
 
 
@@ -87,7 +91,7 @@ def name(session: Session, kind: str, code: str | None) -> str | None:
 def fktp_polis(session: Session) -> list[dict]:
     """The clinics (poli) of an FKTP: BPJS's ``poli/fktp`` list once loaded, else jkn's poli reference (A-Q07)."""
     loaded = codes(session, "poli-fktp")
-    return loaded or [{"code": p.code, "name": p.name, "parent": None}
+    return loaded or [{"code": p.code, "name": p.name, "parent": None, "poli": None}
                       for p in sorted(care_codes.polis().values(), key=lambda p: p.name)]
 
 

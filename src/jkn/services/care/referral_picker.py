@@ -51,7 +51,8 @@ def hospitals(session: Session, from_facility: str, *, poli: str | None = None, 
         stmt = stmt.where(KabKotaRow.province_code == origin.province_code)
     rows = session.execute(stmt).all()
     runs = offering(session, pol.code, [f.code for f, _k in rows]) if pol else set()
-    out = [{"code": f.code, "name": f.name, "kabkota": k.name, "province": k.province,
+    out = [{"code": f.code, "name": f.name, "address": f.address, "phone": f.phone, "kabkota": k.name,
+            "province": k.province,
             "ring": ring(origin, k) or "other", "offers": (f.code in runs) if pol else None,
             "outside": k.code != origin.code} for f, k in rows]
     order = {name: i for i, name in enumerate((*RINGS, "other"))}

@@ -36,6 +36,7 @@ def upgrade() -> None:
         sa.Column("code", sa.String(20), nullable=False),
         sa.Column("name", sa.String(200), nullable=False),
         sa.Column("parent", sa.String(20), nullable=True),
+        sa.Column("poli_code", sa.String(3), nullable=True),
         sa.Column("loaded_at", sa.DateTime(timezone=True), nullable=False),
         sa.UniqueConstraint("kind", "code", name="uq_pcare_code"),
     )
@@ -104,10 +105,58 @@ def upgrade() -> None:
         sa.CheckConstraint("fee IS NULL OR fee >= 0", name="ck_visit_procedure_fee"),
     )
     op.create_index("ix_visit_procedure_visit_id", "visit_procedure", ["visit_id"])
+    op.create_table(
+        "prolanis_club",
+        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column("facility_code", sa.String(12), sa.ForeignKey("facility.code"), nullable=False),
+        sa.Column("group_code", sa.String(2), nullable=False),
+        sa.Column("name", sa.String(120), nullable=False),
+        sa.Column("address", sa.String(240), nullable=True),
+        sa.Column("start_date", sa.Date(), nullable=False),
+        sa.Column("end_date", sa.Date(), nullable=True),
+        sa.Column("leader_name", sa.String(120), nullable=True),
+        sa.Column("leader_phone", sa.String(20), nullable=True),
+        _now(),
+        sa.UniqueConstraint("facility_code", "name", name="uq_prolanis_club_name"),
+        sa.CheckConstraint("group_code IN ('01', '02')", name="ck_prolanis_club_group"),
+    )
+    op.create_index("ix_prolanis_club_facility_code", "prolanis_club", ["facility_code"])
+    op.create_table(
+        "prolanis_activity",
+        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column("club_id", sa.Integer(), sa.ForeignKey("prolanis_club.id"), nullable=False),
+        sa.Column("activity_date", sa.Date(), nullable=False),
+        sa.Column("activity_code", sa.String(2), nullable=False),
+        sa.Column("topic", sa.Text(), nullable=True),
+        sa.Column("speaker", sa.String(120), nullable=True),
+        sa.Column("place", sa.String(240), nullable=True),
+        sa.Column("notes", sa.Text(), nullable=True),
+        sa.Column("cost", sa.BigInteger(), nullable=True),
+        _now(),
+        sa.CheckConstraint("activity_code IN ('01', '10', '11')", name="ck_prolanis_activity_code"),
+        sa.CheckConstraint("cost IS NULL OR cost >= 0", name="ck_prolanis_activity_cost"),
+    )
+    op.create_index("ix_prolanis_activity_club_id", "prolanis_activity", ["club_id"])
+    op.create_table(
+        "prolanis_attendance",
+        sa.Column("activity_id", sa.Integer(), sa.ForeignKey("prolanis_activity.id"), primary_key=True),
+        sa.Column("participant_id", sa.Integer(), sa.ForeignKey("participant.id"), primary_key=True),
+        _now(),
+    )
+    op.create_table(
+        "visit_mcu",
+        sa.Column("id", sa.Integer(), primary_key=True, autoincrement=True),
+        sa.Column("visit_id", sa.Integer(), sa.ForeignKey("visit.id"), nullable=False),
+        sa.Column("service_date", sa.Date(), nullable=False),
+        sa.Column("results", sa.JSON(), nullable=False),
+        _now(),
+    )
+    op.create_index("ix_visit_mcu_visit_id", "visit_mcu", ["visit_id"])
 
 
 def downgrade() -> None:
-    for table in ("visit_procedure", "visit_drug", "fktp_registration", "pcare_code"):
+    for table in ("visit_mcu", "prolanis_attendance", "prolanis_activity", "prolanis_club", "visit_procedure",
+                  "visit_drug", "fktp_registration", "pcare_code"):
         op.drop_table(table)
     with op.batch_alter_table("referral") as batch:
         batch.drop_column("outside_reason")
