@@ -146,7 +146,7 @@ def test_fktp_desk_queue_visit_drugs_referral_letter_and_lists(login, site, deli
 def test_participant_takes_a_number_sees_the_queue_move_checks_in_and_cancels(login, site):  # noqa: F811
     import re
 
-    base, world = site
+    base, world = site.url, site.world
     desk = login(world.users["puskesmas"])
     desk.goto(base + "/faskes/antrean")
     for card in (world.medan_spouse_card, world.medan_card):  # two already waiting at the children's clinic
@@ -197,14 +197,14 @@ def test_participant_takes_a_number_sees_the_queue_move_checks_in_and_cancels(lo
     assert siti.get_by_role("status").inner_text() == "Antrean dibatalkan."
     assert siti.locator(".queue-entry", has_text="Gigi").locator(".queue-status").inner_text() == "Dibatalkan"
     # another participant's entry cannot be cancelled through her page (her own form aimed at it)
-    with Session(world.engine) as s:
+    with Session(site.engine) as s:
         spouse = s.scalar(select(FktpRegistrationRow.id).join(ParticipantRow).where(
             ParticipantRow.card_number == world.medan_spouse_card, FktpRegistrationRow.poli_code == "ANA"))
     form = siti.locator(".queue-entry", has_text=number).locator("form[action$='/batal']")
     form.evaluate(f"f => f.action = '/peserta/antrean/{spouse}/batal'")
     form.get_by_role("button", name="Batalkan antrean").click()
     assert "tidak ditemukan" in siti.get_by_role("alert").inner_text()
-    with Session(world.engine) as s:
+    with Session(site.engine) as s:
         assert s.get(FktpRegistrationRow, spouse).status == "CALLED"
 
 
@@ -212,9 +212,9 @@ def test_participant_takes_a_number_at_the_hospital_of_her_referral(login, site)
     from jkn.services.care import queues, referrals
     from jkn.services.care.common import jakarta_today
 
-    base, world = site
+    base, world = site.url, site.world
     rsud, today = world.fktp["FKRTL"][0], jakarta_today()
-    with Session(world.engine) as s:
+    with Session(site.engine) as s:
         facilities.add_staff(s, rsud, actor=SYSTEM, name="dr. Ani, Sp.A", role="SPECIALIST",
                              registration_number="33690", poli_code="ANA")
         queues.set_schedule(s, rsud, actor=SYSTEM, poli="ANA", subspecialist="ANA", doctor_code="33690",
@@ -239,6 +239,6 @@ def test_participant_takes_a_number_at_the_hospital_of_her_referral(login, site)
     assert siti.get_by_role("status").inner_text() == "Antrean dibatalkan."
     assert siti.locator(".hospital-entry .queue-status").inner_text() == "Dibatalkan"
     # the hospital's Antrean RS sees the entry its booking code names
-    with Session(world.engine) as s:
+    with Session(site.engine) as s:
         seen = queues.queues(s, rsud, on=today)
     assert [q["source"] for q in seen] == ["Mobile JKN"] and seen[0]["reference_number"] == letter

@@ -154,7 +154,7 @@ def test_every_vclaim_write_is_audited_as_the_signing_consumer(bridge):
     actor = f"vclaim:{cred['cons_id']}"
     with session_factory(engine)() as s:  # the records name the consumer too
         assert {(r.created_by, r.deleted_by) for r in (s.get(SepRow, first), s.get(SepRow, second))} == {(actor, actor)}
-        assert s.get(SepRow, stay).explanation[-1]["text"] == f"updated by {actor}"
+        assert s.get(SepRow, stay).explanation[-1]["text"] == f"SEP diubah oleh {actor}."
         letters = s.query(ControlLetterRow).filter(ControlLetterRow.sep_number.in_([stay, other_stay])).all()
         referrals = s.query(ReferralRow).filter(ReferralRow.sep_number.in_([stay, other_stay])).all()
         assert {x.created_by for x in letters + referrals} == {actor} and len(letters) == len(referrals) == 2

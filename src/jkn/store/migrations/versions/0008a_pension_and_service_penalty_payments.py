@@ -19,8 +19,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("participant") as batch:
-        batch.add_column(sa.Column("pension", sa.BigInteger(), nullable=True))
+    op.add_column("participant", sa.Column("pension", sa.BigInteger(), nullable=True))
     op.create_table(
         "service_penalty_payment",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
@@ -37,5 +36,4 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_service_penalty_payment_service_penalty_id", table_name="service_penalty_payment")
     op.drop_table("service_penalty_payment")
-    with op.batch_alter_table("participant") as batch:
-        batch.drop_column("pension")
+    op.drop_column("participant", "pension")  # ALTER TABLE .. DROP COLUMN (SQLite >= 3.35), no table copy
