@@ -186,8 +186,8 @@ def family_lines(head: ParticipantRow, members: list[ParticipantRow], month: Mon
         line = Line(head.id, head.payer_id, "PENSION", head.care_class, head.pension)
         gov: dict[int, Line] = {}
         for ln in d.value.lines:
-            _add_share(_government_line(gov, 0, head, "PENSION_GOV", head.pension) if ln.payer == "government"
-                       else line, ln.payer, int(ln.amount))
+            share = _government_line(gov, 0, head, "PENSION_GOV", head.pension) if ln.payer == "government" else line
+            _add_share(share, ln.payer, int(ln.amount))
         return [line, *_owed(gov)], d.steps
     own: dict[int, Line] = {}
     aid: dict[int, Line] = {}
