@@ -5,14 +5,21 @@ holds the whole rate and the family's arrears, cover and bank inquiry hold only 
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
+from membership.membership_helpers import ensure_facilities, pbpu_family, ppu_family
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jkn.domain.month import Month
 from jkn.services.billing import runs as billing
 from jkn.services.demo.population import build_demo
+from jkn.services.membership import employers, registration
 from jkn.services.membership.registration import GOVERNMENT_AID
+from jkn.services.membership.schemas import EmployerIn, FamilyIn
 from jkn.services.portal.audit import SYSTEM
+from jkn.services.unit_of_work import unit_of_work
 from jkn.store.billing_tables import BillLineRow, BillRow, PayerRow
 from jkn.store.membership_tables import ParticipantRow
 
@@ -57,3 +64,47 @@ def test_class_iii_family_pays_its_part_and_the_government_the_aid(db):
             persons = s.scalar(select(func.count()).where(BillLineRow.month == month.first_day,
                                                          BillLineRow.kind == "AID"))
             assert total >= (own + aid) * persons
+
+
+def _register(s: Session, body: dict) -> None:
+    with unit_of_work(s):
+        plan = registration.plan_family(s, FamilyIn.model_validate(body), registration.Lookups(s), documents_mode=None)
+        registration.write_family(s, plan, actor="test")
+
+
+def _government_bills(s: Session) -> dict[str, list[tuple[str, int]]]:
+    """Government share account -> its bills (month, lines); absent when the account was never opened."""
+    out: dict[str, list[tuple[str, int]]] = {}
+    for code in registration.GOVERNMENT_SHARE_ACCOUNTS:
+        payer = s.scalar(select(PayerRow).where(PayerRow.code == code))
+        if payer is not None:
+            out[code] = [(str(Month.of(m)), n) for m, n in s.execute(
+                select(BillRow.month, BillRow.lines).where(BillRow.payer_id == payer.id).order_by(BillRow.month))]
+    return out
+
+
+@pytest.mark.parametrize("method", ["batch", "single"])
+def test_a_month_without_a_government_share_opens_no_government_account(db, method):
+    """A run opens the government's aid account (and bills it) only in a month where a class III
+    PBPU/BP family is billed, and its pension account only where a state pensioner is (A-R05, A-R14):
+    a registry of class I and II families and wage earners leaves both unopened, on both paths."""
+    ensure_facilities(db)
+    month = Month(2021, 3)
+    with Session(db) as s:
+        emp = employers.register_employer(s, EmployerIn(name="PT Tanpa Bantuan", sector="SWASTA", kabkota_code="31.71",
+                                                        registered_on=dt.date(2014, 1, 2)), actor=SYSTEM)
+        worker = ppu_family(emp["code"], children=0, tmt=str(month.first_day))
+        worker["head"]["care_class"] = "II"  # the class on record where no wage bands are sourced (A-R09)
+        for body in (pbpu_family("I", members=2, tmt=str(month.first_day)),
+                     pbpu_family("II", members=1, tmt=str(month.first_day)), worker):
+            _register(s, body)
+        first = billing.run_billing(s, month, method=method, actor=SYSTEM)
+        assert first.method == method and first.bills == 3
+        assert _government_bills(s) == {}
+        _register(s, pbpu_family("III", members=1, tmt=str((month + 1).first_day)))
+        billing.run_billing(s, month + 1, method=method, actor=SYSTEM)
+        assert _government_bills(s) == {registration.GOVERNMENT_AID: [(str(month + 1), 2)]}
+        # a later run of the month with no new class III family adds no bill to the account
+        _register(s, pbpu_family("II", members=0, tmt=str((month + 1).first_day)))
+        again = billing.run_billing(s, month + 1, method=method, actor=SYSTEM)
+        assert again.bills == 1 and _government_bills(s) == {registration.GOVERNMENT_AID: [(str(month + 1), 2)]}

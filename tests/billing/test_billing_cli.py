@@ -73,7 +73,7 @@ def test_billing_run_and_payment_commands(db, db_url):
     assert [p["amount"] for p in st["payments"] if p["reference"] == "CLI-1"] == [bill["amount"]]
     bad = jkn("billing", "pay", "--reference", "CLI-2", "--payer", "NOPE", "--amount", "1", "--paid-on", "2014-02-05",
               db_url=db_url)
-    assert bad.exit_code == 2 and "Tidak ada akun pembayar iuran untuk NOPE" in bad.output
+    assert bad.exit_code == 2 and "Tidak ada akun pembayar iuran untuk NOPE" in bad.output  # Indonesian first
 
 
 def test_import_and_participant_commands(db, db_url, tmp_path):
@@ -133,6 +133,13 @@ def test_demo_lives_in_the_present_and_keeps_the_guide_era(db, db_url):
                         .where(PayerRow.code == "G-BANTUAN", BillRow.month == current.first_day)).all()
         # the class III aid is billed to the government and paid like the PBI bill (A-R05)
         assert [(b.status, b.amount % 7_000) for b in aid] == [("PAID", 0)]
+        # and so are the state pensioners' 3% on the government's pension account; the family bills
+        # of pensioners hold no government share (A-R14)
+        pension = s.scalars(select(BillRow).join(PayerRow, PayerRow.id == BillRow.payer_id)
+                            .where(PayerRow.code == "G-PENSIUN", BillRow.month == current.first_day)).all()
+        assert [b.status for b in pension] == ["PAID"] and pension[0].government_share == pension[0].amount > 0
+        assert s.scalar(select(func.coalesce(func.sum(BillRow.government_share), 0))
+                        .join(PayerRow, PayerRow.id == BillRow.payer_id).where(PayerRow.kind == "FAMILY")) == 0
     assert gov and all(g % int(pbi) == 0 for g in gov)
 
     from support.databases import truncate_business_tables

@@ -300,7 +300,8 @@ def test_batch_equals_single_under_every_rule_set(db, month):
     bills family by family: wage caps per group, the government employees' months without a sourced
     rate (not billed, with the engine's reason), the class rates of the 2020 quarters, the
     government's part of class III on its aid account (kind AID), state pensioners' 5% of the
-    pension from 2018-10 (kind PENSION). A second run of the month, after
+    pension from 2018-10 (kind PENSION: the pensioner's 2% on the family's bill; kind PENSION_GOV:
+    the government's 3% on its account G-PENSIUN). A second run of the month, after
     another class III family registers, adds its aid lines to the aid account's one bill."""
     ensure_facilities(db)
     build_demo(db, participants=200, seed=month.year, start=month, months=0, actor=SYSTEM)
@@ -324,10 +325,17 @@ def test_batch_equals_single_under_every_rule_set(db, month):
         aid_before = kinds["AID"]
         # state pensioners from 2018-10: 5% of the pension on record, 2% theirs and 3% the government's (A-R14)
         assert (kinds["PENSION"] > 0) is (month >= Month(2018, 10)) and (kinds["FLAT"] > 0)
-        for basis, par, gov in s.execute(select(BillLineRow.basis, BillLineRow.participant_share,
-                                                BillLineRow.government_share).where(
-                BillLineRow.month == month.first_day, BillLineRow.kind == "PENSION")):
-            assert (par, gov) == ((basis * 2 + 50) // 100, (basis * 3 + 50) // 100)
+        pension = s.execute(select(BillLineRow.participant_id, BillLineRow.kind, BillLineRow.basis,
+                                   BillLineRow.participant_share, BillLineRow.government_share, PayerRow.code)
+                            .join(BillRow, BillRow.id == BillLineRow.bill_id).join(PayerRow, PayerRow.id == BillRow.payer_id)
+                            .where(BillLineRow.month == month.first_day, BillLineRow.kind.in_(("PENSION", "PENSION_GOV")))
+                            ).all()
+        own = {(pid, basis, par, gov, code.startswith("G-")) for pid, kind, basis, par, gov, code in pension
+               if kind == "PENSION"}
+        theirs = {(pid, basis, par, gov, code) for pid, kind, basis, par, gov, code in pension if kind == "PENSION_GOV"}
+        assert own == {(pid, basis, (basis * 2 + 50) // 100, 0, False) for pid, basis, *_ in own}
+        assert theirs == {(pid, basis, 0, (basis * 3 + 50) // 100, registration.GOVERNMENT_PENSION)
+                          for pid, basis, *_ in own}
         assert (aid_before > 0) is (month >= Month(2020, 7))
         _register(s, pbpu_family("III", members=1, tmt=str(month.first_day)))
         again = billing.run_billing(s, month, method="batch", options=options, actor=SYSTEM)

@@ -1,7 +1,9 @@
 """State pensioners from 2018-10 (Perpres 82/2018: 5% of the pension, 3% government / 2% pensioner;
 assumptions A-R06, A-R14): the pension is taken at registration (form, import template column
 ``pensiun``), changed by a data change (PENSION), shown with the participant, and billed on both
-paths; without a pension the month is not billed and the run says why."""
+paths — the pensioner's 2% on the family's bill, the government's 3% on the government's account
+G-PENSIUN, so that the family's arrears and cover hold only what it owes; without a pension the
+month is not billed and the run says why."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from jkn.services.membership import collective_import, data_changes, registratio
 from jkn.services.membership.schemas import ChangeIn, FamilyIn
 from jkn.services.portal.audit import SYSTEM
 from jkn.services.unit_of_work import unit_of_work
-from jkn.store.billing_tables import BillLineRow
+from jkn.store.billing_tables import BillLineRow, BillRow, PayerRow
 from jkn.store.membership_tables import ParticipantRow
 
 
@@ -48,6 +50,13 @@ def _lines(s: Session, month: Month) -> list[tuple]:
                             .where(BillLineRow.month == month.first_day)).all())
 
 
+def _bills(s: Session, month: Month) -> dict[str, tuple[int, int, int]]:
+    """Payer code -> (amount, participant's share, government's share) of the month's bills."""
+    return {code: (a, p, g) for code, a, p, g in s.execute(
+        select(PayerRow.code, BillRow.amount, BillRow.participant_share, BillRow.government_share)
+        .join(PayerRow, PayerRow.id == BillRow.payer_id).where(BillRow.month == month.first_day))}
+
+
 def test_a_state_pensioner_pays_five_percent_of_the_pension_on_both_paths(db):
     ensure_facilities(db)
     with Session(db) as s:
@@ -68,7 +77,12 @@ def test_a_state_pensioner_pays_five_percent_of_the_pension_on_both_paths(db):
         expected, skipped = billing.compute_single(s, jan, billing.Options(), exclude_billed=False)
         head = s.scalar(select(ParticipantRow.id).where(ParticipantRow.card_number == card))
         # 2% of 3.456.789 = 69.135,78 -> 69.136; 3% = 103.703,67 -> 103.704 (half up, A-01); the spouse has no line
-        assert [ln for ln in _lines(s, jan) if ln[0] == head] == [(head, "PENSION", 3_456_789, 69_136, 103_704)]
+        assert [ln for ln in _lines(s, jan) if ln[0] == head] == [(head, "PENSION", 3_456_789, 69_136, 0),
+                                                                  (head, "PENSION_GOV", 3_456_789, 0, 103_704)]
+        family = s.scalar(select(PayerRow).join(ParticipantRow, ParticipantRow.payer_id == PayerRow.id)
+                          .where(ParticipantRow.id == head))
+        assert family.kind == "FAMILY" and family.arrears_amount == 69_136  # the government's 3% is not its debt
+        assert _bills(s, jan) == {family.code: (69_136, 69_136, 0), registration.GOVERNMENT_PENSION: (103_704, 0, 103_704)}
         assert sorted((ln.participant_id, ln.kind, ln.basis, ln.participant_share, ln.government_share)
                       for ln in expected) == _lines(s, jan)
         assert [x["segment"] for x in batch.skipped] == ["BP_PENSIUNAN_PNS"] and batch.skipped == skipped
@@ -78,8 +92,10 @@ def test_a_state_pensioner_pays_five_percent_of_the_pension_on_both_paths(db):
         feb = Month(2019, 2)
         single = billing.run_billing(s, feb, method="single", actor=SYSTEM)
         assert not single.skipped
-        assert [(k, b, p, g) for (_, k, b, p, g) in _lines(s, feb) if k == "PENSION"] == \
-            [("PENSION", 3_456_789, 69_136, 103_704), ("PENSION", 2_000_000, 40_000, 60_000)]
+        assert [(k, b, p, g) for (_, k, b, p, g) in _lines(s, feb) if k.startswith("PENSION")] == \
+            [("PENSION", 3_456_789, 69_136, 0), ("PENSION_GOV", 3_456_789, 0, 103_704),
+             ("PENSION", 2_000_000, 40_000, 0), ("PENSION_GOV", 2_000_000, 0, 60_000)]
+        assert _bills(s, feb)[registration.GOVERNMENT_PENSION] == (163_704, 0, 163_704)
         with pytest.raises(Invalid):
             data_changes.apply_change(s, old, ChangeIn(kind="PENSION", effective_date="2019-03-01"), actor=SYSTEM)
 

@@ -3,12 +3,18 @@ shared/docs/regulations-2016-2025.md, "REGS", each row citing its section)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rules.regimes import REGIMES, day_in
 
+from jkn.domain import Segment, SegmentGroup
 from jkn.domain.month import Month
+from jkn.rules.contribution import due_date
 from jkn.rules.late_payment import assess, demanded, regime, service_penalty, suspension_start, suspensions
+from jkn.rules.parameters import param_entry
 from jkn.rules.penalty import DayEnd
 
 
@@ -88,3 +94,60 @@ def test_service_penalty_window_exemptions_and_once_per_window():
                            charged_in_window=1).value.exempt == "once_per_window"
     assert service_penalty("PBPU_MANDIRI", date(2023, 6, 2), 1_000_000, reactivated_on=date(2023, 6, 1),
                            months_in_arrears=2, charged_in_window=1).value.amount > 0
+
+
+@pytest.mark.parametrize("name", sorted(REGIMES))
+def test_the_regimes_the_property_tests_draw_are_the_engines(name):
+    """tests/rules/regimes.py: each regime's days, kind and window are those of the parameters, and
+    the day before its first is another regime's (or before JKN)."""
+    first, last, kind, window = REGIMES[name]
+    for d in (first, last):
+        assert regime(d) == kind
+        assert window is None or param_entry("reactivation_max_arrears_months", d).value == window
+    before = first - timedelta(days=1)
+    if name != "2014":
+        assert (regime(before), param_entry("reactivation_max_arrears_months", before).value) != (kind, window)
+
+
+@settings(max_examples=60, deadline=None)
+@pytest.mark.parametrize("name", sorted(REGIMES))
+@given(data=st.data())
+def test_the_first_day_of_suspension_is_where_the_assessment_turns(name, data):
+    """Under each regime, a month left unpaid: the day suspension_start gives (the batch path's
+    first day of suspension) is the first the single-case assessment says suspended."""
+    seg = data.draw(st.sampled_from([s for s in Segment if s is not Segment.PBI]))
+    on = data.draw(day_in(name))
+    month = max(Month(2014, 1), Month.of(on) - data.draw(st.integers(0, 8)))
+    first = suspension_start(seg, month)
+    assert first is not None and first > due_date(month).value
+    assert assess(seg, first, {month: 25_500}).value.suspended
+    day_before = first - timedelta(days=1)
+    assert not assess(seg, day_before, {month: 25_500}).value.suspended
+    if on < first:
+        assert not assess(seg, on, {month: 25_500}).value.suspended
+
+
+@settings(max_examples=60, deadline=None)
+@pytest.mark.parametrize("name", sorted(REGIMES))
+@given(data=st.data())
+def test_arrears_hold_the_months_the_regime_demands(name, data):
+    """Under each regime: a penalty on the arrears only under the guide's (at most 2% a month for 3 /
+    6 months), none from 2016-07-01 (A-R10); the arrears are the overdue months demanded — all of
+    them in 2014, the last N months after (12, 24, 6 in 2020, 24: A-R11) — the rest set aside."""
+    seg = data.draw(st.sampled_from([s for s in Segment if s is not Segment.PBI]))
+    on = data.draw(day_in(name))
+    _, _, kind, window = REGIMES[name]
+    oldest = max(Month(2014, 1), Month.of(on) - data.draw(st.integers(0, 30)))
+    span = Month.of(on) - oldest + 1
+    unpaid = {oldest + i: data.draw(st.integers(1, 3_000_000)) for i in range(span) if data.draw(st.booleans())}
+    v = assess(seg, on, unpaid).value
+    overdue = [m for m in unpaid if due_date(m).value < on]
+    assert sorted(v.overdue_months + tuple(v.set_aside)) == overdue
+    assert v.arrears_total == sum(unpaid[m] for m in v.overdue_months)
+    if kind == "arrears_penalty":
+        cap = 3 if seg.group is SegmentGroup.PPU else 6
+        assert not v.set_aside and 0 <= v.penalty <= 0.02 * cap * v.arrears_total + 0.5
+    else:
+        assert v.penalty == 0
+        assert all(m >= Month.of(on) - window for m in v.overdue_months)
+        assert all(m < Month.of(on) - window for m in v.set_aside)

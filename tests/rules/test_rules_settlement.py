@@ -4,8 +4,9 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from rules.regimes import REGIMES, SERVICE_REGIMES, day_in
 
 from jkn.domain import Month, Segment
 from jkn.rules import RuleError, assess_penalty
@@ -89,25 +90,43 @@ def test_invalid_payment():
         settle("PBPU_MANDIRI", AUG_20, 0, Position(JAN_AUG))
 
 
+def _open_months(draw, day: date) -> dict[Month, int]:
+    """Open months up to 30 months before ``day``'s (not before JKN began), some of them not yet due."""
+    first = max(Month(2014, 1), Month.of(day) - draw(st.integers(0, 30)))
+    return {first + i: draw(st.integers(1, 3_000_000)) for i in range(draw(st.integers(1, 12)))
+            if draw(st.booleans())}
+
+
 @st.composite
-def histories(draw):
+def histories(draw, regime: str):
+    """A payer's open months and a payment on a day of ``regime`` (tests/rules/regimes.py), with
+    the parts it may be split into."""
     seg = draw(st.sampled_from([Segment.PPU_SWASTA, Segment.PBPU_MANDIRI, Segment.BP_INVESTOR, Segment.PBI]))
-    first = Month(2014, 1) + draw(st.integers(0, 12))
-    bills = {first + i: draw(st.integers(1, 3_000_000)) for i in range(draw(st.integers(1, 12)))
-             if draw(st.booleans())}
-    day = first.first_day + timedelta(days=draw(st.integers(0, 500)))
+    day = draw(day_in(regime))
+    bills = _open_months(draw, day)
     total = draw(st.integers(1, sum(bills.values(), 1) * 2))
     cuts = sorted(draw(st.lists(st.integers(1, max(1, total - 1)), max_size=4, unique=True)))
     parts = [b - a for a, b in zip([0, *cuts], [*cuts, total]) if b > a]
     return seg, bills, day, total, draw(st.permutations(parts))
 
 
-@settings(max_examples=200, deadline=None)
-@given(histories())
+@settings(max_examples=80, deadline=None)
+@pytest.mark.parametrize("regime", sorted(REGIMES))
+@given(data=st.data())
+def test_the_penalty_does_not_depend_on_how_a_days_total_is_split_or_ordered(regime, data):
+    """Under each late-payment regime (tests/rules/regimes.py)."""
+    _split_or_ordered(data.draw(histories(regime)))
+
+
 # found by this test: the oldest month paid first, then a younger one the same day, was counted
 # for the younger one's lateness only
-@example((Segment.PBPU_MANDIRI, {Month(2014, 1): 1, Month(2014, 2): 4}, date(2014, 5, 11), 5, [1, 4]))
-def test_the_penalty_does_not_depend_on_how_a_days_total_is_split_or_ordered(history):
+@pytest.mark.parametrize("history", [
+    (Segment.PBPU_MANDIRI, {Month(2014, 1): 1, Month(2014, 2): 4}, date(2014, 5, 11), 5, [1, 4])])
+def test_the_penalty_split_found_once(history):
+    _split_or_ordered(history)
+
+
+def _split_or_ordered(history) -> None:
     seg, bills, day, total, parts = history
     start = Position(bills, penalties={date(2014, 1, 2): 700}, service_penalties={7: 1_250, 3: 400})
     one = pay_all(seg, start, [(day, total)])
@@ -117,41 +136,44 @@ def test_the_penalty_does_not_depend_on_how_a_days_total_is_split_or_ordered(his
     assert many[0].service_penalties == one[0].service_penalties
 
 
-@settings(max_examples=200, deadline=None)
-@given(histories(), st.lists(st.integers(0, 90), min_size=5, max_size=5))
-def test_paying_in_parts_on_later_days_never_costs_less_penalty(history, gaps):
+@settings(max_examples=80, deadline=None)
+@pytest.mark.parametrize("regime", sorted(REGIMES))
+@given(data=st.data(), gaps=st.lists(st.integers(0, 90), min_size=5, max_size=5))
+def test_paying_in_parts_on_later_days_never_costs_less_penalty(regime, data, gaps):
     """Instalments after the first day are charged at least what the whole paid that day is: each
     rupiah for at least the months the arrears had reached (rounding aside: at most half a rupiah a
-    day)."""
-    seg, bills, day, total, parts = history
-    # a property of the guide's regime: from 2016-07-01 no penalty is charged on arrears (A-R10)
-    days = [min(day + timedelta(days=sum(gaps[:i])), date(2016, 6, 30)) for i in range(len(parts))]
+    day) — under the guide's regime; from 2016-07-01 neither is charged a penalty (A-R10). The
+    instalments stay in the regime of the first."""
+    seg, bills, day, total, parts = data.draw(histories(regime))
+    _, last, kind, _ = REGIMES[regime]
+    days = [min(day + timedelta(days=sum(gaps[:i])), last) for i in range(len(parts))]
     lump = pay_all(seg, Position(bills), [(day, total)])[-1]
     spread = pay_all(seg, Position(bills), list(zip(days, parts)))[-1]
     assert spread >= lump - len(set(days)) + 1
+    if kind != "arrears_penalty":
+        assert spread == lump == 0
 
 
 @st.composite
-def with_service_penalties(draw):
-    """A payer under the service-penalty regime (2018-10 to 2026): open months, some overdue, and
+def with_service_penalties(draw, regime: str):
+    """A payer on a day of a service-penalty ``regime`` (2016-07 on): open months, some overdue, and
     service penalties of stays in a window after reactivation, unpaid or partly paid."""
     seg = draw(st.sampled_from([Segment.PPU_SWASTA, Segment.PBPU_MANDIRI, Segment.BP_INVESTOR]))
-    first = Month(2018, 10) + draw(st.integers(0, 80))
-    bills = {first + i: draw(st.integers(1, 3_000_000)) for i in range(draw(st.integers(1, 12)))
-             if draw(st.booleans())}
-    day = first.first_day + timedelta(days=draw(st.integers(0, 400)))
+    day = draw(day_in(regime))
+    bills = _open_months(draw, day)
     service = {i: draw(st.integers(1, 30_000_000)) for i in range(draw(st.integers(0, 3)))}
     owed = sum(bills.values()) + sum(service.values())
     return seg, bills, service, day, draw(st.integers(1, max(1, owed * 2)))
 
 
-@settings(max_examples=300, deadline=None)
-@given(with_service_penalties())
-def test_a_service_penalty_is_paid_after_the_arrears_before_what_is_not_yet_due(case):
-    """A-R13: a payment goes to the overdue contributions first, then to the service penalties in
-    the order of the stays, then to the contributions not yet due, then credit; no rupiah is lost;
-    whether cover resumes does not depend on the service penalty."""
-    seg, bills, service, day, amount = case
+@settings(max_examples=100, deadline=None)
+@pytest.mark.parametrize("regime", SERVICE_REGIMES)
+@given(data=st.data())
+def test_a_service_penalty_is_paid_after_the_arrears_before_what_is_not_yet_due(regime, data):
+    """A-R13, under each service-penalty regime: a payment goes to the overdue contributions first,
+    then to the service penalties in the order of the stays, then to the contributions not yet due,
+    then credit; no rupiah is lost; whether cover resumes does not depend on the service penalty."""
+    seg, bills, service, day, amount = data.draw(with_service_penalties(regime))
     s = settle(seg, day, amount, Position(bills, service_penalties=service)).value
     without = settle(seg, day, amount, Position(bills)).value
     overdue = [m for m in bills if m in s.reactivation.assessment.overdue_months]

@@ -14,8 +14,10 @@ Two paths give the same bills:
   returns), with the rounding rule of parameter ``rounding_rule`` done in integer SQL: the wage
   within the month's cap and floor per group (jkn.rules.wage_terms), the participant's part of a
   class rate and — a second line of kind AID on the government's aid account G-BANTUAN — the
-  government's part (A-R05), a state pensioner's 2% / 3% of the pension on record from 2018-10
-  (kind PENSION, A-R14); segments the engine bills nobody of on that date are reported with its
+  government's part (A-R05), a state pensioner's 2% of the pension on record from 2018-10 (kind
+  PENSION) and — a second line of kind PENSION_GOV on the government's account G-PENSIUN — the
+  government's 3% (A-R14); a government account is opened only by a run that bills it a line;
+  segments the engine bills nobody of on that date are reported with its
   reason. When a rule set has a feature the batch path does not express (another rounding
   rule), the run falls back to the single path. tests/billing proves the two agree under every
   rule set from 2014 to today.
@@ -54,7 +56,12 @@ from jkn.services.billing.ledger import add_run_to_payers, refresh_payer
 from jkn.services.bounds import check_jkn_month
 from jkn.services.errors import Invalid
 from jkn.services.membership.common import as_month, month_date
-from jkn.services.membership.registration import family_member, government_aid_payer
+from jkn.services.membership.registration import (
+    GOVERNMENT_AID,
+    GOVERNMENT_PENSION,
+    family_member,
+    government_share_payer,
+)
 from jkn.services.portal import audit
 from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
@@ -65,8 +72,11 @@ PPU_SEGMENTS = [s for s in Segment if s.group is SegmentGroup.PPU]
 FLAT_SEGMENTS = [s for s in Segment if s.group in (SegmentGroup.PBPU, SegmentGroup.BP) and s not in VETERAN_SEGMENTS]
 CLASSES = ("I", "II", "III")
 Progress = Callable[[int, int], None]  # (done, total)
-#: ``Line.payer_id`` of the government's class III aid until the run names its payer account
-AID_PAYER = -1
+#: ``Line.payer_id`` of a line of the government's share until the run names its account
+GOVERNMENT_ACCOUNT = -1
+#: the kinds of line billed to a government account apart from the family, and the account: the
+#: class III aid (A-R05), the government's 3% of a state pensioner's pension (A-R14)
+GOVERNMENT_LINES = {"AID": GOVERNMENT_AID, "PENSION_GOV": GOVERNMENT_PENSION}
 
 
 @dataclass(frozen=True)
@@ -171,23 +181,37 @@ def family_lines(head: ParticipantRow, members: list[ParticipantRow], month: Mon
         kind = "FLAT"
     d = monthly_contribution(seg, month, **kwargs)
     if any(ln.item == ITEMS["pension"] for ln in d.value.lines):
-        # a state pensioner's 5% of the pension, split as the engine splits it, for the whole family (A-R14)
+        # a state pensioner's 5% of the pension, split as the engine splits it, for the whole family:
+        # the pensioner's share on the family's bill, the government's on its account (A-R14)
         line = Line(head.id, head.payer_id, "PENSION", head.care_class, head.pension)
+        gov: dict[int, Line] = {}
         for ln in d.value.lines:
-            _add_share(line, ln.payer, int(ln.amount))
-        return [line], d.steps
+            share = _government_line(gov, 0, head, "PENSION_GOV", head.pension) if ln.payer == "government" else line
+            _add_share(share, ln.payer, int(ln.amount))
+        return [line, *_owed(gov)], d.steps
     own: dict[int, Line] = {}
     aid: dict[int, Line] = {}
     for ln in d.value.lines:
         i = int(ln.item.rsplit("#", 1)[1]) - 1  # the engine numbers each person's lines "#1", "#2" ...
         person = people[i]
         if kind == "FLAT" and ln.payer == "government":  # class III aid: the government's bill (A-R05)
-            line = aid.setdefault(i, Line(person.id, AID_PAYER, "AID", person.care_class, None))
+            line = _government_line(aid, i, person, "AID", None)
         else:
             line = own.setdefault(i, Line(person.id, head.payer_id, kind, person.care_class,
                                           ln.basis if kind == "VETERAN" else None))
         _add_share(line, ln.payer, int(ln.amount))
-    return list(own.values()) + list(aid.values()), d.steps
+    return list(own.values()) + _owed(aid), d.steps
+
+
+def _government_line(lines: dict[int, Line], i: int, person: ParticipantRow, kind: str, basis: int | None) -> Line:
+    """The line of person ``i`` for the government's share of kind ``kind`` (GOVERNMENT_LINES), on
+    the government's account, apart from the family's bill."""
+    return lines.setdefault(i, Line(person.id, GOVERNMENT_ACCOUNT, kind, person.care_class, basis))
+
+
+def _owed(lines: dict[int, Line]) -> list[Line]:
+    """The government's lines of a family that owe something (the batch path writes no zero line)."""
+    return [ln for ln in lines.values() if ln.amount]
 
 
 def _add_share(line: Line, payer: str, amount: int) -> None:
@@ -230,11 +254,12 @@ def compute_single(session: Session, month: Month, options: Options = Options(),
             entry["families"] += 1
             continue
         lines += fl
-    if any(ln.payer_id == AID_PAYER for ln in lines):
-        aid_id = government_aid_payer(session).id
-        for ln in lines:
-            if ln.payer_id == AID_PAYER:
-                ln.payer_id = aid_id
+    accounts: dict[str, int] = {}  # opened only for the kinds the month bills (A-R05, A-R14)
+    for ln in lines:
+        if ln.payer_id == GOVERNMENT_ACCOUNT:
+            if ln.kind not in accounts:
+                accounts[ln.kind] = government_share_payer(session, GOVERNMENT_LINES[ln.kind]).id
+            ln.payer_id = accounts[ln.kind]
     return lines, list(skipped.values())
 
 
@@ -248,7 +273,7 @@ def _write_lines(session: Session, run: BillingRunRow, month: Month, lines: list
     earlier = {b.payer_id: b for b in session.scalars(select(BillRow).where(BillRow.month == md,
                                                                            BillRow.payer_id.in_(by_payer)))}
     for pid, ls in by_payer.items():
-        if pid in earlier:  # the government's aid account, billed by an earlier run of the month
+        if pid in earlier:  # a government account, billed by an earlier run of the month
             total = Line(0, pid, "", "", None, sum(x.employer_share for x in ls),
                          sum(x.participant_share for x in ls), sum(x.government_share for x in ls))
             _add_to_bill(session, earlier[pid], total, len(ls))
@@ -448,16 +473,9 @@ def _class_case(by_class: dict[tuple[str, str], int], default: str) -> str:
                               for (s, c), v in by_class.items()) + f" ELSE {default} END"
 
 
-def line_source_sql(rates: RateTable, *, exclude_billed: bool) -> str:
-    """One SELECT, one pass over the registry, with columns participant_id, payer_id, kind,
-    care_class, basis, employer_share, participant_share, government_share. Each covered participant
-    is joined to its covered family head, whose segment decides the line (members follow their
-    head): a wage earner's own shares on the wage within the cap and floor, 1% for an additional
-    member, the flat rate of an other relative or the participant's part of it for a PBPU/BP family
-    member — and then a second line, kind AID, of the government's part to the aid account
-    (``:aid_payer``) —, the government's PBI or veteran amount; participants owing nothing (a wage
-    earner's core family) give no line. Parameters: :first, :last (the month's first and last
-    day), :month, :lo, :hi (payer id range), :aid_payer when the month has an aid part."""
+def _registry_sql(rates: RateTable, *, exclude_billed: bool) -> str:
+    """The covered participants of the payers :lo to :hi, each with its covered family head's
+    segment, class and wage, and ``k``: the kind of line the head's segment gives it (NULL: none)."""
     covered = ("{a}.tmt <= :last AND ({a}.end_date IS NULL OR {a}.end_date >= :first)"
                " AND ({a}.status_until IS NULL OR {a}.status_until >= :first)")
     ppu = ", ".join(f"'{s}'" for s in rates.worker) or "NULL"
@@ -485,6 +503,35 @@ def line_source_sql(rates: RateTable, *, exclude_billed: bool) -> str:
         f"WHERE {covered.format(a='p')} AND p.payer_id BETWEEN :lo AND :hi")
     if exclude_billed:
         registry += " AND NOT EXISTS (SELECT 1 FROM bill b0 WHERE b0.payer_id = p.payer_id AND b0.month = :month)"
+    return registry
+
+
+def _government_parts(rates: RateTable) -> dict[str, tuple[str, str]]:
+    """Kind of line on a government account (GOVERNMENT_LINES) -> (the kind ``k`` of the family's
+    line it goes with, the government's share in SQL over the registry's columns): the part of a
+    class rate (A-R05), the government's percentage of a state pensioner's pension (A-R14)."""
+    parts = {}
+    if rates.aid:
+        parts["AID"] = ("FLAT", _class_case(rates.aid, "0"))
+    pension = {s: _round_sql("pension", f[1]) for s, f in rates.pension.items() if f[1]}
+    if pension:
+        parts["PENSION_GOV"] = ("PENSION", _case(pension, "segment"))
+    return parts
+
+
+def line_source_sql(rates: RateTable, *, exclude_billed: bool) -> str:
+    """One SELECT, one pass over the registry, with columns participant_id, payer_id, kind,
+    care_class, basis, employer_share, participant_share, government_share. Each covered participant
+    is joined to its covered family head, whose segment decides the line (members follow their
+    head): a wage earner's own shares on the wage within the cap and floor, 1% for an additional
+    member, the flat rate of an other relative or the participant's part of it for a PBPU/BP family
+    member, a state pensioner's own percentage of the pension — and then a second line, of the
+    government's share, to a government account (kind AID to ``:payer_AID``, PENSION_GOV to
+    ``:payer_PENSION_GOV``) —, the government's PBI or veteran amount; participants owing nothing (a
+    wage earner's core family) give no line. Parameters: :first, :last (the month's first and last
+    day), :month, :lo, :hi (payer id range), the government accounts' ids where the month has a
+    government share."""
+    registry = _registry_sql(rates, exclude_billed=exclude_billed)
     own_basis = {s: _basis_sql("wage", *rates.limits[s]) for s in rates.worker}
     head_basis = {s: _basis_sql("head_wage", *rates.limits[s]) for s in rates.worker}
     worker_employer = _case({s: _round_sql(own_basis[s], f[0]) for s, f in rates.worker.items()}, "segment")
@@ -493,9 +540,7 @@ def line_source_sql(rates: RateTable, *, exclude_billed: bool) -> str:
     relative = _case({c: str(v) for c, v in rates.relative_flat.items()}, "care_class")
     pension_participant = _case({s: _round_sql("pension", f[0]) for s, f in rates.pension.items()}, "segment")
     government = (f"CASE k WHEN 'PBI' THEN {rates.pbi if rates.pbi is not None else 0} "
-                  f"WHEN 'VETERAN' THEN {rates.veteran if rates.veteran is not None else 0} "
-                  f"WHEN 'PENSION' THEN {_case({s: _round_sql('pension', f[1]) for s, f in rates.pension.items()}, 'segment')}"
-                  " ELSE 0 END")
+                  f"WHEN 'VETERAN' THEN {rates.veteran if rates.veteran is not None else 0} ELSE 0 END")
     columns = {
         "payer_id": "payer_id",
         "kind": "CASE k WHEN 'RELATIVE' THEN 'FLAT' ELSE k END",
@@ -507,17 +552,33 @@ def line_source_sql(rates: RateTable, *, exclude_billed: bool) -> str:
                              f" WHEN 'RELATIVE' THEN {relative} WHEN 'FLAT' THEN {_class_case(rates.flat, 'NULL')}"
                              f" WHEN 'PENSION' THEN {pension_participant} ELSE 0 END",
         "government_share": government}
-    if not rates.aid:
+    parts = _government_parts(rates)
+    if not parts:
         return (f"SELECT participant_id, {', '.join(f'{v} AS {c}' for c, v in columns.items())} "
                 f"FROM ({registry}) x WHERE k IS NOT NULL")
-    # the government's part of a class rate: a second line of the same participant, on the aid account
-    aid = _class_case(rates.aid, "0")
-    aid_columns = {"payer_id": ":aid_payer", "kind": "'AID'", "care_class": "care_class", "basis": "NULL",
-                   "employer_share": "0", "participant_share": "0", "government_share": aid}
-    both = ", ".join(f"CASE side.aid WHEN 1 THEN {aid_columns[c]} ELSE {v} END AS {c}" for c, v in columns.items())
+    # the government's share: a second line of the same participant, on a government account
+    share = "CASE k " + " ".join(f"WHEN '{k}' THEN {sql}" for k, sql in parts.values()) + " ELSE 0 END"
+    gov_columns = {"payer_id": "CASE k " + " ".join(f"WHEN '{k}' THEN :payer_{kind}" for kind, (k, _) in parts.items())
+                               + " END",
+                   "kind": "CASE k " + " ".join(f"WHEN '{k}' THEN '{kind}'" for kind, (k, _) in parts.items()) + " END",
+                   "care_class": "care_class", "basis": "CASE k WHEN 'PENSION' THEN pension ELSE NULL END",
+                   "employer_share": "0", "participant_share": "0", "government_share": share}
+    both = ", ".join(f"CASE side.gov WHEN 1 THEN {gov_columns[c]} ELSE {v} END AS {c}" for c, v in columns.items())
     return (f"SELECT participant_id, {both} FROM ({registry}) x "
-            f"JOIN (SELECT 0 AS aid UNION ALL SELECT 1) side ON side.aid = 0 OR (x.k = 'FLAT' AND {aid} > 0) "
+            f"JOIN (SELECT 0 AS gov UNION ALL SELECT 1) side ON side.gov = 0 OR ({share}) > 0 "
             "WHERE k IS NOT NULL")
+
+
+def _government_accounts(session: Session, rates: RateTable, params: dict) -> dict[str, PayerRow]:
+    """The government accounts the run gives a line (GOVERNMENT_LINES kind -> account), opened if
+    need be: a month where no family of the registry has a government share opens none."""
+    registry = _registry_sql(rates, exclude_billed=True)
+    accounts = {}
+    for kind, (k, share) in _government_parts(rates).items():
+        if session.execute(text(f"SELECT 1 FROM ({registry}) x WHERE k = '{k}' AND ({share}) > 0 LIMIT 1"),
+                           params).first():
+            accounts[kind] = government_share_payer(session, GOVERNMENT_LINES[kind])
+    return accounts
 
 
 def _skipped_batch(session: Session, month: Month, rates: RateTable) -> list[dict]:
@@ -543,10 +604,9 @@ def _batch(session: Session, run: BillingRunRow, month: Month, rates: RateTable,
            progress: Progress | None, chunk_payers: int) -> tuple[int, int]:
     """One pass over the registry per chunk of payers: the lines are written first, with the id
     their bill will have (``base + payer_id``, a block of ids reserved for the run), then the bills
-    are the sums of the lines just written. The aid account's lines come from every chunk: its
-    bill is written (or, when an earlier run of the month opened it, added to) after the last."""
+    are the sums of the lines just written. A government account's lines come from every chunk:
+    its bill is written (or, when an earlier run of the month opened it, added to) after the last."""
     src = line_source_sql(rates, exclude_billed=True)
-    aid_payer = government_aid_payer(session) if rates.aid else None
     lo_id, hi_id = session.execute(select(func.min(PayerRow.id), func.max(PayerRow.id))).one()
     if lo_id is None:
         return 0, 0
@@ -563,16 +623,20 @@ def _batch(session: Session, run: BillingRunRow, month: Month, rates: RateTable,
     # SQLite: the billing_run row written before holds the write lock, so max(id) is stable
     base = session.execute(text("SELECT COALESCE(MAX(id), 0) FROM bill")).scalar_one()
     params = {"first": month.first_day, "last": month.last_day, "month": month_date(month),
-              "due": due_date(month).value, "run": run.id, "base": base, "aid_payer": 0, "aid_bill": 0}
-    earlier = None
-    if aid_payer is not None:
-        earlier = session.scalar(select(BillRow).where(BillRow.payer_id == aid_payer.id,
-                                                       BillRow.month == month_date(month)))
-        params.update(aid_payer=aid_payer.id, aid_bill=earlier.id if earlier else base + aid_payer.id)
+              "due": due_date(month).value, "run": run.id, "base": base}
+    params.update({f"{side}_{kind}": 0 for kind in GOVERNMENT_LINES for side in ("payer", "bill")})
+    accounts = _government_accounts(session, rates, {**params, "lo": lo_id, "hi": hi_id})
+    earlier: dict[str, BillRow | None] = {}
+    for kind, payer in accounts.items():
+        earlier[kind] = session.scalar(select(BillRow).where(BillRow.payer_id == payer.id,
+                                                             BillRow.month == month_date(month)))
+        params.update({f"payer_{kind}": payer.id, f"bill_{kind}": earlier[kind].id if earlier[kind] else base + payer.id})
+    to_government = " ".join(f"WHEN s.payer_id = :payer_{kind} THEN :bill_{kind}" for kind in GOVERNMENT_LINES)
+    government_bills = ", ".join(f":bill_{kind}" for kind in GOVERNMENT_LINES)
     insert_lines = (
         "INSERT INTO bill_line (bill_id, participant_id, month, kind, care_class, basis, employer_share,"
         " participant_share, government_share, amount) "
-        "SELECT CASE WHEN s.payer_id = :aid_payer THEN :aid_bill ELSE :base + s.payer_id END, s.participant_id, :month, s.kind, s.care_class, s.basis, s.employer_share,"
+        f"SELECT CASE {to_government} ELSE :base + s.payer_id END, s.participant_id, :month, s.kind, s.care_class, s.basis, s.employer_share,"
         " s.participant_share, s.government_share, s.employer_share + s.participant_share + s.government_share "
         f"FROM ({src}) s")
     insert_bills = (
@@ -580,7 +644,8 @@ def _batch(session: Session, run: BillingRunRow, month: Month, rates: RateTable,
         " government_share, lines, paid_amount, penalty_paid, status, run_id) "
         "SELECT l.bill_id, l.bill_id - :base, :month, :due, SUM(l.amount), SUM(l.employer_share),"
         " SUM(l.participant_share), SUM(l.government_share), COUNT(*), 0, 0,"
-        " CASE WHEN SUM(l.amount) = 0 THEN 'PAID' ELSE 'OPEN' END, :run FROM {lines} AND l.bill_id <> :aid_bill"
+        " CASE WHEN SUM(l.amount) = 0 THEN 'PAID' ELSE 'OPEN' END, :run FROM {lines}"
+        f" AND l.bill_id NOT IN ({government_bills})"
         " GROUP BY l.bill_id")
     if pg:  # one statement: the bills are summed from the lines as they are inserted, not read back
         write_both = text(f"WITH l AS ({insert_lines} RETURNING bill_id, amount, employer_share, participant_share,"
@@ -604,24 +669,24 @@ def _batch(session: Session, run: BillingRunRow, month: Month, rates: RateTable,
         if progress:
             progress(hi - lo_id + 1, total)
         lo = hi + 1
-    if aid_payer is not None:
-        bills += _aid_bill(session, run, month, aid_payer, earlier, params["aid_bill"])
+    for kind, payer in accounts.items():
+        bills += _government_bill(session, run, month, payer, earlier[kind], params[f"bill_{kind}"])
     if pg:
         session.execute(text("SELECT setval(pg_get_serial_sequence('bill', 'id'), "
                              "(SELECT GREATEST(MAX(id), 1) FROM bill))"))
     return bills, lines
 
 
-def _aid_bill(session: Session, run: BillingRunRow, month: Month, payer: PayerRow, earlier: BillRow | None,
-              bill_id: int) -> int:
-    """The aid account's bill of the month from the lines the run gave it: a new bill, or the lines
-    added to the one an earlier run of the month opened (as the single path does)."""
+def _government_bill(session: Session, run: BillingRunRow, month: Month, payer: PayerRow, earlier: BillRow | None,
+                     bill_id: int) -> int:
+    """A government account's bill of the month from the lines the run gave it: a new bill, or the
+    lines added to the one an earlier run of the month opened (as the single path does)."""
     count, amount = session.execute(select(func.count(), func.coalesce(func.sum(BillLineRow.amount), 0))
                                     .where(BillLineRow.bill_id == bill_id)).one()
     if earlier is not None:
         added = count - earlier.lines
         if added:
-            _add_to_bill(session, earlier, Line(0, payer.id, "AID", "", None, government_share=amount - earlier.amount),
+            _add_to_bill(session, earlier, Line(0, payer.id, "", "", None, government_share=amount - earlier.amount),
                          added)
         return 1 if added else 0
     if not count:

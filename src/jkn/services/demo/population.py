@@ -284,7 +284,7 @@ def build_demo(engine: Engine, *, actor: Actor, participants: int = 10_000, seed
             m = start + i
             summary.months.append(str(m))
             billing.run_billing(s, m, actor=actor, options=options, method=billing_method)
-            # the government pays on time, its class III aid account too once a run opened it
+            # the government pays on time, its share accounts too (class III aid, pensioners' 3%) once a run opened them
             gov = [pid for (pid,) in s.execute(select(PayerRow.id).where(PayerRow.kind == "GOVERNMENT"))]
             on_time = [pid for pid in payer_ids if behaviour[pid] == "regular"
                        or (behaviour[pid].startswith("stop:") and i < int(behaviour[pid][5:]))] + gov

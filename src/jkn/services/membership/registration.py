@@ -62,6 +62,10 @@ DATE_FIELDS = frozenset({"birth_date", "work_started", "fktp_since", "tmt", "end
 GOVERNMENT_PBI = "G-PBI"
 GOVERNMENT_VETERAN = "G-VETERAN"
 GOVERNMENT_AID = "G-BANTUAN"
+GOVERNMENT_PENSION = "G-PENSIUN"
+#: the government's accounts for its share of a contribution billed apart from the family's own
+GOVERNMENT_SHARE_ACCOUNTS = {GOVERNMENT_AID: "Pemerintah (bantuan iuran kelas III PBPU/BP)",
+                             GOVERNMENT_PENSION: "Pemerintah (iuran pensiunan)"}
 
 
 # ---------------------------------------------------------------- identity and lookups
@@ -159,12 +163,12 @@ def _payer(session: Session, code: str, **values) -> PayerRow:
     return row
 
 
-def government_aid_payer(session: Session) -> PayerRow:
-    """The government's account for its part of the class III rate of PBPU and BP participants
-    (Perpres 64/2020 Pasal 34; assumption A-R05): billed apart from the family, whose own bill
-    and cover do not depend on it."""
-    return _payer(session, GOVERNMENT_AID, kind="GOVERNMENT", segment="PBI",
-                  name="Pemerintah (bantuan iuran kelas III PBPU/BP)")
+def government_share_payer(session: Session, code: str) -> PayerRow:
+    """The government's account ``code`` (GOVERNMENT_SHARE_ACCOUNTS) for its share of a contribution,
+    billed apart from the family, whose own bill, arrears and cover do not depend on it: the part of
+    the class III rate of PBPU and BP participants (G-BANTUAN; Perpres 64/2020 Pasal 34, assumption
+    A-R05) and the 3% of a state pensioner's pension (G-PENSIUN; Perpres 82/2018, assumption A-R14)."""
+    return _payer(session, code, kind="GOVERNMENT", segment="PBI", name=GOVERNMENT_SHARE_ACCOUNTS[code])
 
 
 def employer_payer(session: Session, employer: EmployerRow) -> PayerRow:
