@@ -17,6 +17,7 @@ from jkn.reference import care_codes
 from jkn.services.care import eligibility as care_eligibility
 from jkn.services.care import facilities, pcare_users, primary_care, referrals
 from jkn.services.care.common import jakarta_today, parse_date, valid_card, valid_nik
+from jkn.i18n import Msg
 from jkn.services.errors import Invalid, NotFound
 from jkn.store.facility_tables import FacilityRow
 from jkn.store.membership_tables import ParticipantRow
@@ -58,9 +59,9 @@ def _page(rows: list, row: str, limit: str) -> dict:
     try:
         start, size = max(int(row), 1), int(limit)
     except ValueError:
-        raise Invalid("row and limit must be numbers", field="limit") from None
+        raise Invalid(Msg("bridging.pcare.row_limit_numbers"), field="limit") from None
     if not 1 <= size <= 1000:
-        raise Invalid("limit must be 1 to 1000", field="limit")
+        raise Invalid(Msg("bridging.pcare.limit_range"), field="limit")
     if not rows:
         raise NotFound("Data tidak ditemukan")
     return {"count": len(rows), "list": rows[start - 1:start - 1 + size]}
