@@ -81,7 +81,7 @@ def test_billing_run_and_payment_commands(db, db_url):
     assert [p["amount"] for p in st["payments"] if p["reference"] == "CLI-1"] == [bill["amount"]]
     bad = jkn("billing", "pay", "--reference", "CLI-2", "--payer", "NOPE", "--amount", "1", "--paid-on", "2014-02-05",
               db_url=db_url)
-    assert bad.exit_code == 2 and "no payer" in bad.output
+    assert bad.exit_code == 2 and "Tidak ada akun pembayar iuran untuk NOPE" in bad.output
 
 
 def test_import_and_participant_commands(db, db_url, tmp_path):
