@@ -50,6 +50,14 @@ def test_demo_is_reproducible_and_shows_cards_in_every_state(db, db_url):
     card = samples["suspended"][0]["card_number"]
     cov = jkn("participants", "coverage", card, "--on", samples["suspended"][0]["on"], db_url=db_url)
     assert cov.exit_code == 0 and json.loads(cov.stdout)["reason"] == "SUSPENDED"
+    # the reasons read in JKN_LANG (Indonesian by default), each naming its source; machine ids stay the same
+    en = runner.invoke(app, ["participants", "coverage", card, "--on", samples["suspended"][0]["on"], "--db", db_url],
+                       env={"JKN_LANG": "en"})
+    steps = {lang: json.loads(out.stdout)["explanation"] for lang, out in (("id", cov), ("en", en))}
+    assert steps["id"] and all(s["source_name"] and "msg" not in s for s in steps["id"])
+    assert [s["source"] for s in steps["id"]] == [s["source"] for s in steps["en"]]
+    assert steps["id"][0]["text"] != steps["en"][0]["text"]
+    assert any(s["source_name"] == "Participant Guide, Iuran, item 7" for s in steps["en"])
 
 
 def test_billing_run_and_payment_commands(db, db_url):

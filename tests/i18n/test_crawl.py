@@ -126,9 +126,28 @@ class _Text(HTMLParser):
             (self.explain if self._in_explain() else self.plain).append(data.strip())
 
 
+#: a code shown with a name beside it (``A09 · Diarrhoea ...``, ``A09 - Diarrhoea ...`` as VClaim writes it)
+CODE_BESIDE = re.compile(r"\b([A-Z][0-9]{2}(?:\.[0-9A-Z]{1,2})?) [·-] ")
+
+
+def _without_icd10_titles(text: str) -> str:
+    """``text`` less the ICD-10 titles shown beside their code: WHO's English reference data, for which no
+    Indonesian source exists on PyPI, npm or Debian (assumption A-L02); a title without its code is read."""
+    from jkn.reference.care_codes import icd10
+
+    titles, out, at = icd10(), [], 0
+    for m in CODE_BESIDE.finditer(text):
+        d = titles.get(m.group(1))
+        if d and m.end() >= at and text.startswith(d.title, m.end()):
+            out.append(text[at:m.end()])
+            at = m.end() + len(d.title)
+    return "".join(out) + text[at:]
+
+
 def problems(text: str) -> list[str]:
     """What on this text is not Indonesian for a reader."""
     found = []
+    text = _without_icd10_titles(text)
     words = re.sub(r"\S+\.user\b", " ", text)  # the test world's user names (``head.user``) are names
     english = sorted({w for w in WORD.findall(words) if w.lower() in ENGLISH_ONLY})
     if english:
@@ -302,4 +321,9 @@ def test_the_check_finds_what_it_looks_for():
     assert problems("lihat seeds/001_d5e14434fcbc8e18.txt")
     assert problems("{'employer_pct': '4'}") and problems("('(0911) 3825199',)")
     assert problems("Segmen PPU_SWASTA, status ACTIVE") and problems("FACILITY_STAFF / COMPLAINT")
+    from jkn.reference.care_codes import icd10
+
+    title = icd10()["J06"].title  # "Acute upper respiratory infections of multiple and unspecified sites"
+    assert problems(f"Diagnosa: J06 · {title}") == [] and problems(f"Diagnosa: J06 - {title}") == []
+    assert problems(f"Diagnosa: {title}")  # an English title without its code is English
     assert problems("(assumption A-02)")

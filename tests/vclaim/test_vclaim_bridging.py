@@ -317,6 +317,10 @@ def test_referral_then_sep_then_update_lookup_monitoring_delete(bridge):
     assert dl == {"metaData": {"code": "200", "message": "OK"}, "response": no_sep}
     refused(rs.request(f"SEP/{no_sep}"), "201")
     refused(send(rs, "SEP/2.0/delete", "delete", {"request": {"t_sep": {"noSep": no_sep, "user": "x"}}}), "201")
+    # input messages are worded as BPJS's servers word them, in Indonesian, with the envelope's code
+    assert refused(send(rs, "SEP/2.0/delete", "delete", {"request": {"t_sep": {"user": "x"}}}), "400") == \
+        "No.SEP Tidak Boleh Kosong"
+    assert refused(rs.request("Rujukan/JumlahSEP/3/0301R0011117B000001"), "400").startswith("Jenis Rujukan Tidak Sesuai")
 
 
 def test_sep_refusals_cite_the_guide_and_write_nothing(bridge):

@@ -7,30 +7,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
 
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
 
 from jkn.api.errors import language
-from jkn.rules.decision import answer_text, localize
-
-
-def read_in(value: Any, lang: str) -> Any:
-    """``value`` with every explanation and stored answer in it read in ``lang``."""
-    if isinstance(value, list):
-        return [read_in(v, lang) for v in value]
-    if not isinstance(value, dict):
-        return value
-    out = {}
-    for key, v in value.items():
-        if key == "explanation" and isinstance(v, list) and all(isinstance(s, dict) and "text" in s for s in v):
-            out[key] = localize(v, lang)
-        elif key == "answer" and isinstance(v, dict):
-            out[key] = answer_text(v, lang)
-        else:
-            out[key] = read_in(v, lang)
-    return out
+from jkn.rules.decision import read_explained
 
 
 class ExplainedRoute(APIRoute):
@@ -42,7 +24,7 @@ class ExplainedRoute(APIRoute):
         async def route(request: Request) -> Response:
             response = await handler(request)
             if response.media_type == "application/json" and b'"explanation"' in response.body:
-                body = json.dumps(read_in(json.loads(response.body), language(request)), ensure_ascii=False,
+                body = json.dumps(read_explained(json.loads(response.body), language(request)), ensure_ascii=False,
                                   separators=(",", ":")).encode("utf-8")
                 response.body = body
                 response.headers["content-length"] = str(len(body))

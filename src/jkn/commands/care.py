@@ -12,7 +12,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from jkn.commands.edge import bounded, say
+from jkn.commands.edge import bounded, cli_language, say
+from jkn.rules.decision import read_explained
 from jkn.services.billing import service_penalties
 from jkn.services.bounds import Id, JknDate, JknMonth, Limit, PositiveRupiah
 from jkn.services.care import eligibility as care_eligibility
@@ -60,7 +61,8 @@ def _session(db: str | None):
 
 
 def _json(data) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    """``data`` as JSON, its explanations and answers read in the command line's language."""
+    sys.stdout.write(json.dumps(read_explained(data, cli_language()), ensure_ascii=False, indent=2) + "\n")
 
 
 @facility_app.command("types")

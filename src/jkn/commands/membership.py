@@ -17,7 +17,8 @@ import typer
 from rich.console import Console
 from sqlalchemy.orm import Session
 
-from jkn.commands.edge import bounded, say
+from jkn.commands.edge import bounded, cli_language, say
+from jkn.rules.decision import read_explained
 from jkn.services.bounds import Id, JknDate, Limit
 
 participants_app = typer.Typer(help="Participants: register, look up, report changes, history, card, coverage.",
@@ -41,7 +42,8 @@ def session_for(db: str | None) -> Iterator[Session]:
 
 
 def out(data) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    """``data`` as JSON, its explanations and answers read in the command line's language."""
+    sys.stdout.write(json.dumps(read_explained(data, cli_language()), ensure_ascii=False, indent=2, default=str) + "\n")
 
 
 def read_json(path: str) -> dict:

@@ -101,6 +101,24 @@ def localize(steps: "list[dict] | None", lang: str) -> list[dict[str, Any]]:
     return sorted(out, key=lambda s: not s["decisive"])
 
 
+def read_explained(value: Any, lang: str) -> Any:
+    """A JSON value (a service's answer) with every ``explanation`` in it read in ``lang`` (:func:`localize`)
+    and every stored ``answer`` too (:func:`answer_text`); the rest as it is."""
+    if isinstance(value, list):
+        return [read_explained(v, lang) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out = {}
+    for key, v in value.items():
+        if key == "explanation" and isinstance(v, list) and all(isinstance(s, dict) and "text" in s for s in v):
+            out[key] = localize(v, lang)
+        elif key == "answer" and isinstance(v, dict):
+            out[key] = answer_text(v, lang)
+        else:
+            out[key] = read_explained(v, lang)
+    return out
+
+
 def background(steps: "list[dict] | None") -> list[dict[str, Any]]:
     """Steps of earlier decisions kept as background of a later one: none of them decided it."""
     return [{**s, "decisive": False} for s in steps or []]

@@ -187,8 +187,7 @@ def assess(segment: "Segment | str", as_of: "date | Month | str", unpaid, *, pai
     late = lateness(overdue[0], d) if overdue else None
     payer = penalty._payer(seg)
     if seg.group is SegmentGroup.PBI:
-        steps.add("the guide sets no penalty or suspension for PBI, whose contribution the government pays",
-                  assumption("A-23"))
+        steps.add(Msg("late.pbi_exempt"), assumption("A-23"), decisive=True)
         return Decision(PenaltyAssessment(len(overdue), late, 0, arrears, owed, owed, Rupiah(arrears + owed), False,
                                           payer, tuple(overdue)), steps)
     if owed:
@@ -266,9 +265,9 @@ def service_penalty(segment: "Segment | str", admitted_on: "date | str", basis: 
     window (``charged_in_window``: how many). Billed to the payer whose arrears were paid (A-R12)."""
     seg, d, steps = Segment.parse(segment), as_date(admitted_on), Steps()
     if isinstance(basis, bool) or not isinstance(basis, int) or basis <= 0:
-        raise RuleError(f"the cost of the stay must be a whole positive number of rupiah, got {basis!r}")
+        raise RuleError(Msg("late.error.basis", got=repr(basis)))
     if isinstance(months_in_arrears, bool) or not isinstance(months_in_arrears, int) or months_in_arrears < 0:
-        raise RuleError(f"months in arrears must be a whole number, got {months_in_arrears!r}")
+        raise RuleError(Msg("late.error.months", got=repr(months_in_arrears)))
     payer, rule = penalty._payer(seg), param_entry("late_payment_regime", d)
 
     def none(why: str, msg: Msg, source: str) -> Decision[ServicePenalty]:

@@ -62,6 +62,12 @@ def duration(minutes, lang: str) -> str:
     return Msg("duration.minutes", minutes=mins).render(lang)
 
 
+def coded(code, name) -> str:
+    """A code with its name beside (``A09 · Diarrhoea and gastroenteritis ...``): ICD-10 titles are English
+    reference data with no Indonesian source (assumption A-L02), so the code clerks use stays beside them."""
+    return f"{code} · {name}" if name else str(code or "")
+
+
 def install(env) -> None:
     """Add the filters: ``{{ p.segment|name("segment") }}``, ``{{ line.item|line }}``, ``{{ m|duration }}``."""
 
@@ -83,4 +89,5 @@ def install(env) -> None:
 
         return summary_text(summary, context.get("lang", "id"))
 
-    env.filters.update(name=name, line=line, duration=in_duration, audit_summary=audit_summary, kabkota=kabkota)
+    env.filters.update(name=name, line=line, duration=in_duration, audit_summary=audit_summary, kabkota=kabkota,
+                       coded=coded)

@@ -15,6 +15,7 @@ from jkn.bridging.core.envelope import Answer
 from jkn.bridging.core.protocol import Call, Router
 from jkn.reference import care_codes
 from jkn.services.care import beds
+from jkn.i18n import Msg
 from jkn.services.errors import Invalid
 
 router = Router()
@@ -23,7 +24,7 @@ SAVED, UPDATED, DELETED = "Data berhasil disimpan.", "Data berhasil diupdate.", 
 
 def _body(call: Call) -> dict:
     if not isinstance(call.body, dict):
-        raise Invalid("the body must be a JSON object with kodekelas and koderuang", field="body")
+        raise Invalid(Msg("bridging.aplicares.body"), field="body")
     return call.body
 
 

@@ -11,6 +11,7 @@ import os
 
 from jkn.bridging.core.protocol import Call, Router
 from jkn.services.care import icare
+from jkn.i18n import Msg
 from jkn.services.errors import Invalid
 
 router = Router()
@@ -23,7 +24,7 @@ def _base(call: Call) -> str:
 
 def _validate(call: Call, path: str) -> dict:
     if not isinstance(call.body, dict):
-        raise Invalid("the body must be a JSON object with param (card number) and kodedokter", field="body")
+        raise Invalid(Msg("bridging.icare.body"), field="body")
     url = icare.validate(call.session, actor=call.actor, path=path, consumer_facility=call.consumer.facility_code,
                          card_number=call.body.get("param"), doctor_code=call.body.get("kodedokter"),
                          base_url=_base(call))

@@ -35,7 +35,7 @@ router = Router()
 
 def _obj(value: Any, name: str) -> dict:
     if not isinstance(value, dict):
-        raise Invalid(f"{name} must be a JSON object", field=name)
+        raise Invalid(Msg("bridging.error.not_object", name=name), field=name)
     return value
 
 
@@ -77,7 +77,7 @@ def _ours(call: Call, r: dict) -> bool:
 def _required_sep(t: dict) -> str:
     number = _s(t, "noSep")
     if not number:
-        raise Invalid("t_sep.noSep is required", field="noSep")
+        raise Invalid(Msg("bridging.vclaim.sep_required"), field="noSep")
     return number
 
 
@@ -108,7 +108,7 @@ def _sep_args(t: dict) -> dict:
     child = _s(t, "persalinan", "anakKe") or _s(jkn, "persalinanAnakKe")
     excluded = jkn.get("pengecualian") or []
     if not isinstance(excluded, list):
-        raise Invalid("jkn.pengecualian must be a list of exclusion codes", field="jkn.pengecualian")
+        raise Invalid(Msg("bridging.vclaim.exclusions_list"), field="jkn.pengecualian")
     return dict(
         card_number=_s(t, "noKartu") or "", sep_date=_s(t, "tglSep"), facility_code=_s(t, "ppkPelayanan") or "",
         service_type=_s(t, "jnsPelayanan") or "", diagnosis=_s(t, "diagAwal") or "", poli=_s(t, "poli", "tujuan"),
@@ -330,7 +330,7 @@ def rujukan_insert(call: Call):
 def _own_referral(call: Call, number: str | None) -> dict:
     """A referral this consumer's facility wrote; the unknown-referral answer otherwise."""
     if not number:
-        raise Invalid("t_rujukan.noRujukan is required", field="noRujukan")
+        raise Invalid(Msg("bridging.vclaim.referral_required"), field="noRujukan")
     r = referrals.get_referral(call.session, number)
     if r["from_facility"]["code"] != call.consumer.facility_code:
         raise NotFound(Msg("error.care.referral_unknown", number=str(number)), field="noRujukan")
@@ -392,7 +392,7 @@ def _referral_seps(call: Call, number: str) -> list[str]:
 @router.add("GET", "Rujukan/JumlahSEP/{jenis}/{no}")
 def rujukan_jumlah_sep(call: Call):
     if call.params["jenis"] not in ("1", "2"):
-        raise Invalid("jenis rujukan must be 1 (FKTP) or 2 (FKRTL)", field="jenis")
+        raise Invalid(Msg("bridging.vclaim.referral_kind"), field="jenis")
     r = referrals.get_referral(call.session, call.params["no"])
     if r["origin_level"] != call.params["jenis"]:
         raise NotFound(Msg("error.care.referral_unknown", number=call.params['no']), field="noRujukan")
@@ -463,7 +463,8 @@ def kontrol_lookup(call: Call):
 
 def _own_letter(call: Call, number: str | None, field: str = "noSuratKontrol") -> dict:
     if not number:
-        raise Invalid(f"{field} is required", field=field)
+        raise Invalid(Msg("bridging.vclaim.spri_required") if field == "noSPRI" else
+                      Msg("bridging.vclaim.control_letter_required"), field=field)
     c = referrals.get_control_letter(call.session, number)
     if c["facility_code"] != call.consumer.facility_code:
         raise NotFound(Msg("error.care.control_unknown", number=str(number)), field=field)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date
 
+from jkn.i18n import Msg
 from jkn.rules.care_class import care_class
 from jkn.rules.contribution import monthly_contribution
 from jkn.rules.decision import RuleError, jsonable
@@ -58,7 +59,7 @@ def parse_unpaid(items: list[str]) -> list[tuple[str, int]]:
         month, _, amount = item.partition("=")
         amount = amount.replace(".", "").strip()
         if not amount.isdigit():
-            raise RuleError(f"write each unpaid month as MONTH=AMOUNT, e.g. 2014-01=25500; got {item!r}")
+            raise RuleError(Msg("calc.error.unpaid_item", got=repr(item)))
         out.append((month.strip(), int(amount)))
     return out
 
