@@ -61,14 +61,15 @@ def take(session: Session, p: ParticipantRow, letter_number: str, day, *, actor:
 
 
 def _entry(p: ParticipantRow, letter: dict, w: dict, when: dt.date, n: int) -> dict:
-    """The Antrean RS body of the participant's entry (the catalogue's field names)."""
+    """The Antrean RS body of the participant's entry (the catalogue's field names); ``n`` names the
+    booking, the number is the clinic's next (``queues.add_queue``, A-Q14)."""
     poli = letter["poli"]["code"]
     opens = dt.datetime.combine(when, dt.time.fromisoformat(w["opens"]), JAKARTA)
     return {"kodebooking": f"MJKN{letter['hospital']['code']}{when:%y%m%d}{n:04d}", "jenispasien": "JKN",
             "nomorkartu": p.card_number, "nik": p.nik, "kodepoli": poli, "namapoli": letter["poli"]["name"], "pasienbaru": 0,
             "tanggalperiksa": when.isoformat(), "kodedokter": w["doctor_code"], "namadokter": w["doctor_name"],
             "jampraktek": f"{w['opens']}-{w['closes']}", "jeniskunjungan": letter["visit_type"],
-            "nomorreferensi": letter["number"], "nomorantrean": f"{poli}-{n}", "angkaantrean": n,
+            "nomorreferensi": letter["number"],
             "estimasidilayani": int(opens.timestamp() * 1000), "kuotajkn": w["capacity"], "keterangan": ""}
 
 
