@@ -158,7 +158,7 @@ LISTS = {"kesadaran": "kode,nama\n01,Compos mentis\n02,Somnolence\n",
          "tindakan-10": "kode,nama\nT01,Insisi abses\n",
          "spesialis": "kode,nama\nINT,Penyakit Dalam\n",
          "subspesialis": "kode,nama,induk,poli\n26,Penyakit Dalam,INT,INT\n99,Paru,INT,\n",
-         "sarana": "kode,nama\n1,Rekam Medik\n", "khusus": "kode,nama\nHDL,Hemodialisa\n"}
+         "sarana": "kode,nama\n1,Rekam Medik\n", "khusus": "kode,nama,poli\nHDL,Hemodialisa,INT\nTHA,Thalasemia,\n"}
 
 
 def _load_lists(engine) -> None:
@@ -183,7 +183,7 @@ def test_code_lists_answer_as_loaded(clinic):
     assert ok(pc.call("GET", "spesialis"))["list"] == [{"kdSpesialis": "INT", "nmSpesialis": "Penyakit Dalam"}]
     assert ok(pc.call("GET", "spesialis/INT/subSpesialis"))["list"][0] == {
         "kdSubSpesialis": "26", "nmSubSpesialis": "Penyakit Dalam", "kdPoliRujuk": "INT"}
-    assert ok(pc.call("GET", "spesialis/sarana"))["count"] == 1 and ok(pc.call("GET", "spesialis/khusus"))["count"] == 1
+    assert ok(pc.call("GET", "spesialis/sarana"))["count"] == 1 and ok(pc.call("GET", "spesialis/khusus"))["count"] == 2
     dpho = ok(pc.call("GET", "obat/dpho/parasetamol/1/10"))
     assert dpho == {"count": 1, "list": [{"kdObat": "120102", "nmObat": "Parasetamol tab 500 mg", "sedia": None}]}
     assert ok(pc.call("GET", "tindakan/kdTkp/10/1/10"))["list"][0]["kdTindakan"] == "T01"
@@ -202,6 +202,15 @@ def test_referral_hospitals_of_a_subspecialty(clinic):
     assert [h["kdppk"] for h in found["list"]] == [w.rsud] and found["list"][0]["nmppk"] == "RSUD KOTA BANDUNG"
     assert found["list"][0]["distance"] is None
     refused(pc.call("GET", f"spesialis/rujuk/subspesialis/99/sarana/1/tglEstRujuk/{day}"), 201)  # no kdPoliRujuk
+    # special referrals: the khusus code's clinic, or the sub-specialty named; the participant's cover counts
+    special = ok(pc.call("GET", f"spesialis/rujuk/khusus/HDL/noKartu/{w.active}/tglEstRujuk/{day}"))
+    assert [h["kdppk"] for h in special["list"]] == [w.rsud]
+    both = ok(pc.call("GET", f"spesialis/rujuk/khusus/THA/subspesialis/26/noKartu/{w.active}/tglEstRujuk/{day}"))
+    assert [h["kdppk"] for h in both["list"]] == [w.rsud]
+    refused(pc.call("GET", f"spesialis/rujuk/khusus/THA/noKartu/{w.active}/tglEstRujuk/{day}"), 201, "THA")
+    refused(pc.call("GET", f"spesialis/rujuk/khusus/XYZ/noKartu/{w.active}/tglEstRujuk/{day}"), 201, "XYZ")
+    refused(pc.call("GET", f"spesialis/rujuk/khusus/HDL/noKartu/{w.suspended}/tglEstRujuk/{day}"), 201, w.suspended)
+    refused(pc.call("GET", f"spesialis/rujuk/khusus/HDL/noKartu/{w.active}/tglEstRujuk/31-02-2026"), 400)
     with session_factory(clinic.engine)() as s:
         for row in s.query(FacilityStaffRow).filter_by(facility_code=w.rsud, poli_code="INT"):
             s.delete(row)
@@ -275,6 +284,16 @@ def test_pendaftaran_kunjungan_obat_tindakan(clinic):
     listed = ok(pc.call("GET", f"tindakan/kunjungan/{no}"))
     assert listed["list"][0] == {"kdTindakanSK": int(t["message"]), "kdTindakan": "T01", "nmTindakan": "Insisi abses",
                                  "biaya": 75000, "keterangan": "abses lengan", "hasil": "0"}
+    # a procedure corrected in place; a bad code, another visit's number or clinic change nothing
+    fixed = {"kdTindakanSK": int(t["message"]), "noKunjungan": no, "kdTindakan": "T01", "biaya": 80000,
+             "keterangan": "abses lengan kiri", "hasil": 1}
+    assert ok(pc.call("PUT", "tindakan", fixed)) == {"field": "kdTindakanSK", "message": t["message"]}
+    refused(pc.call("PUT", "tindakan", {**fixed, "kdTindakan": "ZZZ", "biaya": 1}), 400)
+    refused(pc.call("PUT", "tindakan", {**fixed, "kdTindakanSK": 999999, "biaya": 1}), 201)
+    refused(PCare(clinic, w.fktp2_v2).call("PUT", "tindakan", {**fixed, "biaya": 1}), 401)
+    assert ok(pc.call("GET", f"tindakan/kunjungan/{no}"))["list"] == [
+        {"kdTindakanSK": int(t["message"]), "kdTindakan": "T01", "nmTindakan": "Insisi abses", "biaya": 80000,
+         "keterangan": "abses lengan kiri", "hasil": "1"}]
     ok(pc.call("DELETE", f"tindakan/{t['message']}/kunjungan/{no}"))
     assert count(engine, VisitProcedureRow) == 0
 

@@ -7,6 +7,8 @@ get these pages."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -210,7 +212,7 @@ def test_participant_takes_a_number_sees_the_queue_move_checks_in_and_cancels(lo
 
 def test_participant_takes_a_number_at_the_hospital_of_her_referral(login, site):  # noqa: F811
     from jkn.services.care import queues, referrals
-    from jkn.services.care.common import jakarta_today
+    from jkn.services.care.common import JAKARTA, jakarta_today
 
     base, world = site.url, site.world
     rsud, today = world.fktp["FKRTL"][0], jakarta_today()
@@ -222,6 +224,20 @@ def test_participant_takes_a_number_at_the_hospital_of_her_referral(login, site)
         letter = referrals.create_referral(s, actor=SYSTEM, card_number=world.siti_card,
                                            from_facility=world.fktp["FKTP"][0], to_facility=rsud, referral_date=today,
                                            diagnosis="J06", poli="ANA")["number"]
+    # three patients the hospital's SIMRS queued before her (numbered by jkn); two already called to the clinic
+    opens = dt.datetime.combine(today, dt.time(8, 0), JAKARTA)
+    with Session(site.engine) as s:
+        for i in range(3):
+            q = queues.add_queue(s, rsud, {
+                "kodebooking": f"RS{i}", "jenispasien": "NON JKN", "nik": f"127101120380{i:02d}01", "kodepoli": "ANA",
+                "pasienbaru": 0, "tanggalperiksa": today.isoformat(), "kodedokter": "33690",
+                "jampraktek": "07:00-14:00", "jeniskunjungan": 1, "estimasidilayani": 0}, actor=SYSTEM)
+            assert q["queue_number"] == f"ANA-{i + 1}"
+        for i in range(2):
+            for task in (3, 4):
+                queues.update_task(s, rsud, {"kodebooking": f"RS{i}", "taskid": task,
+                                             "waktu": int((opens + dt.timedelta(minutes=10 * i)).timestamp() * 1000)},
+                                   actor=SYSTEM)
     siti = login(world.users["siti"])
     siti.goto(base + "/peserta/antrean")
     form = siti.locator("#hospital-form")
@@ -229,7 +245,10 @@ def test_participant_takes_a_number_at_the_hospital_of_her_referral(login, site)
     form.get_by_role("button", name="Ambil antrean di rumah sakit").click()
     assert siti.get_by_role("status").inner_text() == "Nomor antrean Anda sudah diambil."
     entry = siti.locator(".hospital-entry")
-    assert entry.count() == 1 and entry.locator(".queue-number").inner_text().startswith("ANA-")
+    assert entry.count() == 1 and entry.locator(".queue-number").inner_text() == "ANA-4"
+    # her place: one still waiting before her, ANA-2 called last, the next calls 10 minutes apart
+    assert entry.locator(".queue-ahead").inner_text() == "1" and entry.locator(".queue-last").inner_text() == "ANA-2"
+    assert entry.locator(".queue-estimate").inner_text() == "08:30"
     assert "dr. Ani, Sp.A" in entry.inner_text() and "praktik mulai 07:00" in entry.inner_text()
     # a second active number at that clinic and day is refused, nothing added
     siti.locator("#hospital-form").get_by_role("button", name="Ambil antrean di rumah sakit").click()
@@ -241,4 +260,5 @@ def test_participant_takes_a_number_at_the_hospital_of_her_referral(login, site)
     # the hospital's Antrean RS sees the entry its booking code names
     with Session(site.engine) as s:
         seen = queues.queues(s, rsud, on=today)
-    assert [q["source"] for q in seen] == ["Mobile JKN"] and seen[0]["reference_number"] == letter
+    mine = [q for q in seen if q["source"] == "Mobile JKN"]
+    assert len(mine) == 1 and mine[0]["reference_number"] == letter

@@ -71,7 +71,7 @@ class CareSerialRow(Base):
     """Last serial used per number prefix (facility code + MMYY + letter)."""
 
     __tablename__ = "care_serial"
-    prefix: Mapped[str] = mapped_column(String(16), primary_key=True)
+    prefix: Mapped[str] = mapped_column(String(40), primary_key=True)
     last: Mapped[int] = mapped_column(BigInteger, default=0)
 
 

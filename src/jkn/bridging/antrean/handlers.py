@@ -106,8 +106,12 @@ def update_jadwal(call: Call):
 
 @router.add("POST", "antrean/add")
 def antrean_add(call: Call):
-    _once(queues.add_queue, call.session, call.consumer.facility_code, call.body, actor=call.actor)
-    return None
+    """The hospital's entry; one it leaves unnumbered (no ``nomorantrean``) gets the clinic's next number,
+    answered (A-Q14)."""
+    q = _once(queues.add_queue, call.session, call.consumer.facility_code, call.body, actor=call.actor)
+    numbered = isinstance(call.body, dict) and str(call.body.get("nomorantrean") or "").strip()
+    return None if numbered else {"kodebooking": q["booking_code"], "nomorantrean": q["queue_number"],
+                                  "angkaantrean": q["queue_seq"]}
 
 
 @router.add("POST", "antrean/farmasi/add")

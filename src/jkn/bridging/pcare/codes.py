@@ -10,7 +10,9 @@ from sqlalchemy import func, select
 from jkn.bridging.core.protocol import Call
 from jkn.bridging.pcare.common import listed, pdate, router
 from jkn.i18n import Msg
+from jkn.services.care import eligibility as care_eligibility
 from jkn.services.care import pcare_codes, referral_picker
+from jkn.services.care.common import refuse_inactive
 from jkn.services.errors import Invalid, NotFound
 from jkn.store.care_tables import ReferralRow
 from jkn.store.queue_tables import DoctorScheduleRow
@@ -67,24 +69,18 @@ def khusus(call: Call):
     return _list(call, "khusus", "kdKhusus", "nmKhusus")
 
 
-@router.add("GET", "spesialis/rujuk/subspesialis/{sub}/sarana/{sarana}/tglEstRujuk/{tgl}")
-def rujuk_subspesialis(call: Call):
-    """Partner hospitals running the clinic of the sub-specialty (its ``kdPoliRujuk``), nearest ring
-    first (A-Q09), with the doctors' schedules of that day, the referrals already planned to them
-    for it and the capacity the hospitals gave; ``distance`` is not known to jkn."""
-    day = pdate(call.params["tgl"], "tglEstRujuk")
-    sub = next((c for c in pcare_codes.codes(call.session, "subspesialis") if c["code"] == call.params["sub"]), None)
-    if sub is None or not sub["poli"]:
-        raise NotFound(Msg("error.pcare.subspecialty_unknown", code=call.params["sub"]), field="kdSubSpesialis")
-    found = [h for h in referral_picker.hospitals(call.session, call.consumer.facility_code, poli=sub["poli"])
-             if h["offers"]]
+def _referral_hospitals(call: Call, poli: str, day) -> dict:
+    """Partner hospitals running ``poli``, nearest ring first (A-Q09), with the doctors' schedules
+    of ``day``, the referrals already planned to them for it and the capacity the hospitals gave;
+    ``distance`` is not known to jkn."""
+    found = [h for h in referral_picker.hospitals(call.session, call.consumer.facility_code, poli=poli) if h["offers"]]
     out = []
     for h in found:
         windows = call.session.scalars(select(DoctorScheduleRow).where(
-            DoctorScheduleRow.facility_code == h["code"], DoctorScheduleRow.poli_code == sub["poli"],
+            DoctorScheduleRow.facility_code == h["code"], DoctorScheduleRow.poli_code == poli,
             DoctorScheduleRow.weekday == day.isoweekday(), DoctorScheduleRow.closed.is_(False))).all()
         planned = call.session.scalar(select(func.count()).select_from(ReferralRow).where(
-            ReferralRow.to_facility == h["code"], ReferralRow.poli_code == sub["poli"],
+            ReferralRow.to_facility == h["code"], ReferralRow.poli_code == poli,
             ReferralRow.planned_visit_date == day, ReferralRow.deleted_at.is_(None)))
         capacity = sum(w.capacity for w in windows if w.capacity is not None) if windows else None
         out.append({"kdppk": h["code"], "nmppk": h["name"], "alamatPpk": h["address"], "telpPpk": h["phone"],
@@ -92,3 +88,48 @@ def rujuk_subspesialis(call: Call):
                     "jadwal": ", ".join(f"{w.opens}-{w.closes}" for w in windows) or None, "jmlRujuk": planned,
                     "kapasitas": capacity, "persentase": round(100 * planned / capacity, 2) if capacity else None})
     return listed(out)
+
+
+def _subspecialty_poli(call: Call, code: str) -> str:
+    sub = next((c for c in pcare_codes.codes(call.session, "subspesialis") if c["code"] == code), None)
+    if sub is None or not sub["poli"]:
+        raise NotFound(Msg("error.pcare.subspecialty_unknown", code=code), field="kdSubSpesialis")
+    return sub["poli"]
+
+
+@router.add("GET", "spesialis/rujuk/subspesialis/{sub}/sarana/{sarana}/tglEstRujuk/{tgl}")
+def rujuk_subspesialis(call: Call):
+    """The hospitals of a sub-specialty's clinic (its ``kdPoliRujuk``) on a date."""
+    day = pdate(call.params["tgl"], "tglEstRujuk")
+    return _referral_hospitals(call, _subspecialty_poli(call, call.params["sub"]), day)
+
+
+def _special(call: Call, day) -> dict:
+    """The special referral code (BPJS's ``khusus`` list as loaded), checked with the participant:
+    known, with cover active on the planned day (A-Q13)."""
+    special = next((c for c in pcare_codes.codes(call.session, "khusus") if c["code"] == call.params["khusus"]), None)
+    if special is None:
+        raise NotFound(Msg("error.pcare.special_unknown", code=call.params["khusus"]), field="kdKhusus")
+    elig = care_eligibility.check(call.session, day, card_number=call.params["card"])
+    if not elig.active:
+        raise refuse_inactive(elig, day)
+    return special
+
+
+@router.add("GET", "spesialis/rujuk/khusus/{khusus}/noKartu/{card}/tglEstRujuk/{tgl}")
+def rujuk_khusus(call: Call):
+    """The hospitals of a special referral (hemodialysis, thalassaemia...) for a participant: the
+    clinic the loaded ``khusus`` list gives the code (its ``poli`` column, A-Q13)."""
+    day = pdate(call.params["tgl"], "tglEstRujuk")
+    special = _special(call, day)
+    if not special["poli"]:
+        raise NotFound(Msg("error.pcare.special_unknown", code=special["code"]), field="kdKhusus")
+    return _referral_hospitals(call, special["poli"], day)
+
+
+@router.add("GET", "spesialis/rujuk/khusus/{khusus}/subspesialis/{sub}/noKartu/{card}/tglEstRujuk/{tgl}")
+def rujuk_khusus_subspesialis(call: Call):
+    """A special referral that names a sub-specialty: the hospitals of the sub-specialty's clinic."""
+    day = pdate(call.params["tgl"], "tglEstRujuk")
+    _special(call, day)
+    return _referral_hospitals(call, _subspecialty_poli(call, call.params["sub"]), day)

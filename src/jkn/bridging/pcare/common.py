@@ -20,9 +20,9 @@ def page(rows: list, row: str, limit: str) -> dict:
     try:
         start, size = max(int(row), 1), int(limit)
     except ValueError:
-        raise Invalid(Msg("error.pcare.paging"), field="limit") from None
+        raise Invalid(Msg("bridging.pcare.row_limit_numbers"), field="limit") from None
     if not 1 <= size <= 1000:
-        raise Invalid(Msg("error.pcare.paging"), field="limit")
+        raise Invalid(Msg("bridging.pcare.limit_range"), field="limit")
     if not rows:
         raise NotFound(NO_DATA)
     return {"count": len(rows), "list": rows[start - 1:start - 1 + size]}

@@ -70,6 +70,17 @@ def add_procedure(call: Call):
     return {"field": "kdTindakanSK", "message": str(t["id"])}
 
 
+@router.add("PUT", "tindakan")
+def update_procedure(call: Call):
+    """Correct a procedure (``kdTindakanSK`` of ``noKunjungan``); the fields as ``POST tindakan``."""
+    b = body(call)
+    t = visit_items.update_procedure(call.session, text(b, "kdTindakanSK") or "", text(b, "noKunjungan") or "",
+                                     actor=call.actor, facility_code=call.consumer.facility_code,
+                                     code=text(b, "kdTindakan") or "", fee=b.get("biaya"),
+                                     notes=text(b, "keterangan"), result=b.get("hasil"))
+    return {"field": "kdTindakanSK", "message": str(t["id"])}
+
+
 @router.add("DELETE", "tindakan/{sk}/kunjungan/{no}")
 def delete_procedure(call: Call):
     visit_items.delete_procedure(call.session, call.params["sk"], call.params["no"], actor=call.actor,

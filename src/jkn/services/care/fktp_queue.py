@@ -261,15 +261,21 @@ def position(session: Session, row: dict) -> dict:
                                              FktpRegistrationRow.poli_code == row["poli"]["code"])
     ahead = len(session.scalars(base.where(FktpRegistrationRow.status == "WAITING",
                                            FktpRegistrationRow.queue_seq < row["queue_seq"])).all())
-    calls = sorted(c for c in session.scalars(base.with_only_columns(FktpRegistrationRow.called_at_ms).where(
+    calls = list(session.scalars(base.with_only_columns(FktpRegistrationRow.called_at_ms).where(
         FktpRegistrationRow.called_at_ms.is_not(None))).all())
     last = session.scalar(base.with_only_columns(FktpRegistrationRow.queue_number).where(
         FktpRegistrationRow.called_at_ms.is_not(None)).order_by(FktpRegistrationRow.called_at_ms.desc()).limit(1))
-    estimate = None
-    if row["status"] == "WAITING" and len(calls) >= 2:
-        step = (calls[-1] - calls[0]) / (len(calls) - 1)
-        estimate = dt.datetime.fromtimestamp((calls[-1] + step * (ahead + 1)) / 1000, JAKARTA).strftime("%H:%M")
-    return {"ahead": ahead, "last_called": last, "estimate": estimate}
+    return {"ahead": ahead, "last_called": last, "estimate": estimate(calls, ahead) if row["status"] == "WAITING" else None}
+
+
+def estimate(calls: list[int], ahead: int) -> str | None:
+    """The time (HH:MM, Jakarta) a number with ``ahead`` still waiting before it is likely called: the
+    last call plus the mean time between the day's calls (ms) per number; None before two calls (A-Q11)."""
+    calls = sorted(calls)
+    if len(calls) < 2:
+        return None
+    step = (calls[-1] - calls[0]) / (len(calls) - 1)
+    return dt.datetime.fromtimestamp((calls[-1] + step * (ahead + 1)) / 1000, JAKARTA).strftime("%H:%M")
 
 
 def of_participant(session: Session, participant_id: int, *, since: dt.date) -> list[dict]:

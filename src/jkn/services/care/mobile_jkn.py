@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jkn.i18n import Msg
-from jkn.services.care import queues, referrals
+from jkn.services.care import fktp_queue, queues, referrals
 from jkn.services.care.common import JAKARTA, jakarta_today, next_serial, parse_date
 from jkn.services.care.facilities import facility_name
 from jkn.services.errors import NotFound
@@ -22,7 +22,7 @@ from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
 from jkn.store.care_tables import ControlLetterRow
 from jkn.store.membership_tables import ParticipantRow
-from jkn.store.queue_tables import HospitalQueueRow
+from jkn.store.queue_tables import HospitalQueueRow, QueueTaskRow
 
 SOURCE = "Mobile JKN"
 
@@ -61,26 +61,45 @@ def take(session: Session, p: ParticipantRow, letter_number: str, day, *, actor:
 
 
 def _entry(p: ParticipantRow, letter: dict, w: dict, when: dt.date, n: int) -> dict:
-    """The Antrean RS body of the participant's entry (the catalogue's field names)."""
+    """The Antrean RS body of the participant's entry (the catalogue's field names); ``n`` names the
+    booking, the number is the clinic's next (``queues.add_queue``, A-Q14)."""
     poli = letter["poli"]["code"]
     opens = dt.datetime.combine(when, dt.time.fromisoformat(w["opens"]), JAKARTA)
     return {"kodebooking": f"MJKN{letter['hospital']['code']}{when:%y%m%d}{n:04d}", "jenispasien": "JKN",
             "nomorkartu": p.card_number, "nik": p.nik, "kodepoli": poli, "namapoli": letter["poli"]["name"], "pasienbaru": 0,
             "tanggalperiksa": when.isoformat(), "kodedokter": w["doctor_code"], "namadokter": w["doctor_name"],
             "jampraktek": f"{w['opens']}-{w['closes']}", "jeniskunjungan": letter["visit_type"],
-            "nomorreferensi": letter["number"], "nomorantrean": f"{poli}-{n}", "angkaantrean": n,
+            "nomorreferensi": letter["number"],
             "estimasidilayani": int(opens.timestamp() * 1000), "kuotajkn": w["capacity"], "keterangan": ""}
 
 
 def of_participant(session: Session, p: ParticipantRow) -> list[dict]:
-    """The participant's hospital queue entries from today on."""
+    """The participant's hospital queue entries from today on, each with its position."""
     rows = session.scalars(select(HospitalQueueRow).where(
         HospitalQueueRow.participant_id == p.id, HospitalQueueRow.service_date >= jakarta_today())
         .order_by(HospitalQueueRow.service_date, HospitalQueueRow.id)).all()
     return [{**queues.queue_view(r, []), "hospital": facility_name(session, r.facility_code) or r.facility_code,
              "facility_code": r.facility_code, "poli_name": r.poli_name, "doctor_name": r.doctor_name,
-             "cancelled": r.status == "CANCELLED",
+             "cancelled": r.status == "CANCELLED", **position(session, r),
              "opens": dt.datetime.fromtimestamp(r.estimated_ms / 1000, JAKARTA).strftime("%H:%M")} for r in rows]
+
+
+def position(session: Session, r: HospitalQueueRow) -> dict:
+    """Where an entry stands in its doctor's practice that day, as the FKTP number does (A-Q11): the
+    entries before it not yet called to the clinic (task 4, "mulai dilayani poli"), the number last
+    called, and the estimate from the day's task 4 times; ``waiting`` False once it is called or ended."""
+    day = select(HospitalQueueRow.id, HospitalQueueRow.queue_seq, HospitalQueueRow.queue_number).where(
+        HospitalQueueRow.facility_code == r.facility_code, HospitalQueueRow.service_date == r.service_date,
+        HospitalQueueRow.poli_code == r.poli_code, HospitalQueueRow.doctor_code == r.doctor_code,
+        HospitalQueueRow.status == "ACTIVE")
+    entries = session.execute(day).all()
+    called = dict(session.execute(select(QueueTaskRow.queue_id, QueueTaskRow.at_ms).where(
+        QueueTaskRow.task_id == 4, QueueTaskRow.queue_id.in_([e.id for e in entries] or [0]))).all())
+    ahead = sum(1 for e in entries if e.queue_seq < r.queue_seq and e.id not in called)
+    last = max((e for e in entries if e.id in called), key=lambda e: called[e.id], default=None)
+    waiting = r.status == "ACTIVE" and r.id not in called
+    return {"waiting": waiting, "ahead": ahead, "last_called": last.queue_number if last else None,
+            "estimate": fktp_queue.estimate(list(called.values()), ahead) if waiting else None}
 
 
 def cancel(session: Session, p: ParticipantRow, booking_code: str, *, actor: Actor) -> dict:

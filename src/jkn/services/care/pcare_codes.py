@@ -36,7 +36,8 @@ def _kind(kind: str) -> str:
 
 def load(session: Session, kind: str, text: str, *, actor: Actor) -> int:
     """Replace the ``kind`` list by the rows of a CSV (``kode,nama`` and, for sub-specialties,
-    ``induk``: the specialty, and ``poli``: the hospital clinic, kdPoliRujuk); the whole file or nothing. Returns the number of codes loaded."""
+    ``induk``: the specialty, and ``poli``: the hospital clinic, kdPoliRujuk; for special referrals
+    ``poli`` too, A-Q13); the whole file or nothing. Returns the number of codes loaded."""
     kind = _kind(kind)
     rows = list(csv.DictReader(io.StringIO(text)))
     seen: dict[str, PCareCodeRow] = {}

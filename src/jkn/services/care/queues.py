@@ -17,13 +17,14 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from jkn.i18n import Msg
 from jkn.reference import care_codes
 from jkn.services.care import eligibility as care_eligibility
-from jkn.services.care.common import (JAKARTA, NIK_RE, Refused, facility, jakarta_today, parse_date, refuse_inactive,
-                                     valid_card)
+from jkn.services.care.common import (JAKARTA, NIK_RE, Refused, facility, jakarta_today, next_serial, parse_date,
+                                     refuse_inactive, valid_card)
 from jkn.services.errors import Conflict, Invalid, NotFound
 from jkn.services.portal import audit
 from jkn.services.portal.audit import Actor
@@ -269,8 +270,10 @@ def add_queue(session: Session, facility_code: str, body: dict, *, actor: Actor,
     new_patient = _whole(body, "pasienbaru", low=0, high=1)
     doctor_code = _doctor_code(body.get("kodedokter"))
     pol = _poli(body.get("kodepoli"))
-    queue_number = _text(body, "nomorantrean", size=20)
-    seq = _whole(body, "angkaantrean", low=0)
+    queue_number = _text(body, "nomorantrean", required=False, size=20)
+    seq = _whole(body, "angkaantrean", required=queue_number is not None, low=0)
+    if seq is not None and queue_number is None:
+        raise Invalid(Msg("error.queue.empty", field="nomorantrean"), field="nomorantrean")
     estimate = _whole(body, "estimasidilayani", low=0, high=2**63 - 1)
     quotas = {k: _whole(body, k, required=False) for k in ("kuotajkn", "sisakuotajkn", "kuotanonjkn", "sisakuotanonjkn")}
     with unit_of_work(session):
@@ -284,6 +287,10 @@ def add_queue(session: Session, facility_code: str, body: dict, *, actor: Actor,
         if slot is None or slot.closed:
             raise Refused(f"Jadwal dokter {doc.name} di poli {pol.code} pada {DAY_NAMES[day.isoweekday()]} {day} "
                           f"jam {hours} tidak ada atau tutup", rule="NO_SCHEDULE", explanation=[])
+        if queue_number is None:  # jkn numbers it: the counter of the clinic, doctor and day (A-Q14); its row
+            # stays locked to the end, so concurrent takes wait and the checks below see each other's entries
+            seq = next_serial(session, f"Q{fac.code}{pol.code}{doctor_code}{day:%y%m%d}")
+            queue_number = f"{pol.code}-{seq}"
         if session.scalar(select(HospitalQueueRow.id).where(HospitalQueueRow.facility_code == fac.code,
                                                             HospitalQueueRow.booking_code == booking)):
             raise Duplicate("Terdapat duplikasi Kode Booking", field="kodebooking")
@@ -306,17 +313,7 @@ def add_queue(session: Session, facility_code: str, body: dict, *, actor: Actor,
             if not elig.active:
                 raise refuse_inactive(elig, day)
             _check_reference(session, fac, participant, visit_type, reference, day)
-        if session.scalar(select(HospitalQueueRow.booking_code).where(
-                HospitalQueueRow.facility_code == fac.code, HospitalQueueRow.service_date == day,
-                HospitalQueueRow.poli_code == pol.code, HospitalQueueRow.nik == nik, HospitalQueueRow.status == "ACTIVE")):
-            raise Refused(f"Pasien dengan NIK {nik} sudah memiliki antrean aktif di poli {pol.code} pada {day}",
-                          rule="ACTIVE_QUEUE", explanation=[])
-        if session.scalar(select(HospitalQueueRow.id).where(
-                HospitalQueueRow.facility_code == fac.code, HospitalQueueRow.service_date == day,
-                HospitalQueueRow.poli_code == pol.code, HospitalQueueRow.doctor_code == doctor_code,
-                HospitalQueueRow.queue_number == queue_number)):
-            raise Duplicate(f"Nomor antrean {queue_number} sudah dipakai pada {day} di poli {pol.code}",
-                            field="nomorantrean")
+        _not_taken(session, fac.code, day, pol.code, doctor_code, nik, queue_number)
         row = HospitalQueueRow(
             facility_code=fac.code, booking_code=booking, jkn=jkn, participant_id=participant.id if participant else None,
             card_number=card, nik=nik, phone=_text(body, "nohp", required=False, size=20), poli_code=pol.code,
@@ -327,11 +324,30 @@ def add_queue(session: Session, facility_code: str, body: dict, *, actor: Actor,
             estimated_ms=estimate, quota_jkn=quotas["kuotajkn"], quota_jkn_left=quotas["sisakuotajkn"],
             quota_non_jkn=quotas["kuotanonjkn"], quota_non_jkn_left=quotas["sisakuotanonjkn"],
             notes=_text(body, "keterangan", required=False, size=500), source=source, status="ACTIVE")
-        session.add(row)
-        session.flush()
+        try:
+            with session.begin_nested():
+                session.add(row)
+        except IntegrityError:  # a concurrent entry won the number, the patient's clinic or the booking code
+            _not_taken(session, fac.code, day, pol.code, doctor_code, nik, queue_number)
+            raise Duplicate("Terdapat duplikasi Kode Booking", field="kodebooking") from None
         audit.record_at_facility(session, actor, "queue.add", fac, object_type="hospital_queue", object_id=booking,
                                  summary=f"{kind} {queue_number} at {pol.code} on {day}")
         return queue_view(row, [])
+
+
+def _not_taken(session: Session, code: str, day: dt.date, poli: str, doctor_code, nik: str, number: str) -> None:
+    """Refused when the patient has an active entry at the clinic that day, Duplicate when the number
+    is taken (also when a concurrent entry of theirs, or with that number, has just won)."""
+    if session.scalar(select(HospitalQueueRow.booking_code).where(
+            HospitalQueueRow.facility_code == code, HospitalQueueRow.service_date == day,
+            HospitalQueueRow.poli_code == poli, HospitalQueueRow.nik == nik, HospitalQueueRow.status == "ACTIVE")):
+        raise Refused(f"Pasien dengan NIK {nik} sudah memiliki antrean aktif di poli {poli} pada {day}",
+                      rule="ACTIVE_QUEUE", explanation=[])
+    if session.scalar(select(HospitalQueueRow.id).where(
+            HospitalQueueRow.facility_code == code, HospitalQueueRow.service_date == day,
+            HospitalQueueRow.poli_code == poli, HospitalQueueRow.doctor_code == doctor_code,
+            HospitalQueueRow.queue_number == number)):
+        raise Duplicate(f"Nomor antrean {number} sudah dipakai pada {day} di poli {poli}", field="nomorantrean")
 
 
 def add_pharmacy(session: Session, facility_code: str, body: dict, *, actor: Actor) -> dict:
@@ -446,7 +462,7 @@ def queue_view(row: HospitalQueueRow, tasks: Iterable[int]) -> dict:
             "doctor_code": row.doctor_code, "practice_hours": row.practice_hours, "nik": row.nik,
             "card_number": row.card_number or "", "phone": row.phone or "", "mr_number": row.mr_number or "",
             "visit_type": row.visit_type, "reference_number": row.reference_number or "", "source": row.source,
-            "jkn": row.jkn, "queue_number": row.queue_number, "estimated_ms": row.estimated_ms,
+            "jkn": row.jkn, "queue_number": row.queue_number, "queue_seq": row.queue_seq, "estimated_ms": row.estimated_ms,
             "created_ms": _ms(row.created_at or dt.datetime.now(dt.timezone.utc)),
             "status": _status_text(row, tasks)}
 

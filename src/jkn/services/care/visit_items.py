@@ -101,22 +101,44 @@ def procedure_view(session: Session, t: VisitProcedureRow, care_type: str = "RJT
             "fee": t.fee, "notes": t.notes, "result": t.result}
 
 
-def add_procedure(session: Session, visit_id, *, actor: Actor, facility_code: str, code: str, fee=None,
-                  notes: str | None = None, result=None) -> dict:
+def _procedure_values(session: Session, visit: dict, code: str, fee, notes, result) -> dict:
+    """A procedure's fields checked: its code (against the loaded list of the visit's care type),
+    the cost the clinic gives, notes and result."""
     code = (code or "").strip()
     if not code or len(code) > 20:
         raise Invalid(Msg("error.visit.procedure_code"), field="kdTindakan")
-    cost = _count(fee, "biaya")
+    kind = f"tindakan-{TKP.get(visit['care_type'], '10')}"
+    return {"procedure_code": pcare_codes.check(session, kind, code, "kdTindakan"), "fee": _count(fee, "biaya"),
+            "notes": (notes or "").strip() or None,
+            "result": str(result).strip()[:40] if result not in (None, "") else None}
+
+
+def add_procedure(session: Session, visit_id, *, actor: Actor, facility_code: str, code: str, fee=None,
+                  notes: str | None = None, result=None) -> dict:
     with unit_of_work(session):
         visit = primary_care.get_visit(session, visit_id, facility_code=facility_code)
-        kind = f"tindakan-{TKP.get(visit['care_type'], '10')}"
-        row = VisitProcedureRow(visit_id=visit["id"], procedure_code=pcare_codes.check(session, kind, code, "kdTindakan"),
-                                fee=cost, notes=(notes or "").strip() or None,
-                                result=str(result).strip()[:40] if result not in (None, "") else None)
+        row = VisitProcedureRow(visit_id=visit["id"], **_procedure_values(session, visit, code, fee, notes, result))
         session.add(row)
         session.flush()
         _audit(session, actor, "visit.procedure.add", visit["id"], facility_code, code,
-               after={"kdTindakanSK": row.id, "kdTindakan": code, "biaya": cost})
+               after={"kdTindakanSK": row.id, "kdTindakan": row.procedure_code, "biaya": row.fee})
+        return procedure_view(session, row, visit["care_type"])
+
+
+def update_procedure(session: Session, procedure_id, visit_id, *, actor: Actor, facility_code: str, code: str,
+                     fee=None, notes: str | None = None, result=None) -> dict:
+    """Correct a procedure of the visit (P-Care ``PUT tindakan``): its code, cost, notes and result
+    are replaced by those sent."""
+    with unit_of_work(session):
+        visit = primary_care.get_visit(session, visit_id, facility_code=facility_code)
+        row = _item(session, VisitProcedureRow, procedure_id, visit_id, facility_code, "kdTindakanSK")
+        values = _procedure_values(session, visit, code, fee, notes, result)
+        before = {"kdTindakan": row.procedure_code, "biaya": row.fee, "keterangan": row.notes, "hasil": row.result}
+        for key, value in values.items():
+            setattr(row, key, value)
+        _audit(session, actor, "visit.procedure.update", visit["id"], facility_code, row.procedure_code,
+               before=before, after={"kdTindakan": row.procedure_code, "biaya": row.fee, "keterangan": row.notes,
+                                     "hasil": row.result})
         return procedure_view(session, row, visit["care_type"])
 
 

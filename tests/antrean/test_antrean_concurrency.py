@@ -1,0 +1,108 @@
+"""Antrean RS ``antrean/add`` under real concurrency (issue #14: "no lost or duplicated queue numbers
+under concurrent takes"): hospital desks send entries at the same moment from real threads, each an
+unmodified ``bpjs-bridging`` client with its own consumer, to ``jkn serve`` on SQLite and
+PostgreSQL. Entries the hospital leaves unnumbered get the clinic's next number (A-Q14): distinct,
+consecutive, no gap or repeat; the same patient twice at once gets one entry; a number the hospital
+gives twice at once is stored once."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from bpjs import Bridging
+from sqlalchemy import select
+from support.care_world import JknServe, build_world
+from support.databases import BACKENDS, truncate_business_tables
+
+from jkn.services.care import facilities, vclaim_consumers
+from jkn.services.portal.audit import SYSTEM
+from jkn.store.engine import session_factory
+from jkn.store.queue_tables import HospitalQueueRow
+
+DOCTOR, N = "33690", 8
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+def hospital(request, _prepared):
+    url, engine = _prepared(request.param)
+    truncate_business_tables(engine)
+    world = build_world(engine)
+    with session_factory(engine)() as s:
+        facilities.add_staff(s, world.rsud, actor=SYSTEM, name="DR. OKTORA, SP.A", role="SPECIALIST",
+                             registration_number=DOCTOR, poli_code="ANA")
+    with JknServe(url, env={"JKN_VCLAIM_CONSUMER_CACHE": "0"}) as srv:
+        srv.world, srv.engine = world, engine
+        srv.clients = [Bridging({"host": srv.url + "/antreanrs", "consid": c["cons_id"], "secret": c["secret"],
+                                 "user_key": c["user_key"]}, "antrean") for c in _consumers(engine, world.rsud, N)]
+        res = srv.clients[0].request("jadwaldokter/updatejadwaldokter", "POST", {
+            "kodepoli": "ANA", "kodesubspesialis": "ANA", "kodedokter": int(DOCTOR),
+            "jadwal": [{"hari": str(d), "buka": "08:00", "tutup": "12:00"} for d in range(1, 8)]})
+        assert res["metaData"]["code"] == 200, res
+        yield srv
+    truncate_business_tables(engine)
+
+
+def _consumers(engine, facility: str, n: int) -> list[dict]:
+    with session_factory(engine)() as s:
+        return [vclaim_consumers.create_consumer(s, facility, actor=SYSTEM) for _ in range(n)]
+
+
+def _entry(w, booking: str, nik: str, **kw) -> dict:
+    return {"kodebooking": booking, "jenispasien": "NON JKN", "nik": nik, "nohp": "085635228888", "kodepoli": "ANA",
+            "namapoli": "Anak", "pasienbaru": 1, "norm": "", "tanggalperiksa": w.today.isoformat(),
+            "kodedokter": int(DOCTOR), "namadokter": "DR. OKTORA, SP.A", "jampraktek": "08:00-12:00",
+            "jeniskunjungan": 1, "nomorreferensi": "", "estimasidilayani": 1_700_000_000_000, "keterangan": "", **kw}
+
+
+def _at_once(srv, bodies: list[dict]) -> list[dict]:
+    """Each body sent by its own client from its own thread, all released together (in a new second:
+    a client's signed header serves one write, A-C16)."""
+    time.sleep(1.05 - time.time() % 1)
+    answers: list[dict] = [{}] * len(bodies)
+    start = threading.Barrier(len(bodies))
+
+    def send(i: int) -> None:
+        start.wait()
+        answers[i] = srv.clients[i].request("antrean/add", "POST", bodies[i])
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(len(bodies))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return answers
+
+
+def _stored(engine) -> list[HospitalQueueRow]:
+    with session_factory(engine)() as s:
+        return s.scalars(select(HospitalQueueRow).order_by(HospitalQueueRow.queue_seq)).all()
+
+
+def test_concurrent_takes_get_consecutive_numbers_and_one_entry_per_patient(hospital):
+    w, engine = hospital.world, hospital.engine
+    niks = [f"32730112038{i:03d}01" for i in range(N + 1)]
+    answers = _at_once(hospital, [_entry(w, f"CC{i:03d}", niks[i]) for i in range(N)])
+    assert all(a["metaData"]["code"] == 200 for a in answers), answers
+    got = sorted(a["response"]["angkaantrean"] for a in answers)
+    assert got == list(range(1, N + 1))
+    assert sorted(a["response"]["nomorantrean"] for a in answers) == sorted(f"ANA-{n}" for n in range(1, N + 1))
+    assert [r.queue_seq for r in _stored(engine)] == list(range(1, N + 1))
+
+    # the same patient from two desks at once: one entry, the other refused; no number lost to the refusal
+    same = _at_once(hospital, [_entry(w, "SAME1", niks[N]), _entry(w, "SAME2", niks[N])])
+    assert sorted(a["metaData"]["code"] for a in same) == [200, 201], same
+    lost = next(a for a in same if a["metaData"]["code"] == 201)
+    assert "sudah memiliki antrean aktif" in lost["metaData"]["message"]
+    assert next(a for a in same if a["metaData"]["code"] == 200)["response"]["angkaantrean"] == N + 1
+    assert [r.nik for r in _stored(engine)].count(niks[N]) == 1
+
+    # a number the hospital gives, sent twice at once for two patients: stored once
+    given = _at_once(hospital, [_entry(w, f"GV{i}", f"32730112039{i:03d}01", nomorantrean="B-1", angkaantrean=1)
+                                for i in range(2)])
+    assert sorted(a["metaData"]["code"] for a in given)[0] == 200 and [a["response"] for a in given].count(None) == 2
+    assert sum(a["metaData"]["code"] == 200 for a in given) == 1, given
+    assert [r.queue_number for r in _stored(engine)].count("B-1") == 1
+    nxt = _at_once(hospital, [_entry(w, "NEXT", "3273011203999901")])[0]
+    assert nxt["response"]["angkaantrean"] == N + 2, nxt
