@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from jkn.commands import calc, users
-from jkn.commands.edge import UserErrors, cli_language, say
+from jkn.commands.edge import UserErrors, cli_language, os_error, say
 from jkn.services.errors import NotFound
 from jkn.services.workareas import directory
 
@@ -71,7 +71,7 @@ def serve(host: str = typer.Option("127.0.0.1", help="Interface to listen on"),
     try:  # a port in use or not ours to open is the user's to change, before anything starts
         socket.create_server((host, port)).close()
     except OSError as exc:
-        raise typer.BadParameter(str(exc.strerror or exc), param_hint="--host/--port") from None
+        raise typer.BadParameter(os_error(exc), param_hint="--host/--port") from None
     if db:
         os.environ["JKN_DATABASE_URL"] = db
     from jkn.store.bootstrap import prepare_database

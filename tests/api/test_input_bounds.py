@@ -161,7 +161,7 @@ def test_a_billing_run_after_the_horizon_is_refused_and_writes_nothing(api):
         assert r.status_code == 422 and r.json()["field"] == "month", r.text
     with Session(engine) as s:
         assert s.scalar(select(func.count()).select_from(BillingRunRow)) == runs_before
-        with pytest.raises(Invalid, match="after the last month accepted"):  # the service's own check
+        with pytest.raises(Invalid, match="melewati bulan terakhir yang diterima"):  # the service's own check
             billing.run_billing(s, last + 1, actor=SYSTEM)
     r = http.post(f"{V1}/billing/runs", json={"month": str(last), "pbi_amount": 19225})
     assert r.status_code == 201 and r.json()["month"] == str(last)

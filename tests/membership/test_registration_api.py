@@ -85,7 +85,7 @@ def test_bad_input_is_422_with_a_useful_message(api):
     r = api.post("/api/v1/families", json=with_documents(api, body) | {"head": {**body["head"], "care_class": None}})
     assert r.status_code == 422 and "Kelas iuran" in r.json()["detail"]
     r = api.post("/api/v1/families", json=with_documents(api, body) | {"tmt": "2013-12-01"})
-    assert r.status_code == 422 and "before JKN began" in r.json()["detail"]
+    assert r.status_code == 422 and "sebelum JKN dimulai" in r.json()["detail"]
 
 
 def test_wage_earner_family_sorted_by_the_rules_engine(api):

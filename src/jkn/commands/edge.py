@@ -22,10 +22,11 @@ from rich.markup import escape
 from sqlalchemy.exc import ArgumentError, OperationalError
 from typer.core import TyperGroup
 
-from jkn.i18n import Msg, pick_language, render, translator
+from jkn.i18n import DEFAULT_LANGUAGE, Msg, pick_language, render, translator
+from jkn.i18n.catalogue import catalogue
 from jkn.reference.nik import NikError
 from jkn.rules.decision import RuleError, localize
-from jkn.services.errors import DomainError, validation_message
+from jkn.services.errors import DomainError, error_text, validation_message
 
 err = Console(stderr=True, soft_wrap=True)
 #: DomainError details worth a line of their own
@@ -42,6 +43,11 @@ def say(key: str, **values: Any) -> str:
     return translator(cli_language())(key, **values)
 
 
+def _said(exc: ValidationError) -> str:
+    """What pydantic refused, in the command line's language."""
+    return "; ".join(str(render(error_text(e), cli_language())) for e in exc.errors())
+
+
 def bounded(kind: Any) -> Callable[[Any], Any]:
     """A typer option parser for an annotated type of jkn.services.bounds."""
     adapter = TypeAdapter(kind)
@@ -50,7 +56,7 @@ def bounded(kind: Any) -> Callable[[Any], Any]:
         try:
             return adapter.validate_python(value)
         except ValidationError as exc:
-            raise typer.BadParameter("; ".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())) from None
+            raise typer.BadParameter(_said(exc)) from None
 
     return parse
 
@@ -59,6 +65,13 @@ def _deciding(explanation: list[dict] | None, lang: str) -> list[dict]:
     """The steps that decided a refusal, read in ``lang`` (all of them when none is marked as deciding)."""
     steps = localize(explanation, lang)
     return [s for s in steps if s["decisive"]] or steps
+
+
+def os_error(exc: OSError) -> str:
+    """What the system refused (no such file, permission denied, port in use...) in the command line's
+    language; the system's own words for an error the catalogue does not name."""
+    said = Msg(f"cli.os.{errno.errorcode.get(exc.errno or 0, '')}")
+    return said.render(cli_language()) if said.key in catalogue(DEFAULT_LANGUAGE) else str(exc.strerror or exc)
 
 
 def describe(exc: BaseException) -> list[str] | None:
@@ -80,7 +93,8 @@ def describe(exc: BaseException) -> list[str] | None:
     if isinstance(exc, ArgumentError):
         return [say("cli.not_a_database_url", reason=str(exc))]
     if isinstance(exc, OSError) and exc.errno != errno.EPIPE:
-        return [f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc.strerror or exc)]
+        said = os_error(exc)
+        return [f"{said}: {exc.filename}" if exc.filename else said]
     return None
 
 
@@ -90,6 +104,10 @@ class UserErrors(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except typer.BadParameter as exc:
+            if isinstance(exc.__cause__, ValidationError):  # typer's own check of an option's type or range
+                exc.message = _said(exc.__cause__)
+            raise
         except Exception as exc:
             lines = describe(exc)
             if lines is None:

@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from jkn.commands.edge import bounded, say
+from jkn.commands.edge import bounded, cli_language, say
 from jkn.i18n import Msg
 from jkn.services.bounds import Limit
 from jkn.services.portal import accounts
@@ -166,7 +166,8 @@ def audit_log(limit: int = typer.Option(30, "--limit", parser=bounded(Limit)), a
             data = [{"at": r.at.isoformat(), "actor": r.actor, "role": r.role, "action": r.action,
                      "object_type": r.object_type, "object_id": r.object_id, "branch": r.branch_code,
                      "facility": r.facility_code, "client": r.client,
-                     "summary": r.summary, "before": r.before, "after": r.after} for r in rows]
+                     "summary": audit.summary_text(r.summary, cli_language()), "before": r.before,
+                     "after": r.after} for r in rows]
             engine.dispose()
             sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
             return
@@ -174,7 +175,8 @@ def audit_log(limit: int = typer.Option(30, "--limit", parser=bounded(Limit)), a
                       say("cli.col.summary"))
         for r in rows:
             table.add_row(r.at.strftime("%Y-%m-%d %H:%M:%S"), r.actor, r.action,
-                          f"{r.object_type or ''} {r.object_id or ''}".strip(), (r.summary or "")[:80])
+                          f"{r.object_type or ''} {r.object_id or ''}".strip(),
+                          audit.summary_text(r.summary, cli_language())[:80])
     engine.dispose()
     console.print(table)
 

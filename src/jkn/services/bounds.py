@@ -16,7 +16,9 @@ from typing import Annotated
 from pydantic import AfterValidator, Field
 
 from jkn.domain.month import Month
+from jkn.i18n import Msg
 from jkn.rules.parameters import JKN_START
+from jkn.services.errors import BadValue
 from jkn.services.membership.common import JAKARTA, jakarta_today
 
 #: the earliest year a NIK's two-digit birth year can mean (lokal-id: 1900 + YY or 2000 + YY), A-S07
@@ -41,7 +43,7 @@ def horizon_years() -> int:
     if not raw:
         return DEFAULT_HORIZON_YEARS
     if not (raw.isascii() and raw.isdigit()) or int(raw) > 100:
-        raise ValueError(f"{HORIZON_SETTING} must be whole years from 0 to 100, got {raw!r}")
+        raise BadValue(Msg("bounds.horizon_setting", setting=HORIZON_SETTING, got=raw))
     return int(raw)
 
 
@@ -56,10 +58,10 @@ def horizon(today: dt.date | None = None) -> dt.date:
 
 def _in_span(value, first, last, what: str):
     if value < first:
-        raise ValueError(f"{value} is before JKN began ({first})")
+        raise BadValue(Msg("bounds.before_jkn", value=value, first=first))
     if value > last:
-        raise ValueError(f"{value} is after the last {what} accepted, {last} "
-                         f"(today + {horizon_years()} year(s), setting {HORIZON_SETTING})")
+        raise BadValue(Msg(f"bounds.after_last.{what}", value=value, last=last, years=horizon_years(),
+                           setting=HORIZON_SETTING))
     return value
 
 
@@ -78,7 +80,8 @@ def _jkn_datetime(value: dt.datetime) -> dt.datetime:
     try:
         local = value.astimezone(JAKARTA) if value.tzinfo else value
     except OverflowError:  # 9999-12-31T23:00Z is in the year 10000 in Jakarta
-        raise ValueError(f"{value.isoformat()} is outside the dates accepted, {_SPAN}") from None
+        raise BadValue(Msg("bounds.outside", value=value.isoformat(), first=JKN_START, setting=HORIZON_SETTING,
+                           years=DEFAULT_HORIZON_YEARS)) from None
     check_jkn_date(local.date())
     return value
 
@@ -86,7 +89,7 @@ def _jkn_datetime(value: dt.datetime) -> dt.datetime:
 def _life_date(value: dt.date) -> dt.date:
     today = jakarta_today()
     if not EARLIEST_BIRTH <= value <= today:
-        raise ValueError(f"{value.isoformat()} must be from {EARLIEST_BIRTH.isoformat()} to today ({today.isoformat()})")
+        raise BadValue(Msg("bounds.between", value=value, first=EARLIEST_BIRTH, last=today))
     return value
 
 
@@ -95,7 +98,7 @@ def _education_end(value: dt.date) -> dt.date:
     is covered past the 25th birthday, Anggota Keluarga 1.b)."""
     last = jakarta_today().replace(month=1, day=1) + dt.timedelta(days=366 * 25)
     if not JKN_START <= value <= last:
-        raise ValueError(f"{value.isoformat()} must be from {JKN_START.isoformat()} to {last.isoformat()}")
+        raise BadValue(Msg("bounds.between", value=value, first=JKN_START, last=last))
     return value
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from jkn.i18n import DEFAULT_LANGUAGE, Msg, render
+from jkn.i18n.catalogue import catalogue
 
 
 class DomainError(Exception):
@@ -68,6 +69,36 @@ class Forbidden(DomainError):
     kind = "forbidden"
 
 
-def validation_message(errors: Iterable[Mapping]) -> str:
-    """pydantic's validation errors as one line, ``where: what`` for each."""
-    return "; ".join(f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in errors)
+class BadValue(ValueError):
+    """A validator's refusal said as a catalogue message (read in the reader's language by
+    :func:`error_text`); ``str()`` is the Indonesian text."""
+
+    def __init__(self, msg: Msg) -> None:
+        self.msg = msg
+        super().__init__(msg.render(DEFAULT_LANGUAGE))
+
+
+def error_text(error: Mapping) -> Msg | str:
+    """What one pydantic error says, as a catalogue message: a :class:`BadValue`'s own message, else
+    ``pydantic.<type>`` with pydantic's context (``ge``, ``max_length``...); pydantic's English only for a
+    type the catalogue does not name."""
+    ctx = dict(error.get("ctx") or {})
+    if isinstance(ctx.get("error"), BadValue):
+        return ctx["error"].msg
+    key = f"pydantic.{error.get('type')}"
+    if key not in catalogue(DEFAULT_LANGUAGE):
+        return str(error.get("msg", "")).removeprefix("Value error, ")
+    if isinstance(ctx.get("expected"), str):
+        ctx["expected"] = ctx["expected"].replace(" or ", ", ")
+    return Msg(f"pydantic.{error.get('type')}", **{k: v for k, v in ctx.items() if k != "error"})
+
+
+def validation_message(errors: Iterable[Mapping]) -> Msg | str:
+    """pydantic's validation errors as one message, ``where: what`` for each (``; `` between)."""
+    items = [Msg("validation.item", where=".".join(str(x) for x in e["loc"]), what=error_text(e)) for e in errors]
+    if not items:
+        return ""
+    said = items[-1]
+    for item in reversed(items[:-1]):
+        said = Msg("validation.more", first=item, rest=said)
+    return said

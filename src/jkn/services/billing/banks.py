@@ -64,7 +64,7 @@ def add_bank(session: Session, code: str, name: str, va_prefix: str, *, actor: A
         session.add(row)
         session.flush()
         audit.record(session, actor, "bank.add", object_type="bank", object_id=code,
-                     summary=f"host-to-host credentials for {name.strip()} (VA prefix {va_prefix})",
+                     summary=Msg("audit.sum.bank_credentials", name=name.strip(), va_prefix=va_prefix),
                      after={"name": row.name, "va_prefix": va_prefix})
     return {**_view(row), "secret": row.secret}
 
@@ -73,7 +73,8 @@ def rotate_secret(session: Session, code: str, *, actor: Actor) -> dict:
     with unit_of_work(session):
         row = _get(session, code)
         row.secret = secrets.token_urlsafe(32)
-        audit.record(session, actor, "bank.rotate", object_type="bank", object_id=code, summary="secret rotated")
+        audit.record(session, actor, "bank.rotate", object_type="bank", object_id=code,
+                     summary=Msg("audit.sum.secret_rotated"))
     return {**_view(row), "secret": row.secret}
 
 
@@ -82,7 +83,8 @@ def revoke_bank(session: Session, code: str, *, actor: Actor) -> dict:
         row = _get(session, code)
         if row.active:
             row.active, row.revoked_at = False, dt.datetime.now(dt.timezone.utc)
-            audit.record(session, actor, "bank.revoke", object_type="bank", object_id=code, summary="revoked")
+            audit.record(session, actor, "bank.revoke", object_type="bank", object_id=code,
+                         summary=Msg("audit.sum.revoked"))
     return _view(row)
 
 

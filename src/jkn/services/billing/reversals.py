@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import delete, func, select, text
 from sqlalchemy.orm import Session
 
-from jkn.i18n import Msg
+from jkn.i18n import Msg, Rp
 from jkn.services.billing.cover_start import start_cover
 from jkn.services.billing.ledger import refresh_payer
 from jkn.services.billing.payments import _payment_view, allocate, payer_branch
@@ -65,8 +65,8 @@ def reverse_payment(session: Session, payment_reference: str, *, reference: str,
         session.flush()
         audit.record(session, actor, "payment.reverse", object_type="payment", object_id=pay.reference,
                      branch_code=payer_branch(session, payer),
-                     summary=f"{pay.amount} rupiah from {payer.code} of {pay.paid_on.isoformat()} reversed"
-                             + (f": {reason}" if reason else ""),
+                     summary=Msg("audit.sum.payment_reversed", amount=Rp(int(pay.amount)), payer=payer.code,
+                                 day=pay.paid_on, reason=reason or "-"),
                      before={"allocations": before["allocations"], "penalty": before["penalty"],
                              "credit": before["credit"]},
                      after={"reversal": reference, "payer_status": _payment_view(session, pay)["payer_status"]})

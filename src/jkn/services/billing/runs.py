@@ -713,7 +713,7 @@ def run_billing(session: Session, month: "Month | str", *, actor: Actor, method:
     try:  # JKN's span up to the horizon (assumption A-S06)
         check_jkn_month(m)
     except ValueError as exc:
-        raise Invalid(Msg("error.billing.cannot_bill", m=m, exc=exc), field="month") from None
+        raise Invalid(Msg("error.billing.cannot_bill", m=m, exc=getattr(exc, "msg", str(exc))), field="month") from None
     started = time.perf_counter()
     with unit_of_work(session):
         rates = None

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from jkn.i18n import Msg
+from jkn.i18n import Msg, Rp
 from jkn.rules.late_payment import service_penalty
 from jkn.services.billing.ledger import suspension_periods
 from jkn.services.billing.payments import payer_branch
@@ -87,8 +87,8 @@ def record_discharge(session: Session, sep_number: str, *, discharged_on: dt.dat
         session.flush()
         audit.record(session, actor, "sep.discharge", object_type="sep", object_id=sep_number,
                      branch_code=payer_branch(session, payer), facility_code=sep.facility_code,
-                     summary=f"closed on {discharged_on.isoformat()}, INA-CBG {ina_cbg_amount}, "
-                             f"service penalty {int(v.amount)} to {payer.code}",
+                     summary=Msg("audit.sum.service_penalty", day=discharged_on, ina_cbg=Rp(ina_cbg_amount),
+                                 penalty=Rp(int(v.amount)), payer=payer.code),
                      after={"ina_cbg_amount": ina_cbg_amount, "service_penalty": int(v.amount), "payer": payer.code,
                             "exempt": v.exempt})
         return view(session, row)

@@ -100,7 +100,7 @@ def create(session: Session, t: dict, *, actor: Actor, facility_code: str) -> di
             raise Conflict(Msg("error.care.srb_exists", number=sep.number), field="noSep") from None
         audit.record_at_facility(session, actor, "prb.insert", facility(session, sep.facility_code),
                                  object_type="back_referral", object_id=row.number,
-                                 summary=f"SRB {p.card_number} programme {programme}")
+                                 summary=Msg("audit.sum.back_referral", card=p.card_number, programme=programme))
         return letter_view(session, row)
 
 
@@ -117,7 +117,8 @@ def update(session: Session, t: dict, *, actor: Actor, facility_code: str) -> st
         row.drugs = _drugs(t.get("obat"))
         session.flush()
         audit.record_at_facility(session, actor, "prb.update", facility(session, row.facility_code),
-                                 object_type="back_referral", object_id=row.number, summary=f"SRB {row.number}",
+                                 object_type="back_referral", object_id=row.number,
+                                 summary=Msg("audit.sum.back_referral_changed", number=row.number),
                                  before=before, after={"dpjp_code": row.dpjp_code, "drugs": row.drugs})
         return row.number
 
@@ -127,7 +128,8 @@ def delete(session: Session, t: dict, *, actor: Actor, facility_code: str) -> st
         row = _letter(session, t.get("noSrb"), str(t.get("noSep") or ""), facility_code)
         row.deleted_at = dt.datetime.now(dt.timezone.utc)
         audit.record_at_facility(session, actor, "prb.delete", facility(session, row.facility_code),
-                                 object_type="back_referral", object_id=row.number, summary=f"SRB {row.number} deleted",
+                                 object_type="back_referral", object_id=row.number,
+                                 summary=Msg("audit.sum.back_referral_deleted", number=row.number),
                                  before={"deleted": False}, after={"deleted": True})
         return row.number
 

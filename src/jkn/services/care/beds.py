@@ -123,8 +123,9 @@ def create_room(session: Session, facility_code: str, body: dict, *, actor: Acto
                                code=str(fac.code)), field="koderuang") from None
         audit.record_at_facility(session, actor, "bed.create", fac, object_type="bed_room",
                                  object_id=f"{class_code}/{room_code}",
-                                 summary=f"room {room_code} ({class_code}): {figures['available']} of "
-                                         f"{figures['capacity']} free", after=figures)
+                                 summary=Msg("audit.sum.room", room=room_code, cls=class_code,
+                                             free=figures["available"],
+                                             capacity=figures["capacity"]), after=figures)
         return view(row)
 
 
@@ -142,8 +143,9 @@ def update_room(session: Session, facility_code: str, body: dict, *, actor: Acto
         was, now = audit.changed(before, figures)
         audit.record_at_facility(session, actor, "bed.update", fac, object_type="bed_room",
                                  object_id=f"{class_code}/{room_code}",
-                                 summary=f"room {room_code} ({class_code}): {figures['available']} of "
-                                         f"{figures['capacity']} free", before=was, after=now)
+                                 summary=Msg("audit.sum.room", room=room_code, cls=class_code,
+                                             free=figures["available"],
+                                             capacity=figures["capacity"]), before=was, after=now)
         return view(row)
 
 
@@ -157,7 +159,8 @@ def delete_room(session: Session, facility_code: str, body: dict, *, actor: Acto
         session.delete(row)
         session.flush()
         audit.record_at_facility(session, actor, "bed.delete", fac, object_type="bed_room",
-                                 object_id=f"{class_code}/{room_code}", summary=f"room {room_code} ({class_code}) deleted",
+                                 object_id=f"{class_code}/{room_code}",
+                                 summary=Msg("audit.sum.room_deleted", room=room_code, cls=class_code),
                                  before=before)
         return {"kodekelas": class_code, "koderuang": room_code, "deleted": True}
 

@@ -139,7 +139,8 @@ def save(session: Session, sheet: dict, *, actor: Actor, facility_code: str, new
         session.flush()
         audit.record_at_facility(session, actor, "lpk.insert" if new else "lpk.update",
                                  facility(session, sep.facility_code), object_type="claim_sheet",
-                                 object_id=sep.number, summary=f"LPK {sep.number}", before=before,
+                                 object_id=sep.number,
+                                 summary=Msg("audit.sum.claim_sheet", sep=sep.number), before=before,
                                  after={"discharged_on": row.discharged_on, "diagnoses": row.diagnoses})
         return sep.number
 
@@ -152,7 +153,8 @@ def delete(session: Session, sep_number: str | None, *, actor: Actor, facility_c
             raise NotFound(Msg("error.care.lpk_unknown", number=sep.number), field="noSep")
         session.delete(row)
         audit.record_at_facility(session, actor, "lpk.delete", facility(session, sep.facility_code),
-                                 object_type="claim_sheet", object_id=sep.number, summary=f"LPK {sep.number} deleted")
+                                 object_type="claim_sheet", object_id=sep.number,
+                                 summary=Msg("audit.sum.claim_sheet_deleted", sep=sep.number))
         return sep.number
 
 

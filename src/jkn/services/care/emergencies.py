@@ -64,7 +64,9 @@ def record_emergency(session: Session, *, actor: Actor, card_number: str, facili
         session.add(row)
         session.flush()
         audit.record_at_facility(session, actor, "emergency.record", fac, object_type="emergency_case",
-                                 object_id=row.id, summary=f"{elig.participant.card_number} admitted {day} at {fac.code}")
+                                 object_id=row.id,
+                                 summary=Msg("audit.sum.emergency_admitted", card=elig.participant.card_number, day=day,
+                                             facility=fac.code))
         return case_view(session, row)
 
 
@@ -106,7 +108,8 @@ def record_transfer(session: Session, case_id: int, *, actor: Actor, to_facility
         case.explanation = steps
         session.flush()
         audit.record_at_facility(session, actor, "emergency.transfer", src, object_type="emergency_case",
-                                 object_id=case.id, summary=f"transferred to {dest.code} on {moved}",
+                                 object_id=case.id,
+                                 summary=Msg("audit.sum.emergency_transferred", facility=dest.code, day=moved),
                                  after={"transfer_to": dest.code, "transferred_on": moved, "ambulance": by_ambulance})
         return case_view(session, case)
 
@@ -137,7 +140,8 @@ def record_ambulance_trip(session: Session, *, actor: Actor, card_number: str, f
         session.add(row)
         session.flush()
         audit.record_at_facility(session, actor, "ambulance.record", src, object_type="ambulance_trip", object_id=row.id,
-                                 summary=f"{p.card_number} {src.code} → {dest.code} {day}")
+                                 summary=Msg("audit.sum.trip", card=p.card_number, src=src.code, dest=dest.code,
+                                             day=day))
         return {"id": row.id, "card_number": p.card_number, "from_facility": src.code, "to_facility": dest.code,
                 "trip_date": day.isoformat(), "sep_number": sep_number, "explanation": row.explanation}
 

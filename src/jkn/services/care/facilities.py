@@ -118,7 +118,8 @@ def register_facility(session: Session, *, actor: Actor, name: str, facility_typ
         session.add(row)
         session.flush()
         audit.record_at_facility(session, actor, "facility.register", row, object_type="facility", object_id=row.code,
-                                 summary=f"{row.name} ({row.partnership})")
+                                 summary=Msg("audit.sum.facility", name=row.name,
+                                             partnership=Msg(f"partnership.{row.partnership}")))
         return view(session, row)
 
 
@@ -175,7 +176,7 @@ def add_staff(session: Session, facility_code: str, *, actor: Actor, name: str, 
         session.add(row)
         session.flush()
         audit.record_at_facility(session, actor, "facility.staff.add", fac, object_type="facility", object_id=fac.code,
-                                 summary=f"staff {row.name} ({row.role})")
+                                 summary=Msg("audit.sum.staff", name=row.name, role=Msg(f"staff_role.{row.role}")))
         return staff_view(row)
 
 

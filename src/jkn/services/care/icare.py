@@ -112,7 +112,7 @@ def validate(session: Session, *, actor: Actor, path: str, consumer_facility: st
         token = _serializer(session).dumps({"c": card, "f": fac.code, "d": doctor.registration_number if doctor else "",
                                             "n": doctor.name if doctor else ""})
         audit.record_at_facility(session, actor, "icare.validate", fac, object_type="participant", object_id=card,
-                                 summary=f"history link for {doctor.name if doctor else fac.name}",
+                                 summary=Msg("audit.sum.icare_link", name=doctor.name if doctor else fac.name),
                                  after={"doctor": doctor.registration_number if doctor else None})
         return base_url.rstrip("/") + VIEWER_PATH + token
 

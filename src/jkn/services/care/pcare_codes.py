@@ -56,7 +56,7 @@ def load(session: Session, kind: str, text: str, *, actor: Actor) -> int:
         session.execute(delete(PCareCodeRow).where(PCareCodeRow.kind == kind))
         session.add_all(seen.values())
         audit.record(session, actor, "pcare_code.load", object_type="pcare_code", object_id=kind,
-                     summary=f"{len(seen)} codes")
+                     summary=Msg("audit.sum.codes_loaded", n=len(seen)))
     return len(seen)
 
 

@@ -47,7 +47,7 @@ def create_user(session: Session, facility_code: str, *, actor: Actor, username:
         session.add(row)
         session.flush()
         audit.record_at_facility(session, actor, "pcare_user.create", fac, object_type="pcare_user", object_id=row.id,
-                                 summary=f"P-Care user {username} for {fac.code}")
+                                 summary=Msg("audit.sum.pcare_user", user=username, facility=fac.code))
     return {"facility_code": fac.code, "facility_name": fac.name, "username": username, "password": password,
             "app_code": app_code}
 

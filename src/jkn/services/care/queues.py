@@ -146,7 +146,7 @@ def set_schedule(session: Session, facility_code: str, *, actor: Actor, poli: st
         session.flush()
         audit.record_at_facility(session, actor, "doctor_schedule.set", fac, object_type="doctor_schedule",
                                  object_id=f"{pol.code}/{sub.code}/{code}",
-                                 summary=f"schedule of {doc.name} at {pol.code}: {len(rows)} windows",
+                                 summary=Msg("audit.sum.schedule", doctor=doc.name, poli=pol.code, n=len(rows)),
                                  before={"windows": [list(k) + [v] for k, v in before.items()]},
                                  after={"windows": [[r.weekday, r.opens, r.closes, r.capacity] for r in rows]})
         return [_schedule_view(r, doc.name) for r in rows]
@@ -331,7 +331,7 @@ def add_queue(session: Session, facility_code: str, body: dict, *, actor: Actor,
             _not_taken(session, fac.code, day, pol.code, doctor_code, nik, queue_number)
             raise Duplicate("Terdapat duplikasi Kode Booking", field="kodebooking") from None
         audit.record_at_facility(session, actor, "queue.add", fac, object_type="hospital_queue", object_id=booking,
-                                 summary=f"{kind} {queue_number} at {pol.code} on {day}")
+                                 summary=Msg("audit.sum.queue", kind=kind, number=queue_number, poli=pol.code, day=day))
         return queue_view(row, [])
 
 
@@ -369,7 +369,8 @@ def add_pharmacy(session: Session, facility_code: str, body: dict, *, actor: Act
         row.pharmacy_notes = _text(body, "keterangan", required=False, size=500)
         session.flush()
         audit.record_at_facility(session, actor, "queue.pharmacy", fac, object_type="hospital_queue",
-                                 object_id=row.booking_code, summary=f"pharmacy {number} ({kind})")
+                                 object_id=row.booking_code,
+                                 summary=Msg("audit.sum.pharmacy_queue", number=number, kind=kind))
         return {"kodebooking": row.booking_code, "jenisresep": kind, "nomorantrean": number}
 
 
@@ -418,7 +419,8 @@ def update_task(session: Session, facility_code: str, body: dict, *, actor: Acto
             row.prescription_type = prescription
         session.flush()
         audit.record_at_facility(session, actor, "queue.task", fac, object_type="hospital_queue",
-                                 object_id=row.booking_code, summary=f"task {task} at {at_ms}")
+                                 object_id=row.booking_code,
+                                 summary=Msg("audit.sum.queue_task", task=task, at=str(at_ms)))
         return {"kodebooking": row.booking_code, "taskid": task, "waktu": at_ms}
 
 
@@ -438,7 +440,7 @@ def cancel_queue(session: Session, facility_code: str, body: dict, *, actor: Act
         row.status, row.cancel_reason = "CANCELLED", reason
         session.flush()
         audit.record_at_facility(session, actor, "queue.cancel", fac, object_type="hospital_queue",
-                                 object_id=row.booking_code, summary=f"cancelled: {reason}")
+                                 object_id=row.booking_code, summary=Msg("audit.sum.queue_cancelled", reason=reason))
         return {"kodebooking": row.booking_code}
 
 

@@ -146,7 +146,8 @@ def create_referral(session: Session, *, actor: Actor, card_number: str | None =
         session.add(row)
         session.flush()
         audit.record_at_facility(session, actor, "referral.issue", src, object_type="referral", object_id=row.number,
-                                 summary=f"{p.card_number} from {src.code} to {row.to_facility or '-'}")
+                                 summary=Msg("audit.sum.referral", card=p.card_number, src=src.code,
+                                             dest=row.to_facility or "-"))
         out = referral_view(session, row, p)
         out["explanation"] = route.explain() + until.explain()
         return out
@@ -185,7 +186,8 @@ def delete_referral(session: Session, number: str, *, actor: Actor, facility_cod
             raise Invalid(Msg("error.care.referral_used_delete", number=str(number), used=used), field="noRujukan")
         row.deleted_at = dt.datetime.now(dt.timezone.utc)
         audit.record_at_facility(session, actor, "referral.delete", facility(session, row.from_facility),
-                                 object_type="referral", object_id=number, summary=f"referral {number} withdrawn",
+                                 object_type="referral", object_id=number,
+                                 summary=Msg("audit.sum.referral_withdrawn", number=number),
                                  before={"deleted": False}, after={"deleted": True})
         return {"number": number, "deleted": True}
 
@@ -233,7 +235,7 @@ def create_control_letter(session: Session, *, actor: Actor, sep_number: str, co
         session.flush()
         audit.record_at_facility(session, actor, "control_letter.issue", facility(session, sep.facility_code),
                                  object_type="control_letter", object_id=row.number,
-                                 summary=f"control on {day} after SEP {sep.number}")
+                                 summary=Msg("audit.sum.control_letter", day=day, sep=sep.number))
         return control_letter_view(session, row)
 
 
@@ -255,7 +257,7 @@ def create_spri(session: Session, *, actor: Actor, facility_code: str, card_numb
         session.add(row)
         session.flush()
         audit.record_at_facility(session, actor, "spri.issue", fac, object_type="control_letter",
-                                 object_id=row.number, summary=f"SPRI {p.card_number} admission on {day}")
+                                 object_id=row.number, summary=Msg("audit.sum.spri", card=p.card_number, day=day))
         return control_letter_view(session, row)
 
 
@@ -279,7 +281,7 @@ def update_spri(session: Session, number: str, *, actor: Actor, control_date: "d
                                           "doctor_code": row.doctor_code})
         audit.record_at_facility(session, actor, "spri.update", facility(session, row.facility_code),
                                  object_type="control_letter", object_id=row.number,
-                                 summary=f"changed {', '.join(sorted(now)) or 'nothing'}", before=was, after=now)
+                                 summary=audit.changed_summary(now), before=was, after=now)
         return control_letter_view(session, row)
 
 
@@ -355,7 +357,7 @@ def update_referral(session: Session, number: str, *, actor: Actor, facility_cod
         session.flush()
         was, now = audit.changed(before, _referral_changeable(row))
         audit.record_at_facility(session, actor, "referral.update", src, object_type="referral", object_id=row.number,
-                                 summary=f"changed {', '.join(sorted(now)) or 'nothing'}", before=was, after=now)
+                                 summary=audit.changed_summary(now), before=was, after=now)
         return referral_view(session, row)
 
 
@@ -423,7 +425,7 @@ def update_control_letter(session: Session, number: str, *, actor: Actor, contro
                                           "doctor_code": row.doctor_code})
         audit.record_at_facility(session, actor, "control_letter.update", facility(session, row.facility_code),
                                  object_type="control_letter", object_id=row.number,
-                                 summary=f"changed {', '.join(sorted(now)) or 'nothing'}", before=was, after=now)
+                                 summary=audit.changed_summary(now), before=was, after=now)
         return control_letter_view(session, row)
 
 
@@ -438,7 +440,7 @@ def delete_control_letter(session: Session, number: str, *, actor: Actor, facili
         row.deleted_at = dt.datetime.now(dt.timezone.utc)
         audit.record_at_facility(session, actor, "control_letter.delete", facility(session, row.facility_code),
                                  object_type="control_letter", object_id=row.number,
-                                 summary=f"control letter {row.number} withdrawn",
+                                 summary=Msg("audit.sum.control_letter_withdrawn", number=row.number),
                                  before={"deleted": False}, after={"deleted": True})
         return {"number": row.number, "deleted": True}
 

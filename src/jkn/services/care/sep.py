@@ -229,7 +229,9 @@ def insert_sep(session: Session, *, actor: Actor, card_number: str, sep_date: "d
                                          diagnosis_code=dx.code, sep_number=row.number, explanation=steps))
             session.flush()
         audit.record_at_facility(session, actor, "sep.issue", fac, object_type="sep", object_id=row.number,
-                                 summary=f"{p.card_number} {SERVICE_TYPES[service_type]} {dx.code}",
+                                 summary=Msg("audit.sum.sep_issued", card=p.card_number,
+                                             service=Msg(f"history.service.{service_type}"),
+                                             diagnosis=dx.code),
                                  after={"card_number": p.card_number, "sep_date": day, "poli": row.poli_code})
         return sep_view(session, row, p, fac)
 
@@ -314,7 +316,7 @@ def update_sep(session: Session, number: str, *, actor: Actor, facility_code: st
         session.flush()
         was, now = audit.changed(before, _changeable(row))
         audit.record_at_facility(session, actor, "sep.update", facility(session, row.facility_code), object_type="sep",
-                                 object_id=row.number, summary=f"changed {', '.join(sorted(now)) or 'nothing'}",
+                                 object_id=row.number, summary=audit.changed_summary(now),
                                  before=was, after=now)
         return sep_view(session, row)
 
@@ -333,7 +335,8 @@ def delete_sep(session: Session, number: str, *, actor: Actor, facility_code: st
         row.deleted_at = dt.datetime.now(dt.timezone.utc)
         row.deleted_by, row.deleted_reason = actor.name, reason
         audit.record_at_facility(session, actor, "sep.delete", facility(session, row.facility_code), object_type="sep",
-                                 object_id=row.number, summary=f"SEP {row.number} deleted" + (f": {reason}" if reason else ""),
+                                 object_id=row.number,
+                                 summary=Msg("audit.sum.sep_deleted", number=row.number, reason=reason or "-"),
                                  before={"deleted": False}, after={"deleted": True, "reason": reason})
         return {"number": row.number, "deleted": True}
 

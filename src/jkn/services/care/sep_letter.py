@@ -16,6 +16,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from sqlalchemy.orm import Session
 
+from jkn.i18n import Msg
 from jkn.services.care import primary_care, referrals
 from jkn.services.care import sep as sep_service
 from jkn.services.care.common import JAKARTA, facility
@@ -36,7 +37,7 @@ def _audited(session: Session, pdf: bytes, actor: Actor, action: str, *, facilit
     """``pdf``, its print recorded (``action``) for the branch of the facility that keeps the record."""
     with unit_of_work(session):
         audit.record_at_facility(session, actor, action, facility(session, facility_code), object_type=object_type,
-                                 object_id=object_id, summary=f"letter printed for {card_number}")
+                                 object_id=object_id, summary=Msg("audit.sum.letter_printed", card=card_number))
     return pdf
 
 

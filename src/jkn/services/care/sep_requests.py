@@ -88,7 +88,9 @@ def submit_request(session: Session, *, actor: Actor, facility_code: str, card_n
             raise Conflict(Msg("error.care.request_exists", kinds=KINDS[kind], card_number=str(p.card_number),
                                day=day, service_types=SERVICE_TYPES[service]), field="noKartu") from None
         audit.record_at_facility(session, actor, "sep_request.submit", fac, object_type="sep_request",
-                                 object_id=row.id, summary=f"{KINDS[kind]} {p.card_number} {day}",
+                                 object_id=row.id,
+                                 summary=Msg("audit.sum.sep_request", kind=Msg(f"req.kind.{kind}"), card=p.card_number,
+                                             day=day),
                                  after={"card_number": p.card_number, "sep_date": day, "kind": kind})
         return request_view(row, p)
 
@@ -100,7 +102,8 @@ def _approve(session: Session, row: SepRequestRow, actor: Actor, note: str | Non
     row.approved_at, row.approval_note = dt.datetime.now(dt.timezone.utc), (note or "").strip()[:500] or None
     session.flush()
     audit.record_at_facility(session, actor, "sep_request.approve", facility(session, row.facility_code),
-                             object_type="sep_request", object_id=row.id, summary=f"{KINDS[row.kind]} approved",
+                             object_type="sep_request", object_id=row.id,
+                             summary=Msg("audit.sum.sep_request_approved", kind=Msg(f"req.kind.{row.kind}")),
                              before={"status": "PENDING"}, after={"status": "APPROVED"})
     return request_view(row, session.get(ParticipantRow, row.participant_id))
 
@@ -180,7 +183,7 @@ def record_fingerprint(session: Session, *, actor: Actor, facility_code: str, ca
                                code=str(fac.code)),
                            field="noKartu") from None
         audit.record_at_facility(session, actor, "fingerprint.record", fac, object_type="fingerprint",
-                                 object_id=row.id, summary=f"{p.card_number} {day}",
+                                 object_id=row.id, summary=Msg("audit.sum.fingerprint", card=p.card_number, day=day),
                                  after={"card_number": p.card_number, "service_date": day})
         return {"id": row.id, "facility_code": fac.code, "card_number": p.card_number,
                 "service_date": day.isoformat(), "recorded_by": actor.name}

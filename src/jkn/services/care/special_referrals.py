@@ -65,7 +65,8 @@ def create(session: Session, body: dict, *, actor: Actor, facility_code: str) ->
         except IntegrityError:
             raise Conflict(Msg("error.care.special_exists", number=ref.number), field="noRujukan") from None
         audit.record_at_facility(session, actor, "special_referral.insert", facility(session, facility_code),
-                                 object_type="special_referral", object_id=row.id, summary=f"rujukan khusus {ref.number}")
+                                 object_type="special_referral", object_id=row.id,
+                                 summary=Msg("audit.sum.special_referral", number=ref.number))
         return view(session, row)
 
 
@@ -79,7 +80,7 @@ def delete(session: Session, t: dict, *, actor: Actor, facility_code: str) -> st
         row.deleted_at = dt.datetime.now(dt.timezone.utc)
         audit.record_at_facility(session, actor, "special_referral.delete", facility(session, facility_code),
                                  object_type="special_referral", object_id=row.id,
-                                 summary=f"rujukan khusus {row.referral_number} deleted")
+                                 summary=Msg("audit.sum.special_referral_deleted", number=row.referral_number))
         return row.referral_number
 
 

@@ -97,7 +97,8 @@ def create_consumer(session: Session, facility_code: str, *, actor: Actor, api_v
         session.add(row)
         session.flush()
         audit.record_at_facility(session, actor, "vclaim_consumer.create", fac, object_type="vclaim_consumer",
-                                 object_id=cons_id, summary=f"VClaim {api_version} credentials issued to {fac.code}",
+                                 object_id=cons_id,
+                                 summary=Msg("audit.sum.vclaim_credentials", version=api_version, facility=fac.code),
                                  after={"api_version": api_version, "label": label})
     return {"cons_id": cons_id, "secret": secret, "user_key": user_key, "facility_code": fac.code,
             "facility_name": fac.name, "facility_level": fac.level, "api_version": api_version, "base_path": BASE_PATH}
@@ -120,7 +121,7 @@ def revoke_consumer(session: Session, cons_id: str, *, actor: Actor) -> dict:
         row.revoked_at = dt.datetime.now(dt.timezone.utc)
         session.flush()
         audit.record_at_facility(session, actor, "vclaim_consumer.revoke", facility(session, row.facility_code),
-                                 object_type="vclaim_consumer", object_id=row.cons_id, summary="credentials revoked",
+                                 object_type="vclaim_consumer", object_id=row.cons_id, summary=Msg("audit.sum.revoked"),
                                  before={"active": before}, after={"active": False})
         return _view(row)
 
@@ -137,7 +138,7 @@ def rotate_credentials(session: Session, cons_id: str, *, actor: Actor) -> dict:
         session.flush()
         audit.record_at_facility(session, actor, "vclaim_consumer.rotate", facility(session, row.facility_code),
                                  object_type="vclaim_consumer", object_id=row.cons_id,
-                                 summary="new secret and user key; the old ones stop at once")
+                                 summary=Msg("audit.sum.vclaim_rotated"))
         return {"cons_id": row.cons_id, "secret": row.secret, "user_key": user_key, "facility_code": row.facility_code,
                 "api_version": row.api_version, "base_path": BASE_PATH}
 

@@ -247,8 +247,8 @@ def build_demo(engine: Engine, *, actor: Actor, participants: int = 10_000, seed
                 request={"participants": participants, "seed": seed}, steps=[])
             change_id = change.id
             audit.record(s, actor, "demo.build", object_type="data_change", object_id=change_id,
-                         summary=f"synthetic population: {participants} participants, seed {seed}, "
-                                 f"{months} months from {start}")
+                         summary=Msg("audit.sum.synthetic_population", n=participants, seed=str(seed), months=months,
+                                     start=start))
         written = 0
         bp_segments = _bp_segments(start, months)
         while people < participants:

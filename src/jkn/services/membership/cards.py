@@ -19,6 +19,7 @@ import io
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from jkn.i18n import Msg
 from jkn.services.portal import audit
 from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
@@ -87,7 +88,7 @@ def print_card(session: Session, view: dict, *, actor: Actor) -> bytes:
     pdf = card_pdf(view)
     with unit_of_work(session):
         audit.record(session, actor, "card.print", object_type="participant", object_id=view["card_number"],
-                     branch_code=view["branch_code"], summary=f"card printed (print {view['card_print']})")
+                     branch_code=view["branch_code"], summary=Msg("audit.sum.card_printed", n=view["card_print"]))
     return pdf
 
 

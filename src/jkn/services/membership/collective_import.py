@@ -542,8 +542,8 @@ def _audit_upload(session: Session, actor: Actor, result: "ImportResult", filena
     employer = session.scalar(select(EmployerRow).where(EmployerRow.code == employer_code)) if employer_code else None
     audit.record(session, actor, "employer.upload" if result.ok else "employer.upload.refused", object_type="employer",
                  object_id=employer_code, branch_code=employer.branch_code if employer else None,
-                 summary=f"{filename}: {result.rows} rows, {result.participants} registered, "
-                         f"{len(result.errors)} errors",
+                 summary=Msg("audit.sum.collective_import", file=filename, rows=result.rows,
+                             registered=result.participants, errors=len(result.errors)),
                  after={"batch_id": result.batch_id, "errors": len(result.errors)})
 
 

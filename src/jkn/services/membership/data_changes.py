@@ -118,7 +118,7 @@ def apply_change(session: Session, card_number: str, change: ChangeIn, *, actor:
         audit.record(session, actor, f"participant.change.{change.kind.lower()}", object_type="participant",
                      object_id=p.card_number, branch_code=p.branch_code, before=before,
                      after={**after, "change_id": record.id},
-                     summary=f"{change.kind} effective {change.effective_date}")
+                     summary=Msg("audit.sum.data_change", kind=Msg(f"change.{change.kind}"), day=change.effective_date))
     return change_view(session, record)
 
 

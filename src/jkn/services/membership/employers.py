@@ -68,7 +68,7 @@ def update_employer(session: Session, code: str, data: EmployerUpdate, *, actor:
         session.flush()
         before, after = audit.changed(was, {k: getattr(e, k) for k in fields})
         audit.record(session, actor, "employer.update", object_type="employer", object_id=e.code,
-                     branch_code=e.branch_code, summary=f"updated {', '.join(sorted(after)) or 'nothing'}",
+                     branch_code=e.branch_code, summary=audit.changed_summary(after),
                      before=before, after=after)
     return employer_view(session, e)
 

@@ -129,11 +129,13 @@ def summary_text(summary: str | None, lang: str) -> str:
 
 
 def _kept(value: Any) -> Any:
-    """A message (and the messages and amounts in its values) as JSON."""
+    """A message (and the messages, amounts and dates in its values) as JSON."""
     if isinstance(value, Msg):
         return {"key": value.key, "values": {k: _kept(v) for k, v in value.values.items()}}
     if isinstance(value, Rp):
         return {"rp": value.amount}
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return {"date": value.isoformat()}  # read as a date of the reader's language
     return _jsonable(value)
 
 
@@ -142,6 +144,8 @@ def _message(kept: Any) -> Any:
         return Msg(kept["key"], **{k: _message(v) for k, v in kept["values"].items()})
     if isinstance(kept, dict) and "rp" in kept:
         return Rp(kept["rp"])
+    if isinstance(kept, dict) and "date" in kept:
+        return dt.date.fromisoformat(kept["date"])
     return kept
 
 
@@ -153,6 +157,12 @@ def record_at_facility(session: Session, actor: Actor, action: str, facility: Fa
     return record(session, actor, action, object_type=object_type, object_id=object_id, facility_code=facility.code,
                   branch_code=branch_of_kabkota(session, facility.kabkota_code), summary=summary, before=before,
                   after=after)
+
+
+def changed_summary(fields) -> Msg:
+    """An update's summary: how many items changed (which, and their values, are in before/after)."""
+    n = len(list(fields))
+    return Msg("audit.sum.changed", n=n) if n else Msg("audit.sum.unchanged")
 
 
 def changed(before: dict, after: dict) -> tuple[dict, dict]:
