@@ -48,7 +48,7 @@ def test_additional_member_costs_one_percent_of_wage(http):
         ({"segment": "NOPE", "as_of": "2014-06-01"}, "segment"),
         ({"segment": "PPU_SWASTA", "as_of": "2014-06-01"}, "Upah wajib diisi"),
         ({"segment": "PPU_SWASTA", "as_of": "2014-06-01", "wage": -1}, "greater than or equal"),
-        ({"segment": "PBPU_MANDIRI", "as_of": "2013-12-31", "care_class": "I"}, "2014-01-01"),
+        ({"segment": "PBPU_MANDIRI", "as_of": "2013-12-31", "care_class": "I"}, "1 Januari 2014"),  # JKN began (dates read in Indonesian)
     ],
 )
 def test_invalid_input_is_422_saying_what_to_fix(http, body, fragment):
