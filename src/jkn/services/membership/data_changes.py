@@ -306,6 +306,24 @@ def _employer(ctx: _Ctx) -> None:
     _recompute_class(ctx, p)
 
 
+def _leaver(ctx: _Ctx) -> None:
+    """The employer reports that its worker left: the family's cover under the employer ends on the
+    effective date, the last day of the month reported; the employer is billed through that month and
+    not after. The guide has no rule for cover after leaving; the family needs another segment
+    (PBPU/BP registration, or a new employer by EMPLOYER) (assumption A-P14)."""
+    p = _must_be_head(ctx)
+    if Segment(p.segment).group is not SegmentGroup.PPU or p.employer_id is None:
+        raise Invalid(Msg("error.membership.leaver_not_ppu", segment=segment_name(Segment(p.segment))))
+    if p.status in ENDED:
+        raise Invalid(Msg("error.membership.not_covered", card_number=str(p.card_number),
+                          value=status_reason(p.status_reason) or Msg(f"pstatus.{p.status}")), field="kind")
+    if (ctx.on + dt.timedelta(days=1)).day != 1:
+        raise Invalid(Msg("error.membership.leaver_month_end", on=ctx.on), field="effective_date")
+    for m in ctx.active():
+        _end(m, "INACTIVE", "LEFT_EMPLOYER", ctx.on)
+    ctx.steps.append(Step(Msg("change.step.leaver", day=ctx.on), assumption("A-P14")))
+
+
 def _pension(ctx: _Ctx) -> None:
     """A state pensioner's pension, the basis of the 5% from 2018-10 (Perpres 82/2018; A-R06)."""
     p = _must_be_head(ctx)
@@ -518,7 +536,7 @@ HANDLERS = {
     "ADDRESS": _address, "EMPLOYER": _employer, "WAGE": _wage, "PENSION": _pension, "GRADE": _grade, "SEGMENT": _segment,
     "MARRIAGE": _marriage, "BIRTH": _birth, "ADD_MEMBER": _add_member, "CHILD_REPLACEMENT": _child_replacement,
     "DEATH": _death, "DIVORCE": _divorce, "EDUCATION": _education, "CONTINUE_MEMBER": _continue_member,
-    "CARE_CLASS": _care_class,
+    "CARE_CLASS": _care_class, "LEAVER": _leaver,
 }
 
 
