@@ -69,3 +69,14 @@ def test_a_leaver_is_billed_through_the_month_reported_and_not_after(site, login
         run_billing(s, this + 1, actor=SYSTEM)
     assert _billed(site.engine, eko, this) >= 1
     assert _billed(site.engine, eko, this + 1) == 0
+
+
+def test_the_branch_change_form_offers_a_leaver_dated_at_a_months_end(site, login):
+    """A past month is the branch's to correct: its change form has LEAVER, dated by default on the last
+    day of this month; a participant who is not a wage earner is refused with the reason."""
+    base, world = site.url, site.world
+    page = login(world.users["medan"])
+    page.goto(f"{base}/petugas/peserta/{world.medan_card}/ubah?kind=LEAVER")
+    assert page.locator("#effective_date").input_value() == Month.of(jakarta_today()).last_day.isoformat()
+    page.get_by_role("button", name="Simpan perubahan").click()
+    assert "Hanya pekerja penerima upah" in page.locator('[role="alert"]').inner_text()  # a PBPU family
