@@ -59,6 +59,8 @@ WRITES = {
     ("POST", f"{V1}/participants/{{card_number}}/changes"): "participant.change.address",
     ("POST", f"{V1}/employers"): "employer.register",
     ("PATCH", f"{V1}/employers/{{code}}"): "employer.update",
+    ("POST", f"{V1}/employers/{{code}}/employees/{{card_number}}/leaving"): "participant.change.leaver",
+    ("POST", f"{V1}/employers/{{code}}/employees/{{card_number}}/transfer"): "participant.change.employer",
     ("POST", f"{V1}/imports"): "employer.upload",
     ("POST", f"{V1}/billing/runs"): "billing.run",
     ("POST", f"{V1}/payments"): "payment.record",
@@ -251,6 +253,16 @@ def test_every_rest_write_leaves_one_audit_row_naming_the_caller(api, monkeypatc
                     files={"file": ("staff.csv", staff_csv(w, bad_row=True), "text/csv")})
         doors.write("pt", "POST", f"{V1}/imports", 201, branch=medan,
                     files={"file": ("staff.csv", staff_csv(w, bad_row=False), "text/csv")})
+        # the employer reports a leaver and a transfer to PT Audit
+        with Session(engine) as s:
+            andi, eko = (s.scalar(select(ParticipantRow.card_number).where(ParticipantRow.nik == n))
+                         for n in ("1271012008880006", "1271011511870007"))
+        doors.write("pt", "POST", f"{V1}/employers/{{code}}/employees/{{card_number}}/leaving", 201, branch=medan,
+                    params={"code": w.employer_code, "card_number": andi}, json={"month": f"{today:%Y-%m}"})
+        doors.write("pt", "POST", f"{V1}/employers/{{code}}/employees/{{card_number}}/transfer", 201, branch=medan,
+                    params={"code": w.employer_code, "card_number": eko},
+                    json={"employer_code": employer["code"],
+                          "documents_shown": _checklist_codes(officer, "EMPLOYER", eko)})
 
         # billing: a run (national), payments (the payer's branch), a repeat writes nothing
         doors.write("admin", "POST", f"{V1}/billing/runs", 201, branch=None,

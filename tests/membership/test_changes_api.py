@@ -16,6 +16,9 @@ from membership.membership_helpers import (
     register,
 )
 
+from jkn.domain.month import Month
+from jkn.services.membership.common import jakarta_today
+
 
 def change(api, card, body, expect=201, headers=None):
     docs = change_docs(api, body["kind"], card, body) if "documents_shown" not in body else body["documents_shown"]
@@ -190,3 +193,43 @@ def test_an_ended_cover_written_before_codes_is_still_read():
     assert status_reason("replaced: has income").render("id") == "digantikan anak lain: sudah berpenghasilan sendiri"
     assert status_reason("kartu dicabut oleh pengadilan") == "kartu dicabut oleh pengadilan"  # free text as written
     assert status_reason(None) is None
+
+
+def test_a_leaver_ends_the_familys_cover_at_the_month_end_and_a_new_segment_takes_it_up(api):
+    emp1, emp2 = employer(api, "PT Lama"), employer(api, "PT Baru")
+    fam = register(api, ppu_family(emp1["code"], children=1))
+    card = fam["head_card_number"]
+    this = Month.of(jakarta_today())
+    leaving = f"/api/v1/employers/{emp1['code']}/employees/{card}/leaving"
+    assert api.post(leaving, json={"month": str(this - 1)}).status_code == 422  # a past month: the branch's
+    assert api.post(f"/api/v1/employers/{emp2['code']}/employees/{card}/leaving",
+                    json={"month": str(this)}).status_code == 422  # not PT Baru's worker
+    r = api.post(leaving, json={"month": str(this)})
+    assert r.status_code == 201, r.text
+    assert r.json()["kind"] == "LEAVER"
+    members = api.get("/api/v1/participants", params={"family_id": fam["id"]}).json()["items"]
+    assert {(m["status"], m["end_date"]) for m in members} == {("INACTIVE", this.last_day.isoformat())}
+    cover = api.get(f"/api/v1/participants/{card}/coverage", params={"on": (this + 1).first_day.isoformat()}).json()
+    assert cover["active"] is False
+    # reported once; a change before the end is refused; a PBPU/BP registration from the next month covers again
+    assert api.post(leaving, json={"month": str(this)}).status_code == 422
+    change(api, card, {"kind": "SEGMENT", "effective_date": this.last_day.isoformat(), "segment": "PBPU_MANDIRI",
+                       "care_class": "III"}, expect=422)
+    change(api, card, {"kind": "SEGMENT", "effective_date": (this + 1).first_day.isoformat(),
+                       "segment": "PBPU_MANDIRI", "care_class": "III"})
+    members = api.get("/api/v1/participants", params={"family_id": fam["id"]}).json()["items"]
+    assert {(m["status"], m["end_date"], m["segment"]) for m in members} == {("ACTIVE", None, "PBPU_MANDIRI")}
+
+
+def test_an_employer_reports_a_transfer_to_another_employer_from_next_month(api):
+    emp1, emp2 = employer(api, "PT Asal"), employer(api, "PT Tujuan")
+    fam = register(api, ppu_family(emp1["code"], children=0))
+    card = fam["head_card_number"]
+    url = f"/api/v1/employers/{emp1['code']}/employees/{card}/transfer"
+    assert api.post(url, json={"employer_code": emp2["code"]}).status_code == 422  # no SK mutasi shown
+    r = api.post(url, json={"employer_code": emp2["code"], "documents_shown": change_docs(api, "EMPLOYER", card)})
+    assert r.status_code == 201, r.text
+    assert r.json()["kind"] == "EMPLOYER"
+    assert r.json()["effective_date"] == (Month.of(jakarta_today()) + 1).first_day.isoformat()
+    members = api.get("/api/v1/participants", params={"family_id": fam["id"]}).json()["items"]
+    assert {m["payer"]["code"] for m in members} == {emp2["payer_code"]}

@@ -136,3 +136,17 @@ def test_import_refuses_registered_niks_and_bad_files(api):
     assert broken.status_code == 422 and broken.json()["errors"][0]["code"] == "bad_file"
     no_employer = _upload(api, "d.csv", _csv(_rows(1)))
     assert no_employer.status_code == 422 and no_employer.json()["errors"][0]["code"] == "employer_required"
+
+
+def test_import_reports_every_rule_refusal_of_every_family(api):
+    e = employer(api, "PT Banyak Salah")
+    rows = _rows(3)
+    rows[1]["kode_faskes"] = "NOPE1"  # row 3, the first family's spouse: no such FKTP
+    rows[2]["kode_faskes"] = "NOPE2"  # row 4, the same family's child: another refusal of the same family
+    rows[7]["kode_faskes"] = "NOPE3"  # row 9, the third family's child
+    r = _upload(api, "salah.csv", _csv(rows), employer_code=e["code"])
+    assert r.status_code == 422, r.text
+    report = r.json()
+    refused = sorted((x["row"], x["column"]) for x in report["errors"])
+    assert refused == [(3, "kode_faskes"), (4, "kode_faskes"), (9, "kode_faskes")]
+    assert report["participants"] == 0 and api.get(f"/api/v1/participants/{rows[3]['nik']}").status_code == 404

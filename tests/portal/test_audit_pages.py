@@ -24,9 +24,9 @@ from support.portal_login import login, token
 from jkn.api.app import create_app
 from jkn.services.care import facilities, fktp_queue, queues, referrals, visit_items
 from jkn.services.care import sep as sep_service
-from jkn.services.membership import data_changes, documents
+from jkn.services.membership import data_changes, documents, employers
 from jkn.services.membership.common import jakarta_today
-from jkn.services.membership.schemas import FamilyIn, ParticipantIn
+from jkn.services.membership.schemas import EmployerIn, FamilyIn, ParticipantIn
 from jkn.services.portal import accounts
 from jkn.services.portal.audit import SYSTEM
 from jkn.store.care_tables import SepRequestRow
@@ -74,6 +74,8 @@ PAGE_WRITES = {
     "/petugas/loket": "payment.record",
     "/peserta/perubahan/baru": "change_request.submit",
     "/pemberi-kerja/pekerja/{card}/gaji": "participant.change.wage",
+    "/pemberi-kerja/pekerja/{card}/keluar": "participant.change.leaver",
+    "/pemberi-kerja/pekerja/{card}/pindah": "participant.change.employer",
     "/masuk/daftar": "otp.signup",
     "/masuk/daftar/kode": "user.create",
     "/masuk/lupa-sandi": "otp.reset",
@@ -227,6 +229,17 @@ def test_every_page_form_leaves_one_audit_row_naming_the_user(site):
             andi = s.scalar(select(ParticipantRow.card_number).where(ParticipantRow.nik == "1271012008880006"))
         pages.post("pt", "/pemberi-kerja/pekerja/{card}/gaji", role=accounts.EMPLOYER_ADMIN, branch=medan,
                    params={"card": andi}, data={"wage": "4750000"})
+        # ... reports Andi as leaving this month, and Eko as moving to another company
+        pages.post("pt", "/pemberi-kerja/pekerja/{card}/keluar", role=accounts.EMPLOYER_ADMIN, branch=medan,
+                   params={"card": andi}, data={"month": today.strftime("%Y-%m")})
+        with Session(engine) as s:
+            eko = s.scalar(select(ParticipantRow.card_number).where(ParticipantRow.nik == "1271011511870007"))
+            other = employers.register_employer(s, EmployerIn(name="PT Deli Jaya", sector="SWASTA", kabkota_code="12.71",
+                                                              registered_on=today), actor=SYSTEM)["code"]
+            s.commit()
+            shown = [("documents", i["code"]) for i in data_changes.change_checklist("EMPLOYER", eko, s)["items"]]
+        pages.post("pt", "/pemberi-kerja/pekerja/{card}/pindah", role=accounts.EMPLOYER_ADMIN, branch=medan,
+                   params={"card": eko}, data=[("employer_code", other), *shown])
 
         # the facility desks: a referral at the puskesmas, an SEP at the hospital
         pages.post("puskesmas", "/faskes/rujukan", role=accounts.FACILITY_STAFF, branch=medan, facility=puskesmas,

@@ -193,6 +193,7 @@ def test_dashboard_and_english_on_a_phone(login, site):
     head = login(world.users["head"], viewport=(390, 844))
     head.goto(base + "/dasbor")
     assert head.locator("#by-unit tbody tr").count() == 13  # the deputy regions
+    assert head.locator("#month-shown").inner_text().startswith("Menampilkan ")  # which month, and why
     head.get_by_role("link", name="English").click()
     assert head.locator("h1").inner_text() == "National dashboard"
     csv = head.request.get(base + head.locator("#csv-link").get_attribute("href"))

@@ -100,3 +100,19 @@ def test_demo_users_cover_every_role_and_are_idempotent(db, population):
     assert [u["username"] for u in again] == list(population)
     with Session(db) as s, s.begin():
         assert accounts.authenticate(s, "cabang", "demo-jkn-2014").role == "BRANCH_OFFICER"
+
+
+def test_the_default_month_is_the_last_whose_due_date_has_passed(db, population):
+    """Before the 10th the current month's bill is barely paid: the dashboard opens on the month
+    before, and says which month it shows and why."""
+    with Session(db) as s:
+        scope = _scope(s, "pusat")
+        before_due = dashboard.dashboard(s, scope, today=dt.date(2014, 4, 5))
+        assert (before_due["month"], before_due["month_chosen"]) == ("2014-03", "due_passed")
+        assert before_due["due_date"] == "2014-03-10"
+        march = dashboard.dashboard(s, scope, month=dt.date(2014, 3, 1), today=dt.date(2014, 4, 5))
+        assert before_due["totals"] == march["totals"] and march["month_chosen"] == "chosen"
+        after_due = dashboard.dashboard(s, scope, today=dt.date(2014, 4, 11))
+        assert (after_due["month"], after_due["month_chosen"]) == ("2014-04", "due_passed")
+        nothing_due = dashboard.dashboard(s, scope, today=dt.date(2014, 1, 5))
+        assert (nothing_due["month"], nothing_due["month_chosen"]) == ("2014-04", "latest")

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from jkn.api.deps import get_session
+from jkn.domain.month import Month
 from jkn.services.billing import invoices, statements
 from jkn.i18n import Msg
 from jkn.services.errors import DomainError, Forbidden, Invalid, validation_message
@@ -37,12 +38,12 @@ def _employer(session: Session, portal: Portal) -> EmployerRow:
 
 
 @router.get("/pemberi-kerja", response_class=HTMLResponse)
-def staff_page(request: Request, portal: Employer, session: DB, offset: int = 0):
+def staff_page(request: Request, portal: Employer, session: DB, offset: int = 0, ok: str = ""):
     e = _employer(session, portal)
     view = employers.employer_view(session, e)
     staff = employers.employees(session, e.code, limit=200, offset=max(0, offset),
                                 where=auth.participant_filter(portal.scope))
-    return page(request, portal, "employer/staff.html", employer=view, staff=staff)
+    return page(request, portal, "employer/staff.html", employer=view, staff=staff, ok=ok)
 
 
 @router.get("/pemberi-kerja/tagihan", response_class=HTMLResponse)
@@ -104,8 +105,11 @@ def _employee(session: Session, portal: Portal, card: str) -> ParticipantRow:
 def _employee_page(request: Request, portal: Portal, session: Session, card: str, status_code: int = 200,
                    error=None, ok: str = "") -> Response:
     p = _employee(session, portal, card)
+    today = jakarta_today()
     return page(request, portal, "employer/employee.html", status_code=status_code, error=error, ok=ok,
-                p=registration.participant_view(session, p), effective=next_month(jakarta_today()).isoformat(),
+                p=registration.participant_view(session, p), effective=next_month(today).isoformat(),
+                this_month=str(Month.of(today)), month_end=Month.of(today).last_day.isoformat(),
+                transfer_docs=data_changes.change_checklist("EMPLOYER", p.card_number, session)["items"],
                 wages=[c for c in data_changes.list_changes(session, p.card_number) if c["kind"] == "WAGE"])
 
 
@@ -120,20 +124,54 @@ def update_wage(request: Request, portal: Employer, session: DB, card: str, wage
     """A new wage reported by the employer, in force from the 1st of next month: the next month's bill is
     the first computed on it (data change WAGE; assumption A-P12)."""
     p = _employee(session, portal, card)
-    try:
+
+    def write():
         amount = whole_number({"wage": wage}, "wage", Msg("register.wage"))
         if amount is None:
             raise Invalid(Msg("error.membership.change_needs", kind="WAGE", value="wage"), field="wage")
         change = ChangeIn(kind="WAGE", effective_date=next_month(jakarta_today()), wage=amount,
-                          version=int(version) if version.isdigit() else None)
+                          version=_version(version))
         data_changes.apply_change(session, p.card_number, change, actor=portal.actor)
+    return _report(request, portal, session, card, write, f"/pemberi-kerja/pekerja/{card}?ok=wage_changed")
+
+
+def _report(request: Request, portal: Portal, session: Session, card: str, write, done: str) -> Response:
+    """Run one of the employer's reports on its worker: the page again with the error, or on to ``done``."""
+    try:
+        write()
     except ValidationError as exc:
         return _employee_page(request, portal, session, card, 422, validation_message(exc.errors()))
     except DomainError as exc:
         if isinstance(exc, Forbidden):
             raise
         return _employee_page(request, portal, session, card, exc.status, exc.say)
-    return RedirectResponse(f"/pemberi-kerja/pekerja/{card}?ok=wage_changed", status_code=303)
+    return RedirectResponse(done, status_code=303)
+
+
+def _version(version: str) -> int | None:
+    return int(version) if version.isdigit() else None
+
+
+@router.post("/pemberi-kerja/pekerja/{card}/keluar", response_class=HTMLResponse)
+def report_leaver(request: Request, portal: Employer, session: DB, card: str, month: Annotated[str, Form()] = "",
+                  version: Annotated[str, Form()] = ""):
+    """The worker left in ``month`` (YYYY-MM): cover under this employer ends on its last day (A-P14)."""
+    p = _employee(session, portal, card)
+
+    return _report(request, portal, session, card, lambda: employers.report_leaver(
+        session, _employer(session, portal).code, p.card_number, month, actor=portal.actor,
+        version=_version(version)), f"/pemberi-kerja/pekerja/{card}?ok=leaver_reported")
+
+
+@router.post("/pemberi-kerja/pekerja/{card}/pindah", response_class=HTMLResponse)
+def report_transfer(request: Request, portal: Employer, session: DB, card: str,
+                    employer_code: Annotated[str, Form()] = "", documents: Annotated[list[str], Form()] = [],
+                    version: Annotated[str, Form()] = ""):
+    """The worker moves to another employer from the 1st of next month (data change EMPLOYER)."""
+    p = _employee(session, portal, card)
+    return _report(request, portal, session, card, lambda: employers.report_transfer(
+        session, _employer(session, portal).code, p.card_number, employer_code.strip(), actor=portal.actor,
+        documents_shown=documents, version=_version(version)), "/pemberi-kerja?ok=transfer_reported")
 
 
 @router.get("/pemberi-kerja/tagihan/{bill_id}", response_class=HTMLResponse)

@@ -21,6 +21,7 @@ from starlette.datastructures import FormData
 
 from jkn.api.deps import get_session
 from jkn.domain.care import MaritalStatus, Relationship
+from jkn.domain.month import Month
 from jkn.domain.segment import Segment
 from jkn.i18n import Msg
 from jkn.reference.names import display_name
@@ -45,7 +46,7 @@ MAX_MEMBERS = 10
 CHANGE_KINDS = ("FKTP", "ADDRESS", "CARD_LOST", "CARD_DAMAGED", "CORRECTION", "EMPLOYER", "WAGE", "PENSION", "GRADE",
                 "SEGMENT",
                 "MARRIAGE", "BIRTH", "ADD_MEMBER", "CHILD_REPLACEMENT", "DEATH", "DIVORCE", "EDUCATION",
-                "CONTINUE_MEMBER", "CARE_CLASS")
+                "CONTINUE_MEMBER", "CARE_CLASS", "LEAVER")
 #: which inputs the change form shows for each kind (the service decides what is required)
 CHANGE_FIELDS = {
     "FKTP": ("fktp_code",), "ADDRESS": ("address", "kabkota_code"), "CARD_LOST": (), "CARD_DAMAGED": ("name",),
@@ -54,6 +55,7 @@ CHANGE_FIELDS = {
     "MARRIAGE": ("member",), "BIRTH": ("member",), "ADD_MEMBER": ("member",),
     "CHILD_REPLACEMENT": ("member", "replaced_card_number", "replaced_reason"), "DEATH": (), "DIVORCE": (),
     "EDUCATION": ("education_until",), "CONTINUE_MEMBER": ("care_class",), "CARE_CLASS": ("care_class",),
+    "LEAVER": (),  # the effective date: the last day of the last month worked (A-P14)
 }
 
 
@@ -280,7 +282,9 @@ def register(request: Request, portal: Office, session: DB, form: Form_):
 def change_form(request: Request, portal: Office, session: DB, card: str, kind: str = "FKTP"):
     auth.require(portal.scope, "participant.change")
     kind = kind.upper() if kind.upper() in CHANGE_KINDS else "FKTP"
-    return _change_page(request, portal, session, card, kind, {"effective_date": jakarta_today().isoformat()})
+    today = jakarta_today()
+    on = Month.of(today).last_day if kind == "LEAVER" else today  # a leaver's cover ends with a month (A-P14)
+    return _change_page(request, portal, session, card, kind, {"effective_date": on.isoformat()})
 
 
 def _change_page(request: Request, portal: Office, session: Session, card: str, kind: str, values: dict,

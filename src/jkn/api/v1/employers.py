@@ -132,6 +132,51 @@ def employer_statement(code: str, caller: Caller, on: JknDate | None = None) -> 
     return statements.employer_statement(caller.session, e.code, on)
 
 
+class LeaverIn(BaseModel):
+    """The employer reports that its worker left (A-P14)."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"month": "2026-11", "version": 3}]})
+    month: str = Field(description="the last month worked (YYYY-MM, not before this month): cover under the "
+                       "employer ends on its last day, the last month billed to the employer")
+    version: int | None = Field(None, ge=1, description="the participant's version you read")
+
+
+class TransferIn(BaseModel):
+    """The employer reports that its worker moves to another employer from the 1st of next month."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "employer_code": "00000002", "documents_shown": ["WORKPLACE_SK"], "version": 3}]})
+    employer_code: str = Field(max_length=12)
+    documents_shown: list[str] = Field(default_factory=list, description="checklist codes of the change EMPLOYER")
+    version: int | None = Field(None, ge=1)
+
+
+def _reporting(caller: Caller, code: str) -> EmployerRow:
+    """The employer that reports on its worker: its administrator, or an office that may change data."""
+    sec.need(caller, "employer.self", "participant.change")
+    return sec.employer(caller, code)
+
+
+@router.post("/employers/{code}/employees/{card_number}/leaving", status_code=201,
+             responses={**AUTH, **NOT_FOUND, **CONFLICT, **INVALID},
+             summary="Report that a worker left: cover under the employer ends at the end of the month reported")
+def report_leaver(code: str, card_number: str, body: LeaverIn, caller: Caller) -> Any:
+    e = _reporting(caller, code)
+    p = sec.participant(caller, card_number)
+    return employers.report_leaver(caller.session, e.code, p.card_number, body.month, actor=caller.actor,
+                                   version=body.version)
+
+
+@router.post("/employers/{code}/employees/{card_number}/transfer", status_code=201,
+             responses={**AUTH, **NOT_FOUND, **CONFLICT, **INVALID},
+             summary="Report that a worker moves to another employer from the 1st of next month (change EMPLOYER)")
+def report_transfer(code: str, card_number: str, body: TransferIn, caller: Caller) -> Any:
+    e = _reporting(caller, code)
+    p = sec.participant(caller, card_number)
+    return employers.report_transfer(caller.session, e.code, p.card_number, body.employer_code, actor=caller.actor,
+                                     documents_shown=body.documents_shown, version=body.version)
+
+
 @imports.get("/imports/template", response_class=Response,
              responses={200: {"content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
                                           "text/csv": {}}}},

@@ -503,6 +503,24 @@ def _error_for(exc: DomainError, f: Family) -> RowError:
     return RowError(row, column, code, params)
 
 
+def _refusals(session: Session, lookups, f: Family, fam_in: FamilyIn, first: RowError) -> list[RowError]:
+    """Every rule refusal of a refused family, not only the first the rules engine met: the whole
+    family's, then the head's alone, then each member's with the head (a member is checked against a
+    head the rules accept; a refusal of the head is reported once)."""
+    found = [first]
+    parts = [(Family(f.head), fam_in.model_copy(update={"members": []}))]
+    parts += [(Family(f.head, [m]), fam_in.model_copy(update={"members": [m_in]}))
+              for m, m_in in zip(f.members, fam_in.members)]
+    for part, part_in in parts:
+        try:
+            registration.plan_family(session, part_in, lookups, check_niks=False, documents_mode=None)
+        except DomainError as exc:
+            refusal = _error_for(exc, part)
+            if refusal not in found:
+                found.append(refusal)
+    return found
+
+
 @dataclass
 class ImportResult:
     ok: bool
@@ -625,7 +643,7 @@ def _import(session: Session, data: BinaryIO | bytes, *, actor: Actor, filename:
         try:
             plans.append(registration.plan_family(session, fam_in, lookups, check_niks=False, documents_mode=None))
         except DomainError as exc:
-            errors.append(_error_for(exc, f))
+            errors += _refusals(session, lookups, f, fam_in, _error_for(exc, f))
         if progress and k % 2000 == 0:
             progress("check", k, len(families))
     if progress:

@@ -297,6 +297,7 @@ def _employer(ctx: _Ctx) -> None:
     if e.status != "ACTIVE":
         raise Invalid(Msg("error.membership.employer_inactive", code=str(e.code)), field="employer_code")
     _docs(ctx)
+    _rejoin(ctx, Segment(p.segment))
     p.employer_id = e.id
     if ctx.change.wage is not None:
         p.wage = ctx.change.wage
@@ -304,6 +305,41 @@ def _employer(ctx: _Ctx) -> None:
     for m in ctx.members:
         m.payer_id = payer.id
     _recompute_class(ctx, p)
+
+
+def _leaver(ctx: _Ctx) -> None:
+    """The employer reports that its worker left: the family's cover under the employer ends on the
+    effective date, the last day of the month reported; the employer is billed through that month and
+    not after. The guide has no rule for cover after leaving; the family needs another segment
+    (PBPU/BP registration, or a new employer by EMPLOYER) (assumption A-P14)."""
+    p = _must_be_head(ctx)
+    if Segment(p.segment).group is not SegmentGroup.PPU or p.employer_id is None:
+        raise Invalid(Msg("error.membership.leaver_not_ppu", segment=segment_name(Segment(p.segment))))
+    if p.status in ENDED:
+        raise Invalid(Msg("error.membership.not_covered", card_number=str(p.card_number),
+                          value=status_reason(p.status_reason) or Msg(f"pstatus.{p.status}")), field="kind")
+    if (ctx.on + dt.timedelta(days=1)).day != 1:
+        raise Invalid(Msg("error.membership.leaver_month_end", on=ctx.on), field="effective_date")
+    for m in ctx.active():
+        _end(m, "INACTIVE", "LEFT_EMPLOYER", ctx.on)
+    ctx.steps.append(Step(Msg("change.step.leaver", day=ctx.on), assumption("A-P14")))
+
+
+def _rejoin(ctx: _Ctx, segment: Segment) -> None:
+    """A family whose cover under its employer ended (LEAVER) is covered again in its new segment or
+    with its new employer from the change's date: after a gap, cover starts as a new registration of
+    that segment would (A-P14)."""
+    left = [m for m in ctx.members if m.status_reason == "LEFT_EMPLOYER"]
+    if not left:
+        return
+    ended = max(m.end_date for m in left)
+    if ctx.on <= ended:
+        raise Invalid(Msg("error.membership.rejoin_after", day=ended + dt.timedelta(days=1)), field="effective_date")
+    for m in left:
+        m.status, m.status_reason, m.end_date = "ACTIVE", None, None
+        if ctx.on > ended + dt.timedelta(days=1):
+            m.covered_from = on_registration(segment, ctx.on)
+    ctx.steps.append(Step(Msg("change.step.rejoin", day=ctx.on), assumption("A-P14")))
 
 
 def _pension(ctx: _Ctx) -> None:
@@ -348,6 +384,7 @@ def _segment(ctx: _Ctx) -> None:
         raise Invalid(Msg("error.membership.segment_not_eligible_on", new=segment_name(new), on=ctx.on), field="segment",
                       explanation=d.explain())
     _docs(ctx)
+    _rejoin(ctx, new)
     employer = None
     if new.group is SegmentGroup.PPU:
         _need(ctx, "employer_code", "wage")
@@ -518,7 +555,7 @@ HANDLERS = {
     "ADDRESS": _address, "EMPLOYER": _employer, "WAGE": _wage, "PENSION": _pension, "GRADE": _grade, "SEGMENT": _segment,
     "MARRIAGE": _marriage, "BIRTH": _birth, "ADD_MEMBER": _add_member, "CHILD_REPLACEMENT": _child_replacement,
     "DEATH": _death, "DIVORCE": _divorce, "EDUCATION": _education, "CONTINUE_MEMBER": _continue_member,
-    "CARE_CLASS": _care_class,
+    "CARE_CLASS": _care_class, "LEAVER": _leaver,
 }
 
 

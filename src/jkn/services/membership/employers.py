@@ -9,11 +9,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from jkn.domain.month import Month
 from jkn.i18n import Msg
-from jkn.services.membership import cards
-from jkn.services.membership.common import check_version, get_employer, jakarta_today, jsonable
+from jkn.services.errors import Invalid
+from jkn.services.membership import cards, data_changes
+from jkn.services.membership.change_requests import next_month
+from jkn.services.membership.common import check_version, get_employer, get_participant, jakarta_today, jsonable
 from jkn.services.membership.registration import employer_payer, resolve_kabkota
-from jkn.services.membership.schemas import EmployerIn, EmployerUpdate
+from jkn.services.membership.schemas import ChangeIn, EmployerIn, EmployerUpdate
 from jkn.services.portal import audit
 from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
@@ -107,3 +110,40 @@ def employees(session: Session, code: str, *, limit: int = 100, offset: int = 0,
             "items": [{"card_number": p.card_number, "nik": p.nik, "name": p.name, "segment": p.segment,
                        "wage": p.wage, "grade": p.grade, "care_class": p.care_class, "status": p.status,
                        "family_id": p.family_id, "version": p.version} for p in rows]}
+
+
+def _own_worker(session: Session, code: str, card_number: str) -> ParticipantRow:
+    """A head of family who works for the employer ``code`` (the one who reports)."""
+    e = get_employer(session, code)
+    p = get_participant(session, card_number)
+    if p.employer_id != e.id or p.relationship != "HEAD":
+        raise Invalid(Msg("error.membership.not_this_employers_worker", card_number=str(p.card_number),
+                          code=str(e.code)), field="card_number")
+    return p
+
+
+def report_leaver(session: Session, code: str, card_number: str, month: str, *, actor: Actor,
+                  version: int | None = None) -> dict[str, Any]:
+    """The employer ``code`` reports that its worker left in ``month``: cover under the employer ends
+    on the last day of ``month`` (YYYY-MM), the last month it is billed (data change LEAVER, A-P14). The month may not
+    be before the current one: a bill already made for a later month is the branch's to correct."""
+    p = _own_worker(session, code, card_number)
+    try:
+        reported = Month.parse(month)
+    except ValueError:
+        raise Invalid(Msg("error.membership.leaver_month", value=month), field="month") from None
+    if reported < Month.of(jakarta_today()):
+        raise Invalid(Msg("error.membership.leaver_month_past", month=str(reported)), field="month")
+    change = ChangeIn(kind="LEAVER", effective_date=reported.last_day, version=version)
+    return data_changes.apply_change(session, p.card_number, change, actor=actor)
+
+
+def report_transfer(session: Session, code: str, card_number: str, new_employer_code: str, *, actor: Actor,
+                    documents_shown: list[str], version: int | None = None) -> dict[str, Any]:
+    """The employer ``code`` reports that its worker moves to ``new_employer_code`` from the 1st of next
+    month (guide, Perubahan Data Kepesertaan 2.c, Pindah Tempat Bekerja: data change EMPLOYER); the old
+    employer is billed through this month, the new one from the next."""
+    p = _own_worker(session, code, card_number)
+    change = ChangeIn(kind="EMPLOYER", effective_date=next_month(jakarta_today()), employer_code=new_employer_code,
+                      documents_shown=documents_shown, version=version)
+    return data_changes.apply_change(session, p.card_number, change, actor=actor)

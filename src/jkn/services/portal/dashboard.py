@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from jkn.domain.segment import Segment
 from jkn.i18n import Msg
 from jkn.reference.names import display_name
+from jkn.rules.contribution import due_date
 from jkn.services.errors import Forbidden, Invalid, NotFound
 from jkn.services.portal.auth import Scope
 from jkn.store.billing_tables import BillLineRow, BillRow, PayerRow
@@ -111,6 +112,22 @@ def _paid_share():
     return case((BillRow.amount > 0, cast(paid, Float) / cast(BillRow.amount, Float)), else_=1.0)
 
 
+def _default_month(session: Session, unit: Unit, today: dt.date) -> tuple[dt.date, str]:
+    """The month a dashboard opens on, and why: the last billed month of the unit whose bills'
+    due date has passed ("due_passed"; before it a month reads as barely collected, as payers have
+    until the due date, Panduan Peserta, Iuran 7), else the last billed month ("latest"), else
+    this month ("today")."""
+    def last(*where) -> dt.date | None:
+        return session.scalar(select(func.max(BillLineRow.month)).join(BillRow, BillRow.id == BillLineRow.bill_id)
+                              .join(ParticipantRow, ParticipantRow.id == BillLineRow.participant_id)
+                              .where(_kab_filter(unit, ParticipantRow.kabkota_code), *where))
+    due_passed = last(BillRow.due_date < today)
+    if due_passed is not None:
+        return due_passed, "due_passed"
+    latest = last()
+    return (latest, "latest") if latest is not None else (_month(today), "today")
+
+
 def dashboard(session: Session, scope: Scope, *, level: str | None = None, code: str | None = None,
               month: dt.date | None = None, today: dt.date | None = None,
               now: dt.datetime | None = None) -> dict:
@@ -118,11 +135,9 @@ def dashboard(session: Session, scope: Scope, *, level: str | None = None, code:
     unit = resolve_unit(session, scope, level, code)
     today = today or dt.datetime.now(dt.timezone(dt.timedelta(hours=7))).date()
     now = now or dt.datetime.now(dt.timezone.utc)
+    chosen = "chosen" if month is not None else None
     if month is None:
-        latest = session.scalar(select(func.max(BillLineRow.month)).join(
-            ParticipantRow, ParticipantRow.id == BillLineRow.participant_id).where(
-            _kab_filter(unit, ParticipantRow.kabkota_code)))
-        month = _month(latest) if latest else _month(today)
+        month, chosen = _default_month(session, unit, today)
     month = _month(month)
     child = lambda kab: unit.kabkota.get(kab)  # noqa: E731
 
@@ -213,7 +228,9 @@ def dashboard(session: Session, scope: Scope, *, level: str | None = None, code:
                  **by_segment[s], "total": sum(by_segment[s].values())} for s in sorted(by_segment)]
     return {
         "unit": {"level": unit.level, "code": unit.code, "name": unit.name, "child_level": unit.child_level},
-        "month": f"{month:%Y-%m}", "today": today.isoformat(),
+        "month": f"{month:%Y-%m}", "month_chosen": chosen, "today": today.isoformat(),
+        "due_date": (session.scalar(select(func.max(BillRow.due_date)).where(BillRow.month == month))
+                     or due_date(month).value).isoformat(),
         "totals": totals, "by_segment": segments,
         "by_class": {c: sum(s[c] for s in segments) for c in CLASSES},
         "by_group": {g: totals[g] for g in GROUPS},
