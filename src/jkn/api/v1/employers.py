@@ -20,7 +20,7 @@ from jkn.api.security import Caller
 from jkn.api.v1.membership import CONFLICT, INVALID, NOT_FOUND, if_match_version
 from jkn.i18n import Msg
 from jkn.services.billing import statements
-from jkn.services.bounds import Id, JknDate, Offset
+from jkn.services.bounds import Id, JknDate, Offset, Positive
 from jkn.services.errors import Forbidden, NotFound
 from jkn.services.membership import collective_import, employers
 from jkn.services.membership.schemas import EmployerIn, EmployerUpdate
@@ -138,7 +138,7 @@ class LeaverIn(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"month": "2026-11", "version": 3}]})
     month: str = Field(description="the last month worked (YYYY-MM, not before this month): cover under the "
                        "employer ends on its last day, the last month billed to the employer")
-    version: int | None = Field(None, ge=1, description="the participant's version you read")
+    version: Positive | None = Field(None, description="the participant's version you read")
 
 
 class TransferIn(BaseModel):
@@ -148,7 +148,7 @@ class TransferIn(BaseModel):
         "employer_code": "00000002", "documents_shown": ["WORKPLACE_SK"], "version": 3}]})
     employer_code: str = Field(max_length=12)
     documents_shown: list[str] = Field(default_factory=list, description="checklist codes of the change EMPLOYER")
-    version: int | None = Field(None, ge=1)
+    version: Positive | None = Field(None, description="the participant's version you read")
 
 
 def _reporting(caller: Caller, code: str) -> EmployerRow:
