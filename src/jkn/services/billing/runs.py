@@ -274,9 +274,9 @@ def _write_lines(session: Session, run: BillingRunRow, month: Month, lines: list
                                                                            BillRow.payer_id.in_(by_payer)))}
     for pid, ls in by_payer.items():
         if pid in earlier:  # a government account, billed by an earlier run of the month
-            total = Line(0, pid, "", "", None, sum(x.employer_share for x in ls),
-                         sum(x.participant_share for x in ls), sum(x.government_share for x in ls))
-            _add_to_bill(session, earlier[pid], total, len(ls))
+            _add_to_bill(session, earlier[pid], len(ls), employer=sum(x.employer_share for x in ls),
+                         participant=sum(x.participant_share for x in ls),
+                         government=sum(x.government_share for x in ls))
             bill_ids[pid] = earlier[pid].id
             continue
         bill = BillRow(payer_id=pid, month=md, due_date=due, amount=sum(x.amount for x in ls),
@@ -295,14 +295,15 @@ def _write_lines(session: Session, run: BillingRunRow, month: Month, lines: list
     return len(bill_ids), len(lines)
 
 
-def _add_to_bill(session: Session, bill: BillRow, total: Line, count: int) -> None:
-    """``count`` lines (summing to ``total``) of people registered after the month's first run, on the
+def _add_to_bill(session: Session, bill: BillRow, count: int, *, employer: int = 0, participant: int = 0,
+                 government: int = 0) -> None:
+    """``count`` lines (with these shares) of people registered after the month's first run, on the
     one bill a payer has for a month (unique per payer and month); the payer's columns are
     recomputed from its ledger."""
-    bill.amount += total.amount
-    bill.employer_share += total.employer_share
-    bill.participant_share += total.participant_share
-    bill.government_share += total.government_share
+    bill.amount += employer + participant + government
+    bill.employer_share += employer
+    bill.participant_share += participant
+    bill.government_share += government
     bill.lines += count
     if bill.amount > bill.paid_amount:
         bill.status, bill.paid_on = "OPEN", None
@@ -686,8 +687,7 @@ def _government_bill(session: Session, run: BillingRunRow, month: Month, payer: 
     if earlier is not None:
         added = count - earlier.lines
         if added:
-            _add_to_bill(session, earlier, Line(0, payer.id, "", "", None, government_share=amount - earlier.amount),
-                         added)
+            _add_to_bill(session, earlier, added, government=amount - earlier.amount)
         return 1 if added else 0
     if not count:
         return 0
