@@ -96,3 +96,57 @@ def test_every_rule_set_from_2014_to_today_answers_on_the_page_and_over_rest(htt
         if body.get("government") != pbi:
             wrong.append(f"{day} PBI: want {pbi}, REST {body}")
     assert not wrong, "\n".join(wrong[:20])
+
+
+def test_private_wage_below_the_umk_is_raised_to_it_on_every_calculator(http):
+    """Perpres 75/2019 Pasal 32 ayat 2: from 2020 the UMK is the floor of a private employee's wage (A-R03)."""
+    asked = {"segment": "PPU_SWASTA", "as_of": "2021-06-01", "wage": 3_000_000}
+    body = http.post("/api/v1/calculations/contribution", json={**asked, "minimum_wage": 4_200_479}).json()
+    assert (body["employer"], body["participant"]) == (168_019, 42_005)  # 4% / 1% of the UMK, not of the wage
+    unchecked = http.post("/api/v1/calculations/contribution", json=asked).json()
+    assert (unchecked["employer"], unchecked["participant"]) == (120_000, 30_000)
+    assert any("UMK" in s["text"] and "tidak diperiksa" in s["text"] for s in unchecked["explanation"])
+    page = http.get("/simulasi", params={**asked, "wage": "3.000.000", "minimum_wage": "4.200.479"})
+    assert page.status_code == 200 and "Rp 168.019" in page.text and "Rp 42.005" in page.text
+    out = subprocess.run([sys.executable, "-m", "jkn.cli", "calc", "contribution", "--segment", "PPU_SWASTA",
+                          "--as-of", "2021-06-01", "--wage", "3000000", "--umk", "4200479", "--json"],
+                         capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["total"] == 210_024
+
+
+def test_umk_is_refused_where_no_regional_floor_is_in_force(http):
+    r = http.post("/api/v1/calculations/contribution",
+                  json={"segment": "PPU_SWASTA", "as_of": "2017-01-01", "wage": 3_000_000, "minimum_wage": 2_000_000})
+    assert r.status_code == 422
+
+
+@pytest.mark.parametrize("as_of, total, left_out", [
+    # Perpres 82/2018: gaji pokok + tunjangan keluarga; Perpres 75/2019 Pasal 30 ayat 2 adds the allowances
+    ("2019-03-01", 165_000, "tunjangan kinerja atau tambahan penghasilan"),
+    ("2021-03-01", 250_000, None),
+])
+def test_government_wage_from_its_components_by_name(http, as_of, total, left_out):
+    items = {"gaji_pokok": "3.000.000", "tunjangan_keluarga": "300.000",
+             "tunjangan_kinerja_atau_tambahan_penghasilan": "1.700.000"}
+    page = http.get("/simulasi", params={"segment": "PPU_PNS", "as_of": as_of, "grade": "III/a", **items})
+    assert page.status_code == 200, page.text
+    assert f"Rp {total:,}".replace(",", ".") in page.text
+    assert "gaji pokok" in page.text and "gaji_pokok" not in page.text.split('id="sim-result"')[1]
+    if left_out:
+        assert "bukan bagian upah: " + left_out in page.text
+    body = http.post("/api/v1/calculations/contribution",
+                     json={"segment": "PPU_PNS", "as_of": as_of, "grade": "III/a",
+                           "wage_components": {k: int(v.replace(".", "")) for k, v in items.items()}}).json()
+    assert body["total"] == total
+
+
+def test_cli_takes_salary_components_and_refuses_an_unknown_one():
+    run = [sys.executable, "-m", "jkn.cli", "calc", "contribution", "--segment", "PPU_PNS", "--as-of", "2021-03-01",
+           "--grade", "III/a"]
+    good = subprocess.run(run + ["--component", "gaji_pokok=3.000.000", "--component", "tunjangan_keluarga=300000",
+                                 "--json"], capture_output=True, text=True, timeout=60)
+    assert good.returncode == 0, good.stderr
+    assert json.loads(good.stdout)["total"] == 165_000
+    bad = subprocess.run(run + ["--component", "bonus=5"], capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr and "gaji_pokok" in bad.stderr

@@ -14,6 +14,7 @@ from rich.table import Table
 from jkn.commands.edge import bounded, cli_language, say
 from jkn.i18n import format_rupiah, render
 from jkn.rules.decision import RuleError, answer_text, localize
+from jkn.rules.wage_terms import wage_components
 from jkn.services.billing import calculators
 from jkn.services.bounds import JknDate, JknMonth, Members, Persons, Rupiah
 from jkn.web.labels import line_text, name_of
@@ -66,6 +67,18 @@ def _refuse(said: str):
     raise typer.Exit(code=2) from None
 
 
+def _components(items: list[str]) -> dict[str, int]:
+    """``--component NAME=AMOUNT`` items (thousands dots allowed) as the calculator's ``wage_components``."""
+    known, out = wage_components(), {}
+    for item in items:
+        name, _, amount = item.partition("=")
+        amount = amount.replace(".", "").strip()
+        if name.strip() not in known or not amount.isdigit():
+            _refuse(say("cli.error.component", known=", ".join(known), got=item))
+        out[name.strip()] = _rupiah(amount)
+    return out
+
+
 @app.command()
 def contribution(segment: str = typer.Option(..., help="e.g. PPU_SWASTA, PBPU_MANDIRI"),
                  as_of: dt.date = AsOf,
@@ -79,12 +92,19 @@ def contribution(segment: str = typer.Option(..., help="e.g. PPU_SWASTA, PBPU_MA
                                              parser=_rupiah),
                  veteran_base_salary: int = typer.Option(None, "--veteran-base-salary", parser=_rupiah),
                  pbi_amount: int = typer.Option(None, "--pbi-amount", parser=_rupiah),
+                 umk: int = typer.Option(None, "--umk", parser=_rupiah,
+                                         help="regional minimum wage (UMK) of the workplace: the wage floor of "
+                                              "private employees from 2020 (not checked without it)"),
+                 component: list[str] = typer.Option([], "--component",
+                                                     help="salary item COMPONENT=AMOUNT instead of --wage, e.g. "
+                                                          "gaji_pokok=3000000 (repeat; government employees)"),
                  as_json: bool = typer.Option(False, "--json")) -> None:
     """Monthly contribution and each payer's share."""
+    components = _components(component)
     result = _run(lambda: calculators.contribution(
         segment, as_of, wage=wage, grade=grade, care_class=care_class, persons=persons,
         additional_members=additional_members, pension=pension, veteran_base_salary=veteran_base_salary,
-        pbi_amount=pbi_amount))
+        pbi_amount=pbi_amount, minimum_wage=umk, wage_components=components))
     _show(result, as_json)
 
 

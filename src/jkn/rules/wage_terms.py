@@ -19,7 +19,7 @@ from decimal import Decimal
 from jkn.domain.segment import GOVERNMENT_WAGE_EARNERS, Segment, SegmentGroup
 from jkn.rules.decision import Decision, RuleError, Steps, assumption
 from jkn.i18n import Msg, Rp
-from jkn.rules.parameters import as_date, param_entry, sourced
+from jkn.rules.parameters import all_params, as_date, param_entry, sourced
 from jkn.rules.segments import segment_name
 
 PAYERS = ("employer", "participant", "government")
@@ -44,6 +44,21 @@ class WageTerms:
     floor_source: str
     components: tuple[str, ...] | None  # salary components that make up the wage (None: the wage as given)
     components_source: str
+
+
+def wage_components() -> tuple[str, ...]:
+    """Every salary component a rule set names (``ppu_government_wage_basis``), in the order they
+    first appear: the inputs a calculator offers for a government employee's wage (A-R04)."""
+    seen: dict[str, None] = {}
+    for entry in all_params()["ppu_government_wage_basis"]:
+        seen.update(dict.fromkeys(entry.value or ()))
+    return tuple(seen)
+
+
+def _named(parts) -> list:
+    """Components by their names in the reader's language; a name no rule set knows as given."""
+    known = wage_components()
+    return [Msg(f"wage.component.{p}") if p in known else p for p in parts]
 
 
 def percents(value: Mapping, name: str) -> dict[str, Decimal]:
@@ -96,7 +111,7 @@ def _wage(t: WageTerms, wage, components: Mapping[str, int] | None, steps: Steps
             raise RuleError(Msg("wage.error.positive", segment=segment_name(t.segment), got=repr(wage)))
         steps.add(Msg("wage.given", wage=Rp(wage)), assumption("A-20"))
         if t.components:
-            steps.add(Msg("wage.components", parts=" + ".join(t.components)), t.components_source)
+            steps.add(Msg("wage.components", parts=_named(t.components)), t.components_source)
         return wage
     if wage is not None:
         raise RuleError(Msg("wage.error.both"))
@@ -104,7 +119,8 @@ def _wage(t: WageTerms, wage, components: Mapping[str, int] | None, steps: Steps
         raise RuleError(Msg("wage.error.no_components", segment=segment_name(t.segment)))
     unknown = sorted(set(components) - set(t.components))
     total = sum(_whole(f"wage_components[{k}]", components.get(k, 0), t.segment) for k in t.components)
-    steps.add(Msg("wage.sum", parts=" + ".join(t.components), total=Rp(total), unknown=", ".join(unknown) or "-"),
+    steps.add(Msg("wage.sum", parts=_named(t.components), total=Rp(total),
+                  unknown=_named(unknown) or Msg("wage.none")),
               t.components_source)
     steps.add(Msg("wage.components_monthly"), assumption("A-R04"))
     if total <= 0:

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse
 
 from jkn.domain.segment import Segment
 from jkn.rules.decision import RuleError
+from jkn.rules.wage_terms import wage_components
 from jkn.i18n import Msg
 from jkn.services.billing import calculators
 from jkn.services.errors import DomainError, Invalid
@@ -18,8 +19,9 @@ from jkn.web.rendering import render
 
 router = APIRouter(include_in_schema=False)
 
+COMPONENTS = wage_components()
 FIELDS = ("segment", "as_of", "wage", "grade", "care_class", "persons", "additional_members", "pension",
-          "veteran_base_salary")
+          "veteran_base_salary", "minimum_wage") + COMPONENTS
 PENALTY_FIELDS = ("p_segment", "p_as_of", "unpaid", "penalty_owed", "suspended_since")
 #: unpaid months the penalty calculator takes at once (12 years of months)
 MAX_UNPAID_MONTHS = 144
@@ -38,6 +40,9 @@ def _calculate(form: dict) -> dict:
         additional_members=number("additional_members", Msg("sim.additional"), 0, kind="members"),
         pension=number("pension", Msg("sim.pension")),
         veteran_base_salary=number("veteran_base_salary", Msg("sim.veteran_base_salary")),
+        minimum_wage=number("minimum_wage", Msg("sim.minimum_wage")),
+        wage_components={c: v for c in COMPONENTS
+                         if (v := number(c, Msg(f"wage.component.{c}"))) is not None} or None,
     )
 
 
@@ -83,4 +88,5 @@ def simulator(request: Request):
     form["as_of"] = form["as_of"] or "2014-06-01"
     form["p_as_of"] = form["p_as_of"] or "2014-06-15"
     return render(request, "simulator.html", status_code=422 if error or penalty_error else 200, form=form,
-                  segments=list(Segment), result=result, error=error, penalty=penalty, penalty_error=penalty_error)
+                  segments=list(Segment), components=COMPONENTS,
+                  components_open=any(form[c] for c in COMPONENTS), result=result, error=error, penalty=penalty, penalty_error=penalty_error)

@@ -11,12 +11,14 @@ from pydantic import BaseModel, Field
 
 from jkn.api.errors import explained, problem
 from jkn.domain.segment import Segment
+from jkn.rules.wage_terms import wage_components
 from jkn.services.billing import calculators
 from jkn.services.bounds import MAX_FAMILY_MEMBERS, JknDate, JknMonth, Members, Persons, Rupiah
 
 router = APIRouter(tags=["calculators"])
 
 ClassCode = Literal["I", "II", "III"]
+WageComponent = Literal[wage_components()]  # type: ignore[valid-type]
 INVALID = {422: problem("Invalid input; `detail` says what to fix")}
 
 
@@ -41,6 +43,13 @@ class ContributionRequest(BaseModel):
     pension: Rupiah | None = None
     veteran_base_salary: Rupiah | None = Field(None, description="PNS III/a, 14 years: required until a sourced value is in force")
     pbi_amount: Rupiah | None = Field(None, description="PBI contribution per person (not in the guide)")
+    minimum_wage: Rupiah | None = Field(None, description="the UMK of the workplace's kab/kota: the wage floor of "
+                                                          "private employees from 2020 (Perpres 75/2019 Pasal 32 "
+                                                          "ayat 2); without it the floor is not checked (A-R03)")
+    wage_components: dict[WageComponent, Rupiah] | None = Field(
+        None, max_length=len(wage_components()),
+        description="a government employee's monthly pay items instead of `wage`; the rule adds those the "
+                    "regulation in force names (A-R04)")
 
     model_config = {"json_schema_extra": {"examples": [
         {"segment": "PPU_SWASTA", "as_of": "2014-06-01", "wage": 4000000, "additional_members": 1},
@@ -126,6 +135,7 @@ def contribution(body: ContributionRequest, request: Request) -> dict:
         body.segment.value, body.as_of, wage=body.wage, grade=body.grade, care_class=body.care_class,
         persons=body.persons, additional_members=body.additional_members, other_relatives=body.other_relatives,
         pension=body.pension, veteran_base_salary=body.veteran_base_salary, pbi_amount=body.pbi_amount,
+        minimum_wage=body.minimum_wage, wage_components=body.wage_components,
     ), request)
 
 

@@ -22,12 +22,15 @@ from jkn.rules.ranks import search_ranks
 def contribution(segment: str, as_of: date, *, wage: int | None = None, grade: str | None = None,
                  care_class: str | None = None, persons: int = 1, additional_members: int = 0,
                  other_relatives: list[str] | None = None, pension: int | None = None,
-                 veteran_base_salary: int | None = None, pbi_amount: int | None = None) -> dict:
-    """Monthly contribution with each payer's share, the lines and the explanation."""
+                 veteran_base_salary: int | None = None, pbi_amount: int | None = None,
+                 minimum_wage: int | None = None, wage_components: dict[str, int] | None = None) -> dict:
+    """Monthly contribution with each payer's share, the lines and the explanation; ``minimum_wage`` is
+    the workplace's UMK (A-R03), ``wage_components`` a government employee's pay items (A-R04)."""
     decision = monthly_contribution(
         segment, as_of, wage=wage, grade=grade, care_class=care_class, persons=persons,
         additional_members=additional_members, other_relatives=tuple(other_relatives or ()),
         pension=pension, veteran_base_salary=veteran_base_salary, pbi_amount=pbi_amount,
+        minimum_wage=minimum_wage, wage_components=wage_components or None,
     )
     value = decision.value
     return {
