@@ -48,7 +48,11 @@ def say(key: str, **values: Any) -> str:
 def _said(exc: ValidationError) -> str:
     """What pydantic refused, in the command line's language (typer's own refusals, ``'x' is not one
     of ...``, said again from the catalogue)."""
-    return "; ".join(frame.said(str(render(error_text(e), cli_language()))) for e in exc.errors())
+    def one(error: Any) -> str:
+        raw = str((error.get("ctx") or {}).get("error", "")) if error.get("type") == "value_error" else ""
+        return frame.said(raw) if raw and frame.said(raw) != raw else str(render(error_text(error), cli_language()))
+
+    return "; ".join(one(e) for e in exc.errors())
 
 
 def bounded(kind: Any) -> Callable[[Any], Any]:

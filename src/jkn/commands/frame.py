@@ -25,7 +25,7 @@ from typing import Any
 import typer.core
 import typer.rich_utils as rich_utils
 from typer._click.core import Context
-from typer._click.exceptions import UsageError
+from typer._click.exceptions import BadParameter, UsageError
 from typer._click.formatting import HelpFormatter
 
 from jkn.i18n import DEFAULT_LANGUAGE, Msg
@@ -122,11 +122,23 @@ def said(message: str) -> str:
     return message
 
 
+def _message(exc: Any) -> str:
+    """An error's message in the catalogue's words; a bad parameter's from its parts (its hint may hold
+    ``: `` itself, ``'--db' (env var: 'JKN_DATABASE_URL')``)."""
+    if type(exc) is not BadParameter:
+        return said(exc.format_message())
+    hint = exc.param_hint if exc.param_hint is not None else exc.param.get_error_hint() if exc.param else None
+    if hint is None:
+        return _text("invalid_value", said(exc.message))
+    hint = hint if isinstance(hint, str) else " / ".join(repr(x) for x in hint)
+    return _text("invalid_value_for", said(hint), said(exc.message))
+
+
 class Said(UsageError):
     """A usage error of typer's click, said in the catalogue's words (same context and exit code)."""
 
     def __init__(self, exc: Any) -> None:
-        super().__init__(said(exc.format_message()), getattr(exc, "ctx", None))
+        super().__init__(_message(exc), getattr(exc, "ctx", None))
         self.exit_code = exc.exit_code
 
     def format_message(self) -> str:
