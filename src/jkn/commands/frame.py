@@ -164,7 +164,8 @@ class _Context(Context):
 
 def dress(command: Any, path: tuple[str, ...] = ()) -> None:
     """Give every command of the tree the catalogue's frame (usage prefix, metavars, help option) and
-    its help (``cli.help.<path>``; ``cli.help.jkn`` for the group itself, ``.<param>`` for a parameter)."""
+    its help (``cli.help.<path>``; ``cli.help.jkn`` for the group itself, ``.<param>`` for a parameter,
+    ``cli.help.param.<param>`` for a parameter that says the same on every command)."""
     command.context_class = _Context
     if command.options_metavar == "[OPTIONS]":
         command.options_metavar = text("[OPTIONS]")
@@ -177,8 +178,10 @@ def dress(command: Any, path: tuple[str, ...] = ()) -> None:
     helps = catalogue(DEFAULT_LANGUAGE)
     if f"cli.help.{dotted}" in helps:
         command.help, command.short_help = Msg(f"cli.help.{dotted}").render(_lang), None
-    for param in command.params:
-        if f"cli.help.{dotted}.{param.name}" in helps:
-            param.help = Msg(f"cli.help.{dotted}.{param.name}").render(_lang)
+    for param in command.params:  # this command's own text, else the one its name has everywhere (``--db``)
+        said = next((m for m in (Msg(f"cli.help.{dotted}.{param.name}"), Msg(f"cli.help.param.{param.name}"))
+                     if m.key in helps), None)
+        if said is not None:
+            param.help = said.render(_lang)
     for name, sub in (getattr(command, "commands", None) or {}).items():
         dress(sub, (*path, name))
