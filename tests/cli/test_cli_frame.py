@@ -165,3 +165,11 @@ def test_a_message_is_said_again_with_its_fields():
         "Nilai tidak sah untuk '--db' (variabel lingkungan: 'JKN_DATABASE_URL'): Nilai 'x' bukan Foo yang sah.")
     assert frame.said("file '/x y' does not exist.") == "berkas '/x y' tidak ada."
     assert frame.said("harus bilangan bulat") == "harus bilangan bulat"  # jkn's own words stay as they are
+
+
+@pytest.mark.parametrize("lang,said", [("", "Dibatalkan."), ("en", "Aborted.")])
+def test_an_abandoned_prompt_says_so_in_the_command_lines_language(lang, said, tmp_path):
+    r = runner.invoke(app, ["users", "create-admin", "someone", "--db", f"sqlite:///{tmp_path}/x.sqlite3"], input="",
+                      prog_name="jkn", env={"JKN_LANG": lang})
+    assert r.exit_code == 1 and said in r.output and "Traceback" not in r.output, r.output
+    assert ("Kata sandi" if lang == "" else "Password") in r.output

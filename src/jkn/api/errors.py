@@ -124,7 +124,8 @@ def install_error_handlers(app: FastAPI) -> None:
             return JSONResponse(body(request, 422, "body_unreadable", Msg("problem.body_unreadable"), field="body"),
                                 status_code=422)
         known = {404: "problem.no_such_path", 405: "problem.method_not_allowed"}
-        detail = Msg(known[exc.status_code]) if exc.status_code in known else str(exc.detail)
+        detail = Msg(known[exc.status_code]) if exc.status_code in known else Msg("problem.http_other",
+                                                                                   status=str(exc.status_code))
         return JSONResponse(body(request, exc.status_code, f"http_{exc.status_code}", detail),
                             status_code=exc.status_code, headers=exc.headers)
 
