@@ -15,7 +15,7 @@ from jkn.commands.edge import UserErrors, cli_language, os_error, say
 from jkn.services.errors import NotFound
 from jkn.services.workareas import directory
 
-app = typer.Typer(help="JKN: Indonesia's national health insurance, as BPJS Kesehatan's documents describe it.",
+app = typer.Typer(help="JKN: Indonesia's national health insurance, as BPJS Kesehatan's documents describe it.", add_completion=False,
                   no_args_is_help=True, cls=UserErrors)  # user errors: a message and exit code 2 (issue #10)
 db_app = typer.Typer(help="Database administration.", no_args_is_help=True)
 lookup_app = typer.Typer(help="Look up the work-area registry (Perdir 19/2017).", no_args_is_help=True)

@@ -47,7 +47,7 @@ def test_additional_member_costs_one_percent_of_wage(http):
     [
         ({"segment": "NOPE", "as_of": "2014-06-01"}, "segment"),
         ({"segment": "PPU_SWASTA", "as_of": "2014-06-01"}, "Upah wajib diisi"),
-        ({"segment": "PPU_SWASTA", "as_of": "2014-06-01", "wage": -1}, "greater than or equal"),
+        ({"segment": "PPU_SWASTA", "as_of": "2014-06-01", "wage": -1}, "paling kecil 0"),
         ({"segment": "PBPU_MANDIRI", "as_of": "2013-12-31", "care_class": "I"}, "1 Januari 2014"),  # JKN began (dates read in Indonesian)
     ],
 )

@@ -61,7 +61,7 @@ def cases(busy_port: int, files: dict[str, str], card: str) -> list[tuple[str, l
          "melewati"),
         ("calc penalty", ["calc", "penalty", "--segment", "PBPU_MANDIRI", "--as-of", "2014-08-15",
                           "--unpaid", "9999-12=42500"], "melewati"),
-        ("calc ranks", ["calc", "ranks"], "Missing argument"),
+        ("calc ranks", ["calc", "ranks"], "Belum diisi: argumen"),
         ("policy compare", ["policy", "compare", "--from", "2014-02-30", "--to", "2020-01-01"], "2014-02-30"),
         ("participants endings", ["participants", "endings", "--on", "9999-12-31"], "melewati"),
         ("users create-admin", ["users", "create-admin", "root", "--password-stdin", "--db", DOWN],

@@ -17,11 +17,11 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
-from jkn.i18n import DEFAULT_LANGUAGE, Msg
+from jkn.i18n import DEFAULT_LANGUAGE, Msg, render
 from jkn.i18n.catalogue import accept_language
 from jkn.reference.nik import NikError
 from jkn.rules.decision import RuleError, answer_text, localize
-from jkn.services.errors import DomainError, validation_message
+from jkn.services.errors import DomainError, error_text, validation_message
 from jkn.services.portal.callers import CsrfFailed, LoginRequired
 
 #: sent with every 401 of the API (RFC 7235): log in with HTTP Basic
@@ -31,20 +31,21 @@ _PLACES = ("body", "query", "path", "header", "cookie")
 
 
 class FieldError(BaseModel):
-    """One input pydantic refused: where (``loc``), what is wrong (``msg``) and pydantic's ``type``."""
+    """One input pydantic refused: where (``loc``), what is wrong (``msg``, in the Accept-Language) and
+    pydantic's ``type`` (a stable machine code)."""
 
-    loc: list[str | int]
-    msg: str
-    type: str
+    loc: list[str | int] = Field(description="where the input is: body, query, path... then the field's path")
+    msg: str = Field(description="what is wrong, in the Accept-Language (default Indonesian)")
+    type: str = Field(description="pydantic's error type (does not change with the language)")
 
 
 class Problem(BaseModel):
     """The body of every error of /api/v1."""
 
     model_config = ConfigDict(extra="allow", json_schema_extra={"examples": [{
-        "detail": "paid_on: Value error, 9999-12-31 is after the last date accepted, 2027-11-29 (today + 1 "
-                  "year(s), setting JKN_DATE_HORIZON_YEARS)", "field": "paid_on",
-        "errors": [{"loc": ["body", "paid_on"], "msg": "Value error, 9999-12-31 is after ...", "type": "value_error"}]}]})
+        "title": "Data tidak valid", "code": "less_than_equal", "detail": "Data tidak valid: amount: paling besar "
+                  "999.999.999.999.999", "field": "amount",
+        "errors": [{"loc": ["body", "amount"], "msg": "paling besar 999.999.999.999.999", "type": "less_than_equal"}]}]})
 
     detail: str = Field(description="what is wrong and what to fix, in the Accept-Language (default Indonesian)")
     title: str | None = Field(None, description="the kind of error in a few words, in the Accept-Language")
@@ -81,8 +82,16 @@ _TITLED = {400, 401, 403, 404, 409, 413, 422, 429}
 
 
 def _request_problem(request: Request, exc: RequestValidationError) -> dict[str, Any]:
-    errors = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
-    named = [{**e, "loc": e["loc"][1:] if len(e["loc"]) > 1 and e["loc"][0] in _PLACES else e["loc"]} for e in errors]
+    """Every input refused, each with pydantic's ``loc`` and ``type`` and its ``msg`` in the caller's language;
+    a body that is not JSON said as such, with where the mistake is (not the JSON parser's English)."""
+    lang = language(request)
+    refused = exc.errors()
+    errors = [{"loc": list(e["loc"]), "msg": str(render(error_text(e), lang)), "type": e["type"]} for e in refused]
+    if refused and refused[0]["type"] == "json_invalid":
+        position = refused[0]["loc"][-1] + 1 if isinstance(refused[0]["loc"][-1], int) else 1
+        return body(request, 422, "json_invalid", Msg("problem.json_invalid", position=position), field="body",
+                    errors=errors)
+    named = [{**e, "loc": e["loc"][1:] if len(e["loc"]) > 1 and e["loc"][0] in _PLACES else e["loc"]} for e in refused]
     field = ".".join(map(str, named[0]["loc"])) if named else None
     detail = Msg("problem.invalid_input", what=validation_message(named)) if named else Msg("problem.invalid_request")
     return body(request, 422, named[0]["type"] if named else "invalid", detail, field=field, errors=errors)
@@ -115,7 +124,8 @@ def install_error_handlers(app: FastAPI) -> None:
             return JSONResponse(body(request, 422, "body_unreadable", Msg("problem.body_unreadable"), field="body"),
                                 status_code=422)
         known = {404: "problem.no_such_path", 405: "problem.method_not_allowed"}
-        detail = Msg(known[exc.status_code]) if exc.status_code in known else str(exc.detail)
+        detail = Msg(known[exc.status_code]) if exc.status_code in known else Msg("problem.http_other",
+                                                                                   status=str(exc.status_code))
         return JSONResponse(body(request, exc.status_code, f"http_{exc.status_code}", detail),
                             status_code=exc.status_code, headers=exc.headers)
 

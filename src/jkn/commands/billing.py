@@ -7,9 +7,10 @@ from typing import Literal
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
-from jkn.commands.edge import bounded
+from jkn.commands.edge import bounded, say
 from jkn.commands.membership import DbOption, out, session_for
 from jkn.services.bounds import JknDate, JknMonth, Limit, PositiveRupiah
 
@@ -30,7 +31,7 @@ def run(month: str = typer.Option(..., "--month", help="YYYY-MM", parser=bounded
     from jkn.services.portal.audit import Actor
 
     opts = billing.Options(pbi_amount=pbi_amount, veteran_base_salary=veteran_base_salary)
-    columns = [TextColumn(f"billing {month}"), BarColumn(), TaskProgressColumn(), TimeElapsedColumn()]
+    columns = [TextColumn(escape(say("cli.billing.progress", month=month))), BarColumn(), TaskProgressColumn(), TimeElapsedColumn()]
     with Progress(*columns, console=err) as bar, session_for(db) as s:
         task = bar.add_task("bill", total=None)
 

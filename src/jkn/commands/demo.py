@@ -9,11 +9,16 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from jkn.commands.edge import bounded
+from jkn.commands.edge import bounded, cli_language
 from jkn.commands.membership import DbOption
+from jkn.i18n import N_
 from jkn.services.bounds import JknMonth, Positive, PositiveRupiah
 from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
+
+#: the phases of building the demo, as the progress bars name them
+PHASES = {"employers": N_("cli.demo.phase.employers"), "participants": N_("cli.demo.phase.participants"),
+          "months": N_("cli.demo.phase.months")}
 
 app = typer.Typer(help="Demo data.", invoke_without_command=True)
 err = Console(stderr=True)
@@ -51,7 +56,7 @@ def demo(participants: int = typer.Option(10_000, "--participants", "-n", help="
 
             def progress(phase: str, done: int, total: int) -> None:
                 if phase not in tasks:
-                    tasks[phase] = bar.add_task(phase, total=total)
+                    tasks[phase] = bar.add_task(PHASES[phase].render(cli_language()) if phase in PHASES else phase, total=total)
                 bar.update(tasks[phase], completed=done, total=total)
 
             summary = build_demo(engine, actor=Actor.cli(), participants=participants, seed=seed, start=start,

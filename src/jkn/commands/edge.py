@@ -20,8 +20,10 @@ from pydantic import TypeAdapter, ValidationError
 from rich.console import Console
 from rich.markup import escape
 from sqlalchemy.exc import ArgumentError, OperationalError
+from typer._click.exceptions import ClickException
 from typer.core import TyperGroup
 
+from jkn.commands import frame
 from jkn.i18n import DEFAULT_LANGUAGE, Msg, pick_language, render, translator
 from jkn.i18n.catalogue import catalogue
 from jkn.reference.nik import NikError
@@ -44,8 +46,13 @@ def say(key: str, **values: Any) -> str:
 
 
 def _said(exc: ValidationError) -> str:
-    """What pydantic refused, in the command line's language."""
-    return "; ".join(str(render(error_text(e), cli_language())) for e in exc.errors())
+    """What pydantic refused, in the command line's language (typer's own refusals, ``'x' is not one
+    of ...``, said again from the catalogue)."""
+    def one(error: Any) -> str:
+        raw = str((error.get("ctx") or {}).get("error", "")) if error.get("type") == "value_error" else ""
+        return frame.said(raw) if raw and frame.said(raw) != raw else str(render(error_text(error), cli_language()))
+
+    return "; ".join(one(e) for e in exc.errors())
 
 
 def bounded(kind: Any) -> Callable[[Any], Any]:
@@ -98,8 +105,26 @@ def describe(exc: BaseException) -> list[str] | None:
     return None
 
 
+def _framed(exc: ClickException) -> ClickException:
+    """typer's usage error said in the command line's language (its help when no arguments were given
+    is shown as it is)."""
+    return exc if isinstance(exc, frame.Said) or type(exc).__name__ == "NoArgsIsHelpError" else frame.Said(exc)
+
+
 class UserErrors(TyperGroup):
-    """The ``jkn`` group: user errors of any command → their message and exit code 2."""
+    """The ``jkn`` group: user errors of any command → their message and exit code 2; typer's frame
+    (usage, help panels, the parser's errors) in the command line's language (:mod:`jkn.commands.frame`)."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        frame.install(cli_language())
+        frame.dress(self)
+        return super().main(*args, **kwargs)
+
+    def make_context(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().make_context(*args, **kwargs)
+        except ClickException as exc:
+            raise _framed(exc) from None
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -107,7 +132,9 @@ class UserErrors(TyperGroup):
         except typer.BadParameter as exc:
             if isinstance(exc.__cause__, ValidationError):  # typer's own check of an option's type or range
                 exc.message = _said(exc.__cause__)
-            raise
+            raise _framed(exc) from None
+        except ClickException as exc:
+            raise _framed(exc) from None
         except Exception as exc:
             lines = describe(exc)
             if lines is None:

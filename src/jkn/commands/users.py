@@ -39,8 +39,8 @@ def _engine(db: str | None):
 def _password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    first = typer.prompt("Password", hide_input=True)
-    second = typer.prompt("Repeat password", hide_input=True)
+    first = typer.prompt(say("cli.users.password_prompt"), hide_input=True)
+    second = typer.prompt(say("cli.users.password_again"), hide_input=True)
     if first != second:
         err.print("[red]" + say("cli.error") + ":[/red] " + say("cli.users.passwords_differ"))
         raise typer.Exit(code=2)

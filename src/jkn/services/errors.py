@@ -80,8 +80,9 @@ class BadValue(ValueError):
 
 def error_text(error: Mapping) -> Msg | str:
     """What one pydantic error says, as a catalogue message: a :class:`BadValue`'s own message, else
-    ``pydantic.<type>`` with pydantic's context (``ge``, ``max_length``...); pydantic's English only for a
-    type the catalogue does not name."""
+    ``pydantic.<type>`` with pydantic's context (``ge``, ``max_length``...). The catalogue names every
+    type of pydantic-core (tests/api/test_error_language.py); pydantic's ``error`` (a parser's or a
+    validator's English) is left out; pydantic's English only for a type it adds before the catalogue does."""
     ctx = dict(error.get("ctx") or {})
     if isinstance(ctx.get("error"), BadValue):
         return ctx["error"].msg
