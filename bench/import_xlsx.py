@@ -106,7 +106,7 @@ def main() -> None:
         url, engine = fresh_database(backend, name)
         with Session(engine) as s:
             with s.begin():
-                ensure_facilities(s, random.Random(1))
+                ensure_facilities(s)
             code = employers.register_employer(s, EmployerIn(name="PT Benchmark", sector="SWASTA", kabkota_code="31.71",
                                                              registered_on=dt.date(2014, 1, 2)), actor=SYSTEM)["code"]
         engine.dispose()

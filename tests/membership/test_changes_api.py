@@ -201,7 +201,7 @@ def test_a_leaver_ends_the_familys_cover_at_the_month_end_and_a_new_segment_take
     card = fam["head_card_number"]
     this = Month.of(jakarta_today())
     leaving = f"/api/v1/employers/{emp1['code']}/employees/{card}/leaving"
-    assert api.post(leaving, json={"month": str(this - 1)}).status_code == 422  # a past month: the branch's
+    assert api.post(leaving, json={"month": "2014-02"}).status_code == 422  # before the cover began
     assert api.post(f"/api/v1/employers/{emp2['code']}/employees/{card}/leaving",
                     json={"month": str(this)}).status_code == 422  # not PT Baru's worker
     r = api.post(leaving, json={"month": str(this)})

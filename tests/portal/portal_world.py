@@ -51,14 +51,18 @@ def months_ago(n: int) -> dt.date:
 
 
 def register_family(session: Session, *, head_nik: str, name: str, kabkota: str, fktp: str,
-                    spouse_nik: str | None = None, segment: str = "PBPU_MANDIRI", registered_on: dt.date | None = None) -> dict:
-    head = ParticipantIn(nik=head_nik, name=name, segment=segment, care_class="III", fktp_code=fktp,
-                         kabkota_code=kabkota, marital_status="MARRIED" if spouse_nik else "NEVER_MARRIED")
+                    spouse_nik: str | None = None, segment: str = "PBPU_MANDIRI", registered_on: dt.date | None = None,
+                    pay: bool = True, care_class: str = "III", **head_fields) -> dict:
+    """A family registered at the branch; with ``pay`` its first contribution paid the same day;
+    ``head_fields``: more of the head's data (a wage earner's ``employer_code`` and ``wage``)."""
+    head = ParticipantIn(nik=head_nik, name=name, segment=segment, care_class=care_class, fktp_code=fktp,
+                         kabkota_code=kabkota, marital_status="MARRIED" if spouse_nik else "NEVER_MARRIED", **head_fields)
     members = [MemberIn(nik=spouse_nik, name=f"Istri {name}", relationship="SPOUSE", marital_status="MARRIED")] if spouse_nik else []
     data = FamilyIn(head=head, members=members, registered_on=registered_on, tmt=registered_on)
     codes = [i.code for i in documents.form_checklist(data).items]
     family = registration.register(session, data.model_copy(update={"documents_shown": codes}), actor=SYSTEM)
-    pay_first_contribution(session, family["head_card_number"], registered_on or jakarta_today())  # A-M18
+    if pay:
+        pay_first_contribution(session, family["head_card_number"], registered_on or jakarta_today())  # A-M18
     return family
 
 

@@ -1,12 +1,13 @@
 """Issue #15, the employer reports a leaver in a real browser (Debian chromium via playwright): the
 worker's cover under the employer ends at the end of the month reported (A-P14), the worker's page
 says so, the month reported is still billed to the employer and the next month's bill no longer has
-the worker; a past month is refused with the reason."""
+the worker; a month before the worker's cover began is refused with the reason (a past month corrects
+the later bills, A-P15: shown on the worker's page; the ledger in tests/membership/test_leaver_past_month.py)."""
 
 from __future__ import annotations
 
 import pytest
-from portal_world import staff_csv
+from portal_world import months_ago, register_family, staff_csv
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -42,10 +43,11 @@ def test_a_leaver_is_billed_through_the_month_reported_and_not_after(site, login
     this = Month.of(jakarta_today())
 
     page.goto(f"{base}/pemberi-kerja/pekerja/{eko}")
-    # a past month is the branch's to correct: refused, nothing changes
+    # a month before the worker's cover began (registered today): refused, nothing changes
+    assert page.locator("#month").get_attribute("min") == str(this)
     page.locator("#month").evaluate("(e, v) => { e.removeAttribute('min'); e.value = v; }", str(this - 1))
     page.get_by_role("button", name="Laporkan keluar").click()
-    assert "sudah lewat" in page.locator('[role="alert"]').inner_text()
+    assert "sebelum awal kepesertaan" in page.locator('[role="alert"]').inner_text()
     assert "berakhir" not in page.locator("#status-now").inner_text()
 
     page.locator("#month").fill(str(this))
@@ -72,7 +74,7 @@ def test_a_leaver_is_billed_through_the_month_reported_and_not_after(site, login
 
 
 def test_the_branch_change_form_offers_a_leaver_dated_at_a_months_end(site, login):
-    """A past month is the branch's to correct: its change form has LEAVER, dated by default on the last
+    """The branch records a leaver too: its change form has LEAVER, dated by default on the last
     day of this month; a participant who is not a wage earner is refused with the reason."""
     base, world = site.url, site.world
     page = login(world.users["medan"])
@@ -80,3 +82,29 @@ def test_the_branch_change_form_offers_a_leaver_dated_at_a_months_end(site, logi
     assert page.locator("#effective_date").input_value() == Month.of(jakarta_today()).last_day.isoformat()
     page.get_by_role("button", name="Simpan perubahan").click()
     assert "Hanya pekerja penerima upah" in page.locator('[role="alert"]').inner_text()  # a PBPU family
+
+
+def test_a_leaver_reported_two_months_late_corrects_the_bills_made_since(site, login):
+    """A worker of PT Medan Sejahtera since three months ago left two months ago; the employer says so only
+    now. The bills of last month and this month lose the worker (A-P15); the page says which, and how."""
+    base, world = site.url, site.world
+    this = Month.of(jakarta_today())
+    with Session(site.engine) as s:
+        fam = register_family(s, head_nik="1271010305800011", name="Hasan Basri", kabkota="12.71",
+                              fktp=world.fktp["FKTP"][1], segment="PPU_SWASTA", registered_on=months_ago(3),
+                              employer_code=world.employer_code, wage=5_000_000, care_class="II", pay=False)
+        for m in (this - 3, this - 2, this - 1, this):
+            run_billing(s, m, actor=SYSTEM)
+    card = fam["head_card_number"]
+    assert _billed(site.engine, card, this - 2) == 1 and _billed(site.engine, card, this - 1) == 1
+    page = login(world.users["pt"])
+    page.goto(f"{base}/pemberi-kerja/pekerja/{card}")
+    assert "bulan yang sudah lewat" in page.locator("#leaver-past").inner_text().lower()
+    page.locator("#month").fill(str(this - 2))
+    page.get_by_role("button", name="Laporkan keluar").click()
+    assert "Pekerja keluar tercatat" in page.locator('[role="status"]').inner_text()
+    steps = page.locator("#leaver-steps").text_content()
+    assert f"Tagihan {this - 1}" in steps, steps
+    assert ("dikoreksi" in steps or "dibatalkan" in steps)
+    assert _billed(site.engine, card, this - 2) == 1  # the month reported stays billed
+    assert _billed(site.engine, card, this - 1) == 0 and _billed(site.engine, card, this) == 0

@@ -19,11 +19,12 @@ from sqlalchemy.orm import Session
 
 from jkn.commands.edge import bounded, cli_language, say
 from jkn.rules.decision import read_explained
-from jkn.services.bounds import Id, JknDate, Limit
+from jkn.services.bounds import Id, JknDate, Limit, Positive
 
 participants_app = typer.Typer(help="Participants: register, look up, report changes, history, card, coverage.",
                                no_args_is_help=True)
-employers_app = typer.Typer(help="Employers (Pemberi Kerja): register, employees, statement.", no_args_is_help=True)
+employers_app = typer.Typer(help="Employers (Pemberi Kerja): register, employees, leavers and transfers, statement.",
+                            no_args_is_help=True)
 err = Console(stderr=True)
 DbOption = typer.Option(None, "--db", envvar="JKN_DATABASE_URL", help="Database URL (default: SQLite file ./jkn.sqlite3)")
 
@@ -259,6 +260,34 @@ def employees(code: str, limit: int = typer.Option(100, parser=bounded(Limit)), 
 
     with session_for(db) as s:
         out(employers.employees(s, code, limit=limit))
+
+
+@employers_app.command("leaver")
+def leaver(code: str, card: str, month: str = typer.Option(..., "--month", help="last month worked, YYYY-MM"),
+           version: int = typer.Option(None, "--version", parser=bounded(Positive), help="the participant's version you read"),
+           db: str = DbOption) -> None:
+    """The employer CODE reports that its worker CARD left: cover under the employer ends on the last day of
+    --month, the last month billed to it; a past month corrects the later bills already made (A-P14, A-P15)."""
+    from jkn.services.membership import employers
+    from jkn.services.portal.audit import Actor
+
+    with session_for(db) as s:
+        out(employers.report_leaver(s, code, card, month, actor=Actor.cli(), version=version))
+
+
+@employers_app.command("transfer")
+def transfer(code: str, card: str, to: str = typer.Option(..., "--to", help="the new employer's code"),
+             document: list[str] = typer.Option([], "--document", help="a document shown (checklist code of the change "
+                                                                    "EMPLOYER: jkn participants checklist EMPLOYER)"),
+             version: int = typer.Option(None, "--version", parser=bounded(Positive), help="the participant's version you read"),
+             db: str = DbOption) -> None:
+    """The employer CODE reports that its worker CARD moves to the employer --to from the 1st of next month
+    (guide, Perubahan Data Kepesertaan 2.c: data change EMPLOYER)."""
+    from jkn.services.membership import employers
+    from jkn.services.portal.audit import Actor
+
+    with session_for(db) as s:
+        out(employers.report_transfer(s, code, card, to, actor=Actor.cli(), documents_shown=document, version=version))
 
 
 @employers_app.command("statement")

@@ -106,11 +106,14 @@ def _employee_page(request: Request, portal: Portal, session: Session, card: str
                    error=None, ok: str = "") -> Response:
     p = _employee(session, portal, card)
     today = jakarta_today()
+    changes = data_changes.list_changes(session, p.card_number)
     return page(request, portal, "employer/employee.html", status_code=status_code, error=error, ok=ok,
+                leaver=next((c for c in reversed(changes) if c["kind"] == "LEAVER"), None),
+                first_month=str(Month.of(p.tmt)),
                 p=registration.participant_view(session, p), effective=next_month(today).isoformat(),
                 this_month=str(Month.of(today)), month_end=Month.of(today).last_day.isoformat(),
                 transfer_docs=data_changes.change_checklist("EMPLOYER", p.card_number, session)["items"],
-                wages=[c for c in data_changes.list_changes(session, p.card_number) if c["kind"] == "WAGE"])
+                wages=[c for c in changes if c["kind"] == "WAGE"])
 
 
 @router.get("/pemberi-kerja/pekerja/{card}", response_class=HTMLResponse)
@@ -155,7 +158,8 @@ def _version(version: str) -> int | None:
 @router.post("/pemberi-kerja/pekerja/{card}/keluar", response_class=HTMLResponse)
 def report_leaver(request: Request, portal: Employer, session: DB, card: str, month: Annotated[str, Form()] = "",
                   version: Annotated[str, Form()] = ""):
-    """The worker left in ``month`` (YYYY-MM): cover under this employer ends on its last day (A-P14)."""
+    """The worker left in ``month`` (YYYY-MM): cover under this employer ends on its last day (A-P14); a
+    past month corrects the later bills already made (A-P15)."""
     p = _employee(session, portal, card)
 
     return _report(request, portal, session, card, lambda: employers.report_leaver(

@@ -77,6 +77,10 @@ SECTOR_SEGMENTS = {"GOVERNMENT": [("PPU_PNS", 0.7), ("PPU_TNI", 0.1), ("PPU_POLR
 BP_SEGMENTS = [("BP_PENSIUNAN_PNS", 0.45), ("BP_PENSIUNAN_TNI_POLRI", 0.1), ("BP_PENSIUNAN_LAINNYA", 0.1),
                ("BP_LAINNYA", 0.2), ("BP_INVESTOR", 0.05), ("BP_PEMBERI_KERJA", 0.1)]
 GRADES = ["I/a", "I/c", "II/a", "II/b", "II/c", "II/d", "III/a", "III/b", "III/c", "III/d", "IV/a", "IV/b"]
+#: The demo branch: KC Medan (Kota Medan, Kab. Langkat, Kota Binjai), where the demo log-ins work
+#: (jkn.services.demo.portal_users); a quarter of the families live there, 15% elsewhere in its deputy region.
+DEMO_HOME_KABKOTA = "12.71"
+HOME_SHARE, REGION_SHARE = 0.25, 0.15
 #: PBI contribution per person: None bills the rules parameter ``pbi_contribution`` of each month
 #: (Rp 19.225 in 2014, Rp 42.000 from August 2019); a number overrides it (``--pbi-amount``).
 DEMO_PBI_AMOUNT = None
@@ -130,11 +134,12 @@ def _birth(rng: random.Random, on: dt.date, lo: int, hi: int) -> dt.date:
     return on - dt.timedelta(days=rng.randint(lo * 365 + 1, hi * 365 - 1))
 
 
-def ensure_facilities(session: Session, rng: random.Random) -> dict[str, list[str]]:
-    """A few FKTP and FKRTL per branch, in the branch's seat (or first) kab/kota; returns branch → FKTP codes."""
+def ensure_facilities(session: Session) -> dict[str, list[str]]:
+    """FKTPs in every kab/kota (all four kinds in the branch's seat, a puskesmas and one other kind
+    elsewhere) and two hospitals (FKRTL) in every branch's seat; returns kab/kota → FKTP codes."""
     wa = load_workareas()
     by_branch: dict[str, list] = {}
-    for k in wa.kabkota.values():
+    for k in sorted(wa.kabkota.values(), key=lambda k: k.code):
         by_branch.setdefault(k.branch_code, []).append(k)
     rows, fktp = [], {}
     for b in sorted(wa.branches.values(), key=lambda b: b.code):
@@ -142,20 +147,44 @@ def ensure_facilities(session: Session, rng: random.Random) -> dict[str, list[st
         if not kabs:
             continue
         seat = next((k for k in kabs if k.code == b.seat_kabkota_code), kabs[0])
-        codes = []
-        for i, (kind, label) in enumerate(FKTP_KINDS, start=1):
-            kab = kabs[(i - 1) % len(kabs)]
-            code = f"9{b.code}P{i:03d}"
-            codes.append(code)
-            rows.append({"code": code, "name": f"{label} {kab.name.title()} {i}", "level": "FKTP",
-                         "facility_type": kind, "kabkota_code": kab.code, "partnership": "PARTNER"})
+        n = 0
+        for j, kab in enumerate(kabs):
+            kinds = FKTP_KINDS if kab is seat else [FKTP_KINDS[0], FKTP_KINDS[1 + j % (len(FKTP_KINDS) - 1)]]
+            for kind, label in kinds:
+                n += 1
+                code = f"9{b.code}P{n:03d}"
+                fktp.setdefault(kab.code, []).append(code)
+                rows.append({"code": code, "name": f"{label} {kab.name.title()} {n}", "level": "FKTP",
+                             "facility_type": kind, "kabkota_code": kab.code, "partnership": "PARTNER"})
         for i, (kind, label) in enumerate(FKRTL_KINDS, start=1):
             rows.append({"code": f"9{b.code}R{i:03d}", "name": f"{label} {seat.name.title()}", "level": "FKRTL",
                          "facility_type": kind, "kabkota_code": seat.code, "partnership": "PARTNER"})
-        fktp[b.code] = codes
     for r in rows:
         insert_ignore(session, FacilityRow.__table__, r)
     return fktp
+
+
+@dataclass(frozen=True)
+class Places:
+    """Where the demo's people live: the demo branch (its officer, employers, FKTPs and hospital are the
+    demo log-ins), the rest of its deputy region, and the whole country."""
+
+    home: list
+    region: list
+    country: list
+
+    @classmethod
+    def around(cls, kabkota: list, home_kabkota: str) -> "Places":
+        wa = load_workareas()
+        branch = wa.kabkota[home_kabkota].branch_code
+        region = wa.branches[branch].deputy_region_code
+        return cls([k for k in kabkota if k.branch_code == branch],
+                   [k for k in kabkota if wa.branches[k.branch_code].deputy_region_code == region], kabkota)
+
+    def draw(self, rng: random.Random):
+        """A quarter of the families in the demo branch, 15% elsewhere in its region, the rest anywhere."""
+        r = rng.random()
+        return rng.choice(self.home if r < HOME_SHARE else self.region if r < HOME_SHARE + REGION_SHARE else self.country)
 
 
 def demo_window(*, since: Month | None = None, until: Month | None = None, months: int | None = None,
@@ -187,7 +216,7 @@ def demo_window(*, since: Month | None = None, until: Month | None = None, month
 def build_demo(engine: Engine, *, actor: Actor, participants: int = 10_000, seed: int = 1,
                start: Month | None = None, months: int = 24, pbi_amount: int | None = DEMO_PBI_AMOUNT,
                progress: Progress | None = None, today: dt.date | None = None,
-               billing_method: str = "batch") -> Summary:
+               billing_method: str = "batch", home_kabkota: str = DEMO_HOME_KABKOTA) -> Summary:
     """The synthetic population over ``months`` months from ``start`` (default: the last
     ``months`` months up to today's). One ``demo.build`` audit row names ``actor`` for the bulk rows
     (facilities, employers, families, on-time payments); billing runs, catch-up payments and the
@@ -203,20 +232,23 @@ def build_demo(engine: Engine, *, actor: Actor, participants: int = 10_000, seed
     summary = Summary(seed=seed)
     wa = load_workareas()
     kabkota = sorted(wa.kabkota.values(), key=lambda k: k.code)
+    places = Places.around(kabkota, home_kabkota)
     nik = _Nik()
     t0 = time.perf_counter()
     with Session(engine, expire_on_commit=False) as s:
         with unit_of_work(s):
-            fktp_by_branch = ensure_facilities(s, rng)
+            fktp_by_kabkota = ensure_facilities(s)
         summary.facilities = s.scalar(select(func.count()).select_from(FacilityRow).where(FacilityRow.code.like("9%")))
-        # employers: about one per 60 wage-earning persons, spread over every kab/kota
+        # employers: about one per 60 wage-earning persons, a fifth (at least 3) in the demo branch, the
+        # rest anywhere
         n_employers = max(5, participants // 60 // 3)
+        n_home = max(3, n_employers // 5)
         from jkn.services.membership.employers import new_employer_code
 
         emp_rows = []
         with unit_of_work(s):
             for i in range(n_employers):
-                k = kabkota[i % len(kabkota)] if i < len(kabkota) else rng.choice(kabkota)
+                k = places.home[i % len(places.home)] if i < n_home else rng.choice(kabkota)
                 sector = _pick(rng, SECTORS)
                 name = {"GOVERNMENT": f"Dinas {rng.choice(['Kesehatan', 'Pendidikan', 'Pekerjaan Umum', 'Perhubungan'])} "
                                       f"{k.name.title()}",
@@ -252,7 +284,7 @@ def build_demo(engine: Engine, *, actor: Actor, participants: int = 10_000, seed
         written = 0
         bp_segments = _bp_segments(start, months)
         while people < participants:
-            fam = _family(rng, nik, kabkota, fktp_by_branch, emp_rows, start, months, bp_segments)
+            fam = _family(rng, nik, places, fktp_by_kabkota, emp_rows, start, months, bp_segments)
             fam = _trim(fam, participants - people)
             try:
                 plans.append(registration.plan_family(s, fam, lookups, check_niks=False, documents_mode=None))
@@ -399,10 +431,10 @@ def _person_name(rng: random.Random, sex: str, last: str | None = None) -> str:
     return f"{first} {last or rng.choice(LAST_NAMES)}"
 
 
-def _family(rng: random.Random, nik: _Nik, kabkota: list, fktp_by_branch: dict, employers: list,
+def _family(rng: random.Random, nik: _Nik, places: Places, fktp_by_kabkota: dict, employers: list,
             start: Month, months: int, bp_segments: list[tuple[str, float]]) -> FamilyIn:
-    k = rng.choice(kabkota)
-    fktps = fktp_by_branch.get(k.branch_code) or next(iter(fktp_by_branch.values()))
+    k = places.draw(rng)
+    fktps = fktp_by_kabkota[k.code]  # an FKTP of the family's own kab/kota
     tmt = (start + rng.randint(0, max(0, min(months - 1, 2)))).first_day
     r = rng.random()
     # family draws; PBI participants are single, the others bring about 2.7 persons
@@ -421,7 +453,8 @@ def _family(rng: random.Random, nik: _Nik, kabkota: list, fktp_by_branch: dict, 
         return FamilyIn(head=ParticipantIn(**head), tmt=tmt, registered_on=tmt)
     married = rng.random() < 0.75
     if group == "PPU":
-        emp = rng.choice(employers)
+        local = [e for e in employers if e.branch_code == k.branch_code]
+        emp = rng.choice(local if local and rng.random() < 0.8 else employers)  # mostly one near home
         seg = _pick(rng, SECTOR_SEGMENTS[emp.sector])
         head.update(segment=seg, employer_code=emp.code, wage=rng.randint(30, 200) * 50_000)
         if seg in ("PPU_PNS", "PPU_TNI", "PPU_POLRI"):

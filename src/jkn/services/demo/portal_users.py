@@ -11,6 +11,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from jkn.services.demo.population import DEMO_HOME_KABKOTA
 from jkn.services.portal import accounts, complaints
 from jkn.services.portal.audit import Actor
 from jkn.services.portal.auth import scope_for
@@ -18,15 +19,38 @@ from jkn.store.billing_tables import PayerRow
 from jkn.store.facility_tables import FacilityRow
 from jkn.store.membership_tables import EmployerRow, ParticipantRow
 from jkn.store.portal_tables import ComplaintRow, UserAccountRow
-from jkn.store.reference_tables import BranchRow
+from jkn.store.reference_tables import BranchRow, KabKotaRow
 
 DEMO_PASSWORD = "demo-jkn-2014"
 
 
-def _busiest_branches(session: Session, limit: int = 2) -> list[str]:
-    return list(session.scalars(
+def _demo_branches(session: Session) -> list[str]:
+    """The demo branch (the one of ``DEMO_HOME_KABKOTA``, where ``jkn demo`` puts its employers and a quarter
+    of its families) first when it has participants, then the busiest other one."""
+    busiest = list(session.scalars(
         select(ParticipantRow.branch_code).where(ParticipantRow.status == "ACTIVE")
-        .group_by(ParticipantRow.branch_code).order_by(func.count().desc(), ParticipantRow.branch_code).limit(limit)))
+        .group_by(ParticipantRow.branch_code).order_by(func.count().desc(), ParticipantRow.branch_code).limit(2)))
+    home = session.scalar(select(KabKotaRow.branch_code).where(KabKotaRow.code == DEMO_HOME_KABKOTA))
+    if home in busiest or (home and session.scalar(select(func.count()).select_from(ParticipantRow).where(
+            ParticipantRow.branch_code == home, ParticipantRow.status == "ACTIVE"))):
+        return [home] + [b for b in busiest if b != home][:1]
+    return busiest
+
+
+def _employer(session: Session, branch: str) -> EmployerRow | None:
+    """The employer with the most employees, of ``branch`` if it has any."""
+    most = (select(EmployerRow).join(ParticipantRow, ParticipantRow.employer_id == EmployerRow.id)
+            .group_by(EmployerRow.id).order_by(func.count().desc(), EmployerRow.id).limit(1))
+    return session.scalar(most.where(EmployerRow.branch_code == branch)) or session.scalar(most)
+
+
+def _hospital(session: Session, head: ParticipantRow) -> str | None:
+    """A partner hospital in the participant's kab/kota, else in its branch, else anywhere."""
+    partner = select(FacilityRow.code).where(FacilityRow.level == "FKRTL", FacilityRow.partnership == "PARTNER") \
+        .order_by(FacilityRow.code).limit(1)
+    branch_kabs = select(KabKotaRow.code).where(KabKotaRow.branch_code == head.branch_code)
+    return (session.scalar(partner.where(FacilityRow.kabkota_code == head.kabkota_code))
+            or session.scalar(partner.where(FacilityRow.kabkota_code.in_(branch_kabs))) or session.scalar(partner))
 
 
 def _family_head(session: Session, branch: str, *, suspended: bool) -> ParticipantRow | None:
@@ -34,9 +58,11 @@ def _family_head(session: Session, branch: str, *, suspended: bool) -> Participa
             .where(ParticipantRow.branch_code == branch, ParticipantRow.relationship == "HEAD",
                    ParticipantRow.status == "ACTIVE", PayerRow.kind == "FAMILY")
             .order_by(ParticipantRow.id).limit(1))
-    stmt = stmt.where(PayerRow.suspended_since.isnot(None)) if suspended else stmt.where(PayerRow.suspended_since.is_(None))
-    row = session.scalar(stmt)
-    if row is None and suspended:  # none suspended here: any branch
+    row = session.scalar(stmt.where(PayerRow.suspended_since.isnot(None)) if suspended
+                         else stmt.where(PayerRow.suspended_since.is_(None)))
+    if row is None and suspended:  # none suspended in the branch (a short history): one in arrears there
+        row = session.scalar(stmt.where(PayerRow.arrears_amount > 0))
+    if row is None and suspended:  # none in arrears here: any branch
         row = session.scalar(select(ParticipantRow).join(PayerRow, PayerRow.id == ParticipantRow.payer_id)
                              .where(ParticipantRow.relationship == "HEAD", PayerRow.kind == "FAMILY",
                                     PayerRow.suspended_since.isnot(None)).order_by(ParticipantRow.id).limit(1))
@@ -59,11 +85,11 @@ def create_demo_users(session: Session, *, actor: Actor, password: str = DEMO_PA
 
     add("admin", accounts.ADMIN, "Administrator Demo", "manages users; sees every region")
     add("pusat", accounts.HEAD_OFFICE, "Kantor Pusat Demo", "national dashboard and complaints")
-    branches = _busiest_branches(session)
+    branches = _demo_branches(session)
     if branches:
         main = session.get(BranchRow, branches[0])
-        add("cabang", accounts.BRANCH_OFFICER, f"Petugas KC {main.name}", "branch with the most participants",
-            branch=main.code)
+        add("cabang", accounts.BRANCH_OFFICER, f"Petugas KC {main.name}",
+            "the demo branch: its employers, FKTPs, hospital and participants are the other log-ins", branch=main.code)
         add("cabang2", accounts.BRANCH_OFFICER, f"Petugas 2 KC {main.name}", "second officer of the same branch",
             branch=main.code)
         add("wilayah", accounts.REGIONAL_MANAGER, "Kedeputian Wilayah Demo", "the branch's deputy region",
@@ -72,29 +98,23 @@ def create_demo_users(session: Session, *, actor: Actor, password: str = DEMO_PA
             other = session.get(BranchRow, branches[1])
             add("cabang.lain", accounts.BRANCH_OFFICER, f"Petugas KC {other.name}",
                 "another branch: cannot open the first branch's participants", branch=other.code)
-        employer = session.scalar(
-            select(EmployerRow).join(ParticipantRow, ParticipantRow.employer_id == EmployerRow.id)
-            .group_by(EmployerRow.id).order_by(func.count().desc(), EmployerRow.id).limit(1))
+        employer = _employer(session, main.code)
         if employer is not None:
             add("pemberi.kerja", accounts.EMPLOYER_ADMIN, f"Admin {employer.name}"[:120],
-                "employer with the most employees", employer=employer.code)
+                "the demo branch's employer with the most employees", employer=employer.code)
         head = _family_head(session, main.code, suspended=False)
         if head is not None:
             add("peserta", accounts.PARTICIPANT, head.name, "PBPU/BP family head, cover active",
                 participant=head.card_number)
             add("puskesmas", accounts.FACILITY_STAFF, "Petugas FKTP Demo", "the participant's FKTP",
                 facility=head.fktp_code)
-            hospital = session.scalar(select(FacilityRow.code).where(
-                FacilityRow.level == "FKRTL", FacilityRow.partnership == "PARTNER",
-                FacilityRow.kabkota_code == head.kabkota_code).order_by(FacilityRow.code).limit(1)) or session.scalar(
-                select(FacilityRow.code).where(FacilityRow.level == "FKRTL", FacilityRow.partnership == "PARTNER")
-                .order_by(FacilityRow.code).limit(1))
+            hospital = _hospital(session, head)
             if hospital:
                 add("rumahsakit", accounts.FACILITY_STAFF, "Petugas BPJS Center RS Demo",
                     "a partner hospital near the participant", facility=hospital)
         late = _family_head(session, main.code, suspended=True)
         if late is not None:
-            add("peserta.tunggak", accounts.PARTICIPANT, late.name, "family in arrears, cover suspended",
+            add("peserta.tunggak", accounts.PARTICIPANT, late.name, "family in arrears (cover suspended, if any is)",
                 participant=late.card_number)
         session.flush()
         if with_complaints:

@@ -36,6 +36,7 @@ from jkn.reference.workareas import kabkota_label, load_workareas
 from jkn.rules.decision import Step, assumption, cite
 from jkn.rules.segments import segment_name
 from jkn.rules.family import child_status_ends
+from jkn.services.billing.corrections import unbill_ended
 from jkn.services.billing.cover_start import follow_head, on_registration
 from jkn.services.errors import Invalid, NotFound
 from jkn.services.membership import cards, documents
@@ -113,6 +114,7 @@ def apply_change(session: Session, card_number: str, change: ChangeIn, *, actor:
         ctx = _Ctx(session, p, change, actor.name)
         was = snapshot(p)
         HANDLERS[change.kind](ctx)
+        _correct_bills(ctx)
         record = _record(ctx)
         before, after = audit.changed(was, snapshot(p))
         audit.record(session, actor, f"participant.change.{change.kind.lower()}", object_type="participant",
@@ -167,6 +169,17 @@ def _resort(ctx: _Ctx, extra: Sequence[tuple[MemberIn, Any]] = ()) -> list[tuple
             m.care_class = m.care_class or head.care_class
         m.member_status, m.status_until = st, last
     return list(zip(statuses, until))[len(current):]
+
+
+def _correct_bills(ctx: _Ctx) -> None:
+    """Cover ended by this change in a month already billed: the bills of later months lose the
+    lines the billing rule would not have made (jkn.services.billing.corrections, A-P15)."""
+    ended = {m.id: m.end_date for m in ctx.members
+             if m.end_date is not None and (ctx.before.get(m.id) or {}).get("end_date") is None}
+    for c in unbill_ended(ctx.session, ended):
+        key = "change.step.bill_cancelled" if c["cancelled"] else "change.step.bill_corrected"
+        ctx.steps.append(Step(Msg(key, month=c["month"], payer=c["payer"], amount=Rp(c["removed"]),
+                                  credit=Rp(c["credit"])), assumption("A-P15")))
 
 
 def _end(p: ParticipantRow, status: str, reason: str, on: dt.date) -> None:

@@ -125,15 +125,13 @@ def _own_worker(session: Session, code: str, card_number: str) -> ParticipantRow
 def report_leaver(session: Session, code: str, card_number: str, month: str, *, actor: Actor,
                   version: int | None = None) -> dict[str, Any]:
     """The employer ``code`` reports that its worker left in ``month``: cover under the employer ends
-    on the last day of ``month`` (YYYY-MM), the last month it is billed (data change LEAVER, A-P14). The month may not
-    be before the current one: a bill already made for a later month is the branch's to correct."""
+    on the last day of ``month`` (YYYY-MM), the last month it is billed (data change LEAVER, A-P14). A past
+    month corrects the bills already made for the months after it (A-P15)."""
     p = _own_worker(session, code, card_number)
     try:
         reported = Month.parse(month)
     except ValueError:
         raise Invalid(Msg("error.membership.leaver_month", value=month), field="month") from None
-    if reported < Month.of(jakarta_today()):
-        raise Invalid(Msg("error.membership.leaver_month_past", month=str(reported)), field="month")
     change = ChangeIn(kind="LEAVER", effective_date=reported.last_day, version=version)
     return data_changes.apply_change(session, p.card_number, change, actor=actor)
 
