@@ -70,7 +70,7 @@ PAGE_WRITES = {
     "/peserta/antrean": "fktp_queue.register",
     "/peserta/antrean/{registration}/{action}": "fktp_queue.cancel",
     "/peserta/antrean/rumah-sakit": "queue.add",
-    "/peserta/antrean/rumah-sakit/{booking}/batal": "queue.cancel",
+    "/peserta/antrean/rumah-sakit/{booking}/{action}": "queue.cancel",
     "/petugas/loket": "payment.record",
     "/peserta/perubahan/baru": "change_request.submit",
     "/pemberi-kerja/pekerja/{card}/gaji": "participant.change.wage",
@@ -310,8 +310,8 @@ def test_every_page_form_leaves_one_audit_row_naming_the_user(site):
                    data={"letter": letter["number"], "date": str(today)})
         with Session(engine) as s:
             booking = queues.queues(s, rsud, on=today)[0]["booking_code"]
-        pages.post("siti", "/peserta/antrean/rumah-sakit/{booking}/batal", role=participant, branch=medan,
-                   facility=rsud, params={"booking": booking})
+        pages.post("siti", "/peserta/antrean/rumah-sakit/{booking}/{action}", role=participant, branch=medan,
+                   facility=rsud, params={"booking": booking, "action": "batal"})
         pages.post("medan", "/petugas/loket", role=officer, branch=medan,
                    data={"payer": w.siti_card, "amount": "25000", "reference": "LOKET-AUDIT-1"})
 

@@ -88,12 +88,12 @@ def register(session: Session, facility_code: str, *, url: str, username: str, p
         fac = facility(session, facility_code, "facility_code")
         if fac.level != "FKRTL":
             raise Invalid(Msg("error.mjkn.not_hospital", code=fac.code), field="facility_code")
+        sealed = _seal(session, secret, fac.code)
         row = session.get(MobileJknServiceRow, fac.code)
         if row is None:
             row = MobileJknServiceRow(facility_code=fac.code)
             session.add(row)
-        row.base_url, row.username, row.updated_at = base, user, utcnow()
-        row.password_sealed = _seal(session, secret, fac.code)
+        row.base_url, row.username, row.password_sealed, row.updated_at = base, user, sealed, utcnow()
         session.flush()
         audit.record_at_facility(session, actor, "mobile_jkn.register", fac, object_type="mobile_jkn_service",
                                  object_id=fac.code, summary=Msg("audit.sum.mobile_jkn_register", url=base, user=user))
