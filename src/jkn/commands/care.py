@@ -21,6 +21,7 @@ from jkn.services.care import eligibility as care_eligibility
 from jkn.services.care import facilities, pcare_codes, pcare_users, prolanis, queues, sep, sep_letter, sep_requests, vclaim_consumers
 from jkn.services.care import mobile_jkn_check, mobile_jkn_services
 from jkn.services.care.mobile_jkn_remote import Service
+from jkn.services.errors import Invalid
 from jkn.services.care.common import jakarta_today
 from jkn.services.portal.audit import Actor
 
@@ -365,7 +366,13 @@ def mobilejkn_check(url: str = typer.Option(..., help="base URL of the service u
                                                                 "the hospital has no record of"),
                     as_json: bool = typer.Option(False, "--json")) -> None:
     """Test a hospital's Mobile JKN service as Mobile JKN calls it: pass/fail per check (exit 1 on a failure)."""
-    identity = json.loads(new_patient.read_text(encoding="utf-8")) if new_patient else None
+    try:
+        identity = json.loads(new_patient.read_text(encoding="utf-8")) if new_patient else None
+    except ValueError as exc:
+        raise Invalid(Msg("error.mjkn.new_patient_file", error=str(exc)), field="new_patient") from None
+    if identity is not None and not isinstance(identity, dict):
+        raise Invalid(Msg("error.mjkn.new_patient_file", error="{…}"), field="new_patient")
+    url = mobile_jkn_services.service_url(url)
     sample = mobile_jkn_check.Sample(poli=poli, doctor=doctor, hours=hours, day=date or jakarta_today(), card=card,
                                      nik=nik, referral=referral, visit_type=visit_type, new_patient=identity)
     checks = mobile_jkn_check.run(Service(url, username, password), sample)

@@ -84,7 +84,8 @@ class _Run:
         try:
             answer = self.send(name, body, **kwargs)
         except DomainError as exc:
-            self.add(check, FAIL, exc.say)
+            self.add(check, FAIL, Msg("mjkn.check.detail.unreachable", url=self.service.at(name),
+                                      reason=str(exc.details.get("reason", exc.code))))
             return None
         if answer.code is None:
             self.add(check, FAIL, Msg("mjkn.check.detail.no_envelope", status=answer.http_status))

@@ -79,12 +79,12 @@ def call(service: Service, name: str, *, headers: dict[str, str], body: Any = No
                 raw = http.post(url, headers=headers, json=body)
     except httpx.HTTPError as exc:
         raise Unreachable(Msg("error.mjkn.remote_unreachable", hospital=service.hospital or url,
-                              reason=type(exc).__name__)) from None
+                              reason=type(exc).__name__), reason=type(exc).__name__) from None
     try:
         data = raw.json()
     except ValueError:
         raise Unreachable(Msg("error.mjkn.remote_not_json", hospital=service.hospital or url,
-                              status=raw.status_code)) from None
+                              status=raw.status_code), reason=f"HTTP {raw.status_code}") from None
     meta = data.get("metadata") if isinstance(data, dict) else None
     code = meta.get("code") if isinstance(meta, dict) else None
     try:

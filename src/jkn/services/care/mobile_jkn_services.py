@@ -66,7 +66,8 @@ def _open(session: Session, row: MobileJknServiceRow) -> str:
         raise Invalid(Msg("error.mjkn.password_unreadable", code=row.facility_code), field="password") from None
 
 
-def _url(value: str | None) -> str:
+def service_url(value: str | None) -> str:
+    """A base URL a service may have: http(s), a host, no query or fragment, at most 300 characters."""
     text = (value or "").strip()
     parts = urlsplit(text)
     if parts.scheme not in ("http", "https") or not parts.netloc or len(text) > 300 or parts.query or parts.fragment:
@@ -83,7 +84,7 @@ def _credential(value: str | None, field: str) -> str:
 
 def register(session: Session, facility_code: str, *, url: str, username: str, password: str, actor: Actor) -> dict:
     """Register (or replace) a hospital's Mobile JKN service; returns it without the password."""
-    base, user, secret = _url(url), _credential(username, "username"), _credential(password, "password")
+    base, user, secret = service_url(url), _credential(username, "username"), _credential(password, "password")
     with unit_of_work(session):
         fac = facility(session, facility_code, "facility_code")
         if fac.level != "FKRTL":
