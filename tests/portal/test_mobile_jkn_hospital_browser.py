@@ -2,7 +2,8 @@
 (issue #14): jkn calls the hospital's service (a small conforming one on loopback) as Mobile JKN
 does. She takes a number (the hospital knows no record of her: it answers 202, jkn sends Info
 Pasien Baru and takes again with the new medical record number), sees the hospital's Sisa
-Antrean, cancels, takes again and checks in; the hospital's refusal and its silence each reach her
+Antrean, cancels, takes again and checks in — after the hospital desk registered the service on
+its page; the hospital's refusal and its silence each reach her
 as a clear message and change nothing in jkn. Without a registered service jkn keeps the queue
 itself (tests/portal/test_fktp_desk_browser.py)."""
 
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 from support.live_server import LiveServer
 from support.mobile_jkn_hospital import Hospital
 
-from jkn.services.care import facilities, mobile_jkn_services, queues, referrals
+from jkn.services.care import facilities, queues, referrals
 from jkn.services.care.common import jakarta_today
 from jkn.services.portal.audit import SYSTEM
 from jkn.store.queue_tables import HospitalQueueRow, MobileJknServiceRow
@@ -36,8 +37,7 @@ def hospital_service(site):
         letter = referrals.create_referral(s, actor=SYSTEM, card_number=world.siti_card,
                                            from_facility=world.fktp["FKTP"][0], to_facility=rsud, referral_date=today,
                                            diagnosis="J06", poli="ANA")["number"]
-        mobile_jkn_services.register(s, rsud, url=server.url + "/", username=hospital.username,
-                                     password=hospital.password, actor=SYSTEM)
+        hospital.url = server.url
         yield hospital, rsud, letter
 
 
@@ -50,8 +50,29 @@ def _entries(site, rsud) -> list[HospitalQueueRow]:
 def test_participant_queue_through_the_hospitals_own_service(login, site, hospital_service):
     hospital, rsud, letter = hospital_service
     world, base = site.world, site.url
+    # the hospital desk registers its service: a URL that is not one is refused, nothing saved
+    desk = login(world.users["rs"])
+    desk.get_by_role("navigation").get_by_role("link", name="Layanan Mobile JKN").click()
+    assert "jkn menyimpan antrean Mobile JKN rumah sakit ini sendiri" in desk.locator("#mobile-jkn-service").inner_text()
+    form = desk.locator("#mobile-jkn-form")
+    form.get_by_label("Alamat dasar layanan").evaluate("e => e.type = 'text'")  # past the browser's own check
+    form.get_by_label("Alamat dasar layanan").fill("simrs-tanpa-skema")
+    form.get_by_label("User (x-username)").fill(hospital.username)
+    form.get_by_label("Password (x-password)").fill(hospital.password)
+    form.get_by_role("button", name="Simpan layanan").click()
+    assert "Alamat layanan harus URL" in desk.get_by_role("alert").inner_text()
+    assert desk.get_by_label("Password (x-password)").input_value() == ""
+    with Session(site.engine) as s:
+        assert s.get(MobileJknServiceRow, rsud) is None
+    desk.get_by_label("Alamat dasar layanan").fill(hospital.url + "/")
+    desk.get_by_label("Password (x-password)").fill(hospital.password)
+    desk.get_by_role("button", name="Simpan layanan").click()
+    assert desk.get_by_role("status").inner_text() == "Layanan Mobile JKN rumah sakit tersimpan."
+    assert f"Terdaftar: {hospital.url} (user {hospital.username})" in desk.locator("#mobile-jkn-service").inner_text()
+    assert hospital.password not in desk.content()
     with Session(site.engine) as s:  # the password is kept sealed, never in clear
         assert hospital.password not in s.get(MobileJknServiceRow, rsud).password_sealed
+
     siti = login(world.users["siti"])
     siti.goto(base + "/peserta/antrean")
     siti.locator("#hospital-form").get_by_role("button", name="Ambil antrean di rumah sakit").click()
