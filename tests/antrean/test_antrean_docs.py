@@ -1,4 +1,5 @@
-"""Every command docs/antrean.md prints works as printed (on SQLite and PostgreSQL)."""
+"""Every command docs/antrean.md prints works as printed (on SQLite and PostgreSQL); the
+hospital's Mobile JKN service it registers keeps its password sealed."""
 
 from __future__ import annotations
 
@@ -11,10 +12,10 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from jkn.cli import app
-from jkn.services.care import facilities
+from jkn.services.care import facilities, mobile_jkn_services
 from jkn.services.portal.audit import SYSTEM
 from jkn.store.engine import session_factory
-from jkn.store.queue_tables import DoctorScheduleRow
+from jkn.store.queue_tables import DoctorScheduleRow, MobileJknServiceRow
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "antrean.md"
 
@@ -30,7 +31,8 @@ def test_the_documented_commands_run(db, db_url):
                                      actor=SYSTEM)
     commands = doc_commands()
     assert [c[:3] for c in commands] == [["care", "facility", "staff-add"], ["care", "schedule", "set"],
-                                         ["care", "schedule", "list"], ["care", "consumer", "create"]]
+                                         ["care", "schedule", "list"], ["care", "consumer", "create"],
+                                         ["care", "mobilejkn", "register"], ["care", "mobilejkn", "show"]]
     out = []
     for args in commands:
         r = CliRunner().invoke(app, [*args, "--db", db_url])
@@ -42,3 +44,10 @@ def test_the_documented_commands_run(db, db_url):
     assert "/vclaim-rest" in out[3] and "/antreanrs" in out[3] and "user key" in out[3].lower()
     with session_factory(db)() as s:
         assert len(s.scalars(select(DoctorScheduleRow)).all()) == 2
+        # the hospital's Mobile JKN service: registered with its password sealed, shown without it
+        sealed = s.get(MobileJknServiceRow, "3273R001").password_sealed
+        assert "rahasia-rs" not in sealed and "rahasia-rs" not in out[4] + out[5]
+        assert mobile_jkn_services.service_for(s, "3273R001").password == "rahasia-rs"
+    for shown in (json.loads(out[4]), json.loads(out[5])):
+        assert {k: shown[k] for k in ("facility_code", "url", "username")} == {
+            "facility_code": "3273R001", "url": "https://simrs.rsud.example/api-bpjsfktl", "username": "jkn-mobile"}

@@ -40,12 +40,13 @@ def test_the_documented_commands_run(db, db_url, tmp_path, monkeypatch):
 
 
 def test_every_path_is_in_the_table():
-    """Each P-Care and Antrean FKTP path the server answers has its row in docs/pcare.md."""
+    """Each P-Care path the server answers has its row in docs/pcare.md, each Antrean FKTP path in
+    docs/antrean.md (§5, with the other queue services)."""
     from jkn.bridging.antreanfktp.handlers import router as antrean
     from jkn.bridging.pcare.common import router
 
-    table = DOC.read_text()
-    for route in router.routes + antrean.routes:
+    queues = DOC.with_name("antrean.md").read_text()
+    for table, route in [(DOC.read_text(), r) for r in router.routes] + [(queues, r) for r in antrean.routes]:
         shown = "/".join(s if not s.startswith("{") else "{" for s in route.segments)
         rows = [re.sub(r"\{[^}]*\}", "{", p).lower() for line in table.splitlines() if line.startswith(f"| {route.method} ")
                 for p in re.findall(r"`([^`]+)`", re.split(r"(?<!\\)\|", line)[2])]

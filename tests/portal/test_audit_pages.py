@@ -61,6 +61,8 @@ PAGE_WRITES = {
     "/faskes/sep/{number}/batal": "sep.delete",
     "/faskes/spri": "spri.issue",
     "/faskes/pengajuan-sep": "sep_request.submit",
+    "/faskes/mobile-jkn": "mobile_jkn.register",
+    "/faskes/mobile-jkn/hapus": "mobile_jkn.remove",
     "/petugas/pengajuan-sep/{request_id}/setujui": "sep_request.approve",
     "/faskes/antrean": "fktp_queue.register",
     "/faskes/antrean/{registration}/{action}": "fktp_queue.call",
@@ -70,7 +72,7 @@ PAGE_WRITES = {
     "/peserta/antrean": "fktp_queue.register",
     "/peserta/antrean/{registration}/{action}": "fktp_queue.cancel",
     "/peserta/antrean/rumah-sakit": "queue.add",
-    "/peserta/antrean/rumah-sakit/{booking}/batal": "queue.cancel",
+    "/peserta/antrean/rumah-sakit/{booking}/{action}": "queue.cancel",
     "/petugas/loket": "payment.record",
     "/peserta/perubahan/baru": "change_request.submit",
     "/pemberi-kerja/pekerja/{card}/gaji": "participant.change.wage",
@@ -265,6 +267,11 @@ def test_every_page_form_leaves_one_audit_row_naming_the_user(site):
         pages.post("rs", "/faskes/sep/{number}/batal", **staff, data={"reason": "Salah input"})
         pages.post("rs", "/faskes/spri", role=accounts.FACILITY_STAFF, branch=medan, facility=rsud,
                    data={"card_number": w.medan_spouse_card, "control_date": str(today), "poli": "BED"})
+        # the hospital's own Mobile JKN service registered, then removed (jkn keeps the queue again)
+        pages.post("rs", "/faskes/mobile-jkn", role=accounts.FACILITY_STAFF, branch=medan, facility=rsud,
+                   data={"url": "https://simrs.rsud.example/api-bpjsfktl", "username": "jkn-mobile",
+                         "password": "rahasia-rs"})
+        pages.post("rs", "/faskes/mobile-jkn/hapus", role=accounts.FACILITY_STAFF, branch=medan, facility=rsud)
         # a backdate request from the desk, approved by the branch officer
         pages.post("rs", "/faskes/pengajuan-sep", role=accounts.FACILITY_STAFF, branch=medan, facility=rsud,
                    data={"card_number": w.siti_card, "sep_date": str(today - dt.timedelta(days=1)),
@@ -310,8 +317,8 @@ def test_every_page_form_leaves_one_audit_row_naming_the_user(site):
                    data={"letter": letter["number"], "date": str(today)})
         with Session(engine) as s:
             booking = queues.queues(s, rsud, on=today)[0]["booking_code"]
-        pages.post("siti", "/peserta/antrean/rumah-sakit/{booking}/batal", role=participant, branch=medan,
-                   facility=rsud, params={"booking": booking})
+        pages.post("siti", "/peserta/antrean/rumah-sakit/{booking}/{action}", role=participant, branch=medan,
+                   facility=rsud, params={"booking": booking, "action": "batal"})
         pages.post("medan", "/petugas/loket", role=officer, branch=medan,
                    data={"payer": w.siti_card, "amount": "25000", "reference": "LOKET-AUDIT-1"})
 

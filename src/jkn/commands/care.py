@@ -13,11 +13,15 @@ from rich.console import Console
 from rich.table import Table
 
 from jkn.commands.edge import bounded, cli_language, say
+from jkn.i18n import Msg, render
 from jkn.rules.decision import read_explained
 from jkn.services.billing import service_penalties
 from jkn.services.bounds import Id, JknDate, JknMonth, Limit, PositiveRupiah
 from jkn.services.care import eligibility as care_eligibility
 from jkn.services.care import facilities, pcare_codes, pcare_users, prolanis, queues, sep, sep_letter, sep_requests, vclaim_consumers
+from jkn.services.care import mobile_jkn_check, mobile_jkn_services
+from jkn.services.care.mobile_jkn_remote import Service
+from jkn.services.errors import Invalid
 from jkn.services.care.common import jakarta_today
 from jkn.services.portal.audit import Actor
 
@@ -40,6 +44,9 @@ app.add_typer(pcare_ref_app, name="pcare-reference")
 prolanis_app = typer.Typer(help="Chronic-disease programme (Prolanis) clubs of a clinic (P-Care kelompok/club).",
                            no_args_is_help=True)
 app.add_typer(prolanis_app, name="prolanis")
+mobilejkn_app = typer.Typer(help="A hospital's own Mobile JKN web service (token, status, ambil, sisa, batal, check-in ...).",
+                            no_args_is_help=True)
+app.add_typer(mobilejkn_app, name="mobilejkn")
 #: the bridging services a facility level speaks, with their base paths (docs/vclaim.md, docs/antrean.md)
 SERVICES_BY_LEVEL = {"FKRTL": (("VClaim", "/vclaim-rest"), ("Antrean RS", "/antreanrs")),
                      "FKTP": (("VClaim", "/vclaim-rest"), ("P-Care", "/pcare-rest"))}
@@ -317,3 +324,68 @@ def fingerprint(facility_code: str, card_number: str,
     with _session(db) as s:
         _json(sep_requests.record_fingerprint(s, actor=Actor.cli(), facility_code=facility_code,
                                               card_number=card_number, service_date=on))
+
+
+@mobilejkn_app.command("register")
+def mobilejkn_register(facility_code: str, url: str = typer.Option(..., help="base URL of the service (…/auth, …/ambilantrean)"),
+                       username: str = typer.Option(..., help="x-username the hospital gives BPJS"),
+                       password: str = typer.Option(..., prompt=True, hide_input=True, help="x-password (asked when left out)"),
+                       db: str = DbOption) -> None:
+    """Register a hospital's Mobile JKN service: the participant's queue there goes through it."""
+    with _session(db) as s:
+        _json(mobile_jkn_services.register(s, facility_code.upper(), url=url, username=username, password=password,
+                                           actor=Actor.cli()))
+
+
+@mobilejkn_app.command("show")
+def mobilejkn_show(facility_code: str, db: str = DbOption) -> None:
+    """The registered service (never the password), or null when jkn keeps the queue itself."""
+    with _session(db) as s:
+        _json(mobile_jkn_services.registered(s, facility_code.upper()))
+
+
+@mobilejkn_app.command("remove")
+def mobilejkn_remove(facility_code: str, db: str = DbOption) -> None:
+    """Stop calling the hospital's service; jkn keeps its Mobile JKN queue itself again."""
+    with _session(db) as s:
+        _json(mobile_jkn_services.remove(s, facility_code.upper(), actor=Actor.cli()))
+
+
+@mobilejkn_app.command("check")
+def mobilejkn_check(url: str = typer.Option(..., help="base URL of the service under test"),
+                    username: str = typer.Option(...), password: str = typer.Option(..., prompt=True, hide_input=True),
+                    poli: str = typer.Option(..., help="kodepoli (BPJS sub-specialty code) the service knows"),
+                    doctor: str = typer.Option(..., help="kodedokter (BPJS doctor code)"),
+                    hours: str = typer.Option(..., help="jampraktek, e.g. 08:00-12:00"),
+                    date: dt.date = typer.Option(None, help="tanggalperiksa (default today)", parser=bounded(JknDate)),
+                    card: str = typer.Option(..., help="nomorkartu of a test patient"),
+                    nik: str = typer.Option(..., help="the test patient's NIK"),
+                    referral: str = typer.Option(..., help="nomorreferensi valid for that clinic"),
+                    visit_type: int = typer.Option(1, help="jeniskunjungan 1-4"),
+                    new_patient: Path = typer.Option(None, help="JSON file: an Info Pasien Baru body of a patient "
+                                                                "the hospital has no record of"),
+                    as_json: bool = typer.Option(False, "--json")) -> None:
+    """Test a hospital's Mobile JKN service as Mobile JKN calls it: pass/fail per check (exit 1 on a failure)."""
+    try:
+        identity = json.loads(new_patient.read_text(encoding="utf-8")) if new_patient else None
+    except ValueError as exc:
+        raise Invalid(Msg("error.mjkn.new_patient_file", error=str(exc)), field="new_patient") from None
+    if identity is not None and not isinstance(identity, dict):
+        raise Invalid(Msg("error.mjkn.new_patient_file", error="{…}"), field="new_patient")
+    url = mobile_jkn_services.service_url(url)
+    sample = mobile_jkn_check.Sample(poli=poli, doctor=doctor, hours=hours, day=date or jakarta_today(), card=card,
+                                     nik=nik, referral=referral, visit_type=visit_type, new_patient=identity)
+    checks = mobile_jkn_check.run(Service(url, username, password), sample)
+    lang = cli_language()
+    if as_json:
+        _json([{"check": c.name, "status": c.status, "detail": render(c.detail, lang) if c.detail else ""}
+               for c in checks])
+    else:
+        for c in checks:
+            line = f"{render(Msg(f'mjkn.check.status.{c.status}'), lang):<6} {render(Msg(f'mjkn.check.{c.name}'), lang)}"
+            typer.echo(line + (f" — {render(c.detail, lang)}" if c.detail else ""))
+        failed = sum(c.status == mobile_jkn_check.FAIL for c in checks)
+        typer.echo(say("mjkn.check.summary", passed=sum(c.status == mobile_jkn_check.PASS for c in checks),
+                          failed=failed, skipped=sum(c.status == mobile_jkn_check.SKIP for c in checks)))
+    if any(c.status == mobile_jkn_check.FAIL for c in checks):
+        raise typer.Exit(1)

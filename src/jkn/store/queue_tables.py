@@ -93,6 +93,9 @@ class HospitalQueueRow(Base):
     pharmacy_number: Mapped[int | None] = mapped_column(Integer)
     pharmacy_notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # the participant checked in from Mobile JKN (migration 0009b); the hospital's own service, when
+    # it runs one, was told first (jkn.services.care.mobile_jkn)
+    checked_in_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class QueueTaskRow(Base):
@@ -104,3 +107,17 @@ class QueueTaskRow(Base):
     task_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at_ms: Mapped[int] = mapped_column(BigInteger)
     received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class MobileJknServiceRow(Base):
+    """The web service a hospital runs for Mobile JKN (the hospital side of Antrean RS, migration
+    0009b): its base URL and the user and password it gave BPJS ("User dan password yang diberikan
+    ke BPJS Kesehatan untuk mengakses WS yang dibuat oleh RS"). The password is kept sealed
+    (AES-GCM under ``JKN_SECRET_KEY``), never in clear."""
+
+    __tablename__ = "mobile_jkn_service"
+    facility_code: Mapped[str] = mapped_column(ForeignKey("facility.code"), primary_key=True)
+    base_url: Mapped[str] = mapped_column(String(300))
+    username: Mapped[str] = mapped_column(String(100))
+    password_sealed: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

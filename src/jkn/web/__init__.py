@@ -52,6 +52,8 @@ def install_web(app: FastAPI) -> None:
     app.include_router(fktp_pages.router)
     from jkn.web import mobile_jkn_pages  # the participant's queue (issue #14)
     app.include_router(mobile_jkn_pages.router)
+    from jkn.web import mobile_jkn_service_pages  # a hospital's own Mobile JKN service (issue #14)
+    app.include_router(mobile_jkn_service_pages.router)
     app.include_router(dashboard_pages.router)
     from jkn.web import policy_pages  # policy what-if (issue #12)
     app.include_router(policy_pages.router)

@@ -1,6 +1,6 @@
 """Mobile JKN for the participant (issue #14): take a queue number at their own FKTP for a clinic
 and a day, or at the hospital and clinic of a valid referral or control letter (jkn keeps that
-queue, :mod:`jkn.services.care.mobile_jkn`), see their place (how many wait before them, the number last called, the estimate read
+queue, or calls the hospital's own Mobile JKN service, :mod:`jkn.services.care.mobile_jkn`), see their place (how many wait before them, the number last called, the estimate read
 from the clinic's own pace, A-Q11), check in on the day, cancel. The same queue as the FKTP desk,
 P-Care ``pendaftaran`` and Antrean FKTP (:mod:`jkn.services.care.fktp_queue`)."""
 
@@ -34,7 +34,8 @@ def _page(request: Request, portal: Portal, session: Session, *, status_code: in
                 fktp={"code": me.fktp_code, "name": facilities.facility_name(session, me.fktp_code)},
                 polis=pcare_codes.fktp_polis(session), entries=fktp_queue.of_participant(session, me.id, since=today),
                 days=[(today + dt.timedelta(days=n)).isoformat() for n in range(DAYS_AHEAD)],
-                letters=mobile_jkn.letters(session, me, today), hospital_entries=mobile_jkn.of_participant(session, me),
+                letters=mobile_jkn.letters(session, me, today),
+                hospital_entries=[{**e, "live": mobile_jkn.live(session, e)} for e in mobile_jkn.of_participant(session, me)],
                 **extra)
 
 
@@ -88,11 +89,17 @@ def take_at_hospital(request: Request, portal: Participant, session: DB, form: F
     return RedirectResponse("/peserta/antrean?ok=queue_taken", status_code=303)
 
 
-@router.post("/peserta/antrean/rumah-sakit/{booking}/batal", response_class=HTMLResponse)
-def cancel_at_hospital(request: Request, portal: Participant, session: DB, booking: str):
+@router.post("/peserta/antrean/rumah-sakit/{booking}/{action}", response_class=HTMLResponse)
+def act_at_hospital(request: Request, portal: Participant, session: DB, booking: str, action: str):
+    """Cancel (``batal``) or check in (``hadir``) at the hospital: through its own Mobile JKN
+    service when it runs one; its refusal or silence is shown and nothing changes."""
     me = _me(session, portal)
+    steps = {"batal": (mobile_jkn.cancel, "queue_cancelled"), "hadir": (mobile_jkn.check_in, "queue_checked_in")}
+    if action not in steps:
+        return Response(status_code=404)
+    use_case, ok = steps[action]
     try:
-        mobile_jkn.cancel(session, me, booking, actor=portal.actor)
+        use_case(session, me, booking, actor=portal.actor)
     except DomainError as exc:
         return _page(request, portal, session, status_code=exc.status, error=exc.say, values={})
-    return RedirectResponse("/peserta/antrean?ok=queue_cancelled", status_code=303)
+    return RedirectResponse(f"/peserta/antrean?ok={ok}", status_code=303)

@@ -4,7 +4,14 @@ hospital's clinic. jkn keeps the queue itself (the hospital has not registered a
 service of its own): the entry is an Antrean RS entry (``queues.add_queue``, the same checks as a
 hospital's ``antrean/add``: the letter, active cover, the doctor's practice and its capacity, one
 active entry per clinic and day), the number the next of the hospital's clinic that day, and the
-time given is the practice's opening, not a guessed service time (assumption A-Q12)."""
+time given is the practice's opening, not a guessed service time (assumption A-Q12).
+
+Where the hospital registered its own Mobile JKN web service (:mod:`.mobile_jkn_services`), jkn
+calls it as Mobile JKN does (:mod:`.mobile_jkn_remote`): Ambil Antrean (and Info Pasien Baru when
+the hospital answers 202), Sisa Antrean on the day, Batal Antrean, Check-In. The hospital's answer
+(booking code, number, estimate, quotas) is then kept as the Antrean RS entry BPJS keeps, so the
+hospital's SIMRS sends its task times to it; a failure of the hospital's service changes nothing
+here, and an entry jkn cannot keep is cancelled at the hospital again (assumption A-Q16)."""
 
 from __future__ import annotations
 
@@ -14,14 +21,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jkn.i18n import Msg
-from jkn.services.care import fktp_queue, queues, referrals
-from jkn.services.care.common import JAKARTA, jakarta_today, next_serial, parse_date
+from jkn.domain.timestamps import utcnow
+from jkn.services.care import fktp_queue, mobile_jkn_remote, mobile_jkn_services, queues, referrals
+from jkn.services.care.common import JAKARTA, Refused, facility, jakarta_today, next_serial, parse_date
 from jkn.services.care.facilities import facility_name
-from jkn.services.errors import NotFound
+from jkn.services.care.mobile_jkn_remote import NEW_PATIENT, OK, Service
+from jkn.services.errors import DomainError, NotFound
+from jkn.services.portal import audit
 from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
 from jkn.store.care_tables import ControlLetterRow
-from jkn.store.membership_tables import ParticipantRow
+from jkn.store.membership_tables import FamilyRow, ParticipantRow
+from jkn.store.reference_tables import KabKotaRow
 from jkn.store.queue_tables import HospitalQueueRow, QueueTaskRow
 
 SOURCE = "Mobile JKN"
@@ -55,9 +66,58 @@ def take(session: Session, p: ParticipantRow, letter_number: str, day, *, actor:
     if not windows:
         raise NotFound(Msg("error.mjkn.no_practice", poli=letter["poli"]["name"], day=when), field="tanggalperiksa")
     w = windows[0]
+    remote = mobile_jkn_services.service_for(session, hospital, letter["hospital"]["name"])
+    if remote is not None:
+        return _take_at(session, remote, p, letter, w, when, actor=actor)
     with unit_of_work(session):  # the number and the entry together, or neither
         return queues.add_queue(session, hospital, _entry(p, letter, w, when, next_serial(
             session, f"{hospital}M{when:%y%m%d}")), actor=actor, source=SOURCE)
+
+
+def _take_request(p: ParticipantRow, letter: dict, w: dict, when: dt.date, mr_number: str = "") -> dict:
+    """The Ambil Antrean body (the catalogue's ten fields); ``kodedokter`` a number as in the catalogue."""
+    code = w["doctor_code"]
+    return {"nomorkartu": p.card_number, "nik": p.nik, "nohp": "", "kodepoli": letter["poli"]["code"],
+            "norm": mr_number, "tanggalperiksa": when.isoformat(), "kodedokter": int(code) if code.isdigit() else code,
+            "jampraktek": f"{w['opens']}-{w['closes']}", "jeniskunjungan": letter["visit_type"],
+            "nomorreferensi": letter["number"]}
+
+
+def new_patient_request(session: Session, p: ParticipantRow) -> dict:
+    """Info Pasien Baru: the participant's identity as the catalogue lists it; what jkn does not
+    hold (district, village, RT/RW, phone) is sent empty."""
+    kab = session.get(KabKotaRow, p.kabkota_code)
+    family = session.get(FamilyRow, p.family_id)
+    return {"nomorkartu": p.card_number, "nik": p.nik, "nomorkk": (family.kk_number if family else None) or "",
+            "nama": p.name, "jeniskelamin": p.sex, "tanggallahir": p.birth_date.isoformat(), "nohp": "",
+            "alamat": p.address or "", "kodeprop": kab.province_code if kab else "", "namaprop": "",
+            "kodedati2": p.kabkota_code, "namadati2": kab.name if kab else "", "kodekec": "", "namakec": "",
+            "kodekel": "", "namakel": "", "rw": "", "rt": ""}
+
+
+def _take_at(session: Session, remote: Service, p: ParticipantRow, letter: dict, w: dict, when: dt.date, *,
+             actor: Actor) -> dict:
+    """Ambil Antrean at the hospital's service, then the entry kept as BPJS keeps it (A-Q16)."""
+    answer = mobile_jkn_remote.ask(remote, "take", _take_request(p, letter, w, when), accept=(OK, NEW_PATIENT))
+    new_patient = answer.code == NEW_PATIENT
+    if new_patient:  # the catalogue: on 202 Mobile JKN sends Info Pasien Baru, then takes with the norm
+        norm = mobile_jkn_remote.ask(remote, "new_patient", new_patient_request(session, p)).response or {}
+        answer = mobile_jkn_remote.ask(remote, "take", _take_request(p, letter, w, when, str(norm.get("norm") or "")))
+    got = answer.response if isinstance(answer.response, dict) else {}
+    entry = {**_entry(p, letter, w, when, 0), "pasienbaru": int(new_patient),
+             **{k: got.get(k) for k in ("kodebooking", "nomorantrean", "angkaantrean", "norm", "estimasidilayani",
+                                       "kuotajkn", "sisakuotajkn", "kuotanonjkn", "sisakuotanonjkn", "keterangan")}}
+    try:
+        with unit_of_work(session):
+            return queues.add_queue(session, letter["hospital"]["code"], entry, actor=actor, source=SOURCE)
+    except DomainError:
+        if got.get("kodebooking"):  # the hospital keeps no number jkn cannot keep
+            try:
+                mobile_jkn_remote.ask(remote, "cancel", {"kodebooking": str(got["kodebooking"]),
+                                                         "keterangan": "Antrean tidak dapat dicatat di BPJS"})
+            except DomainError:
+                pass
+        raise
 
 
 def _entry(p: ParticipantRow, letter: dict, w: dict, when: dt.date, n: int) -> dict:
@@ -80,7 +140,7 @@ def of_participant(session: Session, p: ParticipantRow) -> list[dict]:
         .order_by(HospitalQueueRow.service_date, HospitalQueueRow.id)).all()
     return [{**queues.queue_view(r, []), "hospital": facility_name(session, r.facility_code) or r.facility_code,
              "facility_code": r.facility_code, "poli_name": r.poli_name, "doctor_name": r.doctor_name,
-             "cancelled": r.status == "CANCELLED", **position(session, r),
+             "cancelled": r.status == "CANCELLED", "checked_in": r.checked_in_at is not None, **position(session, r),
              "opens": dt.datetime.fromtimestamp(r.estimated_ms / 1000, JAKARTA).strftime("%H:%M")} for r in rows]
 
 
@@ -102,9 +162,59 @@ def position(session: Session, r: HospitalQueueRow) -> dict:
             "estimate": fktp_queue.estimate(list(called.values()), ahead) if waiting else None}
 
 
-def cancel(session: Session, p: ParticipantRow, booking_code: str, *, actor: Actor) -> dict:
-    mine = {e["booking_code"]: e for e in of_participant(session, p)}
-    if booking_code not in mine:
+def _mine(session: Session, p: ParticipantRow, booking_code: str) -> HospitalQueueRow:
+    row = session.scalar(select(HospitalQueueRow).where(HospitalQueueRow.participant_id == p.id,
+                                                        HospitalQueueRow.booking_code == str(booking_code),
+                                                        HospitalQueueRow.service_date >= jakarta_today()))
+    if row is None:
         raise NotFound(Msg("error.queue.unknown", number=str(booking_code)), field="kodebooking")
-    return queues.cancel_queue(session, mine[booking_code]["facility_code"],
-                               {"kodebooking": booking_code, "keterangan": "dibatalkan peserta"}, actor=actor)
+    return row
+
+
+def cancel(session: Session, p: ParticipantRow, booking_code: str, *, actor: Actor) -> dict:
+    """Batal Antrean: at the hospital's service first when it runs one, then here."""
+    row = _mine(session, p, booking_code)
+    body = {"kodebooking": row.booking_code, "keterangan": "dibatalkan peserta"}
+    if row.status == "ACTIVE":
+        remote = mobile_jkn_services.service_for(session, row.facility_code, facility_name(session, row.facility_code))
+        if remote is not None:
+            mobile_jkn_remote.ask(remote, "cancel", body)
+    return queues.cancel_queue(session, row.facility_code, body, actor=actor)
+
+
+def check_in(session: Session, p: ParticipantRow, booking_code: str, *, actor: Actor) -> dict:
+    """Check-In on the day of an entry not cancelled, served or checked in already: the hospital's
+    service is told first (``{kodebooking, waktu}``) when it runs one; the time is kept here."""
+    row = _mine(session, p, booking_code)
+    if row.status != "ACTIVE" or row.checked_in_at is not None or row.service_date != jakarta_today():
+        raise Refused(Msg("error.mjkn.check_in_not_now", booking=row.booking_code), rule="CHECK_IN", explanation=[])
+    remote = mobile_jkn_services.service_for(session, row.facility_code, facility_name(session, row.facility_code))
+    if remote is not None:
+        mobile_jkn_remote.ask(remote, "check_in", {"kodebooking": row.booking_code, "waktu": mobile_jkn_remote.now_ms()})
+    with unit_of_work(session):
+        row = session.get(HospitalQueueRow, row.id, with_for_update=True)
+        if row.checked_in_at is not None:
+            raise Refused(Msg("error.mjkn.check_in_not_now", booking=row.booking_code), rule="CHECK_IN", explanation=[])
+        row.checked_in_at = utcnow()
+        fac = facility(session, row.facility_code)
+        audit.record_at_facility(session, actor, "queue.check_in", fac, object_type="hospital_queue",
+                                 object_id=row.booking_code, summary=Msg("audit.sum.queue_check_in"))
+        return {"kodebooking": row.booking_code}
+
+
+def live(session: Session, entry: dict) -> dict:
+    """Sisa Antrean from the hospital's own service for an active entry of today: ``{"left",
+    "called", "wait_minutes", "note"}``, ``{"error": Msg}`` when the service fails, ``{}`` when
+    the hospital runs none (jkn's own position is shown) or the day is not today."""
+    if entry["cancelled"] or entry["date"] != jakarta_today().isoformat():
+        return {}
+    try:
+        remote = mobile_jkn_services.service_for(session, entry["facility_code"], entry["hospital"])
+        if remote is None:
+            return {}
+        got = mobile_jkn_remote.ask(remote, "left", {"kodebooking": entry["booking_code"]}).response or {}
+    except DomainError as exc:
+        return {"error": exc.say}
+    wait = got.get("waktutunggu")
+    return {"left": got.get("sisaantrean"), "called": got.get("antreanpanggil") or "-",
+            "wait_minutes": wait // 60 if isinstance(wait, int) else None, "note": got.get("keterangan") or ""}

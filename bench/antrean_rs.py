@@ -1,0 +1,286 @@
+"""Benchmark: Antrean RS writes — ``antrean/add`` (jkn gives the number) and
+``antrean/updatewaktu`` — on a registry of N participants on PostgreSQL, each as a ratio of a bare
+Starlette hello-world on uvicorn with uvloop and httptools (bench/hello_baseline.py) measured in
+the same run with the same wrk settings, plus p99 and a count of the numbers given (none lost,
+none given twice).
+
+    .venv/bin/python bench/antrean_rs.py --size 1000000 --duration 20 --connections 4
+
+Steps: (1) bring the schema to N paid-up participants (bench/vclaim_eligibility.py's set-based
+loader); (2) a hospital with a doctor practising all day today at clinic ANA, a referral to it for
+each participant of a sample (SQL), the day's earlier bench entries removed; (3) consumers of the
+hospital: every write needs its own signed header (one write per X-timestamp and consumer, A-C16),
+so each wrk run gets its own consumers and a header per request; (4) the baseline, then
+``jkn serve``, checked with the unmodified ``bpjs-bridging`` client; (5) wrk (1 thread, Lua):
+adds, each a distinct participant with a valid referral, jkn numbering them; then task times,
+task 3 on every entry, then 4, ... (6) the numbers checked in the database: consecutive from 1,
+no repeat, as many as the adds answered 200; as many task rows as updates answered 200.
+Loopback only; every loop is bounded by ``--duration``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from vclaim_eligibility import Server, count_participants, log, pg_conninfo, populate_sql, schema_of  # noqa: E402
+
+from jkn.bridging.core.crypto import signature  # noqa: E402
+from jkn.services.portal.audit import SYSTEM  # noqa: E402
+from jkn.store.bootstrap import prepare_database  # noqa: E402
+from jkn.store.engine import session_factory  # noqa: E402
+
+DEFAULT_DB = "postgresql://postgres@127.0.0.1:5432/test?options=-csearch_path%3Djkn_bench_antrean"
+DOCTOR, POLI, HOURS = "90001", "ANA", "00:00-23:59"
+SKEW = 280  # seconds either side of now a header's X-timestamp may take (JKN_VCLAIM_MAX_SKEW is 300)
+
+LUA = r"""
+local hc = %(cons)s
+local ht = %(ts)s
+local hs = %(sigs)s
+local keys = %(keys)s
+local hk = %(keyof)s
+local a = %(a)s
+local b = %(b)s
+local c = %(c)s
+local mode = "%(mode)s"
+local run = "%(run)s"
+local n = 0
+local bad = 0
+local host = "%(host)s"
+request = function()
+  if mode == "health" then return wrk.format("GET", "/health") end
+  n = n + 1
+  local h = ((n - 1) %% #hc) + 1
+  local headers = {["Host"] = host, ["Content-Type"] = "application/json", ["X-cons-id"] = hc[h],
+                   ["X-timestamp"] = ht[h], ["X-signature"] = hs[h], ["user_key"] = keys[hk[h]]}
+  local p = ((n - 1) %% #a) + 1
+  if mode == "add" then
+    local body = string.format('{"kodebooking":"%%s%%d","jenispasien":"JKN","nomorkartu":"%%s","nik":"%%s",' ..
+      '"nohp":"081200000000","kodepoli":"%(poli)s","namapoli":"Anak","pasienbaru":0,"norm":"",' ..
+      '"tanggalperiksa":"%(day)s","kodedokter":%(doctor)s,"namadokter":"dr. Bench","jampraktek":"%(hours)s",' ..
+      '"jeniskunjungan":1,"nomorreferensi":"%%s","estimasidilayani":%(est)s,"sisakuotajkn":0,"kuotajkn":0,' ..
+      '"sisakuotanonjkn":0,"kuotanonjkn":0,"keterangan":""}', run, n, a[p], b[p], c[p])
+    return wrk.format("POST", "/antreanrs/antrean/add", headers, body)
+  end
+  local task = 3 + math.floor((n - 1) / #a)
+  local body = string.format('{"kodebooking":"%%s","taskid":%%d,"waktu":%%d}', a[p], task, %(est)s + task * 60000)
+  return wrk.format("POST", "/antreanrs/antrean/updatewaktu", headers, body)
+end
+response = function(status, headers, body)
+  if status ~= 200 or (mode ~= "health" and not string.find(body, '"code":200', 1, true)) then bad = bad + 1 end
+end
+done = function(summary, latency, requests)
+  io.write(string.format("JSON {\"requests\": %%d, \"seconds\": %%f, \"p50_ms\": %%f, \"p99_ms\": %%f, " ..
+    "\"errors\": %%d, \"non_ok\": %%d}\n", summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000,
+    latency:percentile(99) / 1000, summary.errors.connect + summary.errors.read + summary.errors.write +
+    summary.errors.status + summary.errors.timeout, bad))
+end
+"""
+
+
+def _lua_list(values, chunk: int = 8000) -> str:
+    """A Lua expression of the list, built in chunks (a Lua function holds at most 65,536 constants)."""
+    parts = [",".join(json.dumps(v) for v in values[i:i + chunk]) for i in range(0, len(values), chunk)]
+    body = " ".join(f"do local t = {{{p}}} for i = 1, #t do r[#r + 1] = t[i] end end" for p in parts)
+    return f"(function() local r = {{}} {body} return r end)()"
+
+
+def signed_headers(consumers: list[dict]) -> tuple[list, list, list, list[int]]:
+    """One header per consumer and second of [now-SKEW, now+SKEW], ordered by second: each used once."""
+    now = int(time.time())
+    cons, stamps, sigs, keyof = [], [], [], []
+    for ts in range(now - SKEW, now + SKEW + 1):
+        for i, c in enumerate(consumers):
+            cons.append(c["cons_id"])
+            stamps.append(str(ts))
+            sigs.append(signature(c["cons_id"], c["secret"], str(ts)))
+            keyof.append(i + 1)
+    return cons, stamps, sigs, keyof
+
+
+def run_wrk(base: str, mode: str, consumers: list[dict], a: list, b: list, c: list, day: str, run: str,
+            duration: int, connections: int, est: int) -> dict:
+    cons, stamps, sigs, keyof = signed_headers(consumers) if consumers else ([], [], [], [])
+    script = LUA % {"cons": _lua_list(cons), "ts": _lua_list(stamps), "sigs": _lua_list(sigs),
+                    "keys": _lua_list([x["user_key"] for x in consumers]), "keyof": _lua_list(keyof),
+                    "a": _lua_list(a), "b": _lua_list(b), "c": _lua_list(c), "mode": mode, "run": run,
+                    "host": base.split("//")[1], "poli": POLI, "day": day, "doctor": DOCTOR, "hours": HOURS,
+                    "est": est}
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
+        f.write(script)
+    try:
+        out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "5s", "-s", f.name,
+                              base], capture_output=True, text=True, timeout=duration + 120)
+    finally:
+        os.unlink(f.name)
+    line = next((x for x in out.stdout.splitlines() if x.startswith("JSON ")), None)
+    if line is None:
+        raise RuntimeError(out.stdout + out.stderr)
+    r = json.loads(line[5:])
+    r["rps"] = r["requests"] / r["seconds"]
+    r["ok"] = r["requests"] - r["non_ok"]
+    return r
+
+
+def prepare_hospital(url: str, sample: int, groups: int, per_group: int):
+    """The hospital, its doctor's all-day practice today, referrals for a sample of participants, consumers."""
+    from jkn.services.care import facilities, queues, vclaim_consumers
+    from jkn.services.care.common import jakarta_today
+
+    engine = prepare_database(url)
+    today = jakarta_today()
+    with session_factory(engine)() as s:
+        rs = facilities.create_demo_facilities(s, ["32.73"], actor=SYSTEM)["FKRTL"][0]
+        s.commit()
+    with session_factory(engine)() as s:
+        if not any(d["code"] == DOCTOR for d in queues.doctors(s, rs)):
+            facilities.add_staff(s, rs, actor=SYSTEM, name="dr. Bench, Sp.A", role="SPECIALIST",
+                                 registration_number=DOCTOR, poli_code=POLI)
+        queues.set_schedule(s, rs, actor=SYSTEM, poli=POLI, subspecialist=POLI, doctor_code=DOCTOR,
+                            windows=[queues.window(d, "00:00", "23:59") for d in range(1, 9)])
+    t = time.perf_counter()
+    with session_factory(engine)() as s:
+        consumers = [[vclaim_consumers.create_consumer(s, rs, label=f"bench-{g}-{i}", actor=SYSTEM)
+                      for i in range(per_group)] for g in range(groups)]
+        sanity = vclaim_consumers.create_consumer(s, rs, label="bench-check", actor=SYSTEM)
+    engine.dispose()
+    log(f"{groups * per_group + 1} consumers issued in {time.perf_counter() - t:.1f} s")
+    with psycopg.connect(pg_conninfo(url)) as conn:
+        conn.execute("DELETE FROM hospital_queue_task WHERE queue_id IN (SELECT id FROM hospital_queue WHERE "
+                     "facility_code = %s)", (rs,))
+        conn.execute("DELETE FROM hospital_queue WHERE facility_code = %s", (rs,))
+        conn.execute("DELETE FROM care_serial WHERE prefix LIKE %s", (f"Q{rs}%",))
+        total = conn.execute("SELECT count(*) FROM participant").fetchone()[0]
+        pct = min(100.0, 100.0 * sample * 3 / max(total, 1))
+        rows = conn.execute(f"SELECT id, card_number, nik, fktp_code FROM participant TABLESAMPLE SYSTEM ({pct}) "
+                            f"LIMIT {sample}").fetchall()
+        conn.execute("""INSERT INTO referral (number, participant_id, origin_level, from_facility, to_facility,
+                            referral_date, valid_until, service_type, referral_type, poli_code, diagnosis_code,
+                            created_at)
+                        SELECT 'BR' || lpad(x.id::text, 17, '0'), x.id, '1', x.fktp, %s, %s, %s, '2', '0', %s,
+                               'J06', now()
+                        FROM unnest(%s::int[], %s::text[]) AS x(id, fktp)
+                        ON CONFLICT (number) DO UPDATE SET referral_date = excluded.referral_date,
+                            valid_until = excluded.valid_until, to_facility = excluded.to_facility""",
+                     (rs, today, today + dt.timedelta(days=89), POLI, [r[0] for r in rows], [r[3] for r in rows]))
+        conn.commit()
+    people = [(r[1], r[2], "BR" + str(r[0]).zfill(17)) for r in rows]
+    return rs, today, consumers, sanity, people
+
+
+def check_with_bridging(base: str, cred: dict, person: tuple, day: str, est: int) -> None:
+    from bpjs import Bridging
+
+    b = Bridging({"host": base + "/antreanrs", "consid": cred["cons_id"], "secret": cred["secret"],
+                  "user_key": cred["user_key"]}, "antrean")
+    res = b.request("antrean/add", "POST", {
+        "kodebooking": "BENCHCHECK", "jenispasien": "JKN", "nomorkartu": person[0], "nik": person[1],
+        "nohp": "081200000000", "kodepoli": POLI, "namapoli": "Anak", "pasienbaru": 0, "norm": "",
+        "tanggalperiksa": day, "kodedokter": int(DOCTOR), "namadokter": "dr. Bench", "jampraktek": HOURS,
+        "jeniskunjungan": 1, "nomorreferensi": person[2], "estimasidilayani": est, "sisakuotajkn": 0, "kuotajkn": 0,
+        "sisakuotanonjkn": 0, "kuotanonjkn": 0, "keterangan": ""})
+    assert res["metaData"]["code"] == 200 and res["response"]["angkaantrean"] == 1, res  # the client's metaData
+    time.sleep(1.1)  # one write per signed second
+    res = b.request("antrean/updatewaktu", "POST", {"kodebooking": "BENCHCHECK", "taskid": 3, "waktu": est + 180000})
+    assert res["metaData"]["code"] == 200, res
+    log("bpjs-bridging: antrean/add numbered ANA-1, updatewaktu accepted: OK")
+
+
+def count_numbers(url: str, rs: str, day: dt.date) -> dict:
+    with psycopg.connect(pg_conninfo(url)) as conn:
+        n, distinct, low, high = conn.execute(
+            "SELECT count(*), count(DISTINCT queue_seq), min(queue_seq), max(queue_seq) FROM hospital_queue "
+            "WHERE facility_code = %s AND service_date = %s AND doctor_code = %s", (rs, day, DOCTOR)).fetchone()
+        tasks = conn.execute("SELECT count(*) FROM hospital_queue_task t JOIN hospital_queue q ON q.id = t.queue_id "
+                             "WHERE q.facility_code = %s", (rs,)).fetchone()[0]
+        bookings = [r[0] for r in conn.execute(
+            "SELECT booking_code FROM hospital_queue WHERE facility_code = %s AND service_date = %s AND booking_code "
+            "<> 'BENCHCHECK' ORDER BY id", (rs, day))]
+    return {"entries": n, "distinct_numbers": distinct, "lowest": low, "highest": high, "task_rows": tasks,
+            "bookings": bookings}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--db", default=os.environ.get("JKN_BENCH_DB", DEFAULT_DB), help="PostgreSQL URL")
+    ap.add_argument("--size", type=int, default=1_000_000, help="participants in the database")
+    ap.add_argument("--duration", type=int, default=20, help="seconds per measured run")
+    ap.add_argument("--connections", type=int, default=4)
+    ap.add_argument("--workers", type=int, default=1, help="server worker processes")
+    ap.add_argument("--sample", type=int, default=40_000, help="participants with a referral (one add each)")
+    ap.add_argument("--consumers", type=int, default=40, help="consumers per wrk run (headers: 561 per consumer)")
+    ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "antrean_rs.json"))
+    args = ap.parse_args()
+
+    schema = schema_of(args.db)
+    if schema:
+        with psycopg.connect(pg_conninfo(args.db.split("?")[0]), autocommit=True) as conn:
+            conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+    prepare_database(args.db).dispose()
+    populate_sql(args.db, args.size)
+    total = count_participants(args.db)
+    log(f"participants in the database: {total:,}")
+    rs, today, consumers, sanity, people = prepare_hospital(args.db, args.sample, 4, args.consumers)
+    day = today.isoformat()
+    est = int(dt.datetime.combine(today, dt.time(8), dt.timezone(dt.timedelta(hours=7))).timestamp() * 1000)
+    warm_people, people = people[1:2001], people[2001:]
+    load_before = os.getloadavg()
+    results, wc, d, c = {}, args.connections, args.duration, None
+
+    def show(name: str) -> None:
+        r = results[name]
+        log(f"{name:10s} {r['rps']:8.0f} req/s  p50 {r['p50_ms']:.2f} ms  p99 {r['p99_ms']:.2f} ms  "
+            f"errors {r['errors']}  non-OK {r['non_ok']}")
+
+    with Server(None, args.workers) as baseline:
+        run_wrk(baseline.base, "health", [], [], [], [], day, "", 3, wc, est)
+        results["baseline"] = run_wrk(baseline.base, "health", [], [], [], [], day, "", d, wc, est)
+        show("baseline")
+    with Server(args.db, args.workers) as srv:
+        check_with_bridging(srv.base, sanity, people.pop(), day, est)
+        cols = list(zip(*warm_people))
+        run_wrk(srv.base, "add", consumers[0], *cols, day, "BW", 3, wc, est)
+        cols = list(zip(*people))
+        results["add"] = run_wrk(srv.base, "add", consumers[1], *cols, day, "BM", d, wc, est)
+        show("add")
+        counted = count_numbers(args.db, rs, today)
+        bookings = counted.pop("bookings")
+        warm_b, main_b = bookings[: len(bookings) // 10], bookings[len(bookings) // 10:]
+        run_wrk(srv.base, "task", consumers[2], warm_b, [""] * len(warm_b), [""] * len(warm_b), day, "", 3, wc, est)
+        results["updatewaktu"] = run_wrk(srv.base, "task", consumers[3], main_b, [""] * len(main_b),
+                                         [""] * len(main_b), day, "", d, wc, est)
+        show("updatewaktu")
+        c = count_numbers(args.db, rs, today)
+        c.pop("bookings")
+    hello = results["baseline"]["rps"]
+    ratios = {k: results[k]["rps"] / hello for k in ("add", "updatewaktu")}
+    numbers_ok = (counted["entries"] == counted["distinct_numbers"] == counted["highest"] and counted["lowest"] == 1)
+    met = all(ratios[k] >= 0.05 and results[k]["p99_ms"] < 25 for k in ratios) and numbers_ok
+    summary = {"participants": total, "duration_s": d, "connections": wc, "server_workers": args.workers,
+               "tool": "wrk 1 thread", "cores": os.cpu_count(), "load_average_before": load_before,
+               "load_average_after": os.getloadavg(), "results": results, "ratio_to_baseline": ratios,
+               "numbers_after_adds": counted, "after_updates": c, "numbers_consecutive_no_repeat": numbers_ok,
+               "targets": {"ratio_at_least": 0.05, "p99_below_ms": 25}, "met": met,
+               "date": dt.datetime.now().isoformat()}
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(summary, indent=2))
+    log(f"of the bare Starlette baseline ({hello:.0f} req/s): antrean/add {ratios['add']:.3f}x, updatewaktu "
+        f"{ratios['updatewaktu']:.3f}x; numbers {counted}; tasks {c}; targets met: {met}  -> {args.out}")
+
+
+if __name__ == "__main__":
+    main()
