@@ -6,7 +6,6 @@ PELAYANAN KESEHATAN §1)."""
 
 from __future__ import annotations
 
-import datetime as dt
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
