@@ -165,7 +165,9 @@ class _Context(Context):
 def dress(command: Any, path: tuple[str, ...] = ()) -> None:
     """Give every command of the tree the catalogue's frame (usage prefix, metavars, help option) and
     its help (``cli.help.<path>``; ``cli.help.jkn`` for the group itself, ``.<param>`` for a parameter,
-    ``cli.help.param.<param>`` for a parameter that says the same on every command)."""
+    ``cli.help.param.<param>`` for a parameter that says the same on every command). The ``help=`` and
+    docstrings in the code are the developers' words; a user reads the catalogue's (a command without
+    its entries fails tests/i18n/test_cli_help.py)."""
     command.context_class = _Context
     if command.options_metavar == "[OPTIONS]":
         command.options_metavar = text("[OPTIONS]")
