@@ -12,6 +12,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy.orm import Session
 
+from jkn.services.care import facilities, queues
 from jkn.services.care import sep as sep_service
 from jkn.services.care.common import jakarta_today
 from jkn.services.portal.audit import SYSTEM
@@ -82,6 +83,19 @@ def _pdf_text(page, url: str) -> str:
     return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(r.body())).pages)
 
 
+def _schedule(world, engine, day: dt.date) -> None:
+    """Two internists of the hospital: one practising on ``day``'s weekday, one the day after."""
+    rsud = world.fktp["FKRTL"][0]
+    for code, name, weekday in (("4242", "dr. Jadwal Besok, Sp.PD", day.isoweekday()),
+                                ("4343", "dr. Jadwal Lusa, Sp.PD", day.isoweekday() % 7 + 1)):
+        with Session(engine) as s:
+            facilities.add_staff(s, rsud, actor=SYSTEM, name=name, role="SPECIALIST", registration_number=code,
+                                 poli_code="INT")
+        with Session(engine) as s:
+            queues.set_schedule(s, rsud, actor=SYSTEM, poli="INT", subspecialist="INT", doctor_code=code,
+                                windows=[queues.window(weekday, "08:00", "12:00", capacity=20)])
+
+
 def _inpatient_sep(world, engine, card: str) -> str:
     with Session(engine) as s:
         rsud = world.fktp["FKRTL"][0]
@@ -116,15 +130,22 @@ def test_hospital_desk_changes_an_sep_writes_a_control_letter_and_an_spri_prints
     rs.get_by_role("button", name="Simpan tanggal pulang").click()
     rs.locator("#control-letter summary").click()
     rs.get_by_label("Tanggal rencana kontrol").fill(tomorrow.isoformat())
+    # the doctor is chosen from the clinic's schedule of that date (the hospital's Antrean RS schedule)
+    _schedule(world, engine, tomorrow)
     rs.locator("#control_poli").select_option("INT")
-    rs.locator("#doctor_code").fill("D-1001")
+    choices = rs.locator("#doctor_code option[value='4242']")
+    choices.wait_for(state="attached")
+    options = rs.locator("#doctor_code option").all_inner_texts()
+    assert any("dr. Jadwal Besok" in o and "08:00 - 12:00" in o for o in options), options
+    assert not any("dr. Jadwal Lusa" in o for o in options), options  # practises on another weekday
+    rs.locator("#doctor_code").select_option("4242")
     rs.get_by_role("button", name="Terbitkan surat kontrol").click()
     assert rs.get_by_role("status").inner_text() == "Surat kontrol diterbitkan."
     letter = rs.locator("#letter-number").inner_text()
     assert rs.locator("#control-date").inner_text() == tomorrow.isoformat()
     text = _pdf_text(rs, base + rs.locator("#print-letter").get_attribute("href"))
     assert "SURAT RENCANA KONTROL" in text and letter in text and world.siti_card in text
-    assert tomorrow.isoformat() in text and "D-1001" in text and number in text
+    assert tomorrow.isoformat() in text and "4242" in text and number in text
 
     # the SEP cannot be cancelled while its control letter stands; a reason is required
     rs.goto(base + f"/faskes/sep/{number}")
@@ -154,6 +175,8 @@ def test_hospital_desk_changes_an_sep_writes_a_control_letter_and_an_spri_prints
     rs.get_by_label("Nomor kartu peserta").fill(world.medan_card)
     rs.get_by_label("Tanggal rencana rawat inap").fill(tomorrow.isoformat())
     rs.locator("#poli").select_option("BED")
+    # no doctor practises at that clinic by the schedule: the form says so and the SPRI has none
+    assert "tidak ada dokter berjadwal" in rs.locator("#doctor_code").inner_text()
     rs.get_by_role("button", name="Buat SPRI").click()
     assert rs.get_by_role("status").inner_text() == "SPRI diterbitkan."
     spri = rs.locator("#letter-number").inner_text()

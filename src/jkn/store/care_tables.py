@@ -183,6 +183,27 @@ class SepRow(Base):
     )
 
 
+class SepAccidentRow(Base):
+    """The traffic- or work-accident details an SEP was issued with (VClaim ``t_sep.jaminan``:
+    ``penjamin{tglKejadian, keterangan, suplesi{suplesi, noSepSuplesi, lokasiLaka{kdPropinsi,
+    kdKabupaten, kdKecamatan}}}``, ``noLP``; 1.1's ``penjamin.penjamin``), one row per SEP whose
+    ``lakaLantas`` is not 0. A supplement (``suplesi``) continues the guarantee of an earlier accident
+    SEP of the same participant (``supplement_of``). Migration 0009a."""
+
+    __tablename__ = "sep_accident"
+    __table_args__ = (CheckConstraint("supplement_of IS NULL OR supplement_of <> sep_number",
+                                      name="ck_sep_accident_not_itself"),)
+    sep_number: Mapped[str] = mapped_column(ForeignKey("sep.number"), primary_key=True)
+    accident_date: Mapped[dt.date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)  # keterangan
+    guarantors: Mapped[str | None] = mapped_column(String(20))  # 1.1 penjamin "1,2": 1 Jasa Raharja ... 4 ASABRI
+    supplement_of: Mapped[str | None] = mapped_column(ForeignKey("sep.number"), index=True)  # noSepSuplesi
+    province_code: Mapped[str | None] = mapped_column(String(2))
+    regency_code: Mapped[str | None] = mapped_column(String(4))
+    district_code: Mapped[str | None] = mapped_column(String(10))
+    police_report: Mapped[str | None] = mapped_column(String(40))  # noLP
+
+
 class ControlLetterRow(Base):
     """Surat (perintah) kontrol pasca rawat inap: lets the participant come back without a new referral
     (``kind`` "2", after an inpatient SEP); or an SPRI, surat perintah rawat inap (``kind`` "1", VClaim

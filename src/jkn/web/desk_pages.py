@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from jkn.api.deps import get_session
 from jkn.i18n import Msg
-from jkn.services.care import desk, referrals, sep, sep_letter
+from jkn.services.care import desk, practice, referrals, sep, sep_letter
 from jkn.services.care.common import jakarta_today
 from jkn.services.errors import DomainError, Forbidden, Invalid
 from jkn.web.facility_pages import Staff, _own_sep, pdf_response, polis
@@ -99,6 +99,19 @@ def cancel_sep(request: Request, portal: Staff, session: DB, number: str, form: 
 
 
 # --- control letters and SPRI ------------------------------------------------------------------
+
+@router.get("/faskes/jadwal-dokter", response_class=HTMLResponse)
+def doctor_options(request: Request, portal: Staff, session: DB, control_date: str = "", control_poli: str = "",
+                   poli: str = "", doctor_code: str = ""):
+    """The doctor choices of a control letter or SPRI form: the hospital's doctors practising at the
+    clinic on the date chosen (its Antrean RS schedule); refreshed when the date or clinic changes."""
+    code = _hospital(portal)
+    try:
+        doctors = practice.doctors_on(session, code, control_poli or poli, control_date)
+    except DomainError:  # no date or clinic chosen yet: nothing to offer
+        doctors = []
+    return page(request, portal, "facility/_doctor_options.html", doctors=doctors, chosen=doctor_code)
+
 
 
 @router.post("/faskes/sep/{number}/surat-kontrol", response_class=HTMLResponse)

@@ -5,6 +5,7 @@ configure a client: docs/vclaim.md."""
 from jkn.bridging.core.envelope import VCLAIM
 from jkn.bridging.core.service import Service
 from jkn.bridging.vclaim import claims  # noqa: F401  (registers LPK, PRB, rujukan khusus on the router)
+from jkn.bridging.vclaim import practice  # noqa: F401  (registers schedules, referral targets, accident SEPs)
 from jkn.bridging.vclaim.handlers import router
 
 SERVICE = Service("VClaim", ("/vclaim-rest", "/vclaim-rest-dev"), router, VCLAIM)

@@ -24,7 +24,7 @@ from jkn.i18n import Msg
 from jkn.reference import care_codes
 from jkn.rules import referral as referral_rules
 from jkn.rules.decision import Step, cite
-from jkn.services.care import cover
+from jkn.services.care import accidents, cover
 from jkn.services.care import eligibility as care_eligibility
 from jkn.services.care.common import (
     LETTER_SEP,
@@ -94,6 +94,7 @@ def sep_view(session: Session, s: SepRow, p: ParticipantRow | None = None, fac: 
         "participant": {"card_number": p.card_number, "nik": p.nik, "name": p.name,
                         "birth_date": p.birth_date.isoformat(), "sex": p.sex, "segment": p.segment,
                         "segment_label": seg_label, "care_class": p.care_class, "fktp_code": p.fktp_code},
+        "accident_details": accidents.details_of(session, s),
         "explanation": s.explanation, "created_by": s.created_by,
         "created_at": s.created_at.isoformat() if s.created_at else None, "deleted": s.deleted_at is not None,
     }
@@ -116,9 +117,10 @@ def insert_sep(session: Session, *, actor: Actor, card_number: str, sep_date: "d
                control_letter_number: str | None = None, notes: str | None = None, cob=False, cataract=False,
                accident: str = "0", visit_purpose: str = "0", dpjp_code: str | None = None, phone: str | None = None,
                emergency: bool | None = None, delivery_child_number: int | None = None,
-               excluded: Iterable[str] = (), consumer_facility: str | None = None) -> dict:
+               excluded: Iterable[str] = (), consumer_facility: str | None = None,
+               accident_details: "accidents.Details | None" = None) -> dict:
     """Issue an SEP, or refuse it with the reason and the clause (nothing written then); the SEP
-    and its audit row name ``actor``."""
+    and its audit row name ``actor``; an accident SEP keeps its details (:mod:`accidents`)."""
     day = parse_date(sep_date, "tglSep")
     if service_type not in SERVICE_TYPES:
         raise Invalid(Msg("error.care.service_type"), field="jnsPelayanan")
@@ -224,6 +226,7 @@ def insert_sep(session: Session, *, actor: Actor, card_number: str, sep_date: "d
         except IntegrityError:  # a concurrent insert for the same visit won the unique index (A-C15)
             _refuse_duplicate(session, **visit)
             raise
+        accidents.record(session, row, accident, accident_details)
         if emergency and fac.partnership != "PARTNER":
             session.add(EmergencyCaseRow(participant_id=p.id, facility_code=fac.code, admitted_on=day,
                                          diagnosis_code=dx.code, sep_number=row.number, explanation=steps))
@@ -275,8 +278,10 @@ def _changeable(row: SepRow) -> dict:
                                             "phone", "discharge_date")}}
 
 
-def update_sep(session: Session, number: str, *, actor: Actor, facility_code: str | None = None, **changes) -> dict:
-    """Change what may change after issue; a new diagnosis or clinic is checked against the exclusions."""
+def update_sep(session: Session, number: str, *, actor: Actor, facility_code: str | None = None,
+               accident_details: "accidents.Details | None" = None, **changes) -> dict:
+    """Change what may change after issue; a new diagnosis or clinic is checked against the exclusions;
+    accident details sent again replace the ones kept (``lakaLantas`` 0 drops them)."""
     unknown = set(changes) - set(UPDATABLE)
     if unknown:
         raise Invalid(Msg("error.care.sep_not_changeable", unknown=sorted(unknown), value=', '.join(UPDATABLE)))
@@ -306,6 +311,8 @@ def update_sep(session: Session, number: str, *, actor: Actor, facility_code: st
             if changes["accident"] not in ACCIDENTS:
                 raise Invalid(Msg("error.care.laka_lantas"), field="jaminan.lakaLantas")
             row.accident = changes["accident"]
+        if changes.get("accident") not in (None, "") or accident_details is not None:
+            accidents.record(session, row, row.accident, accident_details, replace=True)
         if changes.get("discharge_date") not in (None, ""):
             d = parse_date(changes["discharge_date"], "tglPulang")
             if row.service_type != "1" or d < row.sep_date:
