@@ -12,11 +12,12 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy.orm import Session
 
-from jkn.services.care import facilities, queues
+from jkn.services.care import facilities, internal_referrals, queues, referrals
 from jkn.services.care import sep as sep_service
 from jkn.services.care.common import jakarta_today
 from jkn.services.portal.audit import SYSTEM
 from jkn.store.care_tables import SepRow
+from jkn.store.membership_tables import ParticipantRow
 
 pytestmark = pytest.mark.browser
 
@@ -81,6 +82,37 @@ def _pdf_text(page, url: str) -> str:
     r = page.request.get(url)
     assert r.status == 200 and r.headers["content-type"] == "application/pdf"
     return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(r.body())).pages)
+
+
+def test_hospital_desk_lists_and_withdraws_an_internal_referral(login, site):
+    """A consult SEP to another clinic on the same referral shows under the first SEP (A-V50); withdrawn
+    from the desk, it cancels the SEP it opened."""
+    base, world, engine = site.url, site.world, site.engine
+    rsud, today = world.fktp["FKRTL"][0], jakarta_today()
+    with Session(engine) as s:
+        card = world.medan_card
+        fktp = s.query(ParticipantRow).filter_by(card_number=card).one().fktp_code
+        ref = referrals.create_referral(s, actor=SYSTEM, card_number=card, from_facility=fktp, referral_date=today,
+                                        diagnosis="I10", poli="INT", to_facility=rsud)["number"]
+    numbers = []
+    for poli, purpose in (("INT", "0"), ("JAN", "2")):
+        with Session(engine) as s:
+            numbers.append(sep_service.insert_sep(
+                s, actor=SYSTEM, consumer_facility=rsud, card_number=card, sep_date=today, facility_code=rsud,
+                service_type="2", diagnosis="I10", poli=poli, referral_number=ref,
+                purpose=internal_referrals.Purpose(visit=purpose, assessment="4" if purpose == "2" else ""))["number"])
+    first, consult = numbers
+    rs = login(world.users["rs"])
+    rs.goto(base + f"/faskes/sep/{consult}")
+    assert first in rs.locator("#internal-from").inner_text()
+    rs.locator("#internal-from a").click()
+    row = rs.locator("#internal tbody tr")
+    assert row.count() == 1 and consult in row.inner_text() and "JAN" in row.inner_text()
+    row.get_by_role("button", name="Hapus rujukan internal").click()
+    assert rs.get_by_role("status").inner_text() == "Rujukan internal dihapus; SEP yang dibukanya dibatalkan."
+    assert rs.locator("#internal").count() == 0
+    with Session(engine) as s:
+        assert s.get(SepRow, consult).deleted_at is not None and s.get(SepRow, first).deleted_at is None
 
 
 def _schedule(world, engine, day: dt.date) -> None:

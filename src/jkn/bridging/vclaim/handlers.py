@@ -26,7 +26,7 @@ from jkn.i18n import Msg
 from jkn.reference import care_codes
 from jkn.reference.workareas import load_workareas
 from jkn.services.care import eligibility as care_eligibility
-from jkn.services.care import accidents, facilities, referrals, sep, sep_requests
+from jkn.services.care import accidents, facilities, internal_referrals, referrals, sep, sep_requests
 from jkn.services.care.common import jakarta_today, month_span, parse_date
 from jkn.services.errors import Invalid, NotFound
 
@@ -134,9 +134,11 @@ def _sep_args(t: dict) -> dict:
         referral_date=_s(ruj, "tglRujukan") or None, referral_facility=_s(ruj, "ppkRujukan") or None,
         control_letter_number=_s(t, "skdp", "noSurat") or None, notes=_s(t, "catatan"),
         cob=_s(t, "cob", "cob"), cataract=_s(t, "katarak", "katarak"), accident=_s(t, "jaminan", "lakaLantas") or "0",
-        visit_purpose=_s(t, "tujuanKunj") or "0", dpjp_code=_s(t, "dpjpLayan") or _s(t, "skdp", "kodeDPJP") or None,
+        dpjp_code=_s(t, "dpjpLayan") or _s(t, "skdp", "kodeDPJP") or None,
         phone=_s(t, "noTelp"), emergency=(_s(jkn, "gawatDarurat") == "1") or None,
         delivery_child_number=child or None, excluded=excluded, accident_details=_accident(t),
+        purpose=internal_referrals.Purpose(visit=_s(t, "tujuanKunj") or "0", procedure_flag=_s(t, "flagProcedure") or "",
+                                           support=_s(t, "kdPenunjang") or "", assessment=_s(t, "assesmentPel") or ""),
     )
 
 

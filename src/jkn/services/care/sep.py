@@ -24,7 +24,7 @@ from jkn.i18n import Msg
 from jkn.reference import care_codes
 from jkn.rules import referral as referral_rules
 from jkn.rules.decision import Step, cite
-from jkn.services.care import accidents, cover
+from jkn.services.care import accidents, cover, internal_referrals
 from jkn.services.care import eligibility as care_eligibility
 from jkn.services.care.common import (
     LETTER_SEP,
@@ -118,10 +118,12 @@ def insert_sep(session: Session, *, actor: Actor, card_number: str, sep_date: "d
                accident: str = "0", visit_purpose: str = "0", dpjp_code: str | None = None, phone: str | None = None,
                emergency: bool | None = None, delivery_child_number: int | None = None,
                excluded: Iterable[str] = (), consumer_facility: str | None = None,
-               accident_details: "accidents.Details | None" = None) -> dict:
+               accident_details: "accidents.Details | None" = None,
+               purpose: "internal_referrals.Purpose | None" = None) -> dict:
     """Issue an SEP, or refuse it with the reason and the clause (nothing written then); the SEP
     and its audit row name ``actor``; an accident SEP keeps its details (:mod:`accidents`)."""
     day = parse_date(sep_date, "tglSep")
+    purpose = (purpose or internal_referrals.Purpose(visit=visit_purpose or "0")).checked()
     if service_type not in SERVICE_TYPES:
         raise Invalid(Msg("error.care.service_type"), field="jnsPelayanan")
     dx = check_diagnosis(diagnosis, "diagAwal")
@@ -217,7 +219,7 @@ def insert_sep(session: Session, *, actor: Actor, card_number: str, sep_date: "d
                                                                           required=False),
             referral_facility=ref_row.from_facility if ref_row else (referral_facility or None),
             control_letter_number=ctl_row.number if ctl_row else None, emergency=emergency, accident=accident,
-            delivery_child_number=delivery_child_number, cob=cob, cataract=cataract, visit_purpose=visit_purpose or "0",
+            delivery_child_number=delivery_child_number, cob=cob, cataract=cataract, visit_purpose=purpose.visit or "0",
             dpjp_code=dpjp_code or None, mr_number=mr_number or None, phone=phone or None, notes=notes,
             explanation=steps, created_by=actor.name)
         try:
@@ -227,6 +229,7 @@ def insert_sep(session: Session, *, actor: Actor, card_number: str, sep_date: "d
             _refuse_duplicate(session, **visit)
             raise
         accidents.record(session, row, accident, accident_details)
+        internal_referrals.record(session, row, row.referral_number, purpose, actor)
         if emergency and fac.partnership != "PARTNER":
             session.add(EmergencyCaseRow(participant_id=p.id, facility_code=fac.code, admitted_on=day,
                                          diagnosis_code=dx.code, sep_number=row.number, explanation=steps))
@@ -339,6 +342,10 @@ def delete_sep(session: Session, number: str, *, actor: Actor, facility_code: st
                                                                       ControlLetterRow.deleted_at.is_(None)))
         if letter:
             raise Invalid(Msg("error.care.sep_has_control", number=str(number), letter=letter), field="noSep")
+        internal = internal_referrals.live_from(session, row.number)
+        if internal:
+            raise Invalid(Msg("error.care.sep_has_internal", number=str(number), letter=internal), field="noSep")
+        internal_referrals.close_for(session, row.number, actor)
         row.deleted_at = dt.datetime.now(dt.timezone.utc)
         row.deleted_by, row.deleted_reason = actor.name, reason
         audit.record_at_facility(session, actor, "sep.delete", facility(session, row.facility_code), object_type="sep",
