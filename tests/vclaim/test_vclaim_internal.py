@@ -42,6 +42,7 @@ def test_consult_sep_is_listed_as_an_internal_referral_and_withdrawn_with_its_se
         "nosep": first, "nosepref": second, "kdpoliasal": "INT", "kdpolituj": "JAN", "tujuanrujuk": "JAN",
         "tglrujukinternal": str(w.today), "ppkpelsep": w.rsud, "nokapst": w.active, "kddokter": "31574",
         "diagppk": "I10", "kdpenunjang": "0"}
+    assert ok(rs.request(f"SEP/{second}"))["tujuanKunj"] == {"kode": "2", "nama": "Konsul Dokter"}
     refused(rs.request(f"SEP/Internal/{second}"), "201")  # nothing was referred on from the consult
     refused(rs.request("SEP/Internal/0000R0000000V000000"), "201", "SEP")
     refused(client(bridge, w.fktp_v2).request(f"SEP/Internal/{first}"), "201", "SEP")

@@ -215,3 +215,33 @@ def test_accident_seps_index_supplements_and_jasa_raharja_monitor(bridge, schedu
     assert send(rs, "SEP/2.0/update", "put", {"request": {"t_sep": {
         "noSep": second, "jaminan": {"lakaLantas": "0"}, "user": "ws"}}})["response"] == second
     assert [r["noSEP"] for r in ok(rs.request(f"sep/KllInduk/List/{card}"))["list"]] == [first]
+
+
+def test_version_1_1_guarantors_decide_what_jasa_raharja_sees(bridge, schedules):
+    """VClaim 1.1 names the guarantors (``penjamin.penjamin``): a traffic accident guaranteed by BPJS
+    Ketenagakerjaan only is in the accident index but not in Jasa Raharja's monitor (A-V47)."""
+    w = schedules
+    old = client(bridge, w.rs_v11, service="aplicare")  # the client's plain mode, as a 1.1 consumer reads
+    yesterday = w.today - dt.timedelta(days=1)
+
+    def t(guarantors: str) -> dict:
+        return {"request": {"t_sep": {
+            "noKartu": w.other, "tglSep": str(w.today), "ppkPelayanan": w.rsud, "jnsPelayanan": "1", "klsRawat": "1",
+            "noMR": "MR-7", "rujukan": {"asalRujukan": "1", "tglRujukan": "", "noRujukan": "", "ppkRujukan": ""},
+            "catatan": "", "diagAwal": "S72", "poli": {"tujuan": "", "eksekutif": "0"}, "cob": {"cob": "0"},
+            "katarak": {"katarak": "0"}, "jkn": {"gawatDarurat": "1"}, "jaminan": {"lakaLantas": "1", "penjamin": {
+                "penjamin": guarantors, "tglKejadian": str(yesterday), "keterangan": "jatuh di lokasi kerja",
+                "suplesi": {"suplesi": "0", "noSepSuplesi": "",
+                            "lokasiLaka": {"kdPropinsi": "32", "kdKabupaten": "3273", "kdKecamatan": ""}}}},
+            "skdp": {"noSurat": "", "kodeDPJP": ""}, "noTelp": "0812", "user": "Coba Ws"}}}
+
+    seps = count(bridge.engine, SepRow)
+    refused(send(old, "SEP/1.1/insert", "post", t("1,5")), "400", "penjamin")
+    refused(send(old, "SEP/1.1/insert", "post", t("2,2")), "400", "penjamin")
+    assert count(bridge.engine, SepRow) == seps
+    no = ok(send(old, "SEP/1.1/insert", "post", t("2")))["sep"]["noSep"]
+    assert [r["noSEP"] for r in ok(old.request(f"sep/KllInduk/List/{w.other}"))["list"]] == [no]
+    rs = client(bridge, w.rs_v2)
+    monitor = rs.request(f"monitoring/JasaRaharja/JnsPelayanan/1/tglMulai/{yesterday}/tglAkhir/{w.today}")
+    assert no not in [j["sep"]["noSEP"] for j in (monitor["response"] or {"jaminan": []})["jaminan"]]
+    refused(rs.request(f"sep/JasaRaharja/Suplesi/{w.other}/tglPelayanan/{w.today}"), "201")

@@ -8,6 +8,7 @@ import datetime as dt
 from jkn.domain.segment import Segment
 from jkn.reference import care_codes
 from jkn.services.care.eligibility import Eligibility
+from jkn.services.care.internal_referrals import VISIT_PURPOSES
 
 CLASS_DIGIT = {"I": "1", "II": "2", "III": "3"}
 JNS_PELAYANAN = {"1": "R.Inap", "2": "R.Jalan"}
@@ -133,7 +134,7 @@ def sep_detail(s: dict) -> dict:
                      "pembiayaan": s["upgrade_payer"], "penanggungJawab": s["upgrade_responsible"]},
         "kontrol": {"kdDokter": None, "nmDokter": None, "noSurat": s["control_letter_number"]},
         "cob": "1" if s["cob"] else "0", "katarak": "1" if s["cataract"] else "0",
-        "tujuanKunj": {"kode": s["visit_purpose"], "nama": ""}, "eSEP": "False",
+        "tujuanKunj": {"kode": s["visit_purpose"], "nama": VISIT_PURPOSES.get(s["visit_purpose"], "")}, "eSEP": "False",
         "ppkPelayanan": {"kode": s["facility"]["code"], "nama": s["facility"]["name"]},
         "tglPulang": s["discharge_date"],
     }

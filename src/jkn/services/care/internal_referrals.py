@@ -30,7 +30,9 @@ from jkn.services.unit_of_work import unit_of_work
 from jkn.store.care_tables import SepInternalRow, SepRow
 from jkn.store.membership_tables import ParticipantRow
 
-CONSULT = "2"  # tujuanKunj: Konsul Dokter
+#: ``tujuanKunj`` as the VClaim catalogue lists it (SEP 2.0 insert).
+VISIT_PURPOSES = {"0": "Normal", "1": "Prosedur", "2": "Konsul Dokter"}
+CONSULT = "2"
 #: ``kdPenunjang``, ``flagProcedure`` and ``assesmentPel`` codes as the public clients list them
 #: (ssecd/jkn ``src/vclaim/sep.ts``, insertV2).
 SUPPORT = {"1": "Radioterapi", "2": "Kemoterapi", "3": "Rehabilitasi Medik", "4": "Rehabilitasi Psikososial",
@@ -51,7 +53,7 @@ class Purpose:
     assessment: str = ""
 
     def checked(self) -> "Purpose":
-        for value, codes, field in ((self.visit, ("0", "1", "2"), "tujuanKunj"),
+        for value, codes, field in ((self.visit, VISIT_PURPOSES, "tujuanKunj"),
                                     (self.procedure_flag, PROCEDURE_FLAGS, "flagProcedure"),
                                     (self.support, SUPPORT, "kdPenunjang"), (self.assessment, ASSESSMENTS, "assesmentPel")):
             if value and value not in codes:
