@@ -76,9 +76,11 @@ def _location(d: Details) -> tuple[str | None, str | None, str | None]:
 def record(session: Session, sep: SepRow, accident: str, d: Details | None, *, replace: bool = False) -> None:
     """Keep the details of an accident SEP (called inside the SEP's unit of work; ``Invalid`` or
     ``NotFound`` leave nothing written). ``accident`` "0" keeps none (and drops any on ``replace``)."""
+    if accident == "0" and not replace:  # a new SEP that is no accident's: nothing to read or keep
+        return
     old = session.get(SepAccidentRow, sep.number)
     if accident == "0":
-        if replace and old is not None:
+        if old is not None:
             session.delete(old)
         return
     if d is None or not any(vars(d).values()):
