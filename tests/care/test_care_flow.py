@@ -177,6 +177,16 @@ def test_rest_referral_sep_and_printable_letter(care):
     assert abroad.status_code == 422 and abroad.json()["rule"] == "ABROAD"
     elig = http.get(f"/api/v1/eligibility/{w.suspended}").json()
     assert elig["active"] is False and "PENGHENTIAN SEMENTARA" in elig["status"]
+    # an accident SEP needs its accident's date; with it, the details are kept (A-V47)
+    accident = {"card_number": w.active, "sep_date": str(w.today), "facility_code": w.rsud, "service_type": "2",
+                "diagnosis": "S72", "poli": "BED", "referral_number": ref["number"], "accident": "1"}
+    no_date = http.post("/api/v1/seps", json=accident)
+    assert no_date.status_code == 422 and "tglKejadian" in no_date.text
+    kept = http.post("/api/v1/seps", json={**accident, "accident_details": {
+        "accident_date": str(w.today), "note": "tabrakan", "province": "32", "regency": "3273"}})
+    assert kept.status_code == 201, kept.text
+    assert kept.json()["accident_details"]["accident_date"] == str(w.today)
+    assert kept.json()["accident_details"]["regency_code"] == "3273"
 
 
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",

@@ -22,7 +22,7 @@ from support.otp_outbox import last_code
 from support.portal_login import login, token
 
 from jkn.api.app import create_app
-from jkn.services.care import facilities, fktp_queue, queues, referrals, visit_items
+from jkn.services.care import facilities, fktp_queue, internal_referrals, queues, referrals, visit_items
 from jkn.services.care import sep as sep_service
 from jkn.services.membership import data_changes, documents, employers
 from jkn.services.membership.common import jakarta_today
@@ -59,6 +59,7 @@ PAGE_WRITES = {
     "/faskes/sep/{number}/surat-kontrol": "control_letter.issue",
     "/faskes/surat-kontrol/{number}/hapus": "control_letter.delete",
     "/faskes/sep/{number}/batal": "sep.delete",
+    "/faskes/sep/{number}/internal/{letter}/hapus": "sep.delete",
     "/faskes/spri": "spri.issue",
     "/faskes/pengajuan-sep": "sep_request.submit",
     "/faskes/mobile-jkn": "mobile_jkn.register",
@@ -272,6 +273,22 @@ def test_every_page_form_leaves_one_audit_row_naming_the_user(site):
                    data={"url": "https://simrs.rsud.example/api-bpjsfktl", "username": "jkn-mobile",
                          "password": "rahasia-rs"})
         pages.post("rs", "/faskes/mobile-jkn/hapus", role=accounts.FACILITY_STAFF, branch=medan, facility=rsud)
+        # an internal referral (a consult SEP at another clinic on the same referral, A-V50), withdrawn
+        with Session(engine) as s:
+            fktp = s.scalar(select(ParticipantRow.fktp_code).where(ParticipantRow.card_number == w.medan_card))
+            ref = referrals.create_referral(s, actor=SYSTEM, card_number=w.medan_card, from_facility=fktp,
+                                            referral_date=today, diagnosis="I10", poli="INT", to_facility=rsud)["number"]
+        numbers = []
+        for poli, purpose in (("INT", "0"), ("JAN", "2")):
+            with Session(engine) as s:
+                numbers.append(sep_service.insert_sep(
+                    s, actor=SYSTEM, consumer_facility=rsud, card_number=w.medan_card, sep_date=today,
+                    facility_code=rsud, service_type="2", diagnosis="I10", poli=poli, referral_number=ref,
+                    purpose=internal_referrals.Purpose(visit=purpose))["number"])
+        with Session(engine) as s:
+            letter = internal_referrals.of_sep(s, numbers[0])[0]["number"]
+        pages.post("rs", "/faskes/sep/{number}/internal/{letter}/hapus", role=accounts.FACILITY_STAFF, branch=medan,
+                   facility=rsud, params={"number": numbers[0], "letter": letter})
         # a backdate request from the desk, approved by the branch officer
         pages.post("rs", "/faskes/pengajuan-sep", role=accounts.FACILITY_STAFF, branch=medan, facility=rsud,
                    data={"card_number": w.siti_card, "sep_date": str(today - dt.timedelta(days=1)),

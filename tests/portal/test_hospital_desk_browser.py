@@ -12,10 +12,12 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy.orm import Session
 
+from jkn.services.care import facilities, internal_referrals, queues, referrals
 from jkn.services.care import sep as sep_service
 from jkn.services.care.common import jakarta_today
 from jkn.services.portal.audit import SYSTEM
 from jkn.store.care_tables import SepRow
+from jkn.store.membership_tables import ParticipantRow
 
 pytestmark = pytest.mark.browser
 
@@ -82,6 +84,50 @@ def _pdf_text(page, url: str) -> str:
     return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(r.body())).pages)
 
 
+def test_hospital_desk_lists_and_withdraws_an_internal_referral(login, site):
+    """A consult SEP to another clinic on the same referral shows under the first SEP (A-V50); withdrawn
+    from the desk, it cancels the SEP it opened."""
+    base, world, engine = site.url, site.world, site.engine
+    rsud, today = world.fktp["FKRTL"][0], jakarta_today()
+    with Session(engine) as s:
+        card = world.medan_card
+        fktp = s.query(ParticipantRow).filter_by(card_number=card).one().fktp_code
+        ref = referrals.create_referral(s, actor=SYSTEM, card_number=card, from_facility=fktp, referral_date=today,
+                                        diagnosis="I10", poli="INT", to_facility=rsud)["number"]
+    numbers = []
+    for poli, purpose in (("INT", "0"), ("JAN", "2")):
+        with Session(engine) as s:
+            numbers.append(sep_service.insert_sep(
+                s, actor=SYSTEM, consumer_facility=rsud, card_number=card, sep_date=today, facility_code=rsud,
+                service_type="2", diagnosis="I10", poli=poli, referral_number=ref,
+                purpose=internal_referrals.Purpose(visit=purpose, assessment="4" if purpose == "2" else ""))["number"])
+    first, consult = numbers
+    rs = login(world.users["rs"])
+    rs.goto(base + f"/faskes/sep/{consult}")
+    assert first in rs.locator("#internal-from").inner_text()
+    rs.locator("#internal-from a").click()
+    row = rs.locator("#internal tbody tr")
+    assert row.count() == 1 and consult in row.inner_text() and "JAN" in row.inner_text()
+    row.get_by_role("button", name="Hapus rujukan internal").click()
+    assert rs.get_by_role("status").inner_text() == "Rujukan internal dihapus; SEP yang dibukanya dibatalkan."
+    assert rs.locator("#internal").count() == 0
+    with Session(engine) as s:
+        assert s.get(SepRow, consult).deleted_at is not None and s.get(SepRow, first).deleted_at is None
+
+
+def _schedule(world, engine, day: dt.date) -> None:
+    """Two internists of the hospital: one practising on ``day``'s weekday, one the day after."""
+    rsud = world.fktp["FKRTL"][0]
+    for code, name, weekday in (("4242", "dr. Jadwal Besok, Sp.PD", day.isoweekday()),
+                                ("4343", "dr. Jadwal Lusa, Sp.PD", day.isoweekday() % 7 + 1)):
+        with Session(engine) as s:
+            facilities.add_staff(s, rsud, actor=SYSTEM, name=name, role="SPECIALIST", registration_number=code,
+                                 poli_code="INT")
+        with Session(engine) as s:
+            queues.set_schedule(s, rsud, actor=SYSTEM, poli="INT", subspecialist="INT", doctor_code=code,
+                                windows=[queues.window(weekday, "08:00", "12:00", capacity=20)])
+
+
 def _inpatient_sep(world, engine, card: str) -> str:
     with Session(engine) as s:
         rsud = world.fktp["FKRTL"][0]
@@ -116,15 +162,22 @@ def test_hospital_desk_changes_an_sep_writes_a_control_letter_and_an_spri_prints
     rs.get_by_role("button", name="Simpan tanggal pulang").click()
     rs.locator("#control-letter summary").click()
     rs.get_by_label("Tanggal rencana kontrol").fill(tomorrow.isoformat())
+    # the doctor is chosen from the clinic's schedule of that date (the hospital's Antrean RS schedule)
+    _schedule(world, engine, tomorrow)
     rs.locator("#control_poli").select_option("INT")
-    rs.locator("#doctor_code").fill("D-1001")
+    choices = rs.locator("#doctor_code option[value='4242']")
+    choices.wait_for(state="attached")
+    options = rs.locator("#doctor_code option").all_inner_texts()
+    assert any("dr. Jadwal Besok" in o and "08:00 - 12:00" in o for o in options), options
+    assert not any("dr. Jadwal Lusa" in o for o in options), options  # practises on another weekday
+    rs.locator("#doctor_code").select_option("4242")
     rs.get_by_role("button", name="Terbitkan surat kontrol").click()
     assert rs.get_by_role("status").inner_text() == "Surat kontrol diterbitkan."
     letter = rs.locator("#letter-number").inner_text()
     assert rs.locator("#control-date").inner_text() == tomorrow.isoformat()
     text = _pdf_text(rs, base + rs.locator("#print-letter").get_attribute("href"))
     assert "SURAT RENCANA KONTROL" in text and letter in text and world.siti_card in text
-    assert tomorrow.isoformat() in text and "D-1001" in text and number in text
+    assert tomorrow.isoformat() in text and "4242" in text and number in text
 
     # the SEP cannot be cancelled while its control letter stands; a reason is required
     rs.goto(base + f"/faskes/sep/{number}")
@@ -154,6 +207,8 @@ def test_hospital_desk_changes_an_sep_writes_a_control_letter_and_an_spri_prints
     rs.get_by_label("Nomor kartu peserta").fill(world.medan_card)
     rs.get_by_label("Tanggal rencana rawat inap").fill(tomorrow.isoformat())
     rs.locator("#poli").select_option("BED")
+    # no doctor practises at that clinic by the schedule: the form says so and the SPRI has none
+    assert "tidak ada dokter berjadwal" in rs.locator("#doctor_code").inner_text()
     rs.get_by_role("button", name="Buat SPRI").click()
     assert rs.get_by_role("status").inner_text() == "SPRI diterbitkan."
     spri = rs.locator("#letter-number").inner_text()

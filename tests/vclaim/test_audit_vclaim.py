@@ -22,7 +22,7 @@ from jkn.services.care import referrals as referral_service
 from jkn.services.care import vclaim_consumers
 from jkn.services.membership.common import jakarta_today
 from jkn.services.portal.audit import SYSTEM
-from jkn.store.care_tables import ControlLetterRow, ReferralRow, SepRow, SpecialReferralRow
+from jkn.store.care_tables import ControlLetterRow, ReferralRow, SepInternalRow, SepRow, SpecialReferralRow
 from jkn.store.engine import session_factory
 
 CLAIMED = "somebody the client names"
@@ -47,6 +47,7 @@ VCLAIM_WRITES = {
     ("POST", "prb/insert"): "prb.insert", ("PUT", "prb/update"): "prb.update", ("DELETE", "prb/delete"): "prb.delete",
     ("POST", "rujukan/khusus/insert"): "special_referral.insert",
     ("POST", "rujukan/khusus/delete"): "special_referral.delete",
+    ("DELETE", "sep/internal/delete"): "sep.delete",
 }
 
 
@@ -141,6 +142,20 @@ def test_every_vclaim_write_is_audited_as_the_signing_consumer(bridge):
         ident = s.query(SpecialReferralRow.id).filter(SpecialReferralRow.referral_number == addressed).scalar()
     write("POST", "Rujukan/Khusus/delete", {"t_rujukan": {"idRujukan": str(ident), "noRujukan": addressed,
                                                           "user": CLAIMED}})
+    # an internal referral (a consult SEP at another clinic on the same referral, A-V50), withdrawn
+    origin = write("POST", "SEP/2.0/insert", {"t_sep": {
+        "noKartu": w.medan_card, "tglSep": str(today), "ppkPelayanan": rsud, "jnsPelayanan": "2", "diagAwal": "N18",
+        "poli": {"tujuan": "INT"}, "rujukan": {"asalRujukan": "1", "noRujukan": addressed}, "user": CLAIMED}})
+    origin = origin["sep"]["noSep"]
+    write("POST", "SEP/2.0/insert", {"t_sep": {
+        "noKartu": w.medan_card, "tglSep": str(today), "ppkPelayanan": rsud, "jnsPelayanan": "2", "diagAwal": "N18",
+        "poli": {"tujuan": "JAN"}, "rujukan": {"asalRujukan": "1", "noRujukan": addressed}, "tujuanKunj": "2",
+        "assesmentPel": "4", "user": CLAIMED}})
+    with session_factory(engine)() as s:
+        letter = s.query(SepInternalRow.number).filter(SepInternalRow.from_sep == origin).scalar()
+    write("DELETE", "SEP/Internal/delete", {"t_sep": {"noSep": origin, "noSurat": letter,
+                                                      "tglRujukanInternal": str(today), "kdPoliTuj": "JAN",
+                                                      "user": CLAIMED}})
     delete = json.dumps({"request": {"t_sep": {"noSep": first, "user": CLAIMED}}}).encode()
     headers = signed(cred)
     with audited_once(engine, action="sep.delete", actor=f"vclaim:{cred['cons_id']}"):

@@ -183,6 +183,50 @@ class SepRow(Base):
     )
 
 
+class SepAccidentRow(Base):
+    """The traffic- or work-accident details an SEP was issued with (VClaim ``t_sep.jaminan``:
+    ``penjamin{tglKejadian, keterangan, suplesi{suplesi, noSepSuplesi, lokasiLaka{kdPropinsi,
+    kdKabupaten, kdKecamatan}}}``, ``noLP``; 1.1's ``penjamin.penjamin``), one row per SEP whose
+    ``lakaLantas`` is not 0. A supplement (``suplesi``) continues the guarantee of an earlier accident
+    SEP of the same participant (``supplement_of``). Migration 0009a."""
+
+    __tablename__ = "sep_accident"
+    __table_args__ = (CheckConstraint("supplement_of IS NULL OR supplement_of <> sep_number",
+                                      name="ck_sep_accident_not_itself"),)
+    sep_number: Mapped[str] = mapped_column(ForeignKey("sep.number"), primary_key=True)
+    accident_date: Mapped[dt.date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)  # keterangan
+    guarantors: Mapped[str | None] = mapped_column(String(20))  # 1.1 penjamin "1,2": 1 Jasa Raharja ... 4 ASABRI
+    supplement_of: Mapped[str | None] = mapped_column(ForeignKey("sep.number"), index=True)  # noSepSuplesi
+    province_code: Mapped[str | None] = mapped_column(String(2))
+    regency_code: Mapped[str | None] = mapped_column(String(4))
+    district_code: Mapped[str | None] = mapped_column(String(10))
+    police_report: Mapped[str | None] = mapped_column(String(40))  # noLP
+
+
+class SepInternalRow(Base):
+    """An internal referral (VClaim ``SEP/Internal``): from an SEP's clinic to another clinic of the same
+    hospital, with the SEP it opened there (assumption A-V50). Migration 0009a."""
+
+    __tablename__ = "sep_internal"
+    number: Mapped[str] = mapped_column(String(19), primary_key=True)  # nosurat, letter N
+    from_sep: Mapped[str] = mapped_column(ForeignKey("sep.number"), index=True)  # nosep
+    sep_number: Mapped[str] = mapped_column(ForeignKey("sep.number"), unique=True)  # nosepref
+    facility_code: Mapped[str] = mapped_column(ForeignKey("facility.code"))
+    referral_date: Mapped[dt.date] = mapped_column(Date)  # tglrujukinternal
+    from_poli: Mapped[str] = mapped_column(String(3))
+    to_poli: Mapped[str] = mapped_column(String(3))
+    doctor_code: Mapped[str | None] = mapped_column(String(20))
+    diagnosis_code: Mapped[str] = mapped_column(String(8))
+    support_code: Mapped[str | None] = mapped_column(String(2))  # kdPenunjang
+    procedure_flag: Mapped[str | None] = mapped_column(String(1))  # flagProcedure
+    assessment: Mapped[str | None] = mapped_column(String(1))  # assesmentPel
+    created_by: Mapped[str | None] = mapped_column(String(80))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    deleted_by: Mapped[str | None] = mapped_column(String(80))
+
+
 class ControlLetterRow(Base):
     """Surat (perintah) kontrol pasca rawat inap: lets the participant come back without a new referral
     (``kind`` "2", after an inpatient SEP); or an SPRI, surat perintah rawat inap (``kind`` "1", VClaim

@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 
 from jkn.api.deps import get_session
 from jkn.i18n import Msg
-from jkn.services.care import desk, referrals, sep, sep_letter
+from jkn.services.care import desk, internal_referrals, practice, referrals, sep, sep_letter
 from jkn.services.care.common import jakarta_today
 from jkn.services.errors import DomainError, Forbidden, Invalid
-from jkn.web.facility_pages import Staff, _own_sep, pdf_response, polis
+from jkn.web.facility_pages import Staff, _own_sep, internal_referrals_of, pdf_response, polis
 from jkn.web.officer_pages import Form_, _text
 from jkn.web.security import Portal, csrf_protect, page
 
@@ -48,11 +48,12 @@ def sep_list(request: Request, portal: Staff, session: DB, q: str = "", dari: st
                 dari=dari, sampai=sampai, error=error, ok=ok)
 
 
-def _sep_refused(request: Request, portal: Portal, s: dict, exc: DomainError, form: Form_ | None = None):
+def _sep_refused(request: Request, portal: Portal, session: Session, s: dict, exc: DomainError,
+                 form: Form_ | None = None):
     """The SEP page again with the refusal and what was typed."""
     values = {k: v for k, v in (form or {}).items() if k != "csrf_token"}
     return page(request, portal, "facility/sep_detail.html", status_code=exc.status, s=s, error=exc.message,
-                values=values, polis=polis())
+                values=values, polis=polis(), **internal_referrals_of(session, s["number"]))
 
 
 @router.post("/faskes/sep/{number}/pulang", response_class=HTMLResponse)
@@ -63,7 +64,7 @@ def discharge(request: Request, portal: Staff, session: DB, number: str, form: F
         sep.update_sep(session, number, actor=portal.actor, facility_code=code,
                        discharge_date=_text(form, "discharge_date") or "")
     except DomainError as exc:
-        return _sep_refused(request, portal, s, exc, form)
+        return _sep_refused(request, portal, session, s, exc, form)
     return RedirectResponse(f"/faskes/sep/{number}?ok=sep_discharged", status_code=303)
 
 
@@ -80,7 +81,7 @@ def change_sep(request: Request, portal: Staff, session: DB, number: str, form: 
     try:
         sep.update_sep(session, number, actor=portal.actor, facility_code=code, **changes)
     except DomainError as exc:
-        return _sep_refused(request, portal, s, exc, form)
+        return _sep_refused(request, portal, session, s, exc, form)
     return RedirectResponse(f"/faskes/sep/{number}?ok=sep_changed", status_code=303)
 
 
@@ -94,11 +95,37 @@ def cancel_sep(request: Request, portal: Staff, session: DB, number: str, form: 
             raise Invalid(Msg("error.web.cancel_reason_required"), field="reason")
         sep.delete_sep(session, number, actor=portal.actor, facility_code=code, reason=reason)
     except DomainError as exc:
-        return _sep_refused(request, portal, s, exc, form)
+        return _sep_refused(request, portal, session, s, exc, form)
     return RedirectResponse("/faskes/daftar-sep?ok=sep_cancelled", status_code=303)
 
 
+@router.post("/faskes/sep/{number}/internal/{letter}/hapus", response_class=HTMLResponse)
+def withdraw_internal(request: Request, portal: Staff, session: DB, number: str, letter: str):
+    """Withdraw an internal referral made from this SEP; the SEP it opened is cancelled with it (A-V50)."""
+    code = _hospital(portal)
+    s = _own_sep(session, portal, number)
+    try:
+        internal_referrals.withdraw(session, actor=portal.actor, facility_code=code, sep_number=number,
+                                    letter_number=letter)
+    except DomainError as exc:
+        return _sep_refused(request, portal, session, s, exc)
+    return RedirectResponse(f"/faskes/sep/{number}?ok=internal_withdrawn", status_code=303)
+
+
 # --- control letters and SPRI ------------------------------------------------------------------
+
+@router.get("/faskes/jadwal-dokter", response_class=HTMLResponse)
+def doctor_options(request: Request, portal: Staff, session: DB, control_date: str = "", control_poli: str = "",
+                   poli: str = "", doctor_code: str = ""):
+    """The doctor choices of a control letter or SPRI form: the hospital's doctors practising at the
+    clinic on the date chosen (its Antrean RS schedule); refreshed when the date or clinic changes."""
+    code = _hospital(portal)
+    try:
+        doctors = practice.doctors_on(session, code, control_poli or poli, control_date)
+    except DomainError:  # no date or clinic chosen yet: nothing to offer
+        doctors = []
+    return page(request, portal, "facility/_doctor_options.html", doctors=doctors, chosen=doctor_code)
+
 
 
 @router.post("/faskes/sep/{number}/surat-kontrol", response_class=HTMLResponse)
@@ -111,7 +138,7 @@ def new_control_letter(request: Request, portal: Staff, session: DB, number: str
                                             poli=_text(form, "control_poli") or "",
                                             doctor_code=_text(form, "doctor_code"))
     except DomainError as exc:
-        return _sep_refused(request, portal, s, exc, form)
+        return _sep_refused(request, portal, session, s, exc, form)
     return RedirectResponse(f"/faskes/surat-kontrol/{c['number']}?ok=control_issued", status_code=303)
 
 

@@ -17,7 +17,7 @@ from jkn.api.deps import get_session
 from jkn.i18n import Msg
 from jkn.reference import care_codes
 from jkn.services.care import eligibility as care_eligibility
-from jkn.services.care import primary_care, referral_picker, referrals, sep, sep_letter
+from jkn.services.care import internal_referrals, primary_care, referral_picker, referrals, sep, sep_letter
 from jkn.services.errors import DomainError, Forbidden, Invalid
 from jkn.services.membership.common import jakarta_today
 from jkn.services.portal.accounts import FACILITY_STAFF
@@ -179,7 +179,14 @@ def _own_sep(session: Session, portal: Portal, number: str) -> dict:
 @router.get("/faskes/sep/{number}", response_class=HTMLResponse)
 def sep_page(request: Request, portal: Staff, session: DB, number: str, ok: str = ""):
     s = _own_sep(session, portal, number)
-    return page(request, portal, "facility/sep_detail.html", s=s, ok=ok, values={}, polis=polis())
+    return page(request, portal, "facility/sep_detail.html", s=s, ok=ok, values={}, polis=polis(),
+                **internal_referrals_of(session, s["number"]))
+
+
+def internal_referrals_of(session: Session, number: str) -> dict:
+    """The SEP page's internal referrals: the ones made from it, and the one that opened it."""
+    return {"internal": internal_referrals.of_sep(session, number),
+            "internal_from": internal_referrals.opened_by(session, number)}
 
 
 @router.get("/faskes/sep/{number}/surat.pdf")

@@ -40,7 +40,8 @@ from jkn.reference import care_codes
 from jkn.services.billing import service_penalties
 from jkn.services.bounds import Id, JknDate, Offset, Positive, PositiveRupiah
 from jkn.services.care import eligibility as care_eligibility
-from jkn.services.care import emergencies, facilities, primary_care, referrals, sep, sep_letter, vclaim_consumers
+from jkn.services.care import (accidents, emergencies, facilities, primary_care, referrals, sep, sep_letter,
+                              vclaim_consumers)
 from jkn.services.care.common import jakarta_today, parse_date
 from jkn.services.errors import Forbidden, NotFound
 from jkn.services.portal.accounts import FACILITY_STAFF
@@ -138,6 +139,19 @@ class SpriIn(_In):
     doctor_code: str | None = None
 
 
+class AccidentIn(_In):
+    """The accident of an SEP whose ``accident`` is not "0" (VClaim ``jaminan.penjamin``, A-V47)."""
+    accident_date: str | None = Field(None, description="YYYY-MM-DD; a supplement may leave it out")
+    note: str | None = None
+    guarantors: str | None = Field(None, description='VClaim 1.1 penjamin codes, e.g. "1,2"')
+    supplement: Literal["0", "1"] = "0"
+    supplement_of: str | None = Field(None, description="the accident SEP this one supplements")
+    province: str | None = None
+    regency: str | None = None
+    district: str | None = None
+    police_report: str | None = None
+
+
 class SepIn(_CoverIn):
     card_number: str
     sep_date: JknDate
@@ -156,6 +170,7 @@ class SepIn(_CoverIn):
     cob: bool = False
     cataract: bool = False
     accident: Literal["0", "1", "2", "3"] = "0"
+    accident_details: AccidentIn | None = None
     dpjp_code: str | None = None
     phone: str | None = None
     emergency: bool = False
@@ -462,7 +477,9 @@ def control_letter_pdf(number: str, caller: Caller) -> Response:
 def insert_sep(body: SepIn, caller: Caller) -> dict:
     sec.need(caller, "sep.issue")
     sec.at_facility(caller, body.facility_code)
-    return sep.insert_sep(caller.session, actor=caller.actor, **body.model_dump(exclude={"created_by"}))
+    details = accidents.Details(**body.accident_details.model_dump()) if body.accident_details else None
+    return sep.insert_sep(caller.session, actor=caller.actor, accident_details=details,
+                          **body.model_dump(exclude={"created_by", "accident_details"}))
 
 
 @router.get("/seps/{number}", summary="An SEP", responses=GUARDED)

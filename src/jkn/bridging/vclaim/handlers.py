@@ -26,7 +26,7 @@ from jkn.i18n import Msg
 from jkn.reference import care_codes
 from jkn.reference.workareas import load_workareas
 from jkn.services.care import eligibility as care_eligibility
-from jkn.services.care import facilities, referrals, sep, sep_requests
+from jkn.services.care import accidents, facilities, internal_referrals, referrals, sep, sep_requests
 from jkn.services.care.common import jakarta_today, month_span, parse_date
 from jkn.services.errors import Invalid, NotFound
 
@@ -101,6 +101,21 @@ def peserta_by_nik(call: Call):
 
 # --- SEP -------------------------------------------------------------------------------
 
+def _accident(t: dict) -> "accidents.Details | None":
+    """``jaminan`` as VClaim 2.0 sends it (``noLP``, ``penjamin{tglKejadian, keterangan, suplesi{suplesi,
+    noSepSuplesi, lokasiLaka{…}}}``) or 1.1 (``penjamin.penjamin`` "1,2"); None when it says nothing."""
+    jaminan = t.get("jaminan") if isinstance(t.get("jaminan"), dict) else {}
+    if "penjamin" not in jaminan and "noLP" not in jaminan:
+        return None
+    pen = jaminan.get("penjamin") if isinstance(jaminan.get("penjamin"), dict) else {}
+    sup = pen.get("suplesi") if isinstance(pen.get("suplesi"), dict) else {}
+    return accidents.Details(
+        accident_date=_s(pen, "tglKejadian") or None, note=_s(pen, "keterangan"), guarantors=_s(pen, "penjamin"),
+        supplement=_s(sup, "suplesi"), supplement_of=_s(sup, "noSepSuplesi"),
+        province=_s(sup, "lokasiLaka", "kdPropinsi"), regency=_s(sup, "lokasiLaka", "kdKabupaten"),
+        district=_s(sup, "lokasiLaka", "kdKecamatan"), police_report=_s(jaminan, "noLP"))
+
+
 def _sep_args(t: dict) -> dict:
     kls = t.get("klsRawat") if isinstance(t.get("klsRawat"), dict) else {}
     ruj = t.get("rujukan") if isinstance(t.get("rujukan"), dict) else {}
@@ -119,9 +134,11 @@ def _sep_args(t: dict) -> dict:
         referral_date=_s(ruj, "tglRujukan") or None, referral_facility=_s(ruj, "ppkRujukan") or None,
         control_letter_number=_s(t, "skdp", "noSurat") or None, notes=_s(t, "catatan"),
         cob=_s(t, "cob", "cob"), cataract=_s(t, "katarak", "katarak"), accident=_s(t, "jaminan", "lakaLantas") or "0",
-        visit_purpose=_s(t, "tujuanKunj") or "0", dpjp_code=_s(t, "dpjpLayan") or _s(t, "skdp", "kodeDPJP") or None,
+        dpjp_code=_s(t, "dpjpLayan") or _s(t, "skdp", "kodeDPJP") or None,
         phone=_s(t, "noTelp"), emergency=(_s(jkn, "gawatDarurat") == "1") or None,
-        delivery_child_number=child or None, excluded=excluded,
+        delivery_child_number=child or None, excluded=excluded, accident_details=_accident(t),
+        purpose=internal_referrals.Purpose(visit=_s(t, "tujuanKunj") or "0", procedure_flag=_s(t, "flagProcedure") or "",
+                                           support=_s(t, "kdPenunjang") or "", assessment=_s(t, "assesmentPel") or ""),
     )
 
 
@@ -145,7 +162,7 @@ def sep_update(call: Call):
                    cob=_s(t, "cob", "cob"), cataract=_s(t, "katarak", "katarak"),
                    accident=_s(t, "jaminan", "lakaLantas"), dpjp_code=_s(t, "dpjpLayan"), phone=_s(t, "noTelp"))
     s = sep.update_sep(call.session, number, actor=call.actor, facility_code=call.consumer.facility_code,
-                       **{k: v for k, v in changes.items() if v not in (None, "")})
+                       accident_details=_accident(t), **{k: v for k, v in changes.items() if v not in (None, "")})
     return s["number"]
 
 

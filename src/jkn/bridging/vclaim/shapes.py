@@ -8,6 +8,7 @@ import datetime as dt
 from jkn.domain.segment import Segment
 from jkn.reference import care_codes
 from jkn.services.care.eligibility import Eligibility
+from jkn.services.care.internal_referrals import VISIT_PURPOSES
 
 CLASS_DIGIT = {"I": "1", "II": "2", "III": "3"}
 JNS_PELAYANAN = {"1": "R.Inap", "2": "R.Jalan"}
@@ -105,6 +106,14 @@ def sep_inserted(s: dict) -> dict:
     }}
 
 
+def _accident_place(a: dict | None) -> dict:
+    """``lokasiKejadian`` of an SEP: the accident details the hospital sent (nulls when none; ``lokasi``,
+    a place name, is not asked for by the insert and is not held)."""
+    a = a or {}
+    return {"kdKab": a.get("regency_code"), "kdKec": a.get("district_code"), "kdProp": a.get("province_code"),
+            "ketKejadian": a.get("note"), "lokasi": None, "tglKejadian": a.get("accident_date")}
+
+
 def sep_detail(s: dict) -> dict:
     """Answer of ``SEP/{noSep}``."""
     return {
@@ -114,6 +123,7 @@ def sep_detail(s: dict) -> dict:
         "poliEksekutif": "1" if s["executive"] else "0", "catatan": s["notes"],
         "penjamin": None if s["accident"] == "0" else s["accident_name"],
         "kdStatusKecelakaan": s["accident"], "nmstatusKecelakaan": s["accident_name"],
+        "lokasiKejadian": _accident_place(s.get("accident_details")),
         "dpjp": {"kdDPJP": s["dpjp_code"] or "0", "nmDPJP": None},
         "peserta": {"noKartu": s["participant"]["card_number"], "nama": s["participant"]["name"],
                     "tglLahir": s["participant"]["birth_date"], "kelamin": s["participant"]["sex"],
@@ -124,7 +134,7 @@ def sep_detail(s: dict) -> dict:
                      "pembiayaan": s["upgrade_payer"], "penanggungJawab": s["upgrade_responsible"]},
         "kontrol": {"kdDokter": None, "nmDokter": None, "noSurat": s["control_letter_number"]},
         "cob": "1" if s["cob"] else "0", "katarak": "1" if s["cataract"] else "0",
-        "tujuanKunj": {"kode": s["visit_purpose"], "nama": ""}, "eSEP": "False",
+        "tujuanKunj": {"kode": s["visit_purpose"], "nama": VISIT_PURPOSES.get(s["visit_purpose"], "")}, "eSEP": "False",
         "ppkPelayanan": {"kode": s["facility"]["code"], "nama": s["facility"]["name"]},
         "tglPulang": s["discharge_date"],
     }
@@ -177,7 +187,8 @@ def rujukan_inserted(r: dict, part: dict) -> dict:
 
 def control_letter(c: dict, part: dict, dx_label: str) -> dict:
     """Answer of ``RencanaKontrol/v2/Insert``."""
-    return {"noSuratKontrol": c["number"], "tglRencanaKontrol": c["control_date"], "namaDokter": c["doctor_code"],
+    return {"noSuratKontrol": c["number"], "tglRencanaKontrol": c["control_date"], "kodeDokter": c["doctor_code"],
+            "namaDokter": c["doctor_name"],
             "noKartu": part["card_number"], "nama": part["name"],
             "kelamin": "Laki-laki" if part["sex"] == "L" else "Perempuan",
             "tglLahir": part["birth_date"], "namaDiagnosa": dx_label, "noSep": c["sep_number"],
@@ -226,7 +237,7 @@ def control_list_row(c: dict, s: dict | None) -> dict:
             "namaPoliAsal": None if spri else s["poli"]["name"] or None,
             "poliTujuan": c["poli"]["code"], "namaPoliTujuan": c["poli"]["name"],
             "tglSEP": None if spri else s["sep_date"],
-            "kodeDokter": c["doctor_code"], "namaDokter": None, "noKartu": c["card_number"], "nama": c["name"],
+            "kodeDokter": c["doctor_code"], "namaDokter": c["doctor_name"], "noKartu": c["card_number"], "nama": c["name"],
             "terbitSEP": "Sudah" if c["used_by_sep"] else "Belum"}
 
 
@@ -260,8 +271,9 @@ def sep_request_row(r: dict) -> dict:
 
 
 def spri(c: dict, part: dict) -> dict:
-    """Answer of ``RencanaKontrol/InsertSPRI`` and ``UpdateSPRI``; no doctor names or diagnosis are held (null)."""
-    return {"noSPRI": c["number"], "tglRencanaKontrol": c["control_date"], "namaDokter": None,
+    """Answer of ``RencanaKontrol/InsertSPRI`` and ``UpdateSPRI``; the doctor's name when the hospital keeps
+    the doctor among its staff, no diagnosis (null)."""
+    return {"noSPRI": c["number"], "tglRencanaKontrol": c["control_date"], "namaDokter": c["doctor_name"],
             "noKartu": part["card_number"], "nama": part["name"],
             "kelamin": "Laki-laki" if part["sex"] == "L" else "Perempuan", "tglLahir": part["birth_date"],
             "namaDiagnosa": None}

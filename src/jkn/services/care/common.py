@@ -29,6 +29,8 @@ NIK_RE = re.compile(r"[0-9]{16}")
 FACILITY_CODE_RE = re.compile(r"[0-9A-Z]{8}")
 #: Letters of the 19-character numbers (docs/care-flow.md "Numbers").
 LETTER_SEP, LETTER_FKTP_REFERRAL, LETTER_HOSPITAL_REFERRAL, LETTER_CONTROL = "V", "Y", "B", "K"
+#: An internal referral's letter (VClaim ``SEP/Internal`` ``nosurat``, e.g. "0905R0031120N000922").
+LETTER_INTERNAL = "N"
 
 
 def jakarta_today() -> dt.date:

@@ -17,6 +17,7 @@ from jkn.reference import care_codes
 from jkn.rules import referral as referral_rules
 from jkn.rules.decision import Step, cite
 from jkn.services.care import eligibility as care_eligibility
+from jkn.services.care import practice
 from jkn.services.care.common import (
     CONTROL_REFUSED,
     LETTER_CONTROL,
@@ -201,6 +202,7 @@ def control_letter_view(session: Session, c: ControlLetterRow) -> dict:
             "birth_date": p.birth_date.isoformat(), "facility_code": c.facility_code,
             "kind": c.kind, "sep_number": c.sep_number, "control_date": c.control_date.isoformat(),
             "poli": {"code": c.poli_code, "name": poli.name if poli else ""}, "doctor_code": c.doctor_code,
+            "doctor_name": practice.doctor_name(session, c.facility_code, c.doctor_code),
             "issued_on": jakarta_date_of(c.created_at).isoformat() if c.created_at else None,
             "deleted": c.deleted_at is not None}
 
@@ -227,6 +229,7 @@ def create_control_letter(session: Session, *, actor: Actor, sep_number: str, co
             raise Invalid(Msg("error.care.control_before_discharge", day=day,
                               value=sep.discharge_date or sep.sep_date),
                           field="tglRencanaKontrol")
+        doctor_code = practice.check_doctor_on(session, sep.facility_code, pol.code, day, doctor_code)
         row = ControlLetterRow(number=next_number(session, sep.facility_code, LETTER_CONTROL, issued),
                                participant_id=sep.participant_id, facility_code=sep.facility_code,
                                kind="2", sep_number=sep.number, control_date=day, poli_code=pol.code,
@@ -250,6 +253,7 @@ def create_spri(session: Session, *, actor: Actor, facility_code: str, card_numb
         if fac.level != "FKRTL":
             raise Invalid(Msg("error.care.spri_level", code=str(fac.code), level=fac.level, how=cite(HOW, '2.b')), field="facility")
         p = participant_by_card(session, card_number)
+        doctor_code = practice.check_doctor_on(session, fac.code, pol.code, day, doctor_code)
         row = ControlLetterRow(number=next_number(session, fac.code, LETTER_CONTROL, jakarta_today()),
                                participant_id=p.id, facility_code=fac.code, kind="1", sep_number=None,
                                control_date=day, poli_code=pol.code, doctor_code=doctor_code or None,
@@ -275,7 +279,9 @@ def update_spri(session: Session, number: str, *, actor: Actor, control_date: "d
         if used:
             raise Invalid(Msg("error.care.spri_used", number=str(number), used=used), field="noSPRI")
         before = {"control_date": row.control_date, "poli": row.poli_code, "doctor_code": row.doctor_code}
-        row.control_date, row.poli_code, row.doctor_code = day, pol.code, doctor_code or row.doctor_code
+        doctor_code = practice.check_doctor_on(session, row.facility_code, pol.code, day,
+                                               doctor_code or row.doctor_code)
+        row.control_date, row.poli_code, row.doctor_code = day, pol.code, doctor_code
         session.flush()
         was, now = audit.changed(before, {"control_date": row.control_date, "poli": row.poli_code,
                                           "doctor_code": row.doctor_code})
@@ -419,7 +425,9 @@ def update_control_letter(session: Session, number: str, *, actor: Actor, contro
                               value=sep.discharge_date or sep.sep_date),
                           field="tglRencanaKontrol")
         before = {"control_date": row.control_date, "poli": row.poli_code, "doctor_code": row.doctor_code}
-        row.control_date, row.poli_code, row.doctor_code = day, pol.code, doctor_code or row.doctor_code
+        doctor_code = practice.check_doctor_on(session, row.facility_code, pol.code, day,
+                                               doctor_code or row.doctor_code)
+        row.control_date, row.poli_code, row.doctor_code = day, pol.code, doctor_code
         session.flush()
         was, now = audit.changed(before, {"control_date": row.control_date, "poli": row.poli_code,
                                           "doctor_code": row.doctor_code})

@@ -24,7 +24,7 @@ from jkn.i18n import Msg
 from jkn.reference import care_codes
 from jkn.rules import referral as referral_rules
 from jkn.rules.decision import Step, cite
-from jkn.services.care import cover
+from jkn.services.care import accidents, cover, internal_referrals
 from jkn.services.care import eligibility as care_eligibility
 from jkn.services.care.common import (
     LETTER_SEP,
@@ -94,6 +94,7 @@ def sep_view(session: Session, s: SepRow, p: ParticipantRow | None = None, fac: 
         "participant": {"card_number": p.card_number, "nik": p.nik, "name": p.name,
                         "birth_date": p.birth_date.isoformat(), "sex": p.sex, "segment": p.segment,
                         "segment_label": seg_label, "care_class": p.care_class, "fktp_code": p.fktp_code},
+        "accident_details": accidents.details_of(session, s),
         "explanation": s.explanation, "created_by": s.created_by,
         "created_at": s.created_at.isoformat() if s.created_at else None, "deleted": s.deleted_at is not None,
     }
@@ -116,10 +117,13 @@ def insert_sep(session: Session, *, actor: Actor, card_number: str, sep_date: "d
                control_letter_number: str | None = None, notes: str | None = None, cob=False, cataract=False,
                accident: str = "0", visit_purpose: str = "0", dpjp_code: str | None = None, phone: str | None = None,
                emergency: bool | None = None, delivery_child_number: int | None = None,
-               excluded: Iterable[str] = (), consumer_facility: str | None = None) -> dict:
+               excluded: Iterable[str] = (), consumer_facility: str | None = None,
+               accident_details: "accidents.Details | None" = None,
+               purpose: "internal_referrals.Purpose | None" = None) -> dict:
     """Issue an SEP, or refuse it with the reason and the clause (nothing written then); the SEP
-    and its audit row name ``actor``."""
+    and its audit row name ``actor``; an accident SEP keeps its details (:mod:`accidents`)."""
     day = parse_date(sep_date, "tglSep")
+    purpose = (purpose or internal_referrals.Purpose(visit=visit_purpose or "0")).checked()
     if service_type not in SERVICE_TYPES:
         raise Invalid(Msg("error.care.service_type"), field="jnsPelayanan")
     dx = check_diagnosis(diagnosis, "diagAwal")
@@ -215,7 +219,7 @@ def insert_sep(session: Session, *, actor: Actor, card_number: str, sep_date: "d
                                                                           required=False),
             referral_facility=ref_row.from_facility if ref_row else (referral_facility or None),
             control_letter_number=ctl_row.number if ctl_row else None, emergency=emergency, accident=accident,
-            delivery_child_number=delivery_child_number, cob=cob, cataract=cataract, visit_purpose=visit_purpose or "0",
+            delivery_child_number=delivery_child_number, cob=cob, cataract=cataract, visit_purpose=purpose.visit or "0",
             dpjp_code=dpjp_code or None, mr_number=mr_number or None, phone=phone or None, notes=notes,
             explanation=steps, created_by=actor.name)
         try:
@@ -224,6 +228,8 @@ def insert_sep(session: Session, *, actor: Actor, card_number: str, sep_date: "d
         except IntegrityError:  # a concurrent insert for the same visit won the unique index (A-C15)
             _refuse_duplicate(session, **visit)
             raise
+        accidents.record(session, row, accident, accident_details)
+        internal_referrals.record(session, row, row.referral_number, purpose, actor)
         if emergency and fac.partnership != "PARTNER":
             session.add(EmergencyCaseRow(participant_id=p.id, facility_code=fac.code, admitted_on=day,
                                          diagnosis_code=dx.code, sep_number=row.number, explanation=steps))
@@ -275,8 +281,10 @@ def _changeable(row: SepRow) -> dict:
                                             "phone", "discharge_date")}}
 
 
-def update_sep(session: Session, number: str, *, actor: Actor, facility_code: str | None = None, **changes) -> dict:
-    """Change what may change after issue; a new diagnosis or clinic is checked against the exclusions."""
+def update_sep(session: Session, number: str, *, actor: Actor, facility_code: str | None = None,
+               accident_details: "accidents.Details | None" = None, **changes) -> dict:
+    """Change what may change after issue; a new diagnosis or clinic is checked against the exclusions;
+    accident details sent again replace the ones kept (``lakaLantas`` 0 drops them)."""
     unknown = set(changes) - set(UPDATABLE)
     if unknown:
         raise Invalid(Msg("error.care.sep_not_changeable", unknown=sorted(unknown), value=', '.join(UPDATABLE)))
@@ -306,6 +314,8 @@ def update_sep(session: Session, number: str, *, actor: Actor, facility_code: st
             if changes["accident"] not in ACCIDENTS:
                 raise Invalid(Msg("error.care.laka_lantas"), field="jaminan.lakaLantas")
             row.accident = changes["accident"]
+        if changes.get("accident") not in (None, "") or accident_details is not None:
+            accidents.record(session, row, row.accident, accident_details, replace=True)
         if changes.get("discharge_date") not in (None, ""):
             d = parse_date(changes["discharge_date"], "tglPulang")
             if row.service_type != "1" or d < row.sep_date:
@@ -332,6 +342,10 @@ def delete_sep(session: Session, number: str, *, actor: Actor, facility_code: st
                                                                       ControlLetterRow.deleted_at.is_(None)))
         if letter:
             raise Invalid(Msg("error.care.sep_has_control", number=str(number), letter=letter), field="noSep")
+        internal = internal_referrals.live_from(session, row.number)
+        if internal:
+            raise Invalid(Msg("error.care.sep_has_internal", number=str(number), letter=internal), field="noSep")
+        internal_referrals.close_for(session, row.number, actor)
         row.deleted_at = dt.datetime.now(dt.timezone.utc)
         row.deleted_by, row.deleted_reason = actor.name, reason
         audit.record_at_facility(session, actor, "sep.delete", facility(session, row.facility_code), object_type="sep",

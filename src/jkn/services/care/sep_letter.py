@@ -132,7 +132,8 @@ def render_control_letter_pdf(session: Session, number: str, *, printed_at: dt.d
     spri = c["kind"] == "1"
     s = None if spri else sep_service.get_sep(session, c["sep_number"])
     diagnosis = f"{s['diagnosis']['code']} - {s['diagnosis']['name']}" if s else "-"
-    left = [("No. Surat", c["number"]), ("Kepada Yth", c["doctor_code"] or "-"),
+    doctor = f"{c['doctor_name']} ({c['doctor_code']})" if c["doctor_name"] else c["doctor_code"] or "-"
+    left = [("No. Surat", c["number"]), ("Kepada Yth", doctor),
             ("Sp./Sub.", f"{c['poli']['code']} {c['poli']['name']}".strip()),
             ("No. Kartu", c["card_number"]),
             ("Nama Peserta", f"{c['name']} ({'Laki-laki' if c['sex'] == 'L' else 'Perempuan'})"),
