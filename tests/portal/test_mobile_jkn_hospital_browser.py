@@ -1,11 +1,11 @@
 """The participant's queue at a hospital that runs its own Mobile JKN web service, in a real browser
-(issue #14): jkn calls the hospital's service (a small conforming one on loopback) as Mobile JKN
-does. She takes a number (the hospital knows no record of her: it answers 202, jkn sends Info
-Pasien Baru and takes again with the new medical record number), sees the hospital's Sisa
-Antrean, cancels, takes again and checks in — after the hospital desk registered the service on
-its page; the hospital's refusal and its silence each reach her
-as a clear message and change nothing in jkn. Without a registered service jkn keeps the queue
-itself (tests/portal/test_fktp_desk_browser.py)."""
+(issue #14): the hospital desk registers the service on its page, then jkn calls it (a small
+conforming one on loopback) as Mobile JKN does. She takes a number (the hospital knows no record of
+her: it answers 202, jkn sends Info Pasien Baru and takes again with the new medical record
+number), sees the hospital's Sisa Antrean and her operation schedule, cancels, takes again and
+checks in; the hospital's refusal and its silence each reach her as a clear message and change
+nothing in jkn. Without a registered service jkn keeps the queue itself
+(tests/portal/test_fktp_desk_browser.py)."""
 
 from __future__ import annotations
 
@@ -79,7 +79,8 @@ def test_participant_queue_through_the_hospitals_own_service(login, site, hospit
     assert siti.get_by_role("status").inner_text() == "Nomor antrean Anda sudah diambil."
     # the hospital had no record of her: 202, Info Pasien Baru with her identity, then the take with her norm
     names = [name for name, _ in hospital.calls if name != "auth"]
-    assert names == ["ambilantrean", "pasienbaru", "ambilantrean", "sisaantrean"]
+    assert names == ["jadwaloperasipasien", "ambilantrean", "pasienbaru", "ambilantrean", "sisaantrean",
+                     "jadwaloperasipasien"]
     sent = dict(hospital.calls)
     take = [body for name, body in hospital.calls if name == "ambilantrean"]
     assert take[0]["nomorkartu"] == world.siti_card and take[0]["nomorreferensi"] == letter
@@ -93,6 +94,9 @@ def test_participant_queue_through_the_hospitals_own_service(login, site, hospit
     card = siti.locator(".hospital-entry")
     assert card.locator(".queue-number").inner_text() == "ANA-1"
     assert "Menurut rumah sakit: sisa antrean 0, dipanggil -" in card.locator(".hospital-live").inner_text()
+    # her operation schedule at that hospital (Jadwal Operasi Pasien)
+    operation = siti.locator("#operations .operation")
+    assert operation.count() == 1 and "operasi tonsil" in operation.inner_text() and "Belum" in operation.inner_text()
 
     # cancel: at the hospital, then here
     card.get_by_role("button", name="Batalkan antrean").click()

@@ -30,12 +30,14 @@ DAYS_AHEAD = 7  # days shown in the date choice; the clinic's own schedule decid
 def _page(request: Request, portal: Portal, session: Session, *, status_code: int = 200, **extra):
     me = _me(session, portal)
     today = jakarta_today()
+    letters = mobile_jkn.letters(session, me, today)
+    hospital_entries = mobile_jkn.of_participant(session, me)
     return page(request, portal, "participant/queue.html", status_code=status_code,
                 fktp={"code": me.fktp_code, "name": facilities.facility_name(session, me.fktp_code)},
                 polis=pcare_codes.fktp_polis(session), entries=fktp_queue.of_participant(session, me.id, since=today),
                 days=[(today + dt.timedelta(days=n)).isoformat() for n in range(DAYS_AHEAD)],
-                letters=mobile_jkn.letters(session, me, today),
-                hospital_entries=[{**e, "live": mobile_jkn.live(session, e)} for e in mobile_jkn.of_participant(session, me)],
+                letters=letters, hospital_entries=[{**e, "live": mobile_jkn.live(session, e)} for e in hospital_entries],
+                operations=mobile_jkn.operations(session, me, hospital_entries, letters),
                 **extra)
 
 

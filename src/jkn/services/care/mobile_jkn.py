@@ -218,3 +218,23 @@ def live(session: Session, entry: dict) -> dict:
     wait = got.get("waktutunggu")
     return {"left": got.get("sisaantrean"), "called": got.get("antreanpanggil") or "-",
             "wait_minutes": wait // 60 if isinstance(wait, int) else None, "note": got.get("keterangan") or ""}
+
+
+def operations(session: Session, p: ParticipantRow, entries: list[dict], letters_: list[dict]) -> list[dict]:
+    """Jadwal Operasi Pasien at each hospital of her entries and letters that runs its own service:
+    ``{"hospital", "list": [{kodebooking, tanggaloperasi, jenistindakan, kodepoli, namapoli,
+    terlaksana}]}`` or ``{"hospital", "error": Msg}``; hospitals without a service are left out."""
+    hospitals = dict.fromkeys([e["facility_code"] for e in entries] + [x["hospital"]["code"] for x in letters_])
+    out = []
+    for code in hospitals:
+        name = facility_name(session, code) or code
+        try:
+            remote = mobile_jkn_services.service_for(session, code, name)
+            if remote is None:
+                continue
+            got = mobile_jkn_remote.ask(remote, "patient_operations", {"nopeserta": p.card_number}).response or {}
+        except DomainError as exc:
+            out.append({"hospital": name, "error": exc.say})
+            continue
+        out.append({"hospital": name, "list": [o for o in got.get("list") or [] if isinstance(o, dict)]})
+    return out

@@ -287,24 +287,12 @@ def add_queue(session: Session, facility_code: str, body: dict, *, actor: Actor,
         if slot is None or slot.closed:
             raise Refused(f"Jadwal dokter {doc.name} di poli {pol.code} pada {DAY_NAMES[day.isoweekday()]} {day} "
                           f"jam {hours} tidak ada atau tutup", rule="NO_SCHEDULE", explanation=[])
-        if queue_number is None:  # jkn numbers it: the counter of the clinic, doctor and day (A-Q14); its row
-            # stays locked to the end, so concurrent takes wait and the checks below see each other's entries
-            seq = next_serial(session, f"Q{fac.code}{pol.code}{doctor_code}{day:%y%m%d}")
-            queue_number = f"{pol.code}-{seq}"
         if session.scalar(select(HospitalQueueRow.id).where(HospitalQueueRow.facility_code == fac.code,
                                                             HospitalQueueRow.booking_code == booking)):
             raise Duplicate("Terdapat duplikasi Kode Booking", field="kodebooking")
-        if slot.capacity is not None:
-            taken = session.scalar(select(func.count()).select_from(HospitalQueueRow).where(
-                HospitalQueueRow.facility_code == fac.code, HospitalQueueRow.service_date == day,
-                HospitalQueueRow.doctor_code == doctor_code, HospitalQueueRow.practice_hours == hours,
-                HospitalQueueRow.status != "CANCELLED"))
-            if taken >= slot.capacity:
-                raise Refused(f"Kuota jadwal dokter {doc.name} pada {day} jam {hours} sudah penuh ({slot.capacity})",
-                              rule="SCHEDULE_FULL", explanation=[])
         participant = None
         card = None
-        if jkn:
+        if jkn:  # the patient's own checks first: they do not depend on other takes, so no lock is held yet
             card = valid_card(_text(body, "nomorkartu", size=13))
             elig = care_eligibility.check(session, day, card_number=card)
             participant = elig.participant
@@ -313,6 +301,18 @@ def add_queue(session: Session, facility_code: str, body: dict, *, actor: Actor,
             if not elig.active:
                 raise refuse_inactive(elig, day)
             _check_reference(session, fac, participant, visit_type, reference, day)
+        if queue_number is None:  # jkn numbers it: the counter of the clinic, doctor and day (A-Q14); its row
+            # stays locked to the end, so concurrent takes wait and the checks below see each other's entries
+            seq = next_serial(session, f"Q{fac.code}{pol.code}{doctor_code}{day:%y%m%d}")
+            queue_number = f"{pol.code}-{seq}"
+        if slot.capacity is not None:
+            taken = session.scalar(select(func.count()).select_from(HospitalQueueRow).where(
+                HospitalQueueRow.facility_code == fac.code, HospitalQueueRow.service_date == day,
+                HospitalQueueRow.doctor_code == doctor_code, HospitalQueueRow.practice_hours == hours,
+                HospitalQueueRow.status != "CANCELLED"))
+            if taken >= slot.capacity:
+                raise Refused(f"Kuota jadwal dokter {doc.name} pada {day} jam {hours} sudah penuh ({slot.capacity})",
+                              rule="SCHEDULE_FULL", explanation=[])
         _not_taken(session, fac.code, day, pol.code, doctor_code, nik, queue_number)
         row = HospitalQueueRow(
             facility_code=fac.code, booking_code=booking, jkn=jkn, participant_id=participant.id if participant else None,
