@@ -17,7 +17,6 @@
 
 from __future__ import annotations
 
-import os
 import secrets
 import time
 from dataclasses import dataclass
@@ -25,16 +24,14 @@ from dataclasses import dataclass
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from jkn.services.portal import sessions
 from jkn.services.portal.settings import settings
 from jkn.services.portal.throttle import KnownDevice
+from jkn.services.secret_key import server_secret
 from jkn.services.unit_of_work import unit_of_work
 from jkn.store.portal_tables import UserAccountRow
-from jkn.store.reference_tables import MetaRow
 
 COOKIE = "jkn_session"
 DEVICE_COOKIE = "jkn_device"
@@ -44,21 +41,8 @@ DEVICE_SALT = "jkn.portal.device"
 
 
 def _load_secret(app: FastAPI) -> str:
-    env = os.environ.get("JKN_SECRET_KEY", "").strip()
-    if env:
-        return env
-    factory = app.state.sessions
-    with factory() as session:
-        value = session.scalar(select(MetaRow.value).where(MetaRow.key == SECRET_META_KEY))
-    if value:
-        return value
-    try:
-        with factory() as session, unit_of_work(session):
-            session.add(MetaRow(key=SECRET_META_KEY, value=secrets.token_hex(32)))
-    except IntegrityError:  # another worker created it first
-        pass
-    with factory() as session:
-        return session.scalar(select(MetaRow.value).where(MetaRow.key == SECRET_META_KEY))
+    with app.state.sessions() as session, unit_of_work(session):
+        return server_secret(session, SECRET_META_KEY)
 
 
 def serializer(app: FastAPI, salt: str = SALT) -> URLSafeTimedSerializer:

@@ -14,11 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import secrets
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from jkn.i18n import Msg
@@ -28,9 +26,9 @@ from jkn.services.care.common import facility, jakarta_today, participant_by_car
 from jkn.services.errors import Forbidden, Invalid, NotFound
 from jkn.services.portal import audit
 from jkn.services.portal.audit import Actor
+from jkn.services.secret_key import server_secret
 from jkn.services.unit_of_work import unit_of_work
 from jkn.store.care_tables import FacilityStaffRow, SepRow, VisitRow
-from jkn.store.reference_tables import MetaRow
 
 DOCTOR_ROLES = ("DOCTOR", "SPECIALIST", "DENTIST")
 LEVELS = {"rs": "FKRTL", "pcare": "FKTP"}
@@ -47,24 +45,8 @@ def link_seconds() -> int:
     return min(max(value, 60), 86_400)
 
 
-def _secret(session: Session) -> str:
-    """``JKN_SECRET_KEY`` or a random key kept in ``jkn_meta`` (made on first use)."""
-    env = os.environ.get("JKN_SECRET_KEY", "").strip()
-    if env:
-        return env
-    value = session.scalar(select(MetaRow.value).where(MetaRow.key == SECRET_META_KEY))
-    if value:
-        return value
-    try:
-        with session.begin_nested():
-            session.add(MetaRow(key=SECRET_META_KEY, value=secrets.token_hex(32)))
-    except IntegrityError:  # made by a concurrent request
-        pass
-    return session.scalar(select(MetaRow.value).where(MetaRow.key == SECRET_META_KEY))
-
-
 def _serializer(session: Session) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(_secret(session), salt=SALT)
+    return URLSafeTimedSerializer(server_secret(session, SECRET_META_KEY), salt=SALT)
 
 
 def _doctor(session: Session, facility_code: str, code) -> FacilityStaffRow:

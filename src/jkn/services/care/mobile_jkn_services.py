@@ -13,14 +13,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import os
 import secrets
 from urllib.parse import urlsplit
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from jkn.domain.timestamps import utcnow
@@ -30,25 +27,16 @@ from jkn.services.care.mobile_jkn_remote import Service
 from jkn.services.errors import Invalid, NotFound
 from jkn.services.portal import audit
 from jkn.services.portal.audit import Actor
+from jkn.services.secret_key import server_secret
 from jkn.services.unit_of_work import unit_of_work
 from jkn.store.queue_tables import MobileJknServiceRow
-from jkn.store.reference_tables import MetaRow
 
 SECRET_META_KEY = "mobile_jkn.secret_key"
 _CONTEXT = b"jkn.mobile_jkn.password"
 
 
 def _key(session: Session) -> bytes:
-    secret = os.environ.get("JKN_SECRET_KEY", "").strip()
-    if not secret:
-        secret = session.scalar(select(MetaRow.value).where(MetaRow.key == SECRET_META_KEY)) or ""
-    if not secret:
-        try:
-            with session.begin_nested():
-                session.add(MetaRow(key=SECRET_META_KEY, value=secrets.token_hex(32)))
-        except IntegrityError:  # made by a concurrent registration
-            pass
-        secret = session.scalar(select(MetaRow.value).where(MetaRow.key == SECRET_META_KEY))
+    secret = server_secret(session, SECRET_META_KEY)
     return hashlib.sha256(_CONTEXT + b"\0" + secret.encode()).digest()
 
 
