@@ -229,7 +229,7 @@ def test_suspension_kept_by_the_batch_path_agrees_with_the_single_case_rules(db,
     under the 2014 regime, some unpaid) and January billed after June (one old month unpaid among paid
     ones), the payer columns equal the single-case replay of each payer's ledger and the whole-ledger
     refresh, and they say suspended on exactly the days the single-case assessment does."""
-    build_demo(db, participants=80, seed=4, start=Month(year, 1), months=0, actor=SYSTEM)
+    build_demo(db, participants=80, seed=5, start=Month(year, 1), months=0, actor=SYSTEM)
     options = billing.Options(pbi_amount=19225, veteran_base_salary=3_000_000)
     with Session(db) as s:
         # behaviour by rank, not by id: ids differ between databases and runs (sequences are not reset)
@@ -273,7 +273,8 @@ def _bill_equals_its_lines(s: Session, month: Month) -> None:
 
 def _families_at_the_edges(s: Session, month: Month) -> None:
     """What the demo does not generate: wages above the cap of both groups (Rp 8.000.000 from 2016-04,
-    Rp 12.000.000 from 2020), a government employee, a class III PBPU family (the government's part)."""
+    Rp 12.000.000 from 2020), a government employee, a class III PBPU family (the government's part);
+    and what a small population may lack: a state pensioner with a pension on record from 2018-10."""
     tmt = str(month.first_day)
     swasta = employers.register_employer(s, EmployerIn(name=f"PT Batas {month}", sector="SWASTA", kabkota_code="31.71",
                                                        registered_on=dt.date(2014, 1, 2)), actor=SYSTEM)
@@ -287,6 +288,10 @@ def _families_at_the_edges(s: Session, month: Month) -> None:
         body["members"][-1]["care_class"] = "II"  # the class paid for where a parent is an other relative
         _register(s, body)
     _register(s, pbpu_family("III", members=3, tmt=tmt))
+    if month >= Month(2018, 10):
+        head = person("Sutrisno", dt.date(1955, 4, 2), "L", segment="BP_PENSIUNAN_PNS", grade="III/b", pension=3_100_000,
+                      fktp_code=FKTP_A, kabkota_code="31.71", marital_status="NEVER_MARRIED")
+        _register(s, {"head": head, "members": [], "tmt": tmt, "registered_on": tmt})
 
 
 #: one month per rule set and late-payment regime (params/rule_sets.toml, jkn.rules.late_payment)

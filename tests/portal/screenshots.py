@@ -60,9 +60,9 @@ def shrink(path: Path) -> None:
 
 
 @contextmanager
-def demo_site(participants: int):
+def demo_site(participants: int, start: Month | None = Month(2014, 1), months: int = 8):
     """``jkn demo``'s population and log-ins in a fresh SQLite, served on loopback, with Debian's chromium:
-    yields (base url, demo users by name, engine, browser)."""
+    yields (base url, demo users by name, engine, browser). ``start=None``: the ``months`` up to today."""
     from playwright.sync_api import sync_playwright
     from support.browser import FLAGS
     from support.live_server import LiveServer
@@ -72,7 +72,7 @@ def demo_site(participants: int):
         os.environ["JKN_OTP_OUTBOX"] = f"{tmp}/otp.jsonl"
         url = f"sqlite:///{tmp}/screens.sqlite3"
         engine = prepare_database(url)
-        build_demo(engine, participants=participants, seed=7, start=Month(2014, 1), months=8, actor=SYSTEM)
+        build_demo(engine, participants=participants, seed=7, start=start, months=months, actor=SYSTEM)
         with Session(engine) as s, s.begin():
             users = {u["username"]: u for u in create_demo_users(s, actor=SYSTEM)}
         with LiveServer(url) as live, sync_playwright() as pw:

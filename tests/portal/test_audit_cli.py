@@ -14,6 +14,7 @@ import json
 import typer
 from membership.membership_helpers import nik
 from portal_world import build_world, staff_csv
+from sqlalchemy import select
 from support.audit_trail import added, audited_once, last_id
 from typer.testing import CliRunner
 
@@ -24,6 +25,7 @@ from jkn.services.membership.common import jakarta_today
 from jkn.services.membership.schemas import FamilyIn, ParticipantIn
 from jkn.services.portal.audit import SYSTEM
 from jkn.store.engine import session_factory
+from jkn.store.membership_tables import ParticipantRow
 
 CLI_ACTOR = f"cli:{getpass.getuser()}"
 NEW = "the facility the command registered"
@@ -34,6 +36,7 @@ CLI_WRITES = {
     "users deactivate": "user.deactivate", "users activate": "user.activate", "users prune": "security_log.prune",
     "participants register": "participant.register", "participants change": "participant.change.address",
     "participants card": "card.print", "employers register": "employer.register", "import run": "employer.upload",
+    "employers leaver": "participant.change.leaver", "employers transfer": "participant.change.employer",
     "billing run": "billing.run", "billing pay": "payment.record",
     "care facility add": "facility.register", "care facility staff-add": "facility.staff.add",
     "care consumer create": "vclaim_consumer.create", "care consumer rotate": "vclaim_consumer.rotate",
@@ -112,10 +115,17 @@ def test_every_cli_write_leaves_one_audit_row_naming_the_os_user(db, db_url, tmp
                                   "documents_shown": [i["code"] for i in docs]}))
     cli.write("participants change", out["head_card_number"], "--json", str(change), branch=medan)
     cli.write("participants card", w.medan_card, "--output", str(tmp_path / "card.pdf"), branch=medan)
-    cli.write("employers register", "--name", "PT CLI", "--sector", "SWASTA", "--kabkota", "12.71", branch=medan)
+    pt_cli = json.loads(cli.write("employers register", "--name", "PT CLI", "--sector", "SWASTA", "--kabkota", "12.71",
+                                  branch=medan))["code"]
     staff = tmp_path / "staff.csv"
     staff.write_bytes(staff_csv(w, bad_row=False))
     cli.write("import run", str(staff), "--employer", w.employer_code, branch=medan)
+    with session_factory(db)() as s:
+        andi, eko = (s.scalar(select(ParticipantRow.card_number).where(ParticipantRow.nik == n))
+                     for n in ("1271012008880006", "1271011511870007"))
+    cli.write("employers leaver", w.employer_code, eko, "--month", f"{today:%Y-%m}", branch=medan)
+    sk = [x for i in data_changes.change_checklist("EMPLOYER", segment="PPU_SWASTA")["items"] for x in ("--document", i["code"])]
+    cli.write("employers transfer", w.employer_code, andi, "--to", pt_cli, *sk, branch=medan)
     cli.write("billing run", "--month", f"{today:%Y-%m}", "--pbi-amount", "19225", branch=None)
     cli.write("billing pay", "--reference", "CLI-1", "--amount", "10000", "--paid-on", str(today),
               "--card", w.medan_card, branch=medan)

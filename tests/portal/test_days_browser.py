@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from support.bank_client import Bank
 
 from jkn.domain.month import Month
-from jkn.i18n.formats import format_month, format_rupiah
+from jkn.i18n.formats import format_date, format_month, format_rupiah
 from jkn.services.billing import h2h
 from jkn.services.billing.banks import add_bank, load_auth
 from jkn.services.billing.runs import run_billing
@@ -114,7 +114,8 @@ def test_the_participants_day(site, login):
         files=[{"name": "akta-kelahiran.pdf", "mimeType": "application/pdf", "buffer": PDF}])
     page.get_by_role("button", name="Kirim permohonan").click()
     assert "Permohonan terkirim" in page.locator('[role="status"]').inner_text()
-    assert "Menunggu pemeriksaan" in page.locator("#requests tbody tr").first.inner_text()
+    request = page.locator("#requests tbody tr").first.inner_text()
+    assert "Menunggu pemeriksaan" in request and format_date(jakarta_today(), "id") in request  # today in Jakarta
 
     # the branch officer approves it
     officer = login(world.users["medan"])

@@ -23,7 +23,7 @@ def _cover_columns(engine) -> dict:
 
 def test_the_migration_backfills_what_payments_and_registrations_keep(tmp_path):
     engine = prepare_database(f"sqlite:///{tmp_path / 'backfill.sqlite3'}")
-    build_demo(engine, participants=300, seed=5, start=Month(2014, 1), months=4, actor=SYSTEM)  # a world with both
+    build_demo(engine, participants=300, seed=5, start=Month(2014, 1), months=4, actor=SYSTEM)
     kept = _cover_columns(engine)
     assert sum(1 for c, _ in kept.values() if c is None) and sum(1 for c, _ in kept.values() if c is not None)
     assert any(until is not None for _, until in kept.values())

@@ -3,10 +3,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timezone
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as _babel_date
 from babel.numbers import format_decimal
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
 
 
 def format_number(n: int | float, lang: str) -> str:
@@ -22,9 +25,12 @@ def format_rupiah(amount: int | None, lang: str) -> str:
 
 
 def format_date(d: date | str | None, lang: str) -> str:
-    """A date (or its ISO text, as the services hand them to pages) as ``29 November 2026``."""
+    """A date (or its ISO text, as the services hand them to pages) as ``29 November 2026``; an instant
+    (a stored datetime: UTC, naive from SQLite) on its Asia/Jakarta calendar day."""
     if d is None or d == "":
         return "-"
+    if isinstance(d, datetime):
+        d = (d if d.tzinfo else d.replace(tzinfo=timezone.utc)).astimezone(JAKARTA).date()
     return _babel_date(date.fromisoformat(d[:10]) if isinstance(d, str) else d, format="long", locale=lang)
 
 

@@ -145,7 +145,7 @@ class TransferIn(BaseModel):
     """The employer reports that its worker moves to another employer from the 1st of next month."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
-        "employer_code": "00000002", "documents_shown": ["WORKPLACE_SK"], "version": 3}]})
+        "employer_code": "00000002", "documents_shown": ["WORKPLACE/2", "WORKPLACE/3"], "version": 3}]})
     employer_code: str = Field(max_length=12)
     documents_shown: list[str] = Field(default_factory=list, description="checklist codes of the change EMPLOYER")
     version: Positive | None = Field(None, description="the participant's version you read")
