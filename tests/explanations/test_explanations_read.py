@@ -100,3 +100,16 @@ def test_a_suspension_and_an_fktp_change_answer_in_one_sentence():
     assert str(c.answer) == ("Pindah FKTP belum dapat dilakukan pada 1 Maret 2024: minimal 3 bulan terdaftar di FKTP "
                              "sebelumnya, paling cepat 15 April 2024.")
     assert c.answer.render("en").startswith("The FKTP cannot be changed yet on March 1, 2024")
+
+
+def test_every_assumption_a_rule_cites_is_named_by_the_text_it_reads():
+    """A step resting on an assumption names the guide or regulation it reads ("bacaan atas Peraturan
+    Presiden 75/2019 Pasal 32"), not a generic word: each id cited in code has its text in READS."""
+    import re
+    from pathlib import Path
+
+    from jkn.rules.sources import READS
+
+    src = Path(__file__).resolve().parents[2] / "src" / "jkn"
+    cited = {a for f in src.rglob("*.py") for a in re.findall(r'assumption\("(A-[A-Z]*[0-9]+)"\)', f.read_text())}
+    assert cited and sorted(cited - set(READS)) == []

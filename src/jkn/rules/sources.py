@@ -45,9 +45,10 @@ READS = {
     "A-M16": "Panduan Peserta, Anggota Keluarga yang Ditanggung, 1.b", "A-M17": "seed 001 IURAN",
     "A-M18": "seed 001 IURAN", "A-M21": "seed 001 PERUBAHAN DATA §2.f", "A-P01": "Panduan Peserta, Pengaduan",
     "A-P02": "Panduan Peserta, Pengaduan", "A-R01": "Perpres 82/2018", "A-R02": "Perpres 75/2019 Pasal 30",
-    "A-R03": "Perpres 82/2018", "A-R04": "Perpres 82/2018", "A-R05": "Perpres 64/2020 Pasal 34",
+    "A-R03": "Perpres 75/2019 Pasal 32", "A-R04": "Perpres 82/2018", "A-R05": "Perpres 64/2020 Pasal 34",
     "A-R06": "Perpres 82/2018", "A-R07": "Perpres 19/2016 Pasal 17", "A-R08": "Putusan MA 7 P/HUM/2020",
-    "A-R09": "seed 001 MANFAAT AKOMODASI RAWAT INAP",
+    "A-R09": "seed 001 MANFAAT AKOMODASI RAWAT INAP", "A-R13": "Perpres 82/2018 Pasal 42",
+    "A-M06": "seed 001 PERUBAHAN DATA §2.g", "A-P14": "seed 001 PERUBAHAN DATA §2.c", "A-P15": "seed 001 IURAN",
 }
 
 _LAW = re.compile(r"\b(Perpres|PP|PMK|Permenkes|Perdir|Putusan MA|UU)\s+([0-9][0-9A-Za-z./ ]*?[0-9A-Z])"
