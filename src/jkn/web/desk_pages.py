@@ -116,16 +116,19 @@ def withdraw_internal(request: Request, portal: Staff, session: DB, number: str,
 
 @router.get("/faskes/jadwal-dokter", response_class=HTMLResponse)
 def doctor_options(request: Request, portal: Staff, session: DB, control_date: str = "", control_poli: str = "",
-                   poli: str = "", doctor_code: str = ""):
-    """The doctor choices of a control letter or SPRI form: the hospital's doctors practising at the
-    clinic on the date chosen (its Antrean RS schedule); refreshed when the date or clinic changes."""
+                   poli: str = "", sep_date: str = "", service_type: str = "2", doctor_code: str = ""):
+    """The doctor choice of a control letter, SPRI or new SEP (its DPJP): the hospital's doctors of
+    the clinic on the date chosen (its Antrean RS schedule), refreshed when the date or clinic changes;
+    a typed code only for a clinic the hospital keeps no schedule for (A-V46)."""
     code = _hospital(portal)
+    clinic = control_poli or poli
+    scheduled, doctors = practice.keeps_schedule(session, code, clinic), []
     try:
-        doctors = practice.doctors_on(session, code, control_poli or poli, control_date)
+        scheduled, doctors = practice.doctor_choice(session, code, clinic, control_date or sep_date, service_type)
     except DomainError:  # no date or clinic chosen yet: nothing to offer
-        doctors = []
-    return page(request, portal, "facility/_doctor_options.html", doctors=doctors, chosen=doctor_code)
-
+        pass
+    return page(request, portal, "facility/_doctor_options.html", doctors=doctors, chosen=doctor_code,
+                scheduled=scheduled)
 
 
 @router.post("/faskes/sep/{number}/surat-kontrol", response_class=HTMLResponse)

@@ -24,7 +24,7 @@ from jkn.i18n import Msg
 from jkn.reference import care_codes
 from jkn.rules import referral as referral_rules
 from jkn.rules.decision import Step, cite
-from jkn.services.care import accidents, cover, internal_referrals
+from jkn.services.care import accidents, cover, internal_referrals, practice
 from jkn.services.care import eligibility as care_eligibility
 from jkn.services.care.common import (
     LETTER_SEP,
@@ -119,9 +119,11 @@ def insert_sep(session: Session, *, actor: Actor, card_number: str, sep_date: "d
                emergency: bool | None = None, delivery_child_number: int | None = None,
                excluded: Iterable[str] = (), consumer_facility: str | None = None,
                accident_details: "accidents.Details | None" = None,
-               purpose: "internal_referrals.Purpose | None" = None) -> dict:
+               purpose: "internal_referrals.Purpose | None" = None, dpjp_from_schedule: bool = False) -> dict:
     """Issue an SEP, or refuse it with the reason and the clause (nothing written then); the SEP
-    and its audit row name ``actor``; an accident SEP keeps its details (:mod:`accidents`)."""
+    and its audit row name ``actor``; an accident SEP keeps its details (:mod:`accidents`). With
+    ``dpjp_from_schedule`` (the hospital desk) the DPJP must be one the clinic's schedule offers
+    where the hospital keeps one (A-V46); VClaim's ``dpjpLayan`` is kept as sent (A-V52)."""
     day = parse_date(sep_date, "tglSep")
     purpose = (purpose or internal_referrals.Purpose(visit=visit_purpose or "0")).checked()
     if service_type not in SERVICE_TYPES:
@@ -203,6 +205,9 @@ def insert_sep(session: Session, *, actor: Actor, card_number: str, sep_date: "d
             delivery_child_number=delivery_child_number, facility_contracted=fac.partnership == "PARTNER",
             referral_letter=letter_ok, emergency=emergency, answer=SEP_REFUSED)
 
+        if dpjp_from_schedule and pol is not None:
+            dpjp_code = practice.check_doctor_on(session, fac.code, pol.code, day, dpjp_code, field="dpjp_code",
+                                                 service_type=service_type)
         visit = dict(participant_id=p.id, facility_code=fac.code, service_type=service_type,
                      poli_code=pol.code if pol else None, sep_date=day)
         _refuse_duplicate(session, **visit)
