@@ -292,9 +292,13 @@ def test_hospital_desk_sep_takes_its_dpjp_from_the_clinic_schedule(login, site):
                                         diagnosis="I10", poli="INT", to_facility=rsud)["number"]
     rs = login(world.users["rs"])
     rs.goto(base + f"/faskes/sep?card={card}&referral={ref}")
-    # a clinic without a schedule: a typed code
+    # a clinic without a schedule: a typed code; an inpatient SEP names no DPJP (VClaim)
     rs.locator("#poli").select_option("BED")
     rs.locator("input#doctor_code").wait_for()
+    rs.locator("#service_type").select_option("1")
+    rs.locator("#doctor-inpatient").wait_for()
+    assert rs.locator("#doctor_code").count() == 0
+    rs.locator("#service_type").select_option("2")
     # the internal medicine clinic: only today's doctor, with their hours
     rs.locator("#poli").select_option("INT")
     rs.locator("select#doctor_code option[value='5151']").wait_for(state="attached")

@@ -117,14 +117,17 @@ def withdraw_internal(request: Request, portal: Staff, session: DB, number: str,
 @router.get("/faskes/jadwal-dokter", response_class=HTMLResponse)
 def doctor_options(request: Request, portal: Staff, session: DB, control_date: str = "", control_poli: str = "",
                    poli: str = "", sep_date: str = "", service_type: str = "2", doctor_code: str = ""):
-    """The doctor choice of a control letter, SPRI or new SEP (its DPJP): the hospital's doctors of
-    the clinic on the date chosen (its Antrean RS schedule), refreshed when the date or clinic changes;
-    a typed code only for a clinic the hospital keeps no schedule for (A-V46)."""
+    """The doctor choice of a control letter, SPRI or outpatient SEP (its DPJP): the hospital's doctors
+    of the clinic on the date chosen (its Antrean RS schedule), refreshed when the date or clinic
+    changes; a typed code only for a clinic the hospital keeps no schedule for (A-V46). An inpatient
+    SEP names no DPJP (VClaim: "tidak diisi jika jnsPelayanan = 1", A-V52)."""
     code = _hospital(portal)
+    if service_type == "1":
+        return page(request, portal, "facility/_doctor_options.html", inpatient=True)
     clinic = control_poli or poli
     scheduled, doctors = practice.keeps_schedule(session, code, clinic), []
     try:
-        scheduled, doctors = practice.doctor_choice(session, code, clinic, control_date or sep_date, service_type)
+        scheduled, doctors = practice.doctor_choice(session, code, clinic, control_date or sep_date)
     except DomainError:  # no date or clinic chosen yet: nothing to offer
         pass
     return page(request, portal, "facility/_doctor_options.html", doctors=doctors, chosen=doctor_code,

@@ -112,24 +112,22 @@ def keeps_schedule(session: Session, facility_code: str, poli: str | None) -> bo
         (DoctorScheduleRow.poli_code == poli) | (DoctorScheduleRow.subspecialist_code == poli))))
 
 
-def doctor_choice(session: Session, facility_code: str, poli: str, on: "dt.date | str",
-                  service_type: str = "2") -> tuple[bool, list[dict]]:
-    """What a desk form offers for a doctor (a control letter's, an SPRI's, an SEP's DPJP): whether the
-    clinic has a schedule (then only its doctors may be chosen) and the doctors of that date, as the
-    DPJP list reads them (outpatient: practising that day; inpatient: the specialty's doctors)."""
+def doctor_choice(session: Session, facility_code: str, poli: str, on: "dt.date | str") -> tuple[bool, list[dict]]:
+    """What a desk form offers for a doctor (a control letter's, an SPRI's, an outpatient SEP's DPJP):
+    whether the clinic has a schedule (then only its doctors of the date may be chosen) and those doctors."""
     pol = check_poli(poli, "poli")
-    return keeps_schedule(session, facility_code, pol.code), dpjp(session, facility_code, service_type, on, pol.code)
+    return keeps_schedule(session, facility_code, pol.code), doctors_on(session, facility_code, pol.code, on)
 
 
 def check_doctor_on(session: Session, facility_code: str, poli: str, day: dt.date, doctor_code: str | None,
-                    field: str = "kodeDokter", service_type: str = "2") -> str | None:
-    """A control letter's or SPRI's doctor, or a desk SEP's DPJP: one :func:`doctor_choice` offers when
-    the hospital keeps a schedule for the clinic; kept as sent when it keeps none (assumption A-V46)."""
+                    field: str = "kodeDokter") -> str | None:
+    """A control letter's or SPRI's doctor, or a desk SEP's DPJP: one practising at the clinic on that
+    date when the hospital keeps a schedule for the clinic; kept as sent when it keeps none (A-V46)."""
     code = (doctor_code or "").strip()
     if not code:
         return None
     if keeps_schedule(session, facility_code, poli) and code not in {
-            d["code"] for d in dpjp(session, facility_code, service_type, day, poli)}:
+            d["code"] for d in doctors_on(session, facility_code, poli, day)}:
         raise Invalid(Msg("error.care.doctor_not_practising", code=code, poli=poli, day=day), field=field)
     return code
 

@@ -122,8 +122,8 @@ def insert_sep(session: Session, *, actor: Actor, card_number: str, sep_date: "d
                purpose: "internal_referrals.Purpose | None" = None, dpjp_from_schedule: bool = False) -> dict:
     """Issue an SEP, or refuse it with the reason and the clause (nothing written then); the SEP
     and its audit row name ``actor``; an accident SEP keeps its details (:mod:`accidents`). With
-    ``dpjp_from_schedule`` (the hospital desk) the DPJP must be one the clinic's schedule offers
-    where the hospital keeps one (A-V46); VClaim's ``dpjpLayan`` is kept as sent (A-V52)."""
+    ``dpjp_from_schedule`` (the hospital desk) an outpatient SEP's DPJP must be one the clinic's
+    schedule offers where the hospital keeps one (A-V46); VClaim's ``dpjpLayan`` is kept as sent (A-V52)."""
     day = parse_date(sep_date, "tglSep")
     purpose = (purpose or internal_referrals.Purpose(visit=visit_purpose or "0")).checked()
     if service_type not in SERVICE_TYPES:
@@ -205,9 +205,8 @@ def insert_sep(session: Session, *, actor: Actor, card_number: str, sep_date: "d
             delivery_child_number=delivery_child_number, facility_contracted=fac.partnership == "PARTNER",
             referral_letter=letter_ok, emergency=emergency, answer=SEP_REFUSED)
 
-        if dpjp_from_schedule and pol is not None:
-            dpjp_code = practice.check_doctor_on(session, fac.code, pol.code, day, dpjp_code, field="dpjp_code",
-                                                 service_type=service_type)
+        if dpjp_from_schedule and service_type == "2":
+            dpjp_code = practice.check_doctor_on(session, fac.code, pol.code, day, dpjp_code, field="dpjp_code")
         visit = dict(participant_id=p.id, facility_code=fac.code, service_type=service_type,
                      poli_code=pol.code if pol else None, sep_date=day)
         _refuse_duplicate(session, **visit)
