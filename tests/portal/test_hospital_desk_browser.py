@@ -317,5 +317,20 @@ def test_hospital_desk_sep_takes_its_dpjp_from_the_clinic_schedule(login, site):
     rs.locator("#doctor_code").select_option("5151")
     rs.get_by_role("button", name="Terbitkan SEP").click()
     assert "/faskes/sep/" in rs.url, rs.locator('[role="alert"]').all_inner_texts()
+    number = rs.locator("#sep-number").inner_text()
     with Session(engine) as s:
-        assert s.get(SepRow, rs.locator("#sep-number").inner_text()).dpjp_code == "5151"
+        assert s.get(SepRow, number).dpjp_code == "5151"
+    # its change form offers the same choice, the DPJP kept; another change leaves it as it is
+    rs.locator("#change-sep summary").click()
+    rs.locator("select#doctor_code option[value='5151']").wait_for(state="attached")
+    assert rs.locator("#doctor_code").input_value() == "5151"
+    rs.locator("#change-notes").fill("Kontrol tekanan darah")
+    rs.get_by_role("button", name="Simpan perubahan").click()
+    assert rs.get_by_role("status").inner_text() == "Perubahan SEP tersimpan."
+    rs.locator("#change-sep summary").click()
+    rs.locator("select#doctor_code option[value='5151']").wait_for(state="attached")
+    rs.locator("#doctor_code").evaluate("s => s.add(new Option('forged', '5252', true, true))")
+    rs.get_by_role("button", name="Simpan perubahan").click()
+    assert "5252" in rs.get_by_role("alert").inner_text()
+    with Session(engine) as s:
+        assert s.get(SepRow, number).dpjp_code == "5151"

@@ -68,9 +68,10 @@ def discharge(request: Request, portal: Staff, session: DB, number: str, form: F
     return RedirectResponse(f"/faskes/sep/{number}?ok=sep_discharged", status_code=303)
 
 
-#: the SEP form's fields the desk may change after issue (VClaim SEP/2.0/update), form name -> service name
+#: the SEP form's fields the desk may change after issue (VClaim SEP/2.0/update), form name -> service name;
+#: an outpatient SEP's DPJP comes from the doctor choice (``doctor_code``), an inpatient one's is typed
 CHANGEABLE = {"diagnosis": "diagnosis", "poli": "poli", "notes": "notes", "phone": "phone", "mr_number": "mr_number",
-              "dpjp_code": "dpjp_code"}
+              "dpjp_code": "dpjp_code", "doctor_code": "dpjp_code"}
 
 
 @router.post("/faskes/sep/{number}/ubah", response_class=HTMLResponse)
@@ -79,7 +80,7 @@ def change_sep(request: Request, portal: Staff, session: DB, number: str, form: 
     s = _own_sep(session, portal, number)
     changes = {name: _text(form, field) for field, name in CHANGEABLE.items() if _text(form, field)}
     try:
-        sep.update_sep(session, number, actor=portal.actor, facility_code=code, **changes)
+        sep.update_sep(session, number, actor=portal.actor, facility_code=code, dpjp_from_schedule=True, **changes)
     except DomainError as exc:
         return _sep_refused(request, portal, session, s, exc, form)
     return RedirectResponse(f"/faskes/sep/{number}?ok=sep_changed", status_code=303)

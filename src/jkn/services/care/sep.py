@@ -286,9 +286,11 @@ def _changeable(row: SepRow) -> dict:
 
 
 def update_sep(session: Session, number: str, *, actor: Actor, facility_code: str | None = None,
-               accident_details: "accidents.Details | None" = None, **changes) -> dict:
+               accident_details: "accidents.Details | None" = None, dpjp_from_schedule: bool = False,
+               **changes) -> dict:
     """Change what may change after issue; a new diagnosis or clinic is checked against the exclusions;
-    accident details sent again replace the ones kept (``lakaLantas`` 0 drops them)."""
+    accident details sent again replace the ones kept (``lakaLantas`` 0 drops them); a new DPJP of an
+    outpatient SEP is checked as at issue with ``dpjp_from_schedule`` (the desk, A-V52)."""
     unknown = set(changes) - set(UPDATABLE)
     if unknown:
         raise Invalid(Msg("error.care.sep_not_changeable", unknown=sorted(unknown), value=', '.join(UPDATABLE)))
@@ -304,6 +306,9 @@ def update_sep(session: Session, number: str, *, actor: Actor, facility_code: st
             cover.check_cover(session, row.participant_id, row.sep_date, [], service="FKRTL_SPECIALIST_EXAMINATION",
                               level="referral", diagnosis=row.diagnosis_code, poli=row.poli_code,
                               delivery_child_number=row.delivery_child_number, referral_letter=True)
+        if dpjp_from_schedule and row.service_type == "2" and changes.get("dpjp_code") not in (None, "", row.dpjp_code):
+            practice.check_doctor_on(session, row.facility_code, row.poli_code, row.sep_date, changes["dpjp_code"],
+                                     field="dpjp_code")
         for key in ("mr_number", "notes", "dpjp_code", "phone", "upgrade_payer", "upgrade_responsible"):
             if changes.get(key) not in (None, ""):
                 setattr(row, key, changes[key])
