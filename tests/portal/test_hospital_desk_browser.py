@@ -207,8 +207,15 @@ def test_hospital_desk_changes_an_sep_writes_a_control_letter_and_an_spri_prints
     rs.get_by_label("Nomor kartu peserta").fill(world.medan_card)
     rs.get_by_label("Tanggal rencana rawat inap").fill(tomorrow.isoformat())
     rs.locator("#poli").select_option("BED")
-    # no doctor practises at that clinic by the schedule: the form says so and the SPRI has none
-    assert "tidak ada dokter berjadwal" in rs.locator("#doctor_code").inner_text()
+    # a clinic with a schedule but nobody practising that day: the choice says so
+    rs.get_by_label("Tanggal rencana rawat inap").fill((tomorrow + dt.timedelta(days=2)).isoformat())
+    rs.locator("#poli").select_option("INT")
+    rs.locator("#doctor_code option", has_text="tidak ada dokter berjadwal").wait_for(state="attached")
+    # the hospital keeps no schedule for that clinic at all: a typed code, as before schedules (A-V46)
+    rs.get_by_label("Tanggal rencana rawat inap").fill(tomorrow.isoformat())
+    rs.locator("#poli").select_option("BED")
+    rs.locator("input#doctor_code").wait_for()
+    assert "tidak menyimpan jadwal praktik" in rs.locator("#doctor-choice").inner_text()
     rs.get_by_role("button", name="Buat SPRI").click()
     assert rs.get_by_role("status").inner_text() == "SPRI diterbitkan."
     spri = rs.locator("#letter-number").inner_text()
@@ -262,3 +269,68 @@ def test_backdate_request_from_the_desk_is_approved_by_the_branch_officer(login,
     assert "Disetujui" in row.inner_text() and "Libur nasional" in row.inner_text()
     # the hospital's staff cannot open the approval page
     assert rs.goto(base + "/petugas/pengajuan-sep").status == 403
+
+
+def test_hospital_desk_sep_takes_its_dpjp_from_the_clinic_schedule(login, site):
+    """The new SEP's DPJP is chosen from the clinic's schedule on the SEP date (the same choice as a
+    control letter's doctor); a code the schedule does not offer is refused and nothing is written;
+    a clinic without any schedule takes a typed code (A-V46, A-V52)."""
+    base, world, engine = site.url, site.world, site.engine
+    rsud, today = world.fktp["FKRTL"][0], jakarta_today()
+    for code, name, weekday in (("5151", "dr. Praktik Hari Ini, Sp.PD", today.isoweekday()),
+                                ("5252", "dr. Praktik Besok, Sp.PD", today.isoweekday() % 7 + 1)):
+        with Session(engine) as s:
+            facilities.add_staff(s, rsud, actor=SYSTEM, name=name, role="SPECIALIST", registration_number=code,
+                                 poli_code="INT")
+        with Session(engine) as s:
+            queues.set_schedule(s, rsud, actor=SYSTEM, poli="INT", subspecialist="INT", doctor_code=code,
+                                windows=[queues.window(weekday, "13:00", "16:00", capacity=10)])
+    card = world.medan_spouse_card
+    with Session(engine) as s:
+        fktp = s.query(ParticipantRow).filter_by(card_number=card).one().fktp_code
+        ref = referrals.create_referral(s, actor=SYSTEM, card_number=card, from_facility=fktp, referral_date=today,
+                                        diagnosis="I10", poli="INT", to_facility=rsud)["number"]
+    rs = login(world.users["rs"])
+    rs.goto(base + f"/faskes/sep?card={card}&referral={ref}")
+    # a clinic without a schedule: a typed code; an inpatient SEP names no DPJP (VClaim)
+    rs.locator("#poli").select_option("BED")
+    rs.locator("input#doctor_code").wait_for()
+    rs.locator("#service_type").select_option("1")
+    rs.locator("#doctor-inpatient").wait_for()
+    assert rs.locator("#doctor_code").count() == 0
+    rs.locator("#service_type").select_option("2")
+    # the internal medicine clinic: only today's doctor, with their hours
+    rs.locator("#poli").select_option("INT")
+    rs.locator("select#doctor_code option[value='5151']").wait_for(state="attached")
+    options = rs.locator("#doctor_code option").all_inner_texts()
+    assert any("dr. Praktik Hari Ini" in o and "13:00 - 16:00" in o for o in options), options
+    assert not any("dr. Praktik Besok" in o for o in options), options
+    rs.get_by_label("Diagnosa (ICD-10)").fill("I10")
+    # a doctor the schedule does not offer that day (forged into the page) is refused, nothing written
+    rs.locator("#doctor_code").evaluate("s => s.add(new Option('forged', '5252', true, true))")
+    rs.get_by_role("button", name="Terbitkan SEP").click()
+    assert "5252" in rs.get_by_role("alert").inner_text() and "/faskes/sep/" not in rs.url
+    with Session(engine) as s:
+        assert s.query(SepRow).filter_by(referral_number=ref).count() == 0
+    # the refused form keeps what was typed; today's doctor is chosen and the SEP names them
+    rs.locator("select#doctor_code option[value='5151']").wait_for(state="attached")
+    rs.locator("#doctor_code").select_option("5151")
+    rs.get_by_role("button", name="Terbitkan SEP").click()
+    assert "/faskes/sep/" in rs.url, rs.locator('[role="alert"]').all_inner_texts()
+    number = rs.locator("#sep-number").inner_text()
+    with Session(engine) as s:
+        assert s.get(SepRow, number).dpjp_code == "5151"
+    # its change form offers the same choice, the DPJP kept; another change leaves it as it is
+    rs.locator("#change-sep summary").click()
+    rs.locator("select#doctor_code option[value='5151']").wait_for(state="attached")
+    assert rs.locator("#doctor_code").input_value() == "5151"
+    rs.locator("#change-notes").fill("Kontrol tekanan darah")
+    rs.get_by_role("button", name="Simpan perubahan").click()
+    assert rs.get_by_role("status").inner_text() == "Perubahan SEP tersimpan."
+    rs.locator("#change-sep summary").click()
+    rs.locator("select#doctor_code option[value='5151']").wait_for(state="attached")
+    rs.locator("#doctor_code").evaluate("s => s.add(new Option('forged', '5252', true, true))")
+    rs.get_by_role("button", name="Simpan perubahan").click()
+    assert "5252" in rs.get_by_role("alert").inner_text()
+    with Session(engine) as s:
+        assert s.get(SepRow, number).dpjp_code == "5151"

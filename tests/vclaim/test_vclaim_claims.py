@@ -6,7 +6,9 @@ with nothing written; another hospital's records answered as unknown."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 
+from aplicares.test_aplicares_bridging import aplicare, write
 from support.care_world import count
 from vclaim.test_vclaim_bridging import bridge, client, ok, referral, refused, send, t_sep  # noqa: F401
 
@@ -68,6 +70,30 @@ def test_lpk_insert_list_update_delete_and_bad_input(bridge):
     refused(send(other, "LPK/delete", "delete", {"request": {"t_lpk": {"noSep": no_sep}}}), "201", "Tidak ada SEP")
     assert ok(send(rs, "LPK/delete", "delete", {"request": {"t_lpk": {"noSep": no_sep}}})) == no_sep
     refused(rs.request(f"LPK/TglMasuk/{w.today}/JnsPelayanan/1"), "201")
+
+    # once the hospital reports its rooms to Aplicares (its own client), the sheet's room and class
+    # must be one of them (A-V53); the list names the room as reported
+    beds = aplicare(bridge, w.rs_v2)
+    for room in ({"kodekelas": "KL3", "koderuang": "MAWAR", "namaruang": "Ruang Mawar"},
+                 {"kodekelas": "VIP", "koderuang": "ANGGREK", "namaruang": "Ruang Anggrek"}):
+        assert write(beds, f"rest/bed/create/{w.rsud}", {**room, "kapasitas": "10", "tersedia": "2"}
+                     )["metaData"]["code"] == 1
+    time.sleep(1.05 - time.time() % 1)  # the Aplicares writes signed this second with the same consumer (A-C16)
+    assert {"kode": "MAWAR", "nama": "Ruang Mawar"} in ok(rs.request("referensi/ruangrawat"))["list"]
+    care = {"ruangRawat": "MAWAR", "kelasRawat": "5", "spesialistik": "INT", "caraKeluar": "1", "kondisiPulang": "1"}
+    before = count(bridge.engine, ClaimSheetRow)
+    refused(send(rs, "LPK/insert", "post", _lpk(no_sep, w.today)), "400",
+            "Ruang rawat 1 tidak termasuk ruang yang dilaporkan rumah sakit ke Aplicares")
+    refused(send(rs, "LPK/insert", "post", _lpk(no_sep, w.today, perawatan={**care, "kelasRawat": "2"})), "400",
+            "Kelas rawat 2 tidak dilaporkan ke Aplicares untuk ruang MAWAR")
+    assert count(bridge.engine, ClaimSheetRow) == before
+    assert ok(send(rs, "LPK/insert", "post", _lpk(no_sep, w.today, perawatan=care))) == no_sep
+    row = ok(rs.request(f"LPK/TglMasuk/{w.today}/JnsPelayanan/1"))["lpk"]["list"][0]
+    assert row["perawatan"]["ruangRawat"] == {"kode": "MAWAR", "nama": "Ruang Mawar"}
+    refused(send(rs, "LPK/update", "put", _lpk(no_sep, w.today, perawatan={**care, "ruangRawat": "MELATI"})),
+            "400", "MELATI")
+    assert ok(send(rs, "LPK/update", "put", _lpk(no_sep, w.today, perawatan={**care, "ruangRawat": "ANGGREK",
+                                                                               "kelasRawat": "2"}))) == no_sep
 
 
 def _prb(no_sep: str, card: str, **kw) -> dict:

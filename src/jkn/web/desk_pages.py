@@ -68,9 +68,10 @@ def discharge(request: Request, portal: Staff, session: DB, number: str, form: F
     return RedirectResponse(f"/faskes/sep/{number}?ok=sep_discharged", status_code=303)
 
 
-#: the SEP form's fields the desk may change after issue (VClaim SEP/2.0/update), form name -> service name
+#: the SEP form's fields the desk may change after issue (VClaim SEP/2.0/update), form name -> service name;
+#: an outpatient SEP's DPJP comes from the doctor choice (``doctor_code``), an inpatient one's is typed
 CHANGEABLE = {"diagnosis": "diagnosis", "poli": "poli", "notes": "notes", "phone": "phone", "mr_number": "mr_number",
-              "dpjp_code": "dpjp_code"}
+              "dpjp_code": "dpjp_code", "doctor_code": "dpjp_code"}
 
 
 @router.post("/faskes/sep/{number}/ubah", response_class=HTMLResponse)
@@ -79,7 +80,7 @@ def change_sep(request: Request, portal: Staff, session: DB, number: str, form: 
     s = _own_sep(session, portal, number)
     changes = {name: _text(form, field) for field, name in CHANGEABLE.items() if _text(form, field)}
     try:
-        sep.update_sep(session, number, actor=portal.actor, facility_code=code, **changes)
+        sep.update_sep(session, number, actor=portal.actor, facility_code=code, dpjp_from_schedule=True, **changes)
     except DomainError as exc:
         return _sep_refused(request, portal, session, s, exc, form)
     return RedirectResponse(f"/faskes/sep/{number}?ok=sep_changed", status_code=303)
@@ -116,16 +117,22 @@ def withdraw_internal(request: Request, portal: Staff, session: DB, number: str,
 
 @router.get("/faskes/jadwal-dokter", response_class=HTMLResponse)
 def doctor_options(request: Request, portal: Staff, session: DB, control_date: str = "", control_poli: str = "",
-                   poli: str = "", doctor_code: str = ""):
-    """The doctor choices of a control letter or SPRI form: the hospital's doctors practising at the
-    clinic on the date chosen (its Antrean RS schedule); refreshed when the date or clinic changes."""
+                   poli: str = "", sep_date: str = "", service_type: str = "2", doctor_code: str = ""):
+    """The doctor choice of a control letter, SPRI or outpatient SEP (its DPJP): the hospital's doctors
+    of the clinic on the date chosen (its Antrean RS schedule), refreshed when the date or clinic
+    changes; a typed code only for a clinic the hospital keeps no schedule for (A-V46). An inpatient
+    SEP names no DPJP (VClaim: "tidak diisi jika jnsPelayanan = 1", A-V52)."""
     code = _hospital(portal)
+    if service_type == "1":
+        return page(request, portal, "facility/_doctor_options.html", inpatient=True)
+    clinic = control_poli or poli
+    scheduled, doctors = practice.keeps_schedule(session, code, clinic), []
     try:
-        doctors = practice.doctors_on(session, code, control_poli or poli, control_date)
+        scheduled, doctors = practice.doctor_choice(session, code, clinic, control_date or sep_date)
     except DomainError:  # no date or clinic chosen yet: nothing to offer
-        doctors = []
-    return page(request, portal, "facility/_doctor_options.html", doctors=doctors, chosen=doctor_code)
-
+        pass
+    return page(request, portal, "facility/_doctor_options.html", doctors=doctors, chosen=doctor_code,
+                scheduled=scheduled)
 
 
 @router.post("/faskes/sep/{number}/surat-kontrol", response_class=HTMLResponse)

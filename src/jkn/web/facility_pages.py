@@ -162,7 +162,8 @@ def issue_sep(request: Request, portal: Staff, session: DB, form: Form_):
             emergency=_flag(form, "emergency"), accident=_text(form, "accident") or "0",
             class_upgrade=_text(form, "class_upgrade"), upgrade_payer=_text(form, "upgrade_payer"),
             mr_number=_text(form, "mr_number"), phone=_text(form, "phone"), notes=_text(form, "notes"),
-            delivery_child_number=_text(form, "delivery_child_number"), actor=portal.actor)
+            delivery_child_number=_text(form, "delivery_child_number"), dpjp_code=_text(form, "doctor_code"),
+            dpjp_from_schedule=True, actor=portal.actor)
     except DomainError as exc:
         return page(request, portal, "facility/sep.html", status_code=exc.status, error=exc.say,
                     explanation=exc.details.get("explanation"), values=values, **_choices(session, facility))

@@ -12,7 +12,7 @@ from jkn.bridging.vclaim.handlers import _empty, _obj, _request, router
 from jkn.i18n import Msg
 from jkn.reference import care_codes
 from jkn.services.billing import service_penalties
-from jkn.services.care import back_referrals, claim_sheets, sep, special_referrals
+from jkn.services.care import back_referrals, beds, claim_sheets, sep, special_referrals
 from jkn.services.care.claim_sheets import FOLLOW_UPS
 from jkn.services.care.common import parse_date
 from jkn.services.errors import Invalid
@@ -42,7 +42,8 @@ def _named(code: str, names: dict) -> dict:
     return {"kode": code, "nama": names.get(code)}
 
 
-def _lpk_row(sheet, s: dict) -> dict:
+def _lpk_row(sheet, s: dict, rooms: dict) -> dict:
+    """One sheet as VClaim lists it; the room's name is the one reported to Aplicares (None when not)."""
     icd = care_codes.icd10()
     polis = {k: p.name for k, p in care_codes.polis().items()}
     care = sheet.care
@@ -56,7 +57,8 @@ def _lpk_row(sheet, s: dict) -> dict:
         "perawatan": {"caraKeluar": _named(care["caraKeluar"], dict(care_codes.claim_codes("carakeluar"))),
                       "kelasRawat": _named(care["kelasRawat"], sep.UPGRADE_CLASSES),
                       "kondisiPulang": _named(care["kondisiPulang"], dict(care_codes.claim_codes("pascapulang"))),
-                      "ruangRawat": {"kode": care["ruangRawat"], "nama": None},
+                      "ruangRawat": {"kode": care["ruangRawat"],
+                                     "nama": rooms[care["ruangRawat"]]["name"] if care["ruangRawat"] in rooms else None},
                       "spesialistik": _named(care["spesialistik"], polis)},
         "peserta": {"kelamin": p["sex"], "nama": p["name"], "noKartu": p["card_number"], "noMR": s["mr_number"],
                     "tglLahir": p["birth_date"]},
@@ -73,7 +75,8 @@ def lpk_list(call: Call):
                                            call.params["jns"])
     if not rows:
         _empty(f"LPK {call.params['tgl']}")
-    return {"lpk": {"list": [_lpk_row(r["sheet"], r["sep"]) for r in rows]}}
+    rooms = beds.rooms_of(call.session, call.consumer.facility_code)
+    return {"lpk": {"list": [_lpk_row(r["sheet"], r["sep"], rooms) for r in rows]}}
 
 
 # --- PRB (Surat Rujuk Balik) ------------------------------------------------------------------

@@ -8,15 +8,12 @@ docs/vclaim.md.
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from jkn.bridging.core.protocol import Call
 from jkn.bridging.vclaim.handlers import _empty, _own_sep, router
 from jkn.i18n import Msg
-from jkn.services.care import accidents, practice, sep
+from jkn.services.care import accidents, beds, practice, sep
 from jkn.services.care.common import facility, parse_date, participant_by_card
 from jkn.services.errors import NotFound
-from jkn.store.bed_tables import BedRoomRow
 
 
 def _num(value: int | None) -> str | None:
@@ -72,14 +69,10 @@ def ref_dokter(call: Call):
 @router.add("GET", "referensi/ruangrawat")
 def ref_ruangrawat(call: Call):
     """The rooms the consumer's hospital reports to Aplicares (code and name; A-V46)."""
-    rows = call.session.scalars(select(BedRoomRow).where(BedRoomRow.facility_code == call.consumer.facility_code)
-                                .order_by(BedRoomRow.room_code, BedRoomRow.class_code))
-    seen: dict[str, str] = {}
-    for r in rows:
-        seen.setdefault(r.room_code, r.room_name)
-    if not seen:
+    rooms = beds.rooms_of(call.session, call.consumer.facility_code)
+    if not rooms:
         _empty("ruang rawat")
-    return {"list": [{"kode": k, "nama": v} for k, v in seen.items()]}
+    return {"list": [{"kode": k, "nama": v["name"]} for k, v in rooms.items()]}
 
 
 # --- a referral's target hospital ------------------------------------------------------------------

@@ -202,6 +202,17 @@ def read_rooms(session: Session, facility_code: str, start: str | int, limit: st
     return total, [{**view(r), "rownumber": first + i} for i, r in enumerate(rows)]
 
 
+def rooms_of(session: Session, facility_code: str) -> dict[str, dict]:
+    """The rooms a hospital reports, by room code: its name (the first class's, in code order) and
+    the Aplicares classes it is reported in. What VClaim's ``referensi/ruangrawat`` lists and an
+    LPK's room is matched against (A-V46, A-V53)."""
+    out: dict[str, dict] = {}
+    for r in session.scalars(select(BedRoomRow).where(BedRoomRow.facility_code == facility_code)
+                             .order_by(BedRoomRow.room_code, BedRoomRow.class_code)):
+        out.setdefault(r.room_code, {"name": r.room_name, "classes": []})["classes"].append(r.class_code)
+    return out
+
+
 def availability_in_kabkota(session: Session, kabkota_code: str) -> list[dict]:
     """The public page: every hospital of a kab/kota that reports beds, its rooms by class."""
     rows = session.execute(select(BedRoomRow, FacilityRow).join(FacilityRow, FacilityRow.code == BedRoomRow.facility_code)

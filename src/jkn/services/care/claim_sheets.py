@@ -3,8 +3,9 @@
 covered. The hospital holds these data; this server records them as sent and checks what it has a
 list for: the SEP (live, this facility's), dates, clinic and specialty (the clinic codes), the room
 class (VClaim's class codes, A-V01), the discharge and after-discharge codes (the claim form's
-lists), ICD-10 diagnoses with exactly one primary, and the follow-up plan. Rooms (ruang rawat) and
-ICD-9-CM procedures have no list here: kept as sent, format checked (assumption A-V40)."""
+lists), ICD-10 diagnoses with exactly one primary, and the follow-up plan. The room (ruang rawat)
+and its class are matched against the rooms the hospital reports to Aplicares when it reports any
+(assumption A-V53); else, like ICD-9-CM procedures, kept as sent, format checked (A-V40)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from jkn.i18n import Msg
 from jkn.reference import care_codes
+from jkn.services.care import beds
 from jkn.services.care import sep as sep_service
 from jkn.services.care.common import check_diagnosis, check_poli, facility, parse_date
 from jkn.services.errors import Conflict, Invalid, NotFound
@@ -38,13 +40,30 @@ def _code(value, allowed: dict | tuple, field: str) -> str:
     return code
 
 
-def _care(care: dict) -> dict:
+def _room(session: Session, facility_code: str, room: str, room_class: str) -> None:
+    """Where the hospital reports rooms to Aplicares, the sheet's room must be one of them and its
+    class one the room is reported in (VClaim and Aplicares classes matched by name; a VClaim class
+    Aplicares has no name for is not matched). No rooms reported: kept as sent (A-V53)."""
+    rooms = beds.rooms_of(session, facility_code)
+    if not rooms:
+        return
+    if room not in rooms:
+        raise Invalid(Msg("error.care.lpk_room_unknown", code=room), field="perawatan.ruangRawat")
+    names = {c.name: c.code for c in care_codes.bed_classes().values()}
+    wanted = names.get(sep_service.UPGRADE_CLASSES[room_class])
+    if wanted and wanted not in rooms[room]["classes"]:
+        raise Invalid(Msg("error.care.lpk_room_class", code=room, room_class=room_class,
+                          classes=", ".join(rooms[room]["classes"])), field="perawatan.kelasRawat")
+
+
+def _care(session: Session, facility_code: str, care: dict) -> dict:
     room = str(care.get("ruangRawat") or "").strip()
     if not ROOM_RE.fullmatch(room):
         raise Invalid(Msg("error.care.code_unknown", field="perawatan.ruangRawat", code=room or "-"),
                       field="perawatan.ruangRawat")
-    return {"ruangRawat": room,
-            "kelasRawat": _code(care.get("kelasRawat"), sep_service.UPGRADE_CLASSES, "perawatan.kelasRawat"),
+    room_class = _code(care.get("kelasRawat"), sep_service.UPGRADE_CLASSES, "perawatan.kelasRawat")
+    _room(session, facility_code, room, room_class)
+    return {"ruangRawat": room, "kelasRawat": room_class,
             "spesialistik": check_poli(str(care.get("spesialistik") or ""), "perawatan.spesialistik").code,
             "caraKeluar": _code(care.get("caraKeluar"), care_codes.claim_codes("carakeluar"), "perawatan.caraKeluar"),
             "kondisiPulang": _code(care.get("kondisiPulang"), care_codes.claim_codes("pascapulang"),
@@ -105,7 +124,7 @@ def _fields(session: Session, sep: SepRow, sheet: dict) -> dict:
     care = sheet.get("perawatan") if isinstance(sheet.get("perawatan"), dict) else {}
     plan = sheet.get("rencanaTL") if isinstance(sheet.get("rencanaTL"), dict) else {}
     return dict(admitted_on=admitted, discharged_on=discharged, guarantor=guarantor,
-                poli_code=check_poli(poli.get("poli"), "poli.poli").code, care=_care(care),
+                poli_code=check_poli(poli.get("poli"), "poli.poli").code, care=_care(session, sep.facility_code, care),
                 diagnoses=_diagnoses(sheet.get("diagnosa")), procedures=procedures(sheet.get("procedure")),
                 follow_up=_follow_up(session, plan, admitted), dpjp_code=str(sheet.get("DPJP") or "").strip() or None)
 

@@ -102,17 +102,32 @@ def doctors_on(session: Session, facility_code: str, poli: str, on: "dt.date | s
             for code, ws in by_doctor.items()]
 
 
+def keeps_schedule(session: Session, facility_code: str, poli: str | None) -> bool:
+    """Whether the hospital keeps any practice window for the clinic (any weekday, closed or not):
+    only then is a doctor chosen from its schedule; otherwise a typed code is kept (A-V46)."""
+    if not poli:
+        return False
+    return bool(session.scalar(select(func.count()).select_from(DoctorScheduleRow).where(
+        DoctorScheduleRow.facility_code == facility_code,
+        (DoctorScheduleRow.poli_code == poli) | (DoctorScheduleRow.subspecialist_code == poli))))
+
+
+def doctor_choice(session: Session, facility_code: str, poli: str, on: "dt.date | str") -> tuple[bool, list[dict]]:
+    """What a desk form offers for a doctor (a control letter's, an SPRI's, an outpatient SEP's DPJP):
+    whether the clinic has a schedule (then only its doctors of the date may be chosen) and those doctors."""
+    pol = check_poli(poli, "poli")
+    return keeps_schedule(session, facility_code, pol.code), doctors_on(session, facility_code, pol.code, on)
+
+
 def check_doctor_on(session: Session, facility_code: str, poli: str, day: dt.date, doctor_code: str | None,
                     field: str = "kodeDokter") -> str | None:
-    """A control letter's or SPRI's doctor: one practising at the clinic on that date when the hospital
-    keeps a schedule for the clinic; kept as sent when it keeps none (assumption A-V46)."""
+    """A control letter's or SPRI's doctor, or a desk SEP's DPJP: one practising at the clinic on that
+    date when the hospital keeps a schedule for the clinic; kept as sent when it keeps none (A-V46)."""
     code = (doctor_code or "").strip()
     if not code:
         return None
-    kept = session.scalar(select(func.count()).select_from(DoctorScheduleRow).where(
-        DoctorScheduleRow.facility_code == facility_code,
-        (DoctorScheduleRow.poli_code == poli) | (DoctorScheduleRow.subspecialist_code == poli)))
-    if kept and code not in {d["code"] for d in doctors_on(session, facility_code, poli, day)}:
+    if keeps_schedule(session, facility_code, poli) and code not in {
+            d["code"] for d in doctors_on(session, facility_code, poli, day)}:
         raise Invalid(Msg("error.care.doctor_not_practising", code=code, poli=poli, day=day), field=field)
     return code
 

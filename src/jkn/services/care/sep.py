@@ -24,7 +24,7 @@ from jkn.i18n import Msg
 from jkn.reference import care_codes
 from jkn.rules import referral as referral_rules
 from jkn.rules.decision import Step, cite
-from jkn.services.care import accidents, cover, internal_referrals
+from jkn.services.care import accidents, cover, internal_referrals, practice
 from jkn.services.care import eligibility as care_eligibility
 from jkn.services.care.common import (
     LETTER_SEP,
@@ -119,9 +119,11 @@ def insert_sep(session: Session, *, actor: Actor, card_number: str, sep_date: "d
                emergency: bool | None = None, delivery_child_number: int | None = None,
                excluded: Iterable[str] = (), consumer_facility: str | None = None,
                accident_details: "accidents.Details | None" = None,
-               purpose: "internal_referrals.Purpose | None" = None) -> dict:
+               purpose: "internal_referrals.Purpose | None" = None, dpjp_from_schedule: bool = False) -> dict:
     """Issue an SEP, or refuse it with the reason and the clause (nothing written then); the SEP
-    and its audit row name ``actor``; an accident SEP keeps its details (:mod:`accidents`)."""
+    and its audit row name ``actor``; an accident SEP keeps its details (:mod:`accidents`). With
+    ``dpjp_from_schedule`` (the hospital desk) an outpatient SEP's DPJP must be one the clinic's
+    schedule offers where the hospital keeps one (A-V46); VClaim's ``dpjpLayan`` is kept as sent (A-V52)."""
     day = parse_date(sep_date, "tglSep")
     purpose = (purpose or internal_referrals.Purpose(visit=visit_purpose or "0")).checked()
     if service_type not in SERVICE_TYPES:
@@ -203,6 +205,8 @@ def insert_sep(session: Session, *, actor: Actor, card_number: str, sep_date: "d
             delivery_child_number=delivery_child_number, facility_contracted=fac.partnership == "PARTNER",
             referral_letter=letter_ok, emergency=emergency, answer=SEP_REFUSED)
 
+        if dpjp_from_schedule and service_type == "2":
+            dpjp_code = practice.check_doctor_on(session, fac.code, pol.code, day, dpjp_code, field="dpjp_code")
         visit = dict(participant_id=p.id, facility_code=fac.code, service_type=service_type,
                      poli_code=pol.code if pol else None, sep_date=day)
         _refuse_duplicate(session, **visit)
@@ -282,9 +286,11 @@ def _changeable(row: SepRow) -> dict:
 
 
 def update_sep(session: Session, number: str, *, actor: Actor, facility_code: str | None = None,
-               accident_details: "accidents.Details | None" = None, **changes) -> dict:
+               accident_details: "accidents.Details | None" = None, dpjp_from_schedule: bool = False,
+               **changes) -> dict:
     """Change what may change after issue; a new diagnosis or clinic is checked against the exclusions;
-    accident details sent again replace the ones kept (``lakaLantas`` 0 drops them)."""
+    accident details sent again replace the ones kept (``lakaLantas`` 0 drops them); a new DPJP of an
+    outpatient SEP is checked as at issue with ``dpjp_from_schedule`` (the desk, A-V52)."""
     unknown = set(changes) - set(UPDATABLE)
     if unknown:
         raise Invalid(Msg("error.care.sep_not_changeable", unknown=sorted(unknown), value=', '.join(UPDATABLE)))
@@ -300,6 +306,9 @@ def update_sep(session: Session, number: str, *, actor: Actor, facility_code: st
             cover.check_cover(session, row.participant_id, row.sep_date, [], service="FKRTL_SPECIALIST_EXAMINATION",
                               level="referral", diagnosis=row.diagnosis_code, poli=row.poli_code,
                               delivery_child_number=row.delivery_child_number, referral_letter=True)
+        if dpjp_from_schedule and row.service_type == "2" and changes.get("dpjp_code") not in (None, "", row.dpjp_code):
+            practice.check_doctor_on(session, row.facility_code, row.poli_code, row.sep_date, changes["dpjp_code"],
+                                     field="dpjp_code")
         for key in ("mr_number", "notes", "dpjp_code", "phone", "upgrade_payer", "upgrade_responsible"):
             if changes.get(key) not in (None, ""):
                 setattr(row, key, changes[key])
