@@ -10,12 +10,9 @@ arrive from the ASGI front (:mod:`jkn.bridging.core.dispatch`), never through th
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import contextvars
 import json
 import logging
-from concurrent.futures import ThreadPoolExecutor
 
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
@@ -131,21 +128,6 @@ def handle(service: Service, sessions, read_sessions, method: str, service_path:
         return error_answer(service, envelope.INTERNAL)
 
 
-#: worker threads for the handlers: as many as Starlette's thread pool (anyio's default limiter), used
-#: through ``loop.run_in_executor`` — about 20 µs of CPU per call where ``run_in_threadpool`` takes
-#: 45-65 µs and twice the wait (docs/benchmarks.md, issue #13)
-HANDLER_THREADS = 40
-_executor: ThreadPoolExecutor | None = None
-
-
-async def _in_thread(fn, *args):
-    """``fn(*args)`` in a handler thread, in a copy of the caller's context (as run_in_threadpool)."""
-    global _executor
-    if _executor is None:
-        _executor = ThreadPoolExecutor(HANDLER_THREADS, thread_name_prefix="jkn-bridging")
-    return await asyncio.get_running_loop().run_in_executor(_executor, contextvars.copy_context().run, fn, *args)
-
-
 def _read_sessions(state):
     """An autocommit session factory over the app's engine (created on first use)."""
     factory = getattr(state, "bridging_read_sessions", None)
@@ -204,5 +186,5 @@ async def serve(state, service: Service, method: str, service_path: str, headers
         raw = await _read_body(receive, settings.max_body)
     except ProtocolError as exc:
         return _unread(error_answer(service, exc.code, exc.message), headers)
-    return await _in_thread(handle, service, state.sessions, read_sessions, method, service_path, headers,
+    return await run_in_threadpool(handle, service, state.sessions, read_sessions, method, service_path, headers,
                                    consumer, raw, settings, client)
