@@ -6,6 +6,8 @@ cards, median and p90 per step; ``--profile`` adds a cProfile of ``handle()`` (t
     .venv/bin/python bench/vclaim_steps.py --requests 3000
     .venv/bin/python bench/vclaim_steps.py --requests 1000 --profile
     .venv/bin/python bench/vclaim_steps.py --sep 300      # SEP/2.0/insert instead (writes SEPs)
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null .venv/bin/python bench/vclaim_steps.py --plain 200
+    # ... and --plain 0: the difference / 200 is the instructions per answer (steady on a loaded machine)
 
 Steps: ``auth`` (signature headers → cached consumer, HMAC), ``route``, ``query`` (the one eligibility
 statement, executed and fetched), ``status`` (cover decided from the row), ``shape`` (the ``peserta``
@@ -132,6 +134,8 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=3000)
     ap.add_argument("--profile", action="store_true", help="also cProfile handle() and print the top functions")
     ap.add_argument("--sep", type=int, default=0, help="measure N SEP inserts instead of eligibility answers")
+    ap.add_argument("--plain", type=int, default=None,
+                    help="only run N answers through handle() after 20 warm-up ones, no timers (for valgrind)")
     args = ap.parse_args()
 
     engine = make_engine(args.db)
@@ -193,6 +197,16 @@ def main() -> None:
                                ("envelope", t8, t9), ("handle", t9, t10)):
                 steps[name].append((b - a) * 1e6)
 
+    if args.plain is not None:
+        headers = _headers(cred)
+        consumer = authenticate(read_sessions, headers, settings.max_skew)
+        for i in range(20 + args.plain):
+            r = server.handle(SERVICE, sessions, read_sessions, "GET",
+                              f"Peserta/nokartu/{cards[i % len(cards)]}/tglSEP/{day}", headers, consumer, b"",
+                              settings, "127.0.0.1")
+            assert b'"code":"200"' in r.body, r.body
+        engine.dispose()
+        return
     for _ in range(100):
         one(False)
     for _ in range(args.requests):
