@@ -229,6 +229,12 @@ end
 """
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process ``pid`` and its waited-for children (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
 def run_wrk(base: str, mode: str, cred: dict, cards: list[str], day: str, duration: int, connections: int) -> dict:
     ts = str(int(time.time()))
     script = LUA % {"cards": ",".join(f'"{c}"' for c in cards), "day": day, "mode": mode, "cons": cred["cons_id"],
@@ -326,23 +332,29 @@ def main() -> None:
     load_before = os.getloadavg()[0]
     results = {}
 
-    def measure(base: str, name: str, mode: str) -> None:  # warm-up, then the measured run
+    def measure(server: Server, name: str, mode: str) -> None:  # warm-up, then the measured run
+        base = server.base
         if tool == "wrk":
             run_wrk(base, mode, cred, cards, day, 3, args.connections)
+            cpu = cpu_seconds(server.proc.pid)
             results[name] = run_wrk(base, mode, cred, cards, day, args.duration, args.connections)
         else:
             asyncio.run(_httpx_load(base, mode, cred, cards, day, 3, args.connections))
+            cpu = cpu_seconds(server.proc.pid)
             results[name] = asyncio.run(_httpx_load(base, mode, cred, cards, day, args.duration, args.connections))
         r = results[name]
+        r["server_cpu_ms_per_request"] = (cpu_seconds(server.proc.pid) - cpu) * 1000 / max(r["requests"], 1)
+        r["load_average_after"] = os.getloadavg()[0]
         log(f"{name:9s} {r['rps']:8.0f} req/s  p50 {r['p50_ms']:.2f} ms  p99 {r['p99_ms']:.2f} ms  "
-            f"errors {r['errors']}  non-OK {r['non_ok']}")
+            f"errors {r['errors']}  non-OK {r['non_ok']}  server CPU {r['server_cpu_ms_per_request']:.3f} ms/request  "
+            f"load {r['load_average_after']:.1f}")
 
     with Server(None, args.workers) as baseline:
-        measure(baseline.base, "baseline", "health")
+        measure(baseline, "baseline", "health")
     with Server(args.db, args.workers) as srv:
         check_with_bridging(srv.base, cred, cards, day)
-        measure(srv.base, "health", "health")
-        measure(srv.base, "peserta", "peserta")
+        measure(srv, "health", "health")
+        measure(srv, "peserta", "peserta")
     hello = results["baseline"]["rps"]
     ratios = {"health": results["health"]["rps"] / hello, "peserta": results["peserta"]["rps"] / hello}
     peserta = results["peserta"]

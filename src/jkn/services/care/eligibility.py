@@ -22,6 +22,7 @@ from jkn.services.errors import NotFound
 from jkn.store.billing_tables import PayerRow
 from jkn.store.facility_tables import FacilityRow
 from jkn.store.membership_tables import CardIssueRow, ParticipantRow
+from jkn.store.prepared import PreparedRead
 
 
 @dataclass
@@ -45,7 +46,8 @@ _BY_CARD = _BY_NIK = None
 
 
 def _statements():
-    """The look-up statements, built once (a select built per call costs more than running it)."""
+    """The look-up statements, built once (a select built per call costs more than running it) and
+    prepared on PostgreSQL (:class:`jkn.store.prepared.PreparedRead`)."""
     global _BY_CARD, _BY_NIK
     if _BY_CARD is None:
         printed = (select(func.max(CardIssueRow.issued_on)).where(CardIssueRow.participant_id == ParticipantRow.id)
@@ -53,8 +55,8 @@ def _statements():
         base = (select(ParticipantRow.__table__, FacilityRow.name.label("fktp_name"), printed, *PAYER_COLUMNS)
                 .outerjoin(FacilityRow, FacilityRow.code == ParticipantRow.fktp_code)
                 .outerjoin(PayerRow, PayerRow.id == ParticipantRow.payer_id))
-        _BY_CARD = base.where(ParticipantRow.card_number == bindparam("key"))
-        _BY_NIK = base.where(ParticipantRow.nik == bindparam("key"))
+        _BY_CARD = PreparedRead(base.where(ParticipantRow.card_number == bindparam("key")))
+        _BY_NIK = PreparedRead(base.where(ParticipantRow.nik == bindparam("key")))
     return _BY_CARD, _BY_NIK
 
 
@@ -67,7 +69,7 @@ def _lookup(session: Session, *, card_number: str | None, nik: str | None):
     else:
         n = valid_nik(nik)
         stmt, key, what = by_nik, n, Msg("error.participant.by_nik", nik=n)
-    row = session.execute(stmt, {"key": key}).first()
+    row = stmt.first(session, {"key": key})
     if row is None:
         raise NotFound(Msg("error.participant.unknown_with", what=what), field="noKartu" if card_number is not None else "nik")
     return row, row.fktp_name, row.card_printed

@@ -1,0 +1,240 @@
+"""Cost per request of each step of a VClaim eligibility answer (``Peserta/nokartu``, v2.0), in
+process, on the benchmark database of bench/vclaim_eligibility.py (run that first: it loads the
+participants). Manual timers around the server's own functions, interleaved per request over random
+cards, median and p90 per step; ``--profile`` adds a cProfile of ``handle()`` (top functions).
+
+    .venv/bin/python bench/vclaim_steps.py --requests 3000
+    .venv/bin/python bench/vclaim_steps.py --requests 1000 --profile
+    .venv/bin/python bench/vclaim_steps.py --sep 300      # SEP/2.0/insert instead (writes SEPs)
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null .venv/bin/python bench/vclaim_steps.py --plain 200
+    # ... and --plain 0: the difference / 200 is the instructions per answer (steady on a loaded machine)
+
+Steps: ``auth`` (signature headers → cached consumer, HMAC), ``route``, ``query`` (the one eligibility
+statement, executed and fetched), ``status`` (cover decided from the row), ``shape`` (the ``peserta``
+dict), ``json``, ``lz`` (LZ-string), ``aes`` (key, padding, AES-CBC, base64), ``envelope`` (the answer's
+bytes), and ``handle`` (the whole synchronous part the server runs per request, measured on its own).
+The framework's share is not measured here: it is the bare Starlette baseline of the wrk run.
+
+``--sep N``: N SEP inserts (emergency visits of participants without an SEP, each its own signed
+header, as bench/vclaim_sep_insert.py) through ``handle()``: wall and CPU per insert unprofiled,
+then under cProfile the share of each step (CPU, inflated by the profiler: read the proportions).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import os
+import pstats
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from starlette.datastructures import Headers  # noqa: E402
+
+from vclaim_eligibility import DEFAULT_DB, sample_cards  # noqa: E402
+from jkn.bridging.core import lzfast, server  # noqa: E402
+from jkn.bridging.core import settings as bridging_settings  # noqa: E402
+from jkn.bridging.core.crypto import signature  # noqa: E402
+from jkn.bridging.core.protocol import authenticate  # noqa: E402
+from jkn.bridging.vclaim import SERVICE, shapes  # noqa: E402
+from jkn.services.care import eligibility  # noqa: E402
+from jkn.services.care.common import jakarta_today  # noqa: E402
+from jkn.services.portal.audit import SYSTEM  # noqa: E402
+from jkn.store.engine import make_engine, session_factory  # noqa: E402
+
+
+def _headers(cred: dict) -> Headers:
+    ts = str(int(time.time()))
+    return Headers({"x-cons-id": cred["cons_id"], "x-timestamp": ts, "user_key": cred["user_key"],
+                    "x-signature": signature(cred["cons_id"], cred["secret"], ts)})
+
+
+SEP_STEPS = (("whole handle()", "server.py", "handle"),
+             ("replay record: look up", "vclaim_requests.py", "recorded"),
+             ("replay record: claim (INSERT)", "vclaim_requests.py", "claim"),
+             ("replay record: forget expired", "vclaim_requests.py", "forget_expired"),
+             ("use case insert_sep", "sep.py", "insert_sep"),
+             ("  facility (ppkPelayanan)", "common.py", "facility"),
+             ("  eligibility (prepared)", "eligibility.py", "check"),
+             ("  cover rules", "cover.py", "check_cover"),
+             ("  one live SEP per visit", "sep.py", "_refuse_duplicate"),
+             ("  SEP number (care_serial)", "common.py", "next_number"),
+             ("  audit row", "audit.py", "record_at_facility"),
+             ("seal (JSON, LZ-string, AES)", "lzfast.py", "encrypt_response"),
+             ("commit", "session.py", "commit"))
+
+
+def sep_steps(args, sessions, read_sessions, settings) -> None:
+    from sqlalchemy import select
+
+    from jkn.services.care import vclaim_consumers
+    from jkn.store.facility_tables import FacilityRow
+    from vclaim_sep_insert import fresh_cards, t_sep
+
+    with sessions() as s:
+        hospital = s.scalars(select(FacilityRow.code).where(FacilityRow.level == "FKRTL",
+                                                            FacilityRow.name.like("RSUD %"))).first()
+    cards = fresh_cards(args.db, 2 * args.sep + 20)
+    day = jakarta_today().isoformat()
+    state = {"i": 0, "cred": None, "start": 0}
+
+    def one() -> None:
+        """Each insert a new participant and its own signed header (300 timestamps per consumer, A-C16)."""
+        i = state["i"]
+        state["i"] += 1
+        if i % 300 == 0:
+            with sessions() as s:
+                state["cred"] = vclaim_consumers.create_consumer(s, hospital, label="sep steps", actor=SYSTEM)
+            state["start"] = int(time.time()) - 150
+        cred, ts = state["cred"], str(state["start"] + i % 300)
+        headers = Headers({"x-cons-id": cred["cons_id"], "x-timestamp": ts, "user_key": cred["user_key"],
+                           "x-signature": signature(cred["cons_id"], cred["secret"], ts)})
+        consumer = authenticate(read_sessions, headers, settings.max_skew)
+        body = json.dumps(t_sep(cards[i], hospital, day)).encode()
+        r = server.handle(SERVICE, sessions, read_sessions, "POST", "SEP/2.0/insert", headers, consumer, body,
+                          settings, "127.0.0.1")
+        assert b'"code":"200"' in r.body, r.body
+
+    wall, cpu = [], []
+    for k in range(args.sep + 10):
+        t, c = time.perf_counter(), time.process_time()
+        one()
+        if k >= 10:
+            wall.append((time.perf_counter() - t) * 1000)
+            cpu.append((time.process_time() - c) * 1000)
+    load = os.getloadavg()
+    print(f"{args.sep} SEP inserts in process; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    print(f"per insert: wall median {statistics.median(wall):.2f} ms, CPU median {statistics.median(cpu):.2f} ms")
+    prof = cProfile.Profile(time.process_time)
+    prof.enable()
+    for _ in range(args.sep):
+        one()
+    prof.disable()
+    stats = pstats.Stats(prof).stats
+    total = None
+    print(f"{'step (cProfile, CPU)':34s} {'ms/insert':>9s} {'share':>6s}")
+    for label, file, func in SEP_STEPS:
+        hits = [(v[3], v[1]) for (f, _line, name), v in stats.items() if f.endswith(file) and name == func]
+        cum = sum(h[0] for h in hits) * 1000 / args.sep
+        total = total or cum
+        print(f"{label:34s} {cum:9.2f} {100 * cum / total:5.0f}%")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--db", default=os.environ.get("JKN_BENCH_DB", DEFAULT_DB))
+    ap.add_argument("--requests", type=int, default=3000)
+    ap.add_argument("--profile", action="store_true", help="also cProfile handle() and print the top functions")
+    ap.add_argument("--sep", type=int, default=0, help="measure N SEP inserts instead of eligibility answers")
+    ap.add_argument("--plain", type=int, default=None,
+                    help="only run N answers through handle() after 20 warm-up ones, no timers (for valgrind)")
+    args = ap.parse_args()
+
+    engine = make_engine(args.db)
+    sessions = session_factory(engine)
+    read_sessions = session_factory(engine.execution_options(isolation_level="AUTOCOMMIT"))
+    from jkn.services.care import facilities, vclaim_consumers
+
+    with sessions() as s:
+        rs = facilities.create_demo_facilities(s, ["32.73"], actor=SYSTEM)["FKRTL"][0]
+        s.commit()
+    with sessions() as s:
+        cred = vclaim_consumers.create_consumer(s, rs, label="steps", actor=SYSTEM)
+    settings = bridging_settings.Settings()
+    if args.sep:
+        sep_steps(args, sessions, read_sessions, settings)
+        engine.dispose()
+        return
+    cards = sample_cards(args.db, 5000)
+    day = jakarta_today().isoformat()
+    steps: dict[str, list[float]] = {k: [] for k in ("auth", "route", "query", "status", "shape", "json", "lz",
+                                                      "aes", "envelope", "handle")}
+    clock = time.perf_counter
+    rnd = random.Random(7)
+
+    def one(record: bool) -> None:
+        headers = _headers(cred)
+        card = rnd.choice(cards)
+        path = f"Peserta/nokartu/{card}/tglSEP/{day}"
+        t0 = clock()
+        consumer = authenticate(read_sessions, headers, settings.max_skew)
+        t1 = clock()
+        route, params = SERVICE.router.resolve("GET", path)
+        t2 = clock()
+        with read_sessions() as session:
+            p, fktp_name, printed = eligibility._lookup(session, card_number=card, nik=None)
+            t3 = clock()
+            e = eligibility._status(session, p, fktp_name, jakarta_today())
+            e.card_printed = printed
+        t4 = clock()
+        answer = {"peserta": shapes.peserta(e, jakarta_today(), e.card_printed)}
+        t5 = clock()
+        text = lzfast.dumps(answer)
+        t6 = clock()
+        compressed = lzfast.compress_to_encoded_uri_component(text)
+        t7 = clock()
+        sealed = lzfast.seal(compressed, consumer.cons_id, consumer.secret, headers["x-timestamp"])
+        t8 = clock()
+        env = SERVICE.conventions.ok(answer)
+        env["response"] = sealed
+        server._answer(env, "200")
+        t9 = clock()
+        response = server.handle(SERVICE, sessions, read_sessions, "GET", path, headers, consumer, b"", settings,
+                                 "127.0.0.1")
+        t10 = clock()
+        assert response.status_code == 200 and b'"code":"200"' in response.body, response.body
+        if record:
+            for name, a, b in (("auth", t0, t1), ("route", t1, t2), ("query", t2, t3), ("status", t3, t4),
+                               ("shape", t4, t5), ("json", t5, t6), ("lz", t6, t7), ("aes", t7, t8),
+                               ("envelope", t8, t9), ("handle", t9, t10)):
+                steps[name].append((b - a) * 1e6)
+
+    if args.plain is not None:
+        headers = _headers(cred)
+        consumer = authenticate(read_sessions, headers, settings.max_skew)
+        for i in range(20 + args.plain):
+            r = server.handle(SERVICE, sessions, read_sessions, "GET",
+                              f"Peserta/nokartu/{cards[i % len(cards)]}/tglSEP/{day}", headers, consumer, b"",
+                              settings, "127.0.0.1")
+            assert b'"code":"200"' in r.body, r.body
+        engine.dispose()
+        return
+    for _ in range(100):
+        one(False)
+    for _ in range(args.requests):
+        one(True)
+    load = os.getloadavg()
+    print(f"{args.requests} eligibility answers in process, random cards of "
+          f"{len(cards)} sampled; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+    print(f"{'step':10s} {'median µs':>10s} {'p90 µs':>8s}")
+    parts = 0.0
+    for name, values in steps.items():
+        med = statistics.median(values)
+        p90 = sorted(values)[int(len(values) * 0.9)]
+        if name != "handle":
+            parts += med
+        print(f"{name:10s} {med:10.0f} {p90:8.0f}")
+    print(f"{'sum':10s} {parts:10.0f}   (of the steps above handle; handle = the same work as the server does it)")
+    if args.profile:
+        prof = cProfile.Profile()
+        prof.enable()
+        for _ in range(min(args.requests, 1000)):
+            headers = _headers(cred)
+            consumer = authenticate(read_sessions, headers, settings.max_skew)
+            server.handle(SERVICE, sessions, read_sessions, "GET", f"Peserta/nokartu/{rnd.choice(cards)}/tglSEP/{day}",
+                          headers, consumer, b"", settings, "127.0.0.1")
+        prof.disable()
+        pstats.Stats(prof).sort_stats("tottime").print_stats(30)
+    engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

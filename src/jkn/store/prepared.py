@@ -1,0 +1,43 @@
+"""A hot read statement run on the driver's own connection where that gives the same values.
+
+On PostgreSQL (psycopg) the statement SQLAlchemy compiled is sent as a server-side prepared
+statement on the session's connection (its transaction, after the session's autoflush), and the
+row comes back as a light named tuple: the same values as SQLAlchemy's row (psycopg's types for
+these columns are the ones SQLAlchemy returns), without its per-execution result machinery —
+about 0.5 ms of a 1 ms VClaim eligibility answer (docs/benchmarks.md, issue #13). Elsewhere (SQLite,
+whose dates SQLAlchemy converts from text) the statement runs through SQLAlchemy as before.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from typing import Any
+
+from sqlalchemy import Select
+from sqlalchemy.orm import Session
+
+
+class PreparedRead:
+    """``PreparedRead(select)``; ``.first(session, params)``: the first row or None, with the
+    selected columns' keys as attributes."""
+
+    def __init__(self, stmt: Select):
+        self.stmt = stmt
+        self.row = namedtuple("Row", list(stmt.selected_columns.keys()))
+        self._sql: str | None = None  # as SQLAlchemy's psycopg dialect compiles it (pyformat parameters)
+
+    def first(self, session: Session, params: dict[str, Any]):
+        connection = session.connection()
+        dialect = connection.dialect
+        if dialect.driver != "psycopg":
+            return session.execute(self.stmt, params).first()
+        session.flush()  # what session.execute's autoflush does
+        make = self.row._make
+        cursor = connection.connection.driver_connection.cursor(row_factory=lambda _cursor: make)
+        try:
+            if self._sql is None:
+                self._sql = str(self.stmt.compile(dialect=dialect))
+            cursor.execute(self._sql, params, prepare=True)
+            return cursor.fetchone()
+        finally:
+            cursor.close()
