@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Iterable
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from jkn.i18n import Msg
@@ -243,6 +243,41 @@ class Practice:
     letter: SimpleNamespace | None  # the referral or control letter, when one was asked for and exists
 
 
+_PRACTICE: dict = {}
+
+
+def _practice_statement(letter: str | None):
+    """The statement of :func:`_practice` for a kind of letter, built once (building it costs more CPU
+    than running it)."""
+    if letter not in _PRACTICE:
+        code = bindparam("code")
+        doctor = select(FacilityStaffRow.name).where(
+            FacilityStaffRow.facility_code == code, FacilityStaffRow.registration_number == bindparam("doctor_code"),
+            FacilityStaffRow.role.in_(DOCTOR_ROLES), FacilityStaffRow.active.is_(True)).order_by(FacilityStaffRow.id).limit(1)
+        poli = bindparam("poli")
+        window = select(DoctorScheduleRow.id).where(
+            DoctorScheduleRow.facility_code == code, DoctorScheduleRow.doctor_code == bindparam("doctor_code"),
+            (DoctorScheduleRow.poli_code == poli) | (DoctorScheduleRow.subspecialist_code == poli),
+            DoctorScheduleRow.weekday == bindparam("weekday"),
+            DoctorScheduleRow.opens + "-" + DoctorScheduleRow.closes == bindparam("hours")
+        ).order_by(DoctorScheduleRow.id).limit(1)
+        taken = select(HospitalQueueRow.id).where(HospitalQueueRow.facility_code == code,
+                                                  HospitalQueueRow.booking_code == bindparam("booking")).limit(1)
+        joined = (FacilityRow.__table__.outerjoin(KabKotaRow.__table__, KabKotaRow.code == FacilityRow.kabkota_code)
+                  .outerjoin(DoctorScheduleRow.__table__, DoctorScheduleRow.id == window.scalar_subquery()))
+        letter_columns = []
+        if letter is not None:
+            table, names = _LETTER_COLUMNS[letter]
+            joined = joined.outerjoin(table.__table__, table.number == bindparam("reference"))
+            letter_columns = [getattr(table, n).label(f"letter_{n}") for n in names]
+        _PRACTICE[letter] = select(
+            FacilityRow.code, KabKotaRow.branch_code, doctor.scalar_subquery().label("doctor_name"),
+            DoctorScheduleRow.id.label("window_id"), DoctorScheduleRow.closed, DoctorScheduleRow.capacity,
+            taken.scalar_subquery().label("booking_taken"), *letter_columns).select_from(joined).where(
+            FacilityRow.code == code)
+    return _PRACTICE[letter]
+
+
 def _practice(session: Session, facility_code: str, *, doctor_code: str, poli: str, day: dt.date, hours: str,
               booking: str, letter: str | None, reference: str | None) -> Practice:
     """The facility (NotFound if unknown), the branch serving it, its doctor, the doctor's practice
@@ -250,27 +285,9 @@ def _practice(session: Session, facility_code: str, *, doctor_code: str, poli: s
     or control letter (``letter``: "referral", "control" or None) — one round trip where these were
     six (docs/benchmarks.md, "Antrean RS writes")."""
     code = (facility_code or "").strip().upper()
-    doctor = select(FacilityStaffRow.name).where(
-        FacilityStaffRow.facility_code == code, FacilityStaffRow.registration_number == doctor_code,
-        FacilityStaffRow.role.in_(DOCTOR_ROLES), FacilityStaffRow.active.is_(True)).order_by(FacilityStaffRow.id).limit(1)
-    window = select(DoctorScheduleRow.id).where(
-        DoctorScheduleRow.facility_code == code, DoctorScheduleRow.doctor_code == doctor_code,
-        (DoctorScheduleRow.poli_code == poli) | (DoctorScheduleRow.subspecialist_code == poli),
-        DoctorScheduleRow.weekday == day.isoweekday(),
-        DoctorScheduleRow.opens + "-" + DoctorScheduleRow.closes == hours).order_by(DoctorScheduleRow.id).limit(1)
-    taken = select(HospitalQueueRow.id).where(HospitalQueueRow.facility_code == code,
-                                              HospitalQueueRow.booking_code == booking).limit(1)
-    joined = (FacilityRow.__table__.outerjoin(KabKotaRow.__table__, KabKotaRow.code == FacilityRow.kabkota_code)
-              .outerjoin(DoctorScheduleRow.__table__, DoctorScheduleRow.id == window.scalar_subquery()))
-    letter_columns = []
-    if letter is not None:
-        table, names = _LETTER_COLUMNS[letter]
-        joined = joined.outerjoin(table.__table__, table.number == (reference or ""))
-        letter_columns = [getattr(table, n).label(f"letter_{n}") for n in names]
-    row = session.execute(select(FacilityRow.code, KabKotaRow.branch_code, doctor.scalar_subquery().label("doctor_name"),
-                                 DoctorScheduleRow.id.label("window_id"), DoctorScheduleRow.closed,
-                                 DoctorScheduleRow.capacity, taken.scalar_subquery().label("booking_taken"),
-                                 *letter_columns).select_from(joined).where(FacilityRow.code == code)).first()
+    row = session.execute(_practice_statement(letter), {
+        "code": code, "doctor_code": doctor_code, "poli": poli, "weekday": day.isoweekday(), "hours": hours,
+        "booking": booking, "reference": reference or ""}).first()
     if row is None:
         facility(session, facility_code, "facility_code")  # its NotFound
         raise Conflict(Msg("error.concurrent_change"))  # the facility was added since
@@ -386,9 +403,7 @@ def add_queue(session: Session, facility_code: str, body: dict, *, actor: Actor,
             notes=_text(body, "keterangan", required=False, size=500), source=source, status="ACTIVE")
         # one statement, no savepoint: an entry that would break a unique key (the number, the patient's
         # active entry at the clinic, the booking code — a concurrent entry won it) is not inserted
-        added = session.execute(dialect_insert(session, HospitalQueueRow.__table__).values(**values)
-                                .on_conflict_do_nothing()
-                                .returning(HospitalQueueRow.id, HospitalQueueRow.created_at)).first()
+        added = session.execute(_insert_entry(session), values).first()
         if added is None:
             _not_taken(session, ctx.code, day, pol.code, doctor_code, nik, queue_number)
             raise Duplicate("Terdapat duplikasi Kode Booking", field="kodebooking")
@@ -396,6 +411,18 @@ def add_queue(session: Session, facility_code: str, body: dict, *, actor: Actor,
                      facility_code=ctx.code, branch_code=ctx.branch_code,
                      summary=Msg("audit.sum.queue", kind=kind, number=queue_number, poli=pol.code, day=day))
         return queue_view(HospitalQueueRow(**values, id=added.id, created_at=added.created_at), [])
+
+
+_INSERT: dict = {}
+
+
+def _insert_entry(session: Session):
+    """INSERT of an entry that skips one breaking a unique key, answering its id (built once per database kind)."""
+    kind = session.get_bind().dialect.name
+    if kind not in _INSERT:
+        _INSERT[kind] = (dialect_insert(session, HospitalQueueRow.__table__).on_conflict_do_nothing()
+                         .returning(HospitalQueueRow.id, HospitalQueueRow.created_at))
+    return _INSERT[kind]
 
 
 def _not_taken(session: Session, code: str, day: dt.date, poli: str, doctor_code, nik: str, number: str) -> None:
@@ -435,8 +462,20 @@ def add_pharmacy(session: Session, facility_code: str, body: dict, *, actor: Act
         return {"kodebooking": row.booking_code, "jenisresep": kind, "nomorantrean": number}
 
 
+_TASKS = select(QueueTaskRow).where(QueueTaskRow.queue_id == bindparam("queue_id"))
+
+
 def _tasks(session: Session, queue_id: int) -> dict[int, QueueTaskRow]:
-    return {t.task_id: t for t in session.scalars(select(QueueTaskRow).where(QueueTaskRow.queue_id == queue_id))}
+    return {t.task_id: t for t in session.scalars(_TASKS, {"queue_id": queue_id})}
+
+
+#: an entry by facility and booking code, locked, with the branch serving the facility
+_ENTRY_LOCKED = (select(HospitalQueueRow, select(KabKotaRow.branch_code).where(KabKotaRow.code == FacilityRow.kabkota_code)
+                        .scalar_subquery())
+                 .join(FacilityRow, FacilityRow.code == HospitalQueueRow.facility_code)
+                 .where(HospitalQueueRow.facility_code == bindparam("code"),
+                        HospitalQueueRow.booking_code == bindparam("booking"))
+                 .with_for_update(of=HospitalQueueRow))
 
 
 def _entry_locked(session: Session, facility_code: str, booking_code) -> tuple[HospitalQueueRow, str, str | None]:
@@ -445,11 +484,7 @@ def _entry_locked(session: Session, facility_code: str, booking_code) -> tuple[H
     :func:`_booking` answer it."""
     code, text = (facility_code or "").strip().upper(), str(booking_code or "").strip()
     if text:
-        branch = select(KabKotaRow.branch_code).where(KabKotaRow.code == FacilityRow.kabkota_code).scalar_subquery()
-        found = session.execute(select(HospitalQueueRow, branch).join(FacilityRow, FacilityRow.code ==
-                                                                      HospitalQueueRow.facility_code)
-                                .where(HospitalQueueRow.facility_code == code, HospitalQueueRow.booking_code == text)
-                                .with_for_update(of=HospitalQueueRow)).first()
+        found = session.execute(_ENTRY_LOCKED, {"code": code, "booking": text}).first()
         if found is not None:
             return found[0], code, found[1]
     fac = facility(session, facility_code, "facility_code")
