@@ -54,6 +54,8 @@ from jkn.store.engine import make_engine, session_factory  # noqa: E402
 PHASES = (("replay: look up", vclaim_requests, "recorded"), ("replay: claim", vclaim_requests, "claim"),
           ("use case", queues, "add_queue"), ("use case", queues, "update_task"),
           ("  facility", common, "facility"), ("  facility", queues, "facility"),
+          ("  facility, doctor, window, booking code, letter", queues, "_practice"),
+          ("  entry locked, with its facility's branch", queues, "_entry_locked"),
           ("  doctor", queues, "_doctor"), ("  participant + cover", eligibility, "check"),
           ("  referral", queues, "_check_reference"), ("  counter", common, "next_serial"),
           ("  counter", queues, "next_serial"), ("  entry by booking code", queues, "_booking"),
