@@ -14,8 +14,9 @@ so each wrk run gets its own consumers and a header per request; (4) the baselin
 ``jkn serve``, checked with the unmodified ``bpjs-bridging`` client; (5) wrk (1 thread, Lua):
 adds, each a distinct participant with a valid referral, jkn numbering them; then task times,
 task 3 on every entry, then 4, ... (6) the numbers checked in the database: consecutive from 1,
-no repeat, as many as the adds answered 200; as many task rows as updates answered 200.
-Loopback only; every loop is bounded by ``--duration``.
+no repeat, as many as the adds answered 200; as many task rows as updates answered 200. Before
+the runs, the time of a one-row INSERT + COMMIT (the WAL flush an add makes while it holds its
+practice's counter; the disk is shared with every database of the server). Loopback only; every loop is bounded by ``--duration``.
 """
 
 from __future__ import annotations
@@ -214,6 +215,24 @@ def count_numbers(url: str, rs: str, day: dt.date) -> dict:
             "bookings": bookings}
 
 
+def commit_latency(url: str, n: int = 200) -> dict:
+    """Median and p90 ms of a one-row INSERT and its COMMIT on its own connection: the WAL flush an add
+    makes while it holds its practice's counter (the disk is shared with every database of the server)."""
+    times = []
+    with psycopg.connect(pg_conninfo(url)) as conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS bench_commit_probe (a int)")
+        conn.commit()
+        for _ in range(n):
+            t = time.perf_counter()
+            conn.execute("INSERT INTO bench_commit_probe VALUES (1)")
+            conn.commit()
+            times.append((time.perf_counter() - t) * 1000)
+        conn.execute("DROP TABLE bench_commit_probe")
+        conn.commit()
+    times.sort()
+    return {"median_ms": times[n // 2], "p90_ms": times[int(n * 0.9)]}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--db", default=os.environ.get("JKN_BENCH_DB", DEFAULT_DB), help="PostgreSQL URL")
@@ -239,6 +258,8 @@ def main() -> None:
     est = int(dt.datetime.combine(today, dt.time(8), dt.timezone(dt.timedelta(hours=7))).timestamp() * 1000)
     warm_people, people = people[1:2001], people[2001:]
     load_before = os.getloadavg()
+    commit = commit_latency(args.db)
+    log(f"INSERT + COMMIT on this server: median {commit['median_ms']:.2f} ms, p90 {commit['p90_ms']:.2f} ms")
     results, wc, d, c = {}, args.connections, args.duration, None
 
     def show(name: str) -> None:
@@ -272,7 +293,8 @@ def main() -> None:
     met = all(ratios[k] >= 0.05 and results[k]["p99_ms"] < 25 for k in ratios) and numbers_ok
     summary = {"participants": total, "duration_s": d, "connections": wc, "server_workers": args.workers,
                "tool": "wrk 1 thread", "cores": os.cpu_count(), "load_average_before": load_before,
-               "load_average_after": os.getloadavg(), "results": results, "ratio_to_baseline": ratios,
+               "load_average_after": os.getloadavg(), "insert_commit_before": commit, "results": results,
+               "ratio_to_baseline": ratios,
                "numbers_after_adds": counted, "after_updates": c, "numbers_consecutive_no_repeat": numbers_ok,
                "targets": {"ratio_at_least": 0.05, "p99_below_ms": 25}, "met": met,
                "date": dt.datetime.now().isoformat()}

@@ -336,3 +336,25 @@ def test_concurrent_entries_with_one_booking_code_or_queue_number_write_one(hosp
         codes = sorted(a["metaData"]["code"] for a in answers)
         assert codes[0] == 200 and codes[1] in (201, 208), answers
         assert rows(engine, HospitalQueueRow) == before + 1
+
+
+def test_a_number_the_hospital_gives_twice_is_refused_and_nothing_written(hospital):
+    """The entry is written in one statement that skips an entry breaking a unique key; the answer
+    still says which key: the number given twice (208), the patient's second active entry (201)."""
+    w, desk, engine = hospital.world, hospital.desk, hospital.engine
+    with session_factory(engine)() as s:  # a doctor of its own: no capacity other tests set
+        facilities.add_staff(s, w.rsud, actor=SYSTEM, name="dr. Twice, Sp.PD", role="SPECIALIST",
+                             registration_number="4343", poli_code="INT")
+    with session_factory(engine)() as s:
+        queues.set_schedule(s, w.rsud, actor=SYSTEM, poli="INT", subspecialist="INT", doctor_code="4343",
+                            windows=[queues.window(d, "08:00", "12:00") for d in range(1, 8)])
+    given = dict(nomorkartu="", jenispasien="NON JKN", nomorreferensi="", kodepoli="INT", kodedokter=4343)
+    ok(desk.post("antrean/add", entry(w, "TWICE-1", nomorantrean="T-1", angkaantrean=1, nik="3273010101010031",
+                                      **given)))
+    n = rows(engine, HospitalQueueRow)
+    refused(desk.post("antrean/add", entry(w, "TWICE-2", nomorantrean="T-1", angkaantrean=1, nik="3273010101010032",
+                                           **given)), 208, "Nomor antrean T-1 sudah dipakai")
+    refused(desk.post("antrean/add", entry(w, "TWICE-3", nomorantrean="T-3", angkaantrean=3, nik="3273010101010031",
+                                           **given)), 201, "sudah memiliki antrean aktif")
+    assert rows(engine, HospitalQueueRow) == n
+    assert ok(desk.get("antrean/pendaftaran/kodebooking/TWICE-1"))["list"][0]["noantrean"] == "T-1"

@@ -77,21 +77,21 @@ def _write_once(service: Service, session, route: Route, call: Call, headers, re
     signed = vclaim_requests.Signed(call.consumer.cons_id, headers.get("x-timestamp", "").strip(),
                                     headers.get("x-signature", "").strip())
     for _ in range(WRITE_ATTEMPTS):
-        seen = vclaim_requests.recorded(session, signed)
-        if seen is not None:
-            if seen.request_sha256 != request_sha256:
-                raise ProtocolError(envelope.UNAUTHORIZED, "Unauthorized: this X-timestamp and X-signature were "
-                                    "already used for another request; nothing was written, sign it again")
-            return Response(seen.answer.encode("ascii"), status_code=seen.status, media_type="application/json")
         try:
-            with unit_of_work(session):
-                vclaim_requests.forget_expired(session, keep_seconds)
-                row = vclaim_requests.claim(session, signed, request_sha256)
-                response = _attempt(service, route, call, headers)
-                row.status, row.answer = response.status_code, response.body.decode("ascii")
-            return response
+            with unit_of_work(session):  # the look-up in the write's own transaction: one BEGIN/COMMIT less
+                seen = vclaim_requests.recorded(session, signed)
+                if seen is None:
+                    vclaim_requests.forget_expired(session, keep_seconds)
+                    row = vclaim_requests.claim(session, signed, request_sha256)
+                    response = _attempt(service, route, call, headers)
+                    row.status, row.answer = response.status_code, response.body.decode("ascii")
+                    return response
         except vclaim_requests.Claimed:
             continue
+        if seen.request_sha256 != request_sha256:
+            raise ProtocolError(envelope.UNAUTHORIZED, "Unauthorized: this X-timestamp and X-signature were "
+                                "already used for another request; nothing was written, sign it again")
+        return Response(seen.answer.encode("ascii"), status_code=seen.status, media_type="application/json")
     raise Conflict(Msg("error.bridging.same_request_running"))
 
 

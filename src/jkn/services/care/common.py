@@ -93,11 +93,15 @@ def next_number(session: Session, facility_code: str, letter: str, on: dt.date) 
     return f"{prefix}{serial:06d}"
 
 
+def dialect_insert(session: Session, table):
+    """An INSERT of the session's database (PostgreSQL or SQLite), which has ``on_conflict_do_*``."""
+    return (pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert)(table)
+
+
 def next_serial(session: Session, prefix: str) -> int:
     """The next serial of ``prefix`` (1, 2, ...): one atomic upsert, so two concurrent transactions
     never get the same one (the row stays locked by the first until it ends)."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(CareSerialRow).values(prefix=prefix, last=1)
+    stmt = dialect_insert(session, CareSerialRow).values(prefix=prefix, last=1)
     stmt = stmt.on_conflict_do_update(index_elements=["prefix"], set_={"last": CareSerialRow.last + 1})
     return session.execute(stmt.returning(CareSerialRow.last)).scalar_one()
 

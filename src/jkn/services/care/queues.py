@@ -14,17 +14,17 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Iterable
 
-from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
 from jkn.i18n import Msg
 from jkn.reference import care_codes
 from jkn.services.care import eligibility as care_eligibility
-from jkn.services.care.common import (JAKARTA, NIK_RE, Refused, facility, jakarta_today, next_serial, parse_date,
-                                     refuse_inactive, valid_card)
+from jkn.services.care.common import (JAKARTA, NIK_RE, Refused, dialect_insert, facility, jakarta_today, next_serial,
+                                     parse_date, refuse_inactive, valid_card)
 from jkn.services.errors import Conflict, Invalid, NotFound
 from jkn.services.portal import audit
 from jkn.services.portal.audit import Actor
@@ -32,6 +32,7 @@ from jkn.services.unit_of_work import unit_of_work
 from jkn.store.care_tables import ControlLetterRow, FacilityStaffRow, ReferralRow
 from jkn.store.facility_tables import FacilityRow
 from jkn.store.queue_tables import DoctorScheduleRow, HospitalQueueRow, QueueTaskRow
+from jkn.store.reference_tables import KabKotaRow
 
 CATALOGUE = "Katalog Antrean RS (BPJS Kesehatan), antrean/updatewaktu, Catatan"
 DAY_NAMES = {1: "SENIN", 2: "SELASA", 3: "RABU", 4: "KAMIS", 5: "JUMAT", 6: "SABTU", 7: "MINGGU", 8: "LIBUR NASIONAL"}
@@ -83,12 +84,16 @@ def window(weekday, opens, closes, capacity=None) -> Window:
     return Window(day, o, c, capacity)
 
 
+def _doctor_unknown(facility_code: str, code: str) -> NotFound:
+    return NotFound(Msg("error.queue.doctor_unknown", code=str(code), facility_code=str(facility_code)), field="kodedokter")
+
+
 def _doctor(session: Session, facility_code: str, code: str) -> FacilityStaffRow:
     row = session.scalars(select(FacilityStaffRow).where(
         FacilityStaffRow.facility_code == facility_code, FacilityStaffRow.registration_number == code,
         FacilityStaffRow.role.in_(DOCTOR_ROLES), FacilityStaffRow.active.is_(True)).limit(1)).first()
     if row is None:
-        raise NotFound(Msg("error.queue.doctor_unknown", code=str(code), facility_code=str(facility_code)), field="kodedokter")
+        raise _doctor_unknown(facility_code, code)
     return row
 
 
@@ -218,28 +223,103 @@ def _booking(session: Session, facility_code: str, code, *, lock: bool = False) 
     return row
 
 
-def _check_reference(session: Session, fac: FacilityRow, p, visit_type: int, number: str,
-                     day: dt.date) -> None:
-    """The referral or control letter a JKN patient comes with (TATA CARA §2): it exists, is the
-    participant's, is addressed to this hospital and is valid on the day (A-Q03)."""
+#: the columns of a referral and of a control letter that an entry is checked against
+_LETTER_COLUMNS = {"referral": (ReferralRow, ("number", "deleted_at", "participant_id", "origin_level", "to_facility",
+                                              "referral_date", "valid_until")),
+                   "control": (ControlLetterRow, ("number", "deleted_at", "participant_id", "facility_code"))}
+
+
+@dataclass(frozen=True)
+class Practice:
+    """What an entry is checked against, read in one statement (:func:`_practice`)."""
+
+    code: str  # the facility's
+    branch_code: str | None  # the branch serving its kab/kota (the audit row's)
+    doctor_name: str | None  # None: no active doctor with that code at the facility
+    window_id: int | None  # the doctor's window at the clinic on the day and hours; None: none
+    closed: bool | None
+    capacity: int | None
+    booking_taken: int | None  # the entry that already has the booking code
+    letter: SimpleNamespace | None  # the referral or control letter, when one was asked for and exists
+
+
+_PRACTICE: dict = {}
+
+
+def _practice_statement(letter: str | None):
+    """The statement of :func:`_practice` for a kind of letter, built once (building it costs more CPU
+    than running it)."""
+    if letter not in _PRACTICE:
+        code = bindparam("code")
+        doctor = select(FacilityStaffRow.name).where(
+            FacilityStaffRow.facility_code == code, FacilityStaffRow.registration_number == bindparam("doctor_code"),
+            FacilityStaffRow.role.in_(DOCTOR_ROLES), FacilityStaffRow.active.is_(True)).order_by(FacilityStaffRow.id).limit(1)
+        poli = bindparam("poli")
+        window = select(DoctorScheduleRow.id).where(
+            DoctorScheduleRow.facility_code == code, DoctorScheduleRow.doctor_code == bindparam("doctor_code"),
+            (DoctorScheduleRow.poli_code == poli) | (DoctorScheduleRow.subspecialist_code == poli),
+            DoctorScheduleRow.weekday == bindparam("weekday"),
+            DoctorScheduleRow.opens + "-" + DoctorScheduleRow.closes == bindparam("hours")
+        ).order_by(DoctorScheduleRow.id).limit(1)
+        taken = select(HospitalQueueRow.id).where(HospitalQueueRow.facility_code == code,
+                                                  HospitalQueueRow.booking_code == bindparam("booking")).limit(1)
+        joined = (FacilityRow.__table__.outerjoin(KabKotaRow.__table__, KabKotaRow.code == FacilityRow.kabkota_code)
+                  .outerjoin(DoctorScheduleRow.__table__, DoctorScheduleRow.id == window.scalar_subquery()))
+        letter_columns = []
+        if letter is not None:
+            table, names = _LETTER_COLUMNS[letter]
+            joined = joined.outerjoin(table.__table__, table.number == bindparam("reference"))
+            letter_columns = [getattr(table, n).label(f"letter_{n}") for n in names]
+        _PRACTICE[letter] = select(
+            FacilityRow.code, KabKotaRow.branch_code, doctor.scalar_subquery().label("doctor_name"),
+            DoctorScheduleRow.id.label("window_id"), DoctorScheduleRow.closed, DoctorScheduleRow.capacity,
+            taken.scalar_subquery().label("booking_taken"), *letter_columns).select_from(joined).where(
+            FacilityRow.code == code)
+    return _PRACTICE[letter]
+
+
+def _practice(session: Session, facility_code: str, *, doctor_code: str, poli: str, day: dt.date, hours: str,
+              booking: str, letter: str | None, reference: str | None) -> Practice:
+    """The facility (NotFound if unknown), the branch serving it, its doctor, the doctor's practice
+    window at the clinic on the day and hours, whether the booking code is taken and the referral
+    or control letter (``letter``: "referral", "control" or None) — one round trip where these were
+    six (docs/benchmarks.md, "Antrean RS writes")."""
+    code = (facility_code or "").strip().upper()
+    row = session.execute(_practice_statement(letter), {
+        "code": code, "doctor_code": doctor_code, "poli": poli, "weekday": day.isoweekday(), "hours": hours,
+        "booking": booking, "reference": reference or ""}).first()
+    if row is None:
+        facility(session, facility_code, "facility_code")  # its NotFound
+        raise Conflict(Msg("error.concurrent_change"))  # the facility was added since
+    found = row._mapping
+    kept = SimpleNamespace(**{k[7:]: found[k] for k in found.keys() if k.startswith("letter_")})
+    return Practice(row.code, row.branch_code, row.doctor_name, row.window_id, row.closed, row.capacity,
+                    row.booking_taken, kept if letter is not None and kept.number is not None else None)
+
+
+def _check_reference(facility_code: str, p, visit_type: int, number: str, day: dt.date,
+                     letter: SimpleNamespace | None) -> None:
+    """The referral or control letter (``letter``, None if there is none with that number) a JKN
+    patient comes with (TATA CARA §2): it is the participant's, is addressed to this hospital and is
+    valid on the day (A-Q03)."""
     if visit_type == 3:
-        letter = session.get(ControlLetterRow, number)
         if letter is None or letter.deleted_at is not None or letter.participant_id != p.id:
             raise Refused(f"Nomor surat kontrol {number} tidak ditemukan untuk peserta {p.card_number}",
                           rule="NO_CONTROL_LETTER", explanation=[])
-        if letter.facility_code != fac.code:
-            raise Refused(f"Surat kontrol {number} bukan untuk {fac.code}", rule="NOT_ADDRESSED_HERE", explanation=[])
+        if letter.facility_code != facility_code:
+            raise Refused(f"Surat kontrol {number} bukan untuk {facility_code}", rule="NOT_ADDRESSED_HERE",
+                          explanation=[])
         return
-    ref = session.get(ReferralRow, number)
+    ref = letter
     if ref is None or ref.deleted_at is not None or ref.participant_id != p.id:
         raise Refused(f"Nomor rujukan {number} tidak ditemukan untuk peserta {p.card_number}", rule="NO_REFERRAL",
                       explanation=[])
     origin = {1: "1", 4: "2"}.get(visit_type)
     if origin and ref.origin_level != origin:
         raise Refused(f"Rujukan {number} bukan {VISIT_TYPES[visit_type]}", rule="REFERRAL_KIND", explanation=[])
-    if ref.to_facility != fac.code:
-        raise Refused(f"Rujukan {number} ditujukan ke {ref.to_facility}, bukan {fac.code}", rule="NOT_ADDRESSED_HERE",
-                      explanation=[])
+    if ref.to_facility != facility_code:
+        raise Refused(f"Rujukan {number} ditujukan ke {ref.to_facility}, bukan {facility_code}",
+                      rule="NOT_ADDRESSED_HERE", explanation=[])
     if not ref.referral_date <= day <= ref.valid_until:
         raise Refused(f"Rujukan {number} berlaku {ref.referral_date} sampai {ref.valid_until}, tidak pada {day} "
                       "[Panduan Peserta, TATA CARA MENDAPATKAN PELAYANAN KESEHATAN §2]", rule="REFERRAL_EXPIRED",
@@ -276,19 +356,16 @@ def add_queue(session: Session, facility_code: str, body: dict, *, actor: Actor,
         raise Invalid(Msg("error.queue.empty", field="nomorantrean"), field="nomorantrean")
     estimate = _whole(body, "estimasidilayani", low=0, high=2**63 - 1)
     quotas = {k: _whole(body, k, required=False) for k in ("kuotajkn", "sisakuotajkn", "kuotanonjkn", "sisakuotanonjkn")}
+    kind_of_letter = None if not jkn else "control" if visit_type == 3 else "referral"
     with unit_of_work(session):
-        fac = facility(session, facility_code, "facility_code")
-        doc = _doctor(session, fac.code, doctor_code)
-        windows = session.scalars(select(DoctorScheduleRow).where(
-            DoctorScheduleRow.facility_code == fac.code, DoctorScheduleRow.doctor_code == doctor_code,
-            (DoctorScheduleRow.poli_code == pol.code) | (DoctorScheduleRow.subspecialist_code == pol.code),
-            DoctorScheduleRow.weekday == day.isoweekday())).all()
-        slot = next((w for w in windows if f"{w.opens}-{w.closes}" == hours), None)
-        if slot is None or slot.closed:
-            raise Refused(f"Jadwal dokter {doc.name} di poli {pol.code} pada {DAY_NAMES[day.isoweekday()]} {day} "
+        ctx = _practice(session, facility_code, doctor_code=doctor_code, poli=pol.code, day=day, hours=hours,
+                        booking=booking, letter=kind_of_letter, reference=reference)
+        if ctx.doctor_name is None:
+            raise _doctor_unknown(ctx.code, doctor_code)
+        if ctx.window_id is None or ctx.closed:
+            raise Refused(f"Jadwal dokter {ctx.doctor_name} di poli {pol.code} pada {DAY_NAMES[day.isoweekday()]} {day} "
                           f"jam {hours} tidak ada atau tutup", rule="NO_SCHEDULE", explanation=[])
-        if session.scalar(select(HospitalQueueRow.id).where(HospitalQueueRow.facility_code == fac.code,
-                                                            HospitalQueueRow.booking_code == booking)):
+        if ctx.booking_taken is not None:
             raise Duplicate("Terdapat duplikasi Kode Booking", field="kodebooking")
         participant = None
         card = None
@@ -300,39 +377,52 @@ def add_queue(session: Session, facility_code: str, body: dict, *, actor: Actor,
                 raise Invalid(Msg("error.queue.nik_not_participant", nik=str(nik), card=str(card)), field="nik")
             if not elig.active:
                 raise refuse_inactive(elig, day)
-            _check_reference(session, fac, participant, visit_type, reference, day)
-        if queue_number is None:  # jkn numbers it: the counter of the clinic, doctor and day (A-Q14); its row
-            # stays locked to the end, so concurrent takes wait and the checks below see each other's entries
-            seq = next_serial(session, f"Q{fac.code}{pol.code}{doctor_code}{day:%y%m%d}")
+            _check_reference(ctx.code, participant, visit_type, reference, day, ctx.letter)
+        if queue_number is None:  # jkn numbers it: the counter of the clinic, doctor and day (A-Q14), taken
+            # last: its row stays locked to the end of the transaction, so concurrent takes wait for this
+            # one and the capacity count and the insert below see each other's entries
+            seq = next_serial(session, f"Q{ctx.code}{pol.code}{doctor_code}{day:%y%m%d}")
             queue_number = f"{pol.code}-{seq}"
-        if slot.capacity is not None:
+        if ctx.capacity is not None:
             taken = session.scalar(select(func.count()).select_from(HospitalQueueRow).where(
-                HospitalQueueRow.facility_code == fac.code, HospitalQueueRow.service_date == day,
+                HospitalQueueRow.facility_code == ctx.code, HospitalQueueRow.service_date == day,
                 HospitalQueueRow.doctor_code == doctor_code, HospitalQueueRow.practice_hours == hours,
                 HospitalQueueRow.status != "CANCELLED"))
-            if taken >= slot.capacity:
-                raise Refused(f"Kuota jadwal dokter {doc.name} pada {day} jam {hours} sudah penuh ({slot.capacity})",
-                              rule="SCHEDULE_FULL", explanation=[])
-        _not_taken(session, fac.code, day, pol.code, doctor_code, nik, queue_number)
-        row = HospitalQueueRow(
-            facility_code=fac.code, booking_code=booking, jkn=jkn, participant_id=participant.id if participant else None,
+            if taken >= ctx.capacity:
+                raise Refused(f"Kuota jadwal dokter {ctx.doctor_name} pada {day} jam {hours} sudah penuh "
+                              f"({ctx.capacity})", rule="SCHEDULE_FULL", explanation=[])
+        values = dict(
+            facility_code=ctx.code, booking_code=booking, jkn=jkn, participant_id=participant.id if participant else None,
             card_number=card, nik=nik, phone=_text(body, "nohp", required=False, size=20), poli_code=pol.code,
             poli_name=_text(body, "namapoli", required=False), new_patient=bool(new_patient),
             mr_number=_text(body, "norm", required=False, size=40), service_date=day, doctor_code=doctor_code,
-            doctor_name=_text(body, "namadokter", required=False) or doc.name, practice_hours=hours,
+            doctor_name=_text(body, "namadokter", required=False) or ctx.doctor_name, practice_hours=hours,
             visit_type=visit_type, reference_number=reference, queue_number=queue_number, queue_seq=seq,
             estimated_ms=estimate, quota_jkn=quotas["kuotajkn"], quota_jkn_left=quotas["sisakuotajkn"],
             quota_non_jkn=quotas["kuotanonjkn"], quota_non_jkn_left=quotas["sisakuotanonjkn"],
             notes=_text(body, "keterangan", required=False, size=500), source=source, status="ACTIVE")
-        try:
-            with session.begin_nested():
-                session.add(row)
-        except IntegrityError:  # a concurrent entry won the number, the patient's clinic or the booking code
-            _not_taken(session, fac.code, day, pol.code, doctor_code, nik, queue_number)
-            raise Duplicate("Terdapat duplikasi Kode Booking", field="kodebooking") from None
-        audit.record_at_facility(session, actor, "queue.add", fac, object_type="hospital_queue", object_id=booking,
-                                 summary=Msg("audit.sum.queue", kind=kind, number=queue_number, poli=pol.code, day=day))
-        return queue_view(row, [])
+        # one statement, no savepoint: an entry that would break a unique key (the number, the patient's
+        # active entry at the clinic, the booking code — a concurrent entry won it) is not inserted
+        added = session.execute(_insert_entry(session), values).first()
+        if added is None:
+            _not_taken(session, ctx.code, day, pol.code, doctor_code, nik, queue_number)
+            raise Duplicate("Terdapat duplikasi Kode Booking", field="kodebooking")
+        audit.record(session, actor, "queue.add", object_type="hospital_queue", object_id=booking,
+                     facility_code=ctx.code, branch_code=ctx.branch_code,
+                     summary=Msg("audit.sum.queue", kind=kind, number=queue_number, poli=pol.code, day=day))
+        return queue_view(HospitalQueueRow(**values, id=added.id, created_at=added.created_at), [])
+
+
+_INSERT: dict = {}
+
+
+def _insert_entry(session: Session):
+    """INSERT of an entry that skips one breaking a unique key, answering its id (built once per database kind)."""
+    kind = session.get_bind().dialect.name
+    if kind not in _INSERT:
+        _INSERT[kind] = (dialect_insert(session, HospitalQueueRow.__table__).on_conflict_do_nothing()
+                         .returning(HospitalQueueRow.id, HospitalQueueRow.created_at))
+    return _INSERT[kind]
 
 
 def _not_taken(session: Session, code: str, day: dt.date, poli: str, doctor_code, nik: str, number: str) -> None:
@@ -359,8 +449,7 @@ def add_pharmacy(session: Session, facility_code: str, body: dict, *, actor: Act
         raise Invalid(Msg("error.queue.prescription_kind"), field="jenisresep")
     number = _whole(body, "nomorantrean", low=0)
     with unit_of_work(session):
-        fac = facility(session, facility_code, "facility_code")
-        row = _booking(session, fac.code, body.get("kodebooking"), lock=True)
+        row, code, branch = _entry_locked(session, facility_code, body.get("kodebooking"))
         if row.status == "CANCELLED":
             raise Refused(f"Antrean {row.booking_code} sudah dibatalkan", rule="CANCELLED", explanation=[])
         if row.pharmacy_number is not None:
@@ -368,14 +457,39 @@ def add_pharmacy(session: Session, facility_code: str, body: dict, *, actor: Act
         row.prescription_type, row.pharmacy_number = kind, number
         row.pharmacy_notes = _text(body, "keterangan", required=False, size=500)
         session.flush()
-        audit.record_at_facility(session, actor, "queue.pharmacy", fac, object_type="hospital_queue",
-                                 object_id=row.booking_code,
-                                 summary=Msg("audit.sum.pharmacy_queue", number=number, kind=kind))
+        audit.record(session, actor, "queue.pharmacy", object_type="hospital_queue", object_id=row.booking_code,
+                     facility_code=code, branch_code=branch, summary=Msg("audit.sum.pharmacy_queue", number=number, kind=kind))
         return {"kodebooking": row.booking_code, "jenisresep": kind, "nomorantrean": number}
 
 
+_TASKS = select(QueueTaskRow).where(QueueTaskRow.queue_id == bindparam("queue_id"))
+
+
 def _tasks(session: Session, queue_id: int) -> dict[int, QueueTaskRow]:
-    return {t.task_id: t for t in session.scalars(select(QueueTaskRow).where(QueueTaskRow.queue_id == queue_id))}
+    return {t.task_id: t for t in session.scalars(_TASKS, {"queue_id": queue_id})}
+
+
+#: an entry by facility and booking code, locked, with the branch serving the facility
+_ENTRY_LOCKED = (select(HospitalQueueRow, select(KabKotaRow.branch_code).where(KabKotaRow.code == FacilityRow.kabkota_code)
+                        .scalar_subquery())
+                 .join(FacilityRow, FacilityRow.code == HospitalQueueRow.facility_code)
+                 .where(HospitalQueueRow.facility_code == bindparam("code"),
+                        HospitalQueueRow.booking_code == bindparam("booking"))
+                 .with_for_update(of=HospitalQueueRow))
+
+
+def _entry_locked(session: Session, facility_code: str, booking_code) -> tuple[HospitalQueueRow, str, str | None]:
+    """(the entry, locked; its facility's code; the branch serving the facility) in one round trip
+    where these were three; an unknown facility or booking code answered as :func:`facility` and
+    :func:`_booking` answer it."""
+    code, text = (facility_code or "").strip().upper(), str(booking_code or "").strip()
+    if text:
+        found = session.execute(_ENTRY_LOCKED, {"code": code, "booking": text}).first()
+        if found is not None:
+            return found[0], code, found[1]
+    fac = facility(session, facility_code, "facility_code")
+    row = _booking(session, fac.code, booking_code, lock=True)  # its Invalid or NotFound
+    return row, fac.code, audit.branch_of_kabkota(session, fac.kabkota_code)
 
 
 def update_task(session: Session, facility_code: str, body: dict, *, actor: Actor) -> dict:
@@ -392,8 +506,7 @@ def update_task(session: Session, facility_code: str, body: dict, *, actor: Acto
     if prescription is not None and prescription not in PRESCRIPTIONS:
         raise Invalid(Msg("error.queue.prescription_kind_task"), field="jenisresep")
     with unit_of_work(session):
-        fac = facility(session, facility_code, "facility_code")
-        row = _booking(session, fac.code, body.get("kodebooking"), lock=True)
+        row, code, branch = _entry_locked(session, facility_code, body.get("kodebooking"))
         tasks = _tasks(session, row.id)
         if task in tasks:
             raise Duplicate(f"TaskId={task} sudah ada", field="taskid")
@@ -418,9 +531,8 @@ def update_task(session: Session, facility_code: str, body: dict, *, actor: Acto
         if prescription is not None:
             row.prescription_type = prescription
         session.flush()
-        audit.record_at_facility(session, actor, "queue.task", fac, object_type="hospital_queue",
-                                 object_id=row.booking_code,
-                                 summary=Msg("audit.sum.queue_task", task=task, at=str(at_ms)))
+        audit.record(session, actor, "queue.task", object_type="hospital_queue", object_id=row.booking_code,
+                     facility_code=code, branch_code=branch, summary=Msg("audit.sum.queue_task", task=task, at=str(at_ms)))
         return {"kodebooking": row.booking_code, "taskid": task, "waktu": at_ms}
 
 
@@ -430,8 +542,7 @@ def cancel_queue(session: Session, facility_code: str, body: dict, *, actor: Act
         raise Invalid(Msg("error.queue.body_object"), field="body")
     reason = _text(body, "keterangan", size=500)
     with unit_of_work(session):
-        fac = facility(session, facility_code, "facility_code")
-        row = _booking(session, fac.code, body.get("kodebooking"), lock=True)
+        row, code, branch = _entry_locked(session, facility_code, body.get("kodebooking"))
         if row.status == "CANCELLED":
             raise Refused(f"Antrean {row.booking_code} sudah dibatalkan", rule="CANCELLED", explanation=[])
         if row.status == "DONE" or 4 in _tasks(session, row.id):
@@ -439,8 +550,8 @@ def cancel_queue(session: Session, facility_code: str, body: dict, *, actor: Act
                           rule="ALREADY_SERVED", explanation=[])
         row.status, row.cancel_reason = "CANCELLED", reason
         session.flush()
-        audit.record_at_facility(session, actor, "queue.cancel", fac, object_type="hospital_queue",
-                                 object_id=row.booking_code, summary=Msg("audit.sum.queue_cancelled", reason=reason))
+        audit.record(session, actor, "queue.cancel", object_type="hospital_queue", object_id=row.booking_code,
+                     facility_code=code, branch_code=branch, summary=Msg("audit.sum.queue_cancelled", reason=reason))
         return {"kodebooking": row.booking_code}
 
 
