@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from jkn.commands.edge import bounded, cli_language, say
 from jkn.rules.decision import read_explained
-from jkn.services.bounds import Id, JknDate, Limit, Positive
+from jkn.services.bounds import Id, JknDate, JknMonth, Limit, Positive
 
 participants_app = typer.Typer(help="Participants: register, look up, report changes, history, card, coverage.",
                                no_args_is_help=True)
@@ -263,7 +263,8 @@ def employees(code: str, limit: int = typer.Option(100, parser=bounded(Limit)), 
 
 
 @employers_app.command("leaver")
-def leaver(code: str, card: str, month: str = typer.Option(..., "--month", help="last month worked, YYYY-MM"),
+def leaver(code: str, card: str, month: str = typer.Option(..., "--month", help="last month worked, YYYY-MM",
+                                                       parser=bounded(JknMonth)),
            version: int = typer.Option(None, "--version", parser=bounded(Positive), help="the participant's version you read"),
            db: str = DbOption) -> None:
     """The employer CODE reports that its worker CARD left: cover under the employer ends on the last day of
