@@ -409,21 +409,30 @@ def test_batch_equals_single_after_changes_recorded_for_next_month(db):
                      "members": [{**person("Bu Pensiun", dt.date(1958, 6, 1), "P"), "relationship": "SPOUSE",
                                   "marital_status": "MARRIED"}], "tmt": "2024-01-01", "registered_on": "2024-01-01"}
         family = pbpu_family("II", members=1, tmt="2024-01-01")
-        for body in (worker, pensioner, family):
+        # registered when the class rate applied: no pension on record until one is reported
+        unpensioned = {**pensioner, "head": {**pensioner["head"], "nik": person("x", dt.date(1955, 4, 2))["nik"]},
+                       "members": [], "tmt": "2017-03-01", "registered_on": "2017-03-01"}
+        del unpensioned["head"]["pension"]
+        for body in (worker, pensioner, family, unpensioned):
             _register(s, body)
-        cards = [_head_card(s, body) for body in (worker, pensioner, family)]
+        cards = [_head_card(s, body) for body in (worker, pensioner, family, unpensioned)]
         _change(s, cards[0], "WAGE", reported, wage=9_876_543)
         _change(s, cards[1], "PENSION", reported, pension=4_000_000)
         _change(s, cards[2], "CARE_CLASS", reported, care_class="I")
+        _change(s, cards[3], "PENSION", reported, pension=2_000_000)
         # on record at once
         assert s.scalar(select(ParticipantRow.wage).where(ParticipantRow.card_number == cards[0])) == 9_876_543
         options = billing.Options()
         bases = {}
         for month in (feb, mar):
             result = billing.run_billing(s, month, method="batch", options=options, actor=SYSTEM)
+            single_skipped = billing.compute_single(s, month, options, exclude_billed=False)[1]
             assert result.method == "batch"
             written = _written(s, month)
             assert written == _single(s, month, options), month
+            # the pensioner without a pension on February 1st is not billed for February, and both paths say so
+            unbilled = [x["families"] for x in result.skipped if x["segment"] == "BP_PENSIUNAN_PNS"]
+            assert result.skipped == single_skipped and unbilled == ([1] if month == feb else [])
             bases[month] = dict(s.execute(select(BillLineRow.kind, BillLineRow.basis).where(
                 BillLineRow.month == month.first_day, BillLineRow.kind.in_(["WORKER", "ADDITIONAL", "PENSION"]))).all())
             flat = s.scalars(select(BillLineRow.participant_share).join(ParticipantRow,
@@ -432,4 +441,7 @@ def test_batch_equals_single_after_changes_recorded_for_next_month(db):
             cls = "II" if month == feb else "I"
             assert flat == [monthly_contribution("PBPU_MANDIRI", month, care_class=cls).value.lines[0].amount] * 2
         assert bases[feb] == {"WORKER": 7_654_321, "ADDITIONAL": 7_654_321, "PENSION": 3_456_789}
-        assert bases[mar] == {"WORKER": 9_876_543, "ADDITIONAL": 9_876_543, "PENSION": 4_000_000}
+        assert bases[mar]["WORKER"] == bases[mar]["ADDITIONAL"] == 9_876_543
+        with_pension = s.scalars(select(BillLineRow.basis).where(BillLineRow.month == mar.first_day,
+                                                                 BillLineRow.kind == "PENSION")).all()
+        assert sorted(with_pension) == [2_000_000, 4_000_000]

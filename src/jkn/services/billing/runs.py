@@ -40,7 +40,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import and_, func, select, text
 from sqlalchemy.orm import Session
 
 from jkn.i18n import Msg
@@ -611,8 +611,9 @@ def _skipped_batch(session: Session, month: Month, rates: RateTable) -> list[dic
         select(ParticipantRow.segment, func.count()).where(
             ParticipantRow.tmt <= last, (ParticipantRow.end_date.is_(None)) | (ParticipantRow.end_date >= first),
             ParticipantRow.relationship == "HEAD", ParticipantRow.payer_id.is_not(None),
-            ParticipantRow.segment.in_(rates.unavailable) | (ParticipantRow.segment.in_(rates.pension_missing)
-                                                             & ParticipantRow.pension.is_(None)),
+            ParticipantRow.segment.in_(rates.unavailable) | and_(
+                ParticipantRow.segment.in_(rates.pension_missing),
+                text(f"({basis.in_force_sql('participant', 'pension', ':first')}) IS NULL").bindparams(first=first)),
             ParticipantRow.payer_id.not_in(billed))
         .group_by(ParticipantRow.segment).order_by(ParticipantRow.segment)).all()
     return [{"segment": seg, "reason": rates.unavailable.get(seg) or rates.pension_missing[seg], "families": n}

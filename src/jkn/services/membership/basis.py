@@ -67,3 +67,10 @@ def first_after_sql(participant_id: str, day: str) -> str:
     PostgreSQL both run."""
     return (f"(SELECT c.id FROM basis_change c WHERE c.participant_id = {participant_id} AND c.effective_date > {day}"
             " ORDER BY c.effective_date, c.id LIMIT 1)")
+
+
+def in_force_sql(participant: str, name: str, day: str) -> str:
+    """SQL: field ``name`` (one of FIELDS) of the participant row ``participant`` as in force on ``day``."""
+    first = first_after_sql(f"{participant}.id", day)
+    return (f"CASE WHEN {first} IS NULL THEN {participant}.{name}"
+            f" ELSE (SELECT b.{name}_before FROM basis_change b WHERE b.id = {first}) END")
