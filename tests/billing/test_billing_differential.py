@@ -390,10 +390,10 @@ def _change(s: Session, card: str, kind: str, recorded_on: dt.date, **values) ->
 
 
 def test_batch_equals_single_after_changes_recorded_for_next_month(db):
-    """A wage (WAGE), a pension (PENSION) and a PBPU family's class (CARE_CLASS) reported in February
-    for March 1st: February's run, made after the reports, bills the values of February 1st on both
-    paths — the worker's wage and the 1% of the additional member, the pension, the class rate — and
-    March's run the new ones (A-P12)."""
+    """A wage (WAGE), a pension (PENSION), a pensioner's grade (GRADE) and a PBPU family's class
+    (CARE_CLASS) reported in February for March 1st: February's run, made after the reports, bills
+    the values of February 1st on both paths — the worker's wage and the 1% of the additional member,
+    the pension, the class rate — and March's run the new ones (A-P12, A-P16)."""
     ensure_facilities(db)
     feb, mar = Month(2024, 2), Month(2024, 3)
     reported = dt.date(2024, 2, 12)
@@ -418,6 +418,7 @@ def test_batch_equals_single_after_changes_recorded_for_next_month(db):
         cards = [_head_card(s, body) for body in (worker, pensioner, family, unpensioned)]
         _change(s, cards[0], "WAGE", reported, wage=9_876_543)
         _change(s, cards[1], "PENSION", reported, pension=4_000_000)
+        _change(s, cards[1], "GRADE", reported, grade="II/a")  # class I -> II, checked against the grade
         _change(s, cards[2], "CARE_CLASS", reported, care_class="I")
         _change(s, cards[3], "PENSION", reported, pension=2_000_000)
         # on record at once

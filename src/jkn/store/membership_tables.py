@@ -195,7 +195,7 @@ class ParticipantHistoryRow(Base):
 
 class BasisChangeRow(Base):
     """What a data change replaced of the values a bill is computed on — a participant's wage,
-    pension and class — from its effective date (assumption A-P12). The value in force on a day is
+    pension, class and grade — from its effective date (assumption A-P12). The value in force on a day is
     the one before the first change effective after that day, else the one on record; typed columns,
     so a billing run picks it in plain SQL (migration 0009h)."""
 
@@ -207,6 +207,8 @@ class BasisChangeRow(Base):
     wage_before: Mapped[int | None] = mapped_column(BigInteger)
     pension_before: Mapped[int | None] = mapped_column(BigInteger)
     care_class_before: Mapped[str | None] = mapped_column(String(3))
+    grade_before: Mapped[str | None] = mapped_column(String(8))
+    rank_before: Mapped[str | None] = mapped_column(String(60))
 
     __table_args__ = (UniqueConstraint("participant_id", "change_id", name="uq_basis_change_participant_change"),
                       Index("ix_basis_change_participant_effective", "participant_id", "effective_date"))

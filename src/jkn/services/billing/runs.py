@@ -26,7 +26,7 @@ A participant is billed for a month when cover has started by the month's last d
 before its first day (assumption A-M03); family members only while their head is billed, and a
 wage earner's child only while its status holds on the month's first day (the rules engine's
 ``child_status_ends``, kept as ``participant.status_until`` for the batch path; A-M15). Both paths
-bill the wage, pension and class in force on the month's first day, not a change recorded for a
+bill the wage, pension, class and grade in force on the month's first day, not a change recorded for a
 later date (jkn.services.membership.basis, A-P12).
 """
 
@@ -239,7 +239,7 @@ def compute_single(session: Session, month: Month, options: Options = Options(),
     if payer_ids is not None:
         stmt = stmt.where(ParticipantRow.payer_id.in_(payer_ids))
     families: dict[int, list[ParticipantRow]] = defaultdict(list)
-    billed_as = basis.in_force(session, first)  # the wage, pension and class of the month's first day (A-P12)
+    billed_as = basis.in_force(session, first)  # the wage, pension, class, grade of the month's first day (A-P12)
     for p in session.scalars(stmt.order_by(ParticipantRow.id)):
         if _covered(p, month):
             families[p.family_id].append(billed_as(p))

@@ -1,9 +1,9 @@
-"""The values a bill is computed on — a participant's wage, pension and class — as in force on a
-day (assumption A-P12).
+"""The values a bill is computed on — a participant's wage, pension, class and grade (or rank) — as
+in force on a day (assumptions A-P12, A-P16).
 
 A data change takes effect on its effective date, but the participant's record holds its values
 as soon as it is recorded (an employer's wage update is recorded this month for the 1st of the next).
-So each change that replaces any of the three writes, per participant, the values it replaced and
+So each change that replaces any of them writes, per participant, the values it replaced and
 its effective date (``basis_change``). The values in force on a day are those before the first
 change effective after that day — and, when there is none, the ones on record. Both billing paths
 read them here: the single path through :func:`in_force`, the batch SQL through :func:`first_after_sql`.
@@ -21,14 +21,15 @@ from sqlalchemy.orm import Session
 from jkn.services.membership.common import snapshot
 from jkn.store.membership_tables import BasisChangeRow, DataChangeRow, ParticipantRow
 
-#: the fields of a participant a bill is computed on
-FIELDS = ("wage", "pension", "care_class")
+#: the fields of a participant a bill is computed on (the engine checks a state pensioner's class
+#: against the grade, so the two are read as of the same day)
+FIELDS = ("wage", "pension", "care_class", "grade", "rank")
 
 
 def record(session: Session, change: DataChangeRow, members: Iterable[ParticipantRow],
            before: dict[int, dict[str, Any]]) -> None:
-    """One row per member (``before``: snapshots taken before the change) whose wage, pension or
-    class the change replaced, with the three values it had."""
+    """One row per member (``before``: snapshots taken before the change) whose wage, pension,
+    class or grade the change replaced, with the values it had."""
     for m in members:
         was = before.get(m.id)
         if was is None:
@@ -36,16 +37,16 @@ def record(session: Session, change: DataChangeRow, members: Iterable[Participan
         now = snapshot(m)
         if any(was[f] != now[f] for f in FIELDS):
             session.add(BasisChangeRow(participant_id=m.id, change_id=change.id, effective_date=change.effective_date,
-                                       wage_before=was["wage"], pension_before=was["pension"],
-                                       care_class_before=was["care_class"]))
+                                       **{f"{f}_before": was[f] for f in FIELDS}))
 
 
 class InForce:
-    """A participant as billed on a day: the record, with the wage, pension and class in force then."""
+    """A participant as billed on a day: the record, with the FIELDS in force then."""
 
     def __init__(self, row: ParticipantRow, replaced: BasisChangeRow):
         self._row = row
-        self.wage, self.pension, self.care_class = replaced.wage_before, replaced.pension_before, replaced.care_class_before
+        for f in FIELDS:
+            setattr(self, f, getattr(replaced, f"{f}_before"))
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._row, name)
@@ -53,7 +54,7 @@ class InForce:
 
 def in_force(session: Session, day: dt.date):
     """A function giving a participant record as billed on ``day``: the record itself, or — when a
-    change effective after ``day`` replaced its wage, pension or class — the values before it."""
+    change effective after ``day`` replaced its FIELDS — the values before it."""
     first: dict[int, BasisChangeRow] = {}
     for r in session.scalars(select(BasisChangeRow).where(BasisChangeRow.effective_date > day)
                              .order_by(BasisChangeRow.effective_date, BasisChangeRow.id)):

@@ -1,4 +1,4 @@
-"""A-P12: the wage, pension and class a data change replaces, from its effective date, so a billing
+"""A-P12: the wage, pension, class and grade a data change replaces, from its effective date, so a billing
 run bills the values in force on its month's first day (``basis_change``).
 
 Revision ID: 0009h
@@ -24,6 +24,8 @@ def upgrade() -> None:
         sa.Column("wage_before", sa.BigInteger(), nullable=True),
         sa.Column("pension_before", sa.BigInteger(), nullable=True),
         sa.Column("care_class_before", sa.String(3), nullable=True),
+        sa.Column("grade_before", sa.String(8), nullable=True),
+        sa.Column("rank_before", sa.String(60), nullable=True),
         sa.UniqueConstraint("participant_id", "change_id", name="uq_basis_change_participant_change"),
     )
     op.create_index("ix_basis_change_participant_effective", "basis_change", ["participant_id", "effective_date"])
