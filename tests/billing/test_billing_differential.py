@@ -20,8 +20,8 @@ from jkn.services.billing import payments
 from jkn.services.billing import runs as billing
 from jkn.services.billing.ledger import refresh_payer, refresh_payers, standing
 from jkn.services.demo.population import build_demo
-from jkn.services.membership import employers, registration
-from jkn.services.membership.schemas import EmployerIn, FamilyIn, PaymentIn
+from jkn.services.membership import data_changes, employers, registration
+from jkn.services.membership.schemas import ChangeIn, EmployerIn, FamilyIn, PaymentIn
 from jkn.services.portal.audit import SYSTEM
 from jkn.services.unit_of_work import unit_of_work
 from jkn.store.billing_tables import BillLineRow, BillRow, PayerRow
@@ -373,3 +373,76 @@ def test_a_later_single_run_and_a_later_batch_run_add_the_same_aid(db):
         _bill_equals_its_lines(s, month)
     assert totals[1][0] - totals[0][0] == 3 and \
         totals[1][1] - totals[0][1] == 3 * 7_000 and totals[1][2] - totals[0][2] == 3 * 7_000
+
+
+def _head_card(s: Session, body: dict) -> str:
+    nik = body["head"]["nik"]
+    return s.scalar(select(ParticipantRow.card_number).where(ParticipantRow.nik == nik))
+
+
+def _change(s: Session, card: str, kind: str, recorded_on: dt.date, **values) -> None:
+    """A data change effective the 1st of the month after ``recorded_on``, showing every document its
+    checklist asks for."""
+    on = (Month.of(recorded_on) + 1).first_day
+    docs = [i["code"] for i in data_changes.change_checklist(kind, card, s, on=on)["items"]]
+    data_changes.apply_change(s, card, ChangeIn(kind=kind, effective_date=on, recorded_on=recorded_on,
+                                                documents_shown=docs, **values), actor=SYSTEM)
+
+
+def test_batch_equals_single_after_changes_recorded_for_next_month(db):
+    """A wage (WAGE), a pension (PENSION), a pensioner's grade (GRADE) and a PBPU family's class
+    (CARE_CLASS) reported in February for March 1st: February's run, made after the reports, bills
+    the values of February 1st on both paths — the worker's wage and the 1% of the additional member,
+    the pension, the class rate — and March's run the new ones (A-P12, A-P16)."""
+    ensure_facilities(db)
+    feb, mar = Month(2024, 2), Month(2024, 3)
+    reported = dt.date(2024, 2, 12)
+    with Session(db) as s:
+        emp = employers.register_employer(s, EmployerIn(name="PT Upah Baru", sector="SWASTA", kabkota_code="31.71",
+                                                        registered_on=dt.date(2023, 1, 2)), actor=SYSTEM)
+        worker = ppu_family(emp["code"], wage=7_654_321, children=0, parents=1, tmt="2024-01-01")
+        worker["head"]["care_class"] = "I"  # no wage band is sourced for 2024: the class on record (A-R09)
+        worker["members"].append({**person("Adik Ipar", dt.date(1985, 1, 1), "L"), "relationship": "OTHER_RELATIVE",
+                                  "care_class": "I"})
+        pensioner = {"head": person("Pak Pensiun", dt.date(1955, 4, 2), "L", segment="BP_PENSIUNAN_PNS", grade="III/c",
+                                    fktp_code=FKTP_A, kabkota_code="31.71", marital_status="MARRIED", pension=3_456_789),
+                     "members": [{**person("Bu Pensiun", dt.date(1958, 6, 1), "P"), "relationship": "SPOUSE",
+                                  "marital_status": "MARRIED"}], "tmt": "2024-01-01", "registered_on": "2024-01-01"}
+        family = pbpu_family("II", members=1, tmt="2024-01-01")
+        # registered when the class rate applied: no pension on record until one is reported
+        unpensioned = {**pensioner, "head": {**pensioner["head"], "nik": person("x", dt.date(1955, 4, 2))["nik"]},
+                       "members": [], "tmt": "2017-03-01", "registered_on": "2017-03-01"}
+        del unpensioned["head"]["pension"]
+        for body in (worker, pensioner, family, unpensioned):
+            _register(s, body)
+        cards = [_head_card(s, body) for body in (worker, pensioner, family, unpensioned)]
+        _change(s, cards[0], "WAGE", reported, wage=9_876_543)
+        _change(s, cards[1], "PENSION", reported, pension=4_000_000)
+        _change(s, cards[1], "GRADE", reported, grade="II/a")  # class I -> II, checked against the grade
+        _change(s, cards[2], "CARE_CLASS", reported, care_class="I")
+        _change(s, cards[3], "PENSION", reported, pension=2_000_000)
+        # on record at once
+        assert s.scalar(select(ParticipantRow.wage).where(ParticipantRow.card_number == cards[0])) == 9_876_543
+        options = billing.Options()
+        bases = {}
+        for month in (feb, mar):
+            result = billing.run_billing(s, month, method="batch", options=options, actor=SYSTEM)
+            single_skipped = billing.compute_single(s, month, options, exclude_billed=False)[1]
+            assert result.method == "batch"
+            written = _written(s, month)
+            assert written == _single(s, month, options), month
+            # the pensioner without a pension on February 1st is not billed for February, and both paths say so
+            unbilled = [x["families"] for x in result.skipped if x["segment"] == "BP_PENSIUNAN_PNS"]
+            assert result.skipped == single_skipped and unbilled == ([1] if month == feb else [])
+            bases[month] = dict(s.execute(select(BillLineRow.kind, BillLineRow.basis).where(
+                BillLineRow.month == month.first_day, BillLineRow.kind.in_(["WORKER", "ADDITIONAL", "PENSION"]))).all())
+            flat = s.scalars(select(BillLineRow.participant_share).join(ParticipantRow,
+                             ParticipantRow.id == BillLineRow.participant_id).where(
+                BillLineRow.month == month.first_day, ParticipantRow.segment == "PBPU_MANDIRI")).all()
+            cls = "II" if month == feb else "I"
+            assert flat == [monthly_contribution("PBPU_MANDIRI", month, care_class=cls).value.lines[0].amount] * 2
+        assert bases[feb] == {"WORKER": 7_654_321, "ADDITIONAL": 7_654_321, "PENSION": 3_456_789}
+        assert bases[mar]["WORKER"] == bases[mar]["ADDITIONAL"] == 9_876_543
+        with_pension = s.scalars(select(BillLineRow.basis).where(BillLineRow.month == mar.first_day,
+                                                                 BillLineRow.kind == "PENSION")).all()
+        assert sorted(with_pension) == [2_000_000, 4_000_000]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jkn.domain.timestamps import utcnow
@@ -191,6 +191,27 @@ class ParticipantHistoryRow(Base):
     after: Mapped[dict] = mapped_column(JSON)
 
     __table_args__ = (Index("ix_participant_history_participant_id_effective", "participant_id", "effective_date"),)
+
+
+class BasisChangeRow(Base):
+    """What a data change replaced of the values a bill is computed on — a participant's wage,
+    pension, class and grade — from its effective date (assumption A-P12). The value in force on a day is
+    the one before the first change effective after that day, else the one on record; typed columns,
+    so a billing run picks it in plain SQL (migration 0009h)."""
+
+    __tablename__ = "basis_change"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participant.id"))
+    change_id: Mapped[int] = mapped_column(ForeignKey("data_change.id"))
+    effective_date: Mapped[dt.date] = mapped_column(Date)
+    wage_before: Mapped[int | None] = mapped_column(BigInteger)
+    pension_before: Mapped[int | None] = mapped_column(BigInteger)
+    care_class_before: Mapped[str | None] = mapped_column(String(3))
+    grade_before: Mapped[str | None] = mapped_column(String(8))
+    rank_before: Mapped[str | None] = mapped_column(String(60))
+
+    __table_args__ = (UniqueConstraint("participant_id", "change_id", name="uq_basis_change_participant_change"),
+                      Index("ix_basis_change_participant_effective", "participant_id", "effective_date"))
 
 
 class ImportBatchRow(Base):

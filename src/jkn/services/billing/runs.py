@@ -25,7 +25,9 @@ Two paths give the same bills:
 A participant is billed for a month when cover has started by the month's last day and not ended
 before its first day (assumption A-M03); family members only while their head is billed, and a
 wage earner's child only while its status holds on the month's first day (the rules engine's
-``child_status_ends``, kept as ``participant.status_until`` for the batch path; A-M15).
+``child_status_ends``, kept as ``participant.status_until`` for the batch path; A-M15). Both paths
+bill the wage, pension, class and grade in force on the month's first day, not a change recorded for a
+later date (jkn.services.membership.basis, A-P12).
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import and_, func, select, text
 from sqlalchemy.orm import Session
 
 from jkn.i18n import Msg
@@ -55,6 +57,7 @@ from jkn.services.billing.cover_start import BY_RUN, start_cover
 from jkn.services.billing.ledger import add_run_to_payers, refresh_payer
 from jkn.services.bounds import check_jkn_month
 from jkn.services.errors import Invalid
+from jkn.services.membership import basis
 from jkn.services.membership.common import as_month, month_date
 from jkn.services.membership.registration import (
     GOVERNMENT_AID,
@@ -236,9 +239,10 @@ def compute_single(session: Session, month: Month, options: Options = Options(),
     if payer_ids is not None:
         stmt = stmt.where(ParticipantRow.payer_id.in_(payer_ids))
     families: dict[int, list[ParticipantRow]] = defaultdict(list)
+    billed_as = basis.in_force(session, first)  # the wage, pension, class, grade of the month's first day (A-P12)
     for p in session.scalars(stmt.order_by(ParticipantRow.id)):
         if _covered(p, month):
-            families[p.family_id].append(p)
+            families[p.family_id].append(billed_as(p))
     lines: list[Line] = []
     skipped: dict[tuple, dict] = {}
     for fam_id, people in families.items():
@@ -476,35 +480,49 @@ def _class_case(by_class: dict[tuple[str, str], int], default: str) -> str:
 
 def _registry_sql(rates: RateTable, *, exclude_billed: bool) -> str:
     """The covered participants of the payers :lo to :hi, each with its covered family head's
-    segment, class and wage, and ``k``: the kind of line the head's segment gives it (NULL: none)."""
+    segment, class and wage, and ``k``: the kind of line the head's segment gives it (NULL: none).
+    The class, wage and pension are those in force on the month's first day (membership.basis)."""
     covered = ("{a}.tmt <= :last AND ({a}.end_date IS NULL OR {a}.end_date >= :first)"
                " AND ({a}.status_until IS NULL OR {a}.status_until >= :first)")
     ppu = ", ".join(f"'{s}'" for s in rates.worker) or "NULL"
-    kinds = [f"WHEN p.relationship = 'HEAD' AND p.segment IN ({ppu}) THEN 'WORKER'",
-             f"WHEN h.segment IN ({ppu}) AND p.member_status = 'ADDITIONAL' THEN 'ADDITIONAL'",
-             f"WHEN h.segment IN ({ppu}) AND p.member_status = 'OTHER_RELATIVE' THEN 'RELATIVE'"]
+    kinds = [f"WHEN relationship = 'HEAD' AND segment IN ({ppu}) THEN 'WORKER'",
+             f"WHEN head_segment IN ({ppu}) AND member_status = 'ADDITIONAL' THEN 'ADDITIONAL'",
+             f"WHEN head_segment IN ({ppu}) AND member_status = 'OTHER_RELATIVE' THEN 'RELATIVE'"]
     if rates.flat:
         segs = ", ".join(f"'{s}'" for s in sorted({s for s, _ in rates.flat}))
-        kinds.append(f"WHEN h.segment IN ({segs}) THEN 'FLAT'")
+        kinds.append(f"WHEN head_segment IN ({segs}) THEN 'FLAT'")
     if rates.pension:
         pensioners = ", ".join(f"'{s}'" for s in rates.pension)
-        kinds.append(f"WHEN h.segment IN ({pensioners}) THEN CASE WHEN p.relationship = 'HEAD' AND p.pension IS NOT NULL"
+        kinds.append(f"WHEN head_segment IN ({pensioners}) THEN CASE WHEN relationship = 'HEAD' AND pension IS NOT NULL"
                      " THEN 'PENSION' ELSE NULL END")
     if rates.pbi is not None:
-        kinds.append("WHEN h.segment = 'PBI' THEN 'PBI'")
+        kinds.append("WHEN head_segment = 'PBI' THEN 'PBI'")
     if rates.veteran is not None:
         vets = ", ".join(f"'{s.value}'" for s in VETERAN_SEGMENTS)
-        who = "" if rates.veteran_per_person else " AND p.relationship = 'HEAD'"
-        kinds.append(f"WHEN h.segment IN ({vets}){who} THEN 'VETERAN'")
-    registry = (
-        "SELECT p.id AS participant_id, p.payer_id, p.care_class, p.segment, p.wage, p.pension, h.segment AS head_segment,"
-        f" h.care_class AS head_class, h.wage AS head_wage, CASE {' '.join(kinds)} ELSE NULL END AS k "
+        who = "" if rates.veteran_per_person else " AND relationship = 'HEAD'"
+        kinds.append(f"WHEN head_segment IN ({vets}){who} THEN 'VETERAN'")
+    people = (
+        "SELECT p.id AS participant_id, p.payer_id, p.relationship, p.member_status, p.segment, p.care_class, p.wage,"
+        " p.pension, h.segment AS head_segment, h.care_class AS head_class, h.wage AS head_wage,"
+        f" {basis.first_after_sql('p.id', ':first')} AS own_change, {basis.first_after_sql('h.id', ':first')} AS head_change "
         "FROM participant p JOIN participant h ON h.family_id = p.family_id AND h.relationship = 'HEAD'"
         f" AND (p.relationship <> 'HEAD' OR h.id = p.id) AND {covered.format(a='h')} "
         f"WHERE {covered.format(a='p')} AND p.payer_id BETWEEN :lo AND :hi")
     if exclude_billed:
-        registry += " AND NOT EXISTS (SELECT 1 FROM bill b0 WHERE b0.payer_id = p.payer_id AND b0.month = :month)"
-    return registry
+        people += " AND NOT EXISTS (SELECT 1 FROM bill b0 WHERE b0.payer_id = p.payer_id AND b0.month = :month)"
+    # the wage, pension and class in force on the month's first day: those a later change replaced, else
+    # the record's (membership.basis, A-P12)
+    in_force = (
+        "SELECT r.participant_id, r.payer_id, r.relationship, r.member_status, r.segment, r.head_segment,"
+        " CASE WHEN pc.id IS NULL THEN r.care_class ELSE pc.care_class_before END AS care_class,"
+        " CASE WHEN pc.id IS NULL THEN r.wage ELSE pc.wage_before END AS wage,"
+        " CASE WHEN pc.id IS NULL THEN r.pension ELSE pc.pension_before END AS pension,"
+        " CASE WHEN hc.id IS NULL THEN r.head_class ELSE hc.care_class_before END AS head_class,"
+        " CASE WHEN hc.id IS NULL THEN r.head_wage ELSE hc.wage_before END AS head_wage "
+        f"FROM ({people}) r LEFT JOIN basis_change pc ON pc.id = r.own_change"
+        " LEFT JOIN basis_change hc ON hc.id = r.head_change")
+    return ("SELECT participant_id, payer_id, care_class, segment, wage, pension, head_segment, head_class, head_wage,"
+            f" CASE {' '.join(kinds)} ELSE NULL END AS k FROM ({in_force}) b")
 
 
 def _government_parts(rates: RateTable) -> dict[str, tuple[str, str]]:
@@ -593,8 +611,9 @@ def _skipped_batch(session: Session, month: Month, rates: RateTable) -> list[dic
         select(ParticipantRow.segment, func.count()).where(
             ParticipantRow.tmt <= last, (ParticipantRow.end_date.is_(None)) | (ParticipantRow.end_date >= first),
             ParticipantRow.relationship == "HEAD", ParticipantRow.payer_id.is_not(None),
-            ParticipantRow.segment.in_(rates.unavailable) | (ParticipantRow.segment.in_(rates.pension_missing)
-                                                             & ParticipantRow.pension.is_(None)),
+            ParticipantRow.segment.in_(rates.unavailable) | and_(
+                ParticipantRow.segment.in_(rates.pension_missing),
+                text(f"({basis.in_force_sql('participant', 'pension', ':first')}) IS NULL").bindparams(first=first)),
             ParticipantRow.payer_id.not_in(billed))
         .group_by(ParticipantRow.segment).order_by(ParticipantRow.segment)).all()
     return [{"segment": seg, "reason": rates.unavailable.get(seg) or rates.pension_missing[seg], "families": n}

@@ -39,7 +39,7 @@ from jkn.rules.family import child_status_ends
 from jkn.services.billing.corrections import unbill_ended
 from jkn.services.billing.cover_start import follow_head, on_registration
 from jkn.services.errors import Invalid, NotFound
-from jkn.services.membership import cards, documents
+from jkn.services.membership import basis, cards, documents
 from jkn.services.membership.common import (check_version, get_employer, get_participant, jakarta_today, rule, snapshot,
                                             status_reason)
 from jkn.services.membership.registration import (
@@ -583,6 +583,7 @@ def _record(ctx: _Ctx) -> DataChangeRow:
                                                       **ctx.change.model_dump(mode="json", exclude_none=True)},
                            steps=ctx.steps, family_id=ctx.family.id,
                            employer_id=ctx.head.employer_id)
+    basis.record(s, change, ctx.members, ctx.before)  # what bills read until the change takes effect (A-P12)
     for m in ctx.members:
         before = ctx.before.get(m.id)
         record_history(s, m, change, before)
