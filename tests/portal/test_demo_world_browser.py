@@ -111,3 +111,23 @@ def test_every_printed_log_in_lands_on_a_page_with_data(demo, browser):
         officer = login("cabang")
         officer.goto(f"{base}/petugas/peserta/{users['peserta']['participant']}/ubah?kind=FKTP")
         assert officer.locator("#fktp_code option").count() >= 2
+
+
+def test_the_staff_list_names_segments_and_statuses(demo, browser):
+    """The employer's home and the officer's employer page list each employee's segment and status by name
+    (``PPU Pegawai Swasta``, ``Aktif``), not by code (``PPU_SWASTA``, ``ACTIVE``)."""
+    from support.browser import logins
+
+    base, _engine, printed = demo
+    users = {u["username"]: u for u in printed["users"]}
+    code = users["pemberi.kerja"]["employer"]
+    with logins(browser, base, printed["password"]) as login:
+        for who, path in (("pemberi.kerja", "/pemberi-kerja"), ("cabang", f"/petugas/pemberi-kerja/{code}")):
+            page = login(who)
+            page.goto(base + path)
+            rows = page.locator("#staff tbody tr")
+            assert rows.count() >= 1, who
+            cells = rows.first.locator("td")
+            segment, status = cells.nth(2).inner_text(), cells.nth(6).inner_text()
+            assert segment.startswith("PPU ") and "_" not in segment, (who, segment)
+            assert status == "Aktif", (who, status)
