@@ -31,7 +31,9 @@ def whole_number(form: dict, name: str, label: Msg, default: int | None = None, 
     text = raw.replace(".", "").replace(",", "").replace(" ", "")
     if not text:
         return default
-    if not (text.isascii() and text.isdigit()):
+    if text.startswith("-") and text[1:].isascii() and text[1:].isdigit():
+        text = "-1"  # a whole number, below every bound: said as out of bounds, not as "not a whole number"
+    elif not (text.isascii() and text.isdigit()):
         raise Invalid(Msg("form.whole_number", what=label, got=raw), field=name)
     if len(text) > 20:  # far beyond every bound: no need to build the number
         text = "9" * 20
