@@ -152,7 +152,14 @@ def _report(request: Request, portal: Portal, session: Session, card: str, write
 
 
 def _version(version: str) -> int | None:
-    return int(version) if version.isdigit() else None
+    """The participant's version the employer read (the optimistic lock); none sent: no check. Anything
+    else than a whole number is refused, not taken as none (which would skip the check)."""
+    version = version.strip()
+    if not version:
+        return None
+    if not (version.isascii() and version.isdigit()) or len(version) > 9:
+        raise Invalid(Msg("form.whole_number", what=Msg("form.version"), got=version[:20]), field="version")
+    return int(version)
 
 
 @router.post("/pemberi-kerja/pekerja/{card}/keluar", response_class=HTMLResponse)
