@@ -72,7 +72,10 @@ def test_fktp_desk_queue_visit_drugs_referral_letter_and_lists(login, site, deli
     desk.get_by_label("Status pulang").select_option("4")
     desk.get_by_label("Sistole (mmHg)").fill("abc")
     desk.get_by_role("button", name="Simpan kunjungan").click()
-    assert desk.get_by_role("alert").inner_text() == "sistole harus berupa angka."
+    assert desk.get_by_role("alert").inner_text() == "Sistole (mmHg) harus berupa angka."  # the label, not P-Care's name
+    desk.get_by_label("Sistole (mmHg)").fill("-5")
+    desk.get_by_role("button", name="Simpan kunjungan").click()
+    assert desk.get_by_role("alert").inner_text() == "Sistole (mmHg) harus 0 atau lebih dan kurang dari 1.000."
     desk.get_by_label("Sistole (mmHg)").fill("150")
     desk.get_by_role("button", name="Simpan kunjungan").click()
     assert desk.get_by_role("status").inner_text() == "Kunjungan tersimpan."
