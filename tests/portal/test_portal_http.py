@@ -125,3 +125,21 @@ def test_a_page_address_with_a_value_of_the_wrong_type_answers_in_indonesian(sit
     # the REST API keeps its Problem body
     r = medan.get("/api/v1/participants?limit=abc", headers={"Accept-Language": "en"})
     assert r.status_code == 422 and r.json()["field"] == "limit"
+
+
+def test_a_garbled_version_on_a_form_is_refused_not_taken_as_none(site):
+    """The record's version a form sends is the optimistic lock: ``abc`` is refused with the input named (it used
+    to be read as no version at all, and the change went through unchecked)."""
+    server, world, _ = site
+    budi, _ = login(server, world.users["budi"])
+    r = budi.post("/peserta/fktp", data={"csrf_token": token(budi.get("/peserta/fktp").text),
+                                         "fktp_code": world.fktp["FKTP"][0], "version": "abc"})
+    assert r.status_code == 422 and 'bukan &#34;abc&#34;' in r.text, r.text[-1500:]
+    medan, _ = login(server, world.users["medan"])
+    body = {"channel": "HOTLINE", "category": "COMPLAINT", "subject": "Versi", "description": "d",
+            "complainant_name": "A", "kabkota_code": "12.71"}
+    r = medan.post("/pengaduan/baru", data={**body, "csrf_token": token(medan.get("/akun").text)})
+    number = r.headers["location"].rsplit("/", 1)[-1].split("?")[0]
+    r = medan.post(f"/pengaduan/{number}/jawab", data={"csrf_token": token(medan.get(f"/pengaduan/{number}").text),
+                                                      "answer": "Sudah", "version": "abc"})
+    assert r.status_code == 422 and 'bukan &#34;abc&#34;' in r.text

@@ -43,6 +43,17 @@ def whole_number(form: dict, name: str, label: Msg, default: int | None = None, 
     return _bounded(adapter, int(text), name, label, low, high)
 
 
+def read_version(text: str) -> int | None:
+    """The version of a record the form was read at (the optimistic lock); none sent: no check. Anything
+    else than a whole number is refused, not taken as none (which would skip the check)."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if not (text.isascii() and text.isdigit()) or len(text) > 9:
+        raise Invalid(Msg("form.whole_number", what=Msg("form.version"), got=text[:20]), field="version")
+    return int(text)
+
+
 def jkn_date(form: dict, name: str, label: Msg, *, required: bool = True) -> dt.date | None:
     """A date of JKN's span (2014-01-01 to the horizon), as the API's ``JknDate``."""
     raw = (form.get(name) or "").strip()
