@@ -14,7 +14,8 @@ states, a failed log-in and the 403/404/500 pages are visited too. The visible t
 
 Explanation blocks (``<ol class="explain">``) are checked apart (the steps of the rules). The audit
 trail's recorded data (``<details class="data">``, the JSON of a row before and after) is evidence kept
-as written, not a sentence (assumption A-L30), and is not read.
+as written, not a sentence (assumption A-L30), and is not read; nor is a file example a person copies
+(``<pre class="example">``, the what-if TOML of /kebijakan: its parameter names are the rule files' keys).
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ ALLOWED = {"dki", "rsud", "bumn", "bumd", "wni", "pbi", "fkrtl",
            "nomor", "pdf", "csv", "json", "api", "tab", "care", "sejahtera", "santoso", "aminah", "widodo",
            "admin", "user", "istri", "pt", "english", "bahasa", "jkn", "bpjs", "html", "id", "en", "lain",
            "password", "mobile", "app", "call", "center", "centre", "no", "rp", "nik", "pin", "apotek"}
-FILE_NAMES = re.compile(r"\.txt\b|\.py\b|seeds/|docs/|assumption A-|asumsi A-|\bseed \d{3}\b")
+FILE_NAMES = re.compile(r"\.txt\b|\.py\b|\.toml\b|\bsrc/|seeds/|docs/|assumption A-|asumsi A-|\bseed \d{3}\b")
 LITERALS = re.compile(r"\{'|\('|\bNone\b|\bTrue\b|\bFalse\b")
 SKIP = re.compile(r"^/(static|api|docs|redoc|openapi|vclaim|health)|\.(pdf|csv|json)$|/keluar|/templat\.")
 PER_SHAPE = 2  # pages of one shape (``/petugas/peserta/<n>``) visited per role
@@ -101,7 +102,8 @@ class _Text(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
-        if tag in ("script", "style") or (tag == "details" and "data" in (a.get("class") or "").split()):
+        classes = (a.get("class") or "").split()
+        if tag in ("script", "style") or (tag == "details" and "data" in classes) or (tag == "pre" and "example" in classes):
             self._skip += 1
             self._skipping.append(tag)
         if tag == "a" and a.get("href"):

@@ -47,6 +47,10 @@ def test_pages_that_do_not_exist_say_so_in_indonesian_and_english(server):
     ({"additional_members": "51"}, "antara 0 dan 50"),
     ({"wage": "99999999999999999999999999999"}, "antara 0 dan 999.999.999.999.999"),
     ({"wage": "lima juta"}, "bilangan bulat"),
+    ({"wage": "-5000000"}, "antara 0 dan 999.999.999.999.999"),  # a whole number, out of bounds
+    ({"wage": "6.500.000,50"}, "bilangan bulat"),  # a decimal comma: refused, not read as 650.000.050
+    ({"persons": "1,5", "segment": "PBPU_MANDIRI", "care_class": "III"}, "bilangan bulat"),  # not 15
+    ({"persons": "-3", "segment": "PBPU_MANDIRI", "care_class": "III"}, "antara 1 dan"),
     ({"as_of": "2099-01-01"}, "isi tanggal antara 1 Januari 2014"),
 ])
 def test_simulator_refuses_values_out_of_bounds_in_indonesian(http, params, said):

@@ -79,6 +79,11 @@ def test_branch_officers_and_strangers_are_refused(registry):
     ('[[no_such_rate]]\nsince = 2026-01-01\nvalue = 1\nsource = "x"\n', "parameter tidak dikenal"),
     ('[[flat_class_rate]]\nsince = 2026-01-01\nvalue = 1\n', "memerlukan since (tanggal) dan source"),
     ('[[rounding_rule]]\nsince = 2026-01-01\nvalue = "half_even"\nsource = "x"\n', "half_up or down"),
+    # values the rules cannot read: a text for a table, a table without class II and III, a text for a rate
+    ('[[flat_class_rate]]\nsince = 2026-01-01\nvalue = "abc"\nsource = "x"\n', "harus berbentuk seperti"),
+    ('[[flat_class_rate]]\nsince = 2026-01-01\nvalue = { I = 5 }\nsource = "x"\n', "misalnya { I = 150000, II = 100000"),
+    ('[[ppu_non_government_rate]]\nsince = 2026-01-01\nvalue = "x"\nsource = "x"\n', "harus berbentuk seperti"),
+    ('[[flat_class_rate]]\nsince = 2026-01-01\nvalue = { I = -5, II = 1, III = 1 }\nsource = "x"\n', "tidak boleh negatif"),
 ])
 def test_a_bad_what_if_file_is_422_saying_what_to_fix(registry, toml, message):
     server, engine, _ = registry

@@ -64,6 +64,9 @@ def test_the_officer_takes_a_counter_payment_and_prints_the_receipt(site, login)
     # the same form sent again (a double click, a resend): the payment is recorded once
     again = page.context.request.post(f"{base}/petugas/loket", form=sent, max_redirects=0)
     assert again.status == 303 and again.headers["location"] == f"/petugas/loket/{reference}"
+    # an amount out of bounds is named by the form's label, not by PaymentIn's field name
+    refused = page.context.request.post(f"{base}/petugas/loket", form={**sent, "amount": "-5", "reference": "QA-NEG"})
+    assert refused.status == 422 and "Jumlah bayar: paling kecil 1" in refused.text() and "amount:" not in refused.text()
     with Session(engine) as s:
         assert s.scalar(select(func.count()).select_from(PaymentRow).where(PaymentRow.channel == "counter")) == 1
     pdf = page.context.request.get(f"{base}/petugas/loket/{reference}/kuitansi.pdf")

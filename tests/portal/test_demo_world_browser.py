@@ -111,3 +111,40 @@ def test_every_printed_log_in_lands_on_a_page_with_data(demo, browser):
         officer = login("cabang")
         officer.goto(f"{base}/petugas/peserta/{users['peserta']['participant']}/ubah?kind=FKTP")
         assert officer.locator("#fktp_code option").count() >= 2
+
+
+def test_the_staff_list_names_segments_and_statuses(demo, browser):
+    """The employer's home and the officer's employer page list each employee's segment and status by name
+    (``PPU Pegawai Swasta``, ``Aktif``), not by code (``PPU_SWASTA``, ``ACTIVE``)."""
+    from support.browser import logins
+
+    base, _engine, printed = demo
+    users = {u["username"]: u for u in printed["users"]}
+    code = users["pemberi.kerja"]["employer"]
+    with logins(browser, base, printed["password"]) as login:
+        for who, path in (("pemberi.kerja", "/pemberi-kerja"), ("cabang", f"/petugas/pemberi-kerja/{code}")):
+            page = login(who)
+            page.goto(base + path)
+            rows = page.locator("#staff tbody tr")
+            assert rows.count() >= 1, who
+            cells = rows.first.locator("td")
+            segment, status = cells.nth(2).inner_text(), cells.nth(6).inner_text()
+            assert segment.startswith("PPU ") and "_" not in segment, (who, segment)
+            assert status == "Aktif", (who, status)
+
+
+def test_the_dashboard_writes_collection_rates_the_indonesian_way(demo, browser):
+    """``98,1%`` with a decimal comma on an Indonesian page (``98.1`` reads as ninety-eight thousand and one)."""
+    from support.browser import logins
+
+    base, _engine, printed = demo
+    with logins(browser, base, printed["password"]) as login:
+        page = login("pusat")
+        page.goto(base + "/dasbor")
+        kpi = page.locator("#kpis .kpi").nth(2).inner_text()
+        assert re.search(r"\(\d{1,3}(,\d)?%\)", kpi), kpi
+        headers = page.locator("#by-unit thead th").all_inner_texts()
+        rates = page.locator(f"#by-unit tbody tr td:nth-child({headers.index('%') + 1})").all_inner_texts()
+        assert rates and all(re.fullmatch(r"\d{1,3}(,\d)?|—", r.strip()) for r in rates), rates
+        page.goto(base + "/dasbor?lang=en")
+        assert re.search(r"\(\d{1,3}(\.\d)?%\)", page.locator("#kpis .kpi").nth(2).inner_text())

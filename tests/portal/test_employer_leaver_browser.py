@@ -108,3 +108,30 @@ def test_a_leaver_reported_two_months_late_corrects_the_bills_made_since(site, l
     assert ("dikoreksi" in steps or "dibatalkan" in steps)
     assert _billed(site.engine, card, this - 2) == 1  # the month reported stays billed
     assert _billed(site.engine, card, this - 1) == 0 and _billed(site.engine, card, this) == 0
+
+
+def test_a_wage_sent_with_a_garbled_or_stale_version_changes_nothing(site, login):
+    """The worker's version on the employer's forms is the optimistic lock: a garbled one is refused (it used
+    to be taken as none, skipping the check), a stale one names the worker's data in Indonesian."""
+    base, world = site.url, site.world
+    with Session(site.engine) as s:
+        fam = register_family(s, head_nik="1271010506820013", name="Rudi Hartono", kabkota="12.71",
+                              fktp=world.fktp["FKTP"][1], segment="PPU_SWASTA", registered_on=months_ago(1),
+                              employer_code=world.employer_code, wage=5_000_000, care_class="II", pay=False)
+    card = fam["head_card_number"]
+    page = login(world.users["pt"])
+    page.goto(f"{base}/pemberi-kerja/pekerja/{card}")
+    form = page.locator("form", has=page.locator("#wage"))
+    form.locator("input[name=version]").evaluate("e => e.value = 'abc'")
+    page.locator("#wage").fill("7000000")
+    form.get_by_role("button").click()
+    assert 'bukan "abc"' in page.locator('[role="alert"]').inner_text()
+    form = page.locator("form", has=page.locator("#wage"))
+    form.locator("input[name=version]").evaluate("e => e.value = '99'")
+    page.locator("#wage").fill("7000000")
+    form.get_by_role("button").click()
+    said = page.locator('[role="alert"]').inner_text()
+    assert f"Data peserta {card} telah diubah" in said and "participant" not in said, said
+    with Session(site.engine) as s:
+        assert s.scalar(select(AuditEventRow).where(AuditEventRow.object_id == card,
+                                                    AuditEventRow.action == "participant.change.wage")) is None

@@ -67,17 +67,22 @@ def test_fktp_desk_queue_visit_drugs_referral_letter_and_lists(login, site, deli
     desk.get_by_label("Sistole (mmHg)").fill("150")
     desk.get_by_label("Diastole (mmHg)").fill("95")
     desk.get_by_label("Nadi (/menit)").fill("88")
+    desk.get_by_label("Suhu (°C)").fill("37.5")
     desk.get_by_label("Diagnosa (ICD-10)").fill("I10")
     desk.get_by_label("Terapi", exact=True).fill("Amlodipin 1 x 5 mg, diet rendah garam")
     desk.get_by_label("Status pulang").select_option("4")
     desk.get_by_label("Sistole (mmHg)").fill("abc")
     desk.get_by_role("button", name="Simpan kunjungan").click()
-    assert desk.get_by_role("alert").inner_text() == "sistole harus berupa angka."
+    assert desk.get_by_role("alert").inner_text() == "Sistole (mmHg) harus berupa angka."  # the label, not P-Care's name
+    desk.get_by_label("Sistole (mmHg)").fill("-5")
+    desk.get_by_role("button", name="Simpan kunjungan").click()
+    assert desk.get_by_role("alert").inner_text() == "Sistole (mmHg) harus 0 atau lebih dan kurang dari 1.000."
     desk.get_by_label("Sistole (mmHg)").fill("150")
     desk.get_by_role("button", name="Simpan kunjungan").click()
     assert desk.get_by_role("status").inner_text() == "Kunjungan tersimpan."
     visit = desk.locator("#visit-number").inner_text()
     assert "Sistole (mmHg) 150" in desk.locator("#vitals").inner_text()
+    assert "Suhu (°C) 37,5" in desk.locator("#vitals").inner_text()  # the decimal comma of an Indonesian page
     assert "Rujuk Vertikal" in desk.content()
 
     # a drug and a procedure

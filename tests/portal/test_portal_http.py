@@ -105,3 +105,41 @@ def test_admin_creates_a_user_and_everything_is_audited(site):
     audit = bekasi.get("/petugas/audit").text
     assert "<td>Pengguna dibuat</td>" in audit and "<td>Keluar</td>" in audit and "petugas.baru" in audit
     assert "Cetak kartu peserta" not in audit or world.medan_branch not in audit
+
+
+def test_a_page_address_with_a_value_of_the_wrong_type_answers_in_indonesian(site):
+    """``/petugas/keluarga/abc`` is no page (404), ``?days=abc`` names the input (422): an Indonesian page
+    either way, not FastAPI's English JSON (``Input should be a valid integer``)."""
+    server, world, _ = site
+    medan, _ = login(server, world.users["medan"])
+    for path in ("/petugas/keluarga/abc", "/petugas/permohonan/abc"):
+        r = medan.get(path)
+        assert r.status_code == 404 and r.headers["content-type"].startswith("text/html"), (path, r.text[:200])
+        assert "Halaman tidak ditemukan." in r.text, r.text[:500]
+    r = medan.get("/petugas/status-berakhir?days=abc")
+    assert r.status_code == 422 and r.headers["content-type"].startswith("text/html")
+    assert "Data tidak valid: days" in r.text and "Input should" not in r.text
+    pt, _ = login(server, world.users["pt"])
+    r = pt.get("/pemberi-kerja/tagihan/abc")
+    assert r.status_code == 404 and "Input should" not in r.text
+    # the REST API keeps its Problem body
+    r = medan.get("/api/v1/participants?limit=abc", headers={"Accept-Language": "en"})
+    assert r.status_code == 422 and r.json()["field"] == "limit"
+
+
+def test_a_garbled_version_on_a_form_is_refused_not_taken_as_none(site):
+    """The record's version a form sends is the optimistic lock: ``abc`` is refused with the input named (it used
+    to be read as no version at all, and the change went through unchecked)."""
+    server, world, _ = site
+    budi, _ = login(server, world.users["budi"])
+    r = budi.post("/peserta/fktp", data={"csrf_token": token(budi.get("/peserta/fktp").text),
+                                         "fktp_code": world.fktp["FKTP"][0], "version": "abc"})
+    assert r.status_code == 422 and 'bukan &#34;abc&#34;' in r.text, r.text[-1500:]
+    medan, _ = login(server, world.users["medan"])
+    body = {"channel": "HOTLINE", "category": "COMPLAINT", "subject": "Versi", "description": "d",
+            "complainant_name": "A", "kabkota_code": "12.71"}
+    r = medan.post("/pengaduan/baru", data={**body, "csrf_token": token(medan.get("/akun").text)})
+    number = r.headers["location"].rsplit("/", 1)[-1].split("?")[0]
+    r = medan.post(f"/pengaduan/{number}/jawab", data={"csrf_token": token(medan.get(f"/pengaduan/{number}").text),
+                                                      "answer": "Sudah", "version": "abc"})
+    assert r.status_code == 422 and 'bukan &#34;abc&#34;' in r.text

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from importlib.resources import files
 from typing import Any
@@ -117,7 +118,80 @@ def read_overlay(text: str, origin: str = "what-if file") -> Params:
     unknown = sorted(set(overlay) - set(all_params()))
     if unknown:
         raise RuleError(Msg("param.error.unknown", origin=origin, names=unknown))
+    for name, entries in overlay.items():
+        shipped = [e.value for e in all_params()[name] if e.value is not None]
+        for e in entries:
+            _check_shape(e.value, shipped, name, origin)
     return overlay
+
+
+def _shape(value: Any) -> Any:
+    """What a value looks like to the rules that read it: a number, a decimal text, a text, a date, a table
+    with its keys (each with its shape), a list (with the shapes of its items)."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, (date, datetime)):
+        return "date"
+    if isinstance(value, str):
+        try:
+            Decimal(value)
+            return "decimal"
+        except InvalidOperation:
+            return "text"
+    if isinstance(value, dict):
+        return ("table",) + tuple(sorted((k, _shape(v)) for k, v in value.items()))
+    if isinstance(value, list):
+        return ("list", frozenset(_shape(v) for v in value))
+    return type(value).__name__
+
+
+def _fits(shape: Any, shapes: list) -> bool:
+    if shape in shapes:
+        return True
+    if isinstance(shape, tuple) and shape[0] == "list":  # a list whose items are each of a shipped list's kind
+        items = set().union(*(s[1] for s in shapes if isinstance(s, tuple) and s[0] == "list"))
+        return any(isinstance(s, tuple) and s[0] == "list" for s in shapes) and shape[1] <= items
+    return False
+
+
+def _negative(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return value < 0
+    if isinstance(value, str) and _shape(value) == "decimal":
+        return Decimal(value) < 0
+    if isinstance(value, dict):
+        return any(_negative(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_negative(v) for v in value)
+    return False
+
+
+def _toml(value: Any) -> str:
+    """A value as a what-if file writes it (``{ I = 150000, II = 100000, III = 42000 }``)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return value.isoformat() if isinstance(value, (date, datetime)) else str(value)
+
+
+def _check_shape(value: Any, shipped: list, name: str, origin: str) -> None:
+    """A what-if entry's value has the shape of the shipped entries of its parameter (the rules read it the
+    same way) and no negative amount or rate (no shipped one is); an entry without value is "not available"."""
+    if value is None or not shipped:
+        return
+    if not _fits(_shape(value), [_shape(v) for v in shipped]):
+        raise RuleError(Msg("param.error.shape", origin=origin, name=name, example=_toml(shipped[-1])))
+    if _negative(value):
+        raise RuleError(Msg("param.error.negative", origin=origin, name=name))
 
 
 def merged(base: Params, overlay: Params) -> Params:

@@ -22,6 +22,7 @@ from jkn.services.portal.auth import require, visible_branches
 from jkn.services.unit_of_work import unit_of_work
 from jkn.store.membership_tables import ParticipantRow
 from jkn.store.reference_tables import KabKotaRow
+from jkn.web.form_values import read_version
 from jkn.web.security import CurrentPortal, Portal, csrf_protect, page
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
@@ -132,36 +133,32 @@ def _act(request: Request, portal: Portal, session: Session, number: str, ok: st
     return RedirectResponse(f"{back}?ok={ok}", status_code=303)
 
 
-def _version(text: str) -> int | None:
-    return int(text) if text.isdigit() else None
-
-
 @router.post("/pengaduan/{number}/tugaskan", response_class=HTMLResponse)
 def assign(request: Request, portal: CurrentPortal, session: DB, number: str,
            assignee: Annotated[str, Form()] = "", version: Annotated[str, Form()] = ""):
     return _act(request, portal, session, number, "assigned", lambda: complaints.assign(
-        session, portal.actor, portal.scope, number, assignee or None, version=_version(version)))
+        session, portal.actor, portal.scope, number, assignee or None, version=read_version(version)))
 
 
 @router.post("/pengaduan/{number}/jawab", response_class=HTMLResponse)
 def answer(request: Request, portal: CurrentPortal, session: DB, number: str,
            answer: Annotated[str, Form()] = "", version: Annotated[str, Form()] = ""):
     return _act(request, portal, session, number, "answered", lambda: complaints.answer(
-        session, portal.actor, portal.scope, number, answer, version=_version(version)))
+        session, portal.actor, portal.scope, number, answer, version=read_version(version)))
 
 
 @router.post("/pengaduan/{number}/tutup", response_class=HTMLResponse)
 def close(request: Request, portal: CurrentPortal, session: DB, number: str,
           note: Annotated[str, Form()] = "", version: Annotated[str, Form()] = ""):
     return _act(request, portal, session, number, "closed", lambda: complaints.close(
-        session, portal.actor, portal.scope, number, note or None, version=_version(version)))
+        session, portal.actor, portal.scope, number, note or None, version=read_version(version)))
 
 
 @router.post("/pengaduan/{number}/buka-kembali", response_class=HTMLResponse)
 def reopen(request: Request, portal: CurrentPortal, session: DB, number: str,
            note: Annotated[str, Form()] = "", version: Annotated[str, Form()] = ""):
     return _act(request, portal, session, number, "reopened", lambda: complaints.reopen(
-        session, portal.actor, portal.scope, number, note, version=_version(version)))
+        session, portal.actor, portal.scope, number, note, version=read_version(version)))
 
 
 # --- the participant's complaints --------------------------------------------------------------

@@ -25,6 +25,7 @@ from jkn.services.membership.schemas import PaymentIn
 from jkn.services.portal import auth
 from jkn.services.portal.accounts import OFFICE_ROLES
 from jkn.store.billing_tables import PayerRow, PaymentRow
+from jkn.web.rendering import request_language
 from jkn.web.security import Portal, csrf_protect, page, role_required
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
@@ -54,6 +55,8 @@ def _form(request: Request, portal: Portal, status_code: int = 200, **ctx) -> HT
     return page(request, portal, "officer/counter.html", status_code=status_code, reference=reference,
                 today=jakarta_today().isoformat(), **ctx)
 
+#: the counter form's inputs by their labels, for the errors PaymentIn finds in them
+FIELD_LABELS = {"amount": Msg("counter.amount"), "reference": Msg("counter.reference_field")}
 
 @router.get("/petugas/loket", response_class=HTMLResponse)
 def counter(request: Request, portal: Office, session: DB, payer: str = ""):
@@ -77,7 +80,10 @@ def post(request: Request, portal: Office, session: DB, payer: Annotated[str, Fo
                          channel=CHANNEL)
         done = payments.post_payment(session, data, actor=portal.actor)
     except ValidationError as exc:
-        return _form(request, portal, status_code=422, payer_id=payer, error=validation_message(exc.errors()))
+        lang = request_language(request)  # the form's own labels, not PaymentIn's field names
+        named = [{**e, "loc": (FIELD_LABELS[e["loc"][-1]].render(lang),) if e["loc"] and e["loc"][-1] in FIELD_LABELS
+                  else e["loc"]} for e in exc.errors()]
+        return _form(request, portal, status_code=422, payer_id=payer, error=validation_message(named))
     except DomainError as exc:
         return _form(request, portal, status_code=exc.status, payer_id=payer, error=exc.message)
     return RedirectResponse(f"/petugas/loket/{done['reference']}", status_code=303)

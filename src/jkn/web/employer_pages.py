@@ -23,7 +23,7 @@ from jkn.services.membership.schemas import ChangeIn
 from jkn.services.portal import auth
 from jkn.services.portal.accounts import EMPLOYER_ADMIN
 from jkn.store.membership_tables import EmployerRow, ParticipantRow
-from jkn.web.form_values import whole_number
+from jkn.web.form_values import read_version, whole_number
 from jkn.web.rendering import request_language
 from jkn.web.security import Portal, csrf_protect, page, role_required
 
@@ -133,7 +133,7 @@ def update_wage(request: Request, portal: Employer, session: DB, card: str, wage
         if amount is None:
             raise Invalid(Msg("error.membership.change_needs", kind="WAGE", value="wage"), field="wage")
         change = ChangeIn(kind="WAGE", effective_date=next_month(jakarta_today()), wage=amount,
-                          version=_version(version))
+                          version=read_version(version))
         data_changes.apply_change(session, p.card_number, change, actor=portal.actor)
     return _report(request, portal, session, card, write, f"/pemberi-kerja/pekerja/{card}?ok=wage_changed")
 
@@ -151,10 +151,6 @@ def _report(request: Request, portal: Portal, session: Session, card: str, write
     return RedirectResponse(done, status_code=303)
 
 
-def _version(version: str) -> int | None:
-    return int(version) if version.isdigit() else None
-
-
 @router.post("/pemberi-kerja/pekerja/{card}/keluar", response_class=HTMLResponse)
 def report_leaver(request: Request, portal: Employer, session: DB, card: str, month: Annotated[str, Form()] = "",
                   version: Annotated[str, Form()] = ""):
@@ -164,7 +160,7 @@ def report_leaver(request: Request, portal: Employer, session: DB, card: str, mo
 
     return _report(request, portal, session, card, lambda: employers.report_leaver(
         session, _employer(session, portal).code, p.card_number, month, actor=portal.actor,
-        version=_version(version)), f"/pemberi-kerja/pekerja/{card}?ok=leaver_reported")
+        version=read_version(version)), f"/pemberi-kerja/pekerja/{card}?ok=leaver_reported")
 
 
 @router.post("/pemberi-kerja/pekerja/{card}/pindah", response_class=HTMLResponse)
@@ -175,7 +171,7 @@ def report_transfer(request: Request, portal: Employer, session: DB, card: str,
     p = _employee(session, portal, card)
     return _report(request, portal, session, card, lambda: employers.report_transfer(
         session, _employer(session, portal).code, p.card_number, employer_code.strip(), actor=portal.actor,
-        documents_shown=documents, version=_version(version)), "/pemberi-kerja?ok=transfer_reported")
+        documents_shown=documents, version=read_version(version)), "/pemberi-kerja?ok=transfer_reported")
 
 
 @router.get("/pemberi-kerja/tagihan/{bill_id}", response_class=HTMLResponse)

@@ -29,6 +29,7 @@ from jkn.services.membership.schemas import ChangeIn
 from jkn.services.portal.accounts import PARTICIPANT
 from jkn.store.billing_tables import PayerRow
 from jkn.store.membership_tables import ParticipantRow
+from jkn.web.form_values import read_version
 from jkn.web.officer_pages import own_statement, payer_kind, room_class_reason
 from jkn.web.security import Portal, csrf_protect, page, role_required
 
@@ -82,7 +83,7 @@ def change_fktp(request: Request, portal: Participant, session: DB, fktp_code: A
         shown = [i["code"] for i in data_changes.change_checklist("FKTP", me.card_number, session)["items"]
                  if stands_for_itself(i)]
         change = ChangeIn(kind="FKTP", effective_date=jakarta_today(), fktp_code=fktp_code or None,
-                          version=int(version) if version.isdigit() else None, documents_shown=shown)
+                          version=read_version(version), documents_shown=shown)
         data_changes.apply_change(session, me.card_number, change, actor=portal.actor)
     except ValidationError as exc:
         return page(request, portal, "participant/fktp.html", status_code=422, error=validation_message(exc.errors()),

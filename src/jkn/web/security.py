@@ -158,6 +158,25 @@ def install_security(app: FastAPI) -> None:
             return render(request, "portal/error.html", status_code=404, error_key="error.not_found")
         return await previous_http(request, exc)
 
+    from fastapi.exceptions import RequestValidationError
+
+    previous_invalid = app.exception_handlers.get(RequestValidationError)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid_request(request: Request, exc: RequestValidationError):
+        """A page's address with a value of the wrong type: no such page (a path: ``/faskes/kunjungan/abc``) or
+        the input named in the page's language (a query: ``?days=abc``), not FastAPI's English JSON."""
+        if not is_page(request):
+            return await previous_invalid(request, exc)
+        refused = exc.errors()
+        if any(e["loc"][:1] == ("path",) for e in refused):
+            return render(request, "portal/error.html", status_code=404, error_key="error.not_found")
+        from jkn.services.errors import validation_message
+
+        named = [{**e, "loc": e["loc"][1:] or e["loc"]} for e in refused]
+        return render(request, "portal/error.html", status_code=422,
+                      error=Msg("problem.invalid_input", what=validation_message(named)))
+
     @app.exception_handler(Exception)
     async def _server_error(request: Request, exc: Exception):
         """An unexpected error: a page that says nothing was changed (the unit of work rolled back)."""

@@ -25,12 +25,15 @@ MAX_VALUE = 1000  # a typing guard, not a clinical bound
 def _vital(name: str, value) -> float | int | None:
     if value is None or str(value).strip() == "":
         return None
+    label = Msg(f"fktp.vital.{name}")  # the form's label ("Sistole (mmHg)"), not P-Care's field name
     try:
         number = float(str(value).strip().replace(",", "."))
     except ValueError:
-        raise Invalid(Msg("error.visit.vital_number", field=name), field=name) from None
-    if not 0 <= number < MAX_VALUE or (name in WHOLE and number != int(number)):
-        raise Invalid(Msg("error.visit.vital_number", field=name), field=name)
+        raise Invalid(Msg("error.visit.vital_number", field=label), field=name) from None
+    if not 0 <= number < MAX_VALUE:
+        raise Invalid(Msg("error.visit.vital_range", field=label, high=MAX_VALUE), field=name)
+    if name in WHOLE and number != int(number):
+        raise Invalid(Msg("error.visit.vital_whole", field=label), field=name)
     return int(number) if number == int(number) else number
 
 

@@ -90,7 +90,7 @@ def rule(call: Callable[..., T], *args, field: str | None = None, **kwargs) -> T
         raise Invalid(exc.msg or str(exc), code="rule", **details) from None
 
 
-def check_version(row: Any, expected: int | None, what: str) -> None:
+def check_version(row: Any, expected: int | None, what: Msg) -> None:
     """Optimistic lock: the caller saw ``expected``; refuse if the row has moved on (409)."""
     if expected is not None and row.version != expected:
         raise Conflict(Msg("error.membership.stale_version", what=what, version=str(row.version),

@@ -104,7 +104,7 @@ def apply_change(session: Session, card_number: str, change: ChangeIn, *, actor:
     expected = change.version if change.version is not None else if_match
     with unit_of_work(session):
         p = get_participant(session, card_number, for_update=True)
-        check_version(p, expected, f"participant {p.card_number}")
+        check_version(p, expected, Msg("stale.participant", card=p.card_number))
         if p.status == "DECEASED":
             raise Invalid(Msg("error.membership.deceased", card_number=str(p.card_number)))
         if change.effective_date < p.tmt and change.kind not in ("CORRECTION", "CARD_LOST", "CARD_DAMAGED"):

@@ -62,7 +62,7 @@ def update_employer(session: Session, code: str, data: EmployerUpdate, *, actor:
     fields = ("name", "address", "email", "phone", "status")
     with unit_of_work(session):
         e = get_employer(session, code, for_update=True)
-        check_version(e, data.version, f"employer {code}")
+        check_version(e, data.version, Msg("stale.employer", code=code))
         was = {k: getattr(e, k) for k in fields}
         for k in fields:
             v = getattr(data, k)
