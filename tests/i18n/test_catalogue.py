@@ -118,3 +118,12 @@ def test_no_key_is_entered_twice():
         keys = re.findall(r'^msgid "(.+)"$', (SRC / "i18n" / "locales" / lang / "LC_MESSAGES" / "jkn.po")
                           .read_text(encoding="utf-8"), flags=re.M)
         assert sorted({k for k in keys if keys.count(k) > 1}) == [], lang
+
+
+def test_every_entry_has_one_text():
+    """A union merge of two branches that added the same key keeps the key once and both texts: the
+    second ``msgstr`` would be dropped silently by the reader, so the file must hold none."""
+    for lang in languages():
+        text = (SRC / "i18n" / "locales" / lang / "LC_MESSAGES" / "jkn.po").read_text(encoding="utf-8")
+        kinds = [line.split(" ", 1)[0] for line in text.splitlines() if line.startswith(("msgid ", "msgstr "))]
+        assert all(a != b for a, b in zip(kinds, kinds[1:])), lang
