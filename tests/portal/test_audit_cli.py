@@ -45,6 +45,7 @@ CLI_WRITES = {
     "care schedule set": "doctor_schedule.set", "care pcare-user create": "pcare_user.create",
     "care pcare-reference load": "pcare_code.load", "care prolanis club-add": "prolanis.club.add",
     "demo": "demo.build", "bank add": "bank.add", "bank rotate": "bank.rotate", "bank revoke": "bank.revoke",
+    "care mobilejkn register": "mobile_jkn.register", "care mobilejkn remove": "mobile_jkn.remove",
 }
 #: commands that read, compute, write files from reference data, upgrade the schema or serve
 NO_DATA_CHANGE = {
@@ -55,7 +56,7 @@ NO_DATA_CHANGE = {
     "employers statement", "import template", "billing bills", "billing runs", "billing statement",
     "care consumer list", "care eligibility", "care facility list", "care facility show", "care facility types",
     "care sep", "care sep-request list", "policy compare", "participants endings", "bank list", "bank va", "bank file",
-    "bank reconcile", "care schedule list",
+    "bank reconcile", "care schedule list", "care mobilejkn show", "care mobilejkn check",
 }
 
 
@@ -152,6 +153,9 @@ def test_every_cli_write_leaves_one_audit_row_naming_the_os_user(db, db_url, tmp
               "--registration-number", "33690", branch=medan, facility=rsud)
     fktp = w.fktp["FKTP"][0]
     cli.write("care pcare-user create", fktp, "--username", "klinik1", "--app-code", "095", branch=medan, facility=fktp)
+    cli.write("care mobilejkn register", rsud, "--url", "https://simrs.rsud.example/api-bpjsfktl", "--username",
+              "jkn-mobile", "--password", "rahasia-rs", branch=medan, facility=rsud)
+    cli.write("care mobilejkn remove", rsud, branch=medan, facility=rsud)
     cli.write("care schedule set", rsud, "--poli", "ANA", "--doctor", "33690", "--day", "1,08:00,12:00,30",
               branch=medan, facility=rsud)
     codes = tmp_path / "prognosa.csv"

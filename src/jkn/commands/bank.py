@@ -10,6 +10,7 @@ import typer
 
 from jkn.commands.edge import bounded
 from jkn.commands.membership import DbOption, out, session_for
+from jkn.commands.paging import OffsetOption, footer, limit_option
 from jkn.i18n import Msg
 from jkn.services.bounds import JknDate
 
@@ -40,12 +41,14 @@ def add(code: str = typer.Argument(..., help="the bank's code, sent as X-Bank-Id
 
 
 @app.command("list")
-def list_(db: str = DbOption) -> None:
+def list_(limit: int = limit_option(50), offset: int = OffsetOption, db: str = DbOption) -> None:
     """The banks and their state (never their secrets)."""
-    from jkn.services.billing.banks import list_banks
+    from jkn.services.billing.banks import banks_page
 
     with session_for(db) as s:
-        out(list_banks(s))
+        found = banks_page(s, limit=limit, offset=offset)
+    out(found["items"])
+    footer(found)
 
 
 @app.command("rotate")

@@ -12,7 +12,8 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 
 from jkn.commands.edge import bounded, say
 from jkn.commands.membership import DbOption, out, session_for
-from jkn.services.bounds import JknDate, JknMonth, Limit, PositiveRupiah
+from jkn.commands.paging import OffsetOption, footer, limit_option
+from jkn.services.bounds import JknDate, JknMonth, PositiveRupiah
 
 app = typer.Typer(help="Monthly billing, payments and statements.", no_args_is_help=True)
 err = Console(stderr=True)
@@ -45,12 +46,14 @@ def run(month: str = typer.Option(..., "--month", help="YYYY-MM", parser=bounded
 @app.command("bills")
 def bills(payer: str = typer.Option(None, "--payer"), month: str = typer.Option(None, "--month", parser=bounded(JknMonth)),
           status: str = typer.Option(None, "--status", parser=bounded(Literal["OPEN", "PAID"]), help="OPEN or PAID"),
-          limit: int = typer.Option(50, parser=bounded(Limit)), db: str = DbOption) -> None:
+          limit: int = limit_option(50), offset: int = OffsetOption, db: str = DbOption) -> None:
     """List bills."""
     from jkn.services.billing import runs as billing
 
     with session_for(db) as s:
-        out(billing.list_bills(s, payer_code=payer, month=month, status=status, limit=limit))
+        found = billing.list_bills(s, payer_code=payer, month=month, status=status, limit=limit, offset=offset)
+    out(found)
+    footer(found)
 
 
 @app.command("pay")
@@ -81,9 +84,11 @@ def statement(payer: str = typer.Argument(..., help="payer code (E<employer>, F<
 
 
 @app.command("runs")
-def runs(db: str = DbOption) -> None:
+def runs(limit: int = limit_option(20), offset: int = OffsetOption, db: str = DbOption) -> None:
     """Recent billing runs."""
     from jkn.services.billing import runs as billing
 
     with session_for(db) as s:
-        out(billing.list_runs(s))
+        found = billing.list_runs(s, limit, offset)
+    out(found["items"])
+    footer(found)

@@ -13,10 +13,11 @@ from rich.console import Console
 from rich.table import Table
 
 from jkn.commands.edge import bounded, cli_language, say
+from jkn.commands.paging import OffsetOption, footer, limit_option
 from jkn.i18n import Msg, render
 from jkn.rules.decision import read_explained
 from jkn.services.billing import service_penalties
-from jkn.services.bounds import Id, JknDate, JknMonth, Limit, PositiveRupiah
+from jkn.services.bounds import Id, JknDate, JknMonth, PositiveRupiah
 from jkn.services.care import eligibility as care_eligibility
 from jkn.services.care import facilities, pcare_codes, pcare_users, prolanis, queues, sep, sep_letter, sep_requests, vclaim_consumers
 from jkn.services.care import mobile_jkn_check, mobile_jkn_services
@@ -109,19 +110,23 @@ def facility_add(name: str = typer.Option(..., help="Facility name"),
 @facility_app.command("list")
 def facility_list(level: str = typer.Option(None), kabkota: str = typer.Option(None), branch: str = typer.Option(None),
                   q: str = typer.Option(None, help="name contains / exact code"),
-                  limit: int = typer.Option(100, parser=bounded(Limit)),
+                  limit: int = limit_option(100), offset: int = OffsetOption,
                   db: str = DbOption, as_json: bool = typer.Option(False, "--json")) -> None:
     """List facilities."""
     with _session(db) as s:
-        rows = facilities.list_facilities(s, level=level, kabkota_code=kabkota, branch_code=branch, q=q, limit=limit)
+        found = facilities.facilities_page(s, level=level, kabkota_code=kabkota, branch_code=branch, q=q, limit=limit,
+                                           offset=offset)
+    rows = found["items"]
     if as_json:
-        return _json(rows)
+        _json(rows)
+        return footer(found)
     table = Table(say("cli.col.code"), say("cli.col.name"), say("cli.col.level"), say("cli.col.type"),
                   say("cli.col.partnership"), say("cli.col.kabkota"), say("cli.col.branch"))
     for r in rows:
         table.add_row(r["code"], r["name"], r["level"], r["type"]["code"], r["partnership"], r["kabkota"]["name"] or "",
                       r["branch"]["name"] if r["branch"] else "")
     console.print(table)
+    footer(found)
 
 
 @facility_app.command("show")
@@ -160,10 +165,13 @@ def consumer_create(facility_code: str, version: str = typer.Option("2.0", help=
 
 
 @consumer_app.command("list")
-def consumer_list(facility_code: str = typer.Option(None, "--facility"), db: str = DbOption) -> None:
+def consumer_list(facility_code: str = typer.Option(None, "--facility"), limit: int = limit_option(50),
+                  offset: int = OffsetOption, db: str = DbOption) -> None:
     """Consumers (no secrets)."""
     with _session(db) as s:
-        _json(vclaim_consumers.list_consumers(s, facility_code))
+        found = vclaim_consumers.consumers_page(s, facility_code, limit=limit, offset=offset)
+    _json(found["items"])
+    footer(found)
 
 
 @consumer_app.command("revoke")
@@ -203,10 +211,13 @@ def schedule_set(facility_code: str, poli: str = typer.Option(..., help="BPJS cl
 
 @schedule_app.command("list")
 def schedule_list(facility_code: str, poli: str = typer.Option(None), date: dt.date = typer.Option(
-                      None, help="only the weekday of this date", parser=bounded(JknDate)), db: str = DbOption) -> None:
+                      None, help="only the weekday of this date", parser=bounded(JknDate)),
+                  limit: int = limit_option(100), offset: int = OffsetOption, db: str = DbOption) -> None:
     """A hospital's practice windows (JSON)."""
     with _session(db) as s:
-        _json(queues.schedules(s, facility_code.upper(), poli=poli, on=date))
+        found = queues.schedules_page(s, facility_code.upper(), poli=poli, on=date, limit=limit, offset=offset)
+    _json(found["items"])
+    footer(found)
 
 
 @pcare_app.command("create")
@@ -299,11 +310,13 @@ def sep_request_list(month: str = typer.Option(..., "--month", help="month of th
                                                parser=bounded(JknMonth)),
                      facility_code: str = typer.Option(None, "--facility", help="one facility (default: all)"),
                      status: str = typer.Option(None, "--status", help="PENDING or APPROVED"),
-                     db: str = DbOption) -> None:
+                     limit: int = limit_option(100), offset: int = OffsetOption, db: str = DbOption) -> None:
     """Requests for SEP dates in a month (JSON), to approve with ``approve``."""
     year, mon = month.split("-")
     with _session(db) as s:
-        _json(sep_requests.requests_in_month(s, facility_code, year, mon, status=status))
+        found = sep_requests.requests_page(s, facility_code, year, mon, status=status, limit=limit, offset=offset)
+    _json(found["items"])
+    footer(found)
 
 
 @request_app.command("approve")

@@ -18,8 +18,9 @@ from rich.console import Console
 from sqlalchemy.orm import Session
 
 from jkn.commands.edge import bounded, cli_language, say
+from jkn.commands.paging import OffsetOption, footer, limit_option
 from jkn.rules.decision import read_explained
-from jkn.services.bounds import Id, JknDate, JknMonth, Limit, Positive
+from jkn.services.bounds import Id, JknDate, JknMonth, Positive
 
 participants_app = typer.Typer(help="Participants: register, look up, report changes, history, card, coverage.",
                                no_args_is_help=True)
@@ -83,12 +84,14 @@ def show(card: str = typer.Argument(..., help="card number or NIK"), db: str = D
 
 
 @participants_app.command("search")
-def search(q: str, limit: int = typer.Option(20, parser=bounded(Limit)), db: str = DbOption) -> None:
+def search(q: str, limit: int = limit_option(20), offset: int = OffsetOption, db: str = DbOption) -> None:
     """Search by card number, NIK or name."""
     from jkn.services.membership import registration
 
     with session_for(db) as s:
-        out(registration.list_participants(s, q=q, limit=limit))
+        found = registration.list_participants(s, q=q, limit=limit, offset=offset)
+    out(found)
+    footer(found)
 
 
 @participants_app.command("family")
@@ -153,12 +156,14 @@ def coverage_cmd(card: str, on: dt.date = typer.Option(None, "--on", help="date 
 @participants_app.command("endings")
 def endings(days: int = typer.Option(30, "--days", help="days ahead", min=1, max=366),
             on: dt.date = typer.Option(None, "--on", help="from this date (default: today)", parser=parse_date),
-            limit: int = typer.Option(200, "--limit", min=1, max=10_000), db: str = DbOption) -> None:
+            limit: int = limit_option(200), offset: int = OffsetOption, db: str = DbOption) -> None:
     """Children of wage earners whose status ends within --days days (Anggota Keluarga 1.b)."""
     from jkn.services.membership import status_endings
 
     with session_for(db) as s:
-        out(status_endings.status_endings(s, on=on, days=days, limit=limit))
+        found = status_endings.status_endings(s, on=on, days=days, limit=limit, offset=offset)
+    out(found)
+    footer(found)
 
 
 @participants_app.command("statement")
@@ -254,12 +259,14 @@ def show_employer(code: str, db: str = DbOption) -> None:
 
 
 @employers_app.command("employees")
-def employees(code: str, limit: int = typer.Option(100, parser=bounded(Limit)), db: str = DbOption) -> None:
+def employees(code: str, limit: int = limit_option(100), offset: int = OffsetOption, db: str = DbOption) -> None:
     """The employer's employees and wages."""
     from jkn.services.membership import employers
 
     with session_for(db) as s:
-        out(employers.employees(s, code, limit=limit))
+        found = employers.employees(s, code, limit=limit, offset=offset)
+    out(found)
+    footer(found)
 
 
 @employers_app.command("leaver")

@@ -14,9 +14,9 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from jkn.commands.edge import bounded, cli_language, say
+from jkn.commands.edge import cli_language, say
+from jkn.commands.paging import OffsetOption, footer, limit_option
 from jkn.i18n import Msg
-from jkn.services.bounds import Limit
 from jkn.services.portal import accounts
 from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
@@ -90,24 +90,25 @@ def _role(text: str) -> str:
 
 @app.command("list")
 def list_users(role: str = typer.Option(None, "--role", help=", ".join(accounts.ROLES), parser=_role),
-               as_json: bool = typer.Option(False, "--json"),
+               as_json: bool = typer.Option(False, "--json"), limit: int = limit_option(50), offset: int = OffsetOption,
                db: str = DbOption) -> None:
     """The users, with their role and place."""
     engine = _engine(db)
     with Session(engine) as session:
-        users = accounts.list_users(session, role=role)
+        found = accounts.users_page(session, role=role, limit=limit, offset=offset)
         rows = [{"username": u.username, "name": u.full_name, "role": u.role, "branch": u.branch_code,
                  "deputy_region": u.deputy_region_code, "employer_id": u.employer_id,
-                 "participant_id": u.participant_id, "facility": u.facility_code, "active": u.active} for u in users]
+                 "participant_id": u.participant_id, "facility": u.facility_code, "active": u.active} for u in found["items"]]
     engine.dispose()
     if as_json:
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
-        return
+        return footer(found)
     table = Table(say("cli.col.user"), say("cli.col.name"), say("cli.col.role"), say("cli.col.place"), say("cli.col.active"))
     for r in rows:
         place = r["branch"] or r["deputy_region"] or r["facility"] or r["employer_id"] or r["participant_id"] or ""
         table.add_row(r["username"], r["name"], r["role"], str(place), say("cli.yes") if r["active"] else say("cli.no"))
     console.print(table)
+    footer(found)
 
 
 def _change(username: str, db: str | None, what) -> None:
@@ -154,14 +155,15 @@ def prune(db: str = DbOption) -> None:
 
 
 @app.command("audit")
-def audit_log(limit: int = typer.Option(30, "--limit", parser=bounded(Limit)), as_json: bool = typer.Option(False, "--json"),
+def audit_log(limit: int = limit_option(30), offset: int = OffsetOption, as_json: bool = typer.Option(False, "--json"),
               db: str = DbOption) -> None:
     """The newest audit events (who, when, action, object, summary, before/after)."""
     from jkn.services.portal import audit
 
     engine = _engine(db)
     with Session(engine) as session:
-        rows = audit.recent(session, limit=limit)
+        found = audit.recent_page(session, limit=limit, offset=offset)
+        rows = found["items"]
         if as_json:
             data = [{"at": r.at.isoformat(), "actor": r.actor, "role": r.role, "action": r.action,
                      "object_type": r.object_type, "object_id": r.object_id, "branch": r.branch_code,
@@ -170,7 +172,7 @@ def audit_log(limit: int = typer.Option(30, "--limit", parser=bounded(Limit)), a
                      "after": r.after} for r in rows]
             engine.dispose()
             sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
-            return
+            return footer(found)
         table = Table(say("cli.col.when_utc"), say("cli.col.who"), say("cli.col.action"), say("cli.col.object"),
                       say("cli.col.summary"))
         for r in rows:
@@ -179,6 +181,7 @@ def audit_log(limit: int = typer.Option(30, "--limit", parser=bounded(Limit)), a
                           audit.summary_text(r.summary, cli_language())[:80])
     engine.dispose()
     console.print(table)
+    footer(found)
 
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
 from jkn.api import security as sec
+from jkn.api.paging import PAGED, linked
 from jkn.api.security import AUTH_RESPONSES as AUTH
 from jkn.api.security import Caller
 from jkn.api.v1.membership import CONFLICT, INVALID, NOT_FOUND
@@ -88,12 +89,12 @@ def run(body: RunIn, caller: Caller) -> Any:
 @router.get("/billing/runs", responses=AUTH, summary="Recent billing runs (offices)")
 def runs(caller: Caller, limit: int = Query(20, ge=1, le=200)) -> list[dict]:
     sec.need(caller, "billing.read")
-    return billing.list_runs(caller.session, limit)
+    return billing.list_runs(caller.session, limit)["items"]
 
 
-@router.get("/bills", responses={**AUTH, **NOT_FOUND},
+@router.get("/bills", responses={**AUTH, **NOT_FOUND, **PAGED},
             summary="Bills by payer, month and status (outside head office: name a payer you may see)")
-def list_bills(caller: Caller,
+def list_bills(request: Request, response: Response, caller: Caller,
                payer: str | None = Query(None, description="payer code (E<employer>, F<family>, G-PBI ...)"),
                month: JknMonth | None = None,
                status: Literal["OPEN", "PAID"] | None = None, limit: int = Query(50, ge=1, le=500),
@@ -102,8 +103,8 @@ def list_bills(caller: Caller,
         sec.payer(caller, payer)
     elif not caller.scope.national:
         raise Forbidden(Msg("error.api.bills_need_payer"))
-    return billing.list_bills(caller.session, payer_code=payer, month=month, status=status, limit=limit,
-                              offset=offset)
+    return linked(request, response, billing.list_bills(caller.session, payer_code=payer, month=month,
+                                                        status=status, limit=limit, offset=offset))
 
 
 @router.get("/bills/{bill_id}", responses={**AUTH, **NOT_FOUND}, summary="A bill with its lines")

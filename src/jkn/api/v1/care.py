@@ -32,6 +32,7 @@ from jkn.api import security as sec
 from jkn.api.deps import get_session
 from jkn.api.errors import problem
 from jkn.api.explained import ExplainedRoute
+from jkn.api.paging import PAGED, linked_list
 from jkn.api.security import AUTH_RESPONSES as AUTH
 from jkn.api.security import Caller, Portal
 from jkn.api.session_cookie import client_of
@@ -294,12 +295,13 @@ def register_facility(body: FacilityIn, caller: Caller) -> dict:
     return facilities.register_facility(caller.session, actor=caller.actor, **body.model_dump())
 
 
-@router.get("/facilities", summary="List facilities (public directory)")
-def list_facilities(level: str | None = None, kabkota_code: str | None = None, branch_code: str | None = None,
+@router.get("/facilities", summary="List facilities (public directory)", responses=PAGED)
+def list_facilities(request: Request, response: Response, level: str | None = None, kabkota_code: str | None = None, branch_code: str | None = None,
                     partnership: str | None = None, q: str | None = None, limit: int = Query(100, ge=1, le=1000),
                     offset: Offset = 0, session: Session = Depends(get_session)) -> list[dict]:
-    return facilities.list_facilities(session, level=level, kabkota_code=kabkota_code, branch_code=branch_code,
-                                      partnership=partnership, q=q, limit=limit, offset=offset)
+    return linked_list(request, response, facilities.list_facilities(
+        session, level=level, kabkota_code=kabkota_code, branch_code=branch_code, partnership=partnership, q=q,
+        limit=limit, offset=offset), limit, offset)
 
 
 @router.get("/facilities/{code}", summary="A facility with its staff (public directory)", responses=REFUSED)

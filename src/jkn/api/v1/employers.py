@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from fastapi import APIRouter, File, Form, Header, Query, UploadFile
+from fastapi import APIRouter, File, Form, Header, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import false, true
 
 from jkn.api import security as sec
 from jkn.api.errors import Problem
+from jkn.api.paging import PAGED, linked
 from jkn.api.security import AUTH_RESPONSES as AUTH
 from jkn.api.security import Caller
 from jkn.api.v1.membership import CONFLICT, INVALID, NOT_FOUND, if_match_version
@@ -91,12 +92,12 @@ def register_employer(body: EmployerIn, caller: Caller) -> Any:
     return employers.register_employer(caller.session, body, actor=caller.actor)
 
 
-@router.get("/employers", responses=AUTH, summary="Search employers by name or code (those you may see)")
-def list_employers(caller: Caller, q: str | None = None, limit: int = Query(50, ge=1, le=500),
-                   offset: Offset = 0) -> dict:
+@router.get("/employers", responses={**AUTH, **PAGED}, summary="Search employers by name or code (those you may see)")
+def list_employers(request: Request, response: Response, caller: Caller, q: str | None = None,
+                   limit: int = Query(50, ge=1, le=500), offset: Offset = 0) -> dict:
     sec.need(caller, "employer.read", "employer.self")
-    return employers.list_employers(caller.session, q=q, limit=limit, offset=offset,
-                                    where=_visible_employers(caller.scope))
+    return linked(request, response, employers.list_employers(caller.session, q=q, limit=limit, offset=offset,
+                                                              where=_visible_employers(caller.scope)))
 
 
 @router.get("/employers/{code}", response_model=EmployerOut, responses={**AUTH, **NOT_FOUND}, summary="An employer")
@@ -118,12 +119,13 @@ def update_employer(code: str, body: EmployerUpdate, caller: Caller, if_match: s
     return employers.update_employer(caller.session, e.code, body, actor=caller.actor)
 
 
-@router.get("/employers/{code}/employees", responses={**AUTH, **NOT_FOUND}, summary="The employer's employees and wages")
-def list_employees(code: str, caller: Caller, include_inactive: bool = False, limit: int = Query(100, ge=1, le=1000),
-                   offset: Offset = 0) -> dict:
+@router.get("/employers/{code}/employees", responses={**AUTH, **NOT_FOUND, **PAGED}, summary="The employer's employees and wages")
+def list_employees(request: Request, response: Response, code: str, caller: Caller, include_inactive: bool = False,
+                   limit: int = Query(100, ge=1, le=1000), offset: Offset = 0) -> dict:
     e = sec.employer(caller, code)
-    return employers.employees(caller.session, e.code, limit=limit, offset=offset, include_inactive=include_inactive,
-                               where=auth.participant_filter(caller.scope))
+    return linked(request, response, employers.employees(caller.session, e.code, limit=limit, offset=offset,
+                                                         include_inactive=include_inactive,
+                                                         where=auth.participant_filter(caller.scope)))
 
 
 @router.get("/employers/{code}/statement", responses={**AUTH, **NOT_FOUND}, summary="The employer's contribution statement")

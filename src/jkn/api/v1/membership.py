@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Header, Query, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict
 
 from jkn.api import security as sec
 from jkn.api.errors import problem
 from jkn.api.explained import ExplainedRoute
+from jkn.api.paging import PAGED, linked
 from jkn.api.security import AUTH_RESPONSES as AUTH
 from jkn.api.security import Caller
 from jkn.domain.care import MaritalStatus, Relationship
@@ -159,16 +160,16 @@ def register_family(body: FamilyIn, caller: Caller) -> Any:
     return _register(caller, body)
 
 
-@router.get("/participants", responses={**AUTH, **NOT_FOUND},
+@router.get("/participants", responses={**AUTH, **NOT_FOUND, **PAGED},
             summary="Search participants (card number, NIK or name) with filters, within your scope")
-def list_participants(caller: Caller, q: str | None = Query(None, description="card number, NIK or part of the name"),
+def list_participants(request: Request, response: Response, caller: Caller, q: str | None = Query(None, description="card number, NIK or part of the name"),
                       segment: str | None = None, employer_code: str | None = None, kabkota_code: str | None = None,
                       status: str | None = None, family_id: Id | None = None,
                       limit: int = Query(50, ge=1, le=500), offset: Offset = 0) -> dict:
     sec.need(caller, "participant.read", "participant.self", "employer.self")
-    return registration.list_participants(caller.session, q=q, segment=segment, employer_code=employer_code,
-                                          kabkota_code=kabkota_code, status=status, family_id=family_id,
-                                          limit=limit, offset=offset, where=auth.participant_filter(caller.scope))
+    return linked(request, response, registration.list_participants(
+        caller.session, q=q, segment=segment, employer_code=employer_code, kabkota_code=kabkota_code, status=status,
+        family_id=family_id, limit=limit, offset=offset, where=auth.participant_filter(caller.scope)))
 
 
 @router.get("/participants/{card_number}", response_model=ParticipantOut, responses={**AUTH, **NOT_FOUND},
@@ -249,9 +250,9 @@ def participant_statement(card_number: str, caller: Caller, on: JknDate | None =
                                             where=auth.participant_filter(caller.scope))
 
 
-@router.get("/status-endings", responses={**AUTH, **INVALID},
+@router.get("/status-endings", responses={**AUTH, **INVALID, **PAGED},
             summary="Children of wage earners whose status ends within the next days (default 30), in your scope")
-def get_status_endings(caller: Caller,
+def get_status_endings(request: Request, response: Response, caller: Caller,
                        days: int = Query(status_endings.WINDOW_DAYS, ge=1, le=366, description="days ahead"),
                        on: JknDate | None = Query(None, description="from this date (default: today, Asia/Jakarta)"),
                        limit: int = Query(200, ge=1, le=1000), offset: Offset = 0) -> dict:
@@ -259,8 +260,8 @@ def get_status_endings(caller: Caller,
     the 21st birthday, or the day after the end of formal education on the school's letter, at the
     latest the 25th birthday; Anggota Keluarga yang Ditanggung 1.b) and the rule's explanation."""
     sec.need(caller, "participant.read")
-    return status_endings.status_endings(caller.session, on=on, days=days, where=auth.participant_filter(caller.scope),
-                                         limit=limit, offset=offset)
+    return linked(request, response, status_endings.status_endings(
+        caller.session, on=on, days=days, where=auth.participant_filter(caller.scope), limit=limit, offset=offset))
 
 
 @router.get("/families/{family_id}", response_model=FamilyOut, responses={**AUTH, **NOT_FOUND},

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from jkn.i18n import Msg
 from jkn.services.errors import Conflict, Invalid, NotFound
+from jkn.services.paging import page
 from jkn.services.portal import audit
 from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
@@ -90,6 +91,11 @@ def revoke_bank(session: Session, code: str, *, actor: Actor) -> dict:
 
 def list_banks(session: Session) -> list[dict]:
     return [_view(r) for r in session.scalars(select(BankClientRow).order_by(BankClientRow.code))]
+
+
+def banks_page(session: Session, *, limit: int, offset: int = 0) -> dict:
+    """One page of :func:`list_banks` (jkn.services.paging)."""
+    return page(session, select(BankClientRow).order_by(BankClientRow.code), limit, offset, _view)
 
 
 def load_auth(session: Session, code: str) -> BankAuth | None:

@@ -58,6 +58,7 @@ from jkn.services.billing.ledger import add_run_to_payers, refresh_payer
 from jkn.services.bounds import check_jkn_month
 from jkn.services.errors import Invalid
 from jkn.services.membership import basis
+from jkn.services.paging import page
 from jkn.services.membership.common import as_month, month_date
 from jkn.services.membership.registration import (
     GOVERNMENT_AID,
@@ -785,11 +786,12 @@ def _after_billing(session: Session, run: BillingRunRow, month: Month) -> None:
     session.flush()
 
 
-def list_runs(session: Session, limit: int = 20) -> list[dict[str, Any]]:
-    rows = session.scalars(select(BillingRunRow).order_by(BillingRunRow.id.desc()).limit(limit)).all()
-    return [{"id": r.id, "month": str(Month.of(r.month)), "method": r.method, "bills": r.bills, "lines": r.lines,
-             "amount": r.amount, "started_at": r.started_at.isoformat(),
-             "finished_at": r.finished_at.isoformat() if r.finished_at else None} for r in rows]
+def list_runs(session: Session, limit: int = 20, offset: int = 0) -> dict[str, Any]:
+    """Billing runs, newest first, one page (jkn.services.paging)."""
+    return page(session, select(BillingRunRow).order_by(BillingRunRow.id.desc()), limit, offset, lambda r: {
+        "id": r.id, "month": str(Month.of(r.month)), "method": r.method, "bills": r.bills, "lines": r.lines,
+        "amount": r.amount, "started_at": r.started_at.isoformat(),
+        "finished_at": r.finished_at.isoformat() if r.finished_at else None})
 
 
 def bill_view(session: Session, bill: BillRow, *, with_lines: bool = False) -> dict[str, Any]:
@@ -820,9 +822,7 @@ def list_bills(session: Session, *, payer_code: str | None = None, month: str | 
         stmt = stmt.where(BillRow.month == month_date(as_month(month)))
     if status:
         stmt = stmt.where(BillRow.status == status)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery()))
-    rows = session.scalars(stmt.order_by(BillRow.month, BillRow.id).limit(limit).offset(offset)).all()
-    return {"total": total, "limit": limit, "offset": offset, "items": [bill_view(session, b) for b in rows]}
+    return page(session, stmt.order_by(BillRow.month, BillRow.id), limit, offset, lambda b: bill_view(session, b))
 
 
 def get_bill(session: Session, bill_id: int) -> dict[str, Any]:

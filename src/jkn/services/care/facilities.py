@@ -15,6 +15,7 @@ from jkn.i18n import Msg
 from jkn.reference import care_codes
 from jkn.services.care.common import FACILITY_CODE_RE, facility
 from jkn.services.errors import Conflict, Invalid, NotFound
+from jkn.services.paging import page
 from jkn.services.portal import audit
 from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
@@ -130,6 +131,20 @@ def get_facility(session: Session, code: str) -> dict:
 def list_facilities(session: Session, *, level: str | None = None, kabkota_code: str | None = None,
                     branch_code: str | None = None, partnership: str | None = None, q: str | None = None,
                     limit: int = 100, offset: int = 0) -> list[dict]:
+    stmt = _facilities(level=level, kabkota_code=kabkota_code, branch_code=branch_code, partnership=partnership, q=q)
+    rows = session.scalars(stmt.limit(min(limit, 1000)).offset(offset)).all()
+    return [view(session, r) for r in rows]
+
+
+def facilities_page(session: Session, *, level: str | None = None, kabkota_code: str | None = None,
+                    branch_code: str | None = None, q: str | None = None, limit: int, offset: int = 0) -> dict:
+    """One page of :func:`list_facilities` with the count of every facility found (jkn.services.paging)."""
+    stmt = _facilities(level=level, kabkota_code=kabkota_code, branch_code=branch_code, partnership=None, q=q)
+    return page(session, stmt, limit, offset, lambda r: view(session, r))
+
+
+def _facilities(*, level: str | None, kabkota_code: str | None, branch_code: str | None, partnership: str | None,
+                q: str | None):
     stmt = select(FacilityRow)
     if level:
         stmt = stmt.where(FacilityRow.level == level.upper())
@@ -142,8 +157,7 @@ def list_facilities(session: Session, *, level: str | None = None, kabkota_code:
         stmt = stmt.where(FacilityRow.partnership == partnership.upper())
     if q:
         stmt = stmt.where(or_(FacilityRow.code == q.upper(), func.lower(FacilityRow.name).contains(q.lower())))
-    rows = session.scalars(stmt.order_by(FacilityRow.code).limit(min(limit, 1000)).offset(offset)).all()
-    return [view(session, r) for r in rows]
+    return stmt.order_by(FacilityRow.code)
 
 
 def search_faskes(session: Session, query: str, level_code: str) -> list[dict]:

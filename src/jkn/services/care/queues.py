@@ -26,6 +26,7 @@ from jkn.services.care import eligibility as care_eligibility
 from jkn.services.care.common import (JAKARTA, NIK_RE, Refused, dialect_insert, facility, jakarta_today, next_serial,
                                      parse_date, refuse_inactive, valid_card)
 from jkn.services.errors import Conflict, Invalid, NotFound
+from jkn.services.paging import page
 from jkn.services.portal import audit
 from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
@@ -168,6 +169,20 @@ def _schedule_view(r: DoctorScheduleRow, doctor_name: str | None) -> dict:
 def schedules(session: Session, facility_code: str, *, poli: str | None = None, on: "dt.date | str | None" = None,
               weekday: int | None = None) -> list[dict]:
     """The facility's practice windows, for a clinic and the weekday of a date when given."""
+    names = {d["code"]: d["name"] for d in doctors(session, facility_code)}
+    stmt = _schedules(facility_code, poli=poli, on=on, weekday=weekday)
+    return [_schedule_view(r, names.get(r.doctor_code)) for r in session.scalars(stmt)]
+
+
+def schedules_page(session: Session, facility_code: str, *, poli: str | None = None, on: "dt.date | str | None" = None,
+                   limit: int, offset: int = 0) -> dict:
+    """One page of :func:`schedules` (jkn.services.paging)."""
+    names = {d["code"]: d["name"] for d in doctors(session, facility_code)}
+    return page(session, _schedules(facility_code, poli=poli, on=on, weekday=None), limit, offset,
+                lambda r: _schedule_view(r, names.get(r.doctor_code)))
+
+
+def _schedules(facility_code: str, *, poli: str | None, on: "dt.date | str | None", weekday: int | None):
     stmt = select(DoctorScheduleRow).where(DoctorScheduleRow.facility_code == facility_code)
     if poli:
         code = _poli(poli).code
@@ -176,10 +191,8 @@ def schedules(session: Session, facility_code: str, *, poli: str | None = None, 
         weekday = parse_date(on, "tanggal").isoweekday()
     if weekday is not None:
         stmt = stmt.where(DoctorScheduleRow.weekday == weekday)
-    names = {d["code"]: d["name"] for d in doctors(session, facility_code)}
-    rows = session.scalars(stmt.order_by(DoctorScheduleRow.poli_code, DoctorScheduleRow.doctor_code,
-                                         DoctorScheduleRow.weekday, DoctorScheduleRow.opens))
-    return [_schedule_view(r, names.get(r.doctor_code)) for r in rows]
+    return stmt.order_by(DoctorScheduleRow.poli_code, DoctorScheduleRow.doctor_code, DoctorScheduleRow.weekday,
+                         DoctorScheduleRow.opens, DoctorScheduleRow.id)
 
 
 # --- queue entries --------------------------------------------------------------------------

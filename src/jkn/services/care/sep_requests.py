@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from jkn.i18n import Msg
 from jkn.services.care.common import facility, jakarta_today, month_span, parse_date, participant_by_card
 from jkn.services.errors import Conflict, Forbidden, Invalid, NotFound
+from jkn.services.paging import page
 from jkn.services.portal import audit
 from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
@@ -145,6 +146,24 @@ def requests_in_month(session: Session, facility_code: str | None, year: "int | 
                       *, status: str | None = None, kabkota_codes: "frozenset[str] | None" = None) -> list[dict]:
     """A facility's requests (every facility's if ``facility_code`` is None; those of facilities in
     ``kabkota_codes`` if given) for SEP dates in one month, each with the facility's name."""
+    q = _requests(session, facility_code, year, month, status=status, kabkota_codes=kabkota_codes)
+    return [_request_row(row) for row in session.execute(q).all()]
+
+
+def requests_page(session: Session, facility_code: str | None, year: "int | str", month: "int | str",
+                  *, status: str | None = None, limit: int, offset: int = 0) -> dict:
+    """One page of :func:`requests_in_month` (jkn.services.paging)."""
+    q = _requests(session, facility_code, year, month, status=status, kabkota_codes=None)
+    return page(session, q, limit, offset, _request_row, scalars=False)
+
+
+def _request_row(row) -> dict:
+    r, p, name = row
+    return {**request_view(r, p), "facility_name": name}
+
+
+def _requests(session: Session, facility_code: str | None, year: "int | str", month: "int | str",
+              *, status: str | None, kabkota_codes: "frozenset[str] | None"):
     first, last = month_span(year, month)
     q = (select(SepRequestRow, ParticipantRow, FacilityRow.name)
          .join(ParticipantRow, ParticipantRow.id == SepRequestRow.participant_id)
@@ -158,8 +177,7 @@ def requests_in_month(session: Session, facility_code: str | None, year: "int | 
         if status not in ("PENDING", "APPROVED"):
             raise Invalid(Msg("error.care.request_status"), field="status")
         q = q.where(SepRequestRow.status == status)
-    rows = session.execute(q.order_by(SepRequestRow.sep_date, SepRequestRow.id)).all()
-    return [{**request_view(r, p), "facility_name": name} for r, p, name in rows]
+    return q.order_by(SepRequestRow.sep_date, SepRequestRow.id)
 
 
 # --- fingerprints ------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from jkn.i18n import Msg
 from jkn.services.care.common import facility
 from jkn.services.errors import Conflict, Invalid, NotFound
+from jkn.services.paging import page
 from jkn.services.portal import audit
 from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
@@ -104,11 +105,20 @@ def create_consumer(session: Session, facility_code: str, *, actor: Actor, api_v
             "facility_name": fac.name, "facility_level": fac.level, "api_version": api_version, "base_path": BASE_PATH}
 
 
-def list_consumers(session: Session, facility_code: str | None = None) -> list[dict]:
+def _consumers(facility_code: str | None):
     stmt = select(VClaimConsumerRow).order_by(VClaimConsumerRow.created_at, VClaimConsumerRow.cons_id)
     if facility_code:
         stmt = stmt.where(VClaimConsumerRow.facility_code == facility_code.upper())
-    return [_view(r) for r in session.scalars(stmt)]
+    return stmt
+
+
+def list_consumers(session: Session, facility_code: str | None = None) -> list[dict]:
+    return [_view(r) for r in session.scalars(_consumers(facility_code))]
+
+
+def consumers_page(session: Session, facility_code: str | None = None, *, limit: int, offset: int = 0) -> dict:
+    """One page of :func:`list_consumers` (jkn.services.paging)."""
+    return page(session, _consumers(facility_code), limit, offset, _view)
 
 
 def revoke_consumer(session: Session, cons_id: str, *, actor: Actor) -> dict:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from jkn.domain.month import Month
 from jkn.i18n import Msg
 from jkn.services.errors import Invalid
+from jkn.services.paging import page
 from jkn.services.membership import cards, data_changes
 from jkn.services.membership.change_requests import next_month
 from jkn.services.membership.common import check_version, get_employer, get_participant, jakarta_today, jsonable
@@ -84,10 +85,7 @@ def list_employers(session: Session, *, q: str | None = None, limit: int = 50, o
         stmt = stmt.where(where)
     if q:
         stmt = stmt.where(func.lower(EmployerRow.name).like(f"%{q.strip().lower()}%") | (EmployerRow.code == q.strip()))
-    total = session.scalar(select(func.count()).select_from(stmt.subquery()))
-    rows = session.scalars(stmt.order_by(EmployerRow.id).limit(limit).offset(offset)).all()
-    return {"total": total, "limit": limit, "offset": offset,
-            "items": [employer_view(session, e, counts=False) for e in rows]}
+    return page(session, stmt.order_by(EmployerRow.id), limit, offset, lambda e: employer_view(session, e, counts=False))
 
 
 def employees(session: Session, code: str, *, limit: int = 100, offset: int = 0,
@@ -101,15 +99,13 @@ def employees(session: Session, code: str, *, limit: int = 100, offset: int = 0,
         stmt = stmt.where(where)
     if not include_inactive:
         stmt = stmt.where(ParticipantRow.status == "ACTIVE")
-    total = session.scalar(select(func.count()).select_from(stmt.subquery()))
-    rows = session.scalars(stmt.order_by(ParticipantRow.id).limit(limit).offset(offset)).all()
+    found = page(session, stmt.order_by(ParticipantRow.id), limit, offset, lambda p: {
+        "card_number": p.card_number, "nik": p.nik, "name": p.name, "segment": p.segment, "wage": p.wage,
+        "grade": p.grade, "care_class": p.care_class, "status": p.status, "family_id": p.family_id,
+        "version": p.version})
     payroll = session.scalar(select(func.coalesce(func.sum(ParticipantRow.wage), 0)).where(
         ParticipantRow.employer_id == e.id, ParticipantRow.status == "ACTIVE"))
-    return {"employer": {"code": e.code, "name": e.name}, "total": total, "total_wages": int(payroll or 0),
-            "limit": limit, "offset": offset,
-            "items": [{"card_number": p.card_number, "nik": p.nik, "name": p.name, "segment": p.segment,
-                       "wage": p.wage, "grade": p.grade, "care_class": p.care_class, "status": p.status,
-                       "family_id": p.family_id, "version": p.version} for p in rows]}
+    return {"employer": {"code": e.code, "name": e.name}, "total_wages": int(payroll or 0), **found}
 
 
 def _own_worker(session: Session, code: str, card_number: str) -> ParticipantRow:

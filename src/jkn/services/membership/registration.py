@@ -30,6 +30,7 @@ from jkn.rules.decision import Step
 from jkn.rules.parameters import param_entry
 from jkn.services.billing.cover_start import on_registration
 from jkn.services.errors import Conflict, Invalid, NotFound
+from jkn.services.paging import page
 from jkn.services.membership import cards, documents
 from jkn.services.membership.common import (
     TRACKED_FIELDS,
@@ -647,6 +648,4 @@ def list_participants(session: Session, *, q: str | None = None, segment: str | 
         stmt = stmt.where(ParticipantRow.status == status)
     if family_id is not None:
         stmt = stmt.where(ParticipantRow.family_id == family_id)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery()))
-    rows = session.scalars(stmt.order_by(ParticipantRow.id).limit(limit).offset(offset)).all()
-    return {"total": total, "limit": limit, "offset": offset, "items": [participant_view(session, p) for p in rows]}
+    return page(session, stmt.order_by(ParticipantRow.id), limit, offset, lambda p: participant_view(session, p))

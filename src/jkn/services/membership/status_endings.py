@@ -13,13 +13,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from jkn.domain.care import Relationship
 from jkn.i18n import Msg
 from jkn.rules.family import child_status_ends
 from jkn.services.errors import Invalid
+from jkn.services.paging import page
 from jkn.services.membership.common import jakarta_today
 from jkn.services.membership.registration import family_member
 from jkn.store.membership_tables import ParticipantRow
@@ -44,10 +45,9 @@ def status_endings(session: Session, *, on: dt.date | None = None, days: int = W
                    (ParticipantRow.end_date.is_(None)) | (ParticipantRow.end_date > ParticipantRow.status_until)))
     if where is not None:
         stmt = stmt.where(where)
-    total = session.scalar(select(func.count()).select_from(stmt.subquery()))
-    rows = session.execute(stmt.order_by(ParticipantRow.status_until, ParticipantRow.id).limit(limit).offset(offset))
-    return {"on": on.isoformat(), "days": days, "total": total, "limit": limit, "offset": offset,
-            "items": [ending_view(p, head_card, head_name) for p, head_card, head_name in rows]}
+    return {"on": on.isoformat(), "days": days,
+            **page(session, stmt.order_by(ParticipantRow.status_until, ParticipantRow.id), limit, offset,
+                   lambda row: ending_view(*row), scalars=False)}
 
 
 def ending_view(p: ParticipantRow, head_card: str | None = None, head_name: str | None = None) -> dict[str, Any]:

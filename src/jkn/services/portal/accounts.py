@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from jkn.domain.timestamps import utcnow
 from jkn.i18n import Msg
 from jkn.services.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from jkn.services.paging import page
 from jkn.services.portal import audit, sessions, throttle
 from jkn.services.portal.audit import Actor
 from jkn.services.portal.settings import settings
@@ -194,13 +195,22 @@ def get_user(session: Session, user_id_or_name: int | str) -> UserAccountRow:
     return user
 
 
-def list_users(session: Session, *, role: str | None = None, branch_code: str | None = None) -> list[UserAccountRow]:
+def _users(role: str | None, branch_code: str | None):
     stmt = select(UserAccountRow).order_by(UserAccountRow.username)
     if role:
         stmt = stmt.where(UserAccountRow.role == role)
     if branch_code:
         stmt = stmt.where(UserAccountRow.branch_code == branch_code)
-    return list(session.scalars(stmt))
+    return stmt
+
+
+def list_users(session: Session, *, role: str | None = None, branch_code: str | None = None) -> list[UserAccountRow]:
+    return list(session.scalars(_users(role, branch_code)))
+
+
+def users_page(session: Session, *, role: str | None = None, limit: int, offset: int = 0) -> dict:
+    """One page of :func:`list_users`, the rows themselves as items (jkn.services.paging)."""
+    return page(session, _users(role, None), limit, offset)
 
 
 def set_password(session: Session, actor: Actor, user: UserAccountRow, new_password: str) -> None:

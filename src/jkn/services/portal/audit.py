@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from jkn.i18n import Msg
 from jkn.i18n.message import Rp
+from jkn.services.paging import page
 from jkn.store.facility_tables import FacilityRow
 from jkn.store.portal_tables import AuditEventRow, UserAccountRow
 from jkn.store.reference_tables import KabKotaRow
@@ -175,7 +176,20 @@ def recent(session: Session, *, branch_codes: frozenset[str] | None = None, acto
            object_type: str | None = None, object_id: str | None = None, action: str | None = None,
            limit: int = 100) -> list[AuditEventRow]:
     """The newest audit rows, optionally for some branches, one actor, one object or one action."""
-    stmt = select(AuditEventRow).order_by(AuditEventRow.id.desc()).limit(limit)
+    stmt = _recent(branch_codes=branch_codes, actor_id=actor_id, object_type=object_type, object_id=object_id,
+                   action=action)
+    return list(session.scalars(stmt.limit(limit)))
+
+
+def recent_page(session: Session, *, limit: int, offset: int = 0) -> dict:
+    """One page of every audit row, newest first, the rows themselves as items (jkn.services.paging)."""
+    return page(session, _recent(branch_codes=None, actor_id=None, object_type=None, object_id=None, action=None),
+                limit, offset)
+
+
+def _recent(*, branch_codes: frozenset[str] | None, actor_id: int | None, object_type: str | None,
+            object_id: str | None, action: str | None):
+    stmt = select(AuditEventRow).order_by(AuditEventRow.id.desc())
     if action is not None:
         stmt = stmt.where(AuditEventRow.action == action)
     if branch_codes is not None:
@@ -186,4 +200,4 @@ def recent(session: Session, *, branch_codes: frozenset[str] | None = None, acto
         stmt = stmt.where(AuditEventRow.object_type == object_type)
     if object_id is not None:
         stmt = stmt.where(AuditEventRow.object_id == str(object_id))
-    return list(session.scalars(stmt))
+    return stmt
