@@ -20,6 +20,7 @@ from jkn.services.care import desk, internal_referrals, practice, referrals, sep
 from jkn.services.care.common import jakarta_today
 from jkn.services.errors import DomainError, Forbidden, Invalid
 from jkn.web.facility_pages import Staff, _own_sep, internal_referrals_of, pdf_response, polis
+from jkn.web.form_values import in_form_terms
 from jkn.web.officer_pages import Form_, _text
 from jkn.web.security import Portal, csrf_protect, page
 
@@ -172,6 +173,10 @@ def control_letters(request: Request, portal: Staff, session: DB, dari: str = ""
                 letters=letters, dari=dari, sampai=sampai, menurut=menurut, error=error, ok=ok)
 
 
+#: the SPRI form's labels for the VClaim fields its errors name
+SPRI_LABELS = {"tglRencanaKontrol": Msg("desk.admit_date"), "poliKontrol": Msg("desk.control_poli")}
+
+
 @router.get("/faskes/spri", response_class=HTMLResponse)
 def spri_form(request: Request, portal: Staff, card: str = ""):
     _hospital(portal)
@@ -190,7 +195,7 @@ def new_spri(request: Request, portal: Staff, session: DB, form: Form_):
                                   doctor_code=_text(form, "doctor_code"))
     except DomainError as exc:
         values = {k: v for k, v in form.items() if k != "csrf_token"}
-        return page(request, portal, "facility/spri.html", status_code=exc.status, error=exc.message,
+        return page(request, portal, "facility/spri.html", status_code=exc.status, error=in_form_terms(exc, SPRI_LABELS),
                     values=values, polis=polis())
     return RedirectResponse(f"/faskes/surat-kontrol/{c['number']}?ok=spri_issued", status_code=303)
 

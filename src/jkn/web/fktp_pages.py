@@ -19,6 +19,7 @@ from jkn.services.care import desk, fktp_queue, pcare_codes, primary_care, visit
 from jkn.services.care.common import jakarta_today
 from jkn.services.errors import DomainError, Forbidden
 from jkn.web.facility_pages import Staff
+from jkn.web.form_values import in_form_terms
 from jkn.web.officer_pages import Form_, _text
 from jkn.web.security import Portal, csrf_protect, page
 
@@ -109,6 +110,11 @@ def visit_form(request: Request, portal: Staff, session: DB, antrean: int | None
     return _visit_form(request, portal, session, values)
 
 
+#: the visit form's labels for the fields its errors name
+VISIT_LABELS = {"visit_date": Msg("facility.service_date"), "care_type": Msg("fktp.care_type"),
+                "diagnosis": Msg("facility.diagnosis")}
+
+
 @router.post("/faskes/kunjungan", response_class=HTMLResponse)
 def record_visit(request: Request, portal: Staff, session: DB, form: Form_):
     code = clinic(portal)
@@ -123,7 +129,7 @@ def record_visit(request: Request, portal: Staff, session: DB, form: Form_):
             (form.get("registration") or "").isdigit() else None,
             exam={"care_type": care_type, **{k: _text(form, k) for k in EXAM_FIELDS}})
     except DomainError as exc:
-        return _visit_form(request, portal, session, values, status_code=exc.status, error=exc.say,
+        return _visit_form(request, portal, session, values, status_code=exc.status, error=in_form_terms(exc, VISIT_LABELS),
                            explanation=exc.details.get("explanation"))
     return RedirectResponse(f"/faskes/kunjungan/{v['id']}?ok=visit_recorded", status_code=303)
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 
 from pydantic import TypeAdapter, ValidationError
 
 from jkn.i18n import Msg
 from jkn.services import bounds
-from jkn.services.errors import Invalid
+from jkn.services.errors import DomainError, Invalid
 
 _RUPIAH = TypeAdapter(bounds.Rupiah)
 _PERSONS = TypeAdapter(bounds.Persons)
@@ -68,3 +69,13 @@ def jkn_date(form: dict, name: str, label: Msg, *, required: bool = True) -> dt.
         return _DATE.validate_python(dt.date.fromisoformat(raw))
     except ValueError:  # not a date (fromisoformat), or outside JKN's span (ValidationError is a ValueError)
         raise Invalid(Msg("form.date", what=label, first=bounds.JKN_START, last=bounds.horizon()), field=name) from None
+
+
+def in_form_terms(error: DomainError, labels: Mapping[str, Msg]) -> Msg | str:
+    """The error's message with the protocol field it names (``tglDaftar``, ``care_type``: the bridging
+    answers keep those) said by the page's label for it, in the page's language."""
+    label = labels.get(error.details.get("field"))
+    said = error.say
+    if label is None or not isinstance(said, Msg) or "field" not in said.values:
+        return said
+    return Msg(said.key, **{**said.values, "field": label})

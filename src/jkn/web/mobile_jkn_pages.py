@@ -18,12 +18,15 @@ from jkn.i18n import Msg
 from jkn.services.care import facilities, fktp_queue, mobile_jkn, pcare_codes
 from jkn.services.care.common import jakarta_today
 from jkn.services.errors import DomainError, NotFound
+from jkn.web.form_values import in_form_terms
 from jkn.web.officer_pages import Form_, _text
 from jkn.web.participant_pages import Participant, _me
 from jkn.web.security import Portal, csrf_protect, page
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
 DB = Annotated[Session, Depends(get_session)]
+#: the queue form's labels for the P-Care fields its errors name
+TAKE_LABELS = {"tglDaftar": Msg("mjkn.date"), "kdPoli": Msg("facility.poli")}
 DAYS_AHEAD = 7  # days shown in the date choice; the clinic's own schedule decides beyond that
 
 
@@ -54,7 +57,7 @@ def take(request: Request, portal: Participant, session: DB, form: Form_):
                             day=_text(form, "date") or jakarta_today(), poli=_text(form, "poli") or "",
                             source="MOBILE_JKN", complaint=_text(form, "complaint"))
     except DomainError as exc:
-        return _page(request, portal, session, status_code=exc.status, error=exc.say,
+        return _page(request, portal, session, status_code=exc.status, error=in_form_terms(exc, TAKE_LABELS),
                      explanation=exc.details.get("explanation"), values=dict(form))
     return RedirectResponse("/peserta/antrean?ok=queue_taken", status_code=303)
 

@@ -59,7 +59,7 @@ def record_visit(session: Session, *, actor: Actor, card_number: str, facility_c
     day = parse_date(visit_date, "visit_date")
     care_type = (care_type or "").upper()
     if care_type not in CARE_TYPES:
-        raise Invalid(Msg("error.care.primary_care_type"), field="care_type")
+        raise Invalid(Msg("error.care.care_type_choice", field="care_type"), field="care_type")
     dx = check_diagnosis(diagnosis, "diagnosis").code if diagnosis else None
     excluded = cover.valid_exclusions(excluded)
     child = cover.valid_child_number(delivery_child_number, "delivery_child_number")

@@ -1,0 +1,50 @@
+"""Pages name things in the reader's words (issue 11, "names, not codes"): a form's error names the
+field by the form's label, never the bridging protocol's field (``tglDaftar``, ``tglRencanaKontrol``,
+``care_type``), which the P-Care/VClaim answers keep; over a real server and database."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "portal"))
+from portal_world import build_world, login  # noqa: E402
+from support.live_server import LiveServer  # noqa: E402
+from support.portal_login import token  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def site(_prepared):
+    url, engine = _prepared("sqlite")
+    world = build_world(engine)
+    with LiveServer(url) as server:
+        yield server, world
+
+
+def _alert(html: str) -> str:
+    return html.split('role="alert"><p>', 1)[1].split("</p>", 1)[0]
+
+
+def test_participant_queue_names_the_date_by_its_label(site):
+    server, world = site
+    siti, _ = login(server, world.users["siti"])
+    form = siti.get("/peserta/antrean").text
+    r = siti.post("/peserta/antrean", data={"csrf_token": token(form), "date": "besok", "poli": "001"})
+    assert r.status_code == 422
+    said = _alert(r.text)
+    assert "tglDaftar" not in said and said.startswith("Tanggal periksa"), said
+    en = siti.post("/peserta/antrean?lang=en", data={"csrf_token": token(form), "date": "besok", "poli": "001"})
+    assert "tglDaftar" not in _alert(en.text), _alert(en.text)
+
+
+def test_spri_names_the_planned_date_by_its_label(site):
+    server, world = site
+    rs, _ = login(server, world.users["rs"])
+    form = rs.get("/faskes/spri").text
+    r = rs.post("/faskes/spri", data={"csrf_token": token(form), "card_number": world.medan_card,
+                                      "control_date": "lusa", "poli": "INT"})
+    assert r.status_code == 422
+    said = _alert(r.text)
+    assert "tglRencanaKontrol" not in said and said.startswith("Tanggal rencana rawat inap"), said
