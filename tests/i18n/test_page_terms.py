@@ -48,3 +48,13 @@ def test_spri_names_the_planned_date_by_its_label(site):
     assert r.status_code == 422
     said = _alert(r.text)
     assert "tglRencanaKontrol" not in said and said.startswith("Tanggal rencana rawat inap"), said
+
+
+def test_dashboard_names_its_levels_not_their_codes(site):
+    server, world = site
+    officer, _ = login(server, world.users["medan"])
+    r = officer.get("/dasbor?level=xx")
+    assert r.status_code == 422
+    said = _alert(r.text)
+    assert said == "Tingkat dasbor harus Nasional, Kedeputian Wilayah atau Kantor Cabang", said
+    assert "Branch office" in _alert(officer.get("/dasbor?level=xx&lang=en").text)

@@ -34,8 +34,14 @@ def _month(text: str) -> dt.date | None:
 
 
 def _data(session: Session, portal: Portal, level: str, code: str, month: str) -> dict:
-    data = dashboard.dashboard(session, portal.scope, level=level or None, code=code or None, month=_month(month))
-    return data
+    """The dashboard of the unit asked for; an unknown level is refused naming the levels, not their codes."""
+    try:
+        return dashboard.dashboard(session, portal.scope, level=level or None, code=code or None, month=_month(month))
+    except Invalid as exc:
+        if exc.details.get("field") != "level":
+            raise
+        names = {level: Msg(f"dash.level.{level}") for level in (dashboard.NATIONAL, dashboard.DEPUTY, dashboard.BRANCH)}
+        raise Invalid(Msg("error.dashboard.level_named", **names), field="level") from None
 
 
 @router.get("/dasbor", response_class=HTMLResponse)
