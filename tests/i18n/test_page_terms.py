@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "portal"))
-from portal_world import build_world, login  # noqa: E402
+from portal_world import PASSWORD, build_world, login  # noqa: E402
 from support.live_server import LiveServer  # noqa: E402
 from support.portal_login import token  # noqa: E402
 
@@ -58,3 +58,25 @@ def test_dashboard_names_its_levels_not_their_codes(site):
     said = _alert(r.text)
     assert said == "Tingkat dasbor harus Nasional, Kedeputian Wilayah atau Kantor Cabang", said
     assert "Branch office" in _alert(officer.get("/dasbor?level=xx&lang=en").text)
+
+
+def test_api_403_says_what_the_caller_may_not_do_and_keeps_the_permission_for_machines(site):
+    server, world = site
+    with server.client(auth=(world.users["siti"], PASSWORD)) as siti:
+        r = siti.get("/api/v1/status-endings")
+        en = siti.get("/api/v1/status-endings", headers={"Accept-Language": "en"})
+    assert r.status_code == en.status_code == 403
+    problem = r.json()
+    assert problem["detail"] == "Peran Anda (Peserta) tidak berwenang melihat data peserta.", problem
+    assert en.json()["detail"] == "Your role (Participant) may not see participant data.", en.json()
+    assert problem["permission"] == en.json()["permission"] == ["participant.read"]
+    assert problem["code"] == "error.auth.role_may_not_do"
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_every_permission_has_words(lang):
+    from jkn.i18n.catalogue import catalogue
+    from jkn.services.portal.auth import CAPABILITIES
+
+    missing = {c for role in CAPABILITIES.values() for c in role if f"capability.{c}" not in catalogue(lang)}
+    assert not missing

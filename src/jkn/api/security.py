@@ -130,8 +130,7 @@ def require_capability(*capabilities: str):
 
     def check(caller: Caller) -> Portal:
         if not any(caller.scope.can(c) for c in capabilities):
-            raise Forbidden(Msg("error.auth.role_may_not", role=Msg(f"role.{caller.role}"),
-                                capability=' or '.join(capabilities)))
+            raise auth.may_not(caller.role, *capabilities)
         return caller
 
     return check
@@ -144,8 +143,7 @@ Admin = Annotated[Portal, Depends(require_roles(ADMIN))]
 def need(caller: Portal, *capabilities: str) -> None:
     """403 unless the caller's role has one of ``capabilities``."""
     if not any(caller.scope.can(c) for c in capabilities):
-        raise Forbidden(Msg("error.auth.role_may_not", role=Msg(f"role.{caller.role}"),
-                            capability=' or '.join(capabilities)))
+        raise auth.may_not(caller.role, *capabilities)
 
 
 # --- checks: the row a URL names, inside the caller's scope ---------------------------------------

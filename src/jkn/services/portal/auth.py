@@ -136,9 +136,19 @@ def scope_for(session: Session, user: UserAccountRow) -> Scope:
 # --- checks ----------------------------------------------------------------------------------
 
 
+def may_not(role: str, *capabilities: str) -> Forbidden:
+    """403: ``role`` may not do any of ``capabilities``, said in words (``capability.<code>``); the
+    permission codes stay for machines in ``permission`` (the API's Problem body)."""
+    what = Msg(f"capability.{capabilities[0]}")
+    for capability in capabilities[1:]:
+        what = Msg("capability.or", first=what, rest=Msg(f"capability.{capability}"))
+    return Forbidden(Msg("error.auth.role_may_not_do", role=Msg(f"role.{role}"), capability=what),
+                     permission=list(capabilities))
+
+
 def require(scope: Scope, capability: str) -> None:
     if not scope.can(capability):
-        raise Forbidden(Msg("error.auth.role_may_not", role=Msg(f"role.{scope.role}"), capability=capability))
+        raise may_not(scope.role, capability)
 
 
 def participant_filter(scope: Scope) -> ColumnElement[bool]:
