@@ -80,3 +80,23 @@ def test_every_permission_has_words(lang):
 
     missing = {c for role in CAPABILITIES.values() for c in role if f"capability.{c}" not in catalogue(lang)}
     assert not missing
+
+
+def _options(html: str, select: str) -> list[str]:
+    part = html.split(f'<select id="{select}"', 1)[1].split("</select>", 1)[0]
+    return [o.split(">", 1)[1].split("<", 1)[0].strip() for o in part.split("<option")[1:] if 'value=""' not in o]
+
+
+def test_english_simulator_and_card_name_segments_in_english(site):
+    server, world = site
+    with server.client() as anon:
+        english = _options(anon.get("/simulasi?lang=en").text, "segment")
+        indonesian = _options(anon.get("/simulasi?lang=id").text, "segment")
+    assert "Non-wage earner: self-employed" in english and "PBPU Pekerja Mandiri" in indonesian, (english, indonesian)
+    assert not any("Pekerja" in o or "Pegawai" in o for o in english), english
+    siti, _ = login(server, world.users["siti"])
+    card = siti.get("/peserta/kartu?lang=en").text
+    segment = card.split("Participant type</dt><dd>", 1)[1].split("</dd>", 1)[0]
+    born = card.split("Date of birth</dt><dd>", 1)[1].split("</dd>", 1)[0]
+    assert segment.startswith(("Wage earner", "Non-wage earner", "Contribution assistance")), segment
+    assert not born[:4].isdigit(), born  # a date in words, not 1990-01-05
