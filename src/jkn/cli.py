@@ -33,7 +33,7 @@ app.add_typer(_membership.participants_app, name="participants")  # issue #4
 app.add_typer(_membership.employers_app, name="employers")  # issue #4
 app.add_typer(_imports.app, name="import")  # issue #4
 app.add_typer(_billing.app, name="billing")  # issue #4
-app.add_typer(_demo.app, name="demo")  # issue #4
+app.command("demo", help="Demo data.")(_demo.demo)  # issue #4: one command, no subcommands
 from jkn.commands import policy as _policy  # noqa: E402  issue #12
 
 app.add_typer(_policy.app, name="policy")  # issue #12

@@ -90,3 +90,17 @@ def test_every_help_written_in_code_has_its_catalogue_entry():
 
     walk(get_command(app), [])
     assert missing == []
+
+
+def test_only_a_group_offers_commands_in_its_usage():
+    """A command with no sub-command (``jkn demo`` once was a group of none) must not say ``PERINTAH [ARGUMEN]...``."""
+    offers, groups = set(), set()
+    for path in _paths():
+        command = get_command(app)
+        for name in path:
+            command = command.commands[name]
+        if getattr(command, "commands", None):
+            groups.add(" ".join(path))
+        if "PERINTAH" in _help(path, "").strip().splitlines()[0]:
+            offers.add(" ".join(path))
+    assert offers == groups and "demo" not in offers

@@ -20,11 +20,9 @@ from jkn.services.unit_of_work import unit_of_work
 PHASES = {"employers": N_("cli.demo.phase.employers"), "participants": N_("cli.demo.phase.participants"),
           "months": N_("cli.demo.phase.months")}
 
-app = typer.Typer(help="Demo data.", invoke_without_command=True)
 err = Console(stderr=True)
 
 
-@app.callback(invoke_without_command=True)
 def demo(participants: int = typer.Option(10_000, "--participants", "-n", help="how many participants",
                                           parser=bounded(Positive)),
          seed: int = typer.Option(1, "--seed", help="random seed: the same seed gives the same population"),
