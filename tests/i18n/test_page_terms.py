@@ -100,3 +100,12 @@ def test_english_simulator_and_card_name_segments_in_english(site):
     born = card.split("Date of birth</dt><dd>", 1)[1].split("</dd>", 1)[0]
     assert segment.startswith(("Wage earner", "Non-wage earner", "Contribution assistance")), segment
     assert not born[:4].isdigit(), born  # a date in words, not 1990-01-05
+
+
+def test_the_site_has_an_icon(site):
+    server, _world = site
+    with server.client() as anon:
+        r = anon.get("/favicon.ico", follow_redirects=True)
+        home = anon.get("/").text
+    assert r.status_code == 200 and r.headers["content-type"].startswith("image/svg+xml") and b"<svg" in r.content
+    assert 'rel="icon"' in home and "/static/favicon.svg" in home

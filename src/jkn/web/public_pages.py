@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from jkn.reference.nik import NikError
 from jkn.reference.workareas import load_workareas
@@ -17,6 +17,12 @@ router = APIRouter(include_in_schema=False)
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request):
     return render(request, "home.html")
+
+
+@router.get("/favicon.ico")
+def favicon():
+    """Browsers and tools that ask for ``/favicon.ico`` are sent to the pages' icon (an SVG; the pages link it)."""
+    return RedirectResponse("/static/favicon.svg", status_code=308)
 
 
 @router.get("/cari", response_class=HTMLResponse)
