@@ -149,7 +149,8 @@ def test_regional_manager_sees_their_deputy_region_and_head_office_everything(ap
         assert manager.get(f"{V1}/participants/{w.bekasi_card}").status_code == 403
         r = manager.post(f"{V1}/participants/{w.medan_card}/changes",
                          json={"kind": "CARD_LOST", "effective_date": jakarta_today().isoformat()})
-        assert r.status_code == 403 and "participant.change" in r.json()["detail"]  # reads, does not change
+        assert r.status_code == 403 and r.json()["permission"] == ["participant.change"]  # reads, does not change
+        assert "mengubah data peserta" in r.json()["detail"] and "participant.change" not in r.json()["detail"]
     with as_user(server, w, "head") as head:
         assert head.get(f"{V1}/participants/{w.bekasi_card}").status_code == 200
         assert head.get(f"{V1}/bills").status_code == 200
