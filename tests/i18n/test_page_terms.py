@@ -50,6 +50,17 @@ def test_spri_names_the_planned_date_by_its_label(site):
     assert "tglRencanaKontrol" not in said and said.startswith("Tanggal rencana rawat inap"), said
 
 
+def test_fktp_visit_names_the_care_type_by_its_label(site):
+    server, world = site
+    clinic, _ = login(server, world.users["puskesmas"])
+    form = clinic.get("/faskes/kunjungan/baru").text
+    r = clinic.post("/faskes/kunjungan", data={"csrf_token": token(form), "card_number": world.medan_card,
+                                               "care_type": "IGD", "diagnosis": "J06.9"})
+    assert r.status_code == 422
+    said = _alert(r.text)
+    assert "care_type" not in said and said.startswith("Jenis pelayanan harus RJTP"), said
+
+
 def test_dashboard_names_its_levels_not_their_codes(site):
     server, world = site
     officer, _ = login(server, world.users["medan"])
