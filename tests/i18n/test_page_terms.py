@@ -120,3 +120,12 @@ def test_the_site_has_an_icon(site):
         home = anon.get("/").text
     assert r.status_code == 200 and r.headers["content-type"].startswith("image/svg+xml") and b"<svg" in r.content
     assert 'rel="icon"' in home and "/static/favicon.svg" in home
+
+
+def test_control_letter_list_names_its_dates_by_their_labels(site):
+    server, world = site
+    rs, _ = login(server, world.users["rs"])
+    r = rs.get("/faskes/surat-kontrol?dari=kemarin&sampai=2026-01-01")
+    assert r.status_code == 422
+    said = _alert(r.text)
+    assert "tglAwal" not in said and said.startswith("Dari harus tanggal"), said

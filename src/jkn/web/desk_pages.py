@@ -168,7 +168,7 @@ def control_letters(request: Request, portal: Staff, session: DB, dari: str = ""
     try:
         letters = referrals.control_letters(session, code, dari, sampai, menurut)
     except DomainError as exc:
-        error = exc.message
+        error = in_form_terms(exc, {"tglAwal": Msg("desk.from"), "tglAkhir": Msg("desk.to")})
     return page(request, portal, "facility/control_letters.html", status_code=422 if error else 200,
                 letters=letters, dari=dari, sampai=sampai, menurut=menurut, error=error, ok=ok)
 
