@@ -129,3 +129,14 @@ def test_control_letter_list_names_its_dates_by_their_labels(site):
     assert r.status_code == 422
     said = _alert(r.text)
     assert "tglAwal" not in said and said.startswith("Dari harus tanggal"), said
+
+
+def test_sep_form_names_its_date_by_its_label(site):
+    server, world = site
+    rs, _ = login(server, world.users["rs"])
+    form = rs.get("/faskes/sep").text
+    r = rs.post("/faskes/sep", data={"csrf_token": token(form), "card_number": world.medan_card, "sep_date": "hari ini",
+                                     "service_type": "2", "diagnosis": "A09", "poli": "INT"})
+    assert r.status_code == 422
+    said = _alert(r.text)
+    assert "tglSep" not in said and said.startswith("Tanggal SEP harus tanggal"), said

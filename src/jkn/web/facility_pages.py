@@ -22,6 +22,7 @@ from jkn.services.errors import DomainError, Forbidden, Invalid
 from jkn.services.membership.common import jakarta_today
 from jkn.services.portal.accounts import FACILITY_STAFF
 from jkn.store.facility_tables import FacilityRow
+from jkn.web.form_values import in_form_terms
 from jkn.web.officer_pages import Form_, _text
 from jkn.web.security import Portal, csrf_protect, page, role_required
 
@@ -149,6 +150,11 @@ def _flag(form: FormData, name: str) -> bool:
     return form.get(name) in ("on", "1", "true")
 
 
+#: the SEP form's labels for the VClaim fields its errors name
+SEP_LABELS = {"tglSep": Msg("facility.sep_date"), "poli.tujuan": Msg("facility.poli"),
+              "poliKontrol": Msg("facility.poli"), "diagAwal": Msg("facility.diagnosis")}
+
+
 @router.post("/faskes/sep", response_class=HTMLResponse)
 def issue_sep(request: Request, portal: Staff, session: DB, form: Form_):
     facility = _facility(session, portal)
@@ -165,7 +171,7 @@ def issue_sep(request: Request, portal: Staff, session: DB, form: Form_):
             delivery_child_number=_text(form, "delivery_child_number"), dpjp_code=_text(form, "doctor_code"),
             dpjp_from_schedule=True, actor=portal.actor)
     except DomainError as exc:
-        return page(request, portal, "facility/sep.html", status_code=exc.status, error=exc.say,
+        return page(request, portal, "facility/sep.html", status_code=exc.status, error=in_form_terms(exc, SEP_LABELS),
                     explanation=exc.details.get("explanation"), values=values, **_choices(session, facility))
     return RedirectResponse(f"/faskes/sep/{s['number']}?ok=sep_issued", status_code=303)
 
