@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from jkn.api.deps import get_session
 from jkn.i18n import Msg
-from jkn.services.care import facilities, fktp_queue, mobile_jkn, pcare_codes
+from jkn.services.care import facilities, fktp_queue, mobile_jkn, pcare_codes, queues
 from jkn.services.care.common import jakarta_today
 from jkn.services.errors import DomainError, NotFound
 from jkn.web.officer_pages import Form_, _text
@@ -24,7 +24,6 @@ from jkn.web.security import Portal, csrf_protect, page
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)])
 DB = Annotated[Session, Depends(get_session)]
-DAYS_AHEAD = 7  # days shown in the date choice; the clinic's own schedule decides beyond that
 
 
 def _page(request: Request, portal: Portal, session: Session, *, status_code: int = 200, **extra):
@@ -35,7 +34,7 @@ def _page(request: Request, portal: Portal, session: Session, *, status_code: in
     return page(request, portal, "participant/queue.html", status_code=status_code,
                 fktp={"code": me.fktp_code, "name": facilities.facility_name(session, me.fktp_code)},
                 polis=pcare_codes.fktp_polis(session), entries=fktp_queue.of_participant(session, me.id, since=today),
-                days=[(today + dt.timedelta(days=n)).isoformat() for n in range(DAYS_AHEAD)],
+                days=[(today + dt.timedelta(days=n)).isoformat() for n in range(queues.QUEUE_DAYS)],
                 letters=letters, hospital_entries=[{**e, "live": mobile_jkn.live(session, e)} for e in hospital_entries],
                 operations=mobile_jkn.operations(session, me, hospital_entries, letters),
                 **extra)
