@@ -177,6 +177,20 @@ def test_participant_takes_a_number_sees_the_queue_move_checks_in_and_cancels(lo
     siti.get_by_role("button", name="Ambil antrean").click()
     assert f"nomor antrean {number}" in siti.get_by_role("alert").inner_text()
     assert siti.locator(".queue-entry").count() == 1
+    # the form offers the days a number can be taken for and no hospital unit; a day further ahead or
+    # the ICU sent anyway (a tampered form) is refused with the reason, nothing taken (A-Q25, A-Q26)
+    from jkn.services.care.common import jakarta_today
+    from jkn.services.care.queues import QUEUE_DAYS
+    assert siti.locator("#date option").count() == QUEUE_DAYS
+    assert siti.locator("#poli option[value='ICU']").count() == 0
+    far = (jakarta_today() + dt.timedelta(days=QUEUE_DAYS)).isoformat()
+    for poli, day, words in (("GIG", far, "terlalu jauh"), ("ICU", None, "bukan poli FKTP")):
+        siti.locator("#poli").evaluate(f"s => s.add(new Option('x', '{poli}', true, true))")
+        if day:
+            siti.locator("#date").evaluate(f"s => s.add(new Option('x', '{day}', true, true))")
+        siti.get_by_role("button", name="Ambil antrean").click()
+        assert words in siti.get_by_role("alert").inner_text()
+        assert siti.locator(".queue-entry").count() == 1
 
     # the desk sees the Mobile JKN number and calls the two before her
     desk.goto(base + "/faskes/antrean")

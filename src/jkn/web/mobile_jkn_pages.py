@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from jkn.api.deps import get_session
 from jkn.i18n import Msg
-from jkn.services.care import facilities, fktp_queue, mobile_jkn, pcare_codes
+from jkn.services.care import facilities, fktp_queue, mobile_jkn, pcare_codes, queues
 from jkn.services.care.common import jakarta_today
 from jkn.services.errors import DomainError, NotFound
 from jkn.web.form_values import in_form_terms
@@ -27,7 +27,6 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(csrf_protect)]
 DB = Annotated[Session, Depends(get_session)]
 #: the queue form's labels for the P-Care fields its errors name
 TAKE_LABELS = {"tglDaftar": Msg("mjkn.date"), "kdPoli": Msg("facility.poli")}
-DAYS_AHEAD = 7  # days shown in the date choice; the clinic's own schedule decides beyond that
 
 
 def _page(request: Request, portal: Portal, session: Session, *, status_code: int = 200, **extra):
@@ -38,7 +37,7 @@ def _page(request: Request, portal: Portal, session: Session, *, status_code: in
     return page(request, portal, "participant/queue.html", status_code=status_code,
                 fktp={"code": me.fktp_code, "name": facilities.facility_name(session, me.fktp_code)},
                 polis=pcare_codes.fktp_polis(session), entries=fktp_queue.of_participant(session, me.id, since=today),
-                days=[(today + dt.timedelta(days=n)).isoformat() for n in range(DAYS_AHEAD)],
+                days=[(today + dt.timedelta(days=n)).isoformat() for n in range(queues.QUEUE_DAYS)],
                 letters=letters, hospital_entries=[{**e, "live": mobile_jkn.live(session, e)} for e in hospital_entries],
                 operations=mobile_jkn.operations(session, me, hospital_entries, letters),
                 **extra)

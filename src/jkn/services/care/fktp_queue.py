@@ -63,6 +63,7 @@ def register(session: Session, *, actor: Actor, facility_code: str, card_number:
         raise Invalid(Msg("error.queue.care_type"), field="kdTkp")
     if source == "MOBILE_JKN" and when < jakarta_today():
         raise Invalid(Msg("error.queue.past_day"), field="tanggalperiksa")
+    queues.check_days_ahead(when, "tglDaftar")
     if queue_number is not None and not _NUMBER.fullmatch(str(queue_number)):
         raise Invalid(Msg("error.queue.number_format"), field="nomorantrean")
     with unit_of_work(session):

@@ -57,6 +57,7 @@ def letters(session: Session, p: ParticipantRow, on: dt.date) -> list[dict]:
 def take(session: Session, p: ParticipantRow, letter_number: str, day, *, actor: Actor) -> dict:
     """A number at the hospital and clinic of one of the participant's letters, on ``day``."""
     when = parse_date(day, "tanggalperiksa")
+    queues.check_days_ahead(when)
     letter = next((x for x in letters(session, p, when) if x["number"] == letter_number), None)
     if letter is None:
         raise NotFound(Msg("error.mjkn.letter_unknown", number=str(letter_number), day=when), field="letter")

@@ -89,11 +89,18 @@ def name(session: Session, kind: str, code: str | None) -> str | None:
     return session.scalar(select(PCareCodeRow.name).where(PCareCodeRow.kind == kind, PCareCodeRow.code == code))
 
 
+#: Units of jkn's poli reference that only a hospital runs (intensive care, dialysis, radiology
+#: procedures, radiotherapy, chemotherapy, anaesthesiology): never an FKTP's clinic (A-Q26).
+HOSPITAL_ONLY_UNITS = frozenset({"ICU", "HDL", "IVP", "RDT", "KEM", "ANT"})
+
+
 def fktp_polis(session: Session) -> list[dict]:
-    """The clinics (poli) of an FKTP: BPJS's ``poli/fktp`` list once loaded, else jkn's poli reference (A-Q07)."""
+    """The clinics (poli) of an FKTP: BPJS's ``poli/fktp`` list once loaded, else jkn's poli reference
+    less the units only a hospital runs (A-Q07, A-Q26)."""
     loaded = codes(session, "poli-fktp")
     return loaded or [{"code": p.code, "name": p.name, "parent": None, "poli": None}
-                      for p in sorted(care_codes.polis().values(), key=lambda p: p.name)]
+                      for p in sorted(care_codes.polis().values(), key=lambda p: p.name)
+                      if p.code not in HOSPITAL_ONLY_UNITS]
 
 
 def fktp_poli(session: Session, code: str | None, field: str, *, required: bool = True) -> dict | None:
@@ -107,6 +114,8 @@ def fktp_poli(session: Session, code: str | None, field: str, *, required: bool 
             raise Invalid(Msg("error.care.poli_unknown", code=repr(code)), field=field)
         return {"code": code, "name": found}
     p = check_poli(code, field, required=required)
+    if p is not None and p.code in HOSPITAL_ONLY_UNITS:
+        raise Invalid(Msg("error.queue.poli_not_fktp", code=p.code, name=p.name), field=field)
     return {"code": p.code, "name": p.name} if p else None
 
 

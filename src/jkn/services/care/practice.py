@@ -120,11 +120,14 @@ def doctor_choice(session: Session, facility_code: str, poli: str, on: "dt.date 
 
 
 def check_doctor_on(session: Session, facility_code: str, poli: str, day: dt.date, doctor_code: str | None,
-                    field: str = "kodeDokter") -> str | None:
+                    field: str = "kodeDokter", *, required: bool = False) -> str | None:
     """A control letter's or SPRI's doctor, or a desk SEP's DPJP: one practising at the clinic on that
-    date when the hospital keeps a schedule for the clinic; kept as sent when it keeps none (A-V46)."""
+    date when the hospital keeps a schedule for the clinic; kept as sent when it keeps none (A-V46).
+    With ``required`` (a control letter, an SPRI) a clinic with a schedule needs its doctor (A-S15)."""
     code = (doctor_code or "").strip()
     if not code:
+        if required and keeps_schedule(session, facility_code, poli):
+            raise Invalid(Msg("error.care.doctor_required_scheduled", poli=poli, day=day), field=field)
         return None
     if keeps_schedule(session, facility_code, poli) and code not in {
             d["code"] for d in doctors_on(session, facility_code, poli, day)}:

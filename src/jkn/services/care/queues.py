@@ -46,6 +46,8 @@ VISIT_TYPES = {1: "Rujukan FKTP", 2: "Rujukan Internal", 3: "Kontrol", 4: "Rujuk
 PRESCRIPTIONS = ("racikan", "non racikan", "tidak ada")
 DOCTOR_ROLES = ("DOCTOR", "SPECIALIST", "DENTIST")
 SOURCE_BRIDGING = "Bridging Antrean RS"
+#: Days, today included, a queue number can be taken for, at an FKTP or a hospital, on every path (A-Q25).
+QUEUE_DAYS = 7
 _HHMM = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 _CODE = re.compile(r"[0-9A-Za-z#/._-]{1,40}")
 
@@ -339,6 +341,13 @@ def _check_reference(facility_code: str, p, visit_type: int, number: str, day: d
                       explanation=[])
 
 
+def check_days_ahead(day: dt.date, field: str = "tanggalperiksa") -> None:
+    """A queue's day lies within :data:`QUEUE_DAYS` days from today (A-Q25)."""
+    last = jakarta_today() + dt.timedelta(days=QUEUE_DAYS - 1)
+    if day > last:
+        raise Invalid(Msg("error.queue.day_too_far", day=day, last=last, days=QUEUE_DAYS), field=field)
+
+
 def add_queue(session: Session, facility_code: str, body: dict, *, actor: Actor, source: str = SOURCE_BRIDGING) -> dict:
     """A queue entry as the SIMRS sends it to ``antrean/add`` (field names of the catalogue)."""
     if not isinstance(body, dict):
@@ -356,6 +365,7 @@ def add_queue(session: Session, facility_code: str, body: dict, *, actor: Actor,
     day = parse_date(_text(body, "tanggalperiksa", size=10), "tanggalperiksa")
     if day < jakarta_today():
         raise Invalid(Msg("error.queue.date_past", day=day), field="tanggalperiksa")
+    check_days_ahead(day)
     visit_type = _whole(body, "jeniskunjungan", low=1, high=4) if jkn else (_whole(body, "jeniskunjungan", required=False,
                                                                                    low=1, high=4) or 1)
     reference = _text(body, "nomorreferensi", required=jkn, size=40)

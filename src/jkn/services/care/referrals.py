@@ -195,6 +195,21 @@ def delete_referral(session: Session, number: str, *, actor: Actor, facility_cod
 
 # --- control letters ---------------------------------------------------------------------
 
+#: How many days after the day it is written a control letter's or SPRI's date may lie (A-S14).
+LETTER_DAYS_AHEAD = 90
+
+
+def check_letter_day(day: dt.date, written: dt.date, *, not_before: bool = False) -> None:
+    """A control letter's or SPRI's date: at most :data:`LETTER_DAYS_AHEAD` days after the day written;
+    an SPRI's (``not_before``) not before that day either (A-S14)."""
+    last = written + dt.timedelta(days=LETTER_DAYS_AHEAD)
+    if day > last:
+        raise Invalid(Msg("error.care.letter_day_too_far", day=day, last=last, days=LETTER_DAYS_AHEAD),
+                      field="tglRencanaKontrol")
+    if not_before and day < written:
+        raise Invalid(Msg("error.care.spri_day_past", day=day, first=written), field="tglRencanaKontrol")
+
+
 def control_letter_view(session: Session, c: ControlLetterRow) -> dict:
     p = session.get(ParticipantRow, c.participant_id)
     poli = care_codes.polis().get(c.poli_code)
@@ -229,7 +244,8 @@ def create_control_letter(session: Session, *, actor: Actor, sep_number: str, co
             raise Invalid(Msg("error.care.control_before_discharge", day=day,
                               value=sep.discharge_date or sep.sep_date),
                           field="tglRencanaKontrol")
-        doctor_code = practice.check_doctor_on(session, sep.facility_code, pol.code, day, doctor_code)
+        check_letter_day(day, issued)
+        doctor_code = practice.check_doctor_on(session, sep.facility_code, pol.code, day, doctor_code, required=True)
         row = ControlLetterRow(number=next_number(session, sep.facility_code, LETTER_CONTROL, issued),
                                participant_id=sep.participant_id, facility_code=sep.facility_code,
                                kind="2", sep_number=sep.number, control_date=day, poli_code=pol.code,
@@ -253,7 +269,8 @@ def create_spri(session: Session, *, actor: Actor, facility_code: str, card_numb
         if fac.level != "FKRTL":
             raise Invalid(Msg("error.care.spri_level", code=str(fac.code), level=fac.level, how=cite(HOW, '2.b')), field="facility")
         p = participant_by_card(session, card_number)
-        doctor_code = practice.check_doctor_on(session, fac.code, pol.code, day, doctor_code)
+        check_letter_day(day, jakarta_today(), not_before=True)
+        doctor_code = practice.check_doctor_on(session, fac.code, pol.code, day, doctor_code, required=True)
         row = ControlLetterRow(number=next_number(session, fac.code, LETTER_CONTROL, jakarta_today()),
                                participant_id=p.id, facility_code=fac.code, kind="1", sep_number=None,
                                control_date=day, poli_code=pol.code, doctor_code=doctor_code or None,
@@ -279,8 +296,9 @@ def update_spri(session: Session, number: str, *, actor: Actor, control_date: "d
         if used:
             raise Invalid(Msg("error.care.spri_used", number=str(number), used=used), field="noSPRI")
         before = {"control_date": row.control_date, "poli": row.poli_code, "doctor_code": row.doctor_code}
+        check_letter_day(day, jakarta_today(), not_before=row.kind == "1")
         doctor_code = practice.check_doctor_on(session, row.facility_code, pol.code, day,
-                                               doctor_code or row.doctor_code)
+                                               doctor_code or row.doctor_code, required=True)
         row.control_date, row.poli_code, row.doctor_code = day, pol.code, doctor_code
         session.flush()
         was, now = audit.changed(before, {"control_date": row.control_date, "poli": row.poli_code,
@@ -425,8 +443,9 @@ def update_control_letter(session: Session, number: str, *, actor: Actor, contro
                               value=sep.discharge_date or sep.sep_date),
                           field="tglRencanaKontrol")
         before = {"control_date": row.control_date, "poli": row.poli_code, "doctor_code": row.doctor_code}
+        check_letter_day(day, jakarta_today(), not_before=row.kind == "1")
         doctor_code = practice.check_doctor_on(session, row.facility_code, pol.code, day,
-                                               doctor_code or row.doctor_code)
+                                               doctor_code or row.doctor_code, required=True)
         row.control_date, row.poli_code, row.doctor_code = day, pol.code, doctor_code
         session.flush()
         was, now = audit.changed(before, {"control_date": row.control_date, "poli": row.poli_code,

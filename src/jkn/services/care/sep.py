@@ -30,6 +30,7 @@ from jkn.services.care.common import (
     LETTER_SEP,
     SEP_REFUSED,
     check_diagnosis,
+    check_length,
     check_poli,
     facility,
     month_span,
@@ -125,6 +126,7 @@ def insert_sep(session: Session, *, actor: Actor, card_number: str, sep_date: "d
     ``dpjp_from_schedule`` (the hospital desk) an outpatient SEP's DPJP must be one the clinic's
     schedule offers where the hospital keeps one (A-V46); VClaim's ``dpjpLayan`` is kept as sent (A-V52)."""
     day = parse_date(sep_date, "tglSep")
+    phone, mr_number = check_length(phone, "noTelp", PHONE_SIZE), check_length(mr_number, "noMR", MR_SIZE)
     purpose = (purpose or internal_referrals.Purpose(visit=visit_purpose or "0")).checked()
     if service_type not in SERVICE_TYPES:
         raise Invalid(Msg("error.care.service_type"), field="jnsPelayanan")
@@ -274,6 +276,8 @@ def get_sep(session: Session, number: str) -> dict:
     return sep_view(session, row)
 
 
+#: The longest phone, medical-record number and cancel reason an SEP keeps (their columns, A-S16).
+PHONE_SIZE, MR_SIZE, REASON_SIZE = 20, 20, 500
 UPDATABLE = ("class_upgrade", "upgrade_payer", "upgrade_responsible", "mr_number", "notes", "diagnosis", "poli",
              "executive", "cob", "cataract", "accident", "dpjp_code", "phone", "discharge_date")
 
@@ -294,6 +298,9 @@ def update_sep(session: Session, number: str, *, actor: Actor, facility_code: st
     unknown = set(changes) - set(UPDATABLE)
     if unknown:
         raise Invalid(Msg("error.care.sep_not_changeable", unknown=sorted(unknown), value=', '.join(UPDATABLE)))
+    for key, field, size in (("phone", "noTelp", PHONE_SIZE), ("mr_number", "noMR", MR_SIZE)):
+        if changes.get(key) not in (None, ""):
+            changes[key] = check_length(changes[key], field, size)
     with unit_of_work(session):
         row = _live(session, number, facility_code)
         before = _changeable(row)
@@ -344,7 +351,7 @@ def delete_sep(session: Session, number: str, *, actor: Actor, facility_code: st
                reason: str | None = None) -> dict:
     """Cancel a live SEP no control letter follows; ``reason`` (the desk asks for it, VClaim's
     ``SEP/2.0/delete`` has no place for one) is kept with the SEP and in the audit row."""
-    reason = (reason or "").strip()[:500] or None
+    reason = check_length(reason, "reason", REASON_SIZE)
     with unit_of_work(session):
         row = _live(session, number, facility_code)
         letter = session.scalar(select(ControlLetterRow.number).where(ControlLetterRow.sep_number == row.number,

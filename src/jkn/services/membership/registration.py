@@ -482,7 +482,8 @@ def write_family(session: Session, plan: FamilyPlan, *, actor: str) -> FamilyRow
 def write_plans(session: Session, plans: Sequence[FamilyPlan], *, actor: str, change: DataChangeRow,
                 chunk: int = 5000) -> list[str]:
     """Write many planned registrations with bulk INSERTs (collective import, demo data); one
-    ``data_change`` (``change``) stands for the whole batch. Returns the heads' card numbers."""
+    ``data_change`` (``change``) stands for the whole batch; each person's history and first card are
+    dated on the family's own registration day, as :func:`register` dates them. Returns the heads' card numbers."""
     from sqlalchemy import insert
 
     now = dt.datetime.now(dt.timezone.utc)
@@ -512,7 +513,7 @@ def write_plans(session: Session, plans: Sequence[FamilyPlan], *, actor: str, ch
                 {"id": payer_ids[i], "code": f"F{fam_ids[i]}", "kind": "FAMILY", "segment": part[i].segment.value,
                  "name": f"Keluarga {part[i].data.head.name}"[:160], "family_id": fam_ids[i], "arrears_amount": 0,
                  "credit": 0, "version": 1, "updated_at": now} for i in own])
-        rows = []
+        rows, days = [], []  # days: each row's registration day, as a single registration records it
         for pl, fid, pid in zip(part, fam_ids, payer_ids):
             h = pl.data.head
             people = [(pl.head, HEAD, HEAD, None, pl.cls, pl.fktp)] + [
@@ -537,20 +538,21 @@ def write_plans(session: Session, plans: Sequence[FamilyPlan], *, actor: str, ch
                     "payer_id": pid, "status": "ACTIVE", "status_reason": None, "tmt": pl.tmt,
                     "covered_from": on_registration(pl.segment, pl.tmt), "end_date": None, "card_print": 1,
                     "version": 1, "created_at": now, "updated_at": now})
+                days.append(pl.registered_on)
                 if is_head:
                     heads.append(rows[-1]["card_number"])
         for row, pid_ in zip(rows, reserve_ids(conn, "participant", len(rows))):
             row["id"] = pid_
         conn.execute(insert(ParticipantRow.__table__), rows)
         hist, issues = [], []
-        for row in rows:
+        for row, day in zip(rows, days):
             after = {k: (v.isoformat() if k in DATE_FIELDS and v is not None else v)
                      for k in TRACKED_FIELDS for v in (row.get(k),)}
             hist.append({"participant_id": row["id"], "change_id": change.id, "kind": change.kind,
-                         "effective_date": row["tmt"], "recorded_on": change.recorded_on, "recorded_at": now,
+                         "effective_date": row["tmt"], "recorded_on": day, "recorded_at": now,
                          "actor": actor, "before": None, "after": after})
             issues.append({"participant_id": row["id"], "print_number": 1, "reason": "NEW",
-                           "issued_on": change.recorded_on, "change_id": change.id})
+                           "issued_on": day, "change_id": change.id})
         conn.execute(insert(ParticipantHistoryRow.__table__), hist)
         conn.execute(insert(CardIssueRow.__table__), issues)
     return heads
