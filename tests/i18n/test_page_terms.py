@@ -8,6 +8,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy.orm import Session
+
+from jkn.services.care import sep as sep_service
+from jkn.services.care.common import jakarta_today
+from jkn.services.portal.audit import SYSTEM
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "portal"))
 from portal_world import PASSWORD, build_world, login  # noqa: E402
@@ -16,11 +21,16 @@ from support.portal_login import token  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def site(_prepared):
+def _site(_prepared):
     url, engine = _prepared("sqlite")
     world = build_world(engine)
     with LiveServer(url) as server:
-        yield server, world
+        yield server, world, engine
+
+
+@pytest.fixture(scope="module")
+def site(_site):
+    return _site[:2]
 
 
 def _alert(html: str) -> str:
@@ -140,3 +150,49 @@ def test_sep_form_names_its_date_by_its_label(site):
     assert r.status_code == 422
     said = _alert(r.text)
     assert "tglSep" not in said and said.startswith("Tanggal SEP harus tanggal"), said
+
+
+def _inpatient_sep(world, engine) -> str:
+    with Session(engine) as s:
+        rsud = world.fktp["FKRTL"][0]
+        return sep_service.insert_sep(s, actor=SYSTEM, consumer_facility=rsud, card_number=world.medan_spouse_card,
+                                      sep_date=jakarta_today(), facility_code=rsud, service_type="1",
+                                      diagnosis="S72", poli="IGD", emergency=True)["number"]
+
+
+def test_sep_page_names_the_discharge_and_control_dates_by_their_labels(_site):
+    server, world, engine = _site
+    number = _inpatient_sep(world, engine)
+    rs, _ = login(server, world.users["rs"])
+    form = rs.get(f"/faskes/sep/{number}").text
+    r = rs.post(f"/faskes/sep/{number}/pulang", data={"csrf_token": token(form), "discharge_date": "besok"})
+    assert r.status_code == 422
+    said = _alert(r.text)
+    assert "tglPulang" not in said and said.startswith("Tanggal pulang harus tanggal"), said
+    r = rs.post(f"/faskes/sep/{number}/surat-kontrol", data={"csrf_token": token(form), "control_date": "lusa",
+                                                              "control_poli": "INT"})
+    assert r.status_code == 422
+    said = _alert(r.text)
+    assert "tglRencanaKontrol" not in said and said.startswith("Tanggal rencana kontrol"), said
+
+
+def test_fktp_queue_names_the_clinic_by_its_label(site):
+    server, world = site
+    clinic, _ = login(server, world.users["puskesmas"])
+    form = clinic.get("/faskes/antrean").text
+    r = clinic.post("/faskes/antrean", data={"csrf_token": token(form), "card_number": world.medan_card, "poli": ""})
+    assert r.status_code == 422
+    said = _alert(r.text)
+    assert "kdPoli" not in said and said.startswith("Poli tujuan"), said
+
+
+def test_fktp_visit_names_the_discharge_date_by_its_label(site):
+    server, world = site
+    clinic, _ = login(server, world.users["puskesmas"])
+    form = clinic.get("/faskes/kunjungan/baru").text
+    r = clinic.post("/faskes/kunjungan", data={"csrf_token": token(form), "card_number": world.medan_card,
+                                               "care_type": "RITP", "diagnosis": "A09",
+                                               "discharge_date": "besok"})
+    assert r.status_code == 422
+    said = _alert(r.text)
+    assert "tglPulang" not in said and said.startswith("Tanggal pulang harus tanggal"), said

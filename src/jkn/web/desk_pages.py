@@ -49,11 +49,18 @@ def sep_list(request: Request, portal: Staff, session: DB, q: str = "", dari: st
                 dari=dari, sampai=sampai, error=error, ok=ok)
 
 
+#: the SEP page's labels (discharge, change and control-letter forms) for the VClaim fields its errors name
+SEP_PAGE_LABELS = {"tglPulang": Msg("desk.discharge_date"), "poli.tujuan": Msg("facility.poli"),
+                   "diagAwal": Msg("facility.diagnosis"), "tglRencanaKontrol": Msg("desk.control_date"),
+                   "poliKontrol": Msg("desk.control_poli")}
+
+
 def _sep_refused(request: Request, portal: Portal, session: Session, s: dict, exc: DomainError,
                  form: Form_ | None = None):
-    """The SEP page again with the refusal and what was typed."""
+    """The SEP page again with the refusal (in the page's labels) and what was typed."""
     values = {k: v for k, v in (form or {}).items() if k != "csrf_token"}
-    return page(request, portal, "facility/sep_detail.html", status_code=exc.status, s=s, error=exc.message,
+    return page(request, portal, "facility/sep_detail.html", status_code=exc.status, s=s,
+                error=in_form_terms(exc, SEP_PAGE_LABELS),
                 values=values, polis=polis(), **internal_referrals_of(session, s["number"]))
 
 

@@ -67,8 +67,8 @@ def register(request: Request, portal: Staff, session: DB, form: Form_):
                             day=jakarta_today(), poli=_text(form, "poli") or "", source="DESK",
                             complaint=_text(form, "complaint"))
     except DomainError as exc:
-        return _today(request, portal, session, status_code=exc.status, error=exc.say,
-                      explanation=exc.details.get("explanation"), values=dict(form))
+        return _today(request, portal, session, status_code=exc.status,
+                      error=in_form_terms(exc, {"kdPoli": Msg("facility.poli")}), explanation=exc.details.get("explanation"), values=dict(form))
     return RedirectResponse("/faskes/antrean?ok=queue_registered", status_code=303)
 
 
@@ -112,7 +112,8 @@ def visit_form(request: Request, portal: Staff, session: DB, antrean: int | None
 
 #: the visit form's labels for the fields its errors name
 VISIT_LABELS = {"visit_date": Msg("facility.service_date"), "care_type": Msg("fktp.care_type"),
-                "diagnosis": Msg("facility.diagnosis")}
+                "diagnosis": Msg("facility.diagnosis"), "kdPoli": Msg("facility.poli"),
+                "tglPulang": Msg("fktp.discharge_date")}
 
 
 @router.post("/faskes/kunjungan", response_class=HTMLResponse)
