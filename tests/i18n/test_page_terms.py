@@ -196,3 +196,14 @@ def test_fktp_visit_names_the_discharge_date_by_its_label(site):
     assert r.status_code == 422
     said = _alert(r.text)
     assert "tglPulang" not in said and said.startswith("Tanggal pulang harus tanggal"), said
+
+
+def test_fktp_referral_names_its_date_by_its_label(site):
+    server, world = site
+    clinic, _ = login(server, world.users["puskesmas"])
+    form = clinic.get("/faskes/rujukan").text
+    r = clinic.post("/faskes/rujukan", data={"csrf_token": token(form), "card_number": world.medan_card,
+                                             "referral_date": "besok", "diagnosis": "A09"})
+    assert r.status_code == 422
+    said = _alert(r.text)
+    assert "tglRujukan" not in said and said.startswith("Tanggal rujukan harus tanggal"), said

@@ -107,6 +107,11 @@ def referral_form(request: Request, portal: Staff, session: DB, card: str = "", 
     return page(request, portal, "facility/referral.html", values=values, **choices)
 
 
+#: the referral form's labels for the VClaim fields its errors name
+REFERRAL_LABELS = {"tglRujukan": Msg("facility.referral_date"), "diagRujukan": Msg("facility.diagnosis"),
+                   "poliRujukan": Msg("facility.poli"), "ppkDirujuk": Msg("facility.to")}
+
+
 @router.post("/faskes/rujukan", response_class=HTMLResponse)
 def referral(request: Request, portal: Staff, session: DB, form: Form_):
     facility = _facility(session, portal)
@@ -121,8 +126,9 @@ def referral(request: Request, portal: Staff, session: DB, form: Form_):
             notes=_text(form, "notes"), outside_reason=_text(form, "outside_reason"),
             visit_id=_own_visit(session, facility, _text(form, "visit"), _text(form, "card_number")), actor=portal.actor)
     except DomainError as exc:
-        return page(request, portal, "facility/referral.html", status_code=exc.status, error=exc.say,
-                    explanation=exc.details.get("explanation"), values=values, **_choices(session, facility, values))
+        return page(request, portal, "facility/referral.html", status_code=exc.status,
+                    error=in_form_terms(exc, REFERRAL_LABELS), explanation=exc.details.get("explanation"), values=values,
+                    **_choices(session, facility, values))
     return page(request, portal, "facility/referral.html", referral=r, values={}, **_choices(session, facility))
 
 
