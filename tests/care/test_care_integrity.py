@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import select
 from support.care_world import count
 
-from jkn.services.care import facilities, fktp_queue, queues, referrals
+from jkn.services.care import accidents, facilities, fktp_queue, queues, referrals, sep_requests
 from jkn.services.care import sep as sep_service
 from jkn.services.errors import Invalid
 from jkn.services.portal.audit import SYSTEM
-from jkn.store.care_tables import ControlLetterRow, SepRow
+from jkn.store.care_tables import ControlLetterRow, SepAccidentRow, SepRequestRow, SepRow
 from jkn.store.engine import session_factory
 from jkn.store.primary_care_tables import FktpRegistrationRow
 from jkn.store.queue_tables import HospitalQueueRow
@@ -116,3 +116,36 @@ def test_a_queue_number_beyond_the_days_offered_or_at_a_hospital_unit_is_refused
     with session_factory(engine)() as s:  # the last day offered is taken
         assert fktp_queue.register(s, actor=SYSTEM, facility_code=w.fktp, card_number=w.active, source="MOBILE_JKN",
                                    day=last, poli="INT")["queue_number"]
+
+
+LONG = "kata " * 101  # 504 characters after stripping, the kept texts hold 500
+
+
+@pytest.mark.parametrize("door", ["request reason", "approval note", "accident note"])
+def test_a_request_reason_approval_note_or_accident_note_too_long_is_refused_not_cut(care, door):
+    http, w, engine = care
+    request = dict(actor=SYSTEM, facility_code=w.rsud, card_number=w.active, sep_date=w.today - dt.timedelta(days=2),
+                   service_type="2", kind="1")
+    if door == "request reason":
+        with session_factory(engine)() as s, pytest.raises(Invalid) as exc:
+            sep_requests.submit_request(s, **request, reason=LONG)
+        assert exc.value.message.startswith("Keterangan terlalu panjang")
+        assert count(engine, SepRequestRow) == 0
+    elif door == "approval note":
+        with session_factory(engine)() as s:
+            made = sep_requests.submit_request(s, **request, reason="SEP lupa dibuat")
+        with session_factory(engine)() as s, pytest.raises(Invalid) as exc:
+            sep_requests.approve_by_branch(s, made["id"], actor=SYSTEM, note=LONG)
+        assert exc.value.message.startswith("Catatan persetujuan terlalu panjang")
+        with session_factory(engine)() as s:
+            row = s.get(SepRequestRow, made["id"])
+            assert row.status == "PENDING" and row.approval_note is None
+    else:  # over REST, as a SIMRS sends an accident SEP
+        before = count(engine, SepRow), count(engine, SepAccidentRow)
+        r = http.post("/api/v1/seps", json={
+            "card_number": w.active, "sep_date": str(w.today), "facility_code": w.rsud, "service_type": "1",
+            "diagnosis": "S72", "poli": "IGD", "emergency": True, "accident": "1",
+            "accident_details": {"accident_date": str(w.today), "note": LONG, "province": "32", "regency": "3273"}})
+        assert r.status_code == 422 and "Keterangan kecelakaan terlalu panjang" in r.json()["detail"], r.text
+        assert str(accidents.NOTE_SIZE) in r.json()["detail"]
+        assert (count(engine, SepRow), count(engine, SepAccidentRow)) == before

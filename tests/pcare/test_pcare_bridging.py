@@ -281,8 +281,11 @@ def test_pendaftaran_kunjungan_obat_tindakan(clinic):
     assert t["field"] == "kdTindakanSK"
     refused(pc.call("POST", "tindakan", {"noKunjungan": no, "kdTindakan": "ZZZ", "biaya": 1}), 400)
     refused(pc.call("POST", "tindakan", {"noKunjungan": no, "kdTindakan": "T01", "biaya": -5}), 400)
+    # a result longer than kept is refused, not cut (A-S16): the one procedure stays the only one
+    refused(pc.call("POST", "tindakan", {"noKunjungan": no, "kdTindakan": "T01", "hasil": "9" * 41}), 400,
+            "Hasil tindakan terlalu panjang: 41 karakter, paling banyak 40")
     listed = ok(pc.call("GET", f"tindakan/kunjungan/{no}"))
-    assert listed["list"][0] == {"kdTindakanSK": int(t["message"]), "kdTindakan": "T01", "nmTindakan": "Insisi abses",
+    assert listed["count"] == 1 and listed["list"][0] == {"kdTindakanSK": int(t["message"]), "kdTindakan": "T01", "nmTindakan": "Insisi abses",
                                  "biaya": 75000, "keterangan": "abses lengan", "hasil": "0"}
     # a procedure corrected in place; a bad code, another visit's number or clinic change nothing
     fixed = {"kdTindakanSK": int(t["message"]), "noKunjungan": no, "kdTindakan": "T01", "biaya": 80000,

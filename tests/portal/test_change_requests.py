@@ -143,3 +143,21 @@ def test_a_self_paying_family_changes_class_from_next_month(world, db):
         # the rules are tried when the request is sent: the same class again is refused at once
         with pytest.raises(Invalid, match="sudah berada di kelas"):
             change_requests.submit(s, me, "CARE_CLASS", {"care_class": new}, [], actor=budi)
+
+
+@pytest.mark.parametrize("reason", ["x" * (change_requests.REASON_SIZE + 1), " " + "KTP buram " * 60])
+def test_a_refusal_reason_longer_than_kept_is_refused_not_cut(world, db, reason):
+    with Session(db) as s:
+        me = _me(s, world.medan_card)
+        _scope, budi = _as(s, world, "budi")
+        moved = change_requests.submit(s, me, "ADDRESS", {"address": "Jl. Baru 7"},
+                                       [Upload(c["code"], "ktp.pdf", PDF) for c in
+                                        change_requests.checklist(s, me, "ADDRESS")["items"] if c["upload"]], actor=budi)
+        medan_scope, medan = _as(s, world, "medan")
+        with pytest.raises(Invalid) as exc:
+            change_requests.refuse(s, moved["id"], medan_scope, actor=medan, reason=reason)
+        assert exc.value.details["field"] == "reason"
+        assert exc.value.message.startswith("Alasan penolakan") and "paling banyak 500" in exc.value.message
+    with Session(db) as s:
+        row = s.get(ChangeRequestRow, moved["id"])
+        assert row.status == "SUBMITTED" and row.refusal_reason is None

@@ -7,13 +7,13 @@ import datetime as dt
 
 import pytest
 from portal_world import PASSWORD, build_world
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jkn.services.errors import Conflict, Forbidden, Invalid
 from jkn.services.portal import accounts, auth, complaints
 from jkn.services.portal.audit import Actor
-from jkn.store.portal_tables import AuditEventRow, ComplaintEventRow
+from jkn.store.portal_tables import AuditEventRow, ComplaintEventRow, ComplaintRow
 
 T0 = dt.datetime(2025, 3, 3, 2, 0, tzinfo=dt.timezone.utc)  # 09:00 WIB
 
@@ -114,6 +114,19 @@ def test_officer_records_any_channel_and_participant_cannot_file_for_strangers(d
         with pytest.raises(Invalid):
             complaints.file_complaint(s, actor, scope, channel="CALL_CENTRE", category="COMPLAINT", subject="s",
                                       description="d")
+    # a complainant's name or contact longer than its column is refused, not cut, and nothing is filed (A-S16)
+    with Session(db) as s:
+        before = s.scalar(select(func.count()).select_from(ComplaintRow))
+        actor, scope = _who(s, world.users["medan"])
+        for field, extra in (("complainant_name", {"complainant_name": "W" * 121}),
+                             ("contact", {"complainant_name": "Warga", "contact": "0812" * 31})):
+            with pytest.raises(Invalid) as exc:
+                complaints.file_complaint(s, actor, scope, channel="HOTLINE", category="COMPLAINT", subject="s",
+                                          description="d", kabkota_code="12.71", **extra)
+            assert exc.value.details["field"] == field and "terlalu panjang" in exc.value.message
+            assert "paling banyak 120" in exc.value.message
+    with Session(db) as s:
+        assert s.scalar(select(func.count()).select_from(ComplaintRow)) == before
 
 
 # --- the REST API over a real server -----------------------------------------------------------

@@ -18,7 +18,7 @@ from pydantic import AfterValidator, Field
 from jkn.domain.month import Month
 from jkn.i18n import Msg
 from jkn.rules.parameters import JKN_START
-from jkn.services.errors import BadValue
+from jkn.services.errors import BadValue, Invalid
 from jkn.services.membership.common import JAKARTA, jakarta_today
 
 #: the earliest year a NIK's two-digit birth year can mean (lokal-id: 1900 + YY or 2000 + YY), A-S07
@@ -130,3 +130,13 @@ EducationEnd = Annotated[dt.date, AfterValidator(_education_end),
 #: a date in a person's life before or outside JKN (birth, first day of work in Indonesia)
 LifeDate = Annotated[dt.date, AfterValidator(_life_date),
                      Field(description=f"YYYY-MM-DD, from {EARLIEST_BIRTH.isoformat()} to today")]
+
+
+def check_length(value: str | None, field: str, size: int, label: Msg | None = None) -> str | None:
+    """A free text as sent, stripped; longer than ``size`` (its column) refused, never cut (A-S16).
+
+    The message names the field by ``label`` (a catalogue key's Msg) or else by its wire name."""
+    text = (value or "").strip()
+    if len(text) > size:
+        raise Invalid(Msg("error.care.text_too_long", field=label or field, size=size, length=len(text)), field=field)
+    return text or None

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from jkn.i18n import Msg
 from jkn.reference.workareas import load_workareas
+from jkn.services.bounds import check_length
 from jkn.services.care.common import parse_date, participant_by_card
 from jkn.services.errors import Invalid, NotFound
 from jkn.store.care_tables import SepAccidentRow, SepRow
@@ -32,6 +33,8 @@ TRAFFIC = ("1", "2")
 GUARANTORS = {"1": "Jasa Raharja PT", "2": "BPJS Ketenagakerjaan", "3": "TASPEN PT", "4": "ASABRI PT"}
 _DISTRICT = re.compile(r"[0-9]{1,10}")
 _REPORT = re.compile(r"[0-9A-Za-z./ _-]{1,40}")
+#: the longest accident note (VClaim ``keterangan``) kept, refused beyond (A-S16)
+NOTE_SIZE = 500
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,8 @@ def record(session: Session, sep: SepRow, accident: str, d: Details | None, *, r
     if report and not _REPORT.fullmatch(report):
         raise Invalid(Msg("error.care.accident_police_report"), field="jaminan.noLP")
     prov, reg, dist = _location(d)
-    values = dict(accident_date=day, note=((d.note or "").strip()[:500] or None), guarantors=_guarantors(d.guarantors),
+    note = check_length(d.note, "jaminan.penjamin.keterangan", NOTE_SIZE, Msg("accident.note"))
+    values = dict(accident_date=day, note=note, guarantors=_guarantors(d.guarantors),
                   supplement_of=first.number if first else None, province_code=prov, regency_code=reg,
                   district_code=dist, police_report=report)
     if old is None:

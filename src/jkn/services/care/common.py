@@ -122,14 +122,6 @@ def valid_nik(nik: str | None) -> str:
     return n
 
 
-def check_length(value: str | None, field: str, size: int) -> str | None:
-    """A free text as sent, stripped; longer than ``size`` (its column) refused, never cut (A-S16)."""
-    text = (value or "").strip()
-    if len(text) > size:
-        raise Invalid(Msg("error.care.text_too_long", field=field, size=size, length=len(text)), field=field)
-    return text or None
-
-
 def participant_by_card(session: Session, card_number: str) -> ParticipantRow:
     card = valid_card(card_number)
     row = session.scalar(select(ParticipantRow).where(ParticipantRow.card_number == card))

@@ -26,11 +26,11 @@ from jkn.rules import referral as referral_rules
 from jkn.rules.decision import Step, cite
 from jkn.services.care import accidents, cover, internal_referrals, practice
 from jkn.services.care import eligibility as care_eligibility
+from jkn.services.bounds import check_length
 from jkn.services.care.common import (
     LETTER_SEP,
     SEP_REFUSED,
     check_diagnosis,
-    check_length,
     check_poli,
     facility,
     month_span,
@@ -351,7 +351,7 @@ def delete_sep(session: Session, number: str, *, actor: Actor, facility_code: st
                reason: str | None = None) -> dict:
     """Cancel a live SEP no control letter follows; ``reason`` (the desk asks for it, VClaim's
     ``SEP/2.0/delete`` has no place for one) is kept with the SEP and in the audit row."""
-    reason = check_length(reason, "reason", REASON_SIZE)
+    reason = check_length(reason, "reason", REASON_SIZE, Msg("desk.cancel_reason"))
     with unit_of_work(session):
         row = _live(session, number, facility_code)
         letter = session.scalar(select(ControlLetterRow.number).where(ControlLetterRow.sep_number == row.number,

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from jkn.i18n import Msg
+from jkn.services.bounds import check_length
 from jkn.services.care.common import facility, jakarta_today, month_span, parse_date, participant_by_card
 from jkn.services.errors import Conflict, Forbidden, Invalid, NotFound
 from jkn.services.paging import page
@@ -36,6 +37,8 @@ KINDS = {"1": "backdate", "2": "fingerprint"}
 SERVICE_TYPES = {"1": "Rawat Inap", "2": "Rawat Jalan"}
 #: who approves which kind (assumption A-V10)
 APPROVED_BY_FACILITY = {"2"}
+#: the longest request reason and approval note kept, refused beyond (A-S16)
+TEXT_SIZE = 500
 
 
 def _kind(value: str | None) -> str:
@@ -72,7 +75,7 @@ def submit_request(session: Session, *, actor: Actor, facility_code: str, card_n
     """Record a facility's request (pending); a second one for the same visit and kind is refused."""
     day = parse_date(sep_date, "tglSep")
     kind, service = _kind(kind), _service(service_type)
-    reason = (reason or "").strip()
+    reason = check_length(reason, "keterangan", TEXT_SIZE, Msg("req.reason"))
     if not reason:
         raise Invalid(Msg("error.care.request_reason_required"), field="keterangan")
     if day > jakarta_today():
@@ -81,7 +84,7 @@ def submit_request(session: Session, *, actor: Actor, facility_code: str, card_n
         fac = _referral_level(session, facility_code, "ppkPelayanan")
         p = participant_by_card(session, card_number)
         row = SepRequestRow(facility_code=fac.code, participant_id=p.id, sep_date=day, service_type=service,
-                            kind=kind, reason=reason[:500], status="PENDING", created_by=actor.name)
+                            kind=kind, reason=reason, status="PENDING", created_by=actor.name)
         try:
             with session.begin_nested():
                 session.add(row)
@@ -99,8 +102,9 @@ def submit_request(session: Session, *, actor: Actor, facility_code: str, card_n
 def _approve(session: Session, row: SepRequestRow, actor: Actor, note: str | None) -> dict:
     if row.status == "APPROVED":
         raise Conflict(Msg("error.care.request_approved", id=str(row.id), approved_by=row.approved_by), field="noKartu")
+    note = check_length(note, "keterangan", TEXT_SIZE, Msg("req.note"))
     row.status, row.approved_by = "APPROVED", actor.name
-    row.approved_at, row.approval_note = dt.datetime.now(dt.timezone.utc), (note or "").strip()[:500] or None
+    row.approved_at, row.approval_note = dt.datetime.now(dt.timezone.utc), note
     session.flush()
     audit.record_at_facility(session, actor, "sep_request.approve", facility(session, row.facility_code),
                              object_type="sep_request", object_id=row.id,

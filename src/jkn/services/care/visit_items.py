@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jkn.i18n import Msg
+from jkn.services.bounds import check_length
 from jkn.services.care import pcare_codes, primary_care
 from jkn.services.care.common import facility
 from jkn.services.errors import Invalid, NotFound
@@ -101,6 +102,10 @@ def procedure_view(session: Session, t: VisitProcedureRow, care_type: str = "RJT
             "fee": t.fee, "notes": t.notes, "result": t.result}
 
 
+#: the longest procedure result kept (its column, P-Care ``hasil``), refused beyond (A-S16)
+RESULT_SIZE = 40
+
+
 def _procedure_values(session: Session, visit: dict, code: str, fee, notes, result) -> dict:
     """A procedure's fields checked: its code (against the loaded list of the visit's care type),
     the cost the clinic gives, notes and result."""
@@ -110,7 +115,7 @@ def _procedure_values(session: Session, visit: dict, code: str, fee, notes, resu
     kind = f"tindakan-{TKP.get(visit['care_type'], '10')}"
     return {"procedure_code": pcare_codes.check(session, kind, code, "kdTindakan"), "fee": _count(fee, "biaya"),
             "notes": (notes or "").strip() or None,
-            "result": str(result).strip()[:40] if result not in (None, "") else None}
+            "result": check_length(None if result is None else str(result), "hasil", RESULT_SIZE, Msg("visit.result"))}
 
 
 def add_procedure(session: Session, visit_id, *, actor: Actor, facility_code: str, code: str, fee=None,

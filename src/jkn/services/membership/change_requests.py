@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jkn.i18n import Msg
+from jkn.services.bounds import check_length
 from jkn.services.errors import Forbidden, Invalid, NotFound, validation_message
 from jkn.services.membership import data_changes, documents, uploads
 from jkn.services.membership.common import jakarta_today
@@ -32,6 +33,8 @@ from jkn.store.request_tables import ChangeRequestFileRow, ChangeRequestRow
 KINDS = ("BIRTH", "ADD_MEMBER", "ADDRESS", "CARE_CLASS")
 #: kinds the family's head reports, whoever of the family asks (the data-change service wants the head)
 FAMILY_KINDS = ("BIRTH", "ADD_MEMBER", "CARE_CLASS")
+#: the longest refusal reason kept, refused beyond (A-S16)
+REASON_SIZE = 500
 
 
 def subject(session: Session, me: ParticipantRow, kind: str) -> ParticipantRow:
@@ -209,13 +212,13 @@ def approve(session: Session, request_id: int, scope: Scope, *, actor: Actor, do
 
 def refuse(session: Session, request_id: int, scope: Scope, *, actor: Actor, reason: str) -> dict:
     """Refuse the request with the reason the participant will read."""
-    reason = (reason or "").strip()
+    reason = check_length(reason, "reason", REASON_SIZE, Msg("request.reason"))
     if not reason:
         raise Invalid(Msg("error.request.reason_required"), field="reason")
     with unit_of_work(session):
         row = get(session, request_id, scope, for_update=True)
         _pending(row)
-        row.status, row.refusal_reason = "REFUSED", reason[:500]
+        row.status, row.refusal_reason = "REFUSED", reason
         row.decided_by, row.decided_at = actor.name, dt.datetime.now(dt.timezone.utc)
         audit.record(session, actor, "change_request.refuse", object_type="change_request", object_id=row.id,
                      branch_code=row.branch_code, after={"status": "REFUSED", "reason": row.refusal_reason})

@@ -25,6 +25,7 @@ from jkn.domain.timestamps import as_utc, utcnow
 from jkn.reference.names import display_name
 from jkn.reference.offices import contact_centre
 from jkn.rules.parameters import ParamEntry, entry_in_force, load_param_file
+from jkn.services.bounds import check_length
 from jkn.services.errors import Conflict, Forbidden, Invalid, NotFound
 from jkn.services.portal import audit
 from jkn.services.portal.accounts import BRANCH_OFFICER, OFFICE_ROLES
@@ -40,6 +41,8 @@ GUIDE = "seeds/001_d5e14434fcbc8e18.txt"
 
 NEW, ASSIGNED, ANSWERED, CLOSED = "NEW", "ASSIGNED", "ANSWERED", "CLOSED"
 OPEN_STATUSES = (NEW, ASSIGNED, ANSWERED)
+#: the longest complainant name and contact kept (their columns), refused beyond (A-S16)
+NAME_SIZE = 120
 
 
 @dataclass(frozen=True)
@@ -160,12 +163,12 @@ def file_complaint(session: Session, actor: Actor, scope: Scope | None, *, chann
 
     if person is not None:
         region_code = person.kabkota_code
-        name = (complainant_name or "").strip() or person.name
+        name = check_length(complainant_name, "complainant_name", NAME_SIZE, Msg("complaint.complainant")) or person.name
     else:
         if not kabkota_code:
             raise Invalid(Msg("error.complaint.kabkota_required"), field="kabkota_code")
         region_code = kabkota_code.strip()
-        name = (complainant_name or "").strip()
+        name = check_length(complainant_name, "complainant_name", NAME_SIZE, Msg("complaint.complainant"))
         if not name:
             raise Invalid(Msg("error.complaint.name_required"), field="complainant_name")
     region = session.get(KabKotaRow, region_code)
@@ -184,8 +187,8 @@ def file_complaint(session: Session, actor: Actor, scope: Scope | None, *, chann
     due, _entry = answer_due(received)
     row = ComplaintRow(
         number="tmp-" + uuid.uuid4().hex[:20], channel=channel, category=category, subject=subject,
-        description=description, participant_id=person.id if person else None, complainant_name=name[:120],
-        complainant_contact=(contact or "").strip()[:120] or None, kabkota_code=region.code,
+        description=description, participant_id=person.id if person else None, complainant_name=name,
+        complainant_contact=check_length(contact, "contact", NAME_SIZE, Msg("complaint.contact")), kabkota_code=region.code,
         branch_code=region.branch_code, facility_code=facility_code or None, status=NEW,
         filed_by_id=actor.user_id, received_at=received, due_at=due,
     )
