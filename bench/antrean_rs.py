@@ -25,9 +25,7 @@ import argparse
 import datetime as dt
 import json
 import os
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -37,7 +35,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from vclaim_eligibility import Server, count_participants, log, pg_conninfo, populate_sql, schema_of  # noqa: E402
+from vclaim_eligibility import (  # noqa: E402
+    Server, count_participants, log, pg_conninfo, populate_sql, schema_of, wrk_json)
 
 from jkn.bridging.core.crypto import signature  # noqa: E402
 from jkn.services.portal.audit import SYSTEM  # noqa: E402
@@ -84,12 +83,6 @@ end
 response = function(status, headers, body)
   if status ~= 200 or (mode ~= "health" and not string.find(body, '"code":200', 1, true)) then bad = bad + 1 end
 end
-done = function(summary, latency, requests)
-  io.write(string.format("JSON {\"requests\": %%d, \"seconds\": %%f, \"p50_ms\": %%f, \"p99_ms\": %%f, " ..
-    "\"errors\": %%d, \"non_ok\": %%d}\n", summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000,
-    latency:percentile(99) / 1000, summary.errors.connect + summary.errors.read + summary.errors.write +
-    summary.errors.status + summary.errors.timeout, bad))
-end
 """
 
 
@@ -121,18 +114,7 @@ def run_wrk(base: str, mode: str, consumers: list[dict], a: list, b: list, c: li
                     "a": _lua_list(a), "b": _lua_list(b), "c": _lua_list(c), "mode": mode, "run": run,
                     "host": base.split("//")[1], "poli": POLI, "day": day, "doctor": DOCTOR, "hours": HOURS,
                     "est": est}
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
-        f.write(script)
-    try:
-        out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "5s", "-s", f.name,
-                              base], capture_output=True, text=True, timeout=duration + 120)
-    finally:
-        os.unlink(f.name)
-    line = next((x for x in out.stdout.splitlines() if x.startswith("JSON ")), None)
-    if line is None:
-        raise RuntimeError(out.stdout + out.stderr)
-    r = json.loads(line[5:])
-    r["rps"] = r["requests"] / r["seconds"]
+    r = wrk_json(base, script, duration, connections)
     r["ok"] = r["requests"] - r["non_ok"]
     return r
 

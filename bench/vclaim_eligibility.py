@@ -220,12 +220,6 @@ end
 response = function(status, headers, body)
   if status ~= 200 or (mode ~= "health" and not string.find(body, '"code":"200"', 1, true)) then bad = bad + 1 end
 end
-done = function(summary, latency, requests)
-  io.write(string.format("JSON {\"requests\": %%d, \"seconds\": %%f, \"p50_ms\": %%f, \"p99_ms\": %%f, " ..
-    "\"errors\": %%d, \"non_ok\": %%d}\n", summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000,
-    latency:percentile(99) / 1000, summary.errors.connect + summary.errors.read + summary.errors.write +
-    summary.errors.status + summary.errors.timeout, bad))
-end
 """
 
 
@@ -235,20 +229,40 @@ def cpu_seconds(pid: int) -> float:
     return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
 
 
-def run_wrk(base: str, mode: str, cred: dict, cards: list[str], day: str, duration: int, connections: int) -> dict:
-    ts = str(int(time.time()))
-    script = LUA % {"cards": ",".join(f'"{c}"' for c in cards), "day": day, "mode": mode, "cons": cred["cons_id"],
-                    "ts": ts, "sig": signature(cred["cons_id"], cred["secret"], ts), "ukey": cred["user_key"]}
+#: wrk's report, appended to every benchmark's Lua script: one JSON line (``bad``: the answers its
+#: ``response()`` refused)
+WRK_REPORT = r"""
+done = function(summary, latency, requests)
+  io.write(string.format("JSON {\"requests\": %d, \"seconds\": %f, \"p50_ms\": %f, \"p99_ms\": %f, " ..
+    "\"errors\": %d, \"non_ok\": %d}\n", summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000,
+    latency:percentile(99) / 1000, summary.errors.connect + summary.errors.read + summary.errors.write +
+    summary.errors.status + summary.errors.timeout, bad))
+end
+"""
+
+
+def wrk_json(base: str, script: str, duration: int, connections: int) -> dict:
+    """wrk (1 thread) with the Lua ``script`` and :data:`WRK_REPORT`: its JSON line, with ``rps``."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
-        f.write(script)
+        f.write(script + WRK_REPORT)
     try:
         out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "5s", "-s", f.name,
-                              base], capture_output=True, text=True, timeout=duration + 60).stdout
+                              base], capture_output=True, text=True, timeout=duration + 120)
     finally:
         os.unlink(f.name)
-    line = next(x for x in out.splitlines() if x.startswith("JSON "))
+    line = next((x for x in out.stdout.splitlines() if x.startswith("JSON ")), None)
+    if line is None:
+        raise RuntimeError(out.stdout + out.stderr)
     r = json.loads(line[5:])
     r["rps"] = r["requests"] / r["seconds"]
+    return r
+
+
+def run_wrk(base: str, mode: str, cred: dict, cards: list[str], day: str, duration: int, connections: int) -> dict:
+    ts = str(int(time.time()))
+    r = wrk_json(base, LUA % {"cards": ",".join(f'"{c}"' for c in cards), "day": day, "mode": mode,
+                              "cons": cred["cons_id"], "ts": ts, "sig": signature(cred["cons_id"], cred["secret"], ts),
+                              "ukey": cred["user_key"]}, duration, connections)
     r["tool"] = "wrk 1 thread"
     if r["non_ok"] != 0:  # wrk's Lua response() sees every answer: all must be metaData 200
         log(f"WARNING: {r['non_ok']} answers were not metaData 200")

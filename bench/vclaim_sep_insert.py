@@ -28,9 +28,7 @@ import json
 import os
 import random
 import shutil
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -42,7 +40,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from vclaim_eligibility import DEFAULT_DB, Server, cpu_seconds, log, pg_conninfo  # noqa: E402
+from vclaim_eligibility import DEFAULT_DB, Server, cpu_seconds, log, pg_conninfo, wrk_json  # noqa: E402
 from jkn.bridging.core.crypto import decrypt_response, signature  # noqa: E402
 from jkn.services.care.common import jakarta_today  # noqa: E402
 from jkn.services.portal.audit import SYSTEM  # noqa: E402
@@ -67,12 +65,6 @@ request = function()
 end
 response = function(status, headers, body)
   if status ~= 200 or not string.find(body, '"code":"200"', 1, true) then bad = bad + 1 end
-end
-done = function(summary, latency, requests)
-  io.write(string.format("JSON {\"requests\": %%d, \"seconds\": %%f, \"p50_ms\": %%f, \"p99_ms\": %%f, " ..
-    "\"errors\": %%d, \"non_ok\": %%d}\n", summary.requests, summary.duration / 1e6, latency:percentile(50) / 1000,
-    latency:percentile(99) / 1000, summary.errors.connect + summary.errors.read + summary.errors.write +
-    summary.errors.status + summary.errors.timeout, bad))
 end
 """
 
@@ -137,15 +129,7 @@ def run_wrk(base: str, reqs: list[tuple[dict, str]], duration: int, connections:
     rows = ",".join("{%s,%s,%s,%s,%s}" % (lua_str(h["X-cons-id"]), lua_str(h["X-timestamp"]),
                                            lua_str(h["X-signature"]), lua_str(h["user_key"]), lua_str(body))
                     for h, body in reqs)
-    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as f:
-        f.write(LUA % {"reqs": rows, "path": PATH})
-    try:
-        out = subprocess.run(["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--timeout", "5s", "-s", f.name,
-                              base], capture_output=True, text=True, timeout=duration + 60).stdout
-    finally:
-        os.unlink(f.name)
-    r = json.loads(next(x for x in out.splitlines() if x.startswith("JSON "))[5:])
-    r["rps"] = r["requests"] / r["seconds"]
+    r = wrk_json(base, LUA % {"reqs": rows, "path": PATH}, duration, connections)
     if r["requests"] > len(reqs):
         log(f"WARNING: {r['requests']} requests for {len(reqs)} prepared: the rest were replays")
     return r
