@@ -59,18 +59,27 @@ def coverage_status(session: Session, card_number: str, on_date: dt.date | None 
 def coverage_of(session: Session, row: Any, on_date: dt.date | None = None) -> dict[str, Any]:
     """``coverage_status`` of a participant row joined to ``PAYER_COLUMNS``: the member's own dates
     on the row as of ``on_date`` (start, end, status of a child, first payment), then the payer's
-    ledger. Today or later, a payer with nothing unpaid needs no further query (the maintained
-    payer columns)."""
+    ledger (:func:`cover_from_row`, then :func:`ledger_cover` when it cannot decide)."""
     on = on_date or jakarta_today()
-    tmt, end_date, status, payer_id = row.tmt, row.end_date, row.status, row.payer_id
-    base = {"card_number": row.card_number, "name": row.name, "on_date": on.isoformat(), "segment": row.segment,
-            "care_class": row.care_class, "fktp_code": row.fktp_code, "payer": row.payer_code, "status": status,
+    return cover_from_row(row, on) or ledger_cover(session, row, on)
+
+
+def _base(row: Any, on: dt.date) -> dict[str, Any]:
+    return {"card_number": row.card_number, "name": row.name, "on_date": on.isoformat(), "segment": row.segment,
+            "care_class": row.care_class, "fktp_code": row.fktp_code, "payer": row.payer_code, "status": row.status,
             "covered_from": _iso(row.covered_from), "status_until": _iso(row.status_until)}
+
+
+def cover_from_row(row: Any, on: dt.date) -> dict[str, Any] | None:
+    """The cover decided from the row alone, without a query — or None when the payer's ledger must
+    be read: something unpaid (``oldest_unpaid_month``, ``penalty_owed``, ``suspended_since``) or a
+    date before today (the ledger as it stood then). Pure: the same decision for every caller."""
+    tmt, end_date, status = row.tmt, row.end_date, row.status
     guide = cite("Peserta Jaminan Kesehatan")
 
     def inactive(reason: str, *steps: "Step | dict") -> dict[str, Any]:
         explanation = [x if isinstance(x, dict) else x.as_dict() for x in steps]
-        return {**base, "active": False, "suspended": False, "reason": reason, "explanation": explanation}
+        return {**_base(row, on), "active": False, "suspended": False, "reason": reason, "explanation": explanation}
 
     if on < tmt:
         return inactive("NOT_YET_COVERED", Step(Msg("cover.step.starts", day=tmt), guide, decisive=True))
@@ -85,18 +94,27 @@ def coverage_of(session: Session, row: Any, on_date: dt.date | None = None) -> d
                         Step(Msg("cover.step.own_contribution"), assumption("A-M17")),
                         Step(Msg("cover.step.not_core_child", day=on, until=row.status_until),
                              cite("Anggota Keluarga yang Ditanggung", "1.b"), decisive=True))
-    if payer_id is None:
+    if row.payer_id is None:
         return inactive("NO_PAYER", Step(Msg("cover.step.no_payer"), guide, decisive=True))
     if row.covered_from is None or on < row.covered_from:
         unpaid = Msg("cover.step.not_yet_paid") if row.covered_from is None else \
             Msg("cover.step.not_yet_paid_on", day=on, since=row.covered_from)
         return inactive("NOT_YET_PAID", Step(unpaid, guide, decisive=True),
                         Step(Msg("cover.step.first_payment"), assumption("A-M18")))
-    if on >= jakarta_today():  # the maintained columns describe the ledger as it stands now
-        if row.oldest_unpaid_month is None and not row.penalty_owed and row.suspended_since is None:
-            return {**base, "active": True, "suspended": False, "reason": "ACTIVE", "arrears": 0, "penalty": 0,
-                    "amount_due": 0,
-                    "explanation": [Step(Msg("cover.step.nothing_unpaid"), cite("Iuran"), decisive=True).as_dict()]}
+    if on >= jakarta_today() and row.oldest_unpaid_month is None and not row.penalty_owed \
+            and row.suspended_since is None:  # the maintained columns describe the ledger as it stands now
+        return {**_base(row, on), "active": True, "suspended": False, "reason": "ACTIVE", "arrears": 0, "penalty": 0,
+                "amount_due": 0,
+                "explanation": [Step(Msg("cover.step.nothing_unpaid"), cite("Iuran"), decisive=True).as_dict()]}
+    return None
+
+
+def ledger_cover(session: Session, row: Any, on: dt.date) -> dict[str, Any]:
+    """The cover of a paying participant from the payer's ledger, when :func:`cover_from_row` returned
+    None: today or later, the open bills and delays as they stand; before today, the ledger replayed
+    as of ``on``."""
+    payer_id = row.payer_id
+    if on >= jakarta_today():
         position = Standing(open_bills(session, payer_id), paid_late_on(session, payer_id, on),
                             delays(session, payer_id, on), row.penalty_owed, row.suspended_since)
     else:
@@ -105,6 +123,6 @@ def coverage_of(session: Session, row: Any, on_date: dt.date | None = None) -> d
     a = decision.value
     suspended = a.suspended
     since = position.suspended_since
-    return {**base, "active": not suspended, "suspended": suspended, "reason": "SUSPENDED" if suspended else "ACTIVE",
-            **penalty_figures(a), "suspended_since": since.isoformat() if since else None, "explanation": decision.explain()}
-
+    return {**_base(row, on), "active": not suspended, "suspended": suspended,
+            "reason": "SUSPENDED" if suspended else "ACTIVE", **penalty_figures(a),
+            "suspended_since": since.isoformat() if since else None, "explanation": decision.explain()}

@@ -1,9 +1,12 @@
 """Eligibility of a participant on a service date: who they are, their room class, their FKTP,
 and whether cover is active or suspended. Read by VClaim ``Peserta`` and by the SEP use case.
 
-The participant's status in the registry is checked first; then ``coverage_of`` on the same row
-(one query per check): the member's own dates as of the service date (start and end of cover, the
-end of a child's status, the first payment) and the payer's ledger.
+The participant's status in the registry is checked first; then the cover on the same row (one
+query per check): the member's own dates as of the service date (start and end of cover, the end
+of a child's status, the first payment), then, only when something is unpaid or the date is past,
+the payer's ledger (:mod:`jkn.services.billing.coverage`). :func:`lookup_statement`, :func:`found`
+and :func:`from_row` are the pure parts, for callers that run the query themselves
+(:mod:`jkn.bridging.core.async_read`).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from jkn.i18n import Msg
 from jkn.rules.decision import Step
-from jkn.services.billing.coverage import PAYER_COLUMNS, coverage_of
+from jkn.services.billing.coverage import PAYER_COLUMNS, cover_from_row, ledger_cover
 from jkn.services.care.common import valid_card, valid_nik
 from jkn.services.errors import NotFound
 from jkn.store.billing_tables import PayerRow
@@ -60,18 +63,29 @@ def _statements():
     return _BY_CARD, _BY_NIK
 
 
-def _lookup(session: Session, *, card_number: str | None, nik: str | None):
-    """(participant row — columns of ``participant`` as attributes —, FKTP name, last card print)."""
+def lookup_statement(*, card_number: str | None, nik: str | None) -> tuple[PreparedRead, dict, Msg, str]:
+    """(statement, its parameters, what was looked for, field) of a look-up by card number or NIK;
+    ``Invalid`` for a malformed number. Pure: run it with ``.first`` (or ``.first_async``), then
+    :func:`found`."""
     by_card, by_nik = _statements()
     if card_number is not None:
         card = valid_card(card_number)
-        stmt, key, what = by_card, card, Msg("error.participant.by_card", card_number=str(card))
-    else:
-        n = valid_nik(nik)
-        stmt, key, what = by_nik, n, Msg("error.participant.by_nik", nik=n)
-    row = stmt.first(session, {"key": key})
+        return by_card, {"key": card}, Msg("error.participant.by_card", card_number=str(card)), "noKartu"
+    n = valid_nik(nik)
+    return by_nik, {"key": n}, Msg("error.participant.by_nik", nik=n), "nik"
+
+
+def found(row, what: Msg, field: str):
+    """The participant row of a look-up; ``NotFound`` naming ``what`` when there is none."""
     if row is None:
-        raise NotFound(Msg("error.participant.unknown_with", what=what), field="noKartu" if card_number is not None else "nik")
+        raise NotFound(Msg("error.participant.unknown_with", what=what), field=field)
+    return row
+
+
+def _lookup(session: Session, *, card_number: str | None, nik: str | None):
+    """(participant row — columns of ``participant`` as attributes —, FKTP name, last card print)."""
+    stmt, params, what, field_name = lookup_statement(card_number=card_number, nik=nik)
+    row = found(stmt.first(session, params), what, field_name)
     return row, row.fktp_name, row.card_printed
 
 
@@ -83,13 +97,34 @@ def check(session: Session, on_date: dt.date, *, card_number: str | None = None,
     return result
 
 
+def from_row(p, on_date: dt.date) -> Eligibility | None:
+    """The eligibility from a look-up's row alone (no query), or None when the payer's ledger must
+    be read (:func:`jkn.services.billing.coverage.cover_from_row`)."""
+    if p.status != "ACTIVE":
+        return _registry_status(p, p.fktp_name, on_date)
+    cover = cover_from_row(p, on_date)
+    if cover is None:
+        return None
+    result = _from_cover(p, p.fktp_name, on_date, cover)
+    result.card_printed = p.card_printed
+    return result
+
+
 def _status(session: Session, p: ParticipantRow, fktp_name: str | None, on_date: dt.date) -> Eligibility:
     if p.status != "ACTIVE":
-        status = Msg(f"pstatus.{p.status}")
-        return Eligibility(p, fktp_name, on_date, False, "1", "NON AKTIF" if p.status == "INACTIVE" else f"NON AKTIF: {str(status).upper()}",
-                           [Step(Msg("eligibility.status", status=status), "membership registry", decisive=True).as_dict()],
-                           reason="INACTIVE")
-    cover = coverage_of(session, p, on_date)
+        return _registry_status(p, fktp_name, on_date)
+    return _from_cover(p, fktp_name, on_date, cover_from_row(p, on_date) or ledger_cover(session, p, on_date))
+
+
+def _registry_status(p, fktp_name: str | None, on_date: dt.date) -> Eligibility:
+    """Not active in the membership registry (deceased, inactive, ...): the cover is not asked."""
+    status = Msg(f"pstatus.{p.status}")
+    return Eligibility(p, fktp_name, on_date, False, "1", "NON AKTIF" if p.status == "INACTIVE" else f"NON AKTIF: {str(status).upper()}",
+                       [Step(Msg("eligibility.status", status=status), "membership registry", decisive=True).as_dict()],
+                       reason="INACTIVE")
+
+
+def _from_cover(p, fktp_name: str | None, on_date: dt.date, cover: dict) -> Eligibility:
     steps, reason = cover["explanation"], cover["reason"]
     if not cover["active"]:
         suspended = cover["suspended"]
