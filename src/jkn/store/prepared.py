@@ -6,6 +6,7 @@ row comes back as a light named tuple: the same values as SQLAlchemy's row (psyc
 these columns are the ones SQLAlchemy returns), without its per-execution result machinery —
 about 0.5 ms of a 1 ms VClaim eligibility answer (docs/benchmarks.md, issue #13). Elsewhere (SQLite,
 whose dates SQLAlchemy converts from text) the statement runs through SQLAlchemy as before.
+:meth:`PreparedRead.first_async` sends the same statement on a psycopg ``AsyncConnection``.
 """
 
 from __future__ import annotations
@@ -26,6 +27,22 @@ class PreparedRead:
         self.row = namedtuple("Row", list(stmt.selected_columns.keys()))
         self._sql: str | None = None  # as SQLAlchemy's psycopg dialect compiles it (pyformat parameters)
 
+    def sql(self, dialect) -> str:
+        """The statement as ``dialect`` (SQLAlchemy's psycopg dialect) compiles it, compiled once."""
+        if self._sql is None:
+            self._sql = str(self.stmt.compile(dialect=dialect))
+        return self._sql
+
+    async def first_async(self, connection, dialect, params: dict[str, Any]):
+        """:meth:`first` on a psycopg ``AsyncConnection`` (autocommit): the same statement, prepared, the same row."""
+        make = self.row._make
+        cursor = connection.cursor(row_factory=lambda _cursor: make)
+        try:
+            await cursor.execute(self.sql(dialect), params, prepare=True)
+            return await cursor.fetchone()
+        finally:
+            await cursor.close()
+
     def first(self, session: Session, params: dict[str, Any]):
         connection = session.connection()
         dialect = connection.dialect
@@ -35,9 +52,7 @@ class PreparedRead:
         make = self.row._make
         cursor = connection.connection.driver_connection.cursor(row_factory=lambda _cursor: make)
         try:
-            if self._sql is None:
-                self._sql = str(self.stmt.compile(dialect=dialect))
-            cursor.execute(self._sql, params, prepare=True)
+            cursor.execute(self.sql(dialect), params, prepare=True)
             return cursor.fetchone()
         finally:
             cursor.close()

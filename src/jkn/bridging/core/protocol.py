@@ -63,6 +63,17 @@ class Call:
 Handler = Callable[[Call], Any]
 
 
+class NeedsSession(Exception):
+    """Raised by a fast read's answer when its row alone does not decide (eligibility that needs the
+    payer's ledger): the request is answered by the route's handler, in a worker thread."""
+
+
+#: A read answered in the event loop on PostgreSQL (:mod:`jkn.bridging.core.async_read`): ``fast(call)``
+#: -> (PreparedRead, its parameters, ``answer(row)``); both pure, both may raise a DomainError, and
+#: ``answer`` NeedsSession. It must give the handler's answer.
+FastRead = Callable[[Call], "tuple[Any, dict, Callable[[Any], Any]]"]
+
+
 @dataclass(frozen=True)
 class Route:
     method: str
@@ -70,6 +81,7 @@ class Route:
     handler: Handler
     plain: bool = False  # answered unencrypted even in v2.0 (SEP update/delete)
     write: bool = False  # changes data: runs in its own transaction
+    fast: FastRead | None = None  # the same read without a thread or session, on PostgreSQL
 
     def match(self, method: str, parts: list[str]) -> dict[str, str] | None:
         if method != self.method or len(parts) != len(self.segments):
@@ -87,12 +99,15 @@ class Router:
     def __init__(self) -> None:
         self.routes: list[Route] = []
 
-    def add(self, method: str, pattern: str, plain: bool = False, write: bool | None = None):
-        """``write`` defaults to "not GET"; a read sent as POST (Antrean's ``getlisttask``) says ``write=False``."""
+    def add(self, method: str, pattern: str, plain: bool = False, write: bool | None = None,
+            fast: FastRead | None = None):
+        """``write`` defaults to "not GET"; a read sent as POST (Antrean's ``getlisttask``) says ``write=False``;
+        ``fast``: the read's event-loop form (:data:`FastRead`)."""
         segments = tuple(s if s.startswith("{") else s.lower() for s in pattern.strip("/").split("/"))
 
         def deco(fn: Handler) -> Handler:
-            self.routes.append(Route(method, segments, fn, plain, write=method != "GET" if write is None else write))
+            self.routes.append(Route(method, segments, fn, plain, write=method != "GET" if write is None else write,
+                                     fast=fast))
             return fn
         return deco
 

@@ -17,10 +17,10 @@ import logging
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from jkn.bridging.core import envelope, lzfast
+from jkn.bridging.core import async_read, envelope, lzfast
 from jkn.bridging.core import settings as bridging_settings
-from jkn.bridging.core.protocol import (Call, ProtocolError, Route, authenticate, consumer_cached, domain_error,
-                                        parse_body, squash)
+from jkn.bridging.core.protocol import (Call, NeedsSession, ProtocolError, Route, authenticate, consumer_cached,
+                                        domain_error, parse_body, squash)
 from jkn.bridging.core.service import Service
 from jkn.i18n import Msg
 from jkn.services.care import vclaim_requests
@@ -47,16 +47,26 @@ def error_answer(service: Service, code: envelope.Code, message: str | None = No
 def _attempt(service: Service, route: Route, call: Call, headers) -> Response:
     """Run one handler; a refusal is an answer in the envelope. A write runs in a savepoint, so a
     refusal leaves nothing of it behind (unexpected errors propagate)."""
-    conv = service.conventions
     atomic = call.session.begin_nested() if route.write else contextlib.nullcontext()
     try:
         with atomic:
             result = route.handler(call)
-    except DomainError as exc:
-        code, message = domain_error(exc)
-        return _answer(conv.error(code, message), code)
-    except ProtocolError as exc:
+    except (DomainError, ProtocolError) as exc:
+        return refusal(service, exc)
+    return sealed_answer(service, route, call, result, headers)
+
+
+def refusal(service: Service, exc: "DomainError | ProtocolError") -> Response:
+    """A handler's refusal, in the envelope."""
+    if isinstance(exc, ProtocolError):
         return error_answer(service, exc.code, exc.message)
+    code, message = domain_error(exc)
+    return _answer(service.conventions.error(code, message), code)
+
+
+def sealed_answer(service: Service, route: Route, call: Call, result, headers) -> Response:
+    """A handler's result in the success envelope, ``response`` sealed for a v2.0 consumer."""
+    conv = service.conventions
     if isinstance(result, envelope.Answer):
         env = conv.ok(result.response, result.message, result.meta)
         result = result.response
@@ -165,6 +175,31 @@ def _unread(response: Response, headers) -> Response:
     return response
 
 
+async def _fast_read(state, service: Service, service_path: str, headers, consumer: ConsumerAuth,
+                     client: str | None) -> Response | None:
+    """A GET whose route has a fast form (``Route.fast``), answered in the event loop on PostgreSQL
+    (:mod:`jkn.bridging.core.async_read`); None: it goes to :func:`handle` in a worker thread."""
+    if service.admit is not None or not async_read.available(state):
+        return None
+    try:
+        route, params = service.router.resolve("GET", service_path)
+    except ProtocolError:
+        return None
+    if route.fast is None:
+        return None
+    call = Call(consumer=consumer, params=params, body=None, session=None, client=client,
+                extra={"host": headers.get("host")})
+    try:
+        result = await async_read.run(state, route.fast, call)
+    except NeedsSession:
+        return None
+    except (DomainError, ProtocolError) as exc:
+        return refusal(service, exc)
+    except async_read.Unavailable:
+        return error_answer(service, envelope.INTERNAL)
+    return sealed_answer(service, route, call, result, headers)
+
+
 async def serve(state, service: Service, method: str, service_path: str, headers, receive,
                 client: str | None = None) -> Response:
     """One request under ``service``'s base path (from the address ``client``): limits,
@@ -186,5 +221,9 @@ async def serve(state, service: Service, method: str, service_path: str, headers
         raw = await _read_body(receive, settings.max_body)
     except ProtocolError as exc:
         return _unread(error_answer(service, exc.code, exc.message), headers)
+    if method == "GET":
+        response = await _fast_read(state, service, service_path, headers, consumer, client)
+        if response is not None:
+            return response
     return await run_in_threadpool(handle, service, state.sessions, read_sessions, method, service_path, headers,
                                    consumer, raw, settings, client)
