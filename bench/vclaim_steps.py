@@ -1,7 +1,8 @@
 """Cost per request of each step of a VClaim eligibility answer (``Peserta/nokartu``, v2.0), in
 process, on the benchmark database of bench/vclaim_eligibility.py (run that first: it loads the
 participants). Manual timers around the server's own functions, interleaved per request over random
-cards, median and p90 per step; ``--profile`` adds a cProfile of ``handle()`` (top functions).
+cards, median and p90 per step; ``--profile`` adds a cProfile of the
+event-loop answer (top functions).
 
     .venv/bin/python bench/vclaim_steps.py --requests 3000
     .venv/bin/python bench/vclaim_steps.py --requests 1000 --profile
@@ -9,10 +10,13 @@ cards, median and p90 per step; ``--profile`` adds a cProfile of ``handle()`` (t
     valgrind --tool=callgrind --callgrind-out-file=/dev/null .venv/bin/python bench/vclaim_steps.py --plain 200
     # ... and --plain 0: the difference / 200 is the instructions per answer (steady on a loaded machine)
 
-Steps: ``auth`` (signature headers → cached consumer, HMAC), ``route``, ``query`` (the one eligibility
-statement, executed and fetched), ``status`` (cover decided from the row), ``shape`` (the ``peserta``
-dict), ``json``, ``lz`` (LZ-string), ``aes`` (key, padding, AES-CBC, base64), ``envelope`` (the answer's
-bytes), and ``handle`` (the whole synchronous part the server runs per request, measured on its own).
+Steps, as the server answers on PostgreSQL (in the event loop, jkn.bridging.core.async_read):
+``auth`` (signature headers → cached consumer, HMAC), ``route``, ``query`` (the one eligibility
+statement on the async pool, executed and fetched), ``status`` (cover decided from the row),
+``shape`` (the ``peserta`` dict), ``json``, ``lz`` (LZ-string), ``aes`` (key, padding, AES-CBC,
+base64), ``envelope`` (the answer's bytes); then ``fast read`` (the whole of it as the server runs
+it) and ``handle`` (the worker-thread path: session and PreparedRead, as on SQLite or when the
+ledger is needed), each measured on its own, and the CPU per answer of auth + fast read.
 The framework's share is not measured here: it is the bare Starlette baseline of the wrk run.
 
 ``--sep N``: N SEP inserts (emergency visits of participants without an SEP, each its own signed
@@ -32,15 +36,17 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
+import uvloop  # noqa: E402
 from starlette.datastructures import Headers  # noqa: E402
 
 from vclaim_eligibility import DEFAULT_DB, sample_cards  # noqa: E402
-from jkn.bridging.core import lzfast, server  # noqa: E402
+from jkn.bridging.core import async_read, lzfast, server  # noqa: E402
 from jkn.bridging.core import settings as bridging_settings  # noqa: E402
 from jkn.bridging.core.crypto import signature  # noqa: E402
 from jkn.bridging.core.protocol import authenticate  # noqa: E402
@@ -156,11 +162,15 @@ def main() -> None:
     cards = sample_cards(args.db, 5000)
     day = jakarta_today().isoformat()
     steps: dict[str, list[float]] = {k: [] for k in ("auth", "route", "query", "status", "shape", "json", "lz",
-                                                      "aes", "envelope", "handle")}
+                                                      "aes", "envelope", "fast read", "handle")}
     clock = time.perf_counter
     rnd = random.Random(7)
+    state = SimpleNamespace(engine=engine, sessions=sessions, bridging=settings)
+    by_card = eligibility._statements()[0]
 
-    def one(record: bool) -> None:
+    async def one(record: bool) -> None:
+        """The event-loop path step by step (as server._fast_read runs it), then the whole of it, then
+        the worker-thread path (handle()) on the same request."""
         headers = _headers(cred)
         card = rnd.choice(cards)
         path = f"Peserta/nokartu/{card}/tglSEP/{day}"
@@ -169,11 +179,9 @@ def main() -> None:
         t1 = clock()
         route, params = SERVICE.router.resolve("GET", path)
         t2 = clock()
-        with read_sessions() as session:
-            p, fktp_name, printed = eligibility._lookup(session, card_number=card, nik=None)
-            t3 = clock()
-            e = eligibility._status(session, p, fktp_name, jakarta_today())
-            e.card_printed = printed
+        p = await async_read._pool(state).first(by_card, {"key": card})
+        t3 = clock()
+        e = eligibility.from_row(p, jakarta_today())
         t4 = clock()
         answer = {"peserta": shapes.peserta(e, jakarta_today(), e.card_printed)}
         t5 = clock()
@@ -187,15 +195,27 @@ def main() -> None:
         env["response"] = sealed
         server._answer(env, "200")
         t9 = clock()
+        fast = await server._fast_read(state, SERVICE, path, headers, consumer, "127.0.0.1")
+        t10 = clock()
         response = server.handle(SERVICE, sessions, read_sessions, "GET", path, headers, consumer, b"", settings,
                                  "127.0.0.1")
-        t10 = clock()
-        assert response.status_code == 200 and b'"code":"200"' in response.body, response.body
+        t11 = clock()
+        assert fast.body == response.body and b'"code":"200"' in response.body, response.body
         if record:
             for name, a, b in (("auth", t0, t1), ("route", t1, t2), ("query", t2, t3), ("status", t3, t4),
                                ("shape", t4, t5), ("json", t5, t6), ("lz", t6, t7), ("aes", t7, t8),
-                               ("envelope", t8, t9), ("handle", t9, t10)):
+                               ("envelope", t8, t9), ("fast read", t9, t10), ("handle", t10, t11)):
                 steps[name].append((b - a) * 1e6)
+
+    async def cpu_per_answer(n: int) -> float:
+        """CPU (this process: not PostgreSQL's) per answer of auth + server._fast_read, in µs."""
+        headers = _headers(cred)
+        c = time.process_time()
+        for i in range(n):
+            consumer = authenticate(read_sessions, headers, settings.max_skew)
+            await server._fast_read(state, SERVICE, f"Peserta/nokartu/{cards[i % len(cards)]}/tglSEP/{day}",
+                                    headers, consumer, "127.0.0.1")
+        return (time.process_time() - c) / n * 1e6
 
     if args.plain is not None:
         headers = _headers(cred)
@@ -207,10 +227,14 @@ def main() -> None:
             assert b'"code":"200"' in r.body, r.body
         engine.dispose()
         return
-    for _ in range(100):
-        one(False)
-    for _ in range(args.requests):
-        one(True)
+
+    async def measure() -> float:
+        for _ in range(100):
+            await one(False)
+        for _ in range(args.requests):
+            await one(True)
+        return await cpu_per_answer(args.requests)
+    cpu = uvloop.run(measure())
     load = os.getloadavg()
     print(f"{args.requests} eligibility answers in process, random cards of "
           f"{len(cards)} sampled; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
@@ -219,18 +243,23 @@ def main() -> None:
     for name, values in steps.items():
         med = statistics.median(values)
         p90 = sorted(values)[int(len(values) * 0.9)]
-        if name != "handle":
+        if name not in ("fast read", "handle"):
             parts += med
         print(f"{name:10s} {med:10.0f} {p90:8.0f}")
-    print(f"{'sum':10s} {parts:10.0f}   (of the steps above handle; handle = the same work as the server does it)")
+    print(f"{'sum':10s} {parts:10.0f}   (of the steps above 'fast read': the event-loop path step by step)")
+    print("fast read = server._fast_read as the server runs it (query on the async pool, in the event loop); "
+          "handle = the worker-thread path (session, PreparedRead), each without the framework")
+    print(f"CPU per answer, auth + fast read, this process: {cpu:.0f} µs")
     if args.profile:
+        async def profiled() -> None:
+            for _ in range(min(args.requests, 1000)):
+                headers = _headers(cred)
+                consumer = authenticate(read_sessions, headers, settings.max_skew)
+                await server._fast_read(state, SERVICE, f"Peserta/nokartu/{rnd.choice(cards)}/tglSEP/{day}",
+                                        headers, consumer, "127.0.0.1")
         prof = cProfile.Profile()
         prof.enable()
-        for _ in range(min(args.requests, 1000)):
-            headers = _headers(cred)
-            consumer = authenticate(read_sessions, headers, settings.max_skew)
-            server.handle(SERVICE, sessions, read_sessions, "GET", f"Peserta/nokartu/{rnd.choice(cards)}/tglSEP/{day}",
-                          headers, consumer, b"", settings, "127.0.0.1")
+        uvloop.run(profiled())
         prof.disable()
         pstats.Stats(prof).sort_stats("tottime").print_stats(30)
     engine.dispose()
