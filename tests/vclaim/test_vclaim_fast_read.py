@@ -132,7 +132,7 @@ def test_a_broken_connection_is_replaced_and_a_dead_server_answered_with_an_erro
         pool = async_read._pool(state)
         (conn,) = pool._idle
         with state.engine.connect() as other:  # what a restart does to it
-            other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": conn.info.backend_pid})
+            other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": conn.get_server_pid()})
         again = await server._fast_read(state, SERVICE, path, headers, consumer, None)
         assert pool._idle and pool._idle[0] is not conn
         await async_read.close(state)

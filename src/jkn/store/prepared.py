@@ -6,7 +6,8 @@ row comes back as a light named tuple: the same values as SQLAlchemy's row (psyc
 these columns are the ones SQLAlchemy returns), without its per-execution result machinery —
 about 0.5 ms of a 1 ms VClaim eligibility answer (docs/benchmarks.md, issue #13). Elsewhere (SQLite,
 whose dates SQLAlchemy converts from text) the statement runs through SQLAlchemy as before.
-:meth:`PreparedRead.first_async` sends the same statement on a psycopg ``AsyncConnection``.
+:meth:`PreparedRead.first_async` sends the same statement on an asyncpg connection (the event-loop
+reads of :mod:`jkn.bridging.core.async_read`), with the same values (tests/vclaim/test_vclaim_fast_read.py).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections import namedtuple
 from typing import Any
 
 from sqlalchemy import Select
+from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.orm import Session
 
 
@@ -26,6 +28,7 @@ class PreparedRead:
         self.stmt = stmt
         self.row = namedtuple("Row", list(stmt.selected_columns.keys()))
         self._sql: str | None = None  # as SQLAlchemy's psycopg dialect compiles it (pyformat parameters)
+        self._asyncpg: tuple[str, tuple[str, ...]] | None = None  # as its asyncpg dialect does, parameter names
 
     def sql(self, dialect) -> str:
         """The statement as ``dialect`` (SQLAlchemy's psycopg dialect) compiles it, compiled once."""
@@ -33,15 +36,15 @@ class PreparedRead:
             self._sql = str(self.stmt.compile(dialect=dialect))
         return self._sql
 
-    async def first_async(self, connection, dialect, params: dict[str, Any]):
-        """:meth:`first` on a psycopg ``AsyncConnection`` (autocommit): the same statement, prepared, the same row."""
-        make = self.row._make
-        cursor = connection.cursor(row_factory=lambda _cursor: make)
-        try:
-            await cursor.execute(self.sql(dialect), params, prepare=True)
-            return await cursor.fetchone()
-        finally:
-            await cursor.close()
+    async def first_async(self, connection, params: dict[str, Any]):
+        """:meth:`first` on an asyncpg connection: the statement as SQLAlchemy's asyncpg dialect compiles
+        it (``$1`` placeholders), prepared (asyncpg's statement cache), the row as the same named tuple."""
+        if self._asyncpg is None:
+            compiled = self.stmt.compile(dialect=asyncpg_dialect())
+            self._asyncpg = (str(compiled), tuple(compiled.positiontup))
+        sql, names = self._asyncpg
+        record = await connection.fetchrow(sql, *(params[name] for name in names))
+        return None if record is None else self.row._make(record)
 
     def first(self, session: Session, params: dict[str, Any]):
         connection = session.connection()

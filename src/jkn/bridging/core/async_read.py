@@ -2,13 +2,15 @@
 
 A route that opts in (``Route.fast``, :data:`jkn.bridging.core.protocol.FastRead`) names its
 statement (a :class:`jkn.store.prepared.PreparedRead`, the one its handler runs) and a pure answer
-from the row. On PostgreSQL the statement is sent, prepared, on a psycopg ``AsyncConnection`` from
+from the row. On PostgreSQL the statement is sent, prepared, on an asyncpg connection from
 :class:`ReadPool`; the answer is decided, shaped and sealed in the event loop. An answer that needs
 more than the row (``NeedsSession``: eligibility with something unpaid or on a past date) and every
 request on SQLite go to the handler in a worker thread as before.
 
-psycopg rather than asyncpg: the rows come from the driver the synchronous path uses, with the same
-types (one driver, one set of values; asyncpg would save about 30 µs of CPU per query, docs/benchmarks.md).
+asyncpg rather than psycopg's ``AsyncConnection``: 18 against 47-69 µs of CPU per eligibility query
+(the same prepared statement, 3,000 random cards, docs/benchmarks.md "Third pass"), a fifth of what
+the whole answer may cost; its values equal the psycopg row's (the answers are compared byte for
+byte, tests/vclaim/test_vclaim_fast_read.py).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-import psycopg
+import asyncpg
 
 from jkn.bridging.core.protocol import Call, FastRead
 
@@ -34,14 +36,14 @@ class Unavailable(Exception):
 
 
 class ReadPool:
-    """Up to ``size`` autocommit psycopg ``AsyncConnection``s, opened when first needed. A connection
-    that fails is closed and replaced; a read that fails on a reused one (the server restarted since)
-    is tried once more on a new one."""
+    """Up to ``size`` asyncpg connections to the app's database, opened when first needed. A
+    connection that fails is dropped and replaced; a read that fails on a reused one (the server
+    restarted since) is tried once more on a new one."""
 
     def __init__(self, engine, size: int = POOL_SIZE):
-        self.dialect = engine.dialect
-        self._connect_kwargs = engine.dialect.create_connect_args(engine.url)[1]
-        self._idle: list[psycopg.AsyncConnection] = []
+        # the engine's URL as libpq reads it; asyncpg passes ``options`` (search_path ...) on to the server
+        self._dsn = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        self._idle: list[asyncpg.Connection] = []
         self._slots = asyncio.Semaphore(size)
         self.loop = asyncio.get_running_loop()
 
@@ -50,36 +52,33 @@ class ReadPool:
             conn = self._idle.pop() if self._idle else None
             for reused in (conn is not None, False):
                 if conn is None:
-                    conn = await psycopg.AsyncConnection.connect(autocommit=True, **self._connect_kwargs)
+                    conn = await asyncpg.connect(self._dsn)
                 try:
-                    row = await stmt.first_async(conn, self.dialect, params)
-                except psycopg.OperationalError:
-                    await _discard(conn)
+                    row = await stmt.first_async(conn, params)
+                except Exception:
+                    conn.terminate()
                     conn = None
-                    if reused:
+                    if reused:  # a read may be sent again
                         continue
                     raise
-                except BaseException:  # cancelled (timeout) or the statement failed: keep no doubtful connection
-                    await _discard(conn)
+                except BaseException:  # cancelled (the time limit): the connection is mid-statement
+                    conn.terminate()
                     raise
                 self._idle.append(conn)
                 return row
 
     async def close(self) -> None:
         while self._idle:
-            await _discard(self._idle.pop())
-
-
-async def _discard(conn: psycopg.AsyncConnection) -> None:
-    try:
-        await conn.close()
-    except Exception:  # pragma: no cover - already broken
-        pass
+            conn = self._idle.pop()
+            try:
+                await conn.close(timeout=1)
+            except Exception:  # pragma: no cover - already broken
+                conn.terminate()
 
 
 def available(state) -> bool:
-    """True if the app's database is PostgreSQL through psycopg (SQLite reads stay in worker threads)."""
-    return state.engine.dialect.driver == "psycopg"
+    """True if the app's database is PostgreSQL (SQLite reads stay in worker threads)."""
+    return state.engine.dialect.name == "postgresql"
 
 
 def _pool(state) -> ReadPool:
@@ -97,7 +96,7 @@ async def run(state, fast: FastRead, call: Call):
     try:
         async with asyncio.timeout(TIMEOUT_SECONDS):
             row = await _pool(state).first(stmt, params)
-    except (psycopg.Error, OSError, TimeoutError) as exc:
+    except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError, TimeoutError) as exc:
         log.error("fast read failed, answered with an error: %r", exc)
         raise Unavailable() from exc
     return answer(row)
