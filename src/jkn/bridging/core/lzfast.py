@@ -126,9 +126,12 @@ except ImportError:  # the C extension was not built (no compiler at install tim
     compress_to_encoded_uri_component = compress_py
 
 
+_JSON = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"))  # one encoder: json.dumps makes one per call
+
+
 def dumps(payload) -> str:
     """The JSON text that is compressed: ASCII, no spaces (as the protocol's reference clients write it)."""
-    return json.dumps(payload, ensure_ascii=True, separators=(",", ":"))
+    return _JSON.encode(payload)
 
 
 def seal(compressed: str, cons_id: str, secret: str, timestamp: "str | int") -> str:

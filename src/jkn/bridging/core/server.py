@@ -11,7 +11,6 @@ arrive from the ASGI front (:mod:`jkn.bridging.core.dispatch`), never through th
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 
 from starlette.concurrency import run_in_threadpool
@@ -36,7 +35,7 @@ WRITE_ATTEMPTS = 3
 
 
 def _answer(env: dict, code: str) -> Response:
-    body = json.dumps(env, ensure_ascii=True, separators=(",", ":")).encode("ascii")
+    body = lzfast.dumps(env).encode("ascii")
     return Response(body, status_code=envelope.http_status(code), media_type="application/json")
 
 
