@@ -67,6 +67,14 @@ class ReadPool:
                 self._idle.append(conn)
                 return row
 
+    def abandon(self) -> None:
+        """Drop the connections without a goodbye (their event loop is gone)."""
+        while self._idle:
+            try:
+                self._idle.pop().terminate()
+            except Exception:  # pragma: no cover - the loop is closed
+                pass
+
     async def close(self) -> None:
         while self._idle:
             conn = self._idle.pop()
@@ -85,6 +93,8 @@ def _pool(state) -> ReadPool:
     """The app's read pool, created on first use in the running event loop."""
     pool = getattr(state, "bridging_read_pool", None)
     if pool is None or pool.loop is not asyncio.get_running_loop():
+        if pool is not None:  # another event loop's (an app run twice, in tests): its sockets are not ours
+            pool.abandon()
         pool = state.bridging_read_pool = ReadPool(state.engine)
     return pool
 
