@@ -12,7 +12,7 @@ import time
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import create_engine, text, update
+from sqlalchemy import create_engine, select, text, update
 from starlette.datastructures import Headers
 from support.care_world import _register, build_world
 from support.databases import truncate_business_tables
@@ -24,7 +24,7 @@ from jkn.bridging.core.protocol import authenticate
 from jkn.bridging.core.settings import Settings
 from jkn.bridging.vclaim import SERVICE
 from jkn.store.engine import session_factory
-from jkn.store.membership_tables import ParticipantRow
+from jkn.store.membership_tables import CardIssueRow, ParticipantRow
 
 
 @pytest.fixture(scope="module")
@@ -48,6 +48,9 @@ def world(_prepared):
                    "NOT_YET_PAID": {"covered_from": None}}
         for name, values in changes.items():
             s.execute(update(ParticipantRow).where(ParticipantRow.card_number == extra[name]).values(**values))
+        for card in (*extra.values(), w.ended, w.active, w.suspended):  # a card printed: tglCetakKartu is its day, not tglTMT
+            pid = s.scalar(select(ParticipantRow.id).where(ParticipantRow.card_number == card))
+            s.add(CardIssueRow(participant_id=pid, print_number=1, reason="NEW", issued_on=today - dt.timedelta(days=99)))
         s.commit()
     w.extra = extra
     state = SimpleNamespace(engine=engine, sessions=S, bridging=Settings())
@@ -116,6 +119,8 @@ def test_fast_answer_is_the_handlers_answer(world, name, path, in_loop, expected
         assert (fast.status_code, fast.body) == (slow.status_code, slow.body)
     answer = _peserta(served, cred, headers)
     assert answer.get("statusPeserta", {}).get("kode", answer.get("code")) == expected
+    if "tglCetakKartu" in answer:
+        assert answer["tglCetakKartu"] == str(w.today - dt.timedelta(days=99))
 
 
 @pytest.mark.postgres

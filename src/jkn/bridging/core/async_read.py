@@ -4,8 +4,8 @@ A route that opts in (``Route.fast``, :data:`jkn.bridging.core.protocol.FastRead
 statement (a :class:`jkn.store.prepared.PreparedRead`, the one its handler runs) and a pure answer
 from the row. On PostgreSQL the statement is sent, prepared, on an asyncpg connection from
 :class:`ReadPool`; the answer is decided, shaped and sealed in the event loop. An answer that needs
-more than the row (``NeedsSession``: eligibility with something unpaid or on a past date) and every
-request on SQLite go to the handler in a worker thread as before.
+more than the row (``NeedsSession``: eligibility with something unpaid or on a past date; the handler
+reads the row again) and every request on SQLite go to the handler in a worker thread as before.
 
 asyncpg rather than psycopg's ``AsyncConnection``: 18 against 47-69 µs of CPU per eligibility query
 (the same prepared statement, 3,000 random cards, docs/benchmarks.md "Third pass"), a fifth of what

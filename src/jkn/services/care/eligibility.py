@@ -101,11 +101,12 @@ def from_row(p, on_date: dt.date) -> Eligibility | None:
     """The eligibility from a look-up's row alone (no query), or None when the payer's ledger must
     be read (:func:`jkn.services.billing.coverage.cover_from_row`)."""
     if p.status != "ACTIVE":
-        return _registry_status(p, p.fktp_name, on_date)
-    cover = cover_from_row(p, on_date)
-    if cover is None:
-        return None
-    result = _from_cover(p, p.fktp_name, on_date, cover)
+        result = _registry_status(p, p.fktp_name, on_date)
+    else:
+        cover = cover_from_row(p, on_date)
+        if cover is None:
+            return None
+        result = _from_cover(p, p.fktp_name, on_date, cover)
     result.card_printed = p.card_printed
     return result
 
