@@ -6,6 +6,7 @@ event-loop answer (top functions).
 
     .venv/bin/python bench/vclaim_steps.py --requests 3000
     .venv/bin/python bench/vclaim_steps.py --requests 1000 --profile
+    .venv/bin/python bench/vclaim_steps.py --tail 20000   # latency percentiles of the event-loop answer
     .venv/bin/python bench/vclaim_steps.py --sep 300      # SEP/2.0/insert instead (writes SEPs)
     valgrind --tool=callgrind --callgrind-out-file=/dev/null .venv/bin/python bench/vclaim_steps.py --plain 200
     # ... and --plain 0: the difference / 200 is the instructions per answer (steady on a loaded machine)
@@ -27,6 +28,7 @@ then under cProfile the share of each step (CPU, inflated by the profiler: read 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import cProfile
 import json
 import os
@@ -140,6 +142,7 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=3000)
     ap.add_argument("--profile", action="store_true", help="also cProfile handle() and print the top functions")
     ap.add_argument("--sep", type=int, default=0, help="measure N SEP inserts instead of eligibility answers")
+    ap.add_argument("--tail", type=int, default=0, help="latency percentiles of N event-loop answers, 4 at a time")
     ap.add_argument("--plain", type=int, default=None,
                     help="only run N answers through handle() after 20 warm-up ones, no timers (for valgrind)")
     args = ap.parse_args()
@@ -225,6 +228,31 @@ def main() -> None:
                               f"Peserta/nokartu/{cards[i % len(cards)]}/tglSEP/{day}", headers, consumer, b"",
                               settings, "127.0.0.1")
             assert b'"code":"200"' in r.body, r.body
+        engine.dispose()
+        return
+
+    async def tail(n: int) -> None:
+        """Latency of n answers through server._fast_read from 4 concurrent tasks (as wrk's 4 connections),
+        in this process: the tail the server's own path adds, without the network and wrk."""
+        headers = _headers(cred)
+        latencies: list[float] = []
+
+        async def task(k: int) -> None:
+            for i in range(k, n, 4):
+                t = clock()
+                consumer = authenticate(read_sessions, headers, settings.max_skew)
+                await server._fast_read(state, SERVICE, f"Peserta/nokartu/{cards[i % len(cards)]}/tglSEP/{day}",
+                                        headers, consumer, "127.0.0.1")
+                latencies.append((clock() - t) * 1000)
+        await asyncio.gather(*(task(k) for k in range(4)))
+        latencies.sort()
+        load = os.getloadavg()
+        print(f"{n} answers, 4 at a time, load average {load[0]:.2f}: p50 {latencies[n // 2]:.2f} ms, "
+              f"p99 {latencies[int(n * .99)]:.2f} ms, p99.9 {latencies[int(n * .999)]:.2f} ms, "
+              f"max {latencies[-1]:.2f} ms; over 10 ms: {sum(x > 10 for x in latencies)}")
+
+    if args.tail:
+        uvloop.run(tail(args.tail))
         engine.dispose()
         return
 
