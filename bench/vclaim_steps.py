@@ -66,17 +66,15 @@ def _headers(cred: dict) -> Headers:
 
 
 SEP_STEPS = (("whole handle()", "server.py", "handle"),
-             ("replay record: look up", "vclaim_requests.py", "recorded"),
-             ("replay record: claim (INSERT)", "vclaim_requests.py", "claim"),
-             ("replay record: forget expired", "vclaim_requests.py", "forget_expired"),
              ("use case insert_sep", "sep.py", "insert_sep"),
              ("  facility (ppkPelayanan)", "common.py", "facility"),
              ("  eligibility (prepared)", "eligibility.py", "check"),
              ("  cover rules", "cover.py", "check_cover"),
-             ("  one live SEP per visit", "sep.py", "_refuse_duplicate"),
              ("  SEP number (care_serial)", "common.py", "next_number"),
              ("  audit row", "audit.py", "record_at_facility"),
              ("seal (JSON, LZ-string, AES)", "lzfast.py", "encrypt_response"),
+             ("replay record (INSERT, A-C16)", "vclaim_requests.py", "keep"),
+             ("INSERT if new: SEP row + replay", "common.py", "insert_if_new"),
              ("commit", "session.py", "commit"))
 
 

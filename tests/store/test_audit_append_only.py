@@ -17,10 +17,8 @@ from jkn.store.portal_tables import AuditEventRow
 
 def _one_row(db) -> int:
     with Session(db) as s, unit_of_work(s):
-        row = audit.record(s, Actor("cli:tester", role="CLI", client="cli"), "payment.record", object_type="payment",
-                           object_id="REF-1", branch_code="001", summary="10000 rupiah")
-        s.flush()
-        return row.id
+        return audit.record(s, Actor("cli:tester", role="CLI", client="cli"), "payment.record", object_type="payment",
+                            object_id="REF-1", branch_code="001", summary="10000 rupiah")
 
 
 @pytest.mark.parametrize("statement", ["orm update", "sql update", "orm delete", "sql delete"])

@@ -10,7 +10,6 @@ arrive from the ASGI front (:mod:`jkn.bridging.core.dispatch`), never through th
 
 from __future__ import annotations
 
-import contextlib
 import logging
 
 from starlette.concurrency import run_in_threadpool
@@ -30,7 +29,7 @@ from jkn.store.engine import session_factory
 
 log = logging.getLogger("jkn.bridging")
 BODY_METHODS = ("POST", "PUT", "DELETE")
-#: attempts at a write whose headers a concurrent call recorded and then rolled back
+#: attempts at a write whose headers were recorded and then forgotten as expired in between
 WRITE_ATTEMPTS = 3
 
 
@@ -43,16 +42,14 @@ def error_answer(service: Service, code: envelope.Code, message: str | None = No
     return _answer(service.conventions.error(code.code, message or code.message), code.code)
 
 
-def _attempt(service: Service, route: Route, call: Call, headers) -> Response:
-    """Run one handler; a refusal is an answer in the envelope. A write runs in a savepoint, so a
-    refusal leaves nothing of it behind (unexpected errors propagate)."""
-    atomic = call.session.begin_nested() if route.write else contextlib.nullcontext()
+def _attempt(service: Service, route: Route, call: Call, headers) -> tuple[Response, bool]:
+    """Run one handler: its answer, and whether it was done (False: a refusal, answered in the
+    envelope; the caller of a write rolls it back). Unexpected errors propagate."""
     try:
-        with atomic:
-            result = route.handler(call)
+        result = route.handler(call)
     except (DomainError, ProtocolError) as exc:
-        return refusal(service, exc)
-    return sealed_answer(service, route, call, result, headers)
+        return refusal(service, exc), False
+    return sealed_answer(service, route, call, result, headers), True
 
 
 def refusal(service: Service, exc: "DomainError | ProtocolError") -> Response:
@@ -78,24 +75,45 @@ def sealed_answer(service: Service, route: Route, call: Call, result, headers) -
     return _answer(env, envelope.OK.code)
 
 
+class _Undo(Exception):
+    """Roll a write's transaction back (its use case refused, or its headers were recorded first)."""
+
+    def __init__(self, response: Response, refused: bool):
+        super().__init__()
+        self.response, self.refused = response, refused
+
+
+def _keep(session, signed: vclaim_requests.Signed, request_sha256: str, response: Response,
+          keep_seconds: int) -> bool:
+    vclaim_requests.forget_expired(session, keep_seconds)
+    return vclaim_requests.keep(session, signed, request_sha256, response.status_code, response.body.decode("ascii"))
+
+
 def _write_once(service: Service, session, route: Route, call: Call, headers, request_sha256: str,
                 keep_seconds: int) -> Response:
-    """A write answered once per signed header (A-C16): the request, its effects and its answer
-    are committed together; the same headers again get the recorded answer, with another request
-    a refusal."""
+    """A write answered once per signed header (A-C16): the use case, then its answer recorded
+    under the headers, committed together (no look-up before, no savepoint). A refusal rolls the use
+    case back and records only its answer. Headers recorded first — by an earlier or a concurrent
+    call — roll everything back: the same request gets the recorded answer, another a refusal."""
     signed = vclaim_requests.Signed(call.consumer.cons_id, headers.get("x-timestamp", "").strip(),
                                     headers.get("x-signature", "").strip())
     for _ in range(WRITE_ATTEMPTS):
         try:
-            with unit_of_work(session):  # the look-up in the write's own transaction: one BEGIN/COMMIT less
-                seen = vclaim_requests.recorded(session, signed)
-                if seen is None:
-                    vclaim_requests.forget_expired(session, keep_seconds)
-                    row = vclaim_requests.claim(session, signed, request_sha256)
-                    response = _attempt(service, route, call, headers)
-                    row.status, row.answer = response.status_code, response.body.decode("ascii")
+            with unit_of_work(session):
+                response, done = _attempt(service, route, call, headers)
+                if not done:
+                    raise _Undo(response, refused=True)
+                if _keep(session, signed, request_sha256, response, keep_seconds):
                     return response
-        except vclaim_requests.Claimed:
+                raise _Undo(response, refused=False)
+        except _Undo as undo:
+            if undo.refused:
+                with unit_of_work(session):
+                    kept = _keep(session, signed, request_sha256, undo.response, keep_seconds)
+                if kept:
+                    return undo.response
+        seen = vclaim_requests.recorded(session, signed)
+        if seen is None:  # recorded, then forgot as expired in between: try again
             continue
         if seen.request_sha256 != request_sha256:
             raise ProtocolError(envelope.UNAUTHORIZED, "Unauthorized: this X-timestamp and X-signature were "
@@ -121,7 +139,7 @@ def handle(service: Service, sessions, read_sessions, method: str, service_path:
         if not route.write:
             with read_sessions() as session:
                 return _attempt(service, route, Call(consumer=consumer, params=params, body=body, session=session,
-                                                     client=client, extra={"host": headers.get("host")}), headers)
+                                                     client=client, extra={"host": headers.get("host")}), headers)[0]
         with sessions() as session:
             call = Call(consumer=consumer, params=params, body=body, session=session, client=client,
                         extra={"host": headers.get("host")})

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -22,6 +22,7 @@ from jkn.services.errors import DomainError, Invalid, NotFound
 from jkn.store.care_tables import CareSerialRow
 from jkn.store.facility_tables import FacilityRow
 from jkn.store.membership_tables import ParticipantRow
+from jkn.store.prepared import PreparedRead
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 CARD_RE = re.compile(r"[0-9]{13}")
@@ -98,12 +99,35 @@ def dialect_insert(session: Session, table):
     return (pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert)(table)
 
 
+_BUILT: dict[tuple[str, str], object] = {}  # statements of each database, built once (compiled forms are cached)
+
+
+def _built(session: Session, name: str, build):
+    """The statement ``build(insert)`` for the session's database (its INSERT has ``on_conflict_do_*``)."""
+    dialect = session.get_bind().dialect.name
+    stmt = _BUILT.get((name, dialect))
+    if stmt is None:
+        stmt = _BUILT[(name, dialect)] = build(lambda table: dialect_insert(session, table))
+    return stmt
+
+
+def insert_if_new(session: Session, table, values: dict) -> bool:
+    """Insert one row of ``table`` unless a unique key already holds one (one statement); False
+    then. PostgreSQL waits for a concurrent writer of that key to end first."""
+    stmt = _built(session, f"{table.name}:if_new", lambda insert: insert(table).on_conflict_do_nothing().returning(
+        *table.primary_key.columns))
+    return session.execute(stmt, values).first() is not None
+
+
+_SERIAL = CareSerialRow.__table__
+
+
 def next_serial(session: Session, prefix: str) -> int:
     """The next serial of ``prefix`` (1, 2, ...): one atomic upsert, so two concurrent transactions
     never get the same one (the row stays locked by the first until it ends)."""
-    stmt = dialect_insert(session, CareSerialRow).values(prefix=prefix, last=1)
-    stmt = stmt.on_conflict_do_update(index_elements=["prefix"], set_={"last": CareSerialRow.last + 1})
-    return session.execute(stmt.returning(CareSerialRow.last)).scalar_one()
+    stmt = _built(session, "care_serial:next", lambda insert: insert(_SERIAL).on_conflict_do_update(
+        index_elements=["prefix"], set_={"last": _SERIAL.c.last + 1}).returning(_SERIAL.c.last))
+    return session.execute(stmt, {"prefix": prefix, "last": 1}).scalar_one()
 
 
 def valid_card(card_number: str | None) -> str:
@@ -138,8 +162,16 @@ def participant_by_nik(session: Session, nik: str) -> ParticipantRow:
     return row
 
 
-def facility(session: Session, code: str, field: str = "facility") -> FacilityRow:
-    row = session.get(FacilityRow, (code or "").strip().upper())
+_FACILITY = FacilityRow.__table__
+_BRIEF = PreparedRead(select(_FACILITY.c.code, _FACILITY.c.name, _FACILITY.c.level, _FACILITY.c.partnership,
+                             _FACILITY.c.kabkota_code).where(_FACILITY.c.code == bindparam("code")))
+
+
+def facility(session: Session, code: str, field: str = "facility", *, brief: bool = False) -> FacilityRow:
+    """The facility of ``code`` (NotFound naming ``field``); ``brief``: only its code, name, level,
+    partnership and kab/kota, as a light row (a hot write's look-up: no ORM object)."""
+    key = (code or "").strip().upper()
+    row = _BRIEF.first(session, {"code": key}) if brief else session.get(FacilityRow, key)
     if row is None:
         raise NotFound(Msg("error.facility.unknown", code=repr(code)), field=field)
     return row

@@ -17,9 +17,9 @@ import datetime as dt
 from collections.abc import Iterable
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from jkn.domain.timestamps import utcnow
 from jkn.i18n import Msg
 from jkn.reference import care_codes
 from jkn.rules import referral as referral_rules
@@ -33,6 +33,7 @@ from jkn.services.care.common import (
     check_diagnosis,
     check_poli,
     facility,
+    insert_if_new,
     month_span,
     next_number,
     parse_date,
@@ -150,7 +151,7 @@ def insert_sep(session: Session, *, actor: Actor, card_number: str, sep_date: "d
     cob, cataract, executive = _flag(cob, "cob.cob"), _flag(cataract, "katarak.katarak"), _flag(executive, "poli.eksekutif")
 
     with unit_of_work(session):
-        fac = facility(session, facility_code, "ppkPelayanan")
+        fac = facility(session, facility_code, "ppkPelayanan", brief=True)
         if consumer_facility and fac.code != consumer_facility:
             raise Invalid(Msg("error.care.sep_other_facility", code=str(fac.code),
                               consumer_facility=consumer_facility),
@@ -211,8 +212,6 @@ def insert_sep(session: Session, *, actor: Actor, card_number: str, sep_date: "d
             dpjp_code = practice.check_doctor_on(session, fac.code, pol.code, day, dpjp_code, field="dpjp_code")
         visit = dict(participant_id=p.id, facility_code=fac.code, service_type=service_type,
                      poli_code=pol.code if pol else None, sep_date=day)
-        _refuse_duplicate(session, **visit)
-
         row = SepRow(
             number=next_number(session, fac.code, LETTER_SEP, day), participant_id=p.id, facility_code=fac.code,
             sep_date=day, service_type=service_type, class_entitled=p.care_class, class_upgrade=class_upgrade or None,
@@ -227,13 +226,10 @@ def insert_sep(session: Session, *, actor: Actor, card_number: str, sep_date: "d
             control_letter_number=ctl_row.number if ctl_row else None, emergency=emergency, accident=accident,
             delivery_child_number=delivery_child_number, cob=cob, cataract=cataract, visit_purpose=purpose.visit or "0",
             dpjp_code=dpjp_code or None, mr_number=mr_number or None, phone=phone or None, notes=notes,
-            explanation=steps, created_by=actor.name)
-        try:
-            with session.begin_nested():
-                session.add(row)
-        except IntegrityError:  # a concurrent insert for the same visit won the unique index (A-C15)
-            _refuse_duplicate(session, **visit)
-            raise
+            explanation=steps, created_by=actor.name, created_at=utcnow())
+        if not insert_if_new(session, SepRow.__table__, _columns(row)):
+            _refuse_duplicate(session, **visit)  # a live SEP covers the visit: the unique index said so (A-C15)
+            raise Conflict(Msg("error.concurrent_change"))
         accidents.record(session, row, accident, accident_details)
         internal_referrals.record(session, row, row.referral_number, purpose, actor)
         if emergency and fac.partnership != "PARTNER":
@@ -246,6 +242,11 @@ def insert_sep(session: Session, *, actor: Actor, card_number: str, sep_date: "d
                                              diagnosis=dx.code),
                                  after={"card_number": p.card_number, "sep_date": day, "poli": row.poli_code})
         return sep_view(session, row, p, fac)
+
+
+def _columns(row: SepRow) -> dict:
+    """The column values set on a new SEP, for its INSERT (the row itself stays out of the session)."""
+    return {c.key: v for c in SepRow.__table__.columns if (v := getattr(row, c.key)) is not None}
 
 
 def _refuse_duplicate(session: Session, *, participant_id: int, facility_code: str, service_type: str,

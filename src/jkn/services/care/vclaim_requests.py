@@ -3,8 +3,10 @@ room for (assumption A-C16, docs/api-security.md).
 
 The signature covers only the consumer id and ``X-timestamp``, so a captured header signs any
 request until the clock-skew window closes. Each write is kept with a digest of the request and
-the answer sent. The same headers with the same request get that answer again, and nothing is
-written twice (a retry); with any other request they are refused.
+the answer sent, by one INSERT at the end of the write's own transaction: headers recorded first
+(by an earlier or a concurrent call) make it insert nothing, and the caller rolls the write back.
+The same headers with the same request then get the recorded answer, and nothing is written twice (a
+retry); with any other request they are refused.
 """
 
 from __future__ import annotations
@@ -15,11 +17,11 @@ import threading
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import delete
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from jkn.domain.timestamps import utcnow
+from jkn.services.care.common import insert_if_new
 from jkn.store.care_tables import VClaimRequestRow
 
 #: a process forgets expired requests at most this often (seconds)
@@ -37,8 +39,19 @@ class Signed:
     signature: str
 
 
-class Claimed(Exception):
-    """A request with the same headers was recorded first (by a concurrent call)."""
+@dataclass(frozen=True)
+class Recorded:
+    """What was kept under a signed header: the request's digest and the answer sent."""
+
+    request_sha256: str
+    status: int
+    answer: str
+
+
+_TABLE = VClaimRequestRow.__table__
+_RECORDED = select(_TABLE.c.request_sha256, _TABLE.c.status, _TABLE.c.answer).where(
+    _TABLE.c.cons_id == bindparam("cons_id"), _TABLE.c.x_timestamp == bindparam("x_timestamp"),
+    _TABLE.c.signature == bindparam("signature"))
 
 
 def digest(method: str, path: str, body: bytes) -> str:
@@ -46,21 +59,18 @@ def digest(method: str, path: str, body: bytes) -> str:
     return hashlib.sha256(f"{method} {path}\n".encode() + body).hexdigest()
 
 
-def recorded(session: Session, signed: Signed) -> VClaimRequestRow | None:
-    return session.get(VClaimRequestRow, (signed.cons_id, signed.x_timestamp, signed.signature))
+def recorded(session: Session, signed: Signed) -> Recorded | None:
+    """The request and answer kept under ``signed``, if any (one indexed read)."""
+    row = session.execute(_RECORDED, vars(signed)).first()
+    return Recorded(*row) if row else None
 
 
-def claim(session: Session, signed: Signed, request_sha256: str) -> VClaimRequestRow:
-    """Record a write under ``signed`` in the caller's unit of work; its answer is set before the
-    commit. ``Claimed`` if the headers were recorded first (PostgreSQL waits for that writer)."""
-    row = VClaimRequestRow(cons_id=signed.cons_id, x_timestamp=signed.x_timestamp, signature=signed.signature,
-                           request_sha256=request_sha256, status=0, answer="")
-    session.add(row)
-    try:
-        session.flush()
-    except IntegrityError:
-        raise Claimed() from None
-    return row
+def keep(session: Session, signed: Signed, request_sha256: str, status: int, answer: str) -> bool:
+    """Record a write's answer under ``signed`` in the caller's transaction (one INSERT); False if
+    the headers were recorded first — the caller then rolls back (PostgreSQL waits for a concurrent
+    writer of the same headers to end first)."""
+    return insert_if_new(session, _TABLE, {**vars(signed), "request_sha256": request_sha256, "status": status,
+                                           "answer": answer})
 
 
 def forget_expired(session: Session, keep_seconds: int) -> None:

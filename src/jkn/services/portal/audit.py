@@ -17,7 +17,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from jkn.i18n import Msg
@@ -25,6 +25,7 @@ from jkn.i18n.message import Rp
 from jkn.services.paging import page
 from jkn.store.facility_tables import FacilityRow
 from jkn.store.portal_tables import AuditEventRow, UserAccountRow
+from jkn.store.prepared import PreparedRead
 from jkn.store.reference_tables import KabKotaRow
 
 SUMMARY_LIMIT = 2000
@@ -80,7 +81,12 @@ def branch_of_kabkota(session: Session, kabkota_code: str | None) -> str | None:
     """The branch serving a kab/kota: the branch whose officers see what happens there."""
     if not kabkota_code:
         return None
-    return session.scalar(select(KabKotaRow.branch_code).where(KabKotaRow.code == kabkota_code))
+    row = _BRANCH.first(session, {"code": kabkota_code})
+    return row.branch_code if row else None
+
+
+_KABKOTA = KabKotaRow.__table__
+_BRANCH = PreparedRead(select(_KABKOTA.c.branch_code).where(_KABKOTA.c.code == bindparam("code")))
 
 
 def _jsonable(value: Any) -> Any:
@@ -97,13 +103,15 @@ def _jsonable(value: Any) -> Any:
 
 def record(session: Session, actor: Actor, action: str, *, object_type: str | None = None,
            object_id: Any = None, branch_code: str | None = None, facility_code: str | None = None,
-           summary: str | Msg | None = None, before: dict | None = None, after: dict | None = None) -> AuditEventRow:
-    """Add one audit row to the session's current transaction (the use case's unit of work);
+           summary: str | Msg | None = None, before: dict | None = None, after: dict | None = None) -> int:
+    """Add one audit row to the session's current transaction (the use case's unit of work): its id;
     ``facility_code`` defaults to the actor's facility. A :class:`~jkn.i18n.Msg` summary is kept as its
-    key and values and read in the reader's language (:func:`summary_text`)."""
+    key and values and read in the reader's language (:func:`summary_text`). One INSERT, at once
+    (what the session holds is flushed first, so a row it names exists)."""
     if isinstance(summary, Msg):
         summary = MSG_MARK + json.dumps(_kept(summary), ensure_ascii=False)
-    row = AuditEventRow(
+    session.flush()
+    return session.execute(_INSERT, dict(
         actor=actor.name[:60], actor_id=actor.user_id, role=actor.role, action=action[:60],
         object_type=object_type, object_id=None if object_id is None else str(object_id)[:60],
         branch_code=branch_code, facility_code=facility_code or actor.facility_code,
@@ -111,9 +119,10 @@ def record(session: Session, actor: Actor, action: str, *, object_type: str | No
         before=_jsonable(before) if before is not None else None,
         after=_jsonable(after) if after is not None else None,
         client=(actor.client or None) and actor.client[:64],
-    )
-    session.add(row)
-    return row
+    )).scalar_one()
+
+
+_INSERT = insert(AuditEventRow.__table__).returning(AuditEventRow.__table__.c.id)  # built once (compiled form cached)
 
 
 #: the start of a summary kept as a catalogue message (``§{"key": ..., "values": {...}}``)
@@ -152,7 +161,7 @@ def _message(kept: Any) -> Any:
 
 def record_at_facility(session: Session, actor: Actor, action: str, facility: FacilityRow, *, object_type: str,
                        object_id: Any, summary: str | Msg, before: dict | None = None,
-                       after: dict | None = None) -> AuditEventRow:
+                       after: dict | None = None) -> int:
     """An audit row for a record kept at ``facility`` (care records, staff, VClaim consumers): for
     the officers of the branch serving the facility's kab/kota."""
     return record(session, actor, action, object_type=object_type, object_id=object_id, facility_code=facility.code,
