@@ -18,26 +18,38 @@ from sqlalchemy.orm import Session
 
 
 class PreparedRead:
-    """``PreparedRead(select)``; ``.first(session, params)``: the first row or None, with the
-    selected columns' keys as attributes."""
+    """``PreparedRead(select)``; ``.first(session, params)``: the first row or None, ``.all(session,
+    params)``: every row, with the selected columns' keys as attributes. Values the statement itself
+    holds (a literal) are sent with ``params``; it cannot hold an expanding ``IN``."""
 
     def __init__(self, stmt: Select):
         self.stmt = stmt
         self.row = namedtuple("Row", list(stmt.selected_columns.keys()))
         self._sql: str | None = None  # as SQLAlchemy's psycopg dialect compiles it (pyformat parameters)
+        self._own: dict[str, Any] = {}  # the statement's own bound values
 
     def first(self, session: Session, params: dict[str, Any]):
+        return self._run(session, params, lambda cursor: cursor.fetchone(), lambda result: result.first())
+
+    def all(self, session: Session, params: dict[str, Any]) -> list:
+        return self._run(session, params, lambda cursor: cursor.fetchall(), lambda result: result.all())
+
+    def _run(self, session: Session, params: dict[str, Any], fetch, fetch_result):
         connection = session.connection()
         dialect = connection.dialect
         if dialect.driver != "psycopg":
-            return session.execute(self.stmt, params).first()
+            return fetch_result(session.execute(self.stmt, params))
         session.flush()  # what session.execute's autoflush does
         make = self.row._make
         cursor = connection.connection.driver_connection.cursor(row_factory=lambda _cursor: make)
         try:
             if self._sql is None:
-                self._sql = str(self.stmt.compile(dialect=dialect))
-            cursor.execute(self._sql, params, prepare=True)
-            return cursor.fetchone()
+                compiled = self.stmt.compile(dialect=dialect)
+                self._own = {k: v for k, v in compiled.params.items() if v is not None}
+                self._sql = str(compiled)
+                if "POSTCOMPILE" in self._sql:
+                    raise TypeError("an expanding IN cannot be prepared; compare with each value instead")
+            cursor.execute(self._sql, {**self._own, **params} if self._own else params, prepare=True)
+            return fetch(cursor)
         finally:
             cursor.close()
