@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -98,12 +98,20 @@ def dialect_insert(session: Session, table):
     return (pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert)(table)
 
 
+_SERIAL: dict = {}
+
+
 def next_serial(session: Session, prefix: str) -> int:
     """The next serial of ``prefix`` (1, 2, ...): one atomic upsert, so two concurrent transactions
-    never get the same one (the row stays locked by the first until it ends)."""
-    stmt = dialect_insert(session, CareSerialRow).values(prefix=prefix, last=1)
-    stmt = stmt.on_conflict_do_update(index_elements=["prefix"], set_={"last": CareSerialRow.last + 1})
-    return session.execute(stmt.returning(CareSerialRow.last)).scalar_one()
+    never get the same one (the row stays locked by the first until it ends). The statement is built
+    once per database kind (building it cost more CPU than running it)."""
+    kind = session.get_bind().dialect.name
+    if kind not in _SERIAL:
+        table = CareSerialRow.__table__
+        _SERIAL[kind] = (dialect_insert(session, table).values(prefix=bindparam("prefix"), last=1)
+                         .on_conflict_do_update(index_elements=["prefix"], set_={"last": table.c.last + 1})
+                         .returning(table.c.last))
+    return session.execute(_SERIAL[kind], {"prefix": prefix}).scalar_one()
 
 
 def valid_card(card_number: str | None) -> str:
