@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Iterable
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from jkn.i18n import Msg
@@ -32,6 +32,7 @@ from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
 from jkn.store.care_tables import ControlLetterRow, FacilityStaffRow, ReferralRow
 from jkn.store.facility_tables import FacilityRow
+from jkn.store.prepared import PreparedRead
 from jkn.store.queue_tables import DoctorScheduleRow, HospitalQueueRow, QueueTaskRow
 from jkn.store.reference_tables import KabKotaRow
 
@@ -226,13 +227,13 @@ def _whole(body: dict, key: str, *, required: bool = True, low: int = 0, high: i
     return number
 
 
-def _booking(session: Session, facility_code: str, code, *, lock: bool = False) -> HospitalQueueRow:
+def _booking(session: Session, facility_code: str, code) -> HospitalQueueRow:
     text = str(code or "").strip()
     if not text:
         raise Invalid(Msg("error.queue.booking_required"), field="kodebooking")
     stmt = select(HospitalQueueRow).where(HospitalQueueRow.facility_code == facility_code,
                                           HospitalQueueRow.booking_code == text)
-    row = session.scalars(stmt.with_for_update() if lock else stmt).first()
+    row = session.scalars(stmt).first()
     if row is None:
         raise NotFound(Msg("error.queue.booking_unknown", text=text), field="kodebooking")
     return row
@@ -261,14 +262,15 @@ class Practice:
 _PRACTICE: dict = {}
 
 
-def _practice_statement(letter: str | None):
+def _practice_statement(letter: str | None) -> PreparedRead:
     """The statement of :func:`_practice` for a kind of letter, built once (building it costs more CPU
-    than running it)."""
+    than running it) and prepared on PostgreSQL."""
     if letter not in _PRACTICE:
         code = bindparam("code")
         doctor = select(FacilityStaffRow.name).where(
             FacilityStaffRow.facility_code == code, FacilityStaffRow.registration_number == bindparam("doctor_code"),
-            FacilityStaffRow.role.in_(DOCTOR_ROLES), FacilityStaffRow.active.is_(True)).order_by(FacilityStaffRow.id).limit(1)
+            or_(*(FacilityStaffRow.role == r for r in DOCTOR_ROLES)),  # not IN: prepared (jkn.store.prepared)
+            FacilityStaffRow.active.is_(True)).order_by(FacilityStaffRow.id).limit(1)
         poli = bindparam("poli")
         window = select(DoctorScheduleRow.id).where(
             DoctorScheduleRow.facility_code == code, DoctorScheduleRow.doctor_code == bindparam("doctor_code"),
@@ -285,11 +287,11 @@ def _practice_statement(letter: str | None):
             table, names = _LETTER_COLUMNS[letter]
             joined = joined.outerjoin(table.__table__, table.number == bindparam("reference"))
             letter_columns = [getattr(table, n).label(f"letter_{n}") for n in names]
-        _PRACTICE[letter] = select(
+        _PRACTICE[letter] = PreparedRead(select(
             FacilityRow.code, KabKotaRow.branch_code, doctor.scalar_subquery().label("doctor_name"),
             DoctorScheduleRow.id.label("window_id"), DoctorScheduleRow.closed, DoctorScheduleRow.capacity,
             taken.scalar_subquery().label("booking_taken"), *letter_columns).select_from(joined).where(
-            FacilityRow.code == code)
+            FacilityRow.code == code))
     return _PRACTICE[letter]
 
 
@@ -300,14 +302,15 @@ def _practice(session: Session, facility_code: str, *, doctor_code: str, poli: s
     or control letter (``letter``: "referral", "control" or None) — one round trip where these were
     six (docs/benchmarks.md, "Antrean RS writes")."""
     code = (facility_code or "").strip().upper()
-    row = session.execute(_practice_statement(letter), {
-        "code": code, "doctor_code": doctor_code, "poli": poli, "weekday": day.isoweekday(), "hours": hours,
-        "booking": booking, "reference": reference or ""}).first()
+    params = {"code": code, "doctor_code": doctor_code, "poli": poli, "weekday": day.isoweekday(), "hours": hours,
+              "booking": booking}
+    if letter is not None:
+        params["reference"] = reference or ""
+    row = _practice_statement(letter).first(session, params)
     if row is None:
         facility(session, facility_code, "facility_code")  # its NotFound
         raise Conflict(Msg("error.concurrent_change"))  # the facility was added since
-    found = row._mapping
-    kept = SimpleNamespace(**{k[7:]: found[k] for k in found.keys() if k.startswith("letter_")})
+    kept = SimpleNamespace(**{k[7:]: v for k, v in row._asdict().items() if k.startswith("letter_")})
     return Practice(row.code, row.branch_code, row.doctor_name, row.window_id, row.closed, row.capacity,
                     row.booking_taken, kept if letter is not None and kept.number is not None else None)
 
@@ -433,7 +436,7 @@ def add_queue(session: Session, facility_code: str, body: dict, *, actor: Actor,
         audit.record(session, actor, "queue.add", object_type="hospital_queue", object_id=booking,
                      facility_code=ctx.code, branch_code=ctx.branch_code,
                      summary=Msg("audit.sum.queue", kind=kind, number=queue_number, poli=pol.code, day=day))
-        return queue_view(HospitalQueueRow(**values, id=added.id, created_at=added.created_at), [])
+        return queue_view(SimpleNamespace(**values, id=added.id, created_at=added.created_at), [])
 
 
 _INSERT: dict = {}
@@ -472,47 +475,55 @@ def add_pharmacy(session: Session, facility_code: str, body: dict, *, actor: Act
         raise Invalid(Msg("error.queue.prescription_kind"), field="jenisresep")
     number = _whole(body, "nomorantrean", low=0)
     with unit_of_work(session):
-        row, code, branch = _entry_locked(session, facility_code, body.get("kodebooking"))
+        row = _entry_locked(session, facility_code, body.get("kodebooking"))
         if row.status == "CANCELLED":
             raise Refused(f"Antrean {row.booking_code} sudah dibatalkan", rule="CANCELLED", explanation=[])
         if row.pharmacy_number is not None:
             raise Duplicate(f"Antrean farmasi untuk kodebooking {row.booking_code} sudah ada", field="kodebooking")
-        row.prescription_type, row.pharmacy_number = kind, number
-        row.pharmacy_notes = _text(body, "keterangan", required=False, size=500)
-        session.flush()
+        session.execute(_UPDATE_ENTRY, {"entry_id": row.id, "prescription_type": kind, "pharmacy_number": number,
+                                        "pharmacy_notes": _text(body, "keterangan", required=False, size=500)})
         audit.record(session, actor, "queue.pharmacy", object_type="hospital_queue", object_id=row.booking_code,
-                     facility_code=code, branch_code=branch, summary=Msg("audit.sum.pharmacy_queue", number=number, kind=kind))
+                     facility_code=row.facility_code, branch_code=row.branch_code,
+                     summary=Msg("audit.sum.pharmacy_queue", number=number, kind=kind))
         return {"kodebooking": row.booking_code, "jenisresep": kind, "nomorantrean": number}
 
 
-_TASKS = select(QueueTaskRow).where(QueueTaskRow.queue_id == bindparam("queue_id"))
+#: an entry's task times (task id, the hospital's time, when received)
+_TASKS = PreparedRead(select(QueueTaskRow.task_id, QueueTaskRow.at_ms, QueueTaskRow.received_at)
+                      .where(QueueTaskRow.queue_id == bindparam("queue_id")))
+_INSERT_TASK = insert(QueueTaskRow.__table__)
+#: an entry's columns given as parameters, by its id (``entry_id``)
+_UPDATE_ENTRY = update(HospitalQueueRow.__table__).where(HospitalQueueRow.id == bindparam("entry_id"))
 
 
-def _tasks(session: Session, queue_id: int) -> dict[int, QueueTaskRow]:
-    return {t.task_id: t for t in session.scalars(_TASKS, {"queue_id": queue_id})}
+def _tasks(session: Session, queue_id: int) -> dict:
+    return {t.task_id: t for t in _TASKS.all(session, {"queue_id": queue_id})}
 
 
-#: an entry by facility and booking code, locked, with the branch serving the facility
-_ENTRY_LOCKED = (select(HospitalQueueRow, select(KabKotaRow.branch_code).where(KabKotaRow.code == FacilityRow.kabkota_code)
-                        .scalar_subquery())
-                 .join(FacilityRow, FacilityRow.code == HospitalQueueRow.facility_code)
-                 .where(HospitalQueueRow.facility_code == bindparam("code"),
-                        HospitalQueueRow.booking_code == bindparam("booking"))
-                 .with_for_update(of=HospitalQueueRow))
+#: the columns of an entry that its task times, pharmacy queue and cancelling read, by facility and
+#: booking code, locked, with the branch serving the facility
+_ENTRY_LOCKED = PreparedRead(
+    select(HospitalQueueRow.id, HospitalQueueRow.facility_code, HospitalQueueRow.booking_code, HospitalQueueRow.status,
+           HospitalQueueRow.new_patient, HospitalQueueRow.cancel_reason, HospitalQueueRow.pharmacy_number,
+           select(KabKotaRow.branch_code).where(KabKotaRow.code == FacilityRow.kabkota_code).scalar_subquery()
+           .label("branch_code"))
+    .join(FacilityRow, FacilityRow.code == HospitalQueueRow.facility_code)
+    .where(HospitalQueueRow.facility_code == bindparam("code"), HospitalQueueRow.booking_code == bindparam("booking"))
+    .with_for_update(of=HospitalQueueRow))
 
 
-def _entry_locked(session: Session, facility_code: str, booking_code) -> tuple[HospitalQueueRow, str, str | None]:
-    """(the entry, locked; its facility's code; the branch serving the facility) in one round trip
-    where these were three; an unknown facility or booking code answered as :func:`facility` and
-    :func:`_booking` answer it."""
+def _entry_locked(session: Session, facility_code: str, booking_code):
+    """The entry's columns of :data:`_ENTRY_LOCKED`, its row locked, in one round trip where these were
+    three; an unknown facility or booking code answered as :func:`facility` and :func:`_booking`
+    answer it."""
     code, text = (facility_code or "").strip().upper(), str(booking_code or "").strip()
     if text:
-        found = session.execute(_ENTRY_LOCKED, {"code": code, "booking": text}).first()
+        found = _ENTRY_LOCKED.first(session, {"code": code, "booking": text})
         if found is not None:
-            return found[0], code, found[1]
-    fac = facility(session, facility_code, "facility_code")
-    row = _booking(session, fac.code, booking_code, lock=True)  # its Invalid or NotFound
-    return row, fac.code, audit.branch_of_kabkota(session, fac.kabkota_code)
+            return found
+    fac = facility(session, facility_code, "facility_code")  # its NotFound
+    _booking(session, fac.code, booking_code)  # its Invalid or NotFound
+    raise Conflict(Msg("error.concurrent_change"))  # the entry was added since
 
 
 def update_task(session: Session, facility_code: str, body: dict, *, actor: Actor) -> dict:
@@ -529,7 +540,7 @@ def update_task(session: Session, facility_code: str, body: dict, *, actor: Acto
     if prescription is not None and prescription not in PRESCRIPTIONS:
         raise Invalid(Msg("error.queue.prescription_kind_task"), field="jenisresep")
     with unit_of_work(session):
-        row, code, branch = _entry_locked(session, facility_code, body.get("kodebooking"))
+        row = _entry_locked(session, facility_code, body.get("kodebooking"))
         tasks = _tasks(session, row.id)
         if task in tasks:
             raise Duplicate(f"TaskId={task} sudah ada", field="taskid")
@@ -546,16 +557,19 @@ def update_task(session: Session, facility_code: str, body: dict, *, actor: Acto
             if task > first and at_ms < tasks[task - 1].at_ms:
                 raise Refused(f"Waktu TaskId={task} lebih awal dari waktu TaskId={task - 1} [{CATALOGUE}]",
                               rule="TASK_TIME_ORDER", explanation=[])
-        session.add(QueueTaskRow(queue_id=row.id, task_id=task, at_ms=at_ms))
+        session.execute(_INSERT_TASK, {"queue_id": row.id, "task_id": task, "at_ms": at_ms})
+        changed = {}
         if task == 99:
-            row.status, row.cancel_reason = "CANCELLED", row.cancel_reason or TASK_NAMES[99]
+            changed = {"status": "CANCELLED", "cancel_reason": row.cancel_reason or TASK_NAMES[99]}
         elif task == 5:
-            row.status = "DONE"
+            changed["status"] = "DONE"
         if prescription is not None:
-            row.prescription_type = prescription
-        session.flush()
+            changed["prescription_type"] = prescription
+        if changed:
+            session.execute(_UPDATE_ENTRY, {"entry_id": row.id, **changed})
         audit.record(session, actor, "queue.task", object_type="hospital_queue", object_id=row.booking_code,
-                     facility_code=code, branch_code=branch, summary=Msg("audit.sum.queue_task", task=task, at=str(at_ms)))
+                     facility_code=row.facility_code, branch_code=row.branch_code,
+                     summary=Msg("audit.sum.queue_task", task=task, at=str(at_ms)))
         return {"kodebooking": row.booking_code, "taskid": task, "waktu": at_ms}
 
 
@@ -565,16 +579,16 @@ def cancel_queue(session: Session, facility_code: str, body: dict, *, actor: Act
         raise Invalid(Msg("error.queue.body_object"), field="body")
     reason = _text(body, "keterangan", size=500)
     with unit_of_work(session):
-        row, code, branch = _entry_locked(session, facility_code, body.get("kodebooking"))
+        row = _entry_locked(session, facility_code, body.get("kodebooking"))
         if row.status == "CANCELLED":
             raise Refused(f"Antrean {row.booking_code} sudah dibatalkan", rule="CANCELLED", explanation=[])
         if row.status == "DONE" or 4 in _tasks(session, row.id):
             raise Refused(f"Antrean {row.booking_code} sudah dilayani dan tidak dapat dibatalkan",
                           rule="ALREADY_SERVED", explanation=[])
-        row.status, row.cancel_reason = "CANCELLED", reason
-        session.flush()
+        session.execute(_UPDATE_ENTRY, {"entry_id": row.id, "status": "CANCELLED", "cancel_reason": reason})
         audit.record(session, actor, "queue.cancel", object_type="hospital_queue", object_id=row.booking_code,
-                     facility_code=code, branch_code=branch, summary=Msg("audit.sum.queue_cancelled", reason=reason))
+                     facility_code=row.facility_code, branch_code=row.branch_code,
+                     summary=Msg("audit.sum.queue_cancelled", reason=reason))
         return {"kodebooking": row.booking_code}
 
 
