@@ -11,9 +11,10 @@ the prepared reads of ``jkn.store.prepared`` included, each ``BEGIN``/``COMMIT``
 their wall time, the use case's CPU time (of its thread), and the wall time of each phase
 (timers around the server's own functions): signature/auth, the replay record (look up, claim,
 record the answer), the use case and inside it facility, doctor, schedule, participant + cover,
-referral, the number counter, the insert, the audit row; the seal; the commit. ``lock`` is the time
-from the counter's increment to the end of the commit: how long the practice's counter row stays
-locked, which bounds the adds per second of one practice (1 / lock).
+referral, the number counter and the insert, the audit row; the seal; the commit. ``lock`` is the
+time from the counter's increment (from the start of the statement that makes it) to the end of the
+commit: how long the practice's counter row stays locked, which bounds the adds per second of one
+practice (1 / lock).
 """
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ PHASES = (("replay: look up", vclaim_requests, "recorded"), ("replay: claim", vc
           ("  entry locked, with its facility's branch", queues, "_entry_locked"),
           ("  doctor", queues, "_doctor"), ("  participant + cover", eligibility, "check"),
           ("  referral", queues, "_check_reference"), ("  counter", common, "next_serial"),
-          ("  counter", queues, "next_serial"), ("  entry by booking code", queues, "_booking"),
+          ("  counter", queues, "next_serial"), ("  counter + insert", queues, "_add_entry"),
+          ("  entry by booking code", queues, "_booking"),
           ("  task times", queues, "_tasks"), ("  audit row", audit, "record_at_facility"),
           ("  audit row", queues.audit, "record_at_facility"), ("seal", lzfast, "encrypt_response"),
           ("seal", server.lzfast, "encrypt_response"))
@@ -82,7 +84,7 @@ class Meter:
 
         def timed(*args, **kwargs):
             t, cpu = time.perf_counter(), time.thread_time()
-            if attr == "next_serial" and self.lock_from is None:
+            if attr in ("next_serial", "_add_entry") and self.lock_from is None:  # from the counter's increment
                 self.lock_from = t
             try:
                 return fn(*args, **kwargs)

@@ -17,9 +17,11 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Iterable
 
-from sqlalchemy import bindparam, delete, func, insert, or_, select, update
+from sqlalchemy import String, bindparam, cast, delete, func, insert, or_, select, true, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
+from jkn.domain.timestamps import utcnow
 from jkn.i18n import Msg
 from jkn.reference import care_codes
 from jkn.services.care import eligibility as care_eligibility
@@ -30,7 +32,7 @@ from jkn.services.paging import page
 from jkn.services.portal import audit
 from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
-from jkn.store.care_tables import ControlLetterRow, FacilityStaffRow, ReferralRow
+from jkn.store.care_tables import CareSerialRow, ControlLetterRow, FacilityStaffRow, ReferralRow
 from jkn.store.facility_tables import FacilityRow
 from jkn.store.prepared import PreparedRead
 from jkn.store.queue_tables import DoctorScheduleRow, HospitalQueueRow, QueueTaskRow
@@ -404,19 +406,6 @@ def add_queue(session: Session, facility_code: str, body: dict, *, actor: Actor,
             if not elig.active:
                 raise refuse_inactive(elig, day)
             _check_reference(ctx.code, participant, visit_type, reference, day, ctx.letter)
-        if queue_number is None:  # jkn numbers it: the counter of the clinic, doctor and day (A-Q14), taken
-            # last: its row stays locked to the end of the transaction, so concurrent takes wait for this
-            # one and the capacity count and the insert below see each other's entries
-            seq = next_serial(session, f"Q{ctx.code}{pol.code}{doctor_code}{day:%y%m%d}")
-            queue_number = f"{pol.code}-{seq}"
-        if ctx.capacity is not None:
-            taken = session.scalar(select(func.count()).select_from(HospitalQueueRow).where(
-                HospitalQueueRow.facility_code == ctx.code, HospitalQueueRow.service_date == day,
-                HospitalQueueRow.doctor_code == doctor_code, HospitalQueueRow.practice_hours == hours,
-                HospitalQueueRow.status != "CANCELLED"))
-            if taken >= ctx.capacity:
-                raise Refused(f"Kuota jadwal dokter {ctx.doctor_name} pada {day} jam {hours} sudah penuh "
-                              f"({ctx.capacity})", rule="SCHEDULE_FULL", explanation=[])
         values = dict(
             facility_code=ctx.code, booking_code=booking, jkn=jkn, participant_id=participant.id if participant else None,
             card_number=card, nik=nik, phone=_text(body, "nohp", required=False, size=20), poli_code=pol.code,
@@ -427,16 +416,64 @@ def add_queue(session: Session, facility_code: str, body: dict, *, actor: Actor,
             estimated_ms=estimate, quota_jkn=quotas["kuotajkn"], quota_jkn_left=quotas["sisakuotajkn"],
             quota_non_jkn=quotas["kuotanonjkn"], quota_non_jkn_left=quotas["sisakuotanonjkn"],
             notes=_text(body, "keterangan", required=False, size=500), source=source, status="ACTIVE")
-        # one statement, no savepoint: an entry that would break a unique key (the number, the patient's
-        # active entry at the clinic, the booking code — a concurrent entry won it) is not inserted
-        added = session.execute(_insert_entry(session), values).first()
+        # no savepoint: an entry that would break a unique key (the number, the patient's active entry at
+        # the clinic, the booking code — a concurrent entry won it) is not inserted
+        counter = None if queue_number is not None else f"Q{ctx.code}{pol.code}{doctor_code}{day:%y%m%d}"
+        added = _add_entry(session, values, counter)
+        queue_number = values["queue_number"]
         if added is None:
             _not_taken(session, ctx.code, day, pol.code, doctor_code, nik, queue_number)
             raise Duplicate("Terdapat duplikasi Kode Booking", field="kodebooking")
+        if ctx.capacity is not None:  # counted with this entry: after the counter, under its lock
+            taken = session.scalar(select(func.count()).select_from(HospitalQueueRow).where(
+                HospitalQueueRow.facility_code == ctx.code, HospitalQueueRow.service_date == day,
+                HospitalQueueRow.doctor_code == doctor_code, HospitalQueueRow.practice_hours == hours,
+                HospitalQueueRow.status != "CANCELLED"))
+            if taken > ctx.capacity:  # refused: the entry and the counter's increment roll back
+                raise Refused(f"Kuota jadwal dokter {ctx.doctor_name} pada {day} jam {hours} sudah penuh "
+                              f"({ctx.capacity})", rule="SCHEDULE_FULL", explanation=[])
         audit.record(session, actor, "queue.add", object_type="hospital_queue", object_id=booking,
                      facility_code=ctx.code, branch_code=ctx.branch_code,
                      summary=Msg("audit.sum.queue", kind=kind, number=queue_number, poli=pol.code, day=day))
         return queue_view(SimpleNamespace(**values, id=added.id, created_at=added.created_at), [])
+
+
+def _add_entry(session: Session, values: dict, counter: str | None):
+    """Insert the entry (``values``), skipped if it breaks a unique key: its (id, created_at), or None.
+    With ``counter`` jkn numbers it (A-Q14): the counter of the clinic, doctor and day is incremented
+    and the entry gets its number in ``values`` — on PostgreSQL in the same statement as the insert,
+    one round trip less while the counter's row is locked. Taken after every check: the row stays
+    locked to the end of the transaction, so concurrent takes wait for this one and see each other's
+    entries, and the number and the entry commit, or roll back, together."""
+    if counter is not None and session.get_bind().dialect.name == "postgresql":
+        row = session.execute(_numbered_insert(tuple(values)), {**values, "counter": counter, "created_at": utcnow()}).one()
+        values.update(queue_number=f"{values['poli_code']}-{row.seq}", queue_seq=row.seq)
+        return row if row.id is not None else None
+    if counter is not None:
+        seq = next_serial(session, counter)
+        values.update(queue_number=f"{values['poli_code']}-{seq}", queue_seq=seq)
+    return session.execute(_insert_entry(session), values).first()
+
+
+_NUMBERED: dict = {}
+
+
+def _numbered_insert(keys: tuple):
+    """PostgreSQL: the counter's upsert and the entry's insert with its number, one statement answering
+    (seq, id, created_at), id None when the entry was skipped (built once)."""
+    if keys not in _NUMBERED:
+        serials, entries = CareSerialRow.__table__, HospitalQueueRow.__table__
+        serial = (pg_insert(serials).values(prefix=bindparam("counter"), last=1)
+                  .on_conflict_do_update(index_elements=["prefix"], set_={"last": serials.c.last + 1})
+                  .returning(serials.c.last).cte("serial"))
+        given = [k for k in keys if k not in ("queue_number", "queue_seq")] + ["created_at"]
+        number = bindparam("poli_code", type_=String) + "-" + cast(serial.c.last, String)
+        rows = select(*(bindparam(k, type_=entries.c[k].type) for k in given), number, serial.c.last)
+        entry = (pg_insert(entries).from_select(given + ["queue_number", "queue_seq"], rows).on_conflict_do_nothing()
+                 .returning(entries.c.id, entries.c.created_at).cte("entry"))
+        _NUMBERED[keys] = select(serial.c.last.label("seq"), entry.c.id, entry.c.created_at).select_from(
+            serial.outerjoin(entry, true()))
+    return _NUMBERED[keys]
 
 
 _INSERT: dict = {}
