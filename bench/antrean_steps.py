@@ -10,8 +10,9 @@ Reported per request (median over the requests): SQL round trips by kind — eve
 the prepared reads of ``jkn.store.prepared`` included, each ``BEGIN``/``COMMIT`` and savepoint — with
 their wall time, the use case's CPU time (of its thread), and the wall time of each phase
 (timers around the server's own functions): signature/auth, the replay record (look up, claim,
-record the answer), the use case and inside it facility, doctor, schedule, participant + cover,
-referral, the number counter and the insert, the audit row; the seal; the commit. ``lock`` is the
+record the answer), the use case and inside it facility, doctor, schedule, participant + cover (or
+the cover alone, the participant read with the practice), referral, the number counter and the
+insert, the audit row; the seal; the commit. ``lock`` is the
 time from the counter's increment (from the start of the statement that makes it) to the end of the
 commit: how long the practice's counter row stays locked, which bounds the adds per second of one
 practice (1 / lock).
@@ -60,6 +61,7 @@ PHASES = (("replay: look up", vclaim_requests, "recorded"), ("replay: claim", vc
           ("  facility, doctor, window, booking code, letter", queues, "_practice"),
           ("  entry locked, with its facility's branch", queues, "_entry_locked"),
           ("  doctor", queues, "_doctor"), ("  participant + cover", eligibility, "check"),
+          ("  cover (participant read with the practice)", eligibility, "of_row"),
           ("  referral", queues, "_check_reference"), ("  counter", common, "next_serial"),
           ("  counter", queues, "next_serial"), ("  counter + insert", queues, "_add_entry"),
           ("  entry by booking code", queues, "_booking"),

@@ -60,8 +60,12 @@ def _statements():
     return _BY_CARD, _BY_NIK
 
 
+def _unknown(what: Msg, field: str) -> NotFound:
+    return NotFound(Msg("error.participant.unknown_with", what=what), field=field)
+
+
 def _lookup(session: Session, *, card_number: str | None, nik: str | None):
-    """(participant row — columns of ``participant`` as attributes —, FKTP name, last card print)."""
+    """The row of :func:`by_card_statement` (or by NIK); NotFound if there is none."""
     by_card, by_nik = _statements()
     if card_number is not None:
         card = valid_card(card_number)
@@ -71,16 +75,30 @@ def _lookup(session: Session, *, card_number: str | None, nik: str | None):
         stmt, key, what = by_nik, n, Msg("error.participant.by_nik", nik=n)
     row = stmt.first(session, {"key": key})
     if row is None:
-        raise NotFound(Msg("error.participant.unknown_with", what=what), field="noKartu" if card_number is not None else "nik")
-    return row, row.fktp_name, row.card_printed
+        raise _unknown(what, "noKartu" if card_number is not None else "nik")
+    return row
+
+
+def by_card_statement():
+    """The look-up of :func:`check` by card number (bind parameter ``key``), for a caller that reads it
+    in one statement with other things and passes the row to :func:`of_row`: the columns of
+    ``participant`` as attributes, ``fktp_name``, ``card_printed`` and the payer's columns."""
+    return _statements()[0].stmt
+
+
+def of_row(session: Session, row, on_date: dt.date, *, card_number: str) -> Eligibility:
+    """:func:`check` of the row of :func:`by_card_statement` for ``card_number`` (None: no such card)."""
+    if row is None:
+        raise _unknown(Msg("error.participant.by_card", card_number=str(card_number)), "noKartu")
+    result = _status(session, row, row.fktp_name, on_date)
+    result.card_printed = row.card_printed
+    return result
 
 
 def check(session: Session, on_date: dt.date, *, card_number: str | None = None, nik: str | None = None) -> Eligibility:
     """The participant by card number (or NIK) and their status on ``on_date``."""
-    p, fktp_name, printed = _lookup(session, card_number=card_number, nik=nik)
-    result = _status(session, p, fktp_name, on_date)
-    result.card_printed = printed
-    return result
+    row = _lookup(session, card_number=card_number, nik=nik)
+    return of_row(session, row, on_date, card_number=row.card_number)
 
 
 def _status(session: Session, p: ParticipantRow, fktp_name: str | None, on_date: dt.date) -> Eligibility:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import namedtuple
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Iterable
@@ -259,14 +260,16 @@ class Practice:
     capacity: int | None
     booking_taken: int | None  # the entry that already has the booking code
     letter: SimpleNamespace | None  # the referral or control letter, when one was asked for and exists
+    participant: tuple | None  # with a letter: the row of eligibility.by_card_statement, None if no such card
 
 
 _PRACTICE: dict = {}
 
 
-def _practice_statement(letter: str | None) -> PreparedRead:
-    """The statement of :func:`_practice` for a kind of letter, built once (building it costs more CPU
-    than running it) and prepared on PostgreSQL."""
+def _practice_statement(letter: str | None) -> tuple[PreparedRead, type | None]:
+    """The statement of :func:`_practice` for a kind of letter (with a letter, a JKN patient's: the
+    participant's look-up of ``eligibility.check`` joined in), built once (building it costs more CPU
+    than running it) and prepared on PostgreSQL; and the type of the participant's row."""
     if letter not in _PRACTICE:
         code = bindparam("code")
         doctor = select(FacilityStaffRow.name).where(
@@ -284,37 +287,47 @@ def _practice_statement(letter: str | None) -> PreparedRead:
                                                   HospitalQueueRow.booking_code == bindparam("booking")).limit(1)
         joined = (FacilityRow.__table__.outerjoin(KabKotaRow.__table__, KabKotaRow.code == FacilityRow.kabkota_code)
                   .outerjoin(DoctorScheduleRow.__table__, DoctorScheduleRow.id == window.scalar_subquery()))
-        letter_columns = []
+        letter_columns, person_columns, person = [], [], None
         if letter is not None:
             table, names = _LETTER_COLUMNS[letter]
             joined = joined.outerjoin(table.__table__, table.number == bindparam("reference"))
             letter_columns = [getattr(table, n).label(f"letter_{n}") for n in names]
+            found = care_eligibility.by_card_statement().subquery("person")  # its card: parameter "key"
+            joined = joined.outerjoin(found, true())
+            person_columns = [c.label(f"p_{c.key}") for c in found.c]
+            person = namedtuple("Participant", list(found.c.keys()))
         _PRACTICE[letter] = PreparedRead(select(
             FacilityRow.code, KabKotaRow.branch_code, doctor.scalar_subquery().label("doctor_name"),
             DoctorScheduleRow.id.label("window_id"), DoctorScheduleRow.closed, DoctorScheduleRow.capacity,
-            taken.scalar_subquery().label("booking_taken"), *letter_columns).select_from(joined).where(
-            FacilityRow.code == code))
+            taken.scalar_subquery().label("booking_taken"), *letter_columns, *person_columns).select_from(joined).where(
+            FacilityRow.code == code)), person
     return _PRACTICE[letter]
 
 
 def _practice(session: Session, facility_code: str, *, doctor_code: str, poli: str, day: dt.date, hours: str,
-              booking: str, letter: str | None, reference: str | None) -> Practice:
+              booking: str, letter: str | None, reference: str | None, card: str | None) -> Practice:
     """The facility (NotFound if unknown), the branch serving it, its doctor, the doctor's practice
-    window at the clinic on the day and hours, whether the booking code is taken and the referral
-    or control letter (``letter``: "referral", "control" or None) — one round trip where these were
-    six (docs/benchmarks.md, "Antrean RS writes")."""
+    window at the clinic on the day and hours, whether the booking code is taken, the referral or
+    control letter (``letter``: "referral", "control" or None) and, with a letter, the participant of
+    ``card`` as ``eligibility.check`` reads them — one round trip where these were seven
+    (docs/benchmarks.md, "Antrean RS writes" and "third pass")."""
     code = (facility_code or "").strip().upper()
     params = {"code": code, "doctor_code": doctor_code, "poli": poli, "weekday": day.isoweekday(), "hours": hours,
               "booking": booking}
     if letter is not None:
-        params["reference"] = reference or ""
-    row = _practice_statement(letter).first(session, params)
+        params.update(reference=reference or "", key=card)
+    read, person = _practice_statement(letter)
+    row = read.first(session, params)
     if row is None:
         facility(session, facility_code, "facility_code")  # its NotFound
         raise Conflict(Msg("error.concurrent_change"))  # the facility was added since
-    kept = SimpleNamespace(**{k[7:]: v for k, v in row._asdict().items() if k.startswith("letter_")})
+    found = row._asdict()
+    kept = SimpleNamespace(**{k[7:]: v for k, v in found.items() if k.startswith("letter_")})
+    participant = None
+    if person is not None and found["p_id"] is not None:
+        participant = person(**{k[2:]: v for k, v in found.items() if k.startswith("p_")})
     return Practice(row.code, row.branch_code, row.doctor_name, row.window_id, row.closed, row.capacity,
-                    row.booking_taken, kept if letter is not None and kept.number is not None else None)
+                    row.booking_taken, kept if letter is not None and kept.number is not None else None, participant)
 
 
 def _check_reference(facility_code: str, p, visit_type: int, number: str, day: dt.date,
@@ -385,9 +398,10 @@ def add_queue(session: Session, facility_code: str, body: dict, *, actor: Actor,
     estimate = _whole(body, "estimasidilayani", low=0, high=2**63 - 1)
     quotas = {k: _whole(body, k, required=False) for k in ("kuotajkn", "sisakuotajkn", "kuotanonjkn", "sisakuotanonjkn")}
     kind_of_letter = None if not jkn else "control" if visit_type == 3 else "referral"
+    card = valid_card(_text(body, "nomorkartu", size=13)) if jkn else None
     with unit_of_work(session):
         ctx = _practice(session, facility_code, doctor_code=doctor_code, poli=pol.code, day=day, hours=hours,
-                        booking=booking, letter=kind_of_letter, reference=reference)
+                        booking=booking, letter=kind_of_letter, reference=reference, card=card)
         if ctx.doctor_name is None:
             raise _doctor_unknown(ctx.code, doctor_code)
         if ctx.window_id is None or ctx.closed:
@@ -396,10 +410,8 @@ def add_queue(session: Session, facility_code: str, body: dict, *, actor: Actor,
         if ctx.booking_taken is not None:
             raise Duplicate("Terdapat duplikasi Kode Booking", field="kodebooking")
         participant = None
-        card = None
         if jkn:  # the patient's own checks first: they do not depend on other takes, so no lock is held yet
-            card = valid_card(_text(body, "nomorkartu", size=13))
-            elig = care_eligibility.check(session, day, card_number=card)
+            elig = care_eligibility.of_row(session, ctx.participant, day, card_number=card)
             participant = elig.participant
             if participant.nik != nik:
                 raise Invalid(Msg("error.queue.nik_not_participant", nik=str(nik), card=str(card)), field="nik")
