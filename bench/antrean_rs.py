@@ -14,7 +14,8 @@ so each wrk run gets its own consumers and a header per request; (4) the baselin
 ``jkn serve``, checked with the unmodified ``bpjs-bridging`` client; (5) wrk (1 thread, Lua):
 adds, each a distinct participant with a valid referral, jkn numbering them; then task times,
 task 3 on every entry, then 4, ... (6) the numbers checked in the database: consecutive from 1,
-no repeat, as many as the adds answered 200; as many task rows as updates answered 200. Before
+no repeat, as many as the adds answered 200; as many task rows as updates answered 200. Each
+measured run also reports the server process's CPU (user + system, from /proc) per request. Before
 the runs, the time of a one-row INSERT + COMMIT (the WAL flush an add makes while it holds its
 practice's counter; the disk is shared with every database of the server). Loopback only; every loop is bounded by ``--duration``.
 """
@@ -36,7 +37,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from vclaim_eligibility import (  # noqa: E402
-    Server, count_participants, log, pg_conninfo, populate_sql, schema_of, wrk_json)
+    Server, count_participants, cpu_seconds, log, pg_conninfo, populate_sql, schema_of, wrk_json)
 
 from jkn.bridging.core.crypto import signature  # noqa: E402
 from jkn.services.portal.audit import SYSTEM  # noqa: E402
@@ -107,14 +108,18 @@ def signed_headers(consumers: list[dict]) -> tuple[list, list, list, list[int]]:
 
 
 def run_wrk(base: str, mode: str, consumers: list[dict], a: list, b: list, c: list, day: str, run: str,
-            duration: int, connections: int, est: int) -> dict:
+            duration: int, connections: int, est: int, pid: int | None = None) -> dict:
+    """wrk's report; with ``pid``, also the CPU (user + system) that process spent per request."""
     cons, stamps, sigs, keyof = signed_headers(consumers) if consumers else ([], [], [], [])
     script = LUA % {"cons": _lua_list(cons), "ts": _lua_list(stamps), "sigs": _lua_list(sigs),
                     "keys": _lua_list([x["user_key"] for x in consumers]), "keyof": _lua_list(keyof),
                     "a": _lua_list(a), "b": _lua_list(b), "c": _lua_list(c), "mode": mode, "run": run,
                     "host": base.split("//")[1], "poli": POLI, "day": day, "doctor": DOCTOR, "hours": HOURS,
                     "est": est}
+    cpu = cpu_seconds(pid) if pid else None
     r = wrk_json(base, script, duration, connections)
+    if pid:
+        r["server_cpu_ms_per_request"] = (cpu_seconds(pid) - cpu) * 1000 / max(r["requests"], 1)
     r["ok"] = r["requests"] - r["non_ok"]
     return r
 
@@ -247,25 +252,26 @@ def main() -> None:
     def show(name: str) -> None:
         r = results[name]
         log(f"{name:10s} {r['rps']:8.0f} req/s  p50 {r['p50_ms']:.2f} ms  p99 {r['p99_ms']:.2f} ms  "
-            f"errors {r['errors']}  non-OK {r['non_ok']}")
+            f"errors {r['errors']}  non-OK {r['non_ok']}  server CPU {r['server_cpu_ms_per_request']:.3f} ms/request  "
+            f"load {os.getloadavg()[0]:.1f}")
 
     with Server(None, args.workers) as baseline:
         run_wrk(baseline.base, "health", [], [], [], [], day, "", 3, wc, est)
-        results["baseline"] = run_wrk(baseline.base, "health", [], [], [], [], day, "", d, wc, est)
+        results["baseline"] = run_wrk(baseline.base, "health", [], [], [], [], day, "", d, wc, est, baseline.proc.pid)
         show("baseline")
     with Server(args.db, args.workers) as srv:
         check_with_bridging(srv.base, sanity, people.pop(), day, est)
         cols = list(zip(*warm_people))
         run_wrk(srv.base, "add", consumers[0], *cols, day, "BW", 3, wc, est)
         cols = list(zip(*people))
-        results["add"] = run_wrk(srv.base, "add", consumers[1], *cols, day, "BM", d, wc, est)
+        results["add"] = run_wrk(srv.base, "add", consumers[1], *cols, day, "BM", d, wc, est, srv.proc.pid)
         show("add")
         counted = count_numbers(args.db, rs, today)
         bookings = counted.pop("bookings")
         warm_b, main_b = bookings[: len(bookings) // 10], bookings[len(bookings) // 10:]
         run_wrk(srv.base, "task", consumers[2], warm_b, [""] * len(warm_b), [""] * len(warm_b), day, "", 3, wc, est)
         results["updatewaktu"] = run_wrk(srv.base, "task", consumers[3], main_b, [""] * len(main_b),
-                                         [""] * len(main_b), day, "", d, wc, est)
+                                         [""] * len(main_b), day, "", d, wc, est, srv.proc.pid)
         show("updatewaktu")
         c = count_numbers(args.db, rs, today)
         c.pop("bookings")

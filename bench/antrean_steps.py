@@ -7,12 +7,15 @@ participant with a referral.
     .venv/bin/python bench/antrean_steps.py --requests 300
 
 Reported per request (median over the requests): SQL round trips by kind — every statement sent,
-each ``BEGIN``/``COMMIT`` and savepoint — with their wall time, and the wall time of each phase
+the prepared reads of ``jkn.store.prepared`` included, each ``BEGIN``/``COMMIT`` and savepoint — with
+their wall time, the use case's CPU time (of its thread), and the wall time of each phase
 (timers around the server's own functions): signature/auth, the replay record (look up, claim,
-record the answer), the use case and inside it facility, doctor, schedule, participant + cover,
-referral, the number counter, the insert, the audit row; the seal; the commit. ``lock`` is the time
-from the counter's increment to the end of the commit: how long the practice's counter row stays
-locked, which bounds the adds per second of one practice (1 / lock).
+record the answer), the use case and inside it facility, doctor, schedule, participant + cover (or
+the cover alone, the participant read with the practice), referral, the number counter and the
+insert, the audit row; the seal; the commit. ``lock`` is the
+time from the counter's increment (from the start of the statement that makes it) to the end of the
+commit: how long the practice's counter row stays locked, which bounds the adds per second of one
+practice (1 / lock).
 """
 
 from __future__ import annotations
@@ -49,6 +52,7 @@ from jkn.services.care.common import jakarta_today  # noqa: E402
 from jkn.services.portal import audit  # noqa: E402
 from jkn.services.portal.audit import SYSTEM  # noqa: E402
 from jkn.store.engine import make_engine, session_factory  # noqa: E402
+from jkn.store.prepared import PreparedRead  # noqa: E402
 
 #: (phase, module, function name): wall time inside each call, per request
 PHASES = (("replay: look up", vclaim_requests, "recorded"), ("replay: claim", vclaim_requests, "claim"),
@@ -57,8 +61,10 @@ PHASES = (("replay: look up", vclaim_requests, "recorded"), ("replay: claim", vc
           ("  facility, doctor, window, booking code, letter", queues, "_practice"),
           ("  entry locked, with its facility's branch", queues, "_entry_locked"),
           ("  doctor", queues, "_doctor"), ("  participant + cover", eligibility, "check"),
+          ("  cover (participant read with the practice)", eligibility, "of_row"),
           ("  referral", queues, "_check_reference"), ("  counter", common, "next_serial"),
-          ("  counter", queues, "next_serial"), ("  entry by booking code", queues, "_booking"),
+          ("  counter", queues, "next_serial"), ("  counter + insert", queues, "_add_entry"),
+          ("  entry by booking code", queues, "_booking"),
           ("  task times", queues, "_tasks"), ("  audit row", audit, "record_at_facility"),
           ("  audit row", queues.audit, "record_at_facility"), ("seal", lzfast, "encrypt_response"),
           ("seal", server.lzfast, "encrypt_response"))
@@ -79,13 +85,15 @@ class Meter:
             return
 
         def timed(*args, **kwargs):
-            t = time.perf_counter()
-            if attr == "next_serial" and self.lock_from is None:
+            t, cpu = time.perf_counter(), time.thread_time()
+            if attr in ("next_serial", "_add_entry") and self.lock_from is None:  # from the counter's increment
                 self.lock_from = t
             try:
                 return fn(*args, **kwargs)
             finally:
                 self.phases[name] += time.perf_counter() - t
+                if name == "use case":
+                    self.phases["use case, CPU"] += time.thread_time() - cpu
         timed._metered = True
         setattr(owner, attr, timed)
 
@@ -102,6 +110,26 @@ class Meter:
             s = self.sql[kind]
             s[0] += 1
             s[1] += time.perf_counter() - conn.info.pop("t0")
+
+        names: dict[int, str] = {}
+
+        def prepared(run):  # jkn.store.prepared sends its statements on the driver's cursor, past these events
+            def counted(read, *args):
+                t = time.perf_counter()
+                try:
+                    return run(read, *args)
+                finally:
+                    took = time.perf_counter() - t
+                    if id(read) not in names:
+                        names[id(read)] = "prepared SELECT " + ", ".join(list(read.row._fields)[:3])[:45]
+                    s = self.sql[names[id(read)]]
+                    s[0] += 1
+                    s[1] += took
+            return counted
+        attr = "_run" if hasattr(PreparedRead, "_run") else "first"  # "first": before PreparedRead.all
+        if not getattr(getattr(PreparedRead, attr), "_metered", False):
+            setattr(PreparedRead, attr, prepared(getattr(PreparedRead, attr)))
+            getattr(PreparedRead, attr)._metered = True
 
         def count(name):
             def counted(*_a):

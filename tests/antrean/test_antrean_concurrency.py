@@ -106,3 +106,28 @@ def test_concurrent_takes_get_consecutive_numbers_and_one_entry_per_patient(hosp
     assert [r.queue_number for r in _stored(engine)].count("B-1") == 1
     nxt = _at_once(hospital, [_entry(w, "NEXT", "3273011203999901")])[0]
     assert nxt["response"]["angkaantrean"] == N + 2, nxt
+
+
+def test_concurrent_takes_past_the_capacity_are_refused_and_take_no_number(hospital):
+    """The doctor's capacity holds under concurrent takes, and a take it refuses leaves no gap in the
+    numbers (the number and the entry commit, or roll back, together)."""
+    from jkn.services.care import queues
+
+    w, engine = hospital.world, hospital.engine
+    stored = [r for r in _stored(engine) if r.status != "CANCELLED"]
+    highest = max([r.queue_seq for r in stored if r.queue_number.startswith("ANA-")], default=0)
+
+    def capacity(n: int) -> None:
+        with session_factory(engine)() as s:
+            queues.set_schedule(s, w.rsud, actor=SYSTEM, poli="ANA", subspecialist="ANA", doctor_code=DOCTOR,
+                                windows=[queues.window(w.today.isoweekday(), "08:00", "12:00", capacity=n)])
+
+    capacity(len(stored) + 2)
+    answers = _at_once(hospital, [_entry(w, f"CAP{i}", f"32730112040{i:03d}01") for i in range(4)])
+    assert sorted(a["metaData"]["code"] for a in answers) == [200, 200, 201, 201], answers
+    assert all("penuh" in a["metaData"]["message"] for a in answers if a["metaData"]["code"] == 201)
+    assert sorted(a["response"]["angkaantrean"] for a in answers if a["metaData"]["code"] == 200) == [
+        highest + 1, highest + 2]
+    capacity(len(stored) + 3)
+    nxt = _at_once(hospital, [_entry(w, "CAPNEXT", "3273011204099901")])[0]
+    assert nxt["response"]["angkaantrean"] == highest + 3, nxt

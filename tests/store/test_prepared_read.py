@@ -47,3 +47,25 @@ def test_reads_the_sessions_own_unflushed_and_uncommitted_changes(db, world):
     with session_factory(db)() as session:
         e = eligibility.check(session, world.today, card_number=world.active)
         assert e.active and e.card_printed != dt.date(2031, 5, 6)
+
+
+def test_statement_with_its_own_values_and_many_rows(db, world):
+    """A statement holding a literal (the hours ``opens || '-' || closes``, the doctors' roles) gives
+    SQLAlchemy's rows, every one of them (the Antrean practice and task look-ups)."""
+    from sqlalchemy import bindparam, or_
+
+    from jkn.store.prepared import PreparedRead
+
+    stmt = (select(ParticipantRow.card_number, (ParticipantRow.status + "-" + ParticipantRow.care_class).label("tag"))
+            .where(or_(ParticipantRow.status == "ACTIVE", ParticipantRow.status == bindparam("other")))
+            .order_by(ParticipantRow.card_number))
+    read = PreparedRead(stmt)
+    with session_factory(db)() as session:
+        plain = session.execute(stmt, {"other": "INACTIVE"}).all()
+        fast = read.all(session, {"other": "INACTIVE"})
+        assert len(plain) >= 2 and [tuple(r) for r in fast] == [tuple(r) for r in plain]
+        assert all(r.tag.startswith(("ACTIVE-", "INACTIVE-")) for r in fast)
+        assert read.first(session, {"other": "INACTIVE"}) == fast[0]
+        if session.get_bind().dialect.driver == "psycopg":  # an IN list is refused, not sent unexpanded
+            with pytest.raises(TypeError):
+                PreparedRead(select(ParticipantRow.id).where(ParticipantRow.status.in_(["ACTIVE"]))).first(session, {})

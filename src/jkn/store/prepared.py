@@ -21,41 +21,53 @@ from sqlalchemy.orm import Session
 
 
 class PreparedRead:
-    """``PreparedRead(select)``; ``.first(session, params)``: the first row or None, with the
-    selected columns' keys as attributes."""
+    """``PreparedRead(select)``; ``.first(session, params)``: the first row or None, ``.all(session,
+    params)``: every row, with the selected columns' keys as attributes. Values the statement itself
+    holds (a literal) are sent with ``params``; it cannot hold an expanding ``IN``."""
 
     def __init__(self, stmt: Select):
         self.stmt = stmt
         self.row = namedtuple("Row", list(stmt.selected_columns.keys()))
         self._sql: str | None = None  # as SQLAlchemy's psycopg dialect compiles it (pyformat parameters)
+        self._own: dict[str, Any] = {}  # the statement's own bound values
         self._asyncpg: tuple[str, tuple[str, ...]] | None = None  # as its asyncpg dialect does, parameter names
 
-    def sql(self, dialect) -> str:
-        """The statement as ``dialect`` (SQLAlchemy's psycopg dialect) compiles it, compiled once."""
-        if self._sql is None:
-            self._sql = str(self.stmt.compile(dialect=dialect))
-        return self._sql
+    def first(self, session: Session, params: dict[str, Any]):
+        return self._run(session, params, lambda cursor: cursor.fetchone(), lambda result: result.first())
+
+    def all(self, session: Session, params: dict[str, Any]) -> list:
+        return self._run(session, params, lambda cursor: cursor.fetchall(), lambda result: result.all())
 
     async def first_async(self, connection, params: dict[str, Any]):
         """:meth:`first` on an asyncpg connection: the statement as SQLAlchemy's asyncpg dialect compiles
         it (``$1`` placeholders), prepared (asyncpg's statement cache), the row as the same named tuple."""
         if self._asyncpg is None:
             compiled = self.stmt.compile(dialect=asyncpg_dialect())
+            if "POSTCOMPILE" in str(compiled):
+                raise TypeError("an expanding IN cannot be prepared; compare with each value instead")
+            self._own = self._own or {k: v for k, v in compiled.params.items() if v is not None}
             self._asyncpg = (str(compiled), tuple(compiled.positiontup))
         sql, names = self._asyncpg
-        record = await connection.fetchrow(sql, *(params[name] for name in names))
+        values = {**self._own, **params} if self._own else params
+        record = await connection.fetchrow(sql, *(values[name] for name in names))
         return None if record is None else self.row._make(record)
 
-    def first(self, session: Session, params: dict[str, Any]):
+    def _run(self, session: Session, params: dict[str, Any], fetch, fetch_result):
         connection = session.connection()
         dialect = connection.dialect
         if dialect.driver != "psycopg":
-            return session.execute(self.stmt, params).first()
+            return fetch_result(session.execute(self.stmt, params))
         session.flush()  # what session.execute's autoflush does
         make = self.row._make
         cursor = connection.connection.driver_connection.cursor(row_factory=lambda _cursor: make)
         try:
-            cursor.execute(self.sql(dialect), params, prepare=True)
-            return cursor.fetchone()
+            if self._sql is None:
+                compiled = self.stmt.compile(dialect=dialect)
+                self._own = {k: v for k, v in compiled.params.items() if v is not None}
+                self._sql = str(compiled)
+                if "POSTCOMPILE" in self._sql:
+                    raise TypeError("an expanding IN cannot be prepared; compare with each value instead")
+            cursor.execute(self._sql, {**self._own, **params} if self._own else params, prepare=True)
+            return fetch(cursor)
         finally:
             cursor.close()

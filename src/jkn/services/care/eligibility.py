@@ -82,19 +82,26 @@ def found(row, what: Msg, field: str):
     return row
 
 
-def _lookup(session: Session, *, card_number: str | None, nik: str | None):
-    """(participant row — columns of ``participant`` as attributes —, FKTP name, last card print)."""
-    stmt, params, what, field_name = lookup_statement(card_number=card_number, nik=nik)
-    row = found(stmt.first(session, params), what, field_name)
-    return row, row.fktp_name, row.card_printed
+def by_card_statement():
+    """The look-up of :func:`check` by card number (bind parameter ``key``), for a caller that reads it
+    in one statement with other things and passes the row to :func:`of_row`: the columns of
+    ``participant`` as attributes, ``fktp_name``, ``card_printed`` and the payer's columns."""
+    return _statements()[0].stmt
+
+
+def of_row(session: Session, row, on_date: dt.date, *, card_number: str) -> Eligibility:
+    """:func:`check` of the row of :func:`by_card_statement` for ``card_number`` (None: no such card)."""
+    row = found(row, Msg("error.participant.by_card", card_number=str(card_number)), "noKartu")
+    result = _status(session, row, row.fktp_name, on_date)
+    result.card_printed = row.card_printed
+    return result
 
 
 def check(session: Session, on_date: dt.date, *, card_number: str | None = None, nik: str | None = None) -> Eligibility:
     """The participant by card number (or NIK) and their status on ``on_date``."""
-    p, fktp_name, printed = _lookup(session, card_number=card_number, nik=nik)
-    result = _status(session, p, fktp_name, on_date)
-    result.card_printed = printed
-    return result
+    stmt, params, what, field_name = lookup_statement(card_number=card_number, nik=nik)
+    row = found(stmt.first(session, params), what, field_name)
+    return of_row(session, row, on_date, card_number=row.card_number)
 
 
 def from_row(p, on_date: dt.date) -> Eligibility | None:

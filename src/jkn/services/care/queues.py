@@ -13,13 +13,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import namedtuple
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Iterable
 
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import String, bindparam, cast, delete, func, insert, or_, select, true, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
+from jkn.domain.timestamps import utcnow
 from jkn.i18n import Msg
 from jkn.reference import care_codes
 from jkn.services.care import eligibility as care_eligibility
@@ -30,8 +33,9 @@ from jkn.services.paging import page
 from jkn.services.portal import audit
 from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
-from jkn.store.care_tables import ControlLetterRow, FacilityStaffRow, ReferralRow
+from jkn.store.care_tables import CareSerialRow, ControlLetterRow, FacilityStaffRow, ReferralRow
 from jkn.store.facility_tables import FacilityRow
+from jkn.store.prepared import PreparedRead
 from jkn.store.queue_tables import DoctorScheduleRow, HospitalQueueRow, QueueTaskRow
 from jkn.store.reference_tables import KabKotaRow
 
@@ -226,13 +230,13 @@ def _whole(body: dict, key: str, *, required: bool = True, low: int = 0, high: i
     return number
 
 
-def _booking(session: Session, facility_code: str, code, *, lock: bool = False) -> HospitalQueueRow:
+def _booking(session: Session, facility_code: str, code) -> HospitalQueueRow:
     text = str(code or "").strip()
     if not text:
         raise Invalid(Msg("error.queue.booking_required"), field="kodebooking")
     stmt = select(HospitalQueueRow).where(HospitalQueueRow.facility_code == facility_code,
                                           HospitalQueueRow.booking_code == text)
-    row = session.scalars(stmt.with_for_update() if lock else stmt).first()
+    row = session.scalars(stmt).first()
     if row is None:
         raise NotFound(Msg("error.queue.booking_unknown", text=text), field="kodebooking")
     return row
@@ -256,19 +260,22 @@ class Practice:
     capacity: int | None
     booking_taken: int | None  # the entry that already has the booking code
     letter: SimpleNamespace | None  # the referral or control letter, when one was asked for and exists
+    participant: tuple | None  # with a letter: the row of eligibility.by_card_statement, None if no such card
 
 
 _PRACTICE: dict = {}
 
 
-def _practice_statement(letter: str | None):
-    """The statement of :func:`_practice` for a kind of letter, built once (building it costs more CPU
-    than running it)."""
+def _practice_statement(letter: str | None) -> tuple[PreparedRead, type | None]:
+    """The statement of :func:`_practice` for a kind of letter (with a letter, a JKN patient's: the
+    participant's look-up of ``eligibility.check`` joined in), built once (building it costs more CPU
+    than running it) and prepared on PostgreSQL; and the type of the participant's row."""
     if letter not in _PRACTICE:
         code = bindparam("code")
         doctor = select(FacilityStaffRow.name).where(
             FacilityStaffRow.facility_code == code, FacilityStaffRow.registration_number == bindparam("doctor_code"),
-            FacilityStaffRow.role.in_(DOCTOR_ROLES), FacilityStaffRow.active.is_(True)).order_by(FacilityStaffRow.id).limit(1)
+            or_(*(FacilityStaffRow.role == r for r in DOCTOR_ROLES)),  # not IN: prepared (jkn.store.prepared)
+            FacilityStaffRow.active.is_(True)).order_by(FacilityStaffRow.id).limit(1)
         poli = bindparam("poli")
         window = select(DoctorScheduleRow.id).where(
             DoctorScheduleRow.facility_code == code, DoctorScheduleRow.doctor_code == bindparam("doctor_code"),
@@ -280,36 +287,47 @@ def _practice_statement(letter: str | None):
                                                   HospitalQueueRow.booking_code == bindparam("booking")).limit(1)
         joined = (FacilityRow.__table__.outerjoin(KabKotaRow.__table__, KabKotaRow.code == FacilityRow.kabkota_code)
                   .outerjoin(DoctorScheduleRow.__table__, DoctorScheduleRow.id == window.scalar_subquery()))
-        letter_columns = []
+        letter_columns, person_columns, person = [], [], None
         if letter is not None:
             table, names = _LETTER_COLUMNS[letter]
             joined = joined.outerjoin(table.__table__, table.number == bindparam("reference"))
             letter_columns = [getattr(table, n).label(f"letter_{n}") for n in names]
-        _PRACTICE[letter] = select(
+            found = care_eligibility.by_card_statement().subquery("person")  # its card: parameter "key"
+            joined = joined.outerjoin(found, true())
+            person_columns = [c.label(f"p_{c.key}") for c in found.c]
+            person = namedtuple("Participant", list(found.c.keys()))
+        _PRACTICE[letter] = PreparedRead(select(
             FacilityRow.code, KabKotaRow.branch_code, doctor.scalar_subquery().label("doctor_name"),
             DoctorScheduleRow.id.label("window_id"), DoctorScheduleRow.closed, DoctorScheduleRow.capacity,
-            taken.scalar_subquery().label("booking_taken"), *letter_columns).select_from(joined).where(
-            FacilityRow.code == code)
+            taken.scalar_subquery().label("booking_taken"), *letter_columns, *person_columns).select_from(joined).where(
+            FacilityRow.code == code)), person
     return _PRACTICE[letter]
 
 
 def _practice(session: Session, facility_code: str, *, doctor_code: str, poli: str, day: dt.date, hours: str,
-              booking: str, letter: str | None, reference: str | None) -> Practice:
+              booking: str, letter: str | None, reference: str | None, card: str | None) -> Practice:
     """The facility (NotFound if unknown), the branch serving it, its doctor, the doctor's practice
-    window at the clinic on the day and hours, whether the booking code is taken and the referral
-    or control letter (``letter``: "referral", "control" or None) — one round trip where these were
-    six (docs/benchmarks.md, "Antrean RS writes")."""
+    window at the clinic on the day and hours, whether the booking code is taken, the referral or
+    control letter (``letter``: "referral", "control" or None) and, with a letter, the participant of
+    ``card`` as ``eligibility.check`` reads them — one round trip where these were seven
+    (docs/benchmarks.md, "Antrean RS writes" and "third pass")."""
     code = (facility_code or "").strip().upper()
-    row = session.execute(_practice_statement(letter), {
-        "code": code, "doctor_code": doctor_code, "poli": poli, "weekday": day.isoweekday(), "hours": hours,
-        "booking": booking, "reference": reference or ""}).first()
+    params = {"code": code, "doctor_code": doctor_code, "poli": poli, "weekday": day.isoweekday(), "hours": hours,
+              "booking": booking}
+    if letter is not None:
+        params.update(reference=reference or "", key=card)
+    read, person = _practice_statement(letter)
+    row = read.first(session, params)
     if row is None:
         facility(session, facility_code, "facility_code")  # its NotFound
         raise Conflict(Msg("error.concurrent_change"))  # the facility was added since
-    found = row._mapping
-    kept = SimpleNamespace(**{k[7:]: found[k] for k in found.keys() if k.startswith("letter_")})
+    found = row._asdict()
+    kept = SimpleNamespace(**{k[7:]: v for k, v in found.items() if k.startswith("letter_")})
+    participant = None
+    if person is not None and found["p_id"] is not None:
+        participant = person(**{k[2:]: v for k, v in found.items() if k.startswith("p_")})
     return Practice(row.code, row.branch_code, row.doctor_name, row.window_id, row.closed, row.capacity,
-                    row.booking_taken, kept if letter is not None and kept.number is not None else None)
+                    row.booking_taken, kept if letter is not None and kept.number is not None else None, participant)
 
 
 def _check_reference(facility_code: str, p, visit_type: int, number: str, day: dt.date,
@@ -380,9 +398,10 @@ def add_queue(session: Session, facility_code: str, body: dict, *, actor: Actor,
     estimate = _whole(body, "estimasidilayani", low=0, high=2**63 - 1)
     quotas = {k: _whole(body, k, required=False) for k in ("kuotajkn", "sisakuotajkn", "kuotanonjkn", "sisakuotanonjkn")}
     kind_of_letter = None if not jkn else "control" if visit_type == 3 else "referral"
+    card = valid_card(_text(body, "nomorkartu", size=13)) if jkn else None
     with unit_of_work(session):
         ctx = _practice(session, facility_code, doctor_code=doctor_code, poli=pol.code, day=day, hours=hours,
-                        booking=booking, letter=kind_of_letter, reference=reference)
+                        booking=booking, letter=kind_of_letter, reference=reference, card=card)
         if ctx.doctor_name is None:
             raise _doctor_unknown(ctx.code, doctor_code)
         if ctx.window_id is None or ctx.closed:
@@ -391,29 +410,14 @@ def add_queue(session: Session, facility_code: str, body: dict, *, actor: Actor,
         if ctx.booking_taken is not None:
             raise Duplicate("Terdapat duplikasi Kode Booking", field="kodebooking")
         participant = None
-        card = None
         if jkn:  # the patient's own checks first: they do not depend on other takes, so no lock is held yet
-            card = valid_card(_text(body, "nomorkartu", size=13))
-            elig = care_eligibility.check(session, day, card_number=card)
+            elig = care_eligibility.of_row(session, ctx.participant, day, card_number=card)
             participant = elig.participant
             if participant.nik != nik:
                 raise Invalid(Msg("error.queue.nik_not_participant", nik=str(nik), card=str(card)), field="nik")
             if not elig.active:
                 raise refuse_inactive(elig, day)
             _check_reference(ctx.code, participant, visit_type, reference, day, ctx.letter)
-        if queue_number is None:  # jkn numbers it: the counter of the clinic, doctor and day (A-Q14), taken
-            # last: its row stays locked to the end of the transaction, so concurrent takes wait for this
-            # one and the capacity count and the insert below see each other's entries
-            seq = next_serial(session, f"Q{ctx.code}{pol.code}{doctor_code}{day:%y%m%d}")
-            queue_number = f"{pol.code}-{seq}"
-        if ctx.capacity is not None:
-            taken = session.scalar(select(func.count()).select_from(HospitalQueueRow).where(
-                HospitalQueueRow.facility_code == ctx.code, HospitalQueueRow.service_date == day,
-                HospitalQueueRow.doctor_code == doctor_code, HospitalQueueRow.practice_hours == hours,
-                HospitalQueueRow.status != "CANCELLED"))
-            if taken >= ctx.capacity:
-                raise Refused(f"Kuota jadwal dokter {ctx.doctor_name} pada {day} jam {hours} sudah penuh "
-                              f"({ctx.capacity})", rule="SCHEDULE_FULL", explanation=[])
         values = dict(
             facility_code=ctx.code, booking_code=booking, jkn=jkn, participant_id=participant.id if participant else None,
             card_number=card, nik=nik, phone=_text(body, "nohp", required=False, size=20), poli_code=pol.code,
@@ -424,16 +428,64 @@ def add_queue(session: Session, facility_code: str, body: dict, *, actor: Actor,
             estimated_ms=estimate, quota_jkn=quotas["kuotajkn"], quota_jkn_left=quotas["sisakuotajkn"],
             quota_non_jkn=quotas["kuotanonjkn"], quota_non_jkn_left=quotas["sisakuotanonjkn"],
             notes=_text(body, "keterangan", required=False, size=500), source=source, status="ACTIVE")
-        # one statement, no savepoint: an entry that would break a unique key (the number, the patient's
-        # active entry at the clinic, the booking code — a concurrent entry won it) is not inserted
-        added = session.execute(_insert_entry(session), values).first()
+        # no savepoint: an entry that would break a unique key (the number, the patient's active entry at
+        # the clinic, the booking code — a concurrent entry won it) is not inserted
+        counter = None if queue_number is not None else f"Q{ctx.code}{pol.code}{doctor_code}{day:%y%m%d}"
+        added = _add_entry(session, values, counter)
+        queue_number = values["queue_number"]
         if added is None:
             _not_taken(session, ctx.code, day, pol.code, doctor_code, nik, queue_number)
             raise Duplicate("Terdapat duplikasi Kode Booking", field="kodebooking")
+        if ctx.capacity is not None:  # counted with this entry: after the counter, under its lock
+            taken = session.scalar(select(func.count()).select_from(HospitalQueueRow).where(
+                HospitalQueueRow.facility_code == ctx.code, HospitalQueueRow.service_date == day,
+                HospitalQueueRow.doctor_code == doctor_code, HospitalQueueRow.practice_hours == hours,
+                HospitalQueueRow.status != "CANCELLED"))
+            if taken > ctx.capacity:  # refused: the entry and the counter's increment roll back
+                raise Refused(f"Kuota jadwal dokter {ctx.doctor_name} pada {day} jam {hours} sudah penuh "
+                              f"({ctx.capacity})", rule="SCHEDULE_FULL", explanation=[])
         audit.record(session, actor, "queue.add", object_type="hospital_queue", object_id=booking,
                      facility_code=ctx.code, branch_code=ctx.branch_code,
                      summary=Msg("audit.sum.queue", kind=kind, number=queue_number, poli=pol.code, day=day))
-        return queue_view(HospitalQueueRow(**values, id=added.id, created_at=added.created_at), [])
+        return queue_view(SimpleNamespace(**values, id=added.id, created_at=added.created_at), [])
+
+
+def _add_entry(session: Session, values: dict, counter: str | None):
+    """Insert the entry (``values``), skipped if it breaks a unique key: its (id, created_at), or None.
+    With ``counter`` jkn numbers it (A-Q14): the counter of the clinic, doctor and day is incremented
+    and the entry gets its number in ``values`` — on PostgreSQL in the same statement as the insert,
+    one round trip less while the counter's row is locked. Taken after every check: the row stays
+    locked to the end of the transaction, so concurrent takes wait for this one and see each other's
+    entries, and the number and the entry commit, or roll back, together."""
+    if counter is not None and session.get_bind().dialect.name == "postgresql":
+        row = session.execute(_numbered_insert(tuple(values)), {**values, "counter": counter, "created_at": utcnow()}).one()
+        values.update(queue_number=f"{values['poli_code']}-{row.seq}", queue_seq=row.seq)
+        return row if row.id is not None else None
+    if counter is not None:
+        seq = next_serial(session, counter)
+        values.update(queue_number=f"{values['poli_code']}-{seq}", queue_seq=seq)
+    return session.execute(_insert_entry(session), values).first()
+
+
+_NUMBERED: dict = {}
+
+
+def _numbered_insert(keys: tuple):
+    """PostgreSQL: the counter's upsert and the entry's insert with its number, one statement answering
+    (seq, id, created_at), id None when the entry was skipped (built once)."""
+    if keys not in _NUMBERED:
+        serials, entries = CareSerialRow.__table__, HospitalQueueRow.__table__
+        serial = (pg_insert(serials).values(prefix=bindparam("counter"), last=1)
+                  .on_conflict_do_update(index_elements=["prefix"], set_={"last": serials.c.last + 1})
+                  .returning(serials.c.last).cte("serial"))
+        given = [k for k in keys if k not in ("queue_number", "queue_seq")] + ["created_at"]
+        number = bindparam("poli_code", type_=String) + "-" + cast(serial.c.last, String)
+        rows = select(*(bindparam(k, type_=entries.c[k].type) for k in given), number, serial.c.last)
+        entry = (pg_insert(entries).from_select(given + ["queue_number", "queue_seq"], rows).on_conflict_do_nothing()
+                 .returning(entries.c.id, entries.c.created_at).cte("entry"))
+        _NUMBERED[keys] = select(serial.c.last.label("seq"), entry.c.id, entry.c.created_at).select_from(
+            serial.outerjoin(entry, true()))
+    return _NUMBERED[keys]
 
 
 _INSERT: dict = {}
@@ -472,47 +524,55 @@ def add_pharmacy(session: Session, facility_code: str, body: dict, *, actor: Act
         raise Invalid(Msg("error.queue.prescription_kind"), field="jenisresep")
     number = _whole(body, "nomorantrean", low=0)
     with unit_of_work(session):
-        row, code, branch = _entry_locked(session, facility_code, body.get("kodebooking"))
+        row = _entry_locked(session, facility_code, body.get("kodebooking"))
         if row.status == "CANCELLED":
             raise Refused(f"Antrean {row.booking_code} sudah dibatalkan", rule="CANCELLED", explanation=[])
         if row.pharmacy_number is not None:
             raise Duplicate(f"Antrean farmasi untuk kodebooking {row.booking_code} sudah ada", field="kodebooking")
-        row.prescription_type, row.pharmacy_number = kind, number
-        row.pharmacy_notes = _text(body, "keterangan", required=False, size=500)
-        session.flush()
+        session.execute(_UPDATE_ENTRY, {"entry_id": row.id, "prescription_type": kind, "pharmacy_number": number,
+                                        "pharmacy_notes": _text(body, "keterangan", required=False, size=500)})
         audit.record(session, actor, "queue.pharmacy", object_type="hospital_queue", object_id=row.booking_code,
-                     facility_code=code, branch_code=branch, summary=Msg("audit.sum.pharmacy_queue", number=number, kind=kind))
+                     facility_code=row.facility_code, branch_code=row.branch_code,
+                     summary=Msg("audit.sum.pharmacy_queue", number=number, kind=kind))
         return {"kodebooking": row.booking_code, "jenisresep": kind, "nomorantrean": number}
 
 
-_TASKS = select(QueueTaskRow).where(QueueTaskRow.queue_id == bindparam("queue_id"))
+#: an entry's task times (task id, the hospital's time, when received)
+_TASKS = PreparedRead(select(QueueTaskRow.task_id, QueueTaskRow.at_ms, QueueTaskRow.received_at)
+                      .where(QueueTaskRow.queue_id == bindparam("queue_id")))
+_INSERT_TASK = insert(QueueTaskRow.__table__)
+#: an entry's columns given as parameters, by its id (``entry_id``)
+_UPDATE_ENTRY = update(HospitalQueueRow.__table__).where(HospitalQueueRow.id == bindparam("entry_id"))
 
 
-def _tasks(session: Session, queue_id: int) -> dict[int, QueueTaskRow]:
-    return {t.task_id: t for t in session.scalars(_TASKS, {"queue_id": queue_id})}
+def _tasks(session: Session, queue_id: int) -> dict:
+    return {t.task_id: t for t in _TASKS.all(session, {"queue_id": queue_id})}
 
 
-#: an entry by facility and booking code, locked, with the branch serving the facility
-_ENTRY_LOCKED = (select(HospitalQueueRow, select(KabKotaRow.branch_code).where(KabKotaRow.code == FacilityRow.kabkota_code)
-                        .scalar_subquery())
-                 .join(FacilityRow, FacilityRow.code == HospitalQueueRow.facility_code)
-                 .where(HospitalQueueRow.facility_code == bindparam("code"),
-                        HospitalQueueRow.booking_code == bindparam("booking"))
-                 .with_for_update(of=HospitalQueueRow))
+#: the columns of an entry that its task times, pharmacy queue and cancelling read, by facility and
+#: booking code, locked, with the branch serving the facility
+_ENTRY_LOCKED = PreparedRead(
+    select(HospitalQueueRow.id, HospitalQueueRow.facility_code, HospitalQueueRow.booking_code, HospitalQueueRow.status,
+           HospitalQueueRow.new_patient, HospitalQueueRow.cancel_reason, HospitalQueueRow.pharmacy_number,
+           select(KabKotaRow.branch_code).where(KabKotaRow.code == FacilityRow.kabkota_code).scalar_subquery()
+           .label("branch_code"))
+    .join(FacilityRow, FacilityRow.code == HospitalQueueRow.facility_code)
+    .where(HospitalQueueRow.facility_code == bindparam("code"), HospitalQueueRow.booking_code == bindparam("booking"))
+    .with_for_update(of=HospitalQueueRow))
 
 
-def _entry_locked(session: Session, facility_code: str, booking_code) -> tuple[HospitalQueueRow, str, str | None]:
-    """(the entry, locked; its facility's code; the branch serving the facility) in one round trip
-    where these were three; an unknown facility or booking code answered as :func:`facility` and
-    :func:`_booking` answer it."""
+def _entry_locked(session: Session, facility_code: str, booking_code):
+    """The entry's columns of :data:`_ENTRY_LOCKED`, its row locked, in one round trip where these were
+    three; an unknown facility or booking code answered as :func:`facility` and :func:`_booking`
+    answer it."""
     code, text = (facility_code or "").strip().upper(), str(booking_code or "").strip()
     if text:
-        found = session.execute(_ENTRY_LOCKED, {"code": code, "booking": text}).first()
+        found = _ENTRY_LOCKED.first(session, {"code": code, "booking": text})
         if found is not None:
-            return found[0], code, found[1]
-    fac = facility(session, facility_code, "facility_code")
-    row = _booking(session, fac.code, booking_code, lock=True)  # its Invalid or NotFound
-    return row, fac.code, audit.branch_of_kabkota(session, fac.kabkota_code)
+            return found
+    fac = facility(session, facility_code, "facility_code")  # its NotFound
+    _booking(session, fac.code, booking_code)  # its Invalid or NotFound
+    raise Conflict(Msg("error.concurrent_change"))  # the entry was added since
 
 
 def update_task(session: Session, facility_code: str, body: dict, *, actor: Actor) -> dict:
@@ -529,7 +589,7 @@ def update_task(session: Session, facility_code: str, body: dict, *, actor: Acto
     if prescription is not None and prescription not in PRESCRIPTIONS:
         raise Invalid(Msg("error.queue.prescription_kind_task"), field="jenisresep")
     with unit_of_work(session):
-        row, code, branch = _entry_locked(session, facility_code, body.get("kodebooking"))
+        row = _entry_locked(session, facility_code, body.get("kodebooking"))
         tasks = _tasks(session, row.id)
         if task in tasks:
             raise Duplicate(f"TaskId={task} sudah ada", field="taskid")
@@ -546,16 +606,19 @@ def update_task(session: Session, facility_code: str, body: dict, *, actor: Acto
             if task > first and at_ms < tasks[task - 1].at_ms:
                 raise Refused(f"Waktu TaskId={task} lebih awal dari waktu TaskId={task - 1} [{CATALOGUE}]",
                               rule="TASK_TIME_ORDER", explanation=[])
-        session.add(QueueTaskRow(queue_id=row.id, task_id=task, at_ms=at_ms))
+        session.execute(_INSERT_TASK, {"queue_id": row.id, "task_id": task, "at_ms": at_ms})
+        changed = {}
         if task == 99:
-            row.status, row.cancel_reason = "CANCELLED", row.cancel_reason or TASK_NAMES[99]
+            changed = {"status": "CANCELLED", "cancel_reason": row.cancel_reason or TASK_NAMES[99]}
         elif task == 5:
-            row.status = "DONE"
+            changed["status"] = "DONE"
         if prescription is not None:
-            row.prescription_type = prescription
-        session.flush()
+            changed["prescription_type"] = prescription
+        if changed:
+            session.execute(_UPDATE_ENTRY, {"entry_id": row.id, **changed})
         audit.record(session, actor, "queue.task", object_type="hospital_queue", object_id=row.booking_code,
-                     facility_code=code, branch_code=branch, summary=Msg("audit.sum.queue_task", task=task, at=str(at_ms)))
+                     facility_code=row.facility_code, branch_code=row.branch_code,
+                     summary=Msg("audit.sum.queue_task", task=task, at=str(at_ms)))
         return {"kodebooking": row.booking_code, "taskid": task, "waktu": at_ms}
 
 
@@ -565,16 +628,16 @@ def cancel_queue(session: Session, facility_code: str, body: dict, *, actor: Act
         raise Invalid(Msg("error.queue.body_object"), field="body")
     reason = _text(body, "keterangan", size=500)
     with unit_of_work(session):
-        row, code, branch = _entry_locked(session, facility_code, body.get("kodebooking"))
+        row = _entry_locked(session, facility_code, body.get("kodebooking"))
         if row.status == "CANCELLED":
             raise Refused(f"Antrean {row.booking_code} sudah dibatalkan", rule="CANCELLED", explanation=[])
         if row.status == "DONE" or 4 in _tasks(session, row.id):
             raise Refused(f"Antrean {row.booking_code} sudah dilayani dan tidak dapat dibatalkan",
                           rule="ALREADY_SERVED", explanation=[])
-        row.status, row.cancel_reason = "CANCELLED", reason
-        session.flush()
+        session.execute(_UPDATE_ENTRY, {"entry_id": row.id, "status": "CANCELLED", "cancel_reason": reason})
         audit.record(session, actor, "queue.cancel", object_type="hospital_queue", object_id=row.booking_code,
-                     facility_code=code, branch_code=branch, summary=Msg("audit.sum.queue_cancelled", reason=reason))
+                     facility_code=row.facility_code, branch_code=row.branch_code,
+                     summary=Msg("audit.sum.queue_cancelled", reason=reason))
         return {"kodebooking": row.booking_code}
 
 
