@@ -13,6 +13,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from jkn.i18n.catalogue import text
+from jkn.i18n.formats import format_date, format_month, format_number, format_rupiah
+
 
 @dataclass(frozen=True, slots=True)
 class Rp:
@@ -34,8 +37,6 @@ class Msg:
         return hash((self.key, tuple(sorted((k, repr(v)) for k, v in self.values.items()))))
 
     def render(self, lang: str) -> str:
-        from jkn.i18n.catalogue import text
-
         return text(lang, self.key, **{k: render(v, lang) for k, v in self.values.items()})
 
     def __str__(self) -> str:
@@ -49,8 +50,8 @@ def N_(key: str, /, **values: Any) -> Msg:
 
 def render(value: Any, lang: str) -> Any:
     """A value as the reader reads it: messages translated, money, dates and months formatted."""
-    from jkn.i18n.formats import format_date, format_month, format_number, format_rupiah
-
+    if type(value) is str:  # the commonest value, read as it is
+        return value
     if isinstance(value, Msg):
         return value.render(lang)
     if isinstance(value, Rp):
