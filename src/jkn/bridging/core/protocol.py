@@ -129,6 +129,7 @@ class Router:
 #: rotated consumer stops working within this time (at once in the process that changed it).
 CONSUMER_CACHE_SECONDS = float(os.environ.get("JKN_VCLAIM_CONSUMER_CACHE", "5") or 5)
 _consumers: dict[str, tuple[float, ConsumerAuth | None]] = {}
+_refreshing: set[str] = set()  # cons-ids read again ahead of time, in a worker thread
 
 
 def forget_consumers() -> None:
@@ -141,17 +142,42 @@ def consumer_cached(cons_id: str | None) -> bool:
     return hit is not None and time.monotonic() - hit[0] < CONSUMER_CACHE_SECONDS
 
 
-def _consumer(sessions, cons_id: str) -> ConsumerAuth | None:
-    now = time.monotonic()
-    hit = _consumers.get(cons_id)
-    if hit is not None and now - hit[0] < CONSUMER_CACHE_SECONDS:
-        return hit[1]
+def refresh_due(cons_id: str | None) -> str | None:
+    """The cons-id to read again ahead of time, or None: a cached consumer past half its time, not
+    already being read. Read in the background (:func:`refresh_consumer`) while requests go on with
+    the cached one, a busy consumer's requests never wait for the database, and a revoked consumer
+    still stops within ``CONSUMER_CACHE_SECONDS``."""
+    key = (cons_id or "").strip()
+    hit = _consumers.get(key)
+    if hit is None or key in _refreshing or time.monotonic() - hit[0] < CONSUMER_CACHE_SECONDS / 2:
+        return None
+    _refreshing.add(key)
+    return key
+
+
+def refresh_consumer(sessions, cons_id: str) -> None:
+    """Read ``cons_id`` again (see :func:`refresh_due`)."""
+    try:
+        _load(sessions, cons_id, time.monotonic())
+    finally:
+        _refreshing.discard(cons_id)
+
+
+def _load(sessions, cons_id: str, now: float) -> ConsumerAuth | None:
     with sessions() as session:
         consumer = load_auth(session, cons_id)
     if len(_consumers) > 10_000:
         _consumers.clear()
     _consumers[cons_id] = (now, consumer)
     return consumer
+
+
+def _consumer(sessions, cons_id: str) -> ConsumerAuth | None:
+    now = time.monotonic()
+    hit = _consumers.get(cons_id)
+    if hit is not None and now - hit[0] < CONSUMER_CACHE_SECONDS:
+        return hit[1]
+    return _load(sessions, cons_id, now)
 
 
 def authenticate(sessions, headers, max_skew: int, now: float | None = None,

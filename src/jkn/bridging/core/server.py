@@ -10,6 +10,7 @@ arrive from the ASGI front (:mod:`jkn.bridging.core.dispatch`), never through th
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from starlette.concurrency import run_in_threadpool
@@ -18,7 +19,7 @@ from starlette.responses import Response
 from jkn.bridging.core import async_read, envelope, lzfast
 from jkn.bridging.core import settings as bridging_settings
 from jkn.bridging.core.protocol import (Call, NeedsSession, ProtocolError, Route, authenticate, consumer_cached,
-                                        domain_error, parse_body, squash)
+                                        domain_error, parse_body, refresh_consumer, refresh_due, squash)
 from jkn.bridging.core.service import Service
 from jkn.i18n import Msg
 from jkn.services.care import vclaim_requests
@@ -217,6 +218,27 @@ async def _fast_read(state, service: Service, service_path: str, headers, consum
     return sealed_answer(service, route, call, result, headers)
 
 
+_refreshes: set[asyncio.Task] = set()  # running reads of consumers ahead of time (kept until done)
+
+
+def _refresh_ahead(read_sessions, cons_id: str | None) -> None:
+    """Read the consumer again in a worker thread when its cached copy is past half its time
+    (:func:`jkn.bridging.core.protocol.refresh_due`); the request does not wait for it."""
+    key = refresh_due(cons_id)
+    if key is None:
+        return
+
+    async def refresh():
+        try:
+            await run_in_threadpool(refresh_consumer, read_sessions, key)
+        except Exception:  # the next request after the cached copy's time reads it itself
+            log.exception("reading consumer %s ahead of time failed", key)
+
+    task = asyncio.get_running_loop().create_task(refresh())
+    _refreshes.add(task)
+    task.add_done_callback(_refreshes.discard)
+
+
 async def serve(state, service: Service, method: str, service_path: str, headers, receive,
                 client: str | None = None) -> Response:
     """One request under ``service``'s base path (from the address ``client``): limits,
@@ -229,6 +251,7 @@ async def serve(state, service: Service, method: str, service_path: str, headers
     try:
         if consumer_cached(headers.get("x-cons-id")):  # no database: answered in the event loop
             consumer = authenticate(read_sessions, headers, settings.max_skew, user_key=service.user_key)
+            _refresh_ahead(read_sessions, headers.get("x-cons-id"))
         else:
             consumer = await run_in_threadpool(authenticate, read_sessions, headers, settings.max_skew,
                                                user_key=service.user_key)

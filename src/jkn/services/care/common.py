@@ -60,6 +60,9 @@ def jakarta_date_of(instant: dt.datetime) -> dt.date:
     return aware.astimezone(JAKARTA).date()
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def parse_date(value: "dt.date | str | None", field: str, *, required: bool = True) -> dt.date | None:
     """A calendar date from ``YYYY-MM-DD``; Invalid names the field otherwise."""
     if value is None or value == "":
@@ -71,7 +74,7 @@ def parse_date(value: "dt.date | str | None", field: str, *, required: bool = Tr
     if isinstance(value, dt.date):
         return value
     text = str(value).strip()
-    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+    if not _ISO_DATE.fullmatch(text):
         raise Invalid(Msg("error.care.date_format", field=field, value=repr(value)), field=field)
     try:
         return dt.date.fromisoformat(text)
