@@ -12,13 +12,14 @@ ones Antrean RS clients expect where they are known (assumption A-Q04).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections import namedtuple
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Iterable
 
-from sqlalchemy import String, bindparam, cast, delete, func, insert, or_, select, true, update
+from sqlalchemy import JSON, String, bindparam, cast, delete, func, insert, or_, select, true, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
@@ -461,10 +462,9 @@ def _add_entry(session: Session, values: dict, counter: str | None, audited):
     check: concurrent takes wait for this one and see each other's entries, and the number, the entry
     and its audit row commit, or roll back, together."""
     if counter is not None and session.get_bind().dialect.name == "postgresql":
-        audit_row = {f"audit_{k}": v for k, v in audited(NUMBER_MARK).items()}
-        row = session.execute(_numbered_insert(tuple(values), tuple(audit_row)),
-                              {**values, **audit_row, "counter": counter, "created_at": utcnow(),
-                               "number_mark": NUMBER_MARK}).one()
+        audit_row = {f"audit_{k}": json.dumps(v) if k in _AUDIT_JSON else v for k, v in audited(NUMBER_MARK).items()}
+        row = _numbered_insert(tuple(values), tuple(audit_row)).first(
+            session, {**values, **audit_row, "counter": counter, "created_at": utcnow(), "number_mark": NUMBER_MARK})
         values.update(queue_number=f"{values['poli_code']}-{row.seq}", queue_seq=row.seq)
         return row if row.id is not None else None
     if counter is not None:
@@ -479,13 +479,16 @@ def _add_entry(session: Session, values: dict, counter: str | None, audited):
 #: the queue number in an audit row's summary written before the number is known, replaced by it in SQL
 NUMBER_MARK = "\u27e8nomorantrean\u27e9"
 _INSERT_AUDIT = insert(audit.TABLE)
+#: the audit row's JSON columns, sent serialized as SQLAlchemy serializes them (the prepared statement is sent past it)
+_AUDIT_JSON = {c.key for c in audit.TABLE.c if isinstance(c.type, JSON)}
 _NUMBERED: dict = {}
 
 
 def _numbered_insert(keys: tuple, audit_keys: tuple):
     """PostgreSQL: the counter's upsert, the entry's insert with its number and the audit row of the entry
-    (``NUMBER_MARK`` in its summary replaced by the number), one statement answering (seq, id,
-    created_at), id None when the entry was skipped (built once)."""
+    (``NUMBER_MARK`` in its summary replaced by the number; its time the entry's), one statement answering
+    (seq, id, created_at), id None when the entry was skipped (built once, prepared: planning it cost the
+    database more than running it)."""
     if (keys, audit_keys) not in _NUMBERED:
         serials, entries = CareSerialRow.__table__, HospitalQueueRow.__table__
         serial = (pg_insert(serials).values(prefix=bindparam("counter"), last=1)
@@ -500,10 +503,11 @@ def _numbered_insert(keys: tuple, audit_keys: tuple):
         audit_cols = [func.replace(bindparam(k, type_=String), bindparam("number_mark", type_=String),
                                    entry.c.queue_number) if n == "summary" else bindparam(k, type_=audit.TABLE.c[n].type)
                       for k, n in zip(audit_keys, names)]
-        audited = insert(audit.TABLE).from_select(names, select(*audit_cols).select_from(entry)).returning(
-            audit.TABLE.c.id).cte("audited")
-        _NUMBERED[keys, audit_keys] = select(serial.c.last.label("seq"), entry.c.id, entry.c.created_at, audited.c.id.label(
-            "audit_id")).select_from(serial.outerjoin(entry, true()).outerjoin(audited, true()))
+        audited = insert(audit.TABLE).from_select(names + ["at"], select(*audit_cols, entry.c.created_at).select_from(
+            entry)).returning(audit.TABLE.c.id).cte("audited")
+        _NUMBERED[keys, audit_keys] = PreparedRead(select(
+            serial.c.last.label("seq"), entry.c.id, entry.c.created_at, audited.c.id.label("audit_id")).select_from(
+            serial.outerjoin(entry, true()).outerjoin(audited, true())))
     return _NUMBERED[keys, audit_keys]
 
 
