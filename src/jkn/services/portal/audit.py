@@ -133,6 +133,24 @@ def columns(actor: Actor, action: str, *, object_type: str | None = None, object
 
 
 TABLE = AuditEventRow.__table__
+#: the columns sent serialized as SQLAlchemy's JSON type serializes them, by a statement sent past it (jkn.store.prepared)
+JSON_COLUMNS = ("before", "after")
+
+
+def inserted_with(change, keys: tuple[str, ...], at, **given):
+    """A CTE inserting the audit row of ``change`` (a CTE of the insert it records; no row: no audit row)
+    in the same statement: the :func:`columns` ``keys`` as the parameters ``audit_<key>`` (see
+    :func:`parameters`), those in ``given`` as the SQL expressions given, at the time ``at``."""
+    names = [k for k in keys if k not in given]
+    values = [bindparam(f"audit_{k}", type_=TABLE.c[k].type) for k in names]
+    return insert(TABLE).from_select(names + list(given) + ["at"], select(*values, *given.values(), at).select_from(
+        change)).returning(TABLE.c.id).cte("audited")
+
+
+def parameters(row: dict) -> dict:
+    """The parameters of :func:`inserted_with` for the audit row of :func:`columns` ``row``, the JSON
+    columns serialized (``json.dumps``, as SQLAlchemy does)."""
+    return {f"audit_{k}": json.dumps(v) if k in JSON_COLUMNS else v for k, v in row.items()}
 _INSERT = insert(TABLE).returning(TABLE.c.id)  # built once (compiled form cached)
 
 
