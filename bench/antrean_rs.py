@@ -18,7 +18,8 @@ practice (the worst case: every add waits for the one counter), then spread roun
 line; then task times,
 task 3 on every entry, then 4, ... (6) the numbers checked in the database: in every practice consecutive
 from 1, no repeat, as many as the adds answered 200; as many task rows as updates answered 200. Each
-measured run also reports the server process's CPU (user + system, from /proc) per request. Before
+measured run also reports the server process's CPU (user + system, from /proc) per request, split,
+with its threads' context switches per request. Before
 the runs, the time of a one-row INSERT + COMMIT (the WAL flush an add makes while it holds its
 practice's counter; the disk is shared with every database of the server). Loopback only; every loop is bounded by ``--duration``.
 """
@@ -120,6 +121,19 @@ def signed_headers(consumers: list[dict]) -> tuple[list, list, list, list[int]]:
     return cons, stamps, sigs, keyof
 
 
+def server_counters(pid: int) -> tuple[float, float, int, int]:
+    """User and system CPU seconds of process ``pid`` and the voluntary and involuntary context switches
+    of its threads (Linux /proc): where a request's server CPU goes when adds wait for one counter."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    tick = os.sysconf("SC_CLK_TCK")
+    switches = [0, 0]
+    for status in Path(f"/proc/{pid}/task").glob("*/status"):
+        for line in status.read_text().splitlines():
+            if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
+                switches[line.startswith("non")] += int(line.split()[1])
+    return int(fields[11]) / tick, int(fields[12]) / tick, switches[0], switches[1]
+
+
 def run_wrk(base: str, mode: str, consumers: list[dict], a: list, b: list, c: list, day: str, run: str,
             duration: int, connections: int, est: int, pid: int | None = None, spread: int = 1) -> dict:
     """wrk's report; with ``pid``, also the CPU (user + system) that process spent per request. Adds
@@ -131,10 +145,14 @@ def run_wrk(base: str, mode: str, consumers: list[dict], a: list, b: list, c: li
                     "host": base.split("//")[1], "day": day, "hours": HOURS, "est": est,
                     "docs": _lua_list([d for d, _ in practices(spread)]),
                     "polis": _lua_list([p for _, p in practices(spread)])}
-    cpu = cpu_seconds(pid) if pid else None
+    cpu, counted = (cpu_seconds(pid), server_counters(pid)) if pid else (None, None)
     r = wrk_json(base, script, duration, connections)
     if pid:
-        r["server_cpu_ms_per_request"] = (cpu_seconds(pid) - cpu) * 1000 / max(r["requests"], 1)
+        n = max(r["requests"], 1)
+        r["server_cpu_ms_per_request"] = (cpu_seconds(pid) - cpu) * 1000 / n
+        user, system, voluntary, involuntary = (b - a for a, b in zip(counted, server_counters(pid)))
+        r["server_user_ms_per_request"], r["server_system_ms_per_request"] = user * 1000 / n, system * 1000 / n
+        r["server_switches_per_request"] = {"voluntary": voluntary / n, "involuntary": involuntary / n}
     r["ok"] = r["requests"] - r["non_ok"]
     return r
 
@@ -275,8 +293,10 @@ def main() -> None:
     def show(name: str) -> None:
         r = results[name]
         log(f"{name:18s} {r['rps']:8.0f} req/s  p50 {r['p50_ms']:.2f} ms  p99 {r['p99_ms']:.2f} ms  "
-            f"errors {r['errors']}  non-OK {r['non_ok']}  server CPU {r['server_cpu_ms_per_request']:.3f} ms/request  "
-            f"load {os.getloadavg()[0]:.1f}")
+            f"errors {r['errors']}  non-OK {r['non_ok']}  server CPU {r['server_cpu_ms_per_request']:.3f} ms/request "
+            f"(user {r['server_user_ms_per_request']:.3f}, system {r['server_system_ms_per_request']:.3f}; context "
+            f"switches {r['server_switches_per_request']['voluntary']:.1f} + "
+            f"{r['server_switches_per_request']['involuntary']:.1f} forced)  load {os.getloadavg()[0]:.1f}")
 
     with Server(None, args.workers) as baseline:
         run_wrk(baseline.base, "health", [], [], [], [], day, "", 3, wc, est)
