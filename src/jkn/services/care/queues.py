@@ -485,8 +485,7 @@ _NUMBERED: dict = {}
 def _numbered_insert(keys: tuple, audit_keys: tuple):
     """PostgreSQL: the counter's upsert, the entry's insert with its number and the audit row of the entry
     (``NUMBER_MARK`` in its summary replaced by the number; its time the entry's), one statement answering
-    (seq, id, created_at), id None when the entry was skipped (built once, prepared: planning it cost the
-    database more than running it)."""
+    (seq, id, created_at), id None when the entry was skipped (built once per set of columns, prepared)."""
     if (keys, audit_keys) not in _NUMBERED:
         serials, entries = CareSerialRow.__table__, HospitalQueueRow.__table__
         serial = (pg_insert(serials).values(prefix=bindparam("counter"), last=1)
