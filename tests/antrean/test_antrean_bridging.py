@@ -21,7 +21,7 @@ from support.databases import BACKENDS, truncate_business_tables
 
 from jkn.bridging.core.crypto import signature
 from jkn.services.care import facilities, queues, referrals, vclaim_consumers
-from jkn.services.portal.audit import SYSTEM
+from jkn.services.portal.audit import SYSTEM, summary_text
 from jkn.store.engine import session_factory
 from jkn.store.portal_tables import AuditEventRow
 from jkn.store.queue_tables import DoctorScheduleRow, HospitalQueueRow, QueueTaskRow
@@ -216,8 +216,14 @@ def test_queue_entry_task_times_pharmacy_lists_and_dashboards(hospital):
     assert refused_plain["metadata"]["code"] == 400
     # every write was audited as the consumer that signed it
     with session_factory(engine)() as s:
-        actions = s.scalars(select(AuditEventRow.action).where(AuditEventRow.object_id == "RSUD-A012")).all()
+        audited = s.execute(select(AuditEventRow.action, AuditEventRow.summary, AuditEventRow.actor).where(
+            AuditEventRow.object_id == "RSUD-A012").order_by(AuditEventRow.id)).all()
+    actions = [a.action for a in audited]
     assert actions.count("queue.task") == 5 and "queue.add" in actions and "queue.pharmacy" in actions
+    assert [summary_text(a.summary, "en") for a in audited if a.action == "queue.task"] == [
+        f"task {n} at {t0 + dt_ms}" for n, dt_ms in ((3, 0), (4, 600_000), (5, 1_500_000), (6, 1_800_000),
+                                                     (7, 2_400_000))]
+    assert all(a.actor.startswith("vclaim:") for a in audited)
 
 
 def signed_get(srv, path: str) -> dict:

@@ -17,7 +17,8 @@ from support.care_world import JknServe, build_world
 from support.databases import BACKENDS, truncate_business_tables
 
 from jkn.services.care import facilities, vclaim_consumers
-from jkn.services.portal.audit import SYSTEM
+from jkn.services.portal.audit import SYSTEM, summary_text
+from jkn.store.portal_tables import AuditEventRow
 from jkn.store.engine import session_factory
 from jkn.store.queue_tables import HospitalQueueRow
 
@@ -80,6 +81,17 @@ def _stored(engine) -> list[HospitalQueueRow]:
         return s.scalars(select(HospitalQueueRow).order_by(HospitalQueueRow.queue_seq)).all()
 
 
+def _audited(engine, prefix: str) -> dict[str, list[str]]:
+    """The summaries of the ``queue.add`` audit rows of bookings starting with ``prefix``, by booking, in English."""
+    with session_factory(engine)() as s:
+        found = s.execute(select(AuditEventRow.object_id, AuditEventRow.summary).where(
+            AuditEventRow.action == "queue.add", AuditEventRow.object_id.startswith(prefix))).all()
+    out: dict[str, list[str]] = {}
+    for booking, summary in found:
+        out.setdefault(booking, []).append(summary_text(summary, "en"))
+    return out
+
+
 def test_concurrent_takes_get_consecutive_numbers_and_one_entry_per_patient(hospital):
     w, engine = hospital.world, hospital.engine
     niks = [f"32730112038{i:03d}01" for i in range(N + 1)]
@@ -89,6 +101,12 @@ def test_concurrent_takes_get_consecutive_numbers_and_one_entry_per_patient(hosp
     assert got == list(range(1, N + 1))
     assert sorted(a["response"]["nomorantrean"] for a in answers) == sorted(f"ANA-{n}" for n in range(1, N + 1))
     assert [r.queue_seq for r in _stored(engine)] == list(range(1, N + 1))
+    # each entry's audit row, written with the entry, names the number it got
+    audited = _audited(engine, "CC")
+    assert sorted(audited) == [f"CC{i:03d}" for i in range(N)]
+    for i in range(N):
+        [summary] = audited[f"CC{i:03d}"]
+        assert summary.startswith(f"NON JKN queue {answers[i]['response']['nomorantrean']} at ANA on "), summary
 
     # the same patient from two desks at once: one entry, the other refused; no number lost to the refusal
     same = _at_once(hospital, [_entry(w, "SAME1", niks[N]), _entry(w, "SAME2", niks[N])])
@@ -128,6 +146,9 @@ def test_concurrent_takes_past_the_capacity_are_refused_and_take_no_number(hospi
     assert all("penuh" in a["metaData"]["message"] for a in answers if a["metaData"]["code"] == 201)
     assert sorted(a["response"]["angkaantrean"] for a in answers if a["metaData"]["code"] == 200) == [
         highest + 1, highest + 2]
+    # the refused takes' audit rows rolled back with their entries
+    assert sorted(_audited(engine, "CAP")) == sorted(f"CAP{i}" for i, a in enumerate(answers)
+                                                     if a["metaData"]["code"] == 200)
     capacity(len(stored) + 3)
     nxt = _at_once(hospital, [_entry(w, "CAPNEXT", "3273011204099901")])[0]
     assert nxt["response"]["angkaantrean"] == highest + 3, nxt

@@ -1,4 +1,7 @@
-"""A hot read statement run on the driver's own connection where that gives the same values.
+"""A hot read statement run on the driver's own connection where that gives the same values — also
+a hot write that answers a row (a SELECT over INSERT ... RETURNING CTEs, as Antrean's entry or task
+time with its audit row, :mod:`jkn.services.care.queues`), whose parameters the caller gives as the
+driver takes them.
 
 On PostgreSQL (psycopg) the statement SQLAlchemy compiled is sent as a server-side prepared
 statement on the session's connection (its transaction, after the session's autoflush), and the

@@ -430,8 +430,13 @@ def add_queue(session: Session, facility_code: str, body: dict, *, actor: Actor,
             notes=_text(body, "keterangan", required=False, size=500), source=source, status="ACTIVE")
         # no savepoint: an entry that would break a unique key (the number, the patient's active entry at
         # the clinic, the booking code — a concurrent entry won it) is not inserted
+
+        def audited(number: str) -> dict:  # the entry's audit row, numbered
+            return audit.columns(actor, "queue.add", object_type="hospital_queue", object_id=booking,
+                                 facility_code=ctx.code, branch_code=ctx.branch_code,
+                                 summary=Msg("audit.sum.queue", kind=kind, number=number, poli=pol.code, day=day))
         counter = None if queue_number is not None else f"Q{ctx.code}{pol.code}{doctor_code}{day:%y%m%d}"
-        added = _add_entry(session, values, counter)
+        added = _add_entry(session, values, counter, audited)
         queue_number = values["queue_number"]
         if added is None:
             _not_taken(session, ctx.code, day, pol.code, doctor_code, nik, queue_number)
@@ -441,39 +446,47 @@ def add_queue(session: Session, facility_code: str, body: dict, *, actor: Actor,
                 HospitalQueueRow.facility_code == ctx.code, HospitalQueueRow.service_date == day,
                 HospitalQueueRow.doctor_code == doctor_code, HospitalQueueRow.practice_hours == hours,
                 HospitalQueueRow.status != "CANCELLED"))
-            if taken > ctx.capacity:  # refused: the entry and the counter's increment roll back
+            if taken > ctx.capacity:  # refused: the entry, its audit row and the counter's increment roll back
                 raise Refused(f"Kuota jadwal dokter {ctx.doctor_name} pada {day} jam {hours} sudah penuh "
                               f"({ctx.capacity})", rule="SCHEDULE_FULL", explanation=[])
-        audit.record(session, actor, "queue.add", object_type="hospital_queue", object_id=booking,
-                     facility_code=ctx.code, branch_code=ctx.branch_code,
-                     summary=Msg("audit.sum.queue", kind=kind, number=queue_number, poli=pol.code, day=day))
         return queue_view(SimpleNamespace(**values, id=added.id, created_at=added.created_at), [])
 
 
-def _add_entry(session: Session, values: dict, counter: str | None):
-    """Insert the entry (``values``), skipped if it breaks a unique key: its (id, created_at), or None.
-    With ``counter`` jkn numbers it (A-Q14): the counter of the clinic, doctor and day is incremented
-    and the entry gets its number in ``values`` — on PostgreSQL in the same statement as the insert,
-    one round trip less while the counter's row is locked. Taken after every check: the row stays
-    locked to the end of the transaction, so concurrent takes wait for this one and see each other's
-    entries, and the number and the entry commit, or roll back, together."""
+def _add_entry(session: Session, values: dict, counter: str | None, audited):
+    """Insert the entry (``values``) and its audit row (``audited(number)``: :func:`audit.columns`), both
+    skipped if the entry breaks a unique key: the entry's (id, created_at), or None. With ``counter`` jkn
+    numbers it (A-Q14): the counter of the clinic, doctor and day is incremented and the entry gets its
+    number in ``values`` — on PostgreSQL the counter, the entry and the audit row in one statement, the
+    use case's last: the counter's row is locked from there to the commit. Taken after every
+    check: concurrent takes wait for this one and see each other's entries, and the number, the entry
+    and its audit row commit, or roll back, together."""
     if counter is not None and session.get_bind().dialect.name == "postgresql":
-        row = session.execute(_numbered_insert(tuple(values)), {**values, "counter": counter, "created_at": utcnow()}).one()
+        audit_row = audited(NUMBER_MARK)
+        row = _numbered_insert(tuple(values), tuple(audit_row)).first(
+            session, {**values, **audit.parameters(audit_row), "counter": counter, "created_at": utcnow(),
+                      "number_mark": NUMBER_MARK})
         values.update(queue_number=f"{values['poli_code']}-{row.seq}", queue_seq=row.seq)
         return row if row.id is not None else None
     if counter is not None:
         seq = next_serial(session, counter)
         values.update(queue_number=f"{values['poli_code']}-{seq}", queue_seq=seq)
-    return session.execute(_insert_entry(session), values).first()
+    row = session.execute(_insert_entry(session), values).first()
+    if row is not None:
+        session.execute(_INSERT_AUDIT, audited(values["queue_number"]))
+    return row
 
 
+#: the queue number in an audit row's summary written before the number is known, replaced by it in SQL
+NUMBER_MARK = "\u27e8nomorantrean\u27e9"
+_INSERT_AUDIT = insert(audit.TABLE)
 _NUMBERED: dict = {}
 
 
-def _numbered_insert(keys: tuple):
-    """PostgreSQL: the counter's upsert and the entry's insert with its number, one statement answering
-    (seq, id, created_at), id None when the entry was skipped (built once)."""
-    if keys not in _NUMBERED:
+def _numbered_insert(keys: tuple, audit_keys: tuple):
+    """PostgreSQL: the counter's upsert, the entry's insert with its number and the audit row of the entry
+    (``NUMBER_MARK`` in its summary replaced by the number; its time the entry's), one statement answering
+    (seq, id, created_at), id None when the entry was skipped (built once per set of columns, prepared)."""
+    if (keys, audit_keys) not in _NUMBERED:
         serials, entries = CareSerialRow.__table__, HospitalQueueRow.__table__
         serial = (pg_insert(serials).values(prefix=bindparam("counter"), last=1)
                   .on_conflict_do_update(index_elements=["prefix"], set_={"last": serials.c.last + 1})
@@ -482,10 +495,13 @@ def _numbered_insert(keys: tuple):
         number = bindparam("poli_code", type_=String) + "-" + cast(serial.c.last, String)
         rows = select(*(bindparam(k, type_=entries.c[k].type) for k in given), number, serial.c.last)
         entry = (pg_insert(entries).from_select(given + ["queue_number", "queue_seq"], rows).on_conflict_do_nothing()
-                 .returning(entries.c.id, entries.c.created_at).cte("entry"))
-        _NUMBERED[keys] = select(serial.c.last.label("seq"), entry.c.id, entry.c.created_at).select_from(
-            serial.outerjoin(entry, true()))
-    return _NUMBERED[keys]
+                 .returning(entries.c.id, entries.c.created_at, entries.c.queue_number).cte("entry"))
+        audited = audit.inserted_with(entry, audit_keys, entry.c.created_at, summary=func.replace(
+            bindparam("audit_summary", type_=String), bindparam("number_mark", type_=String), entry.c.queue_number))
+        _NUMBERED[keys, audit_keys] = PreparedRead(select(
+            serial.c.last.label("seq"), entry.c.id, entry.c.created_at, audited.c.id.label("audit_id")).select_from(
+            serial.outerjoin(entry, true()).outerjoin(audited, true())))
+    return _NUMBERED[keys, audit_keys]
 
 
 _INSERT: dict = {}
@@ -606,7 +622,6 @@ def update_task(session: Session, facility_code: str, body: dict, *, actor: Acto
             if task > first and at_ms < tasks[task - 1].at_ms:
                 raise Refused(f"Waktu TaskId={task} lebih awal dari waktu TaskId={task - 1} [{CATALOGUE}]",
                               rule="TASK_TIME_ORDER", explanation=[])
-        session.execute(_INSERT_TASK, {"queue_id": row.id, "task_id": task, "at_ms": at_ms})
         changed = {}
         if task == 99:
             changed = {"status": "CANCELLED", "cancel_reason": row.cancel_reason or TASK_NAMES[99]}
@@ -616,10 +631,37 @@ def update_task(session: Session, facility_code: str, body: dict, *, actor: Acto
             changed["prescription_type"] = prescription
         if changed:
             session.execute(_UPDATE_ENTRY, {"entry_id": row.id, **changed})
-        audit.record(session, actor, "queue.task", object_type="hospital_queue", object_id=row.booking_code,
-                     facility_code=row.facility_code, branch_code=row.branch_code,
-                     summary=Msg("audit.sum.queue_task", task=task, at=str(at_ms)))
+        _add_task(session, {"queue_id": row.id, "task_id": task, "at_ms": at_ms}, audit.columns(
+            actor, "queue.task", object_type="hospital_queue", object_id=row.booking_code,
+            facility_code=row.facility_code, branch_code=row.branch_code,
+            summary=Msg("audit.sum.queue_task", task=task, at=str(at_ms))))
         return {"kodebooking": row.booking_code, "taskid": task, "waktu": at_ms}
+
+
+def _add_task(session: Session, values: dict, audit_row: dict) -> None:
+    """Insert the task time (``values``) and its audit row (:func:`audit.columns`): on PostgreSQL in one
+    prepared statement, one round trip less."""
+    if session.get_bind().dialect.name != "postgresql":
+        session.execute(_INSERT_TASK, values)
+        session.execute(_INSERT_AUDIT, audit_row)
+        return
+    _task_insert(tuple(audit_row)).first(session, {**values, **audit.parameters(audit_row), "received_at": utcnow()})
+
+
+_TASK_INSERTS: dict = {}
+
+
+def _task_insert(audit_keys: tuple):
+    """PostgreSQL: a task time's insert and its audit row at the time it was received (built once, prepared)."""
+    if audit_keys not in _TASK_INSERTS:
+        tasks = QueueTaskRow.__table__
+        added = insert(tasks).values(queue_id=bindparam("queue_id"), task_id=bindparam("task_id"),
+                                     at_ms=bindparam("at_ms"), received_at=bindparam("received_at")).returning(
+            tasks.c.queue_id, tasks.c.received_at).cte("task")
+        audited = audit.inserted_with(added, audit_keys, added.c.received_at)
+        _TASK_INSERTS[audit_keys] = PreparedRead(select(added.c.queue_id, audited.c.id.label("audit_id")).select_from(
+            added.outerjoin(audited, true())))
+    return _TASK_INSERTS[audit_keys]
 
 
 def cancel_queue(session: Session, facility_code: str, body: dict, *, actor: Actor) -> dict:

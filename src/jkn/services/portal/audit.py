@@ -108,10 +108,20 @@ def record(session: Session, actor: Actor, action: str, *, object_type: str | No
     ``facility_code`` defaults to the actor's facility. A :class:`~jkn.i18n.Msg` summary is kept as its
     key and values and read in the reader's language (:func:`summary_text`). One INSERT, at once
     (what the session holds is flushed first, so a row it names exists)."""
+    session.flush()
+    return session.execute(_INSERT, columns(actor, action, object_type=object_type, object_id=object_id,
+                                            branch_code=branch_code, facility_code=facility_code, summary=summary,
+                                            before=before, after=after)).scalar_one()
+
+
+def columns(actor: Actor, action: str, *, object_type: str | None = None, object_id: Any = None,
+            branch_code: str | None = None, facility_code: str | None = None, summary: str | Msg | None = None,
+            before: dict | None = None, after: dict | None = None) -> dict:
+    """The columns of the audit row :func:`record` inserts (all but ``id`` and ``at``), for a statement
+    that inserts it together with the change it records (``TABLE``)."""
     if isinstance(summary, Msg):
         summary = MSG_MARK + json.dumps(_kept(summary), ensure_ascii=False)
-    session.flush()
-    return session.execute(_INSERT, dict(
+    return dict(
         actor=actor.name[:60], actor_id=actor.user_id, role=actor.role, action=action[:60],
         object_type=object_type, object_id=None if object_id is None else str(object_id)[:60],
         branch_code=branch_code, facility_code=facility_code or actor.facility_code,
@@ -119,10 +129,29 @@ def record(session: Session, actor: Actor, action: str, *, object_type: str | No
         before=_jsonable(before) if before is not None else None,
         after=_jsonable(after) if after is not None else None,
         client=(actor.client or None) and actor.client[:64],
-    )).scalar_one()
+    )
 
 
-_INSERT = insert(AuditEventRow.__table__).returning(AuditEventRow.__table__.c.id)  # built once (compiled form cached)
+TABLE = AuditEventRow.__table__
+#: the columns sent serialized as SQLAlchemy's JSON type serializes them, by a statement sent past it (jkn.store.prepared)
+JSON_COLUMNS = ("before", "after")
+
+
+def inserted_with(change, keys: tuple[str, ...], at, **given):
+    """A CTE inserting the audit row of ``change`` (a CTE of the insert it records; no row: no audit row)
+    in the same statement: the :func:`columns` ``keys`` as the parameters ``audit_<key>`` (see
+    :func:`parameters`), those in ``given`` as the SQL expressions given, at the time ``at``."""
+    names = [k for k in keys if k not in given]
+    values = [bindparam(f"audit_{k}", type_=TABLE.c[k].type) for k in names]
+    return insert(TABLE).from_select(names + list(given) + ["at"], select(*values, *given.values(), at).select_from(
+        change)).returning(TABLE.c.id).cte("audited")
+
+
+def parameters(row: dict) -> dict:
+    """The parameters of :func:`inserted_with` for the audit row of :func:`columns` ``row``, the JSON
+    columns serialized (``json.dumps``, as SQLAlchemy does)."""
+    return {f"audit_{k}": json.dumps(v) if k in JSON_COLUMNS else v for k, v in row.items()}
+_INSERT = insert(TABLE).returning(TABLE.c.id)  # built once (compiled form cached)
 
 
 #: the start of a summary kept as a catalogue message (``§{"key": ..., "values": {...}}``)
