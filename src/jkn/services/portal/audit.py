@@ -151,6 +151,8 @@ def parameters(row: dict) -> dict:
     """The parameters of :func:`inserted_with` for the audit row of :func:`columns` ``row``, the JSON
     columns serialized (``json.dumps``, as SQLAlchemy does)."""
     return {f"audit_{k}": json.dumps(v) if k in JSON_COLUMNS else v for k, v in row.items()}
+
+
 _INSERT = insert(TABLE).returning(TABLE.c.id)  # built once (compiled form cached)
 
 
