@@ -22,7 +22,7 @@ from jkn.services.errors import DomainError, Invalid, NotFound
 from jkn.store.care_tables import CareSerialRow
 from jkn.store.facility_tables import FacilityRow
 from jkn.store.membership_tables import ParticipantRow
-from jkn.store.prepared import PreparedRead
+from jkn.store.prepared import PreparedRead, PreparedWrite
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 CARD_RE = re.compile(r"[0-9]{13}")
@@ -116,7 +116,7 @@ def insert_if_new(session: Session, table, values: dict) -> bool:
     then. PostgreSQL waits for a concurrent writer of that key to end first."""
     stmt = _built(session, f"{table.name}:if_new", lambda insert: insert(table).on_conflict_do_nothing().returning(
         *table.primary_key.columns))
-    return session.execute(stmt, values).first() is not None
+    return PreparedWrite.first(session, stmt, values) is not None
 
 
 _SERIAL = CareSerialRow.__table__
@@ -127,7 +127,7 @@ def next_serial(session: Session, prefix: str) -> int:
     never get the same one (the row stays locked by the first until it ends)."""
     stmt = _built(session, "care_serial:next", lambda insert: insert(_SERIAL).on_conflict_do_update(
         index_elements=["prefix"], set_={"last": _SERIAL.c.last + 1}).returning(_SERIAL.c.last))
-    return session.execute(stmt, {"prefix": prefix, "last": 1}).scalar_one()
+    return PreparedWrite.first(session, stmt, {"prefix": prefix, "last": 1})[0]
 
 
 def valid_card(card_number: str | None) -> str:

@@ -25,7 +25,7 @@ from jkn.i18n.message import Rp
 from jkn.services.paging import page
 from jkn.store.facility_tables import FacilityRow
 from jkn.store.portal_tables import AuditEventRow, UserAccountRow
-from jkn.store.prepared import PreparedRead
+from jkn.store.prepared import PreparedRead, PreparedWrite
 from jkn.store.reference_tables import KabKotaRow
 
 SUMMARY_LIMIT = 2000
@@ -110,8 +110,7 @@ def record(session: Session, actor: Actor, action: str, *, object_type: str | No
     (what the session holds is flushed first, so a row it names exists)."""
     if isinstance(summary, Msg):
         summary = MSG_MARK + json.dumps(_kept(summary), ensure_ascii=False)
-    session.flush()
-    return session.execute(_INSERT, dict(
+    return PreparedWrite.first(session, _INSERT, dict(
         actor=actor.name[:60], actor_id=actor.user_id, role=actor.role, action=action[:60],
         object_type=object_type, object_id=None if object_id is None else str(object_id)[:60],
         branch_code=branch_code, facility_code=facility_code or actor.facility_code,
@@ -119,7 +118,7 @@ def record(session: Session, actor: Actor, action: str, *, object_type: str | No
         before=_jsonable(before) if before is not None else None,
         after=_jsonable(after) if after is not None else None,
         client=(actor.client or None) and actor.client[:64],
-    )).scalar_one()
+    ))[0]
 
 
 _INSERT = insert(AuditEventRow.__table__).returning(AuditEventRow.__table__.c.id)  # built once (compiled form cached)
