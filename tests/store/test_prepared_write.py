@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from sqlalchemy import func, insert, select, text
+from sqlalchemy.exc import IntegrityError
 
 from jkn.services.care.common import insert_if_new, next_serial
 from jkn.store.engine import session_factory
@@ -64,3 +66,24 @@ def test_counter_and_insert_if_new(db):
 def _count(db) -> int:
     with session_factory(db)() as session:
         return session.scalar(select(func.count()).select_from(AUDIT))
+
+
+def test_outside_a_unit_of_work_it_fails_loudly(db):
+    from jkn.services.portal import audit
+    from jkn.services.unit_of_work import UnitOfWorkError, close_checked
+
+    before = _count(db)
+    with session_factory(db)() as session:
+        audit.record(session, audit.SYSTEM, "stray.write")
+        with pytest.raises(UnitOfWorkError):
+            close_checked(session)
+    assert _count(db) == before
+
+
+def test_a_unique_key_taken_is_sqlalchemys_integrity_error(db):
+    stmt = insert(AUDIT.metadata.tables["care_serial"]).returning(AUDIT.metadata.tables["care_serial"].c.last)
+    with session_factory(db)() as session:
+        PreparedWrite.first(session, stmt, {"prefix": "P", "last": 1})
+        with pytest.raises(IntegrityError):
+            PreparedWrite.first(session, stmt, {"prefix": "P", "last": 2})
+        session.rollback()

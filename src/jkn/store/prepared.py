@@ -13,9 +13,10 @@ reads of :mod:`jkn.bridging.core.async_read`), with the same values (tests/vclai
 from __future__ import annotations
 
 from collections import namedtuple
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, exc
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.orm import Session
 
@@ -69,10 +70,13 @@ class PreparedWrite:
     compiles it, and sent prepared on the session's connection with the values SQLAlchemy would
     send: the Python-side defaults of the columns not given (``insert_prefetch``), each column's bind
     processor (JSON), the statement's own bound values (``last + 1``). Elsewhere it runs through
-    SQLAlchemy. Only for statements built once (the compiled forms are kept per statement).
+    SQLAlchemy. Only for statements built once (the compiled forms are kept per statement). A
+    database error is raised as SQLAlchemy raises it (``IntegrityError`` …); :attr:`wrote` is told of
+    every write made this way (jkn.services.unit_of_work's guard against writes outside a unit of work).
     """
 
     _compiled: dict = {}  # (statement, given keys, dialect) -> (sql, prefetch columns, bind processors, fixed values)
+    wrote: Callable[[Session], None] = staticmethod(lambda session: None)
 
     @classmethod
     def first(cls, session: Session, stmt, values: dict[str, Any]):
@@ -94,9 +98,13 @@ class PreparedWrite:
             params[name] = default.arg(None) if default.is_callable else default.arg
         for name, process in processors:
             params[name] = process(params[name])
+        PreparedWrite.wrote(session)
+        dbapi = dialect.loaded_dbapi
         cursor = connection.connection.driver_connection.cursor()
         try:
             cursor.execute(sql, params, prepare=True)
             return cursor.fetchone()
+        except dbapi.Error as err:
+            raise exc.DBAPIError.instance(sql, params, err, dbapi.Error) from err
         finally:
             cursor.close()
