@@ -8,6 +8,7 @@ about 0.5 ms of a 1 ms VClaim eligibility answer (docs/benchmarks.md, issue #13)
 whose dates SQLAlchemy converts from text) the statement runs through SQLAlchemy as before.
 :meth:`PreparedRead.first_async` sends the same statement on an asyncpg connection (the event-loop
 reads of :mod:`jkn.bridging.core.async_read`), with the same values (tests/vclaim/test_vclaim_fast_read.py).
+:class:`PreparedWrite` does the same for the hot INSERTs of a write (tests/store/test_prepared_write.py).
 """
 
 from __future__ import annotations
