@@ -69,7 +69,8 @@ class PreparedWrite:
 
     On psycopg the statement is compiled once per set of given columns, as SQLAlchemy's own execution
     compiles it, and sent prepared on the session's connection with the values SQLAlchemy would
-    send: the Python-side defaults of the columns not given (``insert_prefetch``), each column's bind
+    send: the Python-side defaults of the columns not given (``insert_prefetch``; scalars and callables
+    that take no execution context, as this project's tables have), each column's bind
     processor (JSON), the statement's own bound values (``last + 1``). Elsewhere it runs through
     SQLAlchemy. Only for statements built once (the compiled forms are kept per statement). A
     database error is raised as SQLAlchemy raises it (``IntegrityError`` …); :attr:`wrote` is told of
@@ -86,7 +87,7 @@ class PreparedWrite:
         dialect = connection.dialect
         if dialect.driver != "psycopg":
             return session.execute(stmt, values).first()
-        key = (stmt, tuple(values), id(dialect))
+        key = (stmt, tuple(values), dialect)
         done = cls._compiled.get(key)
         if done is None:
             compiled = stmt.compile(dialect=dialect, column_keys=list(values))
