@@ -26,6 +26,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from jkn.i18n import Msg
 from jkn.rules.decision import RuleError
 from jkn.services.errors import Conflict, Invalid
+from jkn.store.prepared import PreparedWrite
 
 _DEPTH, _WROTE = "jkn_uow_depth", "jkn_uow_wrote"
 
@@ -47,6 +48,14 @@ def _mark_execute(state) -> None:
     sql = str(getattr(state.statement, "text", "")).lstrip().upper()
     if not sql.startswith(("SELECT", "WITH")):  # a textual SELECT reads; everything else writes
         state.session.info[_WROTE] = True
+
+
+def _mark_prepared_write(session: Session) -> None:
+    if not session.info.get(_DEPTH):
+        session.info[_WROTE] = True
+
+
+PreparedWrite.wrote = staticmethod(_mark_prepared_write)  # a write sent past SQLAlchemy's events
 
 
 @event.listens_for(Session, "after_transaction_end")

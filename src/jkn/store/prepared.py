@@ -11,14 +11,16 @@ about 0.5 ms of a 1 ms VClaim eligibility answer (docs/benchmarks.md, issue #13)
 whose dates SQLAlchemy converts from text) the statement runs through SQLAlchemy as before.
 :meth:`PreparedRead.first_async` sends the same statement on an asyncpg connection (the event-loop
 reads of :mod:`jkn.bridging.core.async_read`), with the same values (tests/vclaim/test_vclaim_fast_read.py).
+:class:`PreparedWrite` does the same for the hot INSERTs of a write (tests/store/test_prepared_write.py).
 """
 
 from __future__ import annotations
 
 from collections import namedtuple
+from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, exc
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.orm import Session
 
@@ -72,5 +74,54 @@ class PreparedRead:
                     raise TypeError("an expanding IN cannot be prepared; compare with each value instead")
             cursor.execute(self._sql, {**self._own, **params} if self._own else params, prepare=True)
             return fetch(cursor)
+        finally:
+            cursor.close()
+
+
+class PreparedWrite:
+    """A hot INSERT … RETURNING (the statement built once, SQLAlchemy Core) run as PreparedRead runs a
+    read: ``PreparedWrite.first(session, stmt, values)`` — the first returned row or None.
+
+    On psycopg the statement is compiled once per set of given columns, as SQLAlchemy's own execution
+    compiles it, and sent prepared on the session's connection with the values SQLAlchemy would
+    send: the Python-side defaults of the columns not given (``insert_prefetch``; scalars and callables
+    that take no execution context, as this project's tables have), each column's bind
+    processor (JSON), the statement's own bound values (``last + 1``). Elsewhere it runs through
+    SQLAlchemy. Only for statements built once (the compiled forms are kept per statement). A
+    database error is raised as SQLAlchemy raises it (``IntegrityError`` …); :attr:`wrote` is told of
+    every write made this way (jkn.services.unit_of_work's guard against writes outside a unit of work).
+    """
+
+    _compiled: dict = {}  # (statement, given keys, dialect) -> (sql, prefetch columns, bind processors, fixed values)
+    wrote: Callable[[Session], None] = staticmethod(lambda session: None)
+
+    @classmethod
+    def first(cls, session: Session, stmt, values: dict[str, Any]):
+        session.flush()  # what the session holds first (a row the new one names exists)
+        connection = session.connection()
+        dialect = connection.dialect
+        if dialect.driver != "psycopg":
+            return session.execute(stmt, values).first()
+        key = (stmt, tuple(values), dialect)
+        done = cls._compiled.get(key)
+        if done is None:
+            compiled = stmt.compile(dialect=dialect, column_keys=list(values))
+            fixed = {k: v for k, v in compiled.construct_params(_check=False).items() if k not in values}
+            done = cls._compiled[key] = (str(compiled), [(c.key, c.default) for c in compiled.insert_prefetch],
+                                         list(compiled._bind_processors.items()), fixed)
+        sql, prefetch, processors, fixed = done
+        params = {**fixed, **values}
+        for name, default in prefetch:
+            params[name] = default.arg(None) if default.is_callable else default.arg
+        for name, process in processors:
+            params[name] = process(params[name])
+        PreparedWrite.wrote(session)
+        dbapi = dialect.loaded_dbapi
+        cursor = connection.connection.driver_connection.cursor()
+        try:
+            cursor.execute(sql, params, prepare=True)
+            return cursor.fetchone()
+        except dbapi.Error as err:
+            raise exc.DBAPIError.instance(sql, params, err, dbapi.Error) from err
         finally:
             cursor.close()

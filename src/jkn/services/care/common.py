@@ -22,7 +22,8 @@ from jkn.services.errors import DomainError, Invalid, NotFound
 from jkn.store.care_tables import CareSerialRow
 from jkn.store.facility_tables import FacilityRow
 from jkn.store.membership_tables import ParticipantRow
-from jkn.store.prepared import PreparedRead
+from jkn.store.prepared import PreparedRead, PreparedWrite
+from jkn.store.reference_tables import KabKotaRow
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 CARD_RE = re.compile(r"[0-9]{13}")
@@ -119,7 +120,7 @@ def insert_if_new(session: Session, table, values: dict) -> bool:
     then. PostgreSQL waits for a concurrent writer of that key to end first."""
     stmt = _built(session, f"{table.name}:if_new", lambda insert: insert(table).on_conflict_do_nothing().returning(
         *table.primary_key.columns))
-    return session.execute(stmt, values).first() is not None
+    return PreparedWrite.first(session, stmt, values) is not None
 
 
 _SERIAL = CareSerialRow.__table__
@@ -130,7 +131,7 @@ def next_serial(session: Session, prefix: str) -> int:
     never get the same one (the row stays locked by the first until it ends)."""
     stmt = _built(session, "care_serial:next", lambda insert: insert(_SERIAL).on_conflict_do_update(
         index_elements=["prefix"], set_={"last": _SERIAL.c.last + 1}).returning(_SERIAL.c.last))
-    return session.execute(stmt, {"prefix": prefix, "last": 1}).scalar_one()
+    return PreparedWrite.first(session, stmt, {"prefix": prefix, "last": 1})[0]
 
 
 def valid_card(card_number: str | None) -> str:
@@ -166,13 +167,17 @@ def participant_by_nik(session: Session, nik: str) -> ParticipantRow:
 
 
 _FACILITY = FacilityRow.__table__
+_KABKOTA = KabKotaRow.__table__
 _BRIEF = PreparedRead(select(_FACILITY.c.code, _FACILITY.c.name, _FACILITY.c.level, _FACILITY.c.partnership,
-                             _FACILITY.c.kabkota_code).where(_FACILITY.c.code == bindparam("code")))
+                             _FACILITY.c.kabkota_code, _KABKOTA.c.branch_code.label("kabkota_branch_code"))
+                      .outerjoin(_KABKOTA, _KABKOTA.c.code == _FACILITY.c.kabkota_code)
+                      .where(_FACILITY.c.code == bindparam("code")))
 
 
 def facility(session: Session, code: str, field: str = "facility", *, brief: bool = False) -> FacilityRow:
     """The facility of ``code`` (NotFound naming ``field``); ``brief``: only its code, name, level,
-    partnership and kab/kota, as a light row (a hot write's look-up: no ORM object)."""
+    partnership, kab/kota and the branch serving the kab/kota (what its audit row names), as a light
+    row (a hot write's look-up, one round trip: no ORM object)."""
     key = (code or "").strip().upper()
     row = _BRIEF.first(session, {"code": key}) if brief else session.get(FacilityRow, key)
     if row is None:

@@ -14,6 +14,7 @@ SEP number (19 characters, as VClaim's): facility code (8) + MMYY of the SEP dat
 from __future__ import annotations
 
 import datetime as dt
+from collections import namedtuple
 from collections.abc import Iterable
 
 from sqlalchemy import select
@@ -212,7 +213,7 @@ def insert_sep(session: Session, *, actor: Actor, card_number: str, sep_date: "d
             dpjp_code = practice.check_doctor_on(session, fac.code, pol.code, day, dpjp_code, field="dpjp_code")
         visit = dict(participant_id=p.id, facility_code=fac.code, service_type=service_type,
                      poli_code=pol.code if pol else None, sep_date=day)
-        row = SepRow(
+        row = _NewSep(
             number=next_number(session, fac.code, LETTER_SEP, day), participant_id=p.id, facility_code=fac.code,
             sep_date=day, service_type=service_type, class_entitled=p.care_class, class_upgrade=class_upgrade or None,
             upgrade_payer=upgrade_payer or None if class_upgrade else None,
@@ -227,7 +228,7 @@ def insert_sep(session: Session, *, actor: Actor, card_number: str, sep_date: "d
             delivery_child_number=delivery_child_number, cob=cob, cataract=cataract, visit_purpose=purpose.visit or "0",
             dpjp_code=dpjp_code or None, mr_number=mr_number or None, phone=phone or None, notes=notes,
             explanation=steps, created_by=actor.name, created_at=utcnow())
-        if not insert_if_new(session, SepRow.__table__, _columns(row)):
+        if not insert_if_new(session, SepRow.__table__, {k: v for k, v in row._asdict().items() if v is not None}):
             _refuse_duplicate(session, **visit)  # a live SEP covers the visit: the unique index said so (A-C15)
             raise Conflict(Msg("error.concurrent_change"))
         accidents.record(session, row, accident, accident_details)
@@ -244,9 +245,11 @@ def insert_sep(session: Session, *, actor: Actor, card_number: str, sep_date: "d
         return sep_view(session, row, p, fac)
 
 
-def _columns(row: SepRow) -> dict:
-    """The column values set on a new SEP, for its INSERT (the row itself stays out of the session)."""
-    return {c.key: v for c in SepRow.__table__.columns if (v := getattr(row, c.key)) is not None}
+#: A new SEP's column values, read as a row (the answer's view, accident details, internal referral): a
+#: light row, not an ORM object — it is written by one INSERT (columns left None take their defaults)
+#: and stays out of the session.
+_NewSep = namedtuple("_NewSep", [c.key for c in SepRow.__table__.columns],
+                     defaults=[None] * len(SepRow.__table__.columns))
 
 
 def _refuse_duplicate(session: Session, *, participant_id: int, facility_code: str, service_type: str,

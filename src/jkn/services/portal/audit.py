@@ -25,7 +25,7 @@ from jkn.i18n.message import Rp
 from jkn.services.paging import page
 from jkn.store.facility_tables import FacilityRow
 from jkn.store.portal_tables import AuditEventRow, UserAccountRow
-from jkn.store.prepared import PreparedRead
+from jkn.store.prepared import PreparedRead, PreparedWrite
 from jkn.store.reference_tables import KabKotaRow
 
 SUMMARY_LIMIT = 2000
@@ -108,10 +108,9 @@ def record(session: Session, actor: Actor, action: str, *, object_type: str | No
     ``facility_code`` defaults to the actor's facility. A :class:`~jkn.i18n.Msg` summary is kept as its
     key and values and read in the reader's language (:func:`summary_text`). One INSERT, at once
     (what the session holds is flushed first, so a row it names exists)."""
-    session.flush()
-    return session.execute(_INSERT, columns(actor, action, object_type=object_type, object_id=object_id,
-                                            branch_code=branch_code, facility_code=facility_code, summary=summary,
-                                            before=before, after=after)).scalar_one()
+    return PreparedWrite.first(session, _INSERT, columns(actor, action, object_type=object_type, object_id=object_id,
+                                                         branch_code=branch_code, facility_code=facility_code,
+                                                         summary=summary, before=before, after=after))[0]
 
 
 def columns(actor: Actor, action: str, *, object_type: str | None = None, object_id: Any = None,
@@ -194,10 +193,12 @@ def record_at_facility(session: Session, actor: Actor, action: str, facility: Fa
                        object_id: Any, summary: str | Msg, before: dict | None = None,
                        after: dict | None = None) -> int:
     """An audit row for a record kept at ``facility`` (care records, staff, VClaim consumers): for
-    the officers of the branch serving the facility's kab/kota."""
+    the officers of the branch serving the facility's kab/kota (read with the facility when its light
+    row joined it, ``jkn.services.care.common.facility(brief=True)``)."""
+    branch = (facility.kabkota_branch_code if hasattr(facility, "kabkota_branch_code")
+              else branch_of_kabkota(session, facility.kabkota_code))
     return record(session, actor, action, object_type=object_type, object_id=object_id, facility_code=facility.code,
-                  branch_code=branch_of_kabkota(session, facility.kabkota_code), summary=summary, before=before,
-                  after=after)
+                  branch_code=branch, summary=summary, before=before, after=after)
 
 
 def changed_summary(fields) -> Msg:

@@ -1,0 +1,89 @@
+"""Hot INSERTs run as prepared statements on PostgreSQL (jkn.store.prepared.PreparedWrite) store
+what SQLAlchemy's own execution stores — Python-side defaults, JSON columns, a statement's own
+values — inside the session's transaction; on SQLite they run through SQLAlchemy."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, insert, select, text
+from sqlalchemy.exc import IntegrityError
+
+from jkn.services.care.common import insert_if_new, next_serial
+from jkn.store.engine import session_factory
+from jkn.store.portal_tables import AuditEventRow
+from jkn.store.prepared import PreparedWrite
+
+AUDIT = AuditEventRow.__table__
+STMT = insert(AUDIT).returning(AUDIT.c.id)
+
+
+def _stored(session, audit_id: int) -> tuple:
+    """The row as stored, JSON columns as the database's text (SQL NULL and JSON null told apart)."""
+    return session.execute(text("SELECT actor, role, action, object_id, summary, CAST(before AS TEXT), "
+                                "CAST(after AS TEXT), client, facility_code FROM audit_event WHERE id = :id"),
+                           {"id": audit_id}).one()
+
+
+def test_same_stored_row_as_sqlalchemy(db):
+    values = dict(actor="vclaim:1001", actor_id=None, role="VCLAIM", action="sep.issue", object_type="sep",
+                  object_id="3273R0011126V000001", branch_code=None, facility_code="3273R001", summary="s",
+                  before=None, after={"card_number": "0001234567890", "sep_date": "2026-11-30", "poli": "IGD"},
+                  client="127.0.0.1")
+    with session_factory(db)() as session:
+        fast = PreparedWrite.first(session, STMT, values)[0]
+        plain = session.execute(STMT, values).scalar_one()
+        assert fast != plain
+        assert _stored(session, fast) == _stored(session, plain)
+        at_fast, at_plain = (session.scalar(select(AUDIT.c.at).where(AUDIT.c.id == i)) for i in (fast, plain))
+        assert abs(at_plain - at_fast) < dt.timedelta(seconds=5)  # the Python-side default, set on both
+        session.commit()
+
+
+def test_in_the_sessions_transaction_and_rolled_back_with_it(db):
+    before = _count(db)
+    with session_factory(db)() as session:
+        PreparedWrite.first(session, STMT, dict(actor="a", action="x"))
+        assert session.scalar(select(func.count()).select_from(AUDIT)) == before + 1
+        session.rollback()
+    assert _count(db) == before
+
+
+def test_counter_and_insert_if_new(db):
+    with session_factory(db)() as session:
+        assert [next_serial(session, "TESTPREFIX") for _ in range(3)] == [1, 2, 3]  # its own `last + 1`
+        session.commit()
+    with session_factory(db)() as session:
+        assert next_serial(session, "TESTPREFIX") == 4
+        assert not insert_if_new(session, AUDIT.metadata.tables["care_serial"], {"prefix": "TESTPREFIX", "last": 9})
+        assert insert_if_new(session, AUDIT.metadata.tables["care_serial"], {"prefix": "OTHER", "last": 9})
+        session.commit()
+    with session_factory(db)() as session:
+        assert next_serial(session, "OTHER") == 10
+
+
+def _count(db) -> int:
+    with session_factory(db)() as session:
+        return session.scalar(select(func.count()).select_from(AUDIT))
+
+
+def test_outside_a_unit_of_work_it_fails_loudly(db):
+    from jkn.services.portal import audit
+    from jkn.services.unit_of_work import UnitOfWorkError, close_checked
+
+    before = _count(db)
+    with session_factory(db)() as session:
+        audit.record(session, audit.SYSTEM, "stray.write")
+        with pytest.raises(UnitOfWorkError):
+            close_checked(session)
+    assert _count(db) == before
+
+
+def test_a_unique_key_taken_is_sqlalchemys_integrity_error(db):
+    stmt = insert(AUDIT.metadata.tables["care_serial"]).returning(AUDIT.metadata.tables["care_serial"].c.last)
+    with session_factory(db)() as session:
+        PreparedWrite.first(session, stmt, {"prefix": "P", "last": 1})
+        with pytest.raises(IntegrityError):
+            PreparedWrite.first(session, stmt, {"prefix": "P", "last": 2})
+        session.rollback()
