@@ -130,9 +130,10 @@ def test_the_page_draws_the_chart_and_takes_a_what_if_file(registry, browser, tm
         what_if = tmp_path / "kelas-3.toml"
         what_if.write_text(WHAT_IF, encoding="utf-8")
         page.set_input_files("#what_if", str(what_if))
-        page.get_by_role("button", name="Bandingkan").click()
-        # The canvas is in the page before chart.umd.min.js has run: wait for the drawn chart.
-        page.wait_for_function("window.Chart !== undefined && Chart.getChart('policy-chart') !== undefined")
+        # The canvas is in the page before chart.umd.min.js has run: wait for the new page's load event
+        # (its scripts have run then). wait_for_function would evaluate a string, which the CSP forbids.
+        with page.expect_navigation(wait_until="load"):
+            page.get_by_role("button", name="Bandingkan").click()
         datasets = page.evaluate("Chart.getChart('policy-chart').data.datasets.map(d => d.label)")
         assert datasets == ["2019-12-01", "2026-11-01", "kelas-3.toml @ 2026-11-01"]
         bars = page.evaluate("Chart.getChart('policy-chart').data.datasets[2].data.reduce((a, b) => a + b, 0)")

@@ -11,6 +11,7 @@ from types import SimpleNamespace
 
 import pytest
 from starlette.datastructures import Headers
+from support import event_loop
 from support.care_world import build_world
 from support.databases import truncate_business_tables
 
@@ -62,15 +63,15 @@ def test_a_cached_consumer_is_read_again_ahead_of_time(world, monkeypatch):
     with state.sessions() as s:
         cred = vclaim_consumers.create_consumer(s, w.rsud, label="cache", actor=SYSTEM)
     path = f"Peserta/nokartu/{w.active}/tglSEP/{w.today}"
-    assert asyncio.run(_ask(state, cred, path)) == "200"  # read from the database, cached
+    assert event_loop.run(_ask(state, cred, path)) == "200"  # read from the database, cached
     with state.sessions() as s:
         vclaim_consumers.revoke_consumer(s, cred["cons_id"], actor=SYSTEM)
 
     _age(cred["cons_id"], 10)  # young: answered from the cache, nothing read again
-    assert asyncio.run(_ask(state, cred, path)) == "200"
-    assert asyncio.run(_ask(state, cred, path)) == "200"
+    assert event_loop.run(_ask(state, cred, path)) == "200"
+    assert event_loop.run(_ask(state, cred, path)) == "200"
 
     _age(cred["cons_id"], 40)  # past half its time: still answered, and read again behind it
-    assert asyncio.run(_ask(state, cred, path)) == "200"
-    assert asyncio.run(_ask(state, cred, path)) == "401"  # the revocation, 40 s after, not 60
+    assert event_loop.run(_ask(state, cred, path)) == "200"
+    assert event_loop.run(_ask(state, cred, path)) == "401"  # the revocation, 40 s after, not 60
     assert not protocol._refreshing

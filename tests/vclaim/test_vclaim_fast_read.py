@@ -5,7 +5,6 @@ a past date) are answered by the handler."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
 import time
@@ -14,6 +13,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import create_engine, select, text, update
 from starlette.datastructures import Headers
+from support import event_loop
 from support.care_world import _register, build_world
 from support.databases import truncate_business_tables
 from support.first_payment import pay_first_contribution
@@ -112,7 +112,7 @@ CASES = [  # (name, path from the world, answered in the event loop, expected st
 def test_fast_answer_is_the_handlers_answer(world, name, path, in_loop, expected):
     w, state = world
     cred = w.rs_v2
-    fast, served, slow, headers = asyncio.run(_both(state, cred, path(w)))
+    fast, served, slow, headers = event_loop.run(_both(state, cred, path(w)))
     assert (fast is not None) == in_loop
     assert (served.status_code, served.body) == (slow.status_code, slow.body)
     if fast is not None:
@@ -146,6 +146,6 @@ def test_a_broken_connection_is_replaced_and_a_dead_server_answered_with_an_erro
         started = time.monotonic()
         down = await server._fast_read(dead, SERVICE, path, headers, consumer, None)
         return first, again, down, time.monotonic() - started
-    first, again, down, seconds = asyncio.run(go())
+    first, again, down, seconds = event_loop.run(go())
     assert first.body == again.body and b'"code":"200"' in again.body
     assert down.status_code == 500 and b'"code":"500"' in down.body and seconds < async_read.TIMEOUT_SECONDS + 1
