@@ -200,7 +200,7 @@ def main() -> None:
     ap.add_argument("--db", default=os.environ.get("JKN_BENCH_DB", DEFAULT_DB), help="PostgreSQL URL")
     ap.add_argument("--duration", type=int, default=15, help="seconds of the measured run")
     ap.add_argument("--connections", type=int, default=4)
-    ap.add_argument("--consumers", type=int, default=30,
+    ap.add_argument("--consumers", type=int, default=60,
                     help="VClaim consumers, spread over the RSUDs (360 requests each: more than a run sends)")
     ap.add_argument("--same", type=int, default=16, help="identical inserts sent at once in the concurrency check")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "vclaim_sep_insert.json"))
