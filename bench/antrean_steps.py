@@ -38,19 +38,17 @@ sys.path.insert(0, str(ROOT / "bench"))
 import psycopg  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
-from starlette.datastructures import Headers  # noqa: E402
 
+from bench_support import SignedHeaders  # noqa: E402
 from antrean_rs import DEFAULT_DB, DOCTOR, HOURS, POLI  # noqa: E402
 from vclaim_eligibility import pg_conninfo  # noqa: E402
 from jkn.bridging.antrean import SERVICE  # noqa: E402
 from jkn.bridging.core import lzfast, server  # noqa: E402
 from jkn.bridging.core import settings as bridging_settings  # noqa: E402
-from jkn.bridging.core.crypto import signature  # noqa: E402
 from jkn.bridging.core.protocol import authenticate  # noqa: E402
-from jkn.services.care import common, eligibility, queues, vclaim_consumers, vclaim_requests  # noqa: E402
+from jkn.services.care import common, eligibility, queues, vclaim_requests  # noqa: E402
 from jkn.services.care.common import jakarta_today  # noqa: E402
 from jkn.services.portal import audit  # noqa: E402
-from jkn.services.portal.audit import SYSTEM  # noqa: E402
 from jkn.store.engine import make_engine, session_factory  # noqa: E402
 from jkn.store.prepared import PreparedRead  # noqa: E402
 
@@ -184,19 +182,7 @@ def main() -> None:
     for name, owner, attr in PHASES:
         meter.wrap(name, owner, attr)
     meter.hook(engine)
-    state = {"i": 0, "cred": None, "start": 0}
-
-    def headers() -> Headers:
-        """Each write its own signed header: 500 timestamps per consumer (A-C16)."""
-        i = state["i"]
-        state["i"] += 1
-        if i % 500 == 0:
-            with sessions() as s:
-                state["cred"] = vclaim_consumers.create_consumer(s, rs, label="antrean steps", actor=SYSTEM)
-            state["start"] = int(time.time()) - 250
-        cred, ts = state["cred"], str(state["start"] + i % 500)
-        return Headers({"x-cons-id": cred["cons_id"], "x-timestamp": ts, "user_key": cred["user_key"],
-                        "x-signature": signature(cred["cons_id"], cred["secret"], ts)})
+    headers = SignedHeaders(sessions, rs, "antrean steps", per=500, back=250)  # each write its own header (A-C16)
 
     def add_body(k: int) -> bytes:
         card, nik, ref = people[k]
@@ -208,7 +194,7 @@ def main() -> None:
             "sisakuotajkn": 0, "kuotajkn": 0, "sisakuotanonjkn": 0, "kuotanonjkn": 0, "keterangan": ""}).encode()
 
     def one(path: str, body: bytes) -> tuple[float, dict, dict, float]:
-        h = headers()
+        _i, h = headers()
         meter.start()
         t, cpu = time.perf_counter(), time.process_time()
         consumer = authenticate(read_sessions, h, settings.max_skew, user_key=SERVICE.user_key)

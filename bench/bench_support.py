@@ -8,6 +8,7 @@ import os
 import platform
 import resource
 import sys
+import time
 from pathlib import Path
 
 POSTGRES_URL = os.environ.get("JKN_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -83,3 +84,30 @@ def finish(result: dict, engine, backend: str, name: str, *, keep: bool, populat
     engine.dispose()
     if not keep:
         drop_database(backend, name)
+
+
+class SignedHeaders:
+    """Signed VClaim/Antrean headers, one per write (a write is answered once per signed header,
+    A-C16): ``per`` timestamps of a new consumer of ``facility``, from ``back`` seconds ago, then
+    another consumer. Calling it gives (the request's index from 0, its headers)."""
+
+    def __init__(self, sessions, facility: str, label: str, per: int, back: int):
+        self.sessions, self.facility, self.label, self.per, self.back = sessions, facility, label, per, back
+        self.i, self.cred, self.start = 0, None, 0
+
+    def __call__(self):
+        from starlette.datastructures import Headers
+
+        from jkn.bridging.core.crypto import signature
+        from jkn.services.care import vclaim_consumers
+        from jkn.services.portal.audit import SYSTEM
+
+        i = self.i
+        self.i += 1
+        if i % self.per == 0:
+            with self.sessions() as s:
+                self.cred = vclaim_consumers.create_consumer(s, self.facility, label=self.label, actor=SYSTEM)
+            self.start = int(time.time()) - self.back
+        cred, ts = self.cred, str(self.start + i % self.per)
+        return i, Headers({"x-cons-id": cred["cons_id"], "x-timestamp": ts, "user_key": cred["user_key"],
+                           "x-signature": signature(cred["cons_id"], cred["secret"], ts)})

@@ -49,6 +49,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import uvloop  # noqa: E402
 from starlette.datastructures import Headers  # noqa: E402
 
+from bench_support import SignedHeaders  # noqa: E402
 from vclaim_eligibility import DEFAULT_DB, sample_cards  # noqa: E402
 from jkn.bridging.core import async_read, lzfast, server  # noqa: E402
 from jkn.bridging.core import settings as bridging_settings  # noqa: E402
@@ -83,7 +84,6 @@ SEP_STEPS = (("whole handle()", "server.py", "handle"),
 def sep_steps(args, sessions, read_sessions, settings) -> None:
     from sqlalchemy import select
 
-    from jkn.services.care import vclaim_consumers
     from jkn.store.facility_tables import FacilityRow
     from vclaim_sep_insert import fresh_cards, t_sep
 
@@ -92,19 +92,11 @@ def sep_steps(args, sessions, read_sessions, settings) -> None:
                                                             FacilityRow.name.like("RSUD %"))).first()
     cards = fresh_cards(args.db, 2 * args.sep + 20)
     day = jakarta_today().isoformat()
-    state = {"i": 0, "cred": None, "start": 0}
+    signed = SignedHeaders(sessions, hospital, "sep steps", per=300, back=150)
 
     def one() -> None:
         """Each insert a new participant and its own signed header (300 timestamps per consumer, A-C16)."""
-        i = state["i"]
-        state["i"] += 1
-        if i % 300 == 0:
-            with sessions() as s:
-                state["cred"] = vclaim_consumers.create_consumer(s, hospital, label="sep steps", actor=SYSTEM)
-            state["start"] = int(time.time()) - 150
-        cred, ts = state["cred"], str(state["start"] + i % 300)
-        headers = Headers({"x-cons-id": cred["cons_id"], "x-timestamp": ts, "user_key": cred["user_key"],
-                           "x-signature": signature(cred["cons_id"], cred["secret"], ts)})
+        i, headers = signed()
         consumer = authenticate(read_sessions, headers, settings.max_skew)
         body = json.dumps(t_sep(cards[i], hospital, day)).encode()
         r = server.handle(SERVICE, sessions, read_sessions, "POST", "SEP/2.0/insert", headers, consumer, body,
