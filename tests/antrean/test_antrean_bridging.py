@@ -314,6 +314,16 @@ def test_a_clinic_cannot_use_antrean_rs_and_the_development_alias_answers(hospit
     refused(dev.get("antrean/tidakada"), 404)
 
 
+def _own_doctor(hospital, code: str, name: str) -> None:
+    """An internist of the hospital practising 08:00-12:00 every day, with no capacity other tests set."""
+    with session_factory(hospital.engine)() as s:
+        facilities.add_staff(s, hospital.world.rsud, actor=SYSTEM, name=name, role="SPECIALIST",
+                             registration_number=code, poli_code="INT")
+    with session_factory(hospital.engine)() as s:
+        queues.set_schedule(s, hospital.world.rsud, actor=SYSTEM, poli="INT", subspecialist="INT", doctor_code=code,
+                            windows=[queues.window(d, "08:00", "12:00") for d in range(1, 8)])
+
+
 def test_concurrent_entries_with_one_booking_code_or_queue_number_write_one(hospital):
     """Real concurrency: the same booking code (then the same queue number) sent at once by two of
     the hospital's consumers: one entry is written, the other answer is a refusal."""
@@ -323,12 +333,7 @@ def test_concurrent_entries_with_one_booking_code_or_queue_number_write_one(hosp
     with session_factory(engine)() as s:
         creds = [vclaim_consumers.create_consumer(s, w.rsud, actor=SYSTEM) for _ in range(2)]
     desks = [Desk(hospital, c) for c in creds]
-    with session_factory(engine)() as s:  # a doctor of its own: no capacity other tests set
-        facilities.add_staff(s, w.rsud, actor=SYSTEM, name="dr. Race, Sp.PD", role="SPECIALIST",
-                             registration_number="4242", poli_code="INT")
-    with session_factory(engine)() as s:
-        queues.set_schedule(s, w.rsud, actor=SYSTEM, poli="INT", subspecialist="INT", doctor_code="4242",
-                            windows=[queues.window(d, "08:00", "12:00") for d in range(1, 8)])
+    _own_doctor(hospital, "4242", "dr. Race, Sp.PD")
     race = dict(nomorkartu="", jenispasien="NON JKN", nomorreferensi="", kodepoli="INT", kodedokter=4242)
     bodies = [
         [entry(w, "RACE-1", nomorantrean="R-1", angkaantrean=101, nik="3273010101010011", **race)] * 2,
@@ -348,12 +353,7 @@ def test_a_number_the_hospital_gives_twice_is_refused_and_nothing_written(hospit
     """The entry is written in one statement that skips an entry breaking a unique key; the answer
     still says which key: the number given twice (208), the patient's second active entry (201)."""
     w, desk, engine = hospital.world, hospital.desk, hospital.engine
-    with session_factory(engine)() as s:  # a doctor of its own: no capacity other tests set
-        facilities.add_staff(s, w.rsud, actor=SYSTEM, name="dr. Twice, Sp.PD", role="SPECIALIST",
-                             registration_number="4343", poli_code="INT")
-    with session_factory(engine)() as s:
-        queues.set_schedule(s, w.rsud, actor=SYSTEM, poli="INT", subspecialist="INT", doctor_code="4343",
-                            windows=[queues.window(d, "08:00", "12:00") for d in range(1, 8)])
+    _own_doctor(hospital, "4343", "dr. Twice, Sp.PD")
     given = dict(nomorkartu="", jenispasien="NON JKN", nomorreferensi="", kodepoli="INT", kodedokter=4343)
     ok(desk.post("antrean/add", entry(w, "TWICE-1", nomorantrean="T-1", angkaantrean=1, nik="3273010101010031",
                                       **given)))

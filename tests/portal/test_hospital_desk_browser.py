@@ -115,17 +115,19 @@ def test_hospital_desk_lists_and_withdraws_an_internal_referral(login, site):
         assert s.get(SepRow, consult).deleted_at is not None and s.get(SepRow, first).deleted_at is None
 
 
-def _schedule(world, engine, day: dt.date) -> None:
-    """Two internists of the hospital: one practising on ``day``'s weekday, one the day after."""
+def _schedule(world, engine, day: dt.date, doctors: tuple[tuple[str, str], tuple[str, str]] = (
+        ("4242", "dr. Jadwal Besok, Sp.PD"), ("4343", "dr. Jadwal Lusa, Sp.PD")),
+        hours: tuple[str, str] = ("08:00", "12:00"), capacity: int = 20) -> None:
+    """Two internists of the hospital, ``doctors`` (code, name): the first practising on ``day``'s
+    weekday, the second the day after."""
     rsud = world.fktp["FKRTL"][0]
-    for code, name, weekday in (("4242", "dr. Jadwal Besok, Sp.PD", day.isoweekday()),
-                                ("4343", "dr. Jadwal Lusa, Sp.PD", day.isoweekday() % 7 + 1)):
+    for (code, name), weekday in zip(doctors, (day.isoweekday(), day.isoweekday() % 7 + 1)):
         with Session(engine) as s:
             facilities.add_staff(s, rsud, actor=SYSTEM, name=name, role="SPECIALIST", registration_number=code,
                                  poli_code="INT")
         with Session(engine) as s:
             queues.set_schedule(s, rsud, actor=SYSTEM, poli="INT", subspecialist="INT", doctor_code=code,
-                                windows=[queues.window(weekday, "08:00", "12:00", capacity=20)])
+                                windows=[queues.window(weekday, *hours, capacity=capacity)])
 
 
 def _inpatient_sep(world, engine, card: str) -> str:
@@ -277,14 +279,8 @@ def test_hospital_desk_sep_takes_its_dpjp_from_the_clinic_schedule(login, site):
     a clinic without any schedule takes a typed code (A-V46, A-V52)."""
     base, world, engine = site.url, site.world, site.engine
     rsud, today = world.fktp["FKRTL"][0], jakarta_today()
-    for code, name, weekday in (("5151", "dr. Praktik Hari Ini, Sp.PD", today.isoweekday()),
-                                ("5252", "dr. Praktik Besok, Sp.PD", today.isoweekday() % 7 + 1)):
-        with Session(engine) as s:
-            facilities.add_staff(s, rsud, actor=SYSTEM, name=name, role="SPECIALIST", registration_number=code,
-                                 poli_code="INT")
-        with Session(engine) as s:
-            queues.set_schedule(s, rsud, actor=SYSTEM, poli="INT", subspecialist="INT", doctor_code=code,
-                                windows=[queues.window(weekday, "13:00", "16:00", capacity=10)])
+    _schedule(world, engine, today, (("5151", "dr. Praktik Hari Ini, Sp.PD"), ("5252", "dr. Praktik Besok, Sp.PD")),
+              ("13:00", "16:00"), capacity=10)
     card = world.medan_spouse_card
     with Session(engine) as s:
         fktp = s.query(ParticipantRow).filter_by(card_number=card).one().fktp_code
