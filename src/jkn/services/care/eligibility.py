@@ -91,52 +91,44 @@ def by_card_statement():
 
 def of_row(session: Session, row, on_date: dt.date, *, card_number: str) -> Eligibility:
     """:func:`check` of the row of :func:`by_card_statement` for ``card_number`` (None: no such card)."""
-    row = found(row, Msg("error.participant.by_card", card_number=str(card_number)), "noKartu")
-    result = _status(session, row, row.fktp_name, on_date)
-    result.card_printed = row.card_printed
-    return result
+    return _decided(session, found(row, Msg("error.participant.by_card", card_number=str(card_number)), "noKartu"),
+                    on_date)
 
 
 def check(session: Session, on_date: dt.date, *, card_number: str | None = None, nik: str | None = None) -> Eligibility:
     """The participant by card number (or NIK) and their status on ``on_date``."""
     stmt, params, what, field_name = lookup_statement(card_number=card_number, nik=nik)
-    row = found(stmt.first(session, params), what, field_name)
-    return of_row(session, row, on_date, card_number=row.card_number)
+    return _decided(session, found(stmt.first(session, params), what, field_name), on_date)
 
 
 def from_row(p, on_date: dt.date) -> Eligibility | None:
     """The eligibility from a look-up's row alone (no query), or None when the payer's ledger must
     be read (:func:`jkn.services.billing.coverage.cover_from_row`)."""
     if p.status != "ACTIVE":
-        result = _registry_status(p, p.fktp_name, on_date)
-    else:
-        cover = cover_from_row(p, on_date)
-        if cover is None:
-            return None
-        result = _from_cover(p, p.fktp_name, on_date, cover)
-    result.card_printed = p.card_printed
-    return result
+        return _registry_status(p, on_date)
+    cover = cover_from_row(p, on_date)
+    return None if cover is None else _from_cover(p, on_date, cover)
 
 
-def _status(session: Session, p: ParticipantRow, fktp_name: str | None, on_date: dt.date) -> Eligibility:
-    if p.status != "ACTIVE":
-        return _registry_status(p, fktp_name, on_date)
-    return _from_cover(p, fktp_name, on_date, cover_from_row(p, on_date) or ledger_cover(session, p, on_date))
+def _decided(session: Session, p, on_date: dt.date) -> Eligibility:
+    """:func:`from_row`, or with the payer's ledger read when the row alone cannot decide."""
+    return from_row(p, on_date) or _from_cover(p, on_date, ledger_cover(session, p, on_date))
 
 
-def _registry_status(p, fktp_name: str | None, on_date: dt.date) -> Eligibility:
+def _registry_status(p, on_date: dt.date) -> Eligibility:
     """Not active in the membership registry (deceased, inactive, ...): the cover is not asked."""
     status = Msg(f"pstatus.{p.status}")
-    return Eligibility(p, fktp_name, on_date, False, "1", "NON AKTIF" if p.status == "INACTIVE" else f"NON AKTIF: {str(status).upper()}",
+    return Eligibility(p, p.fktp_name, on_date, False, "1",
+                       "NON AKTIF" if p.status == "INACTIVE" else f"NON AKTIF: {str(status).upper()}",
                        [Step(Msg("eligibility.status", status=status), "membership registry", decisive=True).as_dict()],
-                       reason="INACTIVE")
+                       card_printed=p.card_printed, reason="INACTIVE")
 
 
-def _from_cover(p, fktp_name: str | None, on_date: dt.date, cover: dict) -> Eligibility:
+def _from_cover(p, on_date: dt.date, cover: dict) -> Eligibility:
     steps, reason = cover["explanation"], cover["reason"]
     if not cover["active"]:
         suspended = cover["suspended"]
         label = Msg(f"eligibility.{reason}", tmt=p.tmt, end=p.end_date, until=p.status_until)
-        return Eligibility(p, fktp_name, on_date, False, "2" if suspended else "1", f"NON AKTIF: {label}", steps,
-                           reason=reason)
-    return Eligibility(p, fktp_name, on_date, True, "0", "AKTIF", steps)
+        return Eligibility(p, p.fktp_name, on_date, False, "2" if suspended else "1", f"NON AKTIF: {label}", steps,
+                           card_printed=p.card_printed, reason=reason)
+    return Eligibility(p, p.fktp_name, on_date, True, "0", "AKTIF", steps, card_printed=p.card_printed)
