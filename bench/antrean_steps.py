@@ -50,7 +50,7 @@ from jkn.services.care import common, eligibility, queues, vclaim_requests  # no
 from jkn.services.care.common import jakarta_today  # noqa: E402
 from jkn.services.portal import audit  # noqa: E402
 from jkn.store.engine import make_engine, session_factory  # noqa: E402
-from jkn.store.prepared import PreparedRead  # noqa: E402
+from jkn.store.prepared import PreparedRead, PreparedWrite  # noqa: E402
 
 #: (phase, module, function name): wall time inside each call, per request
 PHASES = (("replay: look up", vclaim_requests, "recorded"), ("replay: claim", vclaim_requests, "claim"),
@@ -128,6 +128,22 @@ class Meter:
         if not getattr(getattr(PreparedRead, attr), "_metered", False):
             setattr(PreparedRead, attr, prepared(getattr(PreparedRead, attr)))
             getattr(PreparedRead, attr)._metered = True
+        if not getattr(PreparedWrite.first, "_metered", False):
+            write = PreparedWrite.first
+
+            def written(session, stmt, values):
+                t = time.perf_counter()
+                try:
+                    return write(session, stmt, values)
+                finally:
+                    took = time.perf_counter() - t
+                    if id(stmt) not in names:
+                        names[id(stmt)] = "prepared " + " ".join(str(stmt).split()[:3])[:45]
+                    s = self.sql[names[id(stmt)]]
+                    s[0] += 1
+                    s[1] += took
+            written._metered = True
+            PreparedWrite.first = written
 
         def count(name):
             def counted(*_a):

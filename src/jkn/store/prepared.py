@@ -1,7 +1,4 @@
-"""A hot read statement run on the driver's own connection where that gives the same values — also
-a hot write that answers a row (a SELECT over INSERT ... RETURNING CTEs, as Antrean's entry or task
-time with its audit row, :mod:`jkn.services.care.queues`), whose parameters the caller gives as the
-driver takes them.
+"""A hot read statement run on the driver's own connection where that gives the same values.
 
 On PostgreSQL (psycopg) the statement SQLAlchemy compiled is sent as a server-side prepared
 statement on the session's connection (its transaction, after the session's autoflush), and the
@@ -20,6 +17,7 @@ from collections import namedtuple
 from collections.abc import Callable
 from typing import Any
 
+from psycopg.rows import namedtuple_row
 from sqlalchemy import Select, exc
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.orm import Session
@@ -79,8 +77,10 @@ class PreparedRead:
 
 
 class PreparedWrite:
-    """A hot INSERT … RETURNING (the statement built once, SQLAlchemy Core) run as PreparedRead runs a
-    read: ``PreparedWrite.first(session, stmt, values)`` — the first returned row or None.
+    """A hot write that answers rows — an INSERT … RETURNING, or a SELECT over such INSERTs as CTEs
+    (Antrean's entry or task time with its audit row, :mod:`jkn.services.care.queues`); the statement
+    built once, SQLAlchemy Core — run as PreparedRead runs a read: ``PreparedWrite.first(session, stmt,
+    values)``, the first returned row (columns as attributes) or None.
 
     On psycopg the statement is compiled once per set of given columns, as SQLAlchemy's own execution
     compiles it, and sent prepared on the session's connection with the values SQLAlchemy would
@@ -117,7 +117,7 @@ class PreparedWrite:
             params[name] = process(params[name])
         PreparedWrite.wrote(session)
         dbapi = dialect.loaded_dbapi
-        cursor = connection.connection.driver_connection.cursor()
+        cursor = connection.connection.driver_connection.cursor(row_factory=namedtuple_row)
         try:
             cursor.execute(sql, params, prepare=True)
             return cursor.fetchone()

@@ -35,7 +35,7 @@ from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
 from jkn.store.care_tables import CareSerialRow, ControlLetterRow, FacilityStaffRow, ReferralRow
 from jkn.store.facility_tables import FacilityRow
-from jkn.store.prepared import PreparedRead
+from jkn.store.prepared import PreparedRead, PreparedWrite
 from jkn.store.queue_tables import DoctorScheduleRow, HospitalQueueRow, QueueTaskRow
 from jkn.store.reference_tables import KabKotaRow
 
@@ -462,9 +462,9 @@ def _add_entry(session: Session, values: dict, counter: str | None, audited):
     and its audit row commit, or roll back, together."""
     if counter is not None and session.get_bind().dialect.name == "postgresql":
         audit_row = audited(NUMBER_MARK)
-        row = _numbered_insert(tuple(values), tuple(audit_row)).first(
-            session, {**values, **audit.parameters(audit_row), "counter": counter, "created_at": utcnow(),
-                      "number_mark": NUMBER_MARK})
+        row = PreparedWrite.first(session, _numbered_insert(tuple(values), tuple(audit_row)), {
+            **values, **audit.parameters(audit_row), "counter": counter, "created_at": utcnow(),
+            "number_mark": NUMBER_MARK})
         values.update(queue_number=f"{values['poli_code']}-{row.seq}", queue_seq=row.seq)
         return row if row.id is not None else None
     if counter is not None:
@@ -498,9 +498,9 @@ def _numbered_insert(keys: tuple, audit_keys: tuple):
                  .returning(entries.c.id, entries.c.created_at, entries.c.queue_number).cte("entry"))
         audited = audit.inserted_with(entry, audit_keys, entry.c.created_at, summary=func.replace(
             bindparam("audit_summary", type_=String), bindparam("number_mark", type_=String), entry.c.queue_number))
-        _NUMBERED[keys, audit_keys] = PreparedRead(select(
+        _NUMBERED[keys, audit_keys] = select(
             serial.c.last.label("seq"), entry.c.id, entry.c.created_at, audited.c.id.label("audit_id")).select_from(
-            serial.outerjoin(entry, true()).outerjoin(audited, true())))
+            serial.outerjoin(entry, true()).outerjoin(audited, true()))
     return _NUMBERED[keys, audit_keys]
 
 
@@ -645,7 +645,8 @@ def _add_task(session: Session, values: dict, audit_row: dict) -> None:
         session.execute(_INSERT_TASK, values)
         session.execute(_INSERT_AUDIT, audit_row)
         return
-    _task_insert(tuple(audit_row)).first(session, {**values, **audit.parameters(audit_row), "received_at": utcnow()})
+    PreparedWrite.first(session, _task_insert(tuple(audit_row)),
+                        {**values, **audit.parameters(audit_row), "received_at": utcnow()})
 
 
 _TASK_INSERTS: dict = {}
@@ -659,8 +660,8 @@ def _task_insert(audit_keys: tuple):
                                      at_ms=bindparam("at_ms"), received_at=bindparam("received_at")).returning(
             tasks.c.queue_id, tasks.c.received_at).cte("task")
         audited = audit.inserted_with(added, audit_keys, added.c.received_at)
-        _TASK_INSERTS[audit_keys] = PreparedRead(select(added.c.queue_id, audited.c.id.label("audit_id")).select_from(
-            added.outerjoin(audited, true())))
+        _TASK_INSERTS[audit_keys] = select(added.c.queue_id, audited.c.id.label("audit_id")).select_from(
+            added.outerjoin(audited, true()))
     return _TASK_INSERTS[audit_keys]
 
 

@@ -132,8 +132,6 @@ def columns(actor: Actor, action: str, *, object_type: str | None = None, object
 
 
 TABLE = AuditEventRow.__table__
-#: the columns sent serialized as SQLAlchemy's JSON type serializes them, by a statement sent past it (jkn.store.prepared)
-JSON_COLUMNS = ("before", "after")
 
 
 def inserted_with(change, keys: tuple[str, ...], at, **given):
@@ -147,9 +145,9 @@ def inserted_with(change, keys: tuple[str, ...], at, **given):
 
 
 def parameters(row: dict) -> dict:
-    """The parameters of :func:`inserted_with` for the audit row of :func:`columns` ``row``, the JSON
-    columns serialized (``json.dumps``, as SQLAlchemy does)."""
-    return {f"audit_{k}": json.dumps(v) if k in JSON_COLUMNS else v for k, v in row.items()}
+    """The parameters of :func:`inserted_with` for the audit row of :func:`columns` ``row`` (typed:
+    SQLAlchemy, or :class:`jkn.store.prepared.PreparedWrite`, serializes the JSON columns)."""
+    return {f"audit_{k}": v for k, v in row.items()}
 
 
 _INSERT = insert(TABLE).returning(TABLE.c.id)  # built once (compiled form cached)
