@@ -136,10 +136,15 @@ def forget_consumers() -> None:
     _consumers.clear()
 
 
+def _fresh(cons_id: str, now: float) -> tuple[float, ConsumerAuth | None] | None:
+    """The cached (read at, consumer) of ``cons_id`` while younger than ``CONSUMER_CACHE_SECONDS``."""
+    hit = _consumers.get(cons_id)
+    return hit if hit is not None and now - hit[0] < CONSUMER_CACHE_SECONDS else None
+
+
 def consumer_cached(cons_id: str | None) -> bool:
     """True if :func:`authenticate` needs no database for this cons-id (it can run in the event loop)."""
-    hit = _consumers.get((cons_id or "").strip())
-    return hit is not None and time.monotonic() - hit[0] < CONSUMER_CACHE_SECONDS
+    return _fresh((cons_id or "").strip(), time.monotonic()) is not None
 
 
 def refresh_due(cons_id: str | None) -> str | None:
@@ -174,10 +179,8 @@ def _load(sessions, cons_id: str, now: float) -> ConsumerAuth | None:
 
 def _consumer(sessions, cons_id: str) -> ConsumerAuth | None:
     now = time.monotonic()
-    hit = _consumers.get(cons_id)
-    if hit is not None and now - hit[0] < CONSUMER_CACHE_SECONDS:
-        return hit[1]
-    return _load(sessions, cons_id, now)
+    hit = _fresh(cons_id, now)
+    return hit[1] if hit is not None else _load(sessions, cons_id, now)
 
 
 def authenticate(sessions, headers, max_skew: int, now: float | None = None,
