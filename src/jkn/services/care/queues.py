@@ -472,13 +472,12 @@ def _add_entry(session: Session, values: dict, counter: str | None, audited):
         values.update(queue_number=f"{values['poli_code']}-{seq}", queue_seq=seq)
     row = session.execute(_insert_entry(session), values).first()
     if row is not None:
-        session.execute(_INSERT_AUDIT, audited(values["queue_number"]))
+        audit.insert_row(session, audited(values["queue_number"]))
     return row
 
 
 #: the queue number in an audit row's summary written before the number is known, replaced by it in SQL
 NUMBER_MARK = "\u27e8nomorantrean\u27e9"
-_INSERT_AUDIT = insert(audit.TABLE)
 _NUMBERED: dict = {}
 
 
@@ -643,7 +642,7 @@ def _add_task(session: Session, values: dict, audit_row: dict) -> None:
     prepared statement, one round trip less."""
     if session.get_bind().dialect.name != "postgresql":
         session.execute(_INSERT_TASK, values)
-        session.execute(_INSERT_AUDIT, audit_row)
+        audit.insert_row(session, audit_row)
         return
     PreparedWrite.first(session, _task_insert(tuple(audit_row)),
                         {**values, **audit.parameters(audit_row), "received_at": utcnow()})

@@ -108,9 +108,14 @@ def record(session: Session, actor: Actor, action: str, *, object_type: str | No
     ``facility_code`` defaults to the actor's facility. A :class:`~jkn.i18n.Msg` summary is kept as its
     key and values and read in the reader's language (:func:`summary_text`). One INSERT, at once
     (what the session holds is flushed first, so a row it names exists)."""
-    return PreparedWrite.first(session, _INSERT, columns(actor, action, object_type=object_type, object_id=object_id,
-                                                         branch_code=branch_code, facility_code=facility_code,
-                                                         summary=summary, before=before, after=after))[0]
+    return insert_row(session, columns(actor, action, object_type=object_type, object_id=object_id,
+                                       branch_code=branch_code, facility_code=facility_code, summary=summary,
+                                       before=before, after=after))
+
+
+def insert_row(session: Session, row: dict) -> int:
+    """Insert the audit row of :func:`columns` ``row`` (its time now) in the session's transaction: its id."""
+    return PreparedWrite.first(session, _INSERT, row)[0]
 
 
 def columns(actor: Actor, action: str, *, object_type: str | None = None, object_id: Any = None,
