@@ -1,22 +1,50 @@
 """Hot INSERTs run as prepared statements on PostgreSQL (jkn.store.prepared.PreparedWrite) store
 what SQLAlchemy's own execution stores — Python-side defaults, JSON columns, a statement's own
-values — inside the session's transaction; on SQLite they run through SQLAlchemy."""
+values — inside the session's transaction; on SQLite they run through SQLAlchemy. On PostgreSQL each
+test runs twice: on psycopg, and in a greenlet on an event loop with SQLAlchemy's asyncpg adapter (the
+bridging writes, jkn.bridging.core.async_write)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+import asyncpg
 import pytest
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.util import greenlet_spawn
 
 from jkn.services.care.common import insert_if_new, next_serial
-from jkn.store.engine import session_factory
+from jkn.store.engine import make_async_engine, session_factory
 from jkn.store.portal_tables import AuditEventRow
 from jkn.store.prepared import PreparedWrite
 
 AUDIT = AuditEventRow.__table__
 STMT = insert(AUDIT).returning(AUDIT.c.id)
+
+
+pytestmark = pytest.mark.parametrize("backend, way", [("sqlite", "driver"), ("postgresql", "driver"),
+                                                      ("postgresql", "event loop")])
+
+
+@pytest.fixture
+def run(db, way):
+    """``run(body)``: ``body(sessions)`` with sessions of the test's engine, or (``way`` "event loop")
+    in a greenlet on a fresh event loop with sessions on SQLAlchemy's asyncpg adapter."""
+    if way == "driver":
+        return lambda body: body(session_factory(db))
+    from support.event_loop import run as run_coroutine
+
+    dsn = db.url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+    async def in_loop(body):
+        engine = make_async_engine(db, lambda: asyncpg.connect(dsn))
+        try:
+            return await greenlet_spawn(body, session_factory(engine.sync_engine))
+        finally:
+            await engine.dispose()
+
+    return lambda body: run_coroutine(in_loop(body))
 
 
 def _stored(session, audit_id: int) -> tuple:
@@ -26,12 +54,16 @@ def _stored(session, audit_id: int) -> tuple:
                            {"id": audit_id}).one()
 
 
-def test_same_stored_row_as_sqlalchemy(db):
+def test_same_stored_row_as_sqlalchemy(run):
+    run(_same_stored_row)
+
+
+def _same_stored_row(sessions):
     values = dict(actor="vclaim:1001", actor_id=None, role="VCLAIM", action="sep.issue", object_type="sep",
                   object_id="3273R0011126V000001", branch_code=None, facility_code="3273R001", summary="s",
                   before=None, after={"card_number": "0001234567890", "sep_date": "2026-11-30", "poli": "IGD"},
                   client="127.0.0.1")
-    with session_factory(db)() as session:
+    with sessions() as session:
         fast = PreparedWrite.first(session, STMT, values)[0]
         plain = session.execute(STMT, values).scalar_one()
         assert fast != plain
@@ -41,25 +73,33 @@ def test_same_stored_row_as_sqlalchemy(db):
         session.commit()
 
 
-def test_in_the_sessions_transaction_and_rolled_back_with_it(db):
+def test_in_the_sessions_transaction_and_rolled_back_with_it(db, run):
     before = _count(db)
-    with session_factory(db)() as session:
-        PreparedWrite.first(session, STMT, dict(actor="a", action="x"))
-        assert session.scalar(select(func.count()).select_from(AUDIT)) == before + 1
-        session.rollback()
+
+    def body(sessions):
+        with sessions() as session:
+            PreparedWrite.first(session, STMT, dict(actor="a", action="x"))
+            assert session.scalar(select(func.count()).select_from(AUDIT)) == before + 1
+            session.rollback()
+
+    run(body)
     assert _count(db) == before
 
 
-def test_counter_and_insert_if_new(db):
-    with session_factory(db)() as session:
+def test_counter_and_insert_if_new(run):
+    run(_counter_and_insert_if_new)
+
+
+def _counter_and_insert_if_new(sessions):
+    with sessions() as session:
         assert [next_serial(session, "TESTPREFIX") for _ in range(3)] == [1, 2, 3]  # its own `last + 1`
         session.commit()
-    with session_factory(db)() as session:
+    with sessions() as session:
         assert next_serial(session, "TESTPREFIX") == 4
         assert not insert_if_new(session, AUDIT.metadata.tables["care_serial"], {"prefix": "TESTPREFIX", "last": 9})
         assert insert_if_new(session, AUDIT.metadata.tables["care_serial"], {"prefix": "OTHER", "last": 9})
         session.commit()
-    with session_factory(db)() as session:
+    with sessions() as session:
         assert next_serial(session, "OTHER") == 10
 
 
@@ -68,22 +108,30 @@ def _count(db) -> int:
         return session.scalar(select(func.count()).select_from(AUDIT))
 
 
-def test_outside_a_unit_of_work_it_fails_loudly(db):
+def test_outside_a_unit_of_work_it_fails_loudly(db, run):
     from jkn.services.portal import audit
     from jkn.services.unit_of_work import UnitOfWorkError, close_checked
 
     before = _count(db)
-    with session_factory(db)() as session:
-        audit.record(session, audit.SYSTEM, "stray.write")
-        with pytest.raises(UnitOfWorkError):
-            close_checked(session)
+
+    def body(sessions):
+        with sessions() as session:
+            audit.record(session, audit.SYSTEM, "stray.write")
+            with pytest.raises(UnitOfWorkError):
+                close_checked(session)
+
+    run(body)
     assert _count(db) == before
 
 
-def test_a_unique_key_taken_is_sqlalchemys_integrity_error(db):
+def test_a_unique_key_taken_is_sqlalchemys_integrity_error(run):
     stmt = insert(AUDIT.metadata.tables["care_serial"]).returning(AUDIT.metadata.tables["care_serial"].c.last)
-    with session_factory(db)() as session:
-        PreparedWrite.first(session, stmt, {"prefix": "P", "last": 1})
-        with pytest.raises(IntegrityError):
-            PreparedWrite.first(session, stmt, {"prefix": "P", "last": 2})
-        session.rollback()
+
+    def body(sessions):
+        with sessions() as session:
+            PreparedWrite.first(session, stmt, {"prefix": "P", "last": 1})
+            with pytest.raises(IntegrityError):
+                PreparedWrite.first(session, stmt, {"prefix": "P", "last": 2})
+            session.rollback()
+
+    run(body)

@@ -14,6 +14,7 @@ from jkn.api.h2h import install as install_h2h
 from jkn.api.security_headers import install as install_security_headers
 from jkn.bridging import install as install_bridging
 from jkn.bridging.core.async_read import close as close_fast_reads
+from jkn.bridging.core.async_write import close as close_loop_writes
 from jkn.store.bootstrap import prepare_database
 from jkn.store.engine import session_factory
 from jkn.web import install_web
@@ -34,6 +35,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         app.state.sessions = session_factory(engine)
         yield
         await close_fast_reads(app.state)
+        await close_loop_writes(app.state)
         engine.dispose()
 
     app = FastAPIOffline(  # /docs and /redoc with their assets served by the app: no CDN (issue #11)

@@ -5,9 +5,14 @@ from __future__ import annotations
 import time
 
 from sqlalchemy import Engine, create_engine, event, exc
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from jkn.store.settings import database_url, normalise_url
+
+
+#: pooled PostgreSQL connections kept, and opened beyond them under load
+POOL_SIZE, MAX_OVERFLOW = 10, 20
 
 
 def make_engine(url: str | None = None, **kwargs) -> Engine:
@@ -25,12 +30,23 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
             cursor.close()
 
         return engine
-    kwargs.setdefault("pool_size", 10)
-    kwargs.setdefault("max_overflow", 20)
+    kwargs.setdefault("pool_size", POOL_SIZE)
+    kwargs.setdefault("max_overflow", MAX_OVERFLOW)
     idle_ping = kwargs.pop("idle_ping_seconds", IDLE_PING_SECONDS)
     engine = create_engine(url, **kwargs)
     _ping_when_idle(engine, idle_ping)
     return engine
+
+
+def make_async_engine(engine: Engine, connect) -> AsyncEngine:
+    """An engine on SQLAlchemy's asyncpg adapter beside ``engine`` (PostgreSQL), its connections
+    made by ``connect()`` (a coroutine: :func:`asyncpg.connect` with the engine's DSN); its
+    ``sync_engine`` serves sessions whose statements run in the event loop when called from
+    :func:`sqlalchemy.util.greenlet_spawn`. Pool sizes and idle pings as :func:`make_engine`'s."""
+    url = engine.url.set(drivername="postgresql+asyncpg")
+    async_engine = create_async_engine(url, async_creator=connect, pool_size=POOL_SIZE, max_overflow=MAX_OVERFLOW)
+    _ping_when_idle(async_engine.sync_engine, IDLE_PING_SECONDS)
+    return async_engine
 
 
 #: a pooled PostgreSQL connection idle longer than this is checked (``SELECT 1``) before it is handed out

@@ -1,14 +1,16 @@
-"""A hot read statement run on the driver's own connection where that gives the same values.
+"""A hot statement run on the driver's own connection where that gives the same values.
 
-On PostgreSQL (psycopg) the statement SQLAlchemy compiled is sent as a server-side prepared
-statement on the session's connection (its transaction, after the session's autoflush), and the
-row comes back as a light named tuple: the same values as SQLAlchemy's row (psycopg's types for
-these columns are the ones SQLAlchemy returns), without its per-execution result machinery —
-about 0.5 ms of a 1 ms VClaim eligibility answer (docs/benchmarks.md, issue #13). Elsewhere (SQLite,
-whose dates SQLAlchemy converts from text) the statement runs through SQLAlchemy as before.
-:meth:`PreparedRead.first_async` sends the same statement on an asyncpg connection (the event-loop
-reads of :mod:`jkn.bridging.core.async_read`), with the same values (tests/vclaim/test_vclaim_fast_read.py).
-:class:`PreparedWrite` does the same for the hot INSERTs of a write (tests/store/test_prepared_write.py).
+On PostgreSQL the statement SQLAlchemy compiled is sent prepared on the session's connection (its
+transaction, after the session's autoflush) and the row comes back as a light named tuple: the same
+values as SQLAlchemy's row, without its per-execution result machinery — about 0.5 ms of a 1 ms
+VClaim eligibility answer (docs/benchmarks.md, issue #13). On psycopg it goes as a server-side
+prepared statement; on SQLAlchemy's asyncpg adapter (the bridging writes run in the event loop,
+:mod:`jkn.bridging.core.async_write`) through the adapter's cursor, which prepares and caches it.
+Elsewhere (SQLite, whose dates SQLAlchemy converts from text) the statement runs through SQLAlchemy.
+:meth:`PreparedRead.first_async` sends the same statement on a bare asyncpg connection (the
+event-loop reads of :mod:`jkn.bridging.core.async_read`), with the same values
+(tests/vclaim/test_vclaim_fast_read.py). :class:`PreparedWrite` does the same for the hot INSERTs of
+a write (tests/store/test_prepared_write.py).
 """
 
 from __future__ import annotations
@@ -17,10 +19,60 @@ from collections import namedtuple
 from collections.abc import Callable
 from typing import Any
 
-from psycopg.rows import namedtuple_row
 from sqlalchemy import Select, exc
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.orm import Session
+
+#: the drivers whose connection takes a prepared statement here (others run it through SQLAlchemy)
+DRIVERS = ("psycopg", "asyncpg")
+
+
+def _send(connection, sql: str, names: tuple[str, ...] | None, values: dict[str, Any], make):
+    """Run ``sql`` on ``connection``'s driver (psycopg: pyformat ``values``; SQLAlchemy's asyncpg
+    adapter: ``$n`` placeholders, ``values`` in the order of ``names``); a cursor whose rows are
+    ``make(row)``, fetched. A driver error is raised as SQLAlchemy raises it (``IntegrityError`` …)."""
+    dialect = connection.dialect
+    dbapi = dialect.loaded_dbapi
+    raw = connection.connection
+    try:
+        if names is None:
+            cursor = raw.driver_connection.cursor(row_factory=lambda _cursor: make)
+            cursor.execute(sql, values, prepare=True)
+            return cursor
+        cursor = raw.dbapi_connection.cursor()
+        cursor.execute(sql, tuple(values[name] for name in names))
+        return _Made(cursor, make)
+    except dbapi.Error as err:
+        raise exc.DBAPIError.instance(sql, values, err, dbapi.Error) from err
+
+
+class _Made:
+    """The adapter cursor's rows as ``make`` makes them (psycopg's row factory does it itself)."""
+
+    __slots__ = ("cursor", "make")
+
+    def __init__(self, cursor, make):
+        self.cursor, self.make = cursor, make
+
+    def fetchone(self):
+        row = self.cursor.fetchone()
+        return None if row is None else self.make(row)
+
+    def fetchall(self):
+        make = self.make
+        return [make(row) for row in self.cursor.fetchall()]
+
+    def close(self):
+        self.cursor.close()
+
+
+def _compiled(stmt, dialect, **kw):
+    """(sql, the positional parameters' names or None for named ones, the compiled form)."""
+    compiled = stmt.compile(dialect=dialect, **kw)
+    sql = str(compiled)
+    if "POSTCOMPILE" in sql:
+        raise TypeError("an expanding IN cannot be prepared; compare with each value instead")
+    return sql, (tuple(compiled.positiontup) if compiled.positional else None), compiled
 
 
 class PreparedRead:
@@ -31,9 +83,8 @@ class PreparedRead:
     def __init__(self, stmt: Select):
         self.stmt = stmt
         self.row = namedtuple("Row", list(stmt.selected_columns.keys()))
-        self._sql: str | None = None  # as SQLAlchemy's psycopg dialect compiles it (pyformat parameters)
+        self._forms: dict[str, tuple[str, tuple[str, ...] | None]] = {}  # per driver: (sql, positional names)
         self._own: dict[str, Any] = {}  # the statement's own bound values
-        self._asyncpg: tuple[str, tuple[str, ...]] | None = None  # as its asyncpg dialect does, parameter names
 
     def first(self, session: Session, params: dict[str, Any]):
         return self._run(session, params, lambda cursor: cursor.fetchone(), lambda result: result.first())
@@ -41,39 +92,37 @@ class PreparedRead:
     def all(self, session: Session, params: dict[str, Any]) -> list:
         return self._run(session, params, lambda cursor: cursor.fetchall(), lambda result: result.all())
 
-    async def first_async(self, connection, params: dict[str, Any]):
-        """:meth:`first` on an asyncpg connection: the statement as SQLAlchemy's asyncpg dialect compiles
-        it (``$1`` placeholders), prepared (asyncpg's statement cache), the row as the same named tuple."""
-        if self._asyncpg is None:
-            compiled = self.stmt.compile(dialect=asyncpg_dialect())
-            if "POSTCOMPILE" in str(compiled):
-                raise TypeError("an expanding IN cannot be prepared; compare with each value instead")
+    def _form(self, dialect) -> tuple[str, tuple[str, ...] | None]:
+        form = self._forms.get(dialect.driver)
+        if form is None:
+            sql, names, compiled = _compiled(self.stmt, dialect)
             self._own = self._own or {k: v for k, v in compiled.params.items() if v is not None}
-            self._asyncpg = (str(compiled), tuple(compiled.positiontup))
-        sql, names = self._asyncpg
+            form = self._forms[dialect.driver] = (sql, names)
+        return form
+
+    async def first_async(self, connection, params: dict[str, Any]):
+        """:meth:`first` on a bare asyncpg connection: the statement as SQLAlchemy's asyncpg dialect
+        compiles it (``$1`` placeholders), prepared (asyncpg's statement cache), the row as the same
+        named tuple."""
+        sql, names = self._form(_ASYNCPG)
         values = {**self._own, **params} if self._own else params
         record = await connection.fetchrow(sql, *(values[name] for name in names))
         return None if record is None else self.row._make(record)
 
     def _run(self, session: Session, params: dict[str, Any], fetch, fetch_result):
         connection = session.connection()
-        dialect = connection.dialect
-        if dialect.driver != "psycopg":
+        if connection.dialect.driver not in DRIVERS:
             return fetch_result(session.execute(self.stmt, params))
         session.flush()  # what session.execute's autoflush does
-        make = self.row._make
-        cursor = connection.connection.driver_connection.cursor(row_factory=lambda _cursor: make)
+        sql, names = self._form(connection.dialect)
+        cursor = _send(connection, sql, names, {**self._own, **params} if self._own else params, self.row._make)
         try:
-            if self._sql is None:
-                compiled = self.stmt.compile(dialect=dialect)
-                self._own = {k: v for k, v in compiled.params.items() if v is not None}
-                self._sql = str(compiled)
-                if "POSTCOMPILE" in self._sql:
-                    raise TypeError("an expanding IN cannot be prepared; compare with each value instead")
-            cursor.execute(self._sql, {**self._own, **params} if self._own else params, prepare=True)
             return fetch(cursor)
         finally:
             cursor.close()
+
+
+_ASYNCPG = asyncpg_dialect()
 
 
 class PreparedWrite:
@@ -82,17 +131,17 @@ class PreparedWrite:
     built once, SQLAlchemy Core — run as PreparedRead runs a read: ``PreparedWrite.first(session, stmt,
     values)``, the first returned row (columns as attributes) or None.
 
-    On psycopg the statement is compiled once per set of given columns, as SQLAlchemy's own execution
-    compiles it, and sent prepared on the session's connection with the values SQLAlchemy would
-    send: the Python-side defaults of the columns not given (``insert_prefetch``; scalars and callables
-    that take no execution context, as this project's tables have), each column's bind
+    On PostgreSQL the statement is compiled once per set of given columns, as SQLAlchemy's own
+    execution compiles it, and sent prepared on the session's connection with the values SQLAlchemy
+    would send: the Python-side defaults of the columns not given (``insert_prefetch``; scalars and
+    callables that take no execution context, as this project's tables have), each column's bind
     processor (JSON), the statement's own bound values (``last + 1``). Elsewhere it runs through
     SQLAlchemy. Only for statements built once (the compiled forms are kept per statement). A
     database error is raised as SQLAlchemy raises it (``IntegrityError`` …); :attr:`wrote` is told of
     every write made this way (jkn.services.unit_of_work's guard against writes outside a unit of work).
     """
 
-    _compiled: dict = {}  # (statement, given keys, dialect) -> (sql, prefetch columns, bind processors, fixed values)
+    _compiled: dict = {}  # (statement, given keys, dialect) -> (sql, names, prefetch, bind processors, fixed, row)
     wrote: Callable[[Session], None] = staticmethod(lambda session: None)
 
     @classmethod
@@ -100,28 +149,25 @@ class PreparedWrite:
         session.flush()  # what the session holds first (a row the new one names exists)
         connection = session.connection()
         dialect = connection.dialect
-        if dialect.driver != "psycopg":
+        if dialect.driver not in DRIVERS:
             return session.execute(stmt, values).first()
         key = (stmt, tuple(values), dialect)
         done = cls._compiled.get(key)
         if done is None:
-            compiled = stmt.compile(dialect=dialect, column_keys=list(values))
+            sql, names, compiled = _compiled(stmt, dialect, column_keys=list(values))
             fixed = {k: v for k, v in compiled.construct_params(_check=False).items() if k not in values}
-            done = cls._compiled[key] = (str(compiled), [(c.key, c.default) for c in compiled.insert_prefetch],
-                                         list(compiled._bind_processors.items()), fixed)
-        sql, prefetch, processors, fixed = done
+            row = namedtuple("Row", stmt.exported_columns.keys())  # RETURNING's columns, or the SELECT's
+            done = cls._compiled[key] = (sql, names, [(c.key, c.default) for c in compiled.insert_prefetch],
+                                         list(compiled._bind_processors.items()), fixed, row._make)
+        sql, names, prefetch, processors, fixed, make = done
         params = {**fixed, **values}
         for name, default in prefetch:
             params[name] = default.arg(None) if default.is_callable else default.arg
         for name, process in processors:
             params[name] = process(params[name])
         PreparedWrite.wrote(session)
-        dbapi = dialect.loaded_dbapi
-        cursor = connection.connection.driver_connection.cursor(row_factory=namedtuple_row)
+        cursor = _send(connection, sql, names, params, make)
         try:
-            cursor.execute(sql, params, prepare=True)
             return cursor.fetchone()
-        except dbapi.Error as err:
-            raise exc.DBAPIError.instance(sql, params, err, dbapi.Error) from err
         finally:
             cursor.close()

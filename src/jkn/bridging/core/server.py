@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from functools import partial
 
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from jkn.bridging.core import async_read, envelope, lzfast
+from jkn.bridging.core import async_read, async_write, envelope, lzfast
 from jkn.bridging.core import settings as bridging_settings
 from jkn.bridging.core.protocol import (Call, NeedsSession, ProtocolError, Route, authenticate, consumer_cached,
                                         domain_error, parse_body, refresh_consumer, refresh_due, squash)
@@ -218,6 +219,18 @@ async def _fast_read(state, service: Service, service_path: str, headers, consum
     return sealed_answer(service, route, call, result, headers)
 
 
+def _write_in_loop(state, service: Service, method: str, service_path: str) -> bool:
+    """True for a write route of a service whose writes may run in the event loop, on PostgreSQL
+    (:mod:`jkn.bridging.core.async_write`)."""
+    if not service.loop_writes or not async_write.available(state):
+        return False
+    try:
+        route, _params = service.router.resolve(method, service_path)
+    except ProtocolError:
+        return False
+    return route.write
+
+
 _refreshes: set[asyncio.Task] = set()  # running reads of consumers ahead of time (kept until done)
 
 
@@ -265,5 +278,8 @@ async def serve(state, service: Service, method: str, service_path: str, headers
         response = await _fast_read(state, service, service_path, headers, consumer, client)
         if response is not None:
             return response
+    elif _write_in_loop(state, service, method, service_path):
+        return await async_write.run(state, partial(handle, service), method, service_path, headers, consumer, raw,
+                                     settings, client)
     return await run_in_threadpool(handle, service, state.sessions, read_sessions, method, service_path, headers,
                                    consumer, raw, settings, client)

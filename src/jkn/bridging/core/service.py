@@ -22,3 +22,6 @@ class Service:
     #: ``admit(sessions, headers, consumer)`` after the signature is checked: raises ProtocolError to refuse
     admit: Callable[[Any, Any, Any], None] | None = None
     user_key: str = "required"  # or "if sent": checked only when the client sends one (Aplicares)
+    #: writes may run in the event loop (:mod:`jkn.bridging.core.async_write`): ``admit`` reads no database
+    #: and does no slow work (P-Care's checks an argon2 password: its writes stay in worker threads)
+    loop_writes: bool = True

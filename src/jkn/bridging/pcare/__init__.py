@@ -10,4 +10,4 @@ from jkn.bridging.pcare import codes, items, programmes, registrations  # noqa: 
 from jkn.bridging.pcare.common import router
 from jkn.bridging.pcare.handlers import admit
 
-SERVICE = Service("P-Care", ("/pcare-rest", "/pcare-rest-dev"), router, PCARE, admit)
+SERVICE = Service("P-Care", ("/pcare-rest", "/pcare-rest-dev"), router, PCARE, admit, loop_writes=False)
