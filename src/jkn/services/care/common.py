@@ -10,15 +10,17 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import String, bindparam, cast, func, select, true
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from jkn.domain.timestamps import utcnow
 from jkn.i18n import Msg, N_, to_json
 from jkn.reference import care_codes
 from jkn.rules.decision import Step, background
 from jkn.services.errors import DomainError, Invalid, NotFound
+from jkn.services.portal import audit
 from jkn.store.care_tables import CareSerialRow
 from jkn.store.facility_tables import FacilityRow
 from jkn.store.membership_tables import ParticipantRow
@@ -89,13 +91,78 @@ def next_number(session: Session, facility_code: str, letter: str, on: dt.date) 
     The serial counts per facility, month and letter; one atomic upsert, so two concurrent
     transactions never get the same number (PostgreSQL and SQLite both run it as one statement).
     """
+    prefix = number_prefix(facility_code, letter, on)
+    return numbered(prefix, next_serial(session, prefix))
+
+
+def number_prefix(facility_code: str, letter: str, on: dt.date) -> str:
+    """The first 13 characters of a number (:func:`next_number`): facility code + MMYY + letter."""
     if not FACILITY_CODE_RE.fullmatch(facility_code):
         raise Invalid(Msg("error.care.facility_code_numbering", facility_code=repr(facility_code)))
-    prefix = f"{facility_code}{on:%m%y}{letter}"
-    serial = next_serial(session, prefix)
+    return f"{facility_code}{on:%m%y}{letter}"
+
+
+def numbered(prefix: str, serial: int) -> str:
+    """The number of ``serial`` under ``prefix`` (6 digits; Invalid past 999,999)."""
     if serial > 999_999:
         raise Invalid(Msg("error.care.numbers_exhausted", prefix=prefix))
     return f"{prefix}{serial:06d}"
+
+
+def insert_numbered(session: Session, table, values: dict, prefix: str, audit_row: dict) -> str | None:
+    """Insert the row ``values`` of ``table`` numbered (its ``number`` the next of ``prefix``, as
+    :func:`next_number` numbers) with its audit row (``audit_row``: :func:`audit.columns`, its object
+    the number), unless the row breaks a unique key: its number, or None — nothing inserted then (the
+    serial taken goes with the caller's transaction when it rolls back). On PostgreSQL the counter, the
+    row and the audit row are one statement, the number written by :func:`_number_sql`; elsewhere three."""
+    if session.get_bind().dialect.name != "postgresql":
+        number = numbered(prefix, next_serial(session, prefix))
+        if not insert_if_new(session, table, {**values, "number": number}):
+            return None
+        audit.insert_row(session, {**audit_row, "object_id": number})
+        return number
+    values = {**_python_defaults(table, values), **values}  # an INSERT … SELECT takes none of its own
+    row = PreparedWrite.first(session, _numbered_statement(table, tuple(values), tuple(audit_row)), {
+        **values, **audit.parameters(audit_row), "prefix": prefix, "audit_at": utcnow()})
+    number = numbered(prefix, row.serial)  # refused past 999,999, rolled back with the caller's transaction
+    return number if row.number is not None else None
+
+
+def _python_defaults(table, values: dict) -> dict:
+    """The Python-side defaults of ``table``'s columns not in ``values`` (scalars, and callables that take
+    no execution context, as this project's tables have), as an INSERT … VALUES would set them."""
+    return {c.key: c.default.arg(None) if c.default.is_callable else c.default.arg
+            for c in table.columns if c.default is not None and not c.default.is_sequence and c.key not in values
+            and c.key != "number"}
+
+
+def _number_sql(prefix, serial):
+    """:func:`numbered`'s number in SQL (the serial is checked in Python after the statement)."""
+    return prefix + func.lpad(cast(serial, String), 6, "0")
+
+
+_NUMBERED: dict = {}
+
+
+def _numbered_statement(table, keys: tuple, audit_keys: tuple):
+    """PostgreSQL: the counter's upsert, the row's insert with its number (skipped if it breaks a unique
+    key), the row's audit row; answering (serial, number, audit_id), number None when skipped (built once
+    per table and set of columns, sent prepared)."""
+    key = (table.name, keys, audit_keys)
+    if key not in _NUMBERED:
+        serial = (pg_insert(_SERIAL).values(prefix=bindparam("prefix"), last=1)
+                  .on_conflict_do_update(index_elements=["prefix"], set_={"last": _SERIAL.c.last + 1})
+                  .returning(_SERIAL.c.last).cte("serial"))
+        given = [k for k in keys if k != "number"]
+        rows = select(*(bindparam(k, type_=table.c[k].type) for k in given),
+                      _number_sql(bindparam("prefix", type_=String), serial.c.last))
+        inserted = (pg_insert(table).from_select(given + ["number"], rows).on_conflict_do_nothing()
+                    .returning(table.c.number).cte("inserted"))
+        audited = audit.inserted_with(inserted, audit_keys, bindparam("audit_at", type_=audit.TABLE.c.at.type),
+                                      object_id=inserted.c.number)
+        _NUMBERED[key] = select(serial.c.last.label("serial"), inserted.c.number, audited.c.id.label("audit_id")
+                                ).select_from(serial.outerjoin(inserted, true()).outerjoin(audited, true()))
+    return _NUMBERED[key]
 
 
 def dialect_insert(session: Session, table):

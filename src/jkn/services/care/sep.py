@@ -34,9 +34,9 @@ from jkn.services.care.common import (
     check_diagnosis,
     check_poli,
     facility,
-    insert_if_new,
+    insert_numbered,
     month_span,
-    next_number,
+    number_prefix,
     parse_date,
     refuse,
     refuse_inactive,
@@ -214,7 +214,7 @@ def insert_sep(session: Session, *, actor: Actor, card_number: str, sep_date: "d
         visit = dict(participant_id=p.id, facility_code=fac.code, service_type=service_type,
                      poli_code=pol.code if pol else None, sep_date=day)
         row = _NewSep(
-            number=next_number(session, fac.code, LETTER_SEP, day), participant_id=p.id, facility_code=fac.code,
+            participant_id=p.id, facility_code=fac.code,
             sep_date=day, service_type=service_type, class_entitled=p.care_class, class_upgrade=class_upgrade or None,
             upgrade_payer=upgrade_payer or None if class_upgrade else None,
             upgrade_responsible=upgrade_responsible or None if class_upgrade else None,
@@ -228,20 +228,23 @@ def insert_sep(session: Session, *, actor: Actor, card_number: str, sep_date: "d
             delivery_child_number=delivery_child_number, cob=cob, cataract=cataract, visit_purpose=purpose.visit or "0",
             dpjp_code=dpjp_code or None, mr_number=mr_number or None, phone=phone or None, notes=notes,
             explanation=steps, created_by=actor.name, created_at=utcnow())
-        if not insert_if_new(session, SepRow.__table__, {k: v for k, v in row._asdict().items() if v is not None}):
+        issued = audit.columns(actor, "sep.issue", object_type="sep", facility_code=fac.code,
+                               branch_code=audit.branch_of(session, fac),
+                               summary=Msg("audit.sum.sep_issued", card=p.card_number,
+                                           service=Msg(f"history.service.{service_type}"), diagnosis=dx.code),
+                               after={"card_number": p.card_number, "sep_date": day, "poli": row.poli_code})
+        number = insert_numbered(session, SepRow.__table__, {k: v for k, v in row._asdict().items() if v is not None},
+                                 number_prefix(fac.code, LETTER_SEP, day), issued)
+        if number is None:
             _refuse_duplicate(session, **visit)  # a live SEP covers the visit: the unique index said so (A-C15)
             raise Conflict(Msg("error.concurrent_change"))
+        row = row._replace(number=number)
         accidents.record(session, row, accident, accident_details)
         internal_referrals.record(session, row, row.referral_number, purpose, actor)
         if emergency and fac.partnership != "PARTNER":
             session.add(EmergencyCaseRow(participant_id=p.id, facility_code=fac.code, admitted_on=day,
                                          diagnosis_code=dx.code, sep_number=row.number, explanation=steps))
             session.flush()
-        audit.record_at_facility(session, actor, "sep.issue", fac, object_type="sep", object_id=row.number,
-                                 summary=Msg("audit.sum.sep_issued", card=p.card_number,
-                                             service=Msg(f"history.service.{service_type}"),
-                                             diagnosis=dx.code),
-                                 after={"card_number": p.card_number, "sep_date": day, "poli": row.poli_code})
         return sep_view(session, row, p, fac)
 
 

@@ -196,12 +196,16 @@ def record_at_facility(session: Session, actor: Actor, action: str, facility: Fa
                        object_id: Any, summary: str | Msg, before: dict | None = None,
                        after: dict | None = None) -> int:
     """An audit row for a record kept at ``facility`` (care records, staff, VClaim consumers): for
-    the officers of the branch serving the facility's kab/kota (read with the facility when its light
-    row joined it, ``jkn.services.care.common.facility(brief=True)``)."""
-    branch = (facility.kabkota_branch_code if hasattr(facility, "kabkota_branch_code")
-              else branch_of_kabkota(session, facility.kabkota_code))
+    the officers of the branch serving the facility's kab/kota (:func:`branch_of`)."""
     return record(session, actor, action, object_type=object_type, object_id=object_id, facility_code=facility.code,
-                  branch_code=branch, summary=summary, before=before, after=after)
+                  branch_code=branch_of(session, facility), summary=summary, before=before, after=after)
+
+
+def branch_of(session: Session, facility: FacilityRow) -> str | None:
+    """The branch serving ``facility``'s kab/kota: read with the facility when its light row joined it
+    (``jkn.services.care.common.facility(brief=True)``), otherwise looked up."""
+    return (facility.kabkota_branch_code if hasattr(facility, "kabkota_branch_code")
+            else branch_of_kabkota(session, facility.kabkota_code))
 
 
 def changed_summary(fields) -> Msg:
