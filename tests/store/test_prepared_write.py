@@ -135,3 +135,37 @@ def test_a_unique_key_taken_is_sqlalchemys_integrity_error(run):
             session.rollback()
 
     run(body)
+
+
+def test_a_read_before_the_first_write_leaves_the_transaction_whole(db, run):
+    """On the event loop a plain read goes before the transaction's BEGIN: what follows is still one
+    transaction, rolled back whole; a read that locks (FOR UPDATE) begins it and keeps its lock."""
+    from jkn.store.prepared import PreparedRead
+
+    serials = AUDIT.metadata.tables["care_serial"]
+    with session_factory(db)() as session, session.begin():
+        session.execute(insert(serials).values(prefix="LOCKED", last=1))
+    before = _count(db)
+    plain = PreparedRead(select(serials.c.last).where(serials.c.prefix == "LOCKED"))
+    locking = PreparedRead(select(serials.c.last).where(serials.c.prefix == "LOCKED").with_for_update())
+
+    def body(sessions):
+        with sessions() as session:
+            assert plain.first(session, {}).last == 1
+            PreparedWrite.first(session, STMT, dict(actor="a", action="x"))
+            assert locking.first(session, {}).last == 1
+            if db.dialect.name == "postgresql":  # the row stays locked by this transaction
+                with db.connect() as other:
+                    with pytest.raises(Exception, match="could not obtain lock"):
+                        other.execute(text("SELECT last FROM care_serial WHERE prefix = 'LOCKED' FOR UPDATE NOWAIT"))
+            session.rollback()
+        with sessions() as session:
+            assert locking.first(session, {}).last == 1  # a locking read first: it begins the transaction
+            if db.dialect.name == "postgresql":
+                with db.connect() as other:
+                    with pytest.raises(Exception, match="could not obtain lock"):
+                        other.execute(text("SELECT last FROM care_serial WHERE prefix = 'LOCKED' FOR UPDATE NOWAIT"))
+            session.rollback()
+
+    run(body)
+    assert _count(db) == before
