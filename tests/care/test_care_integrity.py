@@ -26,7 +26,7 @@ def _inpatient_sep(engine, w) -> str:
     with session_factory(engine)() as s:
         live = s.scalar(select(SepRow.number).where(SepRow.facility_code == w.rsud, SepRow.service_type == "1",
                                                     SepRow.sep_date == w.today, SepRow.deleted_at.is_(None)))
-        return live or sep_service.insert_sep(s, actor=SYSTEM, consumer_facility=w.rsud, card_number=w.active,
+        return live or sep_service.insert_sep(s, actor=SYSTEM, card_number=w.active,
                                       sep_date=w.today, facility_code=w.rsud, service_type="1",
                                       diagnosis="S72", poli="IGD", emergency=True)["number"]
 
@@ -87,7 +87,7 @@ def test_an_sep_change_with_a_long_phone_or_a_cancel_with_a_long_reason_is_refus
         assert sep_service.delete_sep(s, number, actor=SYSTEM, reason="x" * 500)["deleted"]
     # an SEP issued with too long a phone is refused the same way
     with session_factory(engine)() as s, pytest.raises(Invalid) as exc:
-        sep_service.insert_sep(s, actor=SYSTEM, consumer_facility=w.rsud, card_number=w.active,
+        sep_service.insert_sep(s, actor=SYSTEM, card_number=w.active,
                                sep_date=w.today, facility_code=w.rsud, service_type="1", diagnosis="S72",
                                poli="IGD", emergency=True, phone="1" * 21)
     assert exc.value.details["field"] == "noTelp"

@@ -16,6 +16,7 @@ from jkn.services.portal.audit import SYSTEM
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "portal"))
 from portal_world import PASSWORD, build_world, login  # noqa: E402
+from support.databases import truncate_business_tables  # noqa: E402
 from support.live_server import LiveServer  # noqa: E402
 from support.portal_login import token  # noqa: E402
 
@@ -23,9 +24,11 @@ from support.portal_login import token  # noqa: E402
 @pytest.fixture(scope="module")
 def _site(_prepared):
     url, engine = _prepared("sqlite")
+    truncate_business_tables(engine)  # the world's people are other modules' too
     world = build_world(engine)
     with LiveServer(url) as server:
         yield server, world, engine
+    truncate_business_tables(engine)
 
 
 @pytest.fixture(scope="module")
@@ -151,7 +154,7 @@ def test_sep_form_names_its_date_by_its_label(site):
 def _inpatient_sep(world, engine) -> str:
     with Session(engine) as s:
         rsud = world.fktp["FKRTL"][0]
-        return sep_service.insert_sep(s, actor=SYSTEM, consumer_facility=rsud, card_number=world.medan_spouse_card,
+        return sep_service.insert_sep(s, actor=SYSTEM, card_number=world.medan_spouse_card,
                                       sep_date=jakarta_today(), facility_code=rsud, service_type="1",
                                       diagnosis="S72", poli="IGD", emergency=True)["number"]
 

@@ -30,7 +30,7 @@ def test_the_documented_client_block_runs(_prepared):
         with JknServe(url) as srv:
             # a patient in care: an emergency SEP of today (no letter needed, TATA CARA §3)
             with session_factory(engine)() as s:
-                sep.insert_sep(s, actor=SYSTEM, consumer_facility=w.rsud, card_number=w.active, sep_date=w.today,
+                sep.insert_sep(s, actor=SYSTEM, card_number=w.active, sep_date=w.today,
                                facility_code=w.rsud, service_type="2", diagnosis="I10", poli="IGD", emergency=True)
             out = io.StringIO()
             with contextlib.redirect_stdout(out):

@@ -18,6 +18,7 @@ from portal_world import PASSWORD, build_world, staff_csv
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from support.audit_trail import audited_once, not_audited
+from support.databases import truncate_business_tables
 from support.otp_outbox import last_code
 from support.portal_login import login, token
 
@@ -110,6 +111,7 @@ def test_every_page_form_is_listed():
 @pytest.fixture(scope="module")
 def site(server, _prepared):
     _url, engine = _prepared(server.backend)
+    truncate_business_tables(engine)  # the world's people are other modules' too
     return server, build_world(engine), engine
 
 
@@ -253,7 +255,7 @@ def test_every_page_form_leaves_one_audit_row_naming_the_user(site):
                          "diagnosis": "S72", "emergency": "on"})
         # the hospital desk records the discharge date of an inpatient SEP
         with Session(engine) as s:
-            inpatient = sep_service.insert_sep(s, actor=SYSTEM, consumer_facility=rsud, card_number=w.siti_card,
+            inpatient = sep_service.insert_sep(s, actor=SYSTEM, card_number=w.siti_card,
                                                sep_date=today, facility_code=rsud, service_type="1", diagnosis="S72",
                                                poli="IGD", emergency=True)["number"]
         pages.post("rs", "/faskes/sep/{number}/pulang", role=accounts.FACILITY_STAFF, branch=medan, facility=rsud,
@@ -282,7 +284,7 @@ def test_every_page_form_leaves_one_audit_row_naming_the_user(site):
         for poli, purpose in (("INT", "0"), ("JAN", "2")):
             with Session(engine) as s:
                 numbers.append(sep_service.insert_sep(
-                    s, actor=SYSTEM, consumer_facility=rsud, card_number=w.medan_card, sep_date=today,
+                    s, actor=SYSTEM, card_number=w.medan_card, sep_date=today,
                     facility_code=rsud, service_type="2", diagnosis="I10", poli=poli, referral_number=ref,
                     purpose=internal_referrals.Purpose(visit=purpose))["number"])
         with Session(engine) as s:

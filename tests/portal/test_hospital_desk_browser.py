@@ -98,7 +98,7 @@ def test_hospital_desk_lists_and_withdraws_an_internal_referral(login, site):
     for poli, purpose in (("INT", "0"), ("JAN", "2")):
         with Session(engine) as s:
             numbers.append(sep_service.insert_sep(
-                s, actor=SYSTEM, consumer_facility=rsud, card_number=card, sep_date=today, facility_code=rsud,
+                s, actor=SYSTEM, card_number=card, sep_date=today, facility_code=rsud,
                 service_type="2", diagnosis="I10", poli=poli, referral_number=ref,
                 purpose=internal_referrals.Purpose(visit=purpose, assessment="4" if purpose == "2" else ""))["number"])
     first, consult = numbers
@@ -133,7 +133,7 @@ def _schedule(world, engine, day: dt.date, doctors: tuple[tuple[str, str], tuple
 def _inpatient_sep(world, engine, card: str) -> str:
     with Session(engine) as s:
         rsud = world.fktp["FKRTL"][0]
-        return sep_service.insert_sep(s, actor=SYSTEM, consumer_facility=rsud, card_number=card,
+        return sep_service.insert_sep(s, actor=SYSTEM, card_number=card,
                                       sep_date=jakarta_today(), facility_code=rsud, service_type="1",
                                       diagnosis="S72", poli="IGD", emergency=True)["number"]
 

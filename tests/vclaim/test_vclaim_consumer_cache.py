@@ -15,7 +15,7 @@ from support import event_loop
 from support.care_world import build_world
 from support.databases import truncate_business_tables
 
-from jkn.bridging.core import async_read, protocol, server
+from jkn.bridging.core import async_read, async_write, protocol, server
 from jkn.bridging.core.crypto import signature
 from jkn.bridging.core.settings import Settings
 from jkn.bridging.vclaim import SERVICE
@@ -75,3 +75,55 @@ def test_a_cached_consumer_is_read_again_ahead_of_time(world, monkeypatch):
     assert event_loop.run(_ask(state, cred, path)) == "200"
     assert event_loop.run(_ask(state, cred, path)) == "401"  # the revocation, 40 s after, not 60
     assert not protocol._refreshing
+
+
+async def _sep(state, cred: dict, card: str, day, ts: int) -> dict:
+    """A signed emergency ``SEP/2.0/insert`` for ``card`` at the consumer's hospital: its metaData."""
+    headers = Headers({"x-cons-id": cred["cons_id"], "x-timestamp": str(ts), "user_key": cred["user_key"],
+                       "x-signature": signature(cred["cons_id"], cred["secret"], str(ts))})
+    body = json.dumps({"request": {"t_sep": {
+        "noKartu": card, "tglSep": str(day), "ppkPelayanan": cred["facility_code"], "jnsPelayanan": "2",
+        "klsRawat": {"klsRawatHak": "", "klsRawatNaik": "", "pembiayaan": "", "penanggungJawab": ""}, "noMR": "MR-1",
+        "rujukan": {"asalRujukan": "1", "tglRujukan": "", "noRujukan": "", "ppkRujukan": ""}, "catatan": "",
+        "diagAwal": "A09", "poli": {"tujuan": "IGD", "eksekutif": "0"}, "cob": {"cob": "0"}, "katarak": {"katarak": "0"},
+        "jaminan": {"lakaLantas": "0"}, "tujuanKunj": "0", "flagProcedure": "", "kdPenunjang": "", "assesmentPel": "",
+        "skdp": {"noSurat": "", "kodeDPJP": ""}, "dpjpLayan": "", "noTelp": "08123456789", "user": "IGD"}}}).encode()
+
+    async def receive():
+        return {"type": "http.request", "body": body, "more_body": False}
+    try:
+        response = await server.serve(state, SERVICE, "POST", "SEP/2.0/insert", headers, receive, "127.0.0.1")
+        while server._refreshes:
+            await asyncio.gather(*server._refreshes)
+    finally:
+        await async_read.close(state)
+        await async_write.close(state)
+    return json.loads(response.body)["metaData"]
+
+
+def test_the_hospitals_record_reaches_its_seps_with_the_consumer(world, monkeypatch):
+    """A-V54: an SEP is decided on the hospital's record as read with its consumer; a change to the
+    record (here: the hospital is no longer a referral-level facility) reaches SEPs when the consumer
+    is read again, within the consumer's cached time."""
+    from sqlalchemy import update
+
+    from jkn.store.facility_tables import FacilityRow
+
+    w, state = world
+    monkeypatch.setattr(protocol, "CONSUMER_CACHE_SECONDS", 60.0)
+    protocol.forget_consumers()
+    with state.sessions() as s:
+        cred = vclaim_consumers.create_consumer(s, w.rsud, label="record", actor=SYSTEM)
+    now = int(time.time())
+    assert event_loop.run(_sep(state, cred, w.active, w.today, now))["code"] == "200"
+    with state.sessions() as s, s.begin():
+        s.execute(update(FacilityRow).where(FacilityRow.code == w.rsud).values(level="FKTP"))
+    try:
+        _age(cred["cons_id"], 10)  # the cached record: the SEP is still a hospital's
+        assert event_loop.run(_sep(state, cred, w.other, w.today, now + 1))["code"] == "200"
+        protocol.forget_consumers()  # read again (as after the cached time): the record as it is now
+        refused = event_loop.run(_sep(state, cred, w.suspended, w.today, now + 2))
+        assert refused["code"] != "200" and "FKTP" in refused["message"], refused
+    finally:
+        with state.sessions() as s, s.begin():
+            s.execute(update(FacilityRow).where(FacilityRow.code == w.rsud).values(level="FKRTL"))

@@ -159,7 +159,7 @@ def _sep_args(t: dict) -> dict:
 @router.add("POST", "SEP/1.1/insert")
 def sep_insert(call: Call):
     args = _sep_args(_request(call, "t_sep"))
-    s = sep.insert_sep(call.session, actor=call.actor, consumer_facility=call.consumer.facility_code, **args)
+    s = sep.insert_sep(call.session, actor=call.actor, consumer_facility=call.consumer.facility, **args)
     return shapes.sep_inserted(s)
 
 

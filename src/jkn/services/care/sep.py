@@ -120,13 +120,15 @@ def insert_sep(session: Session, *, actor: Actor, card_number: str, sep_date: "d
                control_letter_number: str | None = None, notes: str | None = None, cob=False, cataract=False,
                accident: str = "0", visit_purpose: str = "0", dpjp_code: str | None = None, phone: str | None = None,
                emergency: bool | None = None, delivery_child_number: int | None = None,
-               excluded: Iterable[str] = (), consumer_facility: str | None = None,
+               excluded: Iterable[str] = (), consumer_facility=None,
                accident_details: "accidents.Details | None" = None,
                purpose: "internal_referrals.Purpose | None" = None, dpjp_from_schedule: bool = False) -> dict:
     """Issue an SEP, or refuse it with the reason and the clause (nothing written then); the SEP
     and its audit row name ``actor``; an accident SEP keeps its details (:mod:`accidents`). With
     ``dpjp_from_schedule`` (the hospital desk) an outpatient SEP's DPJP must be one the clinic's
-    schedule offers where the hospital keeps one (A-V46); VClaim's ``dpjpLayan`` is kept as sent (A-V52)."""
+    schedule offers where the hospital keeps one (A-V46); VClaim's ``dpjpLayan`` is kept as sent (A-V52).
+    ``consumer_facility``: the light row of the VClaim consumer's own facility, read with the consumer
+    (A-V54): the SEP must be for it, and it is not read again."""
     day = parse_date(sep_date, "tglSep")
     phone, mr_number = check_length(phone, "noTelp", PHONE_SIZE), check_length(mr_number, "noMR", MR_SIZE)
     purpose = (purpose or internal_referrals.Purpose(visit=visit_purpose or "0")).checked()
@@ -152,10 +154,11 @@ def insert_sep(session: Session, *, actor: Actor, card_number: str, sep_date: "d
     cob, cataract, executive = _flag(cob, "cob.cob"), _flag(cataract, "katarak.katarak"), _flag(executive, "poli.eksekutif")
 
     with unit_of_work(session):
-        fac = facility(session, facility_code, "ppkPelayanan", brief=True)
-        if consumer_facility and fac.code != consumer_facility:
+        own = consumer_facility is not None and (facility_code or "").strip().upper() == consumer_facility.code
+        fac = consumer_facility if own else facility(session, facility_code, "ppkPelayanan", brief=True)
+        if consumer_facility is not None and not own:
             raise Invalid(Msg("error.care.sep_other_facility", code=str(fac.code),
-                              consumer_facility=consumer_facility),
+                              consumer_facility=consumer_facility.code),
                           field="ppkPelayanan")
         if fac.level != "FKRTL":
             raise Invalid(Msg("error.care.sep_level", code=str(fac.code), level=fac.level, how=cite(HOW, '2.b')), field="ppkPelayanan")

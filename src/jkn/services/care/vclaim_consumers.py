@@ -13,6 +13,7 @@ import hmac
 import secrets
 import string
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -40,9 +41,21 @@ class ConsumerAuth:
     secret: str
     user_key_sha256: str | None
     api_version: str
-    facility_code: str
-    facility_level: str
-    facility_name: str
+    #: its facility's light row (``jkn.services.care.common.facility(brief=True)``), read with the consumer
+    #: and as old as the protocol's cached copy of it (at most ``CONSUMER_CACHE_SECONDS``, assumption A-V54)
+    facility: Any
+
+    @property
+    def facility_code(self) -> str:
+        return self.facility.code
+
+    @property
+    def facility_level(self) -> str:
+        return self.facility.level
+
+    @property
+    def facility_name(self) -> str:
+        return self.facility.name
 
     def user_key_ok(self, user_key: str | None) -> bool:
         if self.api_version != "2.0":
@@ -157,14 +170,12 @@ def load_auth(session: Session, cons_id: str) -> ConsumerAuth | None:
     """The active consumer ``cons_id`` with its facility, or None (unknown, revoked, malformed)."""
     if not cons_id or not cons_id.isascii() or not cons_id.isdigit() or len(cons_id) > 16:
         return None
-    row = session.execute(
-        select(VClaimConsumerRow, FacilityRow.level, FacilityRow.name)
-        .join(FacilityRow, FacilityRow.code == VClaimConsumerRow.facility_code)
-        .where(VClaimConsumerRow.cons_id == cons_id, VClaimConsumerRow.active.is_(True))).first()
-    if row is None:
+    c = session.scalar(select(VClaimConsumerRow).where(VClaimConsumerRow.cons_id == cons_id,
+                                                       VClaimConsumerRow.active.is_(True)))
+    if c is None:
         return None
-    c, level, name = row
-    return ConsumerAuth(c.cons_id, c.secret, c.user_key_sha256, c.api_version, c.facility_code, level, name)
+    return ConsumerAuth(c.cons_id, c.secret, c.user_key_sha256, c.api_version,
+                        facility(session, c.facility_code, brief=True))
 
 
 def demo_consumer(engine, sample: dict | None = None, *, actor: Actor) -> dict:
