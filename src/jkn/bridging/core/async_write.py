@@ -7,7 +7,8 @@ docs/benchmarks.md). SQLite, reads, and services whose ``admit`` reads the datab
 password (``Service.loop_writes``) stay in worker threads.
 
 The sessions come from an engine beside the app's (:func:`jkn.store.engine.make_async_engine`),
-created in the running event loop on first use; its connections are the read pool's kind
+created in the running event loop on first use, each on a connection kept between writes
+(:class:`jkn.store.engine.HeldSessions`); its connections are the read pool's kind
 (:mod:`jkn.bridging.core.async_read`, the engine's own DSN). The handler must not block: it runs
 database statements and pure rules only.
 """
@@ -19,7 +20,7 @@ import asyncio
 import asyncpg
 from sqlalchemy.util import greenlet_spawn
 
-from jkn.store.engine import make_async_engine, session_factory
+from jkn.store.engine import POOL_SIZE, HeldSessions, make_async_engine, session_factory
 
 
 class _Writes:
@@ -28,7 +29,7 @@ class _Writes:
     def __init__(self, engine):
         dsn = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
         self.engine = make_async_engine(engine, lambda: asyncpg.connect(dsn))
-        self.sessions = session_factory(self.engine.sync_engine)
+        self.sessions = HeldSessions(self.engine.sync_engine, keep=POOL_SIZE)
         self.read_sessions = session_factory(self.engine.sync_engine.execution_options(isolation_level="AUTOCOMMIT"))
         self.loop = asyncio.get_running_loop()
 
@@ -59,4 +60,5 @@ async def close(state) -> None:
     writes = getattr(state, "bridging_writes", None)
     if writes is not None:
         state.bridging_writes = None
+        await greenlet_spawn(writes.sessions.close)
         await writes.engine.dispose()
