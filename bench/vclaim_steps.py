@@ -21,10 +21,12 @@ ledger is needed), each measured on its own, and the CPU per answer of auth + fa
 The framework's share is not measured here: it is the bare Starlette baseline of the wrk run.
 
 ``--sep N``: N SEP inserts (emergency visits of participants without an SEP, each its own signed
-header, as bench/vclaim_sep_insert.py) through ``handle()``: wall and CPU per insert unprofiled,
-then under cProfile the share of each step (CPU, inflated by the profiler: read the proportions).
-With ``--plain M`` (M ≤ 2N): only M inserts after 20 warm-up ones, no timers — under callgrind,
-``--sep 150 --plain 100`` and ``--plain 0``: the difference / 100 is the instructions per insert.
+header, as bench/vclaim_sep_insert.py) through ``handle()``: wall and CPU per insert unprofiled, in a
+worker thread's way (psycopg) and as the server writes on PostgreSQL (a greenlet on the event loop,
+asyncpg: jkn.bridging.core.async_write), then under cProfile the share of each step on the first
+(CPU, inflated by the profiler: read the proportions). With ``--plain M`` (M ≤ 2N): only M inserts
+on the event-loop path after 20 warm-up ones, no timers — under callgrind, ``--sep 150 --plain 100``
+and ``--plain 0``: the difference / 100 is the instructions per insert.
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ import random
 import statistics
 import sys
 import time
+from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -51,7 +54,7 @@ from starlette.datastructures import Headers  # noqa: E402
 
 from bench_support import SignedHeaders  # noqa: E402
 from vclaim_eligibility import DEFAULT_DB, sample_cards  # noqa: E402
-from jkn.bridging.core import async_read, lzfast, server  # noqa: E402
+from jkn.bridging.core import async_read, async_write, lzfast, server  # noqa: E402
 from jkn.bridging.core import settings as bridging_settings  # noqa: E402
 from jkn.bridging.core.crypto import signature  # noqa: E402
 from jkn.bridging.core.protocol import authenticate  # noqa: E402
@@ -70,14 +73,12 @@ def _headers(cred: dict) -> Headers:
 
 SEP_STEPS = (("whole handle()", "server.py", "handle"),
              ("use case insert_sep", "sep.py", "insert_sep"),
-             ("  facility (ppkPelayanan)", "common.py", "facility"),
              ("  eligibility (prepared)", "eligibility.py", "check"),
              ("  cover rules", "cover.py", "check_cover"),
-             ("  SEP number (care_serial)", "common.py", "next_number"),
-             ("  audit row", "audit.py", "record_at_facility"),
+             ("  number + SEP + audit row", "common.py", "insert_numbered"),
+             ("  the answer (sep_view)", "sep.py", "sep_view"),
              ("seal (JSON, LZ-string, AES)", "lzfast.py", "encrypt_response"),
              ("replay record (INSERT, A-C16)", "vclaim_requests.py", "keep"),
-             ("INSERT if new: SEP row + replay", "common.py", "insert_if_new"),
              ("commit", "session.py", "commit"))
 
 
@@ -90,33 +91,60 @@ def sep_steps(args, sessions, read_sessions, settings) -> None:
     with sessions() as s:
         hospital = s.scalars(select(FacilityRow.code).where(FacilityRow.level == "FKRTL",
                                                             FacilityRow.name.like("RSUD %"))).first()
-    cards = fresh_cards(args.db, 2 * args.sep + 20)
+    cards = fresh_cards(args.db, 3 * args.sep + 60)
     day = jakarta_today().isoformat()
     signed = SignedHeaders(sessions, hospital, "sep steps", per=300, back=150)
 
-    def one() -> None:
+    def request():
         """Each insert a new participant and its own signed header (300 timestamps per consumer, A-C16)."""
         i, headers = signed()
-        consumer = authenticate(read_sessions, headers, settings.max_skew)
-        body = json.dumps(t_sep(cards[i], hospital, day)).encode()
+        return headers, authenticate(read_sessions, headers, settings.max_skew), json.dumps(
+            t_sep(cards[i], hospital, day)).encode()
+
+    def one() -> None:
+        headers, consumer, body = request()
         r = server.handle(SERVICE, sessions, read_sessions, "POST", "SEP/2.0/insert", headers, consumer, body,
                           settings, "127.0.0.1")
         assert b'"code":"200"' in r.body, r.body
 
-    if args.plain is not None:  # for valgrind: N inserts after 20 warm-up ones, no timers
-        for _ in range(20 + args.plain):
+    def thread_runs(n: int) -> list[tuple[float, float]]:
+        out = []
+        for _ in range(n):
+            t, c = time.perf_counter(), time.process_time()
             one()
+            out.append(((time.perf_counter() - t) * 1000, (time.process_time() - c) * 1000))
+        return out
+
+    async def in_loop(n: int) -> list[tuple[float, float]]:
+        """As the server writes on PostgreSQL: handle() in a greenlet on the event loop (async_write)."""
+        state = SimpleNamespace(engine=sessions.kw["bind"], sessions=sessions, bridging=settings)
+        out = []
+        try:
+            for _ in range(n):
+                headers, consumer, body = request()
+                t, c = time.perf_counter(), time.process_time()
+                r = await async_write.run(state, partial(server.handle, SERVICE), "POST", "SEP/2.0/insert", headers,
+                                          consumer, body, settings, "127.0.0.1")
+                out.append(((time.perf_counter() - t) * 1000, (time.process_time() - c) * 1000))
+                assert b'"code":"200"' in r.body, r.body
+        finally:
+            await async_write.close(state)
+        return out
+
+    if args.plain is not None:  # for valgrind: N inserts after 20 warm-up ones, no timers (the event-loop path)
+        uvloop.run(in_loop(20 + args.plain))
         return
-    wall, cpu = [], []
-    for k in range(args.sep + 10):
-        t, c = time.perf_counter(), time.process_time()
-        one()
-        if k >= 10:
-            wall.append((time.perf_counter() - t) * 1000)
-            cpu.append((time.process_time() - c) * 1000)
-    load = os.getloadavg()
-    print(f"{args.sep} SEP inserts in process; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
-    print(f"per insert: wall median {statistics.median(wall):.2f} ms, CPU median {statistics.median(cpu):.2f} ms")
+    for path, runs in (("worker-thread path (psycopg)", thread_runs), ("event-loop path (asyncpg)", in_loop)):
+        wall, cpu = [], []
+        for k, (w, c) in enumerate(runs(args.sep + 10) if path.startswith("worker") else uvloop.run(runs(args.sep + 10))):
+            if k >= 10:
+                wall.append(w)
+                cpu.append(c)
+        load = os.getloadavg()
+        print(f"{args.sep} SEP inserts in process, {path}; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
+        print(f"per insert: wall median {statistics.median(wall):.2f} ms, CPU median {statistics.median(cpu):.2f} ms")
+    print("the steps under cProfile, on the worker-thread path (the event loop's greenlet hides where its "
+          "statements wait):")
     prof = cProfile.Profile(time.process_time)
     prof.enable()
     for _ in range(args.sep):
