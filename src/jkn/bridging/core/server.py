@@ -72,9 +72,19 @@ def sealed_answer(service: Service, route: Route, call: Call, result, headers) -
         env = conv.ok(result)
     if conv.seals and call.consumer.api_version == "2.0" and not route.plain and result is not None:
         # envelope.seal's rule (plain paths and null answers stay plain), with the fast compressor
-        env["response"] = lzfast.encrypt_response(result, call.consumer.cons_id, call.consumer.secret,
-                                                  headers.get("x-timestamp", "").strip())
+        return _sealed(env, lzfast.encrypt_response(result, call.consumer.cons_id, call.consumer.secret,
+                                                    headers.get("x-timestamp", "").strip()))
     return _answer(env, envelope.OK.code)
+
+
+def _sealed(env: dict, sealed: str) -> Response:
+    """The success envelope ``env`` (``response`` its last key, as :meth:`envelope.Conventions.ok` puts
+    it) with ``response`` the sealed text: base64, which JSON writes as it is between quotes, so it is
+    put there, not scanned by the encoder (5 µs of a 1.4 KB answer). The same bytes as :func:`_answer`."""
+    env["response"] = None
+    text = lzfast.dumps(env)  # ... ,"response":null}
+    body = f'{text[:-5]}"{sealed}"}}'.encode("ascii")
+    return Response(body, status_code=envelope.OK.http_status, media_type="application/json")
 
 
 class _Undo(Exception):
