@@ -10,6 +10,9 @@ event-loop answer (top functions).
     .venv/bin/python bench/vclaim_steps.py --sep 300      # SEP/2.0/insert instead (writes SEPs)
     valgrind --tool=callgrind --callgrind-out-file=/dev/null .venv/bin/python bench/vclaim_steps.py --plain 200
     # ... and --plain 0: the difference / 200 is the instructions per answer (steady on a loaded machine)
+    PYTHONHASHSEED=0 valgrind ... bench/vclaim_steps.py --plain 1000 --asgi   # and --plain 0 --asgi:
+    # the whole answer as uvicorn hands it to the app (security headers, bridging front, authentication,
+    # answer sent); a fixed hash seed and 1000 answers keep the difference within about 1 %
 
 Steps, as the server answers on PostgreSQL (in the event loop, jkn.bridging.core.async_read):
 ``auth`` (signature headers → cached consumer, HMAC), ``route``, ``query`` (the one eligibility
@@ -160,6 +163,42 @@ def sep_steps(args, sessions, read_sessions, settings) -> None:
         print(f"{label:34s} {cum:9.2f} {100 * cum / total:5.0f}%")
 
 
+def asgi_plain(args, state, cred: dict, cards: list[str], day: str) -> None:
+    """``--plain N --asgi``: N answers after 20 warm-up ones as uvicorn hands them to the app — the
+    security headers middleware around the bridging front (jkn.api.app.create_app's order), the
+    request's raw headers, the answer sent — in the event loop, one signed header for all."""
+    from jkn.api.security_headers import SecurityHeaders
+    from jkn.bridging import SERVICES
+    from jkn.bridging.core.dispatch import Front
+
+    async def no_app(scope, receive, send):  # the rest of the app: never reached by a bridging path
+        raise AssertionError(scope["path"])
+
+    app = SecurityHeaders(Front(no_app, SimpleNamespace(state=state), SERVICES))
+    raw = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in _headers(cred).items()]
+    raw += [(b"host", b"127.0.0.1:8000"), (b"user-agent", b"wrk"), (b"accept", b"*/*")]
+
+    async def receive():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def plain() -> None:
+        sent: list[dict] = []
+        send = sent.append
+
+        async def asend(message):
+            send(message)
+        for i in range(20 + args.plain):
+            path = f"/vclaim-rest/Peserta/nokartu/{cards[i % len(cards)]}/tglSEP/{day}"
+            scope = {"type": "http", "asgi": {"version": "3.0", "spec_version": "2.4"}, "http_version": "1.1",
+                     "server": ("127.0.0.1", 8000), "client": ("127.0.0.1", 50000), "scheme": "http",
+                     "method": "GET", "root_path": "", "path": path, "raw_path": path.encode(),
+                     "query_string": b"", "headers": raw, "state": {}}
+            sent.clear()
+            await app(scope, receive, asend)
+            assert sent[0]["status"] == 200 and b'"code":"200"' in sent[1]["body"], sent
+    uvloop.run(plain())
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--db", default=os.environ.get("JKN_BENCH_DB", DEFAULT_DB))
@@ -169,6 +208,9 @@ def main() -> None:
     ap.add_argument("--tail", type=int, default=0, help="latency percentiles of N event-loop answers, 4 at a time")
     ap.add_argument("--plain", type=int, default=None,
                     help="only run N answers (the event-loop path) after 20 warm-up ones, no timers (for valgrind)")
+    ap.add_argument("--asgi", action="store_true",
+                    help="with --plain: each answer through the app's ASGI stack in front of the bridging paths "
+                         "(security headers, bridging front, authentication, response sent), not _fast_read alone")
     args = ap.parse_args()
 
     engine = make_engine(args.db)
@@ -244,6 +286,10 @@ def main() -> None:
                                     headers, consumer, "127.0.0.1")
         return (time.process_time() - c) / n * 1e6
 
+    if args.plain is not None and args.asgi:
+        asgi_plain(args, state, cred, cards, day)
+        engine.dispose()
+        return
     if args.plain is not None:
         headers = _headers(cred)
         consumer = authenticate(read_sessions, headers, settings.max_skew)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
+import asyncio
 from types import SimpleNamespace
 
 import pytest
@@ -18,7 +19,7 @@ from support.care_world import _register, build_world
 from support.databases import truncate_business_tables
 from support.first_payment import pay_first_contribution
 
-from jkn.bridging.core import async_read, server
+from jkn.bridging.core import async_read, envelope, server
 from jkn.bridging.core.crypto import decrypt_response, signature
 from jkn.bridging.core.protocol import authenticate
 from jkn.bridging.core.settings import Settings
@@ -119,6 +120,11 @@ def test_fast_answer_is_the_handlers_answer(world, name, path, in_loop, expected
         assert (fast.status_code, fast.body) == (slow.status_code, slow.body)
     answer = _peserta(served, cred, headers)
     assert answer.get("statusPeserta", {}).get("kode", answer.get("code")) == expected
+    env = json.loads(served.body)
+    if env["response"] is not None:  # the bytes the protocol's reference steps give (crypto.encrypt_response)
+        plain = decrypt_response(env["response"], cred["cons_id"], cred["secret"], headers["x-timestamp"])
+        sealed = envelope.seal(envelope.ok(plain), path(w), cred["cons_id"], cred["secret"], headers["x-timestamp"])
+        assert served.body == json.dumps(sealed, ensure_ascii=True, separators=(",", ":")).encode("ascii")
     if "tglCetakKartu" in answer:
         assert answer["tglCetakKartu"] == str(w.today - dt.timedelta(days=99))
 
@@ -149,3 +155,46 @@ def test_a_broken_connection_is_replaced_and_a_dead_server_answered_with_an_erro
     first, again, down, seconds = event_loop.run(go())
     assert first.body == again.body and b'"code":"200"' in again.body
     assert down.status_code == 500 and b'"code":"500"' in down.body and seconds < async_read.TIMEOUT_SECONDS + 1
+
+
+class _Sleep:
+    """A statement that takes ``seconds`` on the database."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+
+    async def first_async(self, conn, params):
+        return await conn.fetchval("SELECT $1::int FROM pg_sleep($2)", params["n"], self.seconds)
+
+
+@pytest.mark.postgres
+def test_a_read_past_the_time_limit_is_an_error_and_others_are_answered(world, monkeypatch):
+    """A read that takes longer than ``TIMEOUT_SECONDS`` (waiting for a connection included) is an error,
+    in about that time, while quicker reads beside it are answered; a read cancelled for another
+    reason (the server stopping) stays cancelled."""
+    _w, state = world
+    monkeypatch.setattr(async_read, "TIMEOUT_SECONDS", 0.5)
+
+    async def read(seconds: float, n: int):
+        started = time.monotonic()
+        try:
+            return await async_read.run(state, lambda call: (_Sleep(seconds), {"n": n}, lambda row: row), None)
+        except async_read.Unavailable:
+            return "unavailable", time.monotonic() - started
+
+    async def go():
+        slow = [asyncio.ensure_future(read(3, n)) for n in range(2)]
+        await asyncio.sleep(0.1)
+        quick = await asyncio.gather(*(read(0, n) for n in range(3)))
+        stopped = asyncio.ensure_future(read(3, 9))
+        await asyncio.sleep(0.1)
+        stopped.cancel()
+        results = await asyncio.gather(*slow)
+        with pytest.raises(asyncio.CancelledError):
+            await stopped
+        after = await read(0, 7)
+        await async_read.close(state)
+        return quick, results, after
+    quick, results, after = event_loop.run(go())
+    assert quick == [0, 1, 2] and after == 7
+    assert [r[0] for r in results] == ["unavailable", "unavailable"] and all(0.4 < r[1] < 1.5 for r in results)

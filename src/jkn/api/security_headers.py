@@ -24,6 +24,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from functools import lru_cache
 
 PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
                "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
@@ -47,7 +48,10 @@ _INLINE_SCRIPT = re.compile(rb"<script>(.*?)</script>", re.S)
 
 
 def _policy(content_type: bytes) -> bytes:
-    return next((policy for kind, policy in _POLICIES if content_type.startswith(kind)), _DATA_POLICY)
+    for kind, policy in _POLICIES:
+        if content_type.startswith(kind):
+            return policy
+    return _DATA_POLICY
 
 
 def docs_policy(body: bytes) -> bytes:
@@ -100,21 +104,25 @@ class SecurityHeaders:
 
 
 def _with_headers(headers, policy: bytes | None, https: bool, cacheable: bool) -> list:
+    """``headers`` and, after them, each of ours the response has not set itself (a bridging answer
+    sets none: its ``content-type`` and ``content-length`` only)."""
     headers = list(headers)
-    present = set()
-    content_type = b""
-    for name, value in headers:
-        name = name.lower()
-        present.add(name)
-        if name == b"content-type":
-            content_type = value
-    extra = [*_ALWAYS, (_CSP, policy or _policy(content_type))]
-    if not cacheable:
-        extra.append(_NO_STORE)
-    if https:
-        extra.append(_HSTS)
-    headers += [item for item in extra if item[0] not in present]
+    present = {name.lower(): value for name, value in headers}  # a repeated name: its last value
+    extra = _extra(policy or _policy(present.get(b"content-type", b"")), https, cacheable)
+    if present.keys().isdisjoint(_NAMES):
+        headers += extra
+    else:
+        headers += [item for item in extra if item[0] not in present]
     return headers
+
+
+_NAMES = frozenset((*(name for name, _ in _ALWAYS), _CSP, _NO_STORE[0], _HSTS[0]))
+
+
+@lru_cache(maxsize=64)
+def _extra(policy: bytes, https: bool, cacheable: bool) -> tuple:
+    """Our headers for a response with ``policy`` (a few: one per kind of response and scheme)."""
+    return (*_ALWAYS, (_CSP, policy), *(() if cacheable else (_NO_STORE,)), *((_HSTS,) if https else ()))
 
 
 def install(app) -> None:

@@ -35,9 +35,22 @@ BODY_METHODS = ("POST", "PUT", "DELETE")
 WRITE_ATTEMPTS = 3
 
 
+class _Json(Response):
+    """A JSON answer: Starlette's ``Response(body, status_code, media_type="application/json")``, the
+    same headers, without building them through its general ``init_headers`` per answer."""
+
+    media_type = "application/json"
+
+    def __init__(self, body: bytes, status_code: int):
+        self.status_code, self.body, self.background = status_code, body, None
+        self.raw_headers = [(b"content-length", str(len(body)).encode("latin-1")), _JSON_TYPE]
+
+
+_JSON_TYPE = (b"content-type", b"application/json")
+
+
 def _answer(env: dict, code: str) -> Response:
-    body = lzfast.dumps(env).encode("ascii")
-    return Response(body, status_code=envelope.http_status(code), media_type="application/json")
+    return _Json(lzfast.dumps(env).encode("ascii"), envelope.http_status(code))
 
 
 def error_answer(service: Service, code: envelope.Code, message: str | None = None) -> Response:
@@ -72,9 +85,19 @@ def sealed_answer(service: Service, route: Route, call: Call, result, headers) -
         env = conv.ok(result)
     if conv.seals and call.consumer.api_version == "2.0" and not route.plain and result is not None:
         # envelope.seal's rule (plain paths and null answers stay plain), with the fast compressor
-        env["response"] = lzfast.encrypt_response(result, call.consumer.cons_id, call.consumer.secret,
-                                                  headers.get("x-timestamp", "").strip())
+        return _sealed(env, lzfast.encrypt_response(result, call.consumer.cons_id, call.consumer.secret,
+                                                    headers.get("x-timestamp", "").strip()))
     return _answer(env, envelope.OK.code)
+
+
+def _sealed(env: dict, sealed: str) -> Response:
+    """The success envelope ``env`` (``response`` its last key, as :meth:`envelope.Conventions.ok` puts
+    it) with ``response`` the sealed text: base64, which JSON writes as it is between quotes, so it is
+    put there, not scanned by the encoder (5 µs of a 1.4 KB answer). The same bytes as :func:`_answer`."""
+    env["response"] = None
+    text = lzfast.dumps(env)  # ... ,"response":null}
+    body = f'{text[:-5]}"{sealed}"}}'.encode("ascii")
+    return _Json(body, envelope.OK.http_status)
 
 
 class _Undo(Exception):

@@ -72,40 +72,55 @@ def _base(row: Any, on: dt.date) -> dict[str, Any]:
 
 def cover_from_row(row: Any, on: dt.date) -> dict[str, Any] | None:
     """The cover decided from the row alone, without a query — or None when the payer's ledger must
-    be read: something unpaid (``oldest_unpaid_month``, ``penalty_owed``, ``suspended_since``) or a
-    date before today (the ledger as it stood then). Pure: the same decision for every caller."""
+    be read (:func:`decided_from_row`)."""
+    decided = decided_from_row(row, on)
+    if decided is None:
+        return None
+    reason, steps = decided
+    active = reason == "ACTIVE"
+    cover = {**_base(row, on), "active": active, "suspended": False, "reason": reason}
+    if active:
+        cover.update(arrears=0, penalty=0, amount_due=0)
+    cover["explanation"] = explained(steps)
+    return cover
+
+
+def explained(steps: "list[Step | dict]") -> list[dict[str, Any]]:
+    """Steps as JSON-ready dicts (:meth:`jkn.rules.decision.Step.as_dict`; a dict is one already)."""
+    return [x if isinstance(x, dict) else x.as_dict() for x in steps]
+
+
+def decided_from_row(row: Any, on: dt.date) -> "tuple[str, list[Step | dict]] | None":
+    """(reason, the steps that explain it, not yet rendered: :func:`explained`) of the cover decided
+    from the row alone, active (``ACTIVE``) or not and never suspended — or None when the payer's
+    ledger must be read: something unpaid (``oldest_unpaid_month``, ``penalty_owed``,
+    ``suspended_since``) or a date before today (the ledger as it stood then). Pure: the same decision
+    for every caller."""
     tmt, end_date, status = row.tmt, row.end_date, row.status
-    guide = cite("Peserta Jaminan Kesehatan")
-
-    def inactive(reason: str, *steps: "Step | dict") -> dict[str, Any]:
-        explanation = [x if isinstance(x, dict) else x.as_dict() for x in steps]
-        return {**_base(row, on), "active": False, "suspended": False, "reason": reason, "explanation": explanation}
-
     if on < tmt:
-        return inactive("NOT_YET_COVERED", Step(Msg("cover.step.starts", day=tmt), guide, decisive=True))
+        return "NOT_YET_COVERED", [Step(Msg("cover.step.starts", day=tmt), cite("Peserta Jaminan Kesehatan"),
+                                        decisive=True)]
     if end_date is not None and on > end_date:
         why = Msg(f"pstatus.{status}")
-        return inactive("DECEASED" if status == "DECEASED" else "ENDED",
-                        Step(Msg("cover.step.ended", day=end_date, why=why), cite("Perubahan Data Kepesertaan", "2.g"),
-                             decisive=True))
+        return ("DECEASED" if status == "DECEASED" else "ENDED",
+                [Step(Msg("cover.step.ended", day=end_date, why=why), cite("Perubahan Data Kepesertaan", "2.g"),
+                      decisive=True)])
     if row.status_until is not None and on > row.status_until:
         ends = child_status_ends(family_member(row, Relationship(row.relationship), row.birth_date))
-        return inactive("STATUS_ENDED", *background(ends.explain()),
-                        Step(Msg("cover.step.own_contribution"), assumption("A-M17")),
-                        Step(Msg("cover.step.not_core_child", day=on, until=row.status_until),
-                             cite("Anggota Keluarga yang Ditanggung", "1.b"), decisive=True))
+        return "STATUS_ENDED", [*background(ends.explain()),
+                                Step(Msg("cover.step.own_contribution"), assumption("A-M17")),
+                                Step(Msg("cover.step.not_core_child", day=on, until=row.status_until),
+                                     cite("Anggota Keluarga yang Ditanggung", "1.b"), decisive=True)]
     if row.payer_id is None:
-        return inactive("NO_PAYER", Step(Msg("cover.step.no_payer"), guide, decisive=True))
+        return "NO_PAYER", [Step(Msg("cover.step.no_payer"), cite("Peserta Jaminan Kesehatan"), decisive=True)]
     if row.covered_from is None or on < row.covered_from:
         unpaid = Msg("cover.step.not_yet_paid") if row.covered_from is None else \
             Msg("cover.step.not_yet_paid_on", day=on, since=row.covered_from)
-        return inactive("NOT_YET_PAID", Step(unpaid, guide, decisive=True),
-                        Step(Msg("cover.step.first_payment"), assumption("A-M18")))
+        return "NOT_YET_PAID", [Step(unpaid, cite("Peserta Jaminan Kesehatan"), decisive=True),
+                                Step(Msg("cover.step.first_payment"), assumption("A-M18"))]
     if on >= jakarta_today() and row.oldest_unpaid_month is None and not row.penalty_owed \
             and row.suspended_since is None:  # the maintained columns describe the ledger as it stands now
-        return {**_base(row, on), "active": True, "suspended": False, "reason": "ACTIVE", "arrears": 0, "penalty": 0,
-                "amount_due": 0,
-                "explanation": [Step(Msg("cover.step.nothing_unpaid"), cite("Iuran"), decisive=True).as_dict()]}
+        return "ACTIVE", [Step(Msg("cover.step.nothing_unpaid"), cite("Iuran"), decisive=True)]
     return None
 
 
