@@ -85,3 +85,13 @@ def test_a_write_waiting_on_the_database_does_not_hold_up_the_server(world):
     assert answer["metaData"]["code"] == "200", answer
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM sep").scalar() == 1
+
+
+def test_the_package_itself_brings_what_writes_in_the_event_loop_need():
+    """greenlet (SQLAlchemy's asyncio bridge) and asyncpg come with jkn, not only with the test tools
+    (Playwright brings greenlet too): a server installed without them could not write on PostgreSQL."""
+    from importlib.metadata import requires
+
+    needs = [r.replace(" ", "") for r in requires("jkn") if "extra==" not in r.replace(" ", "")]
+    assert any(r.startswith("sqlalchemy[asyncio]") for r in needs), needs
+    assert any(r.startswith("asyncpg") for r in needs), needs
