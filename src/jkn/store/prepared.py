@@ -149,6 +149,12 @@ class PreparedRead:
 _ASYNCPG = asyncpg_dialect()
 
 
+def default_value(default) -> Any:
+    """A column's Python-side default as an INSERT would take it: a scalar, or a callable that takes no
+    execution context (as this project's tables have)."""
+    return default.arg(None) if default.is_callable else default.arg
+
+
 class PreparedWrite:
     """A hot write that answers rows — an INSERT … RETURNING, or a SELECT over such INSERTs as CTEs
     (Antrean's entry or task time with its audit row, :mod:`jkn.services.care.queues`); the statement
@@ -186,7 +192,7 @@ class PreparedWrite:
         sql, names, prefetch, processors, fixed, make = done
         params = {**fixed, **values}
         for name, default in prefetch:
-            params[name] = default.arg(None) if default.is_callable else default.arg
+            params[name] = default_value(default)
         for name, process in processors:
             params[name] = process(params[name])
         PreparedWrite.wrote(session)

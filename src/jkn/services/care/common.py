@@ -24,7 +24,7 @@ from jkn.services.portal import audit
 from jkn.store.care_tables import CareSerialRow
 from jkn.store.facility_tables import FacilityRow
 from jkn.store.membership_tables import ParticipantRow
-from jkn.store.prepared import PreparedRead, PreparedWrite
+from jkn.store.prepared import PreparedRead, PreparedWrite, default_value
 from jkn.store.reference_tables import KabKotaRow
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -129,11 +129,9 @@ def insert_numbered(session: Session, table, values: dict, prefix: str, audit_ro
 
 
 def _python_defaults(table, values: dict) -> dict:
-    """The Python-side defaults of ``table``'s columns not in ``values`` (scalars, and callables that take
-    no execution context, as this project's tables have), as an INSERT … VALUES would set them."""
-    return {c.key: c.default.arg(None) if c.default.is_callable else c.default.arg
-            for c in table.columns if c.default is not None and not c.default.is_sequence and c.key not in values
-            and c.key != "number"}
+    """The Python-side defaults of ``table``'s columns not in ``values``, as an INSERT … VALUES would set them."""
+    return {c.key: default_value(c.default) for c in table.columns
+            if c.default is not None and not c.default.is_sequence and c.key not in values and c.key != "number"}
 
 
 def _number_sql(prefix, serial):
@@ -150,9 +148,7 @@ def _numbered_statement(table, keys: tuple, audit_keys: tuple):
     per table and set of columns, sent prepared)."""
     key = (table.name, keys, audit_keys)
     if key not in _NUMBERED:
-        serial = (pg_insert(_SERIAL).values(prefix=bindparam("prefix"), last=1)
-                  .on_conflict_do_update(index_elements=["prefix"], set_={"last": _SERIAL.c.last + 1})
-                  .returning(_SERIAL.c.last).cte("serial"))
+        serial = serial_upsert(pg_insert, bindparam("prefix")).cte("serial")
         given = [k for k in keys if k != "number"]
         rows = select(*(bindparam(k, type_=table.c[k].type) for k in given),
                       _number_sql(bindparam("prefix", type_=String), serial.c.last))
@@ -196,9 +192,17 @@ _SERIAL = CareSerialRow.__table__
 def next_serial(session: Session, prefix: str) -> int:
     """The next serial of ``prefix`` (1, 2, ...): one atomic upsert, so two concurrent transactions
     never get the same one (the row stays locked by the first until it ends)."""
-    stmt = _built(session, "care_serial:next", lambda insert: insert(_SERIAL).on_conflict_do_update(
-        index_elements=["prefix"], set_={"last": _SERIAL.c.last + 1}).returning(_SERIAL.c.last))
-    return PreparedWrite.first(session, stmt, {"prefix": prefix, "last": 1})[0]
+    stmt = _built(session, "care_serial:next", lambda insert: serial_upsert(insert, bindparam("prefix")))
+    return PreparedWrite.first(session, stmt, {"prefix": prefix})[0]
+
+
+def serial_upsert(insert, prefix):
+    """The upsert taking the next serial of ``prefix`` (a bound parameter), answering it as ``last``:
+    ``insert`` is the database's INSERT (:func:`dialect_insert`); a statement, or a CTE of a larger one
+    (the number written with what it numbers, :func:`insert_numbered`, Antrean's entries)."""
+    return (insert(_SERIAL).values(prefix=prefix, last=1)
+            .on_conflict_do_update(index_elements=["prefix"], set_={"last": _SERIAL.c.last + 1})
+            .returning(_SERIAL.c.last))
 
 
 def valid_card(card_number: str | None) -> str:

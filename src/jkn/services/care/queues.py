@@ -27,13 +27,13 @@ from jkn.i18n import Msg
 from jkn.reference import care_codes
 from jkn.services.care import eligibility as care_eligibility
 from jkn.services.care.common import (JAKARTA, NIK_RE, Refused, dialect_insert, facility, jakarta_today, next_serial,
-                                     parse_date, refuse_inactive, valid_card)
+                                     parse_date, refuse_inactive, serial_upsert, valid_card)
 from jkn.services.errors import Conflict, Invalid, NotFound
 from jkn.services.paging import page
 from jkn.services.portal import audit
 from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
-from jkn.store.care_tables import CareSerialRow, ControlLetterRow, FacilityStaffRow, ReferralRow
+from jkn.store.care_tables import ControlLetterRow, FacilityStaffRow, ReferralRow
 from jkn.store.facility_tables import FacilityRow
 from jkn.store.prepared import PreparedRead, PreparedWrite
 from jkn.store.queue_tables import DoctorScheduleRow, HospitalQueueRow, QueueTaskRow
@@ -486,10 +486,8 @@ def _numbered_insert(keys: tuple, audit_keys: tuple):
     (``NUMBER_MARK`` in its summary replaced by the number; its time the entry's), one statement answering
     (seq, id, created_at), id None when the entry was skipped (built once per set of columns, prepared)."""
     if (keys, audit_keys) not in _NUMBERED:
-        serials, entries = CareSerialRow.__table__, HospitalQueueRow.__table__
-        serial = (pg_insert(serials).values(prefix=bindparam("counter"), last=1)
-                  .on_conflict_do_update(index_elements=["prefix"], set_={"last": serials.c.last + 1})
-                  .returning(serials.c.last).cte("serial"))
+        entries = HospitalQueueRow.__table__
+        serial = serial_upsert(pg_insert, bindparam("counter")).cte("serial")
         given = [k for k in keys if k not in ("queue_number", "queue_seq")] + ["created_at"]
         number = bindparam("poli_code", type_=String) + "-" + cast(serial.c.last, String)
         rows = select(*(bindparam(k, type_=entries.c[k].type) for k in given), number, serial.c.last)
