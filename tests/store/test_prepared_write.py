@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import asyncpg
 import pytest
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import IntegrityError
@@ -35,10 +34,8 @@ def run(db, way):
         return lambda body: body(session_factory(db))
     from support.event_loop import run as run_coroutine
 
-    dsn = db.url.set(drivername="postgresql").render_as_string(hide_password=False)
-
     async def in_loop(body):
-        engine = make_async_engine(db, lambda: asyncpg.connect(dsn))
+        engine = make_async_engine(db)
         try:
             return await greenlet_spawn(body, session_factory(engine.sync_engine))
         finally:

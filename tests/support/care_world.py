@@ -153,3 +153,14 @@ class JknServe:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(timeout=10)
+
+
+def emergency_sep(card: str, day: dt.date, hospital: str) -> dict:
+    """A ``SEP/2.0/insert`` body as a SIMRS sends it for an emergency visit (poli IGD, no letter)."""
+    return {"request": {"t_sep": {
+        "noKartu": card, "tglSep": str(day), "ppkPelayanan": hospital, "jnsPelayanan": "2",
+        "klsRawat": {"klsRawatHak": "", "klsRawatNaik": "", "pembiayaan": "", "penanggungJawab": ""}, "noMR": "MR-IGD",
+        "rujukan": {"asalRujukan": "1", "tglRujukan": "", "noRujukan": "", "ppkRujukan": ""}, "catatan": "IGD",
+        "diagAwal": "A09", "poli": {"tujuan": "IGD", "eksekutif": "0"}, "cob": {"cob": "0"}, "katarak": {"katarak": "0"},
+        "jaminan": {"lakaLantas": "0"}, "tujuanKunj": "0", "flagProcedure": "", "kdPenunjang": "", "assesmentPel": "",
+        "skdp": {"noSurat": "", "kodeDPJP": ""}, "dpjpLayan": "", "noTelp": "08123456789", "user": "IGD"}}}

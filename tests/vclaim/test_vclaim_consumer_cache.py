@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 from starlette.datastructures import Headers
 from support import event_loop
-from support.care_world import build_world
+from support.care_world import build_world, emergency_sep
 from support.databases import truncate_business_tables
 
 from jkn.bridging.core import async_read, async_write, protocol, server
@@ -81,13 +81,7 @@ async def _sep(state, cred: dict, card: str, day, ts: int) -> dict:
     """A signed emergency ``SEP/2.0/insert`` for ``card`` at the consumer's hospital: its metaData."""
     headers = Headers({"x-cons-id": cred["cons_id"], "x-timestamp": str(ts), "user_key": cred["user_key"],
                        "x-signature": signature(cred["cons_id"], cred["secret"], str(ts))})
-    body = json.dumps({"request": {"t_sep": {
-        "noKartu": card, "tglSep": str(day), "ppkPelayanan": cred["facility_code"], "jnsPelayanan": "2",
-        "klsRawat": {"klsRawatHak": "", "klsRawatNaik": "", "pembiayaan": "", "penanggungJawab": ""}, "noMR": "MR-1",
-        "rujukan": {"asalRujukan": "1", "tglRujukan": "", "noRujukan": "", "ppkRujukan": ""}, "catatan": "",
-        "diagAwal": "A09", "poli": {"tujuan": "IGD", "eksekutif": "0"}, "cob": {"cob": "0"}, "katarak": {"katarak": "0"},
-        "jaminan": {"lakaLantas": "0"}, "tujuanKunj": "0", "flagProcedure": "", "kdPenunjang": "", "assesmentPel": "",
-        "skdp": {"noSurat": "", "kodeDPJP": ""}, "dpjpLayan": "", "noTelp": "08123456789", "user": "IGD"}}}).encode()
+    body = json.dumps(emergency_sep(card, day, cred["facility_code"])).encode()
 
     async def receive():
         return {"type": "http.request", "body": body, "more_body": False}

@@ -13,7 +13,7 @@ import psycopg
 import pytest
 from starlette.datastructures import Headers
 from support import event_loop
-from support.care_world import build_world
+from support.care_world import build_world, emergency_sep
 from support.databases import truncate_business_tables
 
 from jkn.bridging.core import async_read, async_write, server
@@ -47,17 +47,6 @@ async def _serve(state, cred: dict, method: str, path: str, body: dict | None = 
     return json.loads(response.body)
 
 
-def _emergency_sep(w) -> dict:
-    return {"request": {"t_sep": {
-        "noKartu": w.active, "tglSep": str(w.today), "ppkPelayanan": w.rsud, "jnsPelayanan": "2",
-        "klsRawat": {"klsRawatHak": "", "klsRawatNaik": "", "pembiayaan": "", "penanggungJawab": ""},
-        "noMR": "MR-LOOP", "rujukan": {"asalRujukan": "1", "tglRujukan": "", "noRujukan": "", "ppkRujukan": ""},
-        "catatan": "IGD", "diagAwal": "A09", "poli": {"tujuan": "IGD", "eksekutif": "0"}, "cob": {"cob": "0"},
-        "katarak": {"katarak": "0"}, "jaminan": {"lakaLantas": "0"}, "tujuanKunj": "0", "flagProcedure": "",
-        "kdPenunjang": "", "assesmentPel": "", "skdp": {"noSurat": "", "kodeDPJP": ""}, "dpjpLayan": "",
-        "noTelp": "08123456789", "user": "IGD"}}}
-
-
 def test_a_write_waiting_on_the_database_does_not_hold_up_the_server(world):
     w, engine, state = world
     dsn = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
@@ -65,7 +54,8 @@ def test_a_write_waiting_on_the_database_does_not_hold_up_the_server(world):
     async def story():
         with psycopg.connect(dsn) as clerk:
             clerk.execute("LOCK TABLE sep IN EXCLUSIVE MODE")  # an INSERT into sep waits for it
-            write = asyncio.create_task(_serve(state, w.rs_v2, "POST", "SEP/2.0/insert", _emergency_sep(w)))
+            write = asyncio.create_task(_serve(state, w.rs_v2, "POST", "SEP/2.0/insert",
+                                               emergency_sep(w.active, w.today, w.rsud)))
             for _ in range(200):  # the write is in the event loop's engine, waiting on the lock
                 await asyncio.sleep(0.01)
                 if getattr(state, "bridging_writes", None) and state.bridging_writes.engine.sync_engine.pool.checkedout():

@@ -40,13 +40,23 @@ def make_engine(url: str | None = None, **kwargs) -> Engine:
     return engine
 
 
-def make_async_engine(engine: Engine, connect) -> AsyncEngine:
-    """An engine on SQLAlchemy's asyncpg adapter beside ``engine`` (PostgreSQL), its connections
-    made by ``connect()`` (a coroutine: :func:`asyncpg.connect` with the engine's DSN); its
-    ``sync_engine`` serves sessions whose statements run in the event loop when called from
-    :func:`sqlalchemy.util.greenlet_spawn`. Pool sizes and idle pings as :func:`make_engine`'s."""
+def asyncpg_dsn(engine: Engine) -> str:
+    """``engine``'s URL (PostgreSQL) as libpq reads it, for :func:`asyncpg.connect`: asyncpg passes its
+    ``options`` (search_path …) on to the server, which SQLAlchemy's asyncpg dialect would not."""
+    return engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def make_async_engine(engine: Engine) -> AsyncEngine:
+    """An engine on SQLAlchemy's asyncpg adapter beside ``engine`` (PostgreSQL), its connections made by
+    :func:`asyncpg.connect` on :func:`asyncpg_dsn`; its ``sync_engine`` serves sessions whose statements
+    run in the event loop when called from :func:`sqlalchemy.util.greenlet_spawn`. Pool sizes and idle
+    pings as :func:`make_engine`'s."""
+    import asyncpg  # PostgreSQL only: SQLite installs run without opening it
+
+    dsn = asyncpg_dsn(engine)
     url = engine.url.set(drivername="postgresql+asyncpg")
-    async_engine = create_async_engine(url, async_creator=connect, pool_size=POOL_SIZE, max_overflow=MAX_OVERFLOW)
+    async_engine = create_async_engine(url, async_creator=lambda: asyncpg.connect(dsn), pool_size=POOL_SIZE,
+                                       max_overflow=MAX_OVERFLOW)
     _ping_when_idle(async_engine.sync_engine, IDLE_PING_SECONDS)
     return async_engine
 

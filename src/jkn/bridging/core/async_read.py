@@ -21,6 +21,7 @@ import logging
 import asyncpg
 
 from jkn.bridging.core.protocol import Call, FastRead
+from jkn.store.engine import asyncpg_dsn
 
 log = logging.getLogger("jkn.bridging")
 
@@ -41,8 +42,7 @@ class ReadPool:
     restarted since) is tried once more on a new one."""
 
     def __init__(self, engine, size: int = POOL_SIZE):
-        # the engine's URL as libpq reads it; asyncpg passes ``options`` (search_path ...) on to the server
-        self._dsn = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        self._dsn = asyncpg_dsn(engine)
         self._idle: list[asyncpg.Connection] = []
         self._slots = asyncio.Semaphore(size)
         self.loop = asyncio.get_running_loop()
@@ -125,18 +125,25 @@ class ReadPool:
 
 
 def available(state) -> bool:
-    """True if the app's database is PostgreSQL (SQLite reads stay in worker threads)."""
+    """True if the app's database is PostgreSQL (on SQLite reads and writes stay in worker threads)."""
     return state.engine.dialect.name == "postgresql"
 
 
+def of_this_loop(state, name: str, make, abandon):
+    """``state.<name>``, made by ``make()`` on first use in the running event loop; one made in another
+    event loop (an app run twice, in tests) is ``abandon``-ed first: its sockets are not this loop's."""
+    held = getattr(state, name, None)
+    if held is None or held.loop is not asyncio.get_running_loop():
+        if held is not None:
+            abandon(held)
+        held = make()
+        setattr(state, name, held)
+    return held
+
+
 def _pool(state) -> ReadPool:
-    """The app's read pool, created on first use in the running event loop."""
-    pool = getattr(state, "bridging_read_pool", None)
-    if pool is None or pool.loop is not asyncio.get_running_loop():
-        if pool is not None:  # another event loop's (an app run twice, in tests): its sockets are not ours
-            pool.abandon()
-        pool = state.bridging_read_pool = ReadPool(state.engine)
-    return pool
+    """The app's read pool."""
+    return of_this_loop(state, "bridging_read_pool", lambda: ReadPool(state.engine), ReadPool.abandon)
 
 
 async def run(state, fast: FastRead, call: Call):

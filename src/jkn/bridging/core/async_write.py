@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import asyncio
 
-import asyncpg
 from sqlalchemy.util import greenlet_spawn
 
+from jkn.bridging.core.async_read import of_this_loop
 from jkn.store.engine import POOL_SIZE, HeldSessions, make_async_engine, session_factory
 
 
@@ -27,25 +27,15 @@ class _Writes:
     """The async engine of one event loop and its session factories (transactions; autocommit reads)."""
 
     def __init__(self, engine):
-        dsn = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
-        self.engine = make_async_engine(engine, lambda: asyncpg.connect(dsn))
+        self.engine = make_async_engine(engine)
         self.sessions = HeldSessions(self.engine.sync_engine, keep=POOL_SIZE)
         self.read_sessions = session_factory(self.engine.sync_engine.execution_options(isolation_level="AUTOCOMMIT"))
         self.loop = asyncio.get_running_loop()
 
 
-def available(state) -> bool:
-    """True if the app's database is PostgreSQL."""
-    return state.engine.dialect.name == "postgresql"
-
-
 def _writes(state) -> _Writes:
-    writes = getattr(state, "bridging_writes", None)
-    if writes is None or writes.loop is not asyncio.get_running_loop():
-        if writes is not None:  # another event loop's (an app run twice, in tests): its sockets are not ours
-            writes.engine.sync_engine.dispose(close=False)
-        writes = state.bridging_writes = _Writes(state.engine)
-    return writes
+    return of_this_loop(state, "bridging_writes", lambda: _Writes(state.engine),
+                        lambda old: old.engine.sync_engine.dispose(close=False))
 
 
 async def run(state, fn, *args):

@@ -245,7 +245,7 @@ async def _fast_read(state, service: Service, service_path: str, headers, consum
 def _write_in_loop(state, service: Service, method: str, service_path: str) -> bool:
     """True for a write route of a service whose writes may run in the event loop, on PostgreSQL
     (:mod:`jkn.bridging.core.async_write`)."""
-    if not service.loop_writes or not async_write.available(state):
+    if not service.loop_writes or not async_read.available(state):
         return False
     try:
         route, _params = service.router.resolve(method, service_path)
