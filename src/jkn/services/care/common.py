@@ -239,10 +239,26 @@ def participant_by_nik(session: Session, nik: str) -> ParticipantRow:
 
 _FACILITY = FacilityRow.__table__
 _KABKOTA = KabKotaRow.__table__
-_BRIEF = PreparedRead(select(_FACILITY.c.code, _FACILITY.c.name, _FACILITY.c.level, _FACILITY.c.partnership,
-                             _FACILITY.c.kabkota_code, _KABKOTA.c.branch_code.label("kabkota_branch_code"))
-                      .outerjoin(_KABKOTA, _KABKOTA.c.code == _FACILITY.c.kabkota_code)
-                      .where(_FACILITY.c.code == bindparam("code")))
+#: A facility's brief columns (:func:`facility` with ``brief=True``), read from :func:`brief_from`.
+BRIEF_COLUMNS = (_FACILITY.c.code, _FACILITY.c.name, _FACILITY.c.level, _FACILITY.c.partnership,
+                 _FACILITY.c.kabkota_code, _KABKOTA.c.branch_code.label("kabkota_branch_code"))
+
+
+def brief_from(facility_code=None):
+    """The FROM of :data:`BRIEF_COLUMNS`: the facility with its kab/kota; ``facility_code``, a column of
+    another table: that table joined to the facility it names (inner: a row without one is not read)."""
+    facility = _FACILITY if facility_code is None else facility_code.table.join(
+        _FACILITY, _FACILITY.c.code == facility_code)
+    return facility.outerjoin(_KABKOTA, _KABKOTA.c.code == _FACILITY.c.kabkota_code)
+
+
+_BRIEF = PreparedRead(select(*BRIEF_COLUMNS).select_from(brief_from()).where(_FACILITY.c.code == bindparam("code")))
+
+
+def brief_of(row):
+    """The facility's light row (as :func:`facility` with ``brief=True`` gives it) from ``row``, a row of a
+    statement that selects :data:`BRIEF_COLUMNS` among others."""
+    return _BRIEF.row._make(getattr(row, name) for name in _BRIEF.row._fields)
 
 
 def facility(session: Session, code: str, field: str = "facility", *, brief: bool = False) -> FacilityRow:

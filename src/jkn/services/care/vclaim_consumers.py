@@ -15,11 +15,11 @@ import string
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from jkn.i18n import Msg
-from jkn.services.care.common import facility
+from jkn.services.care.common import BRIEF_COLUMNS, brief_from, brief_of, facility
 from jkn.services.errors import Conflict, Invalid, NotFound
 from jkn.services.paging import page
 from jkn.services.portal import audit
@@ -27,6 +27,7 @@ from jkn.services.portal.audit import Actor
 from jkn.services.unit_of_work import unit_of_work
 from jkn.store.care_tables import VClaimConsumerRow
 from jkn.store.facility_tables import FacilityRow
+from jkn.store.prepared import PreparedRead
 
 VERSIONS = ("2.0", "1.1")
 BASE_PATH = "/vclaim-rest/"
@@ -41,8 +42,9 @@ class ConsumerAuth:
     secret: str
     user_key_sha256: str | None
     api_version: str
-    #: its facility's light row (``jkn.services.care.common.facility(brief=True)``), read with the consumer
-    #: and as old as the protocol's cached copy of it (at most ``CONSUMER_CACHE_SECONDS``, assumption A-V54)
+    #: its facility's light row (as ``jkn.services.care.common.facility(brief=True)`` gives it), read with the
+    #: consumer (:data:`AUTH`) and as old as the protocol's cached copy of it (at most ``CONSUMER_CACHE_SECONDS``,
+    #: assumption A-V54)
     facility: Any
 
     @property
@@ -166,16 +168,35 @@ def rotate_credentials(session: Session, cons_id: str, *, actor: Actor) -> dict:
                 "api_version": row.api_version, "base_path": BASE_PATH}
 
 
-def load_auth(session: Session, cons_id: str) -> ConsumerAuth | None:
-    """The active consumer ``cons_id`` with its facility, or None (unknown, revoked, malformed)."""
+_CONSUMER = VClaimConsumerRow.__table__
+#: The active consumer and its facility's brief columns in one round trip (issue #13; docs/benchmarks.md
+#: "consumer reads in the event loop"): run on a session by :func:`load_auth`, and on PostgreSQL in the
+#: bridging server's event loop (``jkn.bridging.core.server``). A consumer without its facility is not read.
+AUTH = PreparedRead(select(_CONSUMER.c.cons_id, _CONSUMER.c.secret, _CONSUMER.c.user_key_sha256,
+                           _CONSUMER.c.api_version, *BRIEF_COLUMNS)
+                    .select_from(brief_from(_CONSUMER.c.facility_code))
+                    .where(_CONSUMER.c.cons_id == bindparam("cons_id"), _CONSUMER.c.active.is_(True)))
+
+
+def auth_params(cons_id: str) -> dict | None:
+    """The parameters of :data:`AUTH` for ``cons_id``, or None for a malformed one (nothing to read)."""
     if not cons_id or not cons_id.isascii() or not cons_id.isdigit() or len(cons_id) > 16:
         return None
-    c = session.scalar(select(VClaimConsumerRow).where(VClaimConsumerRow.cons_id == cons_id,
-                                                       VClaimConsumerRow.active.is_(True)))
-    if c is None:
+    return {"cons_id": cons_id}
+
+
+def auth_of(row) -> ConsumerAuth | None:
+    """The consumer of a row of :data:`AUTH`; None for no row."""
+    if row is None:
         return None
-    return ConsumerAuth(c.cons_id, c.secret, c.user_key_sha256, c.api_version,
-                        facility(session, c.facility_code, brief=True))
+    return ConsumerAuth(row.cons_id, row.secret, row.user_key_sha256, row.api_version, brief_of(row))
+
+
+def load_auth(session: Session, cons_id: str) -> ConsumerAuth | None:
+    """The active consumer ``cons_id`` with its facility, or None (unknown, revoked, malformed, or its
+    facility gone), in one round trip."""
+    params = auth_params(cons_id)
+    return None if params is None else auth_of(AUTH.first(session, params))
 
 
 def demo_consumer(engine, sample: dict | None = None, *, actor: Actor) -> dict:
