@@ -6,6 +6,8 @@ from the row. On PostgreSQL the statement is sent, prepared, on an asyncpg conne
 :class:`ReadPool`; the answer is decided, shaped and sealed in the event loop. An answer that needs
 more than the row (``NeedsSession``: eligibility with something unpaid or on a past date; the handler
 reads the row again) and every request on SQLite go to the handler in a worker thread as before.
+The bridging consumers are read on the same pool (:func:`first`, ``jkn.bridging.core.server._read_consumer``;
+docs/benchmarks.md "consumer reads in the event loop").
 
 asyncpg rather than psycopg's ``AsyncConnection``: 18 against 47-69 µs of CPU per eligibility query
 (the same prepared statement, 3,000 random cards, docs/benchmarks.md "Third pass"), a fifth of what
@@ -146,10 +148,10 @@ def _pool(state) -> ReadPool:
     return of_this_loop(state, "bridging_read_pool", lambda: ReadPool(state.engine), ReadPool.abandon)
 
 
-async def run(state, fast: FastRead, call: Call):
-    """The route's answer to ``call`` through its fast form: raises what the form raises
-    (DomainError, ProtocolError, NeedsSession), or :class:`Unavailable`."""
-    stmt, params, answer = fast(call)
+async def first(state, stmt, params: dict):
+    """The first row of ``stmt`` (a :class:`jkn.store.prepared.PreparedRead`) with ``params`` on the read
+    pool, within ``TIMEOUT_SECONDS``; :class:`Unavailable` (logged) if the database does not answer.
+    A fast read's row, and a bridging consumer's (``jkn.bridging.core.server``)."""
     pool = _pool(state)
     task = asyncio.current_task()
     pool.watch(task)
@@ -157,17 +159,24 @@ async def run(state, fast: FastRead, call: Call):
         row = await pool.first(stmt, params)
     except asyncio.CancelledError:
         if pool.unwatch(task):
-            log.error("fast read failed, answered with an error: no answer in %s s", TIMEOUT_SECONDS)
+            log.error("read in the event loop failed, answered with an error: no answer in %s s", TIMEOUT_SECONDS)
             raise Unavailable() from None
         raise
     except BaseException as exc:
         pool.unwatch(task)
         if isinstance(exc, (asyncpg.PostgresError, asyncpg.InterfaceError, OSError)):
-            log.error("fast read failed, answered with an error: %r", exc)
+            log.error("read in the event loop failed, answered with an error: %r", exc)
             raise Unavailable() from exc
         raise
     pool.unwatch(task)
-    return answer(row)
+    return row
+
+
+async def run(state, fast: FastRead, call: Call):
+    """The route's answer to ``call`` through its fast form: raises what the form raises
+    (DomainError, ProtocolError, NeedsSession), or :class:`Unavailable`."""
+    stmt, params, answer = fast(call)
+    return answer(await first(state, stmt, params))
 
 
 async def close(state) -> None:

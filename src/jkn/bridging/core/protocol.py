@@ -129,7 +129,7 @@ class Router:
 #: rotated consumer stops working within this time (at once in the process that changed it).
 CONSUMER_CACHE_SECONDS = float(os.environ.get("JKN_VCLAIM_CONSUMER_CACHE", "5") or 5)
 _consumers: dict[str, tuple[float, ConsumerAuth | None]] = {}
-_refreshing: set[str] = set()  # cons-ids read again ahead of time, in a worker thread
+_refreshing: set[str] = set()  # cons-ids being read again ahead of time
 
 
 def forget_consumers() -> None:
@@ -149,7 +149,7 @@ def consumer_cached(cons_id: str | None) -> bool:
 
 def refresh_due(cons_id: str | None) -> str | None:
     """The cons-id to read again ahead of time, or None: a cached consumer past half its time, not
-    already being read. Read in the background (:func:`refresh_consumer`) while requests go on with
+    already being read (until :func:`refreshed`). Read in the background while requests go on with
     the cached one, a busy consumer's requests never wait for the database, and a revoked consumer
     still stops within ``CONSUMER_CACHE_SECONDS``."""
     key = (cons_id or "").strip()
@@ -160,27 +160,40 @@ def refresh_due(cons_id: str | None) -> str | None:
     return key
 
 
-def refresh_consumer(sessions, cons_id: str) -> None:
-    """Read ``cons_id`` again (see :func:`refresh_due`)."""
-    try:
-        _load(sessions, cons_id, time.monotonic())
-    finally:
-        _refreshing.discard(cons_id)
+def refreshed(cons_id: str) -> None:
+    """The read ahead of time of ``cons_id`` (:func:`refresh_due`) is over, done or failed."""
+    _refreshing.discard(cons_id)
 
 
-def _load(sessions, cons_id: str, now: float) -> ConsumerAuth | None:
-    with sessions() as session:
-        consumer = load_auth(session, cons_id)
+def keep_consumer(cons_id: str, consumer: ConsumerAuth | None, read_at: float) -> ConsumerAuth | None:
+    """Cache and return ``consumer`` (None: ``cons_id`` is not authenticated), whose read from the database
+    began at ``read_at`` (``time.monotonic()``), in a worker thread (:func:`load_consumer`) or in the event
+    loop (``jkn.bridging.core.server``)."""
     if len(_consumers) > 10_000:
         _consumers.clear()
-    _consumers[cons_id] = (now, consumer)
+    _consumers[cons_id] = (read_at, consumer)
     return consumer
 
 
+def load_consumer(sessions, cons_id: str) -> ConsumerAuth | None:
+    """Read ``cons_id`` from the database on a session of ``sessions`` and cache it (blocks: a worker thread)."""
+    read_at = time.monotonic()
+    with sessions() as session:
+        consumer = load_auth(session, cons_id)
+    return keep_consumer(cons_id, consumer, read_at)
+
+
 def _consumer(sessions, cons_id: str) -> ConsumerAuth | None:
-    now = time.monotonic()
-    hit = _fresh(cons_id, now)
-    return hit[1] if hit is not None else _load(sessions, cons_id, now)
+    hit = _fresh(cons_id, time.monotonic())
+    return hit[1] if hit is not None else load_consumer(sessions, cons_id)
+
+
+def signed_cons_id(headers) -> str:
+    """The request's ``X-cons-id``; ProtocolError(401) unless it comes with ``X-timestamp`` and ``X-signature``."""
+    cons_id = headers.get("x-cons-id")
+    if not cons_id or not headers.get("x-timestamp") or not headers.get("x-signature"):
+        raise ProtocolError(envelope.UNAUTHORIZED, "X-cons-id, X-timestamp and X-signature headers are required")
+    return cons_id.strip()
 
 
 def authenticate(sessions, headers, max_skew: int, now: float | None = None,
@@ -189,17 +202,18 @@ def authenticate(sessions, headers, max_skew: int, now: float | None = None,
     than "not valid" to a caller who does not hold the secret. ``sessions`` (a session factory) is
     opened only when the consumer is not cached. ``user_key``: "required" (a 2.0 consumer must send
     it) or "if sent" (services whose clients send none, Aplicares: checked only when present)."""
-    cons_id = headers.get("x-cons-id")
-    timestamp = headers.get("x-timestamp")
-    sig = headers.get("x-signature")
-    if not cons_id or not timestamp or not sig:
-        raise ProtocolError(envelope.UNAUTHORIZED, "X-cons-id, X-timestamp and X-signature headers are required")
-    consumer = _consumer(sessions, cons_id.strip())
+    return check_signed(_consumer(sessions, signed_cons_id(headers)), headers, max_skew, now, user_key)
+
+
+def check_signed(consumer: ConsumerAuth | None, headers, max_skew: int, now: float | None = None,
+                 user_key: str = "required") -> ConsumerAuth:
+    """:func:`authenticate` with the consumer of the request's ``X-cons-id`` (:func:`signed_cons_id`) as read."""
     if consumer is None:
         raise ProtocolError(envelope.UNAUTHORIZED, UNAUTHORIZED_MESSAGE)
     try:
-        verify(consumer.cons_id, consumer.secret, timestamp.strip(), sig.strip(),
-               now=time.time() if now is None else now, max_skew_seconds=max_skew)
+        verify(consumer.cons_id, consumer.secret, headers.get("x-timestamp").strip(),
+               headers.get("x-signature").strip(), now=time.time() if now is None else now,
+               max_skew_seconds=max_skew)
     except SignatureError as exc:
         if exc.reason in ("stale", "future"):  # only a holder of the secret learns this
             raise ProtocolError(envelope.UNAUTHORIZED, f"Unauthorized: {exc}") from None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from functools import partial
 
 from starlette.concurrency import run_in_threadpool
@@ -19,11 +20,12 @@ from starlette.responses import Response
 
 from jkn.bridging.core import async_read, async_write, envelope, lzfast
 from jkn.bridging.core import settings as bridging_settings
-from jkn.bridging.core.protocol import (Call, NeedsSession, ProtocolError, Route, authenticate, consumer_cached,
-                                        domain_error, parse_body, refresh_consumer, refresh_due, squash)
+from jkn.bridging.core.protocol import (Call, NeedsSession, ProtocolError, Route, authenticate, check_signed,
+                                        consumer_cached, domain_error, keep_consumer, load_consumer, parse_body,
+                                        refresh_due, refreshed, signed_cons_id, squash)
 from jkn.bridging.core.service import Service
 from jkn.i18n import Msg
-from jkn.services.care import vclaim_requests
+from jkn.services.care import vclaim_consumers, vclaim_requests
 from jkn.services.care.vclaim_consumers import ConsumerAuth
 from jkn.services.errors import Conflict, DomainError
 from jkn.services.unit_of_work import unit_of_work
@@ -254,25 +256,57 @@ def _write_in_loop(state, service: Service, method: str, service_path: str) -> b
     return route.write
 
 
+async def _read_consumer(state, read_sessions, cons_id: str) -> ConsumerAuth | None:
+    """Read the consumer ``cons_id`` from the database and cache it (``protocol.keep_consumer``): on
+    PostgreSQL in the event loop on the read pool (``async_read.first``: its time limit, Unavailable),
+    one statement (``vclaim_consumers.AUTH``), no worker thread — a worker thread's read was 7-9% of the
+    server's CPU under the Antrean RS writes (issue #13; docs/benchmarks.md "consumer reads in the event
+    loop"); elsewhere (SQLite) in a worker thread, on ``read_sessions``."""
+    if not async_read.available(state):
+        return await run_in_threadpool(load_consumer, read_sessions, cons_id)
+    read_at = time.monotonic()
+    params = vclaim_consumers.auth_params(cons_id)
+    row = None if params is None else await async_read.first(state, vclaim_consumers.AUTH, params)
+    return keep_consumer(cons_id, vclaim_consumers.auth_of(row), read_at)
+
+
 _refreshes: set[asyncio.Task] = set()  # running reads of consumers ahead of time (kept until done)
 
 
-def _refresh_ahead(read_sessions, cons_id: str | None) -> None:
-    """Read the consumer again in a worker thread when its cached copy is past half its time
-    (:func:`jkn.bridging.core.protocol.refresh_due`); the request does not wait for it."""
+def _refresh_ahead(state, read_sessions, cons_id: str | None) -> None:
+    """Read the consumer again (:func:`_read_consumer`) when its cached copy is past half its time
+    (:func:`jkn.bridging.core.protocol.refresh_due`); the request does not wait for it, and a failed
+    read is only logged (the cached copy serves until its time)."""
     key = refresh_due(cons_id)
     if key is None:
         return
 
     async def refresh():
         try:
-            await run_in_threadpool(refresh_consumer, read_sessions, key)
+            await _read_consumer(state, read_sessions, key)
         except Exception:  # the next request after the cached copy's time reads it itself
             log.exception("reading consumer %s ahead of time failed", key)
+        finally:
+            refreshed(key)
 
     task = asyncio.get_running_loop().create_task(refresh())
     _refreshes.add(task)
     task.add_done_callback(_refreshes.discard)
+
+
+async def _authenticate(state, read_sessions, headers, settings: bridging_settings.Settings,
+                        service: Service) -> ConsumerAuth:
+    """:func:`jkn.bridging.core.protocol.authenticate`, in the event loop when the consumer is cached (then
+    read again ahead of time when due) or the database is PostgreSQL (:func:`_read_consumer`), else in a
+    worker thread."""
+    if consumer_cached(headers.get("x-cons-id")):  # no database
+        consumer = authenticate(read_sessions, headers, settings.max_skew, user_key=service.user_key)
+        _refresh_ahead(state, read_sessions, headers.get("x-cons-id"))
+        return consumer
+    if async_read.available(state):
+        consumer = await _read_consumer(state, read_sessions, signed_cons_id(headers))
+        return check_signed(consumer, headers, settings.max_skew, user_key=service.user_key)
+    return await run_in_threadpool(authenticate, read_sessions, headers, settings.max_skew, user_key=service.user_key)
 
 
 async def serve(state, service: Service, method: str, service_path: str, headers, receive,
@@ -285,14 +319,11 @@ async def serve(state, service: Service, method: str, service_path: str, headers
                        headers)
     read_sessions = _read_sessions(state)
     try:
-        if consumer_cached(headers.get("x-cons-id")):  # no database: answered in the event loop
-            consumer = authenticate(read_sessions, headers, settings.max_skew, user_key=service.user_key)
-            _refresh_ahead(read_sessions, headers.get("x-cons-id"))
-        else:
-            consumer = await run_in_threadpool(authenticate, read_sessions, headers, settings.max_skew,
-                                               user_key=service.user_key)
+        consumer = await _authenticate(state, read_sessions, headers, settings, service)
     except ProtocolError as exc:
         return _unread(error_answer(service, exc.code, exc.message), headers)
+    except async_read.Unavailable:
+        return _unread(error_answer(service, envelope.INTERNAL), headers)
     try:
         raw = await _read_body(receive, settings.max_body)
     except ProtocolError as exc:
