@@ -166,3 +166,69 @@ def test_a_read_before_the_first_write_leaves_the_transaction_whole(db, run):
 
     run(body)
     assert _count(db) == before
+
+
+def _record(cons_id: str, answer: str = "{}"):
+    from jkn.services.care import vclaim_requests
+
+    return (vclaim_requests.Signed(cons_id, "1764460800", "c2lnbmF0dXJl+/="), "ab" * 32, 200, answer)
+
+
+def _recorded(db, cons_id: str):
+    from jkn.services.care import vclaim_requests
+
+    with session_factory(db)() as session:
+        return vclaim_requests.recorded(session, _record(cons_id)[0])
+
+
+def test_a_writes_record_commits_it_with_the_write(db, run):
+    """A bridging write's record (A-C16) ends its transaction: the write and the record are kept
+    together (on the event loop in one round trip, jkn.store.prepared.commit_with); the answer is kept
+    byte for byte, quotes and backslashes included; the session's next transaction is a transaction
+    of its own, rolled back whole."""
+    from jkn.services.care import vclaim_requests
+
+    before = _count(db)
+    answer = '{"metaData":{"message":"O\'Brien \\\\ C:\\\\x \\"q\\" 100%"},"response":null}'
+
+    def body(sessions):
+        with sessions() as session, session.begin():
+            PreparedWrite.first(session, STMT, dict(actor="a", action="kept"))
+            assert vclaim_requests.keep(session, *_record("1001", answer))
+        with sessions() as session:
+            with session.begin():
+                PreparedWrite.first(session, STMT, dict(actor="a", action="kept"))
+                assert vclaim_requests.keep(session, *_record("1002"))
+            with session.begin():  # the same session again: a new transaction, not a savepoint of the last
+                PreparedWrite.first(session, STMT, dict(actor="a", action="dropped"))
+                session.rollback()
+
+    run(body)
+    assert _count(db) == before + 2
+    assert _recorded(db, "1001").answer == answer and _recorded(db, "1002").status == 200
+
+
+def test_headers_recorded_first_keep_nothing_of_the_write(db, run):
+    """The same headers recorded first: ``keep`` says so, and the caller's rollback drops the write; a
+    record alone, with nothing written before it, is kept by itself."""
+    from jkn.services.care import vclaim_requests
+
+    def first(sessions):
+        with sessions() as session, session.begin():
+            assert vclaim_requests.keep(session, *_record("2001", '{"first":1}'))  # nothing written before it
+
+    run(first)
+    before = _count(db)
+
+    def again(sessions):
+        with sessions() as session:
+            with session.begin():
+                PreparedWrite.first(session, STMT, dict(actor="a", action="dropped"))
+                assert not vclaim_requests.keep(session, *_record("2001", '{"second":2}'))
+                session.rollback()
+            with session.begin():  # the connection goes on
+                PreparedWrite.first(session, STMT, dict(actor="a", action="kept"))
+
+    run(again)
+    assert _count(db) == before + 1
+    assert _recorded(db, "2001").answer == '{"first":1}'

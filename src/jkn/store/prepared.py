@@ -19,6 +19,7 @@ from collections import namedtuple
 from collections.abc import Callable
 from typing import Any
 
+from asyncpg.transaction import TransactionState
 from sqlalchemy import Select, exc
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.orm import Session
@@ -68,6 +69,40 @@ def _asyncpg_fetch(adapted, sql: str, args: list, read: bool) -> list:
         return await_only(adapted.driver_connection.fetch(sql, *args))
     except Exception as error:
         adapted._handle_exception(error)
+
+
+def commit_with(session: Session, sql: str) -> bool:
+    """End the session's transaction with ``sql`` (a statement holding only literals): on SQLAlchemy's
+    asyncpg adapter ``sql`` and COMMIT go as one simple query, one round trip where they were two
+    (issue #13, docs/benchmarks.md "sixth pass") — ``sql`` alone, committed on its own, when the
+    transaction has not begun (nothing in it wrote: reads go before BEGIN, :func:`_asyncpg_fetch`).
+    False elsewhere, nothing sent: the caller runs ``sql`` and commits as usual. If ``sql`` fails,
+    PostgreSQL skips the COMMIT and the transaction stays open and failed for the caller to roll back;
+    the error is raised as SQLAlchemy raises it (``IntegrityError`` …). After it the session's own
+    commit sends nothing.
+
+    Leaves asyncpg's transaction as its ``Transaction.commit`` would (the connection's top transaction
+    cleared, the transaction committed) and the adapter's (``_transaction``), whose private members
+    :func:`_asyncpg_fetch` uses too; tests/store/test_prepared_write.py runs it on every outcome."""
+    session.flush()  # what the session holds goes first, in this transaction
+    connection = session.connection()
+    if connection.dialect.driver != "asyncpg":
+        return False
+    adapted = connection.connection.dbapi_connection
+    transaction = adapted._transaction
+    driver, dbapi = adapted.driver_connection, connection.dialect.loaded_dbapi
+    try:
+        try:
+            await_only(driver.execute(sql if transaction is None else f"{sql};COMMIT"))
+        except Exception as error:
+            adapted._handle_exception(error)
+    except dbapi.Error as err:
+        raise exc.DBAPIError.instance(sql, {}, err, dbapi.Error) from err
+    if transaction is not None:
+        driver._top_xact = None
+        transaction._state = TransactionState.COMMITTED
+        adapted._transaction = None
+    return True
 
 
 class _Rows:

@@ -321,13 +321,18 @@ def _practice(session: Session, facility_code: str, *, doctor_code: str, poli: s
     if row is None:
         facility(session, facility_code, "facility_code")  # its NotFound
         raise Conflict(Msg("error.concurrent_change"))  # the facility was added since
-    found = row._asdict()
-    kept = SimpleNamespace(**{k[7:]: v for k, v in found.items() if k.startswith("letter_")})
-    participant = None
-    if person is not None and found["p_id"] is not None:
-        participant = person(**{k[2:]: v for k, v in found.items() if k.startswith("p_")})
-    return Practice(row.code, row.branch_code, row.doctor_name, row.window_id, row.closed, row.capacity,
-                    row.booking_taken, kept if letter is not None and kept.number is not None else None, participant)
+    kept = participant = None
+    if letter is not None:  # the row by position: the practice's columns, the letter's, the participant's
+        names = _LETTER_COLUMNS[letter][1]
+        if row.letter_number is not None:
+            kept = SimpleNamespace(**dict(zip(names, row[_OWN:_OWN + len(names)])))
+        if row.p_id is not None:
+            participant = person._make(row[_OWN + len(names):])
+    return Practice(*row[:_OWN], kept, participant)
+
+
+#: the columns of :class:`Practice` read from the facility, schedule and queue (the statement's first ones)
+_OWN = 7
 
 
 def _check_reference(facility_code: str, p, visit_type: int, number: str, day: dt.date,

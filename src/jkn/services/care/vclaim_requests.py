@@ -17,12 +17,15 @@ import threading
 import time
 from dataclasses import dataclass
 
+from psycopg.sql import quote
 from sqlalchemy import bindparam, delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from jkn.domain.timestamps import utcnow
 from jkn.services.care.common import insert_if_new
 from jkn.store.care_tables import VClaimRequestRow
+from jkn.store.prepared import commit_with
 
 #: a process forgets expired requests at most this often (seconds)
 FORGET_EVERY = 60.0
@@ -66,11 +69,32 @@ def recorded(session: Session, signed: Signed) -> Recorded | None:
 
 
 def keep(session: Session, signed: Signed, request_sha256: str, status: int, answer: str) -> bool:
-    """Record a write's answer under ``signed`` in the caller's transaction (one INSERT); False if
-    the headers were recorded first — the caller then rolls back (PostgreSQL waits for a concurrent
-    writer of the same headers to end first)."""
-    return insert_if_new(session, _TABLE, {**vars(signed), "request_sha256": request_sha256, "status": status,
-                                           "answer": answer})
+    """Record a write's answer under ``signed`` in the caller's transaction (one INSERT) and commit it;
+    False if the headers were recorded first — the caller then rolls back (PostgreSQL waits for a
+    concurrent writer of the same headers to end first). On the event loop's asyncpg the INSERT and
+    the COMMIT go as one round trip (:func:`jkn.store.prepared.commit_with`); elsewhere the caller's
+    unit of work commits."""
+    values = {**vars(signed), "request_sha256": request_sha256, "status": status, "answer": answer,
+              "received_at": utcnow()}
+    try:
+        if commit_with(session, _insert_sql(values)):
+            return True
+    except IntegrityError as error:
+        if getattr(error.orig, "pgcode", None) == UNIQUE_VIOLATION:
+            return False
+        raise
+    return insert_if_new(session, _TABLE, values)
+
+
+#: PostgreSQL's SQLSTATE of a unique key already held
+UNIQUE_VIOLATION = "23505"
+
+
+def _insert_sql(values: dict) -> str:
+    """The INSERT of a request's record with its values as literals (psycopg's quoting: the answer is
+    text the server wrote, the headers passed the signature check)."""
+    names = ", ".join(values)
+    return f"INSERT INTO {_TABLE.name} ({names}) VALUES ({', '.join(quote(v) for v in values.values())})"
 
 
 def forget_expired(session: Session, keep_seconds: int) -> None:
