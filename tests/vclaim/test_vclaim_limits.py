@@ -18,7 +18,7 @@ from jkn.domain.timestamps import utcnow
 from jkn.services.care import vclaim_requests
 from jkn.services.unit_of_work import unit_of_work
 from jkn.store.care_tables import VClaimRequestRow
-from jkn.bridging.core.nesting import nesting_depth
+from jkn.bridging.core.nesting import deeper_than, nesting_depth
 
 TEXT = st.text(alphabet=st.sampled_from('[]{}"\\:,ab é\n'), max_size=12)
 JSON = st.recursive(st.none() | st.booleans() | st.integers() | TEXT,
@@ -41,10 +41,20 @@ def test_nesting_is_measured_as_parsed_whatever_the_strings_hold(value, ascii_on
     assert nesting_depth(raw) == depth(json.loads(raw))
 
 
+@settings(max_examples=200, deadline=None)
+@given(JSON, st.integers(min_value=0, max_value=6))
+def test_deeper_than_a_limit_as_measured(value, limit):
+    """The check the server makes before parsing: its shortcut (no more brackets than the limit) agrees
+    with the measured depth, brackets inside strings included."""
+    raw = json.dumps(value).encode()
+    assert deeper_than(raw, limit) == (depth(value) > limit)
+
+
 def test_nesting_of_bodies_too_deep_for_the_parser():
     assert nesting_depth(b"[" * 100_000 + b"]" * 100_000) == 100_000
     assert nesting_depth(b'{"a": "' + b"[" * 10_000 + b'"}') == 1  # inside a string: not nesting
     assert nesting_depth(b'["\\"[[["]') == 1  # an escaped quote does not end the string
+    assert not deeper_than(b'{"a": "' + b"[" * 10_000 + b'"}', 2) and deeper_than(b"[[[]]]", 2)
 
 
 def test_settings_come_from_the_environment_and_bad_values_stop_the_server(monkeypatch):

@@ -26,7 +26,7 @@ from jkn.services.errors import Conflict, DomainError, Forbidden, Invalid, NotFo
 from jkn.services.portal.audit import Actor
 from jkn.bridging.core import envelope
 from jkn.bridging.core.crypto import SignatureError, verify
-from jkn.bridging.core.nesting import nesting_depth
+from jkn.bridging.core.nesting import deeper_than
 
 log = logging.getLogger("jkn.bridging")
 
@@ -229,7 +229,7 @@ def parse_body(raw: bytes, max_depth: int) -> Any:
     unparsed when it nests deeper than ``max_depth``."""
     if not raw or not raw.strip():
         return None
-    if nesting_depth(raw) > max_depth:
+    if deeper_than(raw, max_depth):
         raise ProtocolError(envelope.BAD_REQUEST, f"Request body nests deeper than {max_depth} levels")
     try:
         return json.loads(raw.decode("utf-8"))
