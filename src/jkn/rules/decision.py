@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from enum import Enum
+from functools import lru_cache
 from typing import Any, Generic, TypeVar
 
 from jkn.domain.month import Month
@@ -52,13 +53,20 @@ class Step:
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready and storable: Indonesian ``text``, machine ``source``, ``source_name``, ``decisive``,
         and the message itself (``msg``) to read it again in another language (:func:`localize`)."""
-        from jkn.rules.sources import reference
-
-        ref = reference(self.source)
-        out = {"text": str(self.text), "source": ref.id, "source_name": str(ref.name), "decisive": self.decisive}
+        source, name = _source(self.source)
+        out = {"text": str(self.text), "source": source, "source_name": name, "decisive": self.decisive}
         if isinstance(self.text, Msg):
             out["msg"] = to_json(self.text)
         return out
+
+
+@lru_cache(maxsize=2048)
+def _source(raw: str) -> tuple[str, str]:
+    """(machine id, Indonesian name) of a step's citation: a few hundred, each read once."""
+    from jkn.rules.sources import reference
+
+    ref = reference(raw)
+    return ref.id, str(ref.name)
 
 
 @dataclass(frozen=True)
