@@ -284,6 +284,8 @@ def _refresh_ahead(state, read_sessions, cons_id: str | None) -> None:
     async def refresh():
         try:
             await _read_consumer(state, read_sessions, key)
+        except async_read.Unavailable:  # the read logged why; no traceback: the cached copy serves until its time
+            log.warning("reading consumer %s ahead of time failed: the database did not answer", key)
         except Exception:  # the next request after the cached copy's time reads it itself
             log.exception("reading consumer %s ahead of time failed", key)
         finally:
