@@ -78,10 +78,12 @@ def serve(host: str = typer.Option("127.0.0.1", help="Interface to listen on"),
 
     prepare_database(db).dispose()  # migrate once before workers start
     console.print(say("cli.serving", url=f"http://{host}:{port}"))
-    # uvloop's event loop and httptools' parser (pyproject: where uvloop builds; else the asyncio loop)
+    # uvloop's event loop and httptools' parser (pyproject: where uvloop builds; else the asyncio loop); no
+    # access log: at the warning level its lines are never written, yet each request built one (3 % of a
+    # VClaim eligibility answer, docs/benchmarks.md "sixth pass")
     loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
     uvicorn.run("jkn.api.asgi:app", host=host, port=port, workers=workers, log_level="warning", loop=loop,
-                http="httptools")
+                http="httptools", access_log=False)
 
 
 @db_app.command("upgrade")
