@@ -26,7 +26,15 @@ SERVICES = (VCLAIM, ANTREAN, PCARE, ANTREAN_FKTP, APLICARES, ICARE)
 
 def install(app, fast_paths: dict[str, Callable[[], object]] | None = None) -> None:
     """Answer the bridging services (and ``fast_paths``) in front of ``app``'s whole middleware stack;
-    settings are read from the environment now (a malformed value stops the start)."""
+    settings are read from the environment now (a malformed value stops the start). ``app.fronted``: the
+    front's :meth:`Front.answers`, once the stack is built (:class:`jkn.api.app.App` sends those paths
+    straight to the stack)."""
     app.state.bridging = settings.from_env()
     build = app.build_middleware_stack
-    app.build_middleware_stack = lambda: Front(build(), app, SERVICES, fast_paths)
+
+    def stack():
+        front = Front(build(), app, SERVICES, fast_paths)
+        app.fronted = front.answers
+        return front
+
+    app.build_middleware_stack = stack

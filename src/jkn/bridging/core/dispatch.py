@@ -54,6 +54,10 @@ class Front:
                 return service, path[len(prefix) + 1:]
         return None
 
+    def answers(self, path: str) -> bool:
+        """True for a path this front answers itself (a bridging path or a fast path), whatever the method."""
+        return path in self.fast or self._service(_DOUBLE.sub("/", path) if "//" in path else path) is not None
+
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
