@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from jkn.store.prepared import BEGIN_AHEAD
 from jkn.store.settings import database_url, normalise_url
 
 
@@ -99,7 +100,8 @@ class HeldSessions:
     checked out of ``engine``'s pool between sessions, one session at a time on each, up to ``keep`` of
     them: a session skips the pool's check-out, check-in and reset (about 8% of the CPU of a bridging
     write, docs/benchmarks.md). A connection unused for ``IDLE_PING_SECONDS`` goes back to the pool,
-    which pings it at its next check-out; one the driver found broken is dropped."""
+    which pings it at its next check-out; one the driver found broken is dropped. Its sessions begin the
+    next write's transaction with the last one's commit (``jkn.store.prepared.BEGIN_AHEAD``)."""
 
     def __init__(self, engine: Engine, keep: int):
         self.engine, self.keep = engine, keep
@@ -108,7 +110,7 @@ class HeldSessions:
     @contextmanager
     def __call__(self) -> Iterator[Session]:
         conn = self._take()
-        session = Session(bind=conn, expire_on_commit=False)
+        session = Session(bind=conn, expire_on_commit=False, info={BEGIN_AHEAD: True})
         try:
             yield session
         finally:

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from asyncpg.transaction import TransactionState
-from sqlalchemy import Select, exc
+from sqlalchemy import Select, event, exc
 from sqlalchemy.dialects.postgresql.asyncpg import dialect as asyncpg_dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.util import await_only
@@ -71,29 +71,43 @@ def _asyncpg_fetch(adapted, sql: str, args: list, read: bool) -> list:
         adapted._handle_exception(error)
 
 
+#: ``session.info`` key: the session's connection serves write after write (``jkn.store.engine.HeldSessions``),
+#: so :func:`commit_with` begins its next transaction in the same round trip
+BEGIN_AHEAD = "jkn_begin_ahead"
+
+
 def commit_with(session: Session, sql: str) -> bool:
     """End the session's transaction with ``sql`` (a statement holding only literals): on SQLAlchemy's
     asyncpg adapter ``sql`` and COMMIT go as one simple query, one round trip where they were two
     (issue #13, docs/benchmarks.md "sixth pass") — ``sql`` alone, committed on its own, when the
     transaction has not begun (nothing in it wrote: reads go before BEGIN, :func:`_asyncpg_fetch`).
     False elsewhere, nothing sent: the caller runs ``sql`` and commits as usual. If ``sql`` fails,
-    PostgreSQL skips the COMMIT and the transaction stays open and failed for the caller to roll back;
+    PostgreSQL skips the rest and the transaction stays open and failed for the caller to roll back;
     the error is raised as SQLAlchemy raises it (``IntegrityError`` …). After it the session's own
     commit sends nothing.
 
-    Leaves asyncpg's transaction as its ``Transaction.commit`` would (the connection's top transaction
-    cleared, the transaction committed) and the adapter's (``_transaction``), whose private members
-    :func:`_asyncpg_fetch` uses too; tests/store/test_prepared_write.py runs it on every outcome."""
+    With ``session.info[BEGIN_AHEAD]`` (a connection kept for the next write) the next transaction's
+    BEGIN goes in the same query, so the next write on this connection saves its BEGIN round trip. It
+    holds no snapshot, lock or transaction id until its first statement, and every column's time is
+    set in Python, none by the database's clock (whose ``now()`` would be the BEGIN's); a connection
+    handed back to the pool is rolled back there (docs/vclaim.md §5).
+
+    Leaves asyncpg's transactions as its ``Transaction.commit`` and ``start`` would (the connection's
+    top transaction, each transaction's state) and the adapter's (``_transaction``), whose private
+    members :func:`_asyncpg_fetch` uses too; tests/store/test_prepared_write.py runs it on every outcome."""
     session.flush()  # what the session holds goes first, in this transaction
     connection = session.connection()
     if connection.dialect.driver != "asyncpg":
         return False
     adapted = connection.connection.dbapi_connection
     transaction = adapted._transaction
+    ahead = (transaction is not None and session.info.get(BEGIN_AHEAD) and not adapted.readonly
+             and not adapted.deferrable and adapted.isolation_level in _READ_COMMITTED)
     driver, dbapi = adapted.driver_connection, connection.dialect.loaded_dbapi
     try:
         try:
-            await_only(driver.execute(sql if transaction is None else f"{sql};COMMIT"))
+            await_only(driver.execute(sql if transaction is None else f"{sql};COMMIT;BEGIN" if ahead
+                                      else f"{sql};COMMIT"))
         except Exception as error:
             adapted._handle_exception(error)
     except dbapi.Error as err:
@@ -102,7 +116,25 @@ def commit_with(session: Session, sql: str) -> bool:
         driver._top_xact = None
         transaction._state = TransactionState.COMMITTED
         adapted._transaction = None
+    if ahead:  # begun in the query; handed to the adapter once the session's transaction has ended (below)
+        begun = driver.transaction(isolation=adapted.isolation_level)
+        begun._state = TransactionState.STARTED
+        driver._top_xact = begun
+        session.info[_BEGUN] = (adapted, begun)
     return True
+
+
+_BEGUN = "jkn_begun_ahead"
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _hand_over_begun(session: Session, transaction) -> None:
+    """The transaction :func:`commit_with` began ahead becomes the adapter's, as its own
+    ``_start_transaction`` leaves one, once the session's transaction has ended — before, the session's
+    commit (or rollback) would end it too."""
+    if transaction.parent is None and _BEGUN in session.info:
+        adapted, begun = session.info.pop(_BEGUN)
+        adapted._transaction = begun
 
 
 class _Rows:
