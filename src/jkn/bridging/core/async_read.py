@@ -7,7 +7,7 @@ from the row. On PostgreSQL the statement is sent, prepared, on an asyncpg conne
 more than the row (``NeedsSession``: eligibility with something unpaid or on a past date; the handler
 reads the row again) and every request on SQLite go to the handler in a worker thread as before.
 The bridging consumers are read on the same pool (:func:`first`, ``jkn.bridging.core.server._read_consumer``;
-docs/benchmarks.md "consumer reads in the event loop").
+docs/benchmarks.md "sixth pass").
 
 asyncpg rather than psycopg's ``AsyncConnection``: 18 against 47-69 µs of CPU per eligibility query
 (the same prepared statement, 3,000 random cards, docs/benchmarks.md "Third pass"), a fifth of what

@@ -260,8 +260,8 @@ async def _read_consumer(state, read_sessions, cons_id: str) -> ConsumerAuth | N
     """Read the consumer ``cons_id`` from the database and cache it (``protocol.keep_consumer``): on
     PostgreSQL in the event loop on the read pool (``async_read.first``: its time limit, Unavailable),
     one statement (``vclaim_consumers.AUTH``), no worker thread — a worker thread's read was 7-9% of the
-    server's CPU under the Antrean RS writes (issue #13; docs/benchmarks.md "consumer reads in the event
-    loop"); elsewhere (SQLite) in a worker thread, on ``read_sessions``."""
+    server's CPU under the Antrean RS writes (issue #13; docs/benchmarks.md "sixth
+    pass"); elsewhere (SQLite) in a worker thread, on ``read_sessions``."""
     if not async_read.available(state):
         return await run_in_threadpool(load_consumer, read_sessions, cons_id)
     read_at = time.monotonic()

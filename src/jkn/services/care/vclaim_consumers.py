@@ -170,7 +170,7 @@ def rotate_credentials(session: Session, cons_id: str, *, actor: Actor) -> dict:
 
 _CONSUMER = VClaimConsumerRow.__table__
 #: The active consumer and its facility's brief columns in one round trip (issue #13; docs/benchmarks.md
-#: "consumer reads in the event loop"): run on a session by :func:`load_auth`, and on PostgreSQL in the
+#: "sixth pass"): run on a session by :func:`load_auth`, and on PostgreSQL in the
 #: bridging server's event loop (``jkn.bridging.core.server``). A consumer without its facility is not read.
 AUTH = PreparedRead(select(_CONSUMER.c.cons_id, _CONSUMER.c.secret, _CONSUMER.c.user_key_sha256,
                            _CONSUMER.c.api_version, *BRIEF_COLUMNS)
