@@ -94,7 +94,8 @@ def commit_with(session: Session, sql: str) -> bool:
 
     Leaves asyncpg's transactions as its ``Transaction.commit`` and ``start`` would (the connection's
     top transaction, each transaction's state) and the adapter's (``_transaction``), whose private
-    members :func:`_asyncpg_fetch` uses too; tests/store/test_prepared_write.py runs it on every outcome."""
+    members :func:`_asyncpg_fetch` uses too; tests/store/test_prepared_write.py and test_begin_ahead.py run
+    it on every outcome."""
     session.flush()  # what the session holds goes first, in this transaction
     connection = session.connection()
     if connection.dialect.driver != "asyncpg":

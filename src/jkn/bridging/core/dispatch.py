@@ -54,9 +54,13 @@ class Front:
                 return service, path[len(prefix) + 1:]
         return None
 
+    def _bridged(self, path: str) -> tuple[Service, str] | None:
+        """:meth:`_service` of the path with ``//`` collapsed."""
+        return self._service(_DOUBLE.sub("/", path) if "//" in path else path)
+
     def answers(self, path: str) -> bool:
         """True for a path this front answers itself (a bridging path or a fast path), whatever the method."""
-        return path in self.fast or self._service(_DOUBLE.sub("/", path) if "//" in path else path) is not None
+        return path in self.fast or self._bridged(path) is not None
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -65,7 +69,7 @@ class Front:
         fast = self.fast.get(path)
         if fast is not None and scope["method"] in ("GET", "HEAD"):
             return await Response(fast, media_type="application/json")(scope, receive, send)
-        hit = self._service(_DOUBLE.sub("/", path) if "//" in path else path)
+        hit = self._bridged(path)
         if hit is None:
             return await self.app(scope, receive, send)
         service, rest = hit

@@ -298,17 +298,14 @@ def _refresh_ahead(state, read_sessions, cons_id: str | None) -> None:
 
 async def _authenticate(state, read_sessions, headers, settings: bridging_settings.Settings,
                         service: Service) -> ConsumerAuth:
-    """:func:`jkn.bridging.core.protocol.authenticate`, in the event loop when the consumer is cached (then
-    read again ahead of time when due) or the database is PostgreSQL (:func:`_read_consumer`), else in a
-    worker thread."""
+    """:func:`jkn.bridging.core.protocol.authenticate`: a cached consumer at once (then read again ahead of
+    time when due), another read first (:func:`_read_consumer`)."""
     if consumer_cached(headers.get("x-cons-id")):  # no database
         consumer = authenticate(read_sessions, headers, settings.max_skew, user_key=service.user_key)
         _refresh_ahead(state, read_sessions, headers.get("x-cons-id"))
         return consumer
-    if async_read.available(state):
-        consumer = await _read_consumer(state, read_sessions, signed_cons_id(headers))
-        return check_signed(consumer, headers, settings.max_skew, user_key=service.user_key)
-    return await run_in_threadpool(authenticate, read_sessions, headers, settings.max_skew, user_key=service.user_key)
+    consumer = await _read_consumer(state, read_sessions, signed_cons_id(headers))
+    return check_signed(consumer, headers, settings.max_skew, user_key=service.user_key)
 
 
 async def serve(state, service: Service, method: str, service_path: str, headers, receive,
