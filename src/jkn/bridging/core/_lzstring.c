@@ -17,14 +17,19 @@ static const char ALPHABET[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuv
 typedef struct {
     char *out;          /* output characters */
     size_t len, cap;
-    unsigned val, pos;  /* the character being filled, and how many of its 6 bits are set */
+    uint64_t acc;       /* bits not written yet, the first in the highest place */
+    unsigned n;         /* how many (fewer than 6 between calls) */
 } Bits;
 
-static int put_bit(Bits *b, unsigned bit) {
-    b->val = (b->val << 1) | bit;
-    if (++b->pos < 6)
-        return 0;
-    if (b->len == b->cap) {
+/* `value` in `n` bits (n <= 32), least significant first (lz-string's bit order), each output
+ * character taking 6 bits, the first in its highest place. */
+static int put(Bits *b, uint32_t value, unsigned n) {
+    uint32_t rev = 0;
+    for (unsigned i = 0; i < n; i++, value >>= 1)
+        rev = (rev << 1) | (value & 1);
+    b->acc = (b->acc << n) | rev;
+    b->n += n;
+    if (b->len + 6 > b->cap) {  /* at most 6 characters per call: n + 5 < 38 bits */
         size_t cap = b->cap * 2;
         char *out = realloc(b->out, cap);
         if (out == NULL)
@@ -32,16 +37,10 @@ static int put_bit(Bits *b, unsigned bit) {
         b->out = out;
         b->cap = cap;
     }
-    b->out[b->len++] = ALPHABET[b->val];
-    b->val = b->pos = 0;
-    return 0;
-}
-
-/* `value` in `n` bits, least significant first (lz-string's bit order) */
-static int put(Bits *b, uint32_t value, unsigned n) {
-    for (unsigned i = 0; i < n; i++, value >>= 1)
-        if (put_bit(b, value & 1))
-            return -1;
+    while (b->n >= 6) {
+        b->n -= 6;
+        b->out[b->len++] = ALPHABET[(b->acc >> b->n) & 63];
+    }
     return 0;
 }
 
@@ -117,7 +116,7 @@ static PyObject *compress(PyObject *self, PyObject *arg) {
         size <<= 1;
     Trie t = {calloc(size, sizeof(uint64_t)), malloc(size * sizeof(uint32_t)), size - 1};
     uint8_t *pending = calloc(2 * m + 3, 1);  /* a single unit's code not emitted yet */
-    Stream s = {{malloc(64), 0, 64, 0, 0}, 2, 2};
+    Stream s = {{malloc(m + 64), 0, m + 64, 0, 0}, 2, 2};
     PyObject *result = NULL;
     if (!units || !pending || !t.keys || !t.codes || !s.bits.out) {
         PyErr_NoMemory();
@@ -125,9 +124,11 @@ static PyObject *compress(PyObject *self, PyObject *arg) {
     }
     uint32_t dict_size = 3, w = UINT32_MAX;  /* w: the code of the current phrase, none yet */
     int32_t w_unit = -1;                     /* w's unit while w is a single unit */
+    uint32_t ascii[256];  /* the codes of single units below 256 (most of a JSON text), no hashing */
+    memset(ascii, 0xFF, sizeof ascii);
     for (size_t i = 0; i < m; i++) {
         uint16_t c = units[i];
-        uint32_t *single = slot(&t, ROOT | c);
+        uint32_t *single = c < 256 ? &ascii[c] : slot(&t, ROOT | c);
         if (*single == UINT32_MAX) {  /* a unit not seen yet takes the next code, before w + c */
             *single = dict_size++;
             pending[*single] = 1;
@@ -166,12 +167,11 @@ static PyObject *compress(PyObject *self, PyObject *arg) {
         PyErr_NoMemory();
         goto done;
     }
-    do {  /* lz-string always flushes one more, zero-padded, character */
-        if (put_bit(&s.bits, 0)) {
-            PyErr_NoMemory();
-            goto done;
-        }
-    } while (s.bits.pos != 0);
+    /* lz-string always flushes one more, zero-padded, character */
+    if (put(&s.bits, 0, 6 - s.bits.n)) {
+        PyErr_NoMemory();
+        goto done;
+    }
     result = PyUnicode_FromStringAndSize(s.bits.out, (Py_ssize_t)s.bits.len);
 done:
     free(units);
