@@ -10,6 +10,7 @@ from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from jkn.domain import json_text
 from jkn.store.prepared import BEGIN_AHEAD
 from jkn.store.settings import database_url, normalise_url
 
@@ -19,8 +20,10 @@ POOL_SIZE, MAX_OVERFLOW = 10, 20
 
 
 def make_engine(url: str | None = None, **kwargs) -> Engine:
-    """Create an engine; SQLite gets foreign keys, WAL and a busy timeout."""
+    """Create an engine; SQLite gets foreign keys, WAL and a busy timeout. JSON columns are written by
+    :func:`jkn.domain.json_text.dumps`."""
     url = normalise_url(url) if url else database_url()
+    kwargs.setdefault("json_serializer", json_text.dumps)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False}, **kwargs)
 
@@ -57,7 +60,7 @@ def make_async_engine(engine: Engine) -> AsyncEngine:
     dsn = asyncpg_dsn(engine)
     url = engine.url.set(drivername="postgresql+asyncpg")
     async_engine = create_async_engine(url, async_creator=lambda: asyncpg.connect(dsn), pool_size=POOL_SIZE,
-                                       max_overflow=MAX_OVERFLOW)
+                                       max_overflow=MAX_OVERFLOW, json_serializer=json_text.dumps)
     _ping_when_idle(async_engine.sync_engine, IDLE_PING_SECONDS)
     return async_engine
 

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
-from json.encoder import c_make_encoder, encode_basestring_ascii
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+from jkn.domain.json_text import ascii_bytes
 
 _TO_URI = bytes.maketrans(b"/", b"-")
 
@@ -127,15 +127,9 @@ except ImportError:  # the C extension was not built (no compiler at install tim
     compress_to_encoded_uri_component = compress_py
 
 
-#: ``json.JSONEncoder(ensure_ascii=True, separators=(",", ":"), check_circular=False)``'s C encoder, made
-#: once: ``JSONEncoder.encode`` makes one per call (25k of the 118k instructions of an eligibility
-#: answer's two texts, valgrind). No check for circular structures (answers are trees: RecursionError).
-_ENCODE = c_make_encoder(None, json.JSONEncoder().default, encode_basestring_ascii, None, ":", ",", False, False, True)
-
-
 def dumps(payload) -> str:
     """The JSON text that is compressed: ASCII, no spaces (as the protocol's reference clients write it)."""
-    return "".join(_ENCODE(payload, 0))
+    return ascii_bytes(payload).decode("ascii")
 
 
 def seal(compressed: str, cons_id: str, secret: str, timestamp: "str | int") -> str:

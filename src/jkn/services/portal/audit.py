@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
+from jkn.domain import json_text
 from jkn.i18n import Msg
 from jkn.i18n.message import Rp
 from jkn.services.paging import page
@@ -124,7 +125,7 @@ def columns(actor: Actor, action: str, *, object_type: str | None = None, object
     """The columns of the audit row :func:`record` inserts (all but ``id`` and ``at``), for a statement
     that inserts it together with the change it records (``TABLE``)."""
     if isinstance(summary, Msg):
-        summary = MSG_MARK + json.dumps(_kept(summary), ensure_ascii=False)
+        summary = MSG_MARK + json_text.dumps(_kept(summary))
     return dict(
         actor=actor.name[:60], actor_id=actor.user_id, role=actor.role, action=action[:60],
         object_type=object_type, object_id=None if object_id is None else str(object_id)[:60],
