@@ -1,27 +1,31 @@
 """Benchmark: Antrean RS writes — ``antrean/add`` (jkn gives the number) and
 ``antrean/updatewaktu`` — on a registry of N participants on PostgreSQL, each as a ratio of a bare
 Starlette hello-world on uvicorn with uvloop and httptools (bench/hello_baseline.py) measured in
-the same run with the same wrk settings, plus p99 and a count of the numbers given (none lost,
-none given twice).
+the same run with the same wrk settings, in ``--rounds`` interleaved rounds
+(bench_support.interleaved), plus p99 and a count of the numbers given (none lost, none given twice).
 
-    .venv/bin/python bench/antrean_rs.py --size 1000000 --duration 20 --connections 4
+    .venv/bin/python bench/antrean_rs.py --size 1000000 --duration 20 --rounds 3 --connections 4
 
 Steps: (1) bring the schema to N paid-up participants (bench/vclaim_eligibility.py's set-based
-loader); (2) a hospital with its doctors practising all day today (the first at clinic ANA), a referral to it for
-each participant of a sample (SQL), the day's earlier bench entries removed; (3) consumers of the
-hospital: every write needs its own signed header (one write per X-timestamp and consumer, A-C16),
-so each wrk run gets its own consumers and a header per request; (4) the baseline, then
-``jkn serve``, checked with the unmodified ``bpjs-bridging`` client; (5) wrk (1 thread, Lua):
-adds, each a distinct participant with a valid referral, jkn numbering them, all at one doctor's
-practice (the worst case: every add waits for the one counter), then spread round-robin over
-``--practices`` N practices (two doctors in each of four clinics for N = 8: a hospital's day), its own
-line; then task times,
-task 3 on every entry, then 4, ... (6) the numbers checked in the database: in every practice consecutive
-from 1, no repeat, as many as the adds answered 200; as many task rows as updates answered 200. Each
-measured run also reports the server process's CPU (user + system, from /proc) per request, split,
-with its threads' context switches per request. Before
-the runs, the time of a one-row INSERT + COMMIT (the WAL flush an add makes while it holds its
-practice's counter; the disk is shared with every database of the server). Loopback only; every loop is bounded by ``--duration``.
+loader); (2) a hospital with its doctors practising all day today (the first at clinic ANA), a
+referral to it for each participant of a sample (SQL), the day's earlier bench entries removed;
+(3) consumers of the hospital: every write needs its own signed header (one write per X-timestamp
+and consumer, A-C16), so each wrk run gets its own consumers and a header per request; (4) the
+baseline and ``jkn serve``, both running throughout, ours checked with the unmodified
+``bpjs-bridging`` client; (5) wrk (1 thread, Lua), each endpoint ``--rounds`` times a baseline run
+then ours, so that a machine whose speed drifts over a minute moves both alike (each round its own
+consumers, participants and bookings): adds, each a distinct participant with a valid referral, jkn
+numbering them, all at one doctor's practice (the worst case: every add waits for the one counter),
+then spread round-robin over ``--practices`` N practices (two doctors in each of four clinics for
+N = 8: a hospital's day), its own line; after all the adds, task times, task 3 on every entry of the
+round's share of the bookings, then 4, ... (6) the numbers checked in the database: in every
+practice consecutive from 1, no repeat, as many as the adds answered 200; as many task rows as
+updates answered 200. Each measured run also reports the server process's CPU (user + system, from
+/proc) per request, split, with its threads' context switches per request; per endpoint, its
+requests over its seconds in all rounds as a ratio of the baseline's in the same rounds (the
+headline), each round's ratio and the worst round's p99. Before the runs, the time of a one-row
+INSERT + COMMIT (the WAL flush an add makes while it holds its practice's counter; the disk is
+shared with every database of the server). Loopback only; every loop is bounded by ``--duration``.
 """
 
 from __future__ import annotations
@@ -40,8 +44,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from vclaim_eligibility import (  # noqa: E402
-    Server, count_participants, cpu_seconds, log, pg_conninfo, populate_sql, schema_of, wrk_json)
+from bench_support import all_baseline_runs, cpu_seconds, interleaved, log, rounds_option  # noqa: E402
+from vclaim_eligibility import Server, count_participants, pg_conninfo, populate_sql, schema_of, wrk_json  # noqa: E402
 
 from jkn.bridging.core.crypto import signature  # noqa: E402
 from jkn.services.portal.audit import SYSTEM  # noqa: E402
@@ -156,6 +160,8 @@ def run_wrk(base: str, mode: str, consumers: list[dict], a: list, b: list, c: li
     r["ok"] = r["requests"] - r["non_ok"]
     if cons and r["requests"] > len(cons):  # a header used twice: a replay, refused or answered from the record
         log(f"WARNING: {r['requests']} requests for {len(cons)} signed headers: the rest were replays")
+    if mode == "add" and r["requests"] > len(a):  # a participant booked twice the same day: refused
+        log(f"WARNING: {r['requests']} adds for {len(a)} participants: the rest were repeats")
     return r
 
 
@@ -264,11 +270,13 @@ def main() -> None:
     ap.add_argument("--db", default=os.environ.get("JKN_BENCH_DB", DEFAULT_DB), help="PostgreSQL URL")
     ap.add_argument("--size", type=int, default=1_000_000, help="participants in the database")
     ap.add_argument("--duration", type=int, default=20, help="seconds per measured run")
+    rounds_option(ap)
     ap.add_argument("--connections", type=int, default=4)
     ap.add_argument("--workers", type=int, default=1, help="server worker processes")
     ap.add_argument("--practices", type=int, default=8,
                     help="practices of the realistic run (its own line; the single-practice run is the worst case)")
-    ap.add_argument("--sample", type=int, default=60_000, help="participants with a referral (one add each)")
+    ap.add_argument("--sample", type=int, default=None,
+                    help="participants with a referral, one add each (default 60,000 per round)")
     ap.add_argument("--consumers", type=int, default=100, help="consumers per wrk run (headers: 561 per consumer)")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "antrean_rs.json"))
     args = ap.parse_args()
@@ -281,59 +289,63 @@ def main() -> None:
     populate_sql(args.db, args.size)
     total = count_participants(args.db)
     log(f"participants in the database: {total:,}")
-    rs, today, consumers, sanity, people = prepare_hospital(args.db, args.sample, 5, args.consumers, args.practices)
+    rounds = args.rounds
+    # consumers: the two warm-ups' (add, task), then each round's of add, the spread adds and updatewaktu
+    rs, today, consumers, sanity, people = prepare_hospital(args.db, args.sample or 60_000 * rounds, 2 + 3 * rounds,
+                                                            args.consumers, args.practices)
+    add_cons, spread_cons, task_cons = (consumers[2 + k * rounds:2 + (k + 1) * rounds] for k in range(3))
     day = today.isoformat()
     est = int(dt.datetime.combine(today, dt.time(8), dt.timezone(dt.timedelta(hours=7))).timestamp() * 1000)
-    warm_people, people = people[1:2001], people[2001:]
-    half = len(people) // 2
-    people, spread_people = people[:half], people[half:]  # each add its own participant
+    check_person, warm_people, people = people[0], people[1:2001], people[2001:]
+    share = len(people) // (2 * rounds)  # each add its own participant: a share per round of each add run
+    add_people = [people[i * share:(i + 1) * share] for i in range(rounds)]
+    spread_people = [people[(rounds + i) * share:(rounds + i + 1) * share] for i in range(rounds)]
     load_before = os.getloadavg()
     commit = commit_latency(args.db)
     log(f"INSERT + COMMIT on this server: median {commit['median_ms']:.2f} ms, p90 {commit['p90_ms']:.2f} ms")
-    results, wc, d, c = {}, args.connections, args.duration, None
+    wc, d, spread = args.connections, args.duration, f"add, {args.practices} practices"
 
-    def show(name: str) -> None:
-        r = results[name]
-        log(f"{name:18s} {r['rps']:8.0f} req/s  p50 {r['p50_ms']:.2f} ms  p99 {r['p99_ms']:.2f} ms  "
-            f"errors {r['errors']}  non-OK {r['non_ok']}  server CPU {r['server_cpu_ms_per_request']:.3f} ms/request "
-            f"(user {r['server_user_ms_per_request']:.3f}, system {r['server_system_ms_per_request']:.3f}; context "
-            f"switches {r['server_switches_per_request']['voluntary']:.1f} + "
-            f"{r['server_switches_per_request']['involuntary']:.1f} forced)  load {os.getloadavg()[0]:.1f}")
+    with Server(None, args.workers) as baseline, Server(args.db, args.workers) as srv:
+        def hello(_i: int) -> dict:
+            return run_wrk(baseline.base, "health", [], [], [], [], day, "", d, wc, est, baseline.proc.pid)
 
-    with Server(None, args.workers) as baseline:
-        run_wrk(baseline.base, "health", [], [], [], [], day, "", 3, wc, est)
-        results["baseline"] = run_wrk(baseline.base, "health", [], [], [], [], day, "", d, wc, est, baseline.proc.pid)
-        show("baseline")
-    with Server(args.db, args.workers) as srv:
-        check_with_bridging(srv.base, sanity, people.pop(), day, est)
-        cols = list(zip(*warm_people))
-        run_wrk(srv.base, "add", consumers[0], *cols, day, "BW", 3, wc, est)
-        cols = list(zip(*people))
-        results["add"] = run_wrk(srv.base, "add", consumers[1], *cols, day, "BM", d, wc, est, srv.proc.pid)
-        show("add")
-        spread = f"add, {args.practices} practices"
-        results[spread] = run_wrk(srv.base, "add", consumers[4], *zip(*spread_people), day, "BS", d, wc, est,
-                                  srv.proc.pid, spread=args.practices)
-        show(spread)
+        def adds(i: int) -> dict:  # the worst case: every add at one practice
+            return run_wrk(srv.base, "add", add_cons[i], *zip(*add_people[i]), day, f"BM{i}-", d, wc, est,
+                           srv.proc.pid)
+
+        def spread_adds(i: int) -> dict:
+            return run_wrk(srv.base, "add", spread_cons[i], *zip(*spread_people[i]), day, f"BS{i}-", d, wc, est,
+                           srv.proc.pid, spread=args.practices)
+
+        check_with_bridging(srv.base, sanity, check_person, day, est)
+        run_wrk(baseline.base, "health", [], [], [], [], day, "", 3, wc, est)  # warm-ups: the baseline once
+        run_wrk(srv.base, "add", consumers[0], *zip(*warm_people), day, "BW", 3, wc, est)
+        measured = {"add": interleaved("add", rounds, hello, adds),
+                    spread: interleaved(spread, rounds, hello, spread_adds)}
         per_practice = {doctor: count_numbers(args.db, rs, today, doctor) for doctor, _ in practices(args.practices)}
         counted = count_numbers(args.db, rs, today)
         bookings = counted.pop("bookings")
         warm_b, main_b = bookings[: len(bookings) // 10], bookings[len(bookings) // 10:]
-        run_wrk(srv.base, "task", consumers[2], warm_b, [""] * len(warm_b), [""] * len(warm_b), day, "", 3, wc, est)
-        results["updatewaktu"] = run_wrk(srv.base, "task", consumers[3], main_b, [""] * len(main_b),
-                                         [""] * len(main_b), day, "", d, wc, est, srv.proc.pid)
-        show("updatewaktu")
+        task_share = len(main_b) // rounds  # each round its own bookings: no (booking, task) updated twice
+        task_b = [main_b[i * task_share:(i + 1) * task_share] for i in range(rounds)]
+
+        def updates(i: int) -> dict:
+            return run_wrk(srv.base, "task", task_cons[i], task_b[i], [""] * len(task_b[i]), [""] * len(task_b[i]),
+                           day, "", d, wc, est, srv.proc.pid)
+
+        run_wrk(srv.base, "task", consumers[1], warm_b, [""] * len(warm_b), [""] * len(warm_b), day, "", 3, wc, est)
+        measured["updatewaktu"] = interleaved("updatewaktu", rounds, hello, updates)
         c = count_numbers(args.db, rs, today)
         c.pop("bookings")
-    hello = results["baseline"]["rps"]
-    ratios = {k: results[k]["rps"] / hello for k in ("add", spread, "updatewaktu")}
+    results = {"baseline": all_baseline_runs(measured.values()), **measured}
+    ratios = {k: r["rps"] / r["baseline"]["rps"] for k, r in measured.items()}
     numbers_ok = all(n["entries"] == n["distinct_numbers"] == n["highest"] and n["lowest"] == 1
                      for n in per_practice.values())
     met = {k: ratios[k] >= 0.05 and results[k]["p99_ms"] < 25 and numbers_ok for k in ratios}
-    summary = {"participants": total, "duration_s": d, "connections": wc, "server_workers": args.workers,
-               "tool": "wrk 1 thread", "cores": os.cpu_count(), "load_average_before": load_before,
-               "load_average_after": os.getloadavg(), "insert_commit_before": commit, "results": results,
-               "ratio_to_baseline": ratios,
+    summary = {"participants": total, "duration_s": d, "rounds": rounds, "connections": wc,
+               "server_workers": args.workers, "tool": "wrk 1 thread", "cores": os.cpu_count(),
+               "load_average_before": load_before, "load_average_after": os.getloadavg(),
+               "insert_commit_before": commit, "results": results, "ratio_to_baseline": ratios,
                "numbers_after_adds": counted, "numbers_per_practice": {k: {x: v for x, v in n.items() if x != "bookings"}
                                                                       for k, n in per_practice.items()},
                "after_updates": c, "numbers_consecutive_no_repeat": numbers_ok,
@@ -341,7 +353,8 @@ def main() -> None:
                "date": dt.datetime.now().isoformat()}
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(summary, indent=2))
-    log(f"of the bare Starlette baseline ({hello:.0f} req/s): antrean/add {ratios['add']:.3f}x (one practice, the "
+    log(f"of the bare Starlette baseline in the same rounds ({results['baseline']['rps']:.0f} req/s): antrean/add "
+        f"{ratios['add']:.3f}x (one practice, the "
         f"worst case), {ratios[spread]:.3f}x ({args.practices} practices), updatewaktu {ratios['updatewaktu']:.3f}x; "
         f"numbers consecutive from 1, no repeat, in every practice: {numbers_ok}; tasks {c}; targets met: {met}  "
         f"-> {args.out}")

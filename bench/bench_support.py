@@ -1,4 +1,5 @@
-"""Fresh benchmark databases (SQLite file, PostgreSQL schema) and small helpers for bench/*.py."""
+"""Fresh benchmark databases (SQLite file, PostgreSQL schema) and small helpers for bench/*.py; the
+bridging benchmarks' interleaved rounds against the baseline (:func:`interleaved`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 import os
 import platform
 import resource
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -111,3 +113,92 @@ class SignedHeaders:
         cred, ts = self.cred, str(self.start + i % self.per)
         return i, Headers({"x-cons-id": cred["cons_id"], "x-timestamp": ts, "user_key": cred["user_key"],
                            "x-signature": signature(cred["cons_id"], cred["secret"], ts)})
+
+
+def rounds_option(ap: argparse.ArgumentParser) -> None:
+    """``--rounds`` of the bridging benchmarks (:func:`interleaved`): at least 1, 3 by default."""
+    def at_least_one(text: str) -> int:
+        if int(text) < 1:
+            raise argparse.ArgumentTypeError("at least 1")
+        return int(text)
+
+    ap.add_argument("--rounds", type=at_least_one, default=3,
+                    help="measured runs of each endpoint, each after a run of the baseline (default 3)")
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process ``pid`` and its waited-for children (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
+def with_server_cpu(pid: int, run) -> dict:
+    """``run()``'s wrk report with the CPU process ``pid`` spent per request and the load average after."""
+    before = cpu_seconds(pid)
+    r = run()
+    r["server_cpu_ms_per_request"] = (cpu_seconds(pid) - before) * 1000 / max(r["requests"], 1)
+    r["load_average_after"] = os.getloadavg()[0]
+    return r
+
+
+def describe(name: str, r: dict) -> str:
+    """One log line of a wrk report: rate, latency, failures, the server's CPU per request (split, with its
+    threads' context switches, when measured)."""
+    line = (f"{name:26s} {r['rps']:8.0f} req/s  p50 {r['p50_ms']:.2f} ms  p99 {r['p99_ms']:.2f} ms  "
+            f"errors {r['errors']}  non-OK {r['non_ok']}  server CPU {r['server_cpu_ms_per_request']:.3f} ms/request")
+    if "server_user_ms_per_request" in r:
+        switches = r["server_switches_per_request"]
+        line += (f" (user {r['server_user_ms_per_request']:.3f}, system {r['server_system_ms_per_request']:.3f}; "
+                 f"context switches {switches['voluntary']:.1f} + {switches['involuntary']:.1f} forced)")
+    return line + f"  load {os.getloadavg()[0]:.1f}"
+
+
+def summed(runs: list[dict]) -> dict:
+    """wrk reports of several runs as one: requests, seconds and failures summed, ``rps`` their quotient,
+    ``p99_ms`` the worst run's, ``p50_ms`` the runs' median, the server's ``*_per_request`` counters over all
+    the requests; the rest (tool, load) the last run's."""
+    out = dict(runs[-1])
+    for key in ("requests", "seconds", "errors", "non_ok", "ok"):
+        if key in out:
+            out[key] = sum(r[key] for r in runs)
+    out["rps"] = out["requests"] / out["seconds"]
+    out["p50_ms"] = statistics.median(r["p50_ms"] for r in runs)
+    out["p99_ms"] = max(r["p99_ms"] for r in runs)
+    n = max(out["requests"], 1)
+    for key in [k for k in out if k.endswith("_per_request")]:
+        if isinstance(out[key], dict):
+            out[key] = {x: sum(r[key][x] * r["requests"] for r in runs) / n for x in out[key]}
+        else:
+            out[key] = sum(r[key] * r["requests"] for r in runs) / n
+    return out
+
+
+def interleaved(name: str, rounds: int, baseline, ours) -> dict:
+    """``rounds`` rounds of a run of the baseline then one of ours (``baseline(i)``, ``ours(i)``: round i's
+    wrk report with the server's CPU per request), so that a machine whose speed drifts over a minute
+    moves both alike. Returns ours :func:`summed` over the rounds, with the baseline's runs summed under
+    ``baseline`` (the headline ratio is ``rps / baseline.rps``) and each round's reports and own ratio
+    under ``rounds``."""
+    pairs = []
+    for i in range(rounds):
+        b = baseline(i)
+        log(describe(f"baseline {i + 1}/{rounds}", b))
+        o = ours(i)
+        log(describe(f"{name} {i + 1}/{rounds}", o))
+        pairs.append((b, o))
+    out = summed([o for _b, o in pairs])
+    out["baseline"] = summed([b for b, _o in pairs])
+    out["rounds"] = [{"ratio": o["rps"] / b["rps"], "ours": o, "baseline": b} for b, o in pairs]
+    each = ", ".join(f"{x['ratio']:.3f}" for x in out["rounds"])
+    log(describe(f"{name}, {rounds} rounds", out) + f"  {out['rps'] / out['baseline']['rps']:.3f}x the baseline's "
+        f"{out['baseline']['rps']:.0f} req/s (rounds: {each})")
+    return out
+
+
+def all_baseline_runs(measured) -> dict:
+    """Every baseline run of the :func:`interleaved` results ``measured``, :func:`summed`."""
+    return summed([x["baseline"] for r in measured for x in r["rounds"]])

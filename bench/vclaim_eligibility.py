@@ -1,9 +1,9 @@
 """Benchmark: VClaim eligibility (``Peserta/nokartu``, v2.0 encrypted) against N participants on
 PostgreSQL and ``/health`` on the same server, each as a ratio of a bare Starlette hello-world on
 uvicorn with uvloop and httptools (bench/hello_baseline.py) measured in the same run with the same
-wrk settings.
+wrk settings, in ``--rounds`` interleaved rounds (bench_support.interleaved).
 
-    .venv/bin/python bench/vclaim_eligibility.py --size 1000000 --duration 20 --connections 16
+    .venv/bin/python bench/vclaim_eligibility.py --size 1000000 --duration 20 --rounds 3 --connections 16
 
 Steps: (1) bring the database to N participants — with ``jkn demo`` (the demo population
 command) when ``--populate demo``, or by default with a set-based SQL loader of paid-up PBPU
@@ -11,8 +11,11 @@ participants (``jkn demo`` bills and pays every family and takes far longer at a
 (2) issue a facility VClaim consumer (``create_consumer``); (3) start ``jkn serve`` as a
 subprocess; (4) check a few answers with the unmodified ``bpjs-bridging`` client; (5) load it
 from a second process on loopback: ``wrk`` when installed (Lua script signs the requests and
-picks a random card per request), else an asyncio + httpx client — the baseline first, then
-``/health`` and eligibility; (6) print and save results with the ratios.
+picks a random card per request), else an asyncio + httpx client: both servers run at once and for
+``/health``, then eligibility, each ``--rounds`` times a baseline run then ours, so that a machine whose
+speed drifts over a minute moves both alike; (6) print and save results: per endpoint its requests over
+its seconds in all rounds, as a ratio of the baseline's in the same rounds (the headline), each
+round's ratio, the worst round's p99, and the server CPU per request of each server.
 Loopback only; every loop is bounded by ``--duration``.
 """
 
@@ -41,16 +44,13 @@ import psycopg
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from bench_support import all_baseline_runs, interleaved, log, rounds_option, with_server_cpu  # noqa: E402
 from jkn.services.portal.audit import SYSTEM  # noqa: E402
 from jkn.store.bootstrap import prepare_database  # noqa: E402
 from jkn.store.engine import session_factory  # noqa: E402
 from jkn.bridging.core.crypto import signature  # noqa: E402
 
 DEFAULT_DB = "postgresql://postgres@127.0.0.1:5432/test?options=-csearch_path%3Djkn_bench"
-
-
-def log(msg: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
 
 def pg_conninfo(url: str) -> str:
@@ -223,12 +223,6 @@ end
 """
 
 
-def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of process ``pid`` and its waited-for children (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
-
-
 #: wrk's report, appended to every benchmark's Lua script: one JSON line (``bad``: the answers its
 #: ``response()`` refused)
 WRK_REPORT = r"""
@@ -307,6 +301,7 @@ def main() -> None:
     ap.add_argument("--size", type=int, default=1_000_000, help="participants in the database")
     ap.add_argument("--populate", choices=("sql", "demo"), default="sql")
     ap.add_argument("--duration", type=int, default=20, help="seconds per measured run")
+    rounds_option(ap)
     ap.add_argument("--connections", type=int, default=16)
     ap.add_argument("--workers", type=int, default=1, help="server worker processes")
     ap.add_argument("--tool", choices=("auto", "wrk", "httpx"), default="auto")
@@ -344,45 +339,37 @@ def main() -> None:
             log(f"load average {os.getloadavg()[0]:.2f}: waiting for < {args.wait_quiet}")
             time.sleep(20)
     load_before = os.getloadavg()[0]
-    results = {}
+    measured = {}
 
-    def measure(server: Server, name: str, mode: str) -> None:  # warm-up, then the measured run
-        base = server.base
+    def load(server: Server, mode: str, duration: int) -> dict:  # one run, with the server's CPU per request
         if tool == "wrk":
-            run_wrk(base, mode, cred, cards, day, 3, args.connections)
-            cpu = cpu_seconds(server.proc.pid)
-            results[name] = run_wrk(base, mode, cred, cards, day, args.duration, args.connections)
-        else:
-            asyncio.run(_httpx_load(base, mode, cred, cards, day, 3, args.connections))
-            cpu = cpu_seconds(server.proc.pid)
-            results[name] = asyncio.run(_httpx_load(base, mode, cred, cards, day, args.duration, args.connections))
-        r = results[name]
-        r["server_cpu_ms_per_request"] = (cpu_seconds(server.proc.pid) - cpu) * 1000 / max(r["requests"], 1)
-        r["load_average_after"] = os.getloadavg()[0]
-        log(f"{name:9s} {r['rps']:8.0f} req/s  p50 {r['p50_ms']:.2f} ms  p99 {r['p99_ms']:.2f} ms  "
-            f"errors {r['errors']}  non-OK {r['non_ok']}  server CPU {r['server_cpu_ms_per_request']:.3f} ms/request  "
-            f"load {r['load_average_after']:.1f}")
+            return with_server_cpu(server.proc.pid, lambda: run_wrk(server.base, mode, cred, cards, day, duration,
+                                                                     args.connections))
+        return with_server_cpu(server.proc.pid, lambda: asyncio.run(_httpx_load(server.base, mode, cred, cards, day,
+                                                                                duration, args.connections)))
 
-    with Server(None, args.workers) as baseline:
-        measure(baseline, "baseline", "health")
-    with Server(args.db, args.workers) as srv:
+    with Server(None, args.workers) as baseline, Server(args.db, args.workers) as srv:
         check_with_bridging(srv.base, cred, cards, day)
-        measure(srv, "health", "health")
-        measure(srv, "peserta", "peserta")
-    hello = results["baseline"]["rps"]
-    ratios = {"health": results["health"]["rps"] / hello, "peserta": results["peserta"]["rps"] / hello}
+        load(baseline, "health", 3)  # warm-ups: the baseline once, each endpoint before its first round
+        for mode in ("health", "peserta"):
+            load(srv, mode, 3)
+            measured[mode] = interleaved(mode, args.rounds, lambda _i: load(baseline, "health", args.duration),
+                                         lambda _i, mode=mode: load(srv, mode, args.duration))
+    results = {"baseline": all_baseline_runs(measured.values()), **measured}
+    ratios = {k: r["rps"] / r["baseline"]["rps"] for k, r in measured.items()}
     peserta = results["peserta"]
     met = (ratios["health"] >= 0.5 and ratios["peserta"] >= 0.2 and peserta["p99_ms"] < 10
            and peserta["non_ok"] == 0 and peserta["errors"] == 0)
-    summary = {"participants": total, "duration_s": args.duration, "connections": args.connections,
-               "server_workers": args.workers, "tool": tool, "cores": os.cpu_count(), "load_average_before": load_before,
-               "results": results, "ratio_to_baseline": ratios,
+    summary = {"participants": total, "duration_s": args.duration, "rounds": args.rounds,
+               "connections": args.connections, "server_workers": args.workers, "tool": tool, "cores": os.cpu_count(),
+               "load_average_before": load_before, "results": results, "ratio_to_baseline": ratios,
                "targets": {"health_ratio_at_least": 0.5, "peserta_ratio_at_least": 0.2, "peserta_p99_below_ms": 10},
                "met": met, "date": dt.datetime.now().isoformat()}
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(summary, indent=2))
-    log(f"of the bare Starlette baseline ({hello:.0f} req/s): /health {ratios['health']:.2f}x, eligibility "
-        f"{ratios['peserta']:.3f}x; eligibility p99 {peserta['p99_ms']:.2f} ms; targets met: {met}  -> {args.out}")
+    log(f"of the bare Starlette baseline in the same rounds ({results['baseline']['rps']:.0f} req/s over "
+        f"{args.rounds} x 2 runs): /health {ratios['health']:.2f}x, eligibility {ratios['peserta']:.3f}x; eligibility "
+        f"p99 {peserta['p99_ms']:.2f} ms (worst round); targets met: {met}  -> {args.out}")
 
 
 if __name__ == "__main__":

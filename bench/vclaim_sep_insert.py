@@ -1,23 +1,28 @@
 """Benchmark: VClaim SEP insert (``SEP/2.0/insert``, v2.0 encrypted answer) against the participants of
 bench/vclaim_eligibility.py's database on PostgreSQL, as a ratio of a bare Starlette hello-world on
 uvicorn with uvloop and httptools (bench/hello_baseline.py) measured in the same run with the same wrk
-settings; then a concurrency check: identical inserts sent at once give one SEP.
+settings, in ``--rounds`` interleaved rounds (bench_support.interleaved); then a concurrency check:
+identical inserts sent at once give one SEP.
 
-    .venv/bin/python bench/vclaim_sep_insert.py --duration 15 --connections 4
+    .venv/bin/python bench/vclaim_sep_insert.py --duration 15 --rounds 3 --connections 4
 
 Steps: (1) the database must hold the participants (run bench/vclaim_eligibility.py first, same
-``--db``); (2) a VClaim consumer for each of its RSUDs (``--consumers``, spread over them);
-(3) ``jkn serve`` (1 worker) as a subprocess; (4) wrk (1 thread): every request a different
-participant with no SEP yet, an emergency visit (poli IGD, as a SIMRS sends it: no referral letter)
-at the consumer's hospital on today's date. A write is answered once per signed header (A-C16:
-the same X-cons-id/X-timestamp/X-signature with another body is refused), so each request carries
-its own header: the consumers' signatures for distinct timestamps inside the accepted clock skew,
-prepared before each run. Every answer whose ``metaData.code`` is not "200" is counted. (5) The
-concurrency check, with real threads released together: ``--same`` identical insert requests for one
-participant each signed with its own header (a SIMRS retrying on another connection), then the same
-count sending one and the same header (a replay) — each must leave exactly one live SEP for the visit
-and every other answer a refusal naming it (or, for the replay, the recorded answer).
-Loopback only; every loop is bounded.
+``--db``); (2) ``--consumers`` VClaim consumers for each round, spread over its RSUDs;
+(3) ``jkn serve`` (1 worker) and the baseline as subprocesses, both running throughout; (4) ``--rounds``
+times a baseline run then ours, so that a machine whose speed drifts over a minute moves both alike;
+ours with wrk (1 thread): every request a different participant with no SEP yet, an emergency visit
+(poli IGD, as a SIMRS sends it: no referral letter) at the consumer's hospital on today's date. A
+write is answered once per signed header (A-C16: the same X-cons-id/X-timestamp/X-signature with
+another body is refused), so each request carries its own header: the round's consumers'
+signatures for distinct timestamps inside the accepted clock skew, prepared before each run (no
+participant or header serves two rounds). Every answer whose ``metaData.code`` is not "200" is
+counted. (5) The concurrency check, with real threads released together: ``--same`` identical
+insert requests for one participant each signed with its own header (a SIMRS retrying on another
+connection), then the same count sending one and the same header (a replay) — each must leave
+exactly one live SEP for the visit and every other answer a refusal naming it (or, for the replay,
+the recorded answer). The headline ratio is our requests over our seconds in all rounds, as a ratio
+of the baseline's in the same rounds; each round's own ratio, the worst round's p99 and each
+server's CPU per request are reported too. Loopback only; every loop is bounded.
 """
 
 from __future__ import annotations
@@ -40,7 +45,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from vclaim_eligibility import DEFAULT_DB, Server, cpu_seconds, log, pg_conninfo, wrk_json  # noqa: E402
+from bench_support import all_baseline_runs, interleaved, log, rounds_option, with_server_cpu  # noqa: E402
+from vclaim_eligibility import DEFAULT_DB, Server, pg_conninfo, wrk_json  # noqa: E402
 from jkn.bridging.core.crypto import decrypt_response, signature  # noqa: E402
 from jkn.services.care.common import jakarta_today  # noqa: E402
 from jkn.services.portal.audit import SYSTEM  # noqa: E402
@@ -95,7 +101,8 @@ def fresh_cards(url: str, n: int) -> list[str]:
 
 
 class Requests:
-    """Signed insert requests, each used once: a card per request, a (consumer, timestamp) header per request."""
+    """Signed insert requests, each used once: a card per request, a (consumer, timestamp) header per request
+    (a run's consumers are given to :meth:`batch`; :func:`concurrent_identical` signs with the first of ``creds``)."""
 
     def __init__(self, creds: list[dict], cards: list[str], day: str):
         self.creds, self.cards, self.day, self.next_card = creds, cards, day, 0
@@ -106,12 +113,12 @@ class Requests:
         return {"X-cons-id": cred["cons_id"], "X-timestamp": str(ts), "user_key": cred["user_key"],
                 "X-signature": signature(cred["cons_id"], cred["secret"], str(ts))}
 
-    def batch(self, n: int, skew: int = 240) -> list[tuple[dict, str]]:
-        """``n`` (headers, body) pairs; headers not used before, timestamps within ``skew`` s of now."""
+    def batch(self, creds: list[dict], n: int, skew: int = 240) -> list[tuple[dict, str]]:
+        """``n`` (headers, body) pairs of ``creds``; headers not used before, timestamps within ``skew`` s of now."""
         out: list[tuple[dict, str]] = []
         now = int(time.time())
         for offset in range(-skew, skew + 1):
-            for cred in self.creds:
+            for cred in creds:
                 if len(out) == n:
                     return out
                 if (cred["cons_id"], now + offset) in self.used or self.next_card >= len(self.cards):
@@ -198,10 +205,11 @@ def concurrent_identical(base: str, url: str, reqs: Requests, n: int) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--db", default=os.environ.get("JKN_BENCH_DB", DEFAULT_DB), help="PostgreSQL URL")
-    ap.add_argument("--duration", type=int, default=15, help="seconds of the measured run")
+    ap.add_argument("--duration", type=int, default=15, help="seconds per measured run")
+    rounds_option(ap)
     ap.add_argument("--connections", type=int, default=4)
     ap.add_argument("--consumers", type=int, default=60,
-                    help="VClaim consumers, spread over the RSUDs (360 requests each: more than a run sends)")
+                    help="VClaim consumers per round, spread over the RSUDs (360 requests each: more than a run sends)")
     ap.add_argument("--same", type=int, default=16, help="identical inserts sent at once in the concurrency check")
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "vclaim_sep_insert.json"))
     args = ap.parse_args()
@@ -221,7 +229,7 @@ def main() -> None:
     if not hospitals:
         sys.exit("no RSUD in this database: run bench/vclaim_eligibility.py first with the same --db")
     creds = []
-    for i in range(args.consumers + 1):  # the last one only for the concurrency check
+    for i in range(args.consumers * args.rounds + 1):  # the last one only for the concurrency check
         with session_factory(engine)() as s:
             cred = vclaim_consumers.create_consumer(s, hospitals[i % len(hospitals)], label=f"sep bench {i}",
                                                     actor=SYSTEM)
@@ -229,42 +237,41 @@ def main() -> None:
     engine.dispose()
     day = jakarta_today().isoformat()
     per_run = args.consumers * 360  # more than a run can send on this machine (checked after each run)
-    cards = fresh_cards(args.db, per_run + per_run // 4 + 2)
+    need = per_run // 4 + per_run * args.rounds + 2  # the warm-up, the rounds, the concurrency check
+    cards = fresh_cards(args.db, need)
+    if len(cards) < need:
+        sys.exit(f"{len(cards):,} participants without an SEP found, {need:,} needed")
     log(f"{len(cards):,} participants without an SEP; {len(hospitals)} RSUDs, {len(creds)} consumers")
-    reqs = Requests(creds[:-1], cards, day)
+    reqs = Requests(creds[:-1], cards, day)  # one card cursor and one record of used headers for every run
+    groups = [creds[i * args.consumers:(i + 1) * args.consumers] for i in range(args.rounds)]  # each round its own
     load_before = os.getloadavg()[0]
-    results: dict = {}
 
-    def measured(name: str, server: Server, fn) -> None:
-        cpu = cpu_seconds(server.proc.pid)
-        r = results[name] = fn()
-        r["server_cpu_ms_per_request"] = (cpu_seconds(server.proc.pid) - cpu) * 1000 / max(r["requests"], 1)
-        r["load_average_after"] = os.getloadavg()[0]
-        log(f"{name:9s} {r['rps']:8.0f} req/s  p50 {r['p50_ms']:.2f} ms  p99 {r['p99_ms']:.2f} ms  errors {r['errors']}"
-            f"  non-OK {r['non_ok']}  server CPU {r['server_cpu_ms_per_request']:.3f} ms/request  "
-            f"load {r['load_average_after']:.1f}")
+    def hello_run(hello: Server) -> dict:
+        return with_server_cpu(hello.proc.pid, lambda: run_hello(hello.base, args.duration, args.connections))
 
-    with Server(None, 1) as hello:
-        run_hello(hello.base, 3, args.connections)
-        measured("baseline", hello, lambda: run_hello(hello.base, args.duration, args.connections))
-    with Server(args.db, 1) as srv:
-        run_wrk(srv.base, reqs.batch(per_run // 4), 3, args.connections)  # warm-up: every answer must be 200 too
-        batch = reqs.batch(per_run)
-        measured("sep_insert", srv, lambda: run_wrk(srv.base, batch, args.duration, args.connections))
+    def inserts(srv: Server, i: int) -> dict:  # round i: its consumers, fresh participants, headers signed now
+        batch = reqs.batch(groups[i], per_run)
+        return with_server_cpu(srv.proc.pid, lambda: run_wrk(srv.base, batch, args.duration, args.connections))
+
+    with Server(None, 1) as hello, Server(args.db, 1) as srv:
+        run_hello(hello.base, 3, args.connections)  # warm-ups; ours: every answer must be 200 too
+        run_wrk(srv.base, reqs.batch(groups[0], per_run // 4), 3, args.connections)
+        sep_insert = interleaved("sep_insert", args.rounds, lambda _i: hello_run(hello), lambda i: inserts(srv, i))
         concurrency = concurrent_identical(srv.base, args.db, Requests(creds[-1:], cards[reqs.next_card:], day),
                                            args.same)
-    hello_rps = results["baseline"]["rps"]
-    ratio = results["sep_insert"]["rps"] / hello_rps
+    results = {"baseline": all_baseline_runs([sep_insert]), "sep_insert": sep_insert}
+    ratio = sep_insert["rps"] / sep_insert["baseline"]["rps"]
     met = (ratio >= 0.05 and results["sep_insert"]["non_ok"] == 0 and results["sep_insert"]["errors"] == 0
            and all(c["one_sep"] for c in concurrency.values()))
-    summary = {"duration_s": args.duration, "connections": args.connections, "consumers": args.consumers,
-               "cores": os.cpu_count(), "load_average_before": load_before, "results": results,
-               "ratio_to_baseline": ratio, "concurrent_identical_inserts": concurrency,
+    summary = {"duration_s": args.duration, "rounds": args.rounds, "connections": args.connections,
+               "consumers": args.consumers, "cores": os.cpu_count(), "load_average_before": load_before,
+               "results": results, "ratio_to_baseline": ratio, "concurrent_identical_inserts": concurrency,
                "targets": {"sep_insert_ratio_at_least": 0.05, "one_sep_per_visit": True}, "met": met,
                "date": dt.datetime.now().isoformat()}
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(summary, indent=2))
-    log(f"of the bare Starlette baseline ({hello_rps:.0f} req/s): SEP insert {ratio:.3f}x; one SEP under concurrent "
+    log(f"of the bare Starlette baseline in the same rounds ({sep_insert['baseline']['rps']:.0f} req/s): SEP insert "
+        f"{ratio:.3f}x, p99 {sep_insert['p99_ms']:.2f} ms (worst round); one SEP under concurrent "
         f"identical inserts: {all(c['one_sep'] for c in concurrency.values())}; targets met: {met}  -> {args.out}")
 
 
