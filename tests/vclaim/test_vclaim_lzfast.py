@@ -87,3 +87,27 @@ def test_same_ciphertext_as_the_reference_sealing(payload):
         return
     assert lzfast.encrypt_response(payload, "12345", "s3cret", "1717171717") == \
         crypto.encrypt_response(payload, "12345", "s3cret", "1717171717")
+
+
+def test_the_server_seals_in_one_compiled_call():
+    """The C extension finds the process's OpenSSL libcrypto on this platform (Debian, PyPI's Python)."""
+    assert lzfast.compress_and_seal is _lzstring.seal
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=700),
+       key=st.binary(min_size=32, max_size=32))
+def test_compiled_seal_is_the_python_seal(text, key):
+    """One C call (LZ-string, PKCS#7, AES-256-CBC by OpenSSL's EVP, base64) gives the bytes of the Python path
+    (``cryptography``), call after call on the one re-keyed OpenSSL context; and it decrypts."""
+    sealed = _lzstring.seal(text, key)
+    assert sealed == lzfast._seal_py(text, key)
+    assert _lzstring.seal(text[: len(text) // 2], key[::-1]) == lzfast._seal_py(text[: len(text) // 2], key[::-1])
+
+
+def test_compiled_seal_refuses_a_short_key_and_decrypts_with_the_reference():
+    with pytest.raises(ValueError):
+        _lzstring.seal("x", b"short")
+    payload = {"peserta": {"nama": "Siti Nur'aini", "noKartu": "0001234567890"}}
+    sealed = lzfast.encrypt_response(payload, "12345", "s3cret", "1717171717")
+    assert crypto.decrypt_response(sealed, "12345", "s3cret", "1717171717") == payload

@@ -8,6 +8,7 @@
  * this extension is not built. */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <dlfcn.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,9 +91,10 @@ static int emit(Stream *s, uint32_t code, int32_t raw) {
     return 0;
 }
 
-static PyObject *compress(PyObject *self, PyObject *arg) {
+/* The compressed characters of the str `arg` (malloc'd, `*len` of them), or NULL with an exception set. */
+static char *lz(PyObject *arg, size_t *len) {
     if (!PyUnicode_Check(arg)) {
-        PyErr_SetString(PyExc_TypeError, "compress() takes a str");
+        PyErr_SetString(PyExc_TypeError, "a str is required");
         return NULL;
     }
     Py_ssize_t n = PyUnicode_GET_LENGTH(arg);
@@ -117,7 +119,7 @@ static PyObject *compress(PyObject *self, PyObject *arg) {
     Trie t = {calloc(size, sizeof(uint64_t)), malloc(size * sizeof(uint32_t)), size - 1};
     uint8_t *pending = calloc(2 * m + 3, 1);  /* a single unit's code not emitted yet */
     Stream s = {{malloc(m + 64), 0, m + 64, 0, 0}, 2, 2};
-    PyObject *result = NULL;
+    char *result = NULL;
     if (!units || !pending || !t.keys || !t.codes || !s.bits.out) {
         PyErr_NoMemory();
         goto done;
@@ -172,7 +174,9 @@ static PyObject *compress(PyObject *self, PyObject *arg) {
         PyErr_NoMemory();
         goto done;
     }
-    result = PyUnicode_FromStringAndSize(s.bits.out, (Py_ssize_t)s.bits.len);
+    result = s.bits.out;
+    *len = s.bits.len;
+    s.bits.out = NULL;
 done:
     free(units);
     free(pending);
@@ -182,13 +186,123 @@ done:
     return result;
 }
 
+static PyObject *compress(PyObject *self, PyObject *arg) {
+    size_t len;
+    char *out = lz(arg, &len);
+    if (out == NULL)
+        return NULL;
+    PyObject *result = PyUnicode_FromStringAndSize(out, (Py_ssize_t)len);
+    free(out);
+    return result;
+}
+
+/* AES-256-CBC by the process's OpenSSL libcrypto (found at import, dlopen): its EVP interface, one
+ * context re-keyed per call (no cipher fetched, nothing allocated), used under the GIL only. */
+typedef void *(*ctx_new_f)(void);
+typedef const void *(*cipher_f)(void);
+typedef int (*init_f)(void *ctx, const void *cipher, void *engine, const unsigned char *key, const unsigned char *iv);
+typedef int (*update_f)(void *ctx, unsigned char *out, int *outl, const unsigned char *in, int inl);
+typedef int (*final_f)(void *ctx, unsigned char *out, int *outl);
+static init_f encrypt_init;
+static update_f encrypt_update;
+static final_f encrypt_final;
+static void *aes_ctx;
+
+static int find_aes(void) {
+    const char *names[] = {"libcrypto.so.3", "libcrypto.so.1.1", "libcrypto.so"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        void *lib = dlopen(names[i], RTLD_NOW | RTLD_LOCAL);
+        if (lib == NULL)
+            continue;
+        ctx_new_f ctx_new = (ctx_new_f)dlsym(lib, "EVP_CIPHER_CTX_new");
+        cipher_f aes = (cipher_f)dlsym(lib, "EVP_aes_256_cbc");
+        encrypt_init = (init_f)dlsym(lib, "EVP_EncryptInit_ex");
+        encrypt_update = (update_f)dlsym(lib, "EVP_EncryptUpdate");
+        encrypt_final = (final_f)dlsym(lib, "EVP_EncryptFinal_ex");
+        if (ctx_new && aes && encrypt_init && encrypt_update && encrypt_final && (aes_ctx = ctx_new()) != NULL
+            && encrypt_init(aes_ctx, aes(), NULL, NULL, NULL) == 1)  /* the cipher, once; keys per call */
+            return 1;
+        dlclose(lib);
+    }
+    return 0;
+}
+
+static const char B64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* seal(text, key): base64(AES-256-CBC/PKCS#7(compress(text))), key the 32 bytes, IV their first 16. */
+static PyObject *seal(PyObject *self, PyObject *args) {
+    PyObject *text;
+    Py_buffer key;
+    if (!PyArg_ParseTuple(args, "Uy*:seal", &text, &key))
+        return NULL;
+    PyObject *result = NULL;
+    unsigned char *sealed = NULL;
+    size_t len;
+    char *plain = NULL;
+    if (key.len != 32) {
+        PyErr_SetString(PyExc_ValueError, "the key is 32 bytes");
+        goto done;
+    }
+    if ((plain = lz(text, &len)) == NULL)
+        goto done;
+    if (len > INT32_MAX - 32 || (sealed = malloc(len + 16)) == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    int n = 0, last = 0;
+    if (encrypt_init(aes_ctx, NULL, NULL, key.buf, key.buf) != 1
+        || encrypt_update(aes_ctx, sealed, &n, (const unsigned char *)plain, (int)len) != 1
+        || encrypt_final(aes_ctx, sealed + n, &last) != 1) {
+        PyErr_SetString(PyExc_RuntimeError, "OpenSSL refused to encrypt");
+        goto done;
+    }
+    size_t total = (size_t)n + (size_t)last, chars = (total + 2) / 3 * 4;
+    if ((result = PyUnicode_New((Py_ssize_t)chars, 127)) == NULL)
+        goto done;
+    Py_UCS1 *out = PyUnicode_1BYTE_DATA(result);
+    size_t i = 0, o = 0;
+    for (; i + 2 < total; i += 3) {
+        uint32_t v = (uint32_t)sealed[i] << 16 | (uint32_t)sealed[i + 1] << 8 | sealed[i + 2];
+        out[o++] = B64[v >> 18];
+        out[o++] = B64[v >> 12 & 63];
+        out[o++] = B64[v >> 6 & 63];
+        out[o++] = B64[v & 63];
+    }
+    if (i < total) {  /* one or two bytes left: "==" or "=" */
+        uint32_t v = (uint32_t)sealed[i] << 16 | (i + 1 < total ? (uint32_t)sealed[i + 1] << 8 : 0);
+        out[o++] = B64[v >> 18];
+        out[o++] = B64[v >> 12 & 63];
+        out[o++] = i + 1 < total ? B64[v >> 6 & 63] : '=';
+        out[o++] = '=';
+    }
+done:
+    free(plain);
+    free(sealed);
+    PyBuffer_Release(&key);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"compress", compress, METH_O,
      "compress(text) -> LZString.compressToEncodedURIComponent(text) (lz-string 1.4.4)"},
     {NULL, NULL, 0, NULL},
 };
 
+static PyMethodDef aes_methods[] = {
+    {"seal", seal, METH_VARARGS,
+     "seal(text, key) -> base64(AES-256-CBC/PKCS#7(compress(text))), key 32 bytes, IV its first 16"},
+    {NULL, NULL, 0, NULL},
+};
+
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_lzstring",
                                     "LZ-string compressToEncodedURIComponent, compiled.", -1, methods};
 
-PyMODINIT_FUNC PyInit__lzstring(void) { return PyModule_Create(&module); }
+/* seal() only where the process finds OpenSSL's libcrypto (jkn.bridging.core.lzfast seals otherwise). */
+PyMODINIT_FUNC PyInit__lzstring(void) {
+    PyObject *m = PyModule_Create(&module);
+    if (m != NULL && find_aes() && PyModule_AddFunctions(m, aes_methods) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
+}

@@ -132,17 +132,31 @@ def dumps(payload) -> str:
     return ascii_bytes(payload).decode("ascii")
 
 
-def seal(compressed: str, cons_id: str, secret: str, timestamp: "str | int") -> str:
-    """base64(AES-256-CBC/PKCS#7(compressed)) with key = SHA-256(consid + secret + timestamp), IV = its first 16 bytes."""
+def key_of(cons_id: str, secret: str, timestamp: "str | int") -> bytes:
+    """The AES-256 key of an answer: SHA-256(consid + secret + timestamp); its first 16 bytes are the IV."""
+    return hashlib.sha256(f"{cons_id}{secret}{timestamp}".encode("utf-8")).digest()
+
+
+def seal(compressed: str, key: bytes) -> str:
+    """base64(AES-256-CBC/PKCS#7(compressed)) with ``key`` (:func:`key_of`), IV its first 16 bytes."""
     pad = 16 - len(compressed) % 16  # PKCS#7: 1 to 16 bytes, each the count (cryptography's padder costs more)
     plain = compressed.encode("ascii") + bytes((pad,)) * pad
-    key = hashlib.sha256(f"{cons_id}{secret}{timestamp}".encode("utf-8")).digest()
     enc = Cipher(algorithms.AES(key), modes.CBC(key[:16])).encryptor()
     return base64.b64encode(enc.update(plain) + enc.finalize()).decode("ascii")
+
+
+def _seal_py(text: str, key: bytes) -> str:
+    return seal(compress_to_encoded_uri_component(text), key)
+
+
+try:  # compressed, padded, encrypted and base64-encoded in one call (the process's OpenSSL libcrypto)
+    from jkn.bridging.core._lzstring import seal as compress_and_seal
+except ImportError:  # not built, or no libcrypto found: the same in Python, with ``cryptography``
+    compress_and_seal = _seal_py
 
 
 def encrypt_response(payload, cons_id: str, secret: str, timestamp: "str | int") -> str:
     """:func:`jkn.bridging.core.crypto.encrypt_response` with the fast compressor: the same ciphertext."""
     if payload is None:
         raise ValueError("null responses are sent plain, not encrypted")
-    return seal(compress_to_encoded_uri_component(dumps(payload)), cons_id, secret, timestamp)
+    return compress_and_seal(dumps(payload), key_of(cons_id, secret, timestamp))
