@@ -320,8 +320,8 @@ def main() -> None:
         check_with_bridging(srv.base, sanity, check_person, day, est)
         run_wrk(baseline.base, "health", [], [], [], [], day, "", 3, wc, est)  # warm-ups: the baseline once
         run_wrk(srv.base, "add", consumers[0], *zip(*warm_people), day, "BW", 3, wc, est)
-        measured = {"add": interleaved("add", rounds, hello, adds),
-                    spread: interleaved(spread, rounds, hello, spread_adds)}
+        measured = {"add": interleaved("add", rounds, hello, adds, args.db),
+                    spread: interleaved(spread, rounds, hello, spread_adds, args.db)}
         per_practice = {doctor: count_numbers(args.db, rs, today, doctor) for doctor, _ in practices(args.practices)}
         counted = count_numbers(args.db, rs, today)
         bookings = counted.pop("bookings")
@@ -334,7 +334,7 @@ def main() -> None:
                            day, "", d, wc, est, srv.proc.pid)
 
         run_wrk(srv.base, "task", consumers[1], warm_b, [""] * len(warm_b), [""] * len(warm_b), day, "", 3, wc, est)
-        measured["updatewaktu"] = interleaved("updatewaktu", rounds, hello, updates)
+        measured["updatewaktu"] = interleaved("updatewaktu", rounds, hello, updates, args.db)
         c = count_numbers(args.db, rs, today)
         c.pop("bookings")
     results = {"baseline": all_baseline_runs(measured.values()), **measured}

@@ -150,6 +150,8 @@ def describe(name: str, r: dict) -> str:
     threads' context switches, when measured)."""
     line = (f"{name:26s} {r['rps']:8.0f} req/s  p50 {r['p50_ms']:.2f} ms  p99 {r['p99_ms']:.2f} ms  "
             f"errors {r['errors']}  non-OK {r['non_ok']}  server CPU {r['server_cpu_ms_per_request']:.3f} ms/request")
+    if r.get("checkpoints"):
+        line += f"  ({r['checkpoints']} database checkpoint{'s' if r['checkpoints'] > 1 else ''} during the run)"
     if "server_user_ms_per_request" in r:
         switches = r["server_switches_per_request"]
         line += (f" (user {r['server_user_ms_per_request']:.3f}, system {r['server_system_ms_per_request']:.3f}; "
@@ -162,7 +164,7 @@ def summed(runs: list[dict]) -> dict:
     ``p99_ms`` the worst run's, ``p50_ms`` the runs' median, the server's ``*_per_request`` counters over all
     the requests; the rest (tool, load) the last run's."""
     out = dict(runs[-1])
-    for key in ("requests", "seconds", "errors", "non_ok", "ok"):
+    for key in ("requests", "seconds", "errors", "non_ok", "ok", "checkpoints"):
         if key in out:
             out[key] = sum(r[key] for r in runs)
     out["rps"] = out["requests"] / out["seconds"]
@@ -177,17 +179,44 @@ def summed(runs: list[dict]) -> dict:
     return out
 
 
-def interleaved(name: str, rounds: int, baseline, ours) -> dict:
+def checkpoints(url: str) -> int:
+    """PostgreSQL's checkpoints since its statistics were reset (timed and requested)."""
+    import psycopg
+
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
+        return sum(conn.execute("SELECT checkpoints_timed, checkpoints_req FROM pg_stat_bgwriter").fetchone())
+
+
+def checkpoint_now(url: str) -> None:
+    """``CHECKPOINT`` before a round (not measured): the dirty pages of the runs before it written now, not
+    in the middle of the next run, whose commits a checkpoint's writes and fsyncs slow down (as pgbench's
+    documentation advises). Needs a superuser (the benchmark's ``postgres``); logged and skipped otherwise."""
+    import psycopg
+
+    try:
+        with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
+            conn.execute("CHECKPOINT")
+    except psycopg.Error as exc:
+        log(f"no CHECKPOINT before the round: {exc}")
+
+
+def interleaved(name: str, rounds: int, baseline, ours, database: str | None = None) -> dict:
     """``rounds`` rounds of a run of the baseline then one of ours (``baseline(i)``, ``ours(i)``: round i's
     wrk report with the server's CPU per request), so that a machine whose speed drifts over a minute
-    moves both alike. Returns ours :func:`summed` over the rounds, with the baseline's runs summed under
-    ``baseline`` (the headline ratio is ``rps / baseline.rps``) and each round's reports and own ratio
-    under ``rounds``."""
+    moves both alike. With the ``database`` our server writes to, each round starts with
+    :func:`checkpoint_now` and our run's report counts the checkpoints during it (``checkpoints``). Returns
+    ours :func:`summed` over the rounds, with the baseline's runs summed under ``baseline`` (the headline
+    ratio is ``rps / baseline.rps``) and each round's reports and own ratio under ``rounds``."""
     pairs = []
     for i in range(rounds):
+        if database:
+            checkpoint_now(database)
         b = baseline(i)
         log(describe(f"baseline {i + 1}/{rounds}", b))
+        before = checkpoints(database) if database else 0
         o = ours(i)
+        if database:
+            o["checkpoints"] = checkpoints(database) - before
         log(describe(f"{name} {i + 1}/{rounds}", o))
         pairs.append((b, o))
     out = summed([o for _b, o in pairs])

@@ -256,7 +256,8 @@ def main() -> None:
     with Server(None, 1) as hello, Server(args.db, 1) as srv:
         run_hello(hello.base, 3, args.connections)  # warm-ups; ours: every answer must be 200 too
         run_wrk(srv.base, reqs.batch(groups[0], per_run // 4), 3, args.connections)
-        sep_insert = interleaved("sep_insert", args.rounds, lambda _i: hello_run(hello), lambda i: inserts(srv, i))
+        sep_insert = interleaved("sep_insert", args.rounds, lambda _i: hello_run(hello), lambda i: inserts(srv, i),
+                                 args.db)
         concurrency = concurrent_identical(srv.base, args.db, Requests(creds[-1:], cards[reqs.next_card:], day),
                                            args.same)
     results = {"baseline": all_baseline_runs([sep_insert]), "sep_insert": sep_insert}

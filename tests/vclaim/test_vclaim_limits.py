@@ -85,6 +85,24 @@ def test_answered_writes_are_forgotten_once_their_headers_are_stale(db, monkeypa
         with unit_of_work(s):
             vclaim_requests.forget_expired(s, keep)
         assert [r.x_timestamp for r in s.scalars(select(VClaimRequestRow))] == ["2"]
-        with unit_of_work(s):  # at most once a minute per process
+        with unit_of_work(s):  # at most once every FORGET_EVERY seconds per process
             vclaim_requests.forget_expired(s, 0)
         assert s.scalar(select(func.count()).select_from(VClaimRequestRow)) == 1
+
+
+def test_expired_writes_are_forgotten_a_bounded_number_at_a_time_oldest_first(db, monkeypatch):
+    """A backlog goes a few rows at a time, not all in one write's transaction."""
+    monkeypatch.setattr(vclaim_requests, "FORGET_AT_MOST", 2)
+    now = utcnow()
+    with Session(db) as s, s.begin():
+        for age in (900, 800, 750, 700, 10):
+            s.add(VClaimRequestRow(cons_id="123", x_timestamp=str(age), signature="sig", request_sha256="x",
+                                   status=200, answer="{}", received_at=now - dt.timedelta(seconds=age)))
+    left = []
+    with Session(db) as s:
+        for _ in range(3):
+            monkeypatch.setitem(vclaim_requests._forgot, "at", float("-inf"))
+            with unit_of_work(s):
+                vclaim_requests.forget_expired(s, 660)
+            left.append(sorted(s.scalars(select(VClaimRequestRow.x_timestamp)), key=int))
+    assert left == [["10", "700", "750"], ["10"], ["10"]]
