@@ -152,6 +152,9 @@ def describe(name: str, r: dict) -> str:
             f"errors {r['errors']}  non-OK {r['non_ok']}  server CPU {r['server_cpu_ms_per_request']:.3f} ms/request")
     if r.get("checkpoints"):
         line += f"  ({r['checkpoints']} database checkpoint{'s' if r['checkpoints'] > 1 else ''} during the run)"
+    if "commit_probe" in r:
+        line += (f"  (a lone commit meanwhile: median {r['commit_probe']['median_ms']:.2f} ms, "
+                 f"slowest {r['commit_probe']['max_ms']:.1f} ms)")
     if "server_user_ms_per_request" in r:
         switches = r["server_switches_per_request"]
         line += (f" (user {r['server_user_ms_per_request']:.3f}, system {r['server_system_ms_per_request']:.3f}; "
@@ -170,6 +173,11 @@ def summed(runs: list[dict]) -> dict:
     out["rps"] = out["requests"] / out["seconds"]
     out["p50_ms"] = statistics.median(r["p50_ms"] for r in runs)
     out["p99_ms"] = max(r["p99_ms"] for r in runs)
+    if "commit_probe" in out:
+        probes = [r["commit_probe"] for r in runs]
+        out["commit_probe"] = {"commits": sum(p["commits"] for p in probes),
+                               "median_ms": statistics.median(p["median_ms"] for p in probes),
+                               "max_ms": max(p["max_ms"] for p in probes)}
     n = max(out["requests"], 1)
     for key in [k for k in out if k.endswith("_per_request")]:
         if isinstance(out[key], dict):
@@ -200,11 +208,51 @@ def checkpoint_now(url: str) -> None:
         log(f"no CHECKPOINT before the round: {exc}")
 
 
+class CommitProbe:
+    """``with CommitProbe(url) as probe:`` one tiny transaction (a row into a temporary table, COMMIT) every
+    50 ms on a connection of its own, timed: the disk's commit latency while a run goes on, which no change
+    of ours moves (``probe.summary()``: count, median and slowest, in ms)."""
+
+    def __init__(self, url: str):
+        self.url, self.times, self.stop = url.replace("postgresql+psycopg://", "postgresql://"), [], None
+
+    def __enter__(self):
+        import threading
+
+        import psycopg
+
+        self.conn = psycopg.connect(self.url)
+        self.conn.execute("CREATE TEMPORARY TABLE commit_probe (at double precision)")
+        self.conn.commit()
+        self.stop = threading.Event()
+
+        def probe():
+            while not self.stop.wait(0.05):
+                t = time.perf_counter()
+                self.conn.execute("INSERT INTO commit_probe VALUES (%s)", (t,))
+                self.conn.commit()
+                self.times.append((time.perf_counter() - t) * 1000)
+
+        self.thread = threading.Thread(target=probe, daemon=True)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join()
+        self.conn.close()
+
+    def summary(self) -> dict:
+        t = self.times or [0.0]
+        return {"commits": len(self.times), "median_ms": round(statistics.median(t), 2), "max_ms": round(max(t), 2)}
+
+
 def interleaved(name: str, rounds: int, baseline, ours, database: str | None = None) -> dict:
     """``rounds`` rounds of a run of the baseline then one of ours (``baseline(i)``, ``ours(i)``: round i's
     wrk report with the server's CPU per request), so that a machine whose speed drifts over a minute
     moves both alike. With the ``database`` our server writes to, each round starts with
-    :func:`checkpoint_now` and our run's report counts the checkpoints during it (``checkpoints``). Returns
+    :func:`checkpoint_now` and our run's report counts the checkpoints during it (``checkpoints``) and times
+    a lone commit every 50 ms meanwhile (``commit_probe``, :class:`CommitProbe`). Returns
     ours :func:`summed` over the rounds, with the baseline's runs summed under ``baseline`` (the headline
     ratio is ``rps / baseline.rps``) and each round's reports and own ratio under ``rounds``."""
     pairs = []
@@ -213,10 +261,13 @@ def interleaved(name: str, rounds: int, baseline, ours, database: str | None = N
             checkpoint_now(database)
         b = baseline(i)
         log(describe(f"baseline {i + 1}/{rounds}", b))
-        before = checkpoints(database) if database else 0
-        o = ours(i)
         if database:
-            o["checkpoints"] = checkpoints(database) - before
+            before = checkpoints(database)
+            with CommitProbe(database) as probe:
+                o = ours(i)
+            o["checkpoints"], o["commit_probe"] = checkpoints(database) - before, probe.summary()
+        else:
+            o = ours(i)
         log(describe(f"{name} {i + 1}/{rounds}", o))
         pairs.append((b, o))
     out = summed([o for _b, o in pairs])
