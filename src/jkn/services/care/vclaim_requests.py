@@ -28,10 +28,9 @@ from jkn.store.prepared import commit_with
 
 #: a process forgets expired requests at most this often (seconds), at most this many at a time, the
 #: oldest first: a small, bounded piece of one write's transaction. Once a minute without a bound, a
-#: minute's requests went at once — under 900 writes a second some 50,000 rows, whose WAL held up every
-#: commit behind it (the benchmarks' p99 went from 10 to 25-65 ms in those rounds, docs/benchmarks.md
-#: "seventh pass"); 1,000 every 2 s keeps up with 500 writes a second per process, far beyond a
-#: hospital's, and a longer burst is forgotten after it.
+#: minute's requests went at once — under 900 writes a second some 50,000 rows in the transaction of
+#: the write that happened to come then. 1,000 every 2 s keeps up with 500 writes a second per process,
+#: far beyond a hospital's, and a longer burst is forgotten after it.
 FORGET_EVERY, FORGET_AT_MOST = 2.0, 1000
 _forgot = {"at": float("-inf")}
 _forget_lock = threading.Lock()
