@@ -44,8 +44,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_support import all_baseline_runs, cpu_seconds, interleaved, log, rounds_option  # noqa: E402
-from vclaim_eligibility import Server, count_participants, pg_conninfo, populate_sql, schema_of, wrk_json  # noqa: E402
+from bench_support import all_baseline_runs, cpu_seconds, interleaved, log, pg_conninfo, rounds_option  # noqa: E402
+from vclaim_eligibility import Server, count_participants, populate_sql, schema_of, wrk_json  # noqa: E402
 
 from jkn.bridging.core.crypto import signature  # noqa: E402
 from jkn.services.portal.audit import SYSTEM  # noqa: E402

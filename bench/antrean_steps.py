@@ -41,7 +41,7 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 from bench_support import SignedHeaders  # noqa: E402
 from antrean_rs import DEFAULT_DB, DOCTOR, HOURS, POLI  # noqa: E402
-from vclaim_eligibility import pg_conninfo  # noqa: E402
+from bench_support import pg_conninfo  # noqa: E402
 from jkn.bridging.antrean import SERVICE  # noqa: E402
 from jkn.bridging.core import lzfast, server  # noqa: E402
 from jkn.bridging.core import settings as bridging_settings  # noqa: E402

@@ -126,6 +126,11 @@ def rounds_option(ap: argparse.ArgumentParser) -> None:
                     help="measured runs of each endpoint, each after a run of the baseline (default 3)")
 
 
+def pg_conninfo(url: str) -> str:
+    """A benchmark's PostgreSQL URL as libpq reads it (without SQLAlchemy's driver name)."""
+    return url.replace("postgresql+psycopg://", "postgresql://")
+
+
 def log(msg: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
 
@@ -191,7 +196,7 @@ def checkpoints(url: str) -> int:
     """PostgreSQL's checkpoints since its statistics were reset (timed and requested)."""
     import psycopg
 
-    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
+    with psycopg.connect(pg_conninfo(url), autocommit=True) as conn:
         return sum(conn.execute("SELECT checkpoints_timed, checkpoints_req FROM pg_stat_bgwriter").fetchone())
 
 
@@ -202,7 +207,7 @@ def checkpoint_now(url: str) -> None:
     import psycopg
 
     try:
-        with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
+        with psycopg.connect(pg_conninfo(url), autocommit=True) as conn:
             conn.execute("CHECKPOINT")
     except psycopg.Error as exc:
         log(f"no CHECKPOINT before the round: {exc}")
@@ -214,7 +219,7 @@ class CommitProbe:
     of ours moves (``probe.summary()``: count, median and slowest, in ms)."""
 
     def __init__(self, url: str):
-        self.url, self.times, self.stop = url.replace("postgresql+psycopg://", "postgresql://"), [], None
+        self.url, self.times, self.stop = pg_conninfo(url), [], None
 
     def __enter__(self):
         import threading

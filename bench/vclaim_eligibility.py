@@ -44,17 +44,14 @@ import psycopg
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from bench_support import all_baseline_runs, interleaved, log, rounds_option, with_server_cpu  # noqa: E402
+from bench_support import (all_baseline_runs, interleaved, log, pg_conninfo, rounds_option,  # noqa: E402
+                           with_server_cpu)
 from jkn.services.portal.audit import SYSTEM  # noqa: E402
 from jkn.store.bootstrap import prepare_database  # noqa: E402
 from jkn.store.engine import session_factory  # noqa: E402
 from jkn.bridging.core.crypto import signature  # noqa: E402
 
 DEFAULT_DB = "postgresql://postgres@127.0.0.1:5432/test?options=-csearch_path%3Djkn_bench"
-
-
-def pg_conninfo(url: str) -> str:
-    return url.replace("postgresql+psycopg://", "postgresql://")
 
 
 def schema_of(url: str) -> str | None:

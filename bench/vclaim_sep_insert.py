@@ -45,8 +45,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_support import all_baseline_runs, interleaved, log, rounds_option, with_server_cpu  # noqa: E402
-from vclaim_eligibility import DEFAULT_DB, Server, pg_conninfo, wrk_json  # noqa: E402
+from bench_support import (all_baseline_runs, interleaved, log, pg_conninfo, rounds_option,  # noqa: E402
+                           with_server_cpu)
+from vclaim_eligibility import DEFAULT_DB, Server, wrk_json  # noqa: E402
 from jkn.bridging.core.crypto import decrypt_response, signature  # noqa: E402
 from jkn.services.care.common import jakarta_today  # noqa: E402
 from jkn.services.portal.audit import SYSTEM  # noqa: E402

@@ -59,7 +59,7 @@ from bench_support import SignedHeaders  # noqa: E402
 from vclaim_eligibility import DEFAULT_DB, sample_cards  # noqa: E402
 from jkn.bridging.core import async_read, async_write, lzfast, server  # noqa: E402
 from jkn.bridging.core import settings as bridging_settings  # noqa: E402
-from jkn.bridging.core.crypto import signature  # noqa: E402
+from jkn.bridging.core.crypto import answer_key, signature  # noqa: E402
 from jkn.bridging.core.protocol import authenticate  # noqa: E402
 from jkn.bridging.vclaim import SERVICE, shapes  # noqa: E402
 from jkn.services.care import eligibility  # noqa: E402
@@ -256,7 +256,7 @@ def main() -> None:
         t5 = clock()
         text = lzfast.dumps(answer)
         t6 = clock()
-        key = lzfast.key_of(consumer.cons_id, consumer.secret, headers["x-timestamp"])
+        key = answer_key(consumer.cons_id, consumer.secret, headers["x-timestamp"])
         t7 = clock()
         sealed = lzfast.compress_and_seal(text, key)
         t8 = clock()

@@ -89,8 +89,13 @@ def verify(
         )
 
 
+def answer_key(cons_id: str, secret: str, timestamp: str | int) -> bytes:
+    """The AES-256 key of a v2.0 answer: SHA-256(consid + secret + timestamp); its first 16 bytes are the IV."""
+    return hashlib.sha256(f"{cons_id}{secret}{timestamp}".encode("utf-8")).digest()
+
+
 def _key_iv(cons_id: str, secret: str, timestamp: str | int) -> tuple[bytes, bytes]:
-    key = hashlib.sha256(f"{cons_id}{secret}{timestamp}".encode("utf-8")).digest()
+    key = answer_key(cons_id, secret, timestamp)
     return key, key[:16]
 
 

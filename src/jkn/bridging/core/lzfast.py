@@ -14,10 +14,10 @@ in C, about 30 times faster) when ``pip install`` built it, else this module's P
 from __future__ import annotations
 
 import base64
-import hashlib
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
+from jkn.bridging.core.crypto import answer_key
 from jkn.domain.json_text import ascii_bytes
 
 _TO_URI = bytes.maketrans(b"/", b"-")
@@ -132,21 +132,13 @@ def dumps(payload) -> str:
     return ascii_bytes(payload).decode("ascii")
 
 
-def key_of(cons_id: str, secret: str, timestamp: "str | int") -> bytes:
-    """The AES-256 key of an answer: SHA-256(consid + secret + timestamp); its first 16 bytes are the IV."""
-    return hashlib.sha256(f"{cons_id}{secret}{timestamp}".encode("utf-8")).digest()
-
-
-def seal(compressed: str, key: bytes) -> str:
-    """base64(AES-256-CBC/PKCS#7(compressed)) with ``key`` (:func:`key_of`), IV its first 16 bytes."""
+def _seal_py(text: str, key: bytes) -> str:
+    """base64(AES-256-CBC/PKCS#7(LZ-string(text))) with ``key`` (:func:`crypto.answer_key`), IV its first 16 bytes."""
+    compressed = compress_to_encoded_uri_component(text)
     pad = 16 - len(compressed) % 16  # PKCS#7: 1 to 16 bytes, each the count (cryptography's padder costs more)
     plain = compressed.encode("ascii") + bytes((pad,)) * pad
     enc = Cipher(algorithms.AES(key), modes.CBC(key[:16])).encryptor()
     return base64.b64encode(enc.update(plain) + enc.finalize()).decode("ascii")
-
-
-def _seal_py(text: str, key: bytes) -> str:
-    return seal(compress_to_encoded_uri_component(text), key)
 
 
 try:  # compressed, padded, encrypted and base64-encoded in one call (the process's OpenSSL libcrypto)
@@ -159,4 +151,4 @@ def encrypt_response(payload, cons_id: str, secret: str, timestamp: "str | int")
     """:func:`jkn.bridging.core.crypto.encrypt_response` with the fast compressor: the same ciphertext."""
     if payload is None:
         raise ValueError("null responses are sent plain, not encrypted")
-    return compress_and_seal(dumps(payload), key_of(cons_id, secret, timestamp))
+    return compress_and_seal(dumps(payload), answer_key(cons_id, secret, timestamp))
